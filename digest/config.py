@@ -1,0 +1,269 @@
+"""Load and validate ``config.toml``.
+
+Every mistake is reported by its dotted key with what is wrong and what was given
+(``select.count: must be a positive integer, got "ten"``), all mistakes at once, as
+a :class:`~digest.errors.ConfigError`.  Relative paths are resolved against the
+folder of the config file.  Secrets never live here: settings name the environment
+variable that holds them (``password_env = "SMTP_PASSWORD"``).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+
+def _positive_int(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError("must be a positive integer")
+    return value
+
+
+def _non_negative_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError("must be a number of zero or more")
+    return float(value)
+
+
+def _positive_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError("must be a positive number")
+    return float(value)
+
+
+def _time_zone(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError('must be an IANA time zone name such as "Asia/Kolkata"')
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError('must be an IANA time zone name such as "Asia/Kolkata"') from None
+    return value
+
+
+PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
+NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
+TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
+
+
+class _Section(BaseModel):
+    """Base for config tables: unknown keys are mistakes, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DigestSettings(_Section):
+    """``[digest]``: who publishes the digest and for whom."""
+
+    name: str = "World News Digest"
+    publisher: str = ""
+    language: str = "en"
+    direction: Literal["ltr", "rtl"] = "ltr"
+    timezone: TimeZoneName = "UTC"
+    #: Edition ids are ``<edition_prefix>-<local date>``.
+    edition_prefix: str = "world"
+    #: Public site of the publisher, used for "view in browser" and footer links.
+    site_url: str = "https://example.com"
+
+
+class StoreSettings(_Section):
+    """``[store]``: where the embedded SQLite database lives."""
+
+    path: Path = Path("digest.sqlite3")
+
+
+class SourceSettings(_Section):
+    """One ``[[sources]]`` entry: a file, a folder (or glob) or an http(s) URL."""
+
+    path: str
+    kind: Literal["auto", "page", "feed", "json", "html"] = "auto"
+    publisher: str = ""
+    #: Name of a ``[boilerplate.NAME]`` rule set for page dumps.
+    boilerplate: str = "default"
+    #: The source's local time zone for times written without one.
+    timezone: TimeZoneName = "UTC"
+    #: Link for page dumps that carry no URL line: ``{slug}`` (from the title) and
+    #: ``{section}`` are filled in.
+    url_template: str = ""
+
+
+class BoilerplateRules(_Section):
+    """``[boilerplate.NAME]``: lines to drop from scraped page dumps.
+
+    ``drop_lines`` are regular expressions matched against whole stripped lines;
+    a line matching any ``stop_markers`` pattern ends the article: it and everything
+    after it are dropped.
+    """
+
+    drop_lines: list[str] = Field(default_factory=list)
+    stop_markers: list[str] = Field(default_factory=list)
+
+
+class IngestSettings(_Section):
+    """``[ingest]``: limits on what is read."""
+
+    max_bytes: PositiveInt = 20_000_000
+    timeout_seconds: PositiveFloat = 20.0
+    max_redirects: PositiveInt = 5
+    user_agent: str = "digest/0.1 (+https://example.com/digest)"
+
+
+class SelectSettings(_Section):
+    """``[select]``: how the top stories are chosen.
+
+    Score = recency × source weight + quality bonuses; see ``digest.select``.
+    """
+
+    count: PositiveInt = 8
+    min_picks: PositiveInt = 3
+    window_hours: PositiveFloat = 24.0
+    half_life_hours: PositiveFloat = 8.0
+    sections: list[str] = Field(default_factory=lambda: ["world"])
+    source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+    #: Titles at least this similar (0..1, word-set overlap) count as the same story.
+    same_story_threshold: NonNegativeFloat = 0.5
+    pin: list[str] = Field(default_factory=list)
+    block: list[str] = Field(default_factory=list)
+    headlines: dict[str, str] = Field(default_factory=dict)
+
+
+class UtmSettings(_Section):
+    """``[render.utm]``: campaign tags added to every article link."""
+
+    enabled: bool = True
+    source: str = "digest"
+    campaign: str = "{edition_id}"
+
+
+class RenderSettings(_Section):
+    """``[render]``: templates and text patterns for the renditions."""
+
+    #: A folder whose files override the default templates file by file.
+    templates: Path | None = None
+    subject: str = "{lead}: World News, {date}"
+    subject_max: PositiveInt = 78
+    preheader_max: PositiveInt = 110
+    date_format: str = "%A, %d %B %Y"
+    unsubscribe_url: str = "{site_url}/newsletter/unsubscribe"
+    view_online_url: str = "{site_url}/newsletter/{edition_id}"
+    utm: UtmSettings = Field(default_factory=UtmSettings)
+
+
+class SenderSettings(BaseModel):
+    """``[senders.NAME]``: a destination.  ``type`` names a registered sender; the
+    other keys are that sender's own options, validated by the sender itself."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    type: str
+    enabled: bool = True
+
+    def options(self) -> dict[str, Any]:
+        """The sender-specific keys (everything but ``type`` and ``enabled``)."""
+        return dict(self.model_extra or {})
+
+
+class Config(_Section):
+    """The whole configuration.  ``base_dir`` is the config file's folder."""
+
+    base_dir: Path = Path(".")
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    sources: list[SourceSettings] = Field(default_factory=list)
+    boilerplate: dict[str, BoilerplateRules] = Field(default_factory=dict)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    select: SelectSettings = Field(default_factory=SelectSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
+    senders: dict[str, SenderSettings] = Field(default_factory=dict)
+
+    def resolve(self, path: str | Path) -> Path:
+        """A path from the config, made absolute against the config file's folder."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p).resolve()
+
+    @property
+    def store_path(self) -> Path:
+        """Absolute path of the SQLite store."""
+        return self.resolve(self.store.path)
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known setting",
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be an integer",
+    "int_type": "must be an integer",
+    "path_type": "must be a path",
+}
+
+
+def _describe(error: Any) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "value_error":
+        what = str(error["ctx"]["error"])
+    elif kind == "literal_error":
+        what = "must be one of " + str(error["ctx"]["expected"])
+    else:
+        what = _MESSAGES.get(kind, error["msg"][:1].lower() + error["msg"][1:])
+    if kind in ("missing", "extra_forbidden"):
+        return f"{key}: {what}"
+    return f"{key}: {what}, got {json.dumps(error['input'], default=str)}"
+
+
+def parse_config(data: dict[str, Any], *, base_dir: Path, origin: str = "config") -> Config:
+    """Validate a config mapping (as read from TOML) into a :class:`Config`.
+
+    Raises :class:`ConfigError` listing every mistake by its dotted key.
+    """
+    try:
+        config = Config.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as exc:
+        problems = [_describe(e) for e in exc.errors()]
+        raise ConfigError(f"{origin}: {len(problems)} mistake(s)", problems) from None
+    missing = [
+        f"sources.{i}.boilerplate: no [boilerplate.{s.boilerplate}] table"
+        for i, s in enumerate(config.sources)
+        if s.boilerplate != "default" and s.boilerplate not in config.boilerplate
+    ]
+    if missing:
+        raise ConfigError(f"{origin}: {len(missing)} mistake(s)", missing)
+    return config
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a TOML config file.
+
+    Raises :class:`ConfigError` naming the file for a missing or unreadable file,
+    invalid TOML (with line and column) or invalid settings (with their keys).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return parse_config(data, base_dir=path.resolve().parent, origin=str(path))

@@ -1,0 +1,280 @@
+"""The pipeline, end to end: ingest → select → render → send.
+
+:func:`make_digest` builds a :class:`Digest` from a config (and, for tests, an
+injected store).  :meth:`Digest.build` makes the whole context of one edition (the
+selection and its renditions) before anything is sent, so people and plugins can
+inspect it; :meth:`Digest.send` hands it to the senders; :meth:`Digest.run_edition`
+does all of it and is safe to repeat for the same moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from .config import Config, load_config
+from .errors import ConfigError, DigestError, SendError
+from .model import Edition, Renditions, SourceResult
+from .render import Renderer
+from .select import edition_id, select
+from .senders import Outgoing, Sender, build_sender
+from .sources import Boilerplate, FetchLimits, ReadOptions, SourceSpec, read_sources
+from .sources.normalise import zone
+from .store import Store, UpsertCounts, open_store
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What reading one source did to the store."""
+
+    source: str
+    read: int
+    counts: UpsertCounts
+    skipped: tuple[str, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """One edition's whole context: the selection and its renditions."""
+
+    edition: Edition
+    renditions: Renditions | None
+    #: Why the edition will not be sent (``not enough news``...), or ``""``.
+    hold: str = ""
+
+
+@dataclass(slots=True)
+class SendReport:
+    """Outcome of handing an edition to the senders."""
+
+    edition_id: str
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    already_done: list[str] = field(default_factory=list)
+
+
+class Digest:
+    """The application: one config, one store, the stages wired together."""
+
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self._renderer: Renderer | None = None
+
+    # -- ingest ------------------------------------------------------------------
+
+    def source_specs(self, locations: Iterable[str] = ()) -> list[SourceSpec]:
+        """The sources to read: the given locations, or the configured ones."""
+        builtin = Boilerplate.builtin()
+        given = list(locations)
+        if given:
+            return [
+                SourceSpec(loc, "auto", ReadOptions(source=loc, boilerplate=builtin))
+                for loc in given
+            ]
+        specs = []
+        for source in self.config.sources:
+            rules = builtin
+            if source.boilerplate != "default":
+                extra = self.config.boilerplate[source.boilerplate]
+                rules = builtin.extended(Boilerplate.compile(extra.drop_lines, extra.stop_markers))
+            options = ReadOptions(
+                source=source.path,
+                publisher=source.publisher,
+                timezone=zone(source.timezone),
+                boilerplate=rules,
+                url_template=source.url_template,
+            )
+            specs.append(SourceSpec(source.path, source.kind, options))
+        return specs
+
+    def read(self, locations: Iterable[str] = ()) -> Iterator[SourceResult]:
+        """Read sources without storing anything (``ingest --dry-run``)."""
+        ingest = self.config.ingest
+        limits = FetchLimits(
+            max_bytes=ingest.max_bytes,
+            timeout_seconds=ingest.timeout_seconds,
+            max_redirects=ingest.max_redirects,
+            user_agent=ingest.user_agent,
+        )
+        base_dir = Path.cwd() if locations else self.config.base_dir
+        yield from read_sources(self.source_specs(locations), base_dir=base_dir, limits=limits)
+
+    def ingest(self, locations: Iterable[str] = ()) -> list[IngestReport]:
+        """Read sources and store what they hold; one report per file or URL.
+
+        A failing source is reported and the others are stored regardless.
+        """
+        reports = []
+        for result in self.read(locations):
+            counts = self.store.upsert_articles(result.articles)
+            self.store.record_skipped(result.skipped)
+            reports.append(
+                IngestReport(
+                    source=result.source,
+                    read=len(result.articles),
+                    counts=counts,
+                    skipped=tuple(f"{s.item}: {s.reason}" for s in result.skipped),
+                    error=result.error,
+                )
+            )
+        return reports
+
+    # -- select and render ---------------------------------------------------------
+
+    def edition_id(self, as_of: datetime) -> str:
+        """The id of the edition for ``as_of``."""
+        d = self.config.digest
+        return edition_id(d.edition_prefix, as_of, d.timezone)
+
+    def select(self, as_of: datetime) -> Edition:
+        """The edition for ``as_of`` (tz-aware) from the stored articles."""
+        settings = self.config.select
+        start = as_of - timedelta(hours=settings.window_hours)
+        this_edition = self.edition_id(as_of)
+        recent = {
+            article_id: when
+            for article_id, when in self.store.sent_article_ids(start - timedelta(days=7)).items()
+            if when < start or self.edition_id(when) != this_edition
+        }
+        return select(
+            self.store.articles_between(start, as_of),
+            as_of=as_of.astimezone(UTC),
+            settings=settings,
+            timezone=self.config.digest.timezone,
+            prefix=self.config.digest.edition_prefix,
+            recently_sent=recent,
+        )
+
+    @property
+    def renderer(self) -> Renderer:
+        """The renderer for this config (built on first use)."""
+        if self._renderer is None:
+            self._renderer = Renderer(
+                self.config.digest, self.config.render, base_dir=self.config.base_dir
+            )
+        return self._renderer
+
+    def build(self, as_of: datetime) -> Built:
+        """Select and render the edition for ``as_of``, and record both.
+
+        Nothing is sent.  An edition with fewer than ``select.min_picks`` picks is
+        built without renditions and held back with the reason.
+        """
+        edition = self.select(as_of)
+        minimum = self.config.select.min_picks
+        if len(edition.picks) < minimum:
+            return Built(
+                edition,
+                None,
+                f"not enough news: {len(edition.picks)} pick(s), at least {minimum} needed",
+            )
+        renditions = self.renderer.render(edition)
+        self.store.save_edition(edition)
+        self.store.save_renditions(renditions)
+        return Built(edition, renditions)
+
+    # -- send ----------------------------------------------------------------------
+
+    def senders(self) -> dict[str, Sender]:
+        """The enabled senders from ``[senders.*]``, built by their registered type.
+
+        Raises :class:`ConfigError` for an unknown type or a bad option.
+        """
+        built: dict[str, Sender] = {}
+        for name, settings in self.config.senders.items():
+            if settings.enabled:
+                built[name] = build_sender(
+                    name, settings.type, settings.options(), self.config.base_dir
+                )
+        return built
+
+    def send(
+        self,
+        built: Built,
+        *,
+        only: Iterable[str] = (),
+        progress: Callable[[str, str, str], None] | None = None,
+    ) -> SendReport:
+        """Hand a built edition to the senders (all, or those named in ``only``).
+
+        Each delivery is recorded before the attempt and its outcome after; one
+        already recorded as sent or failed is not attempted again.
+        """
+        if built.renditions is None:
+            raise DigestError(f"{built.edition.id}: not sent ({built.hold})")
+        report = SendReport(built.edition.id)
+        outgoing = Outgoing(built.edition, built.renditions)
+        chosen = set(only)
+        senders = self.senders()
+        unknown = chosen - set(senders)
+        if unknown:
+            raise ConfigError(f"no enabled sender named {sorted(unknown)[0]!r}")
+        for name, sender in senders.items():
+            if chosen and name not in chosen:
+                continue
+            for recipient in sender.recipients():
+                key = f"{name} → {recipient}"
+                delivery = self.store.begin_delivery(built.edition.id, name, recipient)
+                if delivery.status != "pending":
+                    report.already_done.append(key)
+                    continue
+                try:
+                    result = sender.send(outgoing, recipient)
+                except SendError as exc:
+                    status = "failed" if exc.permanent else "pending"
+                    self.store.finish_delivery(
+                        built.edition.id, name, recipient, status=status, error=str(exc)
+                    )
+                    report.failed.append(f"{key}: {exc}")
+                else:
+                    self.store.finish_delivery(
+                        built.edition.id, name, recipient, status="sent",
+                        provider_id=result.provider_id,
+                    )  # fmt: skip
+                    report.sent.append(key)
+                if progress:
+                    progress(name, recipient, "sent" if key in report.sent else "failed")
+        return report
+
+    def run_edition(self, as_of: datetime) -> tuple[Built, SendReport | None]:
+        """Ingest the configured sources, build the edition for ``as_of`` and send it.
+
+        Safe to repeat: deliveries already made for this edition are not made again.
+        Returns the built edition and the send report (``None`` when held back).
+        """
+        run_id = self.store.start_run(self.edition_id(as_of))
+        try:
+            self.ingest()
+            built = self.build(as_of)
+            if built.renditions is None:
+                self.store.finish_run(run_id, "held", built.hold)
+                return built, None
+            report = self.send(built)
+        except Exception as exc:
+            self.store.finish_run(run_id, "failed", f"{type(exc).__name__}: {exc}")
+            raise
+        status = "failed" if report.failed else "done"
+        summary = f"{len(report.sent)} sent, {len(report.failed)} failed"
+        self.store.finish_run(run_id, status, summary)
+        return built, report
+
+
+def make_digest(
+    *,
+    config: Config | None = None,
+    config_path: str | Path | None = None,
+    store: Store | None = None,
+) -> Digest:
+    """Build the application.
+
+    Give a validated ``config`` or a ``config_path`` to load (``./config.toml`` by
+    default); a ``store`` replaces the configured SQLite file (tests pass their own).
+    Raises :class:`ConfigError` or :class:`~digest.errors.StoreError`.
+    """
+    if config is None:
+        config = load_config(config_path or "config.toml")
+    return Digest(config, store or open_store(config.store_path))

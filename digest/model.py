@@ -1,0 +1,228 @@
+"""The data that flows through the pipeline, as plain dataclasses.
+
+Every stage takes and returns these types and nothing else, so each stage can be
+run, tested and previewed on its own.  All datetimes are timezone-aware and in UTC;
+conversion to a reader's local time happens only when text is rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+#: Canonical section for the stories a World News digest is made of.
+WORLD = "world"
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An article's lead picture."""
+
+    url: str
+    alt: str = ""
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One story as read from a source, normalised.
+
+    ``id`` is stable: re-reading the same story yields the same id, so a later
+    version replaces the earlier one in the store.
+    """
+
+    id: str
+    url: str
+    title: str
+    published_at: datetime
+    summary: str = ""
+    body: str = ""
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    updated_at: datetime | None = None
+    dateline: str = ""
+    agency: str = ""
+    byline: str = ""
+    image: Image | None = None
+    language: str = "en"
+    publisher: str = ""
+    source: str = ""
+
+    @property
+    def last_changed(self) -> datetime:
+        """The newest of the published and updated times."""
+        if self.updated_at and self.updated_at > self.published_at:
+            return self.updated_at
+        return self.published_at
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that could not become an article, and why."""
+
+    source: str
+    item: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """What one source (a file, a feed URL) yielded."""
+
+    source: str
+    articles: tuple[Article, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    #: Set when the whole source failed (unreadable file, HTTP error...).
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """An article chosen for an edition, with its score and why it was chosen."""
+
+    article: Article
+    score: float
+    reasons: tuple[str, ...] = ()
+    #: Other outlets that told the same story ("also reported by").
+    also_reported_by: tuple[str, ...] = ()
+    #: Headline to show instead of the article's own (editorial override).
+    headline: str = ""
+
+    @property
+    def title(self) -> str:
+        """The headline to print: the editor's override, else the article's."""
+        return self.headline or self.article.title
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A candidate that was left out of an edition, and why."""
+
+    article: Article
+    reason: str
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One day's selection: the picks, in order, and what was left out.
+
+    ``id`` names the edition (``world-2020-11-23``) and is the same however often
+    it is built, which is what makes a run idempotent.
+    """
+
+    id: str
+    as_of: datetime
+    timezone: str
+    picks: tuple[Pick, ...]
+    rejections: tuple[Rejection, ...] = ()
+    window_start: datetime | None = None
+
+    @property
+    def lead(self) -> Pick | None:
+        """The top pick, if there is any."""
+        return self.picks[0] if self.picks else None
+
+
+@dataclass(frozen=True, slots=True)
+class EmailRendition:
+    """The finished email: subject, preheader, inlined HTML and its plain-text twin."""
+
+    subject: str
+    preheader: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PushRendition:
+    """A push notification: short title and body, where a tap leads, an image."""
+
+    title: str
+    body: str
+    url: str
+    image: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WhatsAppRendition:
+    """A WhatsApp Channel post: WhatsApp-formatted text with plain URLs."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Renditions:
+    """The four versions of one edition, rendered once and shared by every sender."""
+
+    edition_id: str
+    email: EmailRendition
+    push: PushRendition
+    whatsapp: WhatsAppRendition
+
+
+RenditionKind = Literal["email", "push", "whatsapp", "all"]
+
+DeliveryStatus = Literal["pending", "sent", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One (edition, sender, recipient) hand-over and its outcome."""
+
+    edition_id: str
+    sender: str
+    recipient: str
+    status: DeliveryStatus = "pending"
+    attempts: int = 0
+    last_error: str = ""
+    provider_id: str = ""
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What a sender reports for one message it handed over."""
+
+    recipient: str
+    provider_id: str = ""
+    detail: str = ""
+
+
+def to_plain(value: Any) -> Any:
+    """Turn dataclasses (and datetimes) into JSON-ready dicts, lists and strings.
+
+    Datetimes become ISO 8601 strings; tuples become lists.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    return value
+
+
+__all__ = [
+    "WORLD",
+    "Article",
+    "Delivery",
+    "DeliveryStatus",
+    "Edition",
+    "EmailRendition",
+    "Image",
+    "Pick",
+    "PushRendition",
+    "Rejection",
+    "RenditionKind",
+    "Renditions",
+    "SendResult",
+    "Skipped",
+    "SourceResult",
+    "WhatsAppRendition",
+    "to_plain",
+]

@@ -1,0 +1,48 @@
+"""Text helpers for short renditions: safe cuts and WhatsApp escaping."""
+
+from __future__ import annotations
+
+import regex
+
+_GRAPHEME = regex.compile(r"\X")
+_SPACE = regex.compile(r"\s")
+_TRAILING = ",;:-–—|/([{\"'“‘ "
+ELLIPSIS = "…"
+
+# WhatsApp reads these as formatting; in article text they are swapped for look-alike
+# characters that it leaves alone, so a stray "*" in a headline cannot bold the rest.
+_WHATSAPP_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+_WHATSAPP_LINE_START = regex.compile(r"^(\s*)(>|-|\d+\.)(\s)", regex.M)
+
+
+def cut(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
+    """``text`` shortened to at most ``limit`` characters (code points).
+
+    The cut falls at a word boundary where there is one, never inside a grapheme
+    (emoji with modifiers, flags, Indic conjuncts stay whole), and ends with
+    ``ellipsis`` whenever something was removed.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    room = limit - len(ellipsis)
+    kept: list[str] = []
+    used = 0
+    for grapheme in _GRAPHEME.findall(text):
+        if used + len(grapheme) > room:
+            break
+        kept.append(grapheme)
+        used += len(grapheme)
+    head = "".join(kept)
+    # Back up to the last space unless that would throw away most of the text.
+    last_space = max((m.start() for m in _SPACE.finditer(head)), default=-1)
+    if last_space >= room // 2:
+        head = head[:last_space]
+    return head.rstrip(_TRAILING) + ellipsis
+
+
+def whatsapp_escape(text: str) -> str:
+    """Article text made inert for WhatsApp: formatting characters become look-alikes
+    and a leading quote/bullet/number marker no longer starts a block."""
+    text = str(text).translate(_WHATSAPP_LOOKALIKES)
+    return str(_WHATSAPP_LINE_START.sub(lambda m: f"{m[1]}\u2060{m[2]}{m[3]}", text))

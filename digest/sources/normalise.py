@@ -1,0 +1,143 @@
+"""Turn raw fields from any reader into clean, comparable article fields.
+
+Text is NFC-normalised with HTML tags and entities removed (never interpreted),
+times become tz-aware UTC with the source's zone understood, section labels map to
+a canonical set, and ids are stable so a re-read story updates its row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from datetime import UTC, datetime, tzinfo
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as dateparser
+from dateutil.tz import tzoffset
+
+# Zone abbreviations that news sites print.  Ambiguous ones (IST is also Irish and
+# Israeli time) are resolved for the publishers this tool serves; a source's own
+# `timezone` setting covers times printed with no zone at all.
+ZONE_ABBREVIATIONS: dict[str, int] = {
+    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "WET": 0, "BST": 3600, "CET": 3600,
+    "CEST": 7200, "EET": 7200, "EEST": 10800, "MSK": 10800, "GST": 14400,
+    "PKT": 18000, "IST": 19800, "NPT": 20700, "BDT": 21600, "ICT": 25200,
+    "WIB": 25200, "SGT": 28800, "HKT": 28800, "CST": -21600, "CDT": -18000,
+    "EST": -18000, "EDT": -14400, "MST": -25200, "MDT": -21600, "PST": -28800,
+    "PDT": -25200, "JST": 32400, "KST": 32400, "AEST": 36000, "AEDT": 39600,
+}  # fmt: skip
+_TZINFOS = {name: tzoffset(name, offset) for name, offset in ZONE_ABBREVIATIONS.items()}
+
+# Publisher labels → canonical section.  Matching is on the lower-cased label.
+SECTION_ALIASES: dict[str, str] = {
+    "world": "world", "world news": "world", "international": "world",
+    "international news": "world", "global": "world", "world-news": "world",
+    "foreign": "world", "abroad": "world", "worldnews": "world",
+    "india": "india", "india news": "india", "national": "india",
+    "national news": "india", "nation": "india",
+    "mumbai": "city", "mumbai news": "city", "city": "city", "metro": "city",
+    "sport": "sports", "sports": "sports", "cricket": "sports", "cricket news": "sports",
+    "football": "sports", "sports news": "sports",
+    "business": "business", "business news": "business", "economy": "business",
+    "markets": "business", "money": "business",
+    "entertainment": "entertainment", "bollywood": "entertainment",
+    "bollywood news": "entertainment", "culture": "entertainment", "film": "entertainment",
+    "opinion": "opinion", "comment": "opinion", "commentisfree": "opinion",
+    "technology": "technology", "tech": "technology", "science": "science",
+    "lifestyle": "lifestyle", "life and style": "lifestyle", "us news": "us",
+    "us-news": "us", "uk news": "uk", "uk-news": "uk", "politics": "politics",
+}  # fmt: skip
+
+_TAG = re.compile(r"<[^>]*>", re.S)
+_BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|blockquote|tr)\s*>|<br\s*/?>", re.I)
+_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+_TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_[ce]id$|ref$|ito$|cmp$)", re.I)
+
+
+def clean_text(value: str | None, *, keep_paragraphs: bool = False) -> str:
+    """Plain text from a field that may hold HTML, entities or odd spacing.
+
+    Tags are removed, never interpreted; entities decoded once; control characters
+    dropped; NFC applied.  With ``keep_paragraphs`` block ends become blank lines.
+    """
+    if not value:
+        return ""
+    text = value
+    if "<" in text:
+        if keep_paragraphs:
+            text = _BLOCK_END.sub("\n\n", text)
+        text = _TAG.sub(" " if not keep_paragraphs else "", text)
+    text = html.unescape(text)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text)
+    if keep_paragraphs:
+        paragraphs = (_SPACE.sub(" ", p).strip() for p in re.split(r"\n\s*\n", text))
+        return "\n\n".join(" ".join(p.split("\n")).strip() for p in paragraphs if p)
+    return _SPACE.sub(" ", text.replace("\n", " ")).strip()
+
+
+def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
+    """Parse a date and time as news sites print them and return it in UTC.
+
+    Understands ISO 8601, RFC 822, ``23 November,2020 08:55 AM IST`` and similar,
+    zone abbreviations (``IST``), offsets and times with no zone (taken to be in
+    ``default_zone``).  Raises :class:`ValueError` if nothing sensible is found.
+    """
+    text = clean_text(value).replace(",", ", ")
+    try:
+        parsed = dateparser.parse(text, tzinfos=_TZINFOS, fuzzy=False)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"unreadable date {value!r}") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=default_zone)
+    return parsed.astimezone(UTC)
+
+
+def zone(name: str) -> tzinfo:
+    """A tzinfo for an IANA name (``Asia/Kolkata``) or ``UTC``."""
+    return UTC if name.upper() == "UTC" else ZoneInfo(name)
+
+
+def canonical_section(label: str) -> str:
+    """Map a publisher's section label (``World News``, ``International``) to the
+    canonical name (``world``); unknown labels are slugged as they are."""
+    key = clean_text(label).lower().strip(" /")
+    if key in SECTION_ALIASES:
+        return SECTION_ALIASES[key]
+    return re.sub(r"[^a-z0-9]+", "-", key).strip("-")
+
+
+def section_from_url(url: str) -> str:
+    """The canonical section a URL path points to (``/world/…`` → ``world``), or ``""``."""
+    for part in urlsplit(url).path.lower().split("/")[:4]:
+        if part in SECTION_ALIASES:
+            return SECTION_ALIASES[part]
+        if part.startswith(("world-", "international-")):
+            return "world"
+    return ""
+
+
+def canonical_url(url: str) -> str:
+    """The URL with tracking parameters, fragment and trailing slash removed and the
+    host lower-cased, so two links to one story compare equal."""
+    parts = urlsplit(url.strip())
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k)])
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower() or "https", host, path, query, ""))
+
+
+def article_id(*, url: str = "", source: str = "", guid: str = "") -> str:
+    """A stable id: from the canonical URL when there is one, else source + guid."""
+    key = canonical_url(url) if url else f"{source}\x1f{guid}"
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def slug(text: str, *, limit: int = 80) -> str:
+    """A lower-case ASCII slug of a title, for URLs and file names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")

@@ -1,0 +1,176 @@
+"""Scraped article pages saved as text dumps (the crawler format in ``examples/pages``).
+
+A dump looks like::
+
+    <navigation junk>
+    Home > News > World News > Article > <slug>
+    <title>
+    Updated on: 23 November,2020 08:55 AM IST  |  Moscow
+    IANS |
+    <standfirst>
+    <title again>
+    <image caption>
+    <body paragraphs>
+    Keep scrolling to read more news
+    <promos, disclaimers, cookie banner>
+
+Breadcrumb, agency, dateline, caption and even the time line may be missing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ..errors import SourceError
+from ..model import Article, Image, Skipped, SourceResult
+from .base import ReadOptions
+from .normalise import article_id, canonical_section, clean_text, parse_time, slug
+
+_BREADCRUMB = re.compile(r"^home\s*(>|»|/|›)\s*.+", re.I)
+_TIME_LINE = re.compile(
+    r"^(?P<kind>updated|published|posted|last updated|first published)(?: on)?\s*:?\s*"
+    r"(?P<when>[^|]+?)\s*(?:\|\s*(?P<dateline>[^|]*?)\s*)?$",
+    re.I,
+)
+_AGENCY_LINE = re.compile(r"^(?P<agency>[A-Za-z][\w .&'/-]{0,48}?)\s*\|\s*$")
+_URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
+_CAPTION_HINT = re.compile(
+    r"(\bpic\b|\bpics\b|photo|file pic|representational|image|courtesy|/afp|/reuters|/pti)",
+    re.I,
+)
+_MIN_BODY_CHARS = 80
+
+
+def read_page(data: bytes, options: ReadOptions) -> SourceResult:
+    """Parse one page dump into (at most) one article.
+
+    Raises :class:`SourceError` if the bytes are not text or hold no article.
+    """
+    text = _decode(data, options.source)
+    lines = [clean_text(line) for line in text.splitlines()]
+    url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
+
+    # The breadcrumb opens the article; what stands above it is site navigation.
+    crumb_at = next((i for i, line in enumerate(lines) if _BREADCRUMB.match(line)), None)
+    crumbs: list[str] = []
+    if crumb_at is not None:
+        crumbs = [c.strip() for c in re.split(r"\s*(?:>|»|›)\s*", lines[crumb_at])]
+        lines = lines[crumb_at + 1 :]
+
+    lines = _strip_boilerplate(lines, options)
+    paragraphs = [line for line in lines if line and not _URL_LINE.match(line)]
+    if not paragraphs:
+        raise SourceError(options.source, "no article text found in page dump")
+
+    title = paragraphs.pop(0)
+    published: datetime | None = None
+    updated: datetime | None = None
+    dateline = agency = ""
+    if paragraphs and (m := _TIME_LINE.match(paragraphs[0])):
+        paragraphs.pop(0)
+        try:
+            when = parse_time(m["when"], default_zone=options.timezone)
+        except ValueError as exc:
+            raise SourceError(options.source, f"time line: {exc}") from None
+        if m["kind"].lower() in ("updated", "last updated"):
+            updated = when
+        published = when
+        dateline = (m["dateline"] or "").strip()
+    if paragraphs and (m := _AGENCY_LINE.match(paragraphs[0])):
+        paragraphs.pop(0)
+        agency = m["agency"].strip()
+    if published is None:
+        raise SourceError(options.source, "no 'Updated on:' or 'Published on:' time line")
+
+    summary = ""
+    caption = ""
+    if paragraphs and paragraphs[0] != title:
+        summary = paragraphs.pop(0)
+    # The page repeats the headline above the picture; the caption follows it.
+    if title in paragraphs:
+        at = paragraphs.index(title)
+        following = paragraphs[at + 1] if at + 1 < len(paragraphs) else ""
+        if (
+            following
+            and len(following) <= 160
+            and (
+                _CAPTION_HINT.search(following)
+                or not following.endswith((".", '"', "”"))
+                or len(following) < 60
+            )
+        ):
+            caption = following
+            del paragraphs[at + 1]
+        del paragraphs[at]
+    paragraphs = [p for p in paragraphs if p != title]
+    body = "\n\n".join(paragraphs)
+    if len(body) < _MIN_BODY_CHARS and not summary:
+        raise SourceError(options.source, "page dump has a title but no article body")
+
+    section_label = _section_label(crumbs)
+    section = canonical_section(section_label) if section_label else ""
+    if not url and options.url_template:
+        url = options.url_template.format(slug=slug(title), section=section or "news")
+    image = Image(url="", alt=caption or title, caption=caption) if caption else None
+    article = Article(
+        id=article_id(url=url) if url else article_id(source=options.publisher, guid=title),
+        url=url,
+        title=title,
+        summary=summary,
+        body=body,
+        section=section,
+        tags=_crumb_tags(crumbs),
+        published_at=published,
+        updated_at=updated,
+        dateline=dateline,
+        agency=agency,
+        image=image,
+        publisher=options.publisher,
+        source=options.source,
+    )
+    skipped: tuple[Skipped, ...] = ()
+    return SourceResult(options.source, (article,), skipped)
+
+
+def _decode(data: bytes, source: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise SourceError(source, "binary data, not a text page dump")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Crawlers on Windows save cp1252; anything else is not a dump.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise SourceError(source, "not UTF-8 or Windows-1252 text") from None
+
+
+def _strip_boilerplate(lines: list[str], options: ReadOptions) -> list[str]:
+    kept: list[str] = []
+    for line in lines:
+        if line and options.boilerplate.stops(line):
+            break
+        if line and options.boilerplate.drops(line):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _section_label(crumbs: list[str]) -> str:
+    """The section in a breadcrumb: the crumb before ``Article``, else the last
+    crumb that is not ``Home``/``News``."""
+    lowered = [c.lower() for c in crumbs]
+    if "article" in lowered:
+        at = lowered.index("article")
+        if at > 0 and lowered[at - 1] not in ("home", "news"):
+            return crumbs[at - 1]
+    candidates = [c for c in crumbs[1:-1] if c.lower() not in ("home", "news", "article")]
+    return candidates[-1] if candidates else ""
+
+
+def _crumb_tags(crumbs: list[str]) -> tuple[str, ...]:
+    """The breadcrumb's labels between ``Home`` and ``Article`` (not the page slug)."""
+    lowered = [c.lower() for c in crumbs]
+    end = lowered.index("article") if "article" in lowered else len(crumbs) - 1
+    return tuple(c for c in crumbs[1:end] if c.lower() not in ("home", "news"))

@@ -1,0 +1,412 @@
+"""The SQLite store: articles, skipped inputs, editions, renditions, deliveries, runs.
+
+One file, WAL mode, no server.  Articles are upserted by their stable id, so
+re-reading a source never duplicates a story and a newer version replaces an
+older one.  Times are stored as ISO 8601 UTC strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .model import Article, Delivery, Edition, Image, Renditions, Skipped, to_plain
+
+# Each entry moves the schema one version up; never edit a released entry, append.
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        section TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        published_at TEXT NOT NULL,
+        updated_at TEXT,
+        dateline TEXT NOT NULL DEFAULT '',
+        agency TEXT NOT NULL DEFAULT '',
+        byline TEXT NOT NULL DEFAULT '',
+        image TEXT,
+        language TEXT NOT NULL DEFAULT '',
+        publisher TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles(published_at);
+    CREATE TABLE skipped (
+        source TEXT NOT NULL,
+        item TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (source, item)
+    );
+    CREATE TABLE editions (
+        id TEXT PRIMARY KEY,
+        as_of TEXT NOT NULL,
+        built_at TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE renditions (
+        edition_id TEXT PRIMARY KEY REFERENCES editions(id),
+        data TEXT NOT NULL
+    );
+    CREATE TABLE deliveries (
+        edition_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        provider_id TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (edition_id, sender, recipient)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        edition_id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT ''
+    );
+    """,
+)
+
+
+_ARTICLE_COLUMNS = (
+    "id", "url", "title", "summary", "body", "section", "tags", "published_at",
+    "updated_at", "dateline", "agency", "byline", "image", "language", "publisher",
+    "source", "content_hash", "first_seen_at", "last_seen_at",
+)  # fmt: skip
+# A changed story replaces every column but keeps when it was first seen.
+_UPSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _ARTICLE_COLUMNS)}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS if c not in ("id", "first_seen_at"))
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """How an upsert changed the store."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Store:
+    """A SQLite database file holding everything `digest` remembers.
+
+    Open one per process with :func:`open_store`; close it when done (it is also a
+    context manager).  Not shared across threads.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
+        self._db = connection
+        self.path = path
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed on success, rolled back on error."""
+        try:
+            with self._db:
+                yield self._db
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    # -- articles --------------------------------------------------------------
+
+    def upsert_articles(self, articles: Iterable[Article]) -> UpsertCounts:
+        """Insert new articles and replace changed ones, matched by id.
+
+        An article whose content is unchanged only has its last-seen time bumped.
+        """
+        new = updated = unchanged = 0
+        now = _now()
+        with self.transaction() as db:
+            for article in articles:
+                digest_ = _content_hash(article)
+                row = db.execute(
+                    "SELECT content_hash FROM articles WHERE id = ?", (article.id,)
+                ).fetchone()
+                if row is not None and row[0] == digest_:
+                    unchanged += 1
+                    db.execute(
+                        "UPDATE articles SET last_seen_at = ? WHERE id = ?", (now, article.id)
+                    )
+                    continue
+                if row is None:
+                    new += 1
+                else:
+                    updated += 1
+                db.execute(_UPSERT_ARTICLE, (*_article_row(article), digest_, now, now))
+        return UpsertCounts(new, updated, unchanged)
+
+    def articles_between(self, start: datetime, end: datetime) -> list[Article]:
+        """Articles published or updated in ``[start, end]`` (UTC), newest first."""
+        rows = self._db.execute(
+            "SELECT * FROM articles WHERE "
+            "(published_at BETWEEN ? AND ?) OR (updated_at BETWEEN ? AND ?) "
+            "ORDER BY published_at DESC, id",
+            (start.isoformat(), end.isoformat(), start.isoformat(), end.isoformat()),
+        ).fetchall()
+        return [_article_from_row(r) for r in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        """One article by id, or ``None``."""
+        row = self._db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article_from_row(row) if row else None
+
+    def count_articles(self) -> int:
+        """How many articles the store holds."""
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def record_skipped(self, skipped: Iterable[Skipped]) -> None:
+        """Keep inputs that could not be read, with their reason, for later review."""
+        now = _now()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO skipped VALUES (?,?,?,?) ON CONFLICT(source, item) "
+                "DO UPDATE SET reason = excluded.reason, seen_at = excluded.seen_at",
+                [(s.source, s.item, s.reason, now) for s in skipped],
+            )
+
+    def skipped(self) -> list[Skipped]:
+        """Every input kept aside, with its reason."""
+        rows = self._db.execute("SELECT source, item, reason FROM skipped ORDER BY source, item")
+        return [Skipped(*r) for r in rows]
+
+    # -- editions and renditions -----------------------------------------------
+
+    def save_edition(self, edition: Edition) -> None:
+        """Record an edition's selection (replacing an earlier build of the same id)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO editions VALUES (?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "as_of = excluded.as_of, built_at = excluded.built_at, data = excluded.data",
+                (edition.id, edition.as_of.isoformat(), _now(), json.dumps(to_plain(edition))),
+            )
+
+    def edition_data(self, edition_id: str) -> dict[str, Any] | None:
+        """A recorded edition as plain data (as exported), or ``None``."""
+        row = self._db.execute("SELECT data FROM editions WHERE id = ?", (edition_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_renditions(self, renditions: Renditions) -> None:
+        """Record the renditions of an edition, exactly as they will be sent."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO renditions VALUES (?,?) ON CONFLICT(edition_id) "
+                "DO UPDATE SET data = excluded.data",
+                (renditions.edition_id, json.dumps(to_plain(renditions))),
+            )
+
+    # -- deliveries --------------------------------------------------------------
+
+    def delivery(self, edition_id: str, sender: str, recipient: str) -> Delivery | None:
+        """The recorded delivery of one message, or ``None`` if never attempted."""
+        row = self._db.execute(
+            "SELECT * FROM deliveries WHERE edition_id = ? AND sender = ? AND recipient = ?",
+            (edition_id, sender, recipient),
+        ).fetchone()
+        return _delivery_from_row(row) if row else None
+
+    def begin_delivery(self, edition_id: str, sender: str, recipient: str) -> Delivery:
+        """Record an attempt before it is made (so a crash never loses it).
+
+        Returns the delivery as it now stands; a delivery already ``sent`` or
+        ``failed`` is returned unchanged and must not be attempted again.
+        """
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO deliveries (edition_id, sender, recipient, status, attempts, "
+                "updated_at) VALUES (?,?,?,'pending',0,?) ON CONFLICT DO NOTHING",
+                (edition_id, sender, recipient, _now()),
+            )
+            db.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE "
+                "edition_id = ? AND sender = ? AND recipient = ? AND status = 'pending'",
+                (_now(), edition_id, sender, recipient),
+            )
+        found = self.delivery(edition_id, sender, recipient)
+        assert found is not None
+        return found
+
+    def finish_delivery(
+        self,
+        edition_id: str,
+        sender: str,
+        recipient: str,
+        *,
+        status: str,
+        error: str = "",
+        provider_id: str = "",
+    ) -> None:
+        """Record the outcome of an attempt: ``sent``, ``failed`` or still ``pending``."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET status = ?, last_error = ?, provider_id = ?, "
+                "updated_at = ? WHERE edition_id = ? AND sender = ? AND recipient = ?",
+                (status, error, provider_id, _now(), edition_id, sender, recipient),
+            )
+
+    def deliveries(self, edition_id: str | None = None) -> list[Delivery]:
+        """Recorded deliveries, of one edition or of all."""
+        if edition_id is None:
+            rows = self._db.execute("SELECT * FROM deliveries ORDER BY edition_id, sender")
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM deliveries WHERE edition_id = ? ORDER BY sender, recipient",
+                (edition_id,),
+            )
+        return [_delivery_from_row(r) for r in rows]
+
+    def sent_article_ids(self, since: datetime) -> dict[str, datetime]:
+        """Ids of articles in editions built since ``since``, with the edition time."""
+        found: dict[str, datetime] = {}
+        rows = self._db.execute(
+            "SELECT as_of, data FROM editions WHERE as_of >= ?", (since.isoformat(),)
+        )
+        for as_of, data in rows:
+            for pick in json.loads(data)["picks"]:
+                found[pick["article"]["id"]] = datetime.fromisoformat(as_of)
+        return found
+
+    # -- runs --------------------------------------------------------------------
+
+    def start_run(self, edition_id: str) -> int:
+        """Record that a run of an edition has started; returns its run id."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs (edition_id, started_at, status) VALUES (?,?,'running')",
+                (edition_id, _now()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, message: str = "") -> None:
+        """Record how a run ended (``done``, ``not-sent``, ``failed``...)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, message = ? WHERE id = ?",
+                (_now(), status, message, run_id),
+            )
+
+    def runs(self, edition_id: str | None = None) -> list[dict[str, Any]]:
+        """Recorded runs, newest first."""
+        sql = "SELECT id, edition_id, started_at, finished_at, status, message FROM runs"
+        args: tuple[str, ...] = ()
+        if edition_id is not None:
+            sql += " WHERE edition_id = ?"
+            args = (edition_id,)
+        cur = self._db.execute(sql + " ORDER BY id DESC", args)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+
+def open_store(path: str | Path) -> Store:
+    """Open (creating if needed) the SQLite store at ``path`` and bring its schema up
+    to date.  ``":memory:"`` gives a throw-away store.
+
+    Raises :class:`StoreError` if the file cannot be opened or is not a database.
+    """
+    name = str(path)
+    try:
+        if name != ":memory:":
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(name, timeout=30)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+            with db:
+                db.executescript(script)
+                db.execute(f"PRAGMA user_version = {number}")
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"{name}: cannot open store ({exc})") from exc
+    return Store(db, name)
+
+
+def _content_hash(article: Article) -> str:
+    payload = json.dumps(to_plain(article), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _article_row(a: Article) -> tuple[Any, ...]:
+    image = json.dumps(to_plain(a.image)) if a.image else None
+    return (
+        a.id, a.url, a.title, a.summary, a.body, a.section, json.dumps(list(a.tags)),
+        a.published_at.isoformat(), a.updated_at.isoformat() if a.updated_at else None,
+        a.dateline, a.agency, a.byline, image, a.language, a.publisher, a.source,
+    )  # fmt: skip
+
+
+def _article_from_row(row: sqlite3.Row) -> Article:
+    image = json.loads(row["image"]) if row["image"] else None
+    published = _time(row["published_at"])
+    assert published is not None
+    return Article(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        summary=row["summary"],
+        body=row["body"],
+        section=row["section"],
+        tags=tuple(json.loads(row["tags"])),
+        published_at=published,
+        updated_at=_time(row["updated_at"]),
+        dateline=row["dateline"],
+        agency=row["agency"],
+        byline=row["byline"],
+        image=Image(**image) if image else None,
+        language=row["language"],
+        publisher=row["publisher"],
+        source=row["source"],
+    )
+
+
+def _delivery_from_row(row: sqlite3.Row) -> Delivery:
+    return Delivery(
+        edition_id=row["edition_id"],
+        sender=row["sender"],
+        recipient=row["recipient"],
+        status=row["status"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        provider_id=row["provider_id"],
+        updated_at=_time(row["updated_at"]),
+    )
