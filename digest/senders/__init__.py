@@ -10,7 +10,7 @@ package registers its own::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,16 @@ def available() -> dict[str, str]:
 def load_factory(type_name: str) -> SenderFactory:
     """The class registered as ``type_name``.
 
+    A ``type`` of the form ``package.module:Class`` names a sender class directly,
+    for a newsroom's own sender that is not packaged as a plugin.
     Raises :class:`ConfigError` naming the unknown type and the known ones.
     """
+    if ":" in type_name:
+        try:
+            direct: SenderFactory = EntryPoint(type_name, type_name, GROUP).load()
+        except (ImportError, AttributeError) as exc:
+            raise ConfigError(f"sender type {type_name!r} cannot be loaded ({exc})") from None
+        return direct
     found = [ep for ep in entry_points(group=GROUP) if ep.name == type_name]
     if not found:
         known = ", ".join(sorted(available())) or "none"

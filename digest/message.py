@@ -1,0 +1,58 @@
+"""The email as a MIME message: plain-text and HTML alternatives with headers.
+
+Used by ``digest export`` (``email.eml``) and the SMTP sender.  Serialise with
+:data:`email.policy.SMTP` (CRLF line ends) before handing bytes to ``smtplib``.
+Header values are checked here so untrusted text can never add a header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+
+from .errors import RenderError
+from .model import EmailRendition
+
+# CR, LF and the Unicode line and paragraph separators all end a header line in
+# some parser; none may reach a header value.
+_LINE_BREAKS = str.maketrans({c: " " for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
+def header_safe(value: str) -> str:
+    """A header value with every kind of line break replaced by a space."""
+    return " ".join(value.translate(_LINE_BREAKS).split())
+
+
+def email_message(
+    rendition: EmailRendition,
+    *,
+    sender: Address | str,
+    to: Address | str,
+    date: datetime,
+    message_id: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    """A ``multipart/alternative`` message (text first, then HTML) with ``From``,
+    ``To``, ``Subject``, ``Date`` and ``Message-ID`` and any extra ``headers``.
+
+    ``date`` must be tz-aware.  Raises :class:`RenderError` for an unusable address.
+    """
+    message = EmailMessage(policy=SMTP)
+    try:
+        message["From"] = sender if isinstance(sender, Address) else header_safe(sender)
+        message["To"] = to if isinstance(to, Address) else header_safe(to)
+    except (ValueError, IndexError) as exc:
+        raise RenderError(f"bad email address: {exc}") from None
+    message["Subject"] = header_safe(rendition.subject)
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = message_id or make_msgid(domain="digest.invalid")
+    message["MIME-Version"] = "1.0"
+    for name, value in (headers or {}).items():
+        message[header_safe(name)] = header_safe(value)
+    message.set_content(rendition.text, subtype="plain", charset="utf-8")
+    message.add_alternative(rendition.html, subtype="html", charset="utf-8")
+    return message
