@@ -9,17 +9,18 @@ does all of it and is safe to repeat for the same moment.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .config import Config, load_config
-from .errors import ConfigError, DigestError, SendError
+from .delivery import Progress, RetryPolicy, SenderReport, deliver
+from .errors import ConfigError, DigestError
 from .model import Edition, Renditions, SourceResult
 from .render import Renderer
 from .select import edition_id, select
-from .senders import Outgoing, Sender, build_sender
+from .senders import Outgoing, Recipient, Sender, build_sender
 from .sources import Boilerplate, FetchLimits, ReadOptions, SourceSpec, read_sources
 from .sources.normalise import zone
 from .store import Store, UpsertCounts, open_store
@@ -48,12 +49,24 @@ class Built:
 
 @dataclass(slots=True)
 class SendReport:
-    """Outcome of handing an edition to the senders."""
+    """Outcome of handing an edition to the senders.
+
+    The line lists keep at most :data:`~digest.delivery.REPORT_LINES` entries per
+    sender (a list of 100,000 subscribers is not kept in memory); the complete
+    counts are in ``senders`` (:meth:`count`).
+    """
 
     edition_id: str
     sent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     already_done: list[str] = field(default_factory=list)
+    senders: dict[str, SenderReport] = field(default_factory=dict)
+    #: ``--dry-run``: what each sender would do.
+    planned: list[str] = field(default_factory=list)
+
+    def count(self, what: str) -> int:
+        """Total ``sent``, ``failed``, ``pending`` or ``already_done`` over all senders."""
+        return sum(int(getattr(r, what)) for r in self.senders.values())
 
 
 class Digest:
@@ -197,12 +210,16 @@ class Digest:
         built: Built,
         *,
         only: Iterable[str] = (),
-        progress: Callable[[str, str, str], None] | None = None,
+        progress: Progress | None = None,
+        dry_run: bool = False,
     ) -> SendReport:
         """Hand a built edition to the senders (all, or those named in ``only``).
 
         Each delivery is recorded before the attempt and its outcome after; one
-        already recorded as sent or failed is not attempted again.
+        already recorded as sent or failed is not attempted again (see
+        :mod:`digest.delivery`).  A sender with a subscriber list mails the list's
+        active subscribers, streamed from the store.  ``dry_run`` sends and records
+        nothing and lists what would be sent in ``report.planned``.
         """
         if built.renditions is None:
             raise DigestError(f"{built.edition.id}: not sent ({built.hold})")
@@ -216,29 +233,52 @@ class Digest:
         for name, sender in senders.items():
             if chosen and name not in chosen:
                 continue
-            for recipient in sender.recipients():
-                key = f"{name} → {recipient}"
-                delivery = self.store.begin_delivery(built.edition.id, name, recipient)
-                if delivery.status != "pending":
-                    report.already_done.append(key)
-                    continue
-                try:
-                    result = sender.send(outgoing, recipient)
-                except SendError as exc:
-                    status = "failed" if exc.permanent else "pending"
-                    self.store.finish_delivery(
-                        built.edition.id, name, recipient, status=status, error=str(exc)
-                    )
-                    report.failed.append(f"{key}: {exc}")
-                else:
-                    self.store.finish_delivery(
-                        built.edition.id, name, recipient, status="sent",
-                        provider_id=result.provider_id,
-                    )  # fmt: skip
-                    report.sent.append(key)
-                if progress:
-                    progress(name, recipient, "sent" if key in report.sent else "failed")
+            recipients, total = self._recipients(sender)
+            if dry_run:
+                done = self.store.delivery_counts(built.edition.id).get(
+                    (built.edition.id, name), {}
+                )
+                finished = done.get("sent", 0) + done.get("failed", 0)
+                report.planned.append(
+                    f"{sender.describe()}: {total} recipient(s), {finished} already done"
+                )
+                continue
+            if progress is not None:
+                progress.start(name, total)
+            settings = self.config.senders[name]
+            result = deliver(
+                self.store,
+                name,
+                sender,
+                outgoing,
+                recipients,
+                policy=RetryPolicy(
+                    max_attempts=settings.max_attempts,
+                    base_delay=settings.retry_base_seconds,
+                    max_delay=settings.retry_max_seconds,
+                ),
+                messages_per_second=settings.messages_per_second,
+                progress=progress,
+            )
+            report.senders[name] = result
+            report.sent.extend(f"{name} → {r}" for r in result.delivered)
+            report.failed.extend(f"{name} → {line}" for line in result.failures)
+            if result.aborted:
+                report.failed.append(
+                    f"{name}: stopped, {result.pending} left pending: {result.aborted}"
+                )
+            if result.already_done:
+                report.already_done.append(f"{name}: {result.already_done} recipient(s)")
         return report
+
+    def _recipients(self, sender: Sender) -> tuple[Iterable[Recipient], int]:
+        """A sender's recipients (streamed for a subscriber list) and how many."""
+        if sender.subscriber_list is None:
+            fixed = list(sender.recipients())
+            return fixed, len(fixed)
+        list_name = sender.subscriber_list
+        streamed = (Recipient(s.address, s.name) for s in self.store.iter_subscribers(list_name))
+        return streamed, self.store.count_subscribers(list_name)
 
     def run_edition(self, as_of: datetime) -> tuple[Built, SendReport | None]:
         """Ingest the configured sources, build the edition for ``as_of`` and send it.

@@ -70,3 +70,8 @@ class SendError(DigestError):
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+class SenderUnavailable(SendError):
+    """A destination as a whole cannot be reached (connection refused, login
+    rejected): stop trying its other recipients now and keep them pending."""

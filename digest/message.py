@@ -7,12 +7,20 @@ Header values are checked here so untrusted text can never add a header.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+import html
+import re
+import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 
 from .errors import RenderError
 from .model import EmailRendition
@@ -25,6 +33,26 @@ _LINE_BREAKS = str.maketrans({c: " " for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u202
 def header_safe(value: str) -> str:
     """A header value with every kind of line break replaced by a space."""
     return " ".join(value.translate(_LINE_BREAKS).split())
+
+
+def _static_headers(
+    message: EmailMessage,
+    rendition: EmailRendition,
+    *,
+    sender: Address | str,
+    date: datetime,
+    headers: Mapping[str, str] | None,
+) -> None:
+    """Set the headers every copy of a message shares (From, Subject, Date...)."""
+    try:
+        message["From"] = sender if isinstance(sender, Address) else header_safe(sender)
+    except (ValueError, IndexError) as exc:
+        raise RenderError(f"bad email address: {exc}") from None
+    message["Subject"] = header_safe(rendition.subject)
+    message["Date"] = format_datetime(date)
+    message["MIME-Version"] = "1.0"
+    for name, value in (headers or {}).items():
+        message[header_safe(name)] = header_safe(value)
 
 
 def email_message(
@@ -42,17 +70,161 @@ def email_message(
     ``date`` must be tz-aware.  Raises :class:`RenderError` for an unusable address.
     """
     message = EmailMessage(policy=SMTP)
+    _static_headers(message, rendition, sender=sender, date=date, headers=headers)
     try:
-        message["From"] = sender if isinstance(sender, Address) else header_safe(sender)
         message["To"] = to if isinstance(to, Address) else header_safe(to)
     except (ValueError, IndexError) as exc:
         raise RenderError(f"bad email address: {exc}") from None
-    message["Subject"] = header_safe(rendition.subject)
-    message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id or make_msgid(domain="digest.invalid")
-    message["MIME-Version"] = "1.0"
-    for name, value in (headers or {}).items():
-        message[header_safe(name)] = header_safe(value)
     message.set_content(rendition.text, subtype="plain", charset="utf-8")
     message.add_alternative(rendition.html, subtype="html", charset="utf-8")
     return message
+
+
+# -- one message, many recipients ------------------------------------------------------
+
+#: Where the rendered HTML and text carry the recipient's unsubscribe link.  The
+#: renderer writes it once per edition; :class:`MessageTemplate` fills it per recipient.
+UNSUBSCRIBE_PLACEHOLDER = "%%unsubscribe_url%%"
+
+# Deliberately narrow: printable ASCII, no spaces, quotes, brackets or commas, so an
+# address can go into a header and an SMTP command as it is.
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+_MAX_NAME_CHARS = 100
+
+
+def check_address(address: str) -> str:
+    """``address`` stripped, if it is a plain ``local@domain`` address.
+
+    Raises :class:`ValueError` saying what is wrong otherwise.
+    """
+    value = address.strip()
+    if len(value) > 254:
+        raise ValueError(f"{value[:40]!r}...: longer than 254 characters")
+    if not _ADDRESS.fullmatch(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def unsubscribe_token(secret: bytes, address: str) -> str:
+    """A token naming ``address`` and signed with ``secret`` (HMAC-SHA256), for
+    unsubscribe links; :func:`verify_unsubscribe_token` reads it back."""
+    raw = address.lower().encode()
+    signature = hmac.new(secret, b"unsubscribe:" + raw, hashlib.sha256).digest()[:16]
+    return f"{_b64(raw)}.{_b64(signature)}"
+
+
+def verify_unsubscribe_token(secret: bytes, token: str) -> str | None:
+    """The address a token names, or ``None`` if it is malformed or not signed
+    with ``secret``."""
+    try:
+        head, _, sig = token.partition(".")
+        address = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    expected = unsubscribe_token(secret, address).partition(".")[2]
+    return address if hmac.compare_digest(expected, sig) else None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _qp(text: str) -> bytes:
+    """Quoted-printable with CRLF line ends; lines stay within 76 characters."""
+    return binascii.b2a_qp(text.encode(), istext=True).replace(b"\n", b"\r\n")
+
+
+def _qp_chunks(text: str) -> list[bytes]:
+    """A body as quoted-printable pieces around each unsubscribe placeholder.
+
+    Each piece ends in a soft line break, so a value encoded on its own can be put
+    between two pieces and the whole still decodes to the text with the value in it.
+    """
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = []
+    for piece in normal.split(UNSUBSCRIBE_PLACEHOLDER):
+        encoded = _qp(piece)
+        chunks.append(encoded if not encoded or encoded.endswith(b"\r\n") else encoded + b"=\r\n")
+    return chunks
+
+
+@dataclass(frozen=True, slots=True)
+class Personal:
+    """What differs between two copies of one message."""
+
+    address: str
+    name: str
+    message_id: str
+    #: The recipient's own one-click unsubscribe URL (https).
+    unsubscribe_url: str
+    #: The recipient's own ``mailto:`` unsubscribe URI.
+    unsubscribe_mailto: str
+
+
+class MessageTemplate:
+    """A whole email serialised once, filled in per recipient by joining bytes.
+
+    Building an :class:`~email.message.EmailMessage` per recipient costs
+    milliseconds; this costs microseconds.  The text and HTML parts are
+    quoted-printable, cut around :data:`UNSUBSCRIBE_PLACEHOLDER`; the headers that
+    differ (``To``, ``Message-ID``, ``List-Unsubscribe``) are written per copy from
+    checked values.  The output has CRLF line ends, ready for ``smtplib``.
+    """
+
+    def __init__(
+        self,
+        rendition: EmailRendition,
+        *,
+        sender: Address | str,
+        date: datetime,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        message = EmailMessage(policy=SMTP)
+        _static_headers(message, rendition, sender=sender, date=date, headers=headers)
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        # "=_" never occurs in quoted-printable text, so the boundary cannot either.
+        boundary = "=_digest_" + secrets.token_hex(12)
+        message["Content-Type"] = f'multipart/alternative; boundary="{boundary}"'
+        head = message.as_bytes(policy=SMTP)
+        self._head = head[: head.index(b"\r\n\r\n") + 2]
+        part_head = (
+            '--{b}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        )
+        self._text = _qp_chunks(rendition.text)
+        self._html = _qp_chunks(rendition.html)
+        self._frame = (
+            b"\r\n" + part_head.format(b=boundary, kind="plain").encode(),
+            b"\r\n" + part_head.format(b=boundary, kind="html").encode(),
+            f"\r\n--{boundary}--\r\n".encode(),
+        )
+
+    def fill(self, personal: Personal) -> bytes:
+        """The message for one recipient, as bytes to hand to ``smtplib``.
+
+        ``personal.address`` must have passed :func:`check_address`; the name is
+        made header-safe here.
+        """
+        name = header_safe(personal.name)[:_MAX_NAME_CHARS]
+        to = formataddr((name, personal.address), charset="utf-8").replace("\n", "\r\n")
+        lines = (
+            f"To: {to}\r\nMessage-ID: {personal.message_id}\r\n"
+            f"List-Unsubscribe: <{personal.unsubscribe_mailto}>,\r\n"
+            f" <{personal.unsubscribe_url}>\r\n"
+        ).encode()
+        out = [lines, self._head, self._frame[0]]
+        _join(out, self._text, _qp(personal.unsubscribe_url))
+        out.append(self._frame[1])
+        _join(out, self._html, _qp(html.escape(personal.unsubscribe_url)))
+        out.append(self._frame[2])
+        return b"".join(out)
+
+
+def _join(out: list[bytes], chunks: list[bytes], value: bytes) -> None:
+    if value and not value.endswith(b"\r\n"):
+        value += b"=\r\n"
+    out.append(chunks[0])
+    for chunk in chunks[1:]:
+        out.append(value)
+        out.append(chunk)

@@ -23,6 +23,19 @@ class Limits:
     messages_per_second: float | None = None
     max_title_chars: int | None = None
     max_body_chars: int | None = None
+    #: How many messages may be in flight at once (parallel connections).
+    connections: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who one message goes to: an address, a topic, a channel id...
+
+    ``id`` is what the delivery log records; ``name`` is a display name (email).
+    """
+
+    id: str
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +52,13 @@ class Sender(Protocol):
 
     ``send`` hands the edition to one recipient and returns what the provider said;
     it raises :class:`~digest.errors.SendError` (``permanent=True`` when retrying
-    cannot help).  Times in anything it records are UTC.
+    cannot help; :class:`~digest.errors.SenderUnavailable` when the destination as
+    a whole cannot be reached, so nobody else should be tried now).  ``send`` may be
+    called from ``limits.connections`` threads at once, after ``prepare`` and before
+    ``close``.  Times in anything it records are UTC.
+
+    A sender with a ``subscriber_list`` mails the active subscribers of that list in
+    the store instead of its own ``recipients()``.
     """
 
     #: The registered type name (``file``, ``smtp``...).
@@ -47,17 +66,27 @@ class Sender(Protocol):
     #: The rendition this sender delivers.
     consumes: ClassVar[RenditionKind]
     limits: Limits
+    #: Name of the store's subscriber list to deliver to, or ``None``.
+    subscriber_list: str | None
 
     def describe(self) -> str:
         """A one-line, log-safe description: destination, never secrets."""
         ...
 
-    def recipients(self) -> Iterable[str]:
+    def recipients(self) -> Iterable[Recipient]:
         """The recipients of one edition (a channel id, an export folder...)."""
         ...
 
-    def send(self, outgoing: Outgoing, recipient: str) -> SendResult:
+    def prepare(self, outgoing: Outgoing) -> None:
+        """Do once per edition what every message shares (serialise the email...)."""
+        ...
+
+    def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
         """Deliver the edition to one recipient."""
+        ...
+
+    def close(self) -> None:
+        """Release connections; the sender may be prepared and used again."""
         ...
 
 
