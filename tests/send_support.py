@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import SAMPLE_AS_OF, config_from, sample_config_data
+from pytest_httpserver import HTTPServer
 
 from digest.edition import Built, make_digest
 from digest.message import UNSUBSCRIBE_PLACEHOLDER
@@ -42,9 +43,7 @@ def with_placeholder(built: Built) -> Built:
         html=email.html.replace(link, UNSUBSCRIBE_PLACEHOLDER),
         text=email.text.replace(link, UNSUBSCRIBE_PLACEHOLDER),
     )
-    return dataclasses.replace(
-        built, renditions=dataclasses.replace(built.renditions, email=email)
-    )
+    return dataclasses.replace(built, renditions=dataclasses.replace(built.renditions, email=email))
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +84,7 @@ class Recorder:
         self.peers: set[Any] = set()
         self.lock = threading.Lock()
 
-    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
         self.rcpts.append(address)
@@ -96,7 +95,7 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         address = envelope.rcpt_tos[0]
         if address in self.drop_on_data:
             self.drop_on_data.discard(address)
@@ -140,3 +139,16 @@ def app_with_senders(tmp_path: Path, senders: dict[str, Any], store: Any) -> Any
     data = sample_config_data()
     data["senders"] = senders
     return make_digest(config=config_from(data), store=store)
+
+
+@pytest.fixture
+def http_server() -> Iterator[HTTPServer]:
+    """A real HTTP server on loopback (pytest-httpserver), fresh for each test."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.clear()
+        if server.is_running():
+            server.stop()

@@ -129,8 +129,11 @@ def test_4xx_retried_until_delivered_5xx_never_retried_and_drops_survived(
     assert deliveries[addresses[7]].last_error.startswith("451 4.7.1")
     assert deliveries[addresses[15]].last_error.startswith("connection lost")
     assert all(d.status in ("sent", "failed") for d in deliveries.values())
-    assert all(d.provider_id.startswith("2.0.0 Ok: queued as") for d in deliveries.values()
-               if d.status == "sent")  # fmt: skip
+    assert all(
+        d.provider_id.startswith("2.0.0 Ok: queued as")
+        for d in deliveries.values()
+        if d.status == "sent"
+    )
     assert report.senders["mail"].sent == 38 and report.senders["mail"].failed == 2
     assert report.senders["mail"].retries == 7
 

@@ -106,9 +106,8 @@ class SmtpSender:
             outgoing.renditions.email,
             sender=self.sender,
             date=datetime.now(UTC),
-            headers={"List-Id": f"{outgoing.edition.id.rpartition('-')[0] or 'digest'}"
-                     f".{self.name}.{self.domain}"},
-        )  # fmt: skip
+            headers={"List-Id": f"<{self.name}.{self.domain}>"},
+        )
 
     def message(self, outgoing: Outgoing, recipient: Recipient) -> bytes:
         """The exact bytes one recipient gets (``prepare`` must have been called)."""

@@ -23,7 +23,7 @@ MIDDAY = {
 
 
 def num(key, n):
-    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % (10 ** n)
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % (10**n)
 
 
 def slugify(title, words=9):
@@ -61,10 +61,15 @@ def make_url(src, kind, title, pub, key):
 
 
 def img(src, name, alt, caption):
-    host = {"midday": "images.midday.example/images/images", "globalwire": "i.globalwire.example/img/media",
-            "newsdesk": "static.newsdesk.example/photos", "worldservice": "ichef.worldservice.example/news/976",
-            "citypost": "cdn.citypost.example/i", "dailybulletin": "dailybulletin.example/wp-content/uploads",
-            "metrowire": "media.metrowire.example/pics"}[src]
+    host = {
+        "midday": "images.midday.example/images/images",
+        "globalwire": "i.globalwire.example/img/media",
+        "newsdesk": "static.newsdesk.example/photos",
+        "worldservice": "ichef.worldservice.example/news/976",
+        "citypost": "cdn.citypost.example/i",
+        "dailybulletin": "dailybulletin.example/wp-content/uploads",
+        "metrowire": "media.metrowire.example/pics",
+    }[src]
     return {"url": f"https://{host}/{name}.jpg", "alt": alt, "caption": caption}
 
 
@@ -73,20 +78,53 @@ class Day:
         self.prefix, self.date, self.as_of, self.home = prefix, date, as_of, home
         self.items = {}
 
-    def add(self, key, src, kind, section, title, summary, body, pub, *, upd=None, dateline=None,
-            agency=None, tags=(), image=None, world, story=None, event=None, window="in", note=None,
-            url=None):
+    def add(
+        self,
+        key,
+        src,
+        kind,
+        section,
+        title,
+        summary,
+        body,
+        pub,
+        *,
+        upd=None,
+        dateline=None,
+        agency=None,
+        tags=(),
+        image=None,
+        world,
+        story=None,
+        event=None,
+        window="in",
+        note=None,
+        url=None,
+    ):
         assert key not in self.items, key
         if isinstance(body, (list, tuple)):
             body = "\n\n".join(body)
         art = {
             "url": url or make_url(src, kind, title, pub, self.prefix + key),
-            "title": title, "summary": summary, "body": body, "section": section,
-            "tags": list(tags), "published_at": pub, "updated_at": upd, "dateline": dateline,
-            "agency": agency, "source": src, "image": image, "language": "en",
+            "title": title,
+            "summary": summary,
+            "body": body,
+            "section": section,
+            "tags": list(tags),
+            "published_at": pub,
+            "updated_at": upd,
+            "dateline": dateline,
+            "agency": agency,
+            "source": src,
+            "image": image,
+            "language": "en",
             "publisher": PUBLISHERS[src],
         }
-        lab = {"world": world, "story": (f"{self.prefix}-{story}" if story else None), "window": window}
+        lab = {
+            "world": world,
+            "story": (f"{self.prefix}-{story}" if story else None),
+            "window": window,
+        }
         if event:
             lab["event"] = f"{self.prefix}-{event}"
         if note:
@@ -96,10 +134,16 @@ class Day:
     def copy(self, key, of, src, kind, section, title, pub, **kw):
         """A near-identical re-publication of wire copy: same summary and body, new headline."""
         art, lab = self.items[of]
-        args = dict(dateline=art["dateline"], agency=art["agency"], tags=art["tags"], image=None,
-                    world=lab["world"], story=lab["story"] and lab["story"][len(self.prefix) + 1:],
-                    event=lab.get("event") and lab["event"][len(self.prefix) + 1:],
-                    note=f"near-identical wire copy of {of}")
+        args = dict(
+            dateline=art["dateline"],
+            agency=art["agency"],
+            tags=art["tags"],
+            image=None,
+            world=lab["world"],
+            story=lab["story"] and lab["story"][len(self.prefix) + 1 :],
+            event=lab.get("event") and lab["event"][len(self.prefix) + 1 :],
+            note=f"near-identical wire copy of {of}",
+        )
         args.update(kw)
         self.add(key, src, kind, section, title, art["summary"], art["body"], pub, **args)
         self.items[key][1]["copy_of"] = of
@@ -107,8 +151,10 @@ class Day:
     def build(self):
         as_of = dt.datetime.fromisoformat(self.as_of)
         start = as_of - dt.timedelta(hours=24)
+
         def utc(s):
             return dt.datetime.fromisoformat(s)
+
         order = sorted(self.items, key=lambda k: (utc(self.items[k][0]["published_at"]), k))
         ids = {k: f"{self.prefix}-{i + 1:03d}" for i, k in enumerate(order)}
         articles, labels = [], {}
@@ -126,11 +172,18 @@ class Day:
             lab = dict(lab)
             if "copy_of" in lab:
                 lab["copy_of"] = ids[lab["copy_of"]]
-                lab["note"] = f"near-identical wire copy of {lab['copy_of']} (same summary and body, new headline)"
+                lab["note"] = (
+                    f"near-identical wire copy of {lab['copy_of']} (same summary and body, new headline)"
+                )
             if "note" in lab:
                 lab["note"] = re.sub(r"<<(\w+)>>", lambda m: ids[m.group(1)], lab["note"])
             labels[ids[k]] = lab
-        return {"as_of": self.as_of, "home_country": self.home, "articles": articles, "labels": labels}, ids
+        return {
+            "as_of": self.as_of,
+            "home_country": self.home,
+            "articles": articles,
+            "labels": labels,
+        }, ids
 
     def write(self, path):
         data, ids = self.build()
