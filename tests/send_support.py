@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import SAMPLE_AS_OF, config_from, sample_config_data
+from conftest import ROOT, SAMPLE_AS_OF, config_from, sample_config_data
 from pytest_httpserver import HTTPServer
 
 from digest.edition import Built, make_digest
@@ -152,3 +152,26 @@ def http_server() -> Iterator[HTTPServer]:
         server.clear()
         if server.is_running():
             server.stop()
+
+
+def write_config(folder: Path, smtp_port: int, *, connections: int = 1) -> Path:
+    """The repository's config with absolute sample paths, a store in ``folder`` and
+    one smtp sender."""
+    text = (ROOT / "config.toml").read_text("utf-8")
+    text = text.replace('path = "examples/', f'path = "{ROOT}/examples/')
+    text = text.replace('path = "digest.sqlite3"', f'path = "{folder}/digest.sqlite3"')
+    text = text.split("[senders.out]")[0] + (
+        "[senders.mail]\n"
+        'type = "smtp"\n'
+        'host = "127.0.0.1"\n'
+        f"port = {smtp_port}\n"
+        'security = "none"\n'
+        'from = "World News Digest <digest@mid-day.example>"\n'
+        'unsubscribe_url = "https://www.mid-day.com/newsletter/unsubscribe"\n'
+        'secret_env = "DIGEST_TEST_UNSUB_SECRET"\n'
+        f"connections = {connections}\n"
+        "retry_base_seconds = 0.05\n"
+    )
+    path = folder / "config.toml"
+    path.write_text(text, "utf-8")
+    return path

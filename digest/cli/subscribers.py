@@ -59,7 +59,9 @@ def read_csv(path: Path, default_list: str, problems: list[str]) -> Iterator[Sub
                     list=(row.get("list") or "").strip() or default_list,
                     unsubscribed=(row.get("unsubscribed") or "").strip().lower() in _YES,
                 )
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError:
+            raise DigestError(f"{path}: not UTF-8 text (after line {reader.line_num})") from None
+        except csv.Error as exc:
             raise DigestError(f"{path}:{reader.line_num}: {exc}") from None
 
 
@@ -80,7 +82,7 @@ def import_(app: App, csv_file: Path, list_name: str) -> None:
         f"{counts.unsubscribed} unsubscribed (never mailed), {len(problems)} skipped"
     )
     for problem in problems:
-        app.err.print(f"skipped  {problem}")
+        click.echo(f"skipped  {problem}", err=True)
     if problems:
         sys.exit(1)
 
