@@ -2,13 +2,15 @@
 
 The delivery log in the store is the single source of truth:
 
-* every recipient is recorded as ``pending`` before any of them is attempted, a
-  page at a time, so a crash never loses one;
-* an attempt is counted in the log before its message is handed to the sender, and
-  its outcome (``sent``, ``failed``, or still ``pending`` with the error) right
-  after, so after a restart only what has no final outcome is tried again; what
-  can be sent twice is bounded by the messages in flight at a crash (at most
-  ``2 × connections``: one being sent and one queued per connection);
+* every recipient is recorded as ``pending`` (a page of 500 at a time) before it
+  is attempted, so a crash never loses one;
+* the workers send from a queue; every :data:`POLL` (5 ms) the calling thread
+  writes what they finished, with its outcome (``sent``, ``failed``, or still
+  ``pending`` with the error and the attempt count), in one transaction (group
+  commit: a commit per message would cost more than the message), so after a
+  restart only what has no final outcome is tried again.  What a crash can send
+  twice is what was in flight: handed to the receiver but not yet written, which
+  is at most one message per connection plus those finished in the last 5 ms;
 * temporary failures (SMTP 4xx, HTTP 429/5xx, timeouts) are retried with
   exponential backoff and jitter, never sooner than a ``Retry-After`` asks; a
   ``Retry-After`` beyond ``max_delay`` leaves the message pending for a later run;
@@ -27,12 +29,12 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import queue
 import random
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -45,6 +47,11 @@ from .store import Store
 PAGE = 500
 #: How many failure lines a report keeps (counts are always complete).
 REPORT_LINES = 200
+#: Seconds between two writes of finished deliveries to the log (group commit):
+#: a commit per message would cost more than building and sending the message.
+POLL = 0.005
+#: Jobs queued per connection, enough to keep each busy for more than ``POLL``.
+QUEUED = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +159,9 @@ class _Job:
     attempts: int
 
 
+_Outcome = tuple[_Job, SendResult | None, Exception | None]
+
+
 def deliver(
     store: Store,
     name: str,
@@ -219,55 +229,66 @@ class _Run:
         self._order = itertools.count()
 
     def loop(self, pages: Iterator[list[Recipient]]) -> None:
-        """Dispatch, collect and record until nothing is left to try."""
+        """Dispatch, collect and record until nothing is left to try.
+
+        The workers take queued jobs without waiting for this thread; every
+        :data:`POLL` seconds it collects what they finished, writes all of it to the
+        log in one transaction and tops the queue up again.
+        """
         connections = max(1, self.sender.limits.connections)
-        window = 2 * connections
-        inflight: dict[Future[SendResult], _Job] = {}
-        finished: list[Delivery] = []
+        jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        results: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
+        workers = [
+            threading.Thread(
+                target=self._work, args=(jobs, results), name=f"send-{self.name}-{n}", daemon=True
+            )
+            for n in range(connections)
+        ]
+        for worker in workers:
+            worker.start()
+        inflight = 0
         unexpected: BaseException | None = None
-        with ThreadPoolExecutor(connections, thread_name_prefix=f"send-{self.name}") as pool:
+        try:
             while True:
-                begun: list[_Job] = []
-                while not self.report.aborted and len(inflight) + len(begun) < window:
+                while not self.report.aborted and inflight < QUEUED * connections:
                     job = self._next_job(pages)
                     if job is None:
                         break
-                    begun.append(job)
-                if begun or finished:
-                    # The attempt is on record before the message leaves.
-                    self.store.record_deliveries(
-                        self.edition_id,
-                        self.name,
-                        begun=[j.recipient.id for j in begun],
-                        finished=finished,
-                    )
-                    finished = []
-                for job in begun:
                     job.attempts += 1
-                    inflight[pool.submit(self._attempt, job.recipient)] = job
+                    jobs.put(job)
+                    inflight += 1
                 if not inflight:
                     if not self.retries or self.report.aborted:
                         break
                     # Only retries are left and none is due yet.
                     time.sleep(max(0.0, self.retries[0][0] - time.monotonic()))
                     continue
-                timeout = None
-                if self.retries and not self.report.aborted:
-                    timeout = max(0.0, self.retries[0][0] - time.monotonic())
-                done, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = inflight.pop(future)
-                    try:
-                        result = future.result()
-                    except SendError as exc:
-                        finished.append(self._failed(job, exc))
-                    except Exception as exc:  # a bug in a sender: record, stop, re-raise
-                        finished.append(self._failed(job, SenderUnavailable(repr(exc))))
-                        unexpected = unexpected or exc
-                    else:
+                time.sleep(POLL)
+                finished: list[Delivery] = []
+                while not results.empty():
+                    job, result, error = results.get()
+                    inflight -= 1
+                    if result is not None:
                         finished.append(self._sent(job, result))
-            if finished:
-                self.store.record_deliveries(self.edition_id, self.name, finished=finished)
+                    elif isinstance(error, SendError):
+                        finished.append(self._failed(job, error))
+                    else:  # a bug in a sender: record, stop, re-raise
+                        finished.append(self._failed(job, SenderUnavailable(repr(error))))
+                        unexpected = unexpected or error
+                if self.report.aborted:
+                    # Queued but not started: put back, untried, for the next run.
+                    while not jobs.empty():
+                        job = jobs.get()
+                        if job is not None:
+                            job.attempts -= 1
+                            self.ready.append(job)
+                            inflight -= 1
+                self.store.record_deliveries(self.edition_id, self.name, finished)
+        finally:
+            for _ in workers:
+                jobs.put(None)
+            for worker in workers:
+                worker.join()
         # Stopped early: what was queued stays pending in the log for the next run.
         for job in [*self.ready, *(entry[2] for entry in self.retries)]:
             self.report.pending += 1
@@ -275,9 +296,16 @@ class _Run:
         if unexpected is not None:
             raise unexpected
 
-    def _attempt(self, recipient: Recipient) -> SendResult:
-        self.limiter.acquire()
-        return self.sender.send(self.outgoing, recipient)
+    def _work(
+        self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]
+    ) -> None:
+        """A worker thread: send each job handed to it, report every outcome."""
+        while (job := jobs.get()) is not None:
+            try:
+                self.limiter.acquire()
+                results.put((job, self.sender.send(self.outgoing, job.recipient), None))
+            except Exception as exc:  # handed to the main thread, which decides
+                results.put((job, None, exc))
 
     def _more(self, pages: Iterator[list[Recipient]]) -> bool:
         """Register the next page of recipients; ``False`` when there is none."""
@@ -328,18 +356,24 @@ class _Run:
             self.report.retries += 1
             due = time.monotonic() + delay
             heapq.heappush(self.retries, (due, next(self._order), job))
-            return Delivery(self.edition_id, self.name, recipient, "pending", last_error=error)
+            return Delivery(
+                self.edition_id, self.name, recipient, "pending", job.attempts, last_error=error
+            )
         if not exc.permanent:
             error = f"{error} (gave up after {job.attempts} attempts)"
         self.report.failed += 1
         self.report.note_failure(f"{recipient}: {error}")
         self._tell(recipient, "failed")
-        return Delivery(self.edition_id, self.name, recipient, "failed", last_error=error)
+        return Delivery(
+            self.edition_id, self.name, recipient, "failed", job.attempts, last_error=error
+        )
 
     def _pending(self, job: _Job, error: str) -> Delivery:
         self.report.pending += 1
         self._tell(job.recipient.id, "pending")
-        return Delivery(self.edition_id, self.name, job.recipient.id, "pending", last_error=error)
+        return Delivery(
+            self.edition_id, self.name, job.recipient.id, "pending", job.attempts, last_error=error
+        )
 
     def _tell(self, recipient: str, status: str) -> None:
         if self.progress is not None:

@@ -169,7 +169,12 @@ class MessageTemplate:
     milliseconds; this costs microseconds.  The text and HTML parts are
     quoted-printable, cut around :data:`UNSUBSCRIBE_PLACEHOLDER`; the headers that
     differ (``To``, ``Message-ID``, ``List-Unsubscribe``) are written per copy from
-    checked values.  The output has CRLF line ends, ready for ``smtplib``.
+    checked values.  The output has CRLF line ends.
+
+    Every piece starts at the start of a line, so each can be dot-stuffed for SMTP
+    ``DATA`` on its own: the fixed pieces once, here, rather than the whole message
+    once per recipient (which is what ``smtplib`` would do, at about 0.2 ms for a
+    40 KB message).
     """
 
     def __init__(
@@ -187,25 +192,44 @@ class MessageTemplate:
         boundary = "=_digest_" + secrets.token_hex(12)
         message["Content-Type"] = f'multipart/alternative; boundary="{boundary}"'
         head = message.as_bytes(policy=SMTP)
-        self._head = head[: head.index(b"\r\n\r\n") + 2]
         part_head = (
-            '--{b}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
+            '\r\n--{b}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
             "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
         )
-        self._text = _qp_chunks(rendition.text)
-        self._html = _qp_chunks(rendition.html)
-        self._frame = (
-            b"\r\n" + part_head.format(b=boundary, kind="plain").encode(),
-            b"\r\n" + part_head.format(b=boundary, kind="html").encode(),
-            f"\r\n--{boundary}--\r\n".encode(),
-        )
+        # bytes are fixed pieces; ints say where the per-recipient pieces go.
+        pieces: list[bytes | int] = [_HEADERS, head[: head.index(b"\r\n\r\n") + 2]]
+        for kind, text, slot in (
+            ("plain", rendition.text, _TEXT_URL),
+            ("html", rendition.html, _HTML_URL),
+        ):
+            pieces.append(part_head.format(b=boundary, kind=kind).encode())
+            chunks = _qp_chunks(text)
+            pieces.append(chunks[0])
+            for chunk in chunks[1:]:
+                pieces += [slot, chunk]
+        pieces.append(f"\r\n--{boundary}--\r\n".encode())
+        self._pieces = pieces
+        self._stuffed = [p if isinstance(p, int) else _dot_stuff(p) for p in pieces]
 
     def fill(self, personal: Personal) -> bytes:
-        """The message for one recipient, as bytes to hand to ``smtplib``.
+        """The message for one recipient.
 
         ``personal.address`` must have passed :func:`check_address`; the name is
         made header-safe here.
         """
+        values = self._values(personal)
+        return b"".join(values[p] if isinstance(p, int) else p for p in self._pieces)
+
+    def fill_data(self, personal: Personal) -> bytes:
+        """The message for one recipient as the body of an SMTP ``DATA`` command:
+        dot-stuffed and ending with the lone ``.`` line."""
+        values = [_dot_stuff(v) for v in self._values(personal)]
+        out = [values[p] if isinstance(p, int) else p for p in self._stuffed]
+        out.append(b".\r\n")
+        return b"".join(out)
+
+    @staticmethod
+    def _values(personal: Personal) -> list[bytes]:
         name = header_safe(personal.name)[:_MAX_NAME_CHARS]
         to = formataddr((name, personal.address), charset="utf-8").replace("\n", "\r\n")
         lines = (
@@ -213,18 +237,15 @@ class MessageTemplate:
             f"List-Unsubscribe: <{personal.unsubscribe_mailto}>,\r\n"
             f" <{personal.unsubscribe_url}>\r\n"
         ).encode()
-        out = [lines, self._head, self._frame[0]]
-        _join(out, self._text, _qp(personal.unsubscribe_url))
-        out.append(self._frame[1])
-        _join(out, self._html, _qp(html.escape(personal.unsubscribe_url)))
-        out.append(self._frame[2])
-        return b"".join(out)
+        text_url = _qp(personal.unsubscribe_url) + b"=\r\n"
+        html_url = _qp(html.escape(personal.unsubscribe_url)) + b"=\r\n"
+        return [lines, text_url, html_url]
 
 
-def _join(out: list[bytes], chunks: list[bytes], value: bytes) -> None:
-    if value and not value.endswith(b"\r\n"):
-        value += b"=\r\n"
-    out.append(chunks[0])
-    for chunk in chunks[1:]:
-        out.append(value)
-        out.append(chunk)
+_HEADERS, _TEXT_URL, _HTML_URL = range(3)
+_LINE_START_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+def _dot_stuff(piece: bytes) -> bytes:
+    """SMTP transparency (RFC 5321 4.5.2) for a piece that starts a line."""
+    return _LINE_START_DOT.sub(b"..", piece) if b"." in piece else piece

@@ -83,7 +83,7 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # Email subscribers; an unsubscribed address stays, flagged, so that no later
-    # import can mail it again.  Deliveries are looked up by status when resuming.
+    # import can mail it again.
     """
     CREATE TABLE subscribers (
         address TEXT PRIMARY KEY COLLATE NOCASE,
@@ -94,7 +94,6 @@ _MIGRATIONS: tuple[str, ...] = (
         unsubscribed_at TEXT
     );
     CREATE INDEX subscribers_list ON subscribers(list, unsubscribed, address);
-    CREATE INDEX deliveries_status ON deliveries(edition_id, sender, status);
     """,
 )
 
@@ -353,33 +352,22 @@ class Store:
             found.update({r[0]: (r[1], r[2]) for r in rows})
         return found
 
-    def record_deliveries(
-        self,
-        edition_id: str,
-        sender: str,
-        *,
-        begun: Iterable[str] = (),
-        finished: Iterable[Delivery] = (),
-    ) -> None:
-        """In one transaction: count an attempt for each recipient in ``begun`` (about
-        to be sent) and store the outcome of each ``finished`` delivery."""
+    def record_deliveries(self, edition_id: str, sender: str, finished: Iterable[Delivery]) -> None:
+        """Store the outcome (status, attempts so far, error, provider id) of each
+        delivery in ``finished``, in one transaction."""
         now = _now()
         with self.transaction() as db:
             db.executemany(
-                "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE "
-                "edition_id = ? AND sender = ? AND recipient = ? AND status = 'pending'",
-                [(now, edition_id, sender, r) for r in begun],
-            )
-            db.executemany(
                 # A success keeps the error of the attempt before it, for the record.
-                "UPDATE deliveries SET status = ?, last_error = coalesce(nullif(?, ''), "
-                "last_error), provider_id = ?, updated_at = ? "
+                "UPDATE deliveries SET status = ?, attempts = ?, last_error = "
+                "coalesce(nullif(?, ''), last_error), provider_id = ?, updated_at = ? "
                 "WHERE edition_id = ? AND sender = ? AND recipient = ?",
                 [
-                    (d.status, d.last_error, d.provider_id, now, edition_id, sender, d.recipient)
+                    (d.status, d.attempts, d.last_error, d.provider_id, now, edition_id, sender,
+                     d.recipient)
                     for d in finished
                 ],
-            )
+            )  # fmt: skip
 
     def delivery_counts(
         self, edition_id: str | None = None

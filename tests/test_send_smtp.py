@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -191,3 +192,34 @@ def test_unreachable_server_leaves_everyone_pending(
     counts = store.delivery_counts(sample_built.edition.id)[(sample_built.edition.id, "mail")]
     assert counts["sent"] == 0 and counts["failed"] == 0
     assert report.failed and "left pending" in report.failed[-1]
+
+
+def test_lines_starting_with_a_dot_survive_smtp_transparency(
+    tmp_path: Path, store: Store, sample_built: Built, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    assert sample_built.renditions is not None
+    email = sample_built.renditions.email
+    text = f".hidden\n..two dots\n.\n{UNSUBSCRIBE_PLACEHOLDER}\n." + "x" * 75 + ".\n.end"
+    html = email.html.replace("<body", "<body data-x='.'") + "\n.tail <b>.</b>\n."
+    built = dataclasses.replace(
+        sample_built,
+        renditions=dataclasses.replace(
+            sample_built.renditions, email=dataclasses.replace(email, text=text, html=html)
+        ),
+    )
+    _subscribe(store, 2)
+    app = app_with_senders(tmp_path, {"mail": smtp_options(controller.port)}, store)
+
+    app.send(built)
+
+    assert len(recorder.messages) == 2
+    for _, data in recorder.messages:
+        text_part, html_part = _parse(data).iter_parts()
+        url = str(_parse(data)["List-Unsubscribe"]).split(",")[1].strip(" <>")
+        assert text_part.get_content().replace("\r\n", "\n") == text.replace(
+            UNSUBSCRIBE_PLACEHOLDER, url
+        )
+        assert html_part.get_content().replace("\r\n", "\n") == html.replace(
+            UNSUBSCRIBE_PLACEHOLDER, url
+        )

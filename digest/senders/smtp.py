@@ -110,10 +110,17 @@ class SmtpSender:
         )
 
     def message(self, outgoing: Outgoing, recipient: Recipient) -> bytes:
-        """The exact bytes one recipient gets (``prepare`` must have been called)."""
+        """The exact bytes one recipient gets."""
+        return self._template_for(outgoing).fill(self._personal(outgoing, recipient))
+
+    def _template_for(self, outgoing: Outgoing) -> MessageTemplate:
         if self._template is None:
             self.prepare(outgoing)
         assert self._template is not None
+        return self._template
+
+    def _personal(self, outgoing: Outgoing, recipient: Recipient) -> Personal:
+        """What one recipient's copy has of its own; a bad address is permanent."""
         try:
             address = check_address(recipient.id)
         except ValueError as exc:
@@ -121,16 +128,14 @@ class SmtpSender:
         token = unsubscribe_token(self._secret, address)
         key = hashlib.sha256(f"{self.name}\0{address.lower()}".encode()).hexdigest()[:24]
         joiner = "&" if "?" in self.unsubscribe_url else "?"
-        return self._template.fill(
-            Personal(
-                address=address,
-                name=recipient.name,
-                message_id=f"<{outgoing.edition.id}.{key}@{self.domain}>",
-                unsubscribe_url=f"{self.unsubscribe_url}{joiner}token={token}",
-                unsubscribe_mailto=(
-                    f"mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ' + token)}"
-                ),
-            )
+        return Personal(
+            address=address,
+            name=recipient.name,
+            message_id=f"<{outgoing.edition.id}.{key}@{self.domain}>",
+            unsubscribe_url=f"{self.unsubscribe_url}{joiner}token={token}",
+            unsubscribe_mailto=(
+                f"mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ' + token)}"
+            ),
         )
 
     def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
@@ -140,14 +145,18 @@ class SmtpSender:
         temporary one (the connection is reopened next time); a server that cannot
         be reached or refuses the login raises :class:`SenderUnavailable`.
         """
-        data = self.message(outgoing, recipient)
+        data = self._template_for(outgoing).fill_data(self._personal(outgoing, recipient))
         conn = self._connection()
         try:
             code, reply = conn.mail(self.from_address)
             if code == 250:
                 code, reply = conn.rcpt(recipient.id)
-                if code in (250, 251):
-                    code, reply = conn.data(data)
+            if code in (250, 251):
+                # smtplib's data() would dot-stuff the whole message again.
+                code, reply = conn.docmd("data")
+                if code == 354:
+                    conn.send(data)
+                    code, reply = conn.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             self._drop(conn)
             raise SendError(f"connection lost: {exc or type(exc).__name__}") from None
