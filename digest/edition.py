@@ -274,7 +274,8 @@ class Digest:
     def _recipients(self, sender: Sender) -> tuple[Iterable[Recipient], int]:
         """A sender's recipients (streamed for a subscriber list) and how many."""
         if sender.subscriber_list is None:
-            fixed = list(sender.recipients())
+            # One message per recipient id, however often a list names it.
+            fixed = list({r.id: r for r in sender.recipients()}.values())
             return fixed, len(fixed)
         list_name = sender.subscriber_list
         streamed = (Recipient(s.address, s.name) for s in self.store.iter_subscribers(list_name))
