@@ -52,28 +52,17 @@ class Logins:
 def tls_server(request: pytest.FixtureRequest) -> Iterator[tuple[str, int, Recorder, Logins]]:
     recorder, logins = Recorder(), Logins()
     port = free_port()
+    common: dict[str, Any] = {
+        "hostname": "127.0.0.1",
+        "port": port,
+        "authenticator": logins,
+        "auth_required": True,
+        "auth_exclude_mechanism": ["LOGIN"],
+    }
     if request.param == "starttls":
-        controller = Controller(
-            recorder,
-            hostname="127.0.0.1",
-            port=port,
-            tls_context=_context(),
-            require_starttls=True,
-            authenticator=logins,
-            auth_required=True,
-            auth_exclude_mechanism=["LOGIN"],
-        )
+        controller = Controller(recorder, tls_context=_context(), require_starttls=True, **common)
     else:
-        controller = Controller(
-            recorder,
-            hostname="127.0.0.1",
-            port=port,
-            ssl_context=_context(),
-            authenticator=logins,
-            auth_required=True,
-            auth_require_tls=False,
-            auth_exclude_mechanism=["LOGIN"],
-        )
+        controller = Controller(recorder, ssl_context=_context(), auth_require_tls=False, **common)
     controller.start()
     try:
         yield request.param, port, recorder, logins
