@@ -4,6 +4,11 @@ mjml-python compiles the MJML; premailer inlines the CSS with the network off,
 keeps ``@media`` rules with their ``!important`` (the phone layout needs them) and
 keeps the style tags for clients that honour them.  premailer drops MJML's
 lower-case doctype, so it is put back.
+
+MJML's own reset stylesheet (``#outlook a``, ``table, td {...}``, ``img {...}``) is
+left in the head but not inlined: MJML already writes those properties where they
+matter, and inlining the ``table, td`` reset into every cell of a twelve-story
+edition costs about 18 KB, a fifth of Gmail's clipping budget.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from premailer import Premailer
 from ..errors import RenderError
 
 DOCTYPE = "<!doctype html>"
+_MJML_RESET = re.compile(r'<style type="text/css">(\s*#outlook a\s*\{)')
 
 
 def compile_mjml(source: str) -> str:
@@ -36,6 +42,7 @@ def inline_css(html: str) -> str:
 
     Never touches the network; keeps ``@media`` rules and ``!important``.
     """
+    html = _MJML_RESET.sub(r'<style type="text/css" data-premailer="ignore">\1', html, count=1)
     inliner = Premailer(
         html,
         allow_network=False,
