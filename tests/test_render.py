@@ -158,12 +158,12 @@ def test_email_has_masthead_date_sections_and_footer(rendered: Renditions) -> No
 # -- links --------------------------------------------------------------------------
 
 
-def test_every_article_link_carries_utm_tags(
-    rendered: Renditions, page: lxml.html.HtmlElement
-) -> None:
+def test_every_link_carries_utm_tags(rendered: Renditions, page: lxml.html.HtmlElement) -> None:
     links = _article_links(page)
     assert len(links) >= 15
-    for href in links:
+    every = [a.get("href") for a in page.iter("a")]
+    assert "%%unsubscribe_url%%" in every  # filled per recipient, never tagged
+    for href in (h for h in every if h != "%%unsubscribe_url%%"):
         query = parse_qs(urlsplit(href).query)
         assert query["utm_medium"] == ["email"], href
         assert query["utm_campaign"] == ["world-2020-11-23"], href
@@ -330,7 +330,11 @@ def test_whatsapp_post_within_limits_with_bold_headlines_and_bullets(
     assert "*G20 leaders pledge to 'spare no effort' to share Covid-19 vaccines fairly*" in post
     assert "\n*More headlines*\n- " in post
     assert re.search(r"^  https://\S+$", post, re.M), "bullet links are plain URLs"
-    assert re.search(r"^\+\d+ more: https://www\.mid-day\.com$", post, re.M)
+    assert re.search(
+        r"^\+\d+ more: https://www\.mid-day\.com/\?utm_source=digest&utm_medium=whatsapp\S*$",
+        post,
+        re.M,
+    )
 
 
 def test_whatsapp_stays_within_target_for_a_huge_edition() -> None:

@@ -64,12 +64,19 @@ MEASURE = """
     if (parseFloat(style.fontSize) < 14) small.push(node.textContent.trim().slice(0, 40));
   }
   var card = document.querySelector('.card > div, .card').getBoundingClientRect();
+  var headline = document.querySelector('.headline a');
+  var behind = headline;  // the nearest ancestor that paints a background
+  while (behind && getComputedStyle(behind).backgroundColor === 'rgba(0, 0, 0, 0)') {
+    behind = behind.parentElement;
+  }
   var broken = Array.prototype.filter.call(document.images, function (i) {
     return !i.complete || i.naturalWidth === 0; }).length;
   return JSON.stringify({
     innerWidth: window.innerWidth, scrollWidth: doc.scrollWidth,
     bodyScrollWidth: document.body.scrollWidth, scrollHeight: doc.scrollHeight,
-    cardWidth: card.width, rows: rows, small: small, brokenImages: broken});
+    cardWidth: card.width, rows: rows, small: small, brokenImages: broken,
+    headlineColor: getComputedStyle(headline).color,
+    cardBackground: getComputedStyle(behind).backgroundColor});
 })()
 """
 
@@ -183,10 +190,16 @@ class Chromium:
         os.close(self._from_child)
 
 
-def measure(browser: Chromium, page: Path, width: int, screenshot: Path) -> dict[str, Any]:
-    """Load ``page`` in a ``width``-px viewport (a phone at 375), run the measuring
-    script, and save a full-page screenshot."""
+def measure(
+    browser: Chromium, page: Path, width: int, screenshot: Path, scheme: str = "light"
+) -> dict[str, Any]:
+    """Load ``page`` in a ``width``-px viewport (a phone at 375) with the reader's
+    colour ``scheme``, run the measuring script, and save a full-page screenshot."""
     browser.page("Page.enable")
+    browser.page(
+        "Emulation.setEmulatedMedia",
+        features=[{"name": "prefers-color-scheme", "value": scheme}],
+    )
     browser.page(
         "Emulation.setDeviceMetricsOverride",
         width=width, height=900, deviceScaleFactor=1, mobile=width < 500,
@@ -244,3 +257,23 @@ def test_email_layout_in_chromium(
             assert abs(row["thumbTop"] - row["textTop"]) < 2, row
             assert row["thumbWidth"] < row["textWidth"], row
     assert shot.stat().st_size > 10_000
+
+
+def _luminance(css_colour: str) -> float:
+    red, green, blue = (int(v) for v in re.findall(r"\d+", css_colour)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_email_colours_follow_the_reader_colour_scheme(
+    browser: Chromium, tmp_path: Path, scheme: str
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    result = measure(browser, email_page(tmp_path), 375, ARTIFACTS / f"email-en-375-{scheme}.png",
+                     scheme)  # fmt: skip
+    text, background = _luminance(result["headlineColor"]), _luminance(result["cardBackground"])
+    if scheme == "dark":
+        assert background < 0.2 and text > 0.8, result
+    else:
+        assert background > 0.9 and text < 0.2, result

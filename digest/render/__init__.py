@@ -164,7 +164,7 @@ class Renderer:
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
         started = perf_counter()
-        base = self._context(edition)
+        base = self._context(edition, "email")
         stories = self._stories(edition, "email")
         subject, preheader = self._subject(edition, base), self._preheader(edition, base)
         filler = _PREHEADER_FILLER * max(0, 150 - len(preheader))
@@ -202,7 +202,10 @@ class Renderer:
 
     # -- context -------------------------------------------------------------------
 
-    def _context(self, edition: Edition) -> dict[str, Any]:
+    def _context(self, edition: Edition, channel: str) -> dict[str, Any]:
+        """What every template sees; our own links carry the channel's UTM tags
+        (the unsubscribe link is a placeholder, filled per recipient)."""
+        params = self._utm(edition, channel)
         local = edition.as_of.astimezone(ZoneInfo(edition.timezone))
         names = {"site_url": self.digest.site_url.rstrip("/"), "edition_id": edition.id}
         locale = self.locale
@@ -223,8 +226,8 @@ class Renderer:
             "fonts": dict(locale.fonts),
             "accent": self.settings.accent_color,
             "unsubscribe_url": Link(placeholder(UNSUBSCRIBE_URL)),
-            "view_online_url": Link(safe_url(self.settings.view_online_url.format(**names))),
-            "site_url": Link(safe_url(self.digest.site_url)),
+            "view_online_url": Link(tag_url(self.settings.view_online_url.format(**names), params)),
+            "site_url": Link(tag_url(self.digest.site_url, params)),
             "site_host": self.digest.site_url.split("//", 1)[-1].strip("/"),
         }
 
@@ -304,7 +307,7 @@ class Renderer:
         first if it does not)."""
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
-        base = self._context(edition)
+        base = self._context(edition, "push")
         stories = self._stories(edition, "push")
         rendered = self._template("push.txt.j2", {**base, "stories": stories})
         lines = rendered.strip().split("\n", 1)
@@ -325,7 +328,7 @@ class Renderer:
         allow (stories are dropped from the end) and never over 4,096."""
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
-        base = self._context(edition)
+        base = self._context(edition, "whatsapp")
         stories = self._stories(edition, "whatsapp")
         full = self.settings.whatsapp_full
         # Drop stories from the end until the post fits the comfortable length.
