@@ -313,9 +313,10 @@ def test_cut_falls_on_word_boundaries(words: list[str]) -> None:
     assert len(result) <= 50
     if result != text:
         stem = result.removesuffix("…")
-        # The kept part is whole words, unless one word alone was too long.
+        # The kept part is whole words, unless backing up to the last space would
+        # throw away more than half of it (one very long word).
         assert text.startswith(stem)
-        assert text[len(stem)] == " " or " " not in text[:26]
+        assert text[len(stem)] == " " or " " not in stem[(50 - 1) // 2 :]
 
 
 # -- WhatsApp -----------------------------------------------------------------------
@@ -467,6 +468,14 @@ def test_runtime_error_in_user_template_names_file_and_line(tmp_path: Path) -> N
     message = str(caught.value)
     assert str(tmp_path / "whatsapp.txt.j2") + ", line 2" in message
     assert "no_such_value" in message
+
+
+def test_invalid_mjml_in_user_template_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "email.mjml.j2").write_text("<mjml><mj-body><mj-section><mj-column>\n")
+    r = Renderer(digest_settings(), RenderSettings(templates=tmp_path), base_dir=tmp_path)
+    with pytest.raises(RenderError) as caught:
+        r.render(edition())
+    assert str(caught.value).startswith(f"{tmp_path / 'email.mjml.j2'}: MJML could not be")
 
 
 def test_broken_locale_file_is_named(tmp_path: Path) -> None:

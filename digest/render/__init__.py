@@ -39,7 +39,7 @@ from ..model import (
 from .email import build_email_html
 from .links import safe_url, tag_url
 from .locale import Locale, load_locale
-from .personal import UNSUBSCRIBE_URL, personalise, placeholder
+from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
 from .text import clean_text, cut, whatsapp_escape
 
 #: Limits from DESIGN.md (Gmail, APNs/FCM, OneSignal, WhatsApp).
@@ -174,7 +174,11 @@ class Renderer:
         text = self._template("email.txt.j2", email_ctx)
         jinja_time = perf_counter() - started
         timings: dict[str, float] = {}
-        html = build_email_html(mjml_source, timings)
+        try:
+            html = build_email_html(mjml_source, timings)
+        except RenderError as exc:  # MJML gives no line: name the template at least
+            source = self._load("email.mjml.j2").filename or "email.mjml.j2"
+            raise RenderError(f"{source}: {exc}") from None
 
         started = perf_counter()
         push = self.render_push(edition)
@@ -191,8 +195,7 @@ class Renderer:
     def generic_values(self, edition: Edition) -> dict[str, str]:
         """Placeholder values for a copy not addressed to anyone (export, file
         sender, web archive): the configured unsubscribe page, no name."""
-        names = {"site_url": self.digest.site_url.rstrip("/"), "edition_id": edition.id}
-        return {UNSUBSCRIBE_URL: safe_url(self.settings.unsubscribe_url.format(**names))}
+        return generic_values(self.digest, self.settings, edition.id)
 
     def render_generic(self, edition: Edition) -> Renditions:
         """:meth:`render` with the placeholders filled by :meth:`generic_values`."""
@@ -398,6 +401,7 @@ __all__ = [
     "Renderer",
     "Timings",
     "default_templates",
+    "generic_values",
     "load_locale",
     "personalise",
     "push_payload",

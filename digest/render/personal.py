@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
+from ..config import DigestSettings, RenderSettings
 from ..errors import RenderError
 from ..model import EmailRendition
 from .links import safe_url
@@ -66,6 +67,15 @@ def _fill(text: str, values: Mapping[str, str], *, as_html: bool) -> str:
     return PLACEHOLDER.sub(one, text)
 
 
+def generic_values(
+    digest: DigestSettings, settings: RenderSettings, edition_id: str
+) -> dict[str, str]:
+    """Placeholder values for a copy addressed to nobody in particular (export,
+    file sender, web archive): the configured unsubscribe page, no name."""
+    names = {"site_url": digest.site_url.rstrip("/"), "edition_id": edition_id}
+    return {UNSUBSCRIBE_URL: safe_url(settings.unsubscribe_url.format(**names))}
+
+
 def personalise(rendition: EmailRendition, values: Mapping[str, str]) -> EmailRendition:
     """``rendition`` with every ``%%name%%`` placeholder filled from ``values``.
 
@@ -80,4 +90,12 @@ def personalise(rendition: EmailRendition, values: Mapping[str, str]) -> EmailRe
     )
 
 
-__all__ = ["NAME", "PLACEHOLDER", "UNSUBSCRIBE_URL", "personalise", "placeholder", "placeholders"]
+__all__ = [
+    "NAME",
+    "PLACEHOLDER",
+    "UNSUBSCRIBE_URL",
+    "generic_values",
+    "personalise",
+    "placeholder",
+    "placeholders",
+]
