@@ -69,6 +69,32 @@ def test_email_is_under_gmail_clip_point_with_twelve_stories(rendered: Rendition
     assert size < EMAIL_CLIP_BYTES, f"{size:,} bytes would be clipped by Gmail"
 
 
+def test_email_stays_under_clip_point_with_runaway_text() -> None:
+    """Twelve stories whose every field is absurdly long still fit: untrusted
+    fields are bounded before any template sees them."""
+    huge = "Lorem ipsum dolor sit amet " * 400
+    picks = tuple(
+        replace(
+            pick,
+            also_reported_by=tuple(f"Outlet {n} {huge[:300]}" for n in range(30)),
+            article=replace(
+                pick.article,
+                title=huge,
+                summary=huge,
+                dateline=huge,
+                agency=huge,
+                url=f"https://www.mid-day.com/news/{'x' * 400}?q={i}",
+                image=replace(edition().picks[0].article.image, alt=huge, caption=huge),
+            ),
+        )
+        for i, pick in enumerate(edition().picks)
+    )
+    result = RENDERER.render(replace(edition(), picks=picks))
+    assert len(result.email.html.encode()) < EMAIL_CLIP_BYTES
+    assert len(result.whatsapp.text) <= WHATSAPP_MAX
+    assert len(push_payload(result.push)) < PUSH_PAYLOAD_MAX
+
+
 def test_email_has_lang_dir_title_and_colour_scheme(page: lxml.html.HtmlElement) -> None:
     root = page.getroottree().getroot()
     assert root.get("lang") == "en"

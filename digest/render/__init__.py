@@ -352,30 +352,37 @@ def push_payload(push: PushRendition) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
 
 
+#: Upper bounds on untrusted fields, so a runaway feed item cannot push the email
+#: past Gmail's clipping point or a post past its limit (templates cut further).
+FIELD_LIMITS = {"title": 300, "summary": 600, "alt": 200, "caption": 300, "short": 80}
+MAX_ALSO_REPORTED = 5
+
+
 def _story(
     rank: int, pick: Pick, locale: Locale, zone: ZoneInfo, params: dict[str, str]
 ) -> dict[str, Any]:
     article = pick.article
-    title = clean_text(pick.title)
+    title = cut(clean_text(pick.title), FIELD_LIMITS["title"])
     image = None
     if article.image and safe_url(article.image.url):
         image = {
             "url": Link(safe_url(article.image.url)),
-            "alt": clean_text(article.image.alt) or title,
-            "caption": clean_text(article.image.caption),
+            "alt": cut(clean_text(article.image.alt) or title, FIELD_LIMITS["alt"]),
+            "caption": cut(clean_text(article.image.caption), FIELD_LIMITS["caption"]),
         }
-    sources = [clean_text(s) for s in pick.also_reported_by if clean_text(s)]
-    dateline = clean_text(article.dateline)
-    agency = clean_text(article.agency or article.publisher)
+    sources = [cut(clean_text(s), FIELD_LIMITS["short"]) for s in pick.also_reported_by]
+    sources = [s for s in sources if s][:MAX_ALSO_REPORTED]
+    dateline = cut(clean_text(article.dateline), FIELD_LIMITS["short"])
+    agency = cut(clean_text(article.agency or article.publisher), FIELD_LIMITS["short"])
     published = locale.time(article.published_at.astimezone(zone))
     return {
         "rank": rank,
         "title": title,
-        "summary": clean_text(article.summary),
+        "summary": cut(clean_text(article.summary), FIELD_LIMITS["summary"]),
         "url": Link(tag_url(article.url, params)),
         "dateline": dateline,
         "agency": agency,
-        "byline": clean_text(article.byline),
+        "byline": cut(clean_text(article.byline), FIELD_LIMITS["short"]),
         "published": published,
         #: "Riyadh · Reuters" and "Riyadh · Reuters · 23 Nov, 09:05".
         "source_line": " · ".join(p for p in (dateline, agency) if p),
