@@ -39,6 +39,7 @@ from digest.render import (
     personalise,
     push_payload,
 )
+from digest.render.email import build_email_html
 from digest.render.personal import placeholders
 from digest.render.text import clean_text, cut
 
@@ -126,6 +127,27 @@ def test_every_image_has_alt_text(page: lxml.html.HtmlElement) -> None:
     assert len(images) == 8  # lead + 7 thumbnails; the data: picture is dropped
     for img in images:
         assert (img.get("alt") or "").strip(), lxml.html.tostring(img)
+
+
+def test_alt_texts_keep_hindi_marks_and_emoji_joiners(page: lxml.html.HtmlElement) -> None:
+    """mjml-python escapes attribute values Rust-style (``\\u{902}``); the renderer
+    undoes it, so screen readers get the words."""
+    alts = [img.get("alt") for img in page.iter("img")]
+    assert "काठमांडू में विदेश सचिव" in alts
+    assert not any("\\u{" in (a or "") for a in alts)
+    root = page.getroottree().getroot()
+    assert "\\u{" not in lxml.html.tostring(root, encoding="unicode")
+
+
+def test_attribute_unescaping_cannot_break_out_of_the_value() -> None:
+    tricky = "a\\b \\u{22} onerror=\\u{22}alert(1) क्षत्रिय 👩🏽‍🔬 e\u0301"
+    source = (
+        '<mjml><mj-body><mj-section><mj-column><mj-image src="https://x.example/a.png" '
+        f'alt="{tricky}"/></mj-column></mj-section></mj-body></mjml>'
+    )
+    (img,) = lxml.html.document_fromstring(build_email_html(source)).iter("img")
+    assert img.get("alt") == tricky
+    assert img.get("onerror") is None
 
 
 def test_media_rules_survive_inlining_with_important(page: lxml.html.HtmlElement) -> None:

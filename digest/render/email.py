@@ -26,15 +26,43 @@ DOCTYPE = "<!doctype html>"
 _MJML_RESET = re.compile(r'<style type="text/css">(\s*#outlook a\s*\{)')
 
 
+# mjml-python 1.4.2 writes attribute values through Rust's escape_debug: a backslash
+# becomes "\\", a tab "\t", and combining marks and joiners "\u{94d}" -- so a
+# Hindi alt text or an emoji's ZWJ would reach screen readers as escape codes.
+_ATTRIBUTE = re.compile(r'(\s[\w:-]+=")([^"]*)"')
+_RUST_ESCAPE = re.compile(r"\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))")
+_RUST_SIMPLE = {"\\": "\\", "'": "&#39;", '"': "&quot;", "t": "&#9;", "n": "&#10;", "r": "&#13;"}
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    if match.group(1):
+        code = int(match.group(1), 16)
+        # As a character reference: whatever it decodes to stays inside the value.
+        return f"&#x{code:x};" if code and code < 0x110000 else ""
+    return _RUST_SIMPLE.get(match.group(2), match.group(2) if match.group(2) != "0" else "")
+
+
+def _undo_rust_escapes(html: str) -> str:
+    """Attribute values as they were before mjml-python's escape_debug."""
+
+    def attribute(match: re.Match[str]) -> str:
+        if "\\" not in match.group(2):
+            return match.group(0)
+        return match.group(1) + _RUST_ESCAPE.sub(_unescape_one, match.group(2)) + '"'
+
+    return _ATTRIBUTE.sub(attribute, html)
+
+
 def compile_mjml(source: str) -> str:
     """Compile MJML to HTML without web fonts (no outbound request in the email).
 
     Raises :class:`RenderError` if the MJML is invalid.
     """
     try:
-        return str(mjml.mjml2html(source, disable_comments=False, fonts={}))
+        html = str(mjml.mjml2html(source, disable_comments=False, fonts={}))
     except Exception as exc:  # the Rust binding raises a bare exception type
         raise RenderError(f"MJML could not be compiled: {exc}") from None
+    return _undo_rust_escapes(html)
 
 
 def inline_css(html: str) -> str:
