@@ -420,6 +420,12 @@ def test_bad_subject_pattern_is_named() -> None:
         Renderer(digest_settings(), RenderSettings(subject="{headline}"), base_dir=Path("."))
 
 
+def test_bad_link_pattern_is_named() -> None:
+    bad = RenderSettings(view_online_url="{site}/archive/{edition_id}")
+    with pytest.raises(RenderError, match=r"render\.view_online_url: bad pattern"):
+        Renderer(digest_settings(), bad, base_dir=Path("."))
+
+
 def test_plain_text_part_is_laid_out_for_reading(rendered: Renditions) -> None:
     text = rendered.email.text
     assert "<table" not in text and "<div" not in text and "&amp;" not in text

@@ -152,6 +152,10 @@ class Renderer:
         probe = dict.fromkeys(PREHEADER_FIELDS, "")
         _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
         _format_pattern("preheader", settings.preheader, probe)
+        links = {"site_url": "", "edition_id": ""}
+        _format_pattern("view_online_url", settings.view_online_url, links)
+        _format_pattern("unsubscribe_url", settings.unsubscribe_url, links)
+        _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
         self.last_timings: Timings | None = None
 
     def render(self, edition: Edition) -> Renditions:
