@@ -207,3 +207,15 @@ def test_a_broken_template_shows_on_the_page_until_fixed(
     os.utime(push, ns=(0, 4))
     assert preview.refresh() is True
     assert 'id="problem"' not in httpx.get(url).text
+
+
+def test_a_held_edition_says_why_instead_of_showing_versions(config_file: Path) -> None:
+    quiet_day = SAMPLE_AS_OF.replace(day=21)
+    preview = Preview(lambda: make_digest(config_path=config_file), quiet_day)
+    try:
+        preview.refresh()
+        page = preview.snapshot.page.decode()
+    finally:
+        preview.close()
+    assert 'id="held"' in page and "not enough news: 0 pick(s)" in page
+    assert 'id="email-phone"' not in page and preview.snapshot.email == b""
