@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +10,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 from click.testing import CliRunner, Result
-from conftest import ROOT
 from pytest_httpserver import HTTPServer
-from sample_files import write_sample_config
 
 from digest.check import check_setup, endpoints, probe
 from digest.cli import main
+
+from .conftest import ROOT
+from .sample_files import free_port, write_sample_config
 
 # A newsroom's own sender, referenced by module:Class path, with network options.
 HOOK_SENDER = """
@@ -46,13 +46,6 @@ def _run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def newsroom(tmp_path: Path) -> Path:
     """A folder set up by ``digest init``."""
@@ -74,7 +67,7 @@ def hook_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def smtp_port() -> Iterator[int]:
     """A real SMTP server (aiosmtpd) on loopback that accepts and drops mail."""
-    port = _free_port()
+    port = free_port()
     controller = Controller(Sink(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -146,7 +139,7 @@ def test_missing_template_folder_and_source_are_named(tmp_path: Path) -> None:
     config = write_sample_config(
         tmp_path,
         templates=tmp_path / "nowhere",
-        extra='\n[[sources]]\npath = "missing/feed.xml"\nkind = "feed"\n',
+        extra={"sources": [{"path": "missing/feed.xml", "kind": "feed"}]},
     )
     report = check_setup(config)
     shown = [str(p) for p in report.problems]
@@ -178,17 +171,23 @@ def test_unreadable_config_is_one_plain_problem(tmp_path: Path) -> None:
     assert "config file not found" in missing.stderr
 
 
+def _add_network_senders(config: Path, sender_type: str, url: str, smtp_port: int) -> None:
+    """Add a webhook-like sender (``url``) and an SMTP-like one (``host``, ``port``)."""
+    config.write_text(
+        config.read_text("utf-8")
+        + f'\n[senders.hook]\ntype = "{sender_type}"\nurl = "{url}"\n'
+        + f'\n[senders.mail]\ntype = "{sender_type}"\nhost = "127.0.0.1"\nport = {smtp_port}\n',
+        encoding="utf-8",
+    )
+
+
 def test_reach_connects_to_real_http_and_smtp_servers(
     newsroom: Path, hook_module: str, httpserver: HTTPServer, smtp_port: int
 ) -> None:
     httpserver.expect_request("/hooks/digest").respond_with_data("", status=405)
-    url = httpserver.url_for("/hooks/digest?token=s3cret")
     config = newsroom / "config.toml"
-    config.write_text(
-        config.read_text("utf-8")
-        + f'\n[senders.hook]\ntype = "{hook_module}"\nurl = "{url}"\n'
-        + f'\n[senders.mail]\ntype = "{hook_module}"\nhost = "127.0.0.1"\nport = {smtp_port}\n',
-        encoding="utf-8",
+    _add_network_senders(
+        config, hook_module, httpserver.url_for("/hooks/digest?token=s3cret"), smtp_port
     )
     result = _run("--config", str(config), "check", "--reach")
     assert result.exit_code == 0, result.stderr
@@ -203,14 +202,9 @@ def test_reach_connects_to_real_http_and_smtp_servers(
 
 
 def test_unreachable_endpoints_exit_1_and_say_where(newsroom: Path, hook_module: str) -> None:
-    closed = _free_port()
+    closed = free_port()
     config = newsroom / "config.toml"
-    config.write_text(
-        config.read_text("utf-8")
-        + f'\n[senders.hook]\ntype = "{hook_module}"\nurl = "http://127.0.0.1:{closed}/x?k=1"\n'
-        + f'\n[senders.mail]\ntype = "{hook_module}"\nhost = "127.0.0.1"\nport = {closed}\n',
-        encoding="utf-8",
-    )
+    _add_network_senders(config, hook_module, f"http://127.0.0.1:{closed}/x?k=1", closed)
     result = _run("--config", str(config), "check", "--reach", "--timeout", "2")
     assert result.exit_code == 1
     assert f"senders.hook: cannot reach http://127.0.0.1:{closed}" in result.stderr

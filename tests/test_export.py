@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_AS_OF
-from sample_files import write_sample_config
 
 from digest.cli import main
 from digest.edition import Built, Digest
 from digest.export import FORMATS, MANIFEST, Addresses, default_addresses, write_export
+
+from .conftest import SAMPLE_AS_OF
+from .sample_files import write_sample_config
 
 AS_OF = SAMPLE_AS_OF.isoformat()
 
@@ -144,23 +145,21 @@ def test_from_and_to_options_reach_the_message(config_file: Path, tmp_path: Path
     assert message["Message-ID"].endswith("@example.org>")
 
 
-def test_unknown_edition_is_a_clear_usage_error(config_file: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("choice", "code", "message"),
+    [
+        (["--edition", "world-1999-01-01"], 2, "no edition 'world-1999-01-01' is recorded"),
+        (["--as-of", "2020-12-25T10:00+05:30"], 3, "held back: not enough news"),
+    ],
+    ids=["unknown-edition", "held-edition"],
+)
+def test_nothing_is_written_for_an_edition_that_cannot_go(
+    config_file: Path, tmp_path: Path, choice: list[str], code: int, message: str
+) -> None:
+    out = tmp_path / "x"
     result = CliRunner().invoke(
-        main,
-        ["--config", str(config_file), "export", "--edition", "world-1999-01-01",
-         "--out", str(tmp_path / "x")],
-    )  # fmt: skip
-    assert result.exit_code == 2
-    assert "no edition 'world-1999-01-01' is recorded" in result.stderr
-    assert not (tmp_path / "x").exists()
-
-
-def test_held_edition_exits_3_and_writes_nothing(config_file: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main,
-        ["--config", str(config_file), "export", "--as-of", "2020-12-25T10:00+05:30",
-         "--out", str(tmp_path / "x")],
-    )  # fmt: skip
-    assert result.exit_code == 3
-    assert "not enough news" in result.stderr
-    assert not (tmp_path / "x").exists()
+        main, ["--config", str(config_file), "export", *choice, "--out", str(out)]
+    )
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert not out.exists()

@@ -12,13 +12,14 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLE_AS_OF
-from sample_files import write_sample_config
 
 from digest.cli import main
 from digest.edition import make_digest
 from digest.errors import ConfigError
 from digest.preview import Preview, PreviewServer, loopback_host, whatsapp_html
+
+from .conftest import ROOT, SAMPLE_AS_OF
+from .sample_files import write_sample_config
 
 AS_OF = SAMPLE_AS_OF.isoformat()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,10 +19,11 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLE_AS_OF
-from sample_files import write_sample_config
 
 from digest.cli import main
+
+from .conftest import ROOT, SAMPLE_AS_OF
+from .sample_files import free_port, write_sample_config
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_FLAGS = (
@@ -47,13 +47,6 @@ def _chromium() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
-
-
 def _browse(url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, url],
@@ -74,7 +67,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     shutil.copytree(ROOT / "templates", templates)
     config = write_sample_config(tmp_path, templates=templates)
     assert CliRunner().invoke(main, ["--config", str(config), "ingest"]).exit_code == 0
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", "from digest.cli import main; main()", "--config", str(config),
          "preview", "--serve", "--port", str(port), "--as-of", SAMPLE_AS_OF.isoformat()],
