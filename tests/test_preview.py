@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,3 +221,17 @@ def test_a_held_edition_says_why_instead_of_showing_versions(config_file: Path) 
         preview.close()
     assert 'id="held"' in page and "not enough news: 0 pick(s)" in page
     assert 'id="email-phone"' not in page and preview.snapshot.email == b""
+
+
+def test_a_taken_port_is_a_one_line_error(config_file: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main,
+            ["--config", str(config_file), "preview", "--serve", "--port", str(port),
+             "--as-of", AS_OF],
+        )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: preview: cannot listen on 127.0.0.1:{port}")

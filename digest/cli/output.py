@@ -115,7 +115,10 @@ def _print_preview(app: App, built: Built) -> None:
 @click.command()
 @as_of_option
 @edition_option
-@click.option("--open", "open_browser", is_flag=True, help="Open the email in a browser.")
+@click.option(
+    "--open", "open_browser", is_flag=True,
+    help="Open the email (with --serve: the page) in the default browser.",
+)  # fmt: skip
 @click.option("--serve", is_flag=True, help="Serve every version on a local web page.")
 @click.option("--host", default=LOOPBACK, show_default=True, help="Loopback address to serve on.")
 @click.option(
@@ -141,7 +144,7 @@ def preview(
     """
     moment = _moment(app, as_of, edition_id)
     if serve:
-        _serve(app, moment, host, port)
+        _serve(app, moment, host, port, open_browser=open_browser)
         return
     built = _built(app, moment)
     assert built.renditions is not None
@@ -158,12 +161,14 @@ def preview(
         app.err.print(f"Opened {page}")
 
 
-def _serve(app: App, moment: datetime, host: str, port: int) -> None:
+def _serve(app: App, moment: datetime, host: str, port: int, *, open_browser: bool) -> None:
     loopback_host(host)  # refuse before building anything
     config_path = app.config_path.resolve()
 
     def announce(url: str) -> None:
         click.echo(f"Preview of {app.digest.edition_id(moment)} at {url} (Ctrl+C to stop)")
+        if open_browser:
+            click.launch(url)
 
     try:
         serve(
