@@ -12,16 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 import regex
-from golden.edition import (
-    AS_OF,
-    EMOJI,
-    FAMILY,
-    LONG_HEADLINE,
-    digest_settings,
-    edition,
-    render_settings,
-    renderer,
-)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +32,17 @@ from digest.render import (
 from digest.render.email import build_email_html
 from digest.render.personal import placeholders
 from digest.render.text import clean_text, cut
+
+from .golden.edition import (
+    AS_OF,
+    EMOJI,
+    FAMILY,
+    LONG_HEADLINE,
+    digest_settings,
+    edition,
+    render_settings,
+    renderer,
+)
 
 HOSTILE_SCHEMES = ("javascript:", "data:", "vbscript:")
 GRAPHEMES = regex.compile(r"\X")

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from golden.edition import edition, renderer
 
 from digest.render import personalise
+
+from .golden.edition import edition, renderer
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

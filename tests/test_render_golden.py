@@ -8,7 +8,8 @@ review ``git diff tests/golden``.
 from __future__ import annotations
 
 import pytest
-from golden.edition import FILES, GOLDEN, LANGUAGES, render_files
+
+from .golden.edition import FILES, GOLDEN, LANGUAGES, render_files
 
 UPDATE = "python -m tests.golden.update"
 
