@@ -10,7 +10,7 @@ does all of it and is safe to repeat for the same moment.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .config import Config, load_config
 from .errors import ConfigError, DigestError, SendError
 from .model import Edition, Renditions, SourceResult
 from .render import Renderer
+from .render.personal import personalise
 from .select import edition_id, select
 from .senders import Outgoing, Sender, build_sender
 from .sources import Boilerplate, FetchLimits, ReadOptions, SourceSpec, read_sources
@@ -41,9 +42,14 @@ class Built:
     """One edition's whole context: the selection and its renditions."""
 
     edition: Edition
+    #: As rendered, with recipient placeholders (``%%unsubscribe_url%%``) left in
+    #: for senders that address people one by one.
     renditions: Renditions | None
     #: Why the edition will not be sent (``not enough news``...), or ``""``.
     hold: str = ""
+    #: The same with the placeholders filled for nobody in particular (export,
+    #: file sender, preview, web archive).
+    public: Renditions | None = None
 
 
 @dataclass(slots=True)
@@ -173,9 +179,13 @@ class Digest:
                 f"not enough news: {len(edition.picks)} pick(s), at least {minimum} needed",
             )
         renditions = self.renderer.render(edition)
+        public = replace(
+            renditions,
+            email=personalise(renditions.email, self.renderer.generic_values(edition)),
+        )
         self.store.save_edition(edition)
         self.store.save_renditions(renditions)
-        return Built(edition, renditions)
+        return Built(edition, renditions, public=public)
 
     # -- send ----------------------------------------------------------------------
 
@@ -204,10 +214,10 @@ class Digest:
         Each delivery is recorded before the attempt and its outcome after; one
         already recorded as sent or failed is not attempted again.
         """
-        if built.renditions is None:
+        if built.renditions is None or built.public is None:
             raise DigestError(f"{built.edition.id}: not sent ({built.hold})")
         report = SendReport(built.edition.id)
-        outgoing = Outgoing(built.edition, built.renditions)
+        outgoing = Outgoing(built.edition, built.renditions, built.public)
         chosen = set(only)
         senders = self.senders()
         unknown = chosen - set(senders)

@@ -94,7 +94,7 @@ def _built(app: App, moment: datetime) -> Built:
 
 
 def _print_preview(app: App, built: Built) -> None:
-    r = built.renditions
+    r = built.public
     assert r is not None
     size = len(r.email.html.encode())
     picks = Table("#", "score", "headline", "source", title=f"Edition {built.edition.id}")
@@ -147,16 +147,16 @@ def preview(
         _serve(app, moment, host, port, open_browser=open_browser)
         return
     built = _built(app, moment)
-    assert built.renditions is not None
+    assert built.public is not None
     if as_json:
-        json.dump(to_plain(built.renditions), sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(to_plain(built.public), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         _print_preview(app, built)
     if open_browser:
         folder = Path(tempfile.mkdtemp(prefix="digest-preview-"))
         page = folder / "email.html"
-        page.write_text(built.renditions.email.html, encoding="utf-8")
+        page.write_text(built.public.email.html, encoding="utf-8")
         click.launch(str(page))
         app.err.print(f"Opened {page}")
 
@@ -226,12 +226,12 @@ def export(
     each file's size and SHA-256.
     """
     built = _built(app, _moment(app, as_of, edition_id))
-    assert built.renditions is not None
+    assert built.public is not None
     settings = app.digest.config.digest
     addresses = default_addresses(settings.name, settings.site_url)
     addresses = Addresses(sender=sender or addresses.sender, to=to)
     try:
-        written = write_export(out, built.edition, built.renditions, formats or FORMATS, addresses)
+        written = write_export(out, built.edition, built.public, formats or FORMATS, addresses)
     except OSError as exc:
         raise DigestError(f"{out}: cannot write ({exc.strerror})") from None
     if quiet:

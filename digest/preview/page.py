@@ -93,8 +93,8 @@ def page_html(name: str, built: Built | None, *, version: str, problem: str = ""
              "score": "" if r.score is None else f"{r.score:.3f}"}
             for r in edition.rejections
         ]  # fmt: skip
-    if built is not None and built.renditions is not None:
-        r = built.renditions
+    if built is not None and built.public is not None:
+        r = built.public
         payload = json.dumps(
             {"title": r.push.title, "body": r.push.body, "url": r.push.url, "image": r.push.image},
             ensure_ascii=False,

@@ -143,7 +143,7 @@ class Preview:
             problem = f"{type(exc).__name__}: {exc}"
         # Fingerprint again after loading: the config may name another template folder.
         self._stamp = self._fingerprint()
-        email = built.renditions.email.html.encode() if built and built.renditions else b""
+        email = built.public.email.html.encode() if built and built.public else b""
         body = page_html(name, built, version="", problem=problem)
         version = hashlib.sha256(body.encode() + email).hexdigest()[:16]
         page = page_html(name, built, version=version, problem=problem).encode()
