@@ -1,13 +1,15 @@
 """RSS 0.9x/1.0/2.0 and Atom feeds, parsed by feedparser from bytes we fetched.
 
-feedparser is only ever handed bytes (never a URL or path), so nothing in a
-feed can make it read a file or open a connection.  DOCTYPEs are refused before
-parsing: a news feed has no use for one, and they carry entity bombs and external
-entity references.
+feedparser is only ever handed a stream of bytes (never a URL or path), so
+nothing in a feed can make it read a file or open a connection.  The prolog is
+checked before parsing: a DOCTYPE with an internal subset (where entity bombs and
+external entities live) is refused, a plain DOCTYPE (``<!DOCTYPE rss PUBLIC ...>``
+of RSS 0.91) is removed unread.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -25,18 +27,26 @@ from .normalise import (
     section_from_url,
 )
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# A DOCTYPE is a name, an optional external id (quoted strings) and an optional
+# internal subset in brackets; only the first two are harmless.
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*(?P<subset>\[)?", re.I)
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
 
 def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     """Parse an RSS or Atom document into articles; bad entries are skipped with a
-    reason.  Raises :class:`SourceError` if the bytes are not a feed."""
-    head = data[:4096].lstrip()
-    if _DOCTYPE.search(data[:65536]):
-        raise SourceError(options.source, "feed has a DOCTYPE (refused: entity expansion risk)")
-    if not head.startswith((b"<", b"\xef\xbb\xbf<")):
-        raise SourceError(options.source, "not an XML feed")
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    reason.  Raises :class:`SourceError` if the bytes are not a feed or declare
+    entities (billion laughs, external entities)."""
+    data = _utf8(data, options.source)
+    data = _without_doctype(data, options.source)
+    headers = {"content-type": options.content_type} if options.content_type else None
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        sanitize_html=False,
+        resolve_relative_uris=False,
+        response_headers=headers,
+    )
     if not parsed.get("version") and not parsed.entries:
         reason = str(parsed.get("bozo_exception") or "no RSS or Atom structure")
         raise SourceError(options.source, f"not an RSS or Atom feed ({reason})")
@@ -54,6 +64,45 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
         except ValueError as exc:
             skipped.append(Skipped(options.source, item, str(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
+
+
+def _utf8(data: bytes, source: str) -> bytes:
+    """The document as UTF-8 bytes when it is UTF-16 (so the prolog check sees it);
+    refuses what cannot be XML at all."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+        try:
+            text = data.decode("utf-16" if data[:2] in _BOMS[1:] else _utf16_kind(data))
+        except UnicodeDecodeError:
+            raise SourceError(source, "feed is neither valid UTF-16 nor UTF-8") from None
+        text = re.sub(r"^(<\?xml[^>]*?encoding=)([\"'])[^\"']*\2", r"\1\2utf-8\2", text)
+        data = text.encode("utf-8")
+    start = data[:1024].removeprefix(_BOMS[0]).lstrip()
+    if not start.startswith(b"<"):
+        kind = "binary data" if b"\x00" in data[:1024] else "text"
+        raise SourceError(source, f"not an XML feed ({kind} where '<' should start)")
+    return data
+
+
+def _utf16_kind(data: bytes) -> str:
+    return "utf-16-le" if data[:2] == b"<\x00" else "utf-16-be"
+
+
+def _without_doctype(data: bytes, source: str) -> bytes:
+    """Remove a harmless DOCTYPE; refuse one that declares entities or a subset."""
+    at = len(_BOMS[0]) if data.startswith(_BOMS[0]) else 0
+    while (item := _PROLOG_ITEM.match(data, at)) is not None:
+        at = item.end()
+    doctype = _DOCTYPE.match(data, at)
+    if doctype is None:
+        return data
+    if doctype["subset"]:
+        raise SourceError(
+            source,
+            "feed declares a DOCTYPE internal subset (entities); refused to prevent "
+            "entity expansion and external entity reads",
+        )
+    end = data.find(b">", doctype.end())
+    return data[:at] + data[end + 1 :]
 
 
 def _article(entry: Any, options: ReadOptions, publisher: str, language: str) -> Article:

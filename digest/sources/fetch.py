@@ -6,6 +6,7 @@ and the redirect limit hold for every byte that reaches a reader.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -39,7 +40,10 @@ def fetch(url: str, limits: FetchLimits, *, etag: str = "", last_modified: str =
     """GET ``url`` within ``limits``; a 304 answer gives ``not_modified=True``.
 
     Raises :class:`SourceError` naming the URL on HTTP errors, timeouts, too many
-    redirects and bodies over the size cap (the download stops at the cap).
+    redirects and bodies over the size cap (the download stops at the cap; the cap
+    counts decoded bytes, so a compressed bomb stops too).  ``timeout_seconds``
+    bounds each network wait *and* the whole download, so a server dripping one
+    byte at a time cannot hold a run.
     """
     headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"}
     if etag:
@@ -47,6 +51,7 @@ def fetch(url: str, limits: FetchLimits, *, etag: str = "", last_modified: str =
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     timeout = httpx.Timeout(limits.timeout_seconds)
+    deadline = time.monotonic() + limits.timeout_seconds
     try:
         with (
             httpx.Client(
@@ -67,6 +72,8 @@ def fetch(url: str, limits: FetchLimits, *, etag: str = "", last_modified: str =
                 size += len(chunk)
                 if size > limits.max_bytes:
                     raise SourceError(url, f"larger than the {limits.max_bytes:,}-byte limit")
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("download took too long")
                 chunks.append(chunk)
             return Fetched(
                 url=str(response.url),
