@@ -142,6 +142,8 @@ def read_one(
         return SourceResult(location, error=f"cannot read ({exc.strerror or exc})")
     except RecursionError:
         return SourceResult(location, error="nested too deeply to read")
+    except Exception as exc:  # a parser's own bug on odd input must not stop the batch
+        return SourceResult(location, error=f"cannot parse ({type(exc).__name__}: {exc})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # A DOCTYPE is a name, an optional external id (quoted strings) and an optional
 # internal subset in brackets; only the first two are harmless.
 _DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*(?P<subset>\[)?", re.I)
+_NAVIGATION = ("continue reading", "related:", "read more:", "see also:")
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
 
@@ -54,13 +55,17 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     publisher = options.publisher or feed_title
     language = (parsed.feed.get("language") or "en").split("-")[0].lower()
 
+    # RSS 0.9x items often carry no date: they are as new as the channel.
+    channel_time = _entry_time(parsed.feed, "published", options) or _entry_time(
+        parsed.feed, "updated", options
+    )
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for index, entry in enumerate(parsed.entries):
         label = clean_text(entry.get("id") or entry.get("link") or entry.get("title") or "")
         item = label or f"item {index + 1}"
         try:
-            articles.append(_article(entry, options, publisher, language))
+            articles.append(_article(entry, options, publisher, language, channel_time))
         except ValueError as exc:
             skipped.append(Skipped(options.source, item, str(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
@@ -105,24 +110,37 @@ def _without_doctype(data: bytes, source: str) -> bytes:
     return data[:at] + data[end + 1 :]
 
 
-def _article(entry: Any, options: ReadOptions, publisher: str, language: str) -> Article:
+def _article(
+    entry: Any,
+    options: ReadOptions,
+    publisher: str,
+    language: str,
+    channel_time: datetime | None = None,
+) -> Article:
     title = clean_text(entry.get("title"))
     url = (entry.get("link") or "").strip()
     if not title:
         raise ValueError("item has no title")
     if not url.startswith(("http://", "https://")):
         raise ValueError("item has no http(s) link")
-    published = _entry_time(entry, "published", options) or _entry_time(entry, "updated", options)
+    published = (
+        _entry_time(entry, "published", options)
+        or _entry_time(entry, "updated", options)
+        or channel_time
+    )
     if published is None:
         raise ValueError("item has no usable publication date")
     updated = _entry_time(entry, "updated", options)
 
-    description = entry.get("summary") or ""
-    content = "".join(c.get("value", "") for c in entry.get("content", []) or [])
-    paragraphs = clean_text(content or description, keep_paragraphs=True).split("\n\n")
-    paragraphs = [p for p in paragraphs if p and not p.lower().startswith("continue reading")]
-    summary = paragraphs[0] if paragraphs else ""
-    body = "\n\n".join(paragraphs[1:] if not content else paragraphs)
+    description = _paragraphs(entry.get("summary") or "")
+    content = _paragraphs("".join(c.get("value", "") for c in entry.get("content", []) or []))
+    if content:
+        # Full text given: the description, when it says something else, is the standfirst.
+        summary = description[0] if description and description != content[:1] else content[0]
+        body = "\n\n".join(content)
+    else:
+        summary = description[0] if description else ""
+        body = "\n\n".join(description[1:])
 
     tags: list[str] = []
     section = ""
@@ -153,6 +171,12 @@ def _article(entry: Any, options: ReadOptions, publisher: str, language: str) ->
         publisher=publisher,
         source=options.source,
     )
+
+
+def _paragraphs(markup: str) -> list[str]:
+    text = clean_text(markup, keep_paragraphs=True)
+    # "Continue reading..." and "Related: <link>" are the feed's navigation, not story.
+    return [p for p in text.split("\n\n") if p and not p.lower().startswith(_NAVIGATION)]
 
 
 def _entry_time(entry: Any, key: str, options: ReadOptions) -> datetime | None:
