@@ -30,7 +30,7 @@ READERS: dict[str, Reader] = {
 }
 
 _SUFFIX_KINDS = {
-    ".txt": "page", ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".txt": "page", ".rss": "feed", ".atom": "feed", ".xml": "feed", ".rdf": "feed",
     ".json": "json", ".html": "html", ".htm": "html",
 }  # fmt: skip
 

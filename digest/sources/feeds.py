@@ -31,6 +31,7 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # A DOCTYPE is a name, an optional external id (quoted strings) and an optional
 # internal subset in brackets; only the first two are harmless.
 _DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*(?P<subset>\[)?", re.I)
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _NAVIGATION = ("continue reading", "related:", "read more:", "see also:")
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
@@ -83,7 +84,7 @@ def _utf8(data: bytes, source: str) -> bytes:
         data = text.encode("utf-8")
     start = data[:1024].removeprefix(_BOMS[0]).lstrip()
     if not start.startswith(b"<"):
-        kind = "binary data" if b"\x00" in data[:1024] else "text"
+        kind = "binary data" if _BINARY.search(data[:1024]) else "text"
         raise SourceError(source, f"not an XML feed ({kind} where '<' should start)")
     return data
 
@@ -180,11 +181,12 @@ def _paragraphs(markup: str) -> list[str]:
 
 
 def _entry_time(entry: Any, key: str, options: ReadOptions) -> datetime | None:
-    struct = entry.get(f"{key}_parsed")
+    # dict.get: feedparser's own get() maps a missing "updated" to "published".
+    struct = dict.get(entry, f"{key}_parsed")
     if struct:
         year, month, day, hour, minute, second = struct[:6]
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    raw = entry.get(key)
+    raw = dict.get(entry, key)
     if raw:
         try:
             return parse_time(raw, default_zone=options.timezone)
