@@ -92,17 +92,21 @@ def _report_data(report: IngestReport) -> dict[str, Any]:
 
 
 def _print_reports(app: App, reports: list[IngestReport]) -> None:
-    table = Table("read", "new", "updated", "skipped", "problem")
-    table.columns.insert(0, Column("source", overflow="fold"))
+    table = Table(Column("source", overflow="fold"), "read", "new", "updated", "skipped")
     for r in reports:
-        problem = r.error or "; ".join(f"{s.item}: {s.reason}" for s in r.skipped)
+        state = str(r.read) if not r.error else "failed"
         if r.not_modified:
-            problem = "not modified since last fetch"
+            state = "not modified"
         table.add_row(
-            escape(r.source), str(r.read), str(r.counts.new), str(r.counts.updated),
-            str(len(r.skipped)), escape(problem),
-        )  # fmt: skip
+            escape(r.source), state, str(r.counts.new), str(r.counts.updated), str(len(r.skipped))
+        )
     app.out.print(table)
+    # Problems one per line, unwrapped, so they can be read and grepped whole.
+    for r in reports:
+        if r.error:
+            app.out.print(f"failed: {r.source}: {r.error}", markup=False)
+        for item in r.skipped:
+            app.out.print(f"skipped: {r.source}: {item.item}: {item.reason}", markup=False)
     total = sum(r.read for r in reports)
     new = sum(r.counts.new for r in reports)
     updated = sum(r.counts.updated for r in reports)

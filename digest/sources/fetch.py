@@ -7,6 +7,7 @@ and the redirect limit hold for every byte that reaches a reader.
 from __future__ import annotations
 
 import time
+import zlib
 from dataclasses import dataclass
 
 import httpx
@@ -34,6 +35,31 @@ class Fetched:
     etag: str = ""
     last_modified: str = ""
     not_modified: bool = False
+
+
+class _Decoder:
+    """Undoes gzip/deflate transfer compression, never producing more than asked."""
+
+    def __init__(self, url: str, encoding: str) -> None:
+        encoding = encoding.strip().lower()
+        self._inflate: zlib._Decompress | None = None
+        if encoding in ("gzip", "x-gzip"):
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            self._inflate = zlib.decompressobj()
+        elif encoding not in ("", "identity"):
+            raise SourceError(url, f"unsupported Content-Encoding {encoding!r}")
+        self._url = url
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        """Up to ``room + 1`` decoded bytes of ``data`` (one more than fits means
+        "too big"; the rest is never inflated)."""
+        if self._inflate is None:
+            return data
+        try:
+            return self._inflate.decompress(data, room + 1)
+        except zlib.error as exc:
+            raise SourceError(self._url, f"corrupt compressed body ({exc})") from None
 
 
 def fetch(url: str, limits: FetchLimits, *, etag: str = "", last_modified: str = "") -> Fetched:
@@ -66,9 +92,13 @@ def fetch(url: str, limits: FetchLimits, *, etag: str = "", last_modified: str =
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limits.max_bytes:
                 raise SourceError(url, f"larger than the {limits.max_bytes:,}-byte limit")
+            decoder = _Decoder(url, response.headers.get("Content-Encoding", ""))
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            # Raw bytes, decoded here with a bound on the output of every step:
+            # httpx's own decoder inflates a whole network chunk at once.
+            for raw in response.iter_raw():
+                chunk = decoder.decode(raw, limits.max_bytes - size)
                 size += len(chunk)
                 if size > limits.max_bytes:
                     raise SourceError(url, f"larger than the {limits.max_bytes:,}-byte limit")
