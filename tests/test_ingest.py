@@ -6,12 +6,10 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
@@ -155,10 +153,16 @@ def test_rules_option_picks_a_boilerplate_set(tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "no [boilerplate.nope] table" in unknown.output
 
 
-def test_progress_bar_is_drawn_for_many_sources(tmp_path: Path) -> None:
+def terminal_app(tmp_path: Path) -> tuple[App, io.StringIO]:
+    """An application whose stderr is a (captured) terminal."""
     app = App(tmp_path / "config.toml")
     buffer = io.StringIO()
     app.err = Console(file=buffer, force_terminal=True, width=100)
+    return app, buffer
+
+
+def test_progress_bar_is_drawn_for_many_sources(tmp_path: Path) -> None:
+    app, buffer = terminal_app(tmp_path)
     with _progress(app, as_json=False) as step:
         assert step is not None
         for done in range(1, PROGRESS_FROM + 6):
@@ -167,9 +171,7 @@ def test_progress_bar_is_drawn_for_many_sources(tmp_path: Path) -> None:
 
 
 def test_no_progress_bar_for_few_sources_or_json(tmp_path: Path) -> None:
-    app = App(tmp_path / "config.toml")
-    buffer = io.StringIO()
-    app.err = Console(file=buffer, force_terminal=True, width=100)
+    app, buffer = terminal_app(tmp_path)
     with _progress(app, as_json=False) as step:
         assert step is not None
         step(1, 2, "a")
@@ -181,15 +183,22 @@ def test_no_progress_bar_for_few_sources_or_json(tmp_path: Path) -> None:
     assert "/2" not in buffer.getvalue() and "/30" not in buffer.getvalue()
 
 
-@pytest.mark.parametrize("name", ["config.toml"])
-def test_repo_config_sources_are_readable(name: str) -> None:
-    data = tomllib.loads((ROOT / name).read_text("utf-8"))
-    assert [s["kind"] for s in data["sources"]] == ["page", "feed", "json"]
-
-
 def test_bad_boilerplate_pattern_is_a_config_error_naming_the_key(tmp_path: Path) -> None:
     config = repo_config(tmp_path)
     config.write_text(config.read_text().replace("stop_markers = []", 'stop_markers = ["(oops"]'))
     result = run(config, "--dry-run", str(PUTIN))
     assert result.exit_code == 2
     assert "boilerplate.midday.stop_markers.0: is not a valid regular expression" in result.output
+
+
+def test_sources_can_be_globs_and_a_glob_matching_nothing_is_named(tmp_path: Path) -> None:
+    config = repo_config(tmp_path)
+    pattern = str(FIXTURES / "pages" / "variants" / "*.txt")
+    nothing = str(tmp_path / "*.rss")
+    results = json.loads(run(config, "--dry-run", "--json", pattern, nothing).output)
+    assert len(results) == 6
+    assert all(len(r["articles"]) == 1 for r in results[:5])
+    assert results[5] == {
+        "source": nothing, "articles": [], "skipped": [], "error": "pattern matches no files",
+        "not_modified": False, "etag": "", "last_modified": "",
+    }  # fmt: skip

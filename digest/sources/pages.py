@@ -156,10 +156,13 @@ def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
     above it (a dump without breadcrumb) is dropped; several time lines
     (``Published on`` then ``Updated on``) are all read.
     """
-    at = next((i for i, p in enumerate(paragraphs[:40]) if i and _time_line(p, options)), None)
-    if at is None:
-        if not paragraphs:
-            raise SourceError(options.source, "no article text found in page dump")
+    if not paragraphs:
+        raise SourceError(options.source, "no article text found in page dump")
+    at, found = next(
+        ((i, line) for i, p in enumerate(paragraphs[1:40], 1) if (line := _time_line(p, options))),
+        (0, None),
+    )
+    if found is None:
         raise SourceError(
             options.source, "no 'Updated on:' or 'Published on:' time line under the title"
         )
@@ -167,7 +170,7 @@ def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
     published: datetime | None = None
     updated: datetime | None = None
     dateline = agency = byline = ""
-    while at < len(paragraphs) and (found := _time_line(paragraphs[at], options)):
+    while found is not None:
         kind, when, place = found
         if kind.startswith(("updated", "last updated")):
             updated = when
@@ -175,6 +178,7 @@ def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
             published = when
         dateline = dateline or place
         at += 1
+        found = _time_line(paragraphs[at], options) if at < len(paragraphs) else None
     if at < len(paragraphs) and (m := _CREDIT_LINE.match(paragraphs[at])):
         at += 1
         credit = m["credit"].strip()
