@@ -120,7 +120,12 @@ class BoilerplateRules(_Section):
 
 
 class IngestSettings(_Section):
-    """``[ingest]``: limits on what is read."""
+    """``[ingest]``: limits on what is read.
+
+    ``max_bytes`` caps every file (refused before it is read) and every download
+    (counted after decompression); ``timeout_seconds`` bounds each network wait and
+    each whole download; redirects beyond ``max_redirects`` fail the source.
+    """
 
     max_bytes: PositiveInt = 20_000_000
     timeout_seconds: PositiveFloat = 20.0
