@@ -176,3 +176,19 @@ def test_detect_kind(name: str, data: bytes, content_type: str, kind: str) -> No
 def test_unusable_json_gets_a_named_error(data: bytes, reason: str) -> None:
     with pytest.raises(SourceError, match=reason):
         read_json(data, ReadOptions(source="bad.json"))
+
+
+def test_html_page_declaring_the_wrong_charset_is_read_as_utf8() -> None:
+    data = (FIXTURES / "html/lebanon-article.html").read_bytes()
+    data = data.replace(b'<meta charset="utf-8">', b'<meta charset="iso-8859-1">')
+    data = data.replace(b"Lebanon marked", "Liban – Lebanon marked".encode())
+    (article,) = read_html(data, ReadOptions(source="x.html")).articles
+    assert article.body.startswith("Liban – Lebanon marked")
+
+
+def test_html_page_in_windows_1252_follows_its_declaration() -> None:
+    data = (FIXTURES / "html/lebanon-article.html").read_bytes()
+    data = data.replace(b'<meta charset="utf-8">', b'<meta charset="windows-1252">')
+    data = data.replace(b"Lebanon marked", "Liban – Lebanon marked".encode("cp1252"))
+    (article,) = read_html(data, ReadOptions(source="x.html")).articles
+    assert article.body.startswith("Liban – Lebanon marked")

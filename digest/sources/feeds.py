@@ -26,14 +26,11 @@ from .normalise import (
     parse_time,
     section_from_url,
 )
+from .prolog import without_doctype
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-# A DOCTYPE is a name, an optional external id (quoted strings) and an optional
-# internal subset in brackets; only the first two are harmless.
-_DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*(?P<subset>\[)?", re.I)
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _NAVIGATION = ("continue reading", "related:", "read more:", "see also:")
-_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
 
 def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
@@ -41,7 +38,7 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     reason.  Raises :class:`SourceError` if the bytes are not a feed or declare
     entities (billion laughs, external entities)."""
     data = _utf8(data, options.source)
-    data = _without_doctype(data, options.source)
+    data = without_doctype(data, options.source, "feed")
     headers = {"content-type": options.content_type} if options.content_type else None
     parsed = feedparser.parse(
         io.BytesIO(data),
@@ -91,24 +88,6 @@ def _utf8(data: bytes, source: str) -> bytes:
 
 def _utf16_kind(data: bytes) -> str:
     return "utf-16-le" if data[:2] == b"<\x00" else "utf-16-be"
-
-
-def _without_doctype(data: bytes, source: str) -> bytes:
-    """Remove a harmless DOCTYPE; refuse one that declares entities or a subset."""
-    at = len(_BOMS[0]) if data.startswith(_BOMS[0]) else 0
-    while (item := _PROLOG_ITEM.match(data, at)) is not None:
-        at = item.end()
-    doctype = _DOCTYPE.match(data, at)
-    if doctype is None:
-        return data
-    if doctype["subset"]:
-        raise SourceError(
-            source,
-            "feed declares a DOCTYPE internal subset (entities); refused to prevent "
-            "entity expansion and external entity reads",
-        )
-    end = data.find(b">", doctype.end())
-    return data[:at] + data[end + 1 :]
 
 
 def _article(

@@ -1,12 +1,14 @@
 """Article HTML pages: the story extracted with trafilatura, times from the page's
 own metadata (``article:published_time``, JSON-LD, ``<time datetime>``).
 
-The page is parsed once by lxml's HTML parser, which never loads a DTD, resolves
-an external entity or touches the network; scripts are never run.
+A DOCTYPE with entities is refused before parsing (see :mod:`.prolog`); the page is
+then parsed once by lxml's HTML parser, which never touches the network; scripts
+are never run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime
 from typing import Any
@@ -18,6 +20,7 @@ from ..errors import SourceError
 from ..model import Article, Image, SourceResult
 from .base import ReadOptions
 from .normalise import article_id, canonical_section, clean_text, parse_time, section_from_url
+from .prolog import without_doctype
 
 _PUBLISHED = (
     "article:published_time", "og:article:published_time", "datePublished",
@@ -33,8 +36,14 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
     """
     import trafilatura  # slow to import; only HTML sources need it
 
+    data = without_doctype(data, options.source, "HTML page")
+    markup: bytes | str = data
+    # Bytes that are valid UTF-8 are UTF-8, whatever a <meta charset> claims;
+    # anything else is left to the page's declaration.
+    with contextlib.suppress(UnicodeDecodeError):
+        markup = data.decode("utf-8-sig")
     try:
-        tree = lxml_html.document_fromstring(data, parser=_parser())
+        tree = lxml_html.document_fromstring(markup, parser=_parser())
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(options.source, f"not an HTML page ({exc})") from None
     times = _page_times(tree)
