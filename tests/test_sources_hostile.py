@@ -101,13 +101,27 @@ def test_doctype_hidden_behind_a_long_comment_is_still_found(secret_file: Path) 
     assert "DOCTYPE" in refuse(data).reason
 
 
-def test_utf16_feed_cannot_smuggle_a_doctype(secret_file: Path) -> None:
-    text = (
-        external_entity(secret_file)
-        .decode()
-        .replace('version="1.0"', 'version="1.0" encoding="utf-16"')
-    )
-    assert "DOCTYPE" in refuse(text.encode("utf-16")).reason
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_wide_encodings_cannot_smuggle_a_doctype(secret_file: Path, codec: str) -> None:
+    """With or without a BOM, the prolog is checked after decoding, as the parser sees it."""
+    text = external_entity(secret_file).decode()
+    text = text.replace('version="1.0"', f'version="1.0" encoding="{codec}"')
+    assert "DOCTYPE" in refuse(text.encode(codec)).reason
+
+
+def test_utf7_spelled_doctype_is_never_expanded() -> None:
+    """``+ADw-`` is ``<`` in UTF-7: the feed is read as the UTF-8 it validly is, so
+    the would-be DOCTYPE is inert text and no entity exists."""
+    data = QUADRATIC.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="utf-7"?>')
+    data = data.replace(b"<!DOCTYPE", b"+ADw-!DOCTYPE")
+    tracemalloc.start()
+    result = read_feed(data, ReadOptions(source="utf7.rss"))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 50_000_000  # 10,000 × 100 KB would be a gigabyte
+    # The one item is read (and skipped for its missing date), its title unexpanded.
+    assert result.articles == ()
+    assert [s.item for s in result.skipped] == ["https://x.example/a"]
 
 
 def test_external_dtd_reference_is_removed_unread(httpserver: HTTPServer) -> None:

@@ -28,7 +28,23 @@ from .normalise import (
 )
 from .prolog import without_doctype
 
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# Byte patterns of XML in wide encodings: (prefix, codec, prefix is a BOM).
+# UTF-32 before UTF-16, whose BOMs are a prefix of UTF-32's.
+_WIDE = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", True),
+    (b"\xff\xfe\x00\x00", "utf-32-le", True),
+    (b"\xfe\xff", "utf-16-be", True),
+    (b"\xff\xfe", "utf-16-le", True),
+    (b"\x00\x00\x00<", "utf-32-be", False),
+    (b"<\x00\x00\x00", "utf-32-le", False),
+    (b"\x00<", "utf-16-be", False),
+    (b"<\x00", "utf-16-le", False),
+)
+_DECLARED = re.compile(
+    rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']"
+)
+_DECLARED_TEXT = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])[^\"']*([\"'])")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _NAVIGATION = ("continue reading", "related:", "read more:", "see also:")
 
@@ -37,14 +53,13 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     """Parse an RSS or Atom document into articles; bad entries are skipped with a
     reason.  Raises :class:`SourceError` if the bytes are not a feed or declare
     entities (billion laughs, external entities)."""
-    data = _utf8(data, options.source)
+    data = _utf8(data, options.content_type, options.source)
     data = without_doctype(data, options.source, "feed")
-    headers = {"content-type": options.content_type} if options.content_type else None
     parsed = feedparser.parse(
         io.BytesIO(data),
         sanitize_html=False,
         resolve_relative_uris=False,
-        response_headers=headers,
+        response_headers={"content-type": "application/xml; charset=utf-8"},
     )
     if not parsed.get("version") and not parsed.entries:
         reason = str(parsed.get("bozo_exception") or "no RSS or Atom structure")
@@ -69,25 +84,40 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     return SourceResult(options.source, tuple(articles), tuple(skipped))
 
 
-def _utf8(data: bytes, source: str) -> bytes:
-    """The document as UTF-8 bytes when it is UTF-16 (so the prolog check sees it);
-    refuses what cannot be XML at all."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        try:
-            text = data.decode("utf-16" if data[:2] in _BOMS[1:] else _utf16_kind(data))
-        except UnicodeDecodeError:
-            raise SourceError(source, "feed is neither valid UTF-16 nor UTF-8") from None
-        text = re.sub(r"^(<\?xml[^>]*?encoding=)([\"'])[^\"']*\2", r"\1\2utf-8\2", text)
-        data = text.encode("utf-8")
-    start = data[:1024].removeprefix(_BOMS[0]).lstrip()
-    if not start.startswith(b"<"):
+def _utf8(data: bytes, content_type: str, source: str) -> bytes:
+    """The document decoded by us and re-encoded as UTF-8 with a matching declaration.
+
+    Decoding here, not in feedparser, means the prolog check sees exactly the text
+    the parser will see, whatever the encoding (UTF-16/32 with or without a BOM,
+    UTF-7...).  Valid UTF-8 is taken as UTF-8 whatever the declaration claims;
+    otherwise the HTTP charset, then the declared encoding, then Windows-1252.
+    Raises :class:`SourceError` for what cannot be an XML feed.
+    """
+    text = _decoded(data, content_type).lstrip("\ufeff")
+    if not text.lstrip().startswith("<"):
         kind = "binary data" if _BINARY.search(data[:1024]) else "text"
         raise SourceError(source, f"not an XML feed ({kind} where '<' should start)")
-    return data
+    text = _DECLARED_TEXT.sub(r"\g<1>utf-8\g<2>", text, count=1)
+    return text.encode("utf-8")
 
 
-def _utf16_kind(data: bytes) -> str:
-    return "utf-16-le" if data[:2] == b"<\x00" else "utf-16-be"
+def _decoded(data: bytes, content_type: str) -> str:
+    for prefix, codec, bom in _WIDE:
+        if data.startswith(prefix):
+            return data[len(prefix) if bom else 0 :].decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED.match(data)
+    charset = _CHARSET.search(content_type)
+    for name in (charset and charset[1], declared and declared[1].decode("ascii")):
+        if name:
+            try:
+                return data.decode(name)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return data.decode("cp1252", errors="replace")
 
 
 def _article(
