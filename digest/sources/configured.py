@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def rules(config: Config, name: str) -> Boilerplate:
         raise ConfigError(f"no [boilerplate.{name}] table (known: {known})")
     try:
         return builtin.extended(Boilerplate.compile(extra.drop_lines, extra.stop_markers))
-    except Exception as exc:  # re.error: a bad pattern in the user's rules
+    except re.error as exc:  # config validation catches these; rules built in code may not
         raise ConfigError(f"boilerplate.{name}: bad pattern ({exc})") from None
 
 

@@ -14,7 +14,14 @@ A dump looks like::
     Keep scrolling to read more news
     <promos, disclaimers, cookie banner>
 
-Breadcrumb, agency, dateline, caption and even the time line may be missing.
+Breadcrumb, credit line, dateline, standfirst, repeated title and caption may
+each be missing.  The time line (``Updated on``, ``Published on``, ``Posted on``,
+``First Published`` / ``Last Updated``, in any date spelling ``parse_time``
+reads) is the anchor: the title is the line above it, and lines above the title
+are navigation.  The credit line is an agency (``IANS |``, ``PTI | New Delhi``) or
+a byline (``By Asha Rao |``); wire copy may instead open its first paragraph with
+``Geneva, Nov 22 (AFP):``.  Boilerplate rules (data, see ``boilerplate.toml``)
+drop lines and cut the page at its first stop marker.
 """
 
 from __future__ import annotations
