@@ -49,7 +49,18 @@ def _time_zone(value: Any) -> Any:
     return value
 
 
+def _regex(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be a regular expression (a string)")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"is not a valid regular expression ({exc})") from None
+    return value
+
+
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
@@ -104,12 +115,17 @@ class BoilerplateRules(_Section):
     after it are dropped.
     """
 
-    drop_lines: list[str] = Field(default_factory=list)
-    stop_markers: list[str] = Field(default_factory=list)
+    drop_lines: list[Regex] = Field(default_factory=list)
+    stop_markers: list[Regex] = Field(default_factory=list)
 
 
 class IngestSettings(_Section):
-    """``[ingest]``: limits on what is read."""
+    """``[ingest]``: limits on what is read.
+
+    ``max_bytes`` caps every file (refused before it is read) and every download
+    (counted after decompression); ``timeout_seconds`` bounds each network wait and
+    each whole download; redirects beyond ``max_redirects`` fail the source.
+    """
 
     max_bytes: PositiveInt = 20_000_000
     timeout_seconds: PositiveFloat = 20.0
