@@ -142,6 +142,8 @@ class SenderReport:
     retries: int = 0
     #: The first :data:`REPORT_LINES` recipients delivered to.
     delivered: list[str] = field(default_factory=list)
+    #: The first :data:`REPORT_LINES` recipients done before this run.
+    done_before: list[str] = field(default_factory=list)
     #: The first :data:`REPORT_LINES` failures, ``recipient: error``.
     failures: list[str] = field(default_factory=list)
     #: Why the sender stopped early, if it did.
@@ -319,6 +321,8 @@ class _Run:
             status, attempts = states[recipient.id]
             if status != "pending":
                 self.report.already_done += 1
+                if len(self.report.done_before) < REPORT_LINES:
+                    self.report.done_before.append(recipient.id)
                 self._tell(recipient.id, "done")
             else:
                 self.ready.append(_Job(recipient, attempts))

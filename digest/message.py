@@ -11,7 +11,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import html
 import re
 import secrets
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 
 from .errors import RenderError
 from .model import EmailRendition
+from .render.personal import NAME, PLACEHOLDER, UNSUBSCRIBE_URL, personalise
 
 # CR, LF and the Unicode line and paragraph separators all end a header line in
 # some parser; none may reach a header value.
@@ -83,10 +83,6 @@ def email_message(
 
 # -- one message, many recipients ------------------------------------------------------
 
-#: Where the rendered HTML and text carry the recipient's unsubscribe link.  The
-#: renderer writes it once per edition; :class:`MessageTemplate` fills it per recipient.
-UNSUBSCRIBE_PLACEHOLDER = "%%unsubscribe_url%%"
-
 # Deliberately narrow: printable ASCII, no spaces, quotes, brackets or commas, so an
 # address can go into a header and an SMTP command as it is.
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
@@ -135,18 +131,22 @@ def _qp(text: str) -> bytes:
     return binascii.b2a_qp(text.encode(), istext=True).replace(b"\n", b"\r\n")
 
 
-def _qp_chunks(text: str) -> list[bytes]:
-    """A body as quoted-printable pieces around each unsubscribe placeholder.
+def _qp_chunks(text: str) -> tuple[list[bytes], list[str]]:
+    """A body as quoted-printable pieces around each recipient placeholder
+    (``%%unsubscribe_url%%``, ``%%name|reader%%``...), and the placeholders in order.
 
     Each piece ends in a soft line break, so a value encoded on its own can be put
     between two pieces and the whole still decodes to the text with the value in it.
     """
     normal = text.replace("\r\n", "\n").replace("\r", "\n")
-    chunks = []
-    for piece in normal.split(UNSUBSCRIBE_PLACEHOLDER):
-        encoded = _qp(piece)
-        chunks.append(encoded if not encoded or encoded.endswith(b"\r\n") else encoded + b"=\r\n")
-    return chunks
+    chunks, tokens, start = [], [], 0
+    for match in PLACEHOLDER.finditer(normal):
+        chunks.append(normal[start : match.start()])
+        tokens.append(match.group(0))
+        start = match.end()
+    chunks.append(normal[start:])
+    encoded = [_qp(c) for c in chunks]
+    return [e if not e or e.endswith(b"\r\n") else e + b"=\r\n" for e in encoded], tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +167,7 @@ class MessageTemplate:
 
     Building an :class:`~email.message.EmailMessage` per recipient costs
     milliseconds; this costs microseconds.  The text and HTML parts are
-    quoted-printable, cut around :data:`UNSUBSCRIBE_PLACEHOLDER`; the headers that
+    quoted-printable, cut around the renderer's placeholders; the headers that
     differ (``To``, ``Message-ID``, ``List-Unsubscribe``) are written per copy from
     checked values.  The output has CRLF line ends.
 
@@ -196,26 +196,35 @@ class MessageTemplate:
             '\r\n--{b}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
             "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
         )
-        # bytes are fixed pieces; ints say where the per-recipient pieces go.
-        pieces: list[bytes | int] = [_HEADERS, head[: head.index(b"\r\n\r\n") + 2]]
-        for kind, text, slot in (
-            ("plain", rendition.text, _TEXT_URL),
-            ("html", rendition.html, _HTML_URL),
-        ):
+        # bytes are fixed pieces; ints say where the per-recipient pieces go: 0 for
+        # the header lines, then one per placeholder (text part first, then HTML).
+        pieces: list[bytes | int] = [0, head[: head.index(b"\r\n\r\n") + 2]]
+        tokens: dict[str, list[str]] = {}
+        for kind, text in (("plain", rendition.text), ("html", rendition.html)):
             pieces.append(part_head.format(b=boundary, kind=kind).encode())
-            chunks = _qp_chunks(text)
+            chunks, tokens[kind] = _qp_chunks(text)
             pieces.append(chunks[0])
-            for chunk in chunks[1:]:
+            offset = 1 + (len(tokens["plain"]) if kind == "html" else 0)
+            for slot, chunk in enumerate(chunks[1:], offset):
                 pieces += [slot, chunk]
         pieces.append(f"\r\n--{boundary}--\r\n".encode())
         self._pieces = pieces
         self._stuffed = [p if isinstance(p, int) else _dot_stuff(p) for p in pieces]
+        self._counts = (len(tokens["plain"]), len(tokens["html"]))
+        # Filled per recipient by the renderer's own rules (escaping, fallbacks).
+        self._slots = EmailRendition(
+            subject="",
+            preheader="",
+            html=_SEP.join(tokens["html"]),
+            text=_SEP.join(tokens["plain"]),
+        )
 
     def fill(self, personal: Personal) -> bytes:
         """The message for one recipient.
 
         ``personal.address`` must have passed :func:`check_address`; the name is
-        made header-safe here.
+        made header-safe here.  Raises :class:`RenderError` if the rendition has a
+        placeholder without a value or fallback.
         """
         values = self._values(personal)
         return b"".join(values[p] if isinstance(p, int) else p for p in self._pieces)
@@ -228,8 +237,7 @@ class MessageTemplate:
         out.append(b".\r\n")
         return b"".join(out)
 
-    @staticmethod
-    def _values(personal: Personal) -> list[bytes]:
+    def _values(self, personal: Personal) -> list[bytes]:
         name = header_safe(personal.name)[:_MAX_NAME_CHARS]
         to = formataddr((name, personal.address), charset="utf-8").replace("\n", "\r\n")
         lines = (
@@ -237,12 +245,17 @@ class MessageTemplate:
             f"List-Unsubscribe: <{personal.unsubscribe_mailto}>,\r\n"
             f" <{personal.unsubscribe_url}>\r\n"
         ).encode()
-        text_url = _qp(personal.unsubscribe_url) + b"=\r\n"
-        html_url = _qp(html.escape(personal.unsubscribe_url)) + b"=\r\n"
-        return [lines, text_url, html_url]
+        filled = personalise(self._slots, {UNSUBSCRIBE_URL: personal.unsubscribe_url, NAME: name})
+        values = [lines]
+        for part, count in ((filled.text, self._counts[0]), (filled.html, self._counts[1])):
+            if count:
+                values += [_qp(v) + b"=\r\n" for v in part.split(_SEP)]
+        return values
 
 
-_HEADERS, _TEXT_URL, _HTML_URL = range(3)
+#: Joins the placeholders of a part into one string for :func:`personalise`; no
+#: placeholder value or fallback can contain it.
+_SEP = "\x00"
 _LINE_START_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 

@@ -3,8 +3,6 @@ unsubscribe placeholder, a recording aiosmtpd handler, and small helpers."""
 
 from __future__ import annotations
 
-import dataclasses
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,38 +10,18 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import ROOT, SAMPLE_AS_OF, config_from, sample_config_data
 from pytest_httpserver import HTTPServer
 
 from digest.edition import Built, make_digest
-from digest.message import UNSUBSCRIBE_PLACEHOLDER
+from digest.render.personal import UNSUBSCRIBE_URL, placeholder
 from digest.senders import Outgoing
 from digest.store import open_store
 
+from .conftest import SAMPLE_AS_OF, config_from, sample_config_data
+from .sample_files import free_port, write_sample_config
+
 SECRET = "unsubscribe-secret-5f1c9e"
 SMTP_PASSWORD = "hunter2-do-not-log"
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def with_placeholder(built: Built) -> Built:
-    """The sample edition, its email's unsubscribe link replaced by the placeholder
-    (what the renderer writes once per edition)."""
-    assert built.renditions is not None
-    email = built.renditions.email
-    link = "https://www.mid-day.com/newsletter/unsubscribe"
-    assert link in email.html and link in email.text
-    email = dataclasses.replace(
-        email,
-        html=email.html.replace(link, UNSUBSCRIBE_PLACEHOLDER),
-        text=email.text.replace(link, UNSUBSCRIBE_PLACEHOLDER),
-    )
-    return dataclasses.replace(built, renditions=dataclasses.replace(built.renditions, email=email))
 
 
 @pytest.fixture(scope="session")
@@ -54,14 +32,19 @@ def sample_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         app = make_digest(config=config_from(sample_config_data()), store=store)
         app.ingest()
         built = app.build(SAMPLE_AS_OF)
-    return with_placeholder(built)
+    # The renderer leaves the recipient's parts as placeholders for the sender.
+    assert built.renditions is not None
+    assert placeholder(UNSUBSCRIBE_URL) in built.renditions.email.text
+    assert placeholder(UNSUBSCRIBE_URL) in built.renditions.email.html
+    return built
 
 
 @pytest.fixture(scope="session")
 def outgoing(sample_built: Built) -> Outgoing:
     """The sample edition ready for a sender."""
     assert sample_built.renditions is not None
-    return Outgoing(sample_built.edition, sample_built.renditions)
+    assert sample_built.public is not None
+    return Outgoing(sample_built.edition, sample_built.renditions, sample_built.public)
 
 
 class Recorder:
@@ -155,23 +138,6 @@ def http_server() -> Iterator[HTTPServer]:
 
 
 def write_config(folder: Path, smtp_port: int, *, connections: int = 1) -> Path:
-    """The repository's config with absolute sample paths, a store in ``folder`` and
-    one smtp sender."""
-    text = (ROOT / "config.toml").read_text("utf-8")
-    text = text.replace('path = "examples/', f'path = "{ROOT}/examples/')
-    text = text.replace('path = "digest.sqlite3"', f'path = "{folder}/digest.sqlite3"')
-    text = text.split("[senders.out]")[0] + (
-        "[senders.mail]\n"
-        'type = "smtp"\n'
-        'host = "127.0.0.1"\n'
-        f"port = {smtp_port}\n"
-        'security = "none"\n'
-        'from = "World News Digest <digest@mid-day.example>"\n'
-        'unsubscribe_url = "https://www.mid-day.com/newsletter/unsubscribe"\n'
-        'secret_env = "DIGEST_TEST_UNSUB_SECRET"\n'
-        f"connections = {connections}\n"
-        "retry_base_seconds = 0.05\n"
-    )
-    path = folder / "config.toml"
-    path.write_text(text, "utf-8")
-    return path
+    """The sample config file (store in ``folder``) with one smtp sender, ``mail``."""
+    mail = smtp_options(smtp_port, connections=connections)
+    return write_sample_config(folder, extra={"senders": {"mail": mail}})

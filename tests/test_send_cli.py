@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from send_support import SECRET, Recorder, smtp_server, write_config
 
 from digest.cli import main
 from digest.store import open_store
+
+from .send_support import SECRET, Recorder, smtp_server, write_config
 
 __all__ = ["smtp_server"]
 
@@ -49,14 +50,14 @@ def test_subscribers_import_reports_bad_rows_and_keeps_unsubscribes(tmp_path: Pa
         result.output
     )
     assert f"{csv_file}:4: 'not-an-address' is not an email address" in result.output
-    with open_store(tmp_path / "digest.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         assert store.count_subscribers() == 3
         ana = store.subscriber("ana@example.org")
         assert ana is not None and ana.name == "Ana Lima (updated)"
     # The same file again: "gone" stays unsubscribed even without the flag.
     csv_file.write_text("email\ngone@example.org\n", "utf-8")
     assert _digest(config, "subscribers", "import", str(csv_file)).exit_code == 0
-    with open_store(tmp_path / "digest.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         gone = store.subscriber("gone@example.org")
         assert gone is not None and gone.unsubscribed
 
@@ -104,7 +105,7 @@ def test_dry_run_sends_nothing_then_send_and_status(
     assert "smtp sender 'mail' → 127.0.0.1" in dry.output
     assert "3 recipient(s), 0 already done" in dry.output
     assert recorder.messages == []
-    with open_store(tmp_path / "digest.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         assert store.deliveries() == []
 
     sent = _digest(config, "send", "--as-of", AS_OF)

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from send_support import SECRET, free_port, write_config
 
 from digest.edition import make_digest
 from digest.store import Subscriber, open_store
+
+from .send_support import SECRET, free_port, write_config
 
 RECIPIENTS = 2000
 CONNECTIONS = 2
@@ -48,7 +49,7 @@ def test_sigkill_mid_send_loses_nobody_and_doubles_at_most_the_in_flight(
 ) -> None:
     port, log = recorder_process
     config = write_config(tmp_path, port, connections=CONNECTIONS)
-    with open_store(tmp_path / "digest.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         make_digest(config_path=config, store=store).ingest()
         addresses = [f"reader{i:05d}@example.org" for i in range(RECIPIENTS)]
         store.add_subscribers(Subscriber(a, name=f"Reader {i}") for i, a in enumerate(addresses))
@@ -80,7 +81,7 @@ def test_sigkill_mid_send_loses_nobody_and_doubles_at_most_the_in_flight(
         kills += 1
         time.sleep(0.2)  # let the server finish a message it was taking in
         # In flight at the kill: taken by the server, not yet recorded as sent.
-        with open_store(tmp_path / "digest.sqlite3") as store:
+        with open_store(tmp_path / "store.sqlite3") as store:
             recorded = {d.recipient for d in store.deliveries() if d.status == "sent"}
         received = set(_lines(log))
         assert recorded <= received, "nothing is recorded as sent that was not"
@@ -98,6 +99,6 @@ def test_sigkill_mid_send_loses_nobody_and_doubles_at_most_the_in_flight(
         f"{CONNECTIONS} connections; in flight at each kill: {in_flight}; "
         f"duplicates: {duplicates}"
     )
-    with open_store(tmp_path / "digest.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         counts = store.delivery_counts()
         assert list(counts.values()) == [{"sent": RECIPIENTS, "failed": 0, "pending": 0}]

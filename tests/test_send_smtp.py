@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from send_support import (
+
+from digest.edition import Built
+from digest.message import verify_unsubscribe_token
+from digest.render.personal import UNSUBSCRIBE_URL, personalise, placeholder
+from digest.store import Store, Subscriber
+
+from .send_support import (
     SECRET,
     Recorder,
     app_with_senders,
@@ -19,10 +25,6 @@ from send_support import (
     smtp_options,
     smtp_server,
 )
-
-from digest.edition import Built
-from digest.message import UNSUBSCRIBE_PLACEHOLDER, verify_unsubscribe_token
-from digest.store import Store, Subscriber
 
 __all__ = ["outgoing", "sample_built", "smtp_server"]
 
@@ -80,12 +82,15 @@ def test_messages_parse_back_with_headers_and_personal_parts(
         assert html_part.get_content_type() == "text/html"
         text = text_part.get_content().replace("\r\n", "\n")
         html = html_part.get_content().replace("\r\n", "\n")
-        assert UNSUBSCRIBE_PLACEHOLDER not in text + html
-        assert f"Unsubscribe: {https}" in text
+        assert "%%" not in text + html
+        assert f"{https}" in text
         assert f'href="{https.replace("&", "&amp;")}"' in html
-        # Everything but the link is the edition's rendition, unchanged.
-        assert text == email.text.replace(UNSUBSCRIBE_PLACEHOLDER, https).replace("\r\n", "\n")
-        assert html == email.html.replace(UNSUBSCRIBE_PLACEHOLDER, https)
+        # Exactly what the renderer's personalise() makes of the rendition.
+        name = message["To"].addresses[0].display_name
+        expected = personalise(email, {"unsubscribe_url": https, "name": name})
+        assert text == expected.text.replace("\r\n", "\n")
+        assert html == expected.html.replace("\r\n", "\n")
+        assert (name or "reader") in text
     assert len(message_ids) == 7
     zoe = _parse(next(d for a, d in recorder.messages if a == "zoe@example.org"))
     assert zoe["To"].addresses[0].display_name == "Zoë Ünïcode"
@@ -179,7 +184,7 @@ def test_unsubscribed_addresses_are_never_mailed(
 def test_unreachable_server_leaves_everyone_pending(
     tmp_path: Path, store: Store, sample_built: Built
 ) -> None:
-    from send_support import free_port
+    from .send_support import free_port
 
     _subscribe(store, 4)
     app = app_with_senders(tmp_path, {"mail": smtp_options(free_port())}, store)
@@ -200,7 +205,8 @@ def test_lines_starting_with_a_dot_survive_smtp_transparency(
     controller, recorder = smtp_server
     assert sample_built.renditions is not None
     email = sample_built.renditions.email
-    text = f".hidden\n..two dots\n.\n{UNSUBSCRIBE_PLACEHOLDER}\n." + "x" * 75 + ".\n.end"
+    token = placeholder(UNSUBSCRIBE_URL)
+    text = f".hidden\n..two dots\n.\n{token}\n." + "x" * 75 + ".\n.end"
     html = email.html.replace("<body", "<body data-x='.'") + "\n.tail <b>.</b>\n."
     built = dataclasses.replace(
         sample_built,
@@ -215,11 +221,12 @@ def test_lines_starting_with_a_dot_survive_smtp_transparency(
 
     assert len(recorder.messages) == 2
     for _, data in recorder.messages:
-        text_part, html_part = _parse(data).iter_parts()
-        url = str(_parse(data)["List-Unsubscribe"]).split(",")[1].strip(" <>")
-        assert text_part.get_content().replace("\r\n", "\n") == text.replace(
-            UNSUBSCRIBE_PLACEHOLDER, url
+        message = _parse(data)
+        text_part, html_part = message.iter_parts()
+        url = str(message["List-Unsubscribe"]).split(",")[1].strip(" <>")
+        name = message["To"].addresses[0].display_name
+        expected = personalise(
+            dataclasses.replace(email, text=text, html=html), {"unsubscribe_url": url, "name": name}
         )
-        assert html_part.get_content().replace("\r\n", "\n") == html.replace(
-            UNSUBSCRIBE_PLACEHOLDER, url
-        )
+        assert text_part.get_content().replace("\r\n", "\n") == text.replace(token, url)
+        assert html_part.get_content().replace("\r\n", "\n") == expected.html

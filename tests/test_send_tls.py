@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from send_support import SECRET, SMTP_PASSWORD, Recorder, free_port, outgoing, sample_built
 
 from digest.errors import SenderUnavailable
 from digest.senders import Outgoing, Recipient, build_sender
+
+from .send_support import SECRET, SMTP_PASSWORD, Recorder, free_port, outgoing, sample_built
 
 __all__ = ["outgoing", "sample_built"]
 

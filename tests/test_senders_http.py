@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from send_support import app_with_senders, http_server, outgoing, sample_built
 from werkzeug import Request, Response
 
 from digest.edition import Built
 from digest.senders.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from digest.store import Store
+
+from .send_support import app_with_senders, http_server, outgoing, sample_built
 
 __all__ = ["http_server", "outgoing", "sample_built"]
 
@@ -308,8 +309,10 @@ def test_rate_limit_holds_in_every_one_second_window(
 
     times = sorted(t for t, _, _ in handler.calls)
     assert len(times) == 9
-    # Arrival times carry a little network jitter; the client starts are exact.
+    # Arrival times carry network jitter (the first request also opens the
+    # connection), so the windows are checked 0.2 s short; the exact property of the
+    # limiter's start times is test_rate_limiter_holds_in_every_window.
     for i, start in enumerate(times):
-        in_window = [t for t in times[i:] if t < start + 0.95]
+        in_window = [t for t in times[i:] if t < start + 0.8]
         assert len(in_window) <= 4
     assert times[-1] - times[0] >= 1.9

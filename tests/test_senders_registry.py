@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from send_support import SECRET, SMTP_PASSWORD, outgoing, sample_built, smtp_options
 
 from digest.delivery import RateLimiter, RetryPolicy
 from digest.errors import ConfigError, SendError
 from digest.message import MessageTemplate, Personal, check_address
 from digest.model import EmailRendition
 from digest.senders import Outgoing, Recipient, Sender, available, build_sender
+
+from .send_support import SECRET, SMTP_PASSWORD, outgoing, sample_built, smtp_options
 
 __all__ = ["outgoing", "sample_built"]
 

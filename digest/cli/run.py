@@ -23,14 +23,15 @@ _SENT_LINES = 50
 
 
 def _print_report(app: App, report: SendReport) -> None:
-    if len(report.sent) <= _SENT_LINES:
+    if len(report.sent) + len(report.already_done) <= _SENT_LINES:
         for line in report.sent:
             app.out.print(f"sent     {line}")
+        for line in report.already_done:
+            app.out.print(f"done     {line} (already delivered)")
     else:
         for name, result in report.senders.items():
             app.out.print(f"sent     {name}: {result.sent} message(s)")
-    for line in report.already_done:
-        app.out.print(f"done     {line} (already delivered)")
+            app.out.print(f"done     {name}: {result.already_done} already delivered")
     for line in report.failed:
         app.err.print(f"failed   {line}")
 

@@ -75,10 +75,10 @@ class AppriseSender:
         if service is None:
             raise SendError(f"{recipient.id}: no such Apprise URL configured", permanent=True)
         if self.rendition == "push":
-            push = outgoing.renditions.push
+            push = outgoing.public.push
             title, body = push.title, f"{push.body}\n{push.url}"
         else:
-            title, body = "", outgoing.renditions.whatsapp.text
+            title, body = "", outgoing.public.whatsapp.text
         if not service.notify(title=title, body=body):
             raise SendError(f"{recipient.id}: Apprise could not notify the service")
         return SendResult(recipient.id)

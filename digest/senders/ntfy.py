@@ -48,7 +48,7 @@ class NtfySender(HttpSender):
 
     def payload(self, outgoing: Outgoing, topic: str) -> dict[str, Any]:
         """The JSON message for one topic."""
-        push = outgoing.renditions.push
+        push = outgoing.public.push
         payload: dict[str, Any] = {
             "topic": topic,
             "title": push.title,

@@ -52,7 +52,7 @@ class OneSignalSender(HttpSender):
 
     def payload(self, outgoing: Outgoing, segment: str) -> dict[str, Any]:
         """The notification for one segment."""
-        push = outgoing.renditions.push
+        push = outgoing.public.push
         key = uuid.uuid5(_NAMESPACE, f"{outgoing.edition.id}\0{self.name}\0{segment}")
         payload: dict[str, Any] = {
             "app_id": self.app_id,

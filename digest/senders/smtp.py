@@ -101,13 +101,19 @@ class SmtpSender:
         return ()
 
     def prepare(self, outgoing: Outgoing) -> None:
-        """Serialise the edition's email once, to be filled in per recipient."""
+        """Serialise the edition's email once, to be filled in per recipient.
+
+        Raises :class:`~digest.errors.RenderError` if the email has a placeholder
+        this sender cannot fill.
+        """
         self._template = MessageTemplate(
             outgoing.renditions.email,
             sender=self.sender,
             date=datetime.now(UTC),
             headers={"List-Id": f"<{self.name}.{self.domain}>"},
         )
+        # A placeholder without a value fails here, before anybody is mailed.
+        self._template.fill(self._personal(outgoing, Recipient(self.from_address)))
 
     def message(self, outgoing: Outgoing, recipient: Recipient) -> bytes:
         """The exact bytes one recipient gets."""

@@ -60,7 +60,7 @@ class WebhookSender(HttpSender):
 
     def payload(self, outgoing: Outgoing) -> dict[str, Any]:
         """What is posted: the edition (picks and reasons) and the four renditions."""
-        renditions = to_plain(outgoing.renditions)
+        renditions = to_plain(outgoing.public)
         return {
             "event": "digest.edition",
             "edition_id": outgoing.edition.id,

@@ -62,7 +62,7 @@ class WhatsAppGatewaySender(HttpSender):
 
     def request(self, outgoing: Outgoing, chat: str) -> tuple[str, dict[str, Any], dict[str, str]]:
         """URL, JSON body and headers of the call for one chat."""
-        text = outgoing.renditions.whatsapp.text
+        text = outgoing.public.whatsapp.text
         if self.api == "waha":
             headers = {"X-Api-Key": self._token} if self._token else {}
             body = {"session": self.session, "chatId": chat, "text": text}
@@ -72,7 +72,7 @@ class WhatsAppGatewaySender(HttpSender):
 
     def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
         """Post the text; a text over WhatsApp's 4,096 characters is refused here."""
-        length = len(outgoing.renditions.whatsapp.text)
+        length = len(outgoing.public.whatsapp.text)
         if length > MAX_CHARS:
             raise SendError(f"text has {length} characters, over {MAX_CHARS}", permanent=True)
         url, body, headers = self.request(outgoing, recipient.id)

@@ -1,0 +1,106 @@
+"""The command line: verbs, --as-of, and user mistakes as one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomli_w
+from click.testing import CliRunner
+
+from digest.cli import main
+
+from .conftest import ROOT, sample_config_data
+
+AS_OF = "2020-11-23T10:00+05:30"
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    """The bundled config, pointed at the repo's sample data, storing under tmp_path."""
+    data = sample_config_data()
+    for source in data["sources"]:
+        source["path"] = str(ROOT / source["path"])
+    data["store"] = {"path": "store.sqlite3"}
+    data["senders"] = {"out": {"type": "file", "path": "out"}}
+    path = tmp_path / "config.toml"
+    path.write_bytes(tomli_w.dumps(data).encode())
+    return path
+
+
+def invoke(config: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--config", str(config), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_console_script_runs_the_daily_job(config_file: Path) -> None:
+    env = {**os.environ, "COLUMNS": "120"}
+    command = [Path(sys.executable).parent / "digest", "--config", str(config_file)]
+    done = subprocess.run(
+        [*command, "run", "--as-of", AS_OF], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    out = config_file.parent / "out"
+    assert {p.name for p in out.iterdir()} >= {
+        "email.html", "email.txt", "push.json", "whatsapp.txt", "edition.json"
+    }  # fmt: skip
+    assert (config_file.parent / "store.sqlite3").exists()
+
+
+def test_ingest_json_reports_every_source(config_file: Path) -> None:
+    code, out, _ = invoke(config_file, "ingest", "--json")
+    assert code == 0
+    reports = json.loads(out)
+    assert sum(r["new"] for r in reports) >= 30
+    assert all(not r["error"] for r in reports)
+
+
+def test_select_json_lists_picks_with_reasons(config_file: Path) -> None:
+    invoke(config_file, "ingest")
+    code, out, _ = invoke(config_file, "select", "--as-of", AS_OF, "--json", "--explain")
+    assert code == 0
+    document = json.loads(out)
+    assert document["id"] == "world-2020-11-23"
+    assert document["picks"] and all(p["reasons"] for p in document["picks"])
+    assert document["rejections"]
+
+
+def test_preview_prints_the_short_versions(config_file: Path) -> None:
+    invoke(config_file, "ingest")
+    code, out, _ = invoke(config_file, "preview", "--as-of", AS_OF)
+    assert code == 0
+    for heading in ("Email", "Push", "WhatsApp"):
+        assert heading in out
+
+
+def test_export_writes_the_file_set(config_file: Path, tmp_path: Path) -> None:
+    invoke(config_file, "ingest")
+    code, _, _ = invoke(config_file, "export", "--as-of", AS_OF, "--out", str(tmp_path / "x"))
+    assert code == 0
+    names = {p.name for p in (tmp_path / "x").iterdir()}
+    assert {"email.html", "email.txt", "push.json", "whatsapp.txt", "edition.json"} <= names
+
+
+def test_a_config_mistake_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "config.toml"
+    bad.write_text('[select]\ncount = "ten"\n', encoding="utf-8")
+    code, out, err = invoke(bad, "select")
+    assert code == 2
+    assert 'select.count: must be a positive integer, got "ten"' in err
+    assert "Traceback" not in out + err
+
+
+def test_as_of_must_be_iso_8601(config_file: Path) -> None:
+    code, _, err = invoke(config_file, "select", "--as-of", "yesterday")
+    assert code == 2
+    assert "--as-of" in err and "ISO 8601" in err
+
+
+def test_held_edition_exits_3_with_the_reason(config_file: Path) -> None:
+    code, _, err = invoke(config_file, "run", "--as-of", "2021-06-01T07:00+05:30")
+    assert code == 3
+    assert "not enough news" in err

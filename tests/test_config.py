@@ -1,0 +1,72 @@
+"""Loading and validating config.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digest.config import load_config
+from digest.errors import ConfigError
+
+from .conftest import ROOT
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bundled_config_is_valid_and_resolves_paths_against_its_folder() -> None:
+    config = load_config(ROOT / "config.toml")
+    assert config.store_path == ROOT / "digest.sqlite3"
+    assert config.digest.timezone == "Asia/Kolkata"
+    assert config.senders["out"].type == "file"
+    assert [s.kind for s in config.sources] == ["page", "feed", "json"]
+
+
+def test_a_bad_value_names_the_key_and_what_was_given(tmp_path: Path) -> None:
+    path = write(tmp_path, '[select]\ncount = "ten"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert 'select.count: must be a positive integer, got "ten"' in caught.value.problems
+    assert caught.value.exit_code == 2
+
+
+def test_every_mistake_is_reported_at_once(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[digest]\ntimezone = "Mars/Olympus"\ncolour = "red"\n'
+        '[select]\nmin_picks = 0\n[[sources]]\nkind = "feed"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    problems = "\n".join(caught.value.problems)
+    assert "digest.timezone: must be an IANA time zone name" in problems
+    assert "digest.colour: is not a known setting" in problems
+    assert "select.min_picks: must be a positive integer, got 0" in problems
+    assert "sources.0.path: is required" in problems
+
+
+def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "[select]\ncount = = 3\n")
+    with pytest.raises(ConfigError, match=r"config\.toml: invalid TOML: .*line 2"):
+        load_config(path)
+
+
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_store_path_may_be_absolute(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "d.sqlite3"
+    config = load_config(write(tmp_path, f'[store]\npath = "{target}"\n'))
+    assert config.store_path == target
+
+
+def test_source_naming_an_undefined_boilerplate_table_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[sources]]\npath = "x"\nboilerplate = "nosuch"\n')
+    with pytest.raises(ConfigError, match=r"sources\.0\.boilerplate: no \[boilerplate\.nosuch\]"):
+        load_config(path)
