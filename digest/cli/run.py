@@ -18,7 +18,7 @@ from rich.table import Table
 from ..edition import SendReport
 from . import EXIT_HELD, App, as_of_option, pass_app
 
-#: Above this many messages, ``sent`` is summarised per sender instead of listed.
+#: Above this many messages, only the per-sender counts are printed.
 _SENT_LINES = 50
 
 
@@ -28,12 +28,13 @@ def _print_report(app: App, report: SendReport) -> None:
             app.out.print(f"sent     {line}")
         for line in report.already_done:
             app.out.print(f"done     {line} (already delivered)")
-    else:
-        for name, result in report.senders.items():
-            app.out.print(f"sent     {name}: {result.sent} message(s)")
-            app.out.print(f"done     {name}: {result.already_done} already delivered")
     for line in report.failed:
         app.err.print(f"failed   {line}")
+    for name, result in report.senders.items():
+        app.out.print(
+            f"{name}: {result.sent} delivered, {result.failed} failed, "
+            f"{result.pending} pending, {result.already_done} already done"
+        )
 
 
 @click.command()
@@ -105,11 +106,6 @@ def send(app: App, as_of: str | None, senders: tuple[str, ...], dry_run: bool) -
     with Progress(*columns, console=app.err, transient=False) as bar:
         report = app.digest.send(built, only=senders, progress=_Bar(bar))
     _print_report(app, report)
-    for name, result in report.senders.items():
-        app.out.print(
-            f"{name}: {result.sent} delivered, {result.failed} failed, "
-            f"{result.pending} pending, {result.already_done} already done"
-        )
     if report.failed:
         sys.exit(1)
 
