@@ -120,7 +120,8 @@ def prepare(folder: Path, port: int, recipients: int, connections: int) -> tuple
         },
         ROOT,
     )
-    return store, sender, Outgoing(built.edition, built.renditions)
+    assert built.public is not None
+    return store, sender, Outgoing(built.edition, built.renditions, built.public)
 
 
 def run_digest(store: Any, sender: Any, outgoing: Any, round_: int) -> float:
@@ -130,7 +131,7 @@ def run_digest(store: Any, sender: Any, outgoing: Any, round_: int) -> float:
     from digest.senders import Outgoing, Recipient
 
     edition = dataclasses.replace(outgoing.edition, id=f"bench-{round_}")
-    fresh = Outgoing(edition, outgoing.renditions)
+    fresh = Outgoing(edition, outgoing.renditions, outgoing.public)
     stream = (Recipient(s.address, s.name) for s in store.iter_subscribers())
     start = time.perf_counter()
     report = deliver(store, "bench", sender, fresh, stream)

@@ -127,3 +127,16 @@ def test_dry_run_sends_nothing_then_send_and_status(
     again = _digest(config, "send", "--as-of", AS_OF)
     assert "mail: 0 delivered, 0 failed, 0 pending, 3 already done" in again.output
     assert len(recorder.messages) == 3
+
+
+def test_check_reach_connects_to_the_smtp_server(
+    tmp_path: Path, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    config = write_config(tmp_path, controller.port)
+
+    result = _digest(config, "check", "--reach")
+
+    assert result.exit_code == 0, result.output
+    assert f"sender mail reached smtp://127.0.0.1:{controller.port}" in result.output
+    assert recorder.messages == []

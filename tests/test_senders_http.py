@@ -227,6 +227,27 @@ def test_ntfy_payload(
     assert _delivery(store, sample_built, "push", "world-news").provider_id == "ntfy-abc"
 
 
+def test_errors_never_carry_a_token_from_the_url(
+    tmp_path: Path, store: Store, sample_built: Built, http_server: HTTPServer
+) -> None:
+    http_server.expect_request("/hook", method="POST").respond_with_data("forbidden", 403)
+    url = http_server.url_for("/hook").replace("http://", "http://user:pw-in-url@")
+    senders = {
+        "cms": {
+            "type": "webhook",
+            "url": url + "?token=tok-in-query",
+            "secret_env": "TEST_WEBHOOK_SECRET",
+        }
+    }
+
+    report = app_with_senders(tmp_path, senders, store).send(sample_built)
+
+    (delivery,) = store.deliveries(sample_built.edition.id)
+    assert delivery.status == "failed" and "HTTP 403 forbidden" in delivery.last_error
+    text = delivery.recipient + delivery.last_error + " ".join(report.failed)
+    assert "tok-in-query" not in text and "pw-in-url" not in text
+
+
 @pytest.mark.parametrize("api", ["waha", "whapi"])
 def test_whatsapp_gateway_payloads(
     tmp_path: Path, store: Store, sample_built: Built, http_server: HTTPServer, api: str

@@ -221,3 +221,19 @@ def test_backoff_grows_with_jitter_and_honours_retry_after() -> None:
         assert d is not None and full / 2 <= d <= full
     assert policy.delay(1, 30, rng) == 30
     assert policy.delay(1, 61, rng) is None
+
+
+def test_senders_name_their_servers_for_check_reach(tmp_path: Path) -> None:
+    from digest.check import endpoints
+
+    expected = {
+        "smtp": ["smtp://127.0.0.1:2525"],
+        "webhook": ["https://cms.example.com/hook?token=qs-secret"],
+        "ntfy": ["https://ntfy.sh"],
+        "onesignal": ["https://api.onesignal.com"],
+        "whatsapp": ["https://gate.whapi.cloud"],
+        "apprise": [],
+    }
+    for type_name, found in expected.items():
+        sender = build_sender("s", type_name, OPTIONS[type_name], tmp_path)
+        assert endpoints(sender, OPTIONS[type_name]) == found, type_name

@@ -59,6 +59,10 @@ class AppriseSender:
         """Log-safe: services by scheme and position only."""
         return f"apprise sender {self.name!r} ({self.rendition}) → {', '.join(self._services)}"
 
+    def endpoints(self) -> list[str]:
+        """None that can be named: Apprise URLs hold secrets and many schemes."""
+        return []
+
     def recipients(self) -> Iterable[Recipient]:
         """One per Apprise URL."""
         return [Recipient(label) for label in self._services]

@@ -61,7 +61,8 @@ class HttpClient:
         self, url: str, *, content: bytes, headers: dict[str, str] | None = None
     ) -> httpx.Response:
         """POST ``content`` as JSON; raises :class:`SendError` unless the answer is
-        2xx, permanent for 4xx other than 408 and 429."""
+        2xx, permanent for 4xx other than 408 and 429.  Errors name the URL without
+        its query or credentials."""
         try:
             response = self._get().post(
                 url,
@@ -69,14 +70,14 @@ class HttpClient:
                 headers={"Content-Type": "application/json", **(headers or {})},
             )
         except httpx.TimeoutException:
-            raise SendError(f"POST {url}: timed out") from None
+            raise SendError(f"POST {shown(url)}: timed out") from None
         except httpx.HTTPError as exc:
-            raise SendError(f"POST {url}: {type(exc).__name__}: {exc}") from None
+            raise SendError(f"POST {shown(url)}: {type(exc).__name__}: {exc}") from None
         status = response.status_code
         if 200 <= status < 300:
             return response
         detail = " ".join(response.text.split())[:200]
-        message = f"POST {url}: HTTP {status} {detail}".rstrip()
+        message = f"POST {shown(url)}: HTTP {status} {detail}".rstrip()
         if status in (408, 429) or status >= 500:
             raise SendError(message, retry_after=retry_after(response.headers.get("Retry-After")))
         raise SendError(message, permanent=True)
@@ -134,7 +135,13 @@ class HttpSender:
         self.subscriber_list: str | None = None
         self.http = HttpClient(opts.number("timeout", 20.0))
         self._targets: list[str] = []
+        #: The URL this sender talks to (``digest check --reach`` connects to it).
+        self.endpoint = ""
         self.configure(opts)
+
+    def endpoints(self) -> list[str]:
+        """The server this sender talks to, for ``digest check --reach``."""
+        return [self.endpoint]
 
     def configure(self, opts: Options) -> None:
         """Read the sender's own options (subclasses)."""

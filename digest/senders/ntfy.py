@@ -33,7 +33,7 @@ class NtfySender(HttpSender):
 
     def configure(self, opts: Options) -> None:
         """Read server, topics, token and priority."""
-        self.base_url = opts.url("base_url", "https://ntfy.sh")
+        self.base_url = self.endpoint = opts.url("base_url", "https://ntfy.sh")
         self._targets = opts.strings("topics")
         self._token = opts.secret("token_env", required=False)
         self.priority = opts.integer("priority", 3)

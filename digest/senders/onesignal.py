@@ -40,7 +40,7 @@ class OneSignalSender(HttpSender):
         self.app_id = opts.text("app_id")
         self._key = opts.secret("api_key_env")
         self._targets = opts.strings("segments", ["Subscribed Users"])
-        self.base_url = opts.url("base_url", "https://api.onesignal.com")
+        self.base_url = self.endpoint = opts.url("base_url", "https://api.onesignal.com")
         self.limits = Limits(max_message_bytes=4096, max_title_chars=50, max_body_chars=150)
 
     def describe(self) -> str:

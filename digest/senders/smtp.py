@@ -96,6 +96,11 @@ class SmtpSender:
             f"list {self.subscriber_list!r}, {self.limits.connections} connection(s)"
         )
 
+    def endpoints(self) -> list[str]:
+        """The server, for ``digest check --reach``."""
+        scheme = "smtps" if self.security == "tls" else "smtp"
+        return [f"{scheme}://{self.host}:{self.port}"]
+
     def recipients(self) -> Iterable[Recipient]:
         """None of its own: the subscribers of ``list`` are mailed."""
         return ()

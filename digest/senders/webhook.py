@@ -50,7 +50,7 @@ class WebhookSender(HttpSender):
 
     def configure(self, opts: Options) -> None:
         """Read ``url`` and the signing secret."""
-        self.url = opts.url("url")
+        self.url = self.endpoint = opts.url("url")
         self._secret = opts.secret("secret_env").encode()
         self._targets = [shown(self.url)]
 

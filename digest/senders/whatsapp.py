@@ -41,7 +41,7 @@ class WhatsAppGatewaySender(HttpSender):
     def configure(self, opts: Options) -> None:
         """Read the API style, gateway URL, token, session and chat ids."""
         self.api = opts.choice("api", ("waha", "whapi"), "waha")
-        self.base_url = opts.url("base_url")
+        self.base_url = self.endpoint = opts.url("base_url")
         self._token = opts.secret("token_env", required=self.api == "whapi")
         self.session = opts.text("session", "default")
         self._targets = opts.strings("chats")
