@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import html
 import re
 import secrets
 from collections.abc import Mapping
@@ -210,14 +211,16 @@ class MessageTemplate:
         pieces.append(f"\r\n--{boundary}--\r\n".encode())
         self._pieces = pieces
         self._stuffed = [p if isinstance(p, int) else _dot_stuff(p) for p in pieces]
-        self._counts = (len(tokens["plain"]), len(tokens["html"]))
-        # Filled per recipient by the renderer's own rules (escaping, fallbacks).
+        # Every distinct placeholder once; filled per recipient by the renderer's own
+        # rules (escaping, fallbacks).  Only the HTML form is computed: the text form
+        # of a value is always its HTML form unescaped.
+        self._tokens = list(dict.fromkeys(tokens["plain"] + tokens["html"]))
         self._slots = EmailRendition(
-            subject="",
-            preheader="",
-            html=_SEP.join(tokens["html"]),
-            text=_SEP.join(tokens["plain"]),
+            subject="", preheader="", html=_SEP.join(self._tokens), text=""
         )
+        self._order = [(tok, False) for tok in tokens["plain"]] + [
+            (tok, True) for tok in tokens["html"]
+        ]
 
     def fill(self, personal: Personal) -> bytes:
         """The message for one recipient.
@@ -245,11 +248,15 @@ class MessageTemplate:
             f"List-Unsubscribe: <{personal.unsubscribe_mailto}>,\r\n"
             f" <{personal.unsubscribe_url}>\r\n"
         ).encode()
-        filled = personalise(self._slots, {UNSUBSCRIBE_URL: personal.unsubscribe_url, NAME: name})
         values = [lines]
-        for part, count in ((filled.text, self._counts[0]), (filled.html, self._counts[1])):
-            if count:
-                values += [_qp(v) + b"=\r\n" for v in part.split(_SEP)]
+        if self._tokens:
+            filled = personalise(
+                self._slots, {UNSUBSCRIBE_URL: personal.unsubscribe_url, NAME: name}
+            ).html.split(_SEP)
+            as_html = dict(zip(self._tokens, filled, strict=True))
+            for token, in_html in self._order:
+                value = as_html[token] if in_html else html.unescape(as_html[token])
+                values.append(_qp(value) + b"=\r\n")
         return values
 
 
