@@ -124,17 +124,22 @@ def app_with_senders(tmp_path: Path, senders: dict[str, Any], store: Any) -> Any
     return make_digest(config=config_from(data), store=store)
 
 
-@pytest.fixture
-def http_server() -> Iterator[HTTPServer]:
-    """A real HTTP server on loopback (pytest-httpserver), fresh for each test."""
+@pytest.fixture(scope="session")
+def _http_server_process() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
     try:
         yield server
     finally:
-        server.clear()
-        if server.is_running():
-            server.stop()
+        server.stop()
+
+
+@pytest.fixture
+def http_server(_http_server_process: HTTPServer) -> Iterator[HTTPServer]:
+    """A real HTTP server on loopback (pytest-httpserver), emptied for each test."""
+    _http_server_process.clear()
+    yield _http_server_process
+    _http_server_process.clear()
 
 
 def write_config(folder: Path, smtp_port: int, *, connections: int = 1) -> Path:

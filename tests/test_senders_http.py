@@ -17,9 +17,15 @@ from digest.edition import Built
 from digest.senders.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from digest.store import Store
 
-from .send_support import app_with_senders, http_server, outgoing, sample_built
+from .send_support import (
+    _http_server_process,
+    app_with_senders,
+    http_server,
+    outgoing,
+    sample_built,
+)
 
-__all__ = ["http_server", "outgoing", "sample_built"]
+__all__ = ["_http_server_process", "http_server", "outgoing", "sample_built"]
 
 WEBHOOK_SECRET = "whsec-9d1e77-never-printed"
 FAST = {"retry_base_seconds": 0.01, "retry_max_seconds": 5}
