@@ -278,25 +278,43 @@ class _Run:
                         finished.append(self._failed(job, SenderUnavailable(repr(error))))
                         unexpected = unexpected or error
                 if self.report.aborted:
-                    # Queued but not started: put back, untried, for the next run.
-                    while not jobs.empty():
-                        job = jobs.get()
-                        if job is not None:
-                            job.attempts -= 1
-                            self.ready.append(job)
-                            inflight -= 1
+                    inflight -= self._unqueue(jobs)
                 self.store.record_deliveries(self.edition_id, self.name, finished)
         finally:
+            # Normally both queues are empty here.  After an error or Ctrl-C, jobs not
+            # started stay pending, and what the workers finish is still recorded.
+            self._unqueue(jobs)
             for _ in workers:
                 jobs.put(None)
             for worker in workers:
                 worker.join()
+            leftovers = []
+            while not results.empty():
+                job, result, error = results.get()
+                if result is not None:
+                    leftovers.append(self._sent(job, result))
+                else:
+                    failure = error if isinstance(error, SendError) else SendError(repr(error))
+                    leftovers.append(self._pending(job, str(failure)))
+            self.store.record_deliveries(self.edition_id, self.name, leftovers)
         # Stopped early: what was queued stays pending in the log for the next run.
         for job in [*self.ready, *(entry[2] for entry in self.retries)]:
             self.report.pending += 1
             self._tell(job.recipient.id, "pending")
         if unexpected is not None:
             raise unexpected
+
+    def _unqueue(self, jobs: queue.SimpleQueue[_Job | None]) -> int:
+        """Take back the jobs no worker has started (they stay pending, untried);
+        how many."""
+        taken = 0
+        while not jobs.empty():
+            job = jobs.get()
+            if job is not None:
+                job.attempts -= 1
+                self.ready.append(job)
+                taken += 1
+        return taken
 
     def _work(
         self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from digest.delivery import RateLimiter, RetryPolicy
+from digest.delivery import RateLimiter, RetryPolicy, deliver
 from digest.errors import ConfigError, SendError
 from digest.message import MessageTemplate, Personal, check_address
-from digest.model import EmailRendition
-from digest.senders import Outgoing, Recipient, Sender, available, build_sender
+from digest.model import EmailRendition, SendResult
+from digest.senders import Limits, Outgoing, Recipient, Sender, available, build_sender
+from digest.store import Store
 
 from .send_support import SECRET, SMTP_PASSWORD, outgoing, sample_built, smtp_options
 
@@ -237,3 +238,49 @@ def test_senders_name_their_servers_for_check_reach(tmp_path: Path) -> None:
     for type_name, found in expected.items():
         sender = build_sender("s", type_name, OPTIONS[type_name], tmp_path)
         assert endpoints(sender, OPTIONS[type_name]) == found, type_name
+
+
+class BuggySender:
+    """A third-party sender with a bug: it breaks on one recipient."""
+
+    type_name = "buggy"
+    consumes = "push"
+
+    def __init__(self, name: str, options: dict[str, Any], *, base_dir: Path) -> None:
+        self.limits = Limits()
+        self.subscriber_list = None
+        self.sent: list[str] = []
+
+    def describe(self) -> str:
+        return "buggy"
+
+    def recipients(self) -> list[Recipient]:
+        return [Recipient(f"r{i}") for i in range(40)]
+
+    def prepare(self, outgoing: Outgoing) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
+        if recipient.id == "r7":
+            raise TypeError("boom")
+        self.sent.append(recipient.id)
+        return SendResult(recipient.id)
+
+
+def test_a_sender_bug_stops_the_send_and_loses_nobody(
+    tmp_path: Path, store: Store, outgoing: Outgoing
+) -> None:
+    sender = build_sender("b", f"{__name__}:BuggySender", {}, tmp_path)
+    assert isinstance(sender, BuggySender)
+
+    with pytest.raises(TypeError):
+        deliver(store, "b", sender, outgoing, sender.recipients())
+
+    log = {d.recipient: d for d in store.deliveries(outgoing.edition.id)}
+    assert set(log) == {f"r{i}" for i in range(40)}, "every recipient is in the log"
+    assert {r for r, d in log.items() if d.status == "sent"} == set(sender.sent)
+    assert log["r7"].status == "pending" and "TypeError('boom')" in log["r7"].last_error
+    assert all(d.status in ("sent", "pending") for d in log.values())
