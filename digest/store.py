@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,17 @@ _MIGRATIONS: tuple[str, ...] = (
         status TEXT NOT NULL,
         message TEXT NOT NULL DEFAULT ''
     );
+    """,
+    # Locks: one holder per name (an edition id); a holder that stops renewing its
+    # lock (crashed, killed, hung) loses it once ``expires_at`` has passed.
+    """
+    CREATE TABLE locks (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX runs_edition ON runs(edition_id, id);
     """,
 )
 
@@ -334,6 +345,82 @@ class Store:
         cur = self._db.execute(sql + " ORDER BY id DESC", args)
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def last_run_status(self, edition_id: str) -> str | None:
+        """The status of the newest run of an edition, or ``None`` if it never ran."""
+        row = self._db.execute(
+            "SELECT status FROM runs WHERE edition_id = ? ORDER BY id DESC LIMIT 1",
+            (edition_id,),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def record_run(self, edition_id: str, status: str, message: str) -> None:
+        """Record a run that did nothing but reach a verdict (``skipped``...)."""
+        run_id = self.start_run(edition_id)
+        self.finish_run(run_id, status, message)
+
+    def fail_running(self, edition_id: str, message: str) -> None:
+        """Mark the unfinished runs of an edition failed (a run that hung)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, status = 'failed', message = ? "
+                "WHERE edition_id = ? AND status = 'running'",
+                (_now(), message, edition_id),
+            )
+
+    def last_sent_edition(
+        self, before: datetime, *, other_than: str
+    ) -> tuple[str, datetime] | None:
+        """The newest edition before ``before`` with at least one message sent:
+        its id and moment (UTC), or ``None``."""
+        row = self._db.execute(
+            "SELECT e.id, e.as_of FROM editions e WHERE e.as_of < ? AND e.id != ? AND EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.edition_id = e.id AND d.status = 'sent') "
+            "ORDER BY e.as_of DESC LIMIT 1",
+            (before.astimezone(UTC).isoformat(), other_than),
+        ).fetchone()
+        return (str(row[0]), datetime.fromisoformat(row[1])) if row else None
+
+    # -- locks -------------------------------------------------------------------
+
+    def acquire_lock(
+        self, name: str, owner: str, ttl_seconds: float, *, now: datetime | None = None
+    ) -> str:
+        """Take the lock ``name`` for ``owner`` until ``ttl_seconds`` from now.
+
+        Succeeds when the lock is free, expired (its holder stopped renewing it) or
+        already ``owner``'s.  Returns the holder afterwards: ``owner`` on success.
+        """
+        moment = (now or datetime.now(UTC)).astimezone(UTC)
+        expires = (moment + timedelta(seconds=ttl_seconds)).isoformat()
+        with self.transaction() as db:
+            # One statement, so two processes cannot both see the lock free.
+            db.execute(
+                "INSERT INTO locks VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET "
+                "owner = excluded.owner, acquired_at = excluded.acquired_at, "
+                "expires_at = excluded.expires_at "
+                "WHERE locks.expires_at <= excluded.acquired_at OR locks.owner = excluded.owner",
+                (name, owner, moment.isoformat(), expires),
+            )
+            row = db.execute("SELECT owner FROM locks WHERE name = ?", (name,)).fetchone()
+        return str(row[0])
+
+    def renew_lock(
+        self, name: str, owner: str, ttl_seconds: float, *, now: datetime | None = None
+    ) -> bool:
+        """Push the expiry of ``owner``'s lock on; ``False`` if it is no longer theirs."""
+        moment = (now or datetime.now(UTC)).astimezone(UTC)
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE locks SET expires_at = ? WHERE name = ? AND owner = ?",
+                ((moment + timedelta(seconds=ttl_seconds)).isoformat(), name, owner),
+            )
+        return cur.rowcount == 1
+
+    def release_lock(self, name: str, owner: str) -> None:
+        """Give the lock up (only ``owner`` can)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
 
 
 def open_store(path: str | Path) -> Store:
