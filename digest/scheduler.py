@@ -222,7 +222,9 @@ class EditionScheduler:
     def serve(self) -> None:
         """Loop until :attr:`stop` is set: run what is due, sleep until the next."""
         for job in self._edition_jobs():
-            log_event("schedule.next", job.slot.describe(), due=job.next_run or "")
+            if job.next_run is not None:
+                edition_id = self.edition_id(job.slot, job.next_run)
+                log_event("schedule.next", edition_id, due=job.next_run, slot=job.slot.describe())
         while not self.stop.is_set():
             self.tick()
             self.stop.wait(self.seconds_to_next())

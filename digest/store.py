@@ -438,14 +438,42 @@ def open_store(path: str | Path) -> Store:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
-            with db:
-                db.executescript(script)
-                db.execute(f"PRAGMA user_version = {number}")
+        _migrate(db)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"{name}: cannot open store ({exc})") from exc
     return Store(db, name)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to date in one write transaction.
+
+    Two processes opening a new store at once (two schedulers) would otherwise both
+    see version 0 and both create the tables; ``BEGIN IMMEDIATE`` makes the second
+    wait for the first and then find nothing left to do.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+            for statement in _statements(script):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (``executescript`` would commit)."""
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            yield current.strip()
+            current = ""
+    if current.strip():
+        yield current.strip()
 
 
 def _content_hash(article: Article) -> str:

@@ -15,7 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
+from digest.cli import main
 from digest.config import Config
 from digest.edition import Digest, make_digest
 from digest.errors import ConfigError, EditionBusy
@@ -341,12 +343,20 @@ def test_two_schedulers_on_one_store_send_the_edition_once(harness: Harness) -> 
     # 20 messages of 50 ms: long enough for both schedulers to try at once.
     config = harness.config(zone, [{"at": "07:00"}], sender={"delay": 0.05, "recipients": 20})
     clock = FakeClock(at("2026-11-27", "07:01", zone))
-    first_round, second_round = threading.Barrier(3), threading.Barrier(3)
+    first_round, second_round = threading.Barrier(3, timeout=60), threading.Barrier(3, timeout=60)
     histories: list[list[tuple[str, str]]] = []
 
     def process() -> None:
         # Each scheduler lives in its own thread with its own store connection,
         # as two `digest schedule` processes would.
+        try:
+            run_one()
+        except BaseException:
+            first_round.abort()  # fail the test instead of waiting forever
+            second_round.abort()
+            raise
+
+    def run_one() -> None:
         app = make_digest(config=config)
         scheduler = EditionScheduler(app, open_digest=lambda: make_digest(config=config), now=clock)
         scheduler.tick()
@@ -454,3 +464,19 @@ def test_schedule_settings_are_checked_by_key(harness: Harness) -> None:
     ]
     with pytest.raises(ConfigError, match="editions share the name ''"):
         harness.config("UTC", [{"at": "08:00"}, {"at": "09:00"}])
+
+
+def test_schedule_next_lists_the_coming_editions(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[digest]\ntimezone = "Europe/Berlin"\n[store]\npath = "s.sqlite3"\n'
+        '[[schedule.editions]]\nat = "02:30"\n'
+        '[[schedule.editions]]\nat = "18:00"\nname = "evening"\nweekdays = ["fri"]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["--config", str(config), "schedule", "--next", "2"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("world-") and "02:30 CE" in lines[0]
+    assert lines[2].startswith("world-evening-") and "Fri" in lines[2] and "18:00" in lines[2]

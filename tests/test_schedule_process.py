@@ -1,0 +1,109 @@
+"""A real ``digest schedule`` process, stopped with SIGTERM in the middle of a send."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import tomli_w
+
+from digest.store import open_store
+
+from .conftest import ROOT
+from .newsfeed import write_world_feed
+from .recording_sender import received
+
+RECIPIENTS = 30
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def start(config: Path) -> subprocess.Popen[str]:
+    # PYTHONPATH: the config names the test sender as tests.recording_sender:RecordingSender.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [str(Path(sys.executable).parent / "digest"), "--config", str(config), "schedule"]
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+
+
+def run_status(store_path: Path, edition_id: str) -> str | None:
+    if not store_path.exists():
+        return None
+    with open_store(store_path) as store:
+        return store.last_run_status(edition_id)
+
+
+def test_sigterm_mid_send_exits_0_and_a_restart_completes_without_duplicates(
+    tmp_path: Path,
+) -> None:
+    now = datetime.now(UTC)
+    due = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    edition_id = f"world-{due:%Y-%m-%d}"
+    inbox = tmp_path / "inbox"
+    write_world_feed(tmp_path / "wire.json", now - timedelta(hours=20), now - timedelta(minutes=5))
+    config = tmp_path / "config.toml"
+    settings = {
+        "digest": {"timezone": "UTC", "edition_prefix": "world"},
+        "store": {"path": "store.sqlite3"},
+        "sources": [{"path": "wire.json", "kind": "json", "publisher": "Wire"}],
+        "select": {"count": 3, "min_picks": 1},
+        "senders": {
+            "readers": {
+                "type": "tests.recording_sender:RecordingSender",
+                "folder": str(inbox),
+                "recipients": RECIPIENTS,
+                "delay": 0.1,
+            }
+        },
+        # The edition was due a minute ago: the scheduler catches up at once.
+        "schedule": {"editions": [{"at": f"{due:%H:%M}"}], "grace_minutes": 60},
+    }
+    config.write_text(tomli_w.dumps(settings), encoding="utf-8")
+    store_path = tmp_path / "store.sqlite3"
+
+    first = start(config)
+    try:
+        wait_for(lambda: len(received(inbox, edition_id)) >= 5)
+        first.send_signal(signal.SIGTERM)
+        _, log = first.communicate(timeout=30)
+    finally:
+        first.kill()
+    assert first.returncode == 0, log
+    assert f"event=edition.stopped edition={edition_id}" in log
+
+    with open_store(store_path) as store:
+        assert store.last_run_status(edition_id) == "stopped"
+        deliveries = store.deliveries(edition_id)
+    got = received(inbox, edition_id)
+    # The message in flight was finished and recorded; nothing is left half-done.
+    assert 5 <= len(got) < RECIPIENTS
+    assert {d.status for d in deliveries} == {"sent"}
+    assert {d.recipient for d in deliveries} == set(got)
+
+    second = start(config)
+    try:
+        wait_for(lambda: run_status(store_path, edition_id) == "done")
+        second.send_signal(signal.SIGTERM)
+        _, log = second.communicate(timeout=30)
+    finally:
+        second.kill()
+    assert second.returncode == 0, log
+    assert f"event=edition.done edition={edition_id}" in log
+
+    got = received(inbox, edition_id)
+    assert len(got) == RECIPIENTS and set(got.values()) == {1}
+    with open_store(store_path) as store:
+        assert {(d.status, d.attempts) for d in store.deliveries(edition_id)} == {("sent", 1)}
+        assert [r["status"] for r in store.runs(edition_id)] == ["done", "stopped"]
