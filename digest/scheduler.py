@@ -174,7 +174,8 @@ class EditionJob(schedule.Job):
         try:
             self.next_run = self.job_func(due)
         except Exception:  # the loop must outlive any single edition
-            logger.exception("event=edition.error edition= due=%s", due.isoformat())
+            edition_id = self._owner.edition_id(self.slot, due)
+            logger.exception("event=edition.error edition=%s due=%s", edition_id, due.isoformat())
             self.next_run = self.slot.next_after(due)
         self.last_run = self._owner.now()
 

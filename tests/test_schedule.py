@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import tomli_w
 from click.testing import CliRunner
 
 from digest.cli import main
@@ -209,19 +210,25 @@ def test_morning_and_evening_editions_both_run(harness: Harness) -> None:
         assert set(received(harness.inbox, outcome.edition_id).values()) == {1}
 
 
-def test_a_raising_run_is_logged_and_the_next_day_still_runs(
-    harness: Harness, caplog: pytest.LogCaptureFixture
-) -> None:
+def two_mornings(
+    harness: Harness, caplog: pytest.LogCaptureFixture, **settings: Any
+) -> EditionScheduler:
+    """Drive a 07:00 Berlin edition through the 27th and 28th of November 2026."""
     zone = "Europe/Berlin"
     start = at("2026-11-26", "12:00", zone)
     end = at("2026-11-28", "12:00", zone)
     harness.news(start - timedelta(days=1), end)
-    config = harness.config(zone, [{"at": "07:00"}], sender={"explode_on": ["world-2026-11-27"]})
     clock = FakeClock(start)
-    scheduler = harness.scheduler(config, clock)
-
+    scheduler = harness.scheduler(harness.config(zone, [{"at": "07:00"}], **settings), clock)
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
         drive(scheduler, clock, end)
+    return scheduler
+
+
+def test_a_raising_run_is_logged_and_the_next_day_still_runs(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    scheduler = two_mornings(harness, caplog, sender={"explode_on": ["world-2026-11-27"]})
 
     assert statuses(scheduler) == [("world-2026-11-27", "failed"), ("world-2026-11-28", "done")]
     store = harness.apps[0].store
@@ -237,19 +244,9 @@ def test_a_raising_run_is_logged_and_the_next_day_still_runs(
 def test_a_hung_run_hits_the_time_limit_and_the_loop_carries_on(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    zone = "UTC"
-    start = at("2026-11-26", "12:00", zone)
-    end = at("2026-11-28", "12:00", zone)
-    harness.news(start - timedelta(days=1), end)
     # Each message takes 1.5 s; a run may take 0.3 s.
-    config = harness.config(
-        zone, [{"at": "07:00"}], sender={"delay": 1.5, "recipients": 3}, time_limit_minutes=0.005
-    )
-    clock = FakeClock(start)
-    scheduler = harness.scheduler(config, clock)
-
-    with caplog.at_level(logging.INFO, logger="digest.schedule"):
-        drive(scheduler, clock, end)
+    sender = {"delay": 1.5, "recipients": 3}
+    scheduler = two_mornings(harness, caplog, sender=sender, time_limit_minutes=0.005)
 
     assert statuses(scheduler) == [
         ("world-2026-11-27", "timeout"),
@@ -480,3 +477,28 @@ def test_schedule_next_lists_the_coming_editions(tmp_path: Path) -> None:
     assert len(lines) == 4
     assert lines[0].startswith("world-") and "02:30 CE" in lines[0]
     assert lines[2].startswith("world-evening-") and "Fri" in lines[2] and "18:00" in lines[2]
+
+
+def test_run_names_the_edition_of_the_day_for_cron(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    write_world_feed(tmp_path / "wire.json", now - timedelta(hours=12), now - timedelta(hours=1))
+    settings = {
+        "digest": {"timezone": "UTC"},
+        "store": {"path": "store.sqlite3"},
+        "sources": [{"path": "wire.json", "kind": "json"}],
+        "select": {"min_picks": 1},
+        "senders": {"readers": {"type": SENDER, "folder": str(tmp_path / "inbox")}},
+        "schedule": {"editions": [{"at": "07:00"}, {"at": "18:30", "name": "evening"}]},
+    }
+    config = tmp_path / "config.toml"
+    config.write_text(tomli_w.dumps(settings), encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["--config", str(config), "run", "--edition", "evening"])
+    assert result.exit_code == 0, result.output
+    edition_id = f"world-evening-{now:%Y-%m-%d}"
+    assert f"Edition {edition_id}" in result.stdout
+    assert set(received(tmp_path / "inbox", edition_id).values()) == {1}
+
+    result = CliRunner().invoke(main, ["--config", str(config), "run", "--edition", "evning"])
+    assert result.exit_code == 2
+    assert "no [[schedule.editions]] entry named 'evning' (named ones: 'evening')" in result.stderr

@@ -38,6 +38,22 @@ def start(config: Path) -> subprocess.Popen[str]:
     )
 
 
+def run_then_stop(config: Path, until: Callable[[], bool]) -> str:
+    """Start ``digest schedule``, SIGTERM it once ``until()`` holds; check it exits 0.
+
+    Returns its log (stderr).
+    """
+    process = start(config)
+    try:
+        wait_for(until)
+        process.send_signal(signal.SIGTERM)
+        _, log = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, log
+    return log
+
+
 def run_status(store_path: Path, edition_id: str) -> str | None:
     if not store_path.exists():
         return None
@@ -73,14 +89,7 @@ def test_sigterm_mid_send_exits_0_and_a_restart_completes_without_duplicates(
     config.write_text(tomli_w.dumps(settings), encoding="utf-8")
     store_path = tmp_path / "store.sqlite3"
 
-    first = start(config)
-    try:
-        wait_for(lambda: len(received(inbox, edition_id)) >= 5)
-        first.send_signal(signal.SIGTERM)
-        _, log = first.communicate(timeout=30)
-    finally:
-        first.kill()
-    assert first.returncode == 0, log
+    log = run_then_stop(config, lambda: len(received(inbox, edition_id)) >= 5)
     assert f"event=edition.stopped edition={edition_id}" in log
 
     with open_store(store_path) as store:
@@ -92,14 +101,7 @@ def test_sigterm_mid_send_exits_0_and_a_restart_completes_without_duplicates(
     assert {d.status for d in deliveries} == {"sent"}
     assert {d.recipient for d in deliveries} == set(got)
 
-    second = start(config)
-    try:
-        wait_for(lambda: run_status(store_path, edition_id) == "done")
-        second.send_signal(signal.SIGTERM)
-        _, log = second.communicate(timeout=30)
-    finally:
-        second.kill()
-    assert second.returncode == 0, log
+    log = run_then_stop(config, lambda: run_status(store_path, edition_id) == "done")
     assert f"event=edition.done edition={edition_id}" in log
 
     got = received(inbox, edition_id)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -49,17 +52,41 @@ def schedule_command(app: App, show_next: int, verbose: bool) -> None:
                 )
         return
     _log_to_stderr(logging.DEBUG if verbose else logging.INFO)
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        scheduler.stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    scheduler.serve()
+    with stop_on_signals(scheduler.stop):
+        scheduler.serve()
     skipped = [o for o in scheduler.history if o.status == "skipped"]
     for outcome in skipped:
         app.err.print(f"skipped  {outcome.edition_id}: {outcome.message}")
     sys.exit(0)
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event | None = None) -> Iterator[threading.Event]:
+    """An event that SIGTERM or SIGINT sets while inside (instead of killing the
+    process mid-message); the previous handlers are put back on the way out."""
+    event = stop or threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        event.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield event
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def edition_name(app: App, name: str) -> str:
+    """``--edition NAME`` checked against ``[[schedule.editions]]``."""
+    known = [e.name for e in app.digest.config.schedule.editions]
+    if name and name not in known:
+        listed = ", ".join(repr(k) for k in known if k) or "none"
+        raise click.BadParameter(
+            f"no [[schedule.editions]] entry named {name!r} (named ones: {listed})",
+            param_hint="--edition",
+        )
+    return name
 
 
 def _log_to_stderr(level: int) -> None:
