@@ -367,5 +367,8 @@ class EditionScheduler:
 
 
 def _minutes(delta: timedelta) -> str:
-    minutes = delta.total_seconds() / 60
-    return f"{minutes:.0f}min" if minutes >= 1 or minutes == 0 else f"{delta.total_seconds():.0f}s"
+    """``90min`` or, under a minute, ``0.6s``."""
+    seconds = delta.total_seconds()
+    if abs(seconds) < 60:
+        return f"{round(seconds, 1):g}s"
+    return f"{seconds / 60:.0f}min"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -328,10 +329,15 @@ class Store:
             return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, message: str = "") -> None:
-        """Record how a run ended (``done``, ``not-sent``, ``failed``...)."""
+        """Record how a run ended (``done``, ``not-sent``, ``failed``...).
+
+        The first verdict stands: a run already marked failed (it passed its time
+        limit) keeps that mark when it ends later.
+        """
         with self.transaction() as db:
             db.execute(
-                "UPDATE runs SET finished_at = ?, status = ?, message = ? WHERE id = ?",
+                "UPDATE runs SET finished_at = ?, status = ?, message = ? "
+                "WHERE id = ? AND status = 'running'",
                 (_now(), status, message, run_id),
             )
 
@@ -435,13 +441,30 @@ def open_store(path: str | Path) -> Store:
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(name, timeout=30)
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode = WAL")
+        _set_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         _migrate(db)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"{name}: cannot open store ({exc})") from exc
     return Store(db, name)
+
+
+def _set_wal(db: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Switch to WAL mode, waiting while another process holds the file.
+
+    SQLite answers "database is locked" at once here (no busy timeout), which two
+    schedulers starting together on a new store would otherwise turn into an error.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _migrate(db: sqlite3.Connection) -> None:
