@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -51,6 +52,9 @@ def run_then_stop(config: Path, until: Callable[[], bool]) -> str:
     finally:
         process.kill()
     assert process.returncode == 0, log
+    # Structured: one key=value line per event.
+    event = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+\+00:00 level=[A-Z]+ event=[a-z.]+( |$)")
+    assert log and all(event.match(line) for line in log.splitlines()), log
     return log
 
 

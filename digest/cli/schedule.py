@@ -98,7 +98,11 @@ def _log_to_stderr(level: int) -> None:
 
 
 class _UtcFormatter(logging.Formatter):
-    """ISO 8601 UTC timestamps, whatever the machine's zone."""
+    """One line per event (a traceback's line ends become ``\\n``), stamped in
+    ISO 8601 UTC whatever the machine's zone."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace("\n", "\\n")
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
