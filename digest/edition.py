@@ -265,7 +265,8 @@ class Digest:
 
         The one entry point of the scheduler, ``digest run`` and a cron line.  Safe to
         repeat: deliveries already made for this edition are not made again, so a
-        second call only resumes what has no final outcome.  Only one process at a
+        second call only resumes what has no final outcome (without ingesting
+        again, so the edition's content stays what its first recipients got).  Only one process at a
         time runs an edition (a lock in the store, renewed while the run lasts and
         lost when its holder dies); raises :class:`EditionBusy` if another holds it.
         An edition with no story newer than the last edition sent is held back when
@@ -292,7 +293,10 @@ class Digest:
     ) -> tuple[Built, SendReport | None]:
         run_id = self.store.start_run(edition_id)
         try:
-            self.ingest()
+            # Resuming a partly delivered edition: no new ingest, so the same stored
+            # articles give the same selection and the rest get what the first got.
+            if not self.store.deliveries(edition_id):
+                self.ingest()
             built = self.build(as_of)
             hold = built.hold or self.nothing_new(built.edition)
             if stop.is_set() and not hold:

@@ -105,11 +105,15 @@ def test_sigterm_mid_send_exits_0_and_a_restart_completes_without_duplicates(
     assert {d.status for d in deliveries} == {"sent"}
     assert {d.recipient for d in deliveries} == set(got)
 
+    # Breaking news lands before the restart; the rest still get the same edition.
+    write_world_feed(tmp_path / "wire.json", now - timedelta(hours=20), now, timedelta(hours=1))
     log = run_then_stop(config, lambda: run_status(store_path, edition_id) == "done")
     assert f"event=edition.done edition={edition_id}" in log
 
     got = received(inbox, edition_id)
     assert len(got) == RECIPIENTS and set(got.values()) == {1}
+    subjects = {f.read_text("utf-8") for f in (inbox / edition_id).iterdir()}
+    assert len(subjects) == 1, subjects
     with open_store(store_path) as store:
         assert {(d.status, d.attempts) for d in store.deliveries(edition_id)} == {("sent", 1)}
         assert [r["status"] for r in store.runs(edition_id)] == ["done", "stopped"]
