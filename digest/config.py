@@ -263,6 +263,13 @@ class EditionTime(_Section):
     name: Annotated[str, BeforeValidator(_edition_name)] = ""
     weekdays: list[Weekday] = Field(default_factory=lambda: list(_WEEKDAYS))
 
+    @field_validator("weekdays")
+    @classmethod
+    def _some_day(cls, weekdays: list[str]) -> list[str]:
+        if not weekdays:
+            raise ValueError("must name at least one weekday")
+        return weekdays
+
 
 class ScheduleSettings(_Section):
     """``[schedule]``: when ``digest schedule`` runs editions and how it recovers.
@@ -285,6 +292,8 @@ class ScheduleSettings(_Section):
     @field_validator("editions")
     @classmethod
     def _names_unique(cls, editions: list[EditionTime]) -> list[EditionTime]:
+        if not editions:
+            raise ValueError('must list at least one edition, such as { at = "07:00" }')
         names = [e.name for e in editions]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:

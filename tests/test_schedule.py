@@ -468,6 +468,13 @@ def test_schedule_settings_are_checked_by_key(harness: Harness) -> None:
     ]
     with pytest.raises(ConfigError, match="editions share the name ''"):
         harness.config("UTC", [{"at": "08:00"}, {"at": "09:00"}])
+    with pytest.raises(ConfigError) as caught:
+        harness.config("UTC", [{"at": "08:00", "weekdays": []}])
+    assert caught.value.problems == [
+        "schedule.editions.0.weekdays: must name at least one weekday, got []"
+    ]
+    with pytest.raises(ConfigError, match=r"schedule\.editions: must list at least one edition"):
+        harness.config("UTC", [])
 
 
 def test_schedule_next_lists_the_coming_editions(tmp_path: Path) -> None:
