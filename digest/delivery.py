@@ -40,7 +40,7 @@ from typing import Protocol
 
 from .errors import SendError, SenderUnavailable
 from .model import Delivery, SendResult
-from .senders.base import Outgoing, Recipient, Sender
+from .senders.base import Outgoing, Recipient, Sender, hooks
 from .store import Store
 
 #: How many recipients are registered in the log per transaction.
@@ -175,25 +175,31 @@ def deliver(
     messages_per_second: float | None = None,
     progress: Progress | None = None,
     rng: random.Random | None = None,
+    stop: threading.Event | None = None,
 ) -> SenderReport:
     """Deliver ``outgoing`` to ``recipients`` through ``sender`` named ``name``,
     recording everything in the store's delivery log (see the module docstring).
 
     ``recipients`` is consumed lazily, a page at a time.  The sender is prepared
-    before the first message and closed at the end.  Raises only what the store
-    raises (:class:`~digest.errors.StoreError`) or an unexpected error of the sender
-    (after recording it); every :class:`SendError` ends up in the report.
+    before the first message and closed at the end.  Once ``stop`` is set no new
+    message begins; those in flight finish and are recorded, the rest stay pending.
+    Raises only what the store raises (:class:`~digest.errors.StoreError`) or an
+    unexpected error of the sender (after recording it); every :class:`SendError`
+    ends up in the report.
     """
     run = _Run(store, name, sender, outgoing, policy or RetryPolicy(), progress, rng)
+    if stop is not None:
+        run.stop = stop
     limit = messages_per_second
     if sender.limits.messages_per_second is not None:
         limit = min(limit or math.inf, sender.limits.messages_per_second)
     run.limiter = RateLimiter(limit)
-    sender.prepare(outgoing)
+    optional = hooks(sender)
+    optional.prepare(outgoing)
     try:
         run.loop(_pages(recipients))
     finally:
-        sender.close()
+        optional.close()
     return run.report
 
 
@@ -225,6 +231,7 @@ class _Run:
         self.progress = progress
         self.rng = rng or random.Random()
         self.report = SenderReport(name)
+        self.stop = threading.Event()
         self.limiter = RateLimiter(None)
         self.ready: deque[_Job] = deque()
         self.retries: list[tuple[float, int, _Job]] = []
@@ -252,7 +259,7 @@ class _Run:
         unexpected: BaseException | None = None
         try:
             while True:
-                while not self.report.aborted and inflight < QUEUED * connections:
+                while not self._halted() and inflight < QUEUED * connections:
                     job = self._next_job(pages)
                     if job is None:
                         break
@@ -260,10 +267,10 @@ class _Run:
                     jobs.put(job)
                     inflight += 1
                 if not inflight:
-                    if not self.retries or self.report.aborted:
+                    if not self.retries or self._halted():
                         break
-                    # Only retries are left and none is due yet.
-                    time.sleep(max(0.0, self.retries[0][0] - time.monotonic()))
+                    # Only retries are left and none is due yet (a stop wakes us).
+                    self.stop.wait(max(0.0, self.retries[0][0] - time.monotonic()))
                     continue
                 time.sleep(POLL)
                 finished: list[Delivery] = []
@@ -277,7 +284,7 @@ class _Run:
                     else:  # a bug in a sender: record, stop, re-raise
                         finished.append(self._failed(job, SenderUnavailable(repr(error))))
                         unexpected = unexpected or error
-                if self.report.aborted:
+                if self._halted():
                     inflight -= self._unqueue(jobs)
                 self.store.record_deliveries(self.edition_id, self.name, finished)
         finally:
@@ -304,6 +311,11 @@ class _Run:
         if unexpected is not None:
             raise unexpected
 
+    def _halted(self) -> bool:
+        """Whether no new message may begin: the sender is unavailable or a stop
+        was asked for."""
+        return bool(self.report.aborted) or self.stop.is_set()
+
     def _unqueue(self, jobs: queue.SimpleQueue[_Job | None]) -> int:
         """Take back the jobs no worker has started (they stay pending, untried);
         how many."""
@@ -329,7 +341,7 @@ class _Run:
 
     def _more(self, pages: Iterator[list[Recipient]]) -> bool:
         """Register the next page of recipients; ``False`` when there is none."""
-        if self.report.aborted:
+        if self._halted():
             return False
         page = next(pages, None)
         if page is None:

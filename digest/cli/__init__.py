@@ -91,9 +91,9 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 def _register() -> None:
-    from . import ingest, output, run, setup, subscribers
+    from . import ingest, output, run, schedule, setup, subscribers
 
-    for module in (ingest, output, run, setup, subscribers):
+    for module in (ingest, output, run, schedule, setup, subscribers):
         for command in module.COMMANDS:
             main.add_command(command)
 

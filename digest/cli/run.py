@@ -17,6 +17,7 @@ from rich.table import Table
 
 from ..edition import SendReport
 from . import EXIT_HELD, App, as_of_option, pass_app
+from .schedule import edition_name, stop_on_signals
 
 #: Above this many messages, only the per-sender counts are printed.
 _SENT_LINES = 50
@@ -39,10 +40,22 @@ def _print_report(app: App, report: SendReport) -> None:
 
 @click.command()
 @as_of_option
+@click.option(
+    "--edition",
+    default="",
+    metavar="NAME",
+    help="A named edition of the day from [[schedule.editions]], e.g. evening.",
+)
 @pass_app
-def run(app: App, as_of: str | None) -> None:
-    """Ingest, select, render and send the edition: the daily job."""
-    built, report = app.digest.run_edition(app.as_of(as_of))
+def run(app: App, as_of: str | None, edition: str) -> None:
+    """Ingest, select, render and send the edition: the daily job.
+
+    SIGTERM/SIGINT let the message in flight finish and stop there; a later run of
+    the same edition sends the rest.
+    """
+    digest = app.digest.variant(edition_name(app, edition))
+    with stop_on_signals() as stop:
+        built, report = digest.run_edition(app.as_of(as_of), stop=stop)
     if report is None:
         app.err.print(f"{built.edition.id}: not sent: {built.hold}")
         sys.exit(EXIT_HELD)
@@ -87,7 +100,8 @@ def send(app: App, as_of: str | None, senders: tuple[str, ...], dry_run: bool) -
     """Build the edition from the stored articles and send it (no ingest).
 
     Safe to repeat or to run again after a crash: recipients already sent to (or
-    failed for good) are skipped, the rest are sent.
+    failed for good) are skipped, the rest are sent.  SIGTERM/SIGINT let the
+    messages in flight finish and stop there.
     """
     built = app.digest.build(app.as_of(as_of))
     if built.renditions is None:
@@ -103,8 +117,8 @@ def send(app: App, as_of: str | None, senders: tuple[str, ...], dry_run: bool) -
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeRemainingColumn(), TextColumn("{task.fields[status]}"),
     )  # fmt: skip
-    with Progress(*columns, console=app.err, transient=False) as bar:
-        report = app.digest.send(built, only=senders, progress=_Bar(bar))
+    with stop_on_signals() as stop, Progress(*columns, console=app.err) as bar:
+        report = app.digest.send(built, only=senders, progress=_Bar(bar), stop=stop)
     _print_report(app, report)
     if report.failed:
         sys.exit(1)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .base import Limits, Outgoing, Recipient, Sender, SenderFactory
+from .base import Limits, Outgoing, Recipient, Sender, SenderFactory, hooks
 
 GROUP = "digest.senders"
 
@@ -59,5 +59,6 @@ __all__ = [
     "Sender",
     "available",
     "build_sender",
+    "hooks",
     "load_factory",
 ]

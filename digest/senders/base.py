@@ -8,7 +8,7 @@ variables named in the options, never from the options themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -27,15 +27,25 @@ class Limits:
     connections: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
+class Recipient(str):
     """Who one message goes to: an address, a topic, a channel id...
 
-    ``id`` is what the delivery log records; ``name`` is a display name (email).
+    The string itself is the id the delivery log records (``id`` says so
+    explicitly); ``name`` is a display name (email).  Being a string, it is what a
+    sender written before display names existed expects.
     """
 
-    id: str
-    name: str = ""
+    name: str
+
+    def __new__(cls, id: str, name: str = "") -> Recipient:
+        self = super().__new__(cls, id)
+        self.name = name
+        return self
+
+    @property
+    def id(self) -> str:
+        """The recipient's id, as a plain string."""
+        return str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +67,14 @@ class Sender(Protocol):
     it raises :class:`~digest.errors.SendError` (``permanent=True`` when retrying
     cannot help; :class:`~digest.errors.SenderUnavailable` when the destination as
     a whole cannot be reached, so nobody else should be tried now).  ``send`` may be
-    called from ``limits.connections`` threads at once, after ``prepare`` and before
-    ``close``.  Times in anything it records are UTC.
+    called from ``limits.connections`` threads at once.  Times in anything it
+    records are UTC.
 
-    A sender with a ``subscriber_list`` mails the active subscribers of that list in
-    the store instead of its own ``recipients()``.
+    Optional, found by name when present (see :func:`hooks`): ``subscriber_list``
+    (the store's subscriber list to deliver to instead of ``recipients()``),
+    ``prepare(outgoing)`` (once per edition, before the first ``send``: what every
+    message shares), ``close()`` (after the last ``send``: release connections) and
+    ``endpoints()`` (the servers ``digest check --reach`` tries).
     """
 
     #: The registered type name (``file``, ``smtp``...).
@@ -69,28 +82,38 @@ class Sender(Protocol):
     #: The rendition this sender delivers.
     consumes: ClassVar[RenditionKind]
     limits: Limits
-    #: Name of the store's subscriber list to deliver to, or ``None``.
-    subscriber_list: str | None
 
     def describe(self) -> str:
         """A one-line, log-safe description: destination, never secrets."""
         ...
 
-    def recipients(self) -> Iterable[Recipient]:
-        """The recipients of one edition (a channel id, an export folder...)."""
-        ...
-
-    def prepare(self, outgoing: Outgoing) -> None:
-        """Do once per edition what every message shares (serialise the email...)."""
+    def recipients(self) -> Iterable[str]:
+        """The recipients of one edition (a channel id, an export folder...), as
+        :class:`Recipient` or plain strings."""
         ...
 
     def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
         """Deliver the edition to one recipient."""
         ...
 
-    def close(self) -> None:
-        """Release connections; the sender may be prepared and used again."""
-        ...
+
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """A sender's optional parts, with do-nothing defaults."""
+
+    subscriber_list: str | None
+    prepare: Callable[[Outgoing], object]
+    close: Callable[[], object]
+
+
+def hooks(sender: Sender) -> Hooks:
+    """The optional parts of ``sender`` (see :class:`Sender`)."""
+    listed = getattr(sender, "subscriber_list", None)
+    return Hooks(
+        subscriber_list=listed if isinstance(listed, str) else None,
+        prepare=getattr(sender, "prepare", lambda outgoing: None),
+        close=getattr(sender, "close", lambda: None),
+    )
 
 
 class SenderFactory(Protocol):
