@@ -27,6 +27,25 @@ def header_safe(value: str) -> str:
     return " ".join(value.translate(_LINE_BREAKS).split())
 
 
+def address_header(value: str) -> str:
+    """``value`` made header-safe, if it is a usable ``From``/``To``: addresses
+    that each have a domain (``"Name" <a@example.com>``, a list of them) or a
+    group such as ``undisclosed-recipients:;``.
+
+    Raises :class:`RenderError` saying what is wrong with it.
+    """
+    value = header_safe(value)
+    if not value:
+        raise RenderError("an email address is empty")
+    try:
+        parsed = SMTP.header_factory("To", value)
+    except (ValueError, IndexError):  # the stdlib parser trips on some junk
+        parsed = None
+    if parsed is None or parsed.defects or any(not a.domain for a in parsed.addresses):
+        raise RenderError(f'{value!r} is not an email address like "Name" <name@example.com>')
+    return value
+
+
 def email_message(
     rendition: EmailRendition,
     *,
@@ -42,11 +61,8 @@ def email_message(
     ``date`` must be tz-aware.  Raises :class:`RenderError` for an unusable address.
     """
     message = EmailMessage(policy=SMTP)
-    try:
-        message["From"] = sender if isinstance(sender, Address) else header_safe(sender)
-        message["To"] = to if isinstance(to, Address) else header_safe(to)
-    except (ValueError, IndexError) as exc:
-        raise RenderError(f"bad email address: {exc}") from None
+    message["From"] = sender if isinstance(sender, Address) else address_header(sender)
+    message["To"] = to if isinstance(to, Address) else address_header(to)
     message["Subject"] = header_safe(rendition.subject)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id or make_msgid(domain="digest.invalid")

@@ -163,3 +163,38 @@ def test_nothing_is_written_for_an_edition_that_cannot_go(
     assert result.exit_code == code
     assert message in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--from", "not an address <<"),
+        ("--to", '"x" <a@b>, ,,<'),
+        ("--to", "desk"),
+        ("--from", "desk@example.org\r\nBcc: everyone@example.org"),
+    ],
+    ids=["from-junk", "to-unparseable", "to-no-domain", "from-header-injection"],
+)
+def test_a_bad_address_is_a_usage_error_naming_the_option(
+    config_file: Path, tmp_path: Path, option: str, value: str
+) -> None:
+    out = tmp_path / "x"
+    result = CliRunner().invoke(
+        main,
+        [
+            "--config",
+            str(config_file),
+            "export",
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(out),
+            option,
+            value,
+        ],
+    )
+    assert result.exit_code == 2
+    assert f"Invalid value for {option}: " in result.stderr
+    assert "is not an email address" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()

@@ -11,15 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import lxml.html
 import pytest
 from click.testing import CliRunner
 
 from digest.cli import main
-from digest.edition import make_digest
+from digest.edition import Built, make_digest
 from digest.errors import ConfigError
-from digest.preview import Preview, PreviewServer, loopback_host, whatsapp_html
+from digest.preview import Preview, PreviewServer, loopback_host, page_html, whatsapp_html
 
 from .conftest import ROOT, SAMPLE_AS_OF
+from .golden.edition import SCRIPT, edition, renderer
 from .sample_files import write_sample_config
 
 AS_OF = SAMPLE_AS_OF.isoformat()
@@ -235,3 +237,18 @@ def test_a_taken_port_is_a_one_line_error(config_file: Path) -> None:
         )  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: preview: cannot listen on 127.0.0.1:{port}")
+
+
+def test_page_keeps_hostile_article_text_and_links_inert() -> None:
+    """The renderer's hostile fixture (script tags, event handlers, javascript:,
+    data: and vbscript: links) on the preview page: no markup, no such link."""
+    hostile = edition()
+    public = renderer().render_generic(hostile)
+    page = page_html("digest", Built(hostile, public, public=public), version="v1")
+    tree = lxml.html.document_fromstring(page)
+    assert not [s for s in tree.iter("script") if not s.get("src")]  # only /reload.js
+    assert not [e for e in tree.iter() if any(a.startswith("on") for a in e.attrib)]
+    hrefs = [a.get("href", "") for a in tree.iter("a")]
+    assert hrefs and all(h.startswith(("https://", "/", "#")) for h in hrefs), hrefs
+    # Shown as text, readable; the story with a javascript: link is still listed.
+    assert f"{SCRIPT} Talks collapse in Geneva" in tree.text_content()

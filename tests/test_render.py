@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.config import RenderSettings
-from digest.errors import RenderError
+from digest.errors import ConfigError, RenderError
 from digest.model import Article, Edition, Pick, Renditions
 from digest.render import (
     EMAIL_CLIP_BYTES,
@@ -33,6 +33,7 @@ from digest.render.email import build_email_html
 from digest.render.personal import placeholders
 from digest.render.text import clean_text, cut
 
+from .conftest import ROOT
 from .golden.edition import (
     AS_OF,
     EMOJI,
@@ -541,8 +542,20 @@ def test_broken_locale_file_is_named(tmp_path: Path) -> None:
 
 
 def test_missing_template_folder_is_named(tmp_path: Path) -> None:
-    with pytest.raises(RenderError, match=r"render\.templates: no such folder"):
+    with pytest.raises(ConfigError, match=r"render\.templates: no such folder") as caught:
         Renderer(digest_settings(), RenderSettings(templates=Path("nope")), base_dir=tmp_path)
+    assert caught.value.exit_code == 2  # a configuration mistake, like any other
+
+
+def test_template_folder_may_start_with_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "push.txt.j2").write_text("Home-made {{ story_count }}\nbody\n", "utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings = RenderSettings(templates=Path("~/mine"))
+    push = Renderer(digest_settings(), settings, base_dir=ROOT).render_push(edition())
+    assert push.title == "Home-made 12"
 
 
 # -- personalisation ----------------------------------------------------------------
@@ -586,3 +599,26 @@ def test_timings_split_render_time(rendered: Renditions) -> None:
     r.render(edition())
     assert r.last_timings is not None
     assert r.last_timings.jinja > 0 and r.last_timings.mjml > 0 and r.last_timings.premailer > 0
+
+
+def test_article_text_cannot_open_recipient_placeholders() -> None:
+    """A feed writing ``%%name%%`` neither fails the send (unknown placeholder) nor
+    pulls a recipient's unsubscribe link or name into the story."""
+    lead = edition().picks[0]
+    hostile = replace(
+        lead.article,
+        title="Leak %%unsubscribe_url%% and %%%secret%%% here",
+        summary="Dear %%name|friend%%, read on",
+        url="https://www.mid-day.com/news/%%token%%/story?x=%%name%%",
+    )
+    hostile_edition = replace(
+        edition(), picks=(replace(lead, article=hostile), *edition().picks[1:])
+    )
+    rendered = renderer().render(hostile_edition)
+    assert placeholders(rendered.email.html) == {"unsubscribe_url", "name"}
+    email = personalise(rendered.email, {"unsubscribe_url": "https://x.example/u?token=SECRET"})
+    assert email.text.count("token=SECRET") == 1  # the footer's link, nowhere else
+    assert email.html.count("token=SECRET") == 1
+    assert "Leak %\u2060%unsubscribe_url%\u2060% and" in email.text
+    assert "Dear %\u2060%name|friend%\u2060%, read on" in email.text
+    assert "/news/%25%25token%25%25/story?x=%25%25name%25%25" in email.text

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ..edition import Built, make_digest
-from ..errors import DigestError
+from ..errors import DigestError, RenderError
 from ..export import (
     FORMATS,
     MANIFEST,
@@ -24,6 +24,7 @@ from ..export import (
     edition_document,
     write_export,
 )
+from ..message import address_header
 from ..model import to_plain
 from ..preview import LOOPBACK, Preview, loopback_host, serve
 from ..render import EMAIL_CLIP_BYTES
@@ -225,11 +226,15 @@ def export(
     The same edition always gives byte-identical files; manifest.json lists
     each file's size and SHA-256.
     """
+    settings = app.digest.config.digest
+    default = default_addresses(settings.name, settings.site_url)
+    # Checked before the edition is built: a typo in an option is a usage mistake.
+    addresses = Addresses(
+        sender=_address(sender, "--from") if sender else default.sender,
+        to=_address(to, "--to"),
+    )
     built = _built(app, _moment(app, as_of, edition_id))
     assert built.public is not None
-    settings = app.digest.config.digest
-    addresses = default_addresses(settings.name, settings.site_url)
-    addresses = Addresses(sender=sender or addresses.sender, to=to)
     try:
         written = write_export(out, built.edition, built.public, formats or FORMATS, addresses)
     except OSError as exc:
@@ -242,6 +247,14 @@ def export(
     for name, path in written.items():
         app.out.print(f"{name}\t{path.stat().st_size:,} bytes")
     app.err.print(f"Edition {built.edition.id} exported to {out}")
+
+
+def _address(value: str, where: str) -> str:
+    """``value`` checked as an email address, before anything is built."""
+    try:
+        return address_header(value)
+    except RenderError as exc:
+        raise click.BadParameter(str(exc), param_hint=where) from None
 
 
 COMMANDS = [select_command, preview, export]

@@ -23,6 +23,7 @@ from ..render import (
     WHATSAPP_MAX,
     WHATSAPP_TARGET,
 )
+from ..render.links import safe_url
 from .whatsapp import whatsapp_html
 
 #: Widths the email is shown at: a common phone and a desktop mail reader.
@@ -80,7 +81,8 @@ def page_html(name: str, built: Built | None, *, version: str, problem: str = ""
             {
                 "rank": rank,
                 "title": pick.title,
-                "url": pick.article.url,
+                # Article links are untrusted: no javascript: or data: on the page.
+                "url": safe_url(pick.article.url),
                 "score": f"{pick.score:.3f}",
                 "reasons": pick.reasons,
                 "source": pick.article.agency or pick.article.publisher,

@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import DigestSettings, RenderSettings
-from ..errors import RenderError
+from ..errors import ConfigError, RenderError
 from ..model import (
     Edition,
     EmailRendition,
@@ -131,18 +131,19 @@ class Renderer:
 
     Building it loads the locale and compiles every template, so a broken user
     template or locale file is reported (file and line) before any edition is
-    built.  Call :meth:`render` per edition; times inside are UTC and become local
+    built; a ``render.templates`` folder that does not exist is a
+    :class:`ConfigError`.  Call :meth:`render` per edition; times inside are UTC and become local
     (``edition.timezone``) only in printed labels.
     """
 
     def __init__(self, digest: DigestSettings, settings: RenderSettings, *, base_dir: Path) -> None:
         self.digest = digest
         self.settings = settings
-        folder = settings.templates
+        folder = settings.templates.expanduser() if settings.templates else None
         if folder is not None and not folder.is_absolute():
             folder = (base_dir / folder).resolve()
         if folder is not None and not folder.is_dir():
-            raise RenderError(f"render.templates: no such folder {folder}")
+            raise ConfigError(f"render.templates: no such folder {folder}")
         self._folders = ([folder] if folder else []) + [default_templates()]
         self.locale: Locale = load_locale(settings.language or digest.language, self._folders)
         self._env = _environment(self._folders)
