@@ -49,6 +49,12 @@ def _time_zone(value: Any) -> Any:
     return value
 
 
+def _site_url(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^/\s\"'<>]+(/\S*)?", value):
+        raise ValueError('must be an http(s) address such as "https://www.example.com"')
+    return value
+
+
 def _regex(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("must be a regular expression (a string)")
@@ -64,6 +70,7 @@ Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
+SiteUrl = Annotated[str, BeforeValidator(_site_url)]
 
 
 class _Section(BaseModel):
@@ -83,7 +90,7 @@ class DigestSettings(_Section):
     #: Edition ids are ``<edition_prefix>-<local date>``.
     edition_prefix: str = "world"
     #: Public site of the publisher, used for "view in browser" and footer links.
-    site_url: str = "https://example.com"
+    site_url: SiteUrl = "https://example.com"
 
 
 class StoreSettings(_Section):

@@ -150,6 +150,18 @@ def test_missing_template_folder_and_source_are_named(tmp_path: Path) -> None:
     assert report.exit_code == 2
 
 
+def test_a_link_pattern_without_a_web_address_is_named_as_a_setting(newsroom: Path) -> None:
+    config = newsroom / "config.toml"
+    text = config.read_text("utf-8")
+    line = 'unsubscribe_url = "{site_url}/newsletter/unsubscribe"'
+    assert line in text
+    config.write_text(text.replace(line, 'unsubscribe_url = "/unsub"'), encoding="utf-8")
+    report = check_setup(config)
+    assert [(p.kind, str(p)) for p in report.problems] == [
+        ("config", "render.unsubscribe_url: '/unsub' does not give an http(s) URL")
+    ]
+
+
 def test_sender_option_mistakes_name_the_sender(newsroom: Path) -> None:
     config = newsroom / "config.toml"
     config.write_text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,15 @@ def test_source_naming_an_undefined_boilerplate_table_is_rejected(tmp_path: Path
     path = write(tmp_path, '[[sources]]\npath = "x"\nboilerplate = "nosuch"\n')
     with pytest.raises(ConfigError, match=r"sources\.0\.boilerplate: no \[boilerplate\.nosuch\]"):
         load_config(path)
+
+
+@pytest.mark.parametrize("value", ["www.mid-day.com", "ftp://mid-day.com", "https://", 7])
+def test_site_url_must_be_a_web_address(tmp_path: Path, value: object) -> None:
+    shown = f'"{value}"' if isinstance(value, str) else str(value)
+    path = write(tmp_path, f"[digest]\nsite_url = {shown}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        f"digest.site_url: must be an http(s) address such as "
+        f'"https://www.example.com", got {json.dumps(value)}'
+    ]

@@ -428,6 +428,13 @@ def test_bad_link_pattern_is_named() -> None:
         Renderer(digest_settings(), bad, base_dir=Path("."))
 
 
+@pytest.mark.parametrize("setting", ["unsubscribe_url", "view_online_url"])
+def test_a_link_pattern_that_gives_no_web_address_is_a_config_error(setting: str) -> None:
+    bad = RenderSettings(**{setting: "mailto:desk@example.com?subject={edition_id}"})
+    with pytest.raises(ConfigError, match=rf"render\.{setting}: 'mailto:.*' does not give an http"):
+        Renderer(digest_settings(), bad, base_dir=Path("."))
+
+
 def test_plain_text_part_is_laid_out_for_reading(rendered: Renditions) -> None:
     text = rendered.email.text
     assert "<table" not in text and "<div" not in text and "&amp;" not in text

@@ -87,9 +87,18 @@ def _moment(app: App, as_of: str | None, edition_id: str | None) -> datetime:
 
 
 def _built(app: App, moment: datetime) -> Built:
+    """The edition at ``moment``; exits 3 (saying why) if it is held back."""
     built = app.digest.build(moment)
     if built.renditions is None:
-        app.err.print(f"{built.edition.id}: held back: {built.hold}")
+        edition = built.edition
+        hint = ""
+        if not edition.picks and not edition.rejections:
+            # Nothing at all was considered: say what to do, not only what is missing.
+            hint = (
+                f" (no stored article falls in the window ending {edition.as_of:%Y-%m-%d %H:%M} "
+                "UTC: run `digest ingest` first, or choose another --as-of)"
+            )
+        click.echo(f"{edition.id}: held back: {built.hold}{hint}", err=True)
         sys.exit(EXIT_HELD)
     return built
 

@@ -153,9 +153,12 @@ class Renderer:
         probe = dict.fromkeys(PREHEADER_FIELDS, "")
         _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
         _format_pattern("preheader", settings.preheader, probe)
-        links = {"site_url": "", "edition_id": ""}
-        _format_pattern("view_online_url", settings.view_online_url, links)
-        _format_pattern("unsubscribe_url", settings.unsubscribe_url, links)
+        links = {"site_url": digest.site_url.rstrip("/"), "edition_id": "world-2020-11-23"}
+        for setting in ("view_online_url", "unsubscribe_url"):
+            pattern = getattr(settings, setting)
+            # Caught here, not at send time as "no value for %%unsubscribe_url%%".
+            if not safe_url(_format_pattern(setting, pattern, links)):
+                raise ConfigError(f"render.{setting}: {pattern!r} does not give an http(s) URL")
         _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
         self.last_timings: Timings | None = None
 
