@@ -65,7 +65,18 @@ def _regex(value: Any) -> Any:
     return value
 
 
+def _hours(value: Any) -> Any:
+    hours = _positive_number(value)
+    if hours > MAX_HOURS:
+        raise ValueError(f"must be at most {MAX_HOURS} (ten years)")
+    return hours
+
+
+#: Upper bound of a span in hours: ten years, far beyond any news window.
+MAX_HOURS = 87_600
+
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+Hours = Annotated[float, BeforeValidator(_hours)]
 Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
@@ -148,8 +159,8 @@ class SelectSettings(_Section):
 
     count: PositiveInt = 8
     min_picks: PositiveInt = 3
-    window_hours: PositiveFloat = 24.0
-    half_life_hours: PositiveFloat = 8.0
+    window_hours: Hours = 24.0
+    half_life_hours: Hours = 8.0
     sections: list[str] = Field(default_factory=lambda: ["world"])
     source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     #: Titles at least this similar (0..1, word-set overlap) count as the same story.

@@ -96,6 +96,15 @@ def test_init_refuses_to_overwrite_unless_forced(newsroom: Path) -> None:
     assert "[senders.out]" in (newsroom / "config.toml").read_text("utf-8")
 
 
+def test_init_into_a_place_it_cannot_write_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = _run("init", str(tmp_path / "a-file" / "newsroom"))
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    target = tmp_path / "a-file" / "newsroom" / "config.toml"
+    assert result.stderr == f"error: {target}: cannot write (Not a directory)\n"
+
+
 def test_three_distinct_mistakes_are_reported_at_once(newsroom: Path) -> None:
     config = newsroom / "config.toml"
     text = config.read_text("utf-8")

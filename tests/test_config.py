@@ -83,3 +83,12 @@ def test_site_url_must_be_a_web_address(tmp_path: Path, value: object) -> None:
         f"digest.site_url: must be an http(s) address such as "
         f'"https://www.example.com", got {json.dumps(value)}'
     ]
+
+
+def test_window_hours_are_bounded(tmp_path: Path) -> None:
+    path = write(tmp_path, "[select]\nwindow_hours = 1e20\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        "select.window_hours: must be at most 87600 (ten years), got 1e+20"
+    ]
