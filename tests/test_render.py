@@ -541,6 +541,25 @@ def test_invalid_mjml_in_user_template_names_the_file(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{tmp_path / 'email.mjml.j2'}: MJML could not be")
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('[labels]\nstory_other = "{0} stories"\n', "label 'story_other' is not a valid pattern"),
+        ('[labels]\nstory_other = "{count stories"\n', "it may use {count}"),
+        ('labels = "Top story"\n', "en.toml: [labels] must be a table"),
+    ],
+    ids=["positional-field", "unclosed-brace", "not-a-table"],
+)
+def test_a_broken_user_label_is_a_named_render_error(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "en.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(RenderError, match=re.escape(expected)):
+        custom = RenderSettings(templates=tmp_path)
+        Renderer(digest_settings(), custom, base_dir=tmp_path).render(edition())
+
+
 def test_broken_locale_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "locales").mkdir()
     (tmp_path / "locales" / "en.toml").write_text("[labels]\ntop_story = \n")

@@ -66,6 +66,7 @@ class DigestGroup(click.Group):
     """A group that turns expected errors into one-line messages, not tracebacks."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the verb; a :class:`DigestError` becomes ``error: ...`` and its exit code."""
         try:
             return super().invoke(ctx)
         except DigestError as exc:

@@ -171,6 +171,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
 
     def do_GET(self) -> None:
+        """Serve the page, the sandboxed email, the version token and static files."""
         if not self._host_allowed():
             self._send(HTTPStatus.FORBIDDEN, b"forbidden host\n", "text/plain; charset=utf-8")
             return

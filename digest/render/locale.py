@@ -76,6 +76,12 @@ class Locale:
             return self.labels[key].format(**values)
         except KeyError as exc:
             raise RenderError(f"locale {self.language}: label {key!r} needs {exc}") from None
+        except (IndexError, ValueError) as exc:  # "{0}", a lone "{" in a user's label
+            known = ", ".join("{" + name + "}" for name in values) or "no fields"
+            raise RenderError(
+                f"locale {self.language}: label {key!r} is not a valid pattern ({exc}); "
+                f"it may use {known}"
+            ) from None
 
     def count(self, count: int) -> str:
         """``1 story`` / ``12 stories`` in this language."""
@@ -134,7 +140,10 @@ def load_locale(language: str, folders: Sequence[Path]) -> Locale:
             overlay = _read(path)
             origin = str(path)
             for table in ("names", "formats", "labels", "fonts"):
-                data[table] = {**data.get(table, {}), **overlay.get(table, {})}
+                layer = overlay.get(table, {})
+                if not isinstance(layer, dict):
+                    raise RenderError(f"{path}: [{table}] must be a table")
+                data[table] = {**data.get(table, {}), **layer}
     formats = data.get("formats", {})
     labels = {str(k): str(v) for k, v in data.get("labels", {}).items()}
     return Locale(
