@@ -168,3 +168,27 @@ def test_user_mistakes_are_one_clear_message_never_a_traceback(
     errors = [line for line in result.stderr.splitlines() if line.startswith(("error:", "Error:"))]
     held = [line for line in result.stderr.splitlines() if "held back" in line]
     assert len(errors) + len(held) == 1, result.stderr
+
+
+def test_feed_text_is_printed_as_text_not_terminal_markup(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """A headline with rich markup ("[/b]" would fail, "[red]" restyle) prints as is."""
+    title = "Hostile [/b] headline [red]from a feed"
+    feed = tmp_path / "hostile.json"
+    item = {"id": "hostile-1", "url": "https://wire.example/world/hostile", "title": title,
+            "content_text": "A summary [/] with markup.", "tags": ["World"],
+            "date_published": "2020-11-23T03:00:00Z"}  # fmt: skip
+    feed.write_text(
+        json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Wire",
+                    "items": [item]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert invoke(config_file, "ingest")[0] == 0
+    assert invoke(config_file, "ingest", str(feed))[0] == 0
+    for verb in ("select", "preview"):
+        result = CliRunner().invoke(
+            main, ["--config", str(config_file), verb, "--as-of", AS_OF], terminal_width=200
+        )
+        assert result.exit_code == 0, result.output
+        assert title in result.stdout, verb

@@ -46,17 +46,19 @@ def select_command(app: App, as_of: str | None, explain: bool, as_json: bool) ->
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return
-    table = Table("#", "score", "headline", "source", title=f"Edition {edition.id}")
+    # Titles, sources and reasons come from feeds: escaped, so "[/b]" in a headline
+    # is text and not rich markup (which would fail or restyle the table).
+    table = Table("#", "score", "headline", "source", title=f"Edition {escape(edition.id)}")
     for rank, pick in enumerate(edition.picks, 1):
         source = pick.article.agency or pick.article.publisher
-        table.add_row(str(rank), f"{pick.score:.3f}", pick.title, source)
+        table.add_row(str(rank), f"{pick.score:.3f}", escape(pick.title), escape(source))
         if explain:
-            table.add_row("", "", "[dim]" + "; ".join(pick.reasons) + "[/dim]", "")
+            table.add_row("", "", "[dim]" + escape("; ".join(pick.reasons)) + "[/dim]", "")
     app.out.print(table)
     if explain and edition.rejections:
         left = Table("left out", "reason", title="Left out")
         for rejection in edition.rejections[:30]:
-            left.add_row(rejection.article.title, rejection.reason)
+            left.add_row(escape(rejection.article.title), escape(rejection.reason))
         app.out.print(left)
     if not edition.picks:
         app.out.print("No stories in the window: nothing to send.")
@@ -107,7 +109,7 @@ def _print_preview(app: App, built: Built) -> None:
     r = built.public
     assert r is not None
     size = len(r.email.html.encode())
-    picks = Table("#", "score", "headline", "source", title=f"Edition {built.edition.id}")
+    picks = Table("#", "score", "headline", "source", title=f"Edition {escape(built.edition.id)}")
     for rank, pick in enumerate(built.edition.picks, 1):
         source = pick.article.agency or pick.article.publisher
         picks.add_row(str(rank), f"{pick.score:.3f}", escape(pick.title), escape(source))
@@ -168,7 +170,7 @@ def preview(
         page = folder / "email.html"
         page.write_text(built.public.email.html, encoding="utf-8")
         click.launch(str(page))
-        app.err.print(f"Opened {page}")
+        app.err.print(f"Opened {escape(str(page))}")
 
 
 def _serve(app: App, moment: datetime, host: str, port: int, *, open_browser: bool) -> None:
@@ -255,7 +257,7 @@ def export(
         return
     for name, path in written.items():
         app.out.print(f"{name}\t{path.stat().st_size:,} bytes")
-    app.err.print(f"Edition {built.edition.id} exported to {out}")
+    app.err.print(f"Edition {built.edition.id} exported to {escape(str(out))}")
 
 
 def _address(value: str, where: str) -> str:
