@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,6 +95,31 @@ def test_terminal_preview_shows_picks_texts_and_size(config_file: Path) -> None:
         assert heading in out
     assert "Ethiopia PM gives Tigray leaders" in out
     assert "of Gmail's clip point" in out
+
+
+def test_open_hands_the_public_email_file_to_the_desktop_opener(
+    config_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--open`` runs the desktop's opener (xdg-open; here a stand-in script that
+    records what it was given) on a file holding the email as a reader gets it."""
+    bin_dir, opened = tmp_path / "bin", tmp_path / "opened.txt"
+    bin_dir.mkdir()
+    opener = bin_dir / "xdg-open"
+    opener.write_text(f'#!/bin/sh\nprintf %s "$1" > {opened}.part && mv {opened}.part {opened}\n')
+    opener.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    result = CliRunner().invoke(
+        main, ["--config", str(config_file), "preview", "--as-of", AS_OF, "--open"]
+    )
+    assert result.exit_code == 0, result.output
+    deadline = time.monotonic() + 10
+    while not opened.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    page = Path(opened.read_text("utf-8").removeprefix("file://"))
+    assert page.name == "email.html" and f"Opened {page}" in result.stderr
+    html = page.read_text("utf-8")
+    assert html.startswith("<!doctype html>") and "Ethiopia PM gives Tigray leaders" in html
+    assert "%%" not in html  # recipient placeholders filled for nobody in particular
 
 
 def test_preview_json_is_the_renditions(config_file: Path) -> None:

@@ -480,8 +480,15 @@ def test_dates_follow_the_edition_time_zone() -> None:
 
 
 def test_unknown_language_is_named() -> None:
-    with pytest.raises(RenderError, match=r"locales/xx\.toml \(available: en, hi\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^render\.language: no locale file locales/xx\.toml \(available: en, hi\)",
+    ):
         Renderer(digest_settings(), RenderSettings(language="xx"), base_dir=Path("."))
+    # Without render.language the language is digest.language's, and named so.
+    digest = digest_settings().model_copy(update={"language": "e n"})
+    with pytest.raises(ConfigError, match=r"^digest\.language: 'e n' is not a language code"):
+        Renderer(digest, RenderSettings(), base_dir=Path("."))
 
 
 def test_right_to_left_direction() -> None:

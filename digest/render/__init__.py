@@ -145,7 +145,11 @@ class Renderer:
         if folder is not None and not folder.is_dir():
             raise ConfigError(f"render.templates: no such folder {folder}")
         self._folders = ([folder] if folder else []) + [default_templates()]
-        self.locale: Locale = load_locale(settings.language or digest.language, self._folders)
+        self.locale: Locale = load_locale(
+            settings.language or digest.language,
+            self._folders,
+            setting="render.language" if settings.language else "digest.language",
+        )
         self._env = _environment(self._folders)
         self._wa_env = _environment(self._folders, whatsapp=True)
         for name in TEMPLATE_NAMES:

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import RenderError
+from ..errors import ConfigError, RenderError
 
 BASE_LANGUAGE = "en"
 _DIRECTIVE = re.compile(r"%(-?)([a-zA-Z%])")
@@ -114,15 +114,18 @@ def _names(data: dict[str, Any], key: str, size: int, origin: str) -> tuple[str,
     return tuple(value)
 
 
-def load_locale(language: str, folders: Sequence[Path]) -> Locale:
+def load_locale(
+    language: str, folders: Sequence[Path], *, setting: str = "render.language"
+) -> Locale:
     """The locale for ``language`` from the first of ``folders`` that has it,
     laid over English.
 
     Raises :class:`RenderError` naming the file for invalid TOML or a bad value,
-    or naming the language when no folder has a file for it.
+    and :class:`ConfigError` naming ``setting`` (the key the language came from)
+    for a malformed code or one no folder has a file for.
     """
     if not _LANGUAGE.match(language):
-        raise RenderError(f"render.language: {language!r} is not a language code like 'en'")
+        raise ConfigError(f"{setting}: {language!r} is not a language code like 'en'")
     data: dict[str, Any] = {}
     origin = ""
     codes = dict.fromkeys([BASE_LANGUAGE, language.replace("_", "-").split("-")[0], language])
@@ -132,8 +135,8 @@ def load_locale(language: str, folders: Sequence[Path]) -> Locale:
             raise RenderError(f"no locales/{BASE_LANGUAGE}.toml in {', '.join(map(str, folders))}")
         if not layers and code == language:
             shipped = sorted({p.stem for f in folders for p in f.glob("locales/*.toml")})
-            raise RenderError(
-                f"render.language: no locale file locales/{language}.toml "
+            raise ConfigError(
+                f"{setting}: no locale file locales/{language}.toml "
                 f"(available: {', '.join(shipped)})"
             )
         for path in layers:
