@@ -171,6 +171,25 @@ def test_server_answers_only_loopback_host_names(served: tuple[Preview, str]) ->
     assert httpx.get(url).status_code == 200
     forged = httpx.get(url, headers={"Host": "attacker.example"})
     assert forged.status_code == 403  # DNS rebinding from a web page gets nothing
+    for host in ("attacker.example:80", "127.0.0.1.attacker.example", "10.0.0.1"):
+        assert httpx.get(url, headers={"Host": host}).status_code == 403, host
+
+
+def test_server_on_another_loopback_address_answers_its_own_name(config_file: Path) -> None:
+    """loopback_host accepts all of 127/8; the Host check must then accept it too."""
+    preview = Preview(lambda: make_digest(config_path=config_file), SAMPLE_AS_OF)
+    preview.refresh()
+    server = PreviewServer(preview, "127.0.0.2")
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        assert server.url.startswith("http://127.0.0.2:")
+        assert httpx.get(server.url).status_code == 200
+        assert httpx.get(server.url, headers={"Host": "localhost"}).status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
 
 
 # -- the page -----------------------------------------------------------------------
