@@ -55,6 +55,13 @@ def _site_url(value: Any) -> Any:
     return value
 
 
+def _id_prefix(value: Any) -> Any:
+    # Edition ids go into Message-IDs, UTM tags, URLs and file names.
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", value):
+        raise ValueError("must be letters, digits, '.', '_' or '-' (up to 40), such as \"world\"")
+    return value
+
+
 def _regex(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("must be a regular expression (a string)")
@@ -82,6 +89,7 @@ PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
 SiteUrl = Annotated[str, BeforeValidator(_site_url)]
+IdPrefix = Annotated[str, BeforeValidator(_id_prefix)]
 
 
 class _Section(BaseModel):
@@ -99,7 +107,7 @@ class DigestSettings(_Section):
     direction: Literal["ltr", "rtl"] = "ltr"
     timezone: TimeZoneName = "UTC"
     #: Edition ids are ``<edition_prefix>-<local date>``.
-    edition_prefix: str = "world"
+    edition_prefix: IdPrefix = "world"
     #: Public site of the publisher, used for "view in browser" and footer links.
     site_url: SiteUrl = "https://example.com"
 

@@ -92,3 +92,13 @@ def test_window_hours_are_bounded(tmp_path: Path) -> None:
     assert caught.value.problems == [
         "select.window_hours: must be at most 87600 (ten years), got 1e+20"
     ]
+
+
+@pytest.mark.parametrize("value", ["World News", "world/daily", "<x>", ""])
+def test_edition_prefix_is_safe_in_ids_headers_and_links(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, f'[digest]\nedition_prefix = "{value}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    (problem,) = caught.value.problems
+    assert problem.startswith("digest.edition_prefix: must be letters, digits")
+    assert problem.endswith(f"got {json.dumps(value)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import hashlib
 import json
+from dataclasses import replace
 from email.policy import default
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -15,7 +16,14 @@ from click.testing import CliRunner
 
 from digest.cli import main
 from digest.edition import Built, Digest
-from digest.export import FORMATS, MANIFEST, Addresses, default_addresses, write_export
+from digest.export import (
+    FORMATS,
+    MANIFEST,
+    Addresses,
+    default_addresses,
+    eml_bytes,
+    write_export,
+)
 
 from .conftest import SAMPLE_AS_OF
 from .sample_files import write_sample_config
@@ -198,3 +206,19 @@ def test_a_bad_address_is_a_usage_error_naming_the_option(
     assert "is not an email address" in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_eml_headers_cannot_be_injected_by_the_subject(built: Built) -> None:
+    """Even a subject that reached the message unclean (every kind of line break)
+    stays one Subject header; no Bcc or other header appears."""
+    assert built.renditions is not None
+    hostile = "Talks fail\r\nBcc: all@example.org\nX-Evil: 1\u2028Reply-To: a@b.example\x85end"
+    renditions = replace(built.renditions, email=replace(built.renditions.email, subject=hostile))
+    raw = eml_bytes(built.edition, renditions, Addresses(sender="desk@example.org"))
+    message = email.message_from_bytes(raw, policy=default)
+    assert sorted(message.keys()) == sorted(
+        ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"]
+    )
+    assert str(message["Subject"]) == (
+        "Talks fail Bcc: all@example.org X-Evil: 1 Reply-To: a@b.example end"
+    )
