@@ -192,3 +192,12 @@ def test_feed_text_is_printed_as_text_not_terminal_markup(
         )
         assert result.exit_code == 0, result.output
         assert title in result.stdout, verb
+
+
+def test_select_on_an_empty_store_says_what_to_do(config_file: Path) -> None:
+    code, out, _ = invoke(config_file, "select", "--as-of", AS_OF)
+    assert code == 0
+    assert "nothing to send. (no stored article falls in the window ending 2020-11-23 04:30" in (
+        " ".join(out.split())
+    )
+    assert "run `digest ingest` first" in " ".join(out.split())

@@ -25,7 +25,7 @@ from ..export import (
     write_export,
 )
 from ..message import address_header
-from ..model import to_plain
+from ..model import Edition, to_plain
 from ..preview import LOOPBACK, Preview, loopback_host, serve
 from ..render import EMAIL_CLIP_BYTES
 from . import EXIT_HELD, App, as_of_option, pass_app
@@ -61,7 +61,17 @@ def select_command(app: App, as_of: str | None, explain: bool, as_json: bool) ->
             left.add_row(escape(rejection.article.title), escape(rejection.reason))
         app.out.print(left)
     if not edition.picks:
-        app.out.print("No stories in the window: nothing to send.")
+        app.out.print("No stories in the window: nothing to send." + _empty_hint(edition))
+
+
+def _empty_hint(edition: Edition) -> str:
+    """What to do when nothing at all was considered (not only what is missing)."""
+    if edition.picks or edition.rejections:
+        return ""
+    return (
+        f" (no stored article falls in the window ending {edition.as_of:%Y-%m-%d %H:%M} UTC: "
+        "run `digest ingest` first, or choose another --as-of)"
+    )
 
 
 edition_option = click.option(
@@ -93,14 +103,7 @@ def _built(app: App, moment: datetime) -> Built:
     built = app.digest.build(moment)
     if built.renditions is None:
         edition = built.edition
-        hint = ""
-        if not edition.picks and not edition.rejections:
-            # Nothing at all was considered: say what to do, not only what is missing.
-            hint = (
-                f" (no stored article falls in the window ending {edition.as_of:%Y-%m-%d %H:%M} "
-                "UTC: run `digest ingest` first, or choose another --as-of)"
-            )
-        click.echo(f"{edition.id}: held back: {built.hold}{hint}", err=True)
+        click.echo(f"{edition.id}: held back: {built.hold}{_empty_hint(edition)}", err=True)
         sys.exit(EXIT_HELD)
     return built
 
