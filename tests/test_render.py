@@ -615,8 +615,12 @@ def test_personalise_fills_and_escapes(rendered: Renditions) -> None:
 def test_personalise_uses_fallback_and_refuses_unsafe_or_missing(rendered: Renditions) -> None:
     email = personalise(rendered.email, {"unsubscribe_url": "https://x.example/u"})
     assert "Good morning, reader." in email.text
-    with pytest.raises(RenderError, match="not an http"):
+    with pytest.raises(RenderError, match="not an http") as caught:
         personalise(rendered.email, {"unsubscribe_url": "javascript:alert(1)"})
+    assert "alert" not in str(caught.value)  # values can carry tokens: never echoed
+    with pytest.raises(RenderError, match=r"not an http\(s\) URL \(scheme ftp\)") as caught:
+        personalise(rendered.email, {"unsubscribe_url": "ftp://x.example/u?token=SECRET"})
+    assert "SECRET" not in str(caught.value)
     with pytest.raises(RenderError, match="no value for the placeholder %%unsubscribe_url%%"):
         personalise(rendered.email, {"name": "Asha"})
 
