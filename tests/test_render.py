@@ -418,13 +418,19 @@ def test_short_preheader_is_filled_from_the_lead_summary() -> None:
 
 
 def test_bad_subject_pattern_is_named() -> None:
-    with pytest.raises(RenderError, match=r"render\.subject: bad pattern .*\{lead\}"):
+    with pytest.raises(ConfigError, match=r"render\.subject: bad pattern .*\{lead\}"):
         Renderer(digest_settings(), RenderSettings(subject="{headline}"), base_dir=Path("."))
+
+
+@pytest.mark.parametrize("pattern", ["{lead.nope}", "{lead", "{0}: {lead}"])
+def test_a_malformed_subject_pattern_is_a_config_error(pattern: str) -> None:
+    with pytest.raises(ConfigError, match=r"^render\.subject: bad pattern"):
+        Renderer(digest_settings(), RenderSettings(subject=pattern), base_dir=Path("."))
 
 
 def test_bad_link_pattern_is_named() -> None:
     bad = RenderSettings(view_online_url="{site}/archive/{edition_id}")
-    with pytest.raises(RenderError, match=r"render\.view_online_url: bad pattern"):
+    with pytest.raises(ConfigError, match=r"render\.view_online_url: bad pattern"):
         Renderer(digest_settings(), bad, base_dir=Path("."))
 
 
@@ -553,9 +559,10 @@ def test_invalid_mjml_in_user_template_names_the_file(tmp_path: Path) -> None:
     [
         ('[labels]\nstory_other = "{0} stories"\n', "label 'story_other' is not a valid pattern"),
         ('[labels]\nstory_other = "{count stories"\n', "it may use {count}"),
+        ('[labels]\nstory_other = "{count.real.x} stories"\n', "is not a valid pattern"),
         ('labels = "Top story"\n', "en.toml: [labels] must be a table"),
     ],
-    ids=["positional-field", "unclosed-brace", "not-a-table"],
+    ids=["positional-field", "unclosed-brace", "attribute", "not-a-table"],
 )
 def test_a_broken_user_label_is_a_named_render_error(
     tmp_path: Path, content: str, expected: str

@@ -118,12 +118,17 @@ def _template_line(tb: TracebackType | None, folders: list[Path]) -> tuple[str, 
 
 
 def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
+    """``pattern`` (the ``render.<setting>`` value) with ``fields`` filled in.
+
+    Raises :class:`ConfigError` naming the setting for an unknown field, a stray
+    brace or an attribute lookup such as ``{lead.upper}``.
+    """
     try:
         return pattern.format(**fields)
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
         known = ", ".join("{" + f + "}" for f in fields)
         problem = f"render.{setting}: bad pattern {pattern!r} ({exc}); use {known}"
-        raise RenderError(problem) from None
+        raise ConfigError(problem) from None
 
 
 class Renderer:
@@ -157,7 +162,7 @@ class Renderer:
         probe = dict.fromkeys(PREHEADER_FIELDS, "")
         _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
         _format_pattern("preheader", settings.preheader, probe)
-        links = {"site_url": digest.site_url.rstrip("/"), "edition_id": "world-2020-11-23"}
+        links = {"site_url": digest.site_url.rstrip("/"), "edition_id": "any-edition"}
         for setting in ("view_online_url", "unsubscribe_url"):
             pattern = getattr(settings, setting)
             # Caught here, not at send time as "no value for %%unsubscribe_url%%".

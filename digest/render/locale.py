@@ -76,7 +76,7 @@ class Locale:
             return self.labels[key].format(**values)
         except KeyError as exc:
             raise RenderError(f"locale {self.language}: label {key!r} needs {exc}") from None
-        except (IndexError, ValueError) as exc:  # "{0}", a lone "{" in a user's label
+        except (IndexError, ValueError, AttributeError) as exc:  # "{0}", a lone "{", "{x.y}"
             known = ", ".join("{" + name + "}" for name in values) or "no fields"
             raise RenderError(
                 f"locale {self.language}: label {key!r} is not a valid pattern ({exc}); "
