@@ -536,6 +536,13 @@ def test_broken_user_template_names_file_and_line(tmp_path: Path) -> None:
     assert str(tmp_path / "email.txt.j2") in message and "line 4" in message
 
 
+def test_user_template_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    (tmp_path / "push.txt.j2").write_bytes(b"Caf\xe9 {{ story_count }}\n")
+    with pytest.raises(RenderError) as caught:
+        Renderer(digest_settings(), RenderSettings(templates=tmp_path), base_dir=tmp_path)
+    assert str(caught.value) == f"{tmp_path / 'push.txt.j2'}: is not UTF-8 text"
+
+
 def test_runtime_error_in_user_template_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "whatsapp.txt.j2").write_text("*{{ name }}*\n{{ no_such_value }}\n")
     r = Renderer(digest_settings(), RenderSettings(templates=tmp_path), base_dir=tmp_path)

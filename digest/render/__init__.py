@@ -278,6 +278,9 @@ class Renderer:
             raise RenderError(f"{where}, line {exc.lineno}: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
             raise RenderError(f"template {exc.name} not found") from None
+        except UnicodeDecodeError:
+            where = next((str(f / name) for f in self._folders if (f / name).is_file()), name)
+            raise RenderError(f"{where}: is not UTF-8 text") from None
 
     def _template(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
         template = self._load(name, whatsapp=whatsapp)
