@@ -7,6 +7,7 @@ Header values are checked here so untrusted text can never add a header.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from email.headerregistry import Address
@@ -20,6 +21,10 @@ from .model import EmailRendition
 # CR, LF and the Unicode line and paragraph separators all end a header line in
 # some parser; none may reach a header value.
 _LINE_BREAKS = str.maketrans({c: " " for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
+# RFC 5322 field names: printable ASCII except the colon, no spaces.
+_HEADER_NAME = re.compile(r"[!-9;-~]+")
 
 
 def header_safe(value: str) -> str:
@@ -58,7 +63,8 @@ def email_message(
     """A ``multipart/alternative`` message (text first, then HTML) with ``From``,
     ``To``, ``Subject``, ``Date`` and ``Message-ID`` and any extra ``headers``.
 
-    ``date`` must be tz-aware.  Raises :class:`RenderError` for an unusable address.
+    ``date`` must be tz-aware.  Raises :class:`RenderError` for an unusable address
+    or header name.
     """
     message = EmailMessage(policy=SMTP)
     message["From"] = sender if isinstance(sender, Address) else address_header(sender)
@@ -68,7 +74,9 @@ def email_message(
     message["Message-ID"] = message_id or make_msgid(domain="digest.invalid")
     message["MIME-Version"] = "1.0"
     for name, value in (headers or {}).items():
-        message[header_safe(name)] = header_safe(value)
+        if not _HEADER_NAME.fullmatch(name):
+            raise RenderError(f"{name!r} is not a header name")
+        message[name] = header_safe(value)
     message.set_content(rendition.text, subtype="plain", charset="utf-8")
     message.add_alternative(rendition.html, subtype="html", charset="utf-8")
     return message

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from digest.cli import main
 from digest.edition import Built, Digest
+from digest.errors import RenderError
 from digest.export import (
     FORMATS,
     MANIFEST,
@@ -24,6 +25,7 @@ from digest.export import (
     eml_bytes,
     write_export,
 )
+from digest.message import email_message
 
 from .conftest import SAMPLE_AS_OF
 from .sample_files import write_sample_config
@@ -222,3 +224,20 @@ def test_eml_headers_cannot_be_injected_by_the_subject(built: Built) -> None:
     assert str(message["Subject"]) == (
         "Talks fail Bcc: all@example.org X-Evil: 1 Reply-To: a@b.example end"
     )
+
+
+def test_extra_headers_are_one_line_each_and_names_are_checked(built: Built) -> None:
+    assert built.renditions is not None
+    email_part = built.renditions.email
+    now = SAMPLE_AS_OF
+    message = email_message(
+        email_part, sender="desk@example.org", to="list@example.org", date=now,
+        headers={"List-Unsubscribe": "<https://x.example/u>\r\nBcc: all@example.org"},
+    )  # fmt: skip
+    parsed = email.message_from_bytes(message.as_bytes(), policy=default)
+    assert parsed["List-Unsubscribe"] == "<https://x.example/u> Bcc: all@example.org"
+    assert parsed["Bcc"] is None
+    for bad in ("X Evil", "Bcc:", "X-Ünï", ""):
+        with pytest.raises(RenderError, match="is not a header name"):
+            email_message(email_part, sender="desk@example.org", to="list@example.org",
+                          date=now, headers={bad: "x"})  # fmt: skip
