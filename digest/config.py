@@ -81,9 +81,20 @@ def _hours(value: Any) -> Any:
 
 #: Upper bound of a span in hours: ten years, far beyond any news window.
 MAX_HOURS = 87_600
+#: Upper bound of a network wait: an hour (sockets reject far larger timeouts).
+MAX_TIMEOUT_SECONDS = 3600
+
+
+def _timeout(value: Any) -> Any:
+    seconds = _positive_number(value)
+    if seconds > MAX_TIMEOUT_SECONDS:
+        raise ValueError(f"must be at most {MAX_TIMEOUT_SECONDS} (an hour)")
+    return seconds
+
 
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
 Hours = Annotated[float, BeforeValidator(_hours)]
+TimeoutSeconds = Annotated[float, BeforeValidator(_timeout)]
 Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
@@ -154,7 +165,7 @@ class IngestSettings(_Section):
     """
 
     max_bytes: PositiveInt = 20_000_000
-    timeout_seconds: PositiveFloat = 20.0
+    timeout_seconds: TimeoutSeconds = 20.0
     max_redirects: PositiveInt = 5
     user_agent: str = "digest/0.1 (+https://example.com/digest)"
 

@@ -85,12 +85,14 @@ def test_site_url_must_be_a_web_address(tmp_path: Path, value: object) -> None:
     ]
 
 
-def test_window_hours_are_bounded(tmp_path: Path) -> None:
-    path = write(tmp_path, "[select]\nwindow_hours = 1e20\n")
+def test_spans_and_timeouts_are_bounded(tmp_path: Path) -> None:
+    """Far larger values overflow dates and socket timeouts: a traceback, not a message."""
+    path = write(tmp_path, "[select]\nwindow_hours = 1e20\n[ingest]\ntimeout_seconds = 1e300\n")
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert caught.value.problems == [
-        "select.window_hours: must be at most 87600 (ten years), got 1e+20"
+        "ingest.timeout_seconds: must be at most 3600 (an hour), got 1e+300",
+        "select.window_hours: must be at most 87600 (ten years), got 1e+20",
     ]
 
 
