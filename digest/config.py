@@ -85,6 +85,12 @@ MAX_HOURS = 87_600
 MAX_TIMEOUT_SECONDS = 3600
 
 
+def _share(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError("must be a number from 0 to 1")
+    return float(value)
+
+
 def _timeout(value: Any) -> Any:
     seconds = _positive_number(value)
     if seconds > MAX_TIMEOUT_SECONDS:
@@ -95,6 +101,7 @@ def _timeout(value: Any) -> Any:
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
 Hours = Annotated[float, BeforeValidator(_hours)]
 TimeoutSeconds = Annotated[float, BeforeValidator(_timeout)]
+Share = Annotated[float, BeforeValidator(_share)]
 Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
@@ -183,7 +190,7 @@ class SelectSettings(_Section):
     sections: list[str] = Field(default_factory=lambda: ["world"])
     source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     #: Titles at least this similar (0..1, word-set overlap) count as the same story.
-    same_story_threshold: NonNegativeFloat = 0.5
+    same_story_threshold: Share = 0.5
     pin: list[str] = Field(default_factory=list)
     block: list[str] = Field(default_factory=list)
     headlines: dict[str, str] = Field(default_factory=dict)

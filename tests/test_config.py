@@ -104,3 +104,13 @@ def test_edition_prefix_is_safe_in_ids_headers_and_links(tmp_path: Path, value: 
     (problem,) = caught.value.problems
     assert problem.startswith("digest.edition_prefix: must be letters, digits")
     assert problem.endswith(f"got {json.dumps(value)}")
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", '"half"'])
+def test_same_story_threshold_is_a_share(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, f"[select]\nsame_story_threshold = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        f"select.same_story_threshold: must be a number from 0 to 1, got {value}"
+    ]
