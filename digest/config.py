@@ -56,6 +56,19 @@ def _time_zone(value: Any) -> Any:
     return value
 
 
+def _site_url(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^/\s\"'<>]+(/\S*)?", value):
+        raise ValueError('must be an http(s) address such as "https://www.example.com"')
+    return value
+
+
+def _id_prefix(value: Any) -> Any:
+    # Edition ids go into Message-IDs, UTM tags, URLs and file names.
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", value):
+        raise ValueError("must be letters, digits, '.', '_' or '-' (up to 40), such as \"world\"")
+    return value
+
+
 def _regex(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("must be a regular expression (a string)")
@@ -66,11 +79,42 @@ def _regex(value: Any) -> Any:
     return value
 
 
+def _hours(value: Any) -> Any:
+    hours = _positive_number(value)
+    if hours > MAX_HOURS:
+        raise ValueError(f"must be at most {MAX_HOURS} (ten years)")
+    return hours
+
+
+#: Upper bound of a span in hours: ten years, far beyond any news window.
+MAX_HOURS = 87_600
+#: Upper bound of a network wait: an hour (sockets reject far larger timeouts).
+MAX_TIMEOUT_SECONDS = 3600
+
+
+def _share(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError("must be a number from 0 to 1")
+    return float(value)
+
+
+def _timeout(value: Any) -> Any:
+    seconds = _positive_number(value)
+    if seconds > MAX_TIMEOUT_SECONDS:
+        raise ValueError(f"must be at most {MAX_TIMEOUT_SECONDS} (an hour)")
+    return seconds
+
+
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+Hours = Annotated[float, BeforeValidator(_hours)]
+TimeoutSeconds = Annotated[float, BeforeValidator(_timeout)]
+Share = Annotated[float, BeforeValidator(_share)]
 Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
+SiteUrl = Annotated[str, BeforeValidator(_site_url)]
+IdPrefix = Annotated[str, BeforeValidator(_id_prefix)]
 
 
 class _Section(BaseModel):
@@ -88,9 +132,9 @@ class DigestSettings(_Section):
     direction: Literal["ltr", "rtl"] = "ltr"
     timezone: TimeZoneName = "UTC"
     #: Edition ids are ``<edition_prefix>-<local date>``.
-    edition_prefix: str = "world"
+    edition_prefix: IdPrefix = "world"
     #: Public site of the publisher, used for "view in browser" and footer links.
-    site_url: str = "https://example.com"
+    site_url: SiteUrl = "https://example.com"
 
 
 class StoreSettings(_Section):
@@ -135,7 +179,7 @@ class IngestSettings(_Section):
     """
 
     max_bytes: PositiveInt = 20_000_000
-    timeout_seconds: PositiveFloat = 20.0
+    timeout_seconds: TimeoutSeconds = 20.0
     max_redirects: PositiveInt = 5
     user_agent: str = "digest/0.1 (+https://example.com/digest)"
 
@@ -148,12 +192,12 @@ class SelectSettings(_Section):
 
     count: PositiveInt = 8
     min_picks: PositiveInt = 3
-    window_hours: PositiveFloat = 24.0
-    half_life_hours: PositiveFloat = 8.0
+    window_hours: Hours = 24.0
+    half_life_hours: Hours = 8.0
     sections: list[str] = Field(default_factory=lambda: ["world"])
     source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     #: Titles at least this similar (0..1, word-set overlap) count as the same story.
-    same_story_threshold: NonNegativeFloat = 0.5
+    same_story_threshold: Share = 0.5
     pin: list[str] = Field(default_factory=list)
     block: list[str] = Field(default_factory=list)
     headlines: dict[str, str] = Field(default_factory=dict)
