@@ -2,8 +2,8 @@
 ``smtplib`` sending one prebuilt message over the same number of connections, and
 peak memory for a small and a large subscriber list.
 
-    python bench/send.py                       # 4,000 messages, 2 connections, 10k vs 100k
-    python bench/send.py --messages 10000 --connections 4 --memory 10000,100000
+    python bench/send.py             # 3,000 messages x 5 rounds, 2 connections; 10k vs 100k
+    python bench/send.py --messages 10000 --connections 4 --rounds 7 --memory 10000,100000
 
 Both sides send to the same local SMTP sink: Postfix ``smtp-sink`` if installed
 (``/usr/sbin/smtp-sink``, Debian package ``postfix``), else an aiosmtpd server in a
@@ -195,7 +195,7 @@ def memory_child(port: int, recipients: int, connections: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=4000)
+    parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
