@@ -25,7 +25,7 @@ import httpx
 import jinja2
 from pydantic import BaseModel, ValidationError
 
-from .config import Config, DigestSettings, RenderSettings, parse_config
+from .config import Config, DigestSettings, RenderSettings, SenderSettings, parse_config
 from .errors import ConfigError, DigestError
 from .model import Article, Edition, Image, Pick
 from .render import Renderer, default_templates
@@ -240,7 +240,8 @@ def _check_senders(
         except ConfigError as exc:
             report.add("sender", f"{where}.type", str(exc))
             continue
-        options = {k: v for k, v in raw.items() if k not in ("type", "enabled")}
+        # The sender's own options: everything but the keys every sender shares.
+        options = {k: v for k, v in raw.items() if k not in SenderSettings.model_fields}
         try:
             sender = build_sender(name, raw["type"], options, base_dir)
         except DigestError as exc:

@@ -250,12 +250,20 @@ class RenderSettings(_Section):
 
 class SenderSettings(BaseModel):
     """``[senders.NAME]``: a destination.  ``type`` names a registered sender; the
-    other keys are that sender's own options, validated by the sender itself."""
+    delivery keys below apply to every type; the other keys are that sender's own
+    options, validated by the sender itself."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     type: str
     enabled: bool = True
+    #: Delivery (every sender type): attempts per message before a temporary
+    #: failure counts as final, and the exponential backoff between them.
+    max_attempts: PositiveInt = 5
+    retry_base_seconds: PositiveFloat = 1.0
+    retry_max_seconds: PositiveFloat = 300.0
+    #: At most this many messages start in any one-second window.
+    messages_per_second: PositiveFloat | None = None
 
     def options(self) -> dict[str, Any]:
         """The sender-specific keys (everything but ``type`` and ``enabled``)."""

@@ -18,12 +18,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .config import Config, load_config
-from .errors import ConfigError, DigestError, EditionBusy, SendError
+from .delivery import Progress, RetryPolicy, SenderReport, deliver
+from .errors import ConfigError, DigestError, EditionBusy
 from .model import Edition, Renditions, Skipped, SourceResult
 from .render import Renderer
 from .render.personal import personalise
 from .select import edition_id, select
-from .senders import Outgoing, Sender, build_sender
+from .senders import Outgoing, Recipient, Sender, build_sender, hooks
 from .sources import Planned, SourceSpec, configured, plan, read_planned
 from .store import Store, UpsertCounts, open_store
 
@@ -58,12 +59,24 @@ class Built:
 
 @dataclass(slots=True)
 class SendReport:
-    """Outcome of handing an edition to the senders."""
+    """Outcome of handing an edition to the senders.
+
+    The line lists keep at most :data:`~digest.delivery.REPORT_LINES` entries per
+    sender (a list of 100,000 subscribers is not kept in memory); the complete
+    counts are in ``senders`` (:meth:`count`).
+    """
 
     edition_id: str
     sent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     already_done: list[str] = field(default_factory=list)
+    senders: dict[str, SenderReport] = field(default_factory=dict)
+    #: ``--dry-run``: what each sender would do.
+    planned: list[str] = field(default_factory=list)
+
+    def count(self, what: str) -> int:
+        """Total ``sent``, ``failed``, ``pending`` or ``already_done`` over all senders."""
+        return sum(int(getattr(r, what)) for r in self.senders.values())
 
 
 class Digest:
@@ -211,14 +224,18 @@ class Digest:
         built: Built,
         *,
         only: Iterable[str] = (),
-        progress: Callable[[str, str, str], None] | None = None,
+        progress: Progress | None = None,
+        dry_run: bool = False,
         stop: threading.Event | None = None,
     ) -> SendReport:
         """Hand a built edition to the senders (all, or those named in ``only``).
 
         Each delivery is recorded before the attempt and its outcome after; one
-        already recorded as sent or failed is not attempted again.  Once ``stop`` is
-        set no new message is begun: the one in flight finishes and is recorded.
+        already recorded as sent or failed is not attempted again (see
+        :mod:`digest.delivery`).  A sender with a subscriber list mails the list's
+        active subscribers, streamed from the store.  ``dry_run`` sends and records
+        nothing and lists what would be sent in ``report.planned``.  Once ``stop``
+        is set no new message is begun: those in flight finish and are recorded.
         """
         if built.renditions is None or built.public is None:
             raise DigestError(f"{built.edition.id}: not sent ({built.hold})")
@@ -232,31 +249,57 @@ class Digest:
         for name, sender in senders.items():
             if chosen and name not in chosen:
                 continue
-            for recipient in sender.recipients():
-                if stop is not None and stop.is_set():
-                    return report
-                key = f"{name} → {recipient}"
-                delivery = self.store.begin_delivery(built.edition.id, name, recipient)
-                if delivery.status != "pending":
-                    report.already_done.append(key)
-                    continue
-                try:
-                    result = sender.send(outgoing, recipient)
-                except SendError as exc:
-                    status = "failed" if exc.permanent else "pending"
-                    self.store.finish_delivery(
-                        built.edition.id, name, recipient, status=status, error=str(exc)
-                    )
-                    report.failed.append(f"{key}: {exc}")
-                else:
-                    self.store.finish_delivery(
-                        built.edition.id, name, recipient, status="sent",
-                        provider_id=result.provider_id,
-                    )  # fmt: skip
-                    report.sent.append(key)
-                if progress:
-                    progress(name, recipient, "sent" if key in report.sent else "failed")
+            if stop is not None and stop.is_set():
+                break
+            recipients, total = self._recipients(sender)
+            if dry_run:
+                done = self.store.delivery_counts(built.edition.id).get(
+                    (built.edition.id, name), {}
+                )
+                finished = done.get("sent", 0) + done.get("failed", 0)
+                report.planned.append(
+                    f"{sender.describe()}: {total} recipient(s), {finished} already done"
+                )
+                continue
+            if progress is not None:
+                progress.start(name, total)
+            settings = self.config.senders[name]
+            result = deliver(
+                self.store,
+                name,
+                sender,
+                outgoing,
+                recipients,
+                policy=RetryPolicy(
+                    max_attempts=settings.max_attempts,
+                    base_delay=settings.retry_base_seconds,
+                    max_delay=settings.retry_max_seconds,
+                ),
+                messages_per_second=settings.messages_per_second,
+                progress=progress,
+                stop=stop,
+            )
+            report.senders[name] = result
+            report.sent.extend(f"{name} → {r}" for r in result.delivered)
+            report.failed.extend(f"{name} → {line}" for line in result.failures)
+            if result.aborted:
+                report.failed.append(
+                    f"{name}: stopped, {result.pending} left pending: {result.aborted}"
+                )
+            report.already_done.extend(f"{name} → {r}" for r in result.done_before)
         return report
+
+    def _recipients(self, sender: Sender) -> tuple[Iterable[Recipient], int]:
+        """A sender's recipients (streamed for a subscriber list) and how many."""
+        list_name = hooks(sender).subscriber_list
+        if list_name is None:
+            # One message per recipient id, however often a list names it.
+            fixed = list(
+                {str(r): Recipient(r, getattr(r, "name", "")) for r in sender.recipients()}.values()
+            )
+            return fixed, len(fixed)
+        streamed = (Recipient(s.address, s.name) for s in self.store.iter_subscribers(list_name))
+        return streamed, self.store.count_subscribers(list_name)
 
     def run_edition(
         self, as_of: datetime, *, stop: threading.Event | None = None

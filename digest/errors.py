@@ -82,3 +82,8 @@ class EditionBusy(DigestError):
         super().__init__(f"{edition_id}: already being run by {holder}")
         self.edition_id = edition_id
         self.holder = holder
+
+
+class SenderUnavailable(SendError):
+    """A destination as a whole cannot be reached (connection refused, login
+    rejected): stop trying its other recipients now and keep them pending."""

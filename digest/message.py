@@ -7,16 +7,24 @@ Header values are checked here so untrusted text can never add a header.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+import html
 import re
+import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 
 from .errors import RenderError
 from .model import EmailRendition
+from .render.personal import NAME, PLACEHOLDER, UNSUBSCRIBE_URL, personalise
 
 # CR, LF and the Unicode line and paragraph separators all end a header line in
 # some parser; none may reach a header value.
@@ -51,6 +59,28 @@ def address_header(value: str) -> str:
     return value
 
 
+def _static_headers(
+    message: EmailMessage,
+    rendition: EmailRendition,
+    *,
+    sender: Address | str,
+    date: datetime,
+    headers: Mapping[str, str] | None,
+) -> None:
+    """Set the headers every copy of a message shares (From, Subject, Date...).
+
+    Raises :class:`RenderError` for an unusable address or header name.
+    """
+    message["From"] = sender if isinstance(sender, Address) else address_header(sender)
+    message["Subject"] = header_safe(rendition.subject)
+    message["Date"] = format_datetime(date)
+    message["MIME-Version"] = "1.0"
+    for name, value in (headers or {}).items():
+        if not _HEADER_NAME.fullmatch(name):
+            raise RenderError(f"{name!r} is not a header name")
+        message[name] = header_safe(value)
+
+
 def email_message(
     rendition: EmailRendition,
     *,
@@ -67,16 +97,198 @@ def email_message(
     or header name.
     """
     message = EmailMessage(policy=SMTP)
-    message["From"] = sender if isinstance(sender, Address) else address_header(sender)
+    _static_headers(message, rendition, sender=sender, date=date, headers=headers)
     message["To"] = to if isinstance(to, Address) else address_header(to)
-    message["Subject"] = header_safe(rendition.subject)
-    message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id or make_msgid(domain="digest.invalid")
-    message["MIME-Version"] = "1.0"
-    for name, value in (headers or {}).items():
-        if not _HEADER_NAME.fullmatch(name):
-            raise RenderError(f"{name!r} is not a header name")
-        message[name] = header_safe(value)
     message.set_content(rendition.text, subtype="plain", charset="utf-8")
     message.add_alternative(rendition.html, subtype="html", charset="utf-8")
     return message
+
+
+# -- one message, many recipients ------------------------------------------------------
+
+# Deliberately narrow: printable ASCII, no spaces, quotes, brackets or commas, so an
+# address can go into a header and an SMTP command as it is.
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+_MAX_NAME_CHARS = 100
+
+
+def check_address(address: str) -> str:
+    """``address`` stripped, if it is a plain ``local@domain`` address.
+
+    Raises :class:`ValueError` saying what is wrong otherwise.
+    """
+    value = address.strip()
+    if len(value) > 254:
+        raise ValueError(f"{value[:40]!r}...: longer than 254 characters")
+    if not _ADDRESS.fullmatch(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def unsubscribe_token(secret: bytes, address: str) -> str:
+    """A token naming ``address`` and signed with ``secret`` (HMAC-SHA256), for
+    unsubscribe links; :func:`verify_unsubscribe_token` reads it back."""
+    raw = address.lower().encode()
+    signature = hmac.new(secret, b"unsubscribe:" + raw, hashlib.sha256).digest()[:16]
+    return f"{_b64(raw)}.{_b64(signature)}"
+
+
+def verify_unsubscribe_token(secret: bytes, token: str) -> str | None:
+    """The address a token names, or ``None`` if it is malformed or not signed
+    with ``secret``."""
+    try:
+        head, _, sig = token.partition(".")
+        address = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    expected = unsubscribe_token(secret, address).partition(".")[2]
+    return address if hmac.compare_digest(expected, sig) else None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _qp(text: str) -> bytes:
+    """Quoted-printable with CRLF line ends; lines stay within 76 characters."""
+    return binascii.b2a_qp(text.encode(), istext=True).replace(b"\n", b"\r\n")
+
+
+def _qp_chunks(text: str) -> tuple[list[bytes], list[str]]:
+    """A body as quoted-printable pieces around each recipient placeholder
+    (``%%unsubscribe_url%%``, ``%%name|reader%%``...), and the placeholders in order.
+
+    Each piece ends in a soft line break, so a value encoded on its own can be put
+    between two pieces and the whole still decodes to the text with the value in it.
+    """
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks, tokens, start = [], [], 0
+    for match in PLACEHOLDER.finditer(normal):
+        chunks.append(normal[start : match.start()])
+        tokens.append(match.group(0))
+        start = match.end()
+    chunks.append(normal[start:])
+    encoded = [_qp(c) for c in chunks]
+    return [e if not e or e.endswith(b"\r\n") else e + b"=\r\n" for e in encoded], tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Personal:
+    """What differs between two copies of one message."""
+
+    address: str
+    name: str
+    message_id: str
+    #: The recipient's own one-click unsubscribe URL (https).
+    unsubscribe_url: str
+    #: The recipient's own ``mailto:`` unsubscribe URI.
+    unsubscribe_mailto: str
+
+
+class MessageTemplate:
+    """A whole email serialised once, filled in per recipient by joining bytes.
+
+    Building an :class:`~email.message.EmailMessage` per recipient costs
+    milliseconds; this costs microseconds.  The text and HTML parts are
+    quoted-printable, cut around the renderer's placeholders; the headers that
+    differ (``To``, ``Message-ID``, ``List-Unsubscribe``) are written per copy from
+    checked values.  The output has CRLF line ends.
+
+    Every piece starts at the start of a line, so each can be dot-stuffed for SMTP
+    ``DATA`` on its own: the fixed pieces once, here, rather than the whole message
+    once per recipient (which is what ``smtplib`` would do, at about 0.2 ms for a
+    40 KB message).
+    """
+
+    def __init__(
+        self,
+        rendition: EmailRendition,
+        *,
+        sender: Address | str,
+        date: datetime,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        message = EmailMessage(policy=SMTP)
+        _static_headers(message, rendition, sender=sender, date=date, headers=headers)
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        # "=_" never occurs in quoted-printable text, so the boundary cannot either.
+        boundary = "=_digest_" + secrets.token_hex(12)
+        message["Content-Type"] = f'multipart/alternative; boundary="{boundary}"'
+        head = message.as_bytes(policy=SMTP)
+        part_head = (
+            '\r\n--{b}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        )
+        # bytes are fixed pieces; ints say where the per-recipient pieces go: 0 for
+        # the header lines, then one per placeholder (text part first, then HTML).
+        pieces: list[bytes | int] = [0, head[: head.index(b"\r\n\r\n") + 2]]
+        tokens: dict[str, list[str]] = {}
+        for kind, text in (("plain", rendition.text), ("html", rendition.html)):
+            pieces.append(part_head.format(b=boundary, kind=kind).encode())
+            chunks, tokens[kind] = _qp_chunks(text)
+            pieces.append(chunks[0])
+            offset = 1 + (len(tokens["plain"]) if kind == "html" else 0)
+            for slot, chunk in enumerate(chunks[1:], offset):
+                pieces += [slot, chunk]
+        pieces.append(f"\r\n--{boundary}--\r\n".encode())
+        self._pieces = pieces
+        self._stuffed = [p if isinstance(p, int) else _dot_stuff(p) for p in pieces]
+        # Every distinct placeholder once; filled per recipient by the renderer's own
+        # rules (escaping, fallbacks).  Only the HTML form is computed: the text form
+        # of a value is always its HTML form unescaped.
+        self._tokens = list(dict.fromkeys(tokens["plain"] + tokens["html"]))
+        self._slots = EmailRendition(
+            subject="", preheader="", html=_SEP.join(self._tokens), text=""
+        )
+        self._order = [(tok, False) for tok in tokens["plain"]] + [
+            (tok, True) for tok in tokens["html"]
+        ]
+
+    def fill(self, personal: Personal) -> bytes:
+        """The message for one recipient.
+
+        ``personal.address`` must have passed :func:`check_address`; the name is
+        made header-safe here.  Raises :class:`RenderError` if the rendition has a
+        placeholder without a value or fallback.
+        """
+        values = self._values(personal)
+        return b"".join(values[p] if isinstance(p, int) else p for p in self._pieces)
+
+    def fill_data(self, personal: Personal) -> bytes:
+        """The message for one recipient as the body of an SMTP ``DATA`` command:
+        dot-stuffed and ending with the lone ``.`` line."""
+        values = [_dot_stuff(v) for v in self._values(personal)]
+        out = [values[p] if isinstance(p, int) else p for p in self._stuffed]
+        out.append(b".\r\n")
+        return b"".join(out)
+
+    def _values(self, personal: Personal) -> list[bytes]:
+        name = header_safe(personal.name)[:_MAX_NAME_CHARS]
+        to = formataddr((name, personal.address), charset="utf-8").replace("\n", "\r\n")
+        lines = (
+            f"To: {to}\r\nMessage-ID: {personal.message_id}\r\n"
+            f"List-Unsubscribe: <{personal.unsubscribe_mailto}>,\r\n"
+            f" <{personal.unsubscribe_url}>\r\n"
+        ).encode()
+        values = [lines]
+        if self._tokens:
+            filled = personalise(
+                self._slots, {UNSUBSCRIBE_URL: personal.unsubscribe_url, NAME: name}
+            ).html.split(_SEP)
+            as_html = dict(zip(self._tokens, filled, strict=True))
+            for token, in_html in self._order:
+                value = as_html[token] if in_html else html.unescape(as_html[token])
+                values.append(_qp(value) + b"=\r\n")
+        return values
+
+
+#: Joins the placeholders of a part into one string for :func:`personalise`; no
+#: placeholder value or fallback can contain it.
+_SEP = "\x00"
+_LINE_START_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+def _dot_stuff(piece: bytes) -> bytes:
+    """SMTP transparency (RFC 5321 4.5.2) for a piece that starts a line."""
+    return _LINE_START_DOT.sub(b"..", piece) if b"." in piece else piece

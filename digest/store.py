@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -103,6 +103,19 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX runs_edition ON runs(edition_id, id);
     """,
+    # Email subscribers; an unsubscribed address stays, flagged, so that no later
+    # import can mail it again.
+    """
+    CREATE TABLE subscribers (
+        address TEXT PRIMARY KEY COLLATE NOCASE,
+        name TEXT NOT NULL DEFAULT '',
+        list TEXT NOT NULL DEFAULT 'default',
+        unsubscribed INTEGER NOT NULL DEFAULT 0 CHECK (unsubscribed IN (0, 1)),
+        subscribed_at TEXT NOT NULL,
+        unsubscribed_at TEXT
+    );
+    CREATE INDEX subscribers_list ON subscribers(list, unsubscribed, address);
+    """,
 )
 
 
@@ -125,6 +138,25 @@ def _now() -> str:
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """An email subscriber: address, display name, list, and whether they left."""
+
+    address: str
+    name: str = ""
+    list: str = "default"
+    unsubscribed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberCounts:
+    """How an import changed the subscriber list."""
+
+    new: int = 0
+    updated: int = 0
+    unsubscribed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +374,151 @@ class Store:
                 (edition_id,),
             )
         return [_delivery_from_row(r) for r in rows]
+
+    def register_deliveries(
+        self, edition_id: str, sender: str, recipients: Sequence[str]
+    ) -> dict[str, tuple[str, int]]:
+        """Record ``recipients`` as pending (unless already recorded) before any of
+        them is attempted, so a crash never loses one.
+
+        Returns each recipient's ``(status, attempts)`` as it now stands.
+        """
+        now = _now()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO deliveries (edition_id, sender, recipient, status, attempts, "
+                "updated_at) VALUES (?,?,?,'pending',0,?) ON CONFLICT DO NOTHING",
+                [(edition_id, sender, r, now) for r in recipients],
+            )
+        found: dict[str, tuple[str, int]] = {}
+        for start in range(0, len(recipients), 500):
+            chunk = recipients[start : start + 500]
+            rows = self._db.execute(
+                "SELECT recipient, status, attempts FROM deliveries WHERE edition_id = ? "
+                f"AND sender = ? AND recipient IN ({','.join('?' * len(chunk))})",
+                (edition_id, sender, *chunk),
+            )
+            found.update({r[0]: (r[1], r[2]) for r in rows})
+        return found
+
+    def record_deliveries(self, edition_id: str, sender: str, finished: Iterable[Delivery]) -> None:
+        """Store the outcome (status, attempts so far, error, provider id) of each
+        delivery in ``finished``, in one transaction."""
+        now = _now()
+        with self.transaction() as db:
+            db.executemany(
+                # A success keeps the error of the attempt before it, for the record.
+                "UPDATE deliveries SET status = ?, attempts = ?, last_error = "
+                "coalesce(nullif(?, ''), last_error), provider_id = ?, updated_at = ? "
+                "WHERE edition_id = ? AND sender = ? AND recipient = ?",
+                [
+                    (d.status, d.attempts, d.last_error, d.provider_id, now, edition_id, sender,
+                     d.recipient)
+                    for d in finished
+                ],
+            )  # fmt: skip
+
+    def delivery_counts(
+        self, edition_id: str | None = None
+    ) -> dict[tuple[str, str], dict[str, int]]:
+        """``{(edition_id, sender): {"sent": n, "failed": n, "pending": n}}``."""
+        sql = "SELECT edition_id, sender, status, count(*) FROM deliveries"
+        args: tuple[str, ...] = ()
+        if edition_id is not None:
+            sql += " WHERE edition_id = ?"
+            args = (edition_id,)
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+        for edition, sender, status, n in self._db.execute(
+            sql + " GROUP BY edition_id, sender, status", args
+        ):
+            bucket = counts.setdefault((edition, sender), {"sent": 0, "failed": 0, "pending": 0})
+            bucket[status] = n
+        return counts
+
+    # -- subscribers -------------------------------------------------------------
+
+    def add_subscribers(self, subscribers: Iterable[Subscriber]) -> SubscriberCounts:
+        """Add or update subscribers by address (case-insensitive).
+
+        An address once unsubscribed stays unsubscribed whatever a later import says;
+        a row marked unsubscribed unsubscribes its address.
+        """
+        new = updated = unsubscribed = 0
+        now = _now()
+        with self.transaction() as db:
+            for sub in subscribers:
+                row = db.execute(
+                    "SELECT unsubscribed FROM subscribers WHERE address = ?", (sub.address,)
+                ).fetchone()
+                if row is None:
+                    new += 1
+                    db.execute(
+                        "INSERT INTO subscribers (address, name, list, unsubscribed, "
+                        "subscribed_at, unsubscribed_at) VALUES (?,?,?,?,?,?)",
+                        (sub.address, sub.name, sub.list, int(sub.unsubscribed), now,
+                         now if sub.unsubscribed else None),
+                    )  # fmt: skip
+                else:
+                    updated += 1
+                    db.execute(
+                        "UPDATE subscribers SET name = ?, list = ? WHERE address = ?",
+                        (sub.name, sub.list, sub.address),
+                    )
+                    if sub.unsubscribed and not row[0]:
+                        self._unsubscribe(db, sub.address, now)
+                if sub.unsubscribed or (row is not None and row[0]):
+                    unsubscribed += 1
+        return SubscriberCounts(new, updated, unsubscribed)
+
+    def unsubscribe(self, address: str) -> bool:
+        """Flag an address as unsubscribed for good; ``False`` if it is unknown."""
+        with self.transaction() as db:
+            return self._unsubscribe(db, address, _now())
+
+    @staticmethod
+    def _unsubscribe(db: sqlite3.Connection, address: str, now: str) -> bool:
+        cur = db.execute(
+            "UPDATE subscribers SET unsubscribed = 1, unsubscribed_at = coalesce("
+            "unsubscribed_at, ?) WHERE address = ?",
+            (now, address),
+        )
+        return cur.rowcount > 0
+
+    def subscriber(self, address: str) -> Subscriber | None:
+        """One subscriber by address, or ``None``."""
+        row = self._db.execute(
+            "SELECT address, name, list, unsubscribed FROM subscribers WHERE address = ?",
+            (address,),
+        ).fetchone()
+        return Subscriber(row[0], row[1], row[2], bool(row[3])) if row else None
+
+    def iter_subscribers(
+        self, list_name: str = "default", *, page: int = 1000
+    ) -> Iterator[Subscriber]:
+        """The active (not unsubscribed) subscribers of a list, by address, read a page
+        at a time so that memory stays flat however long the list is.
+
+        Each page is read fresh, so an address unsubscribed meanwhile is skipped.
+        """
+        after = ""
+        while True:
+            rows = self._db.execute(
+                "SELECT address, name, list FROM subscribers WHERE list = ? AND "
+                "unsubscribed = 0 AND address > ? ORDER BY address LIMIT ?",
+                (list_name, after, page),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Subscriber(row[0], row[1], row[2])
+            after = rows[-1][0]
+
+    def count_subscribers(self, list_name: str = "default") -> int:
+        """How many active subscribers a list has."""
+        row = self._db.execute(
+            "SELECT count(*) FROM subscribers WHERE list = ? AND unsubscribed = 0", (list_name,)
+        ).fetchone()
+        return int(row[0])
 
     def sent_article_ids(self, since: datetime) -> dict[str, datetime]:
         """Ids of articles in editions built since ``since``, with the edition time."""

@@ -5,20 +5,37 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from ..edition import SendReport
 from . import EXIT_HELD, App, as_of_option, pass_app
 from .schedule import edition_name, stop_on_signals
 
+#: Above this many messages, only the per-sender counts are printed.
+_SENT_LINES = 50
+
 
 def _print_report(app: App, report: SendReport) -> None:
-    for line in report.sent:
-        app.out.print(f"sent     {line}")
-    for line in report.already_done:
-        app.out.print(f"done     {line} (already delivered)")
+    if len(report.sent) + len(report.already_done) <= _SENT_LINES:
+        for line in report.sent:
+            app.out.print(f"sent     {line}")
+        for line in report.already_done:
+            app.out.print(f"done     {line} (already delivered)")
     for line in report.failed:
         app.err.print(f"failed   {line}")
+    for name, result in report.senders.items():
+        app.out.print(
+            f"{name}: {result.sent} delivered, {result.failed} failed, "
+            f"{result.pending} pending, {result.already_done} already done"
+        )
 
 
 @click.command()
@@ -48,17 +65,60 @@ def run(app: App, as_of: str | None, edition: str) -> None:
         sys.exit(1)
 
 
+class _Bar:
+    """A rich progress bar per sender, fed by :class:`digest.delivery.Progress` calls."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+        self.counts: dict[str, dict[str, int]] = {}
+
+    def start(self, sender: str, total: int | None) -> None:
+        """Add a bar for a sender."""
+        self.counts[sender] = {}
+        self.tasks[sender] = self.progress.add_task(sender, total=total, status="")
+
+    def advance(self, sender: str, recipient: str, status: str) -> None:
+        """Move a sender's bar on by one recipient."""
+        counts = self.counts[sender]
+        counts[status] = counts.get(status, 0) + 1
+        done = sum(counts.values())
+        if status == "sent" and done % 100:
+            # Cheap path for the common case; the tally is redrawn every 100.
+            self.progress.advance(self.tasks[sender])
+            return
+        summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+        self.progress.update(self.tasks[sender], advance=1, status=summary)
+
+
 @click.command()
 @as_of_option
 @click.option("--sender", "senders", multiple=True, help="Only this sender (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Build and show what would be sent; send nothing.")
 @pass_app
-def send(app: App, as_of: str | None, senders: tuple[str, ...]) -> None:
-    """Build the edition from the stored articles and send it (no ingest)."""
+def send(app: App, as_of: str | None, senders: tuple[str, ...], dry_run: bool) -> None:
+    """Build the edition from the stored articles and send it (no ingest).
+
+    Safe to repeat or to run again after a crash: recipients already sent to (or
+    failed for good) are skipped, the rest are sent.  SIGTERM/SIGINT let the
+    messages in flight finish and stop there.
+    """
     built = app.digest.build(app.as_of(as_of))
     if built.renditions is None:
         app.err.print(f"{built.edition.id}: not sent: {built.hold}")
         sys.exit(EXIT_HELD)
-    report = app.digest.send(built, only=senders)
+    if dry_run:
+        report = app.digest.send(built, only=senders, dry_run=True)
+        app.out.print(f"Edition {built.edition.id} (dry run, nothing sent):")
+        for line in report.planned:
+            app.out.print(f"  {line}")
+        return
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), TextColumn("{task.fields[status]}"),
+    )  # fmt: skip
+    with stop_on_signals() as stop, Progress(*columns, console=app.err) as bar:
+        report = app.digest.send(built, only=senders, progress=_Bar(bar), stop=stop)
     _print_report(app, report)
     if report.failed:
         sys.exit(1)
@@ -73,12 +133,8 @@ def status(app: App) -> None:
     for r in store.runs()[:20]:
         runs.add_row(r["edition_id"], r["started_at"][:19], r["status"], r["message"])
     app.out.print(runs)
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    for d in store.deliveries():
-        bucket = counts.setdefault((d.edition_id, d.sender), {"sent": 0, "failed": 0, "pending": 0})
-        bucket[d.status] += 1
     table = Table("edition", "sender", "delivered", "failed", "pending", title="Deliveries")
-    for (edition_id, sender), c in sorted(counts.items(), reverse=True):
+    for (edition_id, sender), c in sorted(store.delivery_counts().items(), reverse=True):
         table.add_row(edition_id, sender, str(c["sent"]), str(c["failed"]), str(c["pending"]))
     app.out.print(table)
     app.out.print(f"{store.count_articles()} articles stored.")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .base import Limits, Outgoing, Sender, SenderFactory
+from .base import Limits, Outgoing, Recipient, Sender, SenderFactory, hooks
 
 GROUP = "digest.senders"
 
@@ -51,4 +51,14 @@ def build_sender(name: str, type_name: str, options: Mapping[str, Any], base_dir
     return load_factory(type_name)(name, options, base_dir=base_dir)
 
 
-__all__ = ["GROUP", "Limits", "Outgoing", "Sender", "available", "build_sender", "load_factory"]
+__all__ = [
+    "GROUP",
+    "Limits",
+    "Outgoing",
+    "Recipient",
+    "Sender",
+    "available",
+    "build_sender",
+    "hooks",
+    "load_factory",
+]

@@ -8,7 +8,7 @@ variables named in the options, never from the options themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -23,6 +23,29 @@ class Limits:
     messages_per_second: float | None = None
     max_title_chars: int | None = None
     max_body_chars: int | None = None
+    #: How many messages may be in flight at once (parallel connections).
+    connections: int = 1
+
+
+class Recipient(str):
+    """Who one message goes to: an address, a topic, a channel id...
+
+    The string itself is the id the delivery log records (``id`` says so
+    explicitly); ``name`` is a display name (email).  Being a string, it is what a
+    sender written before display names existed expects.
+    """
+
+    name: str
+
+    def __new__(cls, id: str, name: str = "") -> Recipient:
+        self = super().__new__(cls, id)
+        self.name = name
+        return self
+
+    @property
+    def id(self) -> str:
+        """The recipient's id, as a plain string."""
+        return str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +65,16 @@ class Sender(Protocol):
 
     ``send`` hands the edition to one recipient and returns what the provider said;
     it raises :class:`~digest.errors.SendError` (``permanent=True`` when retrying
-    cannot help).  Times in anything it records are UTC.
+    cannot help; :class:`~digest.errors.SenderUnavailable` when the destination as
+    a whole cannot be reached, so nobody else should be tried now).  ``send`` may be
+    called from ``limits.connections`` threads at once.  Times in anything it
+    records are UTC.
+
+    Optional, found by name when present (see :func:`hooks`): ``subscriber_list``
+    (the store's subscriber list to deliver to instead of ``recipients()``),
+    ``prepare(outgoing)`` (once per edition, before the first ``send``: what every
+    message shares), ``close()`` (after the last ``send``: release connections) and
+    ``endpoints()`` (the servers ``digest check --reach`` tries).
     """
 
     #: The registered type name (``file``, ``smtp``...).
@@ -56,12 +88,32 @@ class Sender(Protocol):
         ...
 
     def recipients(self) -> Iterable[str]:
-        """The recipients of one edition (a channel id, an export folder...)."""
+        """The recipients of one edition (a channel id, an export folder...), as
+        :class:`Recipient` or plain strings."""
         ...
 
-    def send(self, outgoing: Outgoing, recipient: str) -> SendResult:
+    def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
         """Deliver the edition to one recipient."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """A sender's optional parts, with do-nothing defaults."""
+
+    subscriber_list: str | None
+    prepare: Callable[[Outgoing], object]
+    close: Callable[[], object]
+
+
+def hooks(sender: Sender) -> Hooks:
+    """The optional parts of ``sender`` (see :class:`Sender`)."""
+    listed = getattr(sender, "subscriber_list", None)
+    return Hooks(
+        subscriber_list=listed if isinstance(listed, str) else None,
+        prepare=getattr(sender, "prepare", lambda outgoing: None),
+        close=getattr(sender, "close", lambda: None),
+    )
 
 
 class SenderFactory(Protocol):

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from ..errors import ConfigError, SendError
 from ..export import write_export
 from ..model import RenditionKind, SendResult
-from .base import Limits, Outgoing
+from .base import Limits, Outgoing, Recipient
 
 
 class FileSender:
@@ -37,6 +37,7 @@ class FileSender:
         self.path_template = path
         self.base_dir = base_dir
         self.limits = Limits()
+        self.subscriber_list: str | None = None
 
     def folder(self, edition_id: str) -> Path:
         """Where one edition's files go."""
@@ -47,11 +48,17 @@ class FileSender:
         """Log-safe description."""
         return f"file sender {self.name!r} → {self.path_template}"
 
-    def recipients(self) -> Iterable[str]:
+    def recipients(self) -> Iterable[Recipient]:
         """One recipient: the folder."""
-        return [self.path_template]
+        return [Recipient(self.path_template)]
 
-    def send(self, outgoing: Outgoing, recipient: str) -> SendResult:
+    def prepare(self, outgoing: Outgoing) -> None:
+        """Nothing to prepare."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
         """Write the files; raises :class:`SendError` (permanent) if the folder
         cannot be written."""
         folder = self.folder(outgoing.edition.id)
@@ -59,4 +66,4 @@ class FileSender:
             written = write_export(folder, outgoing.edition, outgoing.public)
         except OSError as exc:
             raise SendError(f"{folder}: cannot write ({exc.strerror})", permanent=True) from None
-        return SendResult(recipient=recipient, detail=f"{len(written)} files in {folder}")
+        return SendResult(recipient=recipient.id, detail=f"{len(written)} files in {folder}")

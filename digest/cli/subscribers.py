@@ -1,0 +1,98 @@
+"""``digest subscribers import CSV`` and ``digest subscribers count``: the email list."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from ..errors import DigestError
+from ..message import check_address
+from ..store import Subscriber
+from . import App, pass_app
+
+_ADDRESS_COLUMNS = ("email", "address", "e-mail", "mail")
+_YES = {"1", "true", "yes", "y", "unsubscribed"}
+
+
+@click.group()
+def subscribers() -> None:
+    """Manage the email subscriber list."""
+
+
+def read_csv(path: Path, default_list: str, problems: list[str]) -> Iterator[Subscriber]:
+    """Subscribers from a CSV file with a header row.
+
+    Columns: ``email`` (or ``address``), optional ``name``, ``list`` and
+    ``unsubscribed`` (1/true/yes).  A bad row is added to ``problems`` with its line
+    number and skipped; the good rows are yielded.  Raises :class:`DigestError`
+    naming the file if it cannot be read or has no address column.
+    """
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise DigestError(f"{path}: cannot read ({exc.strerror})") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        try:
+            header = [h.strip().lower() for h in reader.fieldnames or []]
+        except UnicodeDecodeError:
+            raise DigestError(f"{path}: not UTF-8 text") from None
+        column = next((c for c in _ADDRESS_COLUMNS if c in header), None)
+        if column is None:
+            raise DigestError(f"{path}: no email column (expected a header row with 'email')")
+        reader.fieldnames = header
+        try:
+            for row in reader:
+                line = reader.line_num
+                try:
+                    address = check_address(row.get(column) or "")
+                except ValueError as exc:
+                    problems.append(f"{path}:{line}: {exc}")
+                    continue
+                yield Subscriber(
+                    address=address,
+                    name=(row.get("name") or "").strip(),
+                    list=(row.get("list") or "").strip() or default_list,
+                    unsubscribed=(row.get("unsubscribed") or "").strip().lower() in _YES,
+                )
+        except UnicodeDecodeError:
+            raise DigestError(f"{path}: not UTF-8 text (after line {reader.line_num})") from None
+        except csv.Error as exc:
+            raise DigestError(f"{path}:{reader.line_num}: {exc}") from None
+
+
+@subscribers.command("import")
+@click.argument("csv_file", metavar="CSV", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--list", "list_name", default="default", show_default=True,
+              help="List for rows without a 'list' column.")  # fmt: skip
+@pass_app
+def import_(app: App, csv_file: Path, list_name: str) -> None:
+    """Add or update subscribers from a CSV file (header row with an 'email' column).
+
+    An address that has unsubscribed stays unsubscribed, whatever the file says.
+    """
+    problems: list[str] = []
+    counts = app.digest.store.add_subscribers(read_csv(csv_file, list_name, problems))
+    app.out.print(
+        f"{csv_file}: {counts.new} new, {counts.updated} updated, "
+        f"{counts.unsubscribed} unsubscribed (never mailed), {len(problems)} skipped"
+    )
+    for problem in problems:
+        click.echo(f"skipped  {problem}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+@subscribers.command("count")
+@click.option("--list", "list_name", default="default", show_default=True)
+@pass_app
+def count(app: App, list_name: str) -> None:
+    """How many active subscribers a list has."""
+    app.out.print(f"{list_name}: {app.digest.store.count_subscribers(list_name)} active")
+
+
+COMMANDS = [subscribers]

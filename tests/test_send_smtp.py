@@ -1,0 +1,232 @@
+"""The smtp sender against a real aiosmtpd server in the test process."""
+
+from __future__ import annotations
+
+import dataclasses
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from digest.edition import Built
+from digest.message import verify_unsubscribe_token
+from digest.render.personal import UNSUBSCRIBE_URL, personalise, placeholder
+from digest.store import Store, Subscriber
+
+from .send_support import (
+    SECRET,
+    Recorder,
+    app_with_senders,
+    outgoing,
+    sample_built,
+    smtp_options,
+    smtp_server,
+)
+
+__all__ = ["outgoing", "sample_built", "smtp_server"]
+
+
+@pytest.fixture(autouse=True)
+def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGEST_TEST_UNSUB_SECRET", SECRET)
+
+
+def _parse(data: bytes) -> EmailMessage:
+    message = message_from_bytes(data, policy=default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _subscribe(store: Store, count: int, prefix: str = "reader") -> list[str]:
+    addresses = [f"{prefix}{i:04d}@example.org" for i in range(count)]
+    store.add_subscribers(Subscriber(a, name=f"Reader {i}") for i, a in enumerate(addresses))
+    return addresses
+
+
+def test_messages_parse_back_with_headers_and_personal_parts(
+    tmp_path: Path, store: Store, sample_built: Built, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    addresses = _subscribe(store, 6)
+    store.add_subscribers([Subscriber("zoe@example.org", name="Zoë Ünïcode")])
+    app = app_with_senders(tmp_path, {"mail": smtp_options(controller.port, connections=3)}, store)
+
+    report = app.send(sample_built)
+
+    assert report.senders["mail"].sent == 7 and not report.failed
+    assert len(recorder.messages) == 7
+    assert len(recorder.peers) >= 2, "several connections are used in parallel"
+    email = sample_built.renditions.email if sample_built.renditions else None
+    assert email is not None
+    message_ids = set()
+    for address, data in recorder.messages:
+        message = _parse(data)
+        assert message["To"].addresses[0].addr_spec.lower() == address.lower()
+        assert message["From"].addresses[0].addr_spec == "digest@mid-day.example"
+        assert message["Subject"] == email.subject
+        assert message["Date"].datetime.tzinfo is not None
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        message_ids.add(message["Message-ID"])
+        mailto, https = (u.strip(" <>") for u in str(message["List-Unsubscribe"]).split(","))
+        assert mailto.startswith("mailto:unsubscribe@mid-day.example?subject=unsubscribe")
+        assert https.startswith("https://www.mid-day.com/newsletter/unsubscribe?token=")
+        token = https.partition("token=")[2]
+        assert verify_unsubscribe_token(SECRET.encode(), token) == address.lower()
+        assert verify_unsubscribe_token(b"another secret", token) is None
+        assert message.get_content_type() == "multipart/alternative"
+        text_part, html_part = message.iter_parts()
+        assert text_part.get_content_type() == "text/plain"
+        assert html_part.get_content_type() == "text/html"
+        text = text_part.get_content().replace("\r\n", "\n")
+        html = html_part.get_content().replace("\r\n", "\n")
+        assert "%%" not in text + html
+        assert f"{https}" in text
+        assert f'href="{https.replace("&", "&amp;")}"' in html
+        # Exactly what the renderer's personalise() makes of the rendition.
+        name = message["To"].addresses[0].display_name
+        expected = personalise(email, {"unsubscribe_url": https, "name": name})
+        assert text == expected.text.replace("\r\n", "\n")
+        assert html == expected.html.replace("\r\n", "\n")
+        assert (name or "reader") in text
+    assert len(message_ids) == 7
+    zoe = _parse(next(d for a, d in recorder.messages if a == "zoe@example.org"))
+    assert zoe["To"].addresses[0].display_name == "Zoë Ünïcode"
+    assert set(addresses) <= {a for a, _ in recorder.messages}
+
+
+def test_4xx_retried_until_delivered_5xx_never_retried_and_drops_survived(
+    tmp_path: Path, store: Store, sample_built: Built, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    addresses = _subscribe(store, 40)
+    temporary = {
+        addresses[3]: ["421 4.3.2 Service shutting down"],
+        addresses[7]: ["451 4.7.1 Greylisted, try later", "451 4.7.1 Greylisted, try later"],
+        addresses[11]: ["452 4.2.2 Mailbox full"],
+        addresses[25]: ["452 4.5.3 Too many recipients"],
+    }
+    permanent = {addresses[5], addresses[20]}
+    recorder.rcpt_replies = {a: list(r) for a, r in temporary.items()}
+    recorder.rcpt_replies.update({a: ["550 5.1.1 No such user"] * 9 for a in permanent})
+    recorder.drop_on_data = {addresses[15], addresses[30]}
+    app = app_with_senders(tmp_path, {"mail": smtp_options(controller.port, connections=2)}, store)
+
+    report = app.send(sample_built)
+
+    delivered = [a for a, _ in recorder.messages]
+    assert sorted(delivered) == sorted(set(addresses) - permanent), "each delivered once"
+    for address in permanent:
+        assert recorder.rcpts.count(address) == 1, "a 5xx is never retried"
+    for address, replies in temporary.items():
+        assert recorder.rcpts.count(address) == len(replies) + 1
+    deliveries = {d.recipient: d for d in store.deliveries(sample_built.edition.id)}
+    assert len(deliveries) == 40
+    for address in permanent:
+        assert deliveries[address].status == "failed"
+        assert deliveries[address].last_error.startswith("550 5.1.1 No such user")
+        assert deliveries[address].attempts == 1
+    for address in [*temporary, addresses[15], addresses[30]]:
+        assert deliveries[address].status == "sent"
+        assert deliveries[address].attempts >= 2
+        assert deliveries[address].last_error  # the temporary error is kept
+    assert deliveries[addresses[7]].last_error.startswith("451 4.7.1")
+    assert deliveries[addresses[15]].last_error.startswith("connection lost")
+    assert all(d.status in ("sent", "failed") for d in deliveries.values())
+    assert all(
+        d.provider_id.startswith("2.0.0 Ok: queued as")
+        for d in deliveries.values()
+        if d.status == "sent"
+    )
+    assert report.senders["mail"].sent == 38 and report.senders["mail"].failed == 2
+    assert report.senders["mail"].retries == 7
+
+    again = app.send(sample_built)
+    assert again.senders["mail"].already_done == 40 and again.senders["mail"].sent == 0
+    assert len(recorder.messages) == 38
+
+
+def test_temporary_failures_become_final_after_max_attempts(
+    tmp_path: Path, store: Store, sample_built: Built, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    addresses = _subscribe(store, 3)
+    recorder.rcpt_replies = {addresses[1]: ["451 4.3.0 Try again"] * 10}
+    options = smtp_options(controller.port, max_attempts=3)
+    app = app_with_senders(tmp_path, {"mail": options}, store)
+
+    report = app.send(sample_built)
+
+    assert recorder.rcpts.count(addresses[1]) == 3
+    failed = store.delivery(sample_built.edition.id, "mail", addresses[1])
+    assert failed is not None and failed.status == "failed" and failed.attempts == 3
+    assert "gave up after 3 attempts" in failed.last_error
+    assert report.senders["mail"].sent == 2
+
+
+def test_unsubscribed_addresses_are_never_mailed(
+    tmp_path: Path, store: Store, sample_built: Built, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    addresses = _subscribe(store, 5)
+    assert store.unsubscribe(addresses[2].upper())
+    # A later import that lists the address again does not bring it back.
+    store.add_subscribers([Subscriber(addresses[2], name="Back again")])
+    app = app_with_senders(tmp_path, {"mail": smtp_options(controller.port)}, store)
+
+    app.send(sample_built)
+
+    assert sorted(a for a, _ in recorder.messages) == sorted(set(addresses) - {addresses[2]})
+
+
+def test_unreachable_server_leaves_everyone_pending(
+    tmp_path: Path, store: Store, sample_built: Built
+) -> None:
+    from .send_support import free_port
+
+    _subscribe(store, 4)
+    app = app_with_senders(tmp_path, {"mail": smtp_options(free_port())}, store)
+
+    report = app.send(sample_built)
+
+    result = report.senders["mail"]
+    assert result.aborted.startswith("127.0.0.1:") and "cannot connect" in result.aborted
+    assert result.sent == 0 and result.failed == 0
+    counts = store.delivery_counts(sample_built.edition.id)[(sample_built.edition.id, "mail")]
+    assert counts["sent"] == 0 and counts["failed"] == 0
+    assert report.failed and "left pending" in report.failed[-1]
+
+
+def test_lines_starting_with_a_dot_survive_smtp_transparency(
+    tmp_path: Path, store: Store, sample_built: Built, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    assert sample_built.renditions is not None
+    email = sample_built.renditions.email
+    token = placeholder(UNSUBSCRIBE_URL)
+    text = f".hidden\n..two dots\n.\n{token}\n." + "x" * 75 + ".\n.end"
+    html = email.html.replace("<body", "<body data-x='.'") + "\n.tail <b>.</b>\n."
+    built = dataclasses.replace(
+        sample_built,
+        renditions=dataclasses.replace(
+            sample_built.renditions, email=dataclasses.replace(email, text=text, html=html)
+        ),
+    )
+    _subscribe(store, 2)
+    app = app_with_senders(tmp_path, {"mail": smtp_options(controller.port)}, store)
+
+    app.send(built)
+
+    assert len(recorder.messages) == 2
+    for _, data in recorder.messages:
+        message = _parse(data)
+        text_part, html_part = message.iter_parts()
+        url = str(message["List-Unsubscribe"]).split(",")[1].strip(" <>")
+        name = message["To"].addresses[0].display_name
+        expected = personalise(
+            dataclasses.replace(email, text=text, html=html), {"unsubscribe_url": url, "name": name}
+        )
+        assert text_part.get_content().replace("\r\n", "\n") == text.replace(token, url)
+        assert html_part.get_content().replace("\r\n", "\n") == expected.html
