@@ -338,12 +338,18 @@ class Digest:
         try:
             # Resuming a partly delivered edition: no new ingest, so the same stored
             # articles give the same selection and the rest get what the first got.
+            failed_sources: list[str] = []
             if not self.store.deliveries(edition_id):
-                self.ingest()
+                failed_sources = [f"{r.source}: {r.error}" for r in self.ingest() if r.error]
             built = self.build(as_of)
             hold = built.hold or self.nothing_new(built.edition)
             if stop.is_set() and not hold:
                 hold = "stopped before sending"
+            if hold and failed_sources:
+                # A thin edition is often a symptom of broken sources: say which.
+                shown = "; ".join(failed_sources[:3])
+                more = f" and {len(failed_sources) - 3} more" if len(failed_sources) > 3 else ""
+                hold += f" ({len(failed_sources)} source(s) failed: {shown}{more})"
             if hold:
                 self.store.finish_run(run_id, "stopped" if stop.is_set() else "held", hold)
                 return replace(built, hold=hold), None
@@ -351,7 +357,7 @@ class Digest:
         except Exception as exc:
             self.store.finish_run(run_id, "failed", f"{type(exc).__name__}: {exc}")
             raise
-        summary = f"{len(report.sent)} sent, {len(report.failed)} failed"
+        summary = f"{report.count('sent')} sent, {report.count('failed')} failed"
         if stop.is_set():
             status, summary = "stopped", summary + ", stopped before the end"
         else:

@@ -201,3 +201,32 @@ def test_select_on_an_empty_store_says_what_to_do(config_file: Path) -> None:
         " ".join(out.split())
     )
     assert "run `digest ingest` first" in " ".join(out.split())
+
+
+def test_a_held_run_names_the_sources_that_failed(tmp_path: Path) -> None:
+    data = sample_config_data()
+    data["sources"] = [{"path": str(tmp_path / "missing.rss"), "kind": "feed"}]
+    data["store"] = {"path": "store.sqlite3"}
+    data["senders"] = {"out": {"type": "file", "path": "out"}}
+    path = tmp_path / "config.toml"
+    path.write_bytes(tomli_w.dumps(data).encode())
+    code, out, err = invoke(path, "run", "--as-of", AS_OF)
+    assert code == 3
+    said = " ".join(err.split())  # the console wraps long lines
+    assert "not enough news" in said
+    assert "1 source(s) failed" in said and "missing.rss: no such file or folder" in said
+    assert "Traceback" not in out + err
+
+
+def test_run_output_prints_feed_text_literally(config_file: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "brackets.json"
+    feed.write_text(json.dumps([{
+        "url": f"https://news.example/world/{n}", "title": f"[/b] Summit [bold]{n}[/bold] ends",
+        "section": "World News", "published_at": "2020-11-23T09:00:00+05:30",
+        "summary": "Leaders [red]agree[/red] on a plan.",
+    } for n in range(3)]), encoding="utf-8")  # fmt: skip
+    code, _, err = invoke(config_file, "ingest", str(feed))
+    assert code == 0, err
+    code, out, err = invoke(config_file, "run", "--as-of", AS_OF)
+    assert code == 0, err
+    assert "Traceback" not in out + err

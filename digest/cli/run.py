@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -26,11 +27,11 @@ _SENT_LINES = 50
 def _print_report(app: App, report: SendReport) -> None:
     if len(report.sent) + len(report.already_done) <= _SENT_LINES:
         for line in report.sent:
-            app.out.print(f"sent     {line}")
+            app.out.print(f"sent     {escape(line)}")
         for line in report.already_done:
-            app.out.print(f"done     {line} (already delivered)")
+            app.out.print(f"done     {escape(line)} (already delivered)")
     for line in report.failed:
-        app.err.print(f"failed   {line}")
+        app.err.print(f"failed   {escape(line)}")
     for name, result in report.senders.items():
         app.out.print(
             f"{name}: {result.sent} delivered, {result.failed} failed, "
@@ -57,7 +58,7 @@ def run(app: App, as_of: str | None, edition: str) -> None:
     with stop_on_signals() as stop:
         built, report = digest.run_edition(app.as_of(as_of), stop=stop)
     if report is None:
-        app.err.print(f"{built.edition.id}: not sent: {built.hold}")
+        app.err.print(f"{built.edition.id}: not sent: {escape(built.hold)}")
         sys.exit(EXIT_HELD)
     app.out.print(f"Edition {built.edition.id}: {len(built.edition.picks)} stories")
     _print_report(app, report)
@@ -105,13 +106,13 @@ def send(app: App, as_of: str | None, senders: tuple[str, ...], dry_run: bool) -
     """
     built = app.digest.build(app.as_of(as_of))
     if built.renditions is None:
-        app.err.print(f"{built.edition.id}: not sent: {built.hold}")
+        app.err.print(f"{built.edition.id}: not sent: {escape(built.hold)}")
         sys.exit(EXIT_HELD)
     if dry_run:
         report = app.digest.send(built, only=senders, dry_run=True)
         app.out.print(f"Edition {built.edition.id} (dry run, nothing sent):")
         for line in report.planned:
-            app.out.print(f"  {line}")
+            app.out.print(f"  {escape(line)}")
         return
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -131,7 +132,7 @@ def status(app: App) -> None:
     store = app.digest.store
     runs = Table("edition", "started (UTC)", "status", "message", title="Runs")
     for r in store.runs()[:20]:
-        runs.add_row(r["edition_id"], r["started_at"][:19], r["status"], r["message"])
+        runs.add_row(r["edition_id"], r["started_at"][:19], r["status"], escape(r["message"]))
     app.out.print(runs)
     table = Table("edition", "sender", "delivered", "failed", "pending", title="Deliveries")
     for (edition_id, sender), c in sorted(store.delivery_counts().items(), reverse=True):

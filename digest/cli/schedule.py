@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from types import FrameType
 
 import click
+from rich.markup import escape
 
 from ..edition import make_digest
 from ..scheduler import EditionScheduler
@@ -56,7 +57,7 @@ def schedule_command(app: App, show_next: int, verbose: bool) -> None:
         scheduler.serve()
     skipped = [o for o in scheduler.history if o.status == "skipped"]
     for outcome in skipped:
-        app.err.print(f"skipped  {outcome.edition_id}: {outcome.message}")
+        app.err.print(f"skipped  {outcome.edition_id}: {escape(outcome.message)}")
     sys.exit(0)
 
 
