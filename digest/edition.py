@@ -18,7 +18,7 @@ from .config import Config, load_config
 from .errors import ConfigError, DigestError, SendError
 from .model import Edition, Renditions, SourceResult
 from .render import Renderer
-from .select import edition_id, select
+from .select import Overrides, SentStory, edition_id, rejection_summary, select
 from .senders import Outgoing, Sender, build_sender
 from .sources import Boilerplate, FetchLimits, ReadOptions, SourceSpec, read_sources
 from .sources.normalise import zone
@@ -130,23 +130,51 @@ class Digest:
         d = self.config.digest
         return edition_id(d.edition_prefix, as_of, d.timezone)
 
-    def select(self, as_of: datetime) -> Edition:
-        """The edition for ``as_of`` (tz-aware) from the stored articles."""
+    def select(self, as_of: datetime, overrides: Overrides | None = None) -> Edition:
+        """The edition for ``as_of`` (tz-aware) from the stored articles.
+
+        ``overrides`` (pins, drops, headlines) default to the config's.  Stories
+        picked by other editions of the last ``select.memory_days`` are remembered.
+        Raises :class:`ConfigError` for a pinned id the store does not hold.
+        """
         settings = self.config.select
+        overrides = overrides or Overrides.build(settings)
         start = as_of - timedelta(hours=settings.window_hours)
-        this_edition = self.edition_id(as_of)
-        recent = {
-            article_id: when
-            for article_id, when in self.store.sent_article_ids(start - timedelta(days=7)).items()
-            if when < start or self.edition_id(when) != this_edition
-        }
+        articles = self.store.articles_between(start, as_of)
+        held = {a.id for a in articles}
+        for article_id in overrides.pins:
+            if article_id not in held:
+                pinned = self.store.article(article_id)
+                if pinned is None:
+                    raise ConfigError(f"pin {article_id!r}: no stored article has that id")
+                articles.append(pinned)
+        sent = [
+            SentStory(edition, when, article)
+            for edition, when, article in self.store.picked_articles(
+                as_of - timedelta(days=settings.memory_days),
+                as_of,
+                exclude=self.edition_id(as_of),
+            )
+        ]
         return select(
-            self.store.articles_between(start, as_of),
+            articles,
             as_of=as_of.astimezone(UTC),
             settings=settings,
             timezone=self.config.digest.timezone,
             prefix=self.config.digest.edition_prefix,
-            recently_sent=recent,
+            sent=sent,
+            overrides=overrides,
+        )
+
+    def hold_reason(self, edition: Edition) -> str:
+        """Why an edition must not be sent (``""`` when it may): fewer picks than
+        ``select.min_picks``, with what happened to the other candidates."""
+        minimum = self.config.select.min_picks
+        if len(edition.picks) >= minimum:
+            return ""
+        return (
+            f"not enough news: {len(edition.picks)} pick(s), at least {minimum} needed "
+            f"(left out: {rejection_summary(edition)})"
         )
 
     @property
@@ -158,20 +186,16 @@ class Digest:
             )
         return self._renderer
 
-    def build(self, as_of: datetime) -> Built:
+    def build(self, as_of: datetime, overrides: Overrides | None = None) -> Built:
         """Select and render the edition for ``as_of``, and record both.
 
         Nothing is sent.  An edition with fewer than ``select.min_picks`` picks is
         built without renditions and held back with the reason.
         """
-        edition = self.select(as_of)
-        minimum = self.config.select.min_picks
-        if len(edition.picks) < minimum:
-            return Built(
-                edition,
-                None,
-                f"not enough news: {len(edition.picks)} pick(s), at least {minimum} needed",
-            )
+        edition = self.select(as_of, overrides)
+        hold = self.hold_reason(edition)
+        if hold:
+            return Built(edition, None, hold)
         renditions = self.renderer.render(edition)
         self.store.save_edition(edition)
         self.store.save_renditions(renditions)
