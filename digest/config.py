@@ -176,10 +176,8 @@ class SelectSettings(_Section):
     memory_days: NonNegativeFloat = 3.0
     #: ... unless updated since and at most this similar (0..1) to what was sent.
     update_similarity: NonNegativeFloat = 0.75
-    #: Cosine similarity (0..1) of weighted keywords at which two items are one
-    #: story, and the lower one at which two stories are one event.
-    story_similarity: NonNegativeFloat = 0.3
-    event_similarity: NonNegativeFloat = 0.12
+    #: Cosine similarity (0..1) of weighted keywords at which two items are one story.
+    story_similarity: NonNegativeFloat = 0.19
 
 
 class UtmSettings(_Section):

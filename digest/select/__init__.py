@@ -46,12 +46,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..config import SelectSettings
+from ..config import ScoreWeights, SelectSettings
 from ..errors import ConfigError
 from ..model import Article, Edition, Pick, Rejection
 from .events import describe, event_keys, story_names
 from .sections import SectionCall, SectionDetector
-from .similarity import GroupIndex, Vector, Vocabulary, resemblance, shingles, words
+from .similarity import (
+    MEMBERS_COMPARED,
+    GroupIndex,
+    Vector,
+    Vocabulary,
+    resemblance,
+    shingles,
+    words,
+)
 
 #: Body resemblance (Jaccard of 5-word shingles) at which two items are copies.
 COPY_RESEMBLANCE = 0.8
@@ -208,7 +216,7 @@ def select(
     for article in articles:
         pinned = article.id in overrides.pins
         if article.id in overrides.drops:
-            rejections.append(Rejection(article, "dropped by editor"))
+            rejections.append(Rejection(article, "blocked by editor"))
             continue
         if not pinned:
             reason = _outside_window(article, start, as_of)
@@ -225,12 +233,8 @@ def select(
     stories = _cluster(candidates, settings, rejections)
     _remember(stories, sent, settings, rejections)
     _score_stories(stories, settings, overrides)
-    keys = event_keys(
-        [
-            story_names(s.lead.article.title, s.lead.article.summary, detector.places)
-            for s in stories
-        ]
-    )
+    leads = [s.lead.article for s in stories]
+    keys = event_keys([story_names(a.title, a.summary, a.body, detector.places) for a in leads])
     for story, story_keys in zip(stories, keys, strict=True):
         story.keys = story_keys
     chosen = _choose(stories, settings, overrides, rejections, detector)
@@ -254,16 +258,20 @@ def select(
 
 def _outside_window(article: Article, start: datetime, end: datetime) -> str:
     if article.published_at > end:
-        return "outside the window: published after the edition time"
+        return "published after the edition time"
     if article.last_changed <= start:
-        return f"outside the window: last changed {_age(article, end)} before the edition"
+        return "outside the time window"
     return ""
 
 
 def _cluster(
     candidates: list[_Candidate], settings: SelectSettings, rejections: list[Rejection]
 ) -> list[_Story]:
-    """Collapse same-story candidates; best-scored (pinned first) lead each story."""
+    """Collapse same-story candidates; best-scored (pinned first) lead each story.
+
+    Items join stories in publication order (a story grows as outlets pick it
+    up), which makes the grouping independent of the scoring weights.
+    """
     vocabulary = Vocabulary()
     fields = []
     for c in candidates:
@@ -272,7 +280,7 @@ def _cluster(
         fields.append(found)
     for c, found in zip(candidates, fields, strict=True):
         c.vector = vocabulary.vector(found)
-    candidates.sort(key=lambda c: (not c.pinned, -c.score, c.article.id))
+    candidates.sort(key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity)
     stories: list[_Story] = []
     for c in candidates:
@@ -288,16 +296,30 @@ def _cluster(
         story.members.append(c)
         story.similarity[c.article.id] = match.similarity
     for story in stories:
+        first = story.lead
+        story.members.sort(key=lambda c: (not c.pinned, -c.score, c.article.id))
+        if story.lead is not first:
+            assert first.vector is not None and story.lead.vector is not None
+            story.similarity[first.article.id] = first.vector.cosine(story.lead.vector)
         lead = story.lead.article
-        body = shingles(lead.body)
+        # Copies are checked against the first few members (the lead among them).
+        compared = [(m.article, shingles(m.article.body)) for m in story.members[:MEMBERS_COMPARED]]
         for other in story.members[1:]:
-            copy = resemblance(body, shingles(other.article.body)) >= COPY_RESEMBLANCE
-            how = "near-identical copy of" if copy else "same story as"
+            body = shingles(other.article.body)
+            original = next(
+                (
+                    a
+                    for a, s in compared
+                    if a.id != other.article.id and resemblance(body, s) >= COPY_RESEMBLANCE
+                ),
+                None,
+            )
+            how = f"near-identical copy of {original.id}" if original else "similarity"
             sim = story.similarity[other.article.id]
             rejections.append(
                 Rejection(
                     other.article,
-                    f"{how} {lead.id} ({lead.title}); similarity {sim:.2f}",
+                    f"same story as {lead.id} ({lead.title}): {how}, {sim:.2f}",
                     round(other.score, 4),
                 )
             )
@@ -470,25 +492,56 @@ def _choose(
             if best is None or story.score * factor > best[0]:
                 best = (story.score * factor, n, note)
         if best is None:
-            break
+            # Every story left is capped: an empty slot helps nobody, so the best
+            # of them (with its diversity weight) fills it and says so.
+            best = _best_capped(remaining, events, countries, w)
+            if best is None:
+                break
         story = remaining.pop(best[1])
         if best[2]:
             story.reasons.append(best[2])
         capped.pop(story.lead.article.id, None)
         take(story)
-    # Pinned stories go to their positions; the rest keep their order around them.
-    ordered = [s for s in taken if not s.lead.pinned]
-    for story in sorted(
-        (s for s in taken if s.lead.pinned),
-        key=lambda s: overrides.pins[s.lead.article.id] or len(taken) + 1,
-    ):
-        position = overrides.pins[story.lead.article.id]
-        ordered.insert(min(position - 1, len(ordered)) if position else len(ordered), story)
+    # Pins without a position lead, in the order given; pins with one are then
+    # put at their places, lowest first; the others keep their order around them.
+    order = list(overrides.pins)
+    loose = sorted(
+        (s for s in taken if s.lead.pinned and not overrides.pins[s.lead.article.id]),
+        key=lambda s: order.index(s.lead.article.id),
+    )
+    ordered = loose + [s for s in taken if not s.lead.pinned]
+    placed = sorted(
+        (s for s in taken if s.lead.pinned and overrides.pins[s.lead.article.id]),
+        key=lambda s: overrides.pins[s.lead.article.id] or 0,
+    )
+    for story in placed:
+        position = overrides.pins[story.lead.article.id] or 1
+        ordered.insert(min(position - 1, len(ordered)), story)
     for story in remaining:
         lead = story.lead
         reason = capped.get(lead.article.id) or f"ranked below the top {count}"
         rejections.append(Rejection(lead.article, reason, round(story.score, 4)))
     return ordered
+
+
+def _best_capped(
+    remaining: list[_Story],
+    events: Counter[str],
+    countries: Counter[str],
+    w: ScoreWeights,
+) -> tuple[float, int, str] | None:
+    best: tuple[float, int, str] | None = None
+    for n, story in enumerate(remaining):
+        shared = max((events[k] for k in story.keys), default=0)
+        country = story.lead.call.country
+        factor = w.same_event**shared * (w.same_country ** countries[country] if country else 1.0)
+        if best is None or story.score * factor > best[0]:
+            note = (
+                f"diversity cap lifted: no other story left for this slot "
+                f"(× {factor:.2f} → {story.score * factor:.3f})"
+            )
+            best = (story.score * factor, n, note)
+    return best
 
 
 def _limit(
@@ -536,6 +589,7 @@ __all__: Sequence[str] = [
     "SentStory",
     "edition_id",
     "parse_pin",
+    "rejection_kind",
     "rejection_summary",
     "score_article",
     "score_breakdown",

@@ -25,14 +25,17 @@ _IGNORED = frozenset(
     "the a an in on at as of for to and but after before over amid with by from how why "
     "what who when where is are was will new more most first live update watch explainer "
     "report reports says said president pm minister prime government police court news "
-    "state states city world covid coronavirus".split()
+    "state states city world covid coronavirus thousands hundreds dozens many some "
+    "officials witnesses people sources monday tuesday wednesday thursday friday saturday "
+    "sunday january february march april may june july august september october november "
+    "december this that these it its he she they we there here".split()
 )
 
 
-def story_names(title: str, summary: str, places: PlaceData) -> frozenset[str]:
-    """The names a story's headline and standfirst mention (lower case), plus the
-    countries of its places as ``country:XX``."""
-    text = f"{title}. {summary}"
+def story_names(title: str, summary: str, body: str, places: PlaceData) -> frozenset[str]:
+    """The names a story's headline, standfirst and first paragraph mention (lower
+    case), plus the countries of its places as ``country:XX``."""
+    text = f"{title}. {summary}. {body.split(chr(10) * 2, 1)[0][:400]}"
     names = {
         re.sub(r"['’]s$", "", m.group()).lower()
         for m in _NAME.finditer(text)

@@ -114,7 +114,8 @@ def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]
             continue
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             name = " ".join(tokens[i : i + size])
-            code = names.get(name)
+            # Plural demonyms: "Ukrainians" as "Ukrainian".
+            code = names.get(name) or (names.get(name[:-1]) if name.endswith("ns") else None)
             if code:
                 found.append((name, code))
                 i += size

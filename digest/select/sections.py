@@ -73,8 +73,11 @@ class SectionDetector:
         key = " ".join(text.lower().replace("_", " ").split()).strip(" /")
         if key in self.aliases:
             return self.aliases[key], ""
-        country_key = key.removesuffix(" news").removesuffix("-news")
-        code = self.places.label_countries.get(country_key)
+        # "Tennis News", "tennis-news", "US news": the label without "news".
+        bare = key.replace("-", " ").removesuffix(" news").strip()
+        if bare in self.aliases and self.aliases[bare]:
+            return self.aliases[bare], ""
+        code = self.places.label_countries.get(bare)
         if code:
             return (NATIONAL if code == self.home else WORLD), code
         return None

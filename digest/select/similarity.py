@@ -1,7 +1,7 @@
 """Same-story and same-event detection in near-linear time.
 
 Each article becomes a weighted keyword vector: content words of the headline
-(weight 3), standfirst (2) and the body's first paragraph (1), each times the
+(weight 3), standfirst (1) and body (1), counted once per field, each times the
 word's inverse document frequency *in the day's pool* (so "Covid" on a Covid day
 says little and "Blinken" says a lot).  Two items are one story when the cosine of
 their vectors reaches a threshold.
@@ -40,7 +40,9 @@ SIGNATURE = 8
 POSTING_CAP = 48
 #: Members of a story compared with a newcomer (its first, best-scored ones).
 MEMBERS_COMPARED = 4
-_FIELD_WEIGHTS = (3.0, 1.5, 1.0)
+_FIELD_WEIGHTS = (3.0, 1.0, 1.0)
+# Words found in every document still weigh a little (tiny pools have no contrast).
+_IDF_FLOOR = 0.05
 
 
 def _stem(word: str) -> str:
@@ -101,11 +103,13 @@ class Vocabulary:
         """The unit tf-idf vector of one document's fields."""
         raw: dict[str, float] = defaultdict(float)
         for weight, found in zip(_FIELD_WEIGHTS, fields, strict=True):
-            for word in found:
+            # Presence, not counts: a word repeated in a long body is not more telling.
+            for word in set(found):
                 raw[word] += weight
         n = self.documents + 1
         weighted = {
-            t: w * math.log(n / (self.frequency.get(t, 0) + 1)) + w * 0.1 for t, w in raw.items()
+            t: w * (math.log(n / (self.frequency.get(t, 0) + 1)) + _IDF_FLOOR)
+            for t, w in raw.items()
         }
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
         return Vector({t: v / norm for t, v in weighted.items()})
