@@ -133,8 +133,8 @@ class ScoreWeights(_Section):
     story_size: NonNegativeFloat = 0.15
     story_size_cap: PositiveInt = 4
     repeat: NonNegativeFloat = 0.5
-    same_event: NonNegativeFloat = 0.6
-    same_country: NonNegativeFloat = 0.8
+    same_event: NonNegativeFloat = 0.75
+    same_country: NonNegativeFloat = 0.85
 
 
 class SelectSettings(_Section):

@@ -18,7 +18,15 @@ from .config import Config, load_config
 from .errors import ConfigError, DigestError, SendError
 from .model import Edition, Renditions, SourceResult
 from .render import Renderer
-from .select import Overrides, SentStory, edition_id, rejection_summary, select
+from .select import (
+    Overrides,
+    SentStory,
+    edition_id,
+    parse_pin,
+    rejection_kind,
+    rejection_summary,
+    select,
+)
 from .senders import Outgoing, Sender, build_sender
 from .sources import Boilerplate, FetchLimits, ReadOptions, SourceSpec, read_sources
 from .sources.normalise import zone

@@ -190,6 +190,15 @@ class Store:
         row = self._db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         return _article_from_row(row) if row else None
 
+    def article_ids_starting(self, prefix: str, limit: int = 10) -> list[str]:
+        """Ids of stored articles that start with ``prefix`` (at most ``limit``)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+            (escaped + "%", limit),
+        )
+        return [r[0] for r in rows]
+
     def count_articles(self) -> int:
         """How many articles the store holds."""
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])

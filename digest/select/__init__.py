@@ -28,8 +28,8 @@ Steps, each leaving reasons behind so ``digest select --explain`` can show them:
    story size 0.15 per other outlet up to 4, repeat ×0.5.
 7. **Diversity**: picks are taken best first; a story sharing a hot name
    (:mod:`digest.select.events`) with k earlier picks is weighed ×
-   ``weights.same_event`` ** k (default 0.6) and one about the same country as k
-   earlier picks × ``weights.same_country`` ** k (default 0.8); no more than
+   ``weights.same_event`` ** k (default 0.75) and one about the same country as k
+   earlier picks × ``weights.same_country`` ** k (default 0.85); no more than
    ``max_per_event`` picks share an event and ``max_per_country`` a country
    (default 3 each).  Pinned stories take their positions first.
 8. **Headlines**: ``select.headlines`` / ``--headline ID=TEXT`` replace a pick's
@@ -415,7 +415,7 @@ def _score_stories(stories: list[_Story], settings: SelectSettings, overrides: O
         boost = overrides.boosts.get(lead.article.id, 0.0)
         repeat = w.repeat if story.repeat else 1.0
         story.score = (lead.score + size + boost) * repeat
-        formula = f"score {story.score:.3f} = {lead.breakdown}"
+        formula = f"score {round(story.score, 4):.3f} = {lead.breakdown}"
         if size:
             formula += f" + story size {size:.2f} ({len(also)} other outlet(s))"
         if boost:
@@ -520,6 +520,10 @@ def _choose(
     for story in remaining:
         lead = story.lead
         reason = capped.get(lead.article.id) or f"ranked below the top {count}"
+        shared = max((events[k] for k in story.keys), default=0)
+        if not capped.get(lead.article.id) and shared:
+            weighed = story.score * w.same_event**shared
+            reason += f" (same event as {shared} pick(s): weighed down to {weighed:.3f})"
         rejections.append(Rejection(lead.article, reason, round(story.score, 4)))
     return ordered
 
@@ -573,15 +577,24 @@ def _age(article: Article, as_of: datetime) -> str:
     return f"{sign}{minutes // 60}h{minutes % 60:02d}m"
 
 
+#: The kinds of rejection, by the start of their reason.
+REJECTION_KINDS = (
+    "blocked by editor", "outside the time window", "published after the edition time",
+    "not World News", "same story as", "already sent", "diversity", "ranked below",
+)  # fmt: skip
+
+
+def rejection_kind(reason: str) -> str:
+    """The kind of a rejection reason (one of :data:`REJECTION_KINDS`)."""
+    return next((k for k in REJECTION_KINDS if reason.startswith(k)), reason.split(":")[0])
+
+
 def rejection_summary(edition: Edition) -> str:
-    """How many candidates were left out, by kind ("4 not World News, 2 outside
-    the window…"), for "not enough news" explanations."""
-    kinds: Counter[str] = Counter(
-        r.reason.split(":", 1)[0].split(" (")[0] for r in edition.rejections
-    )
-    return (
-        ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()) or "no articles in the window"
-    )
+    """How many articles were left out, by kind ("4 not World News, 2 outside the
+    time window…"), for "not enough news" explanations."""
+    kinds = Counter(rejection_kind(r.reason) for r in edition.rejections)
+    found = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+    return found or "no articles in the window"
 
 
 __all__: Sequence[str] = [
@@ -589,6 +602,7 @@ __all__: Sequence[str] = [
     "SentStory",
     "edition_id",
     "parse_pin",
+    "rejection_kind",
     "rejection_kind",
     "rejection_summary",
     "score_article",
