@@ -18,15 +18,11 @@ from .config import Config, load_config
 from .errors import ConfigError, DigestError, SendError
 from .model import Edition, Renditions, SourceResult
 from .render import Renderer
-from .select import (
-    Overrides,
-    SentStory,
-    edition_id,
-    parse_pin,
-    rejection_kind,
-    rejection_summary,
-    select,
-)
+from .select import Overrides as Overrides  # re-exported for the CLI
+from .select import SentStory, edition_id, select
+from .select import parse_pin as parse_pin
+from .select import rejection_kind as rejection_kind
+from .select import rejection_summary as rejection_summary
 from .senders import Outgoing, Sender, build_sender
 from .sources import Boilerplate, FetchLimits, ReadOptions, SourceSpec, read_sources
 from .sources.normalise import zone
@@ -147,6 +143,7 @@ class Digest:
         """
         settings = self.config.select
         overrides = overrides or Overrides.build(settings)
+        as_of = as_of.astimezone(UTC)  # the store compares UTC ISO strings
         start = as_of - timedelta(hours=settings.window_hours)
         articles = self.store.articles_between(start, as_of)
         held = {a.id for a in articles}
@@ -166,7 +163,7 @@ class Digest:
         ]
         return select(
             articles,
-            as_of=as_of.astimezone(UTC),
+            as_of=as_of,
             settings=settings,
             timezone=self.config.digest.timezone,
             prefix=self.config.digest.edition_prefix,

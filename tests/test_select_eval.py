@@ -89,7 +89,11 @@ def test_picks_are_world_news_fresh_and_never_the_same_story_twice(day: Day) -> 
     world_share = sum(label["world"] for label in labels) / len(labels)
     stories = Counter(label["story"] for label in labels if label["story"])
     duplicates = sum(n - 1 for n in stories.values())
-    not_fresh = [p.article.id for p, label in zip(edition.picks, labels) if label["window"] != "in"]
+    not_fresh = [
+        p.article.id
+        for p, label in zip(edition.picks, labels, strict=True)
+        if label["window"] != "in"
+    ]
     events = Counter(label["event"] for label in labels if label.get("event"))
     print(
         f"\n{day.name}: {len(edition.picks)} picks, World News share {world_share:.0%}, "
@@ -102,7 +106,9 @@ def test_picks_are_world_news_fresh_and_never_the_same_story_twice(day: Day) -> 
     assert not_fresh == []
     if max(events.values(), default=0) > day.settings.max_per_event:
         # Only allowed when no other World News story was left to fill the slot.
-        picked = {label["story"] or p.article.id for p, label in zip(edition.picks, labels)}
+        picked = {
+            label["story"] or p.article.id for p, label in zip(edition.picks, labels, strict=True)
+        }
         others = {
             label["story"] or i
             for i, label in day.labels.items()

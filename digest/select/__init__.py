@@ -603,7 +603,6 @@ __all__: Sequence[str] = [
     "edition_id",
     "parse_pin",
     "rejection_kind",
-    "rejection_kind",
     "rejection_summary",
     "score_article",
     "score_breakdown",

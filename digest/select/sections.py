@@ -75,7 +75,7 @@ class SectionDetector:
             return self.aliases[key], ""
         # "Tennis News", "tennis-news", "US news": the label without "news".
         bare = key.replace("-", " ").removesuffix(" news").strip()
-        if bare in self.aliases and self.aliases[bare]:
+        if self.aliases.get(bare):
             return self.aliases[bare], ""
         code = self.places.label_countries.get(bare)
         if code:
@@ -98,8 +98,9 @@ class SectionDetector:
                 section, code = found
                 if not section:
                     break
-                rest = " ".join(words[size:])
-                sub = self.places.label_countries.get(rest) if rest else None
+                # "world-asia-india": the country at the end decides home or abroad.
+                tails = (" ".join(words[j:]) for j in range(size, len(words)))
+                sub = next((c for t in tails if (c := self.places.label_countries.get(t))), None)
                 if section == WORLD and sub:
                     section, code = (NATIONAL if sub == self.home else WORLD), sub
                 return section, code, part
