@@ -48,10 +48,17 @@ def _time_zone(value: Any) -> Any:
     return value
 
 
+def _country_code(value: Any) -> Any:
+    if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
+        raise ValueError('must be a two-letter ISO 3166 country code such as "IN"')
+    return value.upper()
+
+
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
+CountryCode = Annotated[str, BeforeValidator(_country_code)]
 
 
 class _Section(BaseModel):
@@ -150,8 +157,6 @@ class SelectSettings(_Section):
     half_life_hours: PositiveFloat = 8.0
     sections: list[str] = Field(default_factory=lambda: ["world"])
     source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
-    #: Titles at least this similar (0..1, word-set overlap) count as the same story.
-    same_story_threshold: NonNegativeFloat = 0.5
     #: ``"ID"`` or ``"ID:POSITION"`` (1-based): always picked, at that place.
     pin: list[str] = Field(default_factory=list)
     block: list[str] = Field(default_factory=list)
@@ -160,7 +165,7 @@ class SelectSettings(_Section):
     boost: dict[str, float] = Field(default_factory=dict)
     weights: ScoreWeights = Field(default_factory=ScoreWeights)
     #: ISO 3166 code of the publisher's own country: stories there are national news.
-    home_country: str = "IN"
+    home_country: CountryCode = "IN"
     #: Extra place names (states, regions) that mean the home country.
     home_places: list[str] = Field(default_factory=list)
     #: Agencies based in the home country (a weak hint for unlabelled items).

@@ -97,7 +97,7 @@ def place_data() -> PlaceData:
 
 def _spans(text: str) -> list[str]:
     # Tokens with possessive endings cut, so "Biden's" reads as "Biden".
-    return [re.sub(r"['’]s$", "", t).rstrip(".-") for t in _TOKEN.findall(text)]
+    return [(t[:-2] if t.endswith(("'s", "’s")) else t).rstrip(".-") for t in _TOKEN.findall(text)]
 
 
 def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]:

@@ -10,8 +10,9 @@ No all-pairs comparison: an inverted index maps each article's few most telling
 words (its *signature*) to the stories that contain them, and a word that already
 points to :data:`POSTING_CAP` stories stops collecting more (it is too common to
 tell stories apart).  A new item is compared only with the stories its signature
-reaches, and with at most :data:`MEMBERS_COMPARED` members of each, so adding n
-items costs O(n × signature × cap), linear in n.
+reaches (at most :data:`CANDIDATES_COMPARED` of them, those sharing most signature
+words), and with at most :data:`MEMBERS_COMPARED` members of each, so adding n
+items costs O(n × (signature × cap + candidates × members)), linear in n.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 SIGNATURE = 8
 #: A word pointing to this many stories collects no more (too common to help).
 POSTING_CAP = 48
-#: Members of a story compared with a newcomer (its first, best-scored ones).
-MEMBERS_COMPARED = 4
+#: Members of a story compared with a newcomer (its first ones).
+MEMBERS_COMPARED = 3
+#: Groups compared with a newcomer: those sharing most signature words.
+CANDIDATES_COMPARED = 12
 _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
 # Words found in every document still weigh a little (tiny pools have no contrast).
 _IDF_FLOOR = 0.05
@@ -59,8 +62,10 @@ def _stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """The content words of a text, in order: lower-cased, accents folded, digits
     kept, stopwords and one-letter words removed, lightly stemmed."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = text.lower()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = re.sub(r"(?<=\d)[,.](?=\d)", "", folded.replace("'", "").replace("’", ""))
     return [_stem(w) for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
 
@@ -145,11 +150,13 @@ class GroupIndex:
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
-        candidates: set[int] = set()
+        shared: Counter[int] = Counter()
         for word in vector.top(SIGNATURE):
-            candidates.update(self._postings.get(word, ()))
+            shared.update(self._postings.get(word, ()))
+        # The groups sharing most signature words are the likely matches.
+        candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         best: Match | None = None
-        for number in sorted(candidates):
+        for number in candidates:
             similarity = max(
                 vector.cosine(v) for v in self.groups[number].vectors[:MEMBERS_COMPARED]
             )
