@@ -38,11 +38,11 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: Words per article used to find rival stories.
 SIGNATURE = 8
 #: A word pointing to this many stories collects no more (too common to help).
-POSTING_CAP = 48
+POSTING_CAP = 16
 #: Members of a story compared with a newcomer (its first ones).
 MEMBERS_COMPARED = 3
 #: Groups compared with a newcomer: those sharing most signature words.
-CANDIDATES_COMPARED = 12
+CANDIDATES_COMPARED = 8
 _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
 # Words found in every document still weigh a little (tiny pools have no contrast).
 _IDF_FLOOR = 0.05
