@@ -10,6 +10,7 @@ variable that holds them (``password_env = "SMTP_PASSWORD"``).
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -48,6 +49,16 @@ def _time_zone(value: Any) -> Any:
     return value
 
 
+def _regex(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be a regular expression (a string)")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"is not a valid regular expression ({exc})") from None
+    return value
+
+
 def _country_code(value: Any) -> Any:
     if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
         raise ValueError('must be a two-letter ISO 3166 country code such as "IN"')
@@ -55,6 +66,7 @@ def _country_code(value: Any) -> Any:
 
 
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
@@ -110,12 +122,17 @@ class BoilerplateRules(_Section):
     after it are dropped.
     """
 
-    drop_lines: list[str] = Field(default_factory=list)
-    stop_markers: list[str] = Field(default_factory=list)
+    drop_lines: list[Regex] = Field(default_factory=list)
+    stop_markers: list[Regex] = Field(default_factory=list)
 
 
 class IngestSettings(_Section):
-    """``[ingest]``: limits on what is read."""
+    """``[ingest]``: limits on what is read.
+
+    ``max_bytes`` caps every file (refused before it is read) and every download
+    (counted after decompression); ``timeout_seconds`` bounds each network wait and
+    each whole download; redirects beyond ``max_redirects`` fail the source.
+    """
 
     max_bytes: PositiveInt = 20_000_000
     timeout_seconds: PositiveFloat = 20.0
@@ -137,7 +154,7 @@ class ScoreWeights(_Section):
     summary: NonNegativeFloat = 0.1
     length: NonNegativeFloat = 0.1
     long_body_chars: PositiveInt = 600
-    story_size: NonNegativeFloat = 0.15
+    story_size: NonNegativeFloat = 0.2
     story_size_cap: PositiveInt = 4
     repeat: NonNegativeFloat = 0.5
     same_event: NonNegativeFloat = 0.75
@@ -193,17 +210,40 @@ class UtmSettings(_Section):
     campaign: str = "{edition_id}"
 
 
+def _hex_colour(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValueError('must be a colour like "#b3001b"')
+    return value
+
+
+HexColour = Annotated[str, BeforeValidator(_hex_colour)]
+
+
 class RenderSettings(_Section):
-    """``[render]``: templates and text patterns for the renditions."""
+    """``[render]``: templates, language and text patterns for the renditions.
+
+    ``subject`` may use ``{lead}``, ``{date}``, ``{count}``, ``{name}`` and
+    ``{edition_id}``; ``preheader`` also ``{others}`` (the next headlines) and
+    ``{lead_summary}``.  Dates and labels come from ``locales/<language>.toml``.
+    """
 
     #: A folder whose files override the default templates file by file.
     templates: Path | None = None
+    #: Language of dates and labels; empty means ``digest.language``.
+    language: str = ""
     subject: str = "{lead}: World News, {date}"
     subject_max: PositiveInt = 78
+    preheader: str = "{others}"
+    preheader_min: PositiveInt = 40
     preheader_max: PositiveInt = 110
-    date_format: str = "%A, %d %B %Y"
+    #: strftime pattern for the edition date; empty means the locale's own.
+    date_format: str = ""
     unsubscribe_url: str = "{site_url}/newsletter/unsubscribe"
     view_online_url: str = "{site_url}/newsletter/{edition_id}"
+    #: The brand colour of masthead rule, kickers and buttons.
+    accent_color: HexColour = "#b3001b"
+    #: Stories the WhatsApp post shows with their summary; the rest are bullets.
+    whatsapp_full: PositiveInt = 3
     utm: UtmSettings = Field(default_factory=UtmSettings)
 
 

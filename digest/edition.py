@@ -10,22 +10,22 @@ does all of it and is safe to repeat for the same moment.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .config import Config, load_config
 from .errors import ConfigError, DigestError, SendError
-from .model import Edition, Renditions, SourceResult
+from .model import Edition, Renditions, Skipped, SourceResult
 from .render import Renderer
+from .render.personal import personalise
 from .select import Overrides as Overrides  # re-exported for the CLI
 from .select import SentStory, edition_id, select
 from .select import parse_pin as parse_pin
 from .select import rejection_kind as rejection_kind
 from .select import rejection_summary as rejection_summary
 from .senders import Outgoing, Sender, build_sender
-from .sources import Boilerplate, FetchLimits, ReadOptions, SourceSpec, read_sources
-from .sources.normalise import zone
+from .sources import Planned, SourceSpec, configured, plan, read_planned
 from .store import Store, UpsertCounts, open_store
 
 
@@ -36,8 +36,10 @@ class IngestReport:
     source: str
     read: int
     counts: UpsertCounts
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
     error: str = ""
+    #: The source was fetched conditionally and had not changed (HTTP 304).
+    not_modified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +47,14 @@ class Built:
     """One edition's whole context: the selection and its renditions."""
 
     edition: Edition
+    #: As rendered, with recipient placeholders (``%%unsubscribe_url%%``) left in
+    #: for senders that address people one by one.
     renditions: Renditions | None
     #: Why the edition will not be sent (``not enough news``...), or ``""``.
     hold: str = ""
+    #: The same with the placeholders filled for nobody in particular (export,
+    #: file sender, preview, web archive).
+    public: Renditions | None = None
 
 
 @dataclass(slots=True)
@@ -70,61 +77,61 @@ class Digest:
 
     # -- ingest ------------------------------------------------------------------
 
-    def source_specs(self, locations: Iterable[str] = ()) -> list[SourceSpec]:
-        """The sources to read: the given locations, or the configured ones."""
-        builtin = Boilerplate.builtin()
+    def source_specs(self, locations: Iterable[str] = (), *, rules: str = "") -> list[SourceSpec]:
+        """The sources to read: the given locations (with the settings of the
+        configured source they belong to), or the configured ones.  ``rules`` names
+        a ``[boilerplate.*]`` set to use instead of each source's own."""
+        return configured.specs(self.config, locations, rule_set=rules)
+
+    def _plan(self, locations: Iterable[str], rules: str) -> list[Planned]:
         given = list(locations)
-        if given:
-            return [
-                SourceSpec(loc, "auto", ReadOptions(source=loc, boilerplate=builtin))
-                for loc in given
-            ]
-        specs = []
-        for source in self.config.sources:
-            rules = builtin
-            if source.boilerplate != "default":
-                extra = self.config.boilerplate[source.boilerplate]
-                rules = builtin.extended(Boilerplate.compile(extra.drop_lines, extra.stop_markers))
-            options = ReadOptions(
-                source=source.path,
-                publisher=source.publisher,
-                timezone=zone(source.timezone),
-                boilerplate=rules,
-                url_template=source.url_template,
-            )
-            specs.append(SourceSpec(source.path, source.kind, options))
-        return specs
+        base_dir = Path.cwd() if given else self.config.base_dir
+        return plan(self.source_specs(given, rules=rules), base_dir=base_dir)
 
-    def read(self, locations: Iterable[str] = ()) -> Iterator[SourceResult]:
-        """Read sources without storing anything (``ingest --dry-run``)."""
-        ingest = self.config.ingest
-        limits = FetchLimits(
-            max_bytes=ingest.max_bytes,
-            timeout_seconds=ingest.timeout_seconds,
-            max_redirects=ingest.max_redirects,
-            user_agent=ingest.user_agent,
-        )
-        base_dir = Path.cwd() if locations else self.config.base_dir
-        yield from read_sources(self.source_specs(locations), base_dir=base_dir, limits=limits)
+    def read(self, locations: Iterable[str] = (), *, rules: str = "") -> Iterator[SourceResult]:
+        """Read sources without storing anything (``ingest --dry-run``): every URL
+        is fetched in full, not conditionally."""
+        limits = configured.fetch_limits(self.config.ingest)
+        for item in self._plan(locations, rules):
+            yield read_planned(item, limits)
 
-    def ingest(self, locations: Iterable[str] = ()) -> list[IngestReport]:
+    def ingest(
+        self,
+        locations: Iterable[str] = (),
+        *,
+        rules: str = "",
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> list[IngestReport]:
         """Read sources and store what they hold; one report per file or URL.
 
-        A failing source is reported and the others are stored regardless.
+        URLs are fetched conditionally (ETag / Last-Modified remembered in the
+        store).  A failing source is reported, kept aside in the store with its
+        reason, and the others are stored regardless.  ``progress(done, total,
+        source)`` is called after each file or URL.
         """
+        limits = configured.fetch_limits(self.config.ingest)
+        planned = self._plan(locations, rules)
         reports = []
-        for result in self.read(locations):
+        for done, item in enumerate(planned, start=1):
+            result = read_planned(item, limits, self.store.http_validators)
             counts = self.store.upsert_articles(result.articles)
-            self.store.record_skipped(result.skipped)
+            if not result.not_modified:
+                whole = (Skipped(result.source, "(whole source)", result.error),)
+                self.store.replace_skipped(result.source, whole if result.error else result.skipped)
+            if result.etag or result.last_modified:
+                self.store.remember_validators(result.source, result.etag, result.last_modified)
             reports.append(
                 IngestReport(
                     source=result.source,
                     read=len(result.articles),
                     counts=counts,
-                    skipped=tuple(f"{s.item}: {s.reason}" for s in result.skipped),
+                    skipped=result.skipped,
                     error=result.error,
+                    not_modified=result.not_modified,
                 )
             )
+            if progress:
+                progress(done, len(planned), result.source)
         return reports
 
     # -- select and render ---------------------------------------------------------
@@ -202,9 +209,13 @@ class Digest:
         if hold:
             return Built(edition, None, hold)
         renditions = self.renderer.render(edition)
+        public = replace(
+            renditions,
+            email=personalise(renditions.email, self.renderer.generic_values(edition)),
+        )
         self.store.save_edition(edition)
         self.store.save_renditions(renditions)
-        return Built(edition, renditions)
+        return Built(edition, renditions, public=public)
 
     # -- send ----------------------------------------------------------------------
 
@@ -233,10 +244,10 @@ class Digest:
         Each delivery is recorded before the attempt and its outcome after; one
         already recorded as sent or failed is not attempted again.
         """
-        if built.renditions is None:
+        if built.renditions is None or built.public is None:
             raise DigestError(f"{built.edition.id}: not sent ({built.hold})")
         report = SendReport(built.edition.id)
-        outgoing = Outgoing(built.edition, built.renditions)
+        outgoing = Outgoing(built.edition, built.renditions, built.public)
         chosen = set(only)
         senders = self.senders()
         unknown = chosen - set(senders)

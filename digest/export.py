@@ -2,18 +2,55 @@
 
 Written by ``digest export`` and by the ``file`` sender.  Output is deterministic:
 the same edition gives byte-identical files (sorted keys, no write timestamps).
+Even ``email.eml`` takes its ``Date`` from the edition's moment and its
+``Message-ID`` and MIME boundary from a hash of its content, never from the clock
+or a random number, so a re-export can be compared byte for byte.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from .message import email_message
 from .model import Edition, Renditions, to_plain
 
-FORMATS = ("email.html", "email.txt", "push.json", "whatsapp.txt", "edition.json")
+FORMATS = (
+    "email.html", "email.txt", "email.eml", "push.json", "whatsapp.txt", "edition.json",
+)  # fmt: skip
+MANIFEST = "manifest.json"
+#: ``To`` of an exported message: a valid empty group, for the sending tool to replace.
+UNDISCLOSED = "undisclosed-recipients:;"
+
+_MEDIA_TYPES = {
+    "email.html": "text/html; charset=utf-8",
+    "email.txt": "text/plain; charset=utf-8",
+    "email.eml": "message/rfc822",
+    "push.json": "application/json",
+    "whatsapp.txt": "text/plain; charset=utf-8",
+    "edition.json": "application/json",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Addresses:
+    """Who an exported ``email.eml`` is from and to (``"Name" <addr>`` or a group)."""
+
+    sender: str
+    to: str = UNDISCLOSED
+
+
+def default_addresses(name: str, site_url: str) -> Addresses:
+    """``"<name>" <digest@<site's domain>>`` to undisclosed recipients."""
+    host = urlsplit(site_url).hostname or "example.com"
+    domain = host.removeprefix("www.")
+    quoted = name.replace("\\", "").replace('"', "")
+    return Addresses(sender=f'"{quoted}" <digest@{domain}>')
 
 
 def edition_document(edition: Edition) -> dict[str, Any]:
@@ -46,12 +83,50 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def export_files(edition: Edition, renditions: Renditions) -> dict[str, bytes]:
-    """Every export file's name and exact bytes."""
+def _domain(address: str) -> str:
+    tail = address.rsplit("@", 1)[-1]
+    return tail.strip(" >;") or "digest.invalid"
+
+
+def eml_bytes(edition: Edition, renditions: Renditions, addresses: Addresses) -> bytes:
+    """The email as a complete MIME message (CRLF line ends), the same bytes for the
+    same edition: ``Date`` is the edition's moment in its own time zone, and the
+    ``Message-ID`` and boundary come from a hash of the content.
+
+    Raises :class:`~digest.errors.RenderError` for an unusable address.
+    """
+    email = renditions.email
+    digest = hashlib.sha256()
+    for part in (edition.id, addresses.sender, addresses.to, email.subject, email.text, email.html):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    token = digest.hexdigest()
+    message = email_message(
+        email,
+        sender=addresses.sender,
+        to=addresses.to,
+        date=edition.as_of.astimezone(ZoneInfo(edition.timezone)),
+        message_id=f"<{edition.id}.{token[:20]}@{_domain(addresses.sender)}>",
+    )
+    message.set_boundary(f"=_digest_{token[:32]}")
+    return message.as_bytes()
+
+
+def export_files(
+    edition: Edition, renditions: Renditions, addresses: Addresses | None = None
+) -> dict[str, bytes]:
+    """Every export file's name and exact bytes.
+
+    ``addresses`` are for ``email.eml``; by default the message is from
+    ``digest@<site domain>`` to undisclosed recipients.
+    """
     push = renditions.push
     return {
         "email.html": renditions.email.html.encode(),
         "email.txt": renditions.email.text.encode(),
+        "email.eml": eml_bytes(
+            edition, renditions, addresses or Addresses(sender='"digest" <digest@digest.invalid>')
+        ),
         "push.json": _json(
             {"title": push.title, "body": push.body, "url": push.url, "image": push.image}
         ),
@@ -69,14 +144,19 @@ def export_files(edition: Edition, renditions: Renditions) -> dict[str, bytes]:
 
 
 def write_export(
-    folder: Path, edition: Edition, renditions: Renditions, formats: tuple[str, ...] = FORMATS
+    folder: Path,
+    edition: Edition,
+    renditions: Renditions,
+    formats: tuple[str, ...] = FORMATS,
+    addresses: Addresses | None = None,
 ) -> dict[str, Path]:
     """Write the chosen files into ``folder`` (created if needed) plus a
-    ``manifest.json`` of their sizes and SHA-256 sums; returns what was written."""
+    ``manifest.json`` of their sizes, media types and SHA-256 sums; returns what was
+    written, manifest last.  Raises :class:`OSError` if the folder cannot be written."""
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     manifest: dict[str, Any] = {"edition": edition.id, "files": {}}
-    for name, content in export_files(edition, renditions).items():
+    for name, content in export_files(edition, renditions, addresses).items():
         if name not in formats:
             continue
         path = folder / name
@@ -84,8 +164,9 @@ def write_export(
         written[name] = path
         manifest["files"][name] = {
             "bytes": len(content),
+            "media_type": _MEDIA_TYPES[name],
             "sha256": hashlib.sha256(content).hexdigest(),
         }
-    (folder / "manifest.json").write_bytes(_json(manifest))
-    written["manifest.json"] = folder / "manifest.json"
+    (folder / MANIFEST).write_bytes(_json(manifest))
+    written[MANIFEST] = folder / MANIFEST
     return written

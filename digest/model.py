@@ -76,6 +76,11 @@ class SourceResult:
     skipped: tuple[Skipped, ...] = ()
     #: Set when the whole source failed (unreadable file, HTTP error...).
     error: str = ""
+    #: A fetched source unchanged since it was last read (HTTP 304 Not Modified).
+    not_modified: bool = False
+    #: Validators of a fetched source, for the next conditional GET.
+    etag: str = ""
+    last_modified: str = ""
 
 
 @dataclass(frozen=True, slots=True)

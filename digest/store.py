@@ -82,6 +82,15 @@ _MIGRATIONS: tuple[str, ...] = (
         message TEXT NOT NULL DEFAULT ''
     );
     """,
+    # Conditional GET: the validators each fetched source URL last answered with.
+    """
+    CREATE TABLE http_cache (
+        url TEXT PRIMARY KEY,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        fetched_at TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -211,6 +220,34 @@ class Store:
                 "INSERT INTO skipped VALUES (?,?,?,?) ON CONFLICT(source, item) "
                 "DO UPDATE SET reason = excluded.reason, seen_at = excluded.seen_at",
                 [(s.source, s.item, s.reason, now) for s in skipped],
+            )
+
+    def replace_skipped(self, source: str, skipped: Iterable[Skipped]) -> None:
+        """Make ``skipped`` the kept-aside inputs of ``source``: items that now read
+        cleanly are no longer listed."""
+        now = _now()
+        with self.transaction() as db:
+            db.execute("DELETE FROM skipped WHERE source = ?", (source,))
+            db.executemany(
+                "INSERT OR REPLACE INTO skipped VALUES (?,?,?,?)",
+                [(s.source, s.item, s.reason, now) for s in skipped],
+            )
+
+    def http_validators(self, url: str) -> tuple[str, str]:
+        """The ETag and Last-Modified ``url`` last answered with (``""`` if none)."""
+        row = self._db.execute(
+            "SELECT etag, last_modified FROM http_cache WHERE url = ?", (url,)
+        ).fetchone()
+        return (str(row[0]), str(row[1])) if row else ("", "")
+
+    def remember_validators(self, url: str, etag: str, last_modified: str) -> None:
+        """Keep a fetched URL's validators for the next conditional GET."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO http_cache VALUES (?,?,?,?) ON CONFLICT(url) DO UPDATE SET "
+                "etag = excluded.etag, last_modified = excluded.last_modified, "
+                "fetched_at = excluded.fetched_at",
+                (url, etag, last_modified, _now()),
             )
 
     def skipped(self) -> list[Skipped]:

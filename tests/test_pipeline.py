@@ -153,6 +153,9 @@ def test_end_to_end_run_writes_four_renditions_within_limits(
             assert key in pick["article"]
         assert pick["reasons"] and isinstance(pick["score"], float)
 
+    # Recipient placeholders are filled in files meant for nobody in particular.
+    assert "%%" not in html + text
+
     # Boilerplate of the real page never reaches a rendition.
     everything = "\n".join([html, text, json.dumps(push), whatsapp]).lower()
     for line in BOILERPLATE[1:]:

@@ -91,9 +91,9 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 def _register() -> None:
-    from . import ingest, output, run
+    from . import ingest, output, run, setup
 
-    for module in (ingest, output, run):
+    for module in (ingest, output, run, setup):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -5,15 +5,35 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..edition import Built, Overrides, parse_pin, rejection_kind, rejection_summary
-from ..export import FORMATS, edition_document, write_export
+from ..edition import (
+    Built,
+    Overrides,
+    make_digest,
+    parse_pin,
+    rejection_kind,
+    rejection_summary,
+)
+from ..errors import DigestError
+from ..export import (
+    FORMATS,
+    MANIFEST,
+    UNDISCLOSED,
+    Addresses,
+    default_addresses,
+    edition_document,
+    write_export,
+)
+from ..model import to_plain
+from ..preview import LOOPBACK, Preview, loopback_host, serve
 from ..render import EMAIL_CLIP_BYTES
 from . import EXIT_HELD, App, as_of_option, pass_app
 
@@ -135,38 +155,129 @@ def _full_headline(app: App, value: str) -> str:
     return f"{_full_id(app, article_id, '--headline')}={text}"
 
 
-def _built(app: App, as_of: str | None) -> Built:
-    built = app.digest.build(app.as_of(as_of))
+edition_option = click.option(
+    "--edition",
+    "edition_id",
+    metavar="ID",
+    help="A recorded edition (e.g. world-2020-11-23), rebuilt at its moment.",
+)
+
+
+def _moment(app: App, as_of: str | None, edition_id: str | None) -> datetime:
+    """The moment chosen by ``--as-of`` or ``--edition`` (not both; default now)."""
+    if edition_id is None:
+        return app.as_of(as_of)
+    if as_of is not None:
+        raise click.UsageError("give --as-of or --edition, not both")
+    data = app.digest.store.edition_data(edition_id)
+    if data is None:
+        raise click.BadParameter(
+            f"no edition {edition_id!r} is recorded in the store; build it first with "
+            "--as-of (e.g. digest preview --as-of 2020-11-23T10:00+05:30)",
+            param_hint="--edition",
+        )
+    return datetime.fromisoformat(data["as_of"])
+
+
+def _built(app: App, moment: datetime) -> Built:
+    built = app.digest.build(moment)
     if built.renditions is None:
         app.err.print(f"{built.edition.id}: held back: {built.hold}")
         sys.exit(EXIT_HELD)
     return built
 
 
-@click.command()
-@as_of_option
-@click.option("--open", "open_browser", is_flag=True, help="Open the email in a browser.")
-@pass_app
-def preview(app: App, as_of: str | None, open_browser: bool) -> None:
-    """Print the subject, preheader, push and WhatsApp texts of the edition."""
-    built = _built(app, as_of)
-    r = built.renditions
+def _print_preview(app: App, built: Built) -> None:
+    r = built.public
     assert r is not None
     size = len(r.email.html.encode())
-    app.out.print(Panel(f"[b]{r.email.subject}[/b]\n{r.email.preheader}", title="Email"))
+    picks = Table("#", "score", "headline", "source", title=f"Edition {built.edition.id}")
+    for rank, pick in enumerate(built.edition.picks, 1):
+        source = pick.article.agency or pick.article.publisher
+        picks.add_row(str(rank), f"{pick.score:.3f}", escape(pick.title), escape(source))
+    app.out.print(picks)
+    app.out.print(
+        Panel(f"[b]{escape(r.email.subject)}[/b]\n{escape(r.email.preheader)}", title="Email")
+    )
     app.out.print(f"HTML {size:,} bytes ({size / EMAIL_CLIP_BYTES:.0%} of Gmail's clip point)")
-    app.out.print(Panel(f"[b]{r.push.title}[/b]\n{r.push.body}\n{r.push.url}", title="Push"))
-    app.out.print(Panel(r.whatsapp.text, title=f"WhatsApp ({len(r.whatsapp.text)} chars)"))
+    app.out.print(Panel(escape(r.email.text.rstrip()), title="Plain-text part"))
+    push = f"[b]{escape(r.push.title)}[/b]\n{escape(r.push.body)}\n{escape(r.push.url)}"
+    app.out.print(Panel(push, title="Push"))
+    app.out.print(Panel(escape(r.whatsapp.text), title=f"WhatsApp ({len(r.whatsapp.text)} chars)"))
+
+
+@click.command()
+@as_of_option
+@edition_option
+@click.option(
+    "--open", "open_browser", is_flag=True,
+    help="Open the email (with --serve: the page) in the default browser.",
+)  # fmt: skip
+@click.option("--serve", is_flag=True, help="Serve every version on a local web page.")
+@click.option("--host", default=LOOPBACK, show_default=True, help="Loopback address to serve on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8025, show_default=True,
+    help="Port to serve on (0: any free port).",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the renditions as JSON.")
+@pass_app
+def preview(
+    app: App,
+    as_of: str | None,
+    edition_id: str | None,
+    open_browser: bool,
+    serve: bool,
+    host: str,
+    port: int,
+    as_json: bool,
+) -> None:
+    """Show the edition: picks, subject, texts, push and WhatsApp post.
+
+    With --serve, a page on this machine shows all of it side by side and
+    reloads when the templates or the config change.
+    """
+    moment = _moment(app, as_of, edition_id)
+    if serve:
+        _serve(app, moment, host, port, open_browser=open_browser)
+        return
+    built = _built(app, moment)
+    assert built.public is not None
+    if as_json:
+        json.dump(to_plain(built.public), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        _print_preview(app, built)
     if open_browser:
         folder = Path(tempfile.mkdtemp(prefix="digest-preview-"))
         page = folder / "email.html"
-        page.write_text(r.email.html, encoding="utf-8")
+        page.write_text(built.public.email.html, encoding="utf-8")
         click.launch(str(page))
-        app.out.print(f"Opened {page}")
+        app.err.print(f"Opened {page}")
+
+
+def _serve(app: App, moment: datetime, host: str, port: int, *, open_browser: bool) -> None:
+    loopback_host(host)  # refuse before building anything
+    config_path = app.config_path.resolve()
+
+    def announce(url: str) -> None:
+        click.echo(f"Preview of {app.digest.edition_id(moment)} at {url} (Ctrl+C to stop)")
+        if open_browser:
+            click.launch(url)
+
+    try:
+        serve(
+            Preview(lambda: make_digest(config_path=config_path), moment, config_path=config_path),
+            host=host,
+            port=port,
+            ready=announce,
+        )
+    except OSError as exc:
+        raise DigestError(f"preview: cannot listen on {host}:{port} ({exc.strerror})") from None
 
 
 @click.command()
 @as_of_option
+@edition_option
 @click.option(
     "--out",
     "out",
@@ -181,14 +292,50 @@ def preview(app: App, as_of: str | None, open_browser: bool) -> None:
     type=click.Choice(FORMATS),
     help="Only these files (repeatable; default: all).",
 )
+@click.option(
+    "--from", "sender", metavar="ADDRESS",
+    help='From of email.eml (default: "<digest name>" <digest@<site domain>>).',
+)  # fmt: skip
+@click.option(
+    "--to", "to", metavar="ADDRESS", default=UNDISCLOSED, show_default=True,
+    help="To of email.eml.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing; the exit code tells.")
 @pass_app
-def export(app: App, as_of: str | None, out: Path, formats: tuple[str, ...]) -> None:
-    """Write the ready-to-send files of the edition into a folder."""
-    built = _built(app, as_of)
-    assert built.renditions is not None
-    written = write_export(out, built.edition, built.renditions, formats or FORMATS)
+def export(
+    app: App,
+    as_of: str | None,
+    edition_id: str | None,
+    out: Path,
+    formats: tuple[str, ...],
+    sender: str | None,
+    to: str,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Write the ready-to-send files of the edition into a folder.
+
+    The same edition always gives byte-identical files; manifest.json lists
+    each file's size and SHA-256.
+    """
+    built = _built(app, _moment(app, as_of, edition_id))
+    assert built.public is not None
+    settings = app.digest.config.digest
+    addresses = default_addresses(settings.name, settings.site_url)
+    addresses = Addresses(sender=sender or addresses.sender, to=to)
+    try:
+        written = write_export(out, built.edition, built.public, formats or FORMATS, addresses)
+    except OSError as exc:
+        raise DigestError(f"{out}: cannot write ({exc.strerror})") from None
+    if quiet:
+        return
+    if as_json:
+        sys.stdout.write(written[MANIFEST].read_text("utf-8"))
+        return
     for name, path in written.items():
         app.out.print(f"{name}\t{path.stat().st_size:,} bytes")
+    app.err.print(f"Edition {built.edition.id} exported to {out}")
 
 
 COMMANDS = [select_command, preview, export]

@@ -1,11 +1,15 @@
 """The renderer: one edition in, four renditions out.
 
 Templates live in ``templates/`` (the defaults) and, file by file, in the folder
-named by ``render.templates``.  Jinja2 runs with undefined variables as errors.
-The email template (MJML) is HTML-autoescaped; the text templates are not, but the
-WhatsApp environment escapes every value it prints except links, so article text
-can never inject formatting.  MJML compilation and CSS inlining happen once per
-edition; nothing here depends on a recipient.
+named by ``render.templates``; so do the locales (``locales/<language>.toml``).
+Jinja2 runs with undefined variables as errors.  The email template (MJML) is
+HTML-autoescaped; the text templates are not, but the WhatsApp environment escapes
+every value it prints except links, so article text can never inject formatting.
+All article text is cleaned of control and bidi-override characters first.
+
+MJML compilation and CSS inlining happen once per edition; nothing here depends on
+a recipient.  Recipient-specific parts are placeholders (``%%unsubscribe_url%%``,
+``%%name|reader%%``) that :func:`personalise` fills into the finished message.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from time import perf_counter
+from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from markupsafe import Markup
 
 from ..config import DigestSettings, RenderSettings
 from ..errors import RenderError
@@ -33,7 +38,9 @@ from ..model import (
 )
 from .email import build_email_html
 from .links import safe_url, tag_url
-from .text import cut, whatsapp_escape
+from .locale import Locale, load_locale
+from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
+from .text import clean_text, cut, whatsapp_escape
 
 #: Limits from DESIGN.md (Gmail, APNs/FCM, OneSignal, WhatsApp).
 PUSH_TITLE_MAX = 50
@@ -44,6 +51,11 @@ WHATSAPP_TARGET = 1600
 EMAIL_CLIP_BYTES = 102 * 1024
 
 TEMPLATE_NAMES = ("email.mjml.j2", "email.txt.j2", "push.txt.j2", "whatsapp.txt.j2")
+SUBJECT_FIELDS = ("lead", "date", "count", "name", "edition_id")
+PREHEADER_FIELDS = (*SUBJECT_FIELDS, "others", "lead_summary")
+# Invisible filler after the preheader so Gmail and Apple Mail do not pull body
+# text ("View in browser", the masthead) into the inbox preview line.
+_PREHEADER_FILLER = Markup("&#847;&zwnj;&nbsp;")
 
 
 def default_templates() -> Path:
@@ -74,11 +86,9 @@ def _finalize_whatsapp(value: Any) -> Any:
     return whatsapp_escape(str(value))
 
 
-def _environment(user_folder: Path | None, *, whatsapp: bool = False) -> jinja2.Environment:
-    folders = [str(user_folder)] if user_folder else []
-    folders.append(str(default_templates()))
+def _environment(folders: list[Path], *, whatsapp: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("mjml.j2", "html.j2", "mjml", "html"),
             disabled_extensions=("txt.j2", "txt"),
@@ -94,11 +104,35 @@ def _environment(user_folder: Path | None, *, whatsapp: bool = False) -> jinja2.
     return env
 
 
-class Renderer:
-    """Renders editions with one set of templates and settings.
+def _template_line(tb: TracebackType | None, folders: list[Path]) -> tuple[str, int] | None:
+    """The innermost template file and line in a traceback (Jinja2 rewrites its
+    frames to point at the template source)."""
+    found = None
+    roots = [str(f) for f in folders]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if any(filename.startswith(r) for r in roots):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
-    Build it once (templates are loaded and checked lazily, then cached) and call
-    :meth:`render` per edition.
+
+def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
+    try:
+        return pattern.format(**fields)
+    except (KeyError, IndexError, ValueError) as exc:
+        known = ", ".join("{" + f + "}" for f in fields)
+        problem = f"render.{setting}: bad pattern {pattern!r} ({exc}); use {known}"
+        raise RenderError(problem) from None
+
+
+class Renderer:
+    """Renders editions with one set of templates, locale and settings.
+
+    Building it loads the locale and compiles every template, so a broken user
+    template or locale file is reported (file and line) before any edition is
+    built.  Call :meth:`render` per edition; times inside are UTC and become local
+    (``edition.timezone``) only in printed labels.
     """
 
     def __init__(self, digest: DigestSettings, settings: RenderSettings, *, base_dir: Path) -> None:
@@ -109,33 +143,50 @@ class Renderer:
             folder = (base_dir / folder).resolve()
         if folder is not None and not folder.is_dir():
             raise RenderError(f"render.templates: no such folder {folder}")
-        self._env = _environment(folder)
-        self._wa_env = _environment(folder, whatsapp=True)
+        self._folders = ([folder] if folder else []) + [default_templates()]
+        self.locale: Locale = load_locale(settings.language or digest.language, self._folders)
+        self._env = _environment(self._folders)
+        self._wa_env = _environment(self._folders, whatsapp=True)
+        for name in TEMPLATE_NAMES:
+            self._load(name, whatsapp=name.startswith("whatsapp"))
+        probe = dict.fromkeys(PREHEADER_FIELDS, "")
+        _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
+        _format_pattern("preheader", settings.preheader, probe)
+        links = {"site_url": "", "edition_id": ""}
+        _format_pattern("view_online_url", settings.view_online_url, links)
+        _format_pattern("unsubscribe_url", settings.unsubscribe_url, links)
+        _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
         self.last_timings: Timings | None = None
 
     def render(self, edition: Edition) -> Renditions:
         """All four renditions of ``edition``.
 
+        The email keeps its placeholders (see :mod:`digest.render.personal`).
         Raises :class:`RenderError` naming the template file and line for a broken
         template, or saying which limit a rendition could not meet.
         """
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
         started = perf_counter()
-        base = self._context(edition)
-        subject = self._subject(edition, base)
-        preheader = self._preheader(edition)
+        base = self._context(edition, "email")
+        stories = self._stories(edition, "email")
+        subject, preheader = self._subject(edition, base), self._preheader(edition, base)
+        filler = _PREHEADER_FILLER * max(0, 150 - len(preheader))
         email_ctx = {**base, "channel": "email", "subject": subject, "preheader": preheader,
-                     "stories": self._stories(edition, "email")}  # fmt: skip
+                     "preheader_filler": filler, "stories": stories}  # fmt: skip
         mjml_source = self._template("email.mjml.j2", email_ctx)
         text = self._template("email.txt.j2", email_ctx)
         jinja_time = perf_counter() - started
         timings: dict[str, float] = {}
-        html = build_email_html(mjml_source, timings)
+        try:
+            html = build_email_html(mjml_source, timings)
+        except RenderError as exc:  # MJML gives no line: name the template at least
+            source = self._load("email.mjml.j2").filename or "email.mjml.j2"
+            raise RenderError(f"{source}: {exc}") from None
 
         started = perf_counter()
-        push = self._push(edition, base)
-        whatsapp = self._whatsapp(edition, base)
+        push = self.render_push(edition)
+        whatsapp = self.render_whatsapp(edition)
         jinja_time += perf_counter() - started
         self.last_timings = Timings(jinja_time, timings["mjml"], timings["premailer"])
         return Renditions(
@@ -145,20 +196,46 @@ class Renderer:
             whatsapp=whatsapp,
         )
 
+    def generic_values(self, edition: Edition) -> dict[str, str]:
+        """Placeholder values for a copy not addressed to anyone (export, file
+        sender, web archive): the configured unsubscribe page, no name."""
+        return generic_values(self.digest, self.settings, edition.id)
+
+    def render_generic(self, edition: Edition) -> Renditions:
+        """:meth:`render` with the placeholders filled by :meth:`generic_values`."""
+        renditions = self.render(edition)
+        email = personalise(renditions.email, self.generic_values(edition))
+        return Renditions(renditions.edition_id, email, renditions.push, renditions.whatsapp)
+
     # -- context -------------------------------------------------------------------
 
-    def _context(self, edition: Edition) -> dict[str, Any]:
+    def _context(self, edition: Edition, channel: str) -> dict[str, Any]:
+        """What every template sees; our own links carry the channel's UTM tags
+        (the unsubscribe link is a placeholder, filled per recipient)."""
+        params = self._utm(edition, channel)
         local = edition.as_of.astimezone(ZoneInfo(edition.timezone))
         names = {"site_url": self.digest.site_url.rstrip("/"), "edition_id": edition.id}
+        locale = self.locale
+        date_label = locale.format(local, self.settings.date_format or locale.date_format)
         return {
             "digest": self.digest,
+            "name": clean_text(self.digest.name),
+            "publisher": clean_text(self.digest.publisher),
             "edition": edition,
             "edition_id": edition.id,
-            "date_label": local.strftime(self.settings.date_format),
+            "language": locale.language,
+            "direction": self.digest.direction,
+            "align": "right" if self.digest.direction == "rtl" else "left",
+            "date_label": date_label,
             "story_count": len(edition.picks),
-            "unsubscribe_url": Link(safe_url(self.settings.unsubscribe_url.format(**names))),
-            "view_online_url": Link(safe_url(self.settings.view_online_url.format(**names))),
-            "site_url": Link(safe_url(self.digest.site_url)),
+            "story_count_label": locale.count(len(edition.picks)),
+            "labels": dict(locale.labels),
+            "fonts": dict(locale.fonts),
+            "accent": self.settings.accent_color,
+            "unsubscribe_url": Link(placeholder(UNSUBSCRIBE_URL)),
+            "view_online_url": Link(tag_url(self.settings.view_online_url.format(**names), params)),
+            "site_url": Link(tag_url(self.digest.site_url, params)),
+            "site_host": self.digest.site_url.split("//", 1)[-1].strip("/"),
         }
 
     def _utm(self, edition: Edition, channel: str) -> dict[str, str]:
@@ -173,57 +250,99 @@ class Renderer:
 
     def _stories(self, edition: Edition, channel: str) -> list[dict[str, Any]]:
         params = self._utm(edition, channel)
-        return [_story(rank, pick, edition, params) for rank, pick in enumerate(edition.picks, 1)]
+        zone = ZoneInfo(edition.timezone)
+        return [
+            _story(rank, pick, self.locale, zone, params)
+            for rank, pick in enumerate(edition.picks, 1)
+        ]
 
-    def _template(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
+    def _load(self, name: str, *, whatsapp: bool = False) -> jinja2.Template:
         env = self._wa_env if whatsapp else self._env
         try:
-            return env.get_template(name).render(context)
+            return env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             where = exc.filename or exc.name or name
             raise RenderError(f"{where}, line {exc.lineno}: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
             raise RenderError(f"template {exc.name} not found") from None
-        except jinja2.UndefinedError as exc:
-            raise RenderError(f"{name}: {exc.message}") from None
+
+    def _template(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
+        template = self._load(name, whatsapp=whatsapp)
+        try:
+            return template.render(context)
+        except RenderError:
+            raise
+        except Exception as exc:  # any runtime error in a (user) template
+            where = _template_line(exc.__traceback__, self._folders)
+            place = f"{where[0]}, line {where[1]}" if where else template.filename or name
+            detail = exc.message if isinstance(exc, jinja2.TemplateError) else repr(exc)
+            raise RenderError(f"{place}: {detail}") from None
 
     # -- short texts -----------------------------------------------------------------
 
-    def _subject(self, edition: Edition, base: dict[str, Any]) -> str:
-        lead = edition.picks[0].title
-        fields = {"date": base["date_label"], "count": len(edition.picks),
-                  "name": self.digest.name, "edition_id": edition.id}  # fmt: skip
-        without_lead = self.settings.subject.format(lead="", **fields)
-        room = max(10, self.settings.subject_max - len(without_lead))
-        return cut(self.settings.subject.format(lead=cut(lead, room), **fields),
-                   self.settings.subject_max)  # fmt: skip
+    def _fields(self, edition: Edition, base: dict[str, Any]) -> dict[str, Any]:
+        return {"date": base["date_label"], "count": len(edition.picks),
+                "name": base["name"], "edition_id": edition.id}  # fmt: skip
 
-    def _preheader(self, edition: Edition) -> str:
-        others = [p.title for p in edition.picks[1:4]]
-        text = " · ".join(others) if others else edition.picks[0].article.summary
+    def _subject(self, edition: Edition, base: dict[str, Any]) -> str:
+        lead = clean_text(edition.picks[0].title)
+        fields = self._fields(edition, base)
+        limit = self.settings.subject_max
+        without_lead = _format_pattern("subject", self.settings.subject, {**fields, "lead": ""})
+        room = max(10, limit - len(without_lead))
+        subject = _format_pattern(
+            "subject", self.settings.subject, {**fields, "lead": cut(lead, room)}
+        )
+        return cut(subject, limit)
+
+    def _preheader(self, edition: Edition, base: dict[str, Any]) -> str:
+        lead = edition.picks[0]
+        fields = {
+            **self._fields(edition, base),
+            "lead": clean_text(lead.title),
+            "lead_summary": clean_text(lead.article.summary),
+            "others": " · ".join(clean_text(p.title) for p in edition.picks[1:4]),
+        }
+        text = _format_pattern("preheader", self.settings.preheader, fields).strip(" ·")
+        if len(text) < self.settings.preheader_min and fields["lead_summary"]:
+            text = f"{text} · {fields['lead_summary']}" if text else fields["lead_summary"]
         return cut(text, self.settings.preheader_max)
 
-    def _push(self, edition: Edition, base: dict[str, Any]) -> PushRendition:
+    def render_push(self, edition: Edition) -> PushRendition:
+        """The push notification alone: title ≤ 50 and body ≤ 150 characters, cut
+        at word boundaries; the JSON payload stays under 4 KB (the image is dropped
+        first if it does not)."""
+        if not edition.picks:
+            raise RenderError(f"{edition.id}: edition has no picks to render")
+        base = self._context(edition, "push")
         stories = self._stories(edition, "push")
-        lines = self._template("push.txt.j2", {**base, "stories": stories}).strip().split("\n", 1)
+        rendered = self._template("push.txt.j2", {**base, "stories": stories})
+        lines = rendered.strip().split("\n", 1)
         title = cut(lines[0], PUSH_TITLE_MAX)
         body = cut(lines[1] if len(lines) > 1 else "", PUSH_BODY_MAX)
         lead = stories[0]
-        push = PushRendition(title=title, body=body, url=lead["url"],
+        url = lead["url"] or str(base["site_url"])
+        push = PushRendition(title=title, body=body, url=url,
                              image=lead["image"]["url"] if lead["image"] else "")  # fmt: skip
-        payload = json.dumps({"title": push.title, "body": push.body, "url": push.url,
-                              "image": push.image}, ensure_ascii=False)  # fmt: skip
-        if len(payload.encode()) > PUSH_PAYLOAD_MAX:
-            push = PushRendition(title=title, body=body, url=lead["url"])
+        if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
+            push = PushRendition(title=title, body=body, url=url)
+        if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
+            raise RenderError(f"{edition.id}: push payload over {PUSH_PAYLOAD_MAX} bytes")
         return push
 
-    def _whatsapp(self, edition: Edition, base: dict[str, Any]) -> WhatsAppRendition:
+    def render_whatsapp(self, edition: Edition) -> WhatsAppRendition:
+        """The WhatsApp post alone, at most 1,600 characters where whole stories
+        allow (stories are dropped from the end) and never over 4,096."""
+        if not edition.picks:
+            raise RenderError(f"{edition.id}: edition has no picks to render")
+        base = self._context(edition, "whatsapp")
         stories = self._stories(edition, "whatsapp")
+        full = self.settings.whatsapp_full
         # Drop stories from the end until the post fits the comfortable length.
         for keep in range(len(stories), 0, -1):
-            text = self._template(
-                "whatsapp.txt.j2", {**base, "stories": stories[:keep]}, whatsapp=True
-            ).strip()
+            context = {**base, "stories": stories[:keep], "full_count": full,
+                       "left_out": len(stories) - keep}  # fmt: skip
+            text = self._template("whatsapp.txt.j2", context, whatsapp=True).strip()
             if len(text) <= WHATSAPP_TARGET:
                 break
         if len(text) > WHATSAPP_MAX:
@@ -231,32 +350,53 @@ class Renderer:
         return WhatsAppRendition(text=text)
 
 
-def _story(rank: int, pick: Pick, edition: Edition, params: dict[str, str]) -> dict[str, Any]:
+def push_payload(push: PushRendition) -> bytes:
+    """The push notification as the JSON bytes a provider receives (for limits)."""
+    data = {"title": push.title, "body": push.body, "url": push.url, "image": push.image}
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+#: Upper bounds on untrusted fields, so a runaway feed item cannot push the email
+#: past Gmail's clipping point or a post past its limit (templates cut further).
+FIELD_LIMITS = {"title": 300, "summary": 600, "alt": 200, "caption": 300, "short": 80}
+MAX_ALSO_REPORTED = 5
+
+
+def _story(
+    rank: int, pick: Pick, locale: Locale, zone: ZoneInfo, params: dict[str, str]
+) -> dict[str, Any]:
     article = pick.article
-    local = article.published_at.astimezone(ZoneInfo(edition.timezone))
+    title = cut(clean_text(pick.title), FIELD_LIMITS["title"])
     image = None
     if article.image and safe_url(article.image.url):
         image = {
             "url": Link(safe_url(article.image.url)),
-            "alt": article.image.alt or pick.title,
-            "caption": article.image.caption,
+            "alt": cut(clean_text(article.image.alt) or title, FIELD_LIMITS["alt"]),
+            "caption": cut(clean_text(article.image.caption), FIELD_LIMITS["caption"]),
         }
+    sources = [cut(clean_text(s), FIELD_LIMITS["short"]) for s in pick.also_reported_by]
+    sources = [s for s in sources if s][:MAX_ALSO_REPORTED]
+    dateline = cut(clean_text(article.dateline), FIELD_LIMITS["short"])
+    agency = cut(clean_text(article.agency or article.publisher), FIELD_LIMITS["short"])
+    published = locale.time(article.published_at.astimezone(zone))
     return {
         "rank": rank,
-        "title": pick.title,
-        "summary": article.summary,
+        "title": title,
+        "summary": cut(clean_text(article.summary), FIELD_LIMITS["summary"]),
         "url": Link(tag_url(article.url, params)),
-        "dateline": article.dateline,
-        "agency": article.agency or article.publisher,
-        "byline": article.byline,
-        "published": _time_label(local),
+        "dateline": dateline,
+        "agency": agency,
+        "byline": cut(clean_text(article.byline), FIELD_LIMITS["short"]),
+        "published": published,
+        #: "Riyadh · Reuters" and "Riyadh · Reuters · 23 Nov, 09:05".
+        "source_line": " · ".join(p for p in (dateline, agency) if p),
+        "meta": " · ".join(p for p in (dateline, agency, published) if p),
         "image": image,
-        "also_reported_by": list(pick.also_reported_by),
+        "also_reported_by": sources,
+        "also_reported_label": (
+            locale.label("also_reported_by", sources=", ".join(sources)) if sources else ""
+        ),
     }
-
-
-def _time_label(moment: datetime) -> str:
-    return moment.strftime("%d %b, %H:%M")
 
 
 __all__ = [
@@ -268,7 +408,12 @@ __all__ = [
     "WHATSAPP_MAX",
     "WHATSAPP_TARGET",
     "Link",
+    "Locale",
     "Renderer",
     "Timings",
     "default_templates",
+    "generic_values",
+    "load_locale",
+    "personalise",
+    "push_payload",
 ]

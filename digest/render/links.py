@@ -32,4 +32,5 @@ def tag_url(url: str, params: dict[str, str]) -> str:
     existing = parse_qsl(parts.query, keep_blank_values=True)
     present = {k for k, _ in existing}
     added = [(k, v) for k, v in params.items() if k not in present and v]
-    return urlunsplit(parts._replace(query=urlencode(existing + added)))
+    # "https://site?utm=…" is valid but odd-looking; a bare host gets its "/".
+    return urlunsplit(parts._replace(path=parts.path or "/", query=urlencode(existing + added)))

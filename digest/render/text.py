@@ -12,7 +12,24 @@ ELLIPSIS = "…"
 # WhatsApp reads these as formatting; in article text they are swapped for look-alike
 # characters that it leaves alone, so a stray "*" in a headline cannot bold the rest.
 _WHATSAPP_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
-_WHATSAPP_LINE_START = regex.compile(r"^(\s*)(>|-|\d+\.)(\s)", regex.M)
+_WHATSAPP_LINE_START = regex.compile(r"^(\s*)(>|-|•|\d+\.)(\s)", regex.M)
+# C0/C1 controls (tab and newline aside), DEL, and the bidi embeddings, overrides and
+# isolates that can flip how the rest of a line reads ("Trojan source").  Zero-width
+# joiners stay: emoji sequences and Indic conjuncts need them.
+_UNSAFE_CONTROLS = regex.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]"
+)
+
+
+def clean_text(text: str, *, one_line: bool = True) -> str:
+    """Untrusted article text made safe to print: control and bidi-override
+    characters removed and, for ``one_line`` fields (headlines, datelines), all
+    whitespace runs collapsed to single spaces."""
+    text = _UNSAFE_CONTROLS.sub(" ", str(text))
+    if one_line:
+        return " ".join(text.split())
+    paragraphs = (" ".join(p.split()) for p in text.split("\n"))
+    return "\n".join(p for p in paragraphs if p)
 
 
 def cut(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:

@@ -25,7 +25,7 @@ Steps, each leaving reasons behind so ``digest select --explain`` can show them:
        score   = recency × source × (1 + quality) + size + select.boost[id]
 
    Defaults: half-life 8 h, image/summary/length 0.1 each (long body: 600 chars),
-   story size 0.15 per other outlet up to 4, repeat ×0.5.
+   story size 0.2 per other outlet up to 4, repeat ×0.5.
 7. **Diversity**: picks are taken best first; a story sharing a hot name
    (:mod:`digest.select.events`) with k earlier picks is weighed ×
    ``weights.same_event`` ** k (default 0.75) and one about the same country as k

@@ -30,7 +30,10 @@ class Outgoing:
     """Everything a sender needs for one edition, built before anything is sent."""
 
     edition: Edition
+    #: As rendered, with recipient placeholders for senders that address people.
     renditions: Renditions
+    #: Placeholders filled for nobody in particular (files, channels, webhooks).
+    public: Renditions
 
 
 @runtime_checkable

@@ -56,7 +56,7 @@ class FileSender:
         cannot be written."""
         folder = self.folder(outgoing.edition.id)
         try:
-            written = write_export(folder, outgoing.edition, outgoing.renditions)
+            written = write_export(folder, outgoing.edition, outgoing.public)
         except OSError as exc:
             raise SendError(f"{folder}: cannot write ({exc.strerror})", permanent=True) from None
         return SendResult(recipient=recipient, detail=f"{len(written)} files in {folder}")

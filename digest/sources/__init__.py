@@ -7,8 +7,9 @@ goes on; nothing good is lost because something else was bad.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ READERS: dict[str, Reader] = {
 }
 
 _SUFFIX_KINDS = {
-    ".txt": "page", ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".txt": "page", ".rss": "feed", ".atom": "feed", ".xml": "feed", ".rdf": "feed",
     ".json": "json", ".html": "html", ".htm": "html",
 }  # fmt: skip
 
@@ -82,59 +83,131 @@ def detect_kind(name: str, data: bytes, content_type: str = "") -> str:
     return _SUFFIX_KINDS.get(suffix, "page")
 
 
-def read_one(location: str, kind: str, options: ReadOptions, limits: FetchLimits) -> SourceResult:
+#: Looks up the ETag and Last-Modified remembered for a URL (``("", "")`` if none).
+ValidatorLookup = Callable[[str], tuple[str, str]]
+
+
+def read_file(location: str, max_bytes: int) -> bytes:
+    """The bytes of a local file, refusing (before reading) one over ``max_bytes``.
+
+    Raises :class:`SourceError` for an oversized file, :class:`OSError` if unreadable.
+    """
+    path = Path(location)
+    if path.stat().st_size > max_bytes:
+        raise SourceError(location, f"larger than the {max_bytes:,}-byte limit (not read)")
+    with path.open("rb") as handle:
+        # Read at most one byte past the cap: a file that grew since stat() is
+        # still refused without being read whole.
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise SourceError(location, f"larger than the {max_bytes:,}-byte limit (not read)")
+    return data
+
+
+def read_one(
+    location: str,
+    kind: str,
+    options: ReadOptions,
+    limits: FetchLimits,
+    validators: ValidatorLookup | None = None,
+) -> SourceResult:
     """Read one file or URL.  Never raises for bad input: the failure is reported
-    in the result's ``error``."""
+    in the result's ``error``.
+
+    With ``validators`` a URL is fetched conditionally; an unchanged one gives a
+    result with ``not_modified`` set and no articles.
+    """
     try:
-        content_type = ""
         if location.startswith(("http://", "https://")):
-            fetched = fetch(location, limits)
-            data, content_type = fetched.content, fetched.content_type
-        else:
-            path = Path(location)
-            size = path.stat().st_size
-            if size > limits.max_bytes:
-                raise SourceError(location, f"larger than the {limits.max_bytes:,}-byte limit")
-            data = path.read_bytes()
-        chosen = kind if kind != "auto" else detect_kind(location, data, content_type)
+            etag, last_modified = validators(location) if validators else ("", "")
+            fetched = fetch(location, limits, etag=etag, last_modified=last_modified)
+            if fetched.not_modified:
+                return SourceResult(
+                    location, not_modified=True, etag=etag, last_modified=last_modified
+                )
+            options = dataclasses.replace(options, content_type=fetched.content_type)
+            chosen = kind
+            if kind == "auto":
+                chosen = detect_kind(location, fetched.content, fetched.content_type)
+            result = READERS[chosen](fetched.content, options)
+            return dataclasses.replace(
+                result, etag=fetched.etag, last_modified=fetched.last_modified
+            )
+        data = read_file(location, limits.max_bytes)
+        chosen = kind if kind != "auto" else detect_kind(location, data)
         return READERS[chosen](data, options)
     except SourceError as exc:
         return SourceResult(location, error=exc.reason)
     except OSError as exc:
         return SourceResult(location, error=f"cannot read ({exc.strerror or exc})")
+    except RecursionError:
+        return SourceResult(location, error="nested too deeply to read")
+    except Exception as exc:  # a parser's own bug on odd input must not stop the batch
+        return SourceResult(location, error=f"cannot parse ({type(exc).__name__}: {exc})")
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One file or URL to read, or a source that stands for none (``error``)."""
+
+    location: str
+    kind: str
+    options: ReadOptions
+    error: str = ""
+
+
+def plan(specs: Iterable[SourceSpec], *, base_dir: Path) -> list[Planned]:
+    """Every file or URL the sources stand for, in order, each with its read options.
+
+    A source that matches nothing is kept with its ``error`` so it gets reported.
+    """
+    planned: list[Planned] = []
+    for spec in specs:
+        base = spec.options or ReadOptions(source=spec.location)
+        try:
+            found = expand(spec, base_dir)
+        except SourceError as exc:
+            planned.append(Planned(spec.location, spec.kind, base, exc.reason))
+            continue
+        planned += [Planned(loc, spec.kind, dataclasses.replace(base, source=loc)) for loc in found]
+    return planned
+
+
+def read_planned(
+    item: Planned, limits: FetchLimits, validators: ValidatorLookup | None = None
+) -> SourceResult:
+    """Read one planned file or URL (see :func:`read_one`)."""
+    if item.error:
+        return SourceResult(item.location, error=item.error)
+    return read_one(item.location, item.kind, item.options, limits, validators)
 
 
 def read_sources(
-    specs: Iterable[SourceSpec], *, base_dir: Path, limits: FetchLimits
+    specs: Iterable[SourceSpec],
+    *,
+    base_dir: Path,
+    limits: FetchLimits,
+    validators: ValidatorLookup | None = None,
 ) -> Iterator[SourceResult]:
     """Read every source, yielding one result per file or URL, failures included."""
-    for spec in specs:
-        try:
-            locations = expand(spec, base_dir)
-        except SourceError as exc:
-            yield SourceResult(spec.location, error=exc.reason)
-            continue
-        for location in locations:
-            base = spec.options or ReadOptions(source=location)
-            options = ReadOptions(
-                source=location,
-                publisher=base.publisher,
-                timezone=base.timezone,
-                boilerplate=base.boilerplate,
-                url_template=base.url_template,
-            )
-            yield read_one(location, spec.kind, options, limits)
+    for item in plan(specs, base_dir=base_dir):
+        yield read_planned(item, limits, validators)
 
 
 __all__ = [
     "READERS",
     "Boilerplate",
     "FetchLimits",
+    "Planned",
     "ReadOptions",
     "Reader",
     "SourceSpec",
+    "ValidatorLookup",
     "detect_kind",
     "expand",
+    "plan",
+    "read_file",
     "read_one",
+    "read_planned",
     "read_sources",
 ]

@@ -64,6 +64,8 @@ class ReadOptions:
     boilerplate: Boilerplate = field(default_factory=Boilerplate)
     #: For page dumps with no URL line: a template with ``{slug}`` and ``{section}``.
     url_template: str = ""
+    #: ``Content-Type`` of a fetched document (its charset beats the XML declaration).
+    content_type: str = ""
 
 
 class Reader(Protocol):

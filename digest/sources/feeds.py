@@ -1,13 +1,15 @@
 """RSS 0.9x/1.0/2.0 and Atom feeds, parsed by feedparser from bytes we fetched.
 
-feedparser is only ever handed bytes (never a URL or path), so nothing in a
-feed can make it read a file or open a connection.  DOCTYPEs are refused before
-parsing: a news feed has no use for one, and they carry entity bombs and external
-entity references.
+feedparser is only ever handed a stream of bytes (never a URL or path), so
+nothing in a feed can make it read a file or open a connection.  The prolog is
+checked before parsing: a DOCTYPE with an internal subset (where entity bombs and
+external entities live) is refused, a plain DOCTYPE (``<!DOCTYPE rss PUBLIC ...>``
+of RSS 0.91) is removed unread.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -24,19 +26,41 @@ from .normalise import (
     parse_time,
     section_from_url,
 )
+from .prolog import without_doctype
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+# Byte patterns of XML in wide encodings: (prefix, codec, prefix is a BOM).
+# UTF-32 before UTF-16, whose BOMs are a prefix of UTF-32's.
+_WIDE = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", True),
+    (b"\xff\xfe\x00\x00", "utf-32-le", True),
+    (b"\xfe\xff", "utf-16-be", True),
+    (b"\xff\xfe", "utf-16-le", True),
+    (b"\x00\x00\x00<", "utf-32-be", False),
+    (b"<\x00\x00\x00", "utf-32-le", False),
+    (b"\x00<", "utf-16-be", False),
+    (b"<\x00", "utf-16-le", False),
+)
+_DECLARED = re.compile(
+    rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']"
+)
+_DECLARED_TEXT = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])[^\"']*([\"'])")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_NAVIGATION = ("continue reading", "related:", "read more:", "see also:")
 
 
 def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     """Parse an RSS or Atom document into articles; bad entries are skipped with a
-    reason.  Raises :class:`SourceError` if the bytes are not a feed."""
-    head = data[:4096].lstrip()
-    if _DOCTYPE.search(data[:65536]):
-        raise SourceError(options.source, "feed has a DOCTYPE (refused: entity expansion risk)")
-    if not head.startswith((b"<", b"\xef\xbb\xbf<")):
-        raise SourceError(options.source, "not an XML feed")
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    reason.  Raises :class:`SourceError` if the bytes are not a feed or declare
+    entities (billion laughs, external entities)."""
+    data = _utf8(data, options.content_type, options.source)
+    data = without_doctype(data, options.source, "feed")
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        sanitize_html=False,
+        resolve_relative_uris=False,
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+    )
     if not parsed.get("version") and not parsed.entries:
         reason = str(parsed.get("bozo_exception") or "no RSS or Atom structure")
         raise SourceError(options.source, f"not an RSS or Atom feed ({reason})")
@@ -44,36 +68,89 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     publisher = options.publisher or feed_title
     language = (parsed.feed.get("language") or "en").split("-")[0].lower()
 
+    # RSS 0.9x items often carry no date: they are as new as the channel.
+    channel_time = _entry_time(parsed.feed, "published", options) or _entry_time(
+        parsed.feed, "updated", options
+    )
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for index, entry in enumerate(parsed.entries):
         label = clean_text(entry.get("id") or entry.get("link") or entry.get("title") or "")
         item = label or f"item {index + 1}"
         try:
-            articles.append(_article(entry, options, publisher, language))
+            articles.append(_article(entry, options, publisher, language, channel_time))
         except ValueError as exc:
             skipped.append(Skipped(options.source, item, str(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
 
 
-def _article(entry: Any, options: ReadOptions, publisher: str, language: str) -> Article:
+def _utf8(data: bytes, content_type: str, source: str) -> bytes:
+    """The document decoded by us and re-encoded as UTF-8 with a matching declaration.
+
+    Decoding here, not in feedparser, means the prolog check sees exactly the text
+    the parser will see, whatever the encoding (UTF-16/32 with or without a BOM,
+    UTF-7...).  Valid UTF-8 is taken as UTF-8 whatever the declaration claims;
+    otherwise the HTTP charset, then the declared encoding, then Windows-1252.
+    Raises :class:`SourceError` for what cannot be an XML feed.
+    """
+    text = _decoded(data, content_type).lstrip("\ufeff")
+    if not text.lstrip().startswith("<"):
+        kind = "binary data" if _BINARY.search(data[:1024]) else "text"
+        raise SourceError(source, f"not an XML feed ({kind} where '<' should start)")
+    text = _DECLARED_TEXT.sub(r"\g<1>utf-8\g<2>", text, count=1)
+    return text.encode("utf-8")
+
+
+def _decoded(data: bytes, content_type: str) -> str:
+    for prefix, codec, bom in _WIDE:
+        if data.startswith(prefix):
+            return data[len(prefix) if bom else 0 :].decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED.match(data)
+    charset = _CHARSET.search(content_type)
+    for name in (charset and charset[1], declared and declared[1].decode("ascii")):
+        if name:
+            try:
+                return data.decode(name)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _article(
+    entry: Any,
+    options: ReadOptions,
+    publisher: str,
+    language: str,
+    channel_time: datetime | None = None,
+) -> Article:
     title = clean_text(entry.get("title"))
     url = (entry.get("link") or "").strip()
     if not title:
         raise ValueError("item has no title")
     if not url.startswith(("http://", "https://")):
         raise ValueError("item has no http(s) link")
-    published = _entry_time(entry, "published", options) or _entry_time(entry, "updated", options)
+    published = (
+        _entry_time(entry, "published", options)
+        or _entry_time(entry, "updated", options)
+        or channel_time
+    )
     if published is None:
         raise ValueError("item has no usable publication date")
     updated = _entry_time(entry, "updated", options)
 
-    description = entry.get("summary") or ""
-    content = "".join(c.get("value", "") for c in entry.get("content", []) or [])
-    paragraphs = clean_text(content or description, keep_paragraphs=True).split("\n\n")
-    paragraphs = [p for p in paragraphs if p and not p.lower().startswith("continue reading")]
-    summary = paragraphs[0] if paragraphs else ""
-    body = "\n\n".join(paragraphs[1:] if not content else paragraphs)
+    description = _paragraphs(entry.get("summary") or "")
+    content = _paragraphs("".join(c.get("value", "") for c in entry.get("content", []) or []))
+    if content:
+        # Full text given: the description, when it says something else, is the standfirst.
+        summary = description[0] if description and description != content[:1] else content[0]
+        body = "\n\n".join(content)
+    else:
+        summary = description[0] if description else ""
+        body = "\n\n".join(description[1:])
 
     tags: list[str] = []
     section = ""
@@ -106,12 +183,19 @@ def _article(entry: Any, options: ReadOptions, publisher: str, language: str) ->
     )
 
 
+def _paragraphs(markup: str) -> list[str]:
+    text = clean_text(markup, keep_paragraphs=True)
+    # "Continue reading..." and "Related: <link>" are the feed's navigation, not story.
+    return [p for p in text.split("\n\n") if p and not p.lower().startswith(_NAVIGATION)]
+
+
 def _entry_time(entry: Any, key: str, options: ReadOptions) -> datetime | None:
-    struct = entry.get(f"{key}_parsed")
+    # dict.get: feedparser's own get() maps a missing "updated" to "published".
+    struct = dict.get(entry, f"{key}_parsed")
     if struct:
         year, month, day, hour, minute, second = struct[:6]
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    raw = entry.get(key)
+    raw = dict.get(entry, key)
     if raw:
         try:
             return parse_time(raw, default_zone=options.timezone)

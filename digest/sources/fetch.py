@@ -6,6 +6,8 @@ and the redirect limit hold for every byte that reaches a reader.
 
 from __future__ import annotations
 
+import time
+import zlib
 from dataclasses import dataclass
 
 import httpx
@@ -35,11 +37,39 @@ class Fetched:
     not_modified: bool = False
 
 
+class _Decoder:
+    """Undoes gzip/deflate transfer compression, never producing more than asked."""
+
+    def __init__(self, url: str, encoding: str) -> None:
+        encoding = encoding.strip().lower()
+        self._inflate: zlib._Decompress | None = None
+        if encoding in ("gzip", "x-gzip"):
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            self._inflate = zlib.decompressobj()
+        elif encoding not in ("", "identity"):
+            raise SourceError(url, f"unsupported Content-Encoding {encoding!r}")
+        self._url = url
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        """Up to ``room + 1`` decoded bytes of ``data`` (one more than fits means
+        "too big"; the rest is never inflated)."""
+        if self._inflate is None:
+            return data
+        try:
+            return self._inflate.decompress(data, room + 1)
+        except zlib.error as exc:
+            raise SourceError(self._url, f"corrupt compressed body ({exc})") from None
+
+
 def fetch(url: str, limits: FetchLimits, *, etag: str = "", last_modified: str = "") -> Fetched:
     """GET ``url`` within ``limits``; a 304 answer gives ``not_modified=True``.
 
     Raises :class:`SourceError` naming the URL on HTTP errors, timeouts, too many
-    redirects and bodies over the size cap (the download stops at the cap).
+    redirects and bodies over the size cap (the download stops at the cap; the cap
+    counts decoded bytes, so a compressed bomb stops too).  ``timeout_seconds``
+    bounds each network wait *and* the whole download, so a server dripping one
+    byte at a time cannot hold a run.
     """
     headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"}
     if etag:
@@ -47,6 +77,7 @@ def fetch(url: str, limits: FetchLimits, *, etag: str = "", last_modified: str =
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     timeout = httpx.Timeout(limits.timeout_seconds)
+    deadline = time.monotonic() + limits.timeout_seconds
     try:
         with (
             httpx.Client(
@@ -61,12 +92,18 @@ def fetch(url: str, limits: FetchLimits, *, etag: str = "", last_modified: str =
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limits.max_bytes:
                 raise SourceError(url, f"larger than the {limits.max_bytes:,}-byte limit")
+            decoder = _Decoder(url, response.headers.get("Content-Encoding", ""))
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            # Raw bytes, decoded here with a bound on the output of every step:
+            # httpx's own decoder inflates a whole network chunk at once.
+            for raw in response.iter_raw():
+                chunk = decoder.decode(raw, limits.max_bytes - size)
                 size += len(chunk)
                 if size > limits.max_bytes:
                     raise SourceError(url, f"larger than the {limits.max_bytes:,}-byte limit")
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("download took too long")
                 chunks.append(chunk)
             return Fetched(
                 url=str(response.url),

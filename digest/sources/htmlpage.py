@@ -1,13 +1,32 @@
-"""Article HTML pages, extracted with trafilatura."""
+"""Article HTML pages: the story extracted with trafilatura, times from the page's
+own metadata (``article:published_time``, JSON-LD, ``<time datetime>``).
+
+A DOCTYPE with entities is refused before parsing (see :mod:`.prolog`); the page is
+then parsed once by lxml's HTML parser, which never touches the network; scripts
+are never run.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+from datetime import datetime
 from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
 
 from ..errors import SourceError
 from ..model import Article, Image, SourceResult
 from .base import ReadOptions
 from .normalise import article_id, canonical_section, clean_text, parse_time, section_from_url
+from .prolog import without_doctype
+
+_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "datePublished",
+    "pubdate", "publish-date", "dc.date.issued", "date",
+)  # fmt: skip
+_MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-modified")
 
 
 def read_html(data: bytes, options: ReadOptions) -> SourceResult:
@@ -17,19 +36,33 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
     """
     import trafilatura  # slow to import; only HTML sources need it
 
+    data = without_doctype(data, options.source, "HTML page")
+    markup: bytes | str = data
+    # Bytes that are valid UTF-8 are UTF-8, whatever a <meta charset> claims;
+    # anything else is left to the page's declaration.
+    with contextlib.suppress(UnicodeDecodeError):
+        markup = data.decode("utf-8-sig")
+    try:
+        tree = lxml_html.document_fromstring(markup, parser=_parser())
+    except (etree.ParserError, ValueError) as exc:
+        raise SourceError(options.source, f"not an HTML page ({exc})") from None
+    times = _page_times(tree)
     try:
         extracted = trafilatura.bare_extraction(
-            data.decode("utf-8", errors="replace"),
+            tree,
             with_metadata=True,
             include_comments=False,
             include_tables=False,
             favor_precision=True,
-            as_dict=True,
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         raise SourceError(options.source, f"cannot extract article ({exc})") from None
-    document: dict[str, Any] = extracted if isinstance(extracted, dict) else {}
-    if not document or not document.get("text"):
+    document: dict[str, Any] = {}
+    if isinstance(extracted, dict):
+        document = extracted
+    elif extracted is not None:
+        document = extracted.as_dict()
+    if not document.get("text"):
         raise SourceError(options.source, "no article text found in HTML page")
     title = clean_text(document.get("title"))
     url = document.get("url") or ""
@@ -37,34 +70,82 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
         raise SourceError(options.source, "HTML page has no title")
     if not url.startswith(("http://", "https://")):
         raise SourceError(options.source, "HTML page has no canonical http(s) URL")
-    date = document.get("date")
-    if not date:
-        raise SourceError(options.source, "HTML page has no publication date")
-    try:
-        published = parse_time(date, default_zone=options.timezone)
-    except ValueError as exc:
-        raise SourceError(options.source, str(exc)) from None
-    paragraphs = [p.strip() for p in str(document["text"]).split("\n") if p.strip()]
+    published = _time(times.get("published") or document.get("date"), options)
+    if published is None:
+        raise SourceError(options.source, "HTML page has no readable publication date")
+    updated = _time(times.get("modified"), options)
+    byline = clean_text(document.get("author"))
+    paragraphs = [clean_text(p) for p in str(document["text"]).split("\n")]
+    # trafilatura keeps the headline and the byline line as the first paragraphs.
+    while paragraphs and (
+        not paragraphs[0] or paragraphs[0] == title or _is_byline(paragraphs[0], byline)
+    ):
+        paragraphs.pop(0)
     categories = [clean_text(c) for c in (document.get("categories") or []) if c]
     section = next((canonical_section(c) for c in categories), "") or section_from_url(url)
     image_url = document.get("image") or ""
-    return SourceResult(
-        options.source,
-        (
-            Article(
-                id=article_id(url=url),
-                url=url,
-                title=title,
-                summary=clean_text(document.get("description")),
-                body="\n\n".join(paragraphs),
-                section=section,
-                tags=tuple(categories + [clean_text(t) for t in document.get("tags") or []]),
-                published_at=published,
-                byline=clean_text(document.get("author")),
-                image=Image(url=image_url, alt=title) if image_url.startswith("http") else None,
-                language=str(document.get("language") or "en"),
-                publisher=options.publisher or clean_text(document.get("sitename")),
-                source=options.source,
-            ),
-        ),
+    article = Article(
+        id=article_id(url=url),
+        url=url,
+        title=title,
+        summary=clean_text(document.get("description")),
+        body="\n\n".join(p for p in paragraphs if p),
+        section=section,
+        tags=tuple(categories + [clean_text(t) for t in document.get("tags") or []]),
+        published_at=published,
+        updated_at=updated if updated and updated != published else None,
+        byline=byline,
+        image=Image(url=image_url, alt=title) if image_url.startswith("http") else None,
+        language=str(document.get("language") or "en").split("-")[0].lower(),
+        publisher=options.publisher or clean_text(document.get("sitename")),
+        source=options.source,
     )
+    return SourceResult(options.source, (article,))
+
+
+def _parser() -> lxml_html.HTMLParser:
+    # Defaults spelled out: no network, no huge-tree mode.
+    return lxml_html.HTMLParser(no_network=True, huge_tree=False)
+
+
+def _is_byline(line: str, author: str) -> bool:
+    return bool(author) and line.lower().startswith("by ") and author.lower() in line.lower()
+
+
+def _time(value: Any, options: ReadOptions) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_time(str(value), default_zone=options.timezone)
+    except ValueError:
+        return None
+
+
+def _page_times(tree: Any) -> dict[str, str]:
+    """Publication and modification times the page states about itself."""
+    found: dict[str, str] = {}
+    metas = {
+        (m.get("property") or m.get("name") or m.get("itemprop") or "").lower(): m.get("content")
+        for m in tree.iter("meta")
+    }
+    for key, names in (("published", _PUBLISHED), ("modified", _MODIFIED)):
+        value = next((metas[n.lower()] for n in names if metas.get(n.lower())), None)
+        if value:
+            found[key] = value
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                for key, name in (("published", "datePublished"), ("modified", "dateModified")):
+                    if isinstance(item.get(name), str):
+                        found.setdefault(key, item[name])
+    if "published" not in found:
+        stamp = next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None)
+        if stamp:
+            found["published"] = stamp
+    return found

@@ -51,7 +51,10 @@ SECTION_ALIASES: dict[str, str] = {
     "us-news": "us", "uk news": "uk", "uk-news": "uk", "politics": "politics",
 }  # fmt: skip
 
+# Script, style and comment contents are dropped whole: they are code, not text.
+_CODE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>", re.S)
+_IANA_ZONE = re.compile(r"\s+\(?([A-Z][A-Za-z_+-]*(?:/[A-Za-z_+-]+)+)\)?$")
 _BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|blockquote|tr)\s*>|<br\s*/?>", re.I)
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
@@ -68,6 +71,7 @@ def clean_text(value: str | None, *, keep_paragraphs: bool = False) -> str:
         return ""
     text = value
     if "<" in text:
+        text = _CODE.sub(" ", text)
         if keep_paragraphs:
             text = _BLOCK_END.sub("\n\n", text)
         text = _TAG.sub(" " if not keep_paragraphs else "", text)
@@ -84,10 +88,17 @@ def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
     """Parse a date and time as news sites print them and return it in UTC.
 
     Understands ISO 8601, RFC 822, ``23 November,2020 08:55 AM IST`` and similar,
-    zone abbreviations (``IST``), offsets and times with no zone (taken to be in
+    zone abbreviations (``IST``), offsets, a trailing IANA zone name
+    (``2020-11-23 08:55 Asia/Kolkata``) and times with no zone (taken to be in
     ``default_zone``).  Raises :class:`ValueError` if nothing sensible is found.
     """
     text = clean_text(value).replace(",", ", ")
+    if named := _IANA_ZONE.search(text):
+        try:
+            default_zone = ZoneInfo(named[1])
+        except (ValueError, KeyError):
+            raise ValueError(f"unknown time zone {named[1]!r} in {value!r}") from None
+        text = text[: named.start()]
     try:
         parsed = dateparser.parse(text, tzinfos=_TZINFOS, fuzzy=False)
     except (ValueError, OverflowError) as exc:

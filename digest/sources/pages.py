@@ -14,18 +14,26 @@ A dump looks like::
     Keep scrolling to read more news
     <promos, disclaimers, cookie banner>
 
-Breadcrumb, agency, dateline, caption and even the time line may be missing.
+Breadcrumb, credit line, dateline, standfirst, repeated title and caption may
+each be missing.  The time line (``Updated on``, ``Published on``, ``Posted on``,
+``First Published`` / ``Last Updated``, in any date spelling ``parse_time``
+reads) is the anchor: the title is the line above it, and lines above the title
+are navigation.  The credit line is an agency (``IANS |``, ``PTI | New Delhi``) or
+a byline (``By Asha Rao |``); wire copy may instead open its first paragraph with
+``Geneva, Nov 22 (AFP):``.  Boilerplate rules (data, see ``boilerplate.toml``)
+drop lines and cut the page at its first stop marker.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
-from .normalise import article_id, canonical_section, clean_text, parse_time, slug
+from .normalise import SECTION_ALIASES, article_id, canonical_section, clean_text, parse_time, slug
 
 _BREADCRUMB = re.compile(r"^home\s*(>|»|/|›)\s*.+", re.I)
 _TIME_LINE = re.compile(
@@ -33,7 +41,20 @@ _TIME_LINE = re.compile(
     r"(?P<when>[^|]+?)\s*(?:\|\s*(?P<dateline>[^|]*?)\s*)?$",
     re.I,
 )
-_AGENCY_LINE = re.compile(r"^(?P<agency>[A-Za-z][\w .&'/-]{0,48}?)\s*\|\s*$")
+# "IANS |", "PTI | New Delhi", "By Asha Rao |", "mid-day online correspondent |"
+_CREDIT_LINE = re.compile(
+    r"^(?P<credit>[A-Za-z][\w .&'/,-]{0,58}?)\s*\|\s*(?P<place>[A-Z][\w .'-]{0,40})?$"
+)
+# Wire services and the catch-all credits pages print for them.
+_AGENCY_NAME = re.compile(
+    r"(?i:IANS|PTI|ANI|AFP|AP|Reuters|Bloomberg|Agencies|Agency|AAP|DPA|EFE|Xinhua|UNI"
+    r"|Press Trust of India|Associated Press|Agence France-Presse)"
+    r"(?:\s*(?:/|,|&|and)\s*(?i:IANS|PTI|ANI|AFP|AP|Reuters|Agencies))*"
+)
+_BODY_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Za-z .'-]{1,30}), (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})"
+    r" \((?P<agency>[A-Z]{2,8})\)\s*[:-]?\s*"
+)
 _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
 _CAPTION_HINT = re.compile(
     r"(\bpic\b|\bpics\b|photo|file pic|representational|image|courtesy|/afp|/reuters|/pti)",
@@ -63,25 +84,14 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
 
-    title = paragraphs.pop(0)
-    published: datetime | None = None
-    updated: datetime | None = None
-    dateline = agency = ""
-    if paragraphs and (m := _TIME_LINE.match(paragraphs[0])):
-        paragraphs.pop(0)
-        try:
-            when = parse_time(m["when"], default_zone=options.timezone)
-        except ValueError as exc:
-            raise SourceError(options.source, f"time line: {exc}") from None
-        if m["kind"].lower() in ("updated", "last updated"):
-            updated = when
-        published = when
-        dateline = (m["dateline"] or "").strip()
-    if paragraphs and (m := _AGENCY_LINE.match(paragraphs[0])):
-        paragraphs.pop(0)
-        agency = m["agency"].strip()
-    if published is None:
-        raise SourceError(options.source, "no 'Updated on:' or 'Published on:' time line")
+    header = _header(paragraphs, options)
+    title, published, updated = header.title, header.published, header.updated
+    dateline, agency, byline = header.dateline, header.agency, header.byline
+    paragraphs = paragraphs[header.consumed :]
+    if paragraphs and not dateline and (m := _BODY_DATELINE.match(paragraphs[0])):
+        # Wire copy often opens "Moscow, Nov 22 (IANS): ..." instead of a dateline line.
+        dateline, agency = m["place"], agency or m["agency"]
+        paragraphs[0] = paragraphs[0][m.end() :]
 
     summary = ""
     caption = ""
@@ -125,12 +135,93 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         updated_at=updated,
         dateline=dateline,
         agency=agency,
+        byline=byline,
         image=image,
         publisher=options.publisher,
         source=options.source,
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    title: str
+    published: datetime
+    updated: datetime | None
+    dateline: str
+    agency: str
+    byline: str
+    #: How many paragraphs the header took, title included.
+    consumed: int
+
+
+def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
+    """Title, times, dateline and credit line from the top of the article.
+
+    The title is the line just above the first time line, so navigation left
+    above it (a dump without breadcrumb) is dropped; several time lines
+    (``Published on`` then ``Updated on``) are all read.
+    """
+    if not paragraphs:
+        raise SourceError(options.source, "no article text found in page dump")
+    at, found = next(
+        ((i, line) for i, p in enumerate(paragraphs[1:40], 1) if (line := _time_line(p, options))),
+        (0, None),
+    )
+    if found is None:
+        raise SourceError(
+            options.source, "no 'Updated on:' or 'Published on:' time line under the title"
+        )
+    title = paragraphs[at - 1]
+    published: datetime | None = None
+    updated: datetime | None = None
+    dateline = agency = byline = ""
+    while found is not None:
+        kind, when, place = found
+        if kind.startswith(("updated", "last updated")):
+            updated = when
+        elif published is None:
+            published = when
+        dateline = dateline or place
+        at += 1
+        found = _time_line(paragraphs[at], options) if at < len(paragraphs) else None
+    if at < len(paragraphs) and (m := _CREDIT_LINE.match(paragraphs[at])):
+        at += 1
+        credit = m["credit"].strip()
+        place = (m["place"] or "").strip()
+        dateline = dateline or place
+        if credit.lower().startswith("by "):
+            byline = credit[3:].strip()
+        elif _AGENCY_NAME.fullmatch(credit):
+            agency = credit
+        else:
+            byline = credit
+    first = published or updated
+    if first is None:  # cannot happen: the line found above is a time line
+        raise SourceError(options.source, "no readable time line")
+    return _Header(
+        title=title,
+        # A page that shows only "Updated on" gives that time as both.
+        published=first,
+        updated=updated,
+        dateline=dateline,
+        agency=agency,
+        byline=byline,
+        consumed=at,
+    )
+
+
+def _time_line(line: str, options: ReadOptions) -> tuple[str, datetime, str] | None:
+    """``(kind, time in UTC, dateline)`` if ``line`` is a readable time line."""
+    m = _TIME_LINE.match(line)
+    if m is None:
+        return None
+    try:
+        when = parse_time(m["when"], default_zone=options.timezone)
+    except ValueError:
+        return None
+    return m["kind"].lower(), when, (m["dateline"] or "").strip()
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -158,8 +249,13 @@ def _strip_boilerplate(lines: list[str], options: ReadOptions) -> list[str]:
 
 
 def _section_label(crumbs: list[str]) -> str:
-    """The section in a breadcrumb: the crumb before ``Article``, else the last
-    crumb that is not ``Home``/``News``."""
+    """The section in a breadcrumb: the deepest crumb that names a known section
+    (``Home > World > Europe > Article`` → ``World``), else the crumb before
+    ``Article``, else the last crumb that is not ``Home``/``News``."""
+    labels = list(_crumb_tags(crumbs))
+    known = [c for c in labels if clean_text(c).lower() in SECTION_ALIASES]
+    if known:
+        return known[-1]
     lowered = [c.lower() for c in crumbs]
     if "article" in lowered:
         at = lowered.index("article")

@@ -1,0 +1,169 @@
+"""Ingest throughput, measured side by side in one run.
+
+    python bench/ingest.py [--pages 10000] [--items 2000] [--repeat 5]
+
+1. Page dumps: ``--pages`` text dumps made from the bundled examples (each with
+   its own title, so each is its own article) are read from a folder by the same
+   code ``digest ingest`` uses, then read *and stored* in a fresh SQLite store.
+2. RSS: the real Guardian feed (tests/fixtures) and a feed of ``--items`` items
+   built from it are parsed by our reader (``read_feed``: prolog check, feedparser,
+   normalisation into articles) and by bare ``feedparser.parse`` on the same
+   bytes.  The ratio ours / bare is the figure to watch (target: ≤ 1.2).
+
+Each figure is the best of ``--repeat`` runs; the two RSS paths alternate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import feedparser
+
+from digest.config import parse_config
+from digest.edition import make_digest
+from digest.sources import Boilerplate, FetchLimits, ReadOptions, SourceSpec, read_sources
+from digest.sources.feeds import read_feed
+from digest.sources.pages import read_page
+from digest.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+GUARDIAN = ROOT / "tests" / "fixtures" / "feeds" / "guardian-2018-01-31.rss"
+
+
+def best(runs: int, work: Callable[[], int]) -> tuple[float, int]:
+    """Fastest wall time of ``runs`` calls and what the call counted."""
+    times = []
+    count = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        count = work()
+        times.append(time.perf_counter() - started)
+    return min(times), count
+
+
+def make_pages(folder: Path, count: int) -> None:
+    """``count`` distinct page dumps in the examples' format."""
+    templates = []
+    for path in sorted((ROOT / "examples" / "pages").glob("*.txt")):
+        (article,) = read_page(path.read_bytes(), ReadOptions(str(path))).articles
+        templates.append((path.read_text("utf-8"), article.title))
+    for n in range(count):
+        text, title = templates[n % len(templates)]
+        # The headline and its repeat above the picture, made unique.
+        (folder / f"page-{n:05d}.txt").write_text(text.replace(title, f"{title} #{n}"), "utf-8")
+
+
+def make_feed(items: int) -> bytes:
+    """An RSS feed of ``items`` items cut from the Guardian feed, links made unique."""
+    data = GUARDIAN.read_bytes()
+    found = re.findall(rb"<item>.*?</item>", data, re.S)
+    head = data[: data.index(b"<item>")]
+    tail = data[data.rindex(b"</item>") + len(b"</item>") :]
+    body = []
+    for n in range(items):
+        item = found[n % len(found)]
+        item = item.replace(b"</link>", f"?n={n}</link>".encode(), 1)
+        body.append(item)
+    return head + b"".join(body) + tail
+
+
+def bench_pages(count: int, repeat: int) -> list[str]:
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        make_pages(folder, count)
+        options = ReadOptions(
+            source="bench", publisher="mid-day", boilerplate=Boilerplate.builtin()
+        )
+        spec = SourceSpec(str(folder), "page", options)
+
+        def read_only() -> int:
+            results = read_sources([spec], base_dir=Path(tmp), limits=FetchLimits())
+            return sum(len(r.articles) for r in results if not r.error)
+
+        seconds, articles = best(repeat, read_only)
+        lines.append(
+            f"page dumps, read + parse     {articles:>6} articles  {seconds:7.3f} s  "
+            f"{articles / seconds:9,.0f} articles/s"
+        )
+
+        def read_and_store() -> int:
+            store_path = Path(tmp) / f"bench-{time.perf_counter_ns()}.sqlite3"
+            config = parse_config(
+                {"sources": [{"path": str(folder), "kind": "page"}]}, base_dir=Path(tmp)
+            )
+            with open_store(store_path) as store:
+                reports = make_digest(config=config, store=store).ingest()
+            return sum(r.counts.new for r in reports)
+
+        seconds, articles = best(max(1, repeat // 2), read_and_store)
+        lines.append(
+            f"page dumps, ingest to SQLite {articles:>6} articles  {seconds:7.3f} s  "
+            f"{articles / seconds:9,.0f} articles/s"
+        )
+    return lines
+
+
+def bench_rss(name: str, data: bytes, repeat: int) -> list[str]:
+    options = ReadOptions(source=name)
+
+    def ours() -> int:
+        return len(read_feed(data, options).articles)
+
+    def bare() -> int:
+        return len(feedparser.parse(data).entries)
+
+    def bare_same_flags() -> int:
+        parsed = feedparser.parse(
+            io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False
+        )
+        return len(parsed.entries)
+
+    timings: dict[str, list[float]] = {"ours": [], "bare": [], "flags": []}
+    counts: dict[str, int] = {}
+    for _ in range(repeat):  # alternate, so both see the same machine state
+        for key, work in (("ours", ours), ("bare", bare), ("flags", bare_same_flags)):
+            seconds, counts[key] = best(1, work)
+            timings[key].append(seconds)
+    t = {k: min(v) for k, v in timings.items()}
+    assert counts["ours"] == counts["bare"], counts
+    size = len(data) / 1024
+    return [
+        f"RSS {name} ({counts['ours']} items, {size:,.0f} KiB)",
+        f"  digest read_feed            {t['ours'] * 1000:8.1f} ms  "
+        f"{counts['ours'] / t['ours']:9,.0f} articles/s",
+        f"  bare feedparser.parse       {t['bare'] * 1000:8.1f} ms  "
+        f"{counts['bare'] / t['bare']:9,.0f} articles/s",
+        f"  feedparser, same flags      {t['flags'] * 1000:8.1f} ms  "
+        f"(sanitize_html=False, resolve_relative_uris=False)",
+        f"  ratio ours / bare feedparser: {t['ours'] / t['bare']:.2f}x  (target <= 1.2x); "
+        f"ours / same-flags feedparser: {t['ours'] / t['flags']:.2f}x",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--items", type=int, default=2_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(f"python {sys.version.split()[0]}, feedparser {feedparser.__version__}")
+    for line in bench_pages(args.pages, args.repeat):
+        print(line)
+    for line in bench_rss(GUARDIAN.name, GUARDIAN.read_bytes(), args.repeat * 4):
+        print(line)
+    for line in bench_rss(f"built-{args.items}", make_feed(args.items), args.repeat):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The starter config that ``digest init`` writes (package data)."""

@@ -1,0 +1,280 @@
+"""The email in a real browser: Debian's headless Chromium at phone and desktop widths.
+
+For each width the test loads the rendered email (images swapped for local
+pictures, as no network exists here) into an emulated viewport of that width over
+the DevTools protocol, measures the layout with a script, and saves a full-page
+screenshot into ``tests/artifacts/`` for people to look at.  Chromium missing is
+a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import json
+import os
+import re
+import select
+import struct
+import subprocess
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from digest.render import personalise
+
+from .golden.edition import edition, renderer
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+)
+
+# Runs after the email has laid out; writes its findings into a <pre> that
+# --dump-dom prints.  Columns are MJML's inline-block column divs.
+MEASURE = """
+(function () {
+  var doc = document.documentElement;
+  var rows = [];
+  document.querySelectorAll('.story').forEach(function (section) {
+    var thumb = section.querySelector('.thumb'), text = section.querySelector('.story-text');
+    if (!thumb || !text) return;
+    var a = thumb.getBoundingClientRect(), b = text.getBoundingClientRect();
+    rows.push({thumbTop: a.top, thumbBottom: a.bottom, thumbWidth: a.width,
+               textTop: b.top, textWidth: b.width});
+  });
+  var small = [];
+  var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    var node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || !el || el.closest('.preheader')) continue;
+    var style = getComputedStyle(el);
+    if (el.getClientRects().length === 0) continue;
+    if (parseFloat(style.fontSize) < 14) small.push(node.textContent.trim().slice(0, 40));
+  }
+  var card = document.querySelector('.card > div, .card').getBoundingClientRect();
+  var headline = document.querySelector('.headline a');
+  var behind = headline;  // the nearest ancestor that paints a background
+  while (behind && getComputedStyle(behind).backgroundColor === 'rgba(0, 0, 0, 0)') {
+    behind = behind.parentElement;
+  }
+  var broken = Array.prototype.filter.call(document.images, function (i) {
+    return !i.complete || i.naturalWidth === 0; }).length;
+  return JSON.stringify({
+    innerWidth: window.innerWidth, scrollWidth: doc.scrollWidth,
+    bodyScrollWidth: document.body.scrollWidth, scrollHeight: doc.scrollHeight,
+    cardWidth: card.width, rows: rows, small: small, brokenImages: broken,
+    headlineColor: getComputedStyle(headline).color,
+    cardBackground: getComputedStyle(behind).backgroundColor});
+})()
+"""
+
+
+def png(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
+    """A solid-colour PNG with a darker lower band (stands in for a news photo)."""
+    dark = tuple(c // 2 for c in colour)
+    rows = b"".join(
+        b"\x00" + bytes(colour if y < height * 2 // 3 else dark) * width for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"".join((b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header),
+                     chunk(b"IDAT", zlib.compress(rows)), chunk(b"IEND", b"")))  # fmt: skip
+
+
+def email_page(folder: Path, language: str = "en") -> Path:
+    """The fixture email, personalised, with local images."""
+    rendition = renderer(language).render(edition()).email
+    values = {"unsubscribe_url": "https://www.mid-day.com/u/abc", "name": "Asha"}
+    html = personalise(rendition, values).html
+    colours = [(38, 70, 110), (150, 60, 40), (60, 110, 80), (120, 100, 40), (90, 60, 120)]
+    sources = sorted(set(re.findall(r'src="(https://images\.mid-day\.com/[^"]+)"', html)))
+    for i, url in enumerate(sources):
+        local = folder / f"image-{i}.png"
+        local.write_bytes(png(600, 360, colours[i % len(colours)]))
+        html = html.replace(url, local.as_uri())
+    page = folder / f"email-{language}.html"
+    page.write_text(html, "utf-8")
+    return page
+
+
+class Chromium:
+    """Headless Chromium driven over the DevTools protocol on a pipe
+    (``--remote-debugging-pipe``: fd 3 in, fd 4 out, NUL-separated JSON), so the
+    page can be given an exact phone-sized viewport (a headless window cannot be
+    narrower than 500px)."""
+
+    def __init__(self, profile: Path) -> None:
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+
+        def fds() -> None:  # in the child, before exec: the pipe on fds 3 and 4
+            # Copy both ends above 10 first so neither dup2 can clobber the other.
+            high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
+            high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
+
+        args = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe"]
+        self._process = subprocess.Popen(
+            [*args, "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=fds,  # no threads run here
+            pass_fds=(3, 4),  # kept open by number once fds() has put the pipe there
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._buffer = b""
+        self._next_id = 0
+        self._events: list[dict[str, Any]] = []
+        page = next(t for t in self.call("Target.getTargets")["targetInfos"] if t["type"] == "page")
+        attached = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)
+        self.session = attached["sessionId"]
+
+    def _read(self) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._from_child], [], [], 30)
+            chunk = os.read(self._from_child, 1 << 16) if ready else b""
+            if not chunk:
+                raise AssertionError("chromium stopped answering on the DevTools pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return dict(json.loads(message))
+
+    def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        """Send one command and return its result (events seen meanwhile are kept)."""
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_child, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self._next_id:
+                assert "error" not in reply, f"{method}: {reply['error']}"
+                return dict(reply.get("result", {}))
+            self._events.append(reply)
+
+    def page(self, method: str, **params: Any) -> dict[str, Any]:
+        """A command to the attached page."""
+        return self.call(method, self.session, **params)
+
+    def wait_for(self, event: str) -> None:
+        """Block until the page reports ``event``."""
+        while not any(e.get("method") == event for e in self._events):
+            self._events.append(self._read())
+        self._events = [e for e in self._events if e.get("method") != event]
+
+    def close(self) -> None:
+        """Quit the browser."""
+        with contextlib.suppress(AssertionError, OSError):
+            self.call("Browser.close")
+        self._process.wait(timeout=20)
+        os.close(self._to_child)
+        os.close(self._from_child)
+
+
+def measure(
+    browser: Chromium, page: Path, width: int, screenshot: Path, scheme: str = "light"
+) -> dict[str, Any]:
+    """Load ``page`` in a ``width``-px viewport (a phone at 375) with the reader's
+    colour ``scheme``, run the measuring script, and save a full-page screenshot."""
+    browser.page("Page.enable")
+    browser.page(
+        "Emulation.setEmulatedMedia",
+        features=[{"name": "prefers-color-scheme", "value": scheme}],
+    )
+    browser.page(
+        "Emulation.setDeviceMetricsOverride",
+        width=width, height=900, deviceScaleFactor=1, mobile=width < 500,
+    )  # fmt: skip
+    browser.page("Page.navigate", url=page.as_uri())
+    browser.wait_for("Page.loadEventFired")
+    value = browser.page("Runtime.evaluate", expression=MEASURE, returnByValue=True)
+    result = dict(json.loads(value["result"]["value"]))
+    height = int(result["scrollHeight"])
+    shot = browser.page(
+        "Page.captureScreenshot", format="png", captureBeyondViewport=True,
+        clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+    )  # fmt: skip
+    screenshot.write_bytes(base64.b64decode(shot["data"]))
+    return result
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    """One headless Chromium for the module; a clear failure if it is not installed."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does)")
+    instance = Chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield instance
+    instance.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "hi"])
+@pytest.mark.parametrize("width", [375, 600])
+def test_email_layout_in_chromium(
+    browser: Chromium, tmp_path: Path, width: int, language: str
+) -> None:
+    page = email_page(tmp_path, language)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"email-{language}-{width}.png"
+    result = measure(browser, page, width, shot)
+    assert result["innerWidth"] == width
+    assert result["scrollWidth"] <= width, f"horizontal scrolling at {width}px: {result}"
+    assert result["bodyScrollWidth"] <= width
+    assert result["small"] == [], f"text under 14px: {result['small']}"
+    assert result["brokenImages"] == 0
+    rows = result["rows"]
+    assert len(rows) >= 5, "stories with pictures should sit in two-column sections"
+    if width == 375:
+        # One column: the picture spans the card and the text starts below it.
+        for row in rows:
+            assert row["textTop"] >= row["thumbBottom"] - 1, row
+            assert abs(row["thumbWidth"] - row["textWidth"]) < 2, row
+        assert result["cardWidth"] <= width
+    else:
+        # Desktop: the 600px body, picture beside the text.
+        assert result["cardWidth"] == 600
+        for row in rows:
+            assert abs(row["thumbTop"] - row["textTop"]) < 2, row
+            assert row["thumbWidth"] < row["textWidth"], row
+    assert shot.stat().st_size > 10_000
+
+
+def _luminance(css_colour: str) -> float:
+    red, green, blue = (int(v) for v in re.findall(r"\d+", css_colour)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_email_colours_follow_the_reader_colour_scheme(
+    browser: Chromium, tmp_path: Path, scheme: str
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    result = measure(browser, email_page(tmp_path), 375, ARTIFACTS / f"email-en-375-{scheme}.png",
+                     scheme)  # fmt: skip
+    text, background = _luminance(result["headlineColor"]), _luminance(result["cardBackground"])
+    if scheme == "dark":
+        assert background < 0.2 and text > 0.8, result
+    else:
+        assert background > 0.9 and text < 0.2, result

@@ -1,0 +1,194 @@
+"""RSS 0.91/1.0/2.0, Atom, JSON Feed 1.1, plain JSON lists and HTML article pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from digest.errors import SourceError
+from digest.model import SourceResult
+from digest.sources import ReadOptions, detect_kind
+from digest.sources.feeds import read_feed
+from digest.sources.htmlpage import read_html
+from digest.sources.jsonfeed import read_json
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def read(reader: object, path: str) -> SourceResult:
+    file = FIXTURES / path
+    return reader(file.read_bytes(), ReadOptions(source=path))  # type: ignore[operator, no-any-return]
+
+
+def test_real_guardian_rss_reads_every_item() -> None:
+    result = read(read_feed, "feeds/guardian-2018-01-31.rss")
+    assert (len(result.articles), result.skipped, result.error) == (55, (), "")
+    first = result.articles[0]
+    assert first.title == "Trump State of the Union address promised unity but emphasized discord"
+    assert first.published_at == datetime(2018, 1, 31, 7, 26, 5, tzinfo=UTC)
+    assert first.summary.startswith("The president’s ‘new American moment’ speech")
+    assert first.byline == "David Smith in Washington"
+    assert first.publisher == "The Guardian" and first.language == "en"
+    assert first.image is not None and first.image.url.startswith("https://i.guim.co.uk/")
+    assert first.image.caption.startswith("Photograph:")
+    # The feed's own navigation ("Related: …", "Continue reading…") is not story text.
+    for article in result.articles:
+        assert "Continue reading" not in article.body and "Related:" not in article.body
+        assert "<" not in article.title + article.summary + article.body
+    sections = {a.section for a in result.articles}
+    assert {"world", "us", "sports"} <= sections
+    assert len({a.id for a in result.articles}) == 55
+
+
+def test_atom_feed_with_html_title_script_and_broken_entries() -> None:
+    result = read(read_feed, "feeds/atom-wire.atom")
+    first, second = result.articles
+    assert first.title == "Ethiopia’s army encircles Mekelle"
+    assert first.summary == "Tanks are within 60km of the regional capital, the military says."
+    assert first.body.split("\n\n") == [
+        "Ethiopia’s military said on Sunday its tanks were closing in on Mekelle.",
+        "The government has given Tigray leaders 72 hours to surrender.",
+    ]
+    assert "steal" not in first.body  # script content is dropped, never kept as text
+    assert first.published_at == datetime(2020, 11, 22, 18, 15, tzinfo=UTC)
+    assert first.updated_at == datetime(2020, 11, 22, 22, 0, tzinfo=UTC)
+    assert (first.byline, first.section, first.publisher) == (
+        "Hana Girma",
+        "world",
+        "Atlantic Wire & Co",
+    )
+    # Tracking parameters do not change the id: the same story from another link is one row.
+    assert (
+        first.id
+        == read_feed(
+            (FIXTURES / "feeds/atom-wire.atom")
+            .read_bytes()
+            .replace(b"?utm_source=rss&amp;utm_medium=feed", b""),
+            ReadOptions(source="x"),
+        )
+        .articles[0]
+        .id
+    )
+    assert second.published_at == datetime(2020, 11, 22, 10, 0, tzinfo=UTC)  # only <updated>
+    reasons = {s.item: s.reason for s in result.skipped}
+    assert reasons == {
+        "tag:atlanticwire.example,2020:no-title": "item has no title",
+        "tag:atlanticwire.example,2020:no-link": "item has no http(s) link",
+    }
+
+
+def test_rss_1_0_rdf_feed() -> None:
+    (article,) = read(read_feed, "feeds/rss1-wire.rdf").articles
+    assert article.published_at == datetime(2020, 11, 21, 22, 30, tzinfo=UTC)
+    assert (article.section, article.byline, article.publisher) == (
+        "world", "Pacific News staff", "Pacific News",
+    )  # fmt: skip
+
+
+def test_rss_0_91_with_netscape_doctype_and_undated_item() -> None:
+    result = read(read_feed, "feeds/rss091-netscape.xml")
+    (article,) = result.articles
+    assert article.title == "Café owners protest new curfew"
+    # The item has no date: it is as new as the channel (18:00 EST).
+    assert article.published_at == datetime(2020, 11, 22, 23, 0, tzinfo=UTC)
+
+
+def test_json_feed_items_and_reasons_for_the_bad_ones() -> None:
+    result = read(read_json, "json/asia-desk.feed.json")
+    seoul, japan = result.articles
+    assert (seoul.section, seoul.dateline, seoul.agency, seoul.byline) == (
+        "world", "Seoul", "Yonhap", "Min-ji Park",
+    )  # fmt: skip
+    assert seoul.published_at == datetime(2020, 11, 22, 5, 5, tzinfo=UTC)
+    assert seoul.updated_at == datetime(2020, 11, 22, 7, 0, tzinfo=UTC)
+    assert seoul.body.startswith("South Korea will raise") and "<p>" not in seoul.body
+    assert seoul.image is not None and seoul.image.url.endswith("seoul.jpg")
+    assert japan.title == "Japan to suspend ‘Go To’ travel subsidies in hotspots"
+    assert japan.published_at == datetime(2020, 11, 21, 12, 0, tzinfo=UTC)  # Asia/Tokyo named
+    assert japan.summary.startswith("Prime Minister Yoshihide Suga")
+    assert {s.item: s.reason for s in result.skipped} == {
+        "no-title": "item has no title",
+        "no-url": "item has no http(s) url",
+        "bad-date": "unreadable date 'yesterday-ish'",
+        "item 6": "item is not a JSON object",
+    }
+
+
+def test_plain_json_list_of_articles() -> None:
+    result = read(read_json, "json/plain-list.json")
+    france, isl = result.articles
+    assert (france.section, france.agency, france.byline, france.publisher) == (
+        "world", "Reuters", "Claire Dubois", "City Post",
+    )  # fmt: skip
+    assert france.body.split("\n\n")[1] == "Organisers put the turnout at 46,000."
+    assert france.image is not None and france.image.caption.startswith("Marchers on Place")
+    assert isl.section == "sports"
+    assert isl.published_at == datetime(2020, 11, 22, 16, 45, tzinfo=UTC)  # IST
+    assert [s.reason for s in result.skipped] == [
+        "'tags' must be a list",
+        "'title' must be a string",
+    ]
+
+
+def test_html_article_page_extracted_without_navigation_or_scripts() -> None:
+    (article,) = read(read_html, "html/lebanon-article.html").articles
+    assert article.title == "Lebanon marks a muted independence day amid economic collapse"
+    assert article.url.endswith("/2020/11/22/lebanon-muted-independence-day")
+    assert article.published_at == datetime(2020, 11, 22, 9, 20, tzinfo=UTC)
+    assert (article.section, article.byline, article.publisher) == (
+        "world",
+        "Rania Haddad",
+        "Levant Times",
+    )
+    assert article.body.startswith("Lebanon marked the 77th anniversary")
+    assert len(article.body.split("\n\n")) == 4
+    for junk in ("Download our app", "cookies", "Most read", "All rights reserved", "tracker"):
+        assert junk not in article.body + article.summary, junk
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "content_type", "kind"),
+    [
+        ("a.txt", b"Home > News", "", "page"),
+        ("feed", b"\xef\xbb\xbf<?xml version='1.0'?><rss>", "", "feed"),
+        ("x", b"<feed xmlns='http://www.w3.org/2005/Atom'>", "", "feed"),
+        ("x", b'{"version": "https://jsonfeed.org/version/1.1"}', "", "json"),
+        ("x", b"<!DOCTYPE html><html>", "", "html"),
+        ("https://a.example/rss", b"  <rss>", "application/rss+xml", "feed"),
+    ],
+)
+def test_detect_kind(name: str, data: bytes, content_type: str, kind: str) -> None:
+    assert detect_kind(name, data, content_type) == kind
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"not json at all", "invalid JSON"),
+        (b'{"title": "x"}', "neither a JSON Feed nor a list"),
+        (b'{"version": "https://jsonfeed.org/version/1.1", "items": 3}', "no 'items' list"),
+        ("[]".encode("utf-16"), "not UTF-8"),
+    ],
+)
+def test_unusable_json_gets_a_named_error(data: bytes, reason: str) -> None:
+    with pytest.raises(SourceError, match=reason):
+        read_json(data, ReadOptions(source="bad.json"))
+
+
+def test_html_page_declaring_the_wrong_charset_is_read_as_utf8() -> None:
+    data = (FIXTURES / "html/lebanon-article.html").read_bytes()
+    data = data.replace(b'<meta charset="utf-8">', b'<meta charset="iso-8859-1">')
+    data = data.replace(b"Lebanon marked", "Liban – Lebanon marked".encode())
+    (article,) = read_html(data, ReadOptions(source="x.html")).articles
+    assert article.body.startswith("Liban – Lebanon marked")
+
+
+def test_html_page_in_windows_1252_follows_its_declaration() -> None:
+    data = (FIXTURES / "html/lebanon-article.html").read_bytes()
+    data = data.replace(b'<meta charset="utf-8">', b'<meta charset="windows-1252">')
+    data = data.replace(b"Lebanon marked", "Liban – Lebanon marked".encode("cp1252"))
+    (article,) = read_html(data, ReadOptions(source="x.html")).articles
+    assert article.body.startswith("Liban – Lebanon marked")
