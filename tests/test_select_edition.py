@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import tomli_w
 from click.testing import CliRunner
 
 from digest.cli import main
@@ -18,7 +17,8 @@ from digest.edition import Digest, make_digest
 from digest.model import Edition
 from digest.store import Store
 
-from .conftest import ROOT, SAMPLE_AS_OF, config_from, sample_config_data
+from .conftest import SAMPLE_AS_OF, config_from, sample_config_data
+from .test_cli import config_file  # noqa: F401  (the fixture, shared)
 
 AS_OF = "2020-11-23T10:00+05:30"
 # The same-story groups of examples/README.md, by what their World News headlines share.
@@ -161,16 +161,10 @@ def test_a_thin_day_is_held_back_with_the_reason(store: Store, tmp_path: Path) -
 
 
 @pytest.fixture
-def config_file(tmp_path: Path) -> Path:
-    data = sample_config_data()
-    for source in data["sources"]:
-        source["path"] = str(ROOT / source["path"])
-    data["store"] = {"path": "store.sqlite3"}
-    data["senders"] = {"out": {"type": "file", "path": "out"}}
-    path = tmp_path / "config.toml"
-    path.write_bytes(tomli_w.dumps(data).encode())
-    assert CliRunner().invoke(main, ["--config", str(path), "ingest"]).exit_code == 0
-    return path
+def ingested(config_file: Path) -> Path:  # noqa: F811  (the imported fixture)
+    """The CLI tests' config, with the sample data already ingested."""
+    assert CliRunner().invoke(main, ["--config", str(config_file), "ingest"]).exit_code == 0
+    return config_file
 
 
 def invoke(config: Path, *args: str) -> tuple[int, str, str]:
@@ -185,8 +179,8 @@ def select_json(config: Path, *args: str) -> dict[str, object]:
     return document
 
 
-def test_explain_shows_scores_clusters_and_the_best_left_out(config_file: Path) -> None:
-    code, out, _ = invoke(config_file, "select", "--as-of", AS_OF, "--explain")
+def test_explain_shows_scores_clusters_and_the_best_left_out(ingested: Path) -> None:
+    code, out, _ = invoke(ingested, "select", "--as-of", AS_OF, "--explain")
     assert code == 0
     assert "score " in out and " = recency " in out and "half-life 8h" in out
     assert "also reported by" in out
@@ -194,8 +188,8 @@ def test_explain_shows_scores_clusters_and_the_best_left_out(config_file: Path) 
     assert "Left out in all: " in out and "not World News" in out
 
 
-def test_pin_drop_and_headline_flags_are_applied_and_explained(config_file: Path) -> None:
-    plain = select_json(config_file)
+def test_pin_drop_and_headline_flags_are_applied_and_explained(ingested: Path) -> None:
+    plain = select_json(ingested)
     picks = plain["picks"]
     assert isinstance(picks, list)
     top, second = picks[0]["article"]["id"], picks[1]["article"]["id"]
@@ -204,7 +198,7 @@ def test_pin_drop_and_headline_flags_are_applied_and_explained(config_file: Path
         if r["kind"] == "not World News"
     )  # fmt: skip
     changed = select_json(
-        config_file, "--pin", f"{outsider[:8]}:3", "--drop", top, "--headline",
+        ingested, "--pin", f"{outsider[:8]}:3", "--drop", top, "--headline",
         f"{second}=Editor's words",
     )  # fmt: skip
     ids = [p["article"]["id"] for p in changed["picks"]]  # type: ignore[attr-defined]
@@ -225,17 +219,17 @@ def test_pin_drop_and_headline_flags_are_applied_and_explained(config_file: Path
     ],
 )
 def test_bad_override_flags_are_one_line_errors(
-    config_file: Path, args: tuple[str, ...], message: str
+    ingested: Path, args: tuple[str, ...], message: str
 ) -> None:
-    code, out, err = invoke(config_file, "select", "--as-of", AS_OF, *args)
+    code, out, err = invoke(ingested, "select", "--as-of", AS_OF, *args)
     assert code == 2
     assert message in err
     assert "Traceback" not in out + err
 
 
-def test_select_reports_a_thin_day(config_file: Path) -> None:
-    code, out, _ = invoke(config_file, "select", "--as-of", "2021-06-01T07:00+05:30", "--json")
+def test_select_reports_a_thin_day(ingested: Path) -> None:
+    code, out, _ = invoke(ingested, "select", "--as-of", "2021-06-01T07:00+05:30", "--json")
     assert code == 0
     assert json.loads(out)["hold"].startswith("not enough news: 0 pick(s)")
-    code, out, _ = invoke(config_file, "select", "--as-of", "2021-06-01T07:00+05:30")
+    code, out, _ = invoke(ingested, "select", "--as-of", "2021-06-01T07:00+05:30")
     assert "Held back, not sent: not enough news" in out
