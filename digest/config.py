@@ -170,6 +170,8 @@ class SelectSettings(_Section):
 
     count: PositiveInt = 8
     min_picks: PositiveInt = 3
+    #: Send an edition with fewer than ``min_picks`` picks anyway (never an empty one).
+    send_when_thin: bool = False
     window_hours: PositiveFloat = 24.0
     half_life_hours: PositiveFloat = 8.0
     sections: list[str] = Field(default_factory=lambda: ["world"])
@@ -200,6 +202,8 @@ class SelectSettings(_Section):
     update_similarity: NonNegativeFloat = 0.75
     #: Cosine similarity (0..1) of weighted keywords at which two items are one story.
     story_similarity: NonNegativeFloat = 0.19
+    #: ... or the share (0..1) of headline words two items share (3 at least).
+    same_story_threshold: NonNegativeFloat = 0.5
 
 
 class UtmSettings(_Section):

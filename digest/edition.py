@@ -179,8 +179,16 @@ class Digest:
         )
 
     def hold_reason(self, edition: Edition) -> str:
-        """Why an edition must not be sent (``""`` when it may): fewer picks than
-        ``select.min_picks``, with what happened to the other candidates."""
+        """Why an edition must not be sent (``""`` when it may): no picks, or fewer
+        than ``select.min_picks`` (unless ``select.send_when_thin``), with what
+        happened to the other candidates."""
+        if not edition.picks or not self.config.select.send_when_thin:
+            return self.thin_reason(edition)
+        return ""
+
+    def thin_reason(self, edition: Edition) -> str:
+        """``"not enough news: …"`` when an edition has fewer picks than
+        ``select.min_picks``, else ``""``."""
         minimum = self.config.select.min_picks
         if len(edition.picks) >= minimum:
             return ""

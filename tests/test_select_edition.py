@@ -151,10 +151,17 @@ def test_rebuilding_the_same_edition_does_not_remember_itself(store: Store, tmp_
 def test_a_thin_day_is_held_back_with_the_reason(store: Store, tmp_path: Path) -> None:
     app = app_with(store, tmp_path, min_picks=3)
     app.ingest()
-    built = app.build(SAMPLE_AS_OF - timedelta(hours=30))
+    thin = SAMPLE_AS_OF - timedelta(hours=26)
+    built = app.build(thin)
+    assert 0 < len(built.edition.picks) < 3
     assert built.renditions is None
-    assert built.hold.startswith("not enough news: ")
+    assert built.hold.startswith(f"not enough news: {len(built.edition.picks)} pick(s)")
     assert "at least 3 needed (left out: " in built.hold
+    # By choice, a thin day can still be sent; an empty one never is.
+    willing = app_with(store, tmp_path, min_picks=3, send_when_thin=True)
+    assert willing.build(thin).renditions is not None
+    empty = willing.build(SAMPLE_AS_OF - timedelta(days=30))
+    assert empty.renditions is None and empty.hold.startswith("not enough news: 0 pick(s)")
 
 
 # -- the command line ----------------------------------------------------------------

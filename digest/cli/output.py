@@ -122,6 +122,9 @@ def select_command(
         app.out.print("No stories in the window: nothing to send.")
     if hold:
         app.out.print(Text(f"Held back, not sent: {hold}", style="bold"))
+    elif digest.thin_reason(edition):
+        thin = digest.thin_reason(edition)
+        app.out.print(Text(f"Thin day, sent anyway (select.send_when_thin): {thin}"))
 
 
 #: Rows of each "left out" table that --explain prints.

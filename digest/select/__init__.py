@@ -281,7 +281,7 @@ def _cluster(
     for c, found in zip(candidates, fields, strict=True):
         c.vector = vocabulary.vector(found)
     candidates.sort(key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
-    index = GroupIndex(settings.story_similarity)
+    index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[_Story] = []
     for c in candidates:
         assert c.vector is not None
@@ -346,7 +346,7 @@ def _remember(
         for m in story.members:
             a = m.article
             vocabulary.count((words(a.title), words(a.summary), words(a.body)))
-    index = GroupIndex(settings.story_similarity)
+    index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     first_sent: dict[int, int] = {}
     for n, found in enumerate(fields):
         first_sent.setdefault(index.add(vocabulary.vector(found)).group, n)
@@ -594,7 +594,7 @@ def rejection_summary(edition: Edition) -> str:
     time window…"), for "not enough news" explanations."""
     kinds = Counter(rejection_kind(r.reason) for r in edition.rejections)
     found = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
-    return found or "no articles in the window"
+    return found or "nothing else in the window"
 
 
 __all__: Sequence[str] = [

@@ -41,6 +41,8 @@ SIGNATURE = 8
 POSTING_CAP = 16
 #: Members of a story compared with a newcomer (its first ones).
 MEMBERS_COMPARED = 3
+#: Headline words two items must share for the headline-overlap rule.
+HEADLINE_MIN_SHARED = 3
 #: Groups compared with a newcomer: those sharing most signature words.
 CANDIDATES_COMPARED = 8
 _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
@@ -81,6 +83,8 @@ class Vector:
     """A unit-length sparse vector of weighted keywords."""
 
     weights: dict[str, float]
+    #: The headline's content words (for the headline-overlap rule).
+    headline: frozenset[str] = frozenset()
 
     def cosine(self, other: Vector) -> float:
         """Cosine similarity (both are unit length, so the dot product)."""
@@ -117,7 +121,7 @@ class Vocabulary:
             for t, w in raw.items()
         }
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        return Vector({t: v / norm for t, v in weighted.items()})
+        return Vector({t: v / norm for t, v in weighted.items()}, frozenset(fields[0]))
 
 
 @dataclass(slots=True)
@@ -140,11 +144,14 @@ class GroupIndex:
     """Puts items into groups of similar ones without comparing all pairs.
 
     An item joins the group it is most similar to, if that similarity reaches
-    ``threshold``; otherwise it starts a new group.
+    ``threshold``, or if its headline shares at least ``headline_overlap`` of its
+    content words (and :data:`HEADLINE_MIN_SHARED` or more) with a member's;
+    otherwise it starts a new group.
     """
 
-    def __init__(self, threshold: float) -> None:
+    def __init__(self, threshold: float, headline_overlap: float = 1.01) -> None:
         self.threshold = threshold
+        self.headline_overlap = headline_overlap
         self.groups: list[Group] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
 
@@ -157,12 +164,20 @@ class GroupIndex:
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         best: Match | None = None
         for number in candidates:
-            similarity = max(
-                vector.cosine(v) for v in self.groups[number].vectors[:MEMBERS_COMPARED]
-            )
+            similarity = 0.0
+            for member in self.groups[number].vectors[:MEMBERS_COMPARED]:
+                similarity = max(similarity, vector.cosine(member))
+                if self._headlines_match(vector.headline, member.headline):
+                    similarity = max(similarity, self.threshold)
             if similarity >= self.threshold and (best is None or similarity > best.similarity):
                 best = Match(number, similarity)
         return best
+
+    def _headlines_match(self, a: frozenset[str], b: frozenset[str]) -> bool:
+        shared = len(a & b)
+        if shared < HEADLINE_MIN_SHARED:
+            return False
+        return shared / min(len(a), len(b)) >= self.headline_overlap
 
     def add(self, vector: Vector) -> Match:
         """Place an item in the most similar group (or a new one); return where."""
