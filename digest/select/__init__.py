@@ -53,12 +53,13 @@ from .events import describe, event_keys, story_names
 from .sections import SectionCall, SectionDetector
 from .similarity import (
     MEMBERS_COMPARED,
+    Fields,
     GroupIndex,
     Vector,
     Vocabulary,
+    article_fields,
     resemblance,
     shingles,
-    words,
 )
 
 #: Body resemblance (Jaccard of 5-word shingles) at which two items are copies.
@@ -131,6 +132,7 @@ class _Candidate:
     breakdown: str
     vector: Vector | None = None
     pinned: bool = False
+    fields: Fields = ((), (), ())
 
 
 @dataclass(slots=True)
@@ -205,8 +207,9 @@ def select(
 ) -> Edition:
     """Choose an edition's picks from ``articles``.
 
-    ``as_of`` must be tz-aware; ``sent`` lists what earlier editions picked.
-    Never raises for content: every article ends up a pick or a rejection.
+    ``as_of`` must be tz-aware (times are compared in UTC); ``sent`` lists what
+    earlier editions picked.  Never raises for content: every article ends up a
+    pick or a rejection, each with its reasons.
     """
     overrides = overrides or Overrides.build(settings)
     detector = detector or SectionDetector(settings)
@@ -273,13 +276,11 @@ def _cluster(
     up), which makes the grouping independent of the scoring weights.
     """
     vocabulary = Vocabulary()
-    fields = []
     for c in candidates:
-        found = (words(c.article.title), words(c.article.summary), words(c.article.body))
-        vocabulary.count(found)
-        fields.append(found)
-    for c, found in zip(candidates, fields, strict=True):
-        c.vector = vocabulary.vector(found)
+        c.fields = article_fields(c.article)
+        vocabulary.count(c.fields)
+    for c in candidates:
+        c.vector = vocabulary.vector(c.fields)
     candidates.sort(key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[_Story] = []
@@ -336,16 +337,12 @@ def _remember(
     if not sent:
         return
     vocabulary = Vocabulary()
-    fields = []
-    for s in sent:
-        a = s.article
-        found = (words(a.title), words(a.summary), words(a.body))
+    fields = [article_fields(s.article) for s in sent]
+    for found in fields:
         vocabulary.count(found)
-        fields.append(found)
     for story in stories:
         for m in story.members:
-            a = m.article
-            vocabulary.count((words(a.title), words(a.summary), words(a.body)))
+            vocabulary.count(m.fields)
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     first_sent: dict[int, int] = {}
     for n, found in enumerate(fields):
@@ -353,51 +350,52 @@ def _remember(
     sent_ids = {s.article.id: n for n, s in enumerate(sent)}
     keep: list[_Story] = []
     for story in stories:
-        earlier: SentStory | None = None
-        similarity = 0.0
+        earlier: int | None = None
         for m in story.members:
-            a = m.article
-            if a.id in sent_ids:
-                earlier = sent[sent_ids[a.id]]
+            if m.article.id in sent_ids:
+                earlier = sent_ids[m.article.id]
                 break
-            vector = vocabulary.vector((words(a.title), words(a.summary), words(a.body)))
-            match = index.nearest(vector)
+            match = index.nearest(vocabulary.vector(m.fields))
             if match is not None:
-                earlier = sent[first_sent[match.group]]
+                earlier = first_sent[match.group]
                 break
         if earlier is None or story.lead.pinned:
             keep.append(story)
             continue
-        newest = max(story.members, key=lambda m: m.article.last_changed).article
-        sent_vector = vocabulary.vector(
-            (
-                words(earlier.article.title),
-                words(earlier.article.summary),
-                words(earlier.article.body),
-            )
-        )
-        similarity = vocabulary.vector(
-            (words(newest.title), words(newest.summary), words(newest.body))
-        ).cosine(sent_vector)
-        when = f"{earlier.edition_id} ({earlier.article.title})"
-        if newest.last_changed <= earlier.as_of:
-            reason = f"already sent: in {when}"
-        elif similarity >= settings.update_similarity:
-            reason = (
-                f"already sent: in {when}; changed since but not substantially "
-                f"(similarity {similarity:.2f} ≥ {settings.update_similarity:g})"
-            )
-        else:
-            story.reasons.append(
-                f"update to a story sent in {when} (similarity {similarity:.2f}); "
-                f"score × {settings.weights.repeat:g}"
-            )
-            story.repeat = True
+        newest = max(story.members, key=lambda m: m.article.last_changed)
+        similarity = vocabulary.vector(newest.fields).cosine(vocabulary.vector(fields[earlier]))
+        reason = _repeat_reason(story, sent[earlier], newest.article, similarity, settings)
+        if not reason:
             keep.append(story)
             continue
         for m in story.members:
             rejections.append(Rejection(m.article, reason, round(m.score, 4)))
     stories[:] = keep
+
+
+def _repeat_reason(
+    story: _Story,
+    earlier: SentStory,
+    newest: Article,
+    similarity: float,
+    settings: SelectSettings,
+) -> str:
+    """Why a story picked before is left out, or ``""`` (and a reason on the story)
+    when it was substantially updated since."""
+    when = f"{earlier.edition_id} ({earlier.article.title})"
+    if newest.last_changed <= earlier.as_of:
+        return f"already sent: in {when}"
+    if similarity >= settings.update_similarity:
+        return (
+            f"already sent: in {when}; changed since but not substantially "
+            f"(similarity {similarity:.2f} ≥ {settings.update_similarity:g})"
+        )
+    story.reasons.append(
+        f"update to a story sent in {when} (similarity {similarity:.2f}); "
+        f"score × {settings.weights.repeat:g}"
+    )
+    story.repeat = True
+    return ""
 
 
 def _score_stories(stories: list[_Story], settings: SelectSettings, overrides: Overrides) -> None:

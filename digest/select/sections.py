@@ -128,7 +128,8 @@ class SectionDetector:
             return self._call(section, f"URL path /{part}/", code or country)
         for tag in article.tags:
             if tag.startswith(("http://", "https://")):
-                found_url = self.from_url(tag + "/x")
+                # A category domain is a section URL with no article slug after it.
+                found_url = self.from_url(tag.rstrip("/") + "/-")
                 if found_url:
                     return self._call(
                         found_url[0], f"category domain {tag}", found_url[1] or country

@@ -21,8 +21,10 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from ..model import Article
 
 # Words that say nothing about which story a text tells.
 STOPWORDS = frozenset(
@@ -72,10 +74,13 @@ def words(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
 
 
-def text_fields(title: str, summary: str, body: str) -> tuple[list[str], list[str], list[str]]:
-    """Headline, standfirst and lead-paragraph words of an article."""
-    lead = body.split("\n\n", 1)[0][:600]
-    return words(title), words(summary), words(lead)
+#: An article's headline, standfirst and body words.
+Fields = tuple[Sequence[str], Sequence[str], Sequence[str]]
+
+
+def article_fields(article: Article) -> Fields:
+    """The headline, standfirst and body words of an article."""
+    return words(article.title), words(article.summary), words(article.body)
 
 
 @dataclass(slots=True)
@@ -103,12 +108,12 @@ class Vocabulary:
         self.documents = 0
         self.frequency: Counter[str] = Counter()
 
-    def count(self, fields: Iterable[list[str]]) -> None:
+    def count(self, fields: Iterable[Sequence[str]]) -> None:
         """Count one document's distinct words."""
         self.documents += 1
         self.frequency.update({w for f in fields for w in f})
 
-    def vector(self, fields: tuple[list[str], list[str], list[str]]) -> Vector:
+    def vector(self, fields: Fields) -> Vector:
         """The unit tf-idf vector of one document's fields."""
         raw: dict[str, float] = defaultdict(float)
         for weight, found in zip(_FIELD_WEIGHTS, fields, strict=True):
@@ -217,13 +222,14 @@ def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
 
 __all__ = [
     "POSTING_CAP",
+    "Fields",
     "Group",
     "GroupIndex",
     "Match",
     "Vector",
     "Vocabulary",
+    "article_fields",
     "resemblance",
     "shingles",
-    "text_fields",
     "words",
 ]
