@@ -37,6 +37,8 @@ STOPWORDS = frozenset(
     "been being had did do does other some such only most many much very".split()
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: Words kept per article vector (its heaviest).
+VECTOR_TERMS = 60
 #: Words per article used to find rival stories.
 SIGNATURE = 8
 #: A word pointing to this many stories collects no more (too common to help).
@@ -125,6 +127,10 @@ class Vocabulary:
             t: w * (math.log(n / (self.frequency.get(t, 0) + 1)) + _IDF_FLOOR)
             for t, w in raw.items()
         }
+        if len(weighted) > VECTOR_TERMS:
+            # The most telling words carry the story; the tail only costs memory.
+            kept = sorted(weighted.items(), key=lambda p: (-p[1], p[0]))[:VECTOR_TERMS]
+            weighted = dict(kept)
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
         return Vector({t: v / norm for t, v in weighted.items()}, frozenset(fields[0]))
 
