@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from .errors import ConfigError
 
@@ -265,6 +272,91 @@ class SenderSettings(BaseModel):
         return dict(self.model_extra or {})
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock_time(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError('must be a 24-hour local time "HH:MM" such as "07:00"')
+    return value
+
+
+def _weekday(value: Any) -> Any:
+    name = value.strip().lower() if isinstance(value, str) else ""
+    if name[:3] not in _WEEKDAYS or name not in (name[:3], _FULL_WEEKDAYS[name[:3]]):
+        raise ValueError("must be a weekday: " + ", ".join(_WEEKDAYS) + " (or the full name)")
+    return name[:3]
+
+
+def _edition_name(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", value):
+        raise ValueError('must be lower-case letters, digits and dashes, such as "evening"')
+    return value
+
+
+_FULL_WEEKDAYS = dict(
+    zip(
+        _WEEKDAYS,
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        strict=True,
+    )
+)
+ClockTime = Annotated[str, BeforeValidator(_clock_time)]
+Weekday = Annotated[str, BeforeValidator(_weekday)]
+
+
+class EditionTime(_Section):
+    """One ``[[schedule.editions]]`` entry: an edition of the day and when it goes out.
+
+    ``at`` is a local time in ``[digest] timezone``.  ``name`` tells the editions of
+    one day apart: an unnamed edition has the id ``<prefix>-<date>``, a named one
+    ``<prefix>-<name>-<date>`` (``world-evening-2026-11-28``).
+    """
+
+    at: ClockTime
+    name: Annotated[str, BeforeValidator(_edition_name)] = ""
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(_WEEKDAYS))
+
+    @field_validator("weekdays")
+    @classmethod
+    def _some_day(cls, weekdays: list[str]) -> list[str]:
+        if not weekdays:
+            raise ValueError("must name at least one weekday")
+        return weekdays
+
+
+class ScheduleSettings(_Section):
+    """``[schedule]``: when ``digest schedule`` runs editions and how it recovers.
+
+    A missed edition is still run if the process is back within ``grace_minutes``
+    of its time, and otherwise skipped (recorded and reported), never sent late.
+    """
+
+    editions: list[EditionTime] = Field(default_factory=lambda: [EditionTime(at="07:00")])
+    grace_minutes: NonNegativeFloat = 120.0
+    #: Hold an edition back when none of its stories is newer than the last edition sent.
+    skip_if_nothing_new: bool = True
+    #: A run still going after this long is marked failed and told to stop.
+    time_limit_minutes: PositiveFloat = 30.0
+    #: A run's lock on its edition expires this long after its holder's last heartbeat.
+    lock_ttl_seconds: PositiveFloat = 60.0
+    #: Longest sleep between two looks at the clock.
+    poll_seconds: PositiveFloat = 30.0
+
+    @field_validator("editions")
+    @classmethod
+    def _names_unique(cls, editions: list[EditionTime]) -> list[EditionTime]:
+        if not editions:
+            raise ValueError('must list at least one edition, such as { at = "07:00" }')
+        names = [e.name for e in editions]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(
+                f"editions share the name {twice[0]!r}: give each edition of a day its own name"
+            )
+        return editions
+
+
 class Config(_Section):
     """The whole configuration.  ``base_dir`` is the config file's folder."""
 
@@ -277,6 +369,7 @@ class Config(_Section):
     select: SelectSettings = Field(default_factory=SelectSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     senders: dict[str, SenderSettings] = Field(default_factory=dict)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     def resolve(self, path: str | Path) -> Path:
         """A path from the config, made absolute against the config file's folder."""

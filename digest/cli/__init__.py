@@ -91,9 +91,9 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 def _register() -> None:
-    from . import ingest, output, run, setup
+    from . import ingest, output, run, schedule, setup
 
-    for module in (ingest, output, run, setup):
+    for module in (ingest, output, run, schedule, setup):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -3,8 +3,8 @@
 Each article becomes a weighted keyword vector: content words of the headline
 (weight 3), standfirst (1) and body (1), counted once per field, each times the
 word's inverse document frequency *in the day's pool* (so "Covid" on a Covid day
-says little and "Blinken" says a lot), keeping the :data:`VECTOR_TERMS` heaviest.  Two items are one story when the cosine of
-their vectors reaches a threshold.
+says little and "Blinken" says a lot), keeping the :data:`VECTOR_TERMS` heaviest.
+Two items are one story when the cosine of their vectors reaches a threshold.
 
 No all-pairs comparison: an inverted index maps each article's few most telling
 words (its *signature*) to the stories that contain them, and a word that already
