@@ -106,7 +106,7 @@ def timed(articles: list[Article], settings: SelectSettings) -> tuple[float, flo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=2, help="rounds over all sizes (best kept)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds over all sizes (best kept)")
     args = parser.parse_args()
     place_data()  # loaded once per process; not part of a selection
     settings = SelectSettings(home_country="IN")

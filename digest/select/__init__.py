@@ -132,6 +132,7 @@ class _Candidate:
     breakdown: str
     vector: Vector | None = None
     pinned: bool = False
+    #: Headline, standfirst and body words (kept only when memory needs them).
     fields: Fields = ((), (), ())
 
 
@@ -233,7 +234,7 @@ def select(
         score, breakdown = score_breakdown(article, as_of=as_of, settings=settings)
         candidates.append(_Candidate(article, call, score, breakdown, pinned=pinned))
 
-    stories = _cluster(candidates, settings, rejections)
+    stories = _cluster(candidates, settings, rejections, keep_fields=bool(sent))
     _remember(stories, sent, settings, rejections)
     _score_stories(stories, settings, overrides)
     leads = [s.lead.article for s in stories]
@@ -268,7 +269,11 @@ def _outside_window(article: Article, start: datetime, end: datetime) -> str:
 
 
 def _cluster(
-    candidates: list[_Candidate], settings: SelectSettings, rejections: list[Rejection]
+    candidates: list[_Candidate],
+    settings: SelectSettings,
+    rejections: list[Rejection],
+    *,
+    keep_fields: bool = False,
 ) -> list[_Story]:
     """Collapse same-story candidates; best-scored (pinned first) lead each story.
 
@@ -276,11 +281,14 @@ def _cluster(
     up), which makes the grouping independent of the scoring weights.
     """
     vocabulary = Vocabulary()
-    for c in candidates:
-        c.fields = article_fields(c.article)
-        vocabulary.count(c.fields)
-    for c in candidates:
-        c.vector = vocabulary.vector(c.fields)
+    fields = [article_fields(c.article) for c in candidates]
+    for found in fields:
+        vocabulary.count(found)
+    for c, found in zip(candidates, fields, strict=True):
+        c.vector = vocabulary.vector(found)
+        if keep_fields:
+            c.fields = found
+    del fields  # a large pool's words are the biggest thing held here
     candidates.sort(key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[_Story] = []
