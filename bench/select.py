@@ -52,7 +52,8 @@ def vocabulary(size: int, rng: random.Random) -> list[str]:
 def pool(n: int, seed: int = 7) -> list[Article]:
     """``n`` candidates in stories of 1-4 outlets."""
     rng = random.Random(seed)
-    words = vocabulary(max(2000, n // 2), rng)
+    # Heaps' law: a news pool's vocabulary grows about as the square root of its size.
+    words = vocabulary(int(200 * n**0.5), rng)
 
     def word() -> str:
         # Zipf-like: low indexes are common words, the tail is rare names.

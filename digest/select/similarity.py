@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 
 from ..model import Article
 
@@ -42,13 +43,13 @@ VECTOR_TERMS = 60
 #: Words per article used to find rival stories.
 SIGNATURE = 8
 #: A word pointing to this many stories collects no more (too common to help).
-POSTING_CAP = 16
+POSTING_CAP = 8
 #: Members of a story compared with a newcomer (its first ones).
 MEMBERS_COMPARED = 3
 #: Headline words two items must share for the headline-overlap rule.
 HEADLINE_MIN_SHARED = 3
 #: Groups compared with a newcomer: those sharing most signature words.
-CANDIDATES_COMPARED = 8
+CANDIDATES_COMPARED = 5
 _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
 # Words found in every document still weigh a little (tiny pools have no contrast).
 _IDF_FLOOR = 0.05
@@ -73,7 +74,8 @@ def words(text: str) -> list[str]:
         folded = unicodedata.normalize("NFKD", folded)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = re.sub(r"(?<=\d)[,.](?=\d)", "", folded.replace("'", "").replace("’", ""))
-    return [_stem(w) for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
+    # Interned: a big pool repeats the same few thousand words millions of times.
+    return [intern(_stem(w)) for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
 
 
 #: An article's headline, standfirst and body words.
