@@ -8,7 +8,8 @@ Run from the repository root::
 The pool looks like a news day scaled up: 70% labelled World News, 10% unlabelled
 with datelines and agencies (the fallback classifier decides), 20% other
 sections; about half the stories are told by 2-4 outlets (rewritten headlines,
-shared body sentences); words follow a Zipf-like distribution so some are common.
+shared body sentences); words follow a Zipf-like distribution so some are common,
+and the vocabulary grows as the square root of the pool (Heaps' law).
 Every size is timed in the same run, best of ``--repeat`` rounds over all sizes, in CPU time of this
 process (``time.process_time``: other work on a shared machine does not count; wall
 time is printed beside it), and the script fails (exit 1) if 100k costs more than 12
