@@ -56,6 +56,19 @@ def _time_zone(value: Any) -> Any:
     return value
 
 
+def _site_url(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^/\s\"'<>]+(/\S*)?", value):
+        raise ValueError('must be an http(s) address such as "https://www.example.com"')
+    return value
+
+
+def _id_prefix(value: Any) -> Any:
+    # Edition ids go into Message-IDs, UTM tags, URLs and file names.
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", value):
+        raise ValueError("must be letters, digits, '.', '_' or '-' (up to 40), such as \"world\"")
+    return value
+
+
 def _regex(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("must be a regular expression (a string)")
@@ -66,6 +79,32 @@ def _regex(value: Any) -> Any:
     return value
 
 
+def _hours(value: Any) -> Any:
+    hours = _positive_number(value)
+    if hours > MAX_HOURS:
+        raise ValueError(f"must be at most {MAX_HOURS} (ten years)")
+    return hours
+
+
+#: Upper bound of a span in hours: ten years, far beyond any news window.
+MAX_HOURS = 87_600
+#: Upper bound of a network wait: an hour (sockets reject far larger timeouts).
+MAX_TIMEOUT_SECONDS = 3600
+
+
+def _share(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError("must be a number from 0 to 1")
+    return float(value)
+
+
+def _timeout(value: Any) -> Any:
+    seconds = _positive_number(value)
+    if seconds > MAX_TIMEOUT_SECONDS:
+        raise ValueError(f"must be at most {MAX_TIMEOUT_SECONDS} (an hour)")
+    return seconds
+
+
 def _country_code(value: Any) -> Any:
     if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
         raise ValueError('must be a two-letter ISO 3166 country code such as "IN"')
@@ -73,10 +112,17 @@ def _country_code(value: Any) -> Any:
 
 
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+Hours = Annotated[float, BeforeValidator(_hours)]
+TimeoutSeconds = Annotated[float, BeforeValidator(_timeout)]
+Share = Annotated[float, BeforeValidator(_share)]
 Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
+SiteUrl = Annotated[str, BeforeValidator(_site_url)]
+IdPrefix = Annotated[str, BeforeValidator(_id_prefix)]
+
+
 CountryCode = Annotated[str, BeforeValidator(_country_code)]
 
 
@@ -95,9 +141,9 @@ class DigestSettings(_Section):
     direction: Literal["ltr", "rtl"] = "ltr"
     timezone: TimeZoneName = "UTC"
     #: Edition ids are ``<edition_prefix>-<local date>``.
-    edition_prefix: str = "world"
+    edition_prefix: IdPrefix = "world"
     #: Public site of the publisher, used for "view in browser" and footer links.
-    site_url: str = "https://example.com"
+    site_url: SiteUrl = "https://example.com"
 
 
 class StoreSettings(_Section):
@@ -142,7 +188,7 @@ class IngestSettings(_Section):
     """
 
     max_bytes: PositiveInt = 20_000_000
-    timeout_seconds: PositiveFloat = 20.0
+    timeout_seconds: TimeoutSeconds = 20.0
     max_redirects: PositiveInt = 5
     user_agent: str = "digest/0.1 (+https://example.com/digest)"
 
@@ -163,9 +209,9 @@ class ScoreWeights(_Section):
     long_body_chars: PositiveInt = 600
     story_size: NonNegativeFloat = 0.2
     story_size_cap: PositiveInt = 4
-    repeat: NonNegativeFloat = 0.5
-    same_event: NonNegativeFloat = 0.75
-    same_country: NonNegativeFloat = 0.85
+    repeat: Share = 0.5
+    same_event: Share = 0.75
+    same_country: Share = 0.85
 
 
 class SelectSettings(_Section):
@@ -179,8 +225,8 @@ class SelectSettings(_Section):
     min_picks: PositiveInt = 3
     #: Send an edition with fewer than ``min_picks`` picks anyway (never an empty one).
     send_when_thin: bool = False
-    window_hours: PositiveFloat = 24.0
-    half_life_hours: PositiveFloat = 8.0
+    window_hours: Hours = 24.0
+    half_life_hours: Hours = 8.0
     sections: list[str] = Field(default_factory=lambda: ["world"])
     source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     #: ``"ID"`` or ``"ID:POSITION"`` (1-based): always picked, at that place.
@@ -206,11 +252,11 @@ class SelectSettings(_Section):
     #: Stories picked in editions of the last ``memory_days`` are not picked again ...
     memory_days: NonNegativeFloat = 3.0
     #: ... unless updated since and at most this similar (0..1) to what was sent.
-    update_similarity: NonNegativeFloat = 0.75
+    update_similarity: Share = 0.75
     #: Cosine similarity (0..1) of weighted keywords at which two items are one story.
-    story_similarity: NonNegativeFloat = 0.19
+    story_similarity: Share = 0.19
     #: ... or the share (0..1) of headline words two items share (3 at least).
-    same_story_threshold: NonNegativeFloat = 0.5
+    same_story_threshold: Share = 0.5
 
 
 class UtmSettings(_Section):
