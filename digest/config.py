@@ -105,6 +105,12 @@ def _timeout(value: Any) -> Any:
     return seconds
 
 
+def _country_code(value: Any) -> Any:
+    if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
+        raise ValueError('must be a two-letter ISO 3166 country code such as "IN"')
+    return value.upper()
+
+
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
 Hours = Annotated[float, BeforeValidator(_hours)]
 TimeoutSeconds = Annotated[float, BeforeValidator(_timeout)]
@@ -115,6 +121,9 @@ NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
 SiteUrl = Annotated[str, BeforeValidator(_site_url)]
 IdPrefix = Annotated[str, BeforeValidator(_id_prefix)]
+
+
+CountryCode = Annotated[str, BeforeValidator(_country_code)]
 
 
 class _Section(BaseModel):
@@ -184,23 +193,70 @@ class IngestSettings(_Section):
     user_agent: str = "digest/0.1 (+https://example.com/digest)"
 
 
+class ScoreWeights(_Section):
+    """``[select.weights]``: the weights of the score formula in ``digest.select``.
+
+    ``score = recency × source weight × (1 + quality) + story_size × min(other
+    outlets, story_size_cap) + boost``; ``quality`` adds ``image``, ``summary`` and
+    ``length`` (body of at least ``long_body_chars``).  A story picked before and
+    since updated is multiplied by ``repeat``; each earlier pick of the same event
+    or country multiplies by ``same_event`` / ``same_country`` (diversity).
+    """
+
+    image: NonNegativeFloat = 0.1
+    summary: NonNegativeFloat = 0.1
+    length: NonNegativeFloat = 0.1
+    long_body_chars: PositiveInt = 600
+    story_size: NonNegativeFloat = 0.2
+    story_size_cap: PositiveInt = 4
+    repeat: Share = 0.5
+    same_event: Share = 0.75
+    same_country: Share = 0.85
+
+
 class SelectSettings(_Section):
     """``[select]``: how the top stories are chosen.
 
-    Score = recency × source weight + quality bonuses; see ``digest.select``.
+    Score = recency × source weight × (1 + quality) + story size + boost; see
+    ``digest.select`` and :class:`ScoreWeights`.
     """
 
     count: PositiveInt = 8
     min_picks: PositiveInt = 3
+    #: Send an edition with fewer than ``min_picks`` picks anyway (never an empty one).
+    send_when_thin: bool = False
     window_hours: Hours = 24.0
     half_life_hours: Hours = 8.0
     sections: list[str] = Field(default_factory=lambda: ["world"])
     source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
-    #: Titles at least this similar (0..1, word-set overlap) count as the same story.
-    same_story_threshold: Share = 0.5
+    #: ``"ID"`` or ``"ID:POSITION"`` (1-based): always picked, at that place.
     pin: list[str] = Field(default_factory=list)
     block: list[str] = Field(default_factory=list)
     headlines: dict[str, str] = Field(default_factory=dict)
+    #: Article id → amount added to its score (negative to demote).
+    boost: dict[str, float] = Field(default_factory=dict)
+    weights: ScoreWeights = Field(default_factory=ScoreWeights)
+    #: ISO 3166 code of the publisher's own country: stories there are national news.
+    home_country: CountryCode = "IN"
+    #: Extra place names (states, regions) that mean the home country.
+    home_places: list[str] = Field(default_factory=list)
+    #: Agencies based in the home country (a weak hint for unlabelled items).
+    home_agencies: list[str] = Field(default_factory=lambda: ["PTI", "IANS", "ANI", "UNI"])
+    #: Extra section labels (lower case) → canonical section, e.g. ``"foreign" = "world"``.
+    section_aliases: dict[str, str] = Field(default_factory=dict)
+    #: Label unlabelled items by place names, datelines and agencies.
+    fallback_classifier: bool = True
+    #: At most this many picks about one event / one country (diversity).
+    max_per_event: PositiveInt = 3
+    max_per_country: PositiveInt = 3
+    #: Stories picked in editions of the last ``memory_days`` are not picked again ...
+    memory_days: NonNegativeFloat = 3.0
+    #: ... unless updated since and at most this similar (0..1) to what was sent.
+    update_similarity: Share = 0.75
+    #: Cosine similarity (0..1) of weighted keywords at which two items are one story.
+    story_similarity: Share = 0.19
+    #: ... or the share (0..1) of headline words two items share (3 at least).
+    same_story_threshold: Share = 0.5
 
 
 class UtmSettings(_Section):

@@ -23,7 +23,11 @@ from .errors import ConfigError, DigestError, EditionBusy
 from .model import Edition, Renditions, Skipped, SourceResult
 from .render import Renderer
 from .render.personal import personalise
-from .select import edition_id, select
+from .select import Overrides as Overrides  # re-exported for the CLI
+from .select import SentStory, edition_id, select
+from .select import parse_pin as parse_pin
+from .select import rejection_kind as rejection_kind
+from .select import rejection_summary as rejection_summary
 from .senders import Outgoing, Recipient, Sender, build_sender, hooks
 from .sources import Planned, SourceSpec, configured, plan, read_planned
 from .store import Store, UpsertCounts, open_store
@@ -153,23 +157,60 @@ class Digest:
         d = self.config.digest
         return edition_id(d.edition_prefix, as_of, d.timezone)
 
-    def select(self, as_of: datetime) -> Edition:
-        """The edition for ``as_of`` (tz-aware) from the stored articles."""
+    def select(self, as_of: datetime, overrides: Overrides | None = None) -> Edition:
+        """The edition for ``as_of`` (tz-aware) from the stored articles.
+
+        ``overrides`` (pins, drops, headlines) default to the config's.  Stories
+        picked by other editions of the last ``select.memory_days`` are remembered.
+        Raises :class:`ConfigError` for a pinned id the store does not hold.
+        """
         settings = self.config.select
+        overrides = overrides or Overrides.build(settings)
+        as_of = as_of.astimezone(UTC)  # the store compares UTC ISO strings
         start = as_of - timedelta(hours=settings.window_hours)
-        this_edition = self.edition_id(as_of)
-        recent = {
-            article_id: when
-            for article_id, when in self.store.sent_article_ids(start - timedelta(days=7)).items()
-            if when < start or self.edition_id(when) != this_edition
-        }
+        articles = self.store.articles_between(start, as_of)
+        held = {a.id for a in articles}
+        for article_id in overrides.pins:
+            if article_id not in held:
+                pinned = self.store.article(article_id)
+                if pinned is None:
+                    raise ConfigError(f"pin {article_id!r}: no stored article has that id")
+                articles.append(pinned)
+        sent = [
+            SentStory(edition, when, article)
+            for edition, when, article in self.store.picked_articles(
+                as_of - timedelta(days=settings.memory_days),
+                as_of,
+                exclude=self.edition_id(as_of),
+            )
+        ]
         return select(
-            self.store.articles_between(start, as_of),
-            as_of=as_of.astimezone(UTC),
+            articles,
+            as_of=as_of,
             settings=settings,
             timezone=self.config.digest.timezone,
             prefix=self.config.digest.edition_prefix,
-            recently_sent=recent,
+            sent=sent,
+            overrides=overrides,
+        )
+
+    def hold_reason(self, edition: Edition) -> str:
+        """Why an edition must not be sent (``""`` when it may): no picks, or fewer
+        than ``select.min_picks`` (unless ``select.send_when_thin``), with what
+        happened to the other candidates."""
+        if not edition.picks or not self.config.select.send_when_thin:
+            return self.thin_reason(edition)
+        return ""
+
+    def thin_reason(self, edition: Edition) -> str:
+        """``"not enough news: …"`` when an edition has fewer picks than
+        ``select.min_picks``, else ``""``."""
+        minimum = self.config.select.min_picks
+        if len(edition.picks) >= minimum:
+            return ""
+        return (
+            f"not enough news: {len(edition.picks)} pick(s), at least {minimum} needed "
+            f"(left out: {rejection_summary(edition)})"
         )
 
     @property
@@ -181,20 +222,16 @@ class Digest:
             )
         return self._renderer
 
-    def build(self, as_of: datetime) -> Built:
+    def build(self, as_of: datetime, overrides: Overrides | None = None) -> Built:
         """Select and render the edition for ``as_of``, and record both.
 
         Nothing is sent.  An edition with fewer than ``select.min_picks`` picks is
         built without renditions and held back with the reason.
         """
-        edition = self.select(as_of)
-        minimum = self.config.select.min_picks
-        if len(edition.picks) < minimum:
-            return Built(
-                edition,
-                None,
-                f"not enough news: {len(edition.picks)} pick(s), at least {minimum} needed",
-            )
+        edition = self.select(as_of, overrides)
+        hold = self.hold_reason(edition)
+        if hold:
+            return Built(edition, None, hold)
         renditions = self.renderer.render(edition)
         public = replace(
             renditions,

@@ -243,6 +243,15 @@ class Store:
         row = self._db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         return _article_from_row(row) if row else None
 
+    def article_ids_starting(self, prefix: str, limit: int = 10) -> list[str]:
+        """Ids of stored articles that start with ``prefix`` (at most ``limit``)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+            (escaped + "%", limit),
+        )
+        return [r[0] for r in rows]
+
     def count_articles(self) -> int:
         """How many articles the store holds."""
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
@@ -531,6 +540,29 @@ class Store:
                 found[pick["article"]["id"]] = datetime.fromisoformat(as_of)
         return found
 
+    def picked_articles(
+        self, since: datetime, before: datetime, *, exclude: str = ""
+    ) -> list[tuple[str, datetime, Article]]:
+        """Articles picked in editions with ``since <= as_of < before`` (UTC), as
+        ``(edition id, edition as_of, article as it was picked)``, oldest first;
+        the edition ``exclude`` (the one being rebuilt) is left out."""
+        rows = self._db.execute(
+            "SELECT id, as_of, data FROM editions WHERE as_of >= ? AND as_of < ? AND id != ? "
+            "ORDER BY as_of, id",
+            (since.isoformat(), before.isoformat(), exclude),
+        )
+        found = []
+        for edition_id, as_of, data in rows:
+            for pick in json.loads(data)["picks"]:
+                found.append(
+                    (
+                        edition_id,
+                        datetime.fromisoformat(as_of),
+                        _article_from_plain(pick["article"]),
+                    )
+                )
+        return found
+
     # -- runs --------------------------------------------------------------------
 
     def start_run(self, edition_id: str) -> int:
@@ -748,6 +780,21 @@ def _article_from_row(row: sqlite3.Row) -> Article:
         language=row["language"],
         publisher=row["publisher"],
         source=row["source"],
+    )
+
+
+def _article_from_plain(data: dict[str, Any]) -> Article:
+    """An article from its :func:`to_plain` form (as kept in edition records)."""
+    image = data.get("image")
+    updated = data.get("updated_at")
+    return Article(
+        **{
+            **data,
+            "tags": tuple(data.get("tags", ())),
+            "published_at": datetime.fromisoformat(data["published_at"]),
+            "updated_at": datetime.fromisoformat(updated) if updated else None,
+            "image": Image(**image) if image else None,
+        }
     )
 
 

