@@ -28,39 +28,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
-from .normalise import SECTION_ALIASES, article_id, canonical_section, clean_text, parse_time, slug
+from .normalise import (
+    SECTION_ALIASES,
+    article_id,
+    canonical_section,
+    clean_text,
+    section_from_url,
+    slug,
+)
+from .pagemeta import Meta, body_dateline, caption_text, meta_line
 
-_BREADCRUMB = re.compile(r"^home\s*(>|»|/|›)\s*.+", re.I)
-_TIME_LINE = re.compile(
-    r"^(?P<kind>updated|published|posted|last updated|first published)(?: on)?\s*:?\s*"
-    r"(?P<when>[^|]+?)\s*(?:\|\s*(?P<dateline>[^|]*?)\s*)?$",
-    re.I,
-)
-# "IANS |", "PTI | New Delhi", "By Asha Rao |", "mid-day online correspondent |"
-_CREDIT_LINE = re.compile(
-    r"^(?P<credit>[A-Za-z][\w .&'/,-]{0,58}?)\s*\|\s*(?P<place>[A-Z][\w .'-]{0,40})?$"
-)
-# Wire services and the catch-all credits pages print for them.
-_AGENCY_NAME = re.compile(
-    r"(?i:IANS|PTI|ANI|AFP|AP|Reuters|Bloomberg|Agencies|Agency|AAP|DPA|EFE|Xinhua|UNI"
-    r"|Press Trust of India|Associated Press|Agence France-Presse)"
-    r"(?:\s*(?:/|,|&|and)\s*(?i:IANS|PTI|ANI|AFP|AP|Reuters|Agencies))*"
-)
-_BODY_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-z .'-]{1,30}), (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})"
-    r" \((?P<agency>[A-Z]{2,8})\)\s*[:-]?\s*"
-)
+_CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
+_CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृष्ठ"})
 _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
-_CAPTION_HINT = re.compile(
-    r"(\bpic\b|\bpics\b|photo|file pic|representational|image|courtesy|/afp|/reuters|/pti)",
-    re.I,
-)
+_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+_SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _MIN_BODY_CHARS = 80
+# A time line is looked for among the first lines only; a headline has some words.
+_HEADER_SPAN = 60
+_MIN_TITLE_WORDS = 3
+# How many short label lines above a headline may name its section ("World News").
+_LABEL_SPAN = 3
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
@@ -73,56 +65,60 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
 
     # The breadcrumb opens the article; what stands above it is site navigation.
-    crumb_at = next((i for i, line in enumerate(lines) if _BREADCRUMB.match(line)), None)
     crumbs: list[str] = []
-    if crumb_at is not None:
-        crumbs = [c.strip() for c in re.split(r"\s*(?:>|»|›)\s*", lines[crumb_at])]
-        lines = lines[crumb_at + 1 :]
+    for at, line in enumerate(lines[:_HEADER_SPAN]):
+        if found := _breadcrumb(line, options):
+            crumbs, lines = found, lines[at + 1 :]
+            break
 
-    lines = _strip_boilerplate(lines, options)
-    paragraphs = [line for line in lines if line and not _URL_LINE.match(line)]
+    paragraphs = _without_boilerplate_lines(lines, options)
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
 
     header = _header(paragraphs, options)
-    title, published, updated = header.title, header.published, header.updated
-    dateline, agency, byline = header.dateline, header.agency, header.byline
-    paragraphs = paragraphs[header.consumed :]
-    if paragraphs and not dateline and (m := _BODY_DATELINE.match(paragraphs[0])):
-        # Wire copy often opens "Moscow, Nov 22 (IANS): ..." instead of a dateline line.
-        dateline, agency = m["place"], agency or m["agency"]
-        paragraphs[0] = paragraphs[0][m.end() :]
+    title, meta = header.title, header.meta
+    paragraphs = _article_text(paragraphs[header.consumed :], title, options)
 
-    summary = ""
     caption = ""
-    if paragraphs and paragraphs[0] != title:
+    captions = [c for p in paragraphs if (c := caption_text(p))]
+    if captions:
+        caption = captions[0]
+        paragraphs = [p for p in paragraphs if not caption_text(p)]
+
+    dateline, agency = meta.dateline, meta.agency
+    if paragraphs and (found_dateline := body_dateline(paragraphs[0])):
+        # Wire copy opens "MOSCOW (Reuters) - ..." or "Kabul, Nov 23 (PTI) ...".
+        dateline = dateline or found_dateline.place
+        agency = agency or found_dateline.agency
+        paragraphs[0] = found_dateline.rest
+        paragraphs = [p for p in paragraphs if p]
+    summary = header.standfirst
+    if not summary and paragraphs and paragraphs[0] != title:
         summary = paragraphs.pop(0)
     # The page repeats the headline above the picture; the caption follows it.
     if title in paragraphs:
         at = paragraphs.index(title)
         following = paragraphs[at + 1] if at + 1 < len(paragraphs) else ""
-        if (
-            following
-            and len(following) <= 160
-            and (
-                _CAPTION_HINT.search(following)
-                or not following.endswith((".", '"', "”"))
-                or len(following) < 60
-            )
+        if following and len(following) <= 160 and (
+            not following.endswith(_SENTENCE_END) or len(following) < 60
         ):
-            caption = following
+            caption = caption or following
             del paragraphs[at + 1]
         del paragraphs[at]
-    paragraphs = [p for p in paragraphs if p != title]
+    paragraphs = [p for p in paragraphs if p != title and p != summary]
     body = "\n\n".join(paragraphs)
     if len(body) < _MIN_BODY_CHARS and not summary:
         raise SourceError(options.source, "page dump has a title but no article body")
 
     section_label = _section_label(crumbs)
     section = canonical_section(section_label) if section_label else ""
+    section = section or meta.section or section_from_url(url) or header.label_section
     if not url and options.url_template:
         url = options.url_template.format(slug=slug(title), section=section or "news")
     image = Image(url="", alt=caption or title, caption=caption) if caption else None
+    published = meta.published or meta.updated
+    if published is None:  # cannot happen: the header holds a time line
+        raise SourceError(options.source, "no readable time line")
     article = Article(
         id=article_id(url=url) if url else article_id(source=options.publisher, guid=title),
         url=url,
@@ -131,12 +127,14 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         body=body,
         section=section,
         tags=_crumb_tags(crumbs),
+        # A page that shows only "Updated on" gives that time as both.
         published_at=published,
-        updated_at=updated,
+        updated_at=meta.updated,
         dateline=dateline,
         agency=agency,
-        byline=byline,
+        byline=meta.byline,
         image=image,
+        language=_language(title + summary),
         publisher=options.publisher,
         source=options.source,
     )
@@ -144,84 +142,156 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     return SourceResult(options.source, (article,), skipped)
 
 
+def _breadcrumb(line: str, options: ReadOptions) -> list[str]:
+    """The crumbs of a breadcrumb line (``Home > World``, ``News » International``,
+    ``Home / World News / Asia``, ``होम › विदेश``), or ``[]``."""
+    separator = next((s for s in _CRUMB_SEPARATORS if s in line), "")
+    if not separator or len(line) > 240 or _is_time_line(line, options):
+        return []
+    crumbs = [c.strip() for c in line.split(separator)]
+    if len(crumbs) < 2 or not all(crumbs[:-1]):
+        return []
+    if crumbs[0].lower() in _CRUMB_ROOTS:
+        return crumbs
+    # Without "Home" only an arrow trail that names a known section counts.
+    known = any(clean_text(c).lower() in SECTION_ALIASES for c in crumbs)
+    if separator in (">", "»", "›") and known and all(len(c.split()) <= 4 for c in crumbs[:-1]):
+        return crumbs
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class _Header:
     title: str
-    published: datetime
-    updated: datetime | None
-    dateline: str
-    agency: str
-    byline: str
+    meta: Meta
+    #: The standfirst when it is printed between the headline and the time line.
+    standfirst: str
+    #: Section named by a label line just above the headline ("World News").
+    label_section: str
     #: How many paragraphs the header took, title included.
     consumed: int
 
 
 def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
-    """Title, times, dateline and credit line from the top of the article.
+    """Title, standfirst, times, dateline and credits from the top of the article.
 
-    The title is the line just above the first time line, so navigation left
-    above it (a dump without breadcrumb) is dropped; several time lines
-    (``Published on`` then ``Updated on``) are all read.
+    The anchor is the first time line under a headline.  Credit lines just above
+    it (``By Ali Latifi``, ``Reuters``) and header lines just below it are read
+    with it; the line above the credits is the headline, unless it reads like a
+    standfirst under a shorter headline.  Lines above the headline are navigation.
     """
-    if not paragraphs:
-        raise SourceError(options.source, "no article text found in page dump")
-    at, found = next(
-        ((i, line) for i, p in enumerate(paragraphs[1:40], 1) if (line := _time_line(p, options))),
-        (0, None),
-    )
-    if found is None:
+    candidates = [
+        i for i, p in enumerate(paragraphs[:_HEADER_SPAN]) if i and _is_time_line(p, options)
+    ]
+    if not candidates:
         raise SourceError(
-            options.source, "no 'Updated on:' or 'Published on:' time line under the title"
+            options.source, "no time line ('Updated on: …', 'Published …', a date) under a title"
         )
-    title = paragraphs[at - 1]
-    published: datetime | None = None
-    updated: datetime | None = None
-    dateline = agency = byline = ""
-    while found is not None:
-        kind, when, place = found
-        if kind.startswith(("updated", "last updated")):
-            updated = when
-        elif published is None:
-            published = when
-        dateline = dateline or place
+    for time_at in candidates:
+        header = _header_at(paragraphs, time_at, options)
+        if header is not None and (
+            len(header.title.split()) >= _MIN_TITLE_WORDS or time_at == candidates[-1]
+        ):
+            return header
+    raise SourceError(options.source, "no title above the time line")
+
+
+def _header_at(paragraphs: list[str], time_at: int, options: ReadOptions) -> _Header | None:
+    meta = Meta()
+    above = time_at - 1
+    while above > 0 and time_at - above <= 3:
+        credit = meta_line(paragraphs[above], options, names=True)
+        if credit is None or credit.has_time:
+            break
+        meta = meta.merged(credit)
+        above -= 1
+    if above < 0:
+        return None
+    title_at, standfirst = above, ""
+    if above > 0 and _is_standfirst(paragraphs, above):
+        title_at, standfirst = above - 1, paragraphs[above]
+    at = time_at
+    while at < len(paragraphs) and (found := meta_line(paragraphs[at], options)) is not None:
+        meta = found.merged(meta) if found.has_time and not meta.has_time else meta.merged(found)
         at += 1
-        found = _time_line(paragraphs[at], options) if at < len(paragraphs) else None
-    if at < len(paragraphs) and (m := _CREDIT_LINE.match(paragraphs[at])):
-        at += 1
-        credit = m["credit"].strip()
-        place = (m["place"] or "").strip()
-        dateline = dateline or place
-        if credit.lower().startswith("by "):
-            byline = credit[3:].strip()
-        elif _AGENCY_NAME.fullmatch(credit):
-            agency = credit
-        else:
-            byline = credit
-    first = published or updated
-    if first is None:  # cannot happen: the line found above is a time line
-        raise SourceError(options.source, "no readable time line")
-    return _Header(
-        title=title,
-        # A page that shows only "Updated on" gives that time as both.
-        published=first,
-        updated=updated,
-        dateline=dateline,
-        agency=agency,
-        byline=byline,
-        consumed=at,
+    labels = paragraphs[max(0, title_at - _LABEL_SPAN) : title_at]
+    label_section = next(
+        (found for label in reversed(labels) if (found := _label_section(label))), ""
+    )
+    return _Header(paragraphs[title_at], meta, standfirst, label_section, at)
+
+
+def _label_section(label: str) -> str:
+    """The section a short label line names: ``World News``, ``The latest world news``."""
+    words = clean_text(label).lower().split()
+    if not words or len(words) > 4:
+        return ""
+    for start in range(len(words)):
+        if (tail := " ".join(words[start:])) in SECTION_ALIASES:
+            return SECTION_ALIASES[tail]
+    return ""
+
+
+def _is_standfirst(paragraphs: list[str], at: int) -> bool:
+    """Whether the line at ``at`` is a standfirst under the headline above it."""
+    line, above = paragraphs[at], paragraphs[at - 1]
+    if line in paragraphs[at + 1 :]:
+        return False  # the page repeats its headline, never its standfirst
+    words, above_words = len(line.split()), len(above.split())
+    sentence = line.endswith(_SENTENCE_END) or words >= 12
+    return (
+        sentence
+        and words >= 10
+        and above_words >= 4
+        and words > above_words
+        and not above.endswith(".")
+        and meta_line(above, options=_NO_OPTIONS) is None
     )
 
 
-def _time_line(line: str, options: ReadOptions) -> tuple[str, datetime, str] | None:
-    """``(kind, time in UTC, dateline)`` if ``line`` is a readable time line."""
-    m = _TIME_LINE.match(line)
-    if m is None:
-        return None
-    try:
-        when = parse_time(m["when"], default_zone=options.timezone)
-    except ValueError:
-        return None
-    return m["kind"].lower(), when, (m["dateline"] or "").strip()
+_NO_OPTIONS = ReadOptions(source="")
+
+
+def _is_time_line(line: str, options: ReadOptions) -> bool:
+    found = meta_line(line, options)
+    return found is not None and found.has_time
+
+
+def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> list[str]:
+    """The article's paragraphs after the header, up to the first stop marker.
+
+    Until the story starts, short label lines (topic tags, ``Share``, a bare
+    ``BEIRUT:`` dateline is kept) are skipped; stop markers count only once the
+    story has started, so a menu entry above it cannot end the article.
+    """
+    kept: list[str] = []
+    started = False
+    for paragraph in paragraphs:
+        if started and options.boilerplate.stops(paragraph):
+            break
+        if not started:
+            words = len(paragraph.split())
+            if (
+                paragraph != title
+                and words < 6
+                and not paragraph.endswith(_SENTENCE_END)
+                and not caption_text(paragraph)
+                and not body_dateline(paragraph)
+            ):
+                continue
+            started = not caption_text(paragraph) and paragraph != title
+        kept.append(paragraph)
+    # "BEIRUT:" on a line of its own belongs to the paragraph after it.
+    if len(kept) > 1 and (found := body_dateline(kept[0])) and not found.rest:
+        kept[1] = f"{kept[0]} {kept[1]}"
+        del kept[0]
+    return kept
+
+
+def _language(text: str) -> str:
+    letters = [ch for ch in text if ch.isalpha()]
+    hindi = sum(1 for ch in letters if _DEVANAGARI.match(ch))
+    return "hi" if letters and hindi * 2 > len(letters) else "en"
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -237,12 +307,20 @@ def _decode(data: bytes, source: str) -> str:
             raise SourceError(source, "not UTF-8 or Windows-1252 text") from None
 
 
-def _strip_boilerplate(lines: list[str], options: ReadOptions) -> list[str]:
+def _without_boilerplate_lines(lines: list[str], options: ReadOptions) -> list[str]:
+    """Non-empty lines minus URL lines and those the drop rules name."""
     kept: list[str] = []
+    skip_next = False
     for line in lines:
-        if line and options.boilerplate.stops(line):
-            break
-        if line and options.boilerplate.drops(line):
+        if not line or _URL_LINE.match(line):
+            continue
+        if skip_next:
+            skip_next = False
+            continue
+        if options.boilerplate.drops_with_next(line):
+            skip_next = True
+            continue
+        if options.boilerplate.drops(line):
             continue
         kept.append(line)
     return kept
@@ -253,6 +331,9 @@ def _section_label(crumbs: list[str]) -> str:
     (``Home > World > Europe > Article`` → ``World``), else the crumb before
     ``Article``, else the last crumb that is not ``Home``/``News``."""
     labels = list(_crumb_tags(crumbs))
+    # The last crumb is usually the page's slug, but in "News » International" the
+    # section itself: it counts when it is a known section name.
+    labels += crumbs[-1:] if len(crumbs) > 1 else []
     known = [c for c in labels if clean_text(c).lower() in SECTION_ALIASES]
     if known:
         return known[-1]
@@ -261,7 +342,7 @@ def _section_label(crumbs: list[str]) -> str:
         at = lowered.index("article")
         if at > 0 and lowered[at - 1] not in ("home", "news"):
             return crumbs[at - 1]
-    candidates = [c for c in crumbs[1:-1] if c.lower() not in ("home", "news", "article")]
+    candidates = [c for c in crumbs[1:-1] if c.lower() not in (*_CRUMB_ROOTS, "article")]
     return candidates[-1] if candidates else ""
 
 
@@ -269,4 +350,4 @@ def _crumb_tags(crumbs: list[str]) -> tuple[str, ...]:
     """The breadcrumb's labels between ``Home`` and ``Article`` (not the page slug)."""
     lowered = [c.lower() for c in crumbs]
     end = lowered.index("article") if "article" in lowered else len(crumbs) - 1
-    return tuple(c for c in crumbs[1:end] if c.lower() not in ("home", "news"))
+    return tuple(c for c in crumbs[1:end] if c.lower() not in _CRUMB_ROOTS)
