@@ -85,7 +85,9 @@ _ZONE_WORD = re.compile(
     r"\(?\b(" + "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True)) + r")\b\)?", re.I
 )
 _DAY_FIRST = re.compile(r"^\D{0,12}\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b")
-_TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_[ce]id$|ref$|ito$|cmp$)", re.I)
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_|fbclid$|gclid$|mc_[ce]id$|ref$|ito$|cmp$|at_(medium|campaign)$)", re.I
+)
 
 
 def clean_text(value: str | None, *, keep_paragraphs: bool = False) -> str:
@@ -168,7 +170,8 @@ def canonical_section(label: str) -> str:
 
 def section_from_url(url: str) -> str:
     """The canonical section a URL path points to (``/world/…`` → ``world``), or ``""``."""
-    for part in urlsplit(url).path.lower().split("/")[:4]:
+    # Up to six path parts: "/2020/11/22/world/africa/story.html" (NYT) too.
+    for part in urlsplit(url).path.lower().split("/")[:7]:
         if part in SECTION_ALIASES:
             return SECTION_ALIASES[part]
         if part.startswith(("world-", "international-")):

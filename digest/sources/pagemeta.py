@@ -280,14 +280,18 @@ class Dateline:
     rest: str
 
 
-def body_dateline(paragraph: str) -> Dateline | None:
-    """The dateline that opens a first paragraph, or ``None``."""
+def body_dateline(paragraph: str, *, strict: bool = False) -> Dateline | None:
+    """The dateline that opens a first paragraph, or ``None``.
+
+    ``strict`` accepts only wire (``SEOUL (Reuters) -``) and capitals
+    (``MOSCOW:``) forms: a feed's ``Covid: ...`` is a headline kicker, not a place.
+    """
     m = _WIRE_DATELINE.match(paragraph)
     if m is not None:
         agency = m["agency"].strip()
         if AGENCY_NAME.fullmatch(agency) or re.fullmatch(r"[A-Z]{2,8}", agency):
             return Dateline(place_name(m["place"]), agency, paragraph[m.end() :].strip())
-    for pattern in (_CAPS_DATELINE, _COLON_DATELINE):
+    for pattern in (_CAPS_DATELINE,) if strict else (_CAPS_DATELINE, _COLON_DATELINE):
         m = pattern.match(paragraph)
         if m is not None and m["place"].lower() not in _NOT_PLACES:
             return Dateline(place_name(m["place"]), "", paragraph[m.end() :].strip())
