@@ -42,9 +42,7 @@ class Boilerplate:
         data = tomllib.loads(
             resources.files("digest.sources").joinpath("boilerplate.toml").read_text("utf-8")
         )
-        return cls.compile(
-            data["drop_lines"], data["stop_markers"], data.get("drop_with_next", ())
-        )
+        return cls.compile(data["drop_lines"], data["stop_markers"], data.get("drop_with_next", ()))
 
     def extended(self, other: Boilerplate) -> Boilerplate:
         """These rules plus ``other``'s."""

@@ -58,9 +58,7 @@ _CREDIT_PREFIX = re.compile(
     re.I,
 )
 _EDITOR_PREFIXES = ("edited by", "posted by", "published by", "updated by")
-_DESK = re.compile(
-    r"\b(?:desk|staff|bureau|correspondents?|team|news service|डेस्क|ब्यूरो)$", re.I
-)
+_DESK = re.compile(r"\b(?:desk|staff|bureau|correspondents?|team|news service|डेस्क|ब्यूरो)$", re.I)
 _NAME_WORD = r"[A-Z][a-z'’.-]+|[A-Z]\.|[A-Z][A-Z'’-]+"
 _NAME = rf"(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{1,3}}"
 _NAMES = re.compile(
@@ -72,18 +70,17 @@ _NOT_NAMES = frozenset(
     "min live video updates trending subscribe login home menu search edition comments "
     "newsletter newsletters podcast podcasts opinion watch listen".split()
 )
-_PLACE = re.compile(
-    r"^(?:[A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,3}|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2})$"
+# A place: up to four capitalised words, or up to three Devanagari ones.
+_PLACE_TEXT = (
+    r"[A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,3}|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2}"
 )
+_PLACE = re.compile(rf"^(?:{_PLACE_TEXT})$")
 _SITE = re.compile(r"\.(?:com|in|co\.uk|org|net)\b|कॉम|^(?:[A-Z]{2,6} ?)?web desk$", re.I)
 
 # "MOSCOW:", "NEW DELHI (Reuters) -", "Kabul, Nov 23 (PTI)", "काबुल, 22 नवंबर (भाषा)"
-_DATELINE_PLACE = (
-    r"[A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,3}|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2}"
-)
 _DATELINE_DATE = r"[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z\u0900-\u097F]{3,9}"
 _WIRE_DATELINE = re.compile(
-    rf"^(?P<place>{_DATELINE_PLACE})(?:,? (?:{_DATELINE_DATE})(?:,? \d{{4}})?)?"
+    rf"^(?P<place>{_PLACE_TEXT})(?:,? (?:{_DATELINE_DATE})(?:,? \d{{4}})?)?"
     rf" \((?P<agency>[^()]{{2,30}})\)\s*(?:[:\-—–।]\s*)?"
 )
 _CAPS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):(?:\s+|$)")
@@ -204,9 +201,9 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
     """A printed time in UTC (absolute, or relative to ``options.reference_time``),
     or ``None`` if ``text`` is not one."""
     text = text.strip(" ,.")
-    if not text or len(text) > 80 or not any(ch.isdigit() for ch in text + "०१२३४५६७८९"):
-        if text.lower() != "just now":
-            return None
+    has_digit = any(ch.isdigit() for ch in text)
+    if (not text or len(text) > 80 or not has_digit) and text.lower() != "just now":
+        return None
     if m := _RELATIVE.match(text):
         if options.reference_time is None:
             return None
@@ -246,8 +243,11 @@ def _credit(segment: str, *, names: bool) -> Meta | None:
         return Meta(byline=_name_case(head), dateline=place)
     if _DESK.search(head):
         return Meta(byline=head, dateline=place)
-    if names and len(parts) == 1 and (m := _NAMES.match(head)) and not _NOT_NAMES & set(
-        head.lower().split()
+    if (
+        names
+        and len(parts) == 1
+        and (m := _NAMES.match(head))
+        and not _NOT_NAMES & set(head.lower().split())
     ):
         return Meta(byline=_name_case(m["names"]), dateline=place_name(m["place"] or ""))
     return None
@@ -303,4 +303,3 @@ def caption_text(paragraph: str) -> str:
     if len(paragraph) > _MAX_CAPTION or not _CAPTION.search(paragraph):
         return ""
     return _CAPTION_PREFIX.sub("", paragraph).strip()
-

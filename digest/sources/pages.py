@@ -99,8 +99,10 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if title in paragraphs:
         at = paragraphs.index(title)
         following = paragraphs[at + 1] if at + 1 < len(paragraphs) else ""
-        if following and len(following) <= 160 and (
-            not following.endswith(_SENTENCE_END) or len(following) < 60
+        if (
+            following
+            and len(following) <= 160
+            and (not following.endswith(_SENTENCE_END) or len(following) < 60)
         ):
             caption = caption or following
             del paragraphs[at + 1]
@@ -187,16 +189,16 @@ def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
         raise SourceError(
             options.source, "no time line ('Updated on: …', 'Published …', a date) under a title"
         )
-    for time_at in candidates:
+    # A date printed in the site's own header ("Monday, November 23, 2020" under the
+    # logo) sits under a menu entry, not a headline: try the next time line.
+    for time_at in candidates[:-1]:
         header = _header_at(paragraphs, time_at, options)
-        if header is not None and (
-            len(header.title.split()) >= _MIN_TITLE_WORDS or time_at == candidates[-1]
-        ):
+        if len(header.title.split()) >= _MIN_TITLE_WORDS:
             return header
-    raise SourceError(options.source, "no title above the time line")
+    return _header_at(paragraphs, candidates[-1], options)
 
 
-def _header_at(paragraphs: list[str], time_at: int, options: ReadOptions) -> _Header | None:
+def _header_at(paragraphs: list[str], time_at: int, options: ReadOptions) -> _Header:
     meta = Meta()
     above = time_at - 1
     while above > 0 and time_at - above <= 3:
@@ -205,18 +207,16 @@ def _header_at(paragraphs: list[str], time_at: int, options: ReadOptions) -> _He
             break
         meta = meta.merged(credit)
         above -= 1
-    if above < 0:
-        return None
     title_at, standfirst = above, ""
     if above > 0 and _is_standfirst(paragraphs, above):
         title_at, standfirst = above - 1, paragraphs[above]
     at = time_at
     while at < len(paragraphs) and (found := meta_line(paragraphs[at], options)) is not None:
-        meta = found.merged(meta) if found.has_time and not meta.has_time else meta.merged(found)
+        meta = meta.merged(found)
         at += 1
     labels = paragraphs[max(0, title_at - _LABEL_SPAN) : title_at]
     label_section = next(
-        (found for label in reversed(labels) if (found := _label_section(label))), ""
+        (named for label in reversed(labels) if (named := _label_section(label))), ""
     )
     return _Header(paragraphs[title_at], meta, standfirst, label_section, at)
 
