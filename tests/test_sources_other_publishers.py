@@ -58,6 +58,8 @@ class Expected:
     language: str = "en"
     #: Zone the source is configured with (for times printed without one).
     zone: str = "UTC"
+    #: The site's own drop_lines, as its [boilerplate.NAME] table would add them.
+    site_rules: tuple[str, ...] = ()
 
 
 PAGES_EXPECTED = [
@@ -87,7 +89,8 @@ PAGES_EXPECTED = [
     Expected(
         "indianexpress-world-ethiopia.txt",
         "Ethiopia gives Tigray forces 72 hours to surrender Mekelle",
-        utc(2020, 11, 23, 3, 25, 12), utc(2020, 11, 23, 3, 25, 12), "world", "Addis Ababa",
+        # "Updated" in the header, "First published on" under the story.
+        utc(2020, 11, 23, 3, 25), utc(2020, 11, 23, 3, 25, 12), "world", "Addis Ababa",
         "Reuters", "",
         "Prime Minister Abiy Ahmed said the army would encircle",
         "Ethiopia's prime minister gave Tigray's leaders 72 hours",
@@ -222,6 +225,28 @@ PAGES_EXPECTED = [
          "कॉमेंट लिखें", "(भाषा)"),
         language="hi",
     ),
+    Expected(
+        "livemint-world-blinken-long-menu.txt",
+        "Biden picks Antony Blinken as secretary of state",
+        utc(2020, 11, 23, 3, 25), utc(2020, 11, 23, 3, 25), "world", "Washington", "Reuters", "",
+        "President-elect Joe Biden will nominate his longtime adviser",
+        "President-elect Joe Biden plans to nominate Antony Blinken",
+        "Antony Blinken served as deputy secretary of state",
+        ("Livemint", "Mumbai News", "Credit Cards", "Premium", "min read", "WASHINGTON —",
+         "Newsletters", "valid email", "subscribing", "Catch all the", "Mint News App",
+         "More Less", "Topics"),
+    ),
+    Expected(
+        "firstpost-world-date-above-title.txt",
+        "Biden names Antony Blinken as secretary of state, Jake Sullivan as NSA",
+        utc(2020, 11, 23, 3, 25, 12), utc(2020, 11, 23, 3, 40, 44), "world", "Washington", "ANI",
+        "",
+        "US President-elect Joe Biden on Monday announced his picks",
+        "Jake Sullivan, a former adviser to Biden",
+        "Representative image. Reuters",
+        ("Firstpost", "Politics", "[US]", "(ANI)", "Tech2 Gadgets", "Updated Date", "TAGS"),
+        site_rules=("^find latest and upcoming tech gadgets",),
+    ),
 ]  # fmt: skip
 
 
@@ -234,7 +259,8 @@ def read(path: Path, **options: object) -> SourceResult:
 
 def page(expected: Expected) -> Article:
     tz = ZoneInfo(expected.zone) if expected.zone != "UTC" else UTC
-    result = read(PAGES / expected.file, timezone=tz)
+    site = Boilerplate.builtin().extended(Boilerplate.compile(expected.site_rules, ()))
+    result = read(PAGES / expected.file, timezone=tz, boilerplate=site)
     assert (result.error, result.skipped, len(result.articles)) == ("", (), 1)
     return result.articles[0]
 
@@ -281,6 +307,12 @@ def test_page_boilerplate_reaches_no_field(expected: Expected) -> None:
     text = "\n".join(str(v) for k, v in fields.items() if k not in ("source", "id", "url"))
     for junk in expected.junk:
         assert junk not in text, junk
+
+
+def test_without_its_site_rules_a_site_promo_stays_in_the_body() -> None:
+    """Rules for one site are data in its [boilerplate.NAME] table, not built in."""
+    result = read(PAGES / "firstpost-world-date-above-title.txt")
+    assert "Tech2 Gadgets" in result.articles[0].body
 
 
 def test_relative_time_needs_the_moment_the_page_was_saved() -> None:

@@ -22,10 +22,17 @@ from .base import ReadOptions
 from .normalise import SECTION_ALIASES, canonical_section, parse_time
 
 _LABEL = (
-    r"last updated|first published|last modified|updated|published|posted|modified"
+    r"last updated|first published|last modified|published date|publish date|updated date"
+    r"|updated|published|posted|modified|dated|date"
     r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
 )
-_LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*:?\s*(?P<when>.+)$", re.I)
+_LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s*(?P<when>.+)$", re.I)
+# Segments that carry nothing worth keeping: "2 min read", "Read Time: 3 min".
+_IGNORED_SEGMENT = re.compile(
+    r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
+)
+# Separators some sites print between header facts instead of "|".
+_SOFT_SEPARATORS = re.compile(r"\s+[·•.]\s+|\s*[|•]\s*")
 _RELATIVE = re.compile(
     r"^(?:(?P<n>\d+|an?|one)\s*(?P<unit>sec|second|min|minute|hr|hour|day|week)s?\s+ago"
     r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
@@ -79,18 +86,23 @@ _SITE = re.compile(r"\.(?:com|in|co\.uk|org|net)\b|कॉम|^(?:[A-Z]{2,6} ?)?w
 
 # "MOSCOW:", "NEW DELHI (Reuters) -", "Kabul, Nov 23 (PTI)", "काबुल, 22 नवंबर (भाषा)"
 _DATELINE_DATE = r"[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z\u0900-\u097F]{3,9}"
+# "New Delhi [India], November 23 (ANI): " names the country in brackets.
 _WIRE_DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE_TEXT})(?:,? (?:{_DATELINE_DATE})(?:,? \d{{4}})?)?"
+    rf"^(?P<place>{_PLACE_TEXT})(?: \[[^\]]{{2,20}}\])?(?:,? (?:{_DATELINE_DATE})(?:,? \d{{4}})?)?"
     rf" \((?P<agency>[^()]{{2,30}})\)\s*(?:[:\-—–।]\s*)?"
 )
-_CAPS_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):(?:\s+|$)")
+# "MOSCOW:", "LONDON —", "BEIRUT, Lebanon —"
+_CAPS_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?:, [A-Z][a-z.]+(?: [A-Z][a-z.]+)?)?"
+    r"(?::|\s+[—–-])(?:\s+|$)"
+)
 _COLON_DATELINE = re.compile(
     r"^(?P<place>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}|[\u0900-\u097F]+(?: [\u0900-\u097F]+)?)"
     r":\s+(?=[A-Z\"“‘'\u0900-\u097F])"
 )
 # Words that open a paragraph with a colon and are no place.
 _NOT_PLACES = frozenset(
-    "update updates note watch breaking exclusive analysis opinion explained comment live "
+    "update updates note watch breaking exclusive analysis opinion explained comment live new "
     "video photos read also editor's editors warning disclaimer q a".split()
 )
 _CAPTION = re.compile(
@@ -98,7 +110,8 @@ _CAPTION = re.compile(
     r"|\((?:[^()]*\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational)"
     r"\b[^()]*)\)\s*$"
     r"|\[[^\]]*\b(?:photo|reuters|afp|ap|getty|epa)\b[^\]]*\]\s*$"
-    r"|\bfile (?:pic|photo)\b|\brepresentational (?:image|pic|photo)\b|^(?:image|media) caption",
+    r"|\bfile (?:pic|photo)\b|\brepresentat(?:ional|ive) (?:image|pic|photo)\b"
+    r"|\b(?:pti|ani|ians|afp|ap|reuters) photo\)?\s*$|^(?:image|media) caption",
     re.I,
 )
 _CAPTION_PREFIX = re.compile(r"^(?:image|media) caption\s*", re.I)
@@ -142,7 +155,15 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
     """
     if not line or len(line) > _MAX_META:
         return None
-    segments = [s.strip() for s in line.split("|")]
+    found = _meta_segments(line.split("|"), options, names=names)
+    if found is None and _SOFT_SEPARATORS.search(line):
+        # "2 min read . Updated: 23 Nov 2020, 08:55 AM IST", "Reuters • 2 hours ago"
+        found = _meta_segments(_SOFT_SEPARATORS.split(line), options, names=names)
+    return found
+
+
+def _meta_segments(parts: list[str], options: ReadOptions, *, names: bool) -> Meta | None:
+    segments = [s.strip() for s in parts]
     single = len(segments) == 1
     found = Meta()
     meaningful = False
@@ -163,6 +184,8 @@ def _segment(
 ) -> Meta | None:
     if (when := _time(segment, options)) is not None:
         return when
+    if _IGNORED_SEGMENT.match(segment):
+        return Meta()
     if not single and segment.lower() in SECTION_ALIASES:
         return Meta(section=canonical_section(segment))
     # After a credit, "Reuters | Addis Ababa" names a place, not a second author.
@@ -192,7 +215,9 @@ def _time(segment: str, options: ReadOptions) -> Meta | None:
             place = place_name(head.strip())
     if moment is None:
         return None
-    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")):
+    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")) or (
+        label == "updated date"
+    ):
         return Meta(updated=moment, dateline=place)
     return Meta(published=moment, dateline=place)
 

@@ -26,6 +26,7 @@ drop lines and cut the page at its first stop marker.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -49,7 +50,8 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _MIN_BODY_CHARS = 80
 # A time line is looked for among the first lines only; a headline has some words.
-_HEADER_SPAN = 60
+# Real menus run to hundreds of lines (every city, every section).
+_HEADER_SPAN = 600
 _MIN_TITLE_WORDS = 3
 # How many short label lines above a headline may name its section ("World News").
 _LABEL_SPAN = 3
@@ -85,13 +87,26 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         caption = captions[0]
         paragraphs = [p for p in paragraphs if not caption_text(p)]
 
+    # Time lines printed under the story ("First published on: ...") fill in
+    # what the header did not say.
+    footer = [(p, found) for p in paragraphs[1:] if (found := meta_line(p, options))]
+    for line, found in footer:
+        if found.has_time:
+            meta = meta.merged(found)
+            paragraphs.remove(line)
+
     dateline, agency = meta.dateline, meta.agency
-    if paragraphs and (found_dateline := body_dateline(paragraphs[0])):
-        # Wire copy opens "MOSCOW (Reuters) - ..." or "Kabul, Nov 23 (PTI) ...".
-        dateline = dateline or found_dateline.place
-        agency = agency or found_dateline.agency
-        paragraphs[0] = found_dateline.rest
-        paragraphs = [p for p in paragraphs if p]
+    # Wire copy opens "MOSCOW (Reuters) - ..." or "Kabul, Nov 23 (PTI) ...", in the
+    # first paragraph or, under a standfirst, the second (then only in capitals
+    # or with the agency: "Peskov: ..." there is a quote).
+    leads = [i for i, p in enumerate(paragraphs) if p != title][:2]
+    for i in leads:
+        if found_dateline := body_dateline(paragraphs[i], strict=i != leads[0]):
+            dateline = dateline or found_dateline.place
+            agency = agency or found_dateline.agency
+            paragraphs[i] = found_dateline.rest
+            paragraphs = [p for p in paragraphs if p]
+            break
     summary = header.standfirst
     if not summary and paragraphs and paragraphs[0] != title:
         summary = paragraphs.pop(0)
@@ -191,11 +206,33 @@ def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
         )
     # A date printed in the site's own header ("Monday, November 23, 2020" under the
     # logo) sits under a menu entry, not a headline: try the next time line.
-    for time_at in candidates[:-1]:
+    for time_at in candidates:
         header = _header_at(paragraphs, time_at, options)
         if len(header.title.split()) >= _MIN_TITLE_WORDS:
             return header
-    return _header_at(paragraphs, candidates[-1], options)
+        if below := _headline_below(paragraphs, header.consumed):
+            # Some sites print the date above the headline: the menu entry over
+            # the date is no title, the line under the header lines is.
+            return dataclasses.replace(
+                header,
+                title=below,
+                consumed=header.consumed + 1,
+                label_section=_label_section(header.title) or header.label_section,
+            )
+    return _header_at(paragraphs, candidates[0], options)
+
+
+def _headline_below(paragraphs: list[str], at: int) -> str:
+    """The line at ``at`` if it reads as a headline over story text, else ``""``."""
+    line = paragraphs[at] if at < len(paragraphs) else ""
+    after = paragraphs[at + 1] if at + 1 < len(paragraphs) else ""
+    if (
+        _MIN_TITLE_WORDS <= len(line.split()) <= 30
+        and not line.endswith(".")
+        and len(after.split()) >= 12
+    ):
+        return line
+    return ""
 
 
 def _header_at(paragraphs: list[str], time_at: int, options: ReadOptions) -> _Header:
@@ -237,7 +274,11 @@ def _is_standfirst(paragraphs: list[str], at: int) -> bool:
     line, above = paragraphs[at], paragraphs[at - 1]
     if line in paragraphs[at + 1 :]:
         return False  # the page repeats its headline, never its standfirst
-    words, above_words = len(line.split()), len(above.split())
+    above_split = above.split()
+    half = len(above_split) // 2
+    if above_split[:half] == above_split[half:]:
+        return False  # "IPL 2020 IPL 2020": a menu entry the crawler saw twice
+    words, above_words = len(line.split()), len(above_split)
     sentence = line.endswith(_SENTENCE_END) or words >= 12
     return (
         sentence
