@@ -69,8 +69,8 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     # The breadcrumb opens the article; what stands above it is site navigation.
     crumbs: list[str] = []
     for at, line in enumerate(lines[:_HEADER_SPAN]):
-        if found := _breadcrumb(line, options):
-            crumbs, lines = found, lines[at + 1 :]
+        if trail := _breadcrumb(line, options):
+            crumbs, lines = trail, lines[at + 1 :]
             break
 
     paragraphs = _without_boilerplate_lines(lines, options)
@@ -89,10 +89,10 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
 
     # Time lines printed under the story ("First published on: ...") fill in
     # what the header did not say.
-    footer = [(p, found) for p in paragraphs[1:] if (found := meta_line(p, options))]
-    for line, found in footer:
-        if found.has_time:
-            meta = meta.merged(found)
+    footer = [(p, said) for p in paragraphs[1:] if (said := meta_line(p, options))]
+    for line, said in footer:
+        if said.has_time:
+            meta = meta.merged(said)
             paragraphs.remove(line)
 
     dateline, agency = meta.dateline, meta.agency
