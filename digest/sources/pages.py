@@ -14,14 +14,17 @@ A dump looks like::
     Keep scrolling to read more news
     <promos, disclaimers, cookie banner>
 
-Breadcrumb, credit line, dateline, standfirst, repeated title and caption may
-each be missing.  The time line (``Updated on``, ``Published on``, ``Posted on``,
-``First Published`` / ``Last Updated``, in any date spelling ``parse_time``
-reads) is the anchor: the title is the line above it, and lines above the title
-are navigation.  The credit line is an agency (``IANS |``, ``PTI | New Delhi``) or
-a byline (``By Asha Rao |``); wire copy may instead open its first paragraph with
-``Geneva, Nov 22 (AFP):``.  Boilerplate rules (data, see ``boilerplate.toml``)
-drop lines and cut the page at its first stop marker.
+Other sites print the same parts in other shapes (see ``pagemeta`` for the header
+lines and ``tests/fixtures/pages/other`` for a dozen publishers).  Breadcrumb,
+credit line, dateline, standfirst, repeated title and caption may each be missing.
+The first time line under a headline is the anchor: credit lines just above it
+belong to it, the line above those is the headline (or, when it reads as one, the
+standfirst under a shorter headline), lines above the headline are navigation,
+and header lines just below it are read with it.  A time line under a menu entry
+(a date above the headline) makes the line below it the headline.  Wire copy may
+open its first paragraph with a dateline (``Geneva, Nov 22 (AFP):``, ``MOSCOW:``).
+Boilerplate rules (data, see ``boilerplate.toml``) drop lines everywhere and cut
+the page at its first stop marker once the story has started.
 """
 
 from __future__ import annotations
