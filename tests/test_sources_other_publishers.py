@@ -496,3 +496,49 @@ def test_undated_item_without_a_reading_time_is_skipped_with_its_reason() -> Non
     result = read_feed(data, ReadOptions(source="t.rss"))
     assert [s.reason for s in result.skipped] == ["item has no usable publication date"]
     assert len(result.articles) == 4
+
+
+BODY = (
+    "Officials said on Monday that talks would resume next week after a pause of several "
+    "months, and that both sides had agreed on an agenda."
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "published", "updated", "agency", "byline", "dateline"),
+    [
+        (["By Asha Rao, Hindustan Times, New Delhi", "Nov 23, 2020 08:55 AM IST"],
+         utc(2020, 11, 23, 3, 25), None, "", "Asha Rao", "New Delhi"),
+        (["Edited By: Aryan Sharma | Updated: Nov 23, 2020, 08:55 IST"],
+         utc(2020, 11, 23, 3, 25), utc(2020, 11, 23, 3, 25), "", "", ""),
+        (["Updated: Nov 23, 2020, 08:55 IST | Source: PTI"],
+         utc(2020, 11, 23, 3, 25), utc(2020, 11, 23, 3, 25), "PTI", "", ""),
+        (["Express News Service | New Delhi | Published: 23 Nov 2020 08:55 AM (IST)"],
+         utc(2020, 11, 23, 3, 25), None, "", "Express News Service", "New Delhi"),
+        (["Last Updated: November 23, 2020 8:55 am IST", "IANS"],
+         utc(2020, 11, 23, 3, 25), utc(2020, 11, 23, 3, 25), "IANS", "", ""),
+        (["Reuters • 3 hours ago"], SAVED - timedelta(hours=3), None, "Reuters", "", ""),
+        (["Updated - November 23, 2020 08:55 am IST"],
+         utc(2020, 11, 23, 3, 25), utc(2020, 11, 23, 3, 25), "", "", ""),
+        (["AP | Published on: 2020-11-23T08:55:00+05:30 | Updated on: 2020-11-23T10:00:00+05:30"],
+         utc(2020, 11, 23, 3, 25), utc(2020, 11, 23, 4, 30), "AP", "", ""),
+        (["Associated Press", "Monday, November 23, 2020, 08:55 AM IST"],
+         utc(2020, 11, 23, 3, 25), None, "Associated Press", "", ""),
+    ],
+)  # fmt: skip
+def test_header_line_shapes(
+    header: list[str],
+    published: datetime,
+    updated: datetime | None,
+    agency: str,
+    byline: str,
+    dateline: str,
+) -> None:
+    title = "Talks on the border dispute to resume next week"
+    data = "\n".join(["Home", "World", title, *header, BODY, BODY]).encode()
+    options = ReadOptions(source="t.txt", reference_time=SAVED)
+    (article,) = read_page(data, options).articles
+    assert article.title == title
+    assert (article.published_at, article.updated_at) == (published, updated)
+    assert (article.agency, article.byline, article.dateline) == (agency, byline, dateline)
+    assert article.summary == BODY
