@@ -482,6 +482,11 @@ def test_site_feed_with_relative_links_indian_and_us_zones_and_an_undated_item()
     assert nepal.published_at == utc(2020, 11, 23, 3, 25)  # "IST", which feedparser takes for UTC
     assert (nepal.dateline, nepal.agency) == ("Kathmandu", "PTI")
     assert nepal.summary.startswith("Nepal Prime Minister") and "Read More" not in nepal.summary
+    # The picture in the description's HTML, its relative src resolved.
+    assert nepal.image is not None
+    assert nepal.image.url == "https://www.dailychronicle.example/images/2020/11/oli.jpg"
+    assert (iran.agency, iran.byline) == ("Reuters", "")  # dc:creator "By Reuters"
+    assert pakistan.byline == "Chronicle World Desk"  # "desk@… (Chronicle World Desk)"
     assert pakistan.published_at == utc(2020, 11, 23, 2, 10)  # +0530
     assert iran.published_at == utc(2020, 11, 23, 0, 40)  # dc:date
     assert markets.published_at == utc(2020, 11, 23, 14, 30)  # EST

@@ -9,6 +9,7 @@ of RSS 0.91) is removed unread.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from .normalise import (
     parse_time,
     section_from_url,
 )
-from .pagemeta import body_dateline
+from .pagemeta import AGENCY_NAME, body_dateline
 from .prolog import without_doctype
 
 # Byte patterns of XML in wide encodings: (prefix, codec, prefix is a BOM).
@@ -50,10 +51,13 @@ _DECLARED = re.compile(
 _DECLARED_TEXT = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])[^\"']*([\"'])")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_NAVIGATION = (
-    "continue reading", "related:", "read more:", "see also:", "view full coverage",
-    "read more", "the post ", "this article originally appeared",
-)  # fmt: skip
+_NAVIGATION = re.compile(
+    r"^(?:continue reading|related:|see also:|view full coverage|read more\b.{0,60}$"
+    r"|the post .* appeared first on|this article originally appeared)",
+    re.I,
+)
+_EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
+_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"'<>\s]+)[\"']", re.I)
 # "BBC News - World", "NYT > World News", "Daily Chronicle | World": a feed title
 # that names a section gives it to items that name none.
 _TITLE_PARTS = re.compile(r"\s+[-–—>|:»]\s+")
@@ -185,9 +189,9 @@ def _article(entry: Any, options: ReadOptions, channel: _Channel) -> Article:
         description = [p for p in description if p != f"{title} {outlet}"]
     if outlet and "<li" in raw_summary.lower():
         description = []  # an aggregator's list of links to the same story, not text
-    content = _paragraphs(
-        "".join(c.get("value", "") for c in entry.get("content", []) or []), title, options
-    )
+    raw_content = "".join(c.get("value", "") for c in entry.get("content", []) or [])
+    raw_markup = raw_content + raw_summary
+    content = _paragraphs(raw_content, title, options)
     caption = ""
     if content and description and len("".join(content)) < len("".join(description)):
         # Shorter than its own standfirst, "content" is not the article (feedparser
@@ -207,6 +211,15 @@ def _article(entry: Any, options: ReadOptions, channel: _Channel) -> Article:
         if content:
             body = body.replace(lead, found.rest, 1)
         summary = found.rest if summary == lead else summary
+
+    # "By Reuters" in dc:creator is the agency; "x@y.com (Name)" is a name.
+    author = clean_text(entry.get("author"))
+    if named := _EMAIL_NAME.match(author):
+        author = named[1].strip()
+    author = re.sub(r"(?i)^by\s+", "", author)
+    byline = author
+    if author and AGENCY_NAME.fullmatch(author):
+        agency, byline = agency or re.sub(r"(?i)\s+staff$", "", author), ""
 
     tags: list[str] = []
     section = ""
@@ -234,8 +247,8 @@ def _article(entry: Any, options: ReadOptions, channel: _Channel) -> Article:
         updated_at=updated if updated and updated != published else None,
         dateline=dateline,
         agency=agency,
-        byline=clean_text(entry.get("author")),
-        image=_image(entry, title, caption),
+        byline=byline,
+        image=_image(entry, title, caption) or _markup_image(raw_markup, channel.link, title),
         language=channel.language,
         publisher=outlet or channel.publisher,
         source=options.source,
@@ -249,10 +262,7 @@ def _paragraphs(markup: str, title: str, options: ReadOptions) -> list[str]:
     return [
         p
         for p in text.split("\n\n")
-        if p
-        and not p.lower().startswith(_NAVIGATION)
-        and p != title
-        and not options.boilerplate.drops(p)
+        if p and not _NAVIGATION.match(p) and p != title and not options.boilerplate.drops(p)
     ]
 
 
@@ -270,6 +280,15 @@ def _entry_time(entry: Any, key: str, options: ReadOptions) -> datetime | None:
         year, month, day, hour, minute, second = struct[:6]
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     return None
+
+
+def _markup_image(markup: str, base: str, title: str) -> Image | None:
+    """The first picture in an item's HTML (Indian sites' feeds carry no media tags)."""
+    found = _IMG_SRC.search(markup)
+    if found is None:
+        return None
+    url = urljoin(base, html.unescape(found[1])) if base else html.unescape(found[1])
+    return Image(url=url, alt=title) if url.startswith(("http://", "https://")) else None
 
 
 def _image(entry: Any, title: str, description: str = "") -> Image | None:

@@ -61,7 +61,7 @@ AGENCY_NAME = re.compile(
 )
 _CREDIT_PREFIX = re.compile(
     r"^(?P<prefix>written by|reported by|report by|edited by|posted by|published by"
-    r"|updated by|source|by)\s*:?\s+(?P<rest>.+)$",
+    r"|updated by|source|author|by)\s*:?\s+(?P<rest>.+)$",
     re.I,
 )
 _EDITOR_PREFIXES = ("edited by", "posted by", "published by", "updated by")
@@ -264,7 +264,7 @@ def _credit(segment: str, *, names: bool) -> Meta | None:
         return Meta(agency=re.sub(r"(?i)\s+staff$", "", head), dateline=place)
     if len(parts) > 1 and not place:
         return None
-    if prefix in ("by", "written by", "reported by", "report by"):
+    if prefix in ("by", "written by", "reported by", "report by", "author"):
         return Meta(byline=_name_case(head), dateline=place)
     if _DESK.search(head):
         return Meta(byline=head, dateline=place)
