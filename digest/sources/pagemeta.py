@@ -155,6 +155,8 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
     """
     if not line or len(line) > _MAX_META:
         return None
+    if "|" in line and (whole := _time(line.replace("|", " "), options)):
+        return whole  # "23 Nov, 2020 | 08:55 AM": one time cut in two
     found = _meta_segments(line.split("|"), options, names=names)
     if found is None and _SOFT_SEPARATORS.search(line):
         # "2 min read . Updated: 23 Nov 2020, 08:55 AM IST", "Reuters • 2 hours ago"
@@ -208,16 +210,17 @@ def _time(segment: str, options: ReadOptions) -> Meta | None:
     moment = read_time(when, options)
     place = ""
     if moment is None and "," in when:
-        # "BEIRUT, November 22, 2020 21:30 IST": a dateline before the time.
+        # "BEIRUT, November 22, 2020 21:30 IST" or "…08:55 AM IST, Mumbai": a
+        # dateline before or after the time.
         head, rest = when.split(",", 1)
-        if _PLACE.match(head.strip()):
-            moment = read_time(rest, options)
+        before, after = when.rsplit(",", 1)
+        if _PLACE.match(head.strip()) and (moment := read_time(rest, options)):
             place = place_name(head.strip())
+        elif _PLACE.match(after.strip()) and (moment := read_time(before, options)):
+            place = place_name(after.strip())
     if moment is None:
         return None
-    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")) or (
-        label == "updated date"
-    ):
+    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")):
         return Meta(updated=moment, dateline=place)
     return Meta(published=moment, dateline=place)
 
