@@ -16,6 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest.config import parse_config
 from digest.errors import SourceError
@@ -550,3 +552,34 @@ def test_header_line_shapes(
     assert (article.published_at, article.updated_at) == (published, updated)
     assert (article.agency, article.byline, article.dateline) == (agency, byline, dateline)
     assert article.summary == BODY
+
+
+ALL_PAGES = sorted((FIXTURES / "pages").rglob("*.txt"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    index=st.integers(min_value=0, max_value=len(ALL_PAGES) - 1),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=6),
+    truncate=st.integers(min_value=0, max_value=400),
+)
+def test_damaged_pages_give_an_article_or_a_named_error(
+    index: int, cuts: list[int], truncate: int
+) -> None:
+    """Lines lost or cut short by the crawler never crash the reader."""
+    lines = ALL_PAGES[index].read_bytes().decode("utf-8", "replace").splitlines()
+    for cut in cuts:
+        if lines:
+            del lines[cut % len(lines)]
+    if lines:
+        at = truncate % len(lines)
+        lines[at] = lines[at][: truncate % (len(lines[at]) + 1)]
+    options = ReadOptions(source="t.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    try:
+        result = read_page("\n".join(lines).encode(), options)
+    except SourceError as exc:
+        assert exc.reason
+        return
+    (article,) = result.articles
+    assert article.title and article.published_at.tzinfo is UTC
+    assert article.updated_at is None or article.updated_at.tzinfo is UTC

@@ -11,11 +11,13 @@ import hashlib
 import html
 import re
 import unicodedata
+import warnings
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
+from dateutil.parser import UnknownTimezoneWarning
 from dateutil.tz import tzoffset
 
 # Zone abbreviations that news sites print.  Ambiguous ones (IST is also Irish and
@@ -28,6 +30,9 @@ ZONE_ABBREVIATIONS: dict[str, int] = {
     "WIB": 25200, "SGT": 28800, "HKT": 28800, "CST": -21600, "CDT": -18000,
     "EST": -18000, "EDT": -14400, "MST": -25200, "MDT": -21600, "PST": -28800,
     "PDT": -25200, "JST": 32400, "KST": 32400, "AEST": 36000, "AEDT": 39600,
+    "WAT": 3600, "CAT": 7200, "SAST": 7200, "EAT": 10800, "IRST": 12600, "AFT": 16200,
+    "MYT": 28800, "PHT": 28800, "AWST": 28800, "NZST": 43200, "NZDT": 46800,
+    "AKST": -32400, "HST": -36000,
 }  # fmt: skip
 _TZINFOS = {name: tzoffset(name, offset) for name, offset in ZONE_ABBREVIATIONS.items()}
 
@@ -132,7 +137,11 @@ def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
         # Numeric dates that open with the day (23-11-2020, 05.11.2020) are read day
         # first, as the sites served print them; ISO dates are year first.
         dayfirst = bool(_DAY_FIRST.match(text))
-        parsed = dateparser.parse(text, tzinfos=_TZINFOS, fuzzy=False, dayfirst=dayfirst)
+        with warnings.catch_warnings():
+            # A zone name dateutil does not know ("08:55 G" in a cut line) leaves the
+            # time zoneless: it is then read in default_zone, without a warning.
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            parsed = dateparser.parse(text, tzinfos=_TZINFOS, fuzzy=False, dayfirst=dayfirst)
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"unreadable date {value!r}") from exc
     if parsed.tzinfo is None:
