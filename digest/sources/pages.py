@@ -44,7 +44,7 @@ from .normalise import (
     section_from_url,
     slug,
 )
-from .pagemeta import Meta, body_dateline, caption_text, meta_line
+from .pagemeta import Dateline, Meta, body_dateline, caption_text, meta_line
 
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
 _CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृष्ठ"})
@@ -84,32 +84,12 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     title, meta = header.title, header.meta
     paragraphs = _article_text(paragraphs[header.consumed :], title, options)
 
-    caption = ""
-    captions = [c for p in paragraphs if (c := caption_text(p))]
-    if captions:
-        caption = captions[0]
-        paragraphs = [p for p in paragraphs if not caption_text(p)]
-
-    # Time lines printed under the story ("First published on: ...") fill in
-    # what the header did not say.
-    footer = [(p, said) for p in paragraphs[1:] if (said := meta_line(p, options))]
-    for line, said in footer:
-        if said.has_time:
-            meta = meta.merged(said)
-            paragraphs.remove(line)
-
+    caption, paragraphs = _take_captions(paragraphs)
+    meta, paragraphs = _take_footer_times(meta, paragraphs, options)
     dateline, agency = meta.dateline, meta.agency
-    # Wire copy opens "MOSCOW (Reuters) - ..." or "Kabul, Nov 23 (PTI) ...", in the
-    # first paragraph or, under a standfirst, the second (then only in capitals
-    # or with the agency: "Peskov: ..." there is a quote).
-    leads = [i for i, p in enumerate(paragraphs) if p != title][:2]
-    for i in leads:
-        if found_dateline := body_dateline(paragraphs[i], strict=i != leads[0]):
-            dateline = dateline or found_dateline.place
-            agency = agency or found_dateline.agency
-            paragraphs[i] = found_dateline.rest
-            paragraphs = [p for p in paragraphs if p]
-            break
+    if lead := _take_dateline(paragraphs, title):
+        dateline, agency = dateline or lead.place, agency or lead.agency
+        paragraphs = [p for p in paragraphs if p]
     summary = header.standfirst
     if not summary and paragraphs and paragraphs[0] != title:
         summary = paragraphs.pop(0)
@@ -160,6 +140,45 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+def _take_captions(paragraphs: list[str]) -> tuple[str, list[str]]:
+    """The first picture caption, and the paragraphs without any caption."""
+    captions = [c for p in paragraphs if (c := caption_text(p))]
+    if not captions:
+        return "", paragraphs
+    return captions[0], [p for p in paragraphs if not caption_text(p)]
+
+
+def _take_footer_times(
+    meta: Meta, paragraphs: list[str], options: ReadOptions
+) -> tuple[Meta, list[str]]:
+    """Time lines printed under the story (``First published on: …``) fill in what
+    the header did not say; they leave the text."""
+    kept = paragraphs[:1]
+    for paragraph in paragraphs[1:]:
+        said = meta_line(paragraph, options)
+        if said is not None and said.has_time:
+            meta = meta.merged(said)
+        else:
+            kept.append(paragraph)
+    return meta, kept
+
+
+def _take_dateline(paragraphs: list[str], title: str) -> Dateline | None:
+    """The dateline opening the story, cut from its paragraph (left empty if that
+    was all it held).
+
+    Wire copy opens "MOSCOW (Reuters) - ..." or "Kabul, Nov 23 (PTI) ...", in the
+    first paragraph or, under a standfirst, the second (there only in capitals or
+    with the agency: "Peskov: ..." there is a quote).
+    """
+    leads = [i for i, p in enumerate(paragraphs) if p != title][:2]
+    for i in leads:
+        if found := body_dateline(paragraphs[i], strict=i != leads[0]):
+            paragraphs[i] = found.rest
+            return found
+    return None
 
 
 def _breadcrumb(line: str, options: ReadOptions) -> list[str]:
