@@ -32,7 +32,7 @@ _IGNORED_SEGMENT = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
 )
 # Separators some sites print between header facts instead of "|".
-_SOFT_SEPARATORS = re.compile(r"\s+[·•.]\s+|\s*[|•]\s*")
+_SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•]\s*")
 _RELATIVE = re.compile(
     r"^(?:(?P<n>\d+|an?|one)\s*(?P<unit>sec|second|min|minute|hr|hour|day|week)s?\s+ago"
     r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
@@ -194,6 +194,16 @@ def _segment(
     if (credit := _credit(segment, names=(names or not single) and not credited)) is not None:
         return credit
     if single:
+        # A place on its own line among the credits ("Moscow" under "By Reuters").
+        lowered = segment.lower()
+        if (
+            names
+            and len(segment.split()) <= 2
+            and _PLACE.match(segment)
+            and lowered not in SECTION_ALIASES
+            and not _NOT_NAMES & set(lowered.split())
+        ):
+            return Meta(dateline=place_name(segment))
         return None
     if _SITE.search(segment):
         return Meta()
