@@ -588,3 +588,26 @@ def test_damaged_pages_give_an_article_or_a_named_error(
     (article,) = result.articles
     assert article.title and article.published_at.tzinfo is UTC
     assert article.updated_at is None or article.updated_at.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("feed_title", "section"),
+    [
+        ("BBC News - World", "world"),
+        ("NYT > World News", "world"),
+        ("Times of India: World", "world"),
+        ("The Hindu - International", "world"),
+        ("World - Latest - Google News", "world"),
+        ("Hindustan Times | Sports", "sports"),
+        ("Top Stories - Google News", ""),
+        ("Worldly Wisdom Blog", ""),
+    ],
+)
+def test_feed_title_gives_a_section_to_items_that_name_none(feed_title: str, section: str) -> None:
+    data = (
+        f"<rss version='2.0'><channel><title>{feed_title}</title><item><title>Talks resume</title>"
+        "<link>https://example.org/a/123</link><pubDate>Mon, 23 Nov 2020 08:55:00 GMT</pubDate>"
+        "</item></channel></rss>"
+    ).encode()
+    (article,) = read_feed(data, ReadOptions(source="t.rss")).articles
+    assert article.section == section

@@ -60,7 +60,7 @@ _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
 _IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"'<>\s]+)[\"']", re.I)
 # "BBC News - World", "NYT > World News", "Daily Chronicle | World": a feed title
 # that names a section gives it to items that name none.
-_TITLE_PARTS = re.compile(r"\s+[-–—>|:»]\s+")
+_TITLE_PARTS = re.compile(r"\s+[-–—]\s+|\s*[>|:»]\s*")
 
 
 @dataclass(frozen=True, slots=True)
