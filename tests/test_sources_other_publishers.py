@@ -192,7 +192,8 @@ PAGES_EXPECTED = [
         "An anti-terrorism court in Pakistan on Monday indicted",
         "The court had last week sentenced Saeed",
         "",
-        ("Free Press Journal", "Stay up to date", "newsletter", "Follow us", "Lahore:"),
+        ("Free Press Journal", "Stay up to date", "newsletter", "Follow us", "Lahore:",
+         "Listen to", "A- A+", "With inputs", "Also Watch", "Imran Khan"),
     ),
     Expected(
         "scroll-world-iran.txt",
