@@ -612,3 +612,29 @@ def test_feed_title_gives_a_section_to_items_that_name_none(feed_title: str, sec
     ).encode()
     (article,) = read_feed(data, ReadOptions(source="t.rss")).articles
     assert article.section == section
+
+
+def test_hindi_page_with_hindi_labels_relative_time_and_agency_credit() -> None:
+    data = "\n".join(
+        [
+            "होम / विदेश",
+            "नेपाल के प्रधानमंत्री ओली ने चीन के रक्षा मंत्री से मुलाकात की",
+            "एजेंसी, काठमांडू",
+            "प्रकाशित: 3 घंटे पहले",
+            "शेयर करें",
+            "नई दिल्ली: नेपाल के प्रधानमंत्री के पी शर्मा ओली ने रविवार को चीन के रक्षा मंत्री वेई फेंगही से "
+            "मुलाकात की और सैन्य सहयोग बढ़ाने पर चर्चा की।",
+            "वेई एक दिन की यात्रा पर काठमांडू पहुंचे थे।",
+            "हमें फॉलो करें",
+            "खबरें और भी हैं...",
+            "भारत-नेपाल सीमा पर बातचीत",
+        ]
+    ).encode()
+    options = ReadOptions(source="t.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(data, options).articles
+    assert article.title == "नेपाल के प्रधानमंत्री ओली ने चीन के रक्षा मंत्री से मुलाकात की"
+    assert article.published_at == SAVED - timedelta(hours=3)
+    assert (article.section, article.agency, article.dateline) == ("world", "एजेंसी", "काठमांडू")
+    assert article.summary.startswith("नेपाल के प्रधानमंत्री के पी शर्मा ओली")
+    assert article.body == "वेई एक दिन की यात्रा पर काठमांडू पहुंचे थे।"
+    assert article.language == "hi"
