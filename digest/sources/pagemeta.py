@@ -38,6 +38,7 @@ _RELATIVE = re.compile(
     r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
     re.I,
 )
+_DIGIT = re.compile(r"\d")  # Unicode digits: Devanagari ones count
 _UNIT_SECONDS = {
     "sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600,
     "day": 86400, "week": 604800, "मिनट": 60, "घंटे": 3600, "घंटा": 3600, "दिन": 86400,
@@ -105,16 +106,19 @@ _NOT_PLACES = frozenset(
     "update updates note watch breaking exclusive analysis opinion explained comment live new "
     "video photos read also editor's editors warning disclaimer q a".split()
 )
-_CAPTION = re.compile(
+# Caption signs: a photo credit label anywhere, or a credit in brackets at the end
+# ("(AP Photo/Matt Slocum)", "[Dmitry Lovetsky/AP Photo]", "… Sudan. (Reuters)").
+_CAPTION_LABEL = re.compile(
     r"(?:photograph|photo|pic|pics|image|picture|credit)\s*(?:credit\s*)?[:/]"
-    r"|\((?:[^()]*\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational)"
-    r"\b[^()]*)\)\s*$"
-    r"|\[[^\]]*\b(?:photo|reuters|afp|ap|getty|epa)\b[^\]]*\]\s*$"
     r"|\bfile (?:pic|photo)\b|\brepresentat(?:ional|ive) (?:image|pic|photo)\b"
-    r"|\b(?:pti|ani|ians|afp|ap|reuters) photo\)?\s*$|^(?:image|media) caption",
+    r"|\b(?:pti|ani|ians|afp|ap|reuters) photo\)?\s*$",
     re.I,
 )
-_CAPTION_PREFIX = re.compile(r"^(?:image|media) caption\s*", re.I)
+_TRAILING_BRACKET = re.compile(r"[(\[]([^()\[\]]{1,120})[)\]]\s*$")
+_CREDIT_WORD = re.compile(
+    r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
+)
+_CAPTION_PREFIX = re.compile(r"^(?:image|media) caption", re.I)
 _MAX_CAPTION = 300
 _MAX_META = 160
 
@@ -155,13 +159,34 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
     """
     if not line or len(line) > _MAX_META:
         return None
-    if "|" in line and (whole := _time(line.replace("|", " "), options)):
-        return whole  # "23 Nov, 2020 | 08:55 AM": one time cut in two
     found = _meta_segments(line.split("|"), options, names=names)
+    if found is None and "|" in line:
+        found = _time(line.replace("|", " "), options)  # "23 Nov, 2020 | 08:55 AM"
     if found is None and _SOFT_SEPARATORS.search(line):
         # "2 min read . Updated: 23 Nov 2020, 08:55 AM IST", "Reuters • 2 hours ago"
         found = _meta_segments(_SOFT_SEPARATORS.split(line), options, names=names)
     return found
+
+
+class LineFacts:
+    """:func:`meta_line` for one page, each answer remembered: finding the header
+    asks about the same lines several times, and dates are slow to parse."""
+
+    def __init__(self, options: ReadOptions) -> None:
+        self.options = options
+        self._seen: dict[tuple[str, bool], Meta | None] = {}
+
+    def __call__(self, line: str, *, names: bool = False) -> Meta | None:
+        """What ``line`` states as a header line (see :func:`meta_line`)."""
+        key = (line, names)
+        if key not in self._seen:
+            self._seen[key] = meta_line(line, self.options, names=names)
+        return self._seen[key]
+
+    def is_time(self, line: str) -> bool:
+        """Whether ``line`` is a header line holding a time."""
+        found = self(line)
+        return found is not None and found.has_time
 
 
 def _meta_segments(parts: list[str], options: ReadOptions, *, names: bool) -> Meta | None:
@@ -239,8 +264,7 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
     """A printed time in UTC (absolute, or relative to ``options.reference_time``),
     or ``None`` if ``text`` is not one."""
     text = text.strip(" ,.")
-    has_digit = any(ch.isdigit() for ch in text)
-    if (not text or len(text) > 80 or not has_digit) and text.lower() != "just now":
+    if (not text or len(text) > 80 or not _DIGIT.search(text)) and text.lower() != "just now":
         return None
     if m := _RELATIVE.match(text):
         if options.reference_time is None:
@@ -338,6 +362,11 @@ def body_dateline(paragraph: str, *, strict: bool = False) -> Dateline | None:
 
 def caption_text(paragraph: str) -> str:
     """The caption a paragraph holds (``image caption`` prefix removed), or ``""``."""
-    if len(paragraph) > _MAX_CAPTION or not _CAPTION.search(paragraph):
+    if len(paragraph) > _MAX_CAPTION:
         return ""
-    return _CAPTION_PREFIX.sub("", paragraph).strip()
+    if prefix := _CAPTION_PREFIX.match(paragraph):
+        return paragraph[prefix.end() :].strip()
+    tail = _TRAILING_BRACKET.search(paragraph)
+    if (tail and _CREDIT_WORD.search(tail[1])) or _CAPTION_LABEL.search(paragraph):
+        return paragraph
+    return ""

@@ -44,7 +44,7 @@ from .normalise import (
     section_from_url,
     slug,
 )
-from .pagemeta import Dateline, Meta, body_dateline, caption_text, meta_line
+from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text
 
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
 _CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृष्ठ"})
@@ -66,13 +66,14 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     Raises :class:`SourceError` if the bytes are not text or hold no article.
     """
     text = _decode(data, options.source)
+    facts = LineFacts(options)
     lines = [clean_text(line) for line in text.splitlines()]
     url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
 
     # The breadcrumb opens the article; what stands above it is site navigation.
     crumbs: list[str] = []
     for at, line in enumerate(lines[:_HEADER_SPAN]):
-        if trail := _breadcrumb(line, options):
+        if trail := _breadcrumb(line, facts):
             crumbs, lines = trail, lines[at + 1 :]
             break
 
@@ -80,12 +81,12 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
 
-    header = _header(paragraphs, options)
+    header = _header(paragraphs, facts)
     title, meta = header.title, header.meta
     paragraphs = _article_text(paragraphs[header.consumed :], title, options)
 
     caption, paragraphs = _take_captions(paragraphs)
-    meta, paragraphs = _take_footer_times(meta, paragraphs, options)
+    meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
     dateline, agency = meta.dateline, meta.agency
     if lead := _take_dateline(paragraphs, title):
         dateline, agency = dateline or lead.place, agency or lead.agency
@@ -144,20 +145,24 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
 
 def _take_captions(paragraphs: list[str]) -> tuple[str, list[str]]:
     """The first picture caption, and the paragraphs without any caption."""
-    captions = [c for p in paragraphs if (c := caption_text(p))]
-    if not captions:
-        return "", paragraphs
-    return captions[0], [p for p in paragraphs if not caption_text(p)]
+    captions: list[str] = []
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if caption := caption_text(paragraph):
+            captions.append(caption)
+        else:
+            kept.append(paragraph)
+    return (captions[0] if captions else ""), kept
 
 
 def _take_footer_times(
-    meta: Meta, paragraphs: list[str], options: ReadOptions
+    meta: Meta, paragraphs: list[str], facts: LineFacts
 ) -> tuple[Meta, list[str]]:
     """Time lines printed under the story (``First published on: …``) fill in what
     the header did not say; they leave the text."""
     kept = paragraphs[:1]
     for paragraph in paragraphs[1:]:
-        said = meta_line(paragraph, options)
+        said = facts(paragraph)
         if said is not None and said.has_time:
             meta = meta.merged(said)
         else:
@@ -181,11 +186,11 @@ def _take_dateline(paragraphs: list[str], title: str) -> Dateline | None:
     return None
 
 
-def _breadcrumb(line: str, options: ReadOptions) -> list[str]:
+def _breadcrumb(line: str, facts: LineFacts) -> list[str]:
     """The crumbs of a breadcrumb line (``Home > World``, ``News » International``,
     ``Home / World News / Asia``, ``होम › विदेश``), or ``[]``."""
     separator = next((s for s in _CRUMB_SEPARATORS if s in line), "")
-    if not separator or len(line) > 240 or _is_time_line(line, options):
+    if not separator or len(line) > 240 or facts.is_time(line):
         return []
     crumbs = [c.strip() for c in line.split(separator)]
     if len(crumbs) < 2 or not all(crumbs[:-1]):
@@ -211,7 +216,7 @@ class _Header:
     consumed: int
 
 
-def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
+def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
     """Title, standfirst, times, dateline and credits from the top of the article.
 
     The anchor is the first time line under a headline.  Credit lines just above
@@ -219,17 +224,14 @@ def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
     with it; the line above the credits is the headline, unless it reads like a
     standfirst under a shorter headline.  Lines above the headline are navigation.
     """
-    candidates = [
-        i for i, p in enumerate(paragraphs[:_HEADER_SPAN]) if i and _is_time_line(p, options)
-    ]
-    if not candidates:
-        raise SourceError(
-            options.source, "no time line ('Updated on: …', 'Published …', a date) under a title"
-        )
+    first = None
     # A date printed in the site's own header ("Monday, November 23, 2020" under the
     # logo) sits under a menu entry, not a headline: try the next time line.
-    for time_at in candidates:
-        header = _header_at(paragraphs, time_at, options)
+    for time_at in range(1, min(len(paragraphs), _HEADER_SPAN)):
+        if not facts.is_time(paragraphs[time_at]):
+            continue
+        first = time_at if first is None else first
+        header = _header_at(paragraphs, time_at, facts)
         if len(header.title.split()) >= _MIN_TITLE_WORDS:
             return header
         if below := _headline_below(paragraphs, header.consumed):
@@ -241,7 +243,12 @@ def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
                 consumed=header.consumed + 1,
                 label_section=_label_section(header.title) or header.label_section,
             )
-    return _header_at(paragraphs, candidates[0], options)
+    if first is None:
+        raise SourceError(
+            facts.options.source,
+            "no time line ('Updated on: …', 'Published …', a date) under a title",
+        )
+    return _header_at(paragraphs, first, facts)
 
 
 def _headline_below(paragraphs: list[str], at: int) -> str:
@@ -257,20 +264,20 @@ def _headline_below(paragraphs: list[str], at: int) -> str:
     return ""
 
 
-def _header_at(paragraphs: list[str], time_at: int, options: ReadOptions) -> _Header:
+def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header:
     meta = Meta()
     above = time_at - 1
     while above > 0 and time_at - above <= 3:
-        credit = meta_line(paragraphs[above], options, names=True)
+        credit = facts(paragraphs[above], names=True)
         if credit is None or credit.has_time:
             break
         meta = meta.merged(credit)
         above -= 1
     title_at, standfirst = above, ""
-    if above > 0 and _is_standfirst(paragraphs, above):
+    if above > 0 and _is_standfirst(paragraphs, above, facts):
         title_at, standfirst = above - 1, paragraphs[above]
     at = time_at
-    while at < len(paragraphs) and (found := meta_line(paragraphs[at], options)) is not None:
+    while at < len(paragraphs) and (found := facts(paragraphs[at])) is not None:
         meta = meta.merged(found)
         at += 1
     labels = paragraphs[max(0, title_at - _LABEL_SPAN) : title_at]
@@ -291,7 +298,7 @@ def _label_section(label: str) -> str:
     return ""
 
 
-def _is_standfirst(paragraphs: list[str], at: int) -> bool:
+def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
     """Whether the line at ``at`` is a standfirst under the headline above it."""
     line, above = paragraphs[at], paragraphs[at - 1]
     if line in paragraphs[at + 1 :]:
@@ -308,16 +315,8 @@ def _is_standfirst(paragraphs: list[str], at: int) -> bool:
         and above_words >= 4
         and words > above_words
         and not above.endswith(".")
-        and meta_line(above, options=_NO_OPTIONS) is None
+        and facts(above) is None
     )
-
-
-_NO_OPTIONS = ReadOptions(source="")
-
-
-def _is_time_line(line: str, options: ReadOptions) -> bool:
-    found = meta_line(line, options)
-    return found is not None and found.has_time
 
 
 def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> list[str]:
