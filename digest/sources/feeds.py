@@ -56,6 +56,8 @@ _NAVIGATION = re.compile(
     r"|the post .* appeared first on|this article originally appeared)",
     re.I,
 )
+# Times feedparser reads right: a numeric offset or an RFC 822 zone.
+_FEEDPARSER_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC?|Z|[ECMP][SD]T))\s*$|\dZ$")
 _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
 _IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"'<>\s]+)[\"']", re.I)
 # "BBC News - World", "NYT > World News", "Daily Chronicle | World": a feed title
@@ -268,14 +270,18 @@ def _paragraphs(markup: str, title: str, options: ReadOptions) -> list[str]:
 
 def _entry_time(entry: Any, key: str, options: ReadOptions) -> datetime | None:
     # dict.get: feedparser's own get() maps a missing "updated" to "published".
-    # Our own parse first: feedparser takes zones it does not know ("IST") for UTC.
-    raw = dict.get(entry, key)
+    raw = str(dict.get(entry, key) or "")
+    struct = dict.get(entry, f"{key}_parsed")
+    if struct and _FEEDPARSER_ZONE.search(raw):
+        year, month, day, hour, minute, second = struct[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    # Our own parse otherwise: feedparser takes zones it does not know ("IST") for
+    # UTC, and a time with no zone is in the source's zone, not UTC.
     if raw:
         try:
             return parse_time(raw, default_zone=options.timezone)
         except ValueError:
             pass
-    struct = dict.get(entry, f"{key}_parsed")
     if struct:
         year, month, day, hour, minute, second = struct[:6]
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
