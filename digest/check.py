@@ -172,6 +172,9 @@ def _check_templates(data: dict[str, Any], base_dir: Path, report: Report) -> No
         renderer = Renderer(digest, render.model_copy(update={"templates": folders[0]}),
                             base_dir=base_dir)  # fmt: skip
         renderer.render(_trial_edition(digest.timezone))
+    except ConfigError as exc:  # a setting the renderer cannot use ("render.KEY: ...")
+        where, _, what = str(exc).partition(": ")
+        report.add("config", where, what)
     except DigestError as exc:
         report.add("template", "templates", f"a trial render failed: {exc}")
     except Exception as exc:  # a template can raise anything (a filter, a bad type)

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from .errors import ConfigError
 
@@ -49,6 +56,19 @@ def _time_zone(value: Any) -> Any:
     return value
 
 
+def _site_url(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^/\s\"'<>]+(/\S*)?", value):
+        raise ValueError('must be an http(s) address such as "https://www.example.com"')
+    return value
+
+
+def _id_prefix(value: Any) -> Any:
+    # Edition ids go into Message-IDs, UTM tags, URLs and file names.
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", value):
+        raise ValueError("must be letters, digits, '.', '_' or '-' (up to 40), such as \"world\"")
+    return value
+
+
 def _regex(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("must be a regular expression (a string)")
@@ -59,11 +79,42 @@ def _regex(value: Any) -> Any:
     return value
 
 
+def _hours(value: Any) -> Any:
+    hours = _positive_number(value)
+    if hours > MAX_HOURS:
+        raise ValueError(f"must be at most {MAX_HOURS} (ten years)")
+    return hours
+
+
+#: Upper bound of a span in hours: ten years, far beyond any news window.
+MAX_HOURS = 87_600
+#: Upper bound of a network wait: an hour (sockets reject far larger timeouts).
+MAX_TIMEOUT_SECONDS = 3600
+
+
+def _share(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError("must be a number from 0 to 1")
+    return float(value)
+
+
+def _timeout(value: Any) -> Any:
+    seconds = _positive_number(value)
+    if seconds > MAX_TIMEOUT_SECONDS:
+        raise ValueError(f"must be at most {MAX_TIMEOUT_SECONDS} (an hour)")
+    return seconds
+
+
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
+Hours = Annotated[float, BeforeValidator(_hours)]
+TimeoutSeconds = Annotated[float, BeforeValidator(_timeout)]
+Share = Annotated[float, BeforeValidator(_share)]
 Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
+SiteUrl = Annotated[str, BeforeValidator(_site_url)]
+IdPrefix = Annotated[str, BeforeValidator(_id_prefix)]
 
 
 class _Section(BaseModel):
@@ -81,9 +132,9 @@ class DigestSettings(_Section):
     direction: Literal["ltr", "rtl"] = "ltr"
     timezone: TimeZoneName = "UTC"
     #: Edition ids are ``<edition_prefix>-<local date>``.
-    edition_prefix: str = "world"
+    edition_prefix: IdPrefix = "world"
     #: Public site of the publisher, used for "view in browser" and footer links.
-    site_url: str = "https://example.com"
+    site_url: SiteUrl = "https://example.com"
 
 
 class StoreSettings(_Section):
@@ -130,7 +181,7 @@ class IngestSettings(_Section):
     """
 
     max_bytes: PositiveInt = 20_000_000
-    timeout_seconds: PositiveFloat = 20.0
+    timeout_seconds: TimeoutSeconds = 20.0
     max_redirects: PositiveInt = 5
     user_agent: str = "digest/0.1 (+https://example.com/digest)"
 
@@ -143,12 +194,12 @@ class SelectSettings(_Section):
 
     count: PositiveInt = 8
     min_picks: PositiveInt = 3
-    window_hours: PositiveFloat = 24.0
-    half_life_hours: PositiveFloat = 8.0
+    window_hours: Hours = 24.0
+    half_life_hours: Hours = 8.0
     sections: list[str] = Field(default_factory=lambda: ["world"])
     source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     #: Titles at least this similar (0..1, word-set overlap) count as the same story.
-    same_story_threshold: NonNegativeFloat = 0.5
+    same_story_threshold: Share = 0.5
     pin: list[str] = Field(default_factory=list)
     block: list[str] = Field(default_factory=list)
     headlines: dict[str, str] = Field(default_factory=dict)
@@ -213,6 +264,91 @@ class SenderSettings(BaseModel):
         return dict(self.model_extra or {})
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock_time(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError('must be a 24-hour local time "HH:MM" such as "07:00"')
+    return value
+
+
+def _weekday(value: Any) -> Any:
+    name = value.strip().lower() if isinstance(value, str) else ""
+    if name[:3] not in _WEEKDAYS or name not in (name[:3], _FULL_WEEKDAYS[name[:3]]):
+        raise ValueError("must be a weekday: " + ", ".join(_WEEKDAYS) + " (or the full name)")
+    return name[:3]
+
+
+def _edition_name(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", value):
+        raise ValueError('must be lower-case letters, digits and dashes, such as "evening"')
+    return value
+
+
+_FULL_WEEKDAYS = dict(
+    zip(
+        _WEEKDAYS,
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        strict=True,
+    )
+)
+ClockTime = Annotated[str, BeforeValidator(_clock_time)]
+Weekday = Annotated[str, BeforeValidator(_weekday)]
+
+
+class EditionTime(_Section):
+    """One ``[[schedule.editions]]`` entry: an edition of the day and when it goes out.
+
+    ``at`` is a local time in ``[digest] timezone``.  ``name`` tells the editions of
+    one day apart: an unnamed edition has the id ``<prefix>-<date>``, a named one
+    ``<prefix>-<name>-<date>`` (``world-evening-2026-11-28``).
+    """
+
+    at: ClockTime
+    name: Annotated[str, BeforeValidator(_edition_name)] = ""
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(_WEEKDAYS))
+
+    @field_validator("weekdays")
+    @classmethod
+    def _some_day(cls, weekdays: list[str]) -> list[str]:
+        if not weekdays:
+            raise ValueError("must name at least one weekday")
+        return weekdays
+
+
+class ScheduleSettings(_Section):
+    """``[schedule]``: when ``digest schedule`` runs editions and how it recovers.
+
+    A missed edition is still run if the process is back within ``grace_minutes``
+    of its time, and otherwise skipped (recorded and reported), never sent late.
+    """
+
+    editions: list[EditionTime] = Field(default_factory=lambda: [EditionTime(at="07:00")])
+    grace_minutes: NonNegativeFloat = 120.0
+    #: Hold an edition back when none of its stories is newer than the last edition sent.
+    skip_if_nothing_new: bool = True
+    #: A run still going after this long is marked failed and told to stop.
+    time_limit_minutes: PositiveFloat = 30.0
+    #: A run's lock on its edition expires this long after its holder's last heartbeat.
+    lock_ttl_seconds: PositiveFloat = 60.0
+    #: Longest sleep between two looks at the clock.
+    poll_seconds: PositiveFloat = 30.0
+
+    @field_validator("editions")
+    @classmethod
+    def _names_unique(cls, editions: list[EditionTime]) -> list[EditionTime]:
+        if not editions:
+            raise ValueError('must list at least one edition, such as { at = "07:00" }')
+        names = [e.name for e in editions]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(
+                f"editions share the name {twice[0]!r}: give each edition of a day its own name"
+            )
+        return editions
+
+
 class Config(_Section):
     """The whole configuration.  ``base_dir`` is the config file's folder."""
 
@@ -225,6 +361,7 @@ class Config(_Section):
     select: SelectSettings = Field(default_factory=SelectSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     senders: dict[str, SenderSettings] = Field(default_factory=dict)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     def resolve(self, path: str | Path) -> Path:
         """A path from the config, made absolute against the config file's folder."""

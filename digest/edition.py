@@ -9,13 +9,16 @@ does all of it and is safe to repeat for the same moment.
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .config import Config, load_config
-from .errors import ConfigError, DigestError, SendError
+from .errors import ConfigError, DigestError, EditionBusy, SendError
 from .model import Edition, Renditions, Skipped, SourceResult
 from .render import Renderer
 from .render.personal import personalise
@@ -209,11 +212,13 @@ class Digest:
         *,
         only: Iterable[str] = (),
         progress: Callable[[str, str, str], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> SendReport:
         """Hand a built edition to the senders (all, or those named in ``only``).
 
         Each delivery is recorded before the attempt and its outcome after; one
-        already recorded as sent or failed is not attempted again.
+        already recorded as sent or failed is not attempted again.  Once ``stop`` is
+        set no new message is begun: the one in flight finishes and is recorded.
         """
         if built.renditions is None or built.public is None:
             raise DigestError(f"{built.edition.id}: not sent ({built.hold})")
@@ -228,6 +233,8 @@ class Digest:
             if chosen and name not in chosen:
                 continue
             for recipient in sender.recipients():
+                if stop is not None and stop.is_set():
+                    return report
                 key = f"{name} → {recipient}"
                 delivery = self.store.begin_delivery(built.edition.id, name, recipient)
                 if delivery.status != "pending":
@@ -251,27 +258,124 @@ class Digest:
                     progress(name, recipient, "sent" if key in report.sent else "failed")
         return report
 
-    def run_edition(self, as_of: datetime) -> tuple[Built, SendReport | None]:
+    def run_edition(
+        self, as_of: datetime, *, stop: threading.Event | None = None
+    ) -> tuple[Built, SendReport | None]:
         """Ingest the configured sources, build the edition for ``as_of`` and send it.
 
-        Safe to repeat: deliveries already made for this edition are not made again.
-        Returns the built edition and the send report (``None`` when held back).
+        The one entry point of the scheduler, ``digest run`` and a cron line.  Safe to
+        repeat: deliveries already made for this edition are not made again, so a
+        second call only resumes what has no final outcome (without ingesting
+        again, so the edition's content stays what its first recipients got).  Only one process at a
+        time runs an edition (a lock in the store, renewed while the run lasts and
+        lost when its holder dies); raises :class:`EditionBusy` if another holds it.
+        An edition with no story newer than the last edition sent is held back when
+        ``schedule.skip_if_nothing_new`` is on.  Setting ``stop`` ends the run at the
+        next message boundary with status ``stopped``.  Returns the built edition and
+        the send report (``None`` when held back or stopped before sending).
         """
-        run_id = self.store.start_run(self.edition_id(as_of))
+        edition_id = self.edition_id(as_of)
+        stop = stop or threading.Event()
+        ttl = self.config.schedule.lock_ttl_seconds
+        owner = lock_owner()
+        holder = self.store.acquire_lock(edition_id, owner, ttl)
+        if holder != owner:
+            raise EditionBusy(edition_id, holder)
+        heartbeat = _Heartbeat(self.store.path, edition_id, owner, ttl, stop)
         try:
-            self.ingest()
+            return self._run_locked(as_of, edition_id, stop)
+        finally:
+            heartbeat.close()
+            self.store.release_lock(edition_id, owner)
+
+    def _run_locked(
+        self, as_of: datetime, edition_id: str, stop: threading.Event
+    ) -> tuple[Built, SendReport | None]:
+        run_id = self.store.start_run(edition_id)
+        try:
+            # Resuming a partly delivered edition: no new ingest, so the same stored
+            # articles give the same selection and the rest get what the first got.
+            if not self.store.deliveries(edition_id):
+                self.ingest()
             built = self.build(as_of)
-            if built.renditions is None:
-                self.store.finish_run(run_id, "held", built.hold)
-                return built, None
-            report = self.send(built)
+            hold = built.hold or self.nothing_new(built.edition)
+            if stop.is_set() and not hold:
+                hold = "stopped before sending"
+            if hold:
+                self.store.finish_run(run_id, "stopped" if stop.is_set() else "held", hold)
+                return replace(built, hold=hold), None
+            report = self.send(built, stop=stop)
         except Exception as exc:
             self.store.finish_run(run_id, "failed", f"{type(exc).__name__}: {exc}")
             raise
-        status = "failed" if report.failed else "done"
         summary = f"{len(report.sent)} sent, {len(report.failed)} failed"
+        if stop.is_set():
+            status, summary = "stopped", summary + ", stopped before the end"
+        else:
+            status = "failed" if report.failed else "done"
         self.store.finish_run(run_id, status, summary)
         return built, report
+
+    def nothing_new(self, edition: Edition) -> str:
+        """Why ``edition`` is not worth sending: ``""``, or ``nothing new since …``
+        when none of its stories was published or updated after the last edition
+        sent (and ``schedule.skip_if_nothing_new`` is on).  An edition already partly
+        delivered is always worth finishing."""
+        if not self.config.schedule.skip_if_nothing_new or self.store.deliveries(edition.id):
+            return ""
+        last = self.store.last_sent_edition(edition.as_of, other_than=edition.id)
+        if last is None:
+            return ""
+        last_id, last_as_of = last
+        if any(pick.article.last_changed > last_as_of for pick in edition.picks):
+            return ""
+        return (
+            f"nothing new since {last_id}: no World News story published or updated "
+            f"after {last_as_of:%Y-%m-%d %H:%M} UTC"
+        )
+
+    def variant(self, name: str) -> Digest:
+        """The same application for a named edition of the day: edition ids become
+        ``<prefix>-<name>-<date>`` (``""`` gives this application itself)."""
+        if not name:
+            return self
+        settings = self.config.digest
+        prefixed = settings.model_copy(
+            update={"edition_prefix": f"{settings.edition_prefix}-{name}"}
+        )
+        return Digest(self.config.model_copy(update={"digest": prefixed}), self.store)
+
+
+def lock_owner() -> str:
+    """Who this process and thread are, as recorded on the locks it holds."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+class _Heartbeat:
+    """Keeps an edition lock alive from a thread with its own store connection,
+    until closed or until ``stop`` is set (a stopped or abandoned run lets its
+    lock lapse after the time to live rather than hold it forever)."""
+
+    def __init__(self, path: str, name: str, owner: str, ttl: float, stop: threading.Event) -> None:
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        if path != ":memory:":
+            self._thread = threading.Thread(
+                target=self._beat, args=(path, name, owner, ttl, stop), daemon=True
+            )
+            self._thread.start()
+
+    def _beat(self, path: str, name: str, owner: str, ttl: float, stop: threading.Event) -> None:
+        with open_store(path) as store:
+            while not self._done.wait(ttl / 3) and not stop.is_set():
+                if not store.renew_lock(name, owner, ttl):
+                    return
+
+    def close(self) -> None:
+        """Stop renewing (the caller releases the lock)."""
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def make_digest(

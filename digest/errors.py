@@ -70,3 +70,15 @@ class SendError(DigestError):
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+class EditionBusy(DigestError):
+    """Another process holds the lock on an edition: it is being run right now.
+
+    Nothing was done; ``holder`` names the other process (host, pid).
+    """
+
+    def __init__(self, edition_id: str, holder: str) -> None:
+        super().__init__(f"{edition_id}: already being run by {holder}")
+        self.edition_id = edition_id
+        self.holder = holder

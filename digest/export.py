@@ -120,16 +120,13 @@ def export_files(
     ``addresses`` are for ``email.eml``; by default the message is from
     ``digest@<site domain>`` to undisclosed recipients.
     """
-    push = renditions.push
     return {
         "email.html": renditions.email.html.encode(),
         "email.txt": renditions.email.text.encode(),
         "email.eml": eml_bytes(
             edition, renditions, addresses or Addresses(sender='"digest" <digest@digest.invalid>')
         ),
-        "push.json": _json(
-            {"title": push.title, "body": push.body, "url": push.url, "image": push.image}
-        ),
+        "push.json": _json(to_plain(renditions.push)),
         "whatsapp.txt": (renditions.whatsapp.text + "\n").encode(),
         "edition.json": _json(
             {

@@ -7,6 +7,7 @@ Header values are checked here so untrusted text can never add a header.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from email.headerregistry import Address
@@ -22,9 +23,32 @@ from .model import EmailRendition
 _LINE_BREAKS = str.maketrans({c: " " for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
 
 
+# RFC 5322 field names: printable ASCII except the colon, no spaces.
+_HEADER_NAME = re.compile(r"[!-9;-~]+")
+
+
 def header_safe(value: str) -> str:
     """A header value with every kind of line break replaced by a space."""
     return " ".join(value.translate(_LINE_BREAKS).split())
+
+
+def address_header(value: str) -> str:
+    """``value`` made header-safe, if it is a usable ``From``/``To``: addresses
+    that each have a domain (``"Name" <a@example.com>``, a list of them) or a
+    group such as ``undisclosed-recipients:;``.
+
+    Raises :class:`RenderError` saying what is wrong with it.
+    """
+    value = header_safe(value)
+    if not value:
+        raise RenderError("an email address is empty")
+    try:
+        parsed = SMTP.header_factory("To", value)
+    except (ValueError, IndexError):  # the stdlib parser trips on some junk
+        parsed = None
+    if parsed is None or parsed.defects or any(not a.domain for a in parsed.addresses):
+        raise RenderError(f'{value!r} is not an email address like "Name" <name@example.com>')
+    return value
 
 
 def email_message(
@@ -39,20 +63,20 @@ def email_message(
     """A ``multipart/alternative`` message (text first, then HTML) with ``From``,
     ``To``, ``Subject``, ``Date`` and ``Message-ID`` and any extra ``headers``.
 
-    ``date`` must be tz-aware.  Raises :class:`RenderError` for an unusable address.
+    ``date`` must be tz-aware.  Raises :class:`RenderError` for an unusable address
+    or header name.
     """
     message = EmailMessage(policy=SMTP)
-    try:
-        message["From"] = sender if isinstance(sender, Address) else header_safe(sender)
-        message["To"] = to if isinstance(to, Address) else header_safe(to)
-    except (ValueError, IndexError) as exc:
-        raise RenderError(f"bad email address: {exc}") from None
+    message["From"] = sender if isinstance(sender, Address) else address_header(sender)
+    message["To"] = to if isinstance(to, Address) else address_header(to)
     message["Subject"] = header_safe(rendition.subject)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id or make_msgid(domain="digest.invalid")
     message["MIME-Version"] = "1.0"
     for name, value in (headers or {}).items():
-        message[header_safe(name)] = header_safe(value)
+        if not _HEADER_NAME.fullmatch(name):
+            raise RenderError(f"{name!r} is not a header name")
+        message[name] = header_safe(value)
     message.set_content(rendition.text, subtype="plain", charset="utf-8")
     message.add_alternative(rendition.html, subtype="html", charset="utf-8")
     return message

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,17 @@ _MIGRATIONS: tuple[str, ...] = (
         last_modified TEXT NOT NULL DEFAULT '',
         fetched_at TEXT NOT NULL
     );
+    """,
+    # Locks: one holder per name (an edition id); a holder that stops renewing its
+    # lock (crashed, killed, hung) loses it once ``expires_at`` has passed.
+    """
+    CREATE TABLE locks (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX runs_edition ON runs(edition_id, id);
     """,
 )
 
@@ -354,10 +366,15 @@ class Store:
             return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, message: str = "") -> None:
-        """Record how a run ended (``done``, ``not-sent``, ``failed``...)."""
+        """Record how a run ended (``done``, ``not-sent``, ``failed``...).
+
+        The first verdict stands: a run already marked failed (it passed its time
+        limit) keeps that mark when it ends later.
+        """
         with self.transaction() as db:
             db.execute(
-                "UPDATE runs SET finished_at = ?, status = ?, message = ? WHERE id = ?",
+                "UPDATE runs SET finished_at = ?, status = ?, message = ? "
+                "WHERE id = ? AND status = 'running'",
                 (_now(), status, message, run_id),
             )
 
@@ -372,6 +389,82 @@ class Store:
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur]
 
+    def last_run_status(self, edition_id: str) -> str | None:
+        """The status of the newest run of an edition, or ``None`` if it never ran."""
+        row = self._db.execute(
+            "SELECT status FROM runs WHERE edition_id = ? ORDER BY id DESC LIMIT 1",
+            (edition_id,),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def record_run(self, edition_id: str, status: str, message: str) -> None:
+        """Record a run that did nothing but reach a verdict (``skipped``...)."""
+        run_id = self.start_run(edition_id)
+        self.finish_run(run_id, status, message)
+
+    def fail_running(self, edition_id: str, message: str) -> None:
+        """Mark the unfinished runs of an edition failed (a run that hung)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, status = 'failed', message = ? "
+                "WHERE edition_id = ? AND status = 'running'",
+                (_now(), message, edition_id),
+            )
+
+    def last_sent_edition(
+        self, before: datetime, *, other_than: str
+    ) -> tuple[str, datetime] | None:
+        """The newest edition before ``before`` with at least one message sent:
+        its id and moment (UTC), or ``None``."""
+        row = self._db.execute(
+            "SELECT e.id, e.as_of FROM editions e WHERE e.as_of < ? AND e.id != ? AND EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.edition_id = e.id AND d.status = 'sent') "
+            "ORDER BY e.as_of DESC LIMIT 1",
+            (before.astimezone(UTC).isoformat(), other_than),
+        ).fetchone()
+        return (str(row[0]), datetime.fromisoformat(row[1])) if row else None
+
+    # -- locks -------------------------------------------------------------------
+
+    def acquire_lock(
+        self, name: str, owner: str, ttl_seconds: float, *, now: datetime | None = None
+    ) -> str:
+        """Take the lock ``name`` for ``owner`` until ``ttl_seconds`` from now.
+
+        Succeeds when the lock is free, expired (its holder stopped renewing it) or
+        already ``owner``'s.  Returns the holder afterwards: ``owner`` on success.
+        """
+        moment = (now or datetime.now(UTC)).astimezone(UTC)
+        expires = (moment + timedelta(seconds=ttl_seconds)).isoformat()
+        with self.transaction() as db:
+            # One statement, so two processes cannot both see the lock free.
+            db.execute(
+                "INSERT INTO locks VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET "
+                "owner = excluded.owner, acquired_at = excluded.acquired_at, "
+                "expires_at = excluded.expires_at "
+                "WHERE locks.expires_at <= excluded.acquired_at OR locks.owner = excluded.owner",
+                (name, owner, moment.isoformat(), expires),
+            )
+            row = db.execute("SELECT owner FROM locks WHERE name = ?", (name,)).fetchone()
+        return str(row[0])
+
+    def renew_lock(
+        self, name: str, owner: str, ttl_seconds: float, *, now: datetime | None = None
+    ) -> bool:
+        """Push the expiry of ``owner``'s lock on; ``False`` if it is no longer theirs."""
+        moment = (now or datetime.now(UTC)).astimezone(UTC)
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE locks SET expires_at = ? WHERE name = ? AND owner = ?",
+                ((moment + timedelta(seconds=ttl_seconds)).isoformat(), name, owner),
+            )
+        return cur.rowcount == 1
+
+    def release_lock(self, name: str, owner: str) -> None:
+        """Give the lock up (only ``owner`` can)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
+
 
 def open_store(path: str | Path) -> Store:
     """Open (creating if needed) the SQLite store at ``path`` and bring its schema up
@@ -385,17 +478,62 @@ def open_store(path: str | Path) -> Store:
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(name, timeout=30)
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode = WAL")
+        _set_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
-            with db:
-                db.executescript(script)
-                db.execute(f"PRAGMA user_version = {number}")
+        _migrate(db)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"{name}: cannot open store ({exc})") from exc
     return Store(db, name)
+
+
+def _set_wal(db: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Switch to WAL mode, waiting while another process holds the file.
+
+    SQLite answers "database is locked" at once here (no busy timeout), which two
+    schedulers starting together on a new store would otherwise turn into an error.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to date in one write transaction.
+
+    Two processes opening a new store at once (two schedulers) would otherwise both
+    see version 0 and both create the tables; ``BEGIN IMMEDIATE`` makes the second
+    wait for the first and then find nothing left to do.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+            for statement in _statements(script):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (``executescript`` would commit)."""
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            yield current.strip()
+            current = ""
+    if current.strip():
+        yield current.strip()
 
 
 def _content_hash(article: Article) -> str:

@@ -96,6 +96,15 @@ def test_init_refuses_to_overwrite_unless_forced(newsroom: Path) -> None:
     assert "[senders.out]" in (newsroom / "config.toml").read_text("utf-8")
 
 
+def test_init_into_a_place_it_cannot_write_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = _run("init", str(tmp_path / "a-file" / "newsroom"))
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    target = tmp_path / "a-file" / "newsroom" / "config.toml"
+    assert result.stderr == f"error: {target}: cannot write (Not a directory)\n"
+
+
 def test_three_distinct_mistakes_are_reported_at_once(newsroom: Path) -> None:
     config = newsroom / "config.toml"
     text = config.read_text("utf-8")
@@ -148,6 +157,18 @@ def test_missing_template_folder_and_source_are_named(tmp_path: Path) -> None:
         f"render.templates: no such folder {tmp_path / 'nowhere'}",
     ]
     assert report.exit_code == 2
+
+
+def test_a_link_pattern_without_a_web_address_is_named_as_a_setting(newsroom: Path) -> None:
+    config = newsroom / "config.toml"
+    text = config.read_text("utf-8")
+    line = 'unsubscribe_url = "{site_url}/newsletter/unsubscribe"'
+    assert line in text
+    config.write_text(text.replace(line, 'unsubscribe_url = "/unsub"'), encoding="utf-8")
+    report = check_setup(config)
+    assert [(p.kind, str(p)) for p in report.problems] == [
+        ("config", "render.unsubscribe_url: '/unsub' does not give an http(s) URL")
+    ]
 
 
 def test_sender_option_mistakes_name_the_sender(newsroom: Path) -> None:

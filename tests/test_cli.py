@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,98 @@ def test_held_edition_exits_3_with_the_reason(config_file: Path) -> None:
     code, _, err = invoke(config_file, "run", "--as-of", "2021-06-01T07:00+05:30")
     assert code == 3
     assert "not enough news" in err
+
+
+def _broken_template(tmp_path: Path, config: Path) -> Path:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "push.txt.j2").write_text("{{ stories[0].title }\n", encoding="utf-8")
+    data = tomllib.loads(config.read_text("utf-8"))
+    data["render"]["templates"] = str(folder)
+    config.write_bytes(tomli_w.dumps(data).encode())
+    return config
+
+
+@pytest.mark.parametrize(
+    ("args", "prepare", "code", "names"),
+    [
+        (["preview"], lambda t, c: t / "absent.toml", 2, "absent.toml: config file not found"),
+        (
+            ["preview"],
+            lambda t, c: (t / "bad.toml", (t / "bad.toml").write_text("[digest\n"))[0],
+            2,
+            "bad.toml: invalid TOML",
+        ),
+        (["preview", "--as-of", "23/11/2020"], None, 2, "--as-of: '23/11/2020' is not ISO 8601"),
+        (["select", "--as-of", "0001-01-01T00:00+05:30"], None, 2, "is out of range (years"),
+        (["export", "--edition", "world-1999-01-01", "--out", "x"], None, 2, "--edition"),
+        (["export", "--as-of", AS_OF, "--out", "config.toml/x"], None, 1, "config.toml/x: cannot"),
+        (["preview", "--as-of", AS_OF], _broken_template, 1, "mine/push.txt.j2, line 1"),
+        (["preview", "--as-of", AS_OF], lambda t, c: c, 3, "run `digest ingest` first"),
+    ],
+    ids=[
+        "missing-config",
+        "bad-toml",
+        "bad-as-of",
+        "as-of-out-of-range",
+        "unknown-edition",
+        "unwritable-out",
+        "broken-template",
+        "empty-store",
+    ],
+)
+def test_user_mistakes_are_one_clear_message_never_a_traceback(
+    config_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    prepare: Callable[[Path, Path], Path] | None,
+    code: int,
+    names: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if "digest ingest" not in names:  # every case but the empty store has the sample
+        assert invoke(config_file, "ingest")[0] == 0
+    if prepare is not None:
+        config_file = prepare(tmp_path, config_file)
+    result = CliRunner().invoke(main, ["--config", str(config_file), *args])
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit)  # not an uncaught error
+    assert names in " ".join(result.stderr.split()), result.stderr
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("error:", "Error:"))]
+    held = [line for line in result.stderr.splitlines() if "held back" in line]
+    assert len(errors) + len(held) == 1, result.stderr
+
+
+def test_feed_text_is_printed_as_text_not_terminal_markup(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """A headline with rich markup ("[/b]" would fail, "[red]" restyle) prints as is."""
+    title = "Hostile [/b] headline [red]from a feed"
+    feed = tmp_path / "hostile.json"
+    item = {"id": "hostile-1", "url": "https://wire.example/world/hostile", "title": title,
+            "content_text": "A summary [/] with markup.", "tags": ["World"],
+            "date_published": "2020-11-23T03:00:00Z"}  # fmt: skip
+    feed.write_text(
+        json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Wire",
+                    "items": [item]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert invoke(config_file, "ingest")[0] == 0
+    assert invoke(config_file, "ingest", str(feed))[0] == 0
+    for verb in ("select", "preview"):
+        result = CliRunner().invoke(
+            main, ["--config", str(config_file), verb, "--as-of", AS_OF], terminal_width=200
+        )
+        assert result.exit_code == 0, result.output
+        assert title in result.stdout, verb
+
+
+def test_select_on_an_empty_store_says_what_to_do(config_file: Path) -> None:
+    code, out, _ = invoke(config_file, "select", "--as-of", AS_OF)
+    assert code == 0
+    assert "nothing to send. (no stored article falls in the window ending 2020-11-23 04:30" in (
+        " ".join(out.split())
+    )
+    assert "run `digest ingest` first" in " ".join(out.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,46 @@ def test_source_naming_an_undefined_boilerplate_table_is_rejected(tmp_path: Path
     path = write(tmp_path, '[[sources]]\npath = "x"\nboilerplate = "nosuch"\n')
     with pytest.raises(ConfigError, match=r"sources\.0\.boilerplate: no \[boilerplate\.nosuch\]"):
         load_config(path)
+
+
+@pytest.mark.parametrize("value", ["www.mid-day.com", "ftp://mid-day.com", "https://", 7])
+def test_site_url_must_be_a_web_address(tmp_path: Path, value: object) -> None:
+    shown = f'"{value}"' if isinstance(value, str) else str(value)
+    path = write(tmp_path, f"[digest]\nsite_url = {shown}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        f"digest.site_url: must be an http(s) address such as "
+        f'"https://www.example.com", got {json.dumps(value)}'
+    ]
+
+
+def test_spans_and_timeouts_are_bounded(tmp_path: Path) -> None:
+    """Far larger values overflow dates and socket timeouts: a traceback, not a message."""
+    path = write(tmp_path, "[select]\nwindow_hours = 1e20\n[ingest]\ntimeout_seconds = 1e300\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        "ingest.timeout_seconds: must be at most 3600 (an hour), got 1e+300",
+        "select.window_hours: must be at most 87600 (ten years), got 1e+20",
+    ]
+
+
+@pytest.mark.parametrize("value", ["World News", "world/daily", "<x>", ""])
+def test_edition_prefix_is_safe_in_ids_headers_and_links(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, f'[digest]\nedition_prefix = "{value}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    (problem,) = caught.value.problems
+    assert problem.startswith("digest.edition_prefix: must be letters, digits")
+    assert problem.endswith(f"got {json.dumps(value)}")
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", '"half"'])
+def test_same_story_threshold_is_a_share(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, f"[select]\nsame_story_threshold = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        f"select.same_story_threshold: must be a number from 0 to 1, got {value}"
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import hashlib
 import json
+from dataclasses import replace
 from email.policy import default
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -15,7 +16,16 @@ from click.testing import CliRunner
 
 from digest.cli import main
 from digest.edition import Built, Digest
-from digest.export import FORMATS, MANIFEST, Addresses, default_addresses, write_export
+from digest.errors import RenderError
+from digest.export import (
+    FORMATS,
+    MANIFEST,
+    Addresses,
+    default_addresses,
+    eml_bytes,
+    write_export,
+)
+from digest.message import email_message
 
 from .conftest import SAMPLE_AS_OF
 from .sample_files import write_sample_config
@@ -163,3 +173,71 @@ def test_nothing_is_written_for_an_edition_that_cannot_go(
     assert result.exit_code == code
     assert message in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--from", "not an address <<"),
+        ("--to", '"x" <a@b>, ,,<'),
+        ("--to", "desk"),
+        ("--from", "desk@example.org\r\nBcc: everyone@example.org"),
+    ],
+    ids=["from-junk", "to-unparseable", "to-no-domain", "from-header-injection"],
+)
+def test_a_bad_address_is_a_usage_error_naming_the_option(
+    config_file: Path, tmp_path: Path, option: str, value: str
+) -> None:
+    out = tmp_path / "x"
+    result = CliRunner().invoke(
+        main,
+        [
+            "--config",
+            str(config_file),
+            "export",
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(out),
+            option,
+            value,
+        ],
+    )
+    assert result.exit_code == 2
+    assert f"Invalid value for {option}: " in result.stderr
+    assert "is not an email address" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_eml_headers_cannot_be_injected_by_the_subject(built: Built) -> None:
+    """Even a subject that reached the message unclean (every kind of line break)
+    stays one Subject header; no Bcc or other header appears."""
+    assert built.renditions is not None
+    hostile = "Talks fail\r\nBcc: all@example.org\nX-Evil: 1\u2028Reply-To: a@b.example\x85end"
+    renditions = replace(built.renditions, email=replace(built.renditions.email, subject=hostile))
+    raw = eml_bytes(built.edition, renditions, Addresses(sender="desk@example.org"))
+    message = email.message_from_bytes(raw, policy=default)
+    assert sorted(message.keys()) == sorted(
+        ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"]
+    )
+    assert str(message["Subject"]) == (
+        "Talks fail Bcc: all@example.org X-Evil: 1 Reply-To: a@b.example end"
+    )
+
+
+def test_extra_headers_are_one_line_each_and_names_are_checked(built: Built) -> None:
+    assert built.renditions is not None
+    email_part = built.renditions.email
+    now = SAMPLE_AS_OF
+    message = email_message(
+        email_part, sender="desk@example.org", to="list@example.org", date=now,
+        headers={"List-Unsubscribe": "<https://x.example/u>\r\nBcc: all@example.org"},
+    )  # fmt: skip
+    parsed = email.message_from_bytes(message.as_bytes(), policy=default)
+    assert parsed["List-Unsubscribe"] == "<https://x.example/u> Bcc: all@example.org"
+    assert parsed["Bcc"] is None
+    for bad in ("X Evil", "Bcc:", "X-Ünï", ""):
+        with pytest.raises(RenderError, match="is not a header name"):
+            email_message(email_part, sender="desk@example.org", to="list@example.org",
+                          date=now, headers={bad: "x"})  # fmt: skip

@@ -7,19 +7,22 @@ import os
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import lxml.html
 import pytest
 from click.testing import CliRunner
 
 from digest.cli import main
-from digest.edition import make_digest
+from digest.edition import Built, make_digest
 from digest.errors import ConfigError
-from digest.preview import Preview, PreviewServer, loopback_host, whatsapp_html
+from digest.preview import Preview, PreviewServer, loopback_host, page_html, whatsapp_html
 
 from .conftest import ROOT, SAMPLE_AS_OF
+from .golden.edition import SCRIPT, edition, renderer
 from .sample_files import write_sample_config
 
 AS_OF = SAMPLE_AS_OF.isoformat()
@@ -94,6 +97,31 @@ def test_terminal_preview_shows_picks_texts_and_size(config_file: Path) -> None:
     assert "of Gmail's clip point" in out
 
 
+def test_open_hands_the_public_email_file_to_the_desktop_opener(
+    config_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--open`` runs the desktop's opener (xdg-open; here a stand-in script that
+    records what it was given) on a file holding the email as a reader gets it."""
+    bin_dir, opened = tmp_path / "bin", tmp_path / "opened.txt"
+    bin_dir.mkdir()
+    opener = bin_dir / "xdg-open"
+    opener.write_text(f'#!/bin/sh\nprintf %s "$1" > {opened}.part && mv {opened}.part {opened}\n')
+    opener.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    result = CliRunner().invoke(
+        main, ["--config", str(config_file), "preview", "--as-of", AS_OF, "--open"]
+    )
+    assert result.exit_code == 0, result.output
+    deadline = time.monotonic() + 10
+    while not opened.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    page = Path(opened.read_text("utf-8").removeprefix("file://"))
+    assert page.name == "email.html" and f"Opened {page}" in result.stderr
+    html = page.read_text("utf-8")
+    assert html.startswith("<!doctype html>") and "Ethiopia PM gives Tigray leaders" in html
+    assert "%%" not in html  # recipient placeholders filled for nobody in particular
+
+
 def test_preview_json_is_the_renditions(config_file: Path) -> None:
     result = CliRunner().invoke(
         main, ["--config", str(config_file), "preview", "--as-of", AS_OF, "--json"]
@@ -143,6 +171,25 @@ def test_server_answers_only_loopback_host_names(served: tuple[Preview, str]) ->
     assert httpx.get(url).status_code == 200
     forged = httpx.get(url, headers={"Host": "attacker.example"})
     assert forged.status_code == 403  # DNS rebinding from a web page gets nothing
+    for host in ("attacker.example:80", "127.0.0.1.attacker.example", "10.0.0.1"):
+        assert httpx.get(url, headers={"Host": host}).status_code == 403, host
+
+
+def test_server_on_another_loopback_address_answers_its_own_name(config_file: Path) -> None:
+    """loopback_host accepts all of 127/8; the Host check must then accept it too."""
+    preview = Preview(lambda: make_digest(config_path=config_file), SAMPLE_AS_OF)
+    preview.refresh()
+    server = PreviewServer(preview, "127.0.0.2")
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        assert server.url.startswith("http://127.0.0.2:")
+        assert httpx.get(server.url).status_code == 200
+        assert httpx.get(server.url, headers={"Host": "localhost"}).status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
 
 
 # -- the page -----------------------------------------------------------------------
@@ -235,3 +282,18 @@ def test_a_taken_port_is_a_one_line_error(config_file: Path) -> None:
         )  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: preview: cannot listen on 127.0.0.1:{port}")
+
+
+def test_page_keeps_hostile_article_text_and_links_inert() -> None:
+    """The renderer's hostile fixture (script tags, event handlers, javascript:,
+    data: and vbscript: links) on the preview page: no markup, no such link."""
+    hostile = edition()
+    public = renderer().render_generic(hostile)
+    page = page_html("digest", Built(hostile, public, public=public), version="v1")
+    tree = lxml.html.document_fromstring(page)
+    assert not [s for s in tree.iter("script") if not s.get("src")]  # only /reload.js
+    assert not [e for e in tree.iter() if any(a.startswith("on") for a in e.attrib)]
+    hrefs = [a.get("href", "") for a in tree.iter("a")]
+    assert hrefs and all(h.startswith(("https://", "/", "#")) for h in hrefs), hrefs
+    # Shown as text, readable; the story with a javascript: link is still listed.
+    assert f"{SCRIPT} Talks collapse in Geneva" in tree.text_content()

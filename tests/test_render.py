@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.config import RenderSettings
-from digest.errors import RenderError
+from digest.errors import ConfigError, RenderError
 from digest.model import Article, Edition, Pick, Renditions
 from digest.render import (
     EMAIL_CLIP_BYTES,
@@ -33,6 +33,7 @@ from digest.render.email import build_email_html
 from digest.render.personal import placeholders
 from digest.render.text import clean_text, cut
 
+from .conftest import ROOT
 from .golden.edition import (
     AS_OF,
     EMOJI,
@@ -417,13 +418,26 @@ def test_short_preheader_is_filled_from_the_lead_summary() -> None:
 
 
 def test_bad_subject_pattern_is_named() -> None:
-    with pytest.raises(RenderError, match=r"render\.subject: bad pattern .*\{lead\}"):
+    with pytest.raises(ConfigError, match=r"render\.subject: bad pattern .*\{lead\}"):
         Renderer(digest_settings(), RenderSettings(subject="{headline}"), base_dir=Path("."))
+
+
+@pytest.mark.parametrize("pattern", ["{lead.nope}", "{lead", "{0}: {lead}"])
+def test_a_malformed_subject_pattern_is_a_config_error(pattern: str) -> None:
+    with pytest.raises(ConfigError, match=r"^render\.subject: bad pattern"):
+        Renderer(digest_settings(), RenderSettings(subject=pattern), base_dir=Path("."))
 
 
 def test_bad_link_pattern_is_named() -> None:
     bad = RenderSettings(view_online_url="{site}/archive/{edition_id}")
-    with pytest.raises(RenderError, match=r"render\.view_online_url: bad pattern"):
+    with pytest.raises(ConfigError, match=r"render\.view_online_url: bad pattern"):
+        Renderer(digest_settings(), bad, base_dir=Path("."))
+
+
+@pytest.mark.parametrize("setting", ["unsubscribe_url", "view_online_url"])
+def test_a_link_pattern_that_gives_no_web_address_is_a_config_error(setting: str) -> None:
+    bad = RenderSettings(**{setting: "mailto:desk@example.com?subject={edition_id}"})
+    with pytest.raises(ConfigError, match=rf"render\.{setting}: 'mailto:.*' does not give an http"):
         Renderer(digest_settings(), bad, base_dir=Path("."))
 
 
@@ -472,8 +486,15 @@ def test_dates_follow_the_edition_time_zone() -> None:
 
 
 def test_unknown_language_is_named() -> None:
-    with pytest.raises(RenderError, match=r"locales/xx\.toml \(available: en, hi\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^render\.language: no locale file locales/xx\.toml \(available: en, hi\)",
+    ):
         Renderer(digest_settings(), RenderSettings(language="xx"), base_dir=Path("."))
+    # Without render.language the language is digest.language's, and named so.
+    digest = digest_settings().model_copy(update={"language": "e n"})
+    with pytest.raises(ConfigError, match=r"^digest\.language: 'e n' is not a language code"):
+        Renderer(digest, RenderSettings(), base_dir=Path("."))
 
 
 def test_right_to_left_direction() -> None:
@@ -515,6 +536,13 @@ def test_broken_user_template_names_file_and_line(tmp_path: Path) -> None:
     assert str(tmp_path / "email.txt.j2") in message and "line 4" in message
 
 
+def test_user_template_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    (tmp_path / "push.txt.j2").write_bytes(b"Caf\xe9 {{ story_count }}\n")
+    with pytest.raises(RenderError) as caught:
+        Renderer(digest_settings(), RenderSettings(templates=tmp_path), base_dir=tmp_path)
+    assert str(caught.value) == f"{tmp_path / 'push.txt.j2'}: is not UTF-8 text"
+
+
 def test_runtime_error_in_user_template_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "whatsapp.txt.j2").write_text("*{{ name }}*\n{{ no_such_value }}\n")
     r = Renderer(digest_settings(), RenderSettings(templates=tmp_path), base_dir=tmp_path)
@@ -533,6 +561,26 @@ def test_invalid_mjml_in_user_template_names_the_file(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{tmp_path / 'email.mjml.j2'}: MJML could not be")
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('[labels]\nstory_other = "{0} stories"\n', "label 'story_other' is not a valid pattern"),
+        ('[labels]\nstory_other = "{count stories"\n', "it may use {count}"),
+        ('[labels]\nstory_other = "{count.real.x} stories"\n', "is not a valid pattern"),
+        ('labels = "Top story"\n', "en.toml: [labels] must be a table"),
+    ],
+    ids=["positional-field", "unclosed-brace", "attribute", "not-a-table"],
+)
+def test_a_broken_user_label_is_a_named_render_error(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "en.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(RenderError, match=re.escape(expected)):
+        custom = RenderSettings(templates=tmp_path)
+        Renderer(digest_settings(), custom, base_dir=tmp_path).render(edition())
+
+
 def test_broken_locale_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "locales").mkdir()
     (tmp_path / "locales" / "en.toml").write_text("[labels]\ntop_story = \n")
@@ -541,8 +589,20 @@ def test_broken_locale_file_is_named(tmp_path: Path) -> None:
 
 
 def test_missing_template_folder_is_named(tmp_path: Path) -> None:
-    with pytest.raises(RenderError, match=r"render\.templates: no such folder"):
+    with pytest.raises(ConfigError, match=r"render\.templates: no such folder") as caught:
         Renderer(digest_settings(), RenderSettings(templates=Path("nope")), base_dir=tmp_path)
+    assert caught.value.exit_code == 2  # a configuration mistake, like any other
+
+
+def test_template_folder_may_start_with_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "push.txt.j2").write_text("Home-made {{ story_count }}\nbody\n", "utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings = RenderSettings(templates=Path("~/mine"))
+    push = Renderer(digest_settings(), settings, base_dir=ROOT).render_push(edition())
+    assert push.title == "Home-made 12"
 
 
 # -- personalisation ----------------------------------------------------------------
@@ -569,8 +629,12 @@ def test_personalise_fills_and_escapes(rendered: Renditions) -> None:
 def test_personalise_uses_fallback_and_refuses_unsafe_or_missing(rendered: Renditions) -> None:
     email = personalise(rendered.email, {"unsubscribe_url": "https://x.example/u"})
     assert "Good morning, reader." in email.text
-    with pytest.raises(RenderError, match="not an http"):
+    with pytest.raises(RenderError, match="not an http") as caught:
         personalise(rendered.email, {"unsubscribe_url": "javascript:alert(1)"})
+    assert "alert" not in str(caught.value)  # values can carry tokens: never echoed
+    with pytest.raises(RenderError, match=r"not an http\(s\) URL \(scheme ftp\)") as caught:
+        personalise(rendered.email, {"unsubscribe_url": "ftp://x.example/u?token=SECRET"})
+    assert "SECRET" not in str(caught.value)
     with pytest.raises(RenderError, match="no value for the placeholder %%unsubscribe_url%%"):
         personalise(rendered.email, {"name": "Asha"})
 
@@ -586,3 +650,26 @@ def test_timings_split_render_time(rendered: Renditions) -> None:
     r.render(edition())
     assert r.last_timings is not None
     assert r.last_timings.jinja > 0 and r.last_timings.mjml > 0 and r.last_timings.premailer > 0
+
+
+def test_article_text_cannot_open_recipient_placeholders() -> None:
+    """A feed writing ``%%name%%`` neither fails the send (unknown placeholder) nor
+    pulls a recipient's unsubscribe link or name into the story."""
+    lead = edition().picks[0]
+    hostile = replace(
+        lead.article,
+        title="Leak %%unsubscribe_url%% and %%%secret%%% here",
+        summary="Dear %%name|friend%%, read on",
+        url="https://www.mid-day.com/news/%%token%%/story?x=%%name%%",
+    )
+    hostile_edition = replace(
+        edition(), picks=(replace(lead, article=hostile), *edition().picks[1:])
+    )
+    rendered = renderer().render(hostile_edition)
+    assert placeholders(rendered.email.html) == {"unsubscribe_url", "name"}
+    email = personalise(rendered.email, {"unsubscribe_url": "https://x.example/u?token=SECRET"})
+    assert email.text.count("token=SECRET") == 1  # the footer's link, nowhere else
+    assert email.html.count("token=SECRET") == 1
+    assert "Leak %\u2060%unsubscribe_url%\u2060% and" in email.text
+    assert "Dear %\u2060%name|friend%\u2060%, read on" in email.text
+    assert "/news/%25%25token%25%25/story?x=%25%25name%25%25" in email.text

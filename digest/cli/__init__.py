@@ -20,6 +20,8 @@ from ..edition import Digest, make_digest
 from ..errors import ConfigError, DigestError
 
 EXIT_HELD = 3
+#: The years ``--as-of`` accepts.
+AS_OF_YEARS = (1900, 9000)
 
 
 class App:
@@ -48,6 +50,13 @@ class App:
             raise click.BadParameter(
                 f"{value!r} is not ISO 8601 (e.g. 2020-11-23T10:00+05:30)", param_hint="--as-of"
             ) from None
+        # Far from the calendar's ends, so the news window before it and the time
+        # zones around it stay valid dates.
+        if not AS_OF_YEARS[0] <= moment.year <= AS_OF_YEARS[1]:
+            raise click.BadParameter(
+                f"{value!r} is out of range (years {AS_OF_YEARS[0]} to {AS_OF_YEARS[1]})",
+                param_hint="--as-of",
+            )
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(self.digest.config.digest.timezone))
         return moment.astimezone(UTC)
@@ -57,6 +66,7 @@ class DigestGroup(click.Group):
     """A group that turns expected errors into one-line messages, not tracebacks."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the verb; a :class:`DigestError` becomes ``error: ...`` and its exit code."""
         try:
             return super().invoke(ctx)
         except DigestError as exc:
@@ -91,9 +101,9 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 def _register() -> None:
-    from . import ingest, output, run, setup
+    from . import ingest, output, run, schedule, setup
 
-    for module in (ingest, output, run, setup):
+    for module in (ingest, output, run, schedule, setup):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ..edition import Built, make_digest
-from ..errors import DigestError
+from ..errors import DigestError, RenderError
 from ..export import (
     FORMATS,
     MANIFEST,
@@ -24,7 +24,8 @@ from ..export import (
     edition_document,
     write_export,
 )
-from ..model import to_plain
+from ..message import address_header
+from ..model import Edition, to_plain
 from ..preview import LOOPBACK, Preview, loopback_host, serve
 from ..render import EMAIL_CLIP_BYTES
 from . import EXIT_HELD, App, as_of_option, pass_app
@@ -45,20 +46,32 @@ def select_command(app: App, as_of: str | None, explain: bool, as_json: bool) ->
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return
-    table = Table("#", "score", "headline", "source", title=f"Edition {edition.id}")
+    # Titles, sources and reasons come from feeds: escaped, so "[/b]" in a headline
+    # is text and not rich markup (which would fail or restyle the table).
+    table = Table("#", "score", "headline", "source", title=f"Edition {escape(edition.id)}")
     for rank, pick in enumerate(edition.picks, 1):
         source = pick.article.agency or pick.article.publisher
-        table.add_row(str(rank), f"{pick.score:.3f}", pick.title, source)
+        table.add_row(str(rank), f"{pick.score:.3f}", escape(pick.title), escape(source))
         if explain:
-            table.add_row("", "", "[dim]" + "; ".join(pick.reasons) + "[/dim]", "")
+            table.add_row("", "", "[dim]" + escape("; ".join(pick.reasons)) + "[/dim]", "")
     app.out.print(table)
     if explain and edition.rejections:
         left = Table("left out", "reason", title="Left out")
         for rejection in edition.rejections[:30]:
-            left.add_row(rejection.article.title, rejection.reason)
+            left.add_row(escape(rejection.article.title), escape(rejection.reason))
         app.out.print(left)
     if not edition.picks:
-        app.out.print("No stories in the window: nothing to send.")
+        app.out.print("No stories in the window: nothing to send." + _empty_hint(edition))
+
+
+def _empty_hint(edition: Edition) -> str:
+    """What to do when nothing at all was considered (not only what is missing)."""
+    if edition.picks or edition.rejections:
+        return ""
+    return (
+        f" (no stored article falls in the window ending {edition.as_of:%Y-%m-%d %H:%M} UTC: "
+        "run `digest ingest` first, or choose another --as-of)"
+    )
 
 
 edition_option = click.option(
@@ -86,9 +99,11 @@ def _moment(app: App, as_of: str | None, edition_id: str | None) -> datetime:
 
 
 def _built(app: App, moment: datetime) -> Built:
+    """The edition at ``moment``; exits 3 (saying why) if it is held back."""
     built = app.digest.build(moment)
     if built.renditions is None:
-        app.err.print(f"{built.edition.id}: held back: {built.hold}")
+        edition = built.edition
+        click.echo(f"{edition.id}: held back: {built.hold}{_empty_hint(edition)}", err=True)
         sys.exit(EXIT_HELD)
     return built
 
@@ -97,7 +112,7 @@ def _print_preview(app: App, built: Built) -> None:
     r = built.public
     assert r is not None
     size = len(r.email.html.encode())
-    picks = Table("#", "score", "headline", "source", title=f"Edition {built.edition.id}")
+    picks = Table("#", "score", "headline", "source", title=f"Edition {escape(built.edition.id)}")
     for rank, pick in enumerate(built.edition.picks, 1):
         source = pick.article.agency or pick.article.publisher
         picks.add_row(str(rank), f"{pick.score:.3f}", escape(pick.title), escape(source))
@@ -158,7 +173,7 @@ def preview(
         page = folder / "email.html"
         page.write_text(built.public.email.html, encoding="utf-8")
         click.launch(str(page))
-        app.err.print(f"Opened {page}")
+        app.err.print(f"Opened {escape(str(page))}")
 
 
 def _serve(app: App, moment: datetime, host: str, port: int, *, open_browser: bool) -> None:
@@ -225,11 +240,15 @@ def export(
     The same edition always gives byte-identical files; manifest.json lists
     each file's size and SHA-256.
     """
+    settings = app.digest.config.digest
+    default = default_addresses(settings.name, settings.site_url)
+    # Checked before the edition is built: a typo in an option is a usage mistake.
+    addresses = Addresses(
+        sender=_address(sender, "--from") if sender else default.sender,
+        to=_address(to, "--to"),
+    )
     built = _built(app, _moment(app, as_of, edition_id))
     assert built.public is not None
-    settings = app.digest.config.digest
-    addresses = default_addresses(settings.name, settings.site_url)
-    addresses = Addresses(sender=sender or addresses.sender, to=to)
     try:
         written = write_export(out, built.edition, built.public, formats or FORMATS, addresses)
     except OSError as exc:
@@ -241,7 +260,15 @@ def export(
         return
     for name, path in written.items():
         app.out.print(f"{name}\t{path.stat().st_size:,} bytes")
-    app.err.print(f"Edition {built.edition.id} exported to {out}")
+    app.err.print(f"Edition {built.edition.id} exported to {escape(str(out))}")
+
+
+def _address(value: str, where: str) -> str:
+    """``value`` checked as an email address, before anything is built."""
+    try:
+        return address_header(value)
+    except RenderError as exc:
+        raise click.BadParameter(str(exc), param_hint=where) from None
 
 
 COMMANDS = [select_command, preview, export]

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ..edition import SendReport
 from . import EXIT_HELD, App, as_of_option, pass_app
+from .schedule import edition_name, stop_on_signals
 
 
 def _print_report(app: App, report: SendReport) -> None:
@@ -22,10 +23,22 @@ def _print_report(app: App, report: SendReport) -> None:
 
 @click.command()
 @as_of_option
+@click.option(
+    "--edition",
+    default="",
+    metavar="NAME",
+    help="A named edition of the day from [[schedule.editions]], e.g. evening.",
+)
 @pass_app
-def run(app: App, as_of: str | None) -> None:
-    """Ingest, select, render and send the edition: the daily job."""
-    built, report = app.digest.run_edition(app.as_of(as_of))
+def run(app: App, as_of: str | None, edition: str) -> None:
+    """Ingest, select, render and send the edition: the daily job.
+
+    SIGTERM/SIGINT let the message in flight finish and stop there; a later run of
+    the same edition sends the rest.
+    """
+    digest = app.digest.variant(edition_name(app, edition))
+    with stop_on_signals() as stop:
+        built, report = digest.run_edition(app.as_of(as_of), stop=stop)
     if report is None:
         app.err.print(f"{built.edition.id}: not sent: {built.hold}")
         sys.exit(EXIT_HELD)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..check import as_data, check_setup, describe
-from ..errors import ConfigError
+from ..errors import ConfigError, DigestError
 from ..render import TEMPLATE_NAMES, default_templates
 from . import App, pass_app
 
@@ -32,8 +32,11 @@ def init(folder: Path, force: bool, quiet: bool) -> None:
             [f"{path} already exists" for path in existing],
         )
     for path, content in plan.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        except OSError as exc:
+            raise DigestError(f"{path}: cannot write ({exc.strerror})") from None
     if not quiet:
         for path in plan:
             click.echo(f"wrote {path}")

@@ -6,7 +6,6 @@ inlined into it but loaded into sandboxed frames from its own address.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +21,9 @@ from ..render import (
     PUSH_TITLE_MAX,
     WHATSAPP_MAX,
     WHATSAPP_TARGET,
+    push_payload,
 )
+from ..render.links import safe_url
 from .whatsapp import whatsapp_html
 
 #: Widths the email is shown at: a common phone and a desktop mail reader.
@@ -80,7 +81,8 @@ def page_html(name: str, built: Built | None, *, version: str, problem: str = ""
             {
                 "rank": rank,
                 "title": pick.title,
-                "url": pick.article.url,
+                # Article links are untrusted: no javascript: or data: on the page.
+                "url": safe_url(pick.article.url),
                 "score": f"{pick.score:.3f}",
                 "reasons": pick.reasons,
                 "source": pick.article.agency or pick.article.publisher,
@@ -95,16 +97,12 @@ def page_html(name: str, built: Built | None, *, version: str, problem: str = ""
         ]  # fmt: skip
     if built is not None and built.public is not None:
         r = built.public
-        payload = json.dumps(
-            {"title": r.push.title, "body": r.push.body, "url": r.push.url, "image": r.push.image},
-            ensure_ascii=False,
-        )
         context.update(
             r=r,
             html_size=Meter(len(r.email.html.encode()), EMAIL_CLIP_BYTES),
             push_title=Meter(len(r.push.title), PUSH_TITLE_MAX),
             push_body=Meter(len(r.push.body), PUSH_BODY_MAX),
-            push_payload=Meter(len(payload.encode()), PUSH_PAYLOAD_MAX),
+            push_payload=Meter(len(push_payload(r.push)), PUSH_PAYLOAD_MAX),
             whatsapp=whatsapp_html(r.whatsapp.text),
             whatsapp_size=Meter(len(r.whatsapp.text), WHATSAPP_MAX),
             whatsapp_target=WHATSAPP_TARGET,

@@ -171,6 +171,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
 
     def do_GET(self) -> None:
+        """Serve the page, the sandboxed email, the version token and static files."""
         if not self._host_allowed():
             self._send(HTTPStatus.FORBIDDEN, b"forbidden host\n", "text/plain; charset=utf-8")
             return
@@ -190,8 +191,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")
 
     def _host_allowed(self) -> bool:
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
-        return host in ("localhost", "127.0.0.1", "::1")
+        # "127.0.0.2:8025", "[::1]:8025", "localhost": any loopback name the server
+        # may listen on (loopback_host accepts the whole 127/8), never a DNS name.
+        host = self.headers.get("Host") or ""
+        host = host[1:].split("]", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0]
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
 
     def _send(self, status: HTTPStatus, body: bytes, kind: str, policy: str = "") -> None:
         self.send_response(status)

@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import DigestSettings, RenderSettings
-from ..errors import RenderError
+from ..errors import ConfigError, RenderError
 from ..model import (
     Edition,
     EmailRendition,
@@ -118,12 +118,17 @@ def _template_line(tb: TracebackType | None, folders: list[Path]) -> tuple[str, 
 
 
 def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
+    """``pattern`` (the ``render.<setting>`` value) with ``fields`` filled in.
+
+    Raises :class:`ConfigError` naming the setting for an unknown field, a stray
+    brace or an attribute lookup such as ``{lead.upper}``.
+    """
     try:
         return pattern.format(**fields)
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
         known = ", ".join("{" + f + "}" for f in fields)
         problem = f"render.{setting}: bad pattern {pattern!r} ({exc}); use {known}"
-        raise RenderError(problem) from None
+        raise ConfigError(problem) from None
 
 
 class Renderer:
@@ -131,20 +136,25 @@ class Renderer:
 
     Building it loads the locale and compiles every template, so a broken user
     template or locale file is reported (file and line) before any edition is
-    built.  Call :meth:`render` per edition; times inside are UTC and become local
+    built; a ``render.templates`` folder that does not exist is a
+    :class:`ConfigError`.  Call :meth:`render` per edition; times inside are UTC and become local
     (``edition.timezone``) only in printed labels.
     """
 
     def __init__(self, digest: DigestSettings, settings: RenderSettings, *, base_dir: Path) -> None:
         self.digest = digest
         self.settings = settings
-        folder = settings.templates
+        folder = settings.templates.expanduser() if settings.templates else None
         if folder is not None and not folder.is_absolute():
             folder = (base_dir / folder).resolve()
         if folder is not None and not folder.is_dir():
-            raise RenderError(f"render.templates: no such folder {folder}")
+            raise ConfigError(f"render.templates: no such folder {folder}")
         self._folders = ([folder] if folder else []) + [default_templates()]
-        self.locale: Locale = load_locale(settings.language or digest.language, self._folders)
+        self.locale: Locale = load_locale(
+            settings.language or digest.language,
+            self._folders,
+            setting="render.language" if settings.language else "digest.language",
+        )
         self._env = _environment(self._folders)
         self._wa_env = _environment(self._folders, whatsapp=True)
         for name in TEMPLATE_NAMES:
@@ -152,9 +162,12 @@ class Renderer:
         probe = dict.fromkeys(PREHEADER_FIELDS, "")
         _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
         _format_pattern("preheader", settings.preheader, probe)
-        links = {"site_url": "", "edition_id": ""}
-        _format_pattern("view_online_url", settings.view_online_url, links)
-        _format_pattern("unsubscribe_url", settings.unsubscribe_url, links)
+        links = {"site_url": digest.site_url.rstrip("/"), "edition_id": "any-edition"}
+        for setting in ("view_online_url", "unsubscribe_url"):
+            pattern = getattr(settings, setting)
+            # Caught here, not at send time as "no value for %%unsubscribe_url%%".
+            if not safe_url(_format_pattern(setting, pattern, links)):
+                raise ConfigError(f"render.{setting}: {pattern!r} does not give an http(s) URL")
         _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
         self.last_timings: Timings | None = None
 
@@ -265,6 +278,9 @@ class Renderer:
             raise RenderError(f"{where}, line {exc.lineno}: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
             raise RenderError(f"template {exc.name} not found") from None
+        except UnicodeDecodeError:
+            where = next((str(f / name) for f in self._folders if (f / name).is_file()), name)
+            raise RenderError(f"{where}: is not UTF-8 text") from None
 
     def _template(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
         template = self._load(name, whatsapp=whatsapp)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 SAFE_SCHEMES = ("http", "https")
+# A "%" that does not start a percent-escape; browsers read it as "%25" anyway.
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def safe_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL, else ``""``.
+    """``url`` if it is an absolute http(s) URL, else ``""``; a stray ``%`` is
+    written as ``%25``.
 
     Article text is untrusted: a ``javascript:`` or ``data:`` link must never reach
-    a rendition.
+    a rendition, and a ``%%name%%`` in a link must not become a recipient
+    placeholder (see :mod:`digest.render.personal`).
     """
     url = url.strip()
     parts = urlsplit(url)
@@ -19,7 +24,7 @@ def safe_url(url: str) -> str:
         return ""
     if any(ch in url for ch in "\"'<> \t\r\n"):
         return ""
-    return url
+    return _STRAY_PERCENT.sub("%25", url)
 
 
 def tag_url(url: str, params: dict[str, str]) -> str:

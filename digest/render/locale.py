@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import RenderError
+from ..errors import ConfigError, RenderError
 
 BASE_LANGUAGE = "en"
 _DIRECTIVE = re.compile(r"%(-?)([a-zA-Z%])")
@@ -76,6 +76,12 @@ class Locale:
             return self.labels[key].format(**values)
         except KeyError as exc:
             raise RenderError(f"locale {self.language}: label {key!r} needs {exc}") from None
+        except (IndexError, ValueError, AttributeError) as exc:  # "{0}", a lone "{", "{x.y}"
+            known = ", ".join("{" + name + "}" for name in values) or "no fields"
+            raise RenderError(
+                f"locale {self.language}: label {key!r} is not a valid pattern ({exc}); "
+                f"it may use {known}"
+            ) from None
 
     def count(self, count: int) -> str:
         """``1 story`` / ``12 stories`` in this language."""
@@ -108,15 +114,18 @@ def _names(data: dict[str, Any], key: str, size: int, origin: str) -> tuple[str,
     return tuple(value)
 
 
-def load_locale(language: str, folders: Sequence[Path]) -> Locale:
+def load_locale(
+    language: str, folders: Sequence[Path], *, setting: str = "render.language"
+) -> Locale:
     """The locale for ``language`` from the first of ``folders`` that has it,
     laid over English.
 
     Raises :class:`RenderError` naming the file for invalid TOML or a bad value,
-    or naming the language when no folder has a file for it.
+    and :class:`ConfigError` naming ``setting`` (the key the language came from)
+    for a malformed code or one no folder has a file for.
     """
     if not _LANGUAGE.match(language):
-        raise RenderError(f"render.language: {language!r} is not a language code like 'en'")
+        raise ConfigError(f"{setting}: {language!r} is not a language code like 'en'")
     data: dict[str, Any] = {}
     origin = ""
     codes = dict.fromkeys([BASE_LANGUAGE, language.replace("_", "-").split("-")[0], language])
@@ -126,15 +135,18 @@ def load_locale(language: str, folders: Sequence[Path]) -> Locale:
             raise RenderError(f"no locales/{BASE_LANGUAGE}.toml in {', '.join(map(str, folders))}")
         if not layers and code == language:
             shipped = sorted({p.stem for f in folders for p in f.glob("locales/*.toml")})
-            raise RenderError(
-                f"render.language: no locale file locales/{language}.toml "
+            raise ConfigError(
+                f"{setting}: no locale file locales/{language}.toml "
                 f"(available: {', '.join(shipped)})"
             )
         for path in layers:
             overlay = _read(path)
             origin = str(path)
             for table in ("names", "formats", "labels", "fonts"):
-                data[table] = {**data.get(table, {}), **overlay.get(table, {})}
+                layer = overlay.get(table, {})
+                if not isinstance(layer, dict):
+                    raise RenderError(f"{path}: [{table}] must be a table")
+                data[table] = {**data.get(table, {}), **layer}
     formats = data.get("formats", {})
     labels = {str(k): str(v) for k, v in data.get("labels", {}).items()}
     return Locale(

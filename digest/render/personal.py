@@ -21,6 +21,7 @@ import html as html_lib
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from ..config import DigestSettings, RenderSettings
 from ..errors import RenderError
@@ -55,7 +56,9 @@ def _fill(text: str, values: Mapping[str, str], *, as_html: bool) -> str:
         if name.endswith("_url") and value:
             url = safe_url(value)
             if not url:
-                raise RenderError(f"%%{name}%%: {value!r} is not an http(s) URL")
+                # Not the value itself: a per-recipient link often carries a token.
+                scheme = urlsplit(value).scheme or "none"
+                raise RenderError(f"%%{name}%%: the value is not an http(s) URL (scheme {scheme})")
             value = url
         if not value:
             if fallback is None:

@@ -19,13 +19,19 @@ _WHATSAPP_LINE_START = regex.compile(r"^(\s*)(>|-|•|\d+\.)(\s)", regex.M)
 _UNSAFE_CONTROLS = regex.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]"
 )
+# "%%" opens a recipient placeholder (digest.render.personal).  In article text a word
+# joiner goes between the two signs: readers still see "%%", but a feed can neither
+# fail the send with an unknown %%name%% nor pull a recipient's unsubscribe link or
+# name into a headline.
+_PLACEHOLDER_MARK = regex.compile(r"%(?=%)")
 
 
 def clean_text(text: str, *, one_line: bool = True) -> str:
     """Untrusted article text made safe to print: control and bidi-override
-    characters removed and, for ``one_line`` fields (headlines, datelines), all
-    whitespace runs collapsed to single spaces."""
-    text = _UNSAFE_CONTROLS.sub(" ", str(text))
+    characters removed, ``%%`` kept from opening a recipient placeholder and, for
+    ``one_line`` fields (headlines, datelines), all whitespace runs collapsed to
+    single spaces."""
+    text = _PLACEHOLDER_MARK.sub("%\u2060", _UNSAFE_CONTROLS.sub(" ", str(text)))
     if one_line:
         return " ".join(text.split())
     paragraphs = (" ".join(p.split()) for p in text.split("\n"))

@@ -1,0 +1,58 @@
+"""A test sender, loaded by ``type = "tests.recording_sender:RecordingSender"``.
+
+It appends one line per message to ``<folder>/<edition id>/<recipient>.txt``, so a
+message sent twice shows as a file with two lines.  ``delay`` makes each message
+take that long (a send long enough to interrupt); an edition id listed in
+``explode_on`` makes ``send`` raise an unexpected error (a bug, not a SendError).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+from digest.model import RenditionKind, SendResult
+from digest.senders.base import Limits, Outgoing
+
+
+class RecordingSender:
+    """Writes every message it is given to a file per recipient."""
+
+    type_name: ClassVar[str] = "recording"
+    consumes: ClassVar[RenditionKind] = "email"
+
+    def __init__(self, name: str, options: Mapping[str, Any], *, base_dir: Path) -> None:
+        self.folder = Path(options["folder"])
+        self.count = int(options.get("recipients", 3))
+        self.delay = float(options.get("delay", 0))
+        self.explode_on = set(options.get("explode_on", []))
+        self.limits = Limits()
+
+    def describe(self) -> str:
+        """Log-safe description."""
+        return f"recording sender → {self.folder}"
+
+    def recipients(self) -> Iterable[str]:
+        """``reader-000@example.com`` … for ``recipients`` readers."""
+        return [f"reader-{i:03d}@example.com" for i in range(self.count)]
+
+    def send(self, outgoing: Outgoing, recipient: str) -> SendResult:
+        """Append the subject to the recipient's file (after ``delay`` seconds)."""
+        if outgoing.edition.id in self.explode_on:
+            raise RuntimeError(f"sender bug on {outgoing.edition.id}")
+        time.sleep(self.delay)
+        folder = self.folder / outgoing.edition.id
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / f"{recipient}.txt").open("a", encoding="utf-8") as out:
+            out.write(outgoing.renditions.email.subject + "\n")
+        return SendResult(recipient=recipient, provider_id=f"{outgoing.edition.id}/{recipient}")
+
+
+def received(folder: Path, edition_id: str) -> dict[str, int]:
+    """How many times each recipient got ``edition_id``."""
+    path = folder / edition_id
+    if not path.is_dir():
+        return {}
+    return {f.stem: len(f.read_text("utf-8").splitlines()) for f in sorted(path.glob("*.txt"))}
