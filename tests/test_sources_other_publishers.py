@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.config import parse_config
-from digest.errors import SourceError
+from digest.errors import ConfigError, SourceError
 from digest.model import Article, SourceResult, to_plain
 from digest.sources import Boilerplate, ReadOptions
 from digest.sources.configured import rules
@@ -638,3 +638,11 @@ def test_hindi_page_with_hindi_labels_relative_time_and_agency_credit() -> None:
     assert article.summary.startswith("नेपाल के प्रधानमंत्री के पी शर्मा ओली")
     assert article.body == "वेई एक दिन की यात्रा पर काठमांडू पहुंचे थे।"
     assert article.language == "hi"
+
+
+def test_bad_drop_with_next_pattern_is_a_config_error_naming_the_key() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(
+            {"boilerplate": {"desk": {"drop_with_next": ["(unclosed"]}}}, base_dir=FIXTURES
+        )
+    assert "boilerplate.desk.drop_with_next.0" in str(caught.value.problems)
