@@ -31,17 +31,23 @@ _LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s
 _IGNORED_SEGMENT = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
 )
+# A second time label inside a line ("… IST Updated: …"); not after "Last"/"First".
+_INNER_LABEL = r"last updated|first published|updated|published|posted|modified|अपडेट|प्रकाशित"
+_EMBEDDED_LABEL = re.compile(rf"(?<!\blast)(?<!\bfirst)\s+(?=(?:{_INNER_LABEL})\b)", re.I)
+_GLUED_YEAR = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
+_GLUED_LABEL = re.compile(r"(?<=[A-Z]{2})(?=(?:Updated|Published)\b)")
 # Separators some sites print between header facts instead of "|".
 _SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•]\s*")
 _RELATIVE = re.compile(
-    r"^(?:(?P<n>\d+|an?|one)\s*(?P<unit>sec|second|min|minute|hr|hour|day|week)s?\s+ago"
+    r"^(?:(?P<n>\d+|an?|one)\s*(?P<unit>sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago"
     r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
     re.I,
 )
 _DIGIT = re.compile(r"\d")  # Unicode digits: Devanagari ones count
 _UNIT_SECONDS = {
     "sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600,
-    "day": 86400, "week": 604800, "मिनट": 60, "घंटे": 3600, "घंटा": 3600, "दिन": 86400,
+    "day": 86400, "week": 604800, "month": 2592000, "year": 31536000,
+    "मिनट": 60, "घंटे": 3600, "घंटा": 3600, "दिन": 86400,
 }  # fmt: skip
 # A bare line is only taken for a time if it names a year or a month: "23 rockets"
 # or "2 Min Read" must not become dates.
@@ -165,6 +171,13 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
     if found is None and _SOFT_SEPARATORS.search(line):
         # "2 min read . Updated: 23 Nov 2020, 08:55 AM IST", "Reuters • 2 hours ago"
         found = _meta_segments(_SOFT_SEPARATORS.split(line), options, names=names)
+    if found is None and _DIGIT.search(line):
+        # "Published: Nov 23, 2020, 08:55 IST Updated: Nov 23, 2020, 10:00 IST", or
+        # text glued by the crawler: "November 23, 20203:25 AM UTCUpdated 2 years ago".
+        unglued = _GLUED_LABEL.sub(" ", _GLUED_YEAR.sub(r"\1 \2", line))
+        parts = _EMBEDDED_LABEL.split(unglued)
+        if len(parts) > 1:
+            found = _meta_segments(parts, options, names=names)
     return found
 
 
