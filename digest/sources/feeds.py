@@ -5,6 +5,13 @@ nothing in a feed can make it read a file or open a connection.  The prolog is
 checked before parsing: a DOCTYPE with an internal subset (where entity bombs and
 external entities live) is refused, a plain DOCTYPE (``<!DOCTYPE rss PUBLIC ...>``
 of RSS 0.91) is removed unread.
+
+Real feeds differ: relative item links are resolved against the channel link,
+times feedparser misreads (``IST`` as UTC) are parsed by us, pictures come from
+``media:content``/``media:thumbnail``/enclosures or the item's HTML, an
+aggregator's ``<source>`` (Google News) names the outlet, sections come from
+categories, the link's path or the feed's own title, and an item dated nowhere
+is dated by when the feed was read (``ReadOptions.reference_time``).
 """
 
 from __future__ import annotations

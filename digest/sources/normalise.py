@@ -124,7 +124,10 @@ def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
     Understands ISO 8601, RFC 822, ``23 November,2020 08:55 AM IST`` and similar,
     zone abbreviations (``IST``), offsets, a trailing IANA zone name
     (``2020-11-23 08:55 Asia/Kolkata``) and times with no zone (taken to be in
-    ``default_zone``).  Raises :class:`ValueError` if nothing sensible is found.
+    ``default_zone``); also ``Sun 22 Nov 2020 14.10 GMT``, ``08:55 AM (IST)``,
+    ``Nov 23, 2020 · 08:55 am`` and Hindi (``22 नवंबर 2020``, Devanagari digits).
+    Numeric dates that open with the day (``23-11-2020``) are read day first.
+    Raises :class:`ValueError` if nothing sensible is found.
     """
     text = _plain_date(clean_text(value))
     if named := _IANA_ZONE.search(text):
