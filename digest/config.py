@@ -177,6 +177,8 @@ class BoilerplateRules(_Section):
 
     drop_lines: list[Regex] = Field(default_factory=list)
     stop_markers: list[Regex] = Field(default_factory=list)
+    #: A line matching one of these is dropped together with the line after it.
+    drop_with_next: list[Regex] = Field(default_factory=list)
 
 
 class IngestSettings(_Section):

@@ -11,6 +11,7 @@ import dataclasses
 import glob
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import SourceError
@@ -125,7 +126,11 @@ def read_one(
                 return SourceResult(
                     location, not_modified=True, etag=etag, last_modified=last_modified
                 )
-            options = dataclasses.replace(options, content_type=fetched.content_type)
+            options = dataclasses.replace(
+                options,
+                content_type=fetched.content_type,
+                reference_time=options.reference_time or datetime.now(UTC),
+            )
             chosen = kind
             if kind == "auto":
                 chosen = detect_kind(location, fetched.content, fetched.content_type)
@@ -134,6 +139,10 @@ def read_one(
                 result, etag=fetched.etag, last_modified=fetched.last_modified
             )
         data = read_file(location, limits.max_bytes)
+        if options.reference_time is None:
+            # A saved page's "2 hours ago" counts back from when it was saved.
+            saved = datetime.fromtimestamp(Path(location).stat().st_mtime, UTC)
+            options = dataclasses.replace(options, reference_time=saved)
         chosen = kind if kind != "auto" else detect_kind(location, data)
         return READERS[chosen](data, options)
     except SourceError as exc:

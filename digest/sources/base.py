@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from importlib import resources
 from typing import Protocol
 
@@ -18,15 +18,22 @@ class Boilerplate:
 
     drop_lines: tuple[re.Pattern[str], ...] = ()
     stop_markers: tuple[re.Pattern[str], ...] = ()
+    #: A line matching one of these is dropped with the line after it
+    #: ("READ ALSO" above a related headline).
+    drop_with_next: tuple[re.Pattern[str], ...] = ()
 
     @classmethod
     def compile(
-        cls, drop_lines: list[str] | tuple[str, ...], stop_markers: list[str] | tuple[str, ...]
+        cls,
+        drop_lines: list[str] | tuple[str, ...],
+        stop_markers: list[str] | tuple[str, ...],
+        drop_with_next: list[str] | tuple[str, ...] = (),
     ) -> Boilerplate:
         """Compile patterns (case-insensitive).  Raises :class:`re.error` on a bad one."""
         return cls(
             tuple(re.compile(p, re.I) for p in drop_lines),
             tuple(re.compile(p, re.I) for p in stop_markers),
+            tuple(re.compile(p, re.I) for p in drop_with_next),
         )
 
     @classmethod
@@ -35,17 +42,23 @@ class Boilerplate:
         data = tomllib.loads(
             resources.files("digest.sources").joinpath("boilerplate.toml").read_text("utf-8")
         )
-        return cls.compile(data["drop_lines"], data["stop_markers"])
+        return cls.compile(data["drop_lines"], data["stop_markers"], data.get("drop_with_next", ()))
 
     def extended(self, other: Boilerplate) -> Boilerplate:
         """These rules plus ``other``'s."""
         return Boilerplate(
-            self.drop_lines + other.drop_lines, self.stop_markers + other.stop_markers
+            self.drop_lines + other.drop_lines,
+            self.stop_markers + other.stop_markers,
+            self.drop_with_next + other.drop_with_next,
         )
 
     def drops(self, line: str) -> bool:
         """Whether a stripped line is boilerplate to drop."""
         return any(p.search(line) for p in self.drop_lines)
+
+    def drops_with_next(self, line: str) -> bool:
+        """Whether a stripped line is a label dropped together with the line after it."""
+        return any(p.search(line) for p in self.drop_with_next)
 
     def stops(self, line: str) -> bool:
         """Whether a stripped line marks the end of the article."""
@@ -64,6 +77,10 @@ class ReadOptions:
     boilerplate: Boilerplate = field(default_factory=Boilerplate)
     #: For page dumps with no URL line: a template with ``{slug}`` and ``{section}``.
     url_template: str = ""
+    #: When the document was saved or fetched (UTC): relative times on a page
+    #: ("2 hours ago") count back from it, and a feed item with no date at all
+    #: is dated by it.  ``None``: such times are unreadable.
+    reference_time: datetime | None = None
     #: ``Content-Type`` of a fetched document (its charset beats the XML declaration).
     content_type: str = ""
 

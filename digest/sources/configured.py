@@ -47,7 +47,9 @@ def rules(config: Config, name: str) -> Boilerplate:
         known = ", ".join(["default", *sorted(config.boilerplate)])
         raise ConfigError(f"no [boilerplate.{name}] table (known: {known})")
     try:
-        return builtin.extended(Boilerplate.compile(extra.drop_lines, extra.stop_markers))
+        return builtin.extended(
+            Boilerplate.compile(extra.drop_lines, extra.stop_markers, extra.drop_with_next)
+        )
     except re.error as exc:  # config validation catches these; rules built in code may not
         raise ConfigError(f"boilerplate.{name}: bad pattern ({exc})") from None
 

@@ -5,14 +5,24 @@ nothing in a feed can make it read a file or open a connection.  The prolog is
 checked before parsing: a DOCTYPE with an internal subset (where entity bombs and
 external entities live) is refused, a plain DOCTYPE (``<!DOCTYPE rss PUBLIC ...>``
 of RSS 0.91) is removed unread.
+
+Real feeds differ: relative item links are resolved against the channel link,
+times feedparser misreads (``IST`` as UTC) are parsed by us, pictures come from
+``media:content``/``media:thumbnail``/enclosures or the item's HTML, an
+aggregator's ``<source>`` (Google News) names the outlet, sections come from
+categories, the link's path or the feed's own title, and an item dated nowhere
+is dated by when the feed was read (``ReadOptions.reference_time``).
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -20,12 +30,14 @@ from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
 from .normalise import (
+    SECTION_ALIASES,
     article_id,
     canonical_section,
     clean_text,
     parse_time,
     section_from_url,
 )
+from .pagemeta import AGENCY_NAME, body_dateline
 from .prolog import without_doctype
 
 # Byte patterns of XML in wide encodings: (prefix, codec, prefix is a BOM).
@@ -46,7 +58,32 @@ _DECLARED = re.compile(
 _DECLARED_TEXT = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])[^\"']*([\"'])")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_NAVIGATION = ("continue reading", "related:", "read more:", "see also:")
+_NAVIGATION = re.compile(
+    r"^(?:continue reading|related:|see also:|view full coverage|read more\b.{0,60}$"
+    r"|the post .* appeared first on|this article originally appeared)",
+    re.I,
+)
+# Times feedparser reads right: a numeric offset or an RFC 822 zone.
+_FEEDPARSER_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC?|Z|[ECMP][SD]T))\s*$|\dZ$")
+_EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
+_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"'<>\s]+)[\"']", re.I)
+# "BBC News - World", "NYT > World News", "Daily Chronicle | World": a feed title
+# that names a section gives it to items that name none.
+_TITLE_PARTS = re.compile(r"\s+[-–—]\s+|\s*[>|:»]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Channel:
+    """What a feed says about all its items."""
+
+    publisher: str
+    language: str
+    #: Items with no date of their own are as new as the channel.
+    time: datetime | None
+    #: Base for relative item links.
+    link: str
+    #: Section the feed's title names (``world`` for "BBC News - World").
+    section: str
 
 
 def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
@@ -65,12 +102,22 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
         reason = str(parsed.get("bozo_exception") or "no RSS or Atom structure")
         raise SourceError(options.source, f"not an RSS or Atom feed ({reason})")
     feed_title = clean_text(parsed.feed.get("title", ""))
-    publisher = options.publisher or feed_title
-    language = (parsed.feed.get("language") or "en").split("-")[0].lower()
-
-    # RSS 0.9x items often carry no date: they are as new as the channel.
-    channel_time = _entry_time(parsed.feed, "published", options) or _entry_time(
-        parsed.feed, "updated", options
+    link = str(parsed.feed.get("link") or "")
+    channel = _Channel(
+        publisher=options.publisher or feed_title,
+        language=(parsed.feed.get("language") or "en").split("-")[0].lower(),
+        # RSS 0.9x items often carry no date: they are as new as the channel.
+        time=_entry_time(parsed.feed, "published", options)
+        or _entry_time(parsed.feed, "updated", options),
+        link=link if link.startswith(("http://", "https://")) else "",
+        section=next(
+            (
+                SECTION_ALIASES[part.lower()]
+                for part in _TITLE_PARTS.split(feed_title)
+                if part.lower() in SECTION_ALIASES
+            ),
+            "",
+        ),
     )
     articles: list[Article] = []
     skipped: list[Skipped] = []
@@ -78,7 +125,7 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
         label = clean_text(entry.get("id") or entry.get("link") or entry.get("title") or "")
         item = label or f"item {index + 1}"
         try:
-            articles.append(_article(entry, options, publisher, language, channel_time))
+            articles.append(_article(entry, options, channel))
         except ValueError as exc:
             skipped.append(Skipped(options.source, item, str(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
@@ -120,30 +167,45 @@ def _decoded(data: bytes, content_type: str) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def _article(
-    entry: Any,
-    options: ReadOptions,
-    publisher: str,
-    language: str,
-    channel_time: datetime | None = None,
-) -> Article:
+def _article(entry: Any, options: ReadOptions, channel: _Channel) -> Article:
     title = clean_text(entry.get("title"))
     url = (entry.get("link") or "").strip()
+    if url and channel.link and not url.startswith(("http://", "https://")):
+        url = urljoin(channel.link, url)  # "/world/story.html" in a site's own feed
     if not title:
         raise ValueError("item has no title")
     if not url.startswith(("http://", "https://")):
         raise ValueError("item has no http(s) link")
+    # Aggregators (Google News) name the outlet in <source> and after the headline.
+    outlet = clean_text((entry.get("source") or {}).get("title"))
+    if outlet and title.endswith(f" - {outlet}"):
+        title = title.removesuffix(f" - {outlet}").strip()
     published = (
         _entry_time(entry, "published", options)
         or _entry_time(entry, "updated", options)
-        or channel_time
+        or channel.time
+        # Undated everywhere: the item is as new as the moment it was read.
+        or options.reference_time
     )
     if published is None:
         raise ValueError("item has no usable publication date")
     updated = _entry_time(entry, "updated", options)
 
-    description = _paragraphs(entry.get("summary") or "")
-    content = _paragraphs("".join(c.get("value", "") for c in entry.get("content", []) or []))
+    raw_summary = entry.get("summary") or ""
+    description = _paragraphs(raw_summary, title, options)
+    if outlet:
+        # "<a>Headline</a>&nbsp;&nbsp;<font>Outlet</font>": the headline again.
+        description = [p for p in description if p != f"{title} {outlet}"]
+    if outlet and "<li" in raw_summary.lower():
+        description = []  # an aggregator's list of links to the same story, not text
+    raw_content = "".join(c.get("value", "") for c in entry.get("content", []) or [])
+    raw_markup = raw_content + raw_summary
+    content = _paragraphs(raw_content, title, options)
+    caption = ""
+    if content and description and len("".join(content)) < len("".join(description)):
+        # Shorter than its own standfirst, "content" is not the article (feedparser
+        # files NYT's media:description, the picture's caption, there).
+        caption, content = " ".join(content), []
     if content:
         # Full text given: the description, when it says something else, is the standfirst.
         summary = description[0] if description and description != content[:1] else content[0]
@@ -151,19 +213,36 @@ def _article(
     else:
         summary = description[0] if description else ""
         body = "\n\n".join(description[1:])
+    dateline = agency = ""
+    lead = (body.split("\n\n")[0] if content else summary) if (body or summary) else ""
+    if lead and (found := body_dateline(lead, strict=True)):
+        dateline, agency = found.place, found.agency
+        if content:
+            body = body.replace(lead, found.rest, 1)
+        summary = found.rest if summary == lead else summary
+
+    # "By Reuters" in dc:creator is the agency; "x@y.com (Name)" is a name.
+    author = clean_text(entry.get("author"))
+    if named := _EMAIL_NAME.match(author):
+        author = named[1].strip()
+    author = re.sub(r"(?i)^by\s+", "", author)
+    byline = author
+    if author and AGENCY_NAME.fullmatch(author):
+        agency, byline = agency or re.sub(r"(?i)\s+staff$", "", author), ""
 
     tags: list[str] = []
     section = ""
     for tag in entry.get("tags", []) or []:
-        term = clean_text(tag.get("term") or tag.get("label"))
+        term = clean_text(tag.get("label") or tag.get("term"))
         if term:
             tags.append(term)
         scheme = tag.get("scheme") or ""
         if not section:
             section = section_from_url(scheme) if scheme.startswith("http") else ""
-        if not section and term and canonical_section(term) in ("world",):
-            section = "world"
-    section = section or section_from_url(url)
+        for name in (term, clean_text(tag.get("term"))):
+            if not section and name and name.lower() in SECTION_ALIASES:
+                section = canonical_section(name)
+    section = section or section_from_url(url) or channel.section
 
     return Article(
         id=article_id(url=url),
@@ -175,37 +254,59 @@ def _article(
         tags=tuple(dict.fromkeys(tags)),
         published_at=published,
         updated_at=updated if updated and updated != published else None,
-        byline=clean_text(entry.get("author")),
-        image=_image(entry, title),
-        language=language,
-        publisher=publisher,
+        dateline=dateline,
+        agency=agency,
+        byline=byline,
+        image=_image(entry, title, caption) or _markup_image(raw_markup, channel.link, title),
+        language=channel.language,
+        publisher=outlet or channel.publisher,
         source=options.source,
     )
 
 
-def _paragraphs(markup: str) -> list[str]:
+def _paragraphs(markup: str, title: str, options: ReadOptions) -> list[str]:
     text = clean_text(markup, keep_paragraphs=True)
-    # "Continue reading..." and "Related: <link>" are the feed's navigation, not story.
-    return [p for p in text.split("\n\n") if p and not p.lower().startswith(_NAVIGATION)]
+    # "Continue reading..." and "Related: <link>" are the feed's navigation, not story;
+    # a paragraph that only repeats the headline says nothing new.
+    return [
+        p
+        for p in text.split("\n\n")
+        if p and not _NAVIGATION.match(p) and p != title and not options.boilerplate.drops(p)
+    ]
 
 
 def _entry_time(entry: Any, key: str, options: ReadOptions) -> datetime | None:
     # dict.get: feedparser's own get() maps a missing "updated" to "published".
+    raw = str(dict.get(entry, key) or "")
     struct = dict.get(entry, f"{key}_parsed")
-    if struct:
+    if struct and _FEEDPARSER_ZONE.search(raw):
         year, month, day, hour, minute, second = struct[:6]
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    raw = dict.get(entry, key)
+    # Our own parse otherwise: feedparser takes zones it does not know ("IST") for
+    # UTC, and a time with no zone is in the source's zone, not UTC.
     if raw:
         try:
             return parse_time(raw, default_zone=options.timezone)
         except ValueError:
-            return None
+            pass
+    if struct:
+        year, month, day, hour, minute, second = struct[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     return None
 
 
-def _image(entry: Any, title: str) -> Image | None:
+def _markup_image(markup: str, base: str, title: str) -> Image | None:
+    """The first picture in an item's HTML (Indian sites' feeds carry no media tags)."""
+    found = _IMG_SRC.search(markup)
+    if found is None:
+        return None
+    url = urljoin(base, html.unescape(found[1])) if base else html.unescape(found[1])
+    return Image(url=url, alt=title) if url.startswith(("http://", "https://")) else None
+
+
+def _image(entry: Any, title: str, description: str = "") -> Image | None:
     candidates = [m for m in entry.get("media_content", []) or [] if m.get("url")]
+    candidates += [m for m in entry.get("media_thumbnail", []) or [] if m.get("url")]
     candidates += [
         e for e in entry.get("enclosures", []) or []
         if str(e.get("type", "")).startswith("image/") and e.get("href")
@@ -216,9 +317,10 @@ def _image(entry: Any, title: str) -> Image | None:
     url = best.get("url") or best.get("href") or ""
     if not url.startswith(("http://", "https://")):
         return None
-    caption = (
+    credit = (
         clean_text(entry.get("media_credit", [{}])[0].get("content", ""))
         if entry.get("media_credit")
         else ""
     )
-    return Image(url=url, alt=title, caption=caption)
+    caption = f"{description} ({credit})" if description and credit else description or credit
+    return Image(url=url, alt=description or title, caption=caption)

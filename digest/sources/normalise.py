@@ -11,11 +11,13 @@ import hashlib
 import html
 import re
 import unicodedata
+import warnings
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
+from dateutil.parser import UnknownTimezoneWarning
 from dateutil.tz import tzoffset
 
 # Zone abbreviations that news sites print.  Ambiguous ones (IST is also Irish and
@@ -28,6 +30,9 @@ ZONE_ABBREVIATIONS: dict[str, int] = {
     "WIB": 25200, "SGT": 28800, "HKT": 28800, "CST": -21600, "CDT": -18000,
     "EST": -18000, "EDT": -14400, "MST": -25200, "MDT": -21600, "PST": -28800,
     "PDT": -25200, "JST": 32400, "KST": 32400, "AEST": 36000, "AEDT": 39600,
+    "WAT": 3600, "CAT": 7200, "SAST": 7200, "EAT": 10800, "IRST": 12600, "AFT": 16200,
+    "MYT": 28800, "PHT": 28800, "AWST": 28800, "NZST": 43200, "NZDT": 46800,
+    "AKST": -32400, "HST": -36000,
 }  # fmt: skip
 _TZINFOS = {name: tzoffset(name, offset) for name, offset in ZONE_ABBREVIATIONS.items()}
 
@@ -49,6 +54,17 @@ SECTION_ALIASES: dict[str, str] = {
     "technology": "technology", "tech": "technology", "science": "science",
     "lifestyle": "lifestyle", "life and style": "lifestyle", "us news": "us",
     "us-news": "us", "uk news": "uk", "uk-news": "uk", "politics": "politics",
+    # World regions as news sites label their foreign desks.
+    "asia": "world", "asia pacific": "world", "asia-pacific": "world", "south asia": "world",
+    "europe": "world", "africa": "world", "middle east": "world", "americas": "world",
+    "latin america": "world", "us & canada": "world", "australia": "world",
+    "asia news": "world", "europe news": "world", "africa news": "world",
+    "middle east news": "world", "rest of world": "world", "world news desk": "world",
+    # Hindi desks (videsh, duniya, antarrashtriya, world; desh, khel, karobar...).
+    "विदेश": "world", "दुनिया": "world", "वर्ल्ड": "world", "अंतरराष्ट्रीय": "world",
+    "अंतर्राष्ट्रीय": "world", "देश": "india", "खेल": "sports", "क्रिकेट": "sports",
+    "कारोबार": "business", "बिज़नेस": "business", "बिजनेस": "business",
+    "मनोरंजन": "entertainment", "राजनीति": "politics",
 }  # fmt: skip
 
 # Script, style and comment contents are dropped whole: they are code, not text.
@@ -58,7 +74,25 @@ _IANA_ZONE = re.compile(r"\s+\(?([A-Z][A-Za-z_+-]*(?:/[A-Za-z_+-]+)+)\)?$")
 _BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|blockquote|tr)\s*>|<br\s*/?>", re.I)
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
-_TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_[ce]id$|ref$|ito$|cmp$)", re.I)
+# Hindi month and weekday names as Hindi sites print them, for parse_time.
+_HINDI_MONTHS = {
+    "जनवरी": "January", "फरवरी": "February", "फ़रवरी": "February", "मार्च": "March",
+    "अप्रैल": "April", "मई": "May", "जून": "June", "जुलाई": "July", "अगस्त": "August",
+    "सितंबर": "September", "सितम्बर": "September", "अक्टूबर": "October",
+    "अक्तूबर": "October", "नवंबर": "November", "नवम्बर": "November",
+    "दिसंबर": "December", "दिसम्बर": "December",
+}  # fmt: skip
+_HINDI_WORD = re.compile(r"[\u0900-\u097F]+")
+_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+# "08.55 GMT" (Guardian) → "08:55 GMT"; only before a zone, am/pm or the end.
+_DOTTED_TIME = re.compile(r"\b(\d{1,2})\.(\d{2})(?=\s*(?:[ap]\.?m\.?|[A-Z]{2,4}\b|$))", re.I)
+_ZONE_WORD = re.compile(
+    r"\(?\b(" + "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True)) + r")\b\)?", re.I
+)
+_DAY_FIRST = re.compile(r"^\D{0,12}\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b")
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_|fbclid$|gclid$|mc_[ce]id$|ref$|ito$|cmp$|at_(medium|campaign)$)", re.I
+)
 
 
 def clean_text(value: str | None, *, keep_paragraphs: bool = False) -> str:
@@ -90,9 +124,12 @@ def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
     Understands ISO 8601, RFC 822, ``23 November,2020 08:55 AM IST`` and similar,
     zone abbreviations (``IST``), offsets, a trailing IANA zone name
     (``2020-11-23 08:55 Asia/Kolkata``) and times with no zone (taken to be in
-    ``default_zone``).  Raises :class:`ValueError` if nothing sensible is found.
+    ``default_zone``); also ``Sun 22 Nov 2020 14.10 GMT``, ``08:55 AM (IST)``,
+    ``Nov 23, 2020 · 08:55 am`` and Hindi (``22 नवंबर 2020``, Devanagari digits).
+    Numeric dates that open with the day (``23-11-2020``) are read day first.
+    Raises :class:`ValueError` if nothing sensible is found.
     """
-    text = clean_text(value).replace(",", ", ")
+    text = _plain_date(clean_text(value))
     if named := _IANA_ZONE.search(text):
         try:
             default_zone = ZoneInfo(named[1])
@@ -100,12 +137,33 @@ def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
             raise ValueError(f"unknown time zone {named[1]!r} in {value!r}") from None
         text = text[: named.start()]
     try:
-        parsed = dateparser.parse(text, tzinfos=_TZINFOS, fuzzy=False)
+        # Numeric dates that open with the day (23-11-2020, 05.11.2020) are read day
+        # first, as the sites served print them; ISO dates are year first.
+        dayfirst = bool(_DAY_FIRST.match(text))
+        with warnings.catch_warnings():
+            # A zone name dateutil does not know ("08:55 G" in a cut line) leaves the
+            # time zoneless: it is then read in default_zone, without a warning.
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            parsed = dateparser.parse(text, tzinfos=_TZINFOS, fuzzy=False, dayfirst=dayfirst)
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"unreadable date {value!r}") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=default_zone)
     return parsed.astimezone(UTC)
+
+
+def _plain_date(text: str) -> str:
+    """A printed date made readable for dateutil: Hindi month names and Devanagari
+    digits in English, weekday names and separators (``·``, ``बजे``) out, zone
+    abbreviations upper-cased and unbracketed (``(ist)`` → ``IST``)."""
+    text = text.translate(_DEVANAGARI_DIGITS)
+    if _HINDI_WORD.search(text):
+        # Any other Devanagari word (weekday, "बजे" = o'clock) carries no date.
+        text = _HINDI_WORD.sub(lambda m: _HINDI_MONTHS.get(m[0], " "), text)
+    text = text.replace("·", " ").replace(",", ", ")
+    text = _DOTTED_TIME.sub(r"\1:\2", text)
+    text = _ZONE_WORD.sub(lambda m: m[1].upper(), text)
+    return " ".join(text.split())
 
 
 def zone(name: str) -> tzinfo:
@@ -124,7 +182,8 @@ def canonical_section(label: str) -> str:
 
 def section_from_url(url: str) -> str:
     """The canonical section a URL path points to (``/world/…`` → ``world``), or ``""``."""
-    for part in urlsplit(url).path.lower().split("/")[:4]:
+    # Up to six path parts: "/2020/11/22/world/africa/story.html" (NYT) too.
+    for part in urlsplit(url).path.lower().split("/")[:7]:
         if part in SECTION_ALIASES:
             return SECTION_ALIASES[part]
         if part.startswith(("world-", "international-")):

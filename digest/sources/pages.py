@@ -14,53 +14,50 @@ A dump looks like::
     Keep scrolling to read more news
     <promos, disclaimers, cookie banner>
 
-Breadcrumb, credit line, dateline, standfirst, repeated title and caption may
-each be missing.  The time line (``Updated on``, ``Published on``, ``Posted on``,
-``First Published`` / ``Last Updated``, in any date spelling ``parse_time``
-reads) is the anchor: the title is the line above it, and lines above the title
-are navigation.  The credit line is an agency (``IANS |``, ``PTI | New Delhi``) or
-a byline (``By Asha Rao |``); wire copy may instead open its first paragraph with
-``Geneva, Nov 22 (AFP):``.  Boilerplate rules (data, see ``boilerplate.toml``)
-drop lines and cut the page at its first stop marker.
+Other sites print the same parts in other shapes (see ``pagemeta`` for the header
+lines and ``tests/fixtures/pages/other`` for a dozen publishers).  Breadcrumb,
+credit line, dateline, standfirst, repeated title and caption may each be missing.
+The first time line under a headline is the anchor: credit lines just above it
+belong to it, the line above those is the headline (or, when it reads as one, the
+standfirst under a shorter headline), lines above the headline are navigation,
+and header lines just below it are read with it.  A time line under a menu entry
+(a date above the headline) makes the line below it the headline.  Wire copy may
+open its first paragraph with a dateline (``Geneva, Nov 22 (AFP):``, ``MOSCOW:``).
+Boilerplate rules (data, see ``boilerplate.toml``) drop lines everywhere and cut
+the page at its first stop marker once the story has started.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
-from .normalise import SECTION_ALIASES, article_id, canonical_section, clean_text, parse_time, slug
+from .normalise import (
+    SECTION_ALIASES,
+    article_id,
+    canonical_section,
+    clean_text,
+    section_from_url,
+    slug,
+)
+from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text
 
-_BREADCRUMB = re.compile(r"^home\s*(>|»|/|›)\s*.+", re.I)
-_TIME_LINE = re.compile(
-    r"^(?P<kind>updated|published|posted|last updated|first published)(?: on)?\s*:?\s*"
-    r"(?P<when>[^|]+?)\s*(?:\|\s*(?P<dateline>[^|]*?)\s*)?$",
-    re.I,
-)
-# "IANS |", "PTI | New Delhi", "By Asha Rao |", "mid-day online correspondent |"
-_CREDIT_LINE = re.compile(
-    r"^(?P<credit>[A-Za-z][\w .&'/,-]{0,58}?)\s*\|\s*(?P<place>[A-Z][\w .'-]{0,40})?$"
-)
-# Wire services and the catch-all credits pages print for them.
-_AGENCY_NAME = re.compile(
-    r"(?i:IANS|PTI|ANI|AFP|AP|Reuters|Bloomberg|Agencies|Agency|AAP|DPA|EFE|Xinhua|UNI"
-    r"|Press Trust of India|Associated Press|Agence France-Presse)"
-    r"(?:\s*(?:/|,|&|and)\s*(?i:IANS|PTI|ANI|AFP|AP|Reuters|Agencies))*"
-)
-_BODY_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-z .'-]{1,30}), (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})"
-    r" \((?P<agency>[A-Z]{2,8})\)\s*[:-]?\s*"
-)
+_CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
+_CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृष्ठ"})
 _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
-_CAPTION_HINT = re.compile(
-    r"(\bpic\b|\bpics\b|photo|file pic|representational|image|courtesy|/afp|/reuters|/pti)",
-    re.I,
-)
+_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+_SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _MIN_BODY_CHARS = 80
+# A time line is looked for among the first lines only; a headline has some words.
+# Real menus run to hundreds of lines (every city, every section).
+_HEADER_SPAN = 600
+_MIN_TITLE_WORDS = 3
+# How many short label lines above a headline may name its section ("World News").
+_LABEL_SPAN = 3
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
@@ -69,33 +66,33 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     Raises :class:`SourceError` if the bytes are not text or hold no article.
     """
     text = _decode(data, options.source)
+    facts = LineFacts(options)
     lines = [clean_text(line) for line in text.splitlines()]
     url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
 
     # The breadcrumb opens the article; what stands above it is site navigation.
-    crumb_at = next((i for i, line in enumerate(lines) if _BREADCRUMB.match(line)), None)
     crumbs: list[str] = []
-    if crumb_at is not None:
-        crumbs = [c.strip() for c in re.split(r"\s*(?:>|»|›)\s*", lines[crumb_at])]
-        lines = lines[crumb_at + 1 :]
+    for at, line in enumerate(lines[:_HEADER_SPAN]):
+        if trail := _breadcrumb(line, facts):
+            crumbs, lines = trail, lines[at + 1 :]
+            break
 
-    lines = _strip_boilerplate(lines, options)
-    paragraphs = [line for line in lines if line and not _URL_LINE.match(line)]
+    paragraphs = _without_boilerplate_lines(lines, options)
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
 
-    header = _header(paragraphs, options)
-    title, published, updated = header.title, header.published, header.updated
-    dateline, agency, byline = header.dateline, header.agency, header.byline
-    paragraphs = paragraphs[header.consumed :]
-    if paragraphs and not dateline and (m := _BODY_DATELINE.match(paragraphs[0])):
-        # Wire copy often opens "Moscow, Nov 22 (IANS): ..." instead of a dateline line.
-        dateline, agency = m["place"], agency or m["agency"]
-        paragraphs[0] = paragraphs[0][m.end() :]
+    header = _header(paragraphs, facts)
+    title, meta = header.title, header.meta
+    paragraphs = _article_text(paragraphs[header.consumed :], title, options)
 
-    summary = ""
-    caption = ""
-    if paragraphs and paragraphs[0] != title:
+    caption, paragraphs = _take_captions(paragraphs)
+    meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
+    dateline, agency = meta.dateline, meta.agency
+    if lead := _take_dateline(paragraphs, title):
+        dateline, agency = dateline or lead.place, agency or lead.agency
+        paragraphs = [p for p in paragraphs if p]
+    summary = header.standfirst
+    if not summary and paragraphs and paragraphs[0] != title:
         summary = paragraphs.pop(0)
     # The page repeats the headline above the picture; the caption follows it.
     if title in paragraphs:
@@ -104,25 +101,25 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         if (
             following
             and len(following) <= 160
-            and (
-                _CAPTION_HINT.search(following)
-                or not following.endswith((".", '"', "”"))
-                or len(following) < 60
-            )
+            and (not following.endswith(_SENTENCE_END) or len(following) < 60)
         ):
-            caption = following
+            caption = caption or following
             del paragraphs[at + 1]
         del paragraphs[at]
-    paragraphs = [p for p in paragraphs if p != title]
+    paragraphs = [p for p in paragraphs if p != title and p != summary]
     body = "\n\n".join(paragraphs)
     if len(body) < _MIN_BODY_CHARS and not summary:
         raise SourceError(options.source, "page dump has a title but no article body")
 
     section_label = _section_label(crumbs)
     section = canonical_section(section_label) if section_label else ""
+    section = section or meta.section or section_from_url(url) or header.label_section
     if not url and options.url_template:
         url = options.url_template.format(slug=slug(title), section=section or "news")
     image = Image(url="", alt=caption or title, caption=caption) if caption else None
+    published = meta.published or meta.updated
+    if published is None:  # cannot happen: the header holds a time line
+        raise SourceError(options.source, "no readable time line")
     article = Article(
         id=article_id(url=url) if url else article_id(source=options.publisher, guid=title),
         url=url,
@@ -131,12 +128,14 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         body=body,
         section=section,
         tags=_crumb_tags(crumbs),
+        # A page that shows only "Updated on" gives that time as both.
         published_at=published,
-        updated_at=updated,
+        updated_at=meta.updated,
         dateline=dateline,
         agency=agency,
-        byline=byline,
+        byline=meta.byline,
         image=image,
+        language=_language(title + summary),
         publisher=options.publisher,
         source=options.source,
     )
@@ -144,84 +143,217 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     return SourceResult(options.source, (article,), skipped)
 
 
+def _take_captions(paragraphs: list[str]) -> tuple[str, list[str]]:
+    """The first picture caption, and the paragraphs without any caption."""
+    captions: list[str] = []
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if caption := caption_text(paragraph):
+            captions.append(caption)
+        else:
+            kept.append(paragraph)
+    return (captions[0] if captions else ""), kept
+
+
+def _take_footer_times(
+    meta: Meta, paragraphs: list[str], facts: LineFacts
+) -> tuple[Meta, list[str]]:
+    """Time lines printed under the story (``First published on: …``) fill in what
+    the header did not say; they leave the text."""
+    kept = paragraphs[:1]
+    for paragraph in paragraphs[1:]:
+        said = facts(paragraph)
+        if said is not None and said.has_time:
+            meta = meta.merged(said)
+        else:
+            kept.append(paragraph)
+    return meta, kept
+
+
+def _take_dateline(paragraphs: list[str], title: str) -> Dateline | None:
+    """The dateline opening the story, cut from its paragraph (left empty if that
+    was all it held).
+
+    Wire copy opens "MOSCOW (Reuters) - ..." or "Kabul, Nov 23 (PTI) ...", in the
+    first paragraph or, under a standfirst, the second (there only in capitals or
+    with the agency: "Peskov: ..." there is a quote).
+    """
+    leads = [i for i, p in enumerate(paragraphs) if p != title][:2]
+    for i in leads:
+        if found := body_dateline(paragraphs[i], strict=i != leads[0]):
+            paragraphs[i] = found.rest
+            return found
+    return None
+
+
+def _breadcrumb(line: str, facts: LineFacts) -> list[str]:
+    """The crumbs of a breadcrumb line (``Home > World``, ``News » International``,
+    ``Home / World News / Asia``, ``होम › विदेश``), or ``[]``."""
+    separator = next((s for s in _CRUMB_SEPARATORS if s in line), "")
+    if not separator or len(line) > 240 or facts.is_time(line):
+        return []
+    crumbs = [c.strip() for c in line.split(separator)]
+    if len(crumbs) < 2 or not all(crumbs[:-1]):
+        return []
+    if crumbs[0].lower() in _CRUMB_ROOTS:
+        return crumbs
+    # Without "Home" only an arrow trail that names a known section counts.
+    known = any(clean_text(c).lower() in SECTION_ALIASES for c in crumbs)
+    if separator in (">", "»", "›") and known and all(len(c.split()) <= 4 for c in crumbs[:-1]):
+        return crumbs
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class _Header:
     title: str
-    published: datetime
-    updated: datetime | None
-    dateline: str
-    agency: str
-    byline: str
+    meta: Meta
+    #: The standfirst when it is printed between the headline and the time line.
+    standfirst: str
+    #: Section named by a label line just above the headline ("World News").
+    label_section: str
     #: How many paragraphs the header took, title included.
     consumed: int
 
 
-def _header(paragraphs: list[str], options: ReadOptions) -> _Header:
-    """Title, times, dateline and credit line from the top of the article.
+def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
+    """Title, standfirst, times, dateline and credits from the top of the article.
 
-    The title is the line just above the first time line, so navigation left
-    above it (a dump without breadcrumb) is dropped; several time lines
-    (``Published on`` then ``Updated on``) are all read.
+    The anchor is the first time line under a headline.  Credit lines just above
+    it (``By Ali Latifi``, ``Reuters``) and header lines just below it are read
+    with it; the line above the credits is the headline, unless it reads like a
+    standfirst under a shorter headline.  Lines above the headline are navigation.
     """
-    if not paragraphs:
-        raise SourceError(options.source, "no article text found in page dump")
-    at, found = next(
-        ((i, line) for i, p in enumerate(paragraphs[1:40], 1) if (line := _time_line(p, options))),
-        (0, None),
-    )
-    if found is None:
+    first = None
+    # A date printed in the site's own header ("Monday, November 23, 2020" under the
+    # logo) sits under a menu entry, not a headline: try the next time line.
+    for time_at in range(1, min(len(paragraphs), _HEADER_SPAN)):
+        if not facts.is_time(paragraphs[time_at]):
+            continue
+        first = time_at if first is None else first
+        header = _header_at(paragraphs, time_at, facts)
+        if len(header.title.split()) >= _MIN_TITLE_WORDS:
+            return header
+        if below := _headline_below(paragraphs, header.consumed):
+            # Some sites print the date above the headline: the menu entry over
+            # the date is no title, the line under the header lines is.
+            return dataclasses.replace(
+                header,
+                title=below,
+                consumed=header.consumed + 1,
+                label_section=_label_section(header.title) or header.label_section,
+            )
+    if first is None:
         raise SourceError(
-            options.source, "no 'Updated on:' or 'Published on:' time line under the title"
+            facts.options.source,
+            "no time line ('Updated on: …', 'Published …', a date) under a title",
         )
-    title = paragraphs[at - 1]
-    published: datetime | None = None
-    updated: datetime | None = None
-    dateline = agency = byline = ""
-    while found is not None:
-        kind, when, place = found
-        if kind.startswith(("updated", "last updated")):
-            updated = when
-        elif published is None:
-            published = when
-        dateline = dateline or place
+    return _header_at(paragraphs, first, facts)
+
+
+def _headline_below(paragraphs: list[str], at: int) -> str:
+    """The line at ``at`` if it reads as a headline over story text, else ``""``."""
+    line = paragraphs[at] if at < len(paragraphs) else ""
+    after = paragraphs[at + 1] if at + 1 < len(paragraphs) else ""
+    if (
+        _MIN_TITLE_WORDS <= len(line.split()) <= 30
+        and not line.endswith(".")
+        and len(after.split()) >= 12
+    ):
+        return line
+    return ""
+
+
+def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header:
+    meta = Meta()
+    above = time_at - 1
+    while above > 0 and time_at - above <= 3:
+        credit = facts(paragraphs[above], names=True)
+        if credit is None or credit.has_time:
+            break
+        meta = meta.merged(credit)
+        above -= 1
+    title_at, standfirst = above, ""
+    if above > 0 and _is_standfirst(paragraphs, above, facts):
+        title_at, standfirst = above - 1, paragraphs[above]
+    at = time_at
+    while at < len(paragraphs) and (found := facts(paragraphs[at])) is not None:
+        meta = meta.merged(found)
         at += 1
-        found = _time_line(paragraphs[at], options) if at < len(paragraphs) else None
-    if at < len(paragraphs) and (m := _CREDIT_LINE.match(paragraphs[at])):
-        at += 1
-        credit = m["credit"].strip()
-        place = (m["place"] or "").strip()
-        dateline = dateline or place
-        if credit.lower().startswith("by "):
-            byline = credit[3:].strip()
-        elif _AGENCY_NAME.fullmatch(credit):
-            agency = credit
-        else:
-            byline = credit
-    first = published or updated
-    if first is None:  # cannot happen: the line found above is a time line
-        raise SourceError(options.source, "no readable time line")
-    return _Header(
-        title=title,
-        # A page that shows only "Updated on" gives that time as both.
-        published=first,
-        updated=updated,
-        dateline=dateline,
-        agency=agency,
-        byline=byline,
-        consumed=at,
+    labels = paragraphs[max(0, title_at - _LABEL_SPAN) : title_at]
+    label_section = next(
+        (named for label in reversed(labels) if (named := _label_section(label))), ""
+    )
+    return _Header(paragraphs[title_at], meta, standfirst, label_section, at)
+
+
+def _label_section(label: str) -> str:
+    """The section a short label line names: ``World News``, ``The latest world news``."""
+    words = clean_text(label).lower().split()
+    if not words or len(words) > 4:
+        return ""
+    for start in range(len(words)):
+        if (tail := " ".join(words[start:])) in SECTION_ALIASES:
+            return SECTION_ALIASES[tail]
+    return ""
+
+
+def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
+    """Whether the line at ``at`` is a standfirst under the headline above it."""
+    line, above = paragraphs[at], paragraphs[at - 1]
+    if line in paragraphs[at + 1 :]:
+        return False  # the page repeats its headline, never its standfirst
+    above_split = above.split()
+    half = len(above_split) // 2
+    if above_split[:half] == above_split[half:]:
+        return False  # "IPL 2020 IPL 2020": a menu entry the crawler saw twice
+    words, above_words = len(line.split()), len(above_split)
+    sentence = line.endswith(_SENTENCE_END) or words >= 12
+    return (
+        sentence
+        and words >= 10
+        and above_words >= 4
+        and words > above_words
+        and not above.endswith(".")
+        and facts(above) is None
     )
 
 
-def _time_line(line: str, options: ReadOptions) -> tuple[str, datetime, str] | None:
-    """``(kind, time in UTC, dateline)`` if ``line`` is a readable time line."""
-    m = _TIME_LINE.match(line)
-    if m is None:
-        return None
-    try:
-        when = parse_time(m["when"], default_zone=options.timezone)
-    except ValueError:
-        return None
-    return m["kind"].lower(), when, (m["dateline"] or "").strip()
+def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> list[str]:
+    """The article's paragraphs after the header, up to the first stop marker.
+
+    Until the story starts, short label lines (topic tags, ``Share``, a bare
+    ``BEIRUT:`` dateline is kept) are skipped; stop markers count only once the
+    story has started, so a menu entry above it cannot end the article.
+    """
+    kept: list[str] = []
+    started = False
+    for paragraph in paragraphs:
+        if started and options.boilerplate.stops(paragraph):
+            break
+        if not started:
+            words = len(paragraph.split())
+            if (
+                paragraph != title
+                and words < 6
+                and not paragraph.endswith(_SENTENCE_END)
+                and not caption_text(paragraph)
+                and not body_dateline(paragraph)
+            ):
+                continue
+            started = not caption_text(paragraph) and paragraph != title
+        kept.append(paragraph)
+    # "BEIRUT:" on a line of its own belongs to the paragraph after it.
+    if len(kept) > 1 and (found := body_dateline(kept[0])) and not found.rest:
+        kept[1] = f"{kept[0]} {kept[1]}"
+        del kept[0]
+    return kept
+
+
+def _language(text: str) -> str:
+    letters = [ch for ch in text if ch.isalpha()]
+    hindi = sum(1 for ch in letters if _DEVANAGARI.match(ch))
+    return "hi" if letters and hindi * 2 > len(letters) else "en"
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -237,12 +369,20 @@ def _decode(data: bytes, source: str) -> str:
             raise SourceError(source, "not UTF-8 or Windows-1252 text") from None
 
 
-def _strip_boilerplate(lines: list[str], options: ReadOptions) -> list[str]:
+def _without_boilerplate_lines(lines: list[str], options: ReadOptions) -> list[str]:
+    """Non-empty lines minus URL lines and those the drop rules name."""
     kept: list[str] = []
+    skip_next = False
     for line in lines:
-        if line and options.boilerplate.stops(line):
-            break
-        if line and options.boilerplate.drops(line):
+        if not line or _URL_LINE.match(line):
+            continue
+        if skip_next:
+            skip_next = False
+            continue
+        if options.boilerplate.drops_with_next(line):
+            skip_next = True
+            continue
+        if options.boilerplate.drops(line):
             continue
         kept.append(line)
     return kept
@@ -253,6 +393,9 @@ def _section_label(crumbs: list[str]) -> str:
     (``Home > World > Europe > Article`` → ``World``), else the crumb before
     ``Article``, else the last crumb that is not ``Home``/``News``."""
     labels = list(_crumb_tags(crumbs))
+    # The last crumb is usually the page's slug, but in "News » International" the
+    # section itself: it counts when it is a known section name.
+    labels += crumbs[-1:] if len(crumbs) > 1 else []
     known = [c for c in labels if clean_text(c).lower() in SECTION_ALIASES]
     if known:
         return known[-1]
@@ -261,7 +404,7 @@ def _section_label(crumbs: list[str]) -> str:
         at = lowered.index("article")
         if at > 0 and lowered[at - 1] not in ("home", "news"):
             return crumbs[at - 1]
-    candidates = [c for c in crumbs[1:-1] if c.lower() not in ("home", "news", "article")]
+    candidates = [c for c in crumbs[1:-1] if c.lower() not in (*_CRUMB_ROOTS, "article")]
     return candidates[-1] if candidates else ""
 
 
@@ -269,4 +412,4 @@ def _crumb_tags(crumbs: list[str]) -> tuple[str, ...]:
     """The breadcrumb's labels between ``Home`` and ``Article`` (not the page slug)."""
     lowered = [c.lower() for c in crumbs]
     end = lowered.index("article") if "article" in lowered else len(crumbs) - 1
-    return tuple(c for c in crumbs[1:end] if c.lower() not in ("home", "news"))
+    return tuple(c for c in crumbs[1:end] if c.lower() not in _CRUMB_ROOTS)

@@ -1,0 +1,385 @@
+"""The facts news pages print around a headline, read from single lines of a dump.
+
+Publishers print the same facts in many shapes: ``Updated on: 23 November,2020
+08:55 AM IST | Moscow``, ``PTI | Updated: Nov 23, 2020, 08:55 IST``, ``World News |
+Agence France-Presse | Updated: November 22, 2020 3:40 pm IST``, ``By Reuters``,
+``Andrew Roth in Moscow``, ``BEIRUT, November 22, 2020 21:30 IST``, ``2 hours ago``,
+``भाषा | अपडेट: 22 नवंबर 2020, 15:40 IST``.  A line is cut at ``|`` into segments and
+each segment must be one of: a time (labelled or bare), a credit (agency, byline,
+desk, editor), a place, a section label or the site's own name; a line with any
+other segment is not a header line.  Datelines that open the first paragraph
+(``MOSCOW:``, ``NEW DELHI (Reuters) -``, ``Kabul, Nov 23 (PTI)``) and picture
+captions are recognised here too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .base import ReadOptions
+from .normalise import SECTION_ALIASES, canonical_section, parse_time
+
+_LABEL = (
+    r"last updated|first published|last modified|published date|publish date|updated date"
+    r"|updated|published|posted|modified|dated|date"
+    r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
+)
+_LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s*(?P<when>.+)$", re.I)
+# Segments that carry nothing worth keeping: "2 min read", "Read Time: 3 min".
+_IGNORED_SEGMENT = re.compile(
+    r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
+)
+# A second time label inside a line ("… IST Updated: …"); not after "Last"/"First".
+_INNER_LABEL = r"last updated|first published|updated|published|posted|modified|अपडेट|प्रकाशित"
+_EMBEDDED_LABEL = re.compile(rf"(?<!\blast)(?<!\bfirst)\s+(?=(?:{_INNER_LABEL})\b)", re.I)
+_GLUED_YEAR = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
+_GLUED_LABEL = re.compile(r"(?<=[A-Z]{2})(?=(?:Updated|Published)\b)")
+# Separators some sites print between header facts instead of "|".
+_SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•]\s*")
+_RELATIVE = re.compile(
+    r"^(?:(?P<n>\d+|an?|one)\s*(?P<unit>sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago"
+    r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")  # Unicode digits: Devanagari ones count
+_UNIT_SECONDS = {
+    "sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600,
+    "day": 86400, "week": 604800, "month": 2592000, "year": 31536000,
+    "मिनट": 60, "घंटे": 3600, "घंटा": 3600, "दिन": 86400,
+}  # fmt: skip
+# A bare line is only taken for a time if it names a year or a month: "23 rockets"
+# or "2 Min Read" must not become dates.
+_DATE_HINT = re.compile(
+    r"\b\d{4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d"
+    r"|\d\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|जनवरी|फ़?फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितम्?बर|अक्[टत]ूबर|नवम्?बर|दिसम्?बर",
+    re.I,
+)
+# Wire services and the catch-all credits pages print for them.
+_AGENCY_WORD = (
+    r"IANS|PTI|ANI|AFP|AP|Reuters|Bloomberg|Agencies|Agency|AAP|DPA|EFE|Xinhua|UNI|Anadolu"
+    r"|Press Trust of India|Associated Press|Agence France-Presse|Agence France Presse"
+    r"|भाषा|एजेंसी|एजेंसियां|आईएएनएस|पीटीआई|एएनआई|रॉयटर्स|एएफपी|एपी"
+)
+AGENCY_NAME = re.compile(
+    rf"(?i:{_AGENCY_WORD})(?:\s*(?:/|,|&|and|with)\s*(?i:{_AGENCY_WORD}))*(?i:\s+staff)?"
+)
+_CREDIT_PREFIX = re.compile(
+    r"^(?P<prefix>written by|reported by|report by|edited by|posted by|published by"
+    r"|updated by|source|author|by)\s*:?\s+(?P<rest>.+)$",
+    re.I,
+)
+_EDITOR_PREFIXES = ("edited by", "posted by", "published by", "updated by")
+_DESK = re.compile(r"\b(?:desk|staff|bureau|correspondents?|team|news service|डेस्क|ब्यूरो)$", re.I)
+_NAME_WORD = r"[A-Z][a-z'’.-]+|[A-Z]\.|[A-Z][A-Z'’-]+"
+_NAME = rf"(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{1,3}}"
+_NAMES = re.compile(
+    rf"^(?P<names>{_NAME}(?:(?:, | and | & ){_NAME})*)(?: in (?P<place>[A-Z][\w .'’-]{{1,30}}))?$"
+)
+# Words of menu and widget labels that look like names ("Related Topics", "Share Via").
+_NOT_NAMES = frozenset(
+    "related topics topic share via read more news world latest top stories follow us sign "
+    "min live video updates trending subscribe login home menu search edition comments "
+    "newsletter newsletters podcast podcasts opinion watch listen".split()
+)
+# A place: up to four capitalised words, or up to three Devanagari ones.
+_PLACE_TEXT = (
+    r"[A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,3}|[\u0900-\u097F]+(?: [\u0900-\u097F]+){0,2}"
+)
+_PLACE = re.compile(rf"^(?:{_PLACE_TEXT})$")
+_SITE = re.compile(r"\.(?:com|in|co\.uk|org|net)\b|कॉम|^(?:[A-Z]{2,6} ?)?web desk$", re.I)
+
+# "MOSCOW:", "NEW DELHI (Reuters) -", "Kabul, Nov 23 (PTI)", "काबुल, 22 नवंबर (भाषा)"
+_DATELINE_DATE = r"[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z\u0900-\u097F]{3,9}"
+# "New Delhi [India], November 23 (ANI): " names the country in brackets.
+_WIRE_DATELINE = re.compile(
+    rf"^(?P<place>{_PLACE_TEXT})(?: \[[^\]]{{2,20}}\])?(?:,? (?:{_DATELINE_DATE})(?:,? \d{{4}})?)?"
+    rf" \((?P<agency>[^()]{{2,30}})\)\s*(?:[:\-—–।]\s*)?"
+)
+# "MOSCOW:", "LONDON —", "BEIRUT, Lebanon —"
+_CAPS_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?:, [A-Z][a-z.]+(?: [A-Z][a-z.]+)?)?"
+    r"(?::|\s+[—–-])(?:\s+|$)"
+)
+_COLON_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}|[\u0900-\u097F]+(?: [\u0900-\u097F]+)?)"
+    r":\s+(?=[A-Z\"“‘'\u0900-\u097F])"
+)
+# Words that open a paragraph with a colon and are no place.
+_NOT_PLACES = frozenset(
+    "update updates note watch breaking exclusive analysis opinion explained comment live new "
+    "video photos read also editor's editors warning disclaimer q a".split()
+)
+# Caption signs: a photo credit label anywhere, or a credit in brackets at the end
+# ("(AP Photo/Matt Slocum)", "[Dmitry Lovetsky/AP Photo]", "… Sudan. (Reuters)").
+_CAPTION_LABEL = re.compile(
+    r"(?:photograph|photo|pic|pics|image|picture|credit)\s*(?:credit\s*)?[:/]"
+    r"|\bfile (?:pic|photo)\b|\brepresentat(?:ional|ive) (?:image|pic|photo)\b"
+    r"|\b(?:pti|ani|ians|afp|ap|reuters) photo\)?\s*$",
+    re.I,
+)
+_TRAILING_BRACKET = re.compile(r"[(\[]([^()\[\]]{1,120})[)\]]\s*$")
+_CREDIT_WORD = re.compile(
+    r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
+)
+_CAPTION_PREFIX = re.compile(r"^(?:image|media) caption", re.I)
+_MAX_CAPTION = 300
+_MAX_META = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What one header line (or several, merged) says about the article."""
+
+    published: datetime | None = None
+    updated: datetime | None = None
+    agency: str = ""
+    byline: str = ""
+    dateline: str = ""
+    section: str = ""
+
+    @property
+    def has_time(self) -> bool:
+        """Whether a time was read."""
+        return self.published is not None or self.updated is not None
+
+    def merged(self, other: Meta) -> Meta:
+        """These facts, with ``other``'s filling what is still missing."""
+        return Meta(
+            published=self.published or other.published,
+            updated=self.updated or other.updated,
+            agency=self.agency or other.agency,
+            byline=self.byline or other.byline,
+            dateline=self.dateline or other.dateline,
+            section=self.section or other.section,
+        )
+
+
+def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta | None:
+    """The facts a header line states, or ``None`` if it is not a header line.
+
+    With ``names`` a line holding only a person's name (``Andrew Roth in Moscow``)
+    counts as a byline; in a ``|``-separated line names always count.
+    """
+    if not line or len(line) > _MAX_META:
+        return None
+    found = _meta_segments(line.split("|"), options, names=names)
+    if found is None and "|" in line:
+        found = _time(line.replace("|", " "), options)  # "23 Nov, 2020 | 08:55 AM"
+    if found is None and _SOFT_SEPARATORS.search(line):
+        # "2 min read . Updated: 23 Nov 2020, 08:55 AM IST", "Reuters • 2 hours ago"
+        found = _meta_segments(_SOFT_SEPARATORS.split(line), options, names=names)
+    if found is None and _DIGIT.search(line):
+        # "Published: Nov 23, 2020, 08:55 IST Updated: Nov 23, 2020, 10:00 IST", or
+        # text glued by the crawler: "November 23, 20203:25 AM UTCUpdated 2 years ago".
+        unglued = _GLUED_LABEL.sub(" ", _GLUED_YEAR.sub(r"\1 \2", line))
+        parts = _EMBEDDED_LABEL.split(unglued)
+        if len(parts) > 1:
+            found = _meta_segments(parts, options, names=names)
+    return found
+
+
+class LineFacts:
+    """:func:`meta_line` for one page, each answer remembered: finding the header
+    asks about the same lines several times, and dates are slow to parse."""
+
+    def __init__(self, options: ReadOptions) -> None:
+        self.options = options
+        self._seen: dict[tuple[str, bool], Meta | None] = {}
+
+    def __call__(self, line: str, *, names: bool = False) -> Meta | None:
+        """What ``line`` states as a header line (see :func:`meta_line`)."""
+        key = (line, names)
+        if key not in self._seen:
+            self._seen[key] = meta_line(line, self.options, names=names)
+        return self._seen[key]
+
+    def is_time(self, line: str) -> bool:
+        """Whether ``line`` is a header line holding a time."""
+        found = self(line)
+        return found is not None and found.has_time
+
+
+def _meta_segments(parts: list[str], options: ReadOptions, *, names: bool) -> Meta | None:
+    segments = [s.strip() for s in parts]
+    single = len(segments) == 1
+    found = Meta()
+    meaningful = False
+    for segment in segments:
+        if not segment:
+            continue
+        credited = bool(found.agency or found.byline)
+        read = _segment(segment, options, single=single, names=names, credited=credited)
+        if read is None:
+            return None
+        found = found.merged(read)
+        meaningful = True
+    return found if meaningful else None
+
+
+def _segment(
+    segment: str, options: ReadOptions, *, single: bool, names: bool, credited: bool
+) -> Meta | None:
+    if (when := _time(segment, options)) is not None:
+        return when
+    if _IGNORED_SEGMENT.match(segment):
+        return Meta()
+    if not single and segment.lower() in SECTION_ALIASES:
+        return Meta(section=canonical_section(segment))
+    # After a credit, "Reuters | Addis Ababa" names a place, not a second author.
+    if (credit := _credit(segment, names=(names or not single) and not credited)) is not None:
+        return credit
+    if single:
+        # A place on its own line among the credits ("Moscow" under "By Reuters").
+        lowered = segment.lower()
+        if (
+            names
+            and len(segment.split()) <= 2
+            and _PLACE.match(segment)
+            and lowered not in SECTION_ALIASES
+            and not _NOT_NAMES & set(lowered.split())
+        ):
+            return Meta(dateline=place_name(segment))
+        return None
+    if _SITE.search(segment):
+        return Meta()
+    if _PLACE.match(segment) and not AGENCY_NAME.fullmatch(segment):
+        return Meta(dateline=place_name(segment))
+    return None
+
+
+def _time(segment: str, options: ReadOptions) -> Meta | None:
+    label = ""
+    when = segment
+    if m := _LABELLED.match(segment):
+        label, when = m["label"].lower(), m["when"]
+    moment = read_time(when, options)
+    place = ""
+    if moment is None and "," in when:
+        # "BEIRUT, November 22, 2020 21:30 IST" or "…08:55 AM IST, Mumbai": a
+        # dateline before or after the time.
+        head, rest = when.split(",", 1)
+        before, after = when.rsplit(",", 1)
+        if _PLACE.match(head.strip()) and (moment := read_time(rest, options)):
+            place = place_name(head.strip())
+        elif _PLACE.match(after.strip()) and (moment := read_time(before, options)):
+            place = place_name(after.strip())
+    if moment is None:
+        return None
+    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")):
+        return Meta(updated=moment, dateline=place)
+    return Meta(published=moment, dateline=place)
+
+
+def read_time(text: str, options: ReadOptions) -> datetime | None:
+    """A printed time in UTC (absolute, or relative to ``options.reference_time``),
+    or ``None`` if ``text`` is not one."""
+    text = text.strip(" ,.")
+    if (not text or len(text) > 80 or not _DIGIT.search(text)) and text.lower() != "just now":
+        return None
+    if m := _RELATIVE.match(text):
+        if options.reference_time is None:
+            return None
+        if text.lower() == "just now":
+            return options.reference_time
+        count = m["n"] or m["hn"]
+        unit = (m["unit"] or m["hunit"]).lower()
+        amount = 1 if count.lower() in ("a", "an", "one") else int(count)
+        return options.reference_time - timedelta(seconds=amount * _UNIT_SECONDS[unit])
+    if not _DATE_HINT.search(text):
+        return None
+    try:
+        return parse_time(text, default_zone=options.timezone)
+    except ValueError:
+        return None
+
+
+def _credit(segment: str, *, names: bool) -> Meta | None:
+    segment = segment.strip(" ,")
+    prefix = ""
+    rest = segment
+    if m := _CREDIT_PREFIX.match(segment):
+        prefix, rest = m["prefix"].lower(), m["rest"]
+    parts = [p.strip() for p in rest.split(",") if p.strip()]
+    if not parts:
+        return None
+    head = parts[0]
+    place = place_name(parts[-1]) if len(parts) > 1 and _PLACE.match(parts[-1]) else ""
+    if prefix in _EDITOR_PREFIXES:
+        # The web editor who posted the copy is not its author.
+        return Meta(dateline=place)
+    if AGENCY_NAME.fullmatch(head):
+        return Meta(agency=re.sub(r"(?i)\s+staff$", "", head), dateline=place)
+    if len(parts) > 1 and not place:
+        return None
+    if prefix in ("by", "written by", "reported by", "report by", "author"):
+        return Meta(byline=_name_case(head), dateline=place)
+    if _DESK.search(head):
+        return Meta(byline=head, dateline=place)
+    if (
+        names
+        and len(parts) == 1
+        and (m := _NAMES.match(head))
+        and not _NOT_NAMES & set(head.lower().split())
+    ):
+        return Meta(byline=_name_case(m["names"]), dateline=place_name(m["place"] or ""))
+    return None
+
+
+def place_name(text: str) -> str:
+    """A place as it reads in a sentence: ``NEW DELHI`` → ``New Delhi``."""
+    text = text.strip(" ,")
+    if text.isupper():
+        return " ".join(w.capitalize() for w in text.split())
+    return text
+
+
+def _name_case(names: str) -> str:
+    """``MARYCLAIRE DALE and MARK SCOLFORO`` → ``Maryclaire Dale and Mark Scolforo``."""
+    if not names.replace(" and ", " ").isupper() or len(names) < 4:
+        return names
+    return " ".join(w if w.lower() == "and" else w.capitalize() for w in names.split()).replace(
+        " And ", " and "
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A dateline found at the start of a paragraph."""
+
+    place: str
+    agency: str
+    #: The paragraph without its dateline.
+    rest: str
+
+
+def body_dateline(paragraph: str, *, strict: bool = False) -> Dateline | None:
+    """The dateline that opens a first paragraph, or ``None``.
+
+    ``strict`` accepts only wire (``SEOUL (Reuters) -``) and capitals
+    (``MOSCOW:``) forms: a feed's ``Covid: ...`` is a headline kicker, not a place.
+    """
+    m = _WIRE_DATELINE.match(paragraph)
+    if m is not None:
+        agency = m["agency"].strip()
+        if AGENCY_NAME.fullmatch(agency) or re.fullmatch(r"[A-Z]{2,8}", agency):
+            return Dateline(place_name(m["place"]), agency, paragraph[m.end() :].strip())
+    for pattern in (_CAPS_DATELINE,) if strict else (_CAPS_DATELINE, _COLON_DATELINE):
+        m = pattern.match(paragraph)
+        if m is not None and m["place"].lower() not in _NOT_PLACES:
+            return Dateline(place_name(m["place"]), "", paragraph[m.end() :].strip())
+    return None
+
+
+def caption_text(paragraph: str) -> str:
+    """The caption a paragraph holds (``image caption`` prefix removed), or ``""``."""
+    if len(paragraph) > _MAX_CAPTION:
+        return ""
+    if prefix := _CAPTION_PREFIX.match(paragraph):
+        return paragraph[prefix.end() :].strip()
+    tail = _TRAILING_BRACKET.search(paragraph)
+    if (tail and _CREDIT_WORD.search(tail[1])) or _CAPTION_LABEL.search(paragraph):
+        return paragraph
+    return ""
