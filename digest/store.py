@@ -543,12 +543,17 @@ class Store:
     def picked_articles(
         self, since: datetime, before: datetime, *, exclude: str = ""
     ) -> list[tuple[str, datetime, Article]]:
-        """Articles picked in editions with ``since <= as_of < before`` (UTC), as
-        ``(edition id, edition as_of, article as it was picked)``, oldest first;
-        the edition ``exclude`` (the one being rebuilt) is left out."""
+        """Articles picked in editions sent with ``since <= as_of < before`` (UTC),
+        as ``(edition id, edition as_of, article as it was picked)``, oldest first;
+        the edition ``exclude`` (the one being rebuilt) is left out.
+
+        Only editions that reached someone count: one built for a preview, an
+        export or a held run never kept its stories from a reader.
+        """
         rows = self._db.execute(
             "SELECT id, as_of, data FROM editions WHERE as_of >= ? AND as_of < ? AND id != ? "
-            "ORDER BY as_of, id",
+            "AND EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = editions.id "
+            "AND d.status = 'sent') ORDER BY as_of, id",
             (since.isoformat(), before.isoformat(), exclude),
         )
         found = []

@@ -103,6 +103,10 @@ def test_a_story_sent_yesterday_is_not_picked_again_unless_updated(
     first = app.build(SAMPLE_AS_OF)
     assert first.renditions is not None
     next_day = SAMPLE_AS_OF + timedelta(hours=20)
+    # Built (as for a preview) but never sent: it kept nothing from readers.
+    unsent = app.select(next_day)
+    assert not any(r.reason.startswith("already sent") for r in unsent.rejections)
+    app.send(first)
     second = app.select(next_day)
     first_ids = {p.article.id for p in first.edition.picks}
     assert not first_ids & {p.article.id for p in second.picks}
