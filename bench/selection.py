@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    python bench/select.py            # 1k, 10k, 100k; prints times and ratios
-    python bench/select.py --sizes 1000 10000
+    python bench/selection.py            # 1k, 10k, 100k; prints times and ratios
+    python bench/selection.py --sizes 1000 10000
 
 The pool looks like a news day scaled up: 70% labelled World News, 10% unlabelled
 with datelines and agencies (the fallback classifier decides), 20% other
