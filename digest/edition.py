@@ -227,8 +227,14 @@ class Digest:
 
         Nothing is sent.  An edition with fewer than ``select.min_picks`` picks is
         built without renditions and held back with the reason.
+
+        An edition that already has deliveries is rebuilt at its recorded moment and
+        its record is left alone: a preview, an export or a resumed run later the
+        same day shows and sends what its first recipients got, and later editions
+        remember the stories that were sent, not those of a later rebuild.
         """
-        edition = self.select(as_of, overrides)
+        sent_at = self.sent_moment(self.edition_id(as_of))
+        edition = self.select(sent_at or as_of, overrides)
         hold = self.hold_reason(edition)
         if hold:
             return Built(edition, None, hold)
@@ -237,9 +243,18 @@ class Digest:
             renditions,
             email=personalise(renditions.email, self.renderer.generic_values(edition)),
         )
-        self.store.save_edition(edition)
-        self.store.save_renditions(renditions)
+        if sent_at is None:
+            self.store.save_edition(edition)
+            self.store.save_renditions(renditions)
         return Built(edition, renditions, public=public)
+
+    def sent_moment(self, edition_id: str) -> datetime | None:
+        """The recorded moment of an edition that has deliveries (sent, failed or
+        pending), or ``None`` while it has reached nobody."""
+        if not self.store.delivery_counts(edition_id):
+            return None
+        data = self.store.edition_data(edition_id)
+        return datetime.fromisoformat(data["as_of"]) if data else None
 
     # -- send ----------------------------------------------------------------------
 
@@ -376,7 +391,7 @@ class Digest:
             # Resuming a partly delivered edition: no new ingest, so the same stored
             # articles give the same selection and the rest get what the first got.
             failed_sources: list[str] = []
-            if not self.store.deliveries(edition_id):
+            if not self.store.delivery_counts(edition_id):
                 failed_sources = [f"{r.source}: {r.error}" for r in self.ingest() if r.error]
             built = self.build(as_of)
             hold = built.hold or self.nothing_new(built.edition)
@@ -407,7 +422,7 @@ class Digest:
         when none of its stories was published or updated after the last edition
         sent (and ``schedule.skip_if_nothing_new`` is on).  An edition already partly
         delivered is always worth finishing."""
-        if not self.config.schedule.skip_if_nothing_new or self.store.deliveries(edition.id):
+        if not self.config.schedule.skip_if_nothing_new or self.store.delivery_counts(edition.id):
             return ""
         last = self.store.last_sent_edition(edition.as_of, other_than=edition.id)
         if last is None:

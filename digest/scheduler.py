@@ -359,8 +359,8 @@ class EditionScheduler:
                 result.append(Outcome(edition_id, due, status, built.hold))
             else:
                 status = "stopped" if stop.is_set() else "failed" if report.failed else "done"
-                message = f"{len(report.sent)} sent, {len(report.failed)} failed"
-                message += f", {len(report.already_done)} already done"
+                message = f"{report.count('sent')} sent, {report.count('failed')} failed"
+                message += f", {report.count('already_done')} already done"
                 result.append(Outcome(edition_id, due, status, message))
         finally:
             digest.store.close()

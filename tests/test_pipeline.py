@@ -203,3 +203,25 @@ def test_thin_day_is_held_back_with_the_reason(sample_app: Digest) -> None:
     built = sample_app.build(SAMPLE_AS_OF + timedelta(days=30))
     assert built.renditions is None
     assert built.hold.startswith("not enough news")
+
+
+def test_a_sent_edition_keeps_its_record_when_rebuilt_later_that_day(
+    sample_app: Digest,
+) -> None:
+    """A preview, an export or a resumed run later the same day rebuilds the same
+    edition id at another moment: it shows what was sent, the record of what was
+    sent stays, and the evening edition still does not repeat those stories."""
+    built, report = sample_app.run_edition(SAMPLE_AS_OF)
+    assert report is not None and report.sent
+    sent = [pick.article.id for pick in built.edition.picks]
+
+    late = sample_app.build(SAMPLE_AS_OF.replace(hour=23))  # same local day, 13 h on
+    assert late.edition.id == built.edition.id
+    assert [pick.article.id for pick in late.edition.picks] == sent
+    recorded = sample_app.store.edition_data(built.edition.id)
+    assert recorded is not None
+    assert datetime.fromisoformat(recorded["as_of"]) == SAMPLE_AS_OF
+    assert [pick["article"]["id"] for pick in recorded["picks"]] == sent
+
+    evening = sample_app.variant("evening").build(SAMPLE_AS_OF.replace(hour=18, minute=30))
+    assert not {pick.article.id for pick in evening.edition.picks} & set(sent)

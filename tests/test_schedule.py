@@ -214,6 +214,22 @@ def test_morning_and_evening_editions_both_run(harness: Harness) -> None:
         assert set(received(harness.inbox, outcome.edition_id).values()) == {1}
 
 
+def test_a_large_send_is_reported_with_its_full_counts(harness: Harness) -> None:
+    """The send report keeps only the first lines per sender; the scheduler's
+    outcome (and its log line) gives the whole count."""
+    zone = "Asia/Kolkata"
+    start = at("2026-11-28", "06:00", zone)
+    harness.news(start - timedelta(days=1), start)
+    config = harness.config(zone, [{"at": "07:00"}], sender={"recipients": 250})
+    clock = FakeClock(start)
+    scheduler = harness.scheduler(config, clock)
+
+    drive(scheduler, clock, at("2026-11-28", "08:00", zone))
+
+    assert statuses(scheduler) == [("world-2026-11-28", "done")]
+    assert scheduler.history[0].message == "250 sent, 0 failed, 0 already done"
+
+
 def two_mornings(
     harness: Harness, caplog: pytest.LogCaptureFixture, **settings: Any
 ) -> EditionScheduler:
