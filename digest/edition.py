@@ -28,7 +28,7 @@ from .select import SentStory, edition_id, select
 from .select import parse_pin as parse_pin
 from .select import rejection_kind as rejection_kind
 from .select import rejection_summary as rejection_summary
-from .senders import Outgoing, Recipient, Sender, build_sender, hooks
+from .senders import Outgoing, Recipient, Sender, hooks, load_factory
 from .sources import Planned, SourceSpec, configured, plan, read_planned
 from .store import Store, UpsertCounts, open_store
 
@@ -266,9 +266,11 @@ class Digest:
         built: dict[str, Sender] = {}
         for name, settings in self.config.senders.items():
             if settings.enabled:
-                built[name] = build_sender(
-                    name, settings.type, settings.options(), self.config.base_dir
-                )
+                try:
+                    factory = load_factory(settings.type)
+                except ConfigError as exc:
+                    raise ConfigError(f"senders.{name}.type: {exc}") from None
+                built[name] = factory(name, settings.options(), base_dir=self.config.base_dir)
         return built
 
     def send(
@@ -388,6 +390,7 @@ class Digest:
     ) -> tuple[Built, SendReport | None]:
         run_id = self.store.start_run(edition_id)
         try:
+            self.senders()  # a config mistake in a sender: found before anything is read
             # Resuming a partly delivered edition: no new ingest, so the same stored
             # articles give the same selection and the rest get what the first got.
             failed_sources: list[str] = []

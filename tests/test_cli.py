@@ -230,3 +230,30 @@ def test_run_output_prints_feed_text_literally(config_file: Path, tmp_path: Path
     code, out, err = invoke(config_file, "run", "--as-of", AS_OF)
     assert code == 0, err
     assert "Traceback" not in out + err
+
+
+def test_a_sender_type_typo_stops_run_and_schedule_at_once(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """Found before anything is read or sent, and before a scheduler waits all
+    night only to fail at 07:00: one line naming the key, exit 2."""
+    data = tomllib.loads(config_file.read_text("utf-8"))
+    data["senders"]["out"]["type"] = "flie"
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+
+    code, _, err = invoke(config_file, "run", "--as-of", AS_OF)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: senders.out.type: unknown sender type 'flie' (known: ")
+    assert not (tmp_path / "out").exists()
+    assert "0 articles stored" in invoke(config_file, "status")[1]  # nothing was read
+
+    command = [Path(sys.executable).parent / "digest", "--config", str(config_file), "schedule"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("digest schedule started with an unknown sender type")
+    assert done.returncode == 2
+    assert "senders.out.type: unknown sender type 'flie'" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr

@@ -52,6 +52,7 @@ def schedule_command(app: App, show_next: int, verbose: bool) -> None:
                     f"  ({moment:%H:%M} UTC)"
                 )
         return
+    digest.senders()  # a sender mistake is a config error now, not at the first run
     _log_to_stderr(logging.DEBUG if verbose else logging.INFO)
     with stop_on_signals(scheduler.stop):
         scheduler.serve()
