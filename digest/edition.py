@@ -77,6 +77,8 @@ class SendReport:
     senders: dict[str, SenderReport] = field(default_factory=dict)
     #: ``--dry-run``: what each sender would do.
     planned: list[str] = field(default_factory=list)
+    #: ``source: error`` for each source that could not be read by the run's ingest.
+    source_errors: list[str] = field(default_factory=list)
 
     def count(self, what: str) -> int:
         """Total ``sent``, ``failed``, ``pending`` or ``already_done`` over all senders."""
@@ -402,17 +404,18 @@ class Digest:
                 hold = "stopped before sending"
             if hold and failed_sources:
                 # A thin edition is often a symptom of broken sources: say which.
-                shown = "; ".join(failed_sources[:3])
-                more = f" and {len(failed_sources) - 3} more" if len(failed_sources) > 3 else ""
-                hold += f" ({len(failed_sources)} source(s) failed: {shown}{more})"
+                hold += f" ({sources_failed(failed_sources)})"
             if hold:
                 self.store.finish_run(run_id, "stopped" if stop.is_set() else "held", hold)
                 return replace(built, hold=hold), None
             report = self.send(built, stop=stop)
+            report.source_errors = failed_sources
         except Exception as exc:
             self.store.finish_run(run_id, "failed", f"{type(exc).__name__}: {exc}")
             raise
         summary = f"{report.count('sent')} sent, {report.count('failed')} failed"
+        if failed_sources:
+            summary += f" ({sources_failed(failed_sources)})"
         if stop.is_set():
             status, summary = "stopped", summary + ", stopped before the end"
         else:
@@ -448,6 +451,12 @@ class Digest:
             update={"edition_prefix": f"{settings.edition_prefix}-{name}"}
         )
         return Digest(self.config.model_copy(update={"digest": prefixed}), self.store)
+
+
+def sources_failed(errors: list[str]) -> str:
+    """``2 source(s) failed: a: why; b: why`` (the first three named)."""
+    more = f" and {len(errors) - 3} more" if len(errors) > 3 else ""
+    return f"{len(errors)} source(s) failed: {'; '.join(errors[:3])}{more}"
 
 
 def lock_owner() -> str:

@@ -15,6 +15,7 @@ import tomli_w
 from click.testing import CliRunner
 
 from digest.cli import main
+from digest.store import open_store
 
 from .conftest import ROOT, sample_config_data
 
@@ -257,3 +258,24 @@ def test_a_sender_type_typo_stops_run_and_schedule_at_once(
     assert done.returncode == 2
     assert "senders.out.type: unknown sender type 'flie'" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_run_that_sends_still_names_the_sources_that_failed(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """The good sources make the edition; the broken one is not silently forgotten:
+    it is named on stderr and in the run's record."""
+    data = tomllib.loads(config_file.read_text("utf-8"))
+    data["sources"].append({"path": str(tmp_path / "missing.rss"), "kind": "feed"})
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+
+    code, out, err = invoke(config_file, "run", "--as-of", AS_OF)
+    assert code == 0
+    assert "out: 1 delivered" in out
+    said = " ".join(err.split())
+    assert "source failed: " in said and "missing.rss: no such file or folder" in said
+    with open_store(tmp_path / "store.sqlite3") as store:
+        (run,) = store.runs()
+    assert run["status"] == "done"
+    assert run["message"].startswith("1 sent, 0 failed (1 source(s) failed: ")
+    assert "missing.rss: no such file or folder" in run["message"]

@@ -61,6 +61,8 @@ def run(app: App, as_of: str | None, edition: str) -> None:
         app.err.print(f"{built.edition.id}: not sent: {escape(built.hold)}")
         sys.exit(EXIT_HELD)
     app.out.print(f"Edition {built.edition.id}: {len(built.edition.picks)} stories")
+    for line in report.source_errors:
+        app.err.print(f"source failed: {escape(line)}")
     _print_report(app, report)
     if report.failed:
         sys.exit(1)
