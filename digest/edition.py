@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -375,14 +376,28 @@ class Digest:
         """
         edition_id = self.edition_id(as_of)
         stop = stop or threading.Event()
+        with self.locked(edition_id, stop):
+            return self._run_locked(as_of, edition_id, stop)
+
+    @contextmanager
+    def locked(self, edition_id: str, stop: threading.Event | None = None) -> Iterator[None]:
+        """Hold the store's lock on an edition while inside, renewing it (until
+        ``stop`` is set) so no other process runs or sends it meanwhile.
+
+        A lock left by a process of this machine that no longer exists (killed,
+        crashed) is taken over at once instead of after its time to live.
+        Raises :class:`EditionBusy` if another process holds it.
+        """
         ttl = self.config.schedule.lock_ttl_seconds
         owner = lock_owner()
         holder = self.store.acquire_lock(edition_id, owner, ttl)
+        if holder != owner and _gone(holder):
+            holder = self.store.take_lock(edition_id, holder, owner, ttl)
         if holder != owner:
             raise EditionBusy(edition_id, holder)
-        heartbeat = _Heartbeat(self.store.path, edition_id, owner, ttl, stop)
+        heartbeat = _Heartbeat(self.store.path, edition_id, owner, ttl, stop or threading.Event())
         try:
-            return self._run_locked(as_of, edition_id, stop)
+            yield
         finally:
             heartbeat.close()
             self.store.release_lock(edition_id, owner)
@@ -462,6 +477,25 @@ def sources_failed(errors: list[str]) -> str:
 def lock_owner() -> str:
     """Who this process and thread are, as recorded on the locks it holds."""
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def _gone(holder: str) -> bool:
+    """Whether a lock holder (``host:pid:thread``) is a process of this machine that
+    has ended.  Anything else (another host, a live or unknown process) counts as
+    alive, so its lock is only taken over after it lapses."""
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False  # another thread of this process: alive
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists (another user's process)
+    return False
 
 
 class _Heartbeat:

@@ -674,6 +674,26 @@ class Store:
             )
         return cur.rowcount == 1
 
+    def take_lock(self, name: str, holder: str, owner: str, ttl_seconds: float) -> str:
+        """Take the lock ``name`` over from ``holder`` (a process known to be gone)
+        for ``owner``; returns the holder afterwards (``owner`` on success, someone
+        else if another process took it first)."""
+        moment = datetime.now(UTC)
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE locks SET owner = ?, acquired_at = ?, expires_at = ? "
+                "WHERE name = ? AND owner = ?",
+                (
+                    owner,
+                    moment.isoformat(),
+                    (moment + timedelta(seconds=ttl_seconds)).isoformat(),
+                    name,
+                    holder,
+                ),
+            )
+            row = db.execute("SELECT owner FROM locks WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else ""
+
     def release_lock(self, name: str, owner: str) -> None:
         """Give the lock up (only ``owner`` can)."""
         with self.transaction() as db:

@@ -120,7 +120,11 @@ def send(app: App, as_of: str | None, senders: tuple[str, ...], dry_run: bool) -
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeRemainingColumn(), TextColumn("{task.fields[status]}"),
     )  # fmt: skip
-    with stop_on_signals() as stop, Progress(*columns, console=app.err) as bar:
+    with (
+        stop_on_signals() as stop,
+        app.digest.locked(built.edition.id, stop),  # not while a run sends it
+        Progress(*columns, console=app.err) as bar,
+    ):
         report = app.digest.send(built, only=senders, progress=_Bar(bar), stop=stop)
     _print_report(app, report)
     if report.failed:
