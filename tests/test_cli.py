@@ -279,3 +279,31 @@ def test_a_run_that_sends_still_names_the_sources_that_failed(
     assert run["status"] == "done"
     assert run["message"].startswith("1 sent, 0 failed (1 source(s) failed: ")
     assert "missing.rss: no such file or folder" in run["message"]
+
+
+def test_a_named_edition_is_previewed_and_exported_by_its_recorded_id(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """``--edition world-evening-…`` rebuilds the evening edition, not the
+    morning one of the same day."""
+    data = tomllib.loads(config_file.read_text("utf-8"))
+    data["schedule"]["editions"] = [{"at": "07:00"}, {"at": "18:30", "name": "evening"}]
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+    assert invoke(config_file, "run", "--edition", "evening", "--as-of", AS_OF)[0] == 0
+
+    code, out, err = invoke(
+        config_file,
+        "export",
+        "--edition",
+        "world-evening-2020-11-23",
+        "--out",
+        str(tmp_path / "ev"),
+    )
+    assert code == 0, err
+    exported = json.loads((tmp_path / "ev" / "edition.json").read_text("utf-8"))
+    assert exported["id"] == "world-evening-2020-11-23"
+    code, out, _ = invoke(config_file, "preview", "--edition", "world-evening-2020-11-23")
+    assert code == 0 and "Edition world-evening-2020-11-23" in out
+
+    code, _, err = invoke(config_file, "preview", "--edition", "world-late-2020-11-23")
+    assert code == 2 and "no edition 'world-late-2020-11-23' is recorded" in err
