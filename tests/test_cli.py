@@ -307,3 +307,25 @@ def test_a_named_edition_is_previewed_and_exported_by_its_recorded_id(
 
     code, _, err = invoke(config_file, "preview", "--edition", "world-late-2020-11-23")
     assert code == 2 and "no edition 'world-late-2020-11-23' is recorded" in err
+
+
+def test_select_and_send_take_a_named_edition_of_the_day(config_file: Path) -> None:
+    """The evening edition can be explained and sent by hand like the morning one:
+    its selection remembers what the morning sent."""
+    data = tomllib.loads(config_file.read_text("utf-8"))
+    data["schedule"]["editions"] = [{"at": "07:00"}, {"at": "18:30", "name": "evening"}]
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+    assert invoke(config_file, "run", "--as-of", AS_OF)[0] == 0
+    evening = "2020-11-23T18:30+05:30"
+
+    code, out, _ = invoke(
+        config_file, "select", "--edition", "evening", "--as-of", evening, "--json"
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert document["id"] == "world-evening-2020-11-23"
+    assert document["hold"].startswith("not enough news")  # the morning sent the day's news
+    code, _, err = invoke(config_file, "send", "--edition", "evening", "--as-of", evening)
+    assert code == 3 and "world-evening-2020-11-23: not sent: not enough news" in err
+    code, _, err = invoke(config_file, "send", "--edition", "late", "--as-of", evening)
+    assert code == 2 and "no [[schedule.editions]] entry named 'late'" in err

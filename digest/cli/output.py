@@ -38,10 +38,12 @@ from ..model import Edition, to_plain
 from ..preview import LOOPBACK, Preview, loopback_host, serve
 from ..render import EMAIL_CLIP_BYTES
 from . import EXIT_HELD, App, as_of_option, pass_app
+from .schedule import edition_name, named_edition_option
 
 
 @click.command("select")
 @as_of_option
+@named_edition_option
 @click.option("--explain", is_flag=True, help="Show why each story was picked or left out.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option(
@@ -63,6 +65,7 @@ from . import EXIT_HELD, App, as_of_option, pass_app
 def select_command(
     app: App,
     as_of: str | None,
+    named: str,
     explain: bool,
     as_json: bool,
     pins: tuple[str, ...],
@@ -73,7 +76,7 @@ def select_command(
 
     Article ids may be shortened to any prefix that names one stored article.
     """
-    digest = app.digest
+    digest = app.digest.variant(edition_name(app, named))
     overrides = Overrides.build(
         digest.config.select,
         pins=[_full_pin(app, value) for value in pins],

@@ -79,6 +79,15 @@ def stop_on_signals(stop: threading.Event | None = None) -> Iterator[threading.E
             signal.signal(sig, handler)
 
 
+named_edition_option = click.option(
+    "--edition",
+    "named",
+    default="",
+    metavar="NAME",
+    help="A named edition of the day from [[schedule.editions]], e.g. evening.",
+)
+
+
 def edition_name(app: App, name: str) -> str:
     """``--edition NAME`` checked against ``[[schedule.editions]]``."""
     known = [e.name for e in app.digest.config.schedule.editions]
