@@ -88,15 +88,21 @@ def test_subscribers_import_bad_files_name_the_file(
     assert result.output.startswith(f"error: {csv_file}") and message in result.output
 
 
-def test_dry_run_sends_nothing_then_send_and_status(
-    tmp_path: Path, smtp_server: tuple[Any, Recorder]
-) -> None:
-    controller, recorder = smtp_server
-    config = write_config(tmp_path, controller.port)
+def _ingested_with_subscribers(tmp_path: Path, port: int) -> Path:
+    """A config on the sample data, ingested, with the CSV's subscribers imported."""
+    config = write_config(tmp_path, port)
     csv_file = tmp_path / "list.csv"
     csv_file.write_text(CSV, "utf-8")
     assert _digest(config, "ingest").exit_code == 0
     _digest(config, "subscribers", "import", str(csv_file))
+    return config
+
+
+def test_dry_run_sends_nothing_then_send_and_status(
+    tmp_path: Path, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    config = _ingested_with_subscribers(tmp_path, controller.port)
 
     dry = _digest(config, "send", "--as-of", AS_OF, "--dry-run")
 
@@ -148,11 +154,7 @@ def test_send_respects_the_lock_of_a_run_in_progress(
     """A person's ``digest send`` while the scheduler (or cron) runs the same
     edition would mail the same pending recipients twice: it waits its turn."""
     controller, recorder = smtp_server
-    config = write_config(tmp_path, controller.port)
-    csv_file = tmp_path / "list.csv"
-    csv_file.write_text(CSV, "utf-8")
-    assert _digest(config, "ingest").exit_code == 0
-    _digest(config, "subscribers", "import", str(csv_file))
+    config = _ingested_with_subscribers(tmp_path, controller.port)
     with open_store(tmp_path / "store.sqlite3") as store:
         store.acquire_lock("world-2020-11-23", "newsroom-host:4242:1", 600)
 
