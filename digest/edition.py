@@ -231,14 +231,14 @@ class Digest:
         Nothing is sent.  An edition with fewer than ``select.min_picks`` picks is
         built without renditions and held back with the reason.
 
-        An edition that already has deliveries is rebuilt at its recorded moment and
-        its record is left alone: a preview, an export or a resumed run later the
-        same day shows and sends what its first recipients got, and later editions
-        remember the stories that were sent, not those of a later rebuild.
+        An edition that already has deliveries is rendered again from its record,
+        which is left alone: a preview, an export or a resumed run later the same
+        day (even after more articles came in) shows and sends what its first
+        recipients got, and later editions remember the stories that were sent.
         """
-        sent_at = self.sent_moment(self.edition_id(as_of))
-        edition = self.select(sent_at or as_of, overrides)
-        hold = self.hold_reason(edition)
+        recorded = self.sent_edition(self.edition_id(as_of))
+        edition = recorded or self.select(as_of, overrides)
+        hold = "" if recorded else self.hold_reason(edition)
         if hold:
             return Built(edition, None, hold)
         renditions = self.renderer.render(edition)
@@ -246,18 +246,17 @@ class Digest:
             renditions,
             email=personalise(renditions.email, self.renderer.generic_values(edition)),
         )
-        if sent_at is None:
+        if recorded is None:
             self.store.save_edition(edition)
             self.store.save_renditions(renditions)
         return Built(edition, renditions, public=public)
 
-    def sent_moment(self, edition_id: str) -> datetime | None:
-        """The recorded moment of an edition that has deliveries (sent, failed or
-        pending), or ``None`` while it has reached nobody."""
+    def sent_edition(self, edition_id: str) -> Edition | None:
+        """The recorded edition if it has deliveries (sent, failed or pending), or
+        ``None`` while it has reached nobody."""
         if not self.store.delivery_counts(edition_id):
             return None
-        data = self.store.edition_data(edition_id)
-        return datetime.fromisoformat(data["as_of"]) if data else None
+        return self.store.edition(edition_id)
 
     # -- send ----------------------------------------------------------------------
 
