@@ -125,7 +125,9 @@ def select_command(
         if others.row_count:
             app.out.print(others)
         app.out.print(Text(f"Left out in all: {rejection_summary(edition)}"))
-    if not edition.picks:
+    if not edition.picks and edition.rejections:
+        app.out.print("No story picked: nothing to send.")
+    elif not edition.picks:
         app.out.print("No stories in the window: nothing to send." + _empty_hint(edition))
     if hold:
         app.out.print(Text(f"Held back, not sent: {hold}", style="bold"))
