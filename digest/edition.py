@@ -407,8 +407,8 @@ class Digest:
         run_id = self.store.start_run(edition_id)
         try:
             self.senders()  # a config mistake in a sender: found before anything is read
-            # Resuming a partly delivered edition: no new ingest, so the same stored
-            # articles give the same selection and the rest get what the first got.
+            # Resuming a partly delivered edition: no new ingest; build() renders it
+            # from its record, so the rest get what the first got.
             failed_sources: list[str] = []
             if not self.store.delivery_counts(edition_id):
                 failed_sources = [f"{r.source}: {r.error}" for r in self.ingest() if r.error]
