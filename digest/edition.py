@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ from .select import SentStory, edition_id, select
 from .select import parse_pin as parse_pin
 from .select import rejection_kind as rejection_kind
 from .select import rejection_summary as rejection_summary
-from .senders import Outgoing, Recipient, Sender, build_sender, hooks
+from .senders import Outgoing, Recipient, Sender, hooks, load_factory
 from .sources import Planned, SourceSpec, configured, plan, read_planned
 from .store import Store, UpsertCounts, open_store
 
@@ -77,6 +78,8 @@ class SendReport:
     senders: dict[str, SenderReport] = field(default_factory=dict)
     #: ``--dry-run``: what each sender would do.
     planned: list[str] = field(default_factory=list)
+    #: ``source: error`` for each source that could not be read by the run's ingest.
+    source_errors: list[str] = field(default_factory=list)
 
     def count(self, what: str) -> int:
         """Total ``sent``, ``failed``, ``pending`` or ``already_done`` over all senders."""
@@ -227,9 +230,15 @@ class Digest:
 
         Nothing is sent.  An edition with fewer than ``select.min_picks`` picks is
         built without renditions and held back with the reason.
+
+        An edition that already has deliveries is rendered again from its record,
+        which is left alone: a preview, an export or a resumed run later the same
+        day (even after more articles came in) shows and sends what its first
+        recipients got, and later editions remember the stories that were sent.
         """
-        edition = self.select(as_of, overrides)
-        hold = self.hold_reason(edition)
+        recorded = self.sent_edition(self.edition_id(as_of))
+        edition = recorded or self.select(as_of, overrides)
+        hold = "" if recorded else self.hold_reason(edition)
         if hold:
             return Built(edition, None, hold)
         renditions = self.renderer.render(edition)
@@ -237,9 +246,17 @@ class Digest:
             renditions,
             email=personalise(renditions.email, self.renderer.generic_values(edition)),
         )
-        self.store.save_edition(edition)
-        self.store.save_renditions(renditions)
+        if recorded is None:
+            self.store.save_edition(edition)
+            self.store.save_renditions(renditions)
         return Built(edition, renditions, public=public)
+
+    def sent_edition(self, edition_id: str) -> Edition | None:
+        """The recorded edition if it has deliveries (sent, failed or pending), or
+        ``None`` while it has reached nobody."""
+        if not self.store.delivery_counts(edition_id):
+            return None
+        return self.store.edition(edition_id)
 
     # -- send ----------------------------------------------------------------------
 
@@ -251,9 +268,11 @@ class Digest:
         built: dict[str, Sender] = {}
         for name, settings in self.config.senders.items():
             if settings.enabled:
-                built[name] = build_sender(
-                    name, settings.type, settings.options(), self.config.base_dir
-                )
+                try:
+                    factory = load_factory(settings.type)
+                except ConfigError as exc:
+                    raise ConfigError(f"senders.{name}.type: {exc}") from None
+                built[name] = factory(name, settings.options(), base_dir=self.config.base_dir)
         return built
 
     def send(
@@ -356,14 +375,28 @@ class Digest:
         """
         edition_id = self.edition_id(as_of)
         stop = stop or threading.Event()
+        with self.locked(edition_id, stop):
+            return self._run_locked(as_of, edition_id, stop)
+
+    @contextmanager
+    def locked(self, edition_id: str, stop: threading.Event | None = None) -> Iterator[None]:
+        """Hold the store's lock on an edition while inside, renewing it (until
+        ``stop`` is set) so no other process runs or sends it meanwhile.
+
+        A lock left by a process of this machine that no longer exists (killed,
+        crashed) is taken over at once instead of after its time to live.
+        Raises :class:`EditionBusy` if another process holds it.
+        """
         ttl = self.config.schedule.lock_ttl_seconds
         owner = lock_owner()
         holder = self.store.acquire_lock(edition_id, owner, ttl)
+        if holder != owner and _gone(holder):
+            holder = self.store.take_lock(edition_id, holder, owner, ttl)
         if holder != owner:
             raise EditionBusy(edition_id, holder)
-        heartbeat = _Heartbeat(self.store.path, edition_id, owner, ttl, stop)
+        heartbeat = _Heartbeat(self.store.path, edition_id, owner, ttl, stop or threading.Event())
         try:
-            return self._run_locked(as_of, edition_id, stop)
+            yield
         finally:
             heartbeat.close()
             self.store.release_lock(edition_id, owner)
@@ -373,10 +406,11 @@ class Digest:
     ) -> tuple[Built, SendReport | None]:
         run_id = self.store.start_run(edition_id)
         try:
-            # Resuming a partly delivered edition: no new ingest, so the same stored
-            # articles give the same selection and the rest get what the first got.
+            self.senders()  # a config mistake in a sender: found before anything is read
+            # Resuming a partly delivered edition: no new ingest; build() renders it
+            # from its record, so the rest get what the first got.
             failed_sources: list[str] = []
-            if not self.store.deliveries(edition_id):
+            if not self.store.delivery_counts(edition_id):
                 failed_sources = [f"{r.source}: {r.error}" for r in self.ingest() if r.error]
             built = self.build(as_of)
             hold = built.hold or self.nothing_new(built.edition)
@@ -384,17 +418,18 @@ class Digest:
                 hold = "stopped before sending"
             if hold and failed_sources:
                 # A thin edition is often a symptom of broken sources: say which.
-                shown = "; ".join(failed_sources[:3])
-                more = f" and {len(failed_sources) - 3} more" if len(failed_sources) > 3 else ""
-                hold += f" ({len(failed_sources)} source(s) failed: {shown}{more})"
+                hold += f" ({sources_failed(failed_sources)})"
             if hold:
                 self.store.finish_run(run_id, "stopped" if stop.is_set() else "held", hold)
                 return replace(built, hold=hold), None
             report = self.send(built, stop=stop)
+            report.source_errors = failed_sources
         except Exception as exc:
             self.store.finish_run(run_id, "failed", f"{type(exc).__name__}: {exc}")
             raise
         summary = f"{report.count('sent')} sent, {report.count('failed')} failed"
+        if failed_sources:
+            summary += f" ({sources_failed(failed_sources)})"
         if stop.is_set():
             status, summary = "stopped", summary + ", stopped before the end"
         else:
@@ -407,7 +442,7 @@ class Digest:
         when none of its stories was published or updated after the last edition
         sent (and ``schedule.skip_if_nothing_new`` is on).  An edition already partly
         delivered is always worth finishing."""
-        if not self.config.schedule.skip_if_nothing_new or self.store.deliveries(edition.id):
+        if not self.config.schedule.skip_if_nothing_new or self.store.delivery_counts(edition.id):
             return ""
         last = self.store.last_sent_edition(edition.as_of, other_than=edition.id)
         if last is None:
@@ -432,9 +467,34 @@ class Digest:
         return Digest(self.config.model_copy(update={"digest": prefixed}), self.store)
 
 
+def sources_failed(errors: list[str]) -> str:
+    """``2 source(s) failed: a: why; b: why`` (the first three named)."""
+    more = f" and {len(errors) - 3} more" if len(errors) > 3 else ""
+    return f"{len(errors)} source(s) failed: {'; '.join(errors[:3])}{more}"
+
+
 def lock_owner() -> str:
     """Who this process and thread are, as recorded on the locks it holds."""
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def _gone(holder: str) -> bool:
+    """Whether a lock holder (``host:pid:thread``) is a process of this machine that
+    has ended.  Anything else (another host, a live or unknown process) counts as
+    alive, so its lock is only taken over after it lapses."""
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False  # another thread of this process: alive
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists (another user's process)
+    return False
 
 
 class _Heartbeat:

@@ -48,7 +48,7 @@ from zoneinfo import ZoneInfo
 import schedule
 
 from .config import EditionTime
-from .edition import Digest
+from .edition import Digest, sources_failed
 from .errors import EditionBusy
 
 logger = logging.getLogger("digest.schedule")
@@ -359,8 +359,10 @@ class EditionScheduler:
                 result.append(Outcome(edition_id, due, status, built.hold))
             else:
                 status = "stopped" if stop.is_set() else "failed" if report.failed else "done"
-                message = f"{len(report.sent)} sent, {len(report.failed)} failed"
-                message += f", {len(report.already_done)} already done"
+                message = f"{report.count('sent')} sent, {report.count('failed')} failed"
+                message += f", {report.count('already_done')} already done"
+                if report.source_errors:
+                    message += f" ({sources_failed(report.source_errors)})"
                 result.append(Outcome(edition_id, due, status, message))
         finally:
             digest.store.close()

@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
-from .model import Article, Delivery, Edition, Image, Renditions, Skipped, to_plain
+from .model import (
+    Article,
+    Delivery,
+    Edition,
+    Image,
+    Pick,
+    Rejection,
+    Renditions,
+    Skipped,
+    to_plain,
+)
 
 # Each entry moves the schema one version up; never edit a released entry, append.
 _MIGRATIONS: tuple[str, ...] = (
@@ -314,6 +324,33 @@ class Store:
         """A recorded edition as plain data (as exported), or ``None``."""
         row = self._db.execute("SELECT data FROM editions WHERE id = ?", (edition_id,)).fetchone()
         return json.loads(row[0]) if row else None
+
+    def edition(self, edition_id: str) -> Edition | None:
+        """A recorded edition as it was saved (picks and rejections), or ``None``."""
+        data = self.edition_data(edition_id)
+        if data is None:
+            return None
+        window_start = data.get("window_start")
+        return Edition(
+            id=data["id"],
+            as_of=datetime.fromisoformat(data["as_of"]),
+            timezone=data["timezone"],
+            picks=tuple(
+                Pick(
+                    article=_article_from_plain(p["article"]),
+                    score=p["score"],
+                    reasons=tuple(p.get("reasons", ())),
+                    also_reported_by=tuple(p.get("also_reported_by", ())),
+                    headline=p.get("headline", ""),
+                )
+                for p in data["picks"]
+            ),
+            rejections=tuple(
+                Rejection(_article_from_plain(r["article"]), r["reason"], r.get("score"))
+                for r in data.get("rejections", ())
+            ),
+            window_start=datetime.fromisoformat(window_start) if window_start else None,
+        )
 
     def save_renditions(self, renditions: Renditions) -> None:
         """Record the renditions of an edition, exactly as they will be sent."""
@@ -673,6 +710,26 @@ class Store:
                 ((moment + timedelta(seconds=ttl_seconds)).isoformat(), name, owner),
             )
         return cur.rowcount == 1
+
+    def take_lock(self, name: str, holder: str, owner: str, ttl_seconds: float) -> str:
+        """Take the lock ``name`` over from ``holder`` (a process known to be gone)
+        for ``owner``; returns the holder afterwards (``owner`` on success, someone
+        else if another process took it first)."""
+        moment = datetime.now(UTC)
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE locks SET owner = ?, acquired_at = ?, expires_at = ? "
+                "WHERE name = ? AND owner = ?",
+                (
+                    owner,
+                    moment.isoformat(),
+                    (moment + timedelta(seconds=ttl_seconds)).isoformat(),
+                    name,
+                    holder,
+                ),
+            )
+            row = db.execute("SELECT owner FROM locks WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else ""
 
     def release_lock(self, name: str, owner: str) -> None:
         """Give the lock up (only ``owner`` can)."""

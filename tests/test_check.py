@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -254,3 +255,10 @@ def test_the_sample_config_checks_clean(tmp_path: Path) -> None:
     report = check_setup(write_sample_config(tmp_path))
     assert report.ok, report.problems
     assert "3 source(s)" in report.fine
+
+
+def test_init_config_prints_the_date_as_the_bundled_one_does(newsroom: Path) -> None:
+    """The starter's edition date has no zero-padded day ("Monday, 2 November")."""
+    data = tomllib.loads((newsroom / "config.toml").read_text("utf-8"))
+    shipped = tomllib.loads((ROOT / "config.toml").read_text("utf-8"))
+    assert data["render"].get("date_format", "") in ("", shipped["render"]["date_format"])

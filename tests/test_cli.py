@@ -15,6 +15,7 @@ import tomli_w
 from click.testing import CliRunner
 
 from digest.cli import main
+from digest.store import open_store
 
 from .conftest import ROOT, sample_config_data
 
@@ -230,3 +231,104 @@ def test_run_output_prints_feed_text_literally(config_file: Path, tmp_path: Path
     code, out, err = invoke(config_file, "run", "--as-of", AS_OF)
     assert code == 0, err
     assert "Traceback" not in out + err
+
+
+def test_a_sender_type_typo_stops_run_and_schedule_at_once(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """Found before anything is read or sent, and before a scheduler waits all
+    night only to fail at 07:00: one line naming the key, exit 2."""
+    data = tomllib.loads(config_file.read_text("utf-8"))
+    data["senders"]["out"]["type"] = "flie"
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+
+    code, _, err = invoke(config_file, "run", "--as-of", AS_OF)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: senders.out.type: unknown sender type 'flie' (known: ")
+    assert not (tmp_path / "out").exists()
+    assert "0 articles stored" in invoke(config_file, "status")[1]  # nothing was read
+
+    command = [Path(sys.executable).parent / "digest", "--config", str(config_file), "schedule"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("digest schedule started with an unknown sender type")
+    assert done.returncode == 2
+    assert "senders.out.type: unknown sender type 'flie'" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_run_that_sends_still_names_the_sources_that_failed(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """The good sources make the edition; the broken one is not silently forgotten:
+    it is named on stderr and in the run's record."""
+    data = tomllib.loads(config_file.read_text("utf-8"))
+    data["sources"].append({"path": str(tmp_path / "missing.rss"), "kind": "feed"})
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+
+    code, out, err = invoke(config_file, "run", "--as-of", AS_OF)
+    assert code == 0
+    assert "out: 1 delivered" in out
+    said = " ".join(err.split())
+    assert "source failed: " in said and "missing.rss: no such file or folder" in said
+    with open_store(tmp_path / "store.sqlite3") as store:
+        (run,) = store.runs()
+    assert run["status"] == "done"
+    assert run["message"].startswith("1 sent, 0 failed (1 source(s) failed: ")
+    assert "missing.rss: no such file or folder" in run["message"]
+
+
+def test_a_named_edition_is_previewed_and_exported_by_its_recorded_id(
+    config_file: Path, tmp_path: Path
+) -> None:
+    """``--edition world-evening-…`` rebuilds the evening edition, not the
+    morning one of the same day."""
+    data = tomllib.loads(config_file.read_text("utf-8"))
+    data["schedule"]["editions"] = [{"at": "07:00"}, {"at": "18:30", "name": "evening"}]
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+    assert invoke(config_file, "run", "--edition", "evening", "--as-of", AS_OF)[0] == 0
+
+    code, out, err = invoke(
+        config_file,
+        "export",
+        "--edition",
+        "world-evening-2020-11-23",
+        "--out",
+        str(tmp_path / "ev"),
+    )
+    assert code == 0, err
+    exported = json.loads((tmp_path / "ev" / "edition.json").read_text("utf-8"))
+    assert exported["id"] == "world-evening-2020-11-23"
+    code, out, _ = invoke(config_file, "preview", "--edition", "world-evening-2020-11-23")
+    assert code == 0 and "Edition world-evening-2020-11-23" in out
+
+    code, _, err = invoke(config_file, "preview", "--edition", "world-late-2020-11-23")
+    assert code == 2 and "no edition 'world-late-2020-11-23' is recorded" in err
+
+
+def test_select_and_send_take_a_named_edition_of_the_day(config_file: Path) -> None:
+    """The evening edition can be explained and sent by hand like the morning one:
+    its selection remembers what the morning sent."""
+    data = tomllib.loads(config_file.read_text("utf-8"))
+    data["schedule"]["editions"] = [{"at": "07:00"}, {"at": "18:30", "name": "evening"}]
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+    assert invoke(config_file, "run", "--as-of", AS_OF)[0] == 0
+    evening = "2020-11-23T18:30+05:30"
+
+    code, out, _ = invoke(
+        config_file, "select", "--edition", "evening", "--as-of", evening, "--json"
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert document["id"] == "world-evening-2020-11-23"
+    assert document["hold"].startswith("not enough news")  # the morning sent the day's news
+    code, out, _ = invoke(config_file, "select", "--edition", "evening", "--as-of", evening)
+    assert code == 0 and "No story picked: nothing to send." in out
+    assert "No stories in the window" not in out  # there were: all sent this morning
+    code, _, err = invoke(config_file, "send", "--edition", "evening", "--as-of", evening)
+    assert code == 3 and "world-evening-2020-11-23: not sent: not enough news" in err
+    code, _, err = invoke(config_file, "send", "--edition", "late", "--as-of", evening)
+    assert code == 2 and "no [[schedule.editions]] entry named 'late'" in err

@@ -203,3 +203,45 @@ def test_thin_day_is_held_back_with_the_reason(sample_app: Digest) -> None:
     built = sample_app.build(SAMPLE_AS_OF + timedelta(days=30))
     assert built.renditions is None
     assert built.hold.startswith("not enough news")
+
+
+def test_a_sent_edition_keeps_its_record_when_rebuilt_later_that_day(
+    sample_app: Digest,
+) -> None:
+    """A preview, an export or a resumed run later the same day rebuilds the same
+    edition id at another moment: it shows what was sent, the record of what was
+    sent stays, and the evening edition still does not repeat those stories."""
+    built, report = sample_app.run_edition(SAMPLE_AS_OF)
+    assert report is not None and report.sent
+    sent = [pick.article.id for pick in built.edition.picks]
+
+    late = sample_app.build(SAMPLE_AS_OF.replace(hour=23))  # same local day, 13 h on
+    assert late.edition.id == built.edition.id
+    assert [pick.article.id for pick in late.edition.picks] == sent
+    recorded = sample_app.store.edition_data(built.edition.id)
+    assert recorded is not None
+    assert datetime.fromisoformat(recorded["as_of"]) == SAMPLE_AS_OF
+    assert [pick["article"]["id"] for pick in recorded["picks"]] == sent
+
+    evening = sample_app.variant("evening").build(SAMPLE_AS_OF.replace(hour=18, minute=30))
+    assert not {pick.article.id for pick in evening.edition.picks} & set(sent)
+
+
+def test_a_sent_edition_is_rebuilt_from_its_record_not_from_late_articles(
+    sample_app: Digest, tmp_path: Path
+) -> None:
+    """An article ingested after the first messages went out (dated inside the
+    edition's window) does not change the edition for the recipients still to come."""
+    built, _ = sample_app.run_edition(SAMPLE_AS_OF)
+    late = tmp_path / "late.json"
+    late.write_text(json.dumps([{
+        "url": "https://news.example/world/late", "title": "Breaking: summit ends in a deal",
+        "summary": "Leaders agreed late at night.", "section": "World News",
+        "published_at": "2020-11-23T09:55:00+05:30", "agency": "Reuters",
+    }]), encoding="utf-8")  # fmt: skip
+    assert sample_app.ingest([str(late)])[0].counts.new == 1
+    assert any(p.article.url.endswith("/late") for p in sample_app.select(SAMPLE_AS_OF).picks)
+
+    again = sample_app.build(SAMPLE_AS_OF)
+    assert again.edition.picks == built.edition.picks
+    assert again.renditions == built.renditions

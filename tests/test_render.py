@@ -528,6 +528,24 @@ def test_user_locale_overrides_labels(tmp_path: Path) -> None:
     assert "MORE WORLD NEWS" in result.email.text  # the rest still comes from the default
 
 
+def test_the_greeting_follows_the_editions_local_time_of_day(tmp_path: Path) -> None:
+    """An evening edition (``[[schedule.editions]]``) does not say good morning; a
+    newsroom's own greeting, set without time-of-day variants, is kept all day."""
+    morning, evening = (
+        edition(),
+        replace(edition(), as_of=datetime(2020, 11, 23, 13, 0, tzinfo=UTC)),
+    )
+    assert "Good morning, %%name|reader%%." in renderer().render(morning).email.text
+    text = renderer().render(evening).email.text
+    assert "Good evening, %%name|reader%%." in text and "morning" not in text.lower()
+    assert "शुभ संध्या" in renderer("hi").render(evening).email.text
+
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "en.toml").write_text('[labels]\ngreeting = "Hello, %%name|you%%."\n')
+    custom = Renderer(digest_settings(), RenderSettings(templates=tmp_path), base_dir=tmp_path)
+    assert "Hello, %%name|you%%." in custom.render(evening).email.text
+
+
 def test_broken_user_template_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "email.txt.j2").write_text("Hello\n\n{% for story in stories %}\n{{ story.title\n")
     with pytest.raises(RenderError) as caught:

@@ -7,6 +7,10 @@ Nothing waits for real time: each test moves a :class:`FakeClock` and calls
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -214,6 +218,22 @@ def test_morning_and_evening_editions_both_run(harness: Harness) -> None:
         assert set(received(harness.inbox, outcome.edition_id).values()) == {1}
 
 
+def test_a_large_send_is_reported_with_its_full_counts(harness: Harness) -> None:
+    """The send report keeps only the first lines per sender; the scheduler's
+    outcome (and its log line) gives the whole count."""
+    zone = "Asia/Kolkata"
+    start = at("2026-11-28", "06:00", zone)
+    harness.news(start - timedelta(days=1), start)
+    config = harness.config(zone, [{"at": "07:00"}], sender={"recipients": 250})
+    clock = FakeClock(start)
+    scheduler = harness.scheduler(config, clock)
+
+    drive(scheduler, clock, at("2026-11-28", "08:00", zone))
+
+    assert statuses(scheduler) == [("world-2026-11-28", "done")]
+    assert scheduler.history[0].message == "250 sent, 0 failed, 0 already done"
+
+
 def two_mornings(
     harness: Harness, caplog: pytest.LogCaptureFixture, **settings: Any
 ) -> EditionScheduler:
@@ -410,6 +430,28 @@ def test_the_lock_of_a_crashed_holder_lapses(harness: Harness) -> None:
     assert report is not None and len(report.sent) == 2
     with open_store(store.path) as other:  # released when the run ended
         assert other.acquire_lock("world-2026-11-27", "x:1:1", 60) == "x:1:1"
+
+
+def test_a_killed_holder_on_this_host_frees_its_lock_at_once(harness: Harness) -> None:
+    """A ``digest run``/``digest send`` killed with SIGKILL leaves its lock behind; a
+    restart on the same machine sees that process is gone and goes on, without
+    waiting out the lock's time to live.  A live process keeps its lock."""
+    zone = "UTC"
+    harness.news(at("2026-11-26", "00:00", zone), at("2026-11-27", "07:00", zone))
+    app = harness.app(harness.config(zone, [{"at": "07:00"}], lock_ttl_seconds=600))
+    as_of = at("2026-11-27", "07:00", zone)
+    host = socket.gethostname()
+    alive = f"{host}:{os.getppid()}:1"
+    app.store.acquire_lock("world-2026-11-27", alive, 600)
+    with pytest.raises(EditionBusy, match=f"already being run by {alive}"):
+        app.run_edition(as_of)
+    app.store.release_lock("world-2026-11-27", alive)
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    app.store.acquire_lock("world-2026-11-27", f"{host}:{gone.stdout.strip()}:1", 600)
+    _built, report = app.run_edition(as_of)
+    assert report is not None and len(report.sent) == 2
 
 
 # -- what run_edition decides ---------------------------------------------------------

@@ -88,15 +88,21 @@ def test_subscribers_import_bad_files_name_the_file(
     assert result.output.startswith(f"error: {csv_file}") and message in result.output
 
 
-def test_dry_run_sends_nothing_then_send_and_status(
-    tmp_path: Path, smtp_server: tuple[Any, Recorder]
-) -> None:
-    controller, recorder = smtp_server
-    config = write_config(tmp_path, controller.port)
+def _ingested_with_subscribers(tmp_path: Path, port: int) -> Path:
+    """A config on the sample data, ingested, with the CSV's subscribers imported."""
+    config = write_config(tmp_path, port)
     csv_file = tmp_path / "list.csv"
     csv_file.write_text(CSV, "utf-8")
     assert _digest(config, "ingest").exit_code == 0
     _digest(config, "subscribers", "import", str(csv_file))
+    return config
+
+
+def test_dry_run_sends_nothing_then_send_and_status(
+    tmp_path: Path, smtp_server: tuple[Any, Recorder]
+) -> None:
+    controller, recorder = smtp_server
+    config = _ingested_with_subscribers(tmp_path, controller.port)
 
     dry = _digest(config, "send", "--as-of", AS_OF, "--dry-run")
 
@@ -140,3 +146,25 @@ def test_check_reach_connects_to_the_smtp_server(
     assert result.exit_code == 0, result.output
     assert f"sender mail reached smtp://127.0.0.1:{controller.port}" in result.output
     assert recorder.messages == []
+
+
+def test_send_respects_the_lock_of_a_run_in_progress(
+    tmp_path: Path, smtp_server: tuple[Any, Recorder]
+) -> None:
+    """A person's ``digest send`` while the scheduler (or cron) runs the same
+    edition would mail the same pending recipients twice: it waits its turn."""
+    controller, recorder = smtp_server
+    config = _ingested_with_subscribers(tmp_path, controller.port)
+    with open_store(tmp_path / "store.sqlite3") as store:
+        store.acquire_lock("world-2020-11-23", "newsroom-host:4242:1", 600)
+
+    busy = CliRunner().invoke(main, ["--config", str(config), "send", "--as-of", AS_OF])
+
+    assert busy.exit_code == 1
+    assert "world-2020-11-23: already being run by newsroom-host:4242:1" in busy.output
+    assert recorder.messages == []
+    with open_store(tmp_path / "store.sqlite3") as store:
+        assert store.deliveries() == []
+        store.release_lock("world-2020-11-23", "newsroom-host:4242:1")
+    assert _digest(config, "send", "--as-of", AS_OF).exit_code == 0
+    assert len(recorder.messages) == 3

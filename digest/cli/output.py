@@ -16,6 +16,7 @@ from rich.text import Text
 
 from ..edition import (
     Built,
+    Digest,
     Overrides,
     make_digest,
     parse_pin,
@@ -37,10 +38,12 @@ from ..model import Edition, to_plain
 from ..preview import LOOPBACK, Preview, loopback_host, serve
 from ..render import EMAIL_CLIP_BYTES
 from . import EXIT_HELD, App, as_of_option, pass_app
+from .schedule import edition_name, named_edition_option
 
 
 @click.command("select")
 @as_of_option
+@named_edition_option
 @click.option("--explain", is_flag=True, help="Show why each story was picked or left out.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option(
@@ -62,6 +65,7 @@ from . import EXIT_HELD, App, as_of_option, pass_app
 def select_command(
     app: App,
     as_of: str | None,
+    named: str,
     explain: bool,
     as_json: bool,
     pins: tuple[str, ...],
@@ -72,7 +76,7 @@ def select_command(
 
     Article ids may be shortened to any prefix that names one stored article.
     """
-    digest = app.digest
+    digest = app.digest.variant(edition_name(app, named))
     overrides = Overrides.build(
         digest.config.select,
         pins=[_full_pin(app, value) for value in pins],
@@ -121,7 +125,9 @@ def select_command(
         if others.row_count:
             app.out.print(others)
         app.out.print(Text(f"Left out in all: {rejection_summary(edition)}"))
-    if not edition.picks:
+    if not edition.picks and edition.rejections:
+        app.out.print("No story picked: nothing to send.")
+    elif not edition.picks:
         app.out.print("No stories in the window: nothing to send." + _empty_hint(edition))
     if hold:
         app.out.print(Text(f"Held back, not sent: {hold}", style="bold"))
@@ -179,10 +185,12 @@ edition_option = click.option(
 )
 
 
-def _moment(app: App, as_of: str | None, edition_id: str | None) -> datetime:
-    """The moment chosen by ``--as-of`` or ``--edition`` (not both; default now)."""
+def _moment(app: App, as_of: str | None, edition_id: str | None) -> tuple[datetime, str]:
+    """The moment chosen by ``--as-of`` or ``--edition`` (not both; default now),
+    and the name of the edition of the day it is (``""``, or ``evening`` for a
+    recorded ``world-evening-…``: built by :meth:`Digest.variant`)."""
     if edition_id is None:
-        return app.as_of(as_of)
+        return app.as_of(as_of), ""
     if as_of is not None:
         raise click.UsageError("give --as-of or --edition, not both")
     data = app.digest.store.edition_data(edition_id)
@@ -192,12 +200,21 @@ def _moment(app: App, as_of: str | None, edition_id: str | None) -> datetime:
             "--as-of (e.g. digest preview --as-of 2020-11-23T10:00+05:30)",
             param_hint="--edition",
         )
-    return datetime.fromisoformat(data["as_of"])
+    moment = datetime.fromisoformat(data["as_of"])
+    names = [""] + [e.name for e in app.digest.config.schedule.editions if e.name]
+    for name in names:
+        if app.digest.variant(name).edition_id(moment) == edition_id:
+            return moment, name
+    raise click.BadParameter(
+        f"edition {edition_id!r} does not match this config's edition ids "
+        "([digest] edition_prefix and [[schedule.editions]] names)",
+        param_hint="--edition",
+    )
 
 
-def _built(app: App, moment: datetime) -> Built:
+def _built(digest: Digest, moment: datetime) -> Built:
     """The edition at ``moment``; exits 3 (saying why) if it is held back."""
-    built = app.digest.build(moment)
+    built = digest.build(moment)
     if built.renditions is None:
         edition = built.edition
         click.echo(f"{edition.id}: held back: {built.hold}{_empty_hint(edition)}", err=True)
@@ -254,11 +271,11 @@ def preview(
     With --serve, a page on this machine shows all of it side by side and
     reloads when the templates or the config change.
     """
-    moment = _moment(app, as_of, edition_id)
+    moment, name = _moment(app, as_of, edition_id)
     if serve:
-        _serve(app, moment, host, port, open_browser=open_browser)
+        _serve(app, moment, name, host, port, open_browser=open_browser)
         return
-    built = _built(app, moment)
+    built = _built(app.digest.variant(name), moment)
     assert built.public is not None
     if as_json:
         json.dump(to_plain(built.public), sys.stdout, indent=2, ensure_ascii=False)
@@ -273,18 +290,26 @@ def preview(
         app.err.print(f"Opened {escape(str(page))}")
 
 
-def _serve(app: App, moment: datetime, host: str, port: int, *, open_browser: bool) -> None:
+def _serve(
+    app: App, moment: datetime, name: str, host: str, port: int, *, open_browser: bool
+) -> None:
     loopback_host(host)  # refuse before building anything
     config_path = app.config_path.resolve()
 
     def announce(url: str) -> None:
-        click.echo(f"Preview of {app.digest.edition_id(moment)} at {url} (Ctrl+C to stop)")
+        click.echo(
+            f"Preview of {app.digest.variant(name).edition_id(moment)} at {url} (Ctrl+C to stop)"
+        )
         if open_browser:
             click.launch(url)
 
     try:
         serve(
-            Preview(lambda: make_digest(config_path=config_path), moment, config_path=config_path),
+            Preview(
+                lambda: make_digest(config_path=config_path).variant(name),
+                moment,
+                config_path=config_path,
+            ),
             host=host,
             port=port,
             ready=announce,
@@ -344,7 +369,8 @@ def export(
         sender=_address(sender, "--from") if sender else default.sender,
         to=_address(to, "--to"),
     )
-    built = _built(app, _moment(app, as_of, edition_id))
+    moment, name = _moment(app, as_of, edition_id)
+    built = _built(app.digest.variant(name), moment)
     assert built.public is not None
     try:
         written = write_export(out, built.edition, built.public, formats or FORMATS, addresses)

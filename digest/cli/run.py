@@ -18,7 +18,7 @@ from rich.table import Table
 
 from ..edition import SendReport
 from . import EXIT_HELD, App, as_of_option, pass_app
-from .schedule import edition_name, stop_on_signals
+from .schedule import edition_name, named_edition_option, stop_on_signals
 
 #: Above this many messages, only the per-sender counts are printed.
 _SENT_LINES = 50
@@ -41,26 +41,23 @@ def _print_report(app: App, report: SendReport) -> None:
 
 @click.command()
 @as_of_option
-@click.option(
-    "--edition",
-    default="",
-    metavar="NAME",
-    help="A named edition of the day from [[schedule.editions]], e.g. evening.",
-)
+@named_edition_option
 @pass_app
-def run(app: App, as_of: str | None, edition: str) -> None:
+def run(app: App, as_of: str | None, named: str) -> None:
     """Ingest, select, render and send the edition: the daily job.
 
     SIGTERM/SIGINT let the message in flight finish and stop there; a later run of
     the same edition sends the rest.
     """
-    digest = app.digest.variant(edition_name(app, edition))
+    digest = app.digest.variant(edition_name(app, named))
     with stop_on_signals() as stop:
         built, report = digest.run_edition(app.as_of(as_of), stop=stop)
     if report is None:
         app.err.print(f"{built.edition.id}: not sent: {escape(built.hold)}")
         sys.exit(EXIT_HELD)
     app.out.print(f"Edition {built.edition.id}: {len(built.edition.picks)} stories")
+    for line in report.source_errors:
+        app.err.print(f"source failed: {escape(line)}")
     _print_report(app, report)
     if report.failed:
         sys.exit(1)
@@ -94,22 +91,24 @@ class _Bar:
 
 @click.command()
 @as_of_option
+@named_edition_option
 @click.option("--sender", "senders", multiple=True, help="Only this sender (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Build and show what would be sent; send nothing.")
 @pass_app
-def send(app: App, as_of: str | None, senders: tuple[str, ...], dry_run: bool) -> None:
+def send(app: App, as_of: str | None, named: str, senders: tuple[str, ...], dry_run: bool) -> None:
     """Build the edition from the stored articles and send it (no ingest).
 
     Safe to repeat or to run again after a crash: recipients already sent to (or
     failed for good) are skipped, the rest are sent.  SIGTERM/SIGINT let the
     messages in flight finish and stop there.
     """
-    built = app.digest.build(app.as_of(as_of))
+    digest = app.digest.variant(edition_name(app, named))
+    built = digest.build(app.as_of(as_of))
     if built.renditions is None:
         app.err.print(f"{built.edition.id}: not sent: {escape(built.hold)}")
         sys.exit(EXIT_HELD)
     if dry_run:
-        report = app.digest.send(built, only=senders, dry_run=True)
+        report = digest.send(built, only=senders, dry_run=True)
         app.out.print(f"Edition {built.edition.id} (dry run, nothing sent):")
         for line in report.planned:
             app.out.print(f"  {escape(line)}")
@@ -118,8 +117,12 @@ def send(app: App, as_of: str | None, senders: tuple[str, ...], dry_run: bool) -
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeRemainingColumn(), TextColumn("{task.fields[status]}"),
     )  # fmt: skip
-    with stop_on_signals() as stop, Progress(*columns, console=app.err) as bar:
-        report = app.digest.send(built, only=senders, progress=_Bar(bar), stop=stop)
+    with (
+        stop_on_signals() as stop,
+        digest.locked(built.edition.id, stop),  # not while a run sends it
+        Progress(*columns, console=app.err) as bar,
+    ):
+        report = digest.send(built, only=senders, progress=_Bar(bar), stop=stop)
     _print_report(app, report)
     if report.failed:
         sys.exit(1)

@@ -52,6 +52,7 @@ def schedule_command(app: App, show_next: int, verbose: bool) -> None:
                     f"  ({moment:%H:%M} UTC)"
                 )
         return
+    digest.senders()  # a sender mistake is a config error now, not at the first run
     _log_to_stderr(logging.DEBUG if verbose else logging.INFO)
     with stop_on_signals(scheduler.stop):
         scheduler.serve()
@@ -76,6 +77,15 @@ def stop_on_signals(stop: threading.Event | None = None) -> Iterator[threading.E
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+named_edition_option = click.option(
+    "--edition",
+    "named",
+    default="",
+    metavar="NAME",
+    help="A named edition of the day from [[schedule.editions]], e.g. evening.",
+)
 
 
 def edition_name(app: App, name: str) -> str:

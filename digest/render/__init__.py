@@ -38,7 +38,7 @@ from ..model import (
 )
 from .email import build_email_html
 from .links import safe_url, tag_url
-from .locale import Locale, load_locale
+from .locale import Locale, greeting, load_locale
 from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
 from .text import clean_text, cut, whatsapp_escape
 
@@ -242,7 +242,7 @@ class Renderer:
             "date_label": date_label,
             "story_count": len(edition.picks),
             "story_count_label": locale.count(len(edition.picks)),
-            "labels": dict(locale.labels),
+            "labels": dict(locale.labels) | {"greeting": greeting(locale.labels, local.hour)},
             "fonts": dict(locale.fonts),
             "accent": self.settings.accent_color,
             "unsubscribe_url": Link(placeholder(UNSUBSCRIBE_URL)),

@@ -146,6 +146,10 @@ def load_locale(
                 layer = overlay.get(table, {})
                 if not isinstance(layer, dict):
                     raise RenderError(f"{path}: [{table}] must be a table")
+                if table == "labels" and "greeting" in layer:
+                    # A greeting set without its time-of-day variants holds all day
+                    # (not an earlier layer's variant, perhaps in another language).
+                    layer = {key: layer["greeting"] for key in GREETINGS} | layer
                 data[table] = {**data.get(table, {}), **layer}
     formats = data.get("formats", {})
     labels = {str(k): str(v) for k, v in data.get("labels", {}).items()}
@@ -162,4 +166,15 @@ def load_locale(
     )
 
 
-__all__ = ["BASE_LANGUAGE", "Locale", "load_locale"]
+#: The greeting labels by the edition's local hour they start at (latest first).
+GREETINGS = {"greeting_evening": 17, "greeting_afternoon": 12, "greeting": 0}
+
+
+def greeting(labels: Mapping[str, str], hour: int) -> str:
+    """The greeting for an edition at local ``hour``: ``greeting`` in the morning,
+    ``greeting_afternoon`` from 12:00, ``greeting_evening`` from 17:00."""
+    key = next(key for key, start in GREETINGS.items() if hour >= start)
+    return labels.get(key) or labels.get("greeting", "")
+
+
+__all__ = ["BASE_LANGUAGE", "GREETINGS", "Locale", "greeting", "load_locale"]
