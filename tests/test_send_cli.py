@@ -168,3 +168,39 @@ def test_send_respects_the_lock_of_a_run_in_progress(
         store.release_lock("world-2020-11-23", "newsroom-host:4242:1")
     assert _digest(config, "send", "--as-of", AS_OF).exit_code == 0
     assert len(recorder.messages) == 3
+
+
+def test_a_token_from_a_received_link_unsubscribes_for_good(
+    tmp_path: Path, smtp_server: tuple[Any, Recorder]
+) -> None:
+    import email
+    import re
+    from email.policy import default
+
+    controller, recorder = smtp_server
+    config = _ingested_with_subscribers(tmp_path, controller.port)
+    assert _digest(config, "send", "--as-of", AS_OF).exit_code == 0
+    raw = next(data for address, data in recorder.messages if address == "ben@example.org")
+    header = str(email.message_from_bytes(raw, policy=default)["List-Unsubscribe"])
+    token = re.search(r"token=([\w.=-]+)", header)
+    assert token is not None
+
+    forged = token[1][:-3] + ("AAA" if not token[1].endswith("AAA") else "BBB")
+    refused = _digest(config, "subscribers", "unsubscribe", forged)
+    assert refused.exit_code == 1 and "not a valid unsubscribe token" in refused.output
+    with open_store(tmp_path / "store.sqlite3") as store:
+        ben = store.subscriber("ben@example.org")
+        assert ben is not None and not ben.unsubscribed
+
+    # As a web page would pass the link's token, and as a mailto request's subject.
+    done = _digest(config, "subscribers", "unsubscribe", token[1], "unsubscribe " + token[1])
+    assert done.exit_code == 0, done.output
+    assert "unsubscribed  ben@example.org" in done.output
+    by_address = _digest(config, "subscribers", "unsubscribe", "carla@example.org")
+    assert by_address.exit_code == 0
+    with open_store(tmp_path / "store.sqlite3") as store:
+        assert store.count_subscribers() == 1  # only Ana is still mailed
+        ben = store.subscriber("ben@example.org")
+        assert ben is not None and ben.unsubscribed
+    unknown = _digest(config, "subscribers", "unsubscribe", "nobody@example.org")
+    assert unknown.exit_code == 1 and "no subscriber nobody@example.org" in unknown.output

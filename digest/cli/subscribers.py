@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..errors import DigestError
 from ..message import check_address
+from ..senders.smtp import SmtpSender
 from ..store import Subscriber
 from . import App, pass_app
 
@@ -84,6 +86,42 @@ def import_(app: App, csv_file: Path, list_name: str) -> None:
     for problem in problems:
         click.echo(f"skipped  {problem}", err=True)
     if problems:
+        sys.exit(1)
+
+
+@subscribers.command("unsubscribe")
+@click.argument("values", metavar="TOKEN_OR_ADDRESS...", nargs=-1, required=True)
+@pass_app
+def unsubscribe(app: App, values: tuple[str, ...]) -> None:
+    """Unsubscribe for good: each value is a token from an unsubscribe link (or a
+    ``mailto:`` request's subject) or an email address.
+
+    Tokens are checked against the secret of every configured smtp sender, so a
+    forged or mistyped token unsubscribes nobody.  Exit 1 if any value matched no
+    subscriber.
+    """
+    verifiers = [
+        sender.address_for_token
+        for sender in app.digest.senders().values()
+        if isinstance(sender, SmtpSender)
+    ]
+    store = app.digest.store
+    unmatched = 0
+    for value in values:
+        value = value.strip().removeprefix("unsubscribe ").strip()
+        if "@" in value:
+            address: str | None = value
+        else:
+            address = next((a for verify in verifiers if (a := verify(value))), None)
+        if address is None:
+            click.echo(f"not a valid unsubscribe token: {value[:12]}…", err=True)
+            unmatched += 1
+        elif store.unsubscribe(address.lower()):
+            app.out.print(f"unsubscribed  {escape(address)}")
+        else:
+            click.echo(f"no subscriber {address}", err=True)
+            unmatched += 1
+    if unmatched:
         sys.exit(1)
 
 

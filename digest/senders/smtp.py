@@ -39,7 +39,14 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConfigError, SendError, SenderUnavailable
-from ..message import MessageTemplate, Personal, check_address, header_safe, unsubscribe_token
+from ..message import (
+    MessageTemplate,
+    Personal,
+    check_address,
+    header_safe,
+    unsubscribe_token,
+    verify_unsubscribe_token,
+)
 from ..model import RenditionKind, SendResult
 from .base import Limits, Outgoing, Recipient
 from .options import Options
@@ -129,6 +136,11 @@ class SmtpSender:
             self.prepare(outgoing)
         assert self._template is not None
         return self._template
+
+    def address_for_token(self, token: str) -> str | None:
+        """The subscriber an unsubscribe token from this sender's links names, or
+        ``None`` if the token was not signed with this sender's secret."""
+        return verify_unsubscribe_token(self._secret, token.strip())
 
     def _personal(self, outgoing: Outgoing, recipient: Recipient) -> Personal:
         """What one recipient's copy has of its own; a bad address is permanent."""
