@@ -371,45 +371,6 @@ class Store:
         ).fetchone()
         return _delivery_from_row(row) if row else None
 
-    def begin_delivery(self, edition_id: str, sender: str, recipient: str) -> Delivery:
-        """Record an attempt before it is made (so a crash never loses it).
-
-        Returns the delivery as it now stands; a delivery already ``sent`` or
-        ``failed`` is returned unchanged and must not be attempted again.
-        """
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO deliveries (edition_id, sender, recipient, status, attempts, "
-                "updated_at) VALUES (?,?,?,'pending',0,?) ON CONFLICT DO NOTHING",
-                (edition_id, sender, recipient, _now()),
-            )
-            db.execute(
-                "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE "
-                "edition_id = ? AND sender = ? AND recipient = ? AND status = 'pending'",
-                (_now(), edition_id, sender, recipient),
-            )
-        found = self.delivery(edition_id, sender, recipient)
-        assert found is not None
-        return found
-
-    def finish_delivery(
-        self,
-        edition_id: str,
-        sender: str,
-        recipient: str,
-        *,
-        status: str,
-        error: str = "",
-        provider_id: str = "",
-    ) -> None:
-        """Record the outcome of an attempt: ``sent``, ``failed`` or still ``pending``."""
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE deliveries SET status = ?, last_error = ?, provider_id = ?, "
-                "updated_at = ? WHERE edition_id = ? AND sender = ? AND recipient = ?",
-                (status, error, provider_id, _now(), edition_id, sender, recipient),
-            )
-
     def deliveries(self, edition_id: str | None = None) -> list[Delivery]:
         """Recorded deliveries, of one edition or of all."""
         if edition_id is None:
@@ -565,17 +526,6 @@ class Store:
             "SELECT count(*) FROM subscribers WHERE list = ? AND unsubscribed = 0", (list_name,)
         ).fetchone()
         return int(row[0])
-
-    def sent_article_ids(self, since: datetime) -> dict[str, datetime]:
-        """Ids of articles in editions built since ``since``, with the edition time."""
-        found: dict[str, datetime] = {}
-        rows = self._db.execute(
-            "SELECT as_of, data FROM editions WHERE as_of >= ?", (since.isoformat(),)
-        )
-        for as_of, data in rows:
-            for pick in json.loads(data)["picks"]:
-                found[pick["article"]["id"]] = datetime.fromisoformat(as_of)
-        return found
 
     def picked_articles(
         self, since: datetime, before: datetime, *, exclude: str = ""

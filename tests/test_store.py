@@ -80,8 +80,15 @@ def test_store_survives_reopening(tmp_path: Path) -> None:
 
 
 def test_delivery_is_recorded_before_and_after(store: Store) -> None:
-    pending = store.begin_delivery("world-2020-11-23", "out", "out")
-    assert (pending.status, pending.attempts) == ("pending", 1)
-    store.finish_delivery("world-2020-11-23", "out", "out", status="sent", provider_id="x1")
-    again = store.begin_delivery("world-2020-11-23", "out", "out")
+    from digest.model import Delivery
+
+    edition = "world-2020-11-23"
+    assert store.register_deliveries(edition, "out", ["out"]) == {"out": ("pending", 0)}
+    store.record_deliveries(
+        edition, "out", [Delivery(edition, "out", "out", "sent", attempts=1, provider_id="x1")]
+    )
+    # Registering again (a restart) leaves a finished delivery as it was.
+    assert store.register_deliveries(edition, "out", ["out"]) == {"out": ("sent", 1)}
+    again = store.delivery(edition, "out", "out")
+    assert again is not None
     assert (again.status, again.attempts, again.provider_id) == ("sent", 1, "x1")
