@@ -187,3 +187,19 @@ def test_every_bundled_example_page_reads_cleanly() -> None:
         ).articles
         assert article.title and article.body and article.section, page.name
         assert "Keep scrolling" not in all_text(article), page.name
+
+
+def test_a_several_word_place_after_the_time_is_the_dateline_not_a_byline() -> None:
+    page = (
+        b"Home > News > World News > Article > Tigray ultimatum\n\n"
+        b"Ethiopia PM gives Tigray leaders 72 hours to surrender\n\n"
+        b"Updated on: 23 November,2020 07:40 AM IST  |  Addis Ababa\n"
+        b"AFP |\n\n"
+        b"The army has warned residents of the Tigray capital.\n\n"
+        b"Prime Minister Abiy Ahmed said the offensive would begin after the deadline, "
+        b"and urged civilians to leave the city before then.\n"
+    )
+    options = ReadOptions(source="tigray.txt", boilerplate=Boilerplate.builtin())
+    (article,) = read_page(page, options).articles
+    assert (article.dateline, article.agency, article.byline) == ("Addis Ababa", "AFP", "")
+    assert article.updated_at == datetime(2020, 11, 23, 7, 40, tzinfo=IST)

@@ -210,7 +210,9 @@ def _meta_segments(parts: list[str], options: ReadOptions, *, names: bool) -> Me
     for segment in segments:
         if not segment:
             continue
-        credited = bool(found.agency or found.byline)
+        # After a credit or a time on the same line, a bare name is the dateline:
+        # "Reuters | Addis Ababa", "Updated on: … IST | Addis Ababa".
+        credited = bool(found.agency or found.byline or found.has_time)
         read = _segment(segment, options, single=single, names=names, credited=credited)
         if read is None:
             return None
@@ -228,7 +230,6 @@ def _segment(
         return Meta()
     if not single and segment.lower() in SECTION_ALIASES:
         return Meta(section=canonical_section(segment))
-    # After a credit, "Reuters | Addis Ababa" names a place, not a second author.
     if (credit := _credit(segment, names=(names or not single) and not credited)) is not None:
         return credit
     if single:
