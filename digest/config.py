@@ -196,24 +196,33 @@ class IngestSettings(_Section):
 
 
 class ScoreWeights(_Section):
-    """``[select.weights]``: the weights of the score formula in ``digest.select``.
+    """``[select.weights]``: the weights of the importance score (``digest.select.importance``).
 
-    ``score = recency × source weight × (1 + quality) + story_size × min(other
-    outlets, story_size_cap) + boost``; ``quality`` adds ``image``, ``summary`` and
-    ``length`` (body of at least ``long_body_chars``).  A story picked before and
-    since updated is multiplied by ``repeat``; each earlier pick of the same event
-    or country multiplies by ``same_event`` / ``same_country`` (diversity).
+    ``score = recency × source × (1 + quality) × coverage × spreading × placed +
+    boost``, where ``coverage = 1 + story_size × min(other outlets' weights,
+    story_size_cap)``, ``spreading = 1 + spread × (share of the story's outlets that
+    joined in the last select.spread_hours)`` and ``placed`` is ``unplaced`` for a
+    story placed abroad only by its outlet's country (1 otherwise); ``quality`` adds
+    ``image``, ``summary`` and ``length`` (body of at least ``long_body_chars``).  A
+    story picked before and since updated is multiplied by ``repeat``; each earlier
+    pick of the same event or country multiplies by ``same_event`` /
+    ``same_country`` (diversity).
     """
 
     image: NonNegativeFloat = 0.1
     summary: NonNegativeFloat = 0.1
     length: NonNegativeFloat = 0.1
     long_body_chars: PositiveInt = 600
-    story_size: NonNegativeFloat = 0.2
-    story_size_cap: PositiveInt = 4
+    story_size: NonNegativeFloat = 1.0
+    story_size_cap: PositiveInt = 20
+    spread: NonNegativeFloat = 0.25
+    unplaced: Share = 0.6
     repeat: Share = 0.5
     same_event: Share = 0.75
     same_country: Share = 0.85
+
+
+Genre = Literal["news", "opinion", "analysis", "feature", "soft"]
 
 
 class SelectSettings(_Section):
@@ -228,8 +237,14 @@ class SelectSettings(_Section):
     #: Send an edition with fewer than ``min_picks`` picks anyway (never an empty one).
     send_when_thin: bool = False
     window_hours: Hours = 24.0
-    half_life_hours: Hours = 8.0
+    #: Recency halves every this many hours (a day: coverage, not the clock, leads).
+    half_life_hours: Hours = 24.0
+    #: Outlets that joined a story in this many hours before the edition say it spreads.
+    spread_hours: Hours = 6.0
     sections: list[str] = Field(default_factory=lambda: ["world"])
+    #: Genres that may be picked: ``news`` (hard news), ``opinion``, ``analysis``,
+    #: ``feature``, ``soft``.
+    genres: list[Genre] = Field(default_factory=lambda: list[Genre](["news"]))
     source_weights: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     #: ``"ID"`` or ``"ID:POSITION"`` (1-based): always picked, at that place.
     pin: list[str] = Field(default_factory=list)
@@ -248,6 +263,8 @@ class SelectSettings(_Section):
     section_aliases: dict[str, str] = Field(default_factory=dict)
     #: Label unlabelled items by place names, datelines and agencies.
     fallback_classifier: bool = True
+    #: Stories whose keyword vectors are this similar (0..1) belong to one event.
+    event_similarity: Share = 0.1
     #: At most this many picks about one event / one country (diversity).
     max_per_event: PositiveInt = 3
     max_per_country: PositiveInt = 3
@@ -413,6 +430,21 @@ class ScheduleSettings(_Section):
         return editions
 
 
+def _outlet_country(value: Any) -> Any:
+    if value in ("", "XX", "xx"):
+        return str(value).upper()
+    return _country_code(value)
+
+
+class OutletSettings(_Section):
+    """``[outlets."host"]``: an outlet the selector should know by its web address
+    (``country``: ISO code, ``"XX"`` for an agency with no home desk)."""
+
+    name: str
+    country: Annotated[str, BeforeValidator(_outlet_country)] = ""
+    weight: NonNegativeFloat = 1.0
+
+
 class Config(_Section):
     """The whole configuration.  ``base_dir`` is the config file's folder."""
 
@@ -423,6 +455,7 @@ class Config(_Section):
     boilerplate: dict[str, BoilerplateRules] = Field(default_factory=dict)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     select: SelectSettings = Field(default_factory=SelectSettings)
+    outlets: dict[str, OutletSettings] = Field(default_factory=dict)
     render: RenderSettings = Field(default_factory=RenderSettings)
     senders: dict[str, SenderSettings] = Field(default_factory=dict)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

@@ -29,6 +29,7 @@ from .select import SentStory, edition_id, select
 from .select import parse_pin as parse_pin
 from .select import rejection_kind as rejection_kind
 from .select import rejection_summary as rejection_summary
+from .select.outlets import OutletEntry, OutletTable
 from .senders import Outgoing, Recipient, Sender, hooks, load_factory
 from .sources import Planned, SourceSpec, configured, plan, read_planned
 from .store import Store, UpsertCounts, open_store
@@ -93,6 +94,9 @@ class Digest:
         self.config = config
         self.store = store
         self._renderer: Renderer | None = None
+        self.outlets = OutletTable(
+            {host: OutletEntry(o.name, o.country, o.weight) for host, o in config.outlets.items()}
+        )
 
     # -- ingest ------------------------------------------------------------------
 
@@ -195,6 +199,7 @@ class Digest:
             prefix=self.config.digest.edition_prefix,
             sent=sent,
             overrides=overrides,
+            outlets=self.outlets,
         )
 
     def hold_reason(self, edition: Edition) -> str:

@@ -73,7 +73,13 @@ def edition_document(edition: Edition) -> dict[str, Any]:
             for rank, pick in enumerate(edition.picks, 1)
         ],
         "rejections": [
-            {"id": r.article.id, "title": r.article.title, "reason": r.reason, "score": r.score}
+            {
+                "id": r.article.id,
+                "title": r.article.title,
+                "kind": r.kind.value if r.kind else None,
+                "reason": r.reason,
+                "score": r.score,
+            }
             for r in edition.rejections
         ],
     }

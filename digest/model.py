@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 #: Canonical section for the stories a World News digest is made of.
@@ -101,13 +102,29 @@ class Pick:
         return self.headline or self.article.title
 
 
+class LeftOut(StrEnum):
+    """The kinds of reason a candidate is left out of an edition, one per stage."""
+
+    BLOCKED = "blocked by editor"
+    FUTURE = "published after the edition time"
+    STALE = "outside the time window"
+    NOT_WORLD = "not World News"
+    NOT_HARD_NEWS = "not hard news"
+    SAME_STORY = "same story as"
+    ALREADY_SENT = "already sent"
+    DIVERSITY = "diversity"
+    RANKED_BELOW = "ranked below"
+
+
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """A candidate that was left out of an edition, and why."""
+    """A candidate that was left out of an edition: the stage's typed ``kind`` and
+    a sentence saying why."""
 
     article: Article
     reason: str
     score: float | None = None
+    kind: LeftOut | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +237,7 @@ __all__ = [
     "Edition",
     "EmailRendition",
     "Image",
+    "LeftOut",
     "Pick",
     "PushRendition",
     "Rejection",

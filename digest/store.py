@@ -24,6 +24,7 @@ from .model import (
     Delivery,
     Edition,
     Image,
+    LeftOut,
     Pick,
     Rejection,
     Renditions,
@@ -346,7 +347,12 @@ class Store:
                 for p in data["picks"]
             ),
             rejections=tuple(
-                Rejection(_article_from_plain(r["article"]), r["reason"], r.get("score"))
+                Rejection(
+                    _article_from_plain(r["article"]),
+                    r["reason"],
+                    r.get("score"),
+                    LeftOut(r["kind"]) if r.get("kind") else None,
+                )
                 for r in data.get("rejections", ())
             ),
             window_start=datetime.fromisoformat(window_start) if window_start else None,

@@ -90,7 +90,7 @@ def select_command(
         document["hold"] = hold
         if explain:
             for item in document["rejections"]:
-                item["kind"] = rejection_kind(item["reason"])
+                item["kind"] = item.get("kind") or rejection_kind(item["reason"])
         else:
             document.pop("rejections")
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)

@@ -81,6 +81,7 @@ def place_data() -> PlaceData:
     aliases: dict[str, str] = extra.get("aliases", {})
     text.update(aliases)
     text.update(extra.get("demonyms", {}))
+    text.update(extra.get("actors", {}))
     dateline.update(text)
     topics = {k: frozenset(w.lower() for w in v) for k, v in extra.get("topics", {}).items()}
     labels = {name.lower(): code for code, name in names.items()}

@@ -1,22 +1,31 @@
-"""Which section a story belongs to, and why.
+"""Which section a story belongs to, and why, from the publisher's point of view.
 
-Evidence is taken in order of trust, and the first that decides wins:
+Desk labels are relative to the outlet that wrote them: a US outlet's
+``/politics/`` is US national news, which is World News for a publisher in India
+and national news for one in the US.  Evidence is taken in order of trust, and
+the first that decides wins:
 
 1. the section the source gave (breadcrumb, feed section, JSON ``section``);
 2. the URL path (``/world/…``, ``/international/…``, ``/news/world-africa-123``,
-   ``/us-news/…``) and category domain URLs among the tags;
+   ``/us-news/…``, ``/politics/…``) and category domain URLs among the tags;
 3. feed categories (``World``, ``Soccer``, ``Business``);
-4. for items nothing labels, a fallback classifier: the dateline's country, a
-   home or foreign news agency, and the countries named in the headline, tags and
-   standfirst are weighed against the home country (``select.home_country``).
+4. for items nothing labels, what they are about: the dateline's country, a home
+   or foreign news agency, and the countries of the places, people and
+   institutions named in the headline, standfirst, first paragraph and tags are
+   weighed against the home country (``select.home_country``); when they say
+   nothing, the outlet's country decides.
 
 Labels that name a country ("US news", "India", ``/world-asia-india-…``) mean
-"national" for the home country and "world" for any other.  Every decision carries
-a sentence saying what decided it.
+"national" for the home country and "world" for any other; national desks
+(``national``, ``politics``, ``city``…) mean the outlet's own country (taken as
+the home country when the outlet's country is unknown).  A foreign outlet's world
+desk story that is about the home country is national.  Every item gets a
+decision with a sentence saying what decided it; none is left "unknown".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,6 +33,7 @@ from urllib.parse import urlsplit
 
 from ..config import SelectSettings
 from ..model import Article
+from .outlets import NO_COUNTRY, Outlet
 from .places import INTERNATIONAL, PlaceData, country_counts, dateline_country, place_data
 
 WORLD = "world"
@@ -33,10 +43,15 @@ WIRE_AGENCIES = frozenset(
     {"reuters", "afp", "ap", "associated press", "bloomberg", "dpa", "efe", "ansa", "xinhua",
      "kyodo", "yonhap", "tass", "anadolu", "bernama"}
 )  # fmt: skip
+#: Desks that cover the outlet's own country, whatever they are called.
+NATIONAL_DESKS = frozenset({NATIONAL, "politics", "city", "local", "domestic", "regional"})
+#: Countries an item is about, weighted, and the evidence in words.
+Evidence = tuple[dict[str, float], list[str]]
 _SLUG_WITH_NUMBER = re.compile(r"^([a-z][a-z&-]*?)-\d{4,}$")
-# Fallback weights: a dateline is the strongest hint, then the headline's places.
+# Content weights: a dateline is the strongest hint, then the headline's names.
 _DATELINE, _AGENCY, _TITLE, _TAG, _SUMMARY = 2.0, 0.75, 1.0, 0.75, 0.5
-_DECIDES = 1.5
+# One foreign name in the headline is enough when nothing points home.
+_DECIDES = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +63,8 @@ class SectionCall:
     counted: bool
     reason: str
     country: str = ""
+    #: Placed abroad only because its outlet is foreign (nothing in it named a place).
+    by_outlet: bool = False
 
 
 class SectionDetector:
@@ -71,6 +88,8 @@ class SectionDetector:
         """``(section, country)`` a label means, ``("", "")`` for a label that says
         nothing ("News"), ``None`` for one not understood."""
         key = " ".join(text.lower().replace("_", " ").split()).strip(" /")
+        if key in NATIONAL_DESKS:
+            return NATIONAL, ""
         if key in self.aliases:
             return self.aliases[key], ""
         # "Tennis News", "tennis-news", "US news": the label without "news".
@@ -108,83 +127,133 @@ class SectionDetector:
 
     # -- the decision --------------------------------------------------------------
 
-    def classify(self, article: Article) -> SectionCall:
-        """The section of ``article`` with the reason; never raises."""
-        country = self.country(article)
+    def classify(self, article: Article, outlet: Outlet | None = None) -> SectionCall:
+        """The section of ``article`` (from ``outlet``, when known) with the reason;
+        never raises."""
+        outlet = outlet or Outlet("", article.publisher)
+        evidence = self._evidence(article)
+        country = self._main(evidence[0])
+        labelled = self._labelled(article)
+        if labelled is not None:
+            section, code, how = labelled
+            if section == NATIONAL and not code:
+                return self._national_desk(outlet, how, evidence)
+            if section == WORLD and not code:
+                about_home = self._about_home(evidence)
+                if about_home:
+                    return self._call(NATIONAL, f"{how}, but {about_home}", self.home)
+            return self._call(section, how, code or country)
+        if not self.use_fallback:
+            return self._call("", "no section label (fallback classifier off)", country)
+        return self._by_content(article, outlet, evidence)
+
+    def _labelled(self, article: Article) -> tuple[str, str, str] | None:
+        """``(section, country, how)`` from the source's label, the URL path or the
+        feed categories, or ``None`` when nothing usable labels the item."""
         if article.section:
             found = self.label(article.section)
-            if found and found[0]:
-                section, code = found
-                return self._call(
-                    section, f"labelled {article.section!r} by the source", code or country
-                )
             if found is None:
-                return self._call(
-                    article.section.lower(), f"labelled {article.section!r} by the source", country
-                )
+                return article.section.lower(), "", f"labelled {article.section!r} by the source"
+            if found[0]:
+                return found[0], found[1], f"labelled {article.section!r} by the source"
         from_url = self.from_url(article.url)
         if from_url:
-            section, code, part = from_url
-            return self._call(section, f"URL path /{part}/", code or country)
+            return from_url[0], from_url[1], f"URL path /{from_url[2]}/"
         for tag in article.tags:
             if tag.startswith(("http://", "https://")):
                 # A category domain is a section URL with no article slug after it.
                 found_url = self.from_url(tag.rstrip("/") + "/-")
                 if found_url:
-                    return self._call(
-                        found_url[0], f"category domain {tag}", found_url[1] or country
-                    )
+                    return found_url[0], found_url[1], f"category domain {tag}"
         for tag in article.tags:
             found = self.label(tag)
             if found and found[0] in (WORLD, *self.places.topics):
-                return self._call(found[0], f"feed category {tag!r}", found[1] or country)
+                return found[0], found[1], f"feed category {tag!r}"
             topic = self._topic(tag)
             if topic:
-                return self._call(topic, f"feed category {tag!r} ({topic})", country)
-        if not self.use_fallback:
-            return self._call("", "no section label (fallback classifier off)", country)
-        return self.fallback(article)
+                return topic, "", f"feed category {tag!r} ({topic})"
+        return None
 
-    def fallback(self, article: Article) -> SectionCall:
-        """Guess for an unlabelled item: weigh foreign against home-country evidence."""
-        evidence: dict[str, float] = defaultdict(float)
+    def _national_desk(self, outlet: Outlet, how: str, evidence: Evidence) -> SectionCall:
+        """A national desk means the outlet's own country."""
+        own = outlet.country if outlet.country != NO_COUNTRY else ""
+        if not own:
+            who = outlet.name or "the source"
+            return self._call(
+                NATIONAL, f"{how}: a national desk of {who}, whose country is not known", self.home
+            )
+        name = self.places.country_names.get(own, own)
+        if own == self.home:
+            return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
+        about_home = self._about_home(evidence)
+        if about_home:
+            return self._call(
+                NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", self.home
+            )
+        return self._call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
+
+    def _about_home(self, evidence: Evidence) -> str:
+        """Why a story filed abroad is about the home country, or ``""``."""
+        counts, said = evidence
+        home = counts.get(self.home, 0.0)
+        foreign = sum(n for c, n in counts.items() if c != self.home)
+        if home >= _DECIDES and home > foreign:
+            where = self.places.country_names.get(self.home, self.home)
+            return f"it is about {where} ({'; '.join(said)})"
+        return ""
+
+    def _by_content(self, article: Article, outlet: Outlet, evidence: Evidence) -> SectionCall:
+        """Place an unlabelled item by what it is about, then by its outlet."""
+        counts, said = evidence
+        home = counts.get(self.home, 0.0)
+        foreign = sum(n for c, n in counts.items() if c != self.home)
+        summary = f"{'; '.join(said) or 'no places named'}: foreign {foreign:g} vs home {home:g}"
+        if self._topic(article.title) == "sports":
+            return self._call("sports", "no section label; headline reads as sports", "")
+        if foreign >= _DECIDES and foreign > home:
+            return self._call(WORLD, f"no section label; {summary}", self._main(counts))
+        if home > 0 and home >= foreign:
+            return self._call(NATIONAL, f"no section label; {summary}", self.home)
+        own = outlet.country if outlet.country != NO_COUNTRY else ""
+        if own and own != self.home:
+            name = self.places.country_names.get(own, own)
+            call = self._call(
+                WORLD, f"no section label; {summary}; outlet {outlet.name} is from {name}", own
+            )
+            return dataclasses.replace(call, by_outlet=True)
+        if own == self.home:
+            return self._call(
+                NATIONAL, f"no section label; {summary}; {outlet.name} is a home outlet", own
+            )
+        return self._call(NATIONAL, f"no section label; {summary}; no sign of abroad", "")
+
+    def _evidence(self, article: Article) -> Evidence:
+        """Weighted countries an item is about (dateline, agency, names) and what
+        was found, in words."""
+        counts: dict[str, float] = defaultdict(float)
         said: list[str] = []
         place = self._dateline(article)
         if place:
-            evidence[place] += _DATELINE
+            counts[place] += _DATELINE
             said.append(f"dateline {article.dateline} ({place})")
         agency = article.agency.lower()
         if agency in self.home_agencies:
-            evidence[self.home] += _AGENCY
+            counts[self.home] += _AGENCY
             said.append(f"home agency {article.agency}")
         elif agency in WIRE_AGENCIES:
-            evidence[INTERNATIONAL] += _AGENCY
+            counts[INTERNATIONAL] += _AGENCY
             said.append(f"foreign agency {article.agency}")
         mentions = self._mentions(article)
         if mentions:
             for code, n in mentions.items():
-                evidence[code] += n
+                counts[code] += n
             named = ", ".join(f"{c} {n:g}" for c, n in _ranked(mentions)[:3])
-            said.append(f"places named ({named})")
-        home = evidence.get(self.home, 0.0)
-        foreign = sum(n for c, n in evidence.items() if c != self.home)
-        topic = "sports" if self._topic(article.title) == "sports" else ""
-        summary = f"{'; '.join(said) or 'no places'}: foreign {foreign:g} vs home {home:g}"
-        if topic:
-            return self._call(topic, f"no section label; headline reads as {topic}", "")
-        if foreign >= _DECIDES and foreign > home:
-            return self._call(WORLD, f"no section label; fallback: {summary}", self._main(evidence))
-        if home > 0 and home >= foreign:
-            return self._call(NATIONAL, f"no section label; fallback: {summary}", self.home)
-        return self._call("", f"no section label; fallback undecided: {summary}", "")
+            said.append(f"names ({named})")
+        return counts, said
 
     def country(self, article: Article) -> str:
         """The country a story is mostly about (dateline first), or ``""``."""
-        evidence = self._mentions(article)
-        place = self._dateline(article)
-        if place:
-            evidence[place] = evidence.get(place, 0.0) + _DATELINE
-        return self._main(evidence)
+        return self._main(self._evidence(article)[0])
 
     # -- helpers -------------------------------------------------------------------
 

@@ -3,7 +3,12 @@
 A plain list holds objects with the :class:`~digest.model.Article` field names
 (``url``, ``title``, ``summary``, ``body``, ``section``, ``published_at``...; times
 in ISO 8601 with an offset).  JSON Feed items may carry a ``_digest`` extension
-object with ``section``, ``dateline`` and ``agency``.
+object with ``section``, ``dateline``, ``agency`` and ``publisher``.
+
+An aggregated feed carries many outlets' items: an item's publisher is its own
+(``_digest.publisher``, or a ``source`` name as news APIs give it), else, for an
+item on another site than the feed's ``home_page_url``, that site's host name;
+only the feed's own items are named after the feed.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
@@ -37,8 +43,10 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
         publisher = options.publisher or clean_text(document.get("title"))
         language = str(document.get("language") or "en")
         convert = _feed_item
+        home = host_of(str(document.get("home_page_url") or document.get("feed_url") or ""))
     elif isinstance(document, list):
         items, publisher, language, convert = document, options.publisher, "en", _plain_item
+        home = ""
     else:
         raise SourceError(options.source, "neither a JSON Feed nor a list of articles")
 
@@ -51,10 +59,36 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
         try:
             if not isinstance(item, dict):
                 raise ValueError("item is not a JSON object")
-            articles.append(convert(item, options, publisher, language))
+            article = convert(item, options, _own_publisher(item, publisher, home), language)
+            articles.append(article)
         except (ValueError, TypeError) as exc:
             skipped.append(Skipped(options.source, name, str(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of a URL without ``www.``, or ``""``."""
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def _own_publisher(item: dict[str, Any], publisher: str, home: str) -> str:
+    """The item's own publisher in an aggregated feed (see the module docstring)."""
+    ext = item.get("_digest")
+    named = ext.get("publisher") if isinstance(ext, dict) else None
+    source = item.get("source")
+    if isinstance(source, dict):
+        source = source.get("name") or source.get("title")
+    for candidate in (named, source):
+        if isinstance(candidate, str) and clean_text(candidate):
+            return clean_text(candidate)
+    url = item.get("url") or item.get("external_url")
+    host = host_of(url) if isinstance(url, str) else ""
+    if home and host and host != home and not host.endswith("." + home):
+        return host
+    return publisher
 
 
 def _text(item: dict[str, Any], key: str) -> str:

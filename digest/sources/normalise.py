@@ -41,8 +41,8 @@ SECTION_ALIASES: dict[str, str] = {
     "world": "world", "world news": "world", "international": "world",
     "international news": "world", "global": "world", "world-news": "world",
     "foreign": "world", "abroad": "world", "worldnews": "world",
-    "india": "india", "india news": "india", "national": "india",
-    "national news": "india", "nation": "india",
+    "india": "india", "india news": "india", "national": "national",
+    "national news": "national", "nation": "national",
     "mumbai": "city", "mumbai news": "city", "city": "city", "metro": "city",
     "sport": "sports", "sports": "sports", "cricket": "sports", "cricket news": "sports",
     "football": "sports", "sports news": "sports",
@@ -62,7 +62,7 @@ SECTION_ALIASES: dict[str, str] = {
     "middle east news": "world", "rest of world": "world", "world news desk": "world",
     # Hindi desks (videsh, duniya, antarrashtriya, world; desh, khel, karobar...).
     "विदेश": "world", "दुनिया": "world", "वर्ल्ड": "world", "अंतरराष्ट्रीय": "world",
-    "अंतर्राष्ट्रीय": "world", "देश": "india", "खेल": "sports", "क्रिकेट": "sports",
+    "अंतर्राष्ट्रीय": "world", "देश": "national", "खेल": "sports", "क्रिकेट": "sports",
     "कारोबार": "business", "बिज़नेस": "business", "बिजनेस": "business",
     "मनोरंजन": "entertainment", "राजनीति": "politics",
 }  # fmt: skip

@@ -1,0 +1,70 @@
+"""What the selector's stages pass to each other: candidates and stories.
+
+Each stage takes these and returns what it kept; what it leaves out becomes a
+:class:`~digest.model.Rejection` with a typed :class:`~digest.model.LeftOut` kind.
+All times are tz-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Article, LeftOut, Rejection
+from .genre import GenreCall
+from .outlets import Outlet
+from .sections import SectionCall
+from .similarity import Fields, Vector
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An article that passed the window and section stages."""
+
+    article: Article
+    outlet: Outlet
+    call: SectionCall
+    genre: GenreCall
+    vector: Vector | None = None
+    pinned: bool = False
+    #: Headline, standfirst and body words (kept only when memory needs them).
+    fields: Fields = ((), (), ())
+    #: The article's own weight (recency × source × quality), set by importance.
+    own: float = 0.0
+    own_reason: str = ""
+
+
+@dataclass(slots=True)
+class Story:
+    """Candidates telling the same story; the first member leads."""
+
+    members: list[Candidate]
+    similarity: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    #: Outlets other than the lead's, in the order they joined.
+    also: tuple[str, ...] = ()
+    #: The event (a group of related stories) this story belongs to.
+    event: int = -1
+    #: Picked in a recent edition and substantially updated since.
+    repeat: bool = False
+
+    @property
+    def lead(self) -> Candidate:
+        """The member whose headline the edition shows."""
+        return self.members[0]
+
+    def outlets(self) -> list[Outlet]:
+        """The distinct outlets telling the story, lead's first."""
+        seen: dict[str, Outlet] = {}
+        for member in self.members:
+            seen.setdefault(member.outlet.key, member.outlet)
+        return list(seen.values())
+
+
+def left_out(article: Article, kind: LeftOut, reason: str, score: float | None = None) -> Rejection:
+    """A rejection whose reason starts with its kind's words, as the CLI shows it."""
+    text = reason if reason.startswith(kind.value) else f"{kind.value}: {reason}"
+    return Rejection(article, text, None if score is None else round(score, 4), kind)
+
+
+__all__ = ["Candidate", "Story", "left_out"]

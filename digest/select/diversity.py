@@ -1,0 +1,179 @@
+"""Diversity: the edition's picks, best first, without one event or country filling it.
+
+Picks are taken best first.  A story of an event with k earlier picks is weighed
+× ``weights.same_event`` ** k and one about a country with k earlier picks ×
+``weights.same_country`` ** k; no more than ``max_per_event`` picks share an event
+and ``max_per_country`` a country while other stories are left (then the best
+capped one fills the slot, and says so).  Pinned stories take their positions
+first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from ..config import ScoreWeights, SelectSettings
+from ..model import LeftOut, Rejection
+from .candidates import Story, left_out
+from .overrides import Overrides
+from .places import PlaceData
+
+
+def choose(
+    stories: list[Story],
+    settings: SelectSettings,
+    overrides: Overrides,
+    events: Sequence[str],
+    places: PlaceData,
+) -> tuple[list[Story], list[Rejection]]:
+    """The edition's stories in order, and the stories left out (``DIVERSITY`` or
+    ``RANKED_BELOW``)."""
+    w = settings.weights
+    pinned = [s for s in stories if s.lead.pinned]
+    free = sorted(
+        (s for s in stories if not s.lead.pinned), key=lambda s: (-s.score, s.lead.article.id)
+    )
+    count = max(settings.count, len(pinned))
+    taken: list[Story] = []
+    per_event: Counter[int] = Counter()
+    per_country: Counter[str] = Counter()
+
+    def take(story: Story) -> None:
+        taken.append(story)
+        per_event[story.event] += 1
+        if story.lead.call.country:
+            per_country[story.lead.call.country] += 1
+
+    for story in pinned:
+        position = overrides.pins[story.lead.article.id]
+        where = f"position {position}" if position else "the edition"
+        story.reasons.append(f"pinned to {where} by editor")
+        take(story)
+    capped: dict[str, str] = {}
+    remaining = list(free)
+    while len(taken) < count and remaining:
+        best: tuple[float, int, str] | None = None
+        for n, story in enumerate(remaining):
+            if best is not None and story.score <= best[0]:
+                break  # adjusted scores only shrink: nobody further down can win
+            limit = _limit(story, per_event, per_country, settings, events, places)
+            if limit:
+                capped[story.lead.article.id] = limit
+                continue
+            factor, note = _factor(story, per_event, per_country, w, events)
+            if best is None or story.score * factor > best[0]:
+                best = (story.score * factor, n, note)
+        if best is None:
+            # Every story left is capped: an empty slot helps nobody, so the best
+            # of them (with its diversity weight) fills it and says so.
+            best = _best_capped(remaining, per_event, per_country, w, events)
+            if best is None:
+                break
+        story = remaining.pop(best[1])
+        if best[2]:
+            story.reasons.append(best[2])
+        capped.pop(story.lead.article.id, None)
+        take(story)
+    rejections = []
+    for story in remaining:
+        lead = story.lead
+        cap = capped.get(lead.article.id)
+        if cap:
+            rejections.append(left_out(lead.article, LeftOut.DIVERSITY, cap, story.score))
+            continue
+        reason = f"ranked below the top {count}"
+        if per_event[story.event]:
+            weighed = story.score * w.same_event ** per_event[story.event]
+            reason += (
+                f" (same event as {per_event[story.event]} pick(s): weighed down to {weighed:.3f})"
+            )
+        rejections.append(left_out(lead.article, LeftOut.RANKED_BELOW, reason, story.score))
+    return _in_order(taken, overrides), rejections
+
+
+def _in_order(taken: list[Story], overrides: Overrides) -> list[Story]:
+    """Pins without a position lead, in the order given; pins with one are then put
+    at their places, lowest first; the others keep their order around them."""
+    order = list(overrides.pins)
+    loose = sorted(
+        (s for s in taken if s.lead.pinned and not overrides.pins[s.lead.article.id]),
+        key=lambda s: order.index(s.lead.article.id),
+    )
+    ordered = loose + [s for s in taken if not s.lead.pinned]
+    placed = sorted(
+        (s for s in taken if s.lead.pinned and overrides.pins[s.lead.article.id]),
+        key=lambda s: overrides.pins[s.lead.article.id] or 0,
+    )
+    for story in placed:
+        position = overrides.pins[story.lead.article.id] or 1
+        ordered.insert(min(position - 1, len(ordered)), story)
+    return ordered
+
+
+def _factor(
+    story: Story,
+    per_event: Counter[int],
+    per_country: Counter[str],
+    w: ScoreWeights,
+    events: Sequence[str],
+) -> tuple[float, str]:
+    shared = per_event[story.event]
+    country = story.lead.call.country
+    same_country = per_country[country] if country else 0
+    factor = w.same_event**shared * w.same_country**same_country
+    if factor == 1:
+        return 1.0, ""
+    parts = []
+    if shared:
+        parts.append(
+            f"same event as {shared} earlier pick(s) ({events[story.event]!r}) "
+            f"× {w.same_event:g}^{shared}"
+        )
+    if same_country:
+        parts.append(
+            f"same country as {same_country} earlier pick(s) × {w.same_country:g}^{same_country}"
+        )
+    return factor, f"diversity: {'; '.join(parts)} → {story.score * factor:.3f}"
+
+
+def _best_capped(
+    remaining: list[Story],
+    per_event: Counter[int],
+    per_country: Counter[str],
+    w: ScoreWeights,
+    events: Sequence[str],
+) -> tuple[float, int, str] | None:
+    best: tuple[float, int, str] | None = None
+    for n, story in enumerate(remaining):
+        factor, _ = _factor(story, per_event, per_country, w, events)
+        if best is None or story.score * factor > best[0]:
+            note = (
+                f"diversity cap lifted: no other story left for this slot "
+                f"(× {factor:.2f} → {story.score * factor:.3f})"
+            )
+            best = (story.score * factor, n, note)
+    return best
+
+
+def _limit(
+    story: Story,
+    per_event: Counter[int],
+    per_country: Counter[str],
+    settings: SelectSettings,
+    events: Sequence[str],
+    places: PlaceData,
+) -> str:
+    if per_event[story.event] >= settings.max_per_event:
+        return (
+            f"diversity: {per_event[story.event]} picks already about the event of "
+            f"{events[story.event]!r} (max_per_event)"
+        )
+    country = story.lead.call.country
+    if country and per_country[country] >= settings.max_per_country:
+        name = places.country_names.get(country, country)
+        return f"diversity: {per_country[country]} picks already from {name} (max_per_country)"
+    return ""
+
+
+__all__ = ["choose"]

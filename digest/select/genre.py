@@ -1,0 +1,94 @@
+"""Hard news or not: opinion, analysis, features and soft news, recognised.
+
+A digest of the day's top stories carries reports of what happened.  Columns,
+editorials, explainers, features, reviews, quizzes, showbiz and oddities are left
+out unless ``select.genres`` lets them in.  The evidence, in order:
+
+1. the URL path (``/opinion/``, ``/commentisfree/``, ``/analysis/``,
+   ``/features/``, ``/lifestyle/``, ``/tvshowbiz/``);
+2. the source's section label and feed categories (``Opinion``, ``Comment``);
+3. the headline's form (``Opinion:``, ``Analysis |``, ``The Guardian view on …``,
+   ``What we know about …``, ``10 best …``, ``Quiz:``);
+4. a column's disclaimer or author note in the standfirst or first paragraph
+   ("The views expressed …", "… is a columnist").
+
+The words are data (``genre.toml`` beside this module).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+from ..model import Article
+
+HARD = "news"
+#: Every genre the detector can name; ``news`` is hard news.
+GENRES = (HARD, "opinion", "analysis", "feature", "soft")
+
+
+@dataclass(frozen=True, slots=True)
+class GenreCall:
+    """The genre decided for an article and the evidence for it."""
+
+    genre: str
+    reason: str
+
+    @property
+    def hard(self) -> bool:
+        """Whether this is a report of what happened."""
+        return self.genre == HARD
+
+
+@dataclass(frozen=True, slots=True)
+class GenreRules:
+    """Path parts and labels per genre, and headline and disclaimer patterns."""
+
+    labels: Mapping[str, str]
+    headlines: tuple[tuple[re.Pattern[str], str], ...]
+    disclaimers: tuple[re.Pattern[str], ...]
+
+
+@cache
+def genre_rules() -> GenreRules:
+    """The built-in genre rules (``genre.toml``; loaded once, read-only)."""
+    raw = tomllib.loads(resources.files("digest.select").joinpath("genre.toml").read_text("utf-8"))
+    labels = {word.lower(): genre for genre, words in raw["labels"].items() for word in words}
+    headlines = tuple(
+        (re.compile(pattern, re.I), genre)
+        for genre, patterns in raw["headlines"].items()
+        for pattern in patterns
+    )
+    disclaimers = tuple(re.compile(p, re.I) for p in raw["disclaimers"]["opinion"])
+    return GenreRules(MappingProxyType(labels), headlines, disclaimers)
+
+
+def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCall:
+    """The genre of ``article`` with the evidence; never raises."""
+    rules = rules or genre_rules()
+    parts = [p for p in urlsplit(article.url).path.lower().split("/") if p][:-1]
+    for part in parts:
+        genre = rules.labels.get(part)
+        if genre:
+            return GenreCall(genre, f"{genre} (URL path /{part}/)")
+    for label in (article.section, *article.tags):
+        genre = rules.labels.get(" ".join(label.lower().split()))
+        if genre:
+            return GenreCall(genre, f"{genre} (labelled {label!r})")
+    for pattern, genre in rules.headlines:
+        if pattern.search(article.title):
+            return GenreCall(genre, f"{genre} (headline reads as {genre}: {article.title!r})")
+    lead = f"{article.summary}\n{article.body[:600]}"
+    for pattern in rules.disclaimers:
+        if pattern.search(lead):
+            return GenreCall("opinion", "opinion (a columnist's disclaimer or author note)")
+    return GenreCall(HARD, "hard news")
+
+
+__all__ = ["GENRES", "HARD", "GenreCall", "GenreRules", "classify_genre", "genre_rules"]

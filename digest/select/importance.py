@@ -1,0 +1,115 @@
+"""Importance: how big a story is, how fast it spreads, how fresh it is.
+
+A story's score, with every factor shown in ``--explain``::
+
+    own       = recency × source × (1 + quality)            of the lead article
+    recency   = 0.5 ** (hours since the story last changed / half_life_hours)
+    source    = select.source_weights[agency | publisher | source | outlet]  (1.0)
+    quality   = weights.image × has image + weights.summary × has standfirst
+                + weights.length × (body ≥ weights.long_body_chars characters)
+    coverage  = 1 + weights.story_size × min(Σ other outlets' weights, story_size_cap)
+    spreading = 1 + weights.spread × (share of its outlets that joined in the
+                last select.spread_hours)
+    placed    = weights.unplaced when only the outlet's country put it abroad, else 1
+    score     = own × coverage × spreading × placed + select.boost[id]
+                (× weights.repeat for an update of a story sent before)
+
+Coverage leads: with the defaults (one day's half-life, story_size 1) a story told
+by five outlets in the morning outranks a single outlet's story of the evening,
+and recency only orders stories of the same size.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..config import SelectSettings
+from ..model import Article
+from .candidates import Candidate, Story
+from .overrides import Overrides
+
+
+def source_weight(article: Article, settings: SelectSettings, outlet_name: str = "") -> float:
+    """The configured weight of an article's agency, publisher, source or outlet (1)."""
+    weights = {k.lower(): v for k, v in settings.source_weights.items()}
+    for key in (article.agency, article.publisher, article.source, outlet_name):
+        if key and key.lower() in weights:
+            return weights[key.lower()]
+    return 1.0
+
+
+def weigh_article(candidate: Candidate, *, as_of: datetime, settings: SelectSettings) -> None:
+    """Set a candidate's own weight (recency × source × quality) and its reason."""
+    article, w = candidate.article, settings.weights
+    age_hours = max(0.0, (as_of - article.last_changed).total_seconds() / 3600)
+    recency = 0.5 ** (age_hours / settings.half_life_hours)
+    source = source_weight(article, settings, candidate.outlet.name)
+    signals = [
+        ("image", w.image, bool(article.image and article.image.url)),
+        ("summary", w.summary, bool(article.summary)),
+        ("long body", w.length, len(article.body) >= w.long_body_chars),
+    ]
+    quality = sum(weight for _, weight, present in signals if present)
+    candidate.own = recency * source * (1 + quality)
+    has = ", ".join(name for name, _, present in signals if present) or "none"
+    candidate.own_reason = (
+        f"recency {recency:.2f} ({_age(article, as_of)} old, half-life "
+        f"{settings.half_life_hours:g}h) × source {source:.2f} × quality {1 + quality:.2f} "
+        f"({has})"
+    )
+
+
+def score_stories(
+    stories: list[Story], *, as_of: datetime, settings: SelectSettings, overrides: Overrides
+) -> None:
+    """Score every story in place and write its reasons (what it is, each factor)."""
+    w = settings.weights
+    recent = as_of - timedelta(hours=settings.spread_hours)
+    for story in stories:
+        lead = story.lead
+        outlets = story.outlets()
+        others = outlets[1:]
+        story.also = tuple(o.name for o in others)
+        breadth = min(sum(o.weight for o in others), float(w.story_size_cap))
+        coverage = 1 + w.story_size * breadth
+        joined: dict[str, datetime] = {}
+        for m in story.members:
+            key = m.outlet.key
+            joined[key] = min(joined.get(key, m.article.published_at), m.article.published_at)
+        new = sum(1 for when in joined.values() if when > recent)
+        spreading = 1 + w.spread * new / len(joined)
+        placed = w.unplaced if lead.call.by_outlet else 1.0
+        boost = overrides.boosts.get(lead.article.id, 0.0)
+        repeat = w.repeat if story.repeat else 1.0
+        story.score = (lead.own * coverage * spreading * placed + boost) * repeat
+        names = ", ".join(o.name for o in outlets)
+        formula = (
+            f"score {round(story.score, 4):.3f} = coverage {coverage:.2f} "
+            f"({len(outlets)} outlet(s): {names}) × spreading {spreading:.2f} "
+            f"({new} joined in the last {settings.spread_hours:g}h) × {lead.own_reason}"
+        )
+        if placed != 1.0:
+            formula += f" × placed {placed:g} (abroad only by its outlet's country)"
+        if boost:
+            formula += f" + editor's boost {boost:+g}"
+        if repeat != 1.0:
+            formula = f"{formula}, × repeat {repeat:g}"
+        story.reasons[:0] = [
+            f"{lead.call.reason}; outlet {lead.outlet.name}",
+            formula,
+        ]
+        if len(story.members) > 1:
+            members = ", ".join(f"{m.article.id} ({m.outlet.name})" for m in story.members[1:])
+            story.reasons.append(f"story of {len(story.members)}: also {members}")
+        if story.also:
+            story.reasons.append(f"also reported by {', '.join(story.also)}")
+
+
+def _age(article: Article, as_of: datetime) -> str:
+    minutes = int((as_of - article.last_changed).total_seconds() // 60)
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60}h{minutes % 60:02d}m"
+
+
+__all__ = ["score_stories", "source_weight", "weigh_article"]

@@ -1,0 +1,72 @@
+"""Print the selector's figures on the real labelled days (issue 11's targets).
+
+    python tools/score_selector.py                 # every day, homes IN, GB and US
+    python tools/score_selector.py --home US --explain 2023-10-07
+
+Targets, per day and home country: at least 4 of the day's 5 biggest world
+stories carried, 0 opinion/feature/soft picks, 0 same-story pairs, at least 5
+outlets among 8 picks, world/home precision ≥ 0.95 and recall ≥ 0.9; over all
+days, same-story pairwise precision ≥ 0.95 and recall ≥ 0.85.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from digest.select.evaluation import clustering_pairs, load_day, run, score_day
+
+DAYS = Path(__file__).resolve().parent.parent / "tests" / "data" / "selector_real"
+
+
+def main() -> int:
+    """Score every day (or those named) and print one line per day and home."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("days", nargs="*", help="YYYY-MM-DD (default: all)")
+    parser.add_argument("--home", action="append", help="home country (default IN, GB, US)")
+    parser.add_argument("--explain", action="store_true", help="print each pick and the misses")
+    args = parser.parse_args()
+    homes = args.home or ["IN", "GB", "US"]
+    feeds = sorted(DAYS.glob("day-*.feed.json"))
+    if args.days:
+        feeds = [f for f in feeds if any(d in f.name for d in args.days)]
+    failures = 0
+    right = found = labelled = 0
+    print("day         home  biggest carried  soft dup outlets/picks  world P   world R")
+    for feed in feeds:
+        day = load_day(feed)
+        for home in homes:
+            s = score_day(day, home)
+            ok = (
+                s.carried >= min(4, s.biggest)
+                and s.soft_picks == 0
+                and s.duplicate_pairs == 0
+                and s.outlets >= min(5, s.picks)
+                and s.world_precision >= 0.95
+                and s.world_recall >= 0.9
+            )
+            failures += not ok
+            print(
+                f"{s.day}  {home}    {s.biggest:>3}    {s.carried:>3}    {s.soft_picks:>4} "
+                f"{s.duplicate_pairs:>3}    {s.outlets:>2}/{s.picks:<2}       "
+                f"{s.world_precision:.3f}   {s.world_recall:.3f}  {'ok' if ok else 'MISSED'}"
+            )
+            if args.explain:
+                for n, pick in enumerate(run(day, home).picks, 1):
+                    print(f"   {n}. {pick.title} [{pick.score:.2f}] {pick.reasons[1][:150]}")
+                if s.missed:
+                    print(f"   missed: {', '.join(s.missed)}")
+        r, f, lab = clustering_pairs(day)
+        right, found, labelled = right + r, found + f, labelled + lab
+        print(f"{day.name}  same-story pairs: precision {r / max(f, 1):.3f}, recall {r / max(lab, 1):.3f}")
+    precision, recall = right / max(found, 1), right / max(labelled, 1)
+    clusters_ok = precision >= 0.95 and recall >= 0.85
+    print(f"all days    same-story pairs: precision {precision:.3f}, recall {recall:.3f}"
+          f"  {'ok' if clusters_ok else 'MISSED'}")
+    print(f"{len(feeds) * len(homes) - failures} of {len(feeds) * len(homes)} day/home editions"
+          " meet every target")
+    return 0 if failures == 0 and clusters_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
