@@ -273,7 +273,7 @@ class SelectSettings(_Section):
     #: ... unless updated since and at most this similar (0..1) to what was sent.
     update_similarity: Share = 0.75
     #: Cosine similarity (0..1) of weighted keywords at which two items are one story.
-    story_similarity: Share = 0.19
+    story_similarity: Share = 0.2
     #: ... or the share (0..1) of headline words two items share (3 at least).
     same_story_threshold: Share = 0.5
 
@@ -443,6 +443,8 @@ class OutletSettings(_Section):
     name: str
     country: Annotated[str, BeforeValidator(_outlet_country)] = ""
     weight: NonNegativeFloat = 1.0
+    #: The one section a specialist outlet covers (``sports``, ``business``…).
+    desk: str = ""
 
 
 class Config(_Section):

@@ -95,7 +95,10 @@ class Digest:
         self.store = store
         self._renderer: Renderer | None = None
         self.outlets = OutletTable(
-            {host: OutletEntry(o.name, o.country, o.weight) for host, o in config.outlets.items()}
+            {
+                host: OutletEntry(o.name, o.country, o.weight, o.desk)
+                for host, o in config.outlets.items()
+            }
         )
 
     # -- ingest ------------------------------------------------------------------

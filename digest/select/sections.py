@@ -34,7 +34,14 @@ from urllib.parse import urlsplit
 from ..config import SelectSettings
 from ..model import Article
 from .outlets import NO_COUNTRY, Outlet
-from .places import INTERNATIONAL, PlaceData, country_counts, dateline_country, place_data
+from .places import (
+    INTERNATIONAL,
+    PlaceData,
+    country_counts,
+    dateline_country,
+    find_countries,
+    place_data,
+)
 
 WORLD = "world"
 NATIONAL = "national"
@@ -52,6 +59,9 @@ _SLUG_WITH_NUMBER = re.compile(r"^([a-z][a-z&-]*?)-\d{4,}$")
 _DATELINE, _AGENCY, _TITLE, _TAG, _SUMMARY = 2.0, 0.75, 1.0, 0.75, 0.5
 # One foreign name in the headline is enough when nothing points home.
 _DECIDES = 1.0
+# A specialist outlet's item naming this much of abroad is placed by content.
+_NEWSY_DESKS = frozenset({"business", "science", "technology"})
+_NEWS_ON_A_DESK = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +147,21 @@ class SectionDetector:
         if labelled is not None:
             section, code, how = labelled
             if section == NATIONAL and not code:
-                return self._national_desk(outlet, how, evidence)
+                return self._national_desk(outlet, how, evidence, article.title)
             if section == WORLD and not code:
-                about_home = self._about_home(evidence)
+                about_home = self._about_home(evidence, article.title)
                 if about_home:
                     return self._call(NATIONAL, f"{how}, but {about_home}", self.home)
             return self._call(section, how, code or country)
+        if outlet.desk:
+            counts = evidence[0]
+            foreign = sum(n for c, n in counts.items() if c != self.home)
+            # A markets outlet's report of a war or a summit is still that news.
+            if outlet.desk in _NEWSY_DESKS and foreign >= _NEWS_ON_A_DESK:
+                return self._by_content(article, outlet, evidence)
+            return self._call(
+                outlet.desk, f"no section label; {outlet.name} covers {outlet.desk}", country
+            )
         if not self.use_fallback:
             return self._call("", "no section label (fallback classifier off)", country)
         return self._by_content(article, outlet, evidence)
@@ -174,7 +193,9 @@ class SectionDetector:
                 return topic, "", f"feed category {tag!r} ({topic})"
         return None
 
-    def _national_desk(self, outlet: Outlet, how: str, evidence: Evidence) -> SectionCall:
+    def _national_desk(
+        self, outlet: Outlet, how: str, evidence: Evidence, title: str
+    ) -> SectionCall:
         """A national desk means the outlet's own country."""
         own = outlet.country if outlet.country != NO_COUNTRY else ""
         if not own:
@@ -185,21 +206,32 @@ class SectionDetector:
         name = self.places.country_names.get(own, own)
         if own == self.home:
             return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
-        about_home = self._about_home(evidence)
+        about_home = self._about_home(evidence, title)
         if about_home:
             return self._call(
                 NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", self.home
             )
         return self._call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
 
-    def _about_home(self, evidence: Evidence) -> str:
-        """Why a story filed abroad is about the home country, or ``""``."""
+    def _about_home(self, evidence: Evidence, title: str) -> str:
+        """Why a story is the home country's own news, or ``""``: mostly about it,
+        or told from its angle (the headline names it first, or as often as any
+        other country: "Biden condemns attack in Israel", "Britons flee Sudan")."""
         counts, said = evidence
         home = counts.get(self.home, 0.0)
         foreign = sum(n for c, n in counts.items() if c != self.home)
+        where = self.places.country_names.get(self.home, self.home)
         if home >= _DECIDES and home > foreign:
-            where = self.places.country_names.get(self.home, self.home)
             return f"it is about {where} ({'; '.join(said)})"
+        named = find_countries(title, self.places.text_names)
+        codes = [self.places.ambiguous.get(n, (c,))[0] for n, c in named]
+        if self.home not in codes:
+            return ""
+        first = next(c for c in codes if c != INTERNATIONAL)
+        others = [c for c in codes if c not in (self.home, INTERNATIONAL)]
+        most = max((others.count(c) for c in others), default=0)
+        if first == self.home or codes.count(self.home) >= most:
+            return f"the headline tells it from {where}'s side"
         return ""
 
     def _by_content(self, article: Article, outlet: Outlet, evidence: Evidence) -> SectionCall:
@@ -208,9 +240,13 @@ class SectionDetector:
         home = counts.get(self.home, 0.0)
         foreign = sum(n for c, n in counts.items() if c != self.home)
         summary = f"{'; '.join(said) or 'no places named'}: foreign {foreign:g} vs home {home:g}"
-        if self._topic(article.title) == "sports":
-            return self._call("sports", "no section label; headline reads as sports", "")
-        if foreign >= _DECIDES and foreign > home:
+        topic = self._topic(article.title)
+        if topic:
+            return self._call(topic, f"no section label; headline reads as {topic}", "")
+        about_home = self._about_home(evidence, article.title)
+        if about_home:
+            return self._call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
+        if (foreign > 0 and home == 0) or (foreign >= _DECIDES and foreign > home):
             return self._call(WORLD, f"no section label; {summary}", self._main(counts))
         if home > 0 and home >= foreign:
             return self._call(NATIONAL, f"no section label; {summary}", self.home)

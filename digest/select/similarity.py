@@ -19,11 +19,16 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
 from sys import intern
+
+import snowballstemmer
 
 from ..model import Article
 
@@ -35,7 +40,9 @@ STOPWORDS = frozenset(
     "before during per via also just would could should may can all any our we you your "
     "there here then them these those which while where one two first last year years "
     "day days week today yesterday told tells according report reports reported people "
-    "been being had did do does other some such only most many much very".split()
+    "been being had did do does other some such only most many much very "
+    # Live-page and video labels say nothing about the story they cover.
+    "live updates update latest breaking watch video videos".split()
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: Words kept per article vector (its heaviest).
@@ -55,27 +62,38 @@ _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
 _IDF_FLOOR = 0.05
 
 
-def _stem(word: str) -> str:
-    # Light stemming so "rockets"/"rocket" and "Zelenskiy"/"Zelensky" meet.
-    if word.endswith("iy"):
-        word = word[:-2] + "y"
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+@cache
+def _stemmer() -> Callable[[str], str]:
+    """The English Snowball stemmer, with synonyms folded (``synonyms.toml``)."""
+    stemmer = snowballstemmer.stemmer("english")
+    raw = tomllib.loads(
+        resources.files("digest.select").joinpath("synonyms.toml").read_text("utf-8")
+    )
+    folded = {
+        stemmer.stemWord(word): stemmer.stemWord(group[0])
+        for group in raw["groups"]
+        for word in group
+    }
+
+    @lru_cache(maxsize=200_000)
+    def stem(word: str) -> str:
+        found = stemmer.stemWord(word)
+        return intern(folded.get(found, found))
+
+    return stem
 
 
 def words(text: str) -> list[str]:
     """The content words of a text, in order: lower-cased, accents folded, digits
-    kept, stopwords and one-letter words removed, lightly stemmed."""
+    kept, stopwords and one-letter words removed, stemmed (Snowball) and synonyms
+    folded, so "crashes"/"crash" and "truce"/"ceasefire" meet."""
     folded = text.lower()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = re.sub(r"(?<=\d)[,.](?=\d)", "", folded.replace("'", "").replace("’", ""))
-    # Interned: a big pool repeats the same few thousand words millions of times.
-    return [intern(_stem(w)) for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
+    stem = _stemmer()
+    return [stem(w) for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
 
 
 #: An article's headline, standfirst and body words.
@@ -177,11 +195,12 @@ class GroupIndex:
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         best: Match | None = None
         for number in candidates:
-            similarity = 0.0
-            for member in self.groups[number].vectors[:MEMBERS_COMPARED]:
-                similarity = max(similarity, vector.cosine(member))
-                if self._headlines_match(vector.headline, member.headline):
-                    similarity = max(similarity, self.threshold)
+            members = self.groups[number].vectors[:MEMBERS_COMPARED]
+            # The mean over members, not the best one: a newcomer must agree with
+            # the story, not with one member (which would chain stories together).
+            similarity = sum(vector.cosine(m) for m in members) / len(members)
+            if any(self._headlines_match(vector.headline, m.headline) for m in members):
+                similarity = max(similarity, self.threshold)
             if similarity >= self.threshold and (best is None or similarity > best.similarity):
                 best = Match(number, similarity)
         return best
