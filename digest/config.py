@@ -202,7 +202,8 @@ class ScoreWeights(_Section):
     boost``, where ``coverage = 1 + story_size × min(other outlets' weights,
     story_size_cap)``, ``spreading = 1 + spread × (share of the story's outlets that
     joined in the last select.spread_hours)`` and ``placed`` is ``unplaced`` for a
-    story placed abroad only by its outlet's country (1 otherwise); ``quality`` adds
+    story placed abroad only by its outlet's country (1 otherwise); outlets telling
+    only other stories of the same event count ``event_share`` each; ``quality`` adds
     ``image``, ``summary`` and ``length`` (body of at least ``long_body_chars``).  A
     story picked before and since updated is multiplied by ``repeat``; each earlier
     pick of the same event or country multiplies by ``same_event`` /
@@ -216,6 +217,7 @@ class ScoreWeights(_Section):
     story_size: NonNegativeFloat = 1.0
     story_size_cap: PositiveInt = 20
     spread: NonNegativeFloat = 0.25
+    event_share: Share = 0.25
     unplaced: Share = 0.6
     repeat: Share = 0.5
     same_event: Share = 0.75
@@ -264,7 +266,7 @@ class SelectSettings(_Section):
     #: Label unlabelled items by place names, datelines and agencies.
     fallback_classifier: bool = True
     #: Stories whose keyword vectors are this similar (0..1) belong to one event.
-    event_similarity: Share = 0.1
+    event_similarity: Share = 0.12
     #: At most this many picks about one event / one country (diversity).
     max_per_event: PositiveInt = 3
     max_per_country: PositiveInt = 3

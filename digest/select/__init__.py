@@ -19,12 +19,14 @@ typed :class:`~digest.model.LeftOut` kind and a sentence (``digest select
    (``NOT_HARD_NEWS``).
 6. **Memory** (:mod:`.memory`): stories sent in the last ``memory_days`` are out
    unless substantially updated (``ALREADY_SENT``).
-7. **Importance** (:mod:`.importance`): coverage by distinct outlets first, then
-   how fast the story spreads, then recency and quality.
-8. **Events and diversity** (:mod:`.events`, :mod:`.diversity`): stories group into
-   events; picks are taken best first with events and countries weighed down and
-   capped (``DIVERSITY``, ``RANKED_BELOW``).
-9. **Headlines**: ``select.headlines`` / ``--headline ID=TEXT`` replace a pick's
+7. **Events** (:mod:`.events`): stories group into events (a war, a summit).
+8. **Importance** (:mod:`.importance`): coverage by distinct outlets first (those
+   telling other parts of its event at half weight), then how fast the story
+   spreads, then recency and quality.
+9. **Diversity** (:mod:`.diversity`): picks are taken best first with events and
+   countries weighed down and capped; a story that turns out to be a pick told in
+   other words is left out (``DIVERSITY``, ``SAME_STORY``, ``RANKED_BELOW``).
+10. **Headlines**: ``select.headlines`` / ``--headline ID=TEXT`` replace a pick's
    headline in the digest.
 
 Every article given ends up a pick or a rejection, each with its reasons.
@@ -105,8 +107,8 @@ def select(
     stories = _hard_news(stories, settings, rejections)
     stories, repeats = remember(stories, sent, settings)
     rejections += repeats
-    score_stories(stories, as_of=as_of, settings=settings, overrides=overrides)
     events = group_events(stories, settings.event_similarity)
+    score_stories(stories, as_of=as_of, settings=settings, overrides=overrides)
     chosen, below = choose(stories, settings, overrides, events, detector.places)
     rejections += below
     picks = []

@@ -4,7 +4,9 @@ Picks are taken best first.  A story of an event with k earlier picks is weighed
 × ``weights.same_event`` ** k and one about a country with k earlier picks ×
 ``weights.same_country`` ** k; no more than ``max_per_event`` picks share an event
 and ``max_per_country`` a country while other stories are left (then the best
-capped one fills the slot, and says so).  Pinned stories take their positions
+capped one fills the slot, and says so).  A story of an event already picked
+whose closest member is as alike as the clustering's bar to a pick's is the same
+story told in other words, and is left out.  Pinned stories take their positions
 first.
 """
 
@@ -18,6 +20,9 @@ from ..model import LeftOut, Rejection
 from .candidates import Story, left_out
 from .overrides import Overrides
 from .places import PlaceData
+
+#: Members of a story compared with the picks of its event.
+_COMPARED = 3
 
 
 def choose(
@@ -51,12 +56,19 @@ def choose(
         story.reasons.append(f"pinned to {where} by editor")
         take(story)
     capped: dict[str, str] = {}
+    retold: dict[str, Story] = {}
     remaining = list(free)
     while len(taken) < count and remaining:
         best: tuple[float, int, str] | None = None
         for n, story in enumerate(remaining):
             if best is not None and story.score <= best[0]:
                 break  # adjusted scores only shrink: nobody further down can win
+            if story.lead.article.id in retold:
+                continue
+            twin = _told_before(story, taken, settings.story_similarity)
+            if twin is not None:
+                retold[story.lead.article.id] = twin
+                continue
             limit = _limit(story, per_event, per_country, settings, events, places)
             if limit:
                 capped[story.lead.article.id] = limit
@@ -78,6 +90,18 @@ def choose(
     rejections = []
     for story in remaining:
         lead = story.lead
+        twin = retold.get(lead.article.id)
+        if twin is not None:
+            rejections.append(
+                left_out(
+                    lead.article,
+                    LeftOut.SAME_STORY,
+                    f"same story as pick {twin.lead.article.id} ({twin.lead.article.title}), "
+                    "told in other words",
+                    story.score,
+                )
+            )
+            continue
         cap = capped.get(lead.article.id)
         if cap:
             rejections.append(left_out(lead.article, LeftOut.DIVERSITY, cap, story.score))
@@ -90,6 +114,20 @@ def choose(
             )
         rejections.append(left_out(lead.article, LeftOut.RANKED_BELOW, reason, story.score))
     return _in_order(taken, overrides), rejections
+
+
+def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | None:
+    """A pick of the same event that this story retells: some member of each is
+    at least ``threshold`` alike (the clustering's bar, on the closest pair rather
+    than on average)."""
+    mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
+    for pick in taken:
+        if pick.event != story.event:
+            continue
+        theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
+        if any(a.cosine(b) >= threshold for a in mine for b in theirs):
+            return pick
+    return None
 
 
 def _in_order(taken: list[Story], overrides: Overrides) -> list[Story]:

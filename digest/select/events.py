@@ -6,8 +6,8 @@ the similarity of their keyword vectors (tf-idf over the day's pool, so a name
 every story mentions weighs little), at ``select.event_similarity``, a looser
 bar than the same-story one.  A frequent name alone (a head of state, a big
 country) does not make two stories one event: their other words must agree too.
-Stories join events best-scored first, so the day's biggest story seeds its
-event.
+Stories join events biggest first (most outlets), so the day's biggest story
+seeds its event.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from .similarity import GroupIndex
 
 def group_events(stories: list[Story], threshold: float) -> list[str]:
     """Number each story's event (``story.event``) and return each event's name
-    (the headline of its best-scored story), indexed by event number."""
+    (the headline of its biggest story), indexed by event number."""
     index = GroupIndex(threshold)
     names: list[str] = []
-    for story in sorted(stories, key=lambda s: (-s.score, s.lead.article.id)):
+    ordered = sorted(
+        stories, key=lambda s: (-len(s.outlets()), -s.lead.own, s.lead.article.id)
+    )
+    for story in ordered:
         vectors = [m.vector for m in story.members[:3] if m.vector is not None]
         match = None
         for vector in vectors:

@@ -10,7 +10,8 @@ out unless ``select.genres`` lets them in.  The evidence, in order:
 3. the first words of the article's own URL slug (``/analysis-wall-of-brics``);
 4. the headline's form (``Opinion:``, ``Analysis |``, ``The Guardian view on …``,
    ``What we know about …``, ``10 best …``, ``Quiz:``), and a headline in the
-   first person outside quotes ("Searching for my daughter-in-law") as a feature;
+   first person outside quotes ("Searching for my daughter-in-law") as a feature,
+   and one that speaks to the reader ("signs you should never ignore") as soft;
 5. a column's disclaimer or author note in the standfirst or first paragraph
    ("The views expressed …", "… is a columnist").
 
@@ -34,6 +35,7 @@ HARD = "news"
 # Quoted words are someone else's: "'My son is alive'" is a report, not a memoir.
 _QUOTED = re.compile(r"(['‘\"“])(?:(?!\1).){2,}?[’'\"”]")
 _FIRST_PERSON = re.compile(r"\b(my|I'm|I’m|I've|I’ve|I was|I am)\b")
+_SECOND_PERSON = re.compile(r"\byou(r|'re|’re|'ll|’ll)?\b", re.I)
 #: Every genre the detector can name; ``news`` is hard news.
 GENRES = (HARD, "opinion", "analysis", "feature", "soft")
 
@@ -97,8 +99,11 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     for pattern, genre in rules.headlines:
         if pattern.search(article.title):
             return GenreCall(genre, f"{genre} (headline reads as {genre}: {article.title!r})")
-    if _FIRST_PERSON.search(_QUOTED.sub(" ", article.title)):
+    unquoted = _QUOTED.sub(" ", article.title)
+    if _FIRST_PERSON.search(unquoted):
         return GenreCall("feature", "feature (a headline in the first person)")
+    if _SECOND_PERSON.search(unquoted):
+        return GenreCall("soft", "soft (a headline that speaks to the reader)")
     lead = f"{article.summary}\n{article.body[:600]}"
     for pattern in rules.disclaimers:
         if pattern.search(lead):

@@ -7,7 +7,9 @@ A story's score, with every factor shown in ``--explain``::
     source    = select.source_weights[agency | publisher | source | outlet]  (1.0)
     quality   = weights.image × has image + weights.summary × has standfirst
                 + weights.length × (body ≥ weights.long_body_chars characters)
-    coverage  = 1 + weights.story_size × min(Σ other outlets' weights, story_size_cap)
+    coverage  = 1 + weights.story_size × min(Σ other outlets' weights
+                + weights.event_share × Σ weights of the outlets telling only other
+                  stories of its event, story_size_cap)
     spreading = 1 + weights.spread × (share of its outlets that joined in the
                 last select.spread_hours)
     placed    = weights.unplaced when only the outlet's country put it abroad, else 1
@@ -16,7 +18,9 @@ A story's score, with every factor shown in ``--explain``::
 
 Coverage leads: with the defaults (one day's half-life, story_size 1) a story told
 by five outlets in the morning outranks a single outlet's story of the evening,
-and recency only orders stories of the same size.
+and recency only orders stories of the same size.  Outlets that tell other parts
+of the same event (:mod:`.events`) count at ``event_share``: a development of the
+day's biggest event matters more than a lone story of the same size.
 """
 
 from __future__ import annotations
@@ -65,12 +69,19 @@ def score_stories(
     """Score every story in place and write its reasons (what it is, each factor)."""
     w = settings.weights
     recent = as_of - timedelta(hours=settings.spread_hours)
+    by_event: dict[int, dict[str, float]] = {}
+    for story in stories:
+        by_event.setdefault(story.event, {}).update((o.key, o.weight) for o in story.outlets())
     for story in stories:
         lead = story.lead
         outlets = story.outlets()
         others = outlets[1:]
         story.also = tuple(o.name for o in others)
-        breadth = min(sum(o.weight for o in others), float(w.story_size_cap))
+        own_keys = {o.key for o in outlets}
+        around = sum(wt for k, wt in by_event.get(story.event, {}).items() if k not in own_keys)
+        breadth = min(
+            sum(o.weight for o in others) + w.event_share * around, float(w.story_size_cap)
+        )
         coverage = 1 + w.story_size * breadth
         joined: dict[str, datetime] = {}
         for m in story.members:
@@ -83,9 +94,10 @@ def score_stories(
         repeat = w.repeat if story.repeat else 1.0
         story.score = (lead.own * coverage * spreading * placed + boost) * repeat
         names = ", ".join(o.name for o in outlets)
+        event = f" + {w.event_share:g} × {around:g} more on its event" if around else ""
         formula = (
             f"score {round(story.score, 4):.3f} = coverage {coverage:.2f} "
-            f"({len(outlets)} outlet(s): {names}) × spreading {spreading:.2f} "
+            f"({len(outlets)} outlet(s): {names}{event}) × spreading {spreading:.2f} "
             f"({new} joined in the last {settings.spread_hours:g}h) × {lead.own_reason}"
         )
         if placed != 1.0:

@@ -30,6 +30,8 @@ from sys import intern
 
 import snowballstemmer
 
+from .places import place_data
+
 from ..model import Article
 
 # Words that say nothing about which story a text tells.
@@ -74,6 +76,12 @@ def _stemmer() -> Callable[[str], str]:
         for group in raw["groups"]
         for word in group
     }
+    # "Moroccan" and "Morocco", "Israeli" and "Israel" name the same country.
+    places = place_data()
+    for name, code in places.text_names.items():
+        country = places.country_names.get(code, "")
+        if " " not in name and country and " " not in country and name != country:
+            folded.setdefault(stemmer.stemWord(name.lower()), stemmer.stemWord(country.lower()))
 
     @lru_cache(maxsize=200_000)
     def stem(word: str) -> str:
