@@ -266,7 +266,7 @@ class SelectSettings(_Section):
     #: Label unlabelled items by place names, datelines and agencies.
     fallback_classifier: bool = True
     #: Stories whose keyword vectors are this similar (0..1) belong to one event.
-    event_similarity: Share = 0.12
+    event_similarity: Share = 0.15
     #: At most this many picks about one event / one country (diversity).
     max_per_event: PositiveInt = 3
     max_per_country: PositiveInt = 3

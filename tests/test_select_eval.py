@@ -122,7 +122,8 @@ def test_every_pick_and_rejection_says_why(day: Day) -> None:
     edition = run(day)
     for pick in edition.picks:
         assert pick.reasons[0].startswith("section world (")
-        assert pick.reasons[1].startswith("score ") and " = recency " in pick.reasons[1]
+        assert pick.reasons[1].startswith("score ") and " = coverage " in pick.reasons[1]
+        assert " × recency " in pick.reasons[1]
     assert len(edition.picks) + len(edition.rejections) == len(day.articles)
     assert all(r.reason for r in edition.rejections)
 

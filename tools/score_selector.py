@@ -58,13 +58,19 @@ def main() -> int:
                     print(f"   missed: {', '.join(s.missed)}")
         r, f, lab = clustering_pairs(day)
         right, found, labelled = right + r, found + f, labelled + lab
-        print(f"{day.name}  same-story pairs: precision {r / max(f, 1):.3f}, recall {r / max(lab, 1):.3f}")
+        print(
+            f"{day.name}  same-story pairs: precision {r / max(f, 1):.3f}, recall {r / max(lab, 1):.3f}"
+        )
     precision, recall = right / max(found, 1), right / max(labelled, 1)
     clusters_ok = precision >= 0.95 and recall >= 0.85
-    print(f"all days    same-story pairs: precision {precision:.3f}, recall {recall:.3f}"
-          f"  {'ok' if clusters_ok else 'MISSED'}")
-    print(f"{len(feeds) * len(homes) - failures} of {len(feeds) * len(homes)} day/home editions"
-          " meet every target")
+    print(
+        f"all days    same-story pairs: precision {precision:.3f}, recall {recall:.3f}"
+        f"  {'ok' if clusters_ok else 'MISSED'}"
+    )
+    print(
+        f"{len(feeds) * len(homes) - failures} of {len(feeds) * len(homes)} day/home editions"
+        " meet every target"
+    )
     return 0 if failures == 0 and clusters_ok else 1
 
 

@@ -107,7 +107,7 @@ def select(
     stories = _hard_news(stories, settings, rejections)
     stories, repeats = remember(stories, sent, settings)
     rejections += repeats
-    events = group_events(stories, settings.event_similarity)
+    events = group_events(stories, settings.event_similarity, detector.places)
     score_stories(stories, as_of=as_of, settings=settings, overrides=overrides)
     chosen, below = choose(stories, settings, overrides, events, detector.places)
     rejections += below

@@ -1,44 +1,117 @@
 """Events: groups of stories about one bigger thing, for diversity.
 
 On a day one event dominates (the Taliban take Kabul, Russia invades Ukraine),
-many of the day's stories are parts of it.  Stories are grouped into events by
-the similarity of their keyword vectors (tf-idf over the day's pool, so a name
-every story mentions weighs little), at ``select.event_similarity``, a looser
-bar than the same-story one.  A frequent name alone (a head of state, a big
-country) does not make two stories one event: their other words must agree too.
-Stories join events biggest first (most outlets), so the day's biggest story
-seeds its event.
+many of the day's stories are parts of it.  Two stories belong to one event when
+
+* their keyword vectors are at least ``select.event_similarity`` alike (the
+  closest pair of members; a looser bar than the same-story one), or
+* they share a *pair* of the day's hot names: names (people, places, countries
+  of the places and actors named) that at least :data:`HOT_SHARE` of the day's
+  stories mention.  One frequent name alone (a head of state, a big country)
+  does not make two stories one event; "Russia" with "Ukraine", or "Israel" with
+  "Hamas", does.
+
+Events are the connected groups of such stories.  Each is named after its
+biggest story (most outlets).
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable
+
 from .candidates import Story
-from .similarity import GroupIndex
+from .places import PlaceData, find_countries
+from .similarity import GroupIndex, Vector
+
+#: A name is hot when at least this many stories, and this share of them, name it.
+HOT_MIN_STORIES = 3
+HOT_SHARE = 0.15
+_NAME = re.compile(r"\b[A-Z][A-Za-z]+")
+# A text whose words are mostly capitalised (Title Case) tells no names by case.
+_TITLE_CASE = 0.6
+# Capitalised words that start sentences or name institutions everywhere.
+_IGNORED = frozenset(
+    "the a an in on at as of for to and but after before over amid with by from how why "
+    "what who when where is are was will new more most first live update updates watch "
+    "report reports says said president pm minister prime government police court news "
+    "state states city world covid coronavirus thousands hundreds dozens many some "
+    "officials witnesses people sources monday tuesday wednesday thursday friday saturday "
+    "sunday january february march april may june july august september october november "
+    "december this that these it its he she they we there here breaking latest video".split()
+)
 
 
-def group_events(stories: list[Story], threshold: float) -> list[str]:
+def story_names(story: Story, places: PlaceData) -> frozenset[str]:
+    """The names a story's lead mentions in its headline, standfirst and first
+    paragraph (lower case), and the countries they place it in (``country:XX``)."""
+    article = story.lead.article
+    names: set[str] = set()
+    for text in (article.title, article.summary, article.body.split("\n\n", 1)[0][:400]):
+        names.update(f"country:{code}" for _, code in find_countries(text, places.text_names))
+        found = _NAME.findall(text)
+        words = re.findall(r"\b[^\W\d_]+", text)
+        if words and len(found) / len(words) >= _TITLE_CASE:
+            continue
+        names.update(n.lower() for n in found if n.lower() not in _IGNORED)
+    return frozenset(names)
+
+
+def group_events(stories: list[Story], threshold: float, places: PlaceData) -> list[str]:
     """Number each story's event (``story.event``) and return each event's name
     (the headline of its biggest story), indexed by event number."""
-    index = GroupIndex(threshold)
-    names: list[str] = []
-    ordered = sorted(
-        stories, key=lambda s: (-len(s.outlets()), -s.lead.own, s.lead.article.id)
-    )
-    for story in ordered:
+    ordered = sorted(stories, key=lambda s: (-len(s.outlets()), -s.lead.own, s.lead.article.id))
+    parent = list(range(len(ordered)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    def join(a: int, b: int) -> None:
+        # The smaller number (the bigger story) stays the root, and so the name.
+        ra, rb = sorted((root(a), root(b)))
+        parent[rb] = ra
+
+    # One group per story (numbered as ``ordered``): a newcomer is joined to every
+    # earlier story its members come close to, not only the closest one.
+    index = GroupIndex(threshold, closest=True, members=1)
+    for number, story in enumerate(ordered):
         vectors = [m.vector for m in story.members[:3] if m.vector is not None]
-        match = None
         for vector in vectors:
-            found = index.nearest(vector)
-            if found is not None and (match is None or found.similarity > match.similarity):
-                match = found
-        if match is None:
-            story.event = len(names)
-            names.append(story.lead.article.title)
-        else:
-            story.event = match.group
-        for vector in vectors:
-            index.put(vector, story.event if story.event < len(index.groups) else None)
+            for match in index.all_near(vector):
+                join(number, match.group)
+        index.put(vectors[0] if vectors else Vector({}))
+    _join_hot_pairs(ordered, places, join)
+    roots: dict[int, int] = {}
+    names: list[str] = []
+    for number, story in enumerate(ordered):
+        top = root(number)
+        if top not in roots:
+            roots[top] = len(names)
+            names.append(ordered[top].lead.article.title)
+        story.event = roots[top]
     return names
 
 
-__all__ = ["group_events"]
+def _join_hot_pairs(
+    ordered: list[Story], places: PlaceData, join: Callable[[int, int], None]
+) -> None:
+    """Join stories that share a pair of the day's hot names."""
+    named = [story_names(s, places) for s in ordered]
+    frequency: Counter[str] = Counter(n for names in named for n in names)
+    floor = max(HOT_MIN_STORIES, HOT_SHARE * len(ordered))
+    hot = {n for n, count in frequency.items() if count >= floor}
+    first_with: dict[tuple[str, str], int] = {}
+    for number, names in enumerate(named):
+        for pair in itertools.combinations(sorted(names & hot), 2):
+            if pair in first_with:
+                join(first_with[pair], number)
+            else:
+                first_with[pair] = number
+
+
+__all__ = ["HOT_MIN_STORIES", "HOT_SHARE", "group_events", "story_names"]

@@ -30,9 +30,8 @@ from sys import intern
 
 import snowballstemmer
 
-from .places import place_data
-
 from ..model import Article
+from .places import place_data
 
 # Words that say nothing about which story a text tells.
 STOPWORDS = frozenset(
@@ -182,36 +181,54 @@ class Match:
 class GroupIndex:
     """Puts items into groups of similar ones without comparing all pairs.
 
-    An item joins the group it is most similar to, if that similarity reaches
+    An item joins the group it is most similar to (on average over the group's
+    first ``members``, or the ``closest`` of them), if that similarity reaches
     ``threshold``, or if its headline shares at least ``headline_overlap`` of its
     content words (and :data:`HEADLINE_MIN_SHARED` or more) with a member's;
     otherwise it starts a new group.
     """
 
-    def __init__(self, threshold: float, headline_overlap: float = 1.01) -> None:
+    def __init__(
+        self,
+        threshold: float,
+        headline_overlap: float = 1.01,
+        *,
+        closest: bool = False,
+        members: int = MEMBERS_COMPARED,
+    ) -> None:
         self.threshold = threshold
         self.headline_overlap = headline_overlap
+        self.closest = closest
+        self.members = members
         self.groups: list[Group] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
+        found = self.all_near(vector)
+        return max(found, key=lambda m: (m.similarity, -m.group)) if found else None
+
+    def all_near(self, vector: Vector) -> list[Match]:
+        """Every likely group (those sharing most signature words) that reaches the
+        threshold, with its similarity."""
         shared: Counter[int] = Counter()
         for word in vector.top(SIGNATURE):
             shared.update(self._postings.get(word, ()))
         # The groups sharing most signature words are the likely matches.
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
-        best: Match | None = None
+        near: list[Match] = []
         for number in candidates:
-            members = self.groups[number].vectors[:MEMBERS_COMPARED]
+            members = self.groups[number].vectors[: self.members]
             # The mean over members, not the best one: a newcomer must agree with
-            # the story, not with one member (which would chain stories together).
-            similarity = sum(vector.cosine(m) for m in members) / len(members)
+            # the story, not with one member (which would chain stories together);
+            # looser groups (events) may ask for the ``closest`` member instead.
+            found = [vector.cosine(m) for m in members]
+            similarity = max(found) if self.closest else sum(found) / len(found)
             if any(self._headlines_match(vector.headline, m.headline) for m in members):
                 similarity = max(similarity, self.threshold)
-            if similarity >= self.threshold and (best is None or similarity > best.similarity):
-                best = Match(number, similarity)
-        return best
+            if similarity >= self.threshold:
+                near.append(Match(number, similarity))
+        return near
 
     def _headlines_match(self, a: frozenset[str], b: frozenset[str]) -> bool:
         shared = len(a & b)
@@ -233,7 +250,7 @@ class GroupIndex:
             group = len(self.groups)
             self.groups.append(Group())
         members = self.groups[group].vectors
-        if len(members) < MEMBERS_COMPARED:
+        if len(members) < self.members:
             members.append(vector)
             for word in vector.top(SIGNATURE):
                 posting = self._postings[word]
