@@ -75,6 +75,7 @@ def world(n: int, title: str, hours_old: float, **extra: object) -> Article:
         published_at=SAMPLE_AS_OF.astimezone(UTC) - timedelta(hours=hours_old),
         agency=str(extra.pop("agency", "Reuters")),
         image=Image("https://img.example/x.jpg", "x") if extra.pop("image", False) else None,
+        publisher=str(extra.pop("publisher", "")),
     )
 
 
@@ -82,7 +83,11 @@ def test_selector_keeps_world_news_in_the_window_best_first_without_repeats() ->
     articles = [
         world(1, "Earthquake strikes off Japan coast, tsunami warning issued", 1),
         world(
-            2, "Tsunami warning issued after strong earthquake off Japan coast", 1.5, agency="AFP"
+            2,
+            "Tsunami warning issued after strong earthquake off Japan coast",
+            1.5,
+            agency="AFP",
+            publisher="The Newsdesk",
         ),
         world(3, "EU leaders meet in Brussels over budget deadlock", 5),
         world(4, "India beat Australia in Sydney one-day international", 1, section="sports"),
@@ -95,7 +100,7 @@ def test_selector_keeps_world_news_in_the_window_best_first_without_repeats() ->
     assert edition.id == "world-2020-11-23"
     ids = [p.article.id for p in edition.picks]
     assert ids == ["a1", "a3", "a6"]
-    assert edition.picks[0].also_reported_by == ("AFP",)
+    assert edition.picks[0].also_reported_by == ("The Newsdesk",)
     reasons = {r.article.id: r.reason for r in edition.rejections}
     assert reasons["a2"].startswith("same story as a1")
     assert "sports" in reasons["a4"]

@@ -93,7 +93,7 @@ def test_terminal_preview_shows_picks_texts_and_size(config_file: Path) -> None:
     out = result.stdout
     for heading in ("Edition world-2020-11-23", "Email", "Plain-text part", "Push", "WhatsApp"):
         assert heading in out
-    assert "Ethiopia PM gives Tigray leaders" in out
+    assert "Biden picks veteran aide Blinken" in out
     assert "of Gmail's clip point" in out
 
 
@@ -118,7 +118,7 @@ def test_open_hands_the_public_email_file_to_the_desktop_opener(
     page = Path(opened.read_text("utf-8").removeprefix("file://"))
     assert page.name == "email.html" and f"Opened {page}" in result.stderr
     html = page.read_text("utf-8")
-    assert html.startswith("<!doctype html>") and "Ethiopia PM gives Tigray leaders" in html
+    assert html.startswith("<!doctype html>") and "Biden picks veteran aide Blinken" in html
     assert "%%" not in html  # recipient placeholders filled for nobody in particular
 
 
@@ -129,7 +129,7 @@ def test_preview_json_is_the_renditions(config_file: Path) -> None:
     data = json.loads(result.stdout)
     assert data["edition_id"] == "world-2020-11-23"
     assert sorted(data) == ["edition_id", "email", "push", "whatsapp"]
-    assert data["push"]["title"].startswith("Ethiopia PM")
+    assert data["push"]["title"].startswith("Biden picks veteran aide")
 
 
 def test_preview_by_edition_needs_a_recorded_one(config_file: Path) -> None:
@@ -229,7 +229,7 @@ def test_template_and_config_changes_rebuild_the_page(
     os.utime(push, ns=(0, 1))  # a different mtime even within the same clock tick
     assert preview.refresh() is True
     assert httpx.get(url + "version").text != first
-    assert "Breaking: Ethiopia PM" in httpx.get(url).text
+    assert "Breaking: Biden picks" in httpx.get(url).text
 
     config_file.write_text(
         config_file.read_text("utf-8").replace(

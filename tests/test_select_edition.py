@@ -194,7 +194,8 @@ def select_json(config: Path, *args: str) -> dict[str, object]:
 def test_explain_shows_scores_clusters_and_the_best_left_out(ingested: Path) -> None:
     code, out, _ = invoke(ingested, "select", "--as-of", AS_OF, "--explain")
     assert code == 0
-    assert "score " in out and " = recency " in out and "half-life 8h" in out
+    assert "score " in out and " = coverage " in out and " outlet(s): " in out
+    assert " × recency " in out and "half-life 24h" in out
     assert "also reported by" in out
     assert "Best candidates left out" in out and "same story as" in out
     assert "Left out in all: " in out and "not World News" in out

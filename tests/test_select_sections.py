@@ -8,6 +8,7 @@ import pytest
 
 from digest.config import SelectSettings
 from digest.model import Article
+from digest.select.outlets import OutletTable
 from digest.select.sections import SectionDetector
 
 WHEN = datetime(2020, 11, 23, 4, 0, tzinfo=UTC)
@@ -91,7 +92,7 @@ def test_the_fallback_weighs_foreign_against_home_evidence(detector: SectionDete
                 agency="AFP")
     )  # fmt: skip
     assert foreign.counted and foreign.country == "AF"
-    assert "no section label; fallback: dateline Kabul (AF); foreign agency AFP" in foreign.reason
+    assert "no section label; dateline Kabul (AF); foreign agency AFP" in foreign.reason
     home = detector.classify(
         article(title="Kerala steps up vaccination ahead of Onam", dateline="Thiruvananthapuram",
                 agency="PTI")
@@ -108,12 +109,76 @@ def test_the_fallback_weighs_foreign_against_home_evidence(detector: SectionDete
     ).counted
 
 
-def test_with_nothing_to_go_on_the_fallback_says_it_is_undecided(
+def test_with_nothing_to_go_on_the_outlet_decides_and_says_so(
     detector: SectionDetector,
 ) -> None:
-    call = detector.classify(article(title="Rain expected later this week"))
-    assert not call.counted
-    assert "fallback undecided" in call.reason
+    # Nothing named: a foreign outlet's item is World News, a home outlet's is not,
+    # and one from an unknown outlet is not either; every call says why.
+    rain = "Rain expected later this week"
+    unknown = detector.classify(article(title=rain))
+    assert not unknown.counted and "no sign of abroad" in unknown.reason
+    table = OutletTable()
+    abroad = article(title=rain, url="https://www.nbcnews.com/news/weather/rain-n123")
+    call = detector.classify(abroad, table.of(abroad))
+    assert call.counted and call.by_outlet and "NBC News is from United States" in call.reason
+    home = article(title=rain, url="https://www.ndtv.com/news/rain-123")
+    call = detector.classify(home, table.of(home))
+    assert not call.counted and "NDTV is a home outlet" in call.reason
+
+
+@pytest.mark.parametrize(
+    ("home", "url", "counted"),
+    [
+        # A US outlet's politics and US desks are World News for India and the UK...
+        ("IN", "https://edition.cnn.com/2023/08/24/politics/trump-surrender/index.html", True),
+        ("GB", "https://www.foxnews.com/us/storm-hits-florida-coast", True),
+        ("IN", "https://www.bbc.co.uk/news/uk-politics-66612345", True),
+        # ... and national news at home.
+        ("US", "https://edition.cnn.com/2023/08/24/politics/trump-surrender/index.html", False),
+        ("GB", "https://www.bbc.co.uk/news/uk-politics-66612345", False),
+        ("IN", "https://www.hindustantimes.com/india-news/pm-speaks-101692857.html", False),
+        ("IN", "https://www.thehindu.com/news/national/rains-lash-city/article1.ece", False),
+    ],
+)
+def test_desk_labels_are_read_relative_to_the_outlets_country(
+    home: str, url: str, counted: bool
+) -> None:
+    detector = SectionDetector(SelectSettings(home_country=home))
+    item = article(title="Officials respond as the day unfolds", url=url)
+    assert detector.classify(item, OutletTable().of(item)).counted is counted
+
+
+def test_a_story_told_from_the_home_countrys_side_is_national_news() -> None:
+    us = SectionDetector(SelectSettings(home_country="US"))
+    world_desk = "https://www.theguardian.com/world/2023/oct/07/story"
+    table = OutletTable()
+    for title in (
+        "Biden condemns Hamas attack on Israel, pledges support",
+        "Americans among hostages taken to Gaza",
+    ):
+        item = article(title=title, url=world_desk)
+        call = us.classify(item, table.of(item))
+        assert not call.counted, title
+    item = article(title="Hamas fighters storm Israeli towns near Gaza", url=world_desk)
+    assert us.classify(item, table.of(item)).counted
+    # Georgia next to Trump is the US state, not the country.
+    georgia = article(title="Trump surrenders at Georgia jail over election charges")
+    assert us.classify(georgia).section == "national"
+    assert SectionDetector(SelectSettings(home_country="IN")).classify(georgia).counted
+
+
+def test_a_specialist_outlet_keeps_its_desk_unless_the_item_is_news_from_abroad(
+    detector: SectionDetector,
+) -> None:
+    table = OutletTable()
+    markets = article(title="Stocks slide as bank shares fall", url="https://www.cnbc.com/2023/x")
+    assert detector.classify(markets, table.of(markets)).section == "business"
+    war = article(title="China's Xi to visit Russia's Putin in Moscow next week",
+                  url="https://www.cnbc.com/2023/03/17/xi-russia.html")  # fmt: skip
+    assert detector.classify(war, table.of(war)).counted
+    match = article(title="Messi scores twice as Inter Miami beat Orlando",
+                    url="https://www.espn.com/soccer/story/_/id/1/messi")  # fmt: skip
+    assert detector.classify(match, table.of(match)).section == "sports"
 
 
 def test_the_home_country_and_the_counted_sections_are_configurable() -> None:

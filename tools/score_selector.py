@@ -59,7 +59,8 @@ def main() -> int:
         r, f, lab = clustering_pairs(day)
         right, found, labelled = right + r, found + f, labelled + lab
         print(
-            f"{day.name}  same-story pairs: precision {r / max(f, 1):.3f}, recall {r / max(lab, 1):.3f}"
+            f"{day.name}  same-story pairs: precision {r / max(f, 1):.3f}, "
+            f"recall {r / max(lab, 1):.3f}"
         )
     precision, recall = right / max(found, 1), right / max(labelled, 1)
     clusters_ok = precision >= 0.95 and recall >= 0.85
