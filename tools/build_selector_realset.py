@@ -7,8 +7,9 @@ script reads every version of ``gb``, ``us`` and ``au`` ``data.json`` on the
 ``gh-pages`` and ``stage`` branches, keeps each URL once (first seen), and writes
 one JSON Feed 1.1 file per chosen day (items published that UTC day; Google News
 redirect links replaced by the outlet's own address they carry; headlines without
-their " - Outlet" tail) into ``tests/data/selector_real/``: the input a newsroom's aggregator would hand
-``digest ingest``.  Labels are kept in separate files (see that folder's README).
+their " - Outlet" tail) into ``tests/data/selector_real/``: the input a
+newsroom's aggregator would hand ``digest ingest``.  Labels are kept in
+separate files (see that folder's README).
 
 Usage (the snapshot is a bare git directory)::
 
