@@ -126,7 +126,7 @@ def score_day(day: Day, home: str, settings: SelectSettings | None = None) -> Da
         1 for i in picked if day.labels[i]["genre"] != "hard" or day.labels[i]["desk"] != "news"
     )
     duplicates = sum(1 for a, b in itertools.combinations(picked, 2) if story_of[a] == story_of[b])
-    precision, recall = world_decisions(day, home, settings, outlets)
+    hits, called, truth = world_decisions(day, home, settings, outlets)
     return DayScore(
         day=day.name,
         home=home,
@@ -136,8 +136,8 @@ def score_day(day: Day, home: str, settings: SelectSettings | None = None) -> Da
         duplicate_pairs=duplicates,
         outlets=len({outlets.of(p.article).key for p in edition.picks}),
         picks=len(edition.picks),
-        world_precision=precision,
-        world_recall=recall,
+        world_precision=hits / called if called else 1.0,
+        world_recall=hits / truth if truth else 1.0,
         missed=missed,
     )
 
@@ -150,8 +150,9 @@ def run(day: Day, home: str, settings: SelectSettings | None = None) -> Edition:
 
 def world_decisions(
     day: Day, home: str, settings: SelectSettings, outlets: OutletTable
-) -> tuple[float, float]:
-    """Precision and recall of "World News" among the day's items on the news desk."""
+) -> tuple[int, int, int]:
+    """World News decisions on the day's news-desk items: (called World News and
+    rightly, called World News, labelled World News)."""
     detector = SectionDetector(settings)
     hits = called = truth = 0
     for item, label in day.labels.items():
@@ -163,17 +164,19 @@ def world_decisions(
         called += said
         truth += real
         hits += said and real
-    return (hits / called if called else 1.0), (hits / truth if truth else 1.0)
+    return hits, called, truth
 
 
 def clustering_pairs(day: Day, settings: SelectSettings | None = None) -> tuple[int, int, int]:
-    """Same-story pairs over all the day's items: (found and right, found, labelled)."""
+    """Same-story pairs among the day's news-desk items (what the selector clusters):
+    (found and right, found, labelled)."""
     settings = settings or SelectSettings()
     outlets = OutletTable()
     detector = SectionDetector(settings)
+    news = [item for item, label in day.labels.items() if label["desk"] == "news"]
     candidates = [
         Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a))
-        for a in day.articles.values()
+        for a in (day.articles[item] for item in news)
     ]
     stories, _ = cluster(candidates, settings)
     item_of = {a.id: item for item, a in day.articles.items()}
@@ -183,9 +186,9 @@ def clustering_pairs(day: Day, settings: SelectSettings | None = None) -> tuple[
         for a, b in itertools.combinations(story.members, 2)
     }
     groups: dict[str, list[str]] = defaultdict(list)
-    for item, label in day.labels.items():
-        if label["story"]:
-            groups[label["story"]].append(item)
+    for item in news:
+        if day.labels[item]["story"]:
+            groups[day.labels[item]["story"]].append(item)
     labelled = {frozenset(p) for g in groups.values() for p in itertools.combinations(g, 2)}
     return len(found & labelled), len(found), len(labelled)
 

@@ -1,0 +1,120 @@
+"""The selector on six real, labelled news days (tests/data/selector_real/).
+
+Run ``python tools/score_selector.py`` for the whole table.  The tests assert the
+issue's targets where the selector meets them on this set (no duplicate stories,
+outlets among the picks, world/home precision and recall per home country, the
+diversity of the set) and, where it does not yet, floors at today's figures so that
+a change for the worse fails: the biggest stories carried, soft picks, same-story
+pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from digest.config import SelectSettings
+from digest.select.evaluation import (
+    Day,
+    DayScore,
+    clustering_pairs,
+    load_day,
+    score_day,
+    world_decisions,
+)
+from digest.select.outlets import OutletTable
+
+REAL = Path(__file__).resolve().parent / "data" / "selector_real"
+FEEDS = sorted(REAL.glob("day-*.feed.json"))
+HOMES = ("IN", "GB", "US")
+DESKS = {"news", "business", "sport", "entertainment", "science", "tech", "lifestyle"}
+GENRES = {"hard", "opinion", "analysis", "feature", "soft"}
+
+
+@cache
+def day(path: Path) -> Day:
+    return load_day(path)
+
+
+@cache
+def scores() -> tuple[DayScore, ...]:
+    return tuple(score_day(day(f), home) for f in FEEDS for home in HOMES)
+
+
+def test_the_set_is_real_pinned_and_big_enough() -> None:
+    sums = dict(reversed(line.split()) for line in (REAL / "SHA256SUMS").read_text().splitlines())
+    assert len(FEEDS) >= 5
+    outlets = OutletTable()
+    for feed in FEEDS:
+        labels = feed.with_name(feed.name.replace(".feed.", ".labels."))
+        for path in (feed, labels):
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == sums[path.name], path.name
+        d = day(feed)
+        assert len(d.articles) >= 150
+        assert set(d.labels) == set(d.articles)  # every item read and labelled
+        found = {outlets.of(a) for a in d.articles.values()}
+        assert len({o.key for o in found}) >= 5
+        assert len({o.country for o in found if o.country not in ("", "XX")}) >= 5
+        for label in d.labels.values():
+            assert label["desk"] in DESKS and label["genre"] in GENRES
+        stories = Counter(label["story"] for label in d.labels.values() if label["story"])
+        assert min(stories.values()) >= 2
+        assert json.loads(feed.read_text("utf-8"))["_source"]["repository"] == "Ostabo/news-api"
+
+
+@pytest.mark.parametrize("home", HOMES)
+def test_world_news_is_told_from_home_news_by_what_and_who(home: str) -> None:
+    # Pooled over the days: the issue's targets, precision 0.95 and recall 0.9.
+    settings = SelectSettings(home_country=home)
+    outlets = OutletTable()
+    hits = called = truth = 0
+    for feed in FEEDS:
+        h, c, t = world_decisions(day(feed), home, settings, outlets)
+        hits, called, truth = hits + h, called + c, truth + t
+    print(f"\n{home}: world/home precision {hits / called:.3f}, recall {hits / truth:.3f}")
+    assert hits / called >= 0.95
+    assert hits / truth >= 0.9
+
+
+def test_no_edition_carries_one_story_twice_and_picks_come_from_many_outlets() -> None:
+    for s in scores():
+        assert s.duplicate_pairs == 0, (s.day, s.home)
+        assert s.outlets >= min(5, s.picks), (s.day, s.home)
+        assert s.picks == 8, (s.day, s.home)
+
+
+def test_the_days_biggest_stories_are_carried() -> None:
+    carried = sum(s.carried for s in scores())
+    biggest = sum(s.biggest for s in scores())
+    for s in scores():
+        print(f"\n{s.day} {s.home}: {s.carried} of {s.biggest} biggest, missed {s.missed}")
+        # Target: 4 of 5 on every day; today at least 3 everywhere.
+        assert s.carried >= min(3, s.biggest), (s.day, s.home, s.missed)
+    print(f"\nbiggest stories carried: {carried} of {biggest}")
+    assert carried / biggest >= 0.78
+
+
+def test_opinion_features_and_soft_news_stay_out() -> None:
+    soft = sum(s.soft_picks for s in scores())
+    picks = sum(s.picks for s in scores())
+    print(f"\nopinion/analysis/feature/soft or off-desk picks: {soft} of {picks}")
+    # Target: none; today 10 of 144 (a floor, so a change for the worse fails).
+    assert soft <= 0.07 * picks
+    assert max(s.soft_picks for s in scores()) <= 2
+
+
+def test_same_story_clustering_on_real_headlines() -> None:
+    right = found = labelled = 0
+    for feed in FEEDS:
+        r, f, lab = clustering_pairs(day(feed))
+        right, found, labelled = right + r, found + f, labelled + lab
+    precision, recall = right / found, right / labelled
+    print(f"\nsame-story pairs: precision {precision:.3f}, recall {recall:.3f}")
+    # Targets 0.95 and 0.85 are not met on headline-only items; floors at today's.
+    assert precision >= 0.7
+    assert recall >= 0.6
