@@ -47,6 +47,11 @@ class Day:
     articles: dict[str, Article]
     labels: dict[str, dict[str, Any]]
 
+    def unique(self) -> list[Article]:
+        """The day's articles once each (two feed items with one canonical address
+        are one article, as the store keeps them)."""
+        return list({a.id: a for a in self.articles.values()}.values())
+
 
 @dataclass(frozen=True, slots=True)
 class DayScore:
@@ -115,7 +120,7 @@ def score_day(day: Day, home: str, settings: SelectSettings | None = None) -> Da
     """Run the selector on ``day`` for a publisher in ``home`` and measure it."""
     settings = (settings or SelectSettings()).model_copy(update={"home_country": home})
     outlets = OutletTable()
-    edition = select(day.articles.values(), as_of=day.as_of, settings=settings, outlets=outlets)
+    edition = select(day.unique(), as_of=day.as_of, settings=settings, outlets=outlets)
     item_of = {a.id: item for item, a in day.articles.items()}
     picked = [item_of[p.article.id] for p in edition.picks]
     story_of = {item: label["story"] or item for item, label in day.labels.items()}
@@ -145,7 +150,7 @@ def score_day(day: Day, home: str, settings: SelectSettings | None = None) -> Da
 def run(day: Day, home: str, settings: SelectSettings | None = None) -> Edition:
     """The edition the selector makes of ``day`` for ``home`` (for explanations)."""
     settings = (settings or SelectSettings()).model_copy(update={"home_country": home})
-    return select(day.articles.values(), as_of=day.as_of, settings=settings)
+    return select(day.unique(), as_of=day.as_of, settings=settings)
 
 
 def world_decisions(

@@ -4,7 +4,8 @@ On a day one event dominates (the Taliban take Kabul, Russia invades Ukraine),
 many of the day's stories are parts of it.  Two stories belong to one event when
 
 * their keyword vectors are at least ``select.event_similarity`` alike (the
-  closest pair of members; a looser bar than the same-story one), or
+  closest pair of members; a looser bar than the same-story one) and they name
+  someone or somewhere in common, or
 * they share a *pair* of the day's hot names: names (people, places, countries
   of the places and actors named) that at least :data:`HOT_SHARE` of the day's
   stories mention.  One frequent name alone (a head of state, a big country)
@@ -78,14 +79,18 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
 
     # One group per story (numbered as ``ordered``): a newcomer is joined to every
     # earlier story its members come close to, not only the closest one.
+    named = [story_names(s, places) for s in ordered]
     index = GroupIndex(threshold, closest=True, members=1)
     for number, story in enumerate(ordered):
         vectors = [m.vector for m in story.members[:3] if m.vector is not None]
         for vector in vectors:
             for match in index.all_near(vector):
-                join(number, match.group)
+                # Alike words must come with a name in common: "kills" and "injures"
+                # alone do not make a quake and a shooting one event.
+                if named[number] & named[match.group]:
+                    join(number, match.group)
         index.put(vectors[0] if vectors else Vector({}))
-    _join_hot_pairs(ordered, places, join)
+    _join_hot_pairs(named, join)
     roots: dict[int, int] = {}
     names: list[str] = []
     for number, story in enumerate(ordered):
@@ -97,13 +102,10 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
     return names
 
 
-def _join_hot_pairs(
-    ordered: list[Story], places: PlaceData, join: Callable[[int, int], None]
-) -> None:
+def _join_hot_pairs(named: list[frozenset[str]], join: Callable[[int, int], None]) -> None:
     """Join stories that share a pair of the day's hot names."""
-    named = [story_names(s, places) for s in ordered]
     frequency: Counter[str] = Counter(n for names in named for n in names)
-    floor = max(HOT_MIN_STORIES, HOT_SHARE * len(ordered))
+    floor = max(HOT_MIN_STORIES, HOT_SHARE * len(named))
     hot = {n for n, count in frequency.items() if count >= floor}
     first_with: dict[tuple[str, str], int] = {}
     for number, names in enumerate(named):

@@ -7,9 +7,10 @@ A story's score, with every factor shown in ``--explain``::
     source    = select.source_weights[agency | publisher | source | outlet]  (1.0)
     quality   = weights.image × has image + weights.summary × has standfirst
                 + weights.length × (body ≥ weights.long_body_chars characters)
-    coverage  = 1 + weights.story_size × min(Σ other outlets' weights
-                + weights.event_share × Σ weights of the outlets telling only other
-                  stories of its event, story_size_cap)
+    coverage  = 1 + weights.story_size × min(others + lift, story_size_cap)
+    others    = Σ weights of the other outlets telling the story
+    lift      = min(weights.event_share × Σ weights of the outlets telling only other
+                    stories of its event, others + 1)
     spreading = 1 + weights.spread × (share of its outlets that joined in the
                 last select.spread_hours)
     placed    = weights.unplaced when only the outlet's country put it abroad, else 1
@@ -79,9 +80,11 @@ def score_stories(
         story.also = tuple(o.name for o in others)
         own_keys = {o.key for o in outlets}
         around = sum(wt for k, wt in by_event.get(story.event, {}).items() if k not in own_keys)
-        breadth = min(
-            sum(o.weight for o in others) + w.event_share * around, float(w.story_size_cap)
-        )
+        own_breadth = sum(o.weight for o in others)
+        # An event lifts a story by at most its own breadth plus one: a lone side
+        # piece of the day's big event does not outrank a story many outlets tell.
+        lift = min(w.event_share * around, own_breadth + 1)
+        breadth = min(own_breadth + lift, float(w.story_size_cap))
         coverage = 1 + w.story_size * breadth
         joined: dict[str, datetime] = {}
         for m in story.members:
@@ -94,7 +97,7 @@ def score_stories(
         repeat = w.repeat if story.repeat else 1.0
         story.score = (lead.own * coverage * spreading * placed + boost) * repeat
         names = ", ".join(o.name for o in outlets)
-        event = f" + {w.event_share:g} × {around:g} more on its event" if around else ""
+        event = f" + {lift:.2f} for {around:g} more on its event" if around else ""
         formula = (
             f"score {round(story.score, 4):.3f} = coverage {coverage:.2f} "
             f"({len(outlets)} outlet(s): {names}{event}) × spreading {spreading:.2f} "
