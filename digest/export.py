@@ -67,6 +67,7 @@ def edition_document(edition: Edition) -> dict[str, Any]:
                 "score": pick.score,
                 "reasons": list(pick.reasons),
                 "headline": pick.title,
+                "outlet": pick.outlet,
                 "also_reported_by": list(pick.also_reported_by),
                 "article": to_plain(pick.article),
             }

@@ -95,6 +95,8 @@ class Pick:
     also_reported_by: tuple[str, ...] = ()
     #: Headline to show instead of the article's own (editorial override).
     headline: str = ""
+    #: The outlet that published the lead article, as the selector names it.
+    outlet: str = ""
 
     @property
     def title(self) -> str:

@@ -343,6 +343,7 @@ class Store:
                     reasons=tuple(p.get("reasons", ())),
                     also_reported_by=tuple(p.get("also_reported_by", ())),
                     headline=p.get("headline", ""),
+                    outlet=p.get("outlet", ""),
                 )
                 for p in data["picks"]
             ),

@@ -100,7 +100,9 @@ def select_command(
     # is text and not rich markup (which would fail or restyle the table).
     table = Table("#", "score", "headline", "source", title=f"Edition {escape(edition.id)}")
     for rank, pick in enumerate(edition.picks, 1):
-        source = pick.article.agency or pick.article.publisher
+        source = pick.outlet or pick.article.publisher
+        if pick.article.agency and pick.article.agency != source:
+            source = f"{source} ({pick.article.agency})"
         headline = Text(pick.title)
         if explain:
             headline.append(f"\n{pick.article.id}", style="dim")
@@ -110,6 +112,14 @@ def select_command(
     app.out.print(table)
     if explain and edition.rejections:
         scored = [r for r in edition.rejections if r.score is not None][:EXPLAIN_ROWS]
+        if edition.picks and scored:
+            last, best = edition.picks[-1], scored[0]
+            app.out.print(
+                Text(
+                    f"The last pick scored {last.score:.3f}; the best story left out, "
+                    f"{best.article.title!r}, {best.score:.3f}: {best.reason}"
+                )
+            )
         left = Table("score", "left out", "reason", title="Best candidates left out")
         for rejection in scored:
             left.add_row(

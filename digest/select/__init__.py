@@ -117,7 +117,16 @@ def select(
         headline = overrides.headlines.get(lead.id, "")
         if headline:
             story.reasons.append(f"headline set by editor (was: {lead.title})")
-        picks.append(Pick(lead, round(story.score, 4), tuple(story.reasons), story.also, headline))
+        picks.append(
+            Pick(
+                lead,
+                round(story.score, 4),
+                tuple(story.reasons),
+                story.also,
+                headline,
+                story.lead.outlet.name,
+            )
+        )
     rejections.sort(key=lambda r: (r.score is None, -(r.score or 0.0), r.article.id))
     return Edition(
         id=edition_id(prefix, as_of, timezone),
