@@ -34,7 +34,7 @@ from ..export import (
     write_export,
 )
 from ..message import address_header
-from ..model import Edition, to_plain
+from ..model import Edition, LeftOut, to_plain
 from ..preview import LOOPBACK, Preview, loopback_host, serve
 from ..render import EMAIL_CLIP_BYTES
 from . import EXIT_HELD, App, as_of_option, pass_app
@@ -112,8 +112,9 @@ def select_command(
     app.out.print(table)
     if explain and edition.rejections:
         scored = [r for r in edition.rejections if r.score is not None][:EXPLAIN_ROWS]
-        if edition.picks and scored:
-            last, best = edition.picks[-1], scored[0]
+        ranked = [r for r in scored if r.kind in (LeftOut.RANKED_BELOW, LeftOut.DIVERSITY)]
+        if edition.picks and ranked:
+            last, best = edition.picks[-1], ranked[0]
             app.out.print(
                 Text(
                     f"The last pick scored {last.score:.3f}; the best story left out, "
