@@ -270,9 +270,7 @@ def build(bench: Path, out: Path, *, record_sums: bool) -> int:
     names = ["ground-truth.json", "LICENSE"] + [f"html/{key}.html.gz" for key in sorted(truth)]
     if record_sums:
         out.mkdir(parents=True, exist_ok=True)
-        CHECKSUMS.write_text(
-            "".join(f"{sha256(bench / n)}  {n}\n" for n in names), "utf-8"
-        )
+        CHECKSUMS.write_text("".join(f"{sha256(bench / n)}  {n}\n" for n in names), "utf-8")
     check_inputs(bench, read_sums(CHECKSUMS))
     (out / "html").mkdir(parents=True, exist_ok=True)
     records = []

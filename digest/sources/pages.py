@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
+from . import pagegeneric as generic
 from .base import ReadOptions
 from .normalise import (
     SECTION_ALIASES,
@@ -44,7 +45,7 @@ from .normalise import (
     section_from_url,
     slug,
 )
-from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text
+from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text, read_time
 
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
 _CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृष्ठ"})
@@ -52,6 +53,16 @@ _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?:/
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _MIN_BODY_CHARS = 80
+# "fetched_at: 2020-11-23T06:00:00Z": when the crawler saved the page.
+_FETCHED_LINE = re.compile(
+    r"^(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?\s*:\s*(?P<when>.+)$", re.I
+)
+_URL_SLUG = re.compile(r"[-_+.]|\.html?$")
+# How many lines (standfirst, repeated headline, caption, share labels) may stand
+# between a known header and the story's first paragraph.
+_HEADER_GAP = 10
+# ... or how far a standfirst and credit lines above the time line may reach into it.
+_HEADER_OVERLAP = 4
 # A time line is looked for among the first lines only; a headline has some words.
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
@@ -63,12 +74,25 @@ _LABEL_SPAN = 3
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     """Parse one page dump into (at most) one article.
 
+    A page in a known shape (a time line under its headline, atop the story) is
+    read by its header; any other by the generic reader (:mod:`.pagegeneric`).  A
+    page printing no readable time is dated by its crawl (a ``fetched_at:`` line,
+    else ``options.reference_time``: the file's modification time) and flagged.
+
     Raises :class:`SourceError` if the bytes are not text or hold no article.
     """
     text = _decode(data, options.source)
-    facts = LineFacts(options)
     lines = [clean_text(line) for line in text.splitlines()]
     url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
+    for at, line in enumerate(lines[:12]):
+        if m := _FETCHED_LINE.match(line):
+            fetched = read_time(m["when"], options)
+            if fetched is None:
+                raise SourceError(options.source, f"unreadable fetched_at line: {line[:80]!r}")
+            options = dataclasses.replace(options, reference_time=fetched)
+            del lines[at]
+            break
+    facts = LineFacts(options)
 
     # The breadcrumb opens the article; what stands above it is site navigation.
     crumbs: list[str] = []
@@ -81,9 +105,20 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
 
-    header = _header(paragraphs, facts)
-    title, meta = header.title, header.meta
-    paragraphs = _article_text(paragraphs[header.consumed :], title, options)
+    run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
+    try:
+        header: _Header | None = _header(paragraphs, facts)
+    except SourceError:
+        header = None
+    if header is not None and (run is None or _header_fits(header, run, paragraphs)):
+        title, meta = header.title, header.meta
+        standfirst, label_section = header.standfirst, header.label_section
+        paragraphs = _article_text(paragraphs[header.consumed :], title, options)
+    elif run is not None:
+        title, meta, standfirst, paragraphs = _generic_parts(paragraphs, run, facts, url)
+        label_section = ""
+    else:
+        raise SourceError(options.source, "page dump has a title but no article body")
 
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
@@ -91,7 +126,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if lead := _take_dateline(paragraphs, title):
         dateline, agency = dateline or lead.place, agency or lead.agency
         paragraphs = [p for p in paragraphs if p]
-    summary = header.standfirst
+    summary = standfirst
     if not summary and paragraphs and paragraphs[0] != title:
         summary = paragraphs.pop(0)
     # The page repeats the headline above the picture; the caption follows it.
@@ -113,13 +148,19 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
 
     section_label = _section_label(crumbs)
     section = canonical_section(section_label) if section_label else ""
-    section = section or meta.section or section_from_url(url) or header.label_section
+    section = section or meta.section or section_from_url(url) or label_section
     if not url and options.url_template:
         url = options.url_template.format(slug=slug(title), section=section or "news")
     image = Image(url="", alt=caption or title, caption=caption) if caption else None
     published = meta.published or meta.updated
-    if published is None:  # cannot happen: the header holds a time line
-        raise SourceError(options.source, "no readable time line")
+    crawled = published is None
+    if published is None:
+        if options.reference_time is None:
+            raise SourceError(
+                options.source,
+                "no readable time on the page and no crawl time (file time or fetched_at line)",
+            )
+        published = options.reference_time
     article = Article(
         id=article_id(url=url) if url else article_id(source=options.publisher, guid=title),
         url=url,
@@ -138,9 +179,43 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         language=_language(title + summary),
         publisher=options.publisher,
         source=options.source,
+        time_from_crawl=crawled,
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+def _header_fits(header: _Header, run: generic.Run, paragraphs: list[str]) -> bool:
+    """Whether a header found by its time line sits atop the page's main run of
+    prose (a time line in a menu or a list of other stories does not)."""
+    return -_HEADER_OVERLAP <= run.start - header.consumed <= _HEADER_GAP
+
+
+def _generic_parts(
+    paragraphs: list[str], run: generic.Run, facts: LineFacts, url: str
+) -> tuple[str, Meta, str, list[str]]:
+    """Title, header facts, standfirst and story paragraphs of a page in no known
+    shape (see :mod:`.pagegeneric`)."""
+    slug_words = generic.content_words(_URL_SLUG.sub(" ", url.rstrip("/").rsplit("/", 1)[-1]))
+    title_at = generic.headline_at(paragraphs, run, facts, facts.options, slug_words=slug_words)
+    if title_at is None:
+        raise SourceError(facts.options.source, "no headline found above the article text")
+    title = paragraphs[title_at]
+    meta, used = generic.header_meta(paragraphs, title_at, run, facts)
+    standfirst = ""
+    for at in range(title_at + 1, run.start):
+        line = paragraphs[at]
+        if (
+            at not in used
+            and len(line.split()) >= 12
+            and line != title
+            and not caption_text(line)
+            and not facts.options.boilerplate.stops(line)
+        ):
+            standfirst = line
+            break
+    story = [p for at, p in enumerate(paragraphs[run.start : run.end], run.start) if at not in used]
+    return title, meta, standfirst, story
 
 
 def _take_captions(paragraphs: list[str]) -> tuple[str, list[str]]:

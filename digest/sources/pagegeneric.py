@@ -1,0 +1,227 @@
+"""Page dumps of any publisher, read without a site rule or a known header shape.
+
+The article is found from the text alone:
+
+- the **body** is the main run of prose: lines are scored (a sentence-like line
+  earns its length, a short label line costs a little) and the run with the
+  highest total wins, so menus, link lists and footers around it fall away; the
+  run ends early at a stop marker (related links, comments, newsletter sign-ups,
+  author bios, footers: see ``boilerplate.toml``);
+- the **headline** is the line above the run that names the page: it shares words
+  with the lead paragraphs (and the URL's slug when one is given), sits close above
+  them, reads as a headline (a few words, no full stop, not a menu label or a
+  time) and often has the byline or time line just under it;
+- **byline, dateline, agency and time** come from the header lines between the
+  headline and the body (``pagemeta``), else from a time line just under the story
+  or just above the headline; a page printing no readable time is dated by its
+  crawl and says so (``Article.time_from_crawl``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .base import ReadOptions
+from .normalise import SECTION_ALIASES
+from .pagemeta import LineFacts, Meta, caption_text
+
+# Sentence ends, Latin and CJK; closing quotes and brackets may follow.
+_SENTENCE_END = re.compile(r"[.!?。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Lines long enough to be prose whatever their ending.
+_LONG_PROSE_CHARS = 160
+_MIN_PROSE_CHARS = 60
+# A label line between paragraphs (a subheading, "Advertisement", a caption) costs
+# little; a run of them (a menu, a list of related links) adds up.
+_LABEL_COST = 4.0
+_HEADLINE_SPAN = 40
+# Lines that are never a headline: handles, bylines, labels, captions in brackets.
+_NOT_HEADLINE = re.compile(
+    r"^(?:@\w+|by\s|written by|posted by|published|updated|photo|image|credit|source:)"
+    r"|^\(.*\)$|:$|^\W|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b|\breporter\b",
+    re.I,
+)
+_MAX_HEADLINE_CHARS = 250
+_STOPWORDS = frozenset(
+    "the a an and or of to in on for at by with from as is are was were be been it its this "
+    "that these those he she they we you i his her their our your not but has have had will "
+    "would can could should may might than then so if into over after before about up out".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """The main run of prose: ``lines[start:end]``."""
+
+    start: int
+    end: int
+
+
+def weight(line: str) -> float:
+    """A line's size in words (CJK text: characters / 2)."""
+    if _CJK.search(line):
+        return len(line) / 2
+    return float(len(line.split()))
+
+
+def is_prose(line: str) -> bool:
+    """Whether a line reads as a sentence of running text, not a label or a link."""
+    size = len(line)
+    if size >= _LONG_PROSE_CHARS:
+        return True
+    if size < _MIN_PROSE_CHARS and not (_CJK.search(line) and size >= 25):
+        return False
+    return (bool(_SENTENCE_END.search(line)) and weight(line) >= 8) or bool(
+        _CJK.search(line) and _SENTENCE_END.search(line)
+    )
+
+
+def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
+    """The contiguous lines with the highest prose score (``None`` if no prose).
+
+    ``stops[i]`` marks a stop marker: a run cannot extend past one.
+    """
+    best, best_start, best_end = 0.0, 0, 0
+    total, start = 0.0, 0
+    for at, line in enumerate(lines):
+        if stops[at]:
+            total, start = 0.0, at + 1
+            continue
+        score = weight(line) if is_prose(line) else -_LABEL_COST
+        if total <= 0:
+            total, start = 0.0, at
+        total += score
+        if total > best:
+            best, best_start, best_end = total, start, at + 1
+    if best <= 0:
+        return None
+    return Run(best_start, best_end)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words of a text, minus the commonest English ones."""
+    words = {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+    if _CJK.search(text):
+        # CJK text has no spaces: its character pairs stand for words.
+        compact = "".join(ch for ch in text if _CJK.match(ch))
+        words |= {compact[i : i + 2] for i in range(len(compact) - 1)}
+    return words
+
+
+def headline_at(
+    lines: Sequence[str],
+    run: Run,
+    facts: LineFacts,
+    options: ReadOptions,
+    *,
+    slug_words: set[str],
+) -> int | None:
+    """Index of the line that names the page, above the main run (``None`` if none)."""
+    lead = " ".join(lines[run.start : min(run.end, run.start + 4)])
+    lead_words = content_words(lead)
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    first = max(0, run.start - _HEADLINE_SPAN)
+    best: tuple[float, int] | None = None
+    for at in range(run.start - 1, first - 1, -1):
+        line = lines[at]
+        score = _headline_score(line, lead_words, slug_words, facts)
+        if score is None:
+            continue
+        distance = run.start - at
+        score += 2.0 / (1 + (distance - 1) / 3)
+        if counts[line] > 1:
+            score += 0.5  # pages repeat their headline (over the picture, in the crumb)
+        below = lines[at + 1 : at + 4]
+        if any(facts.is_time(b) or _is_credit(b, facts) for b in below):
+            score += 1.0
+        if best is None or score > best[0]:
+            best = (score, at)
+    if best is None or best[0] < 1.5:
+        return None
+    return best[1]
+
+
+def _is_credit(line: str, facts: LineFacts) -> bool:
+    found = facts(line, names=True)
+    return found is not None and bool(found.byline or found.agency)
+
+
+def _headline_score(
+    line: str, lead_words: set[str], slug_words: set[str], facts: LineFacts
+) -> float | None:
+    """How much a line reads as this page's headline (``None``: it cannot be one)."""
+    if len(line) > _MAX_HEADLINE_CHARS:
+        return None
+    cjk = bool(_CJK.search(line))
+    words = len(line.split())
+    if (not cjk and words < 2) or (cjk and len(line) < 6) or words > 40:
+        return None
+    if (
+        line.lower() in SECTION_ALIASES
+        or facts(line, names=True) is not None
+        or _NOT_HEADLINE.search(line)
+        or caption_text(line)
+    ):
+        return None
+    own = content_words(line)
+    if not own:
+        return None
+    shared = len(own & lead_words) / len(own)
+    score = 3.0 * shared
+    if slug_words:
+        score += 3.0 * len(own & slug_words) / max(len(slug_words), 1)
+    if 4 <= words <= 25 or cjk:
+        score += 1.0
+    elif words <= 3:
+        score -= 1.0
+    if line.endswith(".") and not line.endswith(".."):
+        score -= 1.0
+    if line.endswith((":", "|", "»", ">", "›")):
+        score -= 2.0
+    return score
+
+
+def header_meta(
+    lines: Sequence[str], title_at: int | None, run: Run, facts: LineFacts
+) -> tuple[Meta, set[int]]:
+    """Facts of the header lines between the headline and the body, and their indices.
+
+    Without a time there, a time line just under the story or just above the
+    headline is taken.
+    """
+    meta = Meta()
+    used: set[int] = set()
+    top = run.start if title_at is None else title_at + 1
+    window = range(max(0, top if title_at is not None else run.start - 6), run.start)
+    for at in window:
+        found = facts(lines[at], names=True)
+        if found is not None:
+            meta = meta.merged(found)
+            used.add(at)
+    # Credits and times printed as the run's first lines ("By X", "Nov 19, 2019").
+    at = run.start
+    while at < run.end and at < run.start + 3:
+        found = facts(lines[at], names=True)
+        if found is None:
+            break
+        meta = meta.merged(found)
+        used.add(at)
+        at += 1
+    if not meta.has_time:
+        nearby = [*range(run.end, min(len(lines), run.end + 8))]
+        if title_at is not None:
+            nearby += [*range(max(0, title_at - 3), title_at)]
+        nearby += [*range(run.start, run.end)]
+        for at in nearby:
+            found = facts(lines[at])
+            if found is not None and found.has_time:
+                meta = meta.merged(found)
+                if run.start <= at < run.end:
+                    used.add(at)
+                break
+    return meta, used
