@@ -38,6 +38,7 @@ _MIN_PROSE_CHARS = 60
 # little; a run of them (a menu, a list of related links) adds up.
 _LABEL_COST = 4.0
 _HEADLINE_SPAN = 40
+_MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted by|published|updated|photo|image|credit|source:)"
@@ -115,35 +116,55 @@ def headline_at(
     lines: Sequence[str],
     run: Run,
     facts: LineFacts,
-    options: ReadOptions,
     *,
     slug_words: set[str],
-) -> int | None:
-    """Index of the line that names the page, above the main run (``None`` if none)."""
-    lead = " ".join(lines[run.start : min(run.end, run.start + 4)])
-    lead_words = content_words(lead)
-    counts: dict[str, int] = {}
-    for line in lines:
-        counts[line] = counts.get(line, 0) + 1
+) -> tuple[int, float] | None:
+    """Index and score of the line that names the page, above the main run
+    (``None`` if no line reads as its headline)."""
+    context = _Context(lines, run, facts, slug_words)
     first = max(0, run.start - _HEADLINE_SPAN)
-    best: tuple[float, int] | None = None
+    best: tuple[int, float] | None = None
     for at in range(run.start - 1, first - 1, -1):
-        line = lines[at]
-        score = _headline_score(line, lead_words, slug_words, facts)
-        if score is None:
-            continue
-        distance = run.start - at
-        score += 2.0 / (1 + (distance - 1) / 3)
-        if counts[line] > 1:
-            score += 0.5  # pages repeat their headline (over the picture, in the crumb)
-        below = lines[at + 1 : at + 4]
-        if any(facts.is_time(b) or _is_credit(b, facts) for b in below):
-            score += 1.0
-        if best is None or score > best[0]:
-            best = (score, at)
-    if best is None or best[0] < 1.5:
+        score = context.score(at)
+        if score is not None and (best is None or score > best[1]):
+            best = (at, score)
+    if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None
-    return best[1]
+    return best
+
+
+def headline_score(
+    lines: Sequence[str], at: int, run: Run, facts: LineFacts, *, slug_words: set[str]
+) -> float | None:
+    """How well the line at ``at`` reads as the headline over ``run`` (``None``: not at all)."""
+    return _Context(lines, run, facts, slug_words).score(at)
+
+
+class _Context:
+    """What scoring a headline candidate needs to know about the page."""
+
+    def __init__(
+        self, lines: Sequence[str], run: Run, facts: LineFacts, slug_words: set[str]
+    ) -> None:
+        self.lines, self.run, self.facts, self.slug_words = lines, run, facts, slug_words
+        self.lead_words = content_words(" ".join(lines[run.start : min(run.end, run.start + 4)]))
+        self.counts: dict[str, int] = {}
+        for line in lines:
+            self.counts[line] = self.counts.get(line, 0) + 1
+
+    def score(self, at: int) -> float | None:
+        line = self.lines[at]
+        score = _headline_score(line, self.lead_words, self.slug_words, self.facts)
+        if score is None:
+            return None
+        distance = abs(self.run.start - at)
+        score += 2.0 / (1 + (distance - 1) / 3)
+        if self.counts[line] > 1:
+            score += 0.5  # pages repeat their headline (over the picture, in the crumb)
+        below = self.lines[at + 1 : at + 4]
+        if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
+            score += 1.0
+        return score
 
 
 def _is_credit(line: str, facts: LineFacts) -> bool:

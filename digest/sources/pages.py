@@ -63,6 +63,8 @@ _URL_SLUG = re.compile(r"[-_+.]|\.html?$")
 _HEADER_GAP = 10
 # ... or how far a standfirst and credit lines above the time line may reach into it.
 _HEADER_OVERLAP = 4
+# How much better another line must read as the headline to overrule a known header's.
+_HEADLINE_MARGIN = 1.0
 # A time line is looked for among the first lines only; a headline has some words.
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
@@ -110,12 +112,15 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         header: _Header | None = _header(paragraphs, facts)
     except SourceError:
         header = None
-    if header is not None and (run is None or _header_fits(header, run, paragraphs)):
+    slug_words = generic.content_words(_URL_SLUG.sub(" ", url.rstrip("/").rsplit("/", 1)[-1]))
+    if header is not None and (
+        run is None or _header_fits(header, run, paragraphs, facts, slug_words)
+    ):
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
         paragraphs = _article_text(paragraphs[header.consumed :], title, options)
     elif run is not None:
-        title, meta, standfirst, paragraphs = _generic_parts(paragraphs, run, facts, url)
+        title, meta, standfirst, paragraphs = _generic_parts(paragraphs, run, facts, slug_words)
         label_section = ""
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
@@ -185,21 +190,44 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     return SourceResult(options.source, (article,), skipped)
 
 
-def _header_fits(header: _Header, run: generic.Run, paragraphs: list[str]) -> bool:
+def _header_fits(
+    header: _Header, run: generic.Run, paragraphs: list[str], facts: LineFacts, slug_words: set[str]
+) -> bool:
     """Whether a header found by its time line sits atop the page's main run of
-    prose (a time line in a menu or a list of other stories does not)."""
-    return -_HEADER_OVERLAP <= run.start - header.consumed <= _HEADER_GAP
+    prose (a time line in a menu or a list of other stories does not), under a line
+    that reads as its headline at least about as well as any other."""
+    if not -_HEADER_OVERLAP <= run.start - header.consumed <= _HEADER_GAP:
+        return False
+    above = [at for at in range(min(header.consumed, len(paragraphs)) - 1, -1, -1)]
+    title_at = next((at for at in above if paragraphs[at] == header.title), None)
+    if title_at is None:
+        return False
+    own = generic.headline_score(paragraphs, title_at, run, facts, slug_words=slug_words)
+    best = generic.headline_at(paragraphs, run, facts, slug_words=slug_words)
+    if best is None or best[0] == title_at:
+        return True
+    return own is not None and own >= best[1] - _HEADLINE_MARGIN
 
 
 def _generic_parts(
-    paragraphs: list[str], run: generic.Run, facts: LineFacts, url: str
+    paragraphs: list[str], run: generic.Run, facts: LineFacts, slug_words: set[str]
 ) -> tuple[str, Meta, str, list[str]]:
     """Title, header facts, standfirst and story paragraphs of a page in no known
     shape (see :mod:`.pagegeneric`)."""
-    slug_words = generic.content_words(_URL_SLUG.sub(" ", url.rstrip("/").rsplit("/", 1)[-1]))
-    title_at = generic.headline_at(paragraphs, run, facts, facts.options, slug_words=slug_words)
-    if title_at is None:
-        raise SourceError(facts.options.source, "no headline found above the article text")
+    found = generic.headline_at(paragraphs, run, facts, slug_words=slug_words)
+    if found is not None:
+        title_at = found[0]
+    else:
+        # Nothing reads well as the headline: the nearest line above the story with
+        # a few words and no header facts (never refused for that alone).
+        above = [
+            at
+            for at in range(run.start - 1, max(-1, run.start - 12), -1)
+            if len(paragraphs[at].split()) >= 2 and facts(paragraphs[at], names=True) is None
+        ]
+        if not above:
+            raise SourceError(facts.options.source, "no headline found above the article text")
+        title_at = above[0]
     title = paragraphs[title_at]
     meta, used = generic.header_meta(paragraphs, title_at, run, facts)
     standfirst = ""
