@@ -29,6 +29,7 @@ reader can be measured without network access.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import json
@@ -72,10 +73,8 @@ def visible_lines(markup: bytes) -> tuple[list[str], Any]:
     """The visible text of an HTML page, one line per block, and the parsed tree."""
     text: bytes | str = markup
     # Bytes that are valid UTF-8 are UTF-8 (as browsers sniff); else the page's own charset.
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         text = markup.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     tree = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(no_network=True))
     lines: list[str] = []
     current: list[str] = []
@@ -180,9 +179,9 @@ def gold_date(tree: Any) -> str:
     """The page's own publication time as it states it, or ``""``."""
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in ("article:published_time", "datepublished", "og:article:published_time"):
-            if meta.get("content"):
-                return str(meta.get("content")).strip()
+        wanted = ("article:published_time", "datepublished", "og:article:published_time")
+        if key in wanted and meta.get("content"):
+            return str(meta.get("content")).strip()
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue

@@ -23,7 +23,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .base import ReadOptions
 from .normalise import SECTION_ALIASES
 from .pagemeta import LineFacts, Meta, caption_text
 

@@ -1,0 +1,138 @@
+"""The generic page reader: pages of any publisher, scored on the real dev set
+(tests/data/page_devset, built by tools/build_page_devset.py), and its edge cases."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from digest.errors import SourceError
+from digest.sources import Boilerplate, ReadOptions
+from digest.sources.pages import read_page
+
+ROOT = Path(__file__).resolve().parents[1]
+SAVED = datetime(2019, 11, 21, 12, 0, tzinfo=UTC)
+
+
+def _scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score_pages", ROOT / "tools" / "score_pages.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["score_pages"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def scored() -> object:
+    scorer = _scorer()
+    records = scorer.load_devset()
+    return records, scorer.score_dumps(records)
+
+
+def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object]) -> None:
+    records, _ = scored
+    assert len(records) >= 150
+    assert len({r["site"] for r in records}) >= 100
+    assert sum(1 for r in records if r["title"]) >= 150
+
+
+def test_dev_set_figures_do_not_regress(scored: tuple[list[dict[str, object]], object]) -> None:
+    """Floors at the figures measured when the generic reader landed (title 0.678,
+    body F1 0.833, 2 refused, date 0.573); the issue's targets (0.90, 0.90, 0, 0.95)
+    are not met yet, see the README."""
+    _, report = scored
+    assert report.title_exact >= 0.66  # type: ignore[attr-defined]
+    assert report.body_f1 >= 0.82  # type: ignore[attr-defined]
+    assert len(report.refused) <= 2  # type: ignore[attr-defined]
+    assert report.date_accuracy >= 0.55  # type: ignore[attr-defined]
+
+
+def test_token_f1_and_title_match() -> None:
+    scorer = _scorer()
+    assert scorer.token_f1("a b c", "a b c") == 1.0
+    assert scorer.token_f1("a b", "") == 0.0
+    assert scorer.token_f1("", "") == 1.0
+    assert round(scorer.token_f1("a b c d", "a b"), 3) == 0.667
+    assert scorer.same_title("It’s  here", "It's here")
+
+
+PROSE = (
+    "The council voted on Tuesday to close the old bridge to cars after engineers found "
+    "cracks in two of its supports, officials said."
+)
+NO_DATE_PAGE = "\n".join(
+    [
+        "Home",
+        "News",
+        "Sport",
+        "Share",
+        "Council closes old bridge to cars after cracks found",
+        "By Jane Smith",
+        PROSE,
+        "Drivers will have to use the ring road, which adds about ten minutes to the trip "
+        "into town, until repairs are finished next spring.",
+        "Related articles",
+        "Another story about roads entirely",
+        "© 2019 Example Media",
+    ]
+)
+
+
+def test_page_without_a_date_is_accepted_and_dated_by_its_crawl() -> None:
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(NO_DATE_PAGE.encode(), options).articles
+    assert article.title == "Council closes old bridge to cars after cracks found"
+    assert article.byline == "Jane Smith"
+    assert article.published_at == SAVED and article.time_from_crawl
+    assert "ring road" in article.body
+    assert "Another story" not in article.body and "Related" not in article.body
+
+
+def test_fetched_at_line_gives_the_crawl_time_and_leaves_the_text() -> None:
+    page = "fetched_at: 2019-11-20T08:30:00Z\n" + NO_DATE_PAGE
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(page.encode(), options).articles
+    assert article.published_at == datetime(2019, 11, 20, 8, 30, tzinfo=UTC)
+    assert article.time_from_crawl
+    assert "fetched_at" not in article.body + article.title
+
+
+def test_unreadable_fetched_at_line_is_a_named_error() -> None:
+    page = "fetched_at: not a time\n" + NO_DATE_PAGE
+    with pytest.raises(SourceError, match="fetched_at") as caught:
+        read_page(page.encode(), ReadOptions("odd.txt", reference_time=SAVED))
+    assert caught.value.source == "odd.txt"
+
+
+def test_printed_date_is_read_not_the_crawl_time() -> None:
+    page = NO_DATE_PAGE.replace("By Jane Smith", "By Jane Smith | November 19, 2019")
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(page.encode(), options).articles
+    assert article.published_at.date() == datetime(2019, 11, 19).date()
+    assert not article.time_from_crawl
+
+
+def test_headline_is_the_line_agreeing_with_the_lead_not_a_menu_entry() -> None:
+    page = "\n".join(
+        [
+            "World",
+            "Business",
+            "Markets stay calm as rates hold",
+            "Opinion",
+            PROSE,
+            PROSE + " Again.",
+        ]
+    ).replace("Markets stay calm as rates hold", "Old bridge closed to cars after council vote")
+    (article,) = read_page(page.encode(), ReadOptions("p.txt", reference_time=SAVED)).articles
+    assert article.title == "Old bridge closed to cars after council vote"
+
+
+def test_page_with_no_crawl_time_and_no_date_names_what_is_missing() -> None:
+    with pytest.raises(SourceError, match="no crawl time"):
+        read_page(NO_DATE_PAGE.encode(), ReadOptions("p.txt"))
