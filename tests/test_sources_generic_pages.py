@@ -136,3 +136,37 @@ def test_headline_is_the_line_agreeing_with_the_lead_not_a_menu_entry() -> None:
 def test_page_with_no_crawl_time_and_no_date_names_what_is_missing() -> None:
     with pytest.raises(SourceError, match="no crawl time"):
         read_page(NO_DATE_PAGE.encode(), ReadOptions("p.txt"))
+
+
+LEBANON_HTML = ROOT / "tests" / "fixtures" / "html" / "lebanon-article.html"
+
+
+def _undated_html() -> bytes:
+    data = LEBANON_HTML.read_bytes()
+    for cut in (
+        b'<link rel="canonical" href="https://levanttimes.example/world/middle-east/2020/11/22/'
+        b'lebanon-muted-independence-day">',
+        b'<meta property="article:published_time" content="2020-11-22T11:20:00+02:00">',
+    ):
+        assert cut in data
+        data = data.replace(cut, b"")
+    return data
+
+
+def test_html_page_without_date_or_url_is_dated_by_its_crawl_not_refused() -> None:
+    from digest.sources.htmlpage import read_html
+
+    (article,) = read_html(_undated_html(), ReadOptions("x.html", reference_time=SAVED)).articles
+    assert article.title == "Lebanon marks a muted independence day amid economic collapse"
+    assert article.published_at == SAVED and article.time_from_crawl
+    assert article.url == "" and article.id
+    assert article.body.startswith("Lebanon marked the 77th anniversary")
+    (dated,) = read_html(LEBANON_HTML.read_bytes(), ReadOptions("x.html")).articles
+    assert not dated.time_from_crawl
+
+
+def test_html_page_without_date_and_without_crawl_time_names_what_is_missing() -> None:
+    from digest.sources.htmlpage import read_html
+
+    with pytest.raises(SourceError, match="no crawl time"):
+        read_html(_undated_html(), ReadOptions("x.html"))
