@@ -170,3 +170,52 @@ def test_html_page_without_date_and_without_crawl_time_names_what_is_missing() -
 
     with pytest.raises(SourceError, match="no crawl time"):
         read_html(_undated_html(), ReadOptions("x.html"))
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("By Tess Bonn - 11/19/19 06:56 AM EST", "2019-11-19"),
+        ("Posted on Maret 30, 2015 by Admin", "2015-03-30"),
+        ("Carlos Nadalim 27/09/2018 Comente!", "2018-09-27"),
+        ("Monday November 18, 2019 7:45 am PST by Joe Rossignol", "2019-11-18"),
+        ("Nov 15, 20195:45 AM", "2019-11-15"),
+        ("19 November 2019 • 1:16pm", "2019-11-19"),
+        ("27 de setembro de 2018", "2018-09-27"),
+        ("2018년 10월 12일", "2018-10-12"),
+        ("No date here, 12 readers", None),
+        ("November 19, 2025", None),  # after the crawl: another page's, or misread
+    ],
+)
+def test_full_date_inside_a_credit_line(line: str, day: str | None) -> None:
+    from digest.sources.pagemeta import time_in_line
+
+    found = time_in_line(line, ReadOptions("p.txt", reference_time=SAVED), month_first=None)
+    assert (found.date().isoformat() if found else None) == day
+
+
+def test_numeric_date_reading_both_ways_follows_the_pages_habit() -> None:
+    from digest.sources.pagemeta import numeric_order, time_in_line
+
+    options = ReadOptions("p.txt", reference_time=SAVED)
+    assert numeric_order(["11/19/2019 by A. Writer", "Comments"]) is True
+    assert numeric_order(["19/11/2019"]) is False
+    assert numeric_order(["no dates"]) is None
+    assert time_in_line("06/07/2019", options, month_first=True).month == 6  # type: ignore[union-attr]
+    assert time_in_line("06/07/2019", options, month_first=False).month == 7  # type: ignore[union-attr]
+
+
+def test_date_without_a_year_is_in_the_crawls_year_never_after_the_crawl() -> None:
+    from digest.sources.pagemeta import read_time
+
+    options = ReadOptions("p.txt", reference_time=SAVED)
+    assert read_time("Nov 18", options) == datetime(2019, 11, 18, tzinfo=UTC)
+    assert read_time("Sun Dec 8", options) == datetime(2018, 12, 8, tzinfo=UTC)
+
+
+def test_generic_page_dates_itself_by_a_credit_line_with_a_date() -> None:
+    page = NO_DATE_PAGE.replace("By Jane Smith", "By Jane Smith - 11/19/19 06:56 AM EST")
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(page.encode(), options).articles
+    assert article.published_at == datetime(2019, 11, 19, 11, 56, tzinfo=UTC)
+    assert not article.time_from_crawl

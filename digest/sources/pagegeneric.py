@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from .normalise import SECTION_ALIASES
-from .pagemeta import LineFacts, Meta, caption_text
+from .pagemeta import LineFacts, Meta, caption_text, numeric_order, time_in_line
 
 # Sentence ends, Latin and CJK; closing quotes and brackets may follow.
 _SENTENCE_END = re.compile(r"[.!?。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
@@ -45,6 +46,10 @@ _NOT_HEADLINE = re.compile(
     re.I,
 )
 _MAX_HEADLINE_CHARS = 250
+# How far above the headline and under the story a time is looked for.
+_TIME_ABOVE = 4
+_TIME_UNDER = 4
+_LATE = timedelta(days=1)
 _STOPWORDS = frozenset(
     "the a an and or of to in on for at by with from as is are was were be been it its this "
     "that these those he she they we you i his her their our your not but has have had will "
@@ -233,15 +238,47 @@ def header_meta(
         used.add(at)
         at += 1
     if not meta.has_time:
-        nearby = [*range(run.end, min(len(lines), run.end + 8))]
-        if title_at is not None:
-            nearby += [*range(max(0, title_at - 3), title_at)]
-        nearby += [*range(run.start, run.end)]
-        for at in nearby:
-            found = facts(lines[at])
-            if found is not None and found.has_time:
-                meta = meta.merged(found)
-                if run.start <= at < run.end:
-                    used.add(at)
-                break
+        meta, dated_at = _nearest_time(lines, title_at, run, facts, meta)
+        if dated_at is not None and run.start <= dated_at < run.end and facts(lines[dated_at]):
+            used.add(dated_at)
     return meta, used
+
+
+def _nearest_time(
+    lines: Sequence[str], title_at: int | None, run: Run, facts: LineFacts, meta: Meta
+) -> tuple[Meta, int | None]:
+    """The time printed nearest the headline, and its line: a time line, or a full
+    date inside a credit line ("By Tess Bonn - 11/19/19 06:56 AM EST").
+
+    Looked for under the headline and in the story's first lines, then just above
+    the headline, then just under the story, then on short lines of the story;
+    times of other stories (a list of related links) stand further away.
+    """
+    top = run.start - 1 if title_at is None else title_at
+    order = [
+        *range(top + 1, min(run.end, run.start + 3)),
+        *range(top - 1, max(-1, top - _TIME_ABOVE - 1), -1),
+        *range(run.end, min(len(lines), run.end + _TIME_UNDER)),
+        *(at for at in range(run.start + 3, run.end) if not is_prose(lines[at])),
+    ]
+    month_first: bool | None = None
+    ordered = False
+    for at in order:
+        line = lines[at]
+        found = facts(line)
+        if found is not None and found.has_time and not _late(found, facts):
+            return meta.merged(found), at
+        if is_prose(line) or caption_text(line):
+            continue  # a date in a sentence or under a picture is not the story's
+        if not ordered:
+            month_first, ordered = numeric_order(list(lines)), True
+        if (moment := time_in_line(line, facts.options, month_first=month_first)) is not None:
+            return meta.merged(Meta(published=moment)), at
+    return meta, None
+
+
+def _late(found: Meta, facts: LineFacts) -> bool:
+    """Whether a time read lies after the crawl (another story's, or misread)."""
+    reference = facts.options.reference_time
+    moment = found.published or found.updated
+    return reference is not None and moment is not None and moment > reference + _LATE
