@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from .normalise import SECTION_ALIASES
-from .pagemeta import LineFacts, Meta, caption_text, numeric_order, time_in_line
+from .pagemeta import LineFacts, Meta, caption_text, date_share, numeric_order, time_in_line
 
 # Sentence ends, Latin and CJK; closing quotes and brackets may follow.
 _SENTENCE_END = re.compile(r"[.!?。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
@@ -41,10 +41,24 @@ _HEADLINE_SPAN = 40
 _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
-    r"^(?:@\w+|by\s|written by|posted by|published|updated|photo|image|credit|source:)"
-    r"|^\(.*\)$|:$|^\W|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b|\breporter\b",
+    r"^(?:@\w+|by\s|written by|posted by|published|updated|photo|image|credit|source:|follow\s)"
+    r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
+    r"|\breporter\b|\beditor(?:-at-large)?$|\w(?:\.\.\.|…)$",
     re.I,
 )
+# A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business
+# Insider", "Meg Kinnard and Errin Haines, Associated Press".
+_CAP_WORD = r"(?:[A-Z][\w'’.-]*|[A-Z]\.)"
+_CAP_NAME = rf"{_CAP_WORD}(?: {_CAP_WORD}){{1,3}}"
+_CREDIT_LINE = re.compile(
+    rf"^(?:[A-Z]\w+ by )?{_CAP_NAME}(?:(?:, | and | & ){_CAP_NAME})*"
+    rf", {_CAP_WORD}(?:[ -]{_CAP_WORD}){{0,3}}$"
+)
+# Share of a line a date may take before the line is a time line, not a headline.
+_MAX_DATE_SHARE = 0.5
+# Headlines are short; a line of more words is likelier the standfirst.
+_LONG_HEADLINE_WORDS = 22
+_KICKER_WORDS = 6
 _MAX_HEADLINE_CHARS = 250
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
@@ -190,7 +204,9 @@ def _headline_score(
         line.lower() in SECTION_ALIASES
         or facts(line, names=True) is not None
         or _NOT_HEADLINE.search(line)
+        or _CREDIT_LINE.match(line)
         or caption_text(line)
+        or date_share(line) >= _MAX_DATE_SHARE
     ):
         return None
     own = content_words(line)
@@ -200,10 +216,12 @@ def _headline_score(
     score = 3.0 * shared
     if slug_words:
         score += 3.0 * len(own & slug_words) / max(len(slug_words), 1)
-    if 4 <= words <= 25 or cjk:
+    if 4 <= words <= _LONG_HEADLINE_WORDS or cjk:
         score += 1.0
-    elif words <= 3:
+    elif words <= 3 or words > _LONG_HEADLINE_WORDS + 3:
         score -= 1.0
+    if line.isupper() and not cjk and words <= _KICKER_WORDS:
+        score -= 1.5  # a section kicker in capitals ("GROWING AN ONLINE BUSINESS")
     if line.endswith(".") and not line.endswith(".."):
         score -= 1.0
     if line.endswith((":", "|", "»", ">", "›")):

@@ -69,7 +69,8 @@ _AGENCY_WORD = (
     r"|भाषा|एजेंसी|एजेंसियां|आईएएनएस|पीटीआई|एएनआई|रॉयटर्स|एएफपी|एपी"
 )
 AGENCY_NAME = re.compile(
-    rf"(?i:{_AGENCY_WORD})(?:\s*(?:/|,|&|and|with)\s*(?i:{_AGENCY_WORD}))*(?i:\s+staff)?"
+    rf"(?:[Tt]he )?(?i:{_AGENCY_WORD})"
+    rf"(?:\s*(?:/|,|&|and|with)\s*(?i:{_AGENCY_WORD}))*(?i:\s+staff)?"
 )
 _CREDIT_PREFIX = re.compile(
     r"^(?P<prefix>written by|reported by|report by|edited by|posted by|published by"
@@ -87,7 +88,9 @@ _NAMES = re.compile(
 _NOT_NAMES = frozenset(
     "related topics topic share via read more news world latest top stories follow us sign "
     "min live video updates trending subscribe login home menu search edition comments "
-    "newsletter newsletters podcast podcasts opinion watch listen".split()
+    "newsletter newsletters podcast podcasts opinion watch listen "
+    # Title-case headlines ("The Impeachment Clock", "Why It Matters") are no names.
+    "the a an of to in on for with at from how why what when who is are was new".split()
 )
 # A place: up to four capitalised words, or up to three Devanagari ones.
 _PLACE_TEXT = (
@@ -341,7 +344,7 @@ def _credit(segment: str, *, names: bool) -> Meta | None:
         names
         and len(parts) == 1
         and (m := _NAMES.match(head))
-        and not _NOT_NAMES & set(head.lower().split())
+        and not _NOT_NAMES & set(m["names"].lower().split())
     ):
         return Meta(byline=_name_case(m["names"]), dateline=place_name(m["place"] or ""))
     return None
@@ -554,3 +557,12 @@ def _moment(
     if options.reference_time is not None and moment > options.reference_time + _LATE:
         return None
     return moment
+
+
+def date_share(line: str) -> float:
+    """How much of a line a printed full date takes (0 to 1): ``Nov.November 18,
+    2019 12:02 PM`` is all date, ``Opening Bell 11.18.19`` is not."""
+    if not _DIGIT.search(line) or not line:
+        return 0.0
+    spans = [m.end() - m.start() for p in _IN_LINE_DATES for m in p.finditer(line)]
+    return max(spans, default=0) / len(line)
