@@ -219,3 +219,32 @@ def test_generic_page_dates_itself_by_a_credit_line_with_a_date() -> None:
     (article,) = read_page(page.encode(), options).articles
     assert article.published_at == datetime(2019, 11, 19, 11, 56, tzinfo=UTC)
     assert not article.time_from_crawl
+
+
+def _generic_title(lines: list[str]) -> str:
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page("\n".join(lines).encode(), options).articles
+    return article.title
+
+
+def test_headline_over_its_standfirst_not_the_standfirst() -> None:
+    standfirst = (
+        "The council said cracks in two of the old bridge's supports left it no choice but "
+        "to close it to cars until spring."
+    )
+    title = _generic_title(["Home", "Local", "Old bridge closed to cars", standfirst, PROSE, PROSE])
+    assert title == "Old bridge closed to cars"
+
+
+def test_credit_line_with_an_outlet_is_not_the_headline() -> None:
+    title = _generic_title(
+        ["News", "‘It had to close’: council shuts old bridge", "Jane Smith, Example Times",
+         PROSE, PROSE]
+    )  # fmt: skip
+    assert title == "‘It had to close’: council shuts old bridge"
+
+
+def test_headline_long_enough_to_read_as_prose_opens_the_story() -> None:
+    headline = "Council closes the old bridge to cars after engineers find cracks in its supports"
+    title = _generic_title(["Menu", headline, "By Jane Smith", PROSE, PROSE])
+    assert title == headline

@@ -59,6 +59,10 @@ _MAX_DATE_SHARE = 0.5
 # Headlines are short; a line of more words is likelier the standfirst.
 _LONG_HEADLINE_WORDS = 22
 _KICKER_WORDS = 6
+# A label line is this short; a standfirst is looked for this far under a line.
+_LABEL_WORDS = 5
+_STANDFIRST_REACH = 2
+_STANDFIRST_MARGIN = 1.5
 _MAX_HEADLINE_CHARS = 250
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
@@ -142,13 +146,58 @@ def headline_at(
     context = _Context(lines, run, facts, slug_words)
     first = max(0, run.start - _HEADLINE_SPAN)
     best: tuple[int, float] | None = None
+    scores: dict[int, float] = {}
     for at in range(run.start - 1, first - 1, -1):
         score = context.score(at)
-        if score is not None and (best is None or score > best[1]):
-            best = (at, score)
+        if score is not None:
+            scores[at] = score
+            if best is None or score > best[1]:
+                best = (at, score)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None
+    return _over_standfirst(lines, best, scores)
+
+
+def _over_standfirst(
+    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float]
+) -> tuple[int, float]:
+    """The headline over ``best`` when ``best`` is the standfirst under it: a longer
+    sentence just below a shorter line that reads nearly as well as the headline
+    (the standfirst shares the lead's words, so it often scores higher)."""
+    at, score = best
+    line = lines[at]
+    sentence = line.endswith((".", "!")) or len(line.split()) > _LONG_HEADLINE_WORDS
+    for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
+        if above not in scores:
+            continue  # a section label or a credit line between them
+        shorter = len(lines[above].split()) < len(line.split())
+        if (
+            sentence
+            and shorter
+            and not lines[above].endswith(".")
+            and (scores[above] >= score - _STANDFIRST_MARGIN)
+        ):
+            return above, scores[above]
+        break
     return best
+
+
+def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, found: bool) -> bool:
+    """Whether the run's first line is the headline: a headline-sized line over
+    the byline or time line, or, when no line above reads as the headline, over
+    more prose."""
+    if run.end - run.start < 2:
+        return False
+    line = lines[run.start]
+    if len(line.split()) > _LONG_HEADLINE_WORDS or _NOT_HEADLINE.search(line):
+        return False
+    below = lines[run.start + 1 : run.start + 3]
+    if found:
+        # Standfirsts stand over bylines too: only a line that is no sentence.
+        return not line.endswith((".", "!")) and any(
+            facts.is_time(b) or _is_credit(b, facts) for b in below
+        )
+    return True
 
 
 def headline_score(
@@ -169,6 +218,21 @@ class _Context:
         self.counts: dict[str, int] = {}
         for line in lines:
             self.counts[line] = self.counts.get(line, 0) + 1
+        self.window = [
+            line.lower() for line in lines[max(0, run.start - _HEADLINE_SPAN) : run.start]
+        ]
+
+    def _inside_longer(self, line: str) -> str:
+        """Where a longer line near the headline names ``line`` again: at its
+        ``"end"``, in the ``"middle"``, or ``""`` (nowhere)."""
+        lowered = line.lower()
+        found = ""
+        for other in self.window:
+            if lowered in other and lowered != other:
+                if other.endswith(lowered):
+                    return "end"
+                found = "middle"
+        return found
 
     def score(self, at: int) -> float | None:
         line = self.lines[at]
@@ -177,8 +241,15 @@ class _Context:
             return None
         distance = abs(self.run.start - at)
         score += 2.0 / (1 + (distance - 1) / 3)
-        if self.counts[line] > 1:
-            score += 0.5  # pages repeat their headline (over the picture, in the crumb)
+        inside = self._inside_longer(line)
+        if inside == "middle" and len(line.split()) <= _LABEL_WORDS:
+            score -= 1.5  # a topic label, named again inside the headline
+        elif inside == "end":
+            # Pages repeat their headline at the end of a crumb or a share link
+            # ("Home > Travel > <headline>", "All sharing options for: <headline>").
+            score += 0.75
+        elif self.counts[line] > 1:
+            score += 0.5  # ... or as it is, over the picture
         below = self.lines[at + 1 : at + 4]
         if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
             score += 1.0

@@ -215,7 +215,11 @@ def _generic_parts(
     """Title, header facts, standfirst and story paragraphs of a page in no known
     shape (see :mod:`.pagegeneric`)."""
     found = generic.headline_at(paragraphs, run, facts, slug_words=slug_words)
-    if found is not None:
+    if generic.opens_with_headline(paragraphs, run, facts, found=found is not None):
+        # The run's first line is the headline (a headline long enough to read as
+        # prose): the story starts under it.
+        title_at, run = run.start, generic.Run(run.start + 1, run.end)
+    elif found is not None:
         title_at = found[0]
     else:
         # Nothing reads well as the headline: the nearest line above the story with
