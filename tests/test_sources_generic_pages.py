@@ -248,3 +248,11 @@ def test_headline_long_enough_to_read_as_prose_opens_the_story() -> None:
     headline = "Council closes the old bridge to cars after engineers find cracks in its supports"
     title = _generic_title(["Menu", headline, "By Jane Smith", PROSE, PROSE])
     assert title == headline
+
+
+def test_long_menu_line_without_punctuation_is_not_prose() -> None:
+    from digest.sources.pagegeneric import is_prose
+
+    menu = " ".join(["Latest News Applications OS Channel Programs Cloud Data Center"] * 4)
+    assert not is_prose(menu)
+    assert is_prose(PROSE + " " + PROSE)

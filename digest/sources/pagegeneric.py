@@ -30,6 +30,7 @@ from .pagemeta import LineFacts, Meta, caption_text, date_share, numeric_order, 
 # Sentence ends, Latin and CJK; closing quotes and brackets may follow.
 _SENTENCE_END = re.compile(r"[.!?。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
 _WORD = re.compile(r"\w+")
+_PUNCTUATION = re.compile(r"[.,;:!?。、，]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Lines long enough to be prose whatever their ending.
 _LONG_PROSE_CHARS = 160
@@ -94,7 +95,8 @@ def is_prose(line: str) -> bool:
     """Whether a line reads as a sentence of running text, not a label or a link."""
     size = len(line)
     if size >= _LONG_PROSE_CHARS:
-        return True
+        # ... unless it is a menu run together: words with no punctuation at all.
+        return bool(_PUNCTUATION.search(line) or _CJK.search(line))
     if size < _MIN_PROSE_CHARS and not (_CJK.search(line) and size >= 25):
         return False
     return (bool(_SENTENCE_END.search(line)) and weight(line) >= 8) or bool(
