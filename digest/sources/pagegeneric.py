@@ -42,7 +42,7 @@ _HEADLINE_SPAN = 40
 _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
-    r"^(?:@\w+|by\s|written by|posted by|published|updated|photo|image|credit|source:|follow\s)"
+    r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
     r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|\w(?:\.\.\.|…)$",
     re.I,
@@ -65,6 +65,12 @@ _LABEL_WORDS = 5
 _STANDFIRST_REACH = 2
 _STANDFIRST_MARGIN = 1.5
 _MAX_HEADLINE_CHARS = 250
+# A line with this many headline-shaped lines of its size this close is in a
+# list of other stories (related links, most read); each one costs.
+_LIST_REACH = 3
+_LIST_SIBLINGS = 2
+_LIST_COST = 1.0
+_LIST_SIZE = 0.6
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
 _TIME_UNDER = 4
@@ -255,7 +261,37 @@ class _Context:
         below = self.lines[at + 1 : at + 4]
         if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
             score += 1.0
+        siblings = self._siblings(at)
+        if siblings >= _LIST_SIBLINGS:
+            score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
+
+    def _siblings(self, at: int) -> int:
+        """How many lines near ``at`` (above the story) are headline-shaped and of
+        about its size: a headline in a list of other stories has several."""
+        line = self.lines[at]
+        size = weight(line)
+        count = 0
+        low = max(0, at - _LIST_REACH)
+        high = min(self.run.start, at + _LIST_REACH + 1)
+        for near in range(low, high):
+            if self.lines[near] == line:
+                continue  # itself, or the headline repeated over the picture
+            other = weight(self.lines[near])
+            if size * _LIST_SIZE <= other <= size / _LIST_SIZE and _headline_shaped(
+                self.lines[near], self.facts
+            ):
+                count += 1
+        return count
+
+
+def _headline_shaped(line: str, facts: LineFacts) -> bool:
+    """Whether a line has a headline's shape: a few words, no sentence, no time."""
+    return (
+        3 <= weight(line) <= _LONG_HEADLINE_WORDS
+        and not is_prose(line)
+        and _can_be_headline(line, facts)
+    )
 
 
 def _is_credit(line: str, facts: LineFacts) -> bool:
@@ -263,25 +299,32 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
     return found is not None and bool(found.byline or found.agency)
 
 
-def _headline_score(
-    line: str, lead_words: set[str], slug_words: set[str], facts: LineFacts
-) -> float | None:
-    """How much a line reads as this page's headline (``None``: it cannot be one)."""
+def _can_be_headline(line: str, facts: LineFacts) -> bool:
+    """Whether a line may be a headline at all (not a label, credit, caption or time)."""
     if len(line) > _MAX_HEADLINE_CHARS:
-        return None
+        return False
     cjk = bool(_CJK.search(line))
     words = len(line.split())
     if (not cjk and words < 2) or (cjk and len(line) < 6) or words > 40:
-        return None
-    if (
+        return False
+    return not (
         line.lower() in SECTION_ALIASES
         or facts(line, names=True) is not None
         or _NOT_HEADLINE.search(line)
         or _CREDIT_LINE.match(line)
         or caption_text(line)
         or date_share(line) >= _MAX_DATE_SHARE
-    ):
+    )
+
+
+def _headline_score(
+    line: str, lead_words: set[str], slug_words: set[str], facts: LineFacts
+) -> float | None:
+    """How much a line reads as this page's headline (``None``: it cannot be one)."""
+    if not _can_be_headline(line, facts):
         return None
+    cjk = bool(_CJK.search(line))
+    words = len(line.split())
     own = content_words(line)
     if not own:
         return None
