@@ -52,6 +52,7 @@ _CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृ�
 _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
+_CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
 # "fetched_at: 2020-11-23T06:00:00Z": when the crawler saved the page.
 _FETCHED_LINE = re.compile(
@@ -439,11 +440,10 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
         if started and options.boilerplate.stops(paragraph):
             break
         if not started:
-            words = len(paragraph.split())
             if (
                 paragraph != title
-                and words < 6
-                and not paragraph.endswith(_SENTENCE_END)
+                and generic.weight(paragraph) < 6
+                and not paragraph.endswith(_SENTENCE_END + _CJK_SENTENCE_END)
                 and not caption_text(paragraph)
                 and not body_dateline(paragraph)
             ):
