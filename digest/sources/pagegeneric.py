@@ -28,7 +28,9 @@ from .normalise import SECTION_ALIASES
 from .pagemeta import LineFacts, Meta, caption_text, date_share, numeric_order, time_in_line
 
 # Sentence ends, Latin and CJK; closing quotes and brackets may follow.
-_SENTENCE_END = re.compile(r"[.!?。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
+_SENTENCE_END = re.compile(r"[.!?।。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
+# A statement's end: a short last paragraph ("Officials gave no other details.").
+_STATEMENT_END = re.compile(r"[.!।。！]['\"’”)]*$")
 _WORD = re.compile(r"\w+")
 _PUNCTUATION = re.compile(r"[.,;:!?。、，]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -38,6 +40,7 @@ _MIN_PROSE_CHARS = 60
 # A label line between paragraphs (a subheading, "Advertisement", a caption) costs
 # little; a run of them (a menu, a list of related links) adds up.
 _LABEL_COST = 4.0
+_STATEMENT_WORDS = 3
 _HEADLINE_SPAN = 40
 _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
@@ -129,7 +132,19 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
             best, best_start, best_end = total, start, at + 1
     if best <= 0:
         return None
+    # Short statements and captions just under the run still belong to the story.
+    while (
+        best_end < len(lines)
+        and not stops[best_end]
+        and (_is_statement(lines[best_end]) or caption_text(lines[best_end]))
+    ):
+        best_end += 1
     return Run(best_start, best_end)
+
+
+def _is_statement(line: str) -> bool:
+    """Whether a line is a short sentence of a few words that ends as a statement."""
+    return weight(line) >= _STATEMENT_WORDS and bool(_STATEMENT_END.search(line))
 
 
 def content_words(text: str) -> set[str]:

@@ -72,6 +72,8 @@ _HEADER_SPAN = 600
 _MIN_TITLE_WORDS = 3
 # How many short label lines above a headline may name its section ("World News").
 _LABEL_SPAN = 3
+# How far under the story a time line ("First published on …") is looked for.
+_FOOTER_REACH = 4
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
@@ -119,7 +121,11 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     ):
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
-        paragraphs = _article_text(paragraphs[header.consumed :], title, options)
+        # The story ends with the main run of prose; time lines just under it
+        # ("First published on …") are still read.
+        end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
+        footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
+        paragraphs = _article_text(paragraphs[header.consumed : end], title, options) + footer
     elif run is not None:
         title, meta, standfirst, paragraphs = _generic_parts(paragraphs, run, facts, slug_words)
         label_section = ""
