@@ -41,6 +41,8 @@ _MIN_PROSE_CHARS = 60
 # little; a run of them (a menu, a list of related links) adds up.
 _LABEL_COST = 4.0
 _STATEMENT_WORDS = 3
+_CLUSTER_LINES = 3
+_CLUSTER_COST = 1.5
 _HEADLINE_SPAN = 40
 _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
@@ -120,11 +122,18 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     """
     best, best_start, best_end = 0.0, 0, 0
     total, start = 0.0, 0
+    labels = 0
     for at, line in enumerate(lines):
         if stops[at]:
             total, start = 0.0, at + 1
             continue
-        score = weight(line) if is_prose(line) else -_LABEL_COST
+        if is_prose(line):
+            labels, score = 0, weight(line)
+        else:
+            # A cluster of headline-shaped lines (a list of links to other
+            # stories) costs more than its lines.
+            labels = labels + 1 if _link_shaped(line) else 0
+            score = -_LABEL_COST * (_CLUSTER_COST if labels >= _CLUSTER_LINES else 1.0)
         if total <= 0:
             total, start = 0.0, at
         total += score
@@ -140,6 +149,11 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     ):
         best_end += 1
     return Run(best_start, best_end)
+
+
+def _link_shaped(line: str) -> bool:
+    """Whether a line looks like a link to another story: a few words, no sentence."""
+    return 3 <= weight(line) <= _LONG_HEADLINE_WORDS and not _SENTENCE_END.search(line)
 
 
 def _is_statement(line: str) -> bool:
