@@ -261,6 +261,42 @@ def test_headline_long_enough_to_read_as_prose_opens_the_story() -> None:
     assert title == headline
 
 
+RELATED = [
+    "Council voted on a new road tax for cars",
+    "Engineers found cracks in the town hall roof",
+    "Officials said the ring road will close in May",
+    "Council officials voted to close two old schools",
+]
+
+
+def test_headline_in_a_list_of_related_stories_is_not_the_headline() -> None:
+    """Headline-shaped lines of one size, one after another, are other stories."""
+    title = _generic_title(
+        ["News", "Cracks close the old bridge to cars", "Share", "More on this",
+         *RELATED, PROSE, PROSE]
+    )  # fmt: skip
+    assert title == "Cracks close the old bridge to cars"
+
+
+def test_document_title_first_line_names_the_headline() -> None:
+    """A dump opening with the document's title ("Headline | Site") points at the
+    line that repeats it, and is not the page's text."""
+    lines = ["Old bridge closed to cars after cracks found | Example Times", "News",
+             "Old bridge closed to cars after cracks found", "Listen to this story",
+             "Bridge cracks: what the council said", PROSE, PROSE]  # fmt: skip
+    assert _generic_title(lines) == "Old bridge closed to cars after cracks found"
+    # A first line naming only the site or a section neither helps nor hurts.
+    assert _generic_title(["Example Times | Home", *lines[1:]]) == _generic_title(lines[1:])
+
+
+def test_short_last_paragraph_stays_in_the_body() -> None:
+    from digest.sources.pagegeneric import main_run
+
+    lines = ["Menu", "Old bridge closed", PROSE, PROSE, "Officials gave no more details.", "Tags"]
+    run = main_run(lines, [False] * len(lines))
+    assert run is not None and (run.start, run.end) == (2, 5)
+
+
 def test_long_menu_line_without_punctuation_is_not_prose() -> None:
     from digest.sources.pagegeneric import is_prose
 

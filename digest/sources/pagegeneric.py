@@ -40,6 +40,13 @@ _MIN_PROSE_CHARS = 60
 # A label line between paragraphs (a subheading, "Advertisement", a caption) costs
 # little; a run of them (a menu, a list of related links) adds up.
 _LABEL_COST = 4.0
+# A document title: "Headline | Site", "Headline - Site", "Headline — Site".
+_DOCUMENT_TITLE = re.compile(r"^(?P<head>\S.{8,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
+_SITE_WORDS = 5
+_NAMED_WORDS = 3
+# How much a candidate agreeing with the document title (word Jaccard) gains.
+_NAMED_AGREEMENT = 0.5
+_NAMED_BONUS = 3.0
 _STATEMENT_WORDS = 3
 _CLUSTER_LINES = 3
 _CLUSTER_COST = 1.5
@@ -115,6 +122,20 @@ def is_prose(line: str) -> bool:
     )
 
 
+def document_title(line: str) -> str:
+    """The headline part of a dump's first line when it reads as a document title
+    (``"Headline | Site"``, ``"Headline - Site"``), else ``""``."""
+    found = _DOCUMENT_TITLE.match(line)
+    if (
+        found is None
+        or is_prose(line)
+        or weight(found["site"]) > _SITE_WORDS
+        or weight(found["head"]) < _NAMED_WORDS
+    ):
+        return ""
+    return found["head"]
+
+
 def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     """The contiguous lines with the highest prose score (``None`` if no prose).
 
@@ -177,10 +198,12 @@ def headline_at(
     facts: LineFacts,
     *,
     slug_words: set[str],
+    named: str = "",
 ) -> tuple[int, float] | None:
     """Index and score of the line that names the page, above the main run
-    (``None`` if no line reads as its headline)."""
-    context = _Context(lines, run, facts, slug_words)
+    (``None`` if no line reads as its headline).  ``named``: the headline part of
+    the page's document title when the dump opens with one (see :func:`document_title`)."""
+    context = _Context(lines, run, facts, slug_words, named)
     first = max(0, run.start - _HEADLINE_SPAN)
     best: tuple[int, float] | None = None
     scores: dict[int, float] = {}
@@ -238,19 +261,26 @@ def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, fou
 
 
 def headline_score(
-    lines: Sequence[str], at: int, run: Run, facts: LineFacts, *, slug_words: set[str]
+    lines: Sequence[str],
+    at: int,
+    run: Run,
+    facts: LineFacts,
+    *,
+    slug_words: set[str],
+    named: str = "",
 ) -> float | None:
     """How well the line at ``at`` reads as the headline over ``run`` (``None``: not at all)."""
-    return _Context(lines, run, facts, slug_words).score(at)
+    return _Context(lines, run, facts, slug_words, named).score(at)
 
 
 class _Context:
     """What scoring a headline candidate needs to know about the page."""
 
     def __init__(
-        self, lines: Sequence[str], run: Run, facts: LineFacts, slug_words: set[str]
+        self, lines: Sequence[str], run: Run, facts: LineFacts, slug_words: set[str], named: str
     ) -> None:
         self.lines, self.run, self.facts, self.slug_words = lines, run, facts, slug_words
+        self.named_words = content_words(named) if named else set()
         self.lead_words = content_words(" ".join(lines[run.start : min(run.end, run.start + 4)]))
         self.counts: dict[str, int] = {}
         for line in lines:
@@ -278,6 +308,12 @@ class _Context:
             return None
         distance = abs(self.run.start - at)
         score += 2.0 / (1 + (distance - 1) / 3)
+        if self.named_words:
+            # The document title names the page: the line it repeats is the headline.
+            own = content_words(line)
+            agreement = len(own & self.named_words) / len(own | self.named_words)
+            if agreement >= _NAMED_AGREEMENT:
+                score += _NAMED_BONUS * agreement
         inside = self._inside_longer(line)
         if inside == "middle" and len(line.split()) <= _LABEL_WORDS:
             score -= 1.5  # a topic label, named again inside the headline

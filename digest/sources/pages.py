@@ -98,6 +98,12 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             del lines[at]
             break
     facts = LineFacts(options)
+    # Crawlers often save the document's <title> ("Headline | Site") first.
+    # It is not the page's text: the line it repeats is the headline.
+    opening = next((at for at, line in enumerate(lines) if line and not _URL_LINE.match(line)), 0)
+    named = generic.document_title(lines[opening]) if lines else ""
+    if named:
+        del lines[opening]
 
     # The breadcrumb opens the article; what stands above it is site navigation.
     crumbs: list[str] = []
@@ -117,7 +123,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         header = None
     slug_words = generic.content_words(_URL_SLUG.sub(" ", url.rstrip("/").rsplit("/", 1)[-1]))
     if header is not None and (
-        run is None or _header_fits(header, run, paragraphs, facts, slug_words)
+        run is None or _header_fits(header, run, paragraphs, facts, slug_words, named)
     ):
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
@@ -127,7 +133,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
         paragraphs = _article_text(paragraphs[header.consumed : end], title, options) + footer
     elif run is not None:
-        title, meta, standfirst, paragraphs = _generic_parts(paragraphs, run, facts, slug_words)
+        title, meta, standfirst, paragraphs = _generic_parts(
+            paragraphs, run, facts, slug_words, named
+        )
         label_section = ""
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
@@ -198,7 +206,12 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
 
 
 def _header_fits(
-    header: _Header, run: generic.Run, paragraphs: list[str], facts: LineFacts, slug_words: set[str]
+    header: _Header,
+    run: generic.Run,
+    paragraphs: list[str],
+    facts: LineFacts,
+    slug_words: set[str],
+    named: str,
 ) -> bool:
     """Whether a header found by its time line sits atop the page's main run of
     prose (a time line in a menu or a list of other stories does not), under a line
@@ -209,19 +222,21 @@ def _header_fits(
     title_at = next((at for at in above if paragraphs[at] == header.title), None)
     if title_at is None:
         return False
-    own = generic.headline_score(paragraphs, title_at, run, facts, slug_words=slug_words)
-    best = generic.headline_at(paragraphs, run, facts, slug_words=slug_words)
+    own = generic.headline_score(
+        paragraphs, title_at, run, facts, slug_words=slug_words, named=named
+    )
+    best = generic.headline_at(paragraphs, run, facts, slug_words=slug_words, named=named)
     if best is None or best[0] == title_at:
         return True
     return own is not None and own >= best[1] - _HEADLINE_MARGIN
 
 
 def _generic_parts(
-    paragraphs: list[str], run: generic.Run, facts: LineFacts, slug_words: set[str]
+    paragraphs: list[str], run: generic.Run, facts: LineFacts, slug_words: set[str], named: str
 ) -> tuple[str, Meta, str, list[str]]:
     """Title, header facts, standfirst and story paragraphs of a page in no known
     shape (see :mod:`.pagegeneric`)."""
-    found = generic.headline_at(paragraphs, run, facts, slug_words=slug_words)
+    found = generic.headline_at(paragraphs, run, facts, slug_words=slug_words, named=named)
     if generic.opens_with_headline(paragraphs, run, facts, found=found is not None):
         # The run's first line is the headline (a headline long enough to read as
         # prose): the story starts under it.
