@@ -44,13 +44,28 @@ def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object
 
 def test_dev_set_figures_do_not_regress(scored: tuple[list[dict[str, object]], object]) -> None:
     """The issue's target where it is met (no page refused); elsewhere floors just
-    under the figures measured (title 0.744, body F1 0.843, date 0.875) while the
+    under the figures measured (title 0.767, body F1 0.877, date 0.917) while the
     targets (0.90, 0.90, 0.95) are not met yet, see the README."""
     _, report = scored
     assert report.refused == []  # type: ignore[attr-defined]
-    assert report.title_exact >= 0.73  # type: ignore[attr-defined]
-    assert report.body_f1 >= 0.83  # type: ignore[attr-defined]
-    assert report.date_accuracy >= 0.86  # type: ignore[attr-defined]
+    assert report.title_exact >= 0.76  # type: ignore[attr-defined]
+    assert report.body_f1 >= 0.87  # type: ignore[attr-defined]
+    assert report.date_accuracy >= 0.91  # type: ignore[attr-defined]
+
+
+def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]], object]) -> None:
+    """Dumps opening with the document's title, as crawlers saving the <title> do
+    (none of the dev set's does): each page's gold title prepended as '<title> |
+    <site>' lifts title exact to 0.917 and date right to 0.948 (floors just under);
+    a first line naming only the site changes nothing."""
+    records, report = scored
+    scorer = sys.modules["score_pages"]
+    titled = [{**r, "dump": f"{r['title']} | {r['site']}\n{r['dump']}"} for r in records]
+    named = scorer.score_dumps(titled)
+    assert named.title_exact >= 0.91 and named.date_accuracy >= 0.94
+    assert named.body_f1 >= report.body_f1 - 0.005  # type: ignore[attr-defined]
+    sited = [{**r, "dump": f"{r['site']} | Home\n{r['dump']}"} for r in records]
+    assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
 
 
 def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_real_html(
