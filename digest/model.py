@@ -50,6 +50,9 @@ class Article:
     language: str = "en"
     publisher: str = ""
     source: str = ""
+    #: The page printed no readable time: ``published_at`` is when it was crawled
+    #: (the file's modification time or its ``fetched_at:`` line), not a publication time.
+    time_from_crawl: bool = False
 
     @property
     def last_changed(self) -> datetime:

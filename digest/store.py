@@ -127,13 +127,18 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX subscribers_list ON subscribers(list, unsubscribed, address);
     """,
+    # A page that printed no time is dated by its crawl, and says so.
+    """
+    ALTER TABLE articles ADD COLUMN time_from_crawl INTEGER NOT NULL DEFAULT 0
+        CHECK (time_from_crawl IN (0, 1));
+    """,
 )
 
 
 _ARTICLE_COLUMNS = (
     "id", "url", "title", "summary", "body", "section", "tags", "published_at",
     "updated_at", "dateline", "agency", "byline", "image", "language", "publisher",
-    "source", "content_hash", "first_seen_at", "last_seen_at",
+    "source", "time_from_crawl", "content_hash", "first_seen_at", "last_seen_at",
 )  # fmt: skip
 # A changed story replaces every column but keeps when it was first seen.
 _UPSERT_ARTICLE = (
@@ -765,7 +770,11 @@ def _statements(script: str) -> Iterator[str]:
 
 
 def _content_hash(article: Article) -> str:
-    payload = json.dumps(to_plain(article), sort_keys=True, ensure_ascii=False)
+    plain = to_plain(article)
+    # Left out when unset, so stories stored before the flag existed keep their hash.
+    if not plain["time_from_crawl"]:
+        del plain["time_from_crawl"]
+    payload = json.dumps(plain, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -775,6 +784,7 @@ def _article_row(a: Article) -> tuple[Any, ...]:
         a.id, a.url, a.title, a.summary, a.body, a.section, json.dumps(list(a.tags)),
         a.published_at.isoformat(), a.updated_at.isoformat() if a.updated_at else None,
         a.dateline, a.agency, a.byline, image, a.language, a.publisher, a.source,
+        int(a.time_from_crawl),
     )  # fmt: skip
 
 
@@ -799,6 +809,7 @@ def _article_from_row(row: sqlite3.Row) -> Article:
         language=row["language"],
         publisher=row["publisher"],
         source=row["source"],
+        time_from_crawl=bool(row["time_from_crawl"]),
     )
 
 

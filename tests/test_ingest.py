@@ -125,8 +125,10 @@ def test_dry_run_json_prints_every_field_in_utc_and_stores_nothing(tmp_path: Pat
     assert set(article) == {
         "id", "url", "title", "summary", "body", "section", "tags", "published_at",
         "updated_at", "dateline", "agency", "byline", "image", "language", "publisher", "source",
+        "time_from_crawl",
     }  # fmt: skip
     assert article["published_at"] == "2020-11-23T03:25:00+00:00"
+    assert article["time_from_crawl"] is False  # the page prints its time
     assert datetime.fromisoformat(article["published_at"]).utcoffset().total_seconds() == 0
     # The file lies inside the configured examples/pages: its settings apply.
     assert article["publisher"] == "mid-day"

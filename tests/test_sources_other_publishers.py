@@ -320,7 +320,7 @@ def test_without_its_site_rules_a_site_promo_stays_in_the_body() -> None:
 
 def test_relative_time_needs_the_moment_the_page_was_saved() -> None:
     data = (PAGES / "bbc-world-hongkong.txt").read_bytes()
-    with pytest.raises(SourceError, match="no time line"):
+    with pytest.raises(SourceError, match="no crawl time"):
         read_page(data, ReadOptions(source="bbc.txt", boilerplate=Boilerplate.builtin()))
 
 

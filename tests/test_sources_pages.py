@@ -166,7 +166,7 @@ def test_url_template_gives_a_stable_link_and_id() -> None:
     ("data", "reason"),
     [
         (b"", "no article text"),
-        (b"Just a title\nand a line\n", "time line"),
+        (b"Just a title\nand a line\n", "no article body"),
         (b"Title\nUpdated on: 23 November,2020 08:55 AM IST\n", "no article body"),
         (b"\x00\x01\x02PK\x03\x04" * 100, "binary data"),
     ],

@@ -73,7 +73,8 @@ def _dry_run(app: App, results: Iterator[SourceResult], as_json: bool) -> None:
         state = f"error: {result.error}" if result.error else f"{len(result.articles)} read"
         app.out.print(f"{result.source}: {state}, {len(result.skipped)} skipped", markup=False)
         for article in result.articles:
-            app.out.print(f"  [{article.section or '?'}] {article.title}", markup=False)
+            crawled = " (time from the crawl: no date on the page)" * article.time_from_crawl
+            app.out.print(f"  [{article.section or '?'}] {article.title}{crawled}", markup=False)
         for item in result.skipped:
             app.out.print(f"  skipped {item.item}: {item.reason}", markup=False)
 

@@ -108,6 +108,8 @@ def select_command(
             headline.append(f"\n{pick.article.id}", style="dim")
             for reason in pick.reasons:
                 headline.append(f"\n  - {reason}", style="dim")
+            if pick.article.time_from_crawl:
+                headline.append(f"\n  - {CRAWL_TIME_NOTE}", style="dim")
         table.add_row(str(rank), f"{pick.score:.3f}", headline, Text(source))
     app.out.print(table)
     if explain and edition.rejections:
@@ -146,6 +148,9 @@ def select_command(
         thin = digest.thin_reason(edition)
         app.out.print(Text(f"Thin day, sent anyway (select.send_when_thin): {thin}"))
 
+
+#: What --explain says of an article whose page printed no readable date.
+CRAWL_TIME_NOTE = "time taken from the crawl: the page prints no readable date"
 
 #: Rows of each "left out" table that --explain prints.
 EXPLAIN_ROWS = 25

@@ -32,7 +32,13 @@ _MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-m
 def read_html(data: bytes, options: ReadOptions) -> SourceResult:
     """Extract the main article of an HTML page.
 
-    Raises :class:`SourceError` when no article text, title, URL or date is found.
+    A page without a canonical URL is identified by its source and title; one
+    without a readable publication time is dated by its crawl
+    (``options.reference_time``: the fetch, or the file's modification time) and
+    flagged (``Article.time_from_crawl``).
+
+    Raises :class:`SourceError` when no article text or title is found, or when
+    the page has no readable time and there is no crawl time either.
     """
     import trafilatura  # slow to import; only HTML sources need it
 
@@ -51,9 +57,11 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
         extracted = trafilatura.bare_extraction(
             tree,
             with_metadata=True,
+            # trafilatura's own defaults (tables kept: they are often the story's
+            # figures), only reader comments left out.
             include_comments=False,
-            include_tables=False,
-            favor_precision=True,
+            # Only dates the page states: no guess from a copyright year or a URL.
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         raise SourceError(options.source, f"cannot extract article ({exc})") from None
@@ -69,10 +77,16 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
     if not title:
         raise SourceError(options.source, "HTML page has no title")
     if not url.startswith(("http://", "https://")):
-        raise SourceError(options.source, "HTML page has no canonical http(s) URL")
+        url = ""
     published = _time(times.get("published") or document.get("date"), options)
+    crawled = published is None
     if published is None:
-        raise SourceError(options.source, "HTML page has no readable publication date")
+        if options.reference_time is None:
+            raise SourceError(
+                options.source,
+                "no readable publication time in the HTML page and no crawl time",
+            )
+        published = options.reference_time
     updated = _time(times.get("modified"), options)
     byline = clean_text(document.get("author"))
     paragraphs = [clean_text(p) for p in str(document["text"]).split("\n")]
@@ -85,7 +99,7 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
     section = next((canonical_section(c) for c in categories), "") or section_from_url(url)
     image_url = document.get("image") or ""
     article = Article(
-        id=article_id(url=url),
+        id=article_id(url=url) if url else article_id(source=options.publisher, guid=title),
         url=url,
         title=title,
         summary=clean_text(document.get("description")),
@@ -99,6 +113,7 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
         language=str(document.get("language") or "en").split("-")[0].lower(),
         publisher=options.publisher or clean_text(document.get("sitename")),
         source=options.source,
+        time_from_crawl=crawled,
     )
     return SourceResult(options.source, (article,))
 

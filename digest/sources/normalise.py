@@ -118,7 +118,9 @@ def clean_text(value: str | None, *, keep_paragraphs: bool = False) -> str:
     return _SPACE.sub(" ", text.replace("\n", " ")).strip()
 
 
-def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
+def parse_time(
+    value: str, *, default_zone: tzinfo = UTC, default: datetime | None = None
+) -> datetime:
     """Parse a date and time as news sites print them and return it in UTC.
 
     Understands ISO 8601, RFC 822, ``23 November,2020 08:55 AM IST`` and similar,
@@ -127,6 +129,8 @@ def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
     ``default_zone``); also ``Sun 22 Nov 2020 14.10 GMT``, ``08:55 AM (IST)``,
     ``Nov 23, 2020 · 08:55 am`` and Hindi (``22 नवंबर 2020``, Devanagari digits).
     Numeric dates that open with the day (``23-11-2020``) are read day first.
+    Parts the text leaves out (a year) come from ``default`` (naive, in
+    ``default_zone``), else from today.
     Raises :class:`ValueError` if nothing sensible is found.
     """
     text = _plain_date(clean_text(value))
@@ -144,7 +148,9 @@ def parse_time(value: str, *, default_zone: tzinfo = UTC) -> datetime:
             # A zone name dateutil does not know ("08:55 G" in a cut line) leaves the
             # time zoneless: it is then read in default_zone, without a warning.
             warnings.simplefilter("ignore", UnknownTimezoneWarning)
-            parsed = dateparser.parse(text, tzinfos=_TZINFOS, fuzzy=False, dayfirst=dayfirst)
+            parsed = dateparser.parse(
+                text, default=default, tzinfos=_TZINFOS, fuzzy=False, dayfirst=dayfirst
+            )
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"unreadable date {value!r}") from exc
     if parsed.tzinfo is None:

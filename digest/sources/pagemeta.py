@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES, canonical_section, parse_time
@@ -44,6 +44,11 @@ _RELATIVE = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")  # Unicode digits: Devanagari ones count
+_YEAR = re.compile(
+    r"(?<!\d)(?:19|20|१९|२०)\d\d(?!\d)|(?<![\d:.])'\d\d\b|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+)
+# How far after the crawl a printed time may lie (zones, clocks set wrong).
+_LATE = timedelta(days=1)
 _UNIT_SECONDS = {
     "sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600,
     "day": 86400, "week": 604800, "month": 2592000, "year": 31536000,
@@ -64,7 +69,8 @@ _AGENCY_WORD = (
     r"|भाषा|एजेंसी|एजेंसियां|आईएएनएस|पीटीआई|एएनआई|रॉयटर्स|एएफपी|एपी"
 )
 AGENCY_NAME = re.compile(
-    rf"(?i:{_AGENCY_WORD})(?:\s*(?:/|,|&|and|with)\s*(?i:{_AGENCY_WORD}))*(?i:\s+staff)?"
+    rf"(?:[Tt]he )?(?i:{_AGENCY_WORD})"
+    rf"(?:\s*(?:/|,|&|and|with)\s*(?i:{_AGENCY_WORD}))*(?i:\s+staff)?"
 )
 _CREDIT_PREFIX = re.compile(
     r"^(?P<prefix>written by|reported by|report by|edited by|posted by|published by"
@@ -82,7 +88,9 @@ _NAMES = re.compile(
 _NOT_NAMES = frozenset(
     "related topics topic share via read more news world latest top stories follow us sign "
     "min live video updates trending subscribe login home menu search edition comments "
-    "newsletter newsletters podcast podcasts opinion watch listen".split()
+    "newsletter newsletters podcast podcasts opinion watch listen "
+    # Title-case headlines ("The Impeachment Clock", "Why It Matters") are no names.
+    "the a an of to in on for with at from how why what when who is are was new".split()
 )
 # A place: up to four capitalised words, or up to three Devanagari ones.
 _PLACE_TEXT = (
@@ -291,10 +299,23 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
         return options.reference_time - timedelta(seconds=amount * _UNIT_SECONDS[unit])
     if not _DATE_HINT.search(text):
         return None
+    # A date printed without its year ("Nov 18", "Sun Nov 24") is in the year of
+    # the crawl, or the year before when that would put it after the crawl.
+    reference = options.reference_time
+    default = None
+    if reference is not None and not _YEAR.search(text):
+        local = reference.astimezone(options.timezone)
+        default = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
-        return parse_time(text, default_zone=options.timezone)
+        moment = parse_time(text, default_zone=options.timezone, default=default)
     except ValueError:
         return None
+    if default is not None and reference is not None and moment > reference + _LATE:
+        try:
+            moment = moment.replace(year=moment.year - 1)
+        except ValueError:  # 29 February
+            return None
+    return moment
 
 
 def _credit(segment: str, *, names: bool) -> Meta | None:
@@ -323,7 +344,7 @@ def _credit(segment: str, *, names: bool) -> Meta | None:
         names
         and len(parts) == 1
         and (m := _NAMES.match(head))
-        and not _NOT_NAMES & set(head.lower().split())
+        and not _NOT_NAMES & set(m["names"].lower().split())
     ):
         return Meta(byline=_name_case(m["names"]), dateline=place_name(m["place"] or ""))
     return None
@@ -384,3 +405,164 @@ def caption_text(paragraph: str) -> str:
     if (tail and _CREDIT_WORD.search(tail[1])) or _CAPTION_LABEL.search(paragraph):
         return paragraph
     return ""
+
+
+# Month names as pages in English and the commoner European and Indonesian
+# languages print them, for dates inside a longer line.
+_MONTH_WORDS = {
+    1: "january jan janeiro jan enero gennaio janvier januar januari",
+    2: "february feb fevereiro fev febrero febbraio février fevrier februar februari",
+    3: "march mar março marco marzo mars märz maret",
+    4: "april apr abril abr aprile avril",
+    5: "may maio mayo maggio mai mei",
+    6: "june jun junho junio giugno juin juni",
+    7: "july jul julho julio luglio juillet juli",
+    8: "august aug agosto ago août aout agustus",
+    9: "september sep sept setembro set septiembre settembre septembre",
+    10: "october oct outubro out octubre ottobre octobre oktober okt",
+    11: "november nov novembro noviembre novembre",
+    12: "december dec dezembro dez diciembre dicembre décembre decembre dezember desember des",
+}
+_MONTHS = {word: number for number, words in _MONTH_WORDS.items() for word in words.split()}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_YEAR4 = r"(?P<year>(?:19|20)\d\d)(?=\D|$|\d{1,2}[:.]\d\d)"
+# "at 8:59 pm", "@17:19 PM", ", 07:47 PM EST", "| 4:10pm", "20195:45 AM" (glued)
+_CLOCK = (
+    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+)?@?\s*)?(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
+    r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?(?:\s*(?P<zone>(?-i:[A-Z]{2,5}))\b)?"
+)
+_IN_LINE_DATES = [
+    # "November 19, 2019", "Nov.November 18, 2019 12:02 PM", "Maret 30, 2015"
+    re.compile(
+        rf"(?<![^\W\d_])(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*"
+        rf"{_YEAR4}(?:{_CLOCK})?",
+        re.I,
+    ),
+    # "19 November 2019 • 1:16pm", "27 de setembro de 2018", "11 октября" is not read
+    re.compile(
+        rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|º)?\.?\s*(?:de\s+)?(?P<month>{_MONTH})\b\.?,?"
+        rf"\s*(?:de\s+)?{_YEAR4}(?:{_CLOCK})?",
+        re.I,
+    ),
+    # "2019-11-19", "2018.10.12", "2018년 10월 12일", "2019年11月19日"
+    re.compile(
+        r"(?<![\d.])(?P<year>(?:19|20)\d\d)\s*(?P<sep>[-/.]|년|年)\s*(?P<first>\d{1,2})\s*"
+        r"(?:(?P=sep)|월|月)\s*(?P<second>\d{1,2})(?:일|日)?(?![\d])"
+        rf"(?:[T\s]*(?:{_CLOCK}))?",
+        re.I,
+    ),
+    # "11/19/19 06:56 AM EST", "21/06/2014", "19.11.2019"
+    re.compile(
+        r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)"
+        r"(?P<year>(?:19|20)\d\d|\d\d)(?![\d/]|\.\d)"
+        rf"(?:{_CLOCK})?",
+        re.I,
+    ),
+]
+
+
+def numeric_order(lines: list[str]) -> bool | None:
+    """Whether a page prints numeric dates month first (``11/19/19``), from the
+    ones that can be read one way only; ``None`` if none tells."""
+    month_first = day_first = 0
+    for line in lines:
+        if len(line) > _MAX_META or not _DIGIT.search(line):
+            continue
+        for m in _IN_LINE_DATES[3].finditer(line):
+            a, b = int(m["a"]), int(m["b"])
+            month_first += a <= 12 < b <= 31
+            day_first += b <= 12 < a <= 31
+    if month_first == day_first:
+        return None
+    return month_first > day_first
+
+
+def time_in_line(line: str, options: ReadOptions, *, month_first: bool | None) -> datetime | None:
+    """The first full date (with a year) printed anywhere in a short line, with its
+    time of day when one follows: ``By Tess Bonn - 11/19/19 06:56 AM EST``,
+    ``Posted on Maret 30, 2015 by Admin``.  A numeric date that reads both ways
+    follows ``month_first`` (the page's own habit), else the reading nearest
+    before the crawl.  Dates after the crawl are not taken."""
+    if len(line) > _MAX_META or not _DIGIT.search(line):
+        return None
+    for kind, pattern in enumerate(_IN_LINE_DATES):
+        for m in pattern.finditer(line):
+            for day, month in _day_month(kind, m, month_first, options):
+                moment = _moment(int(m["year"]), month, day, m, options)
+                if moment is not None:
+                    return moment
+    return None
+
+
+def _day_month(
+    kind: int, m: re.Match[str], month_first: bool | None, options: ReadOptions
+) -> list[tuple[int, int]]:
+    """Readings of a matched date as (day, month), likeliest first."""
+    if kind < 2:
+        return [(int(m["day"]), _MONTHS[m["month"].lower()])]
+    if kind == 2:
+        return [(int(m["second"]), int(m["first"]))]
+    a, b = int(m["a"]), int(m["b"])
+    if a > 12:
+        return [(a, b)]
+    if b > 12:
+        return [(b, a)]
+    readings = [(b, a), (a, b)]  # month first, day first
+    if month_first is False or (month_first is None and m["sep"] == "."):
+        readings.reverse()
+    elif month_first is None and options.reference_time is not None:
+        # The reading nearest before the crawl.
+        year = _full_year(m["year"])
+        when = options.reference_time.date()
+
+        def age(reading: tuple[int, int]) -> float:
+            try:
+                days = (when - date(year, reading[1], reading[0])).days
+            except ValueError:
+                return float("inf")
+            return days if days >= -1 else float("inf")
+
+        readings.sort(key=age)
+    return readings
+
+
+def _full_year(text: str) -> int:
+    return int(text) if len(text) == 4 else 2000 + int(text)
+
+
+def _moment(
+    year_text: int, month: int, day: int, m: re.Match[str], options: ReadOptions
+) -> datetime | None:
+    year = _full_year(str(year_text)) if year_text < 100 else year_text
+    try:
+        day_of = date(year, month, day)
+    except ValueError:
+        return None
+    text = day_of.isoformat()
+    if m["hour"] is not None:
+        clock = f"{m['hour']}:{m['minute']}"
+        if m["ampm"]:
+            clock += " " + m["ampm"].replace(".", "").replace(" ", "").upper()
+        zone = f" {m['zone']}" if m["zone"] and m["zone"] not in ("AM", "PM") else ""
+        for candidate in (f"{text} {clock}{zone}", f"{text} {clock}"):
+            try:
+                moment = parse_time(candidate, default_zone=options.timezone)
+                break
+            except ValueError:
+                continue
+        else:
+            moment = parse_time(text, default_zone=options.timezone)
+    else:
+        moment = parse_time(text, default_zone=options.timezone)
+    if options.reference_time is not None and moment > options.reference_time + _LATE:
+        return None
+    return moment
+
+
+def date_share(line: str) -> float:
+    """How much of a line a printed full date takes (0 to 1): ``Nov.November 18,
+    2019 12:02 PM`` is all date, ``Opening Bell 11.18.19`` is not."""
+    if not _DIGIT.search(line) or not line:
+        return 0.0
+    spans = [m.end() - m.start() for p in _IN_LINE_DATES for m in p.finditer(line)]
+    return max(spans, default=0) / len(line)

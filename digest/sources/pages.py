@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
+from . import pagegeneric as generic
 from .base import ReadOptions
 from .normalise import (
     SECTION_ALIASES,
@@ -44,31 +45,65 @@ from .normalise import (
     section_from_url,
     slug,
 )
-from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text
+from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text, read_time
 
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
 _CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृष्ठ"})
 _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
+_CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# "fetched_at: 2020-11-23T06:00:00Z": when the crawler saved the page.
+_FETCHED_LINE = re.compile(
+    r"^(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?\s*:\s*(?P<when>.+)$", re.I
+)
+_URL_SLUG = re.compile(r"[-_+.]|\.html?$")
+# How many lines (standfirst, repeated headline, caption, share labels) may stand
+# between a known header and the story's first paragraph.
+_HEADER_GAP = 10
+# ... or how far a standfirst and credit lines above the time line may reach into it.
+_HEADER_OVERLAP = 4
+# How much better another line must read as the headline to overrule a known header's.
+_HEADLINE_MARGIN = 1.0
 # A time line is looked for among the first lines only; a headline has some words.
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
 _MIN_TITLE_WORDS = 3
 # How many short label lines above a headline may name its section ("World News").
 _LABEL_SPAN = 3
+# How far under the story a time line ("First published on …") is looked for.
+_FOOTER_REACH = 4
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     """Parse one page dump into (at most) one article.
 
+    A page in a known shape (a time line under its headline, atop the story) is
+    read by its header; any other by the generic reader (:mod:`.pagegeneric`).  A
+    page printing no readable time is dated by its crawl (a ``fetched_at:`` line,
+    else ``options.reference_time``: the file's modification time) and flagged.
+
     Raises :class:`SourceError` if the bytes are not text or hold no article.
     """
     text = _decode(data, options.source)
-    facts = LineFacts(options)
     lines = [clean_text(line) for line in text.splitlines()]
     url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
+    for at, line in enumerate(lines[:12]):
+        if m := _FETCHED_LINE.match(line):
+            fetched = read_time(m["when"], options)
+            if fetched is None:
+                raise SourceError(options.source, f"unreadable fetched_at line: {line[:80]!r}")
+            options = dataclasses.replace(options, reference_time=fetched)
+            del lines[at]
+            break
+    facts = LineFacts(options)
+    # Crawlers often save the document's <title> ("Headline | Site") first.
+    # It is not the page's text: the line it repeats is the headline.
+    opening = next((at for at, line in enumerate(lines) if line and not _URL_LINE.match(line)), 0)
+    named = generic.document_title(lines[opening]) if lines else ""
+    if named:
+        del lines[opening]
 
     # The breadcrumb opens the article; what stands above it is site navigation.
     crumbs: list[str] = []
@@ -81,9 +116,29 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
 
-    header = _header(paragraphs, facts)
-    title, meta = header.title, header.meta
-    paragraphs = _article_text(paragraphs[header.consumed :], title, options)
+    run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
+    try:
+        header: _Header | None = _header(paragraphs, facts)
+    except SourceError:
+        header = None
+    slug_words = generic.content_words(_URL_SLUG.sub(" ", url.rstrip("/").rsplit("/", 1)[-1]))
+    if header is not None and (
+        run is None or _header_fits(header, run, paragraphs, facts, slug_words, named)
+    ):
+        title, meta = header.title, header.meta
+        standfirst, label_section = header.standfirst, header.label_section
+        # The story ends with the main run of prose; time lines just under it
+        # ("First published on …") are still read.
+        end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
+        footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
+        paragraphs = _article_text(paragraphs[header.consumed : end], title, options) + footer
+    elif run is not None:
+        title, meta, standfirst, paragraphs = _generic_parts(
+            paragraphs, run, facts, slug_words, named
+        )
+        label_section = ""
+    else:
+        raise SourceError(options.source, "page dump has a title but no article body")
 
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
@@ -91,7 +146,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if lead := _take_dateline(paragraphs, title):
         dateline, agency = dateline or lead.place, agency or lead.agency
         paragraphs = [p for p in paragraphs if p]
-    summary = header.standfirst
+    summary = standfirst
     if not summary and paragraphs and paragraphs[0] != title:
         summary = paragraphs.pop(0)
     # The page repeats the headline above the picture; the caption follows it.
@@ -113,13 +168,19 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
 
     section_label = _section_label(crumbs)
     section = canonical_section(section_label) if section_label else ""
-    section = section or meta.section or section_from_url(url) or header.label_section
+    section = section or meta.section or section_from_url(url) or label_section
     if not url and options.url_template:
         url = options.url_template.format(slug=slug(title), section=section or "news")
     image = Image(url="", alt=caption or title, caption=caption) if caption else None
     published = meta.published or meta.updated
-    if published is None:  # cannot happen: the header holds a time line
-        raise SourceError(options.source, "no readable time line")
+    crawled = published is None
+    if published is None:
+        if options.reference_time is None:
+            raise SourceError(
+                options.source,
+                "no readable time on the page and no crawl time (file time or fetched_at line)",
+            )
+        published = options.reference_time
     article = Article(
         id=article_id(url=url) if url else article_id(source=options.publisher, guid=title),
         url=url,
@@ -138,9 +199,77 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         language=_language(title + summary),
         publisher=options.publisher,
         source=options.source,
+        time_from_crawl=crawled,
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+def _header_fits(
+    header: _Header,
+    run: generic.Run,
+    paragraphs: list[str],
+    facts: LineFacts,
+    slug_words: set[str],
+    named: str,
+) -> bool:
+    """Whether a header found by its time line sits atop the page's main run of
+    prose (a time line in a menu or a list of other stories does not), under a line
+    that reads as its headline at least about as well as any other."""
+    if not -_HEADER_OVERLAP <= run.start - header.consumed <= _HEADER_GAP:
+        return False
+    above = [at for at in range(min(header.consumed, len(paragraphs)) - 1, -1, -1)]
+    title_at = next((at for at in above if paragraphs[at] == header.title), None)
+    if title_at is None:
+        return False
+    own = generic.headline_score(
+        paragraphs, title_at, run, facts, slug_words=slug_words, named=named
+    )
+    best = generic.headline_at(paragraphs, run, facts, slug_words=slug_words, named=named)
+    if best is None or best[0] == title_at:
+        return True
+    return own is not None and own >= best[1] - _HEADLINE_MARGIN
+
+
+def _generic_parts(
+    paragraphs: list[str], run: generic.Run, facts: LineFacts, slug_words: set[str], named: str
+) -> tuple[str, Meta, str, list[str]]:
+    """Title, header facts, standfirst and story paragraphs of a page in no known
+    shape (see :mod:`.pagegeneric`)."""
+    found = generic.headline_at(paragraphs, run, facts, slug_words=slug_words, named=named)
+    if generic.opens_with_headline(paragraphs, run, facts, found=found is not None):
+        # The run's first line is the headline (a headline long enough to read as
+        # prose): the story starts under it.
+        title_at, run = run.start, generic.Run(run.start + 1, run.end)
+    elif found is not None:
+        title_at = found[0]
+    else:
+        # Nothing reads well as the headline: the nearest line above the story with
+        # a few words and no header facts (never refused for that alone).
+        above = [
+            at
+            for at in range(run.start - 1, max(-1, run.start - 12), -1)
+            if len(paragraphs[at].split()) >= 2 and facts(paragraphs[at], names=True) is None
+        ]
+        if not above:
+            raise SourceError(facts.options.source, "no headline found above the article text")
+        title_at = above[0]
+    title = paragraphs[title_at]
+    meta, used = generic.header_meta(paragraphs, title_at, run, facts)
+    standfirst = ""
+    for at in range(title_at + 1, run.start):
+        line = paragraphs[at]
+        if (
+            at not in used
+            and len(line.split()) >= 12
+            and line != title
+            and not caption_text(line)
+            and not facts.options.boilerplate.stops(line)
+        ):
+            standfirst = line
+            break
+    story = [p for at, p in enumerate(paragraphs[run.start : run.end], run.start) if at not in used]
+    return title, meta, standfirst, story
 
 
 def _take_captions(paragraphs: list[str]) -> tuple[str, list[str]]:
@@ -332,11 +461,10 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
         if started and options.boilerplate.stops(paragraph):
             break
         if not started:
-            words = len(paragraph.split())
             if (
                 paragraph != title
-                and words < 6
-                and not paragraph.endswith(_SENTENCE_END)
+                and generic.weight(paragraph) < 6
+                and not paragraph.endswith(_SENTENCE_END + _CJK_SENTENCE_END)
                 and not caption_text(paragraph)
                 and not body_dateline(paragraph)
             ):

@@ -1,0 +1,483 @@
+"""Page dumps of any publisher, read without a site rule or a known header shape.
+
+The article is found from the text alone:
+
+- the **body** is the main run of prose: lines are scored (a sentence-like line
+  earns its length, a short label line costs a little) and the run with the
+  highest total wins, so menus, link lists and footers around it fall away; the
+  run ends early at a stop marker (related links, comments, newsletter sign-ups,
+  author bios, footers: see ``boilerplate.toml``);
+- the **headline** is the line above the run that names the page: it shares words
+  with the lead paragraphs (and the URL's slug when one is given), sits close above
+  them, reads as a headline (a few words, no full stop, not a menu label or a
+  time) and often has the byline or time line just under it;
+- **byline, dateline, agency and time** come from the header lines between the
+  headline and the body (``pagemeta``), else from a time line just under the story
+  or just above the headline; a page printing no readable time is dated by its
+  crawl and says so (``Article.time_from_crawl``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from .normalise import SECTION_ALIASES
+from .pagemeta import LineFacts, Meta, caption_text, date_share, numeric_order, time_in_line
+
+# Sentence ends, Latin and CJK; closing quotes and brackets may follow.
+_SENTENCE_END = re.compile(r"[.!?।。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
+# A statement's end: a short last paragraph ("Officials gave no other details.").
+_STATEMENT_END = re.compile(r"[.!।。！]['\"’”)]*$")
+_WORD = re.compile(r"\w+")
+_PUNCTUATION = re.compile(r"[.,;:!?。、，]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Lines long enough to be prose whatever their ending.
+_LONG_PROSE_CHARS = 160
+_MIN_PROSE_CHARS = 60
+# A label line between paragraphs (a subheading, "Advertisement", a caption) costs
+# little; a run of them (a menu, a list of related links) adds up.
+_LABEL_COST = 4.0
+# A document title: "Headline | Site", "Headline - Site", "Headline — Site".
+_DOCUMENT_TITLE = re.compile(r"^(?P<head>\S.{8,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
+_SITE_WORDS = 5
+_NAMED_WORDS = 3
+# How much a candidate agreeing with the document title (word Jaccard) gains.
+_NAMED_AGREEMENT = 0.5
+_NAMED_BONUS = 3.0
+_STATEMENT_WORDS = 3
+_CLUSTER_LINES = 3
+_CLUSTER_COST = 1.5
+_HEADLINE_SPAN = 40
+_MIN_HEADLINE_SCORE = 1.5
+# Lines that are never a headline: handles, bylines, labels, captions in brackets.
+_NOT_HEADLINE = re.compile(
+    r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
+    r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
+    r"|\breporter\b|\beditor(?:-at-large)?$|\w(?:\.\.\.|…)$",
+    re.I,
+)
+# A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business
+# Insider", "Meg Kinnard and Errin Haines, Associated Press".
+_CAP_WORD = r"(?:[A-Z][\w'’.-]*|[A-Z]\.)"
+_CAP_NAME = rf"{_CAP_WORD}(?: {_CAP_WORD}){{1,3}}"
+_CREDIT_LINE = re.compile(
+    rf"^(?:[A-Z]\w+ by )?{_CAP_NAME}(?:(?:, | and | & ){_CAP_NAME})*"
+    rf", {_CAP_WORD}(?:[ -]{_CAP_WORD}){{0,3}}$"
+)
+# Share of a line a date may take before the line is a time line, not a headline.
+_MAX_DATE_SHARE = 0.5
+# Headlines are short; a line of more words is likelier the standfirst.
+_LONG_HEADLINE_WORDS = 22
+_KICKER_WORDS = 6
+# A label line is this short; a standfirst is looked for this far under a line.
+_LABEL_WORDS = 5
+_STANDFIRST_REACH = 2
+_STANDFIRST_MARGIN = 1.5
+_MAX_HEADLINE_CHARS = 250
+# A line with this many headline-shaped lines of its size this close is in a
+# list of other stories (related links, most read); each one costs.
+_LIST_REACH = 3
+_LIST_SIBLINGS = 2
+_LIST_COST = 1.0
+_LIST_SIZE = 0.6
+# How far above the headline and under the story a time is looked for.
+_TIME_ABOVE = 4
+_TIME_UNDER = 4
+_LATE = timedelta(days=1)
+_STOPWORDS = frozenset(
+    "the a an and or of to in on for at by with from as is are was were be been it its this "
+    "that these those he she they we you i his her their our your not but has have had will "
+    "would can could should may might than then so if into over after before about up out".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """The main run of prose: ``lines[start:end]``."""
+
+    start: int
+    end: int
+
+
+def weight(line: str) -> float:
+    """A line's size in words (CJK text: characters / 2)."""
+    if _CJK.search(line):
+        return len(line) / 2
+    return float(len(line.split()))
+
+
+def is_prose(line: str) -> bool:
+    """Whether a line reads as a sentence of running text, not a label or a link."""
+    size = len(line)
+    if size >= _LONG_PROSE_CHARS:
+        # ... unless it is a menu run together: words with no punctuation at all.
+        return bool(_PUNCTUATION.search(line) or _CJK.search(line))
+    if size < _MIN_PROSE_CHARS and not (_CJK.search(line) and size >= 25):
+        return False
+    return (bool(_SENTENCE_END.search(line)) and weight(line) >= 8) or bool(
+        _CJK.search(line) and _SENTENCE_END.search(line)
+    )
+
+
+def document_title(line: str) -> str:
+    """The headline part of a dump's first line when it reads as a document title
+    (``"Headline | Site"``, ``"Headline - Site"``), else ``""``."""
+    found = _DOCUMENT_TITLE.match(line)
+    if (
+        found is None
+        or is_prose(line)
+        or weight(found["site"]) > _SITE_WORDS
+        or weight(found["head"]) < _NAMED_WORDS
+    ):
+        return ""
+    return found["head"]
+
+
+def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
+    """The contiguous lines with the highest prose score (``None`` if no prose).
+
+    ``stops[i]`` marks a stop marker: a run cannot extend past one.
+    """
+    best, best_start, best_end = 0.0, 0, 0
+    total, start = 0.0, 0
+    labels = 0
+    for at, line in enumerate(lines):
+        if stops[at]:
+            total, start = 0.0, at + 1
+            continue
+        if is_prose(line):
+            labels, score = 0, weight(line)
+        else:
+            # A cluster of headline-shaped lines (a list of links to other
+            # stories) costs more than its lines.
+            labels = labels + 1 if _link_shaped(line) else 0
+            score = -_LABEL_COST * (_CLUSTER_COST if labels >= _CLUSTER_LINES else 1.0)
+        if total <= 0:
+            total, start = 0.0, at
+        total += score
+        if total > best:
+            best, best_start, best_end = total, start, at + 1
+    if best <= 0:
+        return None
+    # Short statements and captions just under the run still belong to the story.
+    while (
+        best_end < len(lines)
+        and not stops[best_end]
+        and (_is_statement(lines[best_end]) or caption_text(lines[best_end]))
+    ):
+        best_end += 1
+    return Run(best_start, best_end)
+
+
+def _link_shaped(line: str) -> bool:
+    """Whether a line looks like a link to another story: a few words, no sentence."""
+    return 3 <= weight(line) <= _LONG_HEADLINE_WORDS and not _SENTENCE_END.search(line)
+
+
+def _is_statement(line: str) -> bool:
+    """Whether a line is a short sentence of a few words that ends as a statement."""
+    return weight(line) >= _STATEMENT_WORDS and bool(_STATEMENT_END.search(line))
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words of a text, minus the commonest English ones."""
+    words = {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+    if _CJK.search(text):
+        # CJK text has no spaces: its character pairs stand for words.
+        compact = "".join(ch for ch in text if _CJK.match(ch))
+        words |= {compact[i : i + 2] for i in range(len(compact) - 1)}
+    return words
+
+
+def headline_at(
+    lines: Sequence[str],
+    run: Run,
+    facts: LineFacts,
+    *,
+    slug_words: set[str],
+    named: str = "",
+) -> tuple[int, float] | None:
+    """Index and score of the line that names the page, above the main run
+    (``None`` if no line reads as its headline).  ``named``: the headline part of
+    the page's document title when the dump opens with one (see :func:`document_title`)."""
+    context = _Context(lines, run, facts, slug_words, named)
+    first = max(0, run.start - _HEADLINE_SPAN)
+    best: tuple[int, float] | None = None
+    scores: dict[int, float] = {}
+    for at in range(run.start - 1, first - 1, -1):
+        score = context.score(at)
+        if score is not None:
+            scores[at] = score
+            if best is None or score > best[1]:
+                best = (at, score)
+    if best is None or best[1] < _MIN_HEADLINE_SCORE:
+        return None
+    return _over_standfirst(lines, best, scores)
+
+
+def _over_standfirst(
+    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float]
+) -> tuple[int, float]:
+    """The headline over ``best`` when ``best`` is the standfirst under it: a longer
+    sentence just below a shorter line that reads nearly as well as the headline
+    (the standfirst shares the lead's words, so it often scores higher)."""
+    at, score = best
+    line = lines[at]
+    sentence = line.endswith((".", "!")) or len(line.split()) > _LONG_HEADLINE_WORDS
+    for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
+        if above not in scores:
+            continue  # a section label or a credit line between them
+        shorter = len(lines[above].split()) < len(line.split())
+        if (
+            sentence
+            and shorter
+            and not lines[above].endswith(".")
+            and (scores[above] >= score - _STANDFIRST_MARGIN)
+        ):
+            return above, scores[above]
+        break
+    return best
+
+
+def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, found: bool) -> bool:
+    """Whether the run's first line is the headline: a headline-sized line over
+    the byline or time line, or, when no line above reads as the headline, over
+    more prose."""
+    if run.end - run.start < 2:
+        return False
+    line = lines[run.start]
+    if len(line.split()) > _LONG_HEADLINE_WORDS or _NOT_HEADLINE.search(line):
+        return False
+    below = lines[run.start + 1 : run.start + 3]
+    if found:
+        # Standfirsts stand over bylines too: only a line that is no sentence.
+        return not line.endswith((".", "!")) and any(
+            facts.is_time(b) or _is_credit(b, facts) for b in below
+        )
+    return True
+
+
+def headline_score(
+    lines: Sequence[str],
+    at: int,
+    run: Run,
+    facts: LineFacts,
+    *,
+    slug_words: set[str],
+    named: str = "",
+) -> float | None:
+    """How well the line at ``at`` reads as the headline over ``run`` (``None``: not at all)."""
+    return _Context(lines, run, facts, slug_words, named).score(at)
+
+
+class _Context:
+    """What scoring a headline candidate needs to know about the page."""
+
+    def __init__(
+        self, lines: Sequence[str], run: Run, facts: LineFacts, slug_words: set[str], named: str
+    ) -> None:
+        self.lines, self.run, self.facts, self.slug_words = lines, run, facts, slug_words
+        self.named_words = content_words(named) if named else set()
+        self.lead_words = content_words(" ".join(lines[run.start : min(run.end, run.start + 4)]))
+        self.counts: dict[str, int] = {}
+        for line in lines:
+            self.counts[line] = self.counts.get(line, 0) + 1
+        self.window = [
+            line.lower() for line in lines[max(0, run.start - _HEADLINE_SPAN) : run.start]
+        ]
+
+    def _inside_longer(self, line: str) -> str:
+        """Where a longer line near the headline names ``line`` again: at its
+        ``"end"``, in the ``"middle"``, or ``""`` (nowhere)."""
+        lowered = line.lower()
+        found = ""
+        for other in self.window:
+            if lowered in other and lowered != other:
+                if other.endswith(lowered):
+                    return "end"
+                found = "middle"
+        return found
+
+    def score(self, at: int) -> float | None:
+        line = self.lines[at]
+        score = _headline_score(line, self.lead_words, self.slug_words, self.facts)
+        if score is None:
+            return None
+        distance = abs(self.run.start - at)
+        score += 2.0 / (1 + (distance - 1) / 3)
+        if self.named_words:
+            # The document title names the page: the line it repeats is the headline.
+            own = content_words(line)
+            agreement = len(own & self.named_words) / len(own | self.named_words)
+            if agreement >= _NAMED_AGREEMENT:
+                score += _NAMED_BONUS * agreement
+        inside = self._inside_longer(line)
+        if inside == "middle" and len(line.split()) <= _LABEL_WORDS:
+            score -= 1.5  # a topic label, named again inside the headline
+        elif inside == "end":
+            # Pages repeat their headline at the end of a crumb or a share link
+            # ("Home > Travel > <headline>", "All sharing options for: <headline>").
+            score += 0.75
+        elif self.counts[line] > 1:
+            score += 0.5  # ... or as it is, over the picture
+        below = self.lines[at + 1 : at + 4]
+        if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
+            score += 1.0
+        siblings = self._siblings(at)
+        if siblings >= _LIST_SIBLINGS:
+            score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
+        return score
+
+    def _siblings(self, at: int) -> int:
+        """How many lines near ``at`` (above the story) are headline-shaped and of
+        about its size: a headline in a list of other stories has several."""
+        line = self.lines[at]
+        size = weight(line)
+        count = 0
+        low = max(0, at - _LIST_REACH)
+        high = min(self.run.start, at + _LIST_REACH + 1)
+        for near in range(low, high):
+            if self.lines[near] == line:
+                continue  # itself, or the headline repeated over the picture
+            other = weight(self.lines[near])
+            if size * _LIST_SIZE <= other <= size / _LIST_SIZE and _headline_shaped(
+                self.lines[near], self.facts
+            ):
+                count += 1
+        return count
+
+
+def _headline_shaped(line: str, facts: LineFacts) -> bool:
+    """Whether a line has a headline's shape: a few words, no sentence, no time."""
+    return (
+        3 <= weight(line) <= _LONG_HEADLINE_WORDS
+        and not is_prose(line)
+        and _can_be_headline(line, facts)
+    )
+
+
+def _is_credit(line: str, facts: LineFacts) -> bool:
+    found = facts(line, names=True)
+    return found is not None and bool(found.byline or found.agency)
+
+
+def _can_be_headline(line: str, facts: LineFacts) -> bool:
+    """Whether a line may be a headline at all (not a label, credit, caption or time)."""
+    if len(line) > _MAX_HEADLINE_CHARS:
+        return False
+    cjk = bool(_CJK.search(line))
+    words = len(line.split())
+    if (not cjk and words < 2) or (cjk and len(line) < 6) or words > 40:
+        return False
+    return not (
+        line.lower() in SECTION_ALIASES
+        or facts(line, names=True) is not None
+        or _NOT_HEADLINE.search(line)
+        or _CREDIT_LINE.match(line)
+        or caption_text(line)
+        or date_share(line) >= _MAX_DATE_SHARE
+    )
+
+
+def _headline_score(
+    line: str, lead_words: set[str], slug_words: set[str], facts: LineFacts
+) -> float | None:
+    """How much a line reads as this page's headline (``None``: it cannot be one)."""
+    if not _can_be_headline(line, facts):
+        return None
+    cjk = bool(_CJK.search(line))
+    words = len(line.split())
+    own = content_words(line)
+    if not own:
+        return None
+    shared = len(own & lead_words) / len(own)
+    score = 3.0 * shared
+    if slug_words:
+        score += 3.0 * len(own & slug_words) / max(len(slug_words), 1)
+    if 4 <= words <= _LONG_HEADLINE_WORDS or cjk:
+        score += 1.0
+    elif words <= 3 or words > _LONG_HEADLINE_WORDS + 3:
+        score -= 1.0
+    if line.isupper() and not cjk and words <= _KICKER_WORDS:
+        score -= 1.5  # a section kicker in capitals ("GROWING AN ONLINE BUSINESS")
+    if line.endswith(".") and not line.endswith(".."):
+        score -= 1.0
+    if line.endswith((":", "|", "»", ">", "›")):
+        score -= 2.0
+    return score
+
+
+def header_meta(
+    lines: Sequence[str], title_at: int | None, run: Run, facts: LineFacts
+) -> tuple[Meta, set[int]]:
+    """Facts of the header lines between the headline and the body, and their indices.
+
+    Without a time there, a time line just under the story or just above the
+    headline is taken.
+    """
+    meta = Meta()
+    used: set[int] = set()
+    top = run.start if title_at is None else title_at + 1
+    window = range(max(0, top if title_at is not None else run.start - 6), run.start)
+    for at in window:
+        found = facts(lines[at], names=True)
+        if found is not None:
+            meta = meta.merged(found)
+            used.add(at)
+    # Credits and times printed as the run's first lines ("By X", "Nov 19, 2019").
+    at = run.start
+    while at < run.end and at < run.start + 3:
+        found = facts(lines[at], names=True)
+        if found is None:
+            break
+        meta = meta.merged(found)
+        used.add(at)
+        at += 1
+    if not meta.has_time:
+        meta, dated_at = _nearest_time(lines, title_at, run, facts, meta)
+        if dated_at is not None and run.start <= dated_at < run.end and facts(lines[dated_at]):
+            used.add(dated_at)
+    return meta, used
+
+
+def _nearest_time(
+    lines: Sequence[str], title_at: int | None, run: Run, facts: LineFacts, meta: Meta
+) -> tuple[Meta, int | None]:
+    """The time printed nearest the headline, and its line: a time line, or a full
+    date inside a credit line ("By Tess Bonn - 11/19/19 06:56 AM EST").
+
+    Looked for under the headline and in the story's first lines, then just above
+    the headline, then just under the story, then on short lines of the story;
+    times of other stories (a list of related links) stand further away.
+    """
+    top = run.start - 1 if title_at is None else title_at
+    order = [
+        *range(top + 1, min(run.end, run.start + 3)),
+        *range(top - 1, max(-1, top - _TIME_ABOVE - 1), -1),
+        *range(run.end, min(len(lines), run.end + _TIME_UNDER)),
+        *(at for at in range(run.start + 3, run.end) if not is_prose(lines[at])),
+    ]
+    month_first: bool | None = None
+    ordered = False
+    for at in order:
+        line = lines[at]
+        found = facts(line)
+        if found is not None and found.has_time and not _late(found, facts):
+            return meta.merged(found), at
+        if is_prose(line) or caption_text(line):
+            continue  # a date in a sentence or under a picture is not the story's
+        if not ordered:
+            month_first, ordered = numeric_order(list(lines)), True
+        if (moment := time_in_line(line, facts.options, month_first=month_first)) is not None:
+            return meta.merged(Meta(published=moment)), at
+    return meta, None
+
+
+def _late(found: Meta, facts: LineFacts) -> bool:
+    """Whether a time read lies after the crawl (another story's, or misread)."""
+    reference = facts.options.reference_time
+    moment = found.published or found.updated
+    return reference is not None and moment is not None and moment > reference + _LATE

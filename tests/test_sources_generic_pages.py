@@ -1,0 +1,344 @@
+"""The generic page reader: pages of any publisher, scored on the real dev set
+(tests/data/page_devset, built by tools/build_page_devset.py), and its edge cases."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from digest.errors import SourceError
+from digest.sources import Boilerplate, ReadOptions
+from digest.sources.pages import read_page
+
+ROOT = Path(__file__).resolve().parents[1]
+SAVED = datetime(2019, 11, 21, 12, 0, tzinfo=UTC)
+
+
+def _scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score_pages", ROOT / "tools" / "score_pages.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["score_pages"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def scored() -> object:
+    scorer = _scorer()
+    records = scorer.load_devset()
+    return records, scorer.score_dumps(records)
+
+
+def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object]) -> None:
+    records, _ = scored
+    assert len(records) >= 150
+    assert len({r["site"] for r in records}) >= 100
+    assert sum(1 for r in records if r["title"]) >= 150
+
+
+def test_dev_set_figures_do_not_regress(scored: tuple[list[dict[str, object]], object]) -> None:
+    """The issue's target where it is met (no page refused); elsewhere floors just
+    under the figures measured (title 0.767, body F1 0.877, date 0.917) while the
+    targets (0.90, 0.90, 0.95) are not met yet, see the README."""
+    _, report = scored
+    assert report.refused == []  # type: ignore[attr-defined]
+    assert report.title_exact >= 0.76  # type: ignore[attr-defined]
+    assert report.body_f1 >= 0.87  # type: ignore[attr-defined]
+    assert report.date_accuracy >= 0.91  # type: ignore[attr-defined]
+
+
+def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]], object]) -> None:
+    """Dumps opening with the document's title, as crawlers saving the <title> do
+    (none of the dev set's does): each page's gold title prepended as '<title> |
+    <site>' lifts title exact to 0.917 and date right to 0.948 (floors just under);
+    a first line naming only the site changes nothing."""
+    records, report = scored
+    scorer = sys.modules["score_pages"]
+    titled = [{**r, "dump": f"{r['title']} | {r['site']}\n{r['dump']}"} for r in records]
+    named = scorer.score_dumps(titled)
+    assert named.title_exact >= 0.91 and named.date_accuracy >= 0.94
+    assert named.body_f1 >= report.body_f1 - 0.005  # type: ignore[attr-defined]
+    sited = [{**r, "dump": f"{r['site']} | Home\n{r['dump']}"} for r in records]
+    assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
+
+
+def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_real_html(
+    scored: tuple[list[dict[str, object]], object],
+) -> None:
+    """The issue's HTML target: body F1 at least that of trafilatura.extract with its
+    own settings, on the dev set's real HTML; no page refused."""
+    records, _ = scored
+    ours, theirs, refused = _scorer().score_html(records)
+    assert ours >= theirs
+    assert refused == 0
+
+
+def test_token_f1_and_title_match() -> None:
+    scorer = _scorer()
+    assert scorer.token_f1("a b c", "a b c") == 1.0
+    assert scorer.token_f1("a b", "") == 0.0
+    assert scorer.token_f1("", "") == 1.0
+    assert round(scorer.token_f1("a b c d", "a b"), 3) == 0.667
+    assert scorer.same_title("It’s  here", "It's here")
+
+
+PROSE = (
+    "The council voted on Tuesday to close the old bridge to cars after engineers found "
+    "cracks in two of its supports, officials said."
+)
+NO_DATE_PAGE = "\n".join(
+    [
+        "Home",
+        "News",
+        "Sport",
+        "Share",
+        "Council closes old bridge to cars after cracks found",
+        "By Jane Smith",
+        PROSE,
+        "Drivers will have to use the ring road, which adds about ten minutes to the trip "
+        "into town, until repairs are finished next spring.",
+        "Related articles",
+        "Another story about roads entirely",
+        "© 2019 Example Media",
+    ]
+)
+
+
+def test_page_without_a_date_is_accepted_and_dated_by_its_crawl() -> None:
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(NO_DATE_PAGE.encode(), options).articles
+    assert article.title == "Council closes old bridge to cars after cracks found"
+    assert article.byline == "Jane Smith"
+    assert article.published_at == SAVED and article.time_from_crawl
+    assert "ring road" in article.body
+    assert "Another story" not in article.body and "Related" not in article.body
+
+
+def test_fetched_at_line_gives_the_crawl_time_and_leaves_the_text() -> None:
+    page = "fetched_at: 2019-11-20T08:30:00Z\n" + NO_DATE_PAGE
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(page.encode(), options).articles
+    assert article.published_at == datetime(2019, 11, 20, 8, 30, tzinfo=UTC)
+    assert article.time_from_crawl
+    assert "fetched_at" not in article.body + article.title
+
+
+def test_unreadable_fetched_at_line_is_a_named_error() -> None:
+    page = "fetched_at: not a time\n" + NO_DATE_PAGE
+    with pytest.raises(SourceError, match="fetched_at") as caught:
+        read_page(page.encode(), ReadOptions("odd.txt", reference_time=SAVED))
+    assert caught.value.source == "odd.txt"
+
+
+def test_printed_date_is_read_not_the_crawl_time() -> None:
+    page = NO_DATE_PAGE.replace("By Jane Smith", "By Jane Smith | November 19, 2019")
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(page.encode(), options).articles
+    assert article.published_at.date() == datetime(2019, 11, 19).date()
+    assert not article.time_from_crawl
+
+
+def test_headline_is_the_line_agreeing_with_the_lead_not_a_menu_entry() -> None:
+    page = "\n".join(
+        [
+            "World",
+            "Business",
+            "Markets stay calm as rates hold",
+            "Opinion",
+            PROSE,
+            PROSE + " Again.",
+        ]
+    ).replace("Markets stay calm as rates hold", "Old bridge closed to cars after council vote")
+    (article,) = read_page(page.encode(), ReadOptions("p.txt", reference_time=SAVED)).articles
+    assert article.title == "Old bridge closed to cars after council vote"
+
+
+def test_page_with_no_crawl_time_and_no_date_names_what_is_missing() -> None:
+    with pytest.raises(SourceError, match="no crawl time"):
+        read_page(NO_DATE_PAGE.encode(), ReadOptions("p.txt"))
+
+
+LEBANON_HTML = ROOT / "tests" / "fixtures" / "html" / "lebanon-article.html"
+
+
+def _undated_html() -> bytes:
+    data = LEBANON_HTML.read_bytes()
+    for cut in (
+        b'<link rel="canonical" href="https://levanttimes.example/world/middle-east/2020/11/22/'
+        b'lebanon-muted-independence-day">',
+        b'<meta property="article:published_time" content="2020-11-22T11:20:00+02:00">',
+    ):
+        assert cut in data
+        data = data.replace(cut, b"")
+    return data
+
+
+def test_html_page_without_date_or_url_is_dated_by_its_crawl_not_refused() -> None:
+    from digest.sources.htmlpage import read_html
+
+    (article,) = read_html(_undated_html(), ReadOptions("x.html", reference_time=SAVED)).articles
+    assert article.title == "Lebanon marks a muted independence day amid economic collapse"
+    assert article.published_at == SAVED and article.time_from_crawl
+    assert article.url == "" and article.id
+    assert article.body.startswith("Lebanon marked the 77th anniversary")
+    (dated,) = read_html(LEBANON_HTML.read_bytes(), ReadOptions("x.html")).articles
+    assert not dated.time_from_crawl
+
+
+def test_html_page_without_date_and_without_crawl_time_names_what_is_missing() -> None:
+    from digest.sources.htmlpage import read_html
+
+    with pytest.raises(SourceError, match="no crawl time"):
+        read_html(_undated_html(), ReadOptions("x.html"))
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("By Tess Bonn - 11/19/19 06:56 AM EST", "2019-11-19"),
+        ("Posted on Maret 30, 2015 by Admin", "2015-03-30"),
+        ("Carlos Nadalim 27/09/2018 Comente!", "2018-09-27"),
+        ("Monday November 18, 2019 7:45 am PST by Joe Rossignol", "2019-11-18"),
+        ("Nov 15, 20195:45 AM", "2019-11-15"),
+        ("19 November 2019 • 1:16pm", "2019-11-19"),
+        ("27 de setembro de 2018", "2018-09-27"),
+        ("2018년 10월 12일", "2018-10-12"),
+        ("No date here, 12 readers", None),
+        ("November 19, 2025", None),  # after the crawl: another page's, or misread
+    ],
+)
+def test_full_date_inside_a_credit_line(line: str, day: str | None) -> None:
+    from digest.sources.pagemeta import time_in_line
+
+    found = time_in_line(line, ReadOptions("p.txt", reference_time=SAVED), month_first=None)
+    assert (found.date().isoformat() if found else None) == day
+
+
+def test_numeric_date_reading_both_ways_follows_the_pages_habit() -> None:
+    from digest.sources.pagemeta import numeric_order, time_in_line
+
+    options = ReadOptions("p.txt", reference_time=SAVED)
+    assert numeric_order(["11/19/2019 by A. Writer", "Comments"]) is True
+    assert numeric_order(["19/11/2019"]) is False
+    assert numeric_order(["no dates"]) is None
+    assert time_in_line("06/07/2019", options, month_first=True).month == 6  # type: ignore[union-attr]
+    assert time_in_line("06/07/2019", options, month_first=False).month == 7  # type: ignore[union-attr]
+
+
+def test_date_without_a_year_is_in_the_crawls_year_never_after_the_crawl() -> None:
+    from digest.sources.pagemeta import read_time
+
+    options = ReadOptions("p.txt", reference_time=SAVED)
+    assert read_time("Nov 18", options) == datetime(2019, 11, 18, tzinfo=UTC)
+    assert read_time("Sun Dec 8", options) == datetime(2018, 12, 8, tzinfo=UTC)
+
+
+def test_generic_page_dates_itself_by_a_credit_line_with_a_date() -> None:
+    page = NO_DATE_PAGE.replace("By Jane Smith", "By Jane Smith - 11/19/19 06:56 AM EST")
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(page.encode(), options).articles
+    assert article.published_at == datetime(2019, 11, 19, 11, 56, tzinfo=UTC)
+    assert not article.time_from_crawl
+
+
+def _generic_title(lines: list[str]) -> str:
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page("\n".join(lines).encode(), options).articles
+    return article.title
+
+
+def test_headline_over_its_standfirst_not_the_standfirst() -> None:
+    standfirst = (
+        "The council said cracks in two of the old bridge's supports left it no choice but "
+        "to close it to cars until spring."
+    )
+    title = _generic_title(["Home", "Local", "Old bridge closed to cars", standfirst, PROSE, PROSE])
+    assert title == "Old bridge closed to cars"
+
+
+def test_credit_line_with_an_outlet_is_not_the_headline() -> None:
+    title = _generic_title(
+        ["News", "‘It had to close’: council shuts old bridge", "Jane Smith, Example Times",
+         PROSE, PROSE]
+    )  # fmt: skip
+    assert title == "‘It had to close’: council shuts old bridge"
+
+
+def test_headline_long_enough_to_read_as_prose_opens_the_story() -> None:
+    headline = "Council closes the old bridge to cars after engineers find cracks in its supports"
+    title = _generic_title(["Menu", headline, "By Jane Smith", PROSE, PROSE])
+    assert title == headline
+
+
+RELATED = [
+    "Council voted on a new road tax for cars",
+    "Engineers found cracks in the town hall roof",
+    "Officials said the ring road will close in May",
+    "Council officials voted to close two old schools",
+]
+
+
+def test_headline_in_a_list_of_related_stories_is_not_the_headline() -> None:
+    """Headline-shaped lines of one size, one after another, are other stories."""
+    title = _generic_title(
+        ["News", "Cracks close the old bridge to cars", "Share", "More on this",
+         *RELATED, PROSE, PROSE]
+    )  # fmt: skip
+    assert title == "Cracks close the old bridge to cars"
+
+
+def test_document_title_first_line_names_the_headline() -> None:
+    """A dump opening with the document's title ("Headline | Site") points at the
+    line that repeats it, and is not the page's text."""
+    lines = ["Old bridge closed to cars after cracks found | Example Times", "News",
+             "Old bridge closed to cars after cracks found", "Listen to this story",
+             "Bridge cracks: what the council said", PROSE, PROSE]  # fmt: skip
+    assert _generic_title(lines) == "Old bridge closed to cars after cracks found"
+    # A first line naming only the site or a section neither helps nor hurts.
+    assert _generic_title(["Example Times | Home", *lines[1:]]) == _generic_title(lines[1:])
+
+
+def test_short_last_paragraph_stays_in_the_body() -> None:
+    from digest.sources.pagegeneric import main_run
+
+    lines = ["Menu", "Old bridge closed", PROSE, PROSE, "Officials gave no more details.", "Tags"]
+    run = main_run(lines, [False] * len(lines))
+    assert run is not None and (run.start, run.end) == (2, 5)
+
+
+def test_long_menu_line_without_punctuation_is_not_prose() -> None:
+    from digest.sources.pagegeneric import is_prose
+
+    menu = " ".join(["Latest News Applications OS Channel Programs Cloud Data Center"] * 4)
+    assert not is_prose(menu)
+    assert is_prose(PROSE + " " + PROSE)
+
+
+def test_dry_run_says_when_a_time_comes_from_the_crawl(tmp_path: Path) -> None:
+    import json
+    import os
+
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    page = tmp_path / "undated.txt"
+    page.write_text(NO_DATE_PAGE, "utf-8")
+    os.utime(page, (SAVED.timestamp(), SAVED.timestamp()))
+    config = tmp_path / "config.toml"
+    config.write_text(f'[store]\npath = "{tmp_path / "d.sqlite3"}"\n', "utf-8")
+    base = ["--config", str(config), "ingest", "--dry-run"]
+    shown = CliRunner().invoke(main, [*base, str(page)])
+    assert shown.exit_code == 0, shown.output
+    assert "time from the crawl" in shown.output
+    as_json = CliRunner().invoke(main, [*base, "--json", str(page)])
+    (source,) = json.loads(as_json.output)
+    (article,) = source["articles"]
+    assert article["time_from_crawl"] is True
+    assert article["published_at"] == "2019-11-21T12:00:00+00:00"

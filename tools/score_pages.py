@@ -1,0 +1,248 @@
+"""Score the page readers on the development set (tests/data/page_devset).
+
+    python tools/score_pages.py [--html] [--show-misses] [--devset DIR]
+
+Text dumps (``pages.py``): title exact match rate, mean body token F1, pages
+refused although they have a title and a body, and date accuracy on the pages
+that print their date.  With ``--html``: mean body token F1 of ``htmlpage.py`` and
+of plain ``trafilatura.extract`` (default settings) on the same real HTML.
+
+Body token F1: both texts are lower-cased and cut into word tokens (``\\w+``); F1
+of the two multisets.  The reader's text is its summary followed by its body (a
+page's lead paragraph becomes the summary when no standfirst is printed).  A
+refused page scores 0.  Title exact: equal after whitespace and quote
+normalisation.  Date right: the calendar day of the reader's ``published_at`` (in
+UTC) is the gold day in the page's own zone or in UTC, and the time was read from
+the page, not taken from the crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from digest.errors import SourceError  # noqa: E402
+from digest.model import Article  # noqa: E402
+from digest.sources import Boilerplate, ReadOptions  # noqa: E402
+from digest.sources.normalise import clean_text  # noqa: E402
+from digest.sources.pages import read_page  # noqa: E402
+
+DEVSET = ROOT / "tests" / "data" / "page_devset"
+#: When the dev-set pages count as saved (the benchmark was crawled in late 2019).
+CRAWLED = datetime(2019, 11, 21, 12, 0, tzinfo=UTC)
+_TOKEN = re.compile(r"\w+")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "\u00a0": " "})
+
+
+def tokens(text: str) -> Counter[str]:
+    """The multiset of lower-cased word tokens of a text."""
+    return Counter(_TOKEN.findall(text.lower()))
+
+
+def token_f1(gold: str, predicted: str) -> float:
+    """F1 of the word-token multisets of two texts (1.0 when both are empty)."""
+    want, got = tokens(gold), tokens(predicted)
+    if not want and not got:
+        return 1.0
+    common = sum((want & got).values())
+    if not common:
+        return 0.0
+    precision = common / sum(got.values())
+    recall = common / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def same_title(gold: str, predicted: str) -> bool:
+    """Whether two headlines are the same text, spacing and quote styles aside."""
+
+    def norm(text: str) -> str:
+        return " ".join(clean_text(text).translate(_QUOTES).split())
+
+    return norm(gold) == norm(predicted)
+
+
+def date_right(gold: str, article: Article) -> bool:
+    """Whether the article's publication day is the gold one (see module doc)."""
+    if article.time_from_crawl:
+        return False
+    match = re.match(r"(\d{4})-(\d\d)-(\d\d)", gold)
+    if match is None:
+        return False
+    local = date(int(match[1]), int(match[2]), int(match[3]))
+    days = {local}
+    try:
+        stamp = datetime.fromisoformat(gold.replace("Z", "+00:00"))
+        if stamp.tzinfo is not None:
+            days.add(stamp.astimezone(UTC).date())
+    except ValueError:
+        pass
+    return article.published_at.astimezone(UTC).date() in days
+
+
+@dataclass
+class PageScore:
+    """How the reader did on one page."""
+
+    key: str
+    site: str
+    title_ok: bool | None
+    body_f1: float
+    refused: str
+    date_ok: bool | None
+    title: str = ""
+    gold_title: str = ""
+
+
+@dataclass
+class Report:
+    """Figures over the whole dev set."""
+
+    pages: list[PageScore] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def title_exact(self) -> float:
+        """Share of pages with a gold title whose title is exactly right."""
+        judged = [p.title_ok for p in self.pages if p.title_ok is not None]
+        return sum(judged) / len(judged) if judged else 0.0
+
+    @property
+    def body_f1(self) -> float:
+        """Mean body token F1 (refused pages count 0)."""
+        return sum(p.body_f1 for p in self.pages) / len(self.pages) if self.pages else 0.0
+
+    @property
+    def refused(self) -> list[PageScore]:
+        """Pages refused although they have a gold title and body."""
+        return [p for p in self.pages if p.refused]
+
+    @property
+    def date_accuracy(self) -> float:
+        """Share of pages printing their date whose date was read right."""
+        judged = [p.date_ok for p in self.pages if p.date_ok is not None]
+        return sum(judged) / len(judged) if judged else 0.0
+
+    @property
+    def dated_pages(self) -> int:
+        """How many pages print their date (the date accuracy's denominator)."""
+        return sum(1 for p in self.pages if p.date_ok is not None)
+
+
+def load_devset(folder: Path = DEVSET) -> list[dict[str, Any]]:
+    """The dev set's records.  Exits with a message naming the file if unreadable."""
+    path = folder / "pages.jsonl.gz"
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+    except (OSError, ValueError, EOFError) as exc:
+        raise SystemExit(f"{path}: cannot read the dev set ({exc})") from None
+
+
+def score_dumps(records: list[dict[str, Any]]) -> Report:
+    """Read every dump with the built-in rules and score it."""
+    rules = Boilerplate.builtin()
+    report = Report()
+    started = time.perf_counter()
+    for record in records:
+        options = ReadOptions(source=record["key"], boilerplate=rules, reference_time=CRAWLED)
+        try:
+            (article,) = read_page(record["dump"].encode("utf-8"), options).articles
+        except SourceError as exc:
+            report.pages.append(
+                PageScore(record["key"], record["site"], False if record["title"] else None,
+                          0.0, exc.reason, False if record["date_shown"] else None,
+                          gold_title=record["title"])
+            )  # fmt: skip
+            continue
+        text = "\n\n".join(part for part in (article.summary, article.body) if part)
+        report.pages.append(
+            PageScore(
+                record["key"],
+                record["site"],
+                same_title(record["title"], article.title) if record["title"] else None,
+                token_f1(record["body"], text),
+                "",
+                date_right(record["date"], article) if record["date_shown"] else None,
+                article.title,
+                record["title"],
+            )
+        )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def score_html(records: list[dict[str, Any]], folder: Path = DEVSET) -> tuple[float, float, int]:
+    """Mean body F1 of ``htmlpage.read_html`` and of ``trafilatura.extract`` with its
+    defaults on the dev set's HTML, and how many pages ``read_html`` refused."""
+    import trafilatura
+
+    from digest.sources.htmlpage import read_html
+
+    ours: list[float] = []
+    theirs: list[float] = []
+    refused = 0
+    for record in records:
+        path = folder / "html" / f"{record['key']}.html.gz"
+        markup = gzip.decompress(path.read_bytes())
+        options = ReadOptions(source=str(path), reference_time=CRAWLED)
+        try:
+            (article,) = read_html(markup, options).articles
+            ours.append(token_f1(record["body"], article.body))
+        except SourceError:
+            refused += 1
+            ours.append(0.0)
+        extracted = trafilatura.extract(markup) or ""
+        theirs.append(token_f1(record["body"], extracted))
+    return sum(ours) / len(ours), sum(theirs) / len(theirs), refused
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures; exit 0 (the tests assert the targets)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=DEVSET)
+    parser.add_argument("--html", action="store_true", help="also score the HTML readers")
+    parser.add_argument("--show-misses", action="store_true", help="list pages under target")
+    args = parser.parse_args(argv)
+    records = load_devset(args.devset)
+    report = score_dumps(records)
+    sites = len({r["site"] for r in records})
+    print(f"dev set: {len(records)} pages from {sites} sites ({args.devset})")
+    print(f"text dumps  title exact      {report.title_exact:.3f}  (target >= 0.90)")
+    print(f"text dumps  body token F1    {report.body_f1:.3f}  (target >= 0.90)")
+    print(f"text dumps  refused          {len(report.refused)}  (target 0)")
+    print(
+        f"text dumps  date right       {report.date_accuracy:.3f}  on the "
+        f"{report.dated_pages} pages printing their date (target >= 0.95)"
+    )
+    print(f"text dumps  read             {len(records) / report.seconds:,.0f} pages/s")
+    if args.show_misses:
+        for page in report.pages:
+            if page.refused:
+                print(f"  refused {page.site}: {page.refused}")
+            elif page.title_ok is False:
+                print(f"  title   {page.site}: {page.title[:70]!r} != {page.gold_title[:70]!r}")
+            if page.body_f1 < 0.8:
+                print(f"  body    {page.site} {page.key[:10]}: F1 {page.body_f1:.2f}")
+            if page.date_ok is False:
+                print(f"  date    {page.site} {page.key[:10]}")
+    if args.html:
+        ours, theirs, refused = score_html(records, args.devset)
+        print(f"HTML        htmlpage body F1 {ours:.3f}  ({refused} refused, scored 0)")
+        print(f"HTML        trafilatura.extract defaults body F1 {theirs:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
