@@ -197,3 +197,19 @@ def test_the_home_country_and_the_counted_sections_are_configurable() -> None:
     assert home_places.classify(article(title="Konkan rains", dateline="Konkan")).section == (
         "national"
     )
+
+
+def test_an_aggregators_items_are_their_own_outlets() -> None:
+    table = OutletTable()
+    # By web address, by a publisher or author named like a known outlet, else as given.
+    by_host = article(url="https://edition.cnn.com/2023/10/07/world/x", publisher="Agg")
+    assert table.of(by_host).name == "CNN" and table.of(by_host).country == "US"
+    by_author = article(url="https://agg.example/i/1", publisher="Agg", byline="BBC News")
+    assert table.of(by_author).name == "BBC"
+    with_writer = article(
+        url="https://agg.example/i/2", publisher="Agg", byline="A. Writer, Reuters"
+    )
+    assert table.of(with_writer).name == "Reuters"
+    unknown = article(url="https://www.krqe.com/news/x", publisher="")
+    assert table.of(unknown).country == "US"  # a US broadcaster's call sign
+    assert table.of(article(url="https://agg.example/i/3", publisher="Agg")).name == "Agg"

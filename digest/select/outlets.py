@@ -7,8 +7,10 @@ from:
 
 1. the item's web address, in ``[outlets."host"]`` of the config, then in the
    built-in table ``outlets.toml`` (a subdomain matches its parent);
-2. the publisher the reader gave it (a feed's title, a source's ``publisher``);
-3. the web address itself (``example.org``).
+2. the publisher or an author named like a listed outlet ("BBC News", "Reuters":
+   an aggregator's own links say nothing of the outlet);
+3. the publisher the reader gave it (a feed's title, a source's ``publisher``);
+4. the web address itself (``example.org``).
 
 An outlet found by name or host alone takes its country from a country-code
 top-level domain (``.co.uk`` is GB) and is otherwise of unknown country ``""``.
@@ -38,6 +40,7 @@ _CCTLD_COUNTRY = {"uk": "GB"}
 # US broadcasters' call signs: K or W and two or three letters, maybe "tv" or a number.
 _CALL_SIGN = re.compile(r"[kw][a-z]{2,3}(?:tv|\d{1,2})?")
 _MIN_HOST_PLACE = 5
+_AUTHORS = re.compile(r",|;|\band\b|&")
 _HOST_CITY_POPULATION = 250_000
 
 
@@ -136,8 +139,8 @@ class OutletTable:
     def __init__(self, configured: Mapping[str, OutletEntry] | None = None) -> None:
         self._table = {**builtin_outlets(), **{h.lower(): e for h, e in (configured or {}).items()}}
         # Publishers named like a known outlet ("BBC News" feeds) get its entry.
-        self._by_name = {e.name.lower(): (h, e) for h, e in reversed(self._table.items())}
-        self._found: dict[tuple[str, str], Outlet] = {}
+        self._by_name = {_name_key(e.name): (h, e) for h, e in reversed(self._table.items())}
+        self._found: dict[tuple[str, str, str], Outlet] = {}
 
     def lookup(self, host: str) -> tuple[str, OutletEntry] | None:
         """The table row for ``host`` or its nearest listed parent domain."""
@@ -151,18 +154,22 @@ class OutletTable:
     def of(self, article: Article) -> Outlet:
         """The outlet that published ``article`` (see the module docstring); never raises."""
         host = host_of(article.url)
-        publisher = article.publisher.strip()
-        cache_key = (host, publisher)
+        cache_key = (host, article.publisher.strip(), article.byline.strip())
         found = self._found.get(cache_key)
         if found is None:
-            found = self._resolve(host, publisher)
+            found = self._resolve(*cache_key)
             self._found[cache_key] = found
         return found
 
-    def _resolve(self, host: str, publisher: str) -> Outlet:
+    def _resolve(self, host: str, publisher: str, byline: str) -> Outlet:
         row = self.lookup(host) if host else None
-        if row is None and publisher:
-            row = self._by_name.get(publisher.lower())
+        # An aggregator's own links say nothing of the outlet: a publisher or an
+        # author named like a known outlet ("BBC News", "Reuters") does.
+        names = [publisher, *(n.strip() for n in _AUTHORS.split(byline))]
+        for name in names if row is None else ():
+            row = self._by_name.get(_name_key(name)) if name else None
+            if row is not None:
+                break
         if row is not None:
             listed, entry = row
             return Outlet(
@@ -172,6 +179,14 @@ class OutletTable:
             return Outlet(publisher.lower(), publisher, country_from_host(host), 1.0, "publisher")
         name = host or "unknown outlet"
         return Outlet(name, name, country_from_host(host), 1.0, "web address")
+
+
+def _name_key(name: str) -> str:
+    """An outlet's name as people vary it: "The Guardian", "guardian", "BBC News"
+    and "BBC" meet."""
+    key = " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+    key = key.removeprefix("the ").removesuffix(" online")
+    return key.removesuffix(" news") or key
 
 
 __all__ = [
