@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -192,3 +193,28 @@ def test_html_page_in_windows_1252_follows_its_declaration() -> None:
     data = data.replace(b"Lebanon marked", "Liban – Lebanon marked".encode("cp1252"))
     (article,) = read_html(data, ReadOptions(source="x.html")).articles
     assert article.body.startswith("Liban – Lebanon marked")
+
+
+def test_an_aggregated_json_feed_names_each_items_own_publisher() -> None:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "All the news",
+        "home_page_url": "https://aggregator.example/",
+        "items": [
+            {"id": "1", "url": "https://www.bbc.co.uk/news/world-1", "title": "One",
+             "date_published": "2023-10-07T10:00:00Z"},
+            {"id": "2", "url": "https://aggregator.example/story/2", "title": "Two",
+             "date_published": "2023-10-07T10:00:00Z", "_digest": {"publisher": "Reuters"}},
+            {"id": "3", "url": "https://aggregator.example/story/3", "title": "Three",
+             "date_published": "2023-10-07T10:00:00Z", "source": {"name": "Al Jazeera"}},
+            {"id": "4", "url": "https://aggregator.example/story/4", "title": "Four",
+             "date_published": "2023-10-07T10:00:00Z"},
+        ],
+    }  # fmt: skip
+    result = read_json(json.dumps(feed).encode(), ReadOptions(source="agg.json"))
+    assert [a.publisher for a in result.articles] == [
+        "bbc.co.uk",  # another site than the feed's: its own
+        "Reuters",  # named by the item
+        "Al Jazeera",  # a news API's source field
+        "All the news",  # the feed's own item
+    ]
