@@ -218,3 +218,18 @@ def test_an_aggregated_json_feed_names_each_items_own_publisher() -> None:
         "Al Jazeera",  # a news API's source field
         "All the news",  # the feed's own item
     ]
+
+
+def test_an_aggregated_rss_feed_names_each_items_own_site() -> None:
+    rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Planet News</title>
+    <link>https://planet.example/</link>
+    <item><title>One</title><link>https://www.dw.com/en/one/a-1</link>
+      <pubDate>Sat, 07 Oct 2023 10:00:00 GMT</pubDate></item>
+    <item><title>Two</title><link>https://news.planet.example/two</link>
+      <pubDate>Sat, 07 Oct 2023 10:00:00 GMT</pubDate></item>
+    </channel></rss>"""
+    result = read_feed(rss, ReadOptions(source="planet.rss"))
+    assert [a.publisher for a in result.articles] == ["dw.com", "Planet News"]
+    # A publisher named in the config is every item's.
+    named = read_feed(rss, ReadOptions(source="planet.rss", publisher="Planet"))
+    assert {a.publisher for a in named.articles} == {"Planet"}

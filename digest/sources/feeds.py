@@ -34,6 +34,7 @@ from .normalise import (
     article_id,
     canonical_section,
     clean_text,
+    item_publisher,
     parse_time,
     section_from_url,
 )
@@ -259,7 +260,8 @@ def _article(entry: Any, options: ReadOptions, channel: _Channel) -> Article:
         byline=byline,
         image=_image(entry, title, caption) or _markup_image(raw_markup, channel.link, title),
         language=channel.language,
-        publisher=outlet or channel.publisher,
+        publisher=outlet
+        or (options.publisher or item_publisher(url, channel.link, channel.publisher)),
         source=options.source,
     )
 

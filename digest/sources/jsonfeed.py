@@ -16,12 +16,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
-from .normalise import article_id, canonical_section, clean_text, parse_time, section_from_url
+from .normalise import (
+    article_id,
+    canonical_section,
+    clean_text,
+    item_publisher,
+    parse_time,
+    section_from_url,
+)
 
 
 def read_json(data: bytes, options: ReadOptions) -> SourceResult:
@@ -43,7 +49,7 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
         publisher = options.publisher or clean_text(document.get("title"))
         language = str(document.get("language") or "en")
         convert = _feed_item
-        home = host_of(str(document.get("home_page_url") or document.get("feed_url") or ""))
+        home = str(document.get("home_page_url") or document.get("feed_url") or "")
     elif isinstance(document, list):
         items, publisher, language, convert = document, options.publisher, "en", _plain_item
         home = ""
@@ -66,14 +72,6 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
     return SourceResult(options.source, tuple(articles), tuple(skipped))
 
 
-def host_of(url: str) -> str:
-    """The lower-case host of a URL without ``www.``, or ``""``."""
-    try:
-        return (urlsplit(url).hostname or "").removeprefix("www.")
-    except ValueError:
-        return ""
-
-
 def _own_publisher(item: dict[str, Any], publisher: str, home: str) -> str:
     """The item's own publisher in an aggregated feed (see the module docstring)."""
     ext = item.get("_digest")
@@ -85,10 +83,7 @@ def _own_publisher(item: dict[str, Any], publisher: str, home: str) -> str:
         if isinstance(candidate, str) and clean_text(candidate):
             return clean_text(candidate)
     url = item.get("url") or item.get("external_url")
-    host = host_of(url) if isinstance(url, str) else ""
-    if home and host and host != home and not host.endswith("." + home):
-        return host
-    return publisher
+    return item_publisher(url, home, publisher) if isinstance(url, str) else publisher
 
 
 def _text(item: dict[str, Any], key: str) -> str:

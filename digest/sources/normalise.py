@@ -197,6 +197,31 @@ def section_from_url(url: str) -> str:
     return ""
 
 
+def host_of(url: str) -> str:
+    """The lower-case host of a URL without ``www.``, or ``""``."""
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def site_of(host: str) -> str:
+    """The site a host belongs to: its last two labels, or three under a country's
+    second-level domain (``news.bbc.co.uk`` → ``bbc.co.uk``)."""
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def item_publisher(url: str, feed_url: str, feed_publisher: str) -> str:
+    """An aggregated feed's item is its own site's: the item's host when it is on
+    another site than the feed's (``""`` feed URL: the feed's publisher)."""
+    host, home = host_of(url), host_of(feed_url)
+    if host and home and site_of(host) != site_of(home):
+        return host
+    return feed_publisher
+
+
 def canonical_url(url: str) -> str:
     """The URL with tracking parameters, fragment and trailing slash removed and the
     host lower-cased, so two links to one story compare equal."""
