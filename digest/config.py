@@ -9,6 +9,7 @@ variable that holds them (``password_env = "SMTP_PASSWORD"``).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import tomllib
@@ -105,6 +106,16 @@ def _timeout(value: Any) -> Any:
     return seconds
 
 
+def _network(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError('must be an IP address or network such as "10.0.0.0/8"')
+    try:
+        ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise ValueError('must be an IP address or network such as "10.0.0.0/8"') from None
+    return value.strip()
+
+
 def _country_code(value: Any) -> Any:
     if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
         raise ValueError('must be a two-letter ISO 3166 country code such as "IN"')
@@ -121,6 +132,7 @@ NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
 SiteUrl = Annotated[str, BeforeValidator(_site_url)]
 IdPrefix = Annotated[str, BeforeValidator(_id_prefix)]
+Network = Annotated[str, BeforeValidator(_network)]
 
 
 CountryCode = Annotated[str, BeforeValidator(_country_code)]
@@ -165,6 +177,10 @@ class SourceSettings(_Section):
     #: Link for page dumps that carry no URL line: ``{slug}`` (from the title) and
     #: ``{section}`` are filled in.
     url_template: str = ""
+    #: Non-public networks this source may be fetched from or redirected to
+    #: (``["10.0.0.0/8"]``); every other loopback, private or link-local address is
+    #: refused.
+    allow_networks: list[Network] = Field(default_factory=list)
 
 
 class BoilerplateRules(_Section):
@@ -185,14 +201,18 @@ class IngestSettings(_Section):
     """``[ingest]``: limits on what is read.
 
     ``max_bytes`` caps every file (refused before it is read) and every download
-    (counted after decompression); ``timeout_seconds`` bounds each network wait and
-    each whole download; redirects beyond ``max_redirects`` fail the source.
+    (counted after decompression); ``timeout_seconds`` bounds each whole request,
+    from connecting to the last byte, redirects included; redirects beyond
+    ``max_redirects`` fail the source.  A URL or redirect that leads to a loopback,
+    private or link-local address is refused unless ``allow_networks`` (here, for
+    every source, or in the source's own table) lists it.
     """
 
     max_bytes: PositiveInt = 20_000_000
     timeout_seconds: TimeoutSeconds = 20.0
     max_redirects: PositiveInt = 5
     user_agent: str = "digest/0.1 (+https://example.com/digest)"
+    allow_networks: list[Network] = Field(default_factory=list)
 
 
 class ScoreWeights(_Section):

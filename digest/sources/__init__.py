@@ -121,6 +121,9 @@ def read_one(
     try:
         if location.startswith(("http://", "https://")):
             etag, last_modified = validators(location) if validators else ("", "")
+            if options.allow_networks:
+                allowed = limits.allow_networks + options.allow_networks
+                limits = dataclasses.replace(limits, allow_networks=allowed)
             fetched = fetch(location, limits, etag=etag, last_modified=last_modified)
             if fetched.not_modified:
                 return SourceResult(
