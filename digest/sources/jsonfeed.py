@@ -21,7 +21,14 @@ from urllib.parse import urlsplit
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
-from .normalise import article_id, canonical_section, clean_text, parse_time, section_from_url
+from .normalise import (
+    article_id,
+    canonical_section,
+    clean_text,
+    item_error,
+    parse_time,
+    section_from_url,
+)
 
 
 def read_json(data: bytes, options: ReadOptions) -> SourceResult:
@@ -61,8 +68,8 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
                 raise ValueError("item is not a JSON object")
             article = convert(item, options, _own_publisher(item, publisher, home), language)
             articles.append(article)
-        except (ValueError, TypeError) as exc:
-            skipped.append(Skipped(options.source, name, str(exc)))
+        except Exception as exc:  # one bad item skips itself, never the feed
+            skipped.append(Skipped(options.source, name[:200], item_error(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
 
 
