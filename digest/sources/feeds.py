@@ -31,10 +31,10 @@ from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
 from .normalise import (
     SECTION_ALIASES,
-    item_error,
     article_id,
     canonical_section,
     clean_text,
+    item_error,
     parse_time,
     section_from_url,
 )
