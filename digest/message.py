@@ -137,13 +137,15 @@ def unsubscribe_token(secret: bytes, address: str) -> str:
 def verify_unsubscribe_token(secret: bytes, token: str) -> str | None:
     """The address a token names, or ``None`` if it is malformed or not signed
     with ``secret``."""
+    head, _, sig = token.partition(".")
+    if not head.isascii() or not sig.isascii():
+        return None  # a token is base64url; anything else is mistyped or forged
     try:
-        head, _, sig = token.partition(".")
         address = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         return None
     expected = unsubscribe_token(secret, address).partition(".")[2]
-    return address if hmac.compare_digest(expected, sig) else None
+    return address if hmac.compare_digest(expected.encode(), sig.encode()) else None
 
 
 def _b64(data: bytes) -> str:
