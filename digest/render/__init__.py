@@ -15,6 +15,7 @@ a recipient.  Recipient-specific parts are placeholders (``%%unsubscribe_url%%``
 from __future__ import annotations
 
 import json
+import string
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,10 +124,18 @@ def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
     Raises :class:`ConfigError` naming the setting for an unknown field, a stray
     brace or an attribute lookup such as ``{lead.upper}``.
     """
+    known = ", ".join("{" + f + "}" for f in fields)
     try:
+        # Only plain fields: a format spec ("{lead:>99999999999}") can ask for any
+        # amount of memory, and an attribute or index ("{lead.__class__}") reaches
+        # into Python objects.
+        for _, name, spec, conversion in string.Formatter().parse(pattern):
+            if name is not None and (name not in fields or spec or conversion):
+                shown = "{" + name + (f"!{conversion}" if conversion else "")
+                shown += (f":{spec}" if spec else "") + "}"
+                raise ValueError(f"{shown} is not one of the fields")
         return pattern.format(**fields)
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        known = ", ".join("{" + f + "}" for f in fields)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         problem = f"render.{setting}: bad pattern {pattern!r} ({exc}); use {known}"
         raise ConfigError(problem) from None
 
