@@ -2,7 +2,8 @@
 
 Templates live in ``templates/`` (the defaults) and, file by file, in the folder
 named by ``render.templates``; so do the locales (``locales/<language>.toml``).
-Jinja2 runs with undefined variables as errors.  The email template (MJML) is
+Jinja2 runs sandboxed, with size, output and time limits (:mod:`.sandbox`), and
+with undefined variables as errors.  The email template (MJML) is
 HTML-autoescaped; the text templates are not, but the WhatsApp environment escapes
 every value it prints except links, so article text can never inject formatting.
 All article text is cleaned of control and bidi-override characters first.
@@ -41,6 +42,7 @@ from .email import build_email_html
 from .links import safe_url, tag_url
 from .locale import Locale, greeting, load_locale
 from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
+from .sandbox import LimitedEnvironment, render_limited
 from .text import clean_text, cut, whatsapp_escape
 
 #: Limits from DESIGN.md (Gmail, APNs/FCM, OneSignal, WhatsApp).
@@ -88,7 +90,9 @@ def _finalize_whatsapp(value: Any) -> Any:
 
 
 def _environment(folders: list[Path], *, whatsapp: bool = False) -> jinja2.Environment:
-    env = jinja2.Environment(
+    # Sandboxed with size, output and time limits: a template is code, and the
+    # render.templates folder is written by people who are not developers.
+    env = LimitedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("mjml.j2", "html.j2", "mjml", "html"),
@@ -294,7 +298,7 @@ class Renderer:
     def _template(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
         template = self._load(name, whatsapp=whatsapp)
         try:
-            return template.render(context)
+            return render_limited(template, context)
         except RenderError:
             raise
         except Exception as exc:  # any runtime error in a (user) template
