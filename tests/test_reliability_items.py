@@ -7,6 +7,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from digest.errors import SourceError
 from digest.render.text import cut
 from digest.sources import SourceSpec, read_sources
 from digest.sources.base import ReadOptions
@@ -93,3 +96,25 @@ def test_cutting_a_huge_text_costs_what_cutting_its_head_costs() -> None:
         assert len(cut(text, 300)) <= 300
     assert time.perf_counter() - started < 10  # about 0.05 s; generous for a busy CI
     assert cut("a" + " " * 10_000 + "b", 5) == "a b"
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<!DOCTYPE rss SYSTEM "a>b" [<!ENTITY e "boom">]>',
+        "<!DOCTYPE rss PUBLIC 'x>y' 'z>' [<!ENTITY e 'boom'>]>",
+        '<!DOCTYPE rss><!DOCTYPE rss [<!ENTITY e "boom">]>',
+        '<!DOCTYPE rss SYSTEM "never closed',
+    ],
+)
+def test_the_doctype_guard_reads_quotes(prolog: str) -> None:
+    data = f'<?xml version="1.0"?>{prolog}<rss version="2.0"><channel/></rss>'.encode()
+    with pytest.raises(SourceError, match="DOCTYPE"):
+        read_feed(data, ReadOptions(source="f.rss"))
+
+
+def test_a_quoted_gt_in_a_plain_doctype_is_still_removed_whole() -> None:
+    data = _rss(("Fine", "Mon, 23 Nov 2020 08:00:00 GMT")).replace(
+        b"<rss", b'<!DOCTYPE rss PUBLIC "-//Netscape//DTD RSS 0.91//EN" "a>b.dtd"><rss', 1
+    )
+    assert [a.title for a in read_feed(data, ReadOptions(source="f.rss")).articles] == ["Fine"]
