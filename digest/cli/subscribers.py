@@ -12,7 +12,7 @@ import click
 from rich.markup import escape
 
 from ..errors import DigestError
-from ..message import check_address
+from ..message import check_address, display_name
 from ..senders.smtp import SmtpSender
 from ..store import Subscriber
 from . import App, pass_app
@@ -58,7 +58,7 @@ def read_csv(path: Path, default_list: str, problems: list[str]) -> Iterator[Sub
                     continue
                 yield Subscriber(
                     address=address,
-                    name=(row.get("name") or "").strip(),
+                    name=display_name(row.get("name") or ""),
                     list=(row.get("list") or "").strip() or default_list,
                     unsubscribed=(row.get("unsubscribed") or "").strip().lower() in _YES,
                 )
