@@ -340,7 +340,7 @@ class Renderer:
     def render_push(self, edition: Edition) -> PushRendition:
         """The push notification alone: title ≤ 50 and body ≤ 150 characters, cut
         at word boundaries; the JSON payload stays under 4 KB (the image is dropped
-        first if it does not)."""
+        first if it does not, then a link too long is replaced by the site's)."""
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
         base = self._context(edition, "push")
@@ -355,6 +355,9 @@ class Renderer:
                              image=lead["image"]["url"] if lead["image"] else "")  # fmt: skip
         if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
             push = PushRendition(title=title, body=body, url=url)
+        if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
+            # A link of thousands of characters: the tap opens the site instead.
+            push = PushRendition(title=title, body=body, url=str(base["site_url"]))
         if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
             raise RenderError(f"{edition.id}: push payload over {PUSH_PAYLOAD_MAX} bytes")
         return push
