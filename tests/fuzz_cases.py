@@ -355,10 +355,10 @@ CONFIG_VALUES = st.one_of(
 
 
 @st.composite
-def configs(draw: st.DrawFn) -> dict[str, Any]:
-    """The sample config with up to five settings set to hostile values."""
+def configs(draw: st.DrawFn, most: int = 5) -> dict[str, Any]:
+    """The sample config with up to ``most`` settings set to hostile values."""
     data = json.loads(json.dumps(_sample_config()))
-    for _ in range(draw(st.integers(1, 5))):
+    for _ in range(draw(st.integers(1, most))):
         table, key = draw(st.sampled_from(CONFIG_KEYS))
         section = data.setdefault(table, {})
         if isinstance(section, dict):

@@ -89,7 +89,7 @@ def test_nothing_executable_reaches_a_rendition(renderer: Renderer, edition: Edi
 
 
 @_settings("config via CLI")
-@given(cases.configs())
+@given(cases.configs(most=1))
 def test_generated_configs_at_the_cli(data: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         problems = cases.timed("config via CLI", cases.check_config_cli, data, Path(folder))
