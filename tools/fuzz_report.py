@@ -45,7 +45,8 @@ def run_generated(scale: float) -> None:
     """Every generated kind, ``BATCHES[kind] * scale`` cases each, into cases.TALLY."""
     config = parse_config(cases._sample_config(), base_dir=cases.ROOT)
     renderer = Renderer(config.digest, config.render, base_dir=cases.ROOT)
-    folder = Path(tempfile.mkdtemp(prefix="digest-fuzz-"))
+    workspace = tempfile.TemporaryDirectory(prefix="digest-fuzz-")
+    folder = Path(workspace.name)
 
     def batch(kind: str) -> Any:
         return settings(
@@ -64,9 +65,10 @@ def run_generated(scale: float) -> None:
         ("rendition", cases.editions(), lambda e: cases.check_rendition(e, renderer)),
         ("config via CLI", cases.configs(most=1), lambda d: cases.check_config_cli(d, folder)),
     ]
-    for kind, strategy, check in plans:
-        runner(kind, strategy, check, batch(kind))()
-        print(f"  {kind}: {cases.TALLY.cases[kind]:,} cases", file=sys.stderr)
+    with workspace:
+        for kind, strategy, check in plans:
+            runner(kind, strategy, check, batch(kind))()
+            print(f"  {kind}: {cases.TALLY.cases[kind]:,} cases", file=sys.stderr)
 
 
 def runner(kind: str, strategy: Any, check: Any, batch: Any) -> Any:
