@@ -10,10 +10,10 @@ lists every mistake.  Nothing is sent and the store is not opened.
 
 from __future__ import annotations
 
+import os
 import smtplib
 import socket
 import ssl
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -25,7 +25,14 @@ import httpx
 import jinja2
 from pydantic import BaseModel, ValidationError
 
-from .config import Config, DigestSettings, RenderSettings, SenderSettings, parse_config
+from .config import (
+    Config,
+    DigestSettings,
+    RenderSettings,
+    SenderSettings,
+    parse_config,
+    read_toml,
+)
 from .errors import ConfigError, DigestError
 from .model import Article, Edition, Image, Pick
 from .render import Renderer, default_templates
@@ -94,6 +101,7 @@ def check_setup(config_path: Path, *, reach: bool = False, timeout: float = 5.0)
             where, _, what = problem.partition(": ")
             report.add("config", where, what)
     if config is not None:
+        _check_store(config, report)
         _check_sources(config, report)
     _check_templates(data, base_dir, report)
     _check_senders(data, base_dir, report, reach=reach, timeout=timeout)
@@ -102,15 +110,13 @@ def check_setup(config_path: Path, *, reach: bool = False, timeout: float = 5.0)
 
 def _read_toml(path: Path, report: Report) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
+        return read_toml(path.read_bytes(), str(path))
     except FileNotFoundError:
         report.add("config", str(path), "config file not found (digest init DIR writes one)")
-    except UnicodeDecodeError:
-        report.add("config", str(path), "config file is not UTF-8 text")
     except OSError as exc:
         report.add("config", str(path), f"cannot read config file ({exc.strerror})")
-    except tomllib.TOMLDecodeError as exc:
-        report.add("config", str(path), f"invalid TOML: {exc}")
+    except ConfigError as exc:
+        report.add("config", str(path), str(exc).removeprefix(f"{path}: "))
     return None
 
 
@@ -126,6 +132,55 @@ def _section(model: type[_Model], raw: dict[str, Any]) -> _Model:
         return model.model_validate(raw)
     except ValidationError:
         return model()
+
+
+# -- store ------------------------------------------------------------------------
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+#: Kernel and device file systems: never a place for a database.
+_SYSTEM_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def store_problem(path: Path) -> str:
+    """What is wrong with ``path`` as the SQLite store, or ``""``.
+
+    It must be an SQLite database or an empty file, or not exist yet in a folder
+    that can be written; a folder, a device, a file of another kind or a path in
+    ``/proc``, ``/sys`` or ``/dev`` is refused.  Nothing is created or changed.
+    """
+    resolved = path.resolve()
+    for root in _SYSTEM_ROOTS:
+        if resolved == root or root in resolved.parents:
+            return f"{path} is in {root}, a system file system, not a place for a database"
+    if resolved.is_dir():
+        return f"{path} is a folder; name a file such as {path / 'digest.sqlite3'}"
+    if resolved.exists():
+        if not resolved.is_file():
+            return f"{path} is not a regular file"
+        try:
+            with resolved.open("rb") as handle:
+                head = handle.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            return f"{path}: cannot read ({exc.strerror or exc})"
+        if head and head != _SQLITE_HEADER:
+            return f"{path} is not an SQLite database (a file of another kind is there)"
+        if not os.access(resolved, os.W_OK):
+            return f"{path} cannot be written"
+        return ""
+    folder = next((p for p in resolved.parents if p.exists()), None)
+    if folder is None or not folder.is_dir():
+        return f"{path}: {folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"{path}: the folder {folder} cannot be written"
+    return ""
+
+
+def _check_store(config: Config, report: Report) -> None:
+    problem = store_problem(config.store_path)
+    if problem:
+        report.add("config", "store.path", problem)
+    else:
+        report.fine.append(f"store {config.store_path}")
 
 
 # -- sources ----------------------------------------------------------------------

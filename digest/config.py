@@ -9,7 +9,9 @@ variable that holds them (``password_env = "SMTP_PASSWORD"``).
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -27,23 +29,47 @@ from pydantic import (
 
 from .errors import ConfigError
 
+#: Upper bound of any integer setting: far beyond every real count or size, and
+#: far below what would overflow a C integer or be allocated at once.
+MAX_INTEGER = 1_000_000_000
+#: Upper bound of any number setting (weights, seconds, rates).
+MAX_NUMBER = 1e9
+
 
 def _positive_int(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError("must be a positive integer")
+    if value > MAX_INTEGER:
+        raise ValueError(f"must be at most {MAX_INTEGER:,}")
     return value
 
 
+def _finite(value: Any, words: str, *, bounded: bool = True) -> float:
+    """``value`` as a float, if it is a finite number (TOML's ``nan`` and ``inf``
+    are not), with ``bounded`` within :data:`MAX_NUMBER` of zero."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"must be {words}")
+    if bounded and abs(value) > MAX_NUMBER:
+        raise ValueError(f"must be {words} (at most {MAX_NUMBER:g})")
+    return float(value)
+
+
+def _finite_number(value: Any) -> Any:
+    return _finite(value, "a finite number")
+
+
 def _non_negative_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    number = _finite(value, "a number of zero or more")
+    if number < 0:
         raise ValueError("must be a number of zero or more")
-    return float(value)
+    return number
 
 
-def _positive_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+def _positive_number(value: Any, *, bounded: bool = True) -> Any:
+    number = _finite(value, "a positive number", bounded=bounded)
+    if number <= 0:
         raise ValueError("must be a positive number")
-    return float(value)
+    return number
 
 
 def _time_zone(value: Any) -> Any:
@@ -80,7 +106,7 @@ def _regex(value: Any) -> Any:
 
 
 def _hours(value: Any) -> Any:
-    hours = _positive_number(value)
+    hours = _positive_number(value, bounded=False)
     if hours > MAX_HOURS:
         raise ValueError(f"must be at most {MAX_HOURS} (ten years)")
     return hours
@@ -90,19 +116,39 @@ def _hours(value: Any) -> Any:
 MAX_HOURS = 87_600
 #: Upper bound of a network wait: an hour (sockets reject far larger timeouts).
 MAX_TIMEOUT_SECONDS = 3600
+#: Upper bound of ``ingest.max_bytes``: a gigabyte (a read allocates this at once).
+MAX_BYTES = 1_000_000_000
 
 
 def _share(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+    number = _finite(value, "a number from 0 to 1")
+    if not 0 <= number <= 1:
         raise ValueError("must be a number from 0 to 1")
-    return float(value)
+    return number
+
+
+def _max_bytes(value: Any) -> Any:
+    size = _positive_int(value)
+    if size > MAX_BYTES:
+        raise ValueError(f"must be at most {MAX_BYTES:,} (a gigabyte)")
+    return size
 
 
 def _timeout(value: Any) -> Any:
-    seconds = _positive_number(value)
+    seconds = _positive_number(value, bounded=False)
     if seconds > MAX_TIMEOUT_SECONDS:
         raise ValueError(f"must be at most {MAX_TIMEOUT_SECONDS} (an hour)")
     return seconds
+
+
+def _network(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError('must be an IP address or network such as "10.0.0.0/8"')
+    try:
+        ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise ValueError('must be an IP address or network such as "10.0.0.0/8"') from None
+    return value.strip()
 
 
 def _country_code(value: Any) -> Any:
@@ -118,9 +164,12 @@ Share = Annotated[float, BeforeValidator(_share)]
 Regex = Annotated[str, BeforeValidator(_regex)]
 PositiveFloat = Annotated[float, BeforeValidator(_positive_number)]
 NonNegativeFloat = Annotated[float, BeforeValidator(_non_negative_number)]
+FiniteFloat = Annotated[float, BeforeValidator(_finite_number)]
+MaxBytes = Annotated[int, BeforeValidator(_max_bytes)]
 TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
 SiteUrl = Annotated[str, BeforeValidator(_site_url)]
 IdPrefix = Annotated[str, BeforeValidator(_id_prefix)]
+Network = Annotated[str, BeforeValidator(_network)]
 
 
 CountryCode = Annotated[str, BeforeValidator(_country_code)]
@@ -165,6 +214,10 @@ class SourceSettings(_Section):
     #: Link for page dumps that carry no URL line: ``{slug}`` (from the title) and
     #: ``{section}`` are filled in.
     url_template: str = ""
+    #: Non-public networks this source may be fetched from or redirected to
+    #: (``["10.0.0.0/8"]``); every other loopback, private or link-local address is
+    #: refused.
+    allow_networks: list[Network] = Field(default_factory=list)
 
 
 class BoilerplateRules(_Section):
@@ -185,14 +238,18 @@ class IngestSettings(_Section):
     """``[ingest]``: limits on what is read.
 
     ``max_bytes`` caps every file (refused before it is read) and every download
-    (counted after decompression); ``timeout_seconds`` bounds each network wait and
-    each whole download; redirects beyond ``max_redirects`` fail the source.
+    (counted after decompression); ``timeout_seconds`` bounds each whole request,
+    from connecting to the last byte, redirects included; redirects beyond
+    ``max_redirects`` fail the source.  A URL or redirect that leads to a loopback,
+    private or link-local address is refused unless ``allow_networks`` (here, for
+    every source, or in the source's own table) lists it.
     """
 
-    max_bytes: PositiveInt = 20_000_000
+    max_bytes: MaxBytes = 20_000_000
     timeout_seconds: TimeoutSeconds = 20.0
     max_redirects: PositiveInt = 5
     user_agent: str = "digest/0.1 (+https://example.com/digest)"
+    allow_networks: list[Network] = Field(default_factory=list)
 
 
 class ScoreWeights(_Section):
@@ -253,7 +310,7 @@ class SelectSettings(_Section):
     block: list[str] = Field(default_factory=list)
     headlines: dict[str, str] = Field(default_factory=dict)
     #: Article id → amount added to its score (negative to demote).
-    boost: dict[str, float] = Field(default_factory=dict)
+    boost: dict[str, FiniteFloat] = Field(default_factory=dict)
     weights: ScoreWeights = Field(default_factory=ScoreWeights)
     #: ISO 3166 code of the publisher's own country: stories there are national news.
     home_country: CountryCode = "IN"
@@ -540,10 +597,41 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: config file not found") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: config file is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = read_toml(raw, str(path))
     return parse_config(data, base_dir=path.resolve().parent, origin=str(path))
+
+
+#: How deep tables and arrays may nest in a config file (real ones: 3).
+MAX_TOML_DEPTH = 20
+
+
+def read_toml(raw: bytes, origin: str) -> dict[str, Any]:
+    """The TOML document in ``raw`` as data.
+
+    Raises :class:`ConfigError` naming ``origin`` for text that is not UTF-8, not
+    TOML, or nested deeper than :data:`MAX_TOML_DEPTH` (5,000 levels exhaust the
+    parser's stack: that too is a mistake in the file, not a crash).
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{origin}: config file is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{origin}: tables or arrays nested too deeply") from None
+    if _depth(data) > MAX_TOML_DEPTH:
+        raise ConfigError(f"{origin}: tables or arrays nested more than {MAX_TOML_DEPTH} deep")
+    return data
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_TOML_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level

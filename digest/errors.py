@@ -6,6 +6,8 @@ it into a one-line message and an exit code instead of a traceback.
 
 from __future__ import annotations
 
+import errno
+
 
 class DigestError(Exception):
     """Base of every error `digest` raises on purpose."""
@@ -87,3 +89,30 @@ class EditionBusy(DigestError):
 class SenderUnavailable(SendError):
     """A destination as a whole cannot be reached (connection refused, login
     rejected): stop trying its other recipients now and keep them pending."""
+
+
+#: ``errno`` values of a write that may well succeed later (a full or read-only
+#: disk, a quota, an I/O hiccup, too many open files): what failed is left for
+#: the next attempt.  Any other ``OSError`` (no permission, not a folder, a name
+#: too long) needs a person and is permanent.
+TRANSIENT_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EIO,
+        errno.EAGAIN,
+        errno.EBUSY,
+        errno.EINTR,
+        errno.ENOMEM,
+        errno.EMFILE,
+        errno.ENFILE,
+        errno.ETIMEDOUT,
+        errno.ESTALE,
+    }
+)
+
+
+def is_transient(exc: OSError) -> bool:
+    """Whether retrying the operation that raised ``exc`` later can succeed."""
+    return exc.errno in TRANSIENT_ERRNOS

@@ -9,8 +9,10 @@ or a random number, so a re-export can be compared byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,21 +158,53 @@ def write_export(
 ) -> dict[str, Path]:
     """Write the chosen files into ``folder`` (created if needed) plus a
     ``manifest.json`` of their sizes, media types and SHA-256 sums; returns what was
-    written, manifest last.  Raises :class:`OSError` if the folder cannot be written."""
+    written, manifest last.
+
+    All or nothing: every file is first written whole beside its final name and
+    flushed to disk, then each is renamed into place, the manifest last, so a full
+    or failing disk never leaves a cut-off file or a set without its manifest (the
+    files of an earlier export stay as they were).  Raises :class:`OSError` if the
+    folder cannot be written (see :func:`digest.errors.is_transient`).
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
     manifest: dict[str, Any] = {"edition": edition.id, "files": {}}
+    contents: dict[str, bytes] = {}
     for name, content in export_files(edition, renditions, addresses).items():
         if name not in formats:
             continue
-        path = folder / name
-        path.write_bytes(content)
-        written[name] = path
+        contents[name] = content
         manifest["files"][name] = {
             "bytes": len(content),
             "media_type": _MEDIA_TYPES[name],
             "sha256": hashlib.sha256(content).hexdigest(),
         }
-    (folder / MANIFEST).write_bytes(_json(manifest))
-    written[MANIFEST] = folder / MANIFEST
-    return written
+    contents[MANIFEST] = _json(manifest)
+    staged: dict[str, Path] = {}
+    try:
+        for name, content in contents.items():
+            staged[name] = folder / f".{name}.{os.getpid()}.tmp"
+            write_file(staged[name], content)
+        written: dict[str, Path] = {}
+        for name, temporary in staged.items():
+            os.replace(temporary, folder / name)
+            written[name] = folder / name
+        return written
+    finally:
+        for temporary in staged.values():
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+
+
+def write_file(path: Path, content: bytes) -> None:
+    """Write ``content`` to a new file at ``path`` and flush it to the disk.
+
+    Raises :class:`OSError` (``ENOSPC`` for a full disk) with nothing left open.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

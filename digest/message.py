@@ -14,6 +14,7 @@ import hmac
 import html
 import re
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -113,6 +114,28 @@ _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-
 _MAX_NAME_CHARS = 100
 
 
+#: Format characters kept in a name: the joiners Indic scripts and emoji need.
+_KEPT_FORMAT = frozenset("\u200c\u200d")
+
+
+def display_name(value: str) -> str:
+    """A subscriber's name made safe for ``To:`` and the greeting.
+
+    Control characters, line and paragraph separators, and format characters
+    (bidi embeddings, overrides and isolates, zero-width spaces; the joiners stay)
+    are removed; an RFC 2047 encoded-word opener (``=?``) is broken up, so a name
+    cannot carry an encoded CR/LF or a header; spaces are collapsed and the name
+    is cut at 100 characters.
+    """
+    kept = [
+        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+        for c in value
+        if unicodedata.category(c) not in ("Cf", "Cs", "Co", "Cn") or c in _KEPT_FORMAT
+    ]
+    name = " ".join("".join(kept).split()).replace("=?", "= ?").replace("?=", "? =")
+    return name[:_MAX_NAME_CHARS].strip()
+
+
 def check_address(address: str) -> str:
     """``address`` stripped, if it is a plain ``local@domain`` address.
 
@@ -137,13 +160,15 @@ def unsubscribe_token(secret: bytes, address: str) -> str:
 def verify_unsubscribe_token(secret: bytes, token: str) -> str | None:
     """The address a token names, or ``None`` if it is malformed or not signed
     with ``secret``."""
+    head, _, sig = token.partition(".")
+    if not head.isascii() or not sig.isascii():
+        return None  # a token is base64url; anything else is mistyped or forged
     try:
-        head, _, sig = token.partition(".")
         address = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         return None
     expected = unsubscribe_token(secret, address).partition(".")[2]
-    return address if hmac.compare_digest(expected, sig) else None
+    return address if hmac.compare_digest(expected.encode(), sig.encode()) else None
 
 
 def _b64(data: bytes) -> str:
@@ -264,7 +289,7 @@ class MessageTemplate:
         return b"".join(out)
 
     def _values(self, personal: Personal) -> list[bytes]:
-        name = header_safe(personal.name)[:_MAX_NAME_CHARS]
+        name = display_name(personal.name)
         to = formataddr((name, personal.address), charset="utf-8").replace("\n", "\r\n")
         lines = (
             f"To: {to}\r\nMessage-ID: {personal.message_id}\r\n"

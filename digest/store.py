@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -194,6 +195,9 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: str) -> None:
         self._db = connection
         self.path = path
+        #: The file's device and inode when opened: a write into a file that was
+        #: deleted or replaced since would be lost, so every transaction checks it.
+        self._identity = _identity(path)
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -207,9 +211,28 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def check_identity(self) -> None:
+        """Raise :class:`StoreError` if the store's file is no longer the one that
+        was opened (deleted, moved away or replaced while the process runs)."""
+        if self._identity is None:
+            return
+        now = _identity(self.path)
+        if now != self._identity:
+            what = "deleted or moved" if now is None else "replaced by another file"
+            raise StoreError(
+                f"{self.path}: the store file was {what} while digest was using it; "
+                "nothing more is written (the delivery log would be lost); restore it "
+                "and run again"
+            )
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed on success, rolled back on error."""
+        """A write transaction: committed on success, rolled back on error.
+
+        Raises :class:`StoreError` before anything is written if the store's file
+        was deleted or replaced since it was opened (:meth:`check_identity`).
+        """
+        self.check_identity()
         try:
             with self._db:
                 yield self._db
@@ -718,6 +741,18 @@ def open_store(path: str | Path) -> Store:
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"{name}: cannot open store ({exc})") from exc
     return Store(db, name)
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """The device and inode of the file at ``path`` (``None`` for ``:memory:`` or
+    a file that is not there)."""
+    if path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
 
 
 def _set_wal(db: sqlite3.Connection, patience: float = 30.0) -> None:

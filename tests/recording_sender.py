@@ -3,7 +3,8 @@
 It appends one line per message to ``<folder>/<edition id>/<recipient>.txt``, so a
 message sent twice shows as a file with two lines.  ``delay`` makes each message
 take that long (a send long enough to interrupt); an edition id listed in
-``explode_on`` makes ``send`` raise an unexpected error (a bug, not a SendError).
+``explode_on`` makes ``send`` raise an unexpected error (a bug, not a SendError);
+``delete`` names a file (the store) deleted during the first message.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class RecordingSender:
         self.count = int(options.get("recipients", 3))
         self.delay = float(options.get("delay", 0))
         self.explode_on = set(options.get("explode_on", []))
+        #: A file (the store) deleted when the first message is sent.
+        self.delete = Path(options["delete"]) if options.get("delete") else None
         self.limits = Limits()
 
     def describe(self) -> str:
@@ -43,6 +46,8 @@ class RecordingSender:
         if outgoing.edition.id in self.explode_on:
             raise RuntimeError(f"sender bug on {outgoing.edition.id}")
         time.sleep(self.delay)
+        if self.delete is not None:
+            self.delete.unlink(missing_ok=True)
         folder = self.folder / outgoing.edition.id
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / f"{recipient}.txt").open("a", encoding="utf-8") as out:

@@ -109,6 +109,15 @@ def test_held_edition_exits_3_with_the_reason(config_file: Path) -> None:
     assert "not enough news" in err
 
 
+def test_export_quiet_prints_nothing_even_when_held_back(config_file: Path) -> None:
+    out = config_file.parent / "export"
+    code, stdout, err = invoke(
+        config_file, "export", "--out", str(out), "--as-of", "2021-06-01T07:00+05:30", "--quiet"
+    )
+    assert (code, stdout, err) == (3, "", "")
+    assert not out.exists()
+
+
 def _broken_template(tmp_path: Path, config: Path) -> Path:
     folder = tmp_path / "mine"
     folder.mkdir()

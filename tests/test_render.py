@@ -691,3 +691,15 @@ def test_article_text_cannot_open_recipient_placeholders() -> None:
     assert "Leak %\u2060%unsubscribe_url%\u2060% and" in email.text
     assert "Dear %\u2060%name|friend%\u2060%, read on" in email.text
     assert "/news/%25%25token%25%25/story?x=%25%25name%25%25" in email.text
+
+
+def test_a_link_too_long_for_a_push_payload_opens_the_site_instead() -> None:
+    # Before: a RenderError, so one article with a 4,000-character link (within the
+    # ingest bounds) held back the whole edition.
+    article = Article(
+        id="a", url="https://example.com/" + "a" * 4050, title="Long link", published_at=AS_OF
+    )
+    edition = Edition("world-2020-11-23", AS_OF, "UTC", (Pick(article=article, score=1.0),))
+    push = RENDERER.render_push(edition)
+    assert len(push_payload(push)) < PUSH_PAYLOAD_MAX
+    assert push.url.startswith("https://") and "aaaa" not in push.url

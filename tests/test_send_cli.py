@@ -204,3 +204,32 @@ def test_a_token_from_a_received_link_unsubscribes_for_good(
         assert ben is not None and ben.unsubscribed
     unknown = _digest(config, "subscribers", "unsubscribe", "nobody@example.org")
     assert unknown.exit_code == 1 and "no subscriber nobody@example.org" in unknown.output
+
+
+def test_odd_tokens_are_refused_and_the_batch_goes_on(tmp_path: Path) -> None:
+    from digest.message import unsubscribe_token, verify_unsubscribe_token
+
+    # Before: a non-ASCII token made hmac.compare_digest raise TypeError, losing
+    # every request after it; "Unsubscribe <token>" (capital U) was not understood.
+    good = unsubscribe_token(SECRET.encode(), "ben@example.org")
+    assert verify_unsubscribe_token(SECRET.encode(), good.replace(".", ".é")) is None
+    assert verify_unsubscribe_token(SECRET.encode(), "ü." + good.partition(".")[2]) is None
+    config = write_config(tmp_path, 2525)
+    csv_file = tmp_path / "list.csv"
+    csv_file.write_text(CSV, "utf-8")
+    assert _digest(config, "subscribers", "import", str(csv_file)).exit_code == 1
+    ana = unsubscribe_token(SECRET.encode(), "ana@example.org")
+    result = _digest(
+        config,
+        "subscribers",
+        "unsubscribe",
+        good + "é",
+        "Ünsubscribe\x1b[2J",
+        "UNSUBSCRIBE  " + ana,
+    )
+    assert result.exit_code == 1  # two values were not valid tokens
+    assert "\x1b" not in result.output
+    with open_store(tmp_path / "store.sqlite3") as store:
+        ana_row = store.subscriber("ana@example.org")
+        assert ana_row is not None and ana_row.unsubscribed
+    assert _digest(config, "subscribers", "unsubscribe", "Unsubscribe " + good).exit_code == 0

@@ -16,18 +16,21 @@ from werkzeug import Request, Response
 from digest.config import parse_config
 from digest.edition import Digest, make_digest
 from digest.errors import SourceError
-from digest.sources.fetch import FetchLimits, fetch
+from digest.sources.fetch import LOOPBACK, FetchLimits, fetch
 from digest.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 FEED = (ROOT / "tests" / "fixtures" / "feeds" / "guardian-2018-01-31.rss").read_bytes()
 PAGE = ROOT / "tests" / "fixtures" / "pages" / "midday-world-2020-11-23-putin-biden.txt"
-FAST = FetchLimits(timeout_seconds=2.0)
+FAST = FetchLimits(timeout_seconds=2.0, allow_networks=LOOPBACK)
 
 
 def app_for(tmp_path: Path, store: Store, *paths: str) -> Digest:
     config = parse_config(
-        {"sources": [{"path": p} for p in paths], "ingest": {"timeout_seconds": 2}},
+        {
+            "sources": [{"path": p, "allow_networks": ["127.0.0.1"]} for p in paths],
+            "ingest": {"timeout_seconds": 2},
+        },
         base_dir=tmp_path,
     )
     return make_digest(config=config, store=store)
@@ -89,7 +92,9 @@ def test_server_that_never_answers_times_out(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/slow").respond_with_handler(slow)
     started = time.monotonic()
     with pytest.raises(SourceError, match=r"timed out after 0.3s"):
-        fetch(httpserver.url_for("/slow"), FetchLimits(timeout_seconds=0.3))
+        fetch(
+            httpserver.url_for("/slow"), FetchLimits(timeout_seconds=0.3, allow_networks=LOOPBACK)
+        )
     assert time.monotonic() - started < 0.9
 
 
@@ -105,14 +110,16 @@ def test_server_dripping_bytes_is_cut_at_the_total_deadline(httpserver: HTTPServ
     httpserver.expect_request("/drip").respond_with_handler(drip)
     started = time.monotonic()
     with pytest.raises(SourceError, match="timed out"):
-        fetch(httpserver.url_for("/drip"), FetchLimits(timeout_seconds=0.5))
+        fetch(
+            httpserver.url_for("/drip"), FetchLimits(timeout_seconds=0.5, allow_networks=LOOPBACK)
+        )
     assert time.monotonic() - started < 1.5
 
 
 def test_declared_oversize_body_is_refused(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/big").respond_with_data(b"<rss>" + b" " * 2_000_000)
     with pytest.raises(SourceError, match="larger than the 1,000,000-byte limit"):
-        fetch(httpserver.url_for("/big"), FetchLimits(max_bytes=1_000_000))
+        fetch(httpserver.url_for("/big"), FetchLimits(max_bytes=1_000_000, allow_networks=LOOPBACK))
 
 
 def test_streamed_oversize_body_stops_at_the_cap(httpserver: HTTPServer) -> None:
@@ -125,7 +132,10 @@ def test_streamed_oversize_body_stops_at_the_cap(httpserver: HTTPServer) -> None
 
     httpserver.expect_request("/endless").respond_with_handler(endless)
     with pytest.raises(SourceError, match="larger than the 1,000,000-byte limit"):
-        fetch(httpserver.url_for("/endless"), FetchLimits(max_bytes=1_000_000))
+        fetch(
+            httpserver.url_for("/endless"),
+            FetchLimits(max_bytes=1_000_000, allow_networks=LOOPBACK),
+        )
 
 
 def test_compressed_bomb_is_capped_on_decoded_size(httpserver: HTTPServer) -> None:
@@ -135,7 +145,9 @@ def test_compressed_bomb_is_capped_on_decoded_size(httpserver: HTTPServer) -> No
     )
     tracemalloc.start()
     with pytest.raises(SourceError, match="larger than the 2,000,000-byte limit"):
-        fetch(httpserver.url_for("/bomb"), FetchLimits(max_bytes=2_000_000))
+        fetch(
+            httpserver.url_for("/bomb"), FetchLimits(max_bytes=2_000_000, allow_networks=LOOPBACK)
+        )
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 20_000_000
@@ -147,10 +159,12 @@ def test_redirects_are_followed_up_to_the_limit(httpserver: HTTPServer) -> None:
             "", status=302, headers={"Location": f"/r{hop + 1}"}
         )
     httpserver.expect_request("/r5").respond_with_data(FEED)
-    fetched = fetch(httpserver.url_for("/r3"), FetchLimits(max_redirects=2))
+    fetched = fetch(
+        httpserver.url_for("/r3"), FetchLimits(max_redirects=2, allow_networks=LOOPBACK)
+    )
     assert fetched.url.endswith("/r5") and fetched.content == FEED
     with pytest.raises(SourceError, match="more than 2 redirects"):
-        fetch(httpserver.url_for("/r0"), FetchLimits(max_redirects=2))
+        fetch(httpserver.url_for("/r0"), FetchLimits(max_redirects=2, allow_networks=LOOPBACK))
 
 
 def test_redirect_to_a_local_file_is_refused(httpserver: HTTPServer, tmp_path: Path) -> None:

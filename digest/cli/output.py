@@ -228,12 +228,14 @@ def _moment(app: App, as_of: str | None, edition_id: str | None) -> tuple[dateti
     )
 
 
-def _built(digest: Digest, moment: datetime) -> Built:
-    """The edition at ``moment``; exits 3 (saying why) if it is held back."""
+def _built(digest: Digest, moment: datetime, *, quiet: bool = False) -> Built:
+    """The edition at ``moment``; exits 3 if it is held back (saying why, unless
+    ``quiet``)."""
     built = digest.build(moment)
     if built.renditions is None:
         edition = built.edition
-        click.echo(f"{edition.id}: held back: {built.hold}{_empty_hint(edition)}", err=True)
+        if not quiet:
+            click.echo(f"{edition.id}: held back: {built.hold}{_empty_hint(edition)}", err=True)
         sys.exit(EXIT_HELD)
     return built
 
@@ -386,7 +388,7 @@ def export(
         to=_address(to, "--to"),
     )
     moment, name = _moment(app, as_of, edition_id)
-    built = _built(app.digest.variant(name), moment)
+    built = _built(app.digest.variant(name), moment, quiet=quiet)
     assert built.public is not None
     try:
         written = write_export(out, built.edition, built.public, formats or FORMATS, addresses)

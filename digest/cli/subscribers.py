@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import click
 from rich.markup import escape
 
 from ..errors import DigestError
-from ..message import check_address
+from ..message import check_address, display_name
 from ..senders.smtp import SmtpSender
 from ..store import Subscriber
 from . import App, pass_app
@@ -57,7 +58,7 @@ def read_csv(path: Path, default_list: str, problems: list[str]) -> Iterator[Sub
                     continue
                 yield Subscriber(
                     address=address,
-                    name=(row.get("name") or "").strip(),
+                    name=display_name(row.get("name") or ""),
                     list=(row.get("list") or "").strip() or default_list,
                     unsubscribed=(row.get("unsubscribed") or "").strip().lower() in _YES,
                 )
@@ -89,6 +90,14 @@ def import_(app: App, csv_file: Path, list_name: str) -> None:
         sys.exit(1)
 
 
+_REQUEST = re.compile(r"^unsubscribe\s+", re.I)
+
+
+def _shown(value: str) -> str:
+    """``value`` safe to echo: control characters as escapes, never raw."""
+    return value.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
 @subscribers.command("unsubscribe")
 @click.argument("values", metavar="TOKEN_OR_ADDRESS...", nargs=-1, required=True)
 @pass_app
@@ -108,18 +117,19 @@ def unsubscribe(app: App, values: tuple[str, ...]) -> None:
     store = app.digest.store
     unmatched = 0
     for value in values:
-        value = value.strip().removeprefix("unsubscribe ").strip()
+        # "unsubscribe <token>" as a mailto request's subject, in any case.
+        value = _REQUEST.sub("", value.strip()).strip()
         if "@" in value:
             address: str | None = value
         else:
             address = next((a for verify in verifiers if (a := verify(value))), None)
         if address is None:
-            click.echo(f"not a valid unsubscribe token: {value[:12]}…", err=True)
+            click.echo(f"not a valid unsubscribe token: {_shown(value[:12])}…", err=True)
             unmatched += 1
         elif store.unsubscribe(address.lower()):
-            app.out.print(f"unsubscribed  {escape(address)}")
+            app.out.print(f"unsubscribed  {escape(_shown(address))}")
         else:
-            click.echo(f"no subscriber {address}", err=True)
+            click.echo(f"no subscriber {_shown(address)}", err=True)
             unmatched += 1
     if unmatched:
         sys.exit(1)

@@ -2,7 +2,8 @@
 
 Templates live in ``templates/`` (the defaults) and, file by file, in the folder
 named by ``render.templates``; so do the locales (``locales/<language>.toml``).
-Jinja2 runs with undefined variables as errors.  The email template (MJML) is
+Jinja2 runs sandboxed, with size, output and time limits (:mod:`.sandbox`), and
+with undefined variables as errors.  The email template (MJML) is
 HTML-autoescaped; the text templates are not, but the WhatsApp environment escapes
 every value it prints except links, so article text can never inject formatting.
 All article text is cleaned of control and bidi-override characters first.
@@ -15,6 +16,7 @@ a recipient.  Recipient-specific parts are placeholders (``%%unsubscribe_url%%``
 from __future__ import annotations
 
 import json
+import string
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,7 @@ from .email import build_email_html
 from .links import safe_url, tag_url
 from .locale import Locale, greeting, load_locale
 from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
+from .sandbox import LimitedEnvironment, render_limited
 from .text import clean_text, cut, whatsapp_escape
 
 #: Limits from DESIGN.md (Gmail, APNs/FCM, OneSignal, WhatsApp).
@@ -87,7 +90,9 @@ def _finalize_whatsapp(value: Any) -> Any:
 
 
 def _environment(folders: list[Path], *, whatsapp: bool = False) -> jinja2.Environment:
-    env = jinja2.Environment(
+    # Sandboxed with size, output and time limits: a template is code, and the
+    # render.templates folder is written by people who are not developers.
+    env = LimitedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("mjml.j2", "html.j2", "mjml", "html"),
@@ -123,10 +128,18 @@ def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
     Raises :class:`ConfigError` naming the setting for an unknown field, a stray
     brace or an attribute lookup such as ``{lead.upper}``.
     """
+    known = ", ".join("{" + f + "}" for f in fields)
     try:
+        # Only plain fields: a format spec ("{lead:>99999999999}") can ask for any
+        # amount of memory, and an attribute or index ("{lead.__class__}") reaches
+        # into Python objects.
+        for _, name, spec, conversion in string.Formatter().parse(pattern):
+            if name is not None and (name not in fields or spec or conversion):
+                shown = "{" + name + (f"!{conversion}" if conversion else "")
+                shown += (f":{spec}" if spec else "") + "}"
+                raise ValueError(f"{shown} is not one of the fields")
         return pattern.format(**fields)
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        known = ", ".join("{" + f + "}" for f in fields)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         problem = f"render.{setting}: bad pattern {pattern!r} ({exc}); use {known}"
         raise ConfigError(problem) from None
 
@@ -285,7 +298,7 @@ class Renderer:
     def _template(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
         template = self._load(name, whatsapp=whatsapp)
         try:
-            return template.render(context)
+            return render_limited(template, context)
         except RenderError:
             raise
         except Exception as exc:  # any runtime error in a (user) template
@@ -327,7 +340,7 @@ class Renderer:
     def render_push(self, edition: Edition) -> PushRendition:
         """The push notification alone: title ≤ 50 and body ≤ 150 characters, cut
         at word boundaries; the JSON payload stays under 4 KB (the image is dropped
-        first if it does not)."""
+        first if it does not, then a link too long is replaced by the site's)."""
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
         base = self._context(edition, "push")
@@ -342,6 +355,9 @@ class Renderer:
                              image=lead["image"]["url"] if lead["image"] else "")  # fmt: skip
         if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
             push = PushRendition(title=title, body=body, url=url)
+        if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
+            # A link of thousands of characters: the tap opens the site instead.
+            push = PushRendition(title=title, body=body, url=str(base["site_url"]))
         if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
             raise RenderError(f"{edition.id}: push payload over {PUSH_PAYLOAD_MAX} bytes")
         return push

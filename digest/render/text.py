@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 _GRAPHEME = regex.compile(r"\X")
+_WORD = re.compile(r"\S+")
 _SPACE = regex.compile(r"\s")
 _TRAILING = ",;:-–—|/([{\"'“‘ "
 ELLIPSIS = "…"
@@ -45,13 +48,22 @@ def cut(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
     (emoji with modifiers, flags, Indic conjuncts stay whole), and ends with
     ``ellipsis`` whenever something was removed.
     """
-    text = " ".join(text.split())
-    if len(text) <= limit:
+    # Words are collected only until they overflow: a huge text costs no more
+    # than a short one (str.split and \X over all of it took minutes for 10 MB).
+    words: list[str] = []
+    size = -1
+    for word in _WORD.finditer(text):
+        words.append(word[0])
+        size += len(word[0]) + 1
+        if size > limit:
+            break
+    text = " ".join(words)
+    if size <= limit:
         return text
     room = limit - len(ellipsis)
     kept: list[str] = []
     used = 0
-    for grapheme in _GRAPHEME.findall(text):
+    for grapheme in _GRAPHEME.findall(text, 0, room + 64):
         if used + len(grapheme) > room:
             break
         kept.append(grapheme)

@@ -9,12 +9,13 @@ package registers its own::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, DigestError
 from .base import Limits, Outgoing, Recipient, Sender, SenderFactory, hooks
 
 GROUP = "digest.senders"
@@ -33,22 +34,54 @@ def load_factory(type_name: str) -> SenderFactory:
     Raises :class:`ConfigError` naming the unknown type and the known ones.
     """
     if ":" in type_name:
+        if not _DIRECT.fullmatch(type_name):
+            raise ConfigError(
+                f"sender type {type_name!r} is not a registered name or package.module:Class"
+            )
         try:
-            direct: SenderFactory = EntryPoint(type_name, type_name, GROUP).load()
-        except (ImportError, AttributeError) as exc:
+            direct = EntryPoint(type_name, type_name, GROUP).load()
+        except Exception as exc:  # importing a module runs its code: anything can fail
             raise ConfigError(f"sender type {type_name!r} cannot be loaded ({exc})") from None
-        return direct
+        return _sender_class(type_name, direct)
     found = [ep for ep in entry_points(group=GROUP) if ep.name == type_name]
     if not found:
         known = ", ".join(sorted(available())) or "none"
         raise ConfigError(f"unknown sender type {type_name!r} (known: {known})")
-    factory: SenderFactory = found[0].load()
+    return _sender_class(type_name, found[0].load())
+
+
+#: ``package.module:Class``: dotted identifiers, then one class name.
+_DIRECT = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
+
+
+def _sender_class(type_name: str, found: object) -> SenderFactory:
+    """``found`` if it is a sender class (a class with ``recipients`` and ``send``
+    methods); a function such as ``os:system`` is refused before it is called."""
+    methods = ("recipients", "send")
+    if not isinstance(found, type) or not all(callable(getattr(found, m, None)) for m in methods):
+        raise ConfigError(
+            f"sender type {type_name!r} is not a sender class (one with recipients() and send())"
+        )
+    factory: SenderFactory = found  # type: ignore[assignment]
     return factory
 
 
 def build_sender(name: str, type_name: str, options: Mapping[str, Any], base_dir: Path) -> Sender:
-    """Build the sender configured as ``[senders.NAME]``."""
-    return load_factory(type_name)(name, options, base_dir=base_dir)
+    """Build the sender configured as ``[senders.NAME]``.
+
+    Raises :class:`ConfigError` naming the sender when its type cannot be loaded
+    or its class does not take the options (a third-party class may raise
+    anything; it is reported, not raised as it is).
+    """
+    factory = load_factory(type_name)
+    try:
+        return factory(name, options, base_dir=base_dir)
+    except DigestError:
+        raise
+    except Exception as exc:
+        raise ConfigError(
+            f"senders.{name}: cannot be set up ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 __all__ = [

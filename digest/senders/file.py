@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..errors import ConfigError, SendError
+from ..errors import ConfigError, SendError, SenderUnavailable, is_transient
 from ..export import write_export
 from ..model import RenditionKind, SendResult
 from .base import Limits, Outgoing, Recipient
@@ -59,11 +59,19 @@ class FileSender:
         """Nothing to release."""
 
     def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
-        """Write the files; raises :class:`SendError` (permanent) if the folder
-        cannot be written."""
+        """Write the files (all or none, see :func:`~digest.export.write_export`).
+
+        A write error that may pass (a full or read-only disk, an I/O error) raises
+        :class:`SenderUnavailable`: the delivery stays pending for the next run.
+        Any other (no permission, not a folder) raises a permanent
+        :class:`SendError`.
+        """
         folder = self.folder(outgoing.edition.id)
         try:
             written = write_export(folder, outgoing.edition, outgoing.public)
         except OSError as exc:
-            raise SendError(f"{folder}: cannot write ({exc.strerror})", permanent=True) from None
+            problem = f"{folder}: cannot write ({exc.strerror or exc})"
+            if is_transient(exc):
+                raise SenderUnavailable(f"{problem}; left pending for the next run") from None
+            raise SendError(problem, permanent=True) from None
         return SendResult(recipient=recipient.id, detail=f"{len(written)} files in {folder}")

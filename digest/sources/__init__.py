@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import SourceError
-from ..model import SourceResult
+from ..model import Article, Skipped, SourceResult
 from .base import Boilerplate, Reader, ReadOptions
+from .bounds import oversize
 from .feeds import read_feed
 from .fetch import FetchLimits, fetch
 from .htmlpage import read_html
@@ -105,6 +106,22 @@ def read_file(location: str, max_bytes: int) -> bytes:
     return data
 
 
+def bounded(result: SourceResult) -> SourceResult:
+    """``result`` with every article over a field bound moved to ``skipped`` with
+    its reason (see :mod:`digest.sources.bounds`)."""
+    kept: list[Article] = []
+    skipped = list(result.skipped)
+    for article in result.articles:
+        if reason := oversize(article):
+            item = article.url if len(article.url) <= 200 else article.url[:200] + "…"
+            skipped.append(Skipped(result.source, item, reason))
+        else:
+            kept.append(article)
+    if len(kept) == len(result.articles):
+        return result
+    return dataclasses.replace(result, articles=tuple(kept), skipped=tuple(skipped))
+
+
 def read_one(
     location: str,
     kind: str,
@@ -113,14 +130,28 @@ def read_one(
     validators: ValidatorLookup | None = None,
 ) -> SourceResult:
     """Read one file or URL.  Never raises for bad input: the failure is reported
-    in the result's ``error``.
+    in the result's ``error``; an article with a field over its bound is skipped
+    with the reason.
 
     With ``validators`` a URL is fetched conditionally; an unchanged one gives a
     result with ``not_modified`` set and no articles.
     """
+    return bounded(_read_one(location, kind, options, limits, validators))
+
+
+def _read_one(
+    location: str,
+    kind: str,
+    options: ReadOptions,
+    limits: FetchLimits,
+    validators: ValidatorLookup | None = None,
+) -> SourceResult:
     try:
         if location.startswith(("http://", "https://")):
             etag, last_modified = validators(location) if validators else ("", "")
+            if options.allow_networks:
+                allowed = limits.allow_networks + options.allow_networks
+                limits = dataclasses.replace(limits, allow_networks=allowed)
             fetched = fetch(location, limits, etag=etag, last_modified=last_modified)
             if fetched.not_modified:
                 return SourceResult(

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from importlib import resources
+from ipaddress import IPv4Network, IPv6Network
 from typing import Protocol
 
 from ..model import SourceResult
@@ -83,6 +84,8 @@ class ReadOptions:
     reference_time: datetime | None = None
     #: ``Content-Type`` of a fetched document (its charset beats the XML declaration).
     content_type: str = ""
+    #: Non-public networks (``10.0.0.0/8``) this source may be fetched from.
+    allow_networks: tuple[IPv4Network | IPv6Network, ...] = ()
 
 
 class Reader(Protocol):

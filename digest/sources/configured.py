@@ -18,7 +18,7 @@ from ..config import Config, IngestSettings, SourceSettings
 from ..errors import ConfigError
 from . import SourceSpec
 from .base import Boilerplate, ReadOptions
-from .fetch import FetchLimits
+from .fetch import FetchLimits, networks
 from .normalise import zone
 
 _URL_PREFIXES = ("http://", "https://")
@@ -31,6 +31,7 @@ def fetch_limits(settings: IngestSettings) -> FetchLimits:
         timeout_seconds=settings.timeout_seconds,
         max_redirects=settings.max_redirects,
         user_agent=settings.user_agent,
+        allow_networks=networks(settings.allow_networks),
     )
 
 
@@ -61,6 +62,7 @@ def _options(config: Config, source: SourceSettings, location: str) -> ReadOptio
         timezone=zone(source.timezone),
         boilerplate=rules(config, source.boilerplate),
         url_template=source.url_template,
+        allow_networks=networks(source.allow_networks),
     )
 
 

@@ -34,6 +34,7 @@ from .normalise import (
     article_id,
     canonical_section,
     clean_text,
+    item_error,
     item_publisher,
     parse_time,
     section_from_url,
@@ -108,8 +109,8 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
         publisher=options.publisher or feed_title,
         language=(parsed.feed.get("language") or "en").split("-")[0].lower(),
         # RSS 0.9x items often carry no date: they are as new as the channel.
-        time=_entry_time(parsed.feed, "published", options)
-        or _entry_time(parsed.feed, "updated", options),
+        time=_readable_time(parsed.feed, "published", options)
+        or _readable_time(parsed.feed, "updated", options),
         link=link if link.startswith(("http://", "https://")) else "",
         section=next(
             (
@@ -127,8 +128,8 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
         item = label or f"item {index + 1}"
         try:
             articles.append(_article(entry, options, channel))
-        except ValueError as exc:
-            skipped.append(Skipped(options.source, item, str(exc)))
+        except Exception as exc:  # one bad item skips itself, never the feed
+            skipped.append(Skipped(options.source, item, item_error(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
 
 
@@ -181,16 +182,8 @@ def _article(entry: Any, options: ReadOptions, channel: _Channel) -> Article:
     outlet = clean_text((entry.get("source") or {}).get("title"))
     if outlet and title.endswith(f" - {outlet}"):
         title = title.removesuffix(f" - {outlet}").strip()
-    published = (
-        _entry_time(entry, "published", options)
-        or _entry_time(entry, "updated", options)
-        or channel.time
-        # Undated everywhere: the item is as new as the moment it was read.
-        or options.reference_time
-    )
-    if published is None:
-        raise ValueError("item has no usable publication date")
-    updated = _entry_time(entry, "updated", options)
+    published = _published(entry, options, channel)
+    updated = _readable_time(entry, "updated", options)
 
     raw_summary = entry.get("summary") or ""
     description = _paragraphs(raw_summary, title, options)
@@ -277,24 +270,71 @@ def _paragraphs(markup: str, title: str, options: ReadOptions) -> list[str]:
     ]
 
 
+def _published(entry: Any, options: ReadOptions, channel: _Channel) -> datetime:
+    """When an item was published: its own date (or its updated date), else the
+    channel's, else when the feed was read.
+
+    Raises :class:`ValueError` when the item prints a date that cannot be read (``30
+    Feb``, a year past 9999): dating it by the moment of reading would make it the
+    freshest news of the run.
+    """
+    unreadable = ""
+    for key in ("published", "updated"):
+        try:
+            found = _entry_time(entry, key, options)
+        except ValueError as exc:
+            unreadable = unreadable or str(exc)
+            continue
+        if found is not None:
+            return found
+    if unreadable:
+        raise ValueError(f"item has an unreadable date ({unreadable})")
+    # Undated everywhere: the item is as new as its channel or the moment it was read.
+    published = channel.time or options.reference_time
+    if published is None:
+        raise ValueError("item has no usable publication date")
+    return published
+
+
+def _readable_time(entry: Any, key: str, options: ReadOptions) -> datetime | None:
+    """:func:`_entry_time`, with an unreadable date taken as none."""
+    try:
+        return _entry_time(entry, key, options)
+    except ValueError:
+        return None
+
+
 def _entry_time(entry: Any, key: str, options: ReadOptions) -> datetime | None:
+    """The item's ``key`` date in UTC, ``None`` if it has none.
+
+    Raises :class:`ValueError` naming the date if it has one that cannot be read.
+    """
     # dict.get: feedparser's own get() maps a missing "updated" to "published".
     raw = str(dict.get(entry, key) or "")
     struct = dict.get(entry, f"{key}_parsed")
     if struct and _FEEDPARSER_ZONE.search(raw):
-        year, month, day, hour, minute, second = struct[:6]
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        return _from_struct(struct, raw)
     # Our own parse otherwise: feedparser takes zones it does not know ("IST") for
     # UTC, and a time with no zone is in the source's zone, not UTC.
+    problem = ""
     if raw:
         try:
             return parse_time(raw, default_zone=options.timezone)
-        except ValueError:
-            pass
-    if struct:
+        except ValueError as exc:
+            problem = str(exc)
+    if struct and not problem.startswith("date out of range"):
+        return _from_struct(struct, raw)
+    if problem:
+        raise ValueError(problem)
+    return None
+
+
+def _from_struct(struct: Any, raw: str) -> datetime:
+    try:
         year, month, day, hour, minute, second = struct[:6]
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    return None
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"unreadable date {raw!r}") from None
 
 
 def _markup_image(markup: str, base: str, title: str) -> Image | None:

@@ -24,6 +24,7 @@ from .normalise import (
     article_id,
     canonical_section,
     clean_text,
+    item_error,
     item_publisher,
     parse_time,
     section_from_url,
@@ -49,7 +50,8 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
         publisher = options.publisher or clean_text(document.get("title"))
         language = str(document.get("language") or "en")
         convert = _feed_item
-        home = str(document.get("home_page_url") or document.get("feed_url") or "")
+        # A publisher named in the config is every item's that names none of its own.
+        home = "" if options.publisher else str(document.get("home_page_url") or "")
     elif isinstance(document, list):
         items, publisher, language, convert = document, options.publisher, "en", _plain_item
         home = ""
@@ -67,8 +69,8 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
                 raise ValueError("item is not a JSON object")
             article = convert(item, options, _own_publisher(item, publisher, home), language)
             articles.append(article)
-        except (ValueError, TypeError) as exc:
-            skipped.append(Skipped(options.source, name, str(exc)))
+        except Exception as exc:  # one bad item skips itself, never the feed
+            skipped.append(Skipped(options.source, name[:200], item_error(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
 
 

@@ -118,6 +118,15 @@ def clean_text(value: str | None, *, keep_paragraphs: bool = False) -> str:
     return _SPACE.sub(" ", text.replace("\n", " ")).strip()
 
 
+def item_error(exc: BaseException) -> str:
+    """The reason an item is skipped, from what reading it raised: a reader's own
+    :class:`ValueError` says it in words; anything else (a parser's bug on odd input)
+    is named by its type."""
+    if isinstance(exc, ValueError) and type(exc) is ValueError:
+        return str(exc)
+    return f"cannot read this item ({type(exc).__name__}: {str(exc)[:200]})"
+
+
 def parse_time(
     value: str, *, default_zone: tzinfo = UTC, default: datetime | None = None
 ) -> datetime:
@@ -131,7 +140,8 @@ def parse_time(
     Numeric dates that open with the day (``23-11-2020``) are read day first.
     Parts the text leaves out (a year) come from ``default`` (naive, in
     ``default_zone``), else from today.
-    Raises :class:`ValueError` if nothing sensible is found.
+    Raises :class:`ValueError` if nothing sensible is found or the moment is out of
+    range in UTC.
     """
     text = _plain_date(clean_text(value))
     if named := _IANA_ZONE.search(text):
@@ -155,7 +165,10 @@ def parse_time(
         raise ValueError(f"unreadable date {value!r}") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=default_zone)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):  # 31 Dec 9999 23:00 HST is in the year 10000 UTC
+        raise ValueError(f"date out of range {value!r}") from None
 
 
 def _plain_date(text: str) -> str:
