@@ -549,9 +549,9 @@ def test_the_greeting_follows_the_editions_local_time_of_day(tmp_path: Path) -> 
         edition(),
         replace(edition(), as_of=datetime(2020, 11, 23, 13, 0, tzinfo=UTC)),
     )
-    assert "Good morning, %%name|reader%%." in renderer().render(morning).email.text
+    assert "Good morning, %%first_name|reader%%." in renderer().render(morning).email.text
     text = renderer().render(evening).email.text
-    assert "Good evening, %%name|reader%%." in text and "morning" not in text.lower()
+    assert "Good evening, %%first_name|reader%%." in text and "morning" not in text.lower()
     assert "शुभ संध्या" in renderer("hi").render(evening).email.text
 
     (tmp_path / "locales").mkdir()
@@ -641,14 +641,14 @@ def test_template_folder_may_start_with_home(
 
 
 def test_placeholders_survive_mjml_and_premailer(rendered: Renditions) -> None:
-    assert placeholders(rendered.email.html) == {"unsubscribe_url", "name"}
+    assert placeholders(rendered.email.html) == {"unsubscribe_url", "first_name"}
     assert 'href="%%unsubscribe_url%%"' in rendered.email.html
     assert "Unsubscribe: %%unsubscribe_url%%" in rendered.email.text
 
 
 def test_personalise_fills_and_escapes(rendered: Renditions) -> None:
     email = personalise(rendered.email, {"unsubscribe_url": "https://x.example/u?t=1&s=2",
-                                         "name": '<b>Asha</b> & "Co"'})  # fmt: skip
+                                         "first_name": '<b>Asha</b> & "Co"'})  # fmt: skip
     assert "%%" not in email.html and "%%" not in email.text
     assert 'href="https://x.example/u?t=1&amp;s=2"' in email.html
     assert "Good morning, &lt;b&gt;Asha&lt;/b&gt; &amp; &quot;Co&quot;." in email.html
@@ -698,7 +698,7 @@ def test_article_text_cannot_open_recipient_placeholders() -> None:
         edition(), picks=(replace(lead, article=hostile), *edition().picks[1:])
     )
     rendered = renderer().render(hostile_edition)
-    assert placeholders(rendered.email.html) == {"unsubscribe_url", "name"}
+    assert placeholders(rendered.email.html) == {"unsubscribe_url", "first_name"}
     email = personalise(rendered.email, {"unsubscribe_url": "https://x.example/u?token=SECRET"})
     assert email.text.count("token=SECRET") == 1  # the footer's link, nowhere else
     assert email.html.count("token=SECRET") == 1
