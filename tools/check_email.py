@@ -213,7 +213,7 @@ def text_contrast(shot: Image.Image, box: dict[str, Any]) -> float:
     x0, y0 = int(box["x"] * SCALE), int(box["y"] * SCALE)
     x1, y1 = int((box["x"] + box["w"]) * SCALE), int((box["y"] + box["h"]) * SCALE)
     crop = shot.crop((x0, y0, max(x0 + 1, x1), max(y0 + 1, y1)))
-    colours = crop.getcolors(maxcolors=1 << 20) or []
+    colours = crop.getcolors(maxcolors=crop.width * crop.height) or []
     if not colours:
         return 21.0
     background = max(colours)[1]
@@ -225,29 +225,23 @@ def text_contrast(shot: Image.Image, box: dict[str, Any]) -> float:
 
 def light_areas(shot: Image.Image, pictures: list[dict[str, Any]]) -> list[list[int]]:
     """Boxes (CSS px: x, y, width, height) of light areas more than
-    :data:`MAX_LIGHT_PX` tall and wide, outside the pictures."""
-    grey = shot.convert("RGB")
-    # Relative luminance over LIGHT_LUMINANCE is, near enough, an sRGB grey over 170.
-    mask = grey.convert("L").point(lambda v: 255 if v > 170 else 0)
+    :data:`MAX_LIGHT_PX` tall and wide outside the pictures, in a 1x ``shot``.
+
+    A pixel is light when its grey level is over 170 (relative luminance about
+    0.4); an area counts when some (MAX_LIGHT_PX+1)-px square of it is all light
+    (a box blur of the light mask that stays at full strength)."""
+    mask = shot.convert("L").point(lambda v: 255 if v > 170 else 0)
     draw = ImageDraw.Draw(mask)
     for p in pictures:
-        draw.rectangle(
-            [p["x"] * SCALE - 2, p["y"] * SCALE - 2, (p["x"] + p["w"]) * SCALE + 2,
-             (p["y"] + p["h"]) * SCALE + 2],
-            fill=0,
-        )  # fmt: skip
-    size = (MAX_LIGHT_PX + 1) * SCALE
-    size += 1 - size % 2  # MinFilter needs an odd size
-    solid = mask.filter(ImageFilter.MinFilter(size))
+        draw.rectangle([p["x"] - 1, p["y"] - 1, p["x"] + p["w"] + 1, p["y"] + p["h"] + 1], fill=0)
+    radius = (MAX_LIGHT_PX + 1) // 2
+    solid = mask.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 254 else 0)
     found = []
     bbox = solid.getbbox()
     while bbox and len(found) < 5:
         x0, y0, x1, y1 = bbox
-        # Grow back by the filter's reach; report in CSS pixels, then clear it.
-        r = size // 2
-        box = [max(0, x0 - r) // SCALE, max(0, y0 - r) // SCALE, (x1 - x0 + 2 * r) // SCALE,
-               (y1 - y0 + 2 * r) // SCALE]  # fmt: skip
-        found.append(box)
+        found.append([max(0, x0 - radius), max(0, y0 - radius), x1 - x0 + 2 * radius,
+                      y1 - y0 + 2 * radius])  # fmt: skip
         ImageDraw.Draw(solid).rectangle([x0, y0, x1, y1], fill=0)
         bbox = solid.getbbox()
     return found
@@ -329,7 +323,8 @@ def _view(
     screenshots.mkdir(parents=True, exist_ok=True)
     name = f"email-{width}-{mode}.png"
     shot = Image.open(io.BytesIO(png)).convert("RGB")
-    shot.resize((width, height)).save(screenshots / name)  # 1x for people to look at
+    small = shot.resize((width, height))
+    small.save(screenshots / name)  # 1x for people to look at
     ratios = [(text_contrast(shot, b), b["text"]) for b in data["boxes"]]
     low = sorted(r for r in ratios if r[0] < MIN_CONTRAST)
     return View(
@@ -338,7 +333,7 @@ def _view(
         overflow=max(data["scrollWidth"], data["bodyScrollWidth"]) - width,
         min_contrast=round(min((r for r, _ in ratios), default=21.0), 2),
         low_contrast=[f"{r:.2f} {t!r}" for r, t in low],
-        light_areas=light_areas(shot, data["pictures"]) if "dark" in mode else [],
+        light_areas=light_areas(small, data["pictures"]) if "dark" in mode else [],
         broken_images=0 if blocked else data["broken"],
         screenshot=str(screenshots / name),
     )

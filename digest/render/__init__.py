@@ -86,7 +86,9 @@ class Timings:
     premailer: float
 
 
-_DATE_FIELD = re.compile(r"^\{date\}\s*[,·|:;–—-]?\s*|\s*[,·|:;–—-]?\s*\{date\}")
+_DATE_FIELD = re.compile(
+    r"\s*[(\[]\{date\}[)\]]|^\{date\}\s*[,·|:;–—-]?\s*|\s*[,·|:;–—-]?\s*\{date\}"
+)
 
 
 def without_date(pattern: str) -> str:
