@@ -95,6 +95,9 @@ def test_terminal_preview_shows_picks_texts_and_size(config_file: Path) -> None:
         assert heading in out
     assert "Biden picks veteran aide Blinken" in out
     assert "of Gmail's clip point" in out
+    # How the subject and push title were made to fit, in words.
+    assert "subject: the headline, the shorter pattern '{lead}' (67/78)" in out
+    assert "push title: a whole clause of the headline (41/50)" in out
 
 
 def test_open_hands_the_public_email_file_to_the_desktop_opener(
