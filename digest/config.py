@@ -345,6 +345,30 @@ class UtmSettings(_Section):
     campaign: str = "{edition_id}"
 
 
+class ImageSettings(_Section):
+    """``[render.images]``: pictures resized for the email (``digest.render.images``).
+
+    Off until ``base_url`` names the public address where the ``images/`` folder of
+    an export is published; then each picture is fetched, resized to ``density``
+    times the size it is shown at and recompressed at JPEG ``quality``.
+    """
+
+    base_url: str = ""
+    #: Where resized pictures are kept between runs (relative to the config file).
+    folder: Path = Path("images")
+    density: int = Field(default=2, ge=1, le=3)
+    quality: int = Field(default=80, ge=30, le=95)
+    max_bytes: PositiveInt = 20_000_000
+    timeout_seconds: PositiveFloat = 10.0
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_base(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"must be an http(s) address of a folder, got {value!r}")
+        return value
+
+
 def _hex_colour(value: Any) -> Any:
     if not isinstance(value, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
         raise ValueError('must be a colour like "#b3001b"')
@@ -367,7 +391,15 @@ class RenderSettings(_Section):
     #: Language of dates and labels; empty means ``digest.language``.
     language: str = ""
     subject: str = "{lead}: World News, {date}"
+    #: Shorter patterns tried, in order, when a headline does not fit ``subject``,
+    #: before another headline is tried; empty: ``subject`` without its ``{date}``,
+    #: then ``{lead}`` alone.  Only a subject that cannot fit whole is cut, in
+    #: ``subject`` without its date.
+    subject_fallbacks: tuple[str, ...] = ()
     subject_max: PositiveInt = 78
+    #: A headline that does not fit may be replaced by another outlet's headline of
+    #: the same story (false: only the pick's own headline and its whole clauses).
+    other_headlines: bool = True
     preheader: str = "{others}"
     preheader_min: PositiveInt = 40
     preheader_max: PositiveInt = 110
@@ -377,9 +409,12 @@ class RenderSettings(_Section):
     view_online_url: str = "{site_url}/newsletter/{edition_id}"
     #: The brand colour of masthead rule, kickers and buttons.
     accent_color: HexColour = "#b3001b"
+    #: The accent on a dark background (kickers in dark mode): light enough to read.
+    accent_color_dark: HexColour = "#ff8a9a"
     #: Stories the WhatsApp post shows with their summary; the rest are bullets.
     whatsapp_full: PositiveInt = 3
     utm: UtmSettings = Field(default_factory=UtmSettings)
+    images: ImageSettings = Field(default_factory=ImageSettings)
 
 
 class SenderSettings(BaseModel):

@@ -362,7 +362,10 @@ class Digest:
                 {str(r): Recipient(r, getattr(r, "name", "")) for r in sender.recipients()}.values()
             )
             return fixed, len(fixed)
-        streamed = (Recipient(s.address, s.name) for s in self.store.iter_subscribers(list_name))
+        streamed = (
+            Recipient(s.address, s.name, s.first_name)
+            for s in self.store.iter_subscribers(list_name)
+        )
         return streamed, self.store.count_subscribers(list_name)
 
     def run_edition(

@@ -26,6 +26,8 @@ FORMATS = (
     "email.html", "email.txt", "email.eml", "push.json", "whatsapp.txt", "edition.json",
 )  # fmt: skip
 MANIFEST = "manifest.json"
+#: The folder of resized pictures beside the email (see digest.render.images).
+IMAGES = "images"
 #: ``To`` of an exported message: a valid empty group, for the sending tool to replace.
 UNDISCLOSED = "undisclosed-recipients:;"
 
@@ -156,7 +158,8 @@ def write_export(
     formats: tuple[str, ...] = FORMATS,
     addresses: Addresses | None = None,
 ) -> dict[str, Path]:
-    """Write the chosen files into ``folder`` (created if needed) plus a
+    """Write the chosen files into ``folder`` (created if needed), the resized
+    pictures the email links to (``images/<name>``, with the email), and a
     ``manifest.json`` of their sizes, media types and SHA-256 sums; returns what was
     written, manifest last.
 
@@ -178,11 +181,24 @@ def write_export(
             "media_type": _MEDIA_TYPES[name],
             "sha256": hashlib.sha256(content).hexdigest(),
         }
+    if {"email.html", "email.eml"} & set(formats):
+        # The resized pictures the email links to, under [render.images] base_url.
+        for image in renditions.images:
+            content = Path(image.path).read_bytes()
+            name = f"{IMAGES}/{image.name}"
+            contents[name] = content
+            manifest["files"][name] = {
+                "bytes": len(content),
+                "media_type": image.media_type,
+                "sha256": hashlib.sha256(content).hexdigest(),
+            }
     contents[MANIFEST] = _json(manifest)
     staged: dict[str, Path] = {}
     try:
         for name, content in contents.items():
-            staged[name] = folder / f".{name}.{os.getpid()}.tmp"
+            final = folder / name
+            final.parent.mkdir(exist_ok=True)
+            staged[name] = final.with_name(f".{final.name}.{os.getpid()}.tmp")
             write_file(staged[name], content)
         written: dict[str, Path] = {}
         for name, temporary in staged.items():

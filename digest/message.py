@@ -25,7 +25,14 @@ from email.utils import format_datetime, formataddr, make_msgid
 
 from .errors import RenderError
 from .model import EmailRendition
-from .render.personal import NAME, PLACEHOLDER, UNSUBSCRIBE_URL, personalise
+from .render.personal import (
+    FIRST_NAME,
+    NAME,
+    PLACEHOLDER,
+    UNSUBSCRIBE_URL,
+    first_name_of,
+    personalise,
+)
 
 # CR, LF and the Unicode line and paragraph separators all end a header line in
 # some parser; none may reach a header value.
@@ -209,6 +216,8 @@ class Personal:
     unsubscribe_url: str
     #: The recipient's own ``mailto:`` unsubscribe URI.
     unsubscribe_mailto: str
+    #: The name a greeting uses; empty: the first word of ``name``.
+    first_name: str = ""
 
 
 class MessageTemplate:
@@ -298,9 +307,9 @@ class MessageTemplate:
         ).encode()
         values = [lines]
         if self._tokens:
-            filled = personalise(
-                self._slots, {UNSUBSCRIBE_URL: personal.unsubscribe_url, NAME: name}
-            ).html.split(_SEP)
+            first = header_safe(personal.first_name)[:_MAX_NAME_CHARS] or first_name_of(name)
+            fills = {UNSUBSCRIBE_URL: personal.unsubscribe_url, NAME: name, FIRST_NAME: first}
+            filled = personalise(self._slots, fills).html.split(_SEP)
             as_html = dict(zip(self._tokens, filled, strict=True))
             for token, in_html in self._order:
                 value = as_html[token] if in_html else html.unescape(as_html[token])

@@ -181,13 +181,30 @@ class WhatsAppRendition:
 
 
 @dataclass(frozen=True, slots=True)
+class RenderedImage:
+    """A picture resized for the email: the file ``name`` the email links (under
+    ``[render.images] base_url``), where it is kept (``path``), its media type and
+    pixel size.  Exports write it as ``images/<name>``."""
+
+    name: str
+    path: str
+    media_type: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
 class Renditions:
-    """The four versions of one edition, rendered once and shared by every sender."""
+    """The four versions of one edition, rendered once and shared by every sender,
+    and the resized pictures the email links to (empty unless configured)."""
 
     edition_id: str
     email: EmailRendition
     push: PushRendition
     whatsapp: WhatsAppRendition
+    images: tuple[RenderedImage, ...] = ()
+    #: How the subject, preheader and push title were fitted (shown by the preview).
+    notes: tuple[str, ...] = ()
 
 
 RenditionKind = Literal["email", "push", "whatsapp", "all"]
@@ -246,6 +263,7 @@ __all__ = [
     "Pick",
     "PushRendition",
     "Rejection",
+    "RenderedImage",
     "RenditionKind",
     "Renditions",
     "SendResult",

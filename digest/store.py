@@ -133,6 +133,10 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN time_from_crawl INTEGER NOT NULL DEFAULT 0
         CHECK (time_from_crawl IN (0, 1));
     """,
+    # The name a greeting uses ("Ève" for "Ève Müller"); empty: the first word of name.
+    """
+    ALTER TABLE subscribers ADD COLUMN first_name TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
@@ -159,12 +163,14 @@ def _time(value: str | None) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class Subscriber:
-    """An email subscriber: address, display name, list, and whether they left."""
+    """An email subscriber: address, display name, list, whether they left, and the
+    name a greeting uses (empty: the first word of ``name``)."""
 
     address: str
     name: str = ""
     list: str = "default"
     unsubscribed: bool = False
+    first_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,15 +502,16 @@ class Store:
                     new += 1
                     db.execute(
                         "INSERT INTO subscribers (address, name, list, unsubscribed, "
-                        "subscribed_at, unsubscribed_at) VALUES (?,?,?,?,?,?)",
+                        "subscribed_at, unsubscribed_at, first_name) VALUES (?,?,?,?,?,?,?)",
                         (sub.address, sub.name, sub.list, int(sub.unsubscribed), now,
-                         now if sub.unsubscribed else None),
+                         now if sub.unsubscribed else None, sub.first_name),
                     )  # fmt: skip
                 else:
                     updated += 1
                     db.execute(
-                        "UPDATE subscribers SET name = ?, list = ? WHERE address = ?",
-                        (sub.name, sub.list, sub.address),
+                        "UPDATE subscribers SET name = ?, list = ?, first_name = ? "
+                        "WHERE address = ?",
+                        (sub.name, sub.list, sub.first_name, sub.address),
                     )
                     if sub.unsubscribed and not row[0]:
                         self._unsubscribe(db, sub.address, now)
@@ -529,10 +536,11 @@ class Store:
     def subscriber(self, address: str) -> Subscriber | None:
         """One subscriber by address, or ``None``."""
         row = self._db.execute(
-            "SELECT address, name, list, unsubscribed FROM subscribers WHERE address = ?",
+            "SELECT address, name, list, unsubscribed, first_name FROM subscribers "
+            "WHERE address = ?",
             (address,),
         ).fetchone()
-        return Subscriber(row[0], row[1], row[2], bool(row[3])) if row else None
+        return Subscriber(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
 
     def iter_subscribers(
         self, list_name: str = "default", *, page: int = 1000
@@ -545,14 +553,14 @@ class Store:
         after = ""
         while True:
             rows = self._db.execute(
-                "SELECT address, name, list FROM subscribers WHERE list = ? AND "
+                "SELECT address, name, list, first_name FROM subscribers WHERE list = ? AND "
                 "unsubscribed = 0 AND address > ? ORDER BY address LIMIT ?",
                 (list_name, after, page),
             ).fetchall()
             if not rows:
                 return
             for row in rows:
-                yield Subscriber(row[0], row[1], row[2])
+                yield Subscriber(row[0], row[1], row[2], first_name=row[3])
             after = rows[-1][0]
 
     def count_subscribers(self, list_name: str = "default") -> int:

@@ -95,6 +95,9 @@ def test_terminal_preview_shows_picks_texts_and_size(config_file: Path) -> None:
         assert heading in out
     assert "Biden picks veteran aide Blinken" in out
     assert "of Gmail's clip point" in out
+    # How the subject and push title were made to fit, in words.
+    assert "subject: the headline, the shorter pattern '{lead}' (67/78)" in out
+    assert "push title: a whole clause of the headline (41/50)" in out
 
 
 def test_open_hands_the_public_email_file_to_the_desktop_opener(
@@ -118,7 +121,7 @@ def test_open_hands_the_public_email_file_to_the_desktop_opener(
     page = Path(opened.read_text("utf-8").removeprefix("file://"))
     assert page.name == "email.html" and f"Opened {page}" in result.stderr
     html = page.read_text("utf-8")
-    assert html.startswith("<!doctype html>") and "Biden picks veteran aide Blinken" in html
+    assert html.startswith("<!DOCTYPE html>") and "Biden picks veteran aide Blinken" in html
     assert "%%" not in html  # recipient placeholders filled for nobody in particular
 
 
@@ -128,7 +131,7 @@ def test_preview_json_is_the_renditions(config_file: Path) -> None:
     )
     data = json.loads(result.stdout)
     assert data["edition_id"] == "world-2020-11-23"
-    assert sorted(data) == ["edition_id", "email", "push", "whatsapp"]
+    assert sorted(data) == ["edition_id", "email", "images", "notes", "push", "whatsapp"]
     assert data["push"]["title"].startswith("Biden picks veteran aide")
 
 
@@ -222,9 +225,7 @@ def test_template_and_config_changes_rebuild_the_page(
 
     push = config_file.parent / "templates" / "push.txt.j2"
     push.write_text(
-        push.read_text("utf-8").replace(
-            "{{ stories[0].title }}", "Breaking: {{ stories[0].title }}"
-        )
+        push.read_text("utf-8").replace("{{ push_title }}", "Breaking: {{ push_title }}")
     )
     os.utime(push, ns=(0, 1))  # a different mtime even within the same clock tick
     assert preview.refresh() is True

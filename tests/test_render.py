@@ -108,8 +108,9 @@ def test_email_has_lang_dir_title_and_colour_scheme(page: lxml.html.HtmlElement)
     assert "width=device-width" in metas["viewport"]
 
 
-def test_email_keeps_lower_case_doctype(rendered: Renditions) -> None:
-    assert rendered.email.html.startswith("<!doctype html>")
+def test_email_keeps_its_doctype_upper_case(rendered: Renditions) -> None:
+    """premailer drops MJML's doctype; it is put back as validators prefer it."""
+    assert rendered.email.html.startswith("<!DOCTYPE html>")
 
 
 def test_preheader_is_hidden_everywhere_including_outlook(
@@ -158,7 +159,7 @@ def test_media_rules_survive_inlining_with_important(page: lxml.html.HtmlElement
     assert "@media (prefers-color-scheme: dark)" in css
     mobile = css[css.index("(max-width: 479px)") :]
     assert re.search(r"font-size: 20px !important", mobile)
-    assert "mj-column-per-34" in css and "width:34% !important" in css
+    assert "mj-column-px-200" in css and "width:200px !important" in css
 
 
 def test_no_body_text_under_14px(page: lxml.html.HtmlElement) -> None:
@@ -310,7 +311,10 @@ def test_push_respects_limits_for_the_fixture(rendered: Renditions) -> None:
     assert 0 < len(push.title) <= PUSH_TITLE_MAX
     assert 0 < len(push.body) <= PUSH_BODY_MAX
     assert len(push_payload(push)) < PUSH_PAYLOAD_MAX
-    assert push.title == "G20 leaders pledge to 'spare no effort' to share…"
+    # The lead's own headline is too long: another outlet's headline of the story
+    # (the fixture's Reuters rejection) is told whole instead of a cut one.
+    assert push.title == "G20 vows fair access to Covid-19 vaccines for all"
+    assert "push title: Reuters's headline (49/50)" in rendered.notes
     assert push.body.endswith("+11 more")
     assert push.url.startswith("https://www.mid-day.com/news/world-news/article/g20")
 
@@ -403,12 +407,22 @@ def test_whatsapp_stays_within_target_for_a_huge_edition() -> None:
 
 def test_subject_and_preheader_follow_patterns_and_bounds() -> None:
     custom = RenderSettings(subject="{name} · {count} stories · {lead}", subject_max=50,
-                            preheader="{lead_summary}", preheader_max=60)  # fmt: skip
+                            preheader="{lead_summary}", preheader_max=60,
+                            other_headlines=False)  # fmt: skip
     result = Renderer(digest_settings(), custom, base_dir=Path(".")).render(edition()).email
+    # Nothing fits whole (the lead's headline alone is 73 characters, and other
+    # outlets' headlines are switched off): the headline is cut inside the pattern.
     assert result.subject.startswith("World News Digest · 12 stories · G20")
     assert len(result.subject) <= 50 and result.subject.endswith("…")
     assert result.preheader.startswith("Leaders of the world's 20 biggest")
     assert len(result.preheader) <= 60
+
+
+def test_a_subject_that_cannot_fit_tells_the_story_in_another_outlets_headline() -> None:
+    custom = RenderSettings(subject="{name} · {count} stories · {lead}", subject_max=50)
+    renditions = Renderer(digest_settings(), custom, base_dir=Path(".")).render(edition())
+    assert renditions.email.subject == "G20 vows fair access to Covid-19 vaccines for all"
+    assert "subject: Reuters's headline, the shorter pattern '{lead}' (49/50)" in renditions.notes
 
 
 def test_short_preheader_is_filled_from_the_lead_summary() -> None:
@@ -535,9 +549,9 @@ def test_the_greeting_follows_the_editions_local_time_of_day(tmp_path: Path) -> 
         edition(),
         replace(edition(), as_of=datetime(2020, 11, 23, 13, 0, tzinfo=UTC)),
     )
-    assert "Good morning, %%name|reader%%." in renderer().render(morning).email.text
+    assert "Good morning, %%first_name|reader%%." in renderer().render(morning).email.text
     text = renderer().render(evening).email.text
-    assert "Good evening, %%name|reader%%." in text and "morning" not in text.lower()
+    assert "Good evening, %%first_name|reader%%." in text and "morning" not in text.lower()
     assert "शुभ संध्या" in renderer("hi").render(evening).email.text
 
     (tmp_path / "locales").mkdir()
@@ -627,14 +641,14 @@ def test_template_folder_may_start_with_home(
 
 
 def test_placeholders_survive_mjml_and_premailer(rendered: Renditions) -> None:
-    assert placeholders(rendered.email.html) == {"unsubscribe_url", "name"}
+    assert placeholders(rendered.email.html) == {"unsubscribe_url", "first_name"}
     assert 'href="%%unsubscribe_url%%"' in rendered.email.html
     assert "Unsubscribe: %%unsubscribe_url%%" in rendered.email.text
 
 
 def test_personalise_fills_and_escapes(rendered: Renditions) -> None:
     email = personalise(rendered.email, {"unsubscribe_url": "https://x.example/u?t=1&s=2",
-                                         "name": '<b>Asha</b> & "Co"'})  # fmt: skip
+                                         "first_name": '<b>Asha</b> & "Co"'})  # fmt: skip
     assert "%%" not in email.html and "%%" not in email.text
     assert 'href="https://x.example/u?t=1&amp;s=2"' in email.html
     assert "Good morning, &lt;b&gt;Asha&lt;/b&gt; &amp; &quot;Co&quot;." in email.html
@@ -684,7 +698,7 @@ def test_article_text_cannot_open_recipient_placeholders() -> None:
         edition(), picks=(replace(lead, article=hostile), *edition().picks[1:])
     )
     rendered = renderer().render(hostile_edition)
-    assert placeholders(rendered.email.html) == {"unsubscribe_url", "name"}
+    assert placeholders(rendered.email.html) == {"unsubscribe_url", "first_name"}
     email = personalise(rendered.email, {"unsubscribe_url": "https://x.example/u?token=SECRET"})
     assert email.text.count("token=SECRET") == 1  # the footer's link, nowhere else
     assert email.html.count("token=SECRET") == 1

@@ -62,6 +62,21 @@ def test_subscribers_import_reports_bad_rows_and_keeps_unsubscribes(tmp_path: Pa
         assert gone is not None and gone.unsubscribed
 
 
+def test_subscribers_import_reads_first_names(tmp_path: Path) -> None:
+    config = write_config(tmp_path, 2525)
+    csv_file = tmp_path / "list.csv"
+    csv_file.write_text(
+        "email,name,first_name\neve@example.org,Ève Müller,\nraj@example.org,Dr Rajesh Kumar,Raj\n",
+        "utf-8",
+    )
+    assert _digest(config, "subscribers", "import", str(csv_file)).exit_code == 0
+    with open_store(tmp_path / "store.sqlite3") as store:
+        eve, raj = store.subscriber("eve@example.org"), store.subscriber("raj@example.org")
+        assert eve is not None and (eve.name, eve.first_name) == ("Ève Müller", "")
+        assert raj is not None and raj.first_name == "Raj"
+        assert [s.first_name for s in store.iter_subscribers()] == ["", "Raj"]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

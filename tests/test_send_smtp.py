@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -13,7 +14,7 @@ import pytest
 
 from digest.edition import Built
 from digest.message import verify_unsubscribe_token
-from digest.render.personal import UNSUBSCRIBE_URL, personalise, placeholder
+from digest.render.personal import UNSUBSCRIBE_URL, first_name_of, personalise, placeholder
 from digest.store import Store, Subscriber
 
 from .send_support import (
@@ -44,6 +45,29 @@ def _subscribe(store: Store, count: int, prefix: str = "reader") -> list[str]:
     addresses = [f"{prefix}{i:04d}@example.org" for i in range(count)]
     store.add_subscribers(Subscriber(a, name=f"Reader {i}") for i, a in enumerate(addresses))
     return addresses
+
+
+def test_the_greeting_uses_the_first_name(
+    tmp_path: Path, store: Store, sample_built: Built, smtp_server: tuple[Any, Recorder]
+) -> None:
+    """The ``first_name`` column where there is one, else the first word of the name
+    (a title skipped); nobody is greeted by their full name."""
+    controller, recorder = smtp_server
+    store.add_subscribers([
+        Subscriber("eve@example.org", name="Ève Müller"),
+        Subscriber("raj@example.org", name="Dr Rajesh Kumar", first_name="Raj"),
+        Subscriber("x@example.org", name="Okafor, Ben"),
+        Subscriber("anon@example.org"),
+    ])  # fmt: skip
+    app = app_with_senders(tmp_path, {"mail": smtp_options(controller.port)}, store)
+    assert app.send(sample_built).senders["mail"].sent == 4
+    greetings = {}
+    for address, data in recorder.messages:
+        text, _ = _parse(data).iter_parts()
+        found = re.search(r"Good morning, ([^.]+)\.", text.get_content())
+        greetings[address] = found.group(1) if found else None
+    assert greetings == {"anon@example.org": "reader", "eve@example.org": "Ève",
+                         "raj@example.org": "Raj", "x@example.org": "Ben"}  # fmt: skip
 
 
 def test_messages_parse_back_with_headers_and_personal_parts(
@@ -87,10 +111,12 @@ def test_messages_parse_back_with_headers_and_personal_parts(
         assert f'href="{https.replace("&", "&amp;")}"' in html
         # Exactly what the renderer's personalise() makes of the rendition.
         name = message["To"].addresses[0].display_name
-        expected = personalise(email, {"unsubscribe_url": https, "name": name})
+        # The greeting's first name is the first word of the display name.
+        fills = {"unsubscribe_url": https, "name": name, "first_name": first_name_of(name)}
+        expected = personalise(email, fills)
         assert text == expected.text.replace("\r\n", "\n")
         assert html == expected.html.replace("\r\n", "\n")
-        assert (name or "reader") in text
+        assert f"Good morning, {first_name_of(name) or 'reader'}." in text
     assert len(message_ids) == 7
     zoe = _parse(next(d for a, d in recorder.messages if a == "zoe@example.org"))
     assert zoe["To"].addresses[0].display_name == "Zoë Ünïcode"
@@ -226,7 +252,8 @@ def test_lines_starting_with_a_dot_survive_smtp_transparency(
         url = str(message["List-Unsubscribe"]).split(",")[1].strip(" <>")
         name = message["To"].addresses[0].display_name
         expected = personalise(
-            dataclasses.replace(email, text=text, html=html), {"unsubscribe_url": url, "name": name}
+            dataclasses.replace(email, text=text, html=html),
+            {"unsubscribe_url": url, "name": name, "first_name": first_name_of(name)},
         )
         assert text_part.get_content().replace("\r\n", "\n") == text.replace(token, url)
         assert html_part.get_content().replace("\r\n", "\n") == expected.html

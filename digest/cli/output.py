@@ -249,8 +249,10 @@ def _print_preview(app: App, built: Built) -> None:
         source = pick.article.agency or pick.article.publisher
         picks.add_row(str(rank), f"{pick.score:.3f}", escape(pick.title), escape(source))
     app.out.print(picks)
+    # How each short text was fitted (the pick's headline, another outlet's, a clause).
+    how = "".join(f"\n[dim]{escape(note)}[/dim]" for note in r.notes)
     app.out.print(
-        Panel(f"[b]{escape(r.email.subject)}[/b]\n{escape(r.email.preheader)}", title="Email")
+        Panel(f"[b]{escape(r.email.subject)}[/b]\n{escape(r.email.preheader)}{how}", title="Email")
     )
     app.out.print(f"HTML {size:,} bytes ({size / EMAIL_CLIP_BYTES:.0%} of Gmail's clip point)")
     app.out.print(Panel(escape(r.email.text.rstrip()), title="Plain-text part"))

@@ -11,7 +11,6 @@ import click
 
 from ..check import as_data, check_setup, describe
 from ..errors import ConfigError, DigestError
-from ..render import TEMPLATE_NAMES, default_templates
 from . import App, pass_app
 
 
@@ -20,10 +19,16 @@ from . import App, pass_app
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing.")
 def init(folder: Path, force: bool, quiet: bool) -> None:
-    """Write a starter config.toml and a copy of the templates into FOLDER."""
-    plan = {folder / "config.toml": files("digest.starter").joinpath("config.toml").read_bytes()}
-    for name in TEMPLATE_NAMES:
-        plan[folder / "templates" / name] = (default_templates() / name).read_bytes()
+    """Write a starter config.toml and a minimal email template into FOLDER.
+
+    The template extends the shipped one and overrides a single block (the
+    footer), so the shipped design keeps its fixes and only what is changed lives
+    here."""
+    starter = files("digest.starter")
+    plan = {
+        folder / "config.toml": starter.joinpath("config.toml").read_bytes(),
+        folder / "templates" / "email.mjml.j2": starter.joinpath("email.mjml.j2").read_bytes(),
+    }
     existing = [str(path) for path in plan if path.exists()]
     if existing and not force:
         raise ConfigError(

@@ -18,6 +18,7 @@ from ..store import Subscriber
 from . import App, pass_app
 
 _ADDRESS_COLUMNS = ("email", "address", "e-mail", "mail")
+_FIRST_NAME_COLUMNS = ("first_name", "firstname", "first name", "given_name")
 _YES = {"1", "true", "yes", "y", "unsubscribed"}
 
 
@@ -29,7 +30,8 @@ def subscribers() -> None:
 def read_csv(path: Path, default_list: str, problems: list[str]) -> Iterator[Subscriber]:
     """Subscribers from a CSV file with a header row.
 
-    Columns: ``email`` (or ``address``), optional ``name``, ``list`` and
+    Columns: ``email`` (or ``address``), optional ``name``, ``first_name`` (the
+    name a greeting uses; without it, the first word of ``name``), ``list`` and
     ``unsubscribed`` (1/true/yes).  A bad row is added to ``problems`` with its line
     number and skipped; the good rows are yielded.  Raises :class:`DigestError`
     naming the file if it cannot be read or has no address column.
@@ -59,6 +61,12 @@ def read_csv(path: Path, default_list: str, problems: list[str]) -> Iterator[Sub
                 yield Subscriber(
                     address=address,
                     name=display_name(row.get("name") or ""),
+                    first_name=display_name(
+                        next(
+                            (row[c] for c in _FIRST_NAME_COLUMNS if (row.get(c) or "").strip()),
+                            "",
+                        )
+                    ),
                     list=(row.get("list") or "").strip() or default_list,
                     unsubscribed=(row.get("unsubscribed") or "").strip().lower() in _YES,
                 )

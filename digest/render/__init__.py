@@ -16,9 +16,10 @@ a recipient.  Recipient-specific parts are placeholders (``%%unsubscribe_url%%``
 from __future__ import annotations
 
 import json
+import re
 import string
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from time import perf_counter
 from types import TracebackType
@@ -35,10 +36,13 @@ from ..model import (
     EmailRendition,
     Pick,
     PushRendition,
+    RenderedImage,
     Renditions,
     WhatsAppRendition,
 )
 from .email import build_email_html
+from .headlines import Fitted, Headline, fit_headline, fit_text, headlines
+from .images import SLOTS, Fetch, Pictures, http_fetch
 from .links import safe_url, tag_url
 from .locale import Locale, greeting, load_locale
 from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
@@ -53,6 +57,8 @@ WHATSAPP_MAX = 4096
 WHATSAPP_TARGET = 1600
 EMAIL_CLIP_BYTES = 102 * 1024
 
+#: The prefix under which the shipped templates stay reachable from a user's own.
+DEFAULT_PREFIX = "default"
 TEMPLATE_NAMES = ("email.mjml.j2", "email.txt.j2", "push.txt.j2", "whatsapp.txt.j2")
 SUBJECT_FIELDS = ("lead", "date", "count", "name", "edition_id")
 PREHEADER_FIELDS = (*SUBJECT_FIELDS, "others", "lead_summary")
@@ -83,17 +89,59 @@ class Timings:
     premailer: float
 
 
+_DATE_FIELD = re.compile(
+    r"\s*[(\[]\{date\}[)\]]|^\{date\}\s*[,·|:;–—-]?\s*|\s*[,·|:;–—-]?\s*\{date\}"
+)
+
+
+def without_date(pattern: str) -> str:
+    """``pattern`` without its ``{date}`` and the separator that joins it."""
+    return _DATE_FIELD.sub("", pattern, count=1).strip()
+
+
+def subject_patterns(subject: str, fallbacks: tuple[str, ...]) -> tuple[str, ...]:
+    """The subject patterns to try in order: ``subject``, then ``fallbacks`` or,
+    without any, ``subject`` with its ``{date}`` (and the separator before it) left
+    out and then the headline alone: the date goes before any headline is shortened."""
+    if not fallbacks:
+        fallbacks = (without_date(subject), "{lead}")
+    return tuple(dict.fromkeys((subject, *fallbacks)))
+
+
+def palette(accent: str, accent_dark: str) -> dict[str, dict[str, str]]:
+    """The email's colours in light and dark mode.  Every text colour meets 4.5:1
+    against the backgrounds it is shown on (measured by ``tools/check_email.py``)."""
+    return {
+        "light": {"ink": "#1a1a1a", "muted": "#595959", "paper": "#ffffff", "page": "#f2efe9",
+                  "rule": "#e4dfd6", "accent": accent},
+        "dark": {"ink": "#ededed", "muted": "#b3b3b3", "paper": "#1c1c1c", "page": "#111111",
+                 "rule": "#444444", "accent": accent_dark},
+    }  # fmt: skip
+
+
 def _finalize_whatsapp(value: Any) -> Any:
     if isinstance(value, Link | int | float) or value is None:
         return value
     return whatsapp_escape(str(value))
 
 
+def _loader(folders: list[Path]) -> jinja2.BaseLoader:
+    """Templates by name from the user's folder first, then the defaults; the
+    defaults are also reachable as ``default/<name>``, so a user template can
+    ``{% extends "default/email.mjml.j2" %}`` and override one block."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(folders[-1]))}),
+            jinja2.FileSystemLoader([str(f) for f in folders]),
+        ]
+    )
+
+
 def _environment(folders: list[Path], *, whatsapp: bool = False) -> jinja2.Environment:
     # Sandboxed with size, output and time limits: a template is code, and the
     # render.templates folder is written by people who are not developers.
     env = LimitedEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        loader=_loader(folders),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("mjml.j2", "html.j2", "mjml", "html"),
             disabled_extensions=("txt.j2", "txt"),
@@ -106,6 +154,7 @@ def _environment(folders: list[Path], *, whatsapp: bool = False) -> jinja2.Envir
         finalize=_finalize_whatsapp if whatsapp else None,
     )
     env.filters["cut"] = cut
+    env.filters["fit"] = fit_text
     return env
 
 
@@ -154,7 +203,14 @@ class Renderer:
     (``edition.timezone``) only in printed labels.
     """
 
-    def __init__(self, digest: DigestSettings, settings: RenderSettings, *, base_dir: Path) -> None:
+    def __init__(
+        self,
+        digest: DigestSettings,
+        settings: RenderSettings,
+        *,
+        base_dir: Path,
+        fetch: Fetch | None = None,
+    ) -> None:
         self.digest = digest
         self.settings = settings
         folder = settings.templates.expanduser() if settings.templates else None
@@ -183,6 +239,17 @@ class Renderer:
                 raise ConfigError(f"render.{setting}: {pattern!r} does not give an http(s) URL")
         _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
         self.last_timings: Timings | None = None
+        images = settings.images
+        self._pictures: Pictures | None = None
+        if images.base_url:
+            folder = images.folder.expanduser()
+            self._pictures = Pictures(
+                images.base_url,
+                folder if folder.is_absolute() else (base_dir / folder).resolve(),
+                fetch or http_fetch(images.timeout_seconds, images.max_bytes, "digest"),
+                density=images.density,
+                quality=images.quality,
+            )
 
     def render(self, edition: Edition) -> Renditions:
         """All four renditions of ``edition``.
@@ -195,11 +262,14 @@ class Renderer:
             raise RenderError(f"{edition.id}: edition has no picks to render")
         started = perf_counter()
         base = self._context(edition, "email")
-        stories = self._stories(edition, "email")
-        subject, preheader = self._subject(edition, base), self._preheader(edition, base)
-        filler = _PREHEADER_FILLER * max(0, 150 - len(preheader))
-        email_ctx = {**base, "channel": "email", "subject": subject, "preheader": preheader,
-                     "preheader_filler": filler, "stories": stories}  # fmt: skip
+        images: dict[str, RenderedImage] = {}
+        stories = self._stories(edition, "email", images)
+        subject = self._subject(edition, base)
+        preheader = self._preheader(edition, base)
+        filler = _PREHEADER_FILLER * max(0, 150 - len(preheader.text))
+        email_ctx = {**base, "channel": "email", "subject": subject.text,
+                     "preheader": preheader.text, "preheader_filler": filler,
+                     "stories": stories}  # fmt: skip
         mjml_source = self._template("email.mjml.j2", email_ctx)
         text = self._template("email.txt.j2", email_ctx)
         jinja_time = perf_counter() - started
@@ -211,15 +281,19 @@ class Renderer:
             raise RenderError(f"{source}: {exc}") from None
 
         started = perf_counter()
-        push = self.render_push(edition)
+        push, push_note = self._push(edition)
         whatsapp = self.render_whatsapp(edition)
         jinja_time += perf_counter() - started
         self.last_timings = Timings(jinja_time, timings["mjml"], timings["premailer"])
+        email = EmailRendition(subject=subject.text, preheader=preheader.text, html=html, text=text)
+        notes = (f"subject: {subject.note}", f"preheader: {preheader.note}", push_note)
         return Renditions(
             edition_id=edition.id,
-            email=EmailRendition(subject=subject, preheader=preheader, html=html, text=text),
+            email=email,
             push=push,
             whatsapp=whatsapp,
+            images=tuple(images[name] for name in sorted(images)),
+            notes=notes,
         )
 
     def generic_values(self, edition: Edition) -> dict[str, str]:
@@ -231,7 +305,7 @@ class Renderer:
         """:meth:`render` with the placeholders filled by :meth:`generic_values`."""
         renditions = self.render(edition)
         email = personalise(renditions.email, self.generic_values(edition))
-        return Renditions(renditions.edition_id, email, renditions.push, renditions.whatsapp)
+        return replace(renditions, email=email)
 
     # -- context -------------------------------------------------------------------
 
@@ -258,6 +332,7 @@ class Renderer:
             "labels": dict(locale.labels) | {"greeting": greeting(locale.labels, local.hour)},
             "fonts": dict(locale.fonts),
             "accent": self.settings.accent_color,
+            "colours": palette(self.settings.accent_color, self.settings.accent_color_dark),
             "unsubscribe_url": Link(placeholder(UNSUBSCRIBE_URL)),
             "view_online_url": Link(tag_url(self.settings.view_online_url.format(**names), params)),
             "site_url": Link(tag_url(self.digest.site_url, params)),
@@ -274,13 +349,32 @@ class Renderer:
             "utm_campaign": utm.campaign.format(edition_id=edition.id),
         }
 
-    def _stories(self, edition: Edition, channel: str) -> list[dict[str, Any]]:
+    def _stories(
+        self, edition: Edition, channel: str, images: dict[str, RenderedImage] | None = None
+    ) -> list[dict[str, Any]]:
+        """The template's view of each pick.  With ``images`` (the email) and
+        ``[render.images] base_url`` set, pictures are resized copies, collected in
+        ``images`` by file name; otherwise the original addresses stay."""
         params = self._utm(edition, channel)
         zone = ZoneInfo(edition.timezone)
-        return [
-            _story(rank, pick, self.locale, zone, params)
-            for rank, pick in enumerate(edition.picks, 1)
-        ]
+        stories = []
+        for rank, pick in enumerate(edition.picks, 1):
+            story = _story(rank, pick, self.locale, zone, params)
+            if story["image"] is not None:
+                slot = "lead" if rank == 1 else "story"
+                story["image"] = self._picture(story["image"], slot, images)
+            stories.append(story)
+        return stories
+
+    def _picture(
+        self, image: dict[str, Any], slot: str, images: dict[str, RenderedImage] | None
+    ) -> dict[str, Any]:
+        if images is None or self._pictures is None:
+            return {**image, "width": SLOTS[slot][0], "height": None}
+        shown, file = self._pictures.show(str(image["url"]), slot)
+        if file is not None:
+            images[file.name] = file
+        return {**image, "url": Link(shown.url), "width": shown.width, "height": shown.height}
 
     def _load(self, name: str, *, whatsapp: bool = False) -> jinja2.Template:
         env = self._wa_env if whatsapp else self._env
@@ -313,41 +407,92 @@ class Renderer:
         return {"date": base["date_label"], "count": len(edition.picks),
                 "name": base["name"], "edition_id": edition.id}  # fmt: skip
 
-    def _subject(self, edition: Edition, base: dict[str, Any]) -> str:
-        lead = clean_text(edition.picks[0].title)
+    def _subject(self, edition: Edition, base: dict[str, Any]) -> Fitted:
+        """The subject: ``render.subject``, then each of ``render.subject_fallbacks``
+        (the date goes first), with the lead told by each of its headlines in turn
+        (see :mod:`digest.render.headlines`); cut only when nothing fits."""
         fields = self._fields(edition, base)
         limit = self.settings.subject_max
-        without_lead = _format_pattern("subject", self.settings.subject, {**fields, "lead": ""})
+        patterns = subject_patterns(self.settings.subject, self.settings.subject_fallbacks)
+        for option in self._headlines(edition, edition.picks[0]):
+            for number, pattern in enumerate(patterns):
+                text = _format_pattern("subject", pattern, {**fields, "lead": option.text})
+                if len(text) <= limit:
+                    how = "the full pattern" if number == 0 else f"the shorter pattern {pattern!r}"
+                    return Fitted(text, f"{option.source}, {how} ({len(text)}/{limit})")
+        pattern = without_date(self.settings.subject)
+        lead = clean_text(edition.picks[0].title)
+        without_lead = _format_pattern("subject", pattern, {**fields, "lead": ""})
         room = max(10, limit - len(without_lead))
-        subject = _format_pattern(
-            "subject", self.settings.subject, {**fields, "lead": cut(lead, room)}
-        )
-        return cut(subject, limit)
+        text = cut(_format_pattern("subject", pattern, {**fields, "lead": cut(lead, room)}), limit)
+        return Fitted(text, f"nothing fits whole: the headline cut ({len(text)}/{limit})")
 
-    def _preheader(self, edition: Edition, base: dict[str, Any]) -> str:
+    def _headlines(self, edition: Edition, pick: Pick) -> list[Headline]:
+        return headlines(edition, pick, others=self.settings.other_headlines)
+
+    def _preheader(self, edition: Edition, base: dict[str, Any]) -> Fitted:
+        """The preheader: ``render.preheader`` with ``{others}`` made of the next
+        headlines that fit whole (each may be told shorter, as the subject's lead),
+        topped up with whole sentences of the lead's summary below ``preheader_min``."""
         lead = edition.picks[0]
+        limit = self.settings.preheader_max
         fields = {
             **self._fields(edition, base),
             "lead": clean_text(lead.title),
             "lead_summary": clean_text(lead.article.summary),
-            "others": " · ".join(clean_text(p.title) for p in edition.picks[1:4]),
+            "others": "",
         }
+        summary = fields["lead_summary"]
+        empty = {**fields, "lead_summary": ""}
+        room = limit - len(_format_pattern("preheader", self.settings.preheader, empty))
+        if "{lead_summary}" in self.settings.preheader:
+            fields["lead_summary"] = fit_text(summary, room)
+            room -= len(fields["lead_summary"])
+        told: list[str] = []
+        how: list[str] = []
+        for pick in edition.picks[1:4]:
+            used = len(" · ".join(told)) + (3 if told else 0)
+            fitted = fit_headline(self._headlines(edition, pick), room - used)
+            if fitted is None:
+                break
+            told.append(fitted.text)
+            how.append(fitted.note)
+        fields["others"] = " · ".join(told)
         text = _format_pattern("preheader", self.settings.preheader, fields).strip(" ·")
-        if len(text) < self.settings.preheader_min and fields["lead_summary"]:
-            text = f"{text} · {fields['lead_summary']}" if text else fields["lead_summary"]
-        return cut(text, self.settings.preheader_max)
+        if "{others}" in self.settings.preheader:
+            note = f"{len(told)} more headline(s)"
+            if any(h != "the headline" for h in how):
+                note += " (" + "; ".join(how) + ")"
+        else:
+            note = "the pattern"
+        if len(text) < self.settings.preheader_min and summary:
+            gap = limit - len(text) - (3 if text else 0)
+            summary = fit_text(summary, gap)
+            text = f"{text} · {summary}" if text else summary
+            note += ", topped up with the top story's summary"
+        text = cut(text, limit)
+        return Fitted(text, f"{note} ({len(text)}/{limit})")
 
     def render_push(self, edition: Edition) -> PushRendition:
-        """The push notification alone: title ≤ 50 and body ≤ 150 characters, cut
-        at word boundaries; the JSON payload stays under 4 KB (the image is dropped
-        first if it does not, then a link too long is replaced by the site's)."""
+        """The push notification alone: title ≤ 50 and body ≤ 150 characters, told
+        whole where a headline or clause fits (see :mod:`digest.render.headlines`),
+        else cut at word boundaries; the JSON payload stays under 4 KB (the image is
+        dropped first if it does not, then a link too long is replaced by the site's)."""
+        return self._push(edition)[0]
+
+    def _push(self, edition: Edition) -> tuple[PushRendition, str]:
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
         base = self._context(edition, "push")
-        stories = self._stories(edition, "push")
-        rendered = self._template("push.txt.j2", {**base, "stories": stories})
+        stories = self._stories(edition, "push", {})
+        fitted = fit_headline(self._headlines(edition, edition.picks[0]), PUSH_TITLE_MAX)
+        if fitted is None:
+            fitted = Fitted(cut(stories[0]["title"], PUSH_TITLE_MAX), "the headline cut")
+        context = {**base, "stories": stories, "push_title": fitted.text}
+        rendered = self._template("push.txt.j2", context)
         lines = rendered.strip().split("\n", 1)
         title = cut(lines[0], PUSH_TITLE_MAX)
+        note = f"push title: {fitted.note if title == fitted.text else 'the template'}"
         body = cut(lines[1] if len(lines) > 1 else "", PUSH_BODY_MAX)
         lead = stories[0]
         url = lead["url"] or str(base["site_url"])
@@ -360,7 +505,7 @@ class Renderer:
             push = PushRendition(title=title, body=body, url=str(base["site_url"]))
         if len(push_payload(push)) >= PUSH_PAYLOAD_MAX:
             raise RenderError(f"{edition.id}: push payload over {PUSH_PAYLOAD_MAX} bytes")
-        return push
+        return push, f"{note} ({len(title)}/{PUSH_TITLE_MAX})"
 
     def render_whatsapp(self, edition: Edition) -> WhatsAppRendition:
         """The WhatsApp post alone, at most 1,600 characters where whole stories

@@ -3,7 +3,11 @@
 mjml-python compiles the MJML; premailer inlines the CSS with the network off,
 keeps ``@media`` rules with their ``!important`` (the phone layout needs them) and
 keeps the style tags for clients that honour them.  premailer drops MJML's
-lower-case doctype, so it is put back.
+doctype, so it is put back (upper-case, as HTML validators prefer).
+
+MJML cannot give a section an ARIA role, so a class does: a section whose
+``css-class`` has ``role-article`` becomes ``<div class="… role-article"
+role="article">``, one landmark per story for screen readers.
 
 MJML's own reset stylesheet (``#outlook a``, ``table, td {...}``, ``img {...}``) is
 left in the head but not inlined: MJML already writes those properties where they
@@ -22,7 +26,8 @@ from premailer import Premailer
 
 from ..errors import RenderError
 
-DOCTYPE = "<!doctype html>"
+DOCTYPE = "<!DOCTYPE html>"
+_ROLE_CLASS = re.compile(r'(<div class="[^"]*\brole-(article|region)\b[^"]*")')
 _MJML_RESET = re.compile(r'<style type="text/css">(\s*#outlook a\s*\{)')
 
 
@@ -62,7 +67,7 @@ def compile_mjml(source: str) -> str:
         html = str(mjml.mjml2html(source, disable_comments=False, fonts={}))
     except Exception as exc:  # the Rust binding raises a bare exception type
         raise RenderError(f"MJML could not be compiled: {exc}") from None
-    return _undo_rust_escapes(html)
+    return _ROLE_CLASS.sub(r'\1 role="\2"', _undo_rust_escapes(html))
 
 
 def inline_css(html: str) -> str:

@@ -67,7 +67,7 @@ class Locale:
         return self.format(moment, self.date_format)
 
     def time(self, moment: datetime) -> str:
-        """A story's short time label (``23 Nov, 08:55``)."""
+        """A story's short time label with its zone (``23 Nov, 08:55 IST``)."""
         return self.format(moment, self.time_format)
 
     def label(self, key: str, **values: Any) -> str:
@@ -160,7 +160,7 @@ def load_locale(
         days=_names(data, "days", 7, origin),
         days_short=_names(data, "days_short", 7, origin),
         date_format=str(formats.get("date", "%A, %-d %B %Y")),
-        time_format=str(formats.get("time", "%-d %b, %H:%M")),
+        time_format=str(formats.get("time", "%-d %b, %H:%M %Z")),
         labels=labels,
         fonts={str(k): str(v) for k, v in data.get("fonts", {}).items()},
     )

@@ -5,7 +5,8 @@ recipient is left in the rendered HTML and text as a placeholder that premailer,
 MJML and every mail client's preview leave alone::
 
     %%unsubscribe_url%%        required: no default, a sender must supply it
-    %%name|reader%%            with a fallback, used when the value is missing or empty
+    %%first_name|reader%%      with a fallback, used when the value is missing or empty
+    %%name|reader%%            the full display name, likewise
 
 Names are lower-case ``[a-z0-9_]``; the fallback (written by the template, already
 HTML-safe there) may not contain ``%``, ``<`` or ``>``.  :func:`personalise` fills
@@ -34,6 +35,19 @@ PLACEHOLDER = re.compile(r"%%([a-z0-9_]+)(?:\|([^%<>]*))?%%")
 #: The placeholders the default templates use.
 UNSUBSCRIBE_URL = "unsubscribe_url"
 NAME = "name"
+FIRST_NAME = "first_name"
+#: Words before a given name that are not one ("Dr Asha Rao" greets Asha).
+_TITLES = frozenset("mr mrs ms mx miss dr prof sir dame shri smt sri kumari".split())
+
+
+def first_name_of(name: str) -> str:
+    """The given name in a display ``name``, for a greeting: the first word, or the
+    first word after the comma of ``Family, Given``; titles (``Dr``, ``Shri``) are
+    skipped.  ``""`` when there is none."""
+    if "," in name:
+        name = name.split(",", 1)[1]
+    words = [w for w in name.split() if w.rstrip(".").lower() not in _TITLES]
+    return words[0] if words else ""
 
 
 def placeholder(name: str, fallback: str | None = None) -> str:
@@ -94,9 +108,11 @@ def personalise(rendition: EmailRendition, values: Mapping[str, str]) -> EmailRe
 
 
 __all__ = [
+    "FIRST_NAME",
     "NAME",
     "PLACEHOLDER",
     "UNSUBSCRIBE_URL",
+    "first_name_of",
     "generic_values",
     "personalise",
     "placeholder",

@@ -31,15 +31,18 @@ class Recipient(str):
     """Who one message goes to: an address, a topic, a channel id...
 
     The string itself is the id the delivery log records (``id`` says so
-    explicitly); ``name`` is a display name (email).  Being a string, it is what a
-    sender written before display names existed expects.
+    explicitly); ``name`` is a display name and ``first_name`` the name a greeting
+    uses (email).  Being a string, it is what a sender written before display names
+    existed expects.
     """
 
     name: str
+    first_name: str
 
-    def __new__(cls, id: str, name: str = "") -> Recipient:
+    def __new__(cls, id: str, name: str = "", first_name: str = "") -> Recipient:
         self = super().__new__(cls, id)
         self.name = name
+        self.first_name = first_name
         return self
 
     @property

@@ -154,6 +154,7 @@ class SmtpSender:
         return Personal(
             address=address,
             name=recipient.name,
+            first_name=getattr(recipient, "first_name", ""),
             message_id=f"<{outgoing.edition.id}.{key}@{self.domain}>",
             unsubscribe_url=f"{self.unsubscribe_url}{joiner}token={token}",
             unsubscribe_mailto=(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from digest.config import DigestSettings, RenderSettings
-from digest.model import Article, Edition, Image, Pick
+from digest.model import Article, Edition, Image, LeftOut, Pick, Rejection
 from digest.render import Renderer, push_payload
 
 GOLDEN = Path(__file__).resolve().parent
@@ -187,13 +187,27 @@ def stories() -> list[Pick]:
     ]
 
 
+def same_story(pick: Pick, n: int, title: str, publisher: str, language: str = "en") -> Rejection:
+    """Another outlet's report of ``pick``'s story, left out as the selector does."""
+    article = _article(n, title=title, publisher=publisher, language=language)
+    reason = f"same story as {pick.article.id} ({pick.article.title}): similarity, 0.40"
+    return Rejection(article, reason, 1.0, LeftOut.SAME_STORY)
+
+
 def edition() -> Edition:
-    """The fixed edition: 12 picks, 23 November 2020, Mumbai time."""
+    """The fixed edition: 12 picks, 23 November 2020, Mumbai time; the lead's story
+    was also told by two other outlets (one in Hindi), with shorter headlines."""
+    picks = tuple(stories())
+    lead = picks[0]
     return Edition(
         id="world-2020-11-23",
         as_of=AS_OF,
         timezone="Asia/Kolkata",
-        picks=tuple(stories()),
+        picks=picks,
+        rejections=(
+            same_story(lead, 40, "G20 vows fair access to Covid-19 vaccines for all", "Reuters"),
+            same_story(lead, 41, "जी20: सबके लिए टीका", "भाषा", language="hi"),
+        ),
         window_start=AS_OF - timedelta(hours=24),
     )
 
