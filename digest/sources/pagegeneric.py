@@ -56,7 +56,7 @@ _MIN_HEADLINE_SCORE = 1.5
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
     r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
-    r"|\breporter\b|\beditor(?:-at-large)?$|\w(?:\.\.\.|…)$",
+    r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$",
     re.I,
 )
 # A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business

@@ -70,6 +70,8 @@ _HEADLINE_MARGIN = 1.0
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
 _MIN_TITLE_WORDS = 3
+# How many lines under a headline (header lines aside) may hold its standfirst.
+_STANDFIRST_REACH = 3
 # How many short label lines above a headline may name its section ("World News").
 _LABEL_SPAN = 3
 # How far under the story a time line ("First published on …") is looked for.
@@ -257,11 +259,13 @@ def _generic_parts(
     title = paragraphs[title_at]
     meta, used = generic.header_meta(paragraphs, title_at, run, facts)
     standfirst = ""
-    for at in range(title_at + 1, run.start):
+    # The standfirst stands just under the headline (header lines aside); a long
+    # line further down is a related link or a promo.
+    near = [at for at in range(title_at + 1, run.start) if at not in used][:_STANDFIRST_REACH]
+    for at in near:
         line = paragraphs[at]
         if (
-            at not in used
-            and len(line.split()) >= 12
+            len(line.split()) >= 12
             and line != title
             and not caption_text(line)
             and not facts.options.boilerplate.stops(line)
