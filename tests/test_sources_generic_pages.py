@@ -262,6 +262,31 @@ def test_headline_over_its_standfirst_not_the_standfirst() -> None:
     assert title == "Old bridge closed to cars"
 
 
+@pytest.mark.parametrize(
+    "standfirst",
+    [
+        # No full stop at its end: two sentences on one line, or a quote with its speaker.
+        "The council voted to close the old bridge. Engineers found cracks in two supports",
+        "“We had to close the old bridge to cars,” officials said after engineers found cracks",
+    ],
+)
+def test_headline_over_a_standfirst_without_a_full_stop(standfirst: str) -> None:
+    """Headline then standfirst is the universal layout: the upper, shorter line is
+    the headline even when the standfirst shares more words with the lead."""
+    lines = ["Home", "Old bridge closed to cars", "Local news", standfirst, PROSE, PROSE]
+    assert _generic_title(lines) == "Old bridge closed to cars"
+
+
+def test_headline_under_a_shorter_title_case_headline_stays_the_headline() -> None:
+    """A longer line in Title Case is a headline (of its own), no standfirst; a
+    capitals kicker or a two-word label over it is no headline."""
+    headline = "Old Bridge Closed To Cars After Engineers Find Cracks In Its Supports"
+    assert _generic_title(["Home", "Council Votes On Road Tax", headline, PROSE]) == headline
+    headline = "Council closes the old bridge to cars after engineers find cracks in it"
+    assert _generic_title(["Home", "LOCAL BRIDGES NEWS", headline, PROSE, PROSE]) == headline
+    assert _generic_title(["Home", "U.S. news", headline, PROSE, PROSE]) == headline
+
+
 def test_credit_line_with_an_outlet_is_not_the_headline() -> None:
     title = _generic_title(
         ["News", "‘It had to close’: council shuts old bridge", "Jane Smith, Example Times",

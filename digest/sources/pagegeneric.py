@@ -56,7 +56,9 @@ _MIN_HEADLINE_SCORE = 1.5
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
     r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
-    r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$",
+    r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
+    # A credit without a name: "Detroit News wire services", "Staff and agencies".
+    r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$",
     re.I,
 )
 # A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business
@@ -75,7 +77,16 @@ _KICKER_WORDS = 6
 # A label line is this short; a standfirst is looked for this far under a line.
 _LABEL_WORDS = 5
 _STANDFIRST_REACH = 2
-_STANDFIRST_MARGIN = 1.5
+_STANDFIRST_MARGIN = 2.5
+# A line this much longer than the one over it (and of some length) is its standfirst.
+_STANDFIRST_WORDS = 12
+_STANDFIRST_RATIO = 1.5
+_HEADLINE_WORDS = 4
+# Title Case: this share of the words longer than a short word are capitalised.
+_SHORT_WORD = 3
+_TITLE_CASE = 0.8
+# Two sentences on one line ("… the crisis. It is up to them …"): no headline.
+_INNER_SENTENCE = re.compile(r"\b[a-z]+[.!?]['\"’”]? [A-Z‘“'\"]")
 _MAX_HEADLINE_CHARS = 250
 # A line with this many headline-shaped lines of its size this close is in a
 # list of other stories (related links, most read); each one costs.
@@ -120,6 +131,13 @@ def is_prose(line: str) -> bool:
     return (bool(_SENTENCE_END.search(line)) and weight(line) >= 8) or bool(
         _CJK.search(line) and _SENTENCE_END.search(line)
     )
+
+
+def title_case(line: str) -> bool:
+    """Whether a line is written in Title Case, as headlines are (standfirsts are
+    written as sentences): most of its longer words are capitalised."""
+    long = [w for w in line.split() if len(w) > _SHORT_WORD and w[0].isalpha()]
+    return len(long) >= 2 and sum(w[0].isupper() for w in long) >= _TITLE_CASE * len(long)
 
 
 def document_title(line: str) -> str:
@@ -215,26 +233,39 @@ def headline_at(
                 best = (at, score)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None
-    return _over_standfirst(lines, best, scores)
+    return _over_standfirst(lines, best, scores, context.lead_words)
 
 
 def _over_standfirst(
-    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float]
+    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float], lead: set[str]
 ) -> tuple[int, float]:
     """The headline over ``best`` when ``best`` is the standfirst under it: a longer
     sentence just below a shorter line that reads nearly as well as the headline
-    (the standfirst shares the lead's words, so it often scores higher)."""
+    (the standfirst shares the lead's words, so it often scores higher).  The
+    headline must share a word with the lead too."""
     at, score = best
     line = lines[at]
-    sentence = line.endswith((".", "!")) or len(line.split()) > _LONG_HEADLINE_WORDS
+    words = len(line.split())
+    sentence = (
+        line.endswith((".", "!"))
+        or words > _LONG_HEADLINE_WORDS
+        or bool(_INNER_SENTENCE.search(line))
+    )
     for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
-        if above not in scores:
+        if above not in scores or weight(lines[above]) < _HEADLINE_WORDS:
             continue  # a section label or a credit line between them
-        shorter = len(lines[above].split()) < len(line.split())
+        upper = len(lines[above].split())
         if (
-            sentence
-            and shorter
-            and not lines[above].endswith(".")
+            (sentence and upper < words)
+            or (
+                words >= _STANDFIRST_WORDS
+                and _HEADLINE_WORDS <= upper <= words / _STANDFIRST_RATIO
+                and not title_case(line)
+            )
+        ) and (
+            not lines[above].endswith(".")
+            and not lines[above].isupper()
+            and content_words(lines[above]) & lead
             and (scores[above] >= score - _STANDFIRST_MARGIN)
         ):
             return above, scores[above]
