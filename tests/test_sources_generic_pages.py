@@ -56,13 +56,14 @@ def test_dev_set_figures_do_not_regress(scored: tuple[list[dict[str, object]], o
 def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]], object]) -> None:
     """Dumps opening with the document's title, as crawlers saving the <title> do
     (none of the dev set's does): each page's gold title prepended as '<title> |
-    <site>' lifts title exact to 0.917 and date right to 0.948 (floors just under);
-    a first line naming only the site changes nothing."""
+    <site>' lifts title exact to 0.917 and date right to 0.938 (floors just under;
+    two pages printing their day only over readers' comments are no longer dated
+    by a comment); a first line naming only the site changes nothing."""
     records, report = scored
     scorer = sys.modules["score_pages"]
     titled = [{**r, "dump": f"{r['title']} | {r['site']}\n{r['dump']}"} for r in records]
     named = scorer.score_dumps(titled)
-    assert named.title_exact >= 0.91 and named.date_accuracy >= 0.94
+    assert named.title_exact >= 0.91 and named.date_accuracy >= 0.93
     assert named.body_f1 >= report.body_f1 - 0.005  # type: ignore[attr-defined]
     sited = [{**r, "dump": f"{r['site']} | Home\n{r['dump']}"} for r in records]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
@@ -367,3 +368,31 @@ def test_dry_run_says_when_a_time_comes_from_the_crawl(tmp_path: Path) -> None:
     (article,) = source["articles"]
     assert article["time_from_crawl"] is True
     assert article["published_at"] == "2019-11-21T12:00:00+00:00"
+
+
+def test_readers_comments_are_not_the_story() -> None:
+    """A short post followed by a long comment thread: the post is the story."""
+    from digest.sources.pagegeneric import main_run
+
+    rules = Boilerplate.builtin()
+    comment = PROSE.replace("officials said", "which I think was the right call")
+    for header in (
+        "12 responses to “Old bridge closed”",
+        "Ann Lee on May 2, 2019 at 4:47 pm said:",
+    ):
+        lines = ["Menu", "Old bridge closed", PROSE, "Share", header,
+                 *(["Bob says:", "May 2, 2019 at 6:34 am", comment, comment] * 3)]  # fmt: skip
+        run = main_run(lines, [rules.stops(line) for line in lines])
+        assert run is not None and (run.start, run.end) == (2, 3), header
+
+
+def test_story_comes_before_a_later_run_of_about_its_size() -> None:
+    """Past a stop marker under a run of prose, a later run must be much larger."""
+    from digest.sources.pagegeneric import main_run
+
+    lines = ["Menu", "Old bridge closed", PROSE, PROSE, "Related stories", PROSE, PROSE, PROSE]
+    stops = [line == "Related stories" for line in lines]
+    run = main_run(lines, stops)
+    assert run is not None and (run.start, run.end) == (2, 4)
+    run = main_run(lines + [PROSE] * 3, stops + [False] * 3)
+    assert run is not None and run.start == 5

@@ -40,6 +40,17 @@ _MIN_PROSE_CHARS = 60
 # A label line between paragraphs (a subheading, "Advertisement", a caption) costs
 # little; a run of them (a menu, a list of related links) adds up.
 _LABEL_COST = 4.0
+# Where readers' comments begin: "34 responses to “…”", "One thought on “…”", a
+# comment's header ("Gary M on September 17, 2018 at 8:50 pm said:").
+_COMMENT_THREAD = re.compile(
+    r"^(?:\d+|one|no) (?:responses?|replies|comments?|thoughts?) (?:to|on)\b"
+    r"|^.{1,60} on \w.{3,30}\d at \d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote):?$",
+    re.I,
+)
+# A run of this many words ended by a stop marker is likely the story: a run
+# after it wins only when this many times as large.
+_STORY_BEFORE_STOP = 40.0
+_LATER_RUN_FACTOR = 2.0
 # A document title: "Headline | Site", "Headline - Site", "Headline — Site".
 _DOCUMENT_TITLE = re.compile(r"^(?P<head>\S.{8,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
 _SITE_WORDS = 5
@@ -162,9 +173,16 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     best, best_start, best_end = 0.0, 0, 0
     total, start = 0.0, 0
     labels = 0
+    # The story comes before the comments and the footer: past a stop marker under
+    # a run of prose, a later run must be much larger to be the story.
+    handicap = 1.0
     for at, line in enumerate(lines):
         if stops[at]:
+            if best > 0 and _COMMENT_THREAD.search(line):
+                break  # readers' comments follow the story
             total, start = 0.0, at + 1
+            if best >= _STORY_BEFORE_STOP:
+                handicap = _LATER_RUN_FACTOR
             continue
         if is_prose(line):
             labels, score = 0, weight(line)
@@ -176,7 +194,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
         if total <= 0:
             total, start = 0.0, at
         total += score
-        if total > best:
+        if total > best * (handicap if start > best_end else 1.0):
             best, best_start, best_end = total, start, at + 1
     if best <= 0:
         return None
