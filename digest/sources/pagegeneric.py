@@ -44,7 +44,8 @@ _LABEL_COST = 4.0
 # comment's header ("Gary M on September 17, 2018 at 8:50 pm said:").
 _COMMENT_THREAD = re.compile(
     r"^(?:\d+|one|no) (?:responses?|replies|comments?|thoughts?) (?:to|on)\b"
-    r"|^.{1,60} on \w.{3,30}\d at \d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote):?$",
+    r"|^.{1,60} on \w.{3,30}\d at \d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote):?$"
+    r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments$",
     re.I,
 )
 # A run of this many words ended by a stop marker is likely the story: a run
@@ -178,7 +179,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     handicap = 1.0
     for at, line in enumerate(lines):
         if stops[at]:
-            if best > 0 and _COMMENT_THREAD.search(line):
+            if best >= _STORY_BEFORE_STOP and _COMMENT_THREAD.search(line):
                 break  # readers' comments follow the story
             total, start = 0.0, at + 1
             if best >= _STORY_BEFORE_STOP:
