@@ -395,3 +395,16 @@ def test_story_comes_before_a_later_run_of_about_its_size() -> None:
     assert run is not None and (run.start, run.end) == (2, 4)
     run = main_run(lines + [PROSE] * 3, stops + [False] * 3)
     assert run is not None and run.start == 5
+
+
+def test_teasers_with_dates_under_the_story_are_not_the_story() -> None:
+    """A story prints its time once, over it: under some paragraphs, a date line
+    heads another story (a list of teasers: headline, author, date, first lines)."""
+    from digest.sources.pagegeneric import main_run
+
+    teaser = ["Council names a new head of roads", "Ann Lee", "Tuesday November 19, 2019",
+              PROSE.replace("officials said", "the new head of roads said")]  # fmt: skip
+    lines = ["Menu", "Old bridge closed", "Nov. 19, 2019", PROSE, PROSE, PROSE, "Tags",
+             "More from Example Times", *teaser * 6]  # fmt: skip
+    run = main_run(lines, [False] * len(lines))
+    assert run is not None and (run.start, run.end) == (3, 6)

@@ -52,6 +52,10 @@ _COMMENT_THREAD = re.compile(
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0
 _LATER_RUN_FACTOR = 2.0
+# A date line inside a run costs this many labels.
+_DATE_LINE_CHARS = 60
+_TOLD_LINES = 3
+_DATE_LINE_COST = 10.0
 # A document title: "Headline | Site", "Headline - Site", "Headline — Site".
 _DOCUMENT_TITLE = re.compile(r"^(?P<head>\S.{8,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
 _SITE_WORDS = 5
@@ -173,7 +177,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     """
     best, best_start, best_end = 0.0, 0, 0
     total, start = 0.0, 0
-    labels = 0
+    labels = told = 0
     # The story comes before the comments and the footer: past a stop marker under
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
@@ -181,19 +185,28 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
         if stops[at]:
             if best >= _STORY_BEFORE_STOP and _COMMENT_THREAD.search(line):
                 break  # readers' comments follow the story
-            total, start = 0.0, at + 1
+            total, start, told = 0.0, at + 1, 0
             if best >= _STORY_BEFORE_STOP:
                 handicap = _LATER_RUN_FACTOR
             continue
         if is_prose(line):
             labels, score = 0, weight(line)
+            told += 1
         else:
             # A cluster of headline-shaped lines (a list of links to other
             # stories) costs more than its lines.
             labels = labels + 1 if _link_shaped(line) else 0
             score = -_LABEL_COST * (_CLUSTER_COST if labels >= _CLUSTER_LINES else 1.0)
+            if (
+                told >= _TOLD_LINES
+                and len(line) <= _DATE_LINE_CHARS
+                and date_share(line) >= _MAX_DATE_SHARE
+            ):
+                # A story prints its time once, over it: a date under some of its
+                # paragraphs heads another story (a list of teasers) or a comment.
+                score *= _DATE_LINE_COST
         if total <= 0:
-            total, start = 0.0, at
+            total, start, told = 0.0, at, int(score > 0)
         total += score
         if total > best * (handicap if start > best_end else 1.0):
             best, best_start, best_end = total, start, at + 1
