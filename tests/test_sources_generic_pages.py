@@ -87,6 +87,9 @@ def test_token_f1_and_title_match() -> None:
     assert scorer.token_f1("", "") == 1.0
     assert round(scorer.token_f1("a b c d", "a b"), 3) == 0.667
     assert scorer.same_title("It’s  here", "It's here")
+    # Chinese and Japanese have no spaces: scored by character, not one token a sentence.
+    assert round(scorer.token_f1("東京で雨が降った。", "東京で雨"), 3) == 0.667
+    assert scorer.tokens("서울 날씨 café") == {"서울": 1, "날씨": 1, "café": 1}
 
 
 PROSE = (
