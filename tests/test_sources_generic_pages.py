@@ -411,3 +411,20 @@ def test_teasers_with_dates_under_the_story_are_not_the_story() -> None:
              "More from Example Times", *teaser * 6]  # fmt: skip
     run = main_run(lines, [False] * len(lines))
     assert run is not None and (run.start, run.end) == (3, 6)
+
+
+def test_breadcrumb_trail_and_labelled_facts_are_no_headline() -> None:
+    headline = "Cracks found"
+    for line in ("Blog > Council votes > Old bridge closed to cars",
+                 "Tested by: the council Closed: old bridge to cars"):  # fmt: skip
+        assert _generic_title(["Menu", headline, line, PROSE, PROSE]) == headline
+
+
+def test_publisher_notices_are_not_the_story() -> None:
+    rules = Boilerplate.builtin()
+    assert rules.drops("We've detected you are on Internet Explorer. For the best experience")
+    assert rules.drops("This copy is for your personal, non-commercial use only.")
+    assert rules.drops("Something went wrong with the connection!")
+    assert rules.stops(
+        "This material may not be published, broadcast, rewritten, or redistributed."
+    )

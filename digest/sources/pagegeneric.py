@@ -85,6 +85,10 @@ _CREDIT_LINE = re.compile(
     rf"^(?:[A-Z]\w+ by )?{_CAP_NAME}(?:(?:, | and | & ){_CAP_NAME})*"
     rf", {_CAP_WORD}(?:[ -]{_CAP_WORD}){{0,3}}$"
 )
+# A breadcrumb trail ("Blog > Weight Loss > Tips") and a line of labelled facts
+# ("Tested by: John Milbank RRP: £23.99") are no headline.
+_CRUMB_SEPARATOR = re.compile(r" [>»›] ")
+_FACT_LABEL = re.compile(r"(?:^|\s)\w+(?: \w+)?: \S")
 # Share of a line a date may take before the line is a time line, not a headline.
 _MAX_DATE_SHARE = 0.5
 # Headlines are short; a line of more words is likelier the standfirst.
@@ -442,6 +446,8 @@ def _can_be_headline(line: str, facts: LineFacts) -> bool:
         or _CREDIT_LINE.match(line)
         or caption_text(line)
         or date_share(line) >= _MAX_DATE_SHARE
+        or len(_CRUMB_SEPARATOR.findall(line)) >= 2
+        or len(_FACT_LABEL.findall(line)) >= 2
     )
 
 
