@@ -66,7 +66,7 @@ _NAMED_BONUS = 3.0
 _STATEMENT_WORDS = 3
 _CLUSTER_LINES = 3
 _CLUSTER_COST = 1.5
-_HEADLINE_SPAN = 40
+HEADLINE_SPAN = 40
 _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
@@ -257,8 +257,20 @@ def headline_at(
     """Index and score of the line that names the page, above the main run
     (``None`` if no line reads as its headline).  ``named``: the headline part of
     the page's document title when the dump opens with one (see :func:`document_title`)."""
+    return headline_scores(lines, run, facts, slug_words=slug_words, named=named)[0]
+
+
+def headline_scores(
+    lines: Sequence[str],
+    run: Run,
+    facts: LineFacts,
+    *,
+    slug_words: set[str],
+    named: str = "",
+) -> tuple[tuple[int, float] | None, dict[int, float]]:
+    """:func:`headline_at`'s answer, and the score of every line it weighed."""
     context = _Context(lines, run, facts, slug_words, named)
-    first = max(0, run.start - _HEADLINE_SPAN)
+    first = max(0, run.start - HEADLINE_SPAN)
     best: tuple[int, float] | None = None
     scores: dict[int, float] = {}
     for at in range(run.start - 1, first - 1, -1):
@@ -268,8 +280,8 @@ def headline_at(
             if best is None or score > best[1]:
                 best = (at, score)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
-        return None
-    return _over_standfirst(lines, best, scores, context.lead_words)
+        return None, scores
+    return _over_standfirst(lines, best, scores, context.lead_words), scores
 
 
 def _over_standfirst(
@@ -353,7 +365,7 @@ class _Context:
         for line in lines:
             self.counts[line] = self.counts.get(line, 0) + 1
         self.window = [
-            line.lower() for line in lines[max(0, run.start - _HEADLINE_SPAN) : run.start]
+            line.lower() for line in lines[max(0, run.start - HEADLINE_SPAN) : run.start]
         ]
 
     def _inside_longer(self, line: str) -> str:
@@ -433,6 +445,13 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
 
 def _can_be_headline(line: str, facts: LineFacts) -> bool:
     """Whether a line may be a headline at all (not a label, credit, caption or time)."""
+    known = facts.may_head.get(line)
+    if known is None:
+        known = facts.may_head[line] = _may_be_headline(line, facts)
+    return known
+
+
+def _may_be_headline(line: str, facts: LineFacts) -> bool:
     if len(line) > _MAX_HEADLINE_CHARS:
         return False
     cjk = bool(_CJK.search(line))

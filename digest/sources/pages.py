@@ -224,12 +224,16 @@ def _header_fits(
     title_at = next((at for at in above if paragraphs[at] == header.title), None)
     if title_at is None:
         return False
-    own = generic.headline_score(
-        paragraphs, title_at, run, facts, slug_words=slug_words, named=named
+    best, scores = generic.headline_scores(
+        paragraphs, run, facts, slug_words=slug_words, named=named
     )
-    best = generic.headline_at(paragraphs, run, facts, slug_words=slug_words, named=named)
     if best is None or best[0] == title_at:
         return True
+    own = scores.get(title_at)
+    if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
+        own = generic.headline_score(
+            paragraphs, title_at, run, facts, slug_words=slug_words, named=named
+        )
     return own is not None and own >= best[1] - _HEADLINE_MARGIN
 
 
