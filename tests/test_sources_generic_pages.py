@@ -43,27 +43,27 @@ def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object
 
 
 def test_dev_set_figures_do_not_regress(scored: tuple[list[dict[str, object]], object]) -> None:
-    """The issue's target where it is met (no page refused); elsewhere floors just
-    under the figures measured (title 0.767, body F1 0.877, date 0.917) while the
-    targets (0.90, 0.90, 0.95) are not met yet, see the README."""
+    """The issue's targets where they are met (no page refused, body F1 0.90);
+    elsewhere floors just under the figures measured (title 0.794, date 0.917)
+    while the targets (0.90, 0.95) are not met yet, see the README."""
     _, report = scored
     assert report.refused == []  # type: ignore[attr-defined]
-    assert report.title_exact >= 0.76  # type: ignore[attr-defined]
-    assert report.body_f1 >= 0.87  # type: ignore[attr-defined]
+    assert report.body_f1 >= 0.90  # type: ignore[attr-defined]
+    assert report.title_exact >= 0.79  # type: ignore[attr-defined]
     assert report.date_accuracy >= 0.91  # type: ignore[attr-defined]
 
 
 def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]], object]) -> None:
     """Dumps opening with the document's title, as crawlers saving the <title> do
     (none of the dev set's does): each page's gold title prepended as '<title> |
-    <site>' lifts title exact to 0.917 and date right to 0.938 (floors just under;
+    <site>' lifts title exact to 0.928 and date right to 0.938 (floors just under;
     two pages printing their day only over readers' comments are no longer dated
     by a comment); a first line naming only the site changes nothing."""
     records, report = scored
     scorer = sys.modules["score_pages"]
     titled = [{**r, "dump": f"{r['title']} | {r['site']}\n{r['dump']}"} for r in records]
     named = scorer.score_dumps(titled)
-    assert named.title_exact >= 0.91 and named.date_accuracy >= 0.93
+    assert named.title_exact >= 0.92 and named.date_accuracy >= 0.93
     assert named.body_f1 >= report.body_f1 - 0.005  # type: ignore[attr-defined]
     sited = [{**r, "dump": f"{r['site']} | Home\n{r['dump']}"} for r in records]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
