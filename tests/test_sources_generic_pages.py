@@ -43,26 +43,27 @@ def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object
 
 
 def test_dev_set_figures_do_not_regress(scored: tuple[list[dict[str, object]], object]) -> None:
-    """The issue's target where it is met (no page refused); elsewhere floors just
-    under the figures measured (title 0.767, body F1 0.877, date 0.917) while the
-    targets (0.90, 0.90, 0.95) are not met yet, see the README."""
+    """The issue's targets where they are met (no page refused, body F1 0.90);
+    elsewhere floors just under the figures measured (title 0.794, date 0.917)
+    while the targets (0.90, 0.95) are not met yet, see the README."""
     _, report = scored
     assert report.refused == []  # type: ignore[attr-defined]
-    assert report.title_exact >= 0.76  # type: ignore[attr-defined]
-    assert report.body_f1 >= 0.87  # type: ignore[attr-defined]
+    assert report.body_f1 >= 0.90  # type: ignore[attr-defined]
+    assert report.title_exact >= 0.79  # type: ignore[attr-defined]
     assert report.date_accuracy >= 0.91  # type: ignore[attr-defined]
 
 
 def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]], object]) -> None:
     """Dumps opening with the document's title, as crawlers saving the <title> do
     (none of the dev set's does): each page's gold title prepended as '<title> |
-    <site>' lifts title exact to 0.917 and date right to 0.948 (floors just under);
-    a first line naming only the site changes nothing."""
+    <site>' lifts title exact to 0.928 and date right to 0.938 (floors just under;
+    two pages printing their day only over readers' comments are no longer dated
+    by a comment); a first line naming only the site changes nothing."""
     records, report = scored
     scorer = sys.modules["score_pages"]
     titled = [{**r, "dump": f"{r['title']} | {r['site']}\n{r['dump']}"} for r in records]
     named = scorer.score_dumps(titled)
-    assert named.title_exact >= 0.91 and named.date_accuracy >= 0.94
+    assert named.title_exact >= 0.92 and named.date_accuracy >= 0.93
     assert named.body_f1 >= report.body_f1 - 0.005  # type: ignore[attr-defined]
     sited = [{**r, "dump": f"{r['site']} | Home\n{r['dump']}"} for r in records]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
@@ -86,6 +87,9 @@ def test_token_f1_and_title_match() -> None:
     assert scorer.token_f1("", "") == 1.0
     assert round(scorer.token_f1("a b c d", "a b"), 3) == 0.667
     assert scorer.same_title("It’s  here", "It's here")
+    # Chinese and Japanese have no spaces: scored by character, not one token a sentence.
+    assert round(scorer.token_f1("東京で雨が降った。", "東京で雨"), 3) == 0.667
+    assert scorer.tokens("서울 날씨 café") == {"서울": 1, "날씨": 1, "café": 1}
 
 
 PROSE = (
@@ -262,6 +266,31 @@ def test_headline_over_its_standfirst_not_the_standfirst() -> None:
     assert title == "Old bridge closed to cars"
 
 
+@pytest.mark.parametrize(
+    "standfirst",
+    [
+        # No full stop at its end: two sentences on one line, or a quote with its speaker.
+        "The council voted to close the old bridge. Engineers found cracks in two supports",
+        "“We had to close the old bridge to cars,” officials said after engineers found cracks",
+    ],
+)
+def test_headline_over_a_standfirst_without_a_full_stop(standfirst: str) -> None:
+    """Headline then standfirst is the universal layout: the upper, shorter line is
+    the headline even when the standfirst shares more words with the lead."""
+    lines = ["Home", "Old bridge closed to cars", "Local news", standfirst, PROSE, PROSE]
+    assert _generic_title(lines) == "Old bridge closed to cars"
+
+
+def test_headline_under_a_shorter_title_case_headline_stays_the_headline() -> None:
+    """A longer line in Title Case is a headline (of its own), no standfirst; a
+    capitals kicker or a two-word label over it is no headline."""
+    headline = "Old Bridge Closed To Cars After Engineers Find Cracks In Its Supports"
+    assert _generic_title(["Home", "Council Votes On Road Tax", headline, PROSE]) == headline
+    headline = "Council closes the old bridge to cars after engineers find cracks in it"
+    assert _generic_title(["Home", "LOCAL BRIDGES NEWS", headline, PROSE, PROSE]) == headline
+    assert _generic_title(["Home", "U.S. news", headline, PROSE, PROSE]) == headline
+
+
 def test_credit_line_with_an_outlet_is_not_the_headline() -> None:
     title = _generic_title(
         ["News", "‘It had to close’: council shuts old bridge", "Jane Smith, Example Times",
@@ -342,3 +371,60 @@ def test_dry_run_says_when_a_time_comes_from_the_crawl(tmp_path: Path) -> None:
     (article,) = source["articles"]
     assert article["time_from_crawl"] is True
     assert article["published_at"] == "2019-11-21T12:00:00+00:00"
+
+
+def test_readers_comments_are_not_the_story() -> None:
+    """A post followed by a longer comment thread: the post is the story."""
+    from digest.sources.pagegeneric import main_run
+
+    rules = Boilerplate.builtin()
+    comment = PROSE.replace("officials said", "which I think was the right call")
+    headers = ("12 responses to “Old bridge closed”", "Ann Lee on May 2, 2019 at 4:47 pm said:",
+               "[ 167 comments ]", "Top Rated Comments")  # fmt: skip
+    for header in headers:
+        lines = ["Menu", "Old bridge closed", PROSE, PROSE, "Share", header,
+                 *(["Bob says:", "May 2, 2019 at 6:34 am", comment, comment] * 3)]  # fmt: skip
+        run = main_run(lines, [rules.stops(line) for line in lines])
+        assert run is not None and (run.start, run.end) == (2, 4), header
+
+
+def test_story_comes_before_a_later_run_of_about_its_size() -> None:
+    """Past a stop marker under a run of prose, a later run must be much larger."""
+    from digest.sources.pagegeneric import main_run
+
+    lines = ["Menu", "Old bridge closed", PROSE, PROSE, "Related stories", PROSE, PROSE, PROSE]
+    stops = [line == "Related stories" for line in lines]
+    run = main_run(lines, stops)
+    assert run is not None and (run.start, run.end) == (2, 4)
+    run = main_run(lines + [PROSE] * 3, stops + [False] * 3)
+    assert run is not None and run.start == 5
+
+
+def test_teasers_with_dates_under_the_story_are_not_the_story() -> None:
+    """A story prints its time once, over it: under some paragraphs, a date line
+    heads another story (a list of teasers: headline, author, date, first lines)."""
+    from digest.sources.pagegeneric import main_run
+
+    teaser = ["Council names a new head of roads", "Ann Lee", "Tuesday November 19, 2019",
+              PROSE.replace("officials said", "the new head of roads said")]  # fmt: skip
+    lines = ["Menu", "Old bridge closed", "Nov. 19, 2019", PROSE, PROSE, PROSE, "Tags",
+             "More from Example Times", *teaser * 6]  # fmt: skip
+    run = main_run(lines, [False] * len(lines))
+    assert run is not None and (run.start, run.end) == (3, 6)
+
+
+def test_breadcrumb_trail_and_labelled_facts_are_no_headline() -> None:
+    headline = "Cracks found"
+    for line in ("Blog > Council votes > Old bridge closed to cars",
+                 "Tested by: the council Closed: old bridge to cars"):  # fmt: skip
+        assert _generic_title(["Menu", headline, line, PROSE, PROSE]) == headline
+
+
+def test_publisher_notices_are_not_the_story() -> None:
+    rules = Boilerplate.builtin()
+    assert rules.drops("We've detected you are on Internet Explorer. For the best experience")
+    assert rules.drops("This copy is for your personal, non-commercial use only.")
+    assert rules.drops("Something went wrong with the connection!")
+    assert rules.stops(
+        "This material may not be published, broadcast, rewritten, or redistributed."
+    )

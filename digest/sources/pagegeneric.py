@@ -40,6 +40,22 @@ _MIN_PROSE_CHARS = 60
 # A label line between paragraphs (a subheading, "Advertisement", a caption) costs
 # little; a run of them (a menu, a list of related links) adds up.
 _LABEL_COST = 4.0
+# Where readers' comments begin: "34 responses to “…”", "One thought on “…”", a
+# comment's header ("Gary M on September 17, 2018 at 8:50 pm said:").
+_COMMENT_THREAD = re.compile(
+    r"^(?:\d+|one|no) (?:responses?|replies|comments?|thoughts?) (?:to|on)\b"
+    r"|^.{1,60} on \w.{3,30}\d at \d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote):?$"
+    r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments$",
+    re.I,
+)
+# A run of this many words ended by a stop marker is likely the story: a run
+# after it wins only when this many times as large.
+_STORY_BEFORE_STOP = 40.0
+_LATER_RUN_FACTOR = 2.0
+# A date line inside a run costs this many labels.
+_DATE_LINE_CHARS = 60
+_TOLD_LINES = 3
+_DATE_LINE_COST = 10.0
 # A document title: "Headline | Site", "Headline - Site", "Headline — Site".
 _DOCUMENT_TITLE = re.compile(r"^(?P<head>\S.{8,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
 _SITE_WORDS = 5
@@ -50,13 +66,15 @@ _NAMED_BONUS = 3.0
 _STATEMENT_WORDS = 3
 _CLUSTER_LINES = 3
 _CLUSTER_COST = 1.5
-_HEADLINE_SPAN = 40
+HEADLINE_SPAN = 40
 _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
     r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
-    r"|\breporter\b|\beditor(?:-at-large)?$|\w(?:\.\.\.|…)$",
+    r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
+    # A credit without a name: "Detroit News wire services", "Staff and agencies".
+    r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$",
     re.I,
 )
 # A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business
@@ -67,6 +85,10 @@ _CREDIT_LINE = re.compile(
     rf"^(?:[A-Z]\w+ by )?{_CAP_NAME}(?:(?:, | and | & ){_CAP_NAME})*"
     rf", {_CAP_WORD}(?:[ -]{_CAP_WORD}){{0,3}}$"
 )
+# A breadcrumb trail ("Blog > Weight Loss > Tips") and a line of labelled facts
+# ("Tested by: John Milbank RRP: £23.99") are no headline.
+_CRUMB_SEPARATOR = re.compile(r" [>»›] ")
+_FACT_LABEL = re.compile(r"(?:^|\s)\w+(?: \w+)?: \S")
 # Share of a line a date may take before the line is a time line, not a headline.
 _MAX_DATE_SHARE = 0.5
 # Headlines are short; a line of more words is likelier the standfirst.
@@ -75,7 +97,16 @@ _KICKER_WORDS = 6
 # A label line is this short; a standfirst is looked for this far under a line.
 _LABEL_WORDS = 5
 _STANDFIRST_REACH = 2
-_STANDFIRST_MARGIN = 1.5
+_STANDFIRST_MARGIN = 2.5
+# A line this much longer than the one over it (and of some length) is its standfirst.
+_STANDFIRST_WORDS = 12
+_STANDFIRST_RATIO = 1.5
+_HEADLINE_WORDS = 4
+# Title Case: this share of the words longer than a short word are capitalised.
+_SHORT_WORD = 3
+_TITLE_CASE = 0.8
+# Two sentences on one line ("… the crisis. It is up to them …"): no headline.
+_INNER_SENTENCE = re.compile(r"\b[a-z]+[.!?]['\"’”]? [A-Z‘“'\"]")
 _MAX_HEADLINE_CHARS = 250
 # A line with this many headline-shaped lines of its size this close is in a
 # list of other stories (related links, most read); each one costs.
@@ -122,6 +153,13 @@ def is_prose(line: str) -> bool:
     )
 
 
+def title_case(line: str) -> bool:
+    """Whether a line is written in Title Case, as headlines are (standfirsts are
+    written as sentences): most of its longer words are capitalised."""
+    long = [w for w in line.split() if len(w) > _SHORT_WORD and w[0].isalpha()]
+    return len(long) >= 2 and sum(w[0].isupper() for w in long) >= _TITLE_CASE * len(long)
+
+
 def document_title(line: str) -> str:
     """The headline part of a dump's first line when it reads as a document title
     (``"Headline | Site"``, ``"Headline - Site"``), else ``""``."""
@@ -143,22 +181,38 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     """
     best, best_start, best_end = 0.0, 0, 0
     total, start = 0.0, 0
-    labels = 0
+    labels = told = 0
+    # The story comes before the comments and the footer: past a stop marker under
+    # a run of prose, a later run must be much larger to be the story.
+    handicap = 1.0
     for at, line in enumerate(lines):
         if stops[at]:
-            total, start = 0.0, at + 1
+            if best >= _STORY_BEFORE_STOP and _COMMENT_THREAD.search(line):
+                break  # readers' comments follow the story
+            total, start, told = 0.0, at + 1, 0
+            if best >= _STORY_BEFORE_STOP:
+                handicap = _LATER_RUN_FACTOR
             continue
         if is_prose(line):
             labels, score = 0, weight(line)
+            told += 1
         else:
             # A cluster of headline-shaped lines (a list of links to other
             # stories) costs more than its lines.
             labels = labels + 1 if _link_shaped(line) else 0
             score = -_LABEL_COST * (_CLUSTER_COST if labels >= _CLUSTER_LINES else 1.0)
+            if (
+                told >= _TOLD_LINES
+                and len(line) <= _DATE_LINE_CHARS
+                and date_share(line) >= _MAX_DATE_SHARE
+            ):
+                # A story prints its time once, over it: a date under some of its
+                # paragraphs heads another story (a list of teasers) or a comment.
+                score *= _DATE_LINE_COST
         if total <= 0:
-            total, start = 0.0, at
+            total, start, told = 0.0, at, int(score > 0)
         total += score
-        if total > best:
+        if total > best * (handicap if start > best_end else 1.0):
             best, best_start, best_end = total, start, at + 1
     if best <= 0:
         return None
@@ -203,8 +257,20 @@ def headline_at(
     """Index and score of the line that names the page, above the main run
     (``None`` if no line reads as its headline).  ``named``: the headline part of
     the page's document title when the dump opens with one (see :func:`document_title`)."""
+    return headline_scores(lines, run, facts, slug_words=slug_words, named=named)[0]
+
+
+def headline_scores(
+    lines: Sequence[str],
+    run: Run,
+    facts: LineFacts,
+    *,
+    slug_words: set[str],
+    named: str = "",
+) -> tuple[tuple[int, float] | None, dict[int, float]]:
+    """:func:`headline_at`'s answer, and the score of every line it weighed."""
     context = _Context(lines, run, facts, slug_words, named)
-    first = max(0, run.start - _HEADLINE_SPAN)
+    first = max(0, run.start - HEADLINE_SPAN)
     best: tuple[int, float] | None = None
     scores: dict[int, float] = {}
     for at in range(run.start - 1, first - 1, -1):
@@ -214,27 +280,40 @@ def headline_at(
             if best is None or score > best[1]:
                 best = (at, score)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
-        return None
-    return _over_standfirst(lines, best, scores)
+        return None, scores
+    return _over_standfirst(lines, best, scores, context.lead_words), scores
 
 
 def _over_standfirst(
-    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float]
+    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float], lead: set[str]
 ) -> tuple[int, float]:
     """The headline over ``best`` when ``best`` is the standfirst under it: a longer
     sentence just below a shorter line that reads nearly as well as the headline
-    (the standfirst shares the lead's words, so it often scores higher)."""
+    (the standfirst shares the lead's words, so it often scores higher).  The
+    headline must share a word with the lead too."""
     at, score = best
     line = lines[at]
-    sentence = line.endswith((".", "!")) or len(line.split()) > _LONG_HEADLINE_WORDS
+    words = len(line.split())
+    sentence = (
+        line.endswith((".", "!"))
+        or words > _LONG_HEADLINE_WORDS
+        or bool(_INNER_SENTENCE.search(line))
+    )
     for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
-        if above not in scores:
+        if above not in scores or weight(lines[above]) < _HEADLINE_WORDS:
             continue  # a section label or a credit line between them
-        shorter = len(lines[above].split()) < len(line.split())
+        upper = len(lines[above].split())
         if (
-            sentence
-            and shorter
-            and not lines[above].endswith(".")
+            (sentence and upper < words)
+            or (
+                words >= _STANDFIRST_WORDS
+                and _HEADLINE_WORDS <= upper <= words / _STANDFIRST_RATIO
+                and not title_case(line)
+            )
+        ) and (
+            not lines[above].endswith(".")
+            and not lines[above].isupper()
+            and content_words(lines[above]) & lead
             and (scores[above] >= score - _STANDFIRST_MARGIN)
         ):
             return above, scores[above]
@@ -286,7 +365,7 @@ class _Context:
         for line in lines:
             self.counts[line] = self.counts.get(line, 0) + 1
         self.window = [
-            line.lower() for line in lines[max(0, run.start - _HEADLINE_SPAN) : run.start]
+            line.lower() for line in lines[max(0, run.start - HEADLINE_SPAN) : run.start]
         ]
 
     def _inside_longer(self, line: str) -> str:
@@ -366,6 +445,13 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
 
 def _can_be_headline(line: str, facts: LineFacts) -> bool:
     """Whether a line may be a headline at all (not a label, credit, caption or time)."""
+    known = facts.may_head.get(line)
+    if known is None:
+        known = facts.may_head[line] = _may_be_headline(line, facts)
+    return known
+
+
+def _may_be_headline(line: str, facts: LineFacts) -> bool:
     if len(line) > _MAX_HEADLINE_CHARS:
         return False
     cjk = bool(_CJK.search(line))
@@ -379,6 +465,8 @@ def _can_be_headline(line: str, facts: LineFacts) -> bool:
         or _CREDIT_LINE.match(line)
         or caption_text(line)
         or date_share(line) >= _MAX_DATE_SHARE
+        or len(_CRUMB_SEPARATOR.findall(line)) >= 2
+        or len(_FACT_LABEL.findall(line)) >= 2
     )
 
 

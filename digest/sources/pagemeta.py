@@ -196,6 +196,8 @@ class LineFacts:
     def __init__(self, options: ReadOptions) -> None:
         self.options = options
         self._seen: dict[tuple[str, bool], Meta | None] = {}
+        #: Whether a line may be a headline at all (``pagegeneric``), remembered.
+        self.may_head: dict[str, bool] = {}
 
     def __call__(self, line: str, *, names: bool = False) -> Meta | None:
         """What ``line`` states as a header line (see :func:`meta_line`)."""

@@ -70,6 +70,8 @@ _HEADLINE_MARGIN = 1.0
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
 _MIN_TITLE_WORDS = 3
+# How many lines under a headline (header lines aside) may hold its standfirst.
+_STANDFIRST_REACH = 3
 # How many short label lines above a headline may name its section ("World News").
 _LABEL_SPAN = 3
 # How far under the story a time line ("First published on …") is looked for.
@@ -222,12 +224,16 @@ def _header_fits(
     title_at = next((at for at in above if paragraphs[at] == header.title), None)
     if title_at is None:
         return False
-    own = generic.headline_score(
-        paragraphs, title_at, run, facts, slug_words=slug_words, named=named
+    best, scores = generic.headline_scores(
+        paragraphs, run, facts, slug_words=slug_words, named=named
     )
-    best = generic.headline_at(paragraphs, run, facts, slug_words=slug_words, named=named)
     if best is None or best[0] == title_at:
         return True
+    own = scores.get(title_at)
+    if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
+        own = generic.headline_score(
+            paragraphs, title_at, run, facts, slug_words=slug_words, named=named
+        )
     return own is not None and own >= best[1] - _HEADLINE_MARGIN
 
 
@@ -257,11 +263,13 @@ def _generic_parts(
     title = paragraphs[title_at]
     meta, used = generic.header_meta(paragraphs, title_at, run, facts)
     standfirst = ""
-    for at in range(title_at + 1, run.start):
+    # The standfirst stands just under the headline (header lines aside); a long
+    # line further down is a related link or a promo.
+    near = [at for at in range(title_at + 1, run.start) if at not in used][:_STANDFIRST_REACH]
+    for at in near:
         line = paragraphs[at]
         if (
-            at not in used
-            and len(line.split()) >= 12
+            len(line.split()) >= 12
             and line != title
             and not caption_text(line)
             and not facts.options.boilerplate.stops(line)
