@@ -86,6 +86,8 @@ class ArchivedRecord:
 
     edition_id: str
     as_of: datetime
+    #: The edition as recorded (picks with their articles), plain data.
+    edition: dict[str, Any]
     renditions: dict[str, Any]
 
 
@@ -291,12 +293,24 @@ class AudienceStore:
 
     # -- archive ---------------------------------------------------------------------
 
+    def delivered_edition_ids(self) -> list[str]:
+        """Ids of the editions at least one message of which was sent, newest
+        first (cheap: tells when the archive changed)."""
+        rows = self._db.execute(
+            "SELECT e.id FROM editions e WHERE EXISTS (SELECT 1 FROM deliveries d "
+            "WHERE d.edition_id = e.id AND d.status = 'sent') ORDER BY e.as_of DESC, e.id"
+        )
+        return [str(r[0]) for r in rows]
+
     def delivered_editions(self) -> list[ArchivedRecord]:
         """Editions at least one message of which was sent, newest first, with
         their recorded renditions (placeholders left in)."""
         rows = self._db.execute(
-            "SELECT e.id, e.as_of, r.data FROM editions e JOIN renditions r "
+            "SELECT e.id, e.as_of, e.data, r.data FROM editions e JOIN renditions r "
             "ON r.edition_id = e.id WHERE EXISTS (SELECT 1 FROM deliveries d "
             "WHERE d.edition_id = e.id AND d.status = 'sent') ORDER BY e.as_of DESC, e.id"
         )
-        return [ArchivedRecord(r[0], datetime.fromisoformat(r[1]), json.loads(r[2])) for r in rows]
+        return [
+            ArchivedRecord(r[0], datetime.fromisoformat(r[1]), json.loads(r[2]), json.loads(r[3]))
+            for r in rows
+        ]

@@ -36,6 +36,7 @@ crash carries the same id and mailbox providers can fold the two.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import smtplib
 import ssl
@@ -223,6 +224,15 @@ class SmtpSender:
         """The subscriber an unsubscribe token from this sender's links names, or
         ``None`` if the token was not signed with this sender's secret."""
         return verify_unsubscribe_token(self._secret, token.strip())
+
+    def token_for(self, address: str) -> str:
+        """The unsubscribe token this sender's links carry for ``address``."""
+        return unsubscribe_token(self._secret, address)
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another purpose (``web``: sign-up links, forms), derived from
+        this sender's unsubscribe secret so one secret can serve both."""
+        return hmac.new(self._secret, f"digest {purpose}".encode(), hashlib.sha256).digest()
 
     def _personal(self, outgoing: Outgoing, recipient: Recipient) -> Personal:
         """What one recipient's copy has of its own; a bad address is permanent."""
