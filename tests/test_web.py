@@ -267,7 +267,7 @@ def test_csrf_honeypot_and_html_in_names(site: Site, client: httpx.Client) -> No
         site.base + "/api/subscribe",
         json={"email": "h@example.org", "name": "<script>alert(1)</script>"},
     )
-    raw = [r for to, r in site.wait_for_mail(2) if to == "h@example.org"][0]
+    raw = next(r for to, r in site.wait_for_mail(2) if to == "h@example.org")
     link = link_in(body_text(parse(raw)), "/newsletter/confirm?token=")
     token = parse_qs(urlsplit(link).query)["token"][0]
     client.post(site.base + "/confirm", data={"token": token})
