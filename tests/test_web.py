@@ -354,7 +354,7 @@ def test_preferences_lists_and_unsubscribe_from_all(site: Site, client: httpx.Cl
 
 def test_security_headers_and_no_token_leaks(site: Site, client: httpx.Client) -> None:
     page = client.get(site.base + "/subscribe")
-    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["referrer-policy"] == "same-origin"
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert "samesite=strict" in page.headers["set-cookie"].lower()

@@ -726,8 +726,9 @@ def create_app(service: Service) -> ASGIApp:
 
 
 class SecurityHeaders:
-    """Adds the headers every answer needs: no sniffing, no referrer (links carry
-    tokens), no framing, and a strict CSP unless the route set its own."""
+    """Adds the headers every answer needs: no sniffing, a referrer only to
+    ourselves (our URLs carry tokens; same-origin keeps a form's Origin header,
+    which the sign-up form checks), no framing, and a strict CSP unless the route set its own."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -747,7 +748,7 @@ class SecurityHeaders:
                 names = {k.lower() for k, _ in headers}
                 extra = {
                     b"x-content-type-options": b"nosniff",
-                    b"referrer-policy": b"no-referrer",
+                    b"referrer-policy": b"same-origin",
                     b"x-frame-options": b"DENY",
                     b"content-security-policy": PAGE_CSP.encode(),
                 }
