@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import queue
+import secrets
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -165,10 +166,8 @@ class Service:
         elif self.mailer is not None:
             key = self.mailer.derived_key("web")
         else:
-            raise ConfigError(
-                f"web.secret_env: environment variable {self.web.secret_env} is not set "
-                "(and no smtp sender's secret to derive a key from)"
-            )
+            # No smtp sender: sign-up is off and nothing signed outlives the process.
+            key = secrets.token_bytes(32)
         self.signer = Signer(key, clock=clock)
         hour = 3600.0
         self.ip_limit = RateLimit(self.web.signups_per_ip_per_hour, hour, clock=clock)
