@@ -193,6 +193,8 @@ class DigestSettings(_Section):
     edition_prefix: IdPrefix = "world"
     #: Public site of the publisher, used for "view in browser" and footer links.
     site_url: SiteUrl = "https://example.com"
+    #: The publisher's postal address, printed in every email's footer (CAN-SPAM).
+    postal_address: str = ""
 
 
 class StoreSettings(_Section):
@@ -524,6 +526,61 @@ class ScheduleSettings(_Section):
         return editions
 
 
+class WebSettings(_Section):
+    """``[web]``: ``digest serve`` (archive, unsubscribe, sign-up, preferences).
+
+    ``secret_env`` names the environment variable holding the key that signs
+    confirmation links and form tokens (default: derived from the confirmation
+    sender's unsubscribe secret).  ``sender`` names the smtp sender that mails
+    confirmation links (default: the first smtp sender).  The rate limits count
+    confirmation requests per client address per hour and per email address per
+    day.
+    """
+
+    secret_env: str = "DIGEST_WEB_SECRET"
+    sender: str = ""
+    #: The lists a reader may choose on the sign-up and preferences pages.
+    lists: list[str] = Field(default_factory=lambda: ["default"])
+    confirm_hours: PositiveFloat = 48.0
+    signups_per_ip_per_hour: PositiveInt = 10
+    signups_per_address_per_day: PositiveInt = 3
+    #: Confirmation emails per hour in all (a storm from many addresses stops here).
+    confirmations_per_hour: PositiveInt = 500
+    max_body_bytes: PositiveInt = 65_536
+    #: Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+
+
+class BounceSettings(_Section):
+    """``[bounces]``: where bounces and complaints come from and how they count.
+
+    Webhooks are off until configured: SES through SNS (``sns_topics``), SendGrid
+    (``sendgrid_key_env``: its verification public key), Postmark
+    (``postmark_auth_env``: ``user:password`` of the webhook's basic auth) and
+    Mailgun (``mailgun_key_env``: its HTTP webhook signing key).  DSNs are read
+    from an IMAP mailbox (``imap_*``) or received by ``digest bounces listen``.
+    """
+
+    soft_limit: PositiveInt = 3
+    #: Signed events older than this (by their own timestamp) are refused.
+    max_age_seconds: PositiveFloat = 3600.0
+    #: SNS: topics accepted (``arn:aws:sns:…``); empty accepts none (SNS off).
+    sns_topics: list[str] = Field(default_factory=list)
+    #: SNS: the certificate and subscribe URLs must match this.
+    sns_url_pattern: Regex = r"^https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/"
+    sendgrid_key_env: str = ""
+    postmark_auth_env: str = ""
+    mailgun_key_env: str = ""
+    imap_host: str = ""
+    imap_port: PositiveInt = 993
+    imap_security: Literal["tls", "starttls", "none"] = "tls"
+    imap_username: str = ""
+    imap_password_env: str = ""
+    imap_folder: str = "INBOX"
+    listen_host: str = "127.0.0.1"
+    listen_port: PositiveInt = 2525
+
+
 def _outlet_country(value: Any) -> Any:
     if value in ("", "XX", "xx"):
         return str(value).upper()
@@ -555,6 +612,8 @@ class Config(_Section):
     render: RenderSettings = Field(default_factory=RenderSettings)
     senders: dict[str, SenderSettings] = Field(default_factory=dict)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    bounces: BounceSettings = Field(default_factory=BounceSettings)
 
     def resolve(self, path: str | Path) -> Path:
         """A path from the config, made absolute against the config file's folder."""

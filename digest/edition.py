@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from .bounces import record_refusals
 from .config import Config, load_config
 from .delivery import Progress, RetryPolicy, SenderReport, deliver
 from .errors import ConfigError, DigestError, EditionBusy
@@ -280,8 +281,20 @@ class Digest:
                     factory = load_factory(settings.type)
                 except ConfigError as exc:
                     raise ConfigError(f"senders.{name}.type: {exc}") from None
-                built[name] = factory(name, settings.options(), base_dir=self.config.base_dir)
+                options = settings.options()
+                if getattr(factory, "type_name", "") == "smtp":
+                    # digest serve answers at site_url: its unsubscribe page by default.
+                    options.setdefault("unsubscribe_url", self.site_link("unsubscribe_url"))
+                built[name] = factory(name, options, base_dir=self.config.base_dir)
         return built
+
+    def site_link(self, setting: str, edition_id: str = "") -> str:
+        """``render.<setting>`` (``unsubscribe_url``, ``view_online_url``) filled
+        with ``[digest] site_url``: where ``digest serve`` answers by default."""
+        pattern: str = getattr(self.config.render, setting)
+        return pattern.format(
+            site_url=self.config.digest.site_url.rstrip("/"), edition_id=edition_id
+        )
 
     def send(
         self,
@@ -351,6 +364,8 @@ class Digest:
                     f"{name}: stopped, {result.pending} left pending: {result.aborted}"
                 )
             report.already_done.extend(f"{name} → {r}" for r in result.done_before)
+            if hooks(sender).subscriber_list is not None:
+                record_refusals(self.store, built.edition.id, name, self.config.bounces.soft_limit)
         return report
 
     def _recipients(self, sender: Sender) -> tuple[Iterable[Recipient], int]:

@@ -22,6 +22,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from .errors import RenderError
 from .model import EmailRendition
@@ -326,3 +327,23 @@ _LINE_START_DOT = re.compile(rb"^\.", re.MULTILINE)
 def _dot_stuff(piece: bytes) -> bytes:
     """SMTP transparency (RFC 5321 4.5.2) for a piece that starts a line."""
     return _LINE_START_DOT.sub(b"..", piece) if b"." in piece else piece
+
+
+_UNSUBSCRIBE_WORD = re.compile(r"^unsubscribe\s+", re.IGNORECASE)
+
+
+def token_from(value: str) -> str:
+    """The unsubscribe token in what a reader or a mail program handed on: the
+    whole unsubscribe URL (``https://…/unsubscribe?token=…``), the ``mailto:`` URI,
+    its subject as sent (``unsubscribe%20<token>``, ``Unsubscribe <token>``) or
+    the bare token.  An email address is returned as it is."""
+    text = value.strip()
+    if "@" in text and not text.lower().startswith("mailto:"):
+        return text
+    if text.lower().startswith(("http://", "https://", "mailto:")):
+        query = parse_qs(urlsplit(text).query)
+        found = query.get("token") or query.get("subject") or [""]
+        text = found[0].strip() or text
+    if "%" in text or "+" in text:
+        text = unquote_plus(text)
+    return _UNSUBSCRIBE_WORD.sub("", text.strip()).strip()

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .audience import AudienceStore, join_list, record_event
 from .errors import StoreError
 from .model import (
     Article,
@@ -137,6 +138,37 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE subscribers ADD COLUMN first_name TEXT NOT NULL DEFAULT '';
     """,
+    # The reader's side (digest.audience): every subscriber state change with its
+    # time and source; which lists an address is on; why an address is suppressed
+    # (hard bounce, complaint, soft bounces in a row); provider events and
+    # single-use tokens already seen, so a replay changes nothing.
+    """
+    CREATE TABLE subscriber_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        address TEXT NOT NULL COLLATE NOCASE,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX subscriber_events_address ON subscriber_events(address, id);
+    ALTER TABLE subscribers ADD COLUMN suppressed_at TEXT;
+    ALTER TABLE subscribers ADD COLUMN suppressed_reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE subscribers ADD COLUMN soft_bounces INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE memberships (
+        address TEXT NOT NULL COLLATE NOCASE,
+        list TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (address, list)
+    );
+    CREATE INDEX memberships_list ON memberships(list, address);
+    INSERT INTO memberships (address, list, joined_at)
+        SELECT address, list, subscribed_at FROM subscribers;
+    CREATE TABLE seen_keys (
+        key TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -191,7 +223,7 @@ class UpsertCounts:
     unchanged: int = 0
 
 
-class Store:
+class Store(AudienceStore):
     """A SQLite database file holding everything `digest` remembers.
 
     Open one per process with :func:`open_store`; close it when done (it is also a
@@ -489,14 +521,16 @@ class Store:
         """Add or update subscribers by address (case-insensitive).
 
         An address once unsubscribed stays unsubscribed whatever a later import says;
-        a row marked unsubscribed unsubscribes its address.
+        a row marked unsubscribed unsubscribes its address.  A new address joins its
+        list; an updated one moves to the row's list.  Each change is recorded in the
+        subscriber's history (source ``import``).
         """
         new = updated = unsubscribed = 0
         now = _now()
         with self.transaction() as db:
             for sub in subscribers:
                 row = db.execute(
-                    "SELECT unsubscribed FROM subscribers WHERE address = ?", (sub.address,)
+                    "SELECT unsubscribed, list FROM subscribers WHERE address = ?", (sub.address,)
                 ).fetchone()
                 if row is None:
                     new += 1
@@ -506,6 +540,10 @@ class Store:
                         (sub.address, sub.name, sub.list, int(sub.unsubscribed), now,
                          now if sub.unsubscribed else None, sub.first_name),
                     )  # fmt: skip
+                    join_list(db, sub.address, sub.list, now)
+                    record_event(db, sub.address, "imported", "import", f"list {sub.list}", now)
+                    if sub.unsubscribed:
+                        record_event(db, sub.address, "unsubscribed", "import", "", now)
                 else:
                     updated += 1
                     db.execute(
@@ -513,25 +551,42 @@ class Store:
                         "WHERE address = ?",
                         (sub.name, sub.list, sub.first_name, sub.address),
                     )
+                    if row[1] != sub.list:
+                        join_list(db, sub.address, sub.list, now)
+                        db.execute(
+                            "DELETE FROM memberships WHERE address = ? AND list = ?",
+                            (sub.address, row[1]),
+                        )
                     if sub.unsubscribed and not row[0]:
-                        self._unsubscribe(db, sub.address, now)
+                        self._unsubscribe(db, sub.address, now, "import")
                 if sub.unsubscribed or (row is not None and row[0]):
                     unsubscribed += 1
         return SubscriberCounts(new, updated, unsubscribed)
 
-    def unsubscribe(self, address: str) -> bool:
-        """Flag an address as unsubscribed for good; ``False`` if it is unknown."""
+    def unsubscribe(self, address: str, *, source: str = "cli", detail: str = "") -> bool:
+        """Flag an address as unsubscribed for good; ``False`` if it is unknown.
+
+        The change is recorded in the subscriber's history with ``source`` (``cli``,
+        ``one-click``, ``web``...)."""
         with self.transaction() as db:
-            return self._unsubscribe(db, address, _now())
+            return self._unsubscribe(db, address, _now(), source, detail)
 
     @staticmethod
-    def _unsubscribe(db: sqlite3.Connection, address: str, now: str) -> bool:
-        cur = db.execute(
-            "UPDATE subscribers SET unsubscribed = 1, unsubscribed_at = coalesce("
-            "unsubscribed_at, ?) WHERE address = ?",
-            (now, address),
-        )
-        return cur.rowcount > 0
+    def _unsubscribe(
+        db: sqlite3.Connection, address: str, now: str, source: str = "cli", detail: str = ""
+    ) -> bool:
+        row = db.execute(
+            "SELECT unsubscribed FROM subscribers WHERE address = ?", (address,)
+        ).fetchone()
+        if row is None:
+            return False
+        if not row[0]:
+            db.execute(
+                "UPDATE subscribers SET unsubscribed = 1, unsubscribed_at = ? WHERE address = ?",
+                (now, address),
+            )
+            record_event(db, address, "unsubscribed", source, detail, now)
+        return True
 
     def subscriber(self, address: str) -> Subscriber | None:
         """One subscriber by address, or ``None``."""
@@ -545,16 +600,19 @@ class Store:
     def iter_subscribers(
         self, list_name: str = "default", *, page: int = 1000
     ) -> Iterator[Subscriber]:
-        """The active (not unsubscribed) subscribers of a list, by address, read a page
-        at a time so that memory stays flat however long the list is.
+        """The active subscribers of a list (not unsubscribed, not suppressed by a
+        bounce or complaint), by address, read a page at a time so that memory stays
+        flat however long the list is.
 
         Each page is read fresh, so an address unsubscribed meanwhile is skipped.
         """
         after = ""
         while True:
             rows = self._db.execute(
-                "SELECT address, name, list, first_name FROM subscribers WHERE list = ? AND "
-                "unsubscribed = 0 AND address > ? ORDER BY address LIMIT ?",
+                "SELECT s.address, s.name, m.list, s.first_name FROM memberships m "
+                "JOIN subscribers s ON s.address = m.address WHERE m.list = ? AND "
+                "s.unsubscribed = 0 AND s.suppressed_at IS NULL AND m.address > ? "
+                "ORDER BY m.address LIMIT ?",
                 (list_name, after, page),
             ).fetchall()
             if not rows:
@@ -564,9 +622,11 @@ class Store:
             after = rows[-1][0]
 
     def count_subscribers(self, list_name: str = "default") -> int:
-        """How many active subscribers a list has."""
+        """How many active (not unsubscribed, not suppressed) subscribers a list has."""
         row = self._db.execute(
-            "SELECT count(*) FROM subscribers WHERE list = ? AND unsubscribed = 0", (list_name,)
+            "SELECT count(*) FROM memberships m JOIN subscribers s ON s.address = m.address "
+            "WHERE m.list = ? AND s.unsubscribed = 0 AND s.suppressed_at IS NULL",
+            (list_name,),
         ).fetchone()
         return int(row[0])
 

@@ -169,8 +169,13 @@ def test_4xx_retried_until_delivered_5xx_never_retried_and_drops_survived(
     assert report.senders["mail"].sent == 38 and report.senders["mail"].failed == 2
     assert report.senders["mail"].retries == 7
 
+    # A 5xx answer is a hard bounce: those two addresses are suppressed, so the
+    # list no longer names them at all.
+    for address in permanent:
+        suppression = store.suppression(address)
+        assert suppression is not None and "550 5.1.1 No such user" in suppression.reason
     again = app.send(sample_built)
-    assert again.senders["mail"].already_done == 40 and again.senders["mail"].sent == 0
+    assert again.senders["mail"].already_done == 38 and again.senders["mail"].sent == 0
     assert len(recorder.messages) == 38
 
 

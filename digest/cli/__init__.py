@@ -101,9 +101,9 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 def _register() -> None:
-    from . import ingest, output, run, schedule, setup, subscribers
+    from . import ingest, output, run, schedule, setup, subscribers, web
 
-    for module in (ingest, output, run, schedule, setup, subscribers):
+    for module in (ingest, output, run, schedule, setup, subscribers, web):
         for command in module.COMMANDS:
             main.add_command(command)
 

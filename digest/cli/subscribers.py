@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import click
 from rich.markup import escape
 
 from ..errors import DigestError
-from ..message import check_address, display_name
+from ..message import check_address, display_name, token_from
 from ..senders.smtp import SmtpSender
 from ..store import Subscriber
 from . import App, pass_app
@@ -98,7 +97,6 @@ def import_(app: App, csv_file: Path, list_name: str) -> None:
         sys.exit(1)
 
 
-_REQUEST = re.compile(r"^unsubscribe\s+", re.I)
 
 
 def _shown(value: str) -> str:
@@ -110,8 +108,8 @@ def _shown(value: str) -> str:
 @click.argument("values", metavar="TOKEN_OR_ADDRESS...", nargs=-1, required=True)
 @pass_app
 def unsubscribe(app: App, values: tuple[str, ...]) -> None:
-    """Unsubscribe for good: each value is a token from an unsubscribe link (or a
-    ``mailto:`` request's subject) or an email address.
+    """Unsubscribe for good: each value is a token, the whole unsubscribe link, a
+    ``mailto:`` request or its subject (URL-encoded or not), or an email address.
 
     Tokens are checked against the secret of every configured smtp sender, so a
     forged or mistyped token unsubscribes nobody.  Exit 1 if any value matched no
@@ -125,8 +123,7 @@ def unsubscribe(app: App, values: tuple[str, ...]) -> None:
     store = app.digest.store
     unmatched = 0
     for value in values:
-        # "unsubscribe <token>" as a mailto request's subject, in any case.
-        value = _REQUEST.sub("", value.strip()).strip()
+        value = token_from(value)  # a whole URL, a mailto or its encoded subject too
         if "@" in value:
             address: str | None = value
         else:
@@ -134,7 +131,7 @@ def unsubscribe(app: App, values: tuple[str, ...]) -> None:
         if address is None:
             click.echo(f"not a valid unsubscribe token: {_shown(value[:12])}…", err=True)
             unmatched += 1
-        elif store.unsubscribe(address.lower()):
+        elif store.unsubscribe(address.lower(), source="cli"):
             app.out.print(f"unsubscribed  {escape(_shown(address))}")
         else:
             click.echo(f"no subscriber {_shown(address)}", err=True)
@@ -149,6 +146,39 @@ def unsubscribe(app: App, values: tuple[str, ...]) -> None:
 def count(app: App, list_name: str) -> None:
     """How many active subscribers a list has."""
     app.out.print(f"{list_name}: {app.digest.store.count_subscribers(list_name)} active")
+
+
+@subscribers.command("history")
+@click.argument("address")
+@pass_app
+def history(app: App, address: str) -> None:
+    """Every change of an address's state (signed up, confirmed, unsubscribed,
+    bounced, complained, suppressed) with its time and source."""
+    store = app.digest.store
+    events = store.history(address.strip())
+    if not events:
+        click.echo(f"no history for {escape(address.strip()[:254])}", err=True)
+        sys.exit(1)
+    for event in events:
+        detail = f"  {escape(event.detail)}" if event.detail else ""
+        app.out.print(
+            f"{event.at:%Y-%m-%d %H:%M:%S}Z  {event.event:<12} {escape(event.source)}{detail}"
+        )
+    suppression = store.suppression(address.strip())
+    if suppression is not None:
+        app.out.print(f"suppressed since {suppression.at:%Y-%m-%d %H:%M}Z: "
+                      f"{escape(suppression.reason)}")  # fmt: skip
+
+
+@subscribers.command("suppressed")
+@pass_app
+def suppressed(app: App) -> None:
+    """The addresses that get no mail because of bounces or complaints, and why."""
+    rows = app.digest.store.suppressions()
+    for row in rows:
+        app.out.print(f"{row.at:%Y-%m-%d %H:%M}Z  {escape(row.address)}  {escape(row.reason)}")
+    if not rows:
+        app.out.print("no suppressed address")
 
 
 COMMANDS = [subscribers]

@@ -337,6 +337,7 @@ class Renderer:
             "view_online_url": Link(tag_url(self.settings.view_online_url.format(**names), params)),
             "site_url": Link(tag_url(self.digest.site_url, params)),
             "site_host": self.digest.site_url.split("//", 1)[-1].strip("/"),
+            "postal_address": clean_text(self.digest.postal_address),
         }
 
     def _utm(self, edition: Edition, channel: str) -> dict[str, str]:

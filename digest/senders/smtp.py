@@ -17,6 +17,15 @@ Options::
     unsubscribe_url = "https://example.com/newsletter/unsubscribe"
     unsubscribe_mailto = "unsubscribe@example.com"
     secret_env = "DIGEST_UNSUBSCRIBE_SECRET"   # HMAC key of the unsubscribe tokens
+    feedback_id = "world:digest"      # optional Feedback-ID (Gmail's feedback loop)
+    dkim_selector = "digest"          # DKIM signing (dkimpy), with the key's PEM from
+    dkim_key_file = "dkim.pem"        # a file, or from the environment variable
+    dkim_key_env = "DKIM_PRIVATE_KEY" # named here; dkim_domain defaults to from's
+
+``unsubscribe_url`` defaults to ``render.unsubscribe_url`` at ``[digest] site_url``,
+where ``digest serve`` answers.  Every copy carries ``Precedence: bulk`` and
+``Auto-Submitted: auto-generated``; with a DKIM key each copy is signed on its own
+(its ``To``, ``Message-ID`` and unsubscribe links differ).
 
 The email is serialised once per edition (:class:`~digest.message.MessageTemplate`);
 each copy only gets its own ``To``, ``Message-ID`` and signed unsubscribe links.
@@ -27,16 +36,23 @@ crash carries the same id and mailbox providers can fold the two.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 import smtplib
 import ssl
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from email.headerregistry import Address
-from email.utils import parseaddr
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
+
+import dkim
+from dkim.crypto import parse_pem_private_key
 
 from ..errors import ConfigError, SendError, SenderUnavailable
 from ..message import (
@@ -55,7 +71,14 @@ _DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 _KNOWN = {
     "host", "port", "security", "username", "password_env", "from", "list", "connections",
     "timeout", "unsubscribe_url", "unsubscribe_mailto", "secret_env", "ca_file",
+    "feedback_id", "dkim_selector", "dkim_domain", "dkim_key_file", "dkim_key_env",
 }  # fmt: skip
+#: Headers a DKIM signature covers (those present in the message are signed).
+_DKIM_HEADERS = [
+    b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type",
+    b"list-id", b"list-unsubscribe", b"list-unsubscribe-post", b"feedback-id",
+]  # fmt: skip
+_LINE_START_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 
 class SmtpSender:
@@ -90,6 +113,8 @@ class SmtpSender:
         local, _, domain = self.from_address.partition("@")
         self.sender = Address(display_name=display, username=local, domain=domain)
         self.domain = domain
+        self.feedback_id = header_safe(opts.text("feedback_id", ""))
+        self._dkim = _dkim_settings(opts, name, domain, base_dir)
         self._template: MessageTemplate | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -122,14 +147,72 @@ class SmtpSender:
             outgoing.renditions.email,
             sender=self.sender,
             date=datetime.now(UTC),
-            headers={"List-Id": f"<{self.name}.{self.domain}>"},
+            headers=self._bulk_headers(),
         )
         # A placeholder without a value fails here, before anybody is mailed.
         self._template.fill(self._personal(outgoing, Recipient(self.from_address)))
 
+    def _bulk_headers(self) -> dict[str, str]:
+        """What marks every copy as list mail (RFC 2919, RFC 3834, Gmail's FBL)."""
+        headers = {
+            "List-Id": f"<{self.name}.{self.domain}>",
+            "Precedence": "bulk",
+            "Auto-Submitted": "auto-generated",
+        }
+        if self.feedback_id:
+            headers["Feedback-ID"] = self.feedback_id
+        return headers
+
     def message(self, outgoing: Outgoing, recipient: Recipient) -> bytes:
-        """The exact bytes one recipient gets."""
-        return self._template_for(outgoing).fill(self._personal(outgoing, recipient))
+        """The exact bytes one recipient gets (DKIM-signed when a key is set)."""
+        return self._sign(self._template_for(outgoing).fill(self._personal(outgoing, recipient)))
+
+    def _sign(self, message: bytes) -> bytes:
+        """``message`` with a ``DKIM-Signature`` header first, if a key is set."""
+        if self._dkim is None:
+            return message
+        selector, domain, key = self._dkim
+        present = message[: message.find(b"\r\n\r\n")].lower()
+        include = [h for h in _DKIM_HEADERS if b"\r\n" + h + b":" in b"\r\n" + present]
+        signature = dkim.sign(
+            message, selector, domain, key, include_headers=include, linesep=b"\r\n"
+        )
+        return bytes(signature) + message
+
+    def send_notice(self, to: str, subject: str, text: str) -> None:
+        """Send one plain-text message of our own (a sign-up confirmation) to ``to``
+        on a connection of its own, signed like the editions.
+
+        Raises :class:`SendError` (permanent for a 5xx answer) or
+        :class:`SenderUnavailable`.
+        """
+        address = check_address(to)
+        message = EmailMessage(policy=SMTP)
+        message["From"] = self.sender
+        message["To"] = address
+        message["Subject"] = header_safe(subject)
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = make_msgid(domain=self.domain)
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(text, charset="utf-8")
+        data = self._sign(message.as_bytes(policy=SMTP))
+        conn = self._connect()
+        try:
+            conn.sendmail(self.from_address, [address], data)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            raise SendError(f"{code} {_text(reply)}", permanent=code >= 500) from None
+        except smtplib.SMTPResponseException as exc:
+            raise SendError(
+                f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=exc.smtp_code >= 500
+            ) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SendError(f"connection lost: {exc or type(exc).__name__}") from None
+        finally:
+            try:
+                conn.quit()
+            except (smtplib.SMTPException, OSError):
+                conn.close()
 
     def _template_for(self, outgoing: Outgoing) -> MessageTemplate:
         if self._template is None:
@@ -141,6 +224,15 @@ class SmtpSender:
         """The subscriber an unsubscribe token from this sender's links names, or
         ``None`` if the token was not signed with this sender's secret."""
         return verify_unsubscribe_token(self._secret, token.strip())
+
+    def token_for(self, address: str) -> str:
+        """The unsubscribe token this sender's links carry for ``address``."""
+        return unsubscribe_token(self._secret, address)
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another purpose (``web``: sign-up links, forms), derived from
+        this sender's unsubscribe secret so one secret can serve both."""
+        return hmac.new(self._secret, f"digest {purpose}".encode(), hashlib.sha256).digest()
 
     def _personal(self, outgoing: Outgoing, recipient: Recipient) -> Personal:
         """What one recipient's copy has of its own; a bad address is permanent."""
@@ -169,7 +261,13 @@ class SmtpSender:
         temporary one (the connection is reopened next time); a server that cannot
         be reached or refuses the login raises :class:`SenderUnavailable`.
         """
-        data = self._template_for(outgoing).fill_data(self._personal(outgoing, recipient))
+        template = self._template_for(outgoing)
+        personal = self._personal(outgoing, recipient)
+        if self._dkim is None:
+            data = template.fill_data(personal)
+        else:
+            # SMTP transparency over the signed whole (RFC 5321 4.5.2).
+            data = _LINE_START_DOT.sub(b"..", self._sign(template.fill(personal))) + b".\r\n"
         conn = self._connection()
         try:
             code, reply = conn.mail(self.from_address)
@@ -246,6 +344,37 @@ class SmtpSender:
             if conn in self._open:
                 self._open.remove(conn)
         self._local.conn = None
+
+
+def _dkim_settings(
+    opts: Options, name: str, domain: str, base_dir: Path
+) -> tuple[bytes, bytes, bytes] | None:
+    """``(selector, domain, private key PEM)`` for DKIM signing, or ``None`` when no
+    key is configured.  The key comes from ``dkim_key_file`` or from the environment
+    variable ``dkim_key_env`` names, and must parse."""
+    key_file = opts.text("dkim_key_file", "")
+    from_env = opts.secret("dkim_key_env", required=False)
+    if not key_file and not from_env:
+        return None
+    if key_file and from_env:
+        raise ConfigError(f"senders.{name}: give dkim_key_file or dkim_key_env, not both")
+    if key_file:
+        try:
+            key = (base_dir / key_file).read_bytes()
+        except OSError as exc:
+            raise ConfigError(
+                f"senders.{name}.dkim_key_file: cannot read {key_file} ({exc.strerror})"
+            ) from None
+    else:
+        key = from_env.encode()
+    try:
+        parse_pem_private_key(key)
+    except Exception:  # dkimpy raises several kinds for a bad key
+        raise ConfigError(f"senders.{name}: the DKIM key is not a PEM RSA private key") from None
+    selector = opts.text("dkim_selector", "")
+    if not selector:
+        raise ConfigError(f"senders.{name}.dkim_selector: is required with a DKIM key")
+    return selector.encode(), opts.text("dkim_domain", domain).encode(), key
 
 
 def _text(reply: bytes | str) -> str:
