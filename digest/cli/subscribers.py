@@ -97,8 +97,6 @@ def import_(app: App, csv_file: Path, list_name: str) -> None:
         sys.exit(1)
 
 
-
-
 def _shown(value: str) -> str:
     """``value`` safe to echo: control characters as escapes, never raw."""
     return value.encode("unicode_escape", "backslashreplace").decode("ascii")
