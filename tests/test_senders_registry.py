@@ -31,6 +31,7 @@ SECRETS = {
     "TEST_ONESIGNAL_KEY": "os_v2_app_very_secret",
     "TEST_WHAPI_TOKEN": "whapi-very-secret",
     "TEST_TELEGRAM_TOKEN": "7031234567:AAF-registry_secret",
+    "TEST_VAPID_KEY": "ojA6dFp26wim1FHWSpGP4JGRviEG2FnyK8I8lMJ7lrc",
     "TEST_APPRISE_URLS": "tgram://123456:AAH-bot-secret/987654 json://u:pw-secret@127.0.0.1/x",
 }
 
@@ -55,6 +56,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
     "apprise": {"urls_env": "TEST_APPRISE_URLS"},
     "telegram": {"token_env": "TEST_TELEGRAM_TOKEN", "chats": ["@worldnewsdigest"]},
+    "webpush": {"private_key_env": "TEST_VAPID_KEY", "subject": "mailto:news@example.com"},
 }
 
 
