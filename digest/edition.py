@@ -286,6 +286,9 @@ class Digest:
                     # digest serve answers at site_url: its unsubscribe page by default.
                     options.setdefault("unsubscribe_url", self.site_link("unsubscribe_url"))
                 built[name] = factory(name, options, base_dir=self.config.base_dir)
+                use_store = getattr(built[name], "use_store", None)
+                if callable(use_store):  # its recipients live in the store (webpush)
+                    use_store(self.store)
         return built
 
     def site_link(self, setting: str, edition_id: str = "") -> str:

@@ -169,6 +169,18 @@ _MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     );
     """,
+    # Web Push subscriptions (digest serve's /newsletter/push/): one row per browser,
+    # named in the delivery log by ``id`` (a hash of the endpoint, which is a secret).
+    """
+    CREATE TABLE push_subscriptions (
+        id TEXT PRIMARY KEY,
+        endpoint TEXT NOT NULL UNIQUE,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -221,6 +233,21 @@ class UpsertCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PushSubscription:
+    """A browser's Web Push subscription, as ``PushSubscription.toJSON()`` gives it:
+    the push service's ``endpoint`` and the browser's keys (base64url)."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+
+    @property
+    def id(self) -> str:
+        """How the delivery log names it: a hash of the endpoint (a secret URL)."""
+        return "webpush:" + hashlib.sha256(self.endpoint.encode()).hexdigest()[:20]
 
 
 class Store(AudienceStore):
@@ -788,6 +815,45 @@ class Store(AudienceStore):
         """Give the lock up (only ``owner`` can)."""
         with self.transaction() as db:
             db.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
+
+    # -- web push subscriptions --------------------------------------------------
+
+    def save_push_subscription(self, subscription: PushSubscription) -> bool:
+        """Store a browser's subscription (its keys replaced if the endpoint is
+        known); ``True`` if it is new."""
+        now = _now()
+        with self.transaction() as db:
+            known = db.execute(
+                "SELECT 1 FROM push_subscriptions WHERE id = ?", (subscription.id,)
+            ).fetchone()
+            db.execute(
+                "INSERT INTO push_subscriptions VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE "
+                "SET p256dh = excluded.p256dh, auth = excluded.auth, "
+                "updated_at = excluded.updated_at",
+                (subscription.id, subscription.endpoint, subscription.p256dh, subscription.auth,
+                 now, now),
+            )  # fmt: skip
+            return known is None
+
+    def delete_push_subscriptions(self, ids: Iterable[str]) -> int:
+        """Forget subscriptions by id (unsubscribed, or gone: HTTP 404/410); how many."""
+        with self.transaction() as db:
+            return sum(
+                db.execute("DELETE FROM push_subscriptions WHERE id = ?", (i,)).rowcount
+                for i in ids
+            )
+
+    def push_subscriptions(self) -> Iterator[PushSubscription]:
+        """Every stored subscription, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, endpoint, p256dh, auth FROM push_subscriptions ORDER BY created_at, id"
+        ).fetchall()
+        for row in rows:
+            yield PushSubscription(row[1], row[2], row[3])
+
+    def count_push_subscriptions(self) -> int:
+        """How many browsers are subscribed."""
+        return int(self._db.execute("SELECT COUNT(*) FROM push_subscriptions").fetchone()[0])
 
 
 def open_store(path: str | Path) -> Store:

@@ -1,11 +1,12 @@
-"""The renderer: one edition in, four renditions out.
+"""The renderer: one edition in, one rendition per channel format out.
 
 Templates live in ``templates/`` (the defaults) and, file by file, in the folder
 named by ``render.templates``; so do the locales (``locales/<language>.toml``).
 Jinja2 runs sandboxed, with size, output and time limits (:mod:`.sandbox`), and
-with undefined variables as errors.  The email template (MJML) is
-HTML-autoescaped; the text templates are not, but the WhatsApp environment escapes
-every value it prints except links, so article text can never inject formatting.
+with undefined variables as errors.  The email template (MJML) and the Telegram
+post (HTML parse mode) are HTML-autoescaped; the text templates are not, but the
+WhatsApp environment escapes every value it prints except links, so article text
+can never inject formatting.
 All article text is cleaned of control and bidi-override characters first.
 
 MJML compilation and CSS inlining happen once per edition; nothing here depends on
@@ -38,6 +39,7 @@ from ..model import (
     PushRendition,
     RenderedImage,
     Renditions,
+    TelegramRendition,
     WhatsAppRendition,
 )
 from .email import build_email_html
@@ -47,6 +49,7 @@ from .links import safe_url, tag_url
 from .locale import Locale, greeting, load_locale
 from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
 from .sandbox import LimitedEnvironment, render_limited
+from .telegram import TELEGRAM_CAPTION_MAX, TELEGRAM_TEXT_MAX, shown_length
 from .text import clean_text, cut, whatsapp_escape
 
 #: Limits from DESIGN.md (Gmail, APNs/FCM, OneSignal, WhatsApp).
@@ -59,7 +62,9 @@ EMAIL_CLIP_BYTES = 102 * 1024
 
 #: The prefix under which the shipped templates stay reachable from a user's own.
 DEFAULT_PREFIX = "default"
-TEMPLATE_NAMES = ("email.mjml.j2", "email.txt.j2", "push.txt.j2", "whatsapp.txt.j2")
+TEMPLATE_NAMES = (
+    "email.mjml.j2", "email.txt.j2", "push.txt.j2", "whatsapp.txt.j2", "telegram.html.j2",
+)  # fmt: skip
 SUBJECT_FIELDS = ("lead", "date", "count", "name", "edition_id")
 PREHEADER_FIELDS = (*SUBJECT_FIELDS, "others", "lead_summary")
 # Invisible filler after the preheader so Gmail and Apple Mail do not pull body
@@ -283,6 +288,7 @@ class Renderer:
         started = perf_counter()
         push, push_note = self._push(edition)
         whatsapp = self.render_whatsapp(edition)
+        telegram = self.render_telegram(edition)
         jinja_time += perf_counter() - started
         self.last_timings = Timings(jinja_time, timings["mjml"], timings["premailer"])
         email = EmailRendition(subject=subject.text, preheader=preheader.text, html=html, text=text)
@@ -292,6 +298,7 @@ class Renderer:
             email=email,
             push=push,
             whatsapp=whatsapp,
+            telegram=telegram,
             images=tuple(images[name] for name in sorted(images)),
             notes=notes,
         )
@@ -527,6 +534,47 @@ class Renderer:
             text = cut(text, WHATSAPP_MAX)
         return WhatsAppRendition(text=text)
 
+    def render_telegram(self, edition: Edition) -> TelegramRendition:
+        """The Telegram post alone, from ``telegram.html.j2`` (HTML parse mode, every
+        value escaped): the whole post within 4,096 characters as Telegram counts
+        them, and, when the lead has a picture, a caption of headlines within 1,024
+        (stories are dropped from the end until each fits)."""
+        if not edition.picks:
+            raise RenderError(f"{edition.id}: edition has no picks to render")
+        base = self._context(edition, "telegram")
+        stories = self._stories(edition, "telegram")
+        full = self.settings.whatsapp_full
+        text = self._telegram(base, stories, full, TELEGRAM_TEXT_MAX, caption=False)
+        if text is None:
+            raise RenderError(f"{edition.id}: no Telegram post fits {TELEGRAM_TEXT_MAX} characters")
+        lead = stories[0]
+        photo = str(lead["image"]["url"]) if lead["image"] else ""
+        caption = ""
+        if photo:
+            caption = self._telegram(base, stories, 1, TELEGRAM_CAPTION_MAX, caption=True) or ""
+            photo = photo if caption else ""
+        return TelegramRendition(
+            text=text, caption=caption, photo=photo, preview_url=str(lead["url"] or "")
+        )
+
+    def _telegram(
+        self,
+        base: dict[str, Any],
+        stories: list[dict[str, Any]],
+        full: int,
+        limit: int,
+        *,
+        caption: bool,
+    ) -> str | None:
+        """The post with as many stories as fit ``limit``, or ``None``."""
+        for keep in range(len(stories), 0, -1):
+            context = {**base, "stories": stories[:keep], "full_count": full,
+                       "left_out": len(stories) - keep, "caption": caption}  # fmt: skip
+            text = self._template("telegram.html.j2", context).strip()
+            if shown_length(text) <= limit:
+                return text
+        return None
+
 
 def push_payload(push: PushRendition) -> bytes:
     """The push notification as the JSON bytes a provider receives (for limits)."""
@@ -582,6 +630,8 @@ __all__ = [
     "PUSH_BODY_MAX",
     "PUSH_PAYLOAD_MAX",
     "PUSH_TITLE_MAX",
+    "TELEGRAM_CAPTION_MAX",
+    "TELEGRAM_TEXT_MAX",
     "TEMPLATE_NAMES",
     "WHATSAPP_MAX",
     "WHATSAPP_TARGET",
