@@ -8,10 +8,11 @@ variables named in the options, never from the options themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from ..errors import SendError
 from ..model import Edition, RenditionKind, Renditions, SendResult
 
 
@@ -25,6 +26,8 @@ class Limits:
     max_body_chars: int | None = None
     #: How many messages may be in flight at once (parallel connections).
     connections: int = 1
+    #: How many recipients one call of ``send_batch`` may take (1: no batch API).
+    batch_size: int = 1
 
 
 class Recipient(str):
@@ -76,8 +79,12 @@ class Sender(Protocol):
     Optional, found by name when present (see :func:`hooks`): ``subscriber_list``
     (the store's subscriber list to deliver to instead of ``recipients()``),
     ``prepare(outgoing)`` (once per edition, before the first ``send``: what every
-    message shares), ``close()`` (after the last ``send``: release connections) and
-    ``endpoints()`` (the servers ``digest check --reach`` tries).
+    message shares), ``close()`` (after the last ``send``: release connections),
+    ``endpoints()`` (the servers ``digest check --reach`` tries) and
+    ``send_batch(outgoing, recipients)`` (a provider's batch API: up to
+    ``limits.batch_size`` recipients in one call, returning one
+    :class:`SendResult` or :class:`~digest.errors.SendError` per recipient, in
+    order, or raising a :class:`~digest.errors.SendError` that holds for all).
     """
 
     #: The registered type name (``file``, ``smtp``...).
@@ -100,6 +107,11 @@ class Sender(Protocol):
         ...
 
 
+#: What ``send_batch`` returns: one outcome per recipient, in order.
+BatchOutcome = Sequence[SendResult | SendError]
+BatchSend = Callable[[Outgoing, Sequence[Recipient]], BatchOutcome]
+
+
 @dataclass(frozen=True, slots=True)
 class Hooks:
     """A sender's optional parts, with do-nothing defaults."""
@@ -107,15 +119,19 @@ class Hooks:
     subscriber_list: str | None
     prepare: Callable[[Outgoing], object]
     close: Callable[[], object]
+    #: ``send_batch`` when the sender has one and ``limits.batch_size`` > 1.
+    send_batch: BatchSend | None = None
 
 
 def hooks(sender: Sender) -> Hooks:
     """The optional parts of ``sender`` (see :class:`Sender`)."""
     listed = getattr(sender, "subscriber_list", None)
+    batch = getattr(sender, "send_batch", None)
     return Hooks(
         subscriber_list=listed if isinstance(listed, str) else None,
         prepare=getattr(sender, "prepare", lambda outgoing: None),
         close=getattr(sender, "close", lambda: None),
+        send_batch=batch if callable(batch) and sender.limits.batch_size > 1 else None,
     )
 
 
