@@ -315,3 +315,13 @@ def check_sigv4(method: str, path: str, headers: dict[str, str], body: bytes) ->
     expected = signer.signature(signer.string_to_sign(request, canonical), request)
     if expected != parts.get("Signature"):
         raise Refused(403, "signature does not match")
+
+
+if __name__ == "__main__":  # python -m tests.provider_server: serve until killed
+    import sys
+
+    served = ProviderServer()
+    served.state.keep = False
+    print(served.server_address[1], flush=True)
+    sys.stdout.close()
+    served.serve_forever()

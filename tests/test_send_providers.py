@@ -525,3 +525,18 @@ def test_provider_events_suppress_and_tokens_unsubscribe_at_digest_serve(
         active = {s.address for s in store.iter_subscribers("default")}
         assert addresses[0] not in active and addresses[1] not in active
         assert set(addresses[2:]) <= active
+
+
+def test_quick_personal_parts_equal_the_renderers_rules(outgoing: Outgoing) -> None:
+    """The fast path (one-shot HMAC, ASCII names, no regex pass) gives the same
+    tokens and placeholder values as unsubscribe_token() and personalise()."""
+    from digest.message import unsubscribe_token
+    from digest.senders.bulk import Slots
+
+    sender = build_sender("mail", "sendgrid", bare(options("sendgrid", "http://x")), Path("."))
+    slots = Slots(outgoing.renditions.email, lambda part, i: f"-{part}{i}-")
+    names = ["", "Ann O'Neil & <Co>", "Zoë Ünïcode", "Dr Raj  Kumar", "=?utf-8?q?x?=", "a\u202eb"]
+    for index, name in enumerate(names):
+        person = sender.person(outgoing, Recipient(f"Reader{index}@Example.org", name=name))
+        assert person.token == unsubscribe_token(SECRET.encode(), person.address)
+        assert slots._quick(person) == slots._slow(person)

@@ -27,18 +27,14 @@ with the rest pending.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from ..errors import SendError, SenderUnavailable
 from ..model import SendResult
 from .base import BatchOutcome, Outgoing
-from .bulk import BulkEmailSender, Person, Slots, dumps
+from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, marker
 from .options import Options
 
-#: Private-use characters around slot numbers: JSON leaves them as they are.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_TO, _UNSUBSCRIBE, _MESSAGE_ID, _KEY = (f"{_OPEN}{n}{_CLOSE}" for n in ("to", "lu", "id", "key"))
 #: Per-message codes that are about the address; 100 and 429 are temporary.
 _ADDRESS_CODES = {300, 406}
 _TEMPORARY_CODES = {100, 429}
@@ -56,21 +52,21 @@ class PostmarkSender(BulkEmailSender):
         """``message_stream`` and ``tag``."""
         self.message_stream = opts.text("message_stream", "broadcast")
         self.tag = opts.text("tag", "")
-        self._pieces: list[str] = []
+        self._template: JsonTemplate | None = None
         self._slots: Slots | None = None
 
     def prepare(self, outgoing: Outgoing) -> None:
         """One message with a marker wherever a recipient's part goes, encoded as
         JSON once and cut at the markers."""
         email = outgoing.renditions.email
-        self._slots = slots = Slots(email, lambda part, i: f"{_OPEN}{part}{i}{_CLOSE}")
+        self._slots = slots = Slots(email, lambda part, i: marker(f"{part}{i}"))
         headers = [{"Name": k, "Value": v} for k, v in self.bulk_headers().items()] + [
-            {"Name": "List-Unsubscribe", "Value": _UNSUBSCRIBE},
-            {"Name": "Message-ID", "Value": _MESSAGE_ID},
+            {"Name": "List-Unsubscribe", "Value": marker("lu")},
+            {"Name": "Message-ID", "Value": marker("id")},
         ]
         message: dict[str, Any] = {
             "From": self.sender_header,
-            "To": _TO,
+            "To": marker("to"),
             "Subject": email.subject,
             "HtmlBody": slots.html,
             "TextBody": slots.text,
@@ -80,25 +76,16 @@ class PostmarkSender(BulkEmailSender):
             "Metadata": {
                 "digest_edition": outgoing.edition.id,
                 "digest_sender": self.name,
-                "digest_key": _KEY,
+                "digest_key": marker("key"),
             },
         }
         if self.reply_to:
             message["ReplyTo"] = self.reply_to
         if self.tag:
             message["Tag"] = self.tag
-        encoded = dumps(message).decode()
-        pieces: list[str] = []
-        for chunk in encoded.split(_OPEN):
-            slot, sep, rest = chunk.partition(_CLOSE)
-            if sep:
-                pieces += [slot, rest]
-            else:
-                pieces.append(chunk)
-        # Even indexes are fixed JSON, odd ones slot names.
-        self._pieces = pieces
+        self._template = JsonTemplate(message)
 
-    def message(self, outgoing: Outgoing, person: Person) -> bytes:
+    def message(self, outgoing: Outgoing, person: Person) -> str:
         """One recipient's message, as JSON."""
         if self._slots is None:
             self.prepare(outgoing)
@@ -111,15 +98,12 @@ class PostmarkSender(BulkEmailSender):
             "id": person.message_id,
             "key": person.key,
         }
-        out = [
-            json.dumps(values[piece], ensure_ascii=False)[1:-1] if index % 2 else piece
-            for index, piece in enumerate(self._pieces)
-        ]
-        return "".join(out).encode()
+        assert self._template is not None
+        return self._template.fill(values)
 
     def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
         """The whole ``email/batch`` request body for ``people``."""
-        return b"[" + b",".join(self.message(outgoing, p) for p in people) + b"]"
+        return ("[" + ",".join(self.message(outgoing, p) for p in people) + "]").encode()
 
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
         response = self.post(

@@ -33,7 +33,7 @@ import httpx
 
 from ..model import SendResult
 from .base import BatchOutcome, Outgoing
-from .bulk import BulkEmailSender, Person, Slots, dumps
+from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, dumps, marker
 from .http import retry_after
 from .options import Options
 
@@ -87,32 +87,41 @@ class SendGridSender(BulkEmailSender):
         # The shared part once as JSON; each call adds its personalizations.
         whole = dumps(base)
         self._head = whole[:-1] + b',"personalizations":['
+        self._templates()
 
-    def personalization(self, outgoing: Outgoing, person: Person) -> dict[str, Any]:
-        """One recipient's part of the request."""
+    def personalization(self, outgoing: Outgoing, person: Person) -> str:
+        """One recipient's part of the request, as JSON."""
         assert self._slots is not None
-        to: dict[str, str] = {"email": person.address}
-        if person.name:
-            to["name"] = person.name
-        entry: dict[str, Any] = {
-            "to": [to],
-            "headers": {
-                "List-Unsubscribe": person.list_unsubscribe,
-                "Message-ID": person.message_id,
-            },
-            "custom_args": {"digest_key": person.key},
+        values = self._slots.values(person) | {
+            "email": person.address,
+            "name": person.name,
+            "lu": person.list_unsubscribe,
+            "id": person.message_id,
+            "key": person.key,
         }
-        values = self._slots.values(person)
-        if values:
-            entry["substitutions"] = values
-        return entry
+        return (self._named if person.name else self._nameless).fill(values)
+
+    def _templates(self) -> None:
+        """The personalization as JSON pieces, with and without a ``to`` name."""
+        assert self._slots is not None
+        tags = [*self._slots.html_tags.values(), *self._slots.text_tags.values()]
+        entry: dict[str, Any] = {
+            "to": [{"email": marker("email"), "name": marker("name")}],
+            "headers": {"List-Unsubscribe": marker("lu"), "Message-ID": marker("id")},
+            "custom_args": {"digest_key": marker("key")},
+        }
+        if tags:
+            entry["substitutions"] = {tag: marker(tag) for tag in tags}
+        self._named = JsonTemplate(entry)
+        del entry["to"][0]["name"]
+        self._nameless = JsonTemplate(entry)
 
     def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
         """The whole ``mail/send`` request body for ``people``."""
         if self._base is None:
             self.prepare(outgoing)
-        parts = b",".join(dumps(self.personalization(outgoing, p)) for p in people)
-        return self._head + parts + b"]}"
+        parts = ",".join(self.personalization(outgoing, p) for p in people)
+        return self._head + parts.encode() + b"]}"
 
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
         response = self.post(
