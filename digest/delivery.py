@@ -17,7 +17,10 @@ The delivery log in the store is the single source of truth:
   permanent failures (SMTP 5xx, HTTP 4xx) are recorded and never retried; after
   ``max_attempts`` a temporary failure becomes final;
 * at most ``messages_per_second`` messages start in any window (a sliding window,
-  shared by all connections of the sender).
+  shared by all connections of the sender);
+* a sender with a batch API (``send_batch`` and ``limits.batch_size`` > 1) gets up
+  to ``batch_size`` recipients per call on each connection, each still logged and
+  retried on its own; what a crash can send twice is then one batch per connection.
 
 The store is used from the calling thread only; the sender's ``send`` runs on
 ``limits.connections`` worker threads.  Times are UTC (in the store) and monotonic
@@ -40,7 +43,7 @@ from typing import Protocol
 
 from .errors import SendError, SenderUnavailable
 from .model import Delivery, SendResult
-from .senders.base import Outgoing, Recipient, Sender, hooks
+from .senders.base import BatchSend, Outgoing, Recipient, Sender, hooks
 from .store import Store
 
 #: How many recipients are registered in the log per transaction.
@@ -52,6 +55,8 @@ REPORT_LINES = 200
 POLL = 0.005
 #: Jobs queued per connection, enough to keep each busy for more than ``POLL``.
 QUEUED = 16
+#: Seconds a batch waits for more recipients before it goes out smaller.
+LINGER = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,9 +252,13 @@ class _Run:
         connections = max(1, self.sender.limits.connections)
         jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         results: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
+        batch = hooks(self.sender).send_batch
+        target = self._work if batch is None else self._work_batches
+        # A batch sender needs a whole batch queued behind the one in flight.
+        queued = QUEUED if batch is None else max(QUEUED, 2 * self.sender.limits.batch_size)
         workers = [
             threading.Thread(
-                target=self._work, args=(jobs, results), name=f"send-{self.name}-{n}", daemon=True
+                target=target, args=(jobs, results), name=f"send-{self.name}-{n}", daemon=True
             )
             for n in range(connections)
         ]
@@ -259,7 +268,7 @@ class _Run:
         unexpected: BaseException | None = None
         try:
             while True:
-                while not self._halted() and inflight < QUEUED * connections:
+                while not self._halted() and inflight < queued * connections:
                     job = self._next_job(pages)
                     if job is None:
                         break
@@ -338,6 +347,54 @@ class _Run:
                 results.put((job, self.sender.send(self.outgoing, job.recipient), None))
             except Exception as exc:  # handed to the main thread, which decides
                 results.put((job, None, exc))
+
+    def _work_batches(
+        self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]
+    ) -> None:
+        """A worker thread of a batch sender: take up to ``batch_size`` queued jobs
+        (waiting at most :data:`LINGER` for more), send them in one call, report
+        one outcome per job."""
+        send_batch = hooks(self.sender).send_batch
+        assert send_batch is not None
+        size = self.sender.limits.batch_size
+        done = False
+        while not done:
+            first = jobs.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < size:
+                try:
+                    job = jobs.get(timeout=LINGER)
+                except queue.Empty:
+                    break
+                if job is None:
+                    done = True  # finish this batch, then stop
+                    break
+                batch.append(job)
+            self._send_batch(send_batch, batch, results)
+
+    def _send_batch(
+        self, send_batch: BatchSend, batch: list[_Job], results: queue.SimpleQueue[_Outcome]
+    ) -> None:
+        """One call of ``send_batch``; every job gets its outcome."""
+        try:
+            for _ in batch:
+                self.limiter.acquire()
+            outcomes = send_batch(self.outgoing, [job.recipient for job in batch])
+            if len(outcomes) != len(batch):
+                raise RuntimeError(
+                    f"send_batch returned {len(outcomes)} outcomes for {len(batch)} recipients"
+                )
+        except Exception as exc:  # the same for every job: the main thread decides
+            for job in batch:
+                results.put((job, None, exc))
+            return
+        for job, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, SendResult):
+                results.put((job, outcome, None))
+            else:
+                results.put((job, None, outcome))
 
     def _more(self, pages: Iterator[list[Recipient]]) -> bool:
         """Register the next page of recipients; ``False`` when there is none."""

@@ -282,7 +282,9 @@ class Digest:
                 except ConfigError as exc:
                     raise ConfigError(f"senders.{name}.type: {exc}") from None
                 options = settings.options()
-                if getattr(factory, "type_name", "") == "smtp":
+                if getattr(factory, "type_name", "") == "smtp" or getattr(
+                    factory, "site_unsubscribe_url", False
+                ):
                     # digest serve answers at site_url: its unsubscribe page by default.
                     options.setdefault("unsubscribe_url", self.site_link("unsubscribe_url"))
                 built[name] = factory(name, options, base_dir=self.config.base_dir)

@@ -12,7 +12,6 @@ from rich.markup import escape
 
 from ..errors import DigestError
 from ..message import check_address, display_name, token_from
-from ..senders.smtp import SmtpSender
 from ..store import Subscriber
 from . import App, pass_app
 
@@ -109,14 +108,14 @@ def unsubscribe(app: App, values: tuple[str, ...]) -> None:
     """Unsubscribe for good: each value is a token, the whole unsubscribe link, a
     ``mailto:`` request or its subject (URL-encoded or not), or an email address.
 
-    Tokens are checked against the secret of every configured smtp sender, so a
+    Tokens are checked against the secret of every configured email sender, so a
     forged or mistyped token unsubscribes nobody.  Exit 1 if any value matched no
     subscriber.
     """
     verifiers = [
-        sender.address_for_token
+        verify
         for sender in app.digest.senders().values()
-        if isinstance(sender, SmtpSender)
+        if callable(verify := getattr(sender, "address_for_token", None))
     ]
     store = app.digest.store
     unmatched = 0

@@ -8,10 +8,11 @@ variables named in the options, never from the options themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from ..errors import SendError
 from ..model import Edition, RenditionKind, Renditions, SendResult
 
 
@@ -25,6 +26,8 @@ class Limits:
     max_body_chars: int | None = None
     #: How many messages may be in flight at once (parallel connections).
     connections: int = 1
+    #: How many recipients one call of ``send_batch`` may take (1: no batch API).
+    batch_size: int = 1
 
 
 class Recipient(str):
@@ -80,7 +83,11 @@ class Sender(Protocol):
     ``endpoints()`` (the servers ``digest check --reach`` tries) and
     ``use_store(store)`` (given the application's store when the sender is built,
     for a sender whose recipients live there, such as Web Push subscriptions; used
-    from the calling thread only, i.e. in ``recipients`` and ``close``).
+    from the calling thread only, i.e. in ``recipients`` and ``close``) and
+    ``send_batch(outgoing, recipients)`` (a provider's batch API: up to
+    ``limits.batch_size`` recipients in one call, returning one
+    :class:`SendResult` or :class:`~digest.errors.SendError` per recipient, in
+    order, or raising a :class:`~digest.errors.SendError` that holds for all).
     """
 
     #: The registered type name (``file``, ``smtp``...).
@@ -103,6 +110,11 @@ class Sender(Protocol):
         ...
 
 
+#: What ``send_batch`` returns: one outcome per recipient, in order.
+BatchOutcome = Sequence[SendResult | SendError]
+BatchSend = Callable[[Outgoing, Sequence[Recipient]], BatchOutcome]
+
+
 @dataclass(frozen=True, slots=True)
 class Hooks:
     """A sender's optional parts, with do-nothing defaults."""
@@ -110,15 +122,19 @@ class Hooks:
     subscriber_list: str | None
     prepare: Callable[[Outgoing], object]
     close: Callable[[], object]
+    #: ``send_batch`` when the sender has one and ``limits.batch_size`` > 1.
+    send_batch: BatchSend | None = None
 
 
 def hooks(sender: Sender) -> Hooks:
     """The optional parts of ``sender`` (see :class:`Sender`)."""
     listed = getattr(sender, "subscriber_list", None)
+    batch = getattr(sender, "send_batch", None)
     return Hooks(
         subscriber_list=listed if isinstance(listed, str) else None,
         prepare=getattr(sender, "prepare", lambda outgoing: None),
         close=getattr(sender, "close", lambda: None),
+        send_batch=batch if callable(batch) and sender.limits.batch_size > 1 else None,
     )
 
 

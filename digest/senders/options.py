@@ -27,6 +27,10 @@ class Options:
     def _key(self, key: str) -> str:
         return f"senders.{self.name}.{key}"
 
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is set."""
+        return key in self._options
+
     def text(self, key: str, default: str | None = None) -> str:
         """A string option; required when ``default`` is ``None``."""
         value = self._options.get(key, default)

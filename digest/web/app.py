@@ -155,7 +155,10 @@ class Service:
 
             senders = Digest(config, open_store(":memory:")).senders()
         smtp = {n: s for n, s in senders.items() if isinstance(s, SmtpSender)}
-        self.verifiers = list(smtp.values())
+        # Every sender that signs unsubscribe tokens (smtp and the email providers).
+        self.verifiers: list[Any] = [
+            s for s in senders.values() if callable(getattr(s, "address_for_token", None))
+        ]
         #: The webpush sender whose key browsers subscribe with (``None``: push off).
         self.push_sender = next((s for s in senders.values() if isinstance(s, WebPushSender)), None)
         self.mailer: SmtpSender | None = None
@@ -236,7 +239,7 @@ class Service:
     # -- unsubscribe -------------------------------------------------------------------
 
     def address_for(self, token: str) -> str | None:
-        """The address an unsubscribe token names, if an smtp sender signed it."""
+        """The address an unsubscribe token names, if an email sender signed it."""
         if not token or len(token) > MAX_TOKEN_CHARS or not token.isascii():
             return None
         for sender in self.verifiers:

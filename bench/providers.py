@@ -1,0 +1,239 @@
+"""Benchmark: requests per second of each email-provider sender next to bare httpx
+posting the same prebuilt batches to the same local server, as ratios in one run.
+
+    python bench/providers.py              # 5 rounds of 20 calls per provider, 2 connections
+    python bench/providers.py --calls 40 --rounds 7 --connections 1 --json figures.json
+
+The server is ``tests/provider_server.py`` in a process of its own on 127.0.0.1: it
+checks every request as the provider documents it (auth, shape, batch size, SigV4
+for SES) and answers in the provider's shape, so both sides pay the same server.
+"digest" is ``sender.send_batch`` on full batches (SendGrid 1,000 personalizations,
+Postmark 500 messages, Mailgun 1,000 recipients, SES 50 entries through boto3):
+checking addresses, signing each recipient's unsubscribe token, filling the
+placeholders, building the request, the quota, posting, and reading the answer
+into per-recipient outcomes.  "bare" is one ``httpx.Client`` posting the bodies
+(and headers, SES's signature included) the sender built, prebuilt before the clock
+starts.  Both sides use the same number of connections (threads), as the delivery
+loop does (``connections``).  Rounds alternate between the two; the median of each
+is reported and the ratio digest / bare (target: at least 0.9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.provider_server import (  # noqa: E402
+    AWS_KEY_ID,
+    AWS_SECRET,
+    MAILGUN_KEY,
+    POSTMARK_TOKEN,
+    REGION,
+    SENDGRID_KEY,
+)
+
+AS_OF = "2020-11-23T10:00+05:30"
+PROVIDERS = ("sendgrid", "postmark", "mailgun", "ses")
+
+
+def outgoing() -> Any:
+    """The bundled sample edition, built in a scratch store."""
+    from datetime import datetime
+
+    from digest.config import load_config
+    from digest.edition import make_digest
+    from digest.senders import Outgoing
+    from digest.store import open_store
+
+    config = load_config(ROOT / "config.toml")
+    app = make_digest(config=config, store=open_store(":memory:"))
+    app.ingest()
+    built = app.build(datetime.fromisoformat(AS_OF))
+    assert built.renditions is not None and built.public is not None
+    return Outgoing(built.edition, built.renditions, built.public)
+
+
+def sender(kind: str, url: str, connections: int) -> Any:
+    """A provider sender pointed at the local server."""
+    from digest.senders import build_sender
+
+    os.environ |= {
+        "BENCH_SECRET": "bench-unsubscribe-secret",
+        "BENCH_SENDGRID": SENDGRID_KEY,
+        "BENCH_POSTMARK": POSTMARK_TOKEN,
+        "BENCH_MAILGUN": MAILGUN_KEY,
+        "BENCH_AWS_ID": AWS_KEY_ID,
+        "BENCH_AWS_SECRET": AWS_SECRET,
+    }
+    options: dict[str, Any] = {
+        "from": "World News Digest <digest@mid-day.example>",
+        "unsubscribe_url": "https://www.mid-day.com/newsletter/unsubscribe",
+        "secret_env": "BENCH_SECRET",
+        "endpoint": url,
+        "connections": connections,
+    }
+    if kind == "ses":
+        options |= {
+            "region": REGION,
+            "access_key_id_env": "BENCH_AWS_ID",
+            "secret_access_key_env": "BENCH_AWS_SECRET",
+            "per_second": 1_000_000,
+        }
+    else:
+        options["api_key_env"] = f"BENCH_{kind.upper()}"
+    return build_sender("bench", kind, options, ROOT)
+
+
+def captured(
+    kind: str, made: Any, out: Any, people: list[Any]
+) -> tuple[str, dict[str, str], bytes]:
+    """The request the sender posts for ``people``: URL, headers, body."""
+    if kind == "ses":
+        seen: dict[str, Any] = {}
+
+        def keep(request: Any, **_: Any) -> None:
+            seen["url"], seen["headers"], seen["body"] = (
+                request.url,
+                {
+                    k: (v.decode() if isinstance(v, bytes) else v)
+                    for k, v in request.headers.items()
+                },
+                request.body,
+            )
+
+        made._ses.meta.events.register("before-send.sesv2.SendBulkEmail", keep)
+        made.send_batch(out, people)
+        made._ses.meta.events.unregister("before-send.sesv2.SendBulkEmail", keep)
+        body = seen["body"] if isinstance(seen["body"], bytes) else seen["body"].encode()
+        return seen["url"], seen["headers"], body
+    checked = [made.person(out, r) for r in people]
+    if kind == "sendgrid":
+        headers = {"Authorization": f"Bearer {SENDGRID_KEY}", "Content-Type": "application/json"}
+        return made.endpoint + "/v3/mail/send", headers, made.body(out, checked)
+    if kind == "postmark":
+        headers = {
+            "X-Postmark-Server-Token": POSTMARK_TOKEN,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
+        return made.endpoint + "/email/batch", headers, made.body(out, checked)
+    body, content_type = made.body(out, checked)
+    auth = httpx.BasicAuth("api", MAILGUN_KEY)
+    request = httpx.Request("POST", "http://x", headers={"Content-Type": content_type})
+    headers = dict(next(auth.auth_flow(request)).headers)
+    headers = {"Content-Type": content_type, "Authorization": headers["authorization"]}
+    return made.endpoint + f"/v3/{made.sending_domain}/messages", headers, body
+
+
+def check(outcomes: Any, size: int) -> None:
+    """Every recipient of a batch was accepted."""
+    assert len(outcomes) == size and not any(isinstance(o, Exception) for o in outcomes)
+
+
+def post(client: httpx.Client, target: str, headers: dict[str, str], body: bytes) -> None:
+    """One prebuilt request."""
+    answer = client.post(target, content=body, headers=headers)
+    assert answer.status_code < 300, answer.text
+
+
+def timed(connections: int, jobs: list[Any]) -> float:
+    """Seconds to run ``jobs`` on ``connections`` threads."""
+    with ThreadPoolExecutor(connections) as pool:
+        start = time.perf_counter()
+        list(pool.map(lambda job: job(), jobs))
+        return time.perf_counter() - start
+
+
+def run(calls: int, rounds: int, connections: int) -> dict[str, Any]:
+    """Every provider, rounds alternating digest and bare; medians and ratios."""
+    from digest.senders import Recipient
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.provider_server"], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    try:
+        assert server.stdout is not None
+        url = f"http://127.0.0.1:{int(server.stdout.readline())}"
+        out = outgoing()
+        figures: dict[str, Any] = {}
+        for kind in PROVIDERS:
+            made = sender(kind, url, connections)
+            size = made.limits.batch_size
+            batches = [
+                [
+                    Recipient(f"reader{n * size + i:07d}@example.org", name=f"Reader Number {i}")
+                    for i in range(size)
+                ]
+                for n in range(calls)
+            ]
+            prebuilt = [captured(kind, made, out, batch) for batch in batches]
+            ours, bare = [], []
+            with httpx.Client(timeout=60) as client:
+                for _ in range(rounds):
+                    ours.append(
+                        calls
+                        / timed(
+                            connections,
+                            [
+                                lambda batch=batch, made=made, size=size: check(
+                                    made.send_batch(out, batch), size
+                                )
+                                for batch in batches
+                            ],
+                        )
+                    )
+                    bare.append(
+                        calls / timed(connections, [lambda r=r: post(client, *r) for r in prebuilt])
+                    )
+            made.close()
+            figures[kind] = {
+                "batch": size,
+                "digest_requests_per_s": round(median(ours), 1),
+                "bare_requests_per_s": round(median(bare), 1),
+                "ratio": round(median(ours) / median(bare), 3),
+                "digest_messages_per_s": round(median(ours) * size),
+            }
+        return figures
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=20, help="calls per round (20)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per side (5)")
+    parser.add_argument("--connections", type=int, default=2, help="on each side (2)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    figures = run(args.calls, args.rounds, args.connections)
+    print(
+        f"{'provider':10} {'batch':>6} {'digest req/s':>13} {'bare req/s':>11} {'ratio':>6} "
+        f"{'digest msg/s':>13}"
+    )
+    for kind, f in figures.items():
+        print(
+            f"{kind:10} {f['batch']:>6} {f['digest_requests_per_s']:>13} "
+            f"{f['bare_requests_per_s']:>11} {f['ratio']:>6} {f['digest_messages_per_s']:>13}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    if any(f["ratio"] < 0.9 for f in figures.values()):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

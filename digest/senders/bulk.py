@@ -1,0 +1,535 @@
+"""What the email-provider senders share (``ses``, ``sendgrid``, ``postmark``,
+``mailgun``): options, per-recipient parts, the quota, and the rules for answers.
+
+Every provider sender takes these options on top of its own::
+
+    [senders.newsletter]
+    type = "sendgrid"                 # or ses, postmark, mailgun
+    from = "World News Digest <digest@example.com>"
+    api_key_env = "SENDGRID_API_KEY"  # the environment variable holding the key
+    list = "default"                  # the subscriber list in the store
+    unsubscribe_url = "https://example.com/newsletter/unsubscribe"
+    unsubscribe_mailto = "unsubscribe@example.com"
+    secret_env = "DIGEST_UNSUBSCRIBE_SECRET"   # signs the unsubscribe tokens
+    batch_size = 1000                 # recipients per call, at most the provider's limit
+    per_second = 100                  # the account's quota, in messages a second
+    connections = 2                   # calls in flight at once
+    timeout = 30
+    endpoint = "https://api.sendgrid.com"      # another region, or a test server
+    feedback_id = "world:digest"      # optional Feedback-ID header
+    reply_to = "desk@example.com"     # optional Reply-To
+
+Per recipient, every message carries the recipient's own signed unsubscribe link
+(the same tokens as the smtp sender's, so ``digest serve`` and ``digest
+subscribers unsubscribe`` take them), ``List-Unsubscribe`` (https and ``mailto:``)
+with ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058), the
+greeting's first name and the ``To`` name.  Each message also carries an id made
+from the edition and the address (``Message-ID`` where the provider lets us set
+it, and always in the provider's own per-message metadata), so the id of every
+message is fixed before the call, a copy sent again after a crash carries the
+same one, and the provider's events can be matched back.
+
+Answers: 2xx is accepted; 429 waits for ``Retry-After`` (or the provider's reset
+header) before *any* further call of this sender, and the batch is retried; 408
+and 5xx and dropped connections are temporary; 401 and 403 (a wrong key), 413 (a
+batch too large) and any other refusal of the whole request stop the sender with
+everyone left pending (never a thousand readers marked failed for a setting);
+per-message refusals that name an address are permanent for that address.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from json.encoder import encode_basestring as _escape_json
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from ..errors import ConfigError, RenderError, SendError, SenderUnavailable
+from ..message import check_address, display_name, header_safe, unsubscribe_token
+from ..message import verify_unsubscribe_token as _verify
+from ..model import EmailRendition, RenditionKind, SendResult
+from ..render.links import safe_url
+from ..render.personal import FIRST_NAME, NAME, PLACEHOLDER, UNSUBSCRIBE_URL, first_name_of
+from ..render.personal import personalise as _personalise
+from ..render.text import clean_text
+from .base import BatchOutcome, Limits, Outgoing, Recipient
+from .http import USER_AGENT, retry_after, shown
+from .options import Options
+
+_COMMON = {
+    "from", "list", "unsubscribe_url", "unsubscribe_mailto", "secret_env", "api_key_env",
+    "batch_size", "per_second", "connections", "timeout", "endpoint", "feedback_id", "reply_to",
+}  # fmt: skip
+#: Placeholder values never hold this; it joins them for one personalise() call.
+_SEP = "\x00"
+
+
+class Quota:
+    """The provider's per-second quota and its ``Retry-After``, shared by all of a
+    sender's connections.
+
+    ``wait(n)`` blocks until ``n`` more messages may go: calls are spaced so that
+    no more than ``per_second`` messages a second go on average (a call of ``n``
+    books ``n / per_second`` seconds), and never before a ``hold`` ends.  The clock
+    and the sleep are injected, so tests need no wall-clock time.
+    """
+
+    def __init__(
+        self,
+        per_second: float | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.per_second = per_second
+        self._clock = clock
+        self._sleep = sleep
+        self._next = 0.0
+        self._held_until = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, n: int) -> float:
+        """Book ``n`` messages; sleep until they may go; the (clock) time they go."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next, self._held_until)
+            if self.per_second:
+                self._next = start + n / self.per_second
+        if start > now:
+            self._sleep(start - now)
+        return start
+
+    def hold(self, seconds: float) -> None:
+        """No call before ``seconds`` from now (a 429's ``Retry-After``)."""
+        with self._lock:
+            self._held_until = max(self._held_until, self._clock() + seconds)
+
+    @property
+    def held_until(self) -> float:
+        """The clock time before which no call goes."""
+        return self._held_until
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One recipient's own parts, checked."""
+
+    address: str
+    #: Display name, header-safe (may be empty).
+    name: str
+    first_name: str
+    #: Our id of this message, fixed before the call: ``<edition.key@domain>``.
+    message_id: str
+    #: The key inside ``message_id``: 24 hex digits from sender and address.
+    key: str
+    token: str
+    unsubscribe_url: str
+    unsubscribe_mailto: str
+
+    @property
+    def to(self) -> str:
+        """``"Name" <address>`` (RFC 2047 where needed), or the bare address."""
+        return formataddr((self.name, self.address), charset="utf-8") if self.name else self.address
+
+    @property
+    def list_unsubscribe(self) -> str:
+        """The ``List-Unsubscribe`` value: mailto first, then the one-click https."""
+        return f"<{self.unsubscribe_mailto}>, <{self.unsubscribe_url}>"
+
+    def values(self) -> dict[str, str]:
+        """The renderer's placeholder values for this recipient."""
+        return {UNSUBSCRIBE_URL: self.unsubscribe_url, NAME: self.name, FIRST_NAME: self.first_name}
+
+
+class Slots:
+    """The recipient placeholders of one email, turned into a provider's own
+    substitution tags, with each recipient's values worked out by the renderer's
+    rules (escaping in HTML, fallbacks), once per recipient.
+
+    ``tag(i)`` names the i-th distinct placeholder of a part; ``html`` and
+    ``text`` are the bodies with the tags in place.
+    """
+
+    def __init__(self, email: EmailRendition, tag: Callable[[str, int], str]) -> None:
+        found = (m.group(0) for t in (email.text, email.html) for m in PLACEHOLDER.finditer(t))
+        tokens = list(dict.fromkeys(found))
+        self.tokens = tokens
+        self.html_tags = {t: tag("h", i) for i, t in enumerate(tokens)}
+        self.text_tags = {t: tag("t", i) for i, t in enumerate(tokens)}
+        self.html = PLACEHOLDER.sub(lambda m: self.html_tags[m.group(0)], email.html)
+        self.text = PLACEHOLDER.sub(lambda m: self.text_tags[m.group(0)], email.text)
+        self._slots = EmailRendition(subject="", preheader="", html=_SEP.join(tokens), text="")
+        plan = []
+        for token in tokens:
+            parsed = PLACEHOLDER.fullmatch(token)
+            assert parsed is not None
+            plan.append((self.html_tags[token], self.text_tags[token], parsed[1], parsed[2]))
+        self._plan = plan
+        #: Only the placeholders we know: filled here, by the renderer's rules,
+        #: without a regular-expression pass per recipient.
+        self._fast = all(p[2] in (UNSUBSCRIBE_URL, NAME, FIRST_NAME) for p in plan)
+
+    def values(self, person: Person) -> dict[str, str]:
+        """``{tag: value}`` for every tag of both parts, for ``person``.
+
+        Raises :class:`~digest.errors.RenderError` for a required placeholder the
+        recipient has no value for.
+        """
+        if not self.tokens:
+            return {}
+        if self._fast:
+            return self._quick(person)
+        return self._slow(person)
+
+    def _quick(self, person: Person) -> dict[str, str]:
+        """What :func:`~digest.render.personal.personalise` gives for the three
+        placeholders senders fill: the link as it is (built from a checked URL and
+        a base64url token), names through ``clean_text``; HTML-escaped in HTML."""
+        out: dict[str, str] = {}
+        for html_tag, text_tag, name, fallback in self._plan:
+            if name == UNSUBSCRIBE_URL:
+                value = person.unsubscribe_url
+            else:
+                value = clean_text(person.name if name == NAME else person.first_name)
+            if value:
+                out[html_tag] = html.escape(value, quote=True)
+                out[text_tag] = value
+            elif fallback is None:
+                raise RenderError(f"no value for the placeholder %%{name}%%")
+            else:
+                out[html_tag] = fallback
+                out[text_tag] = html.unescape(fallback)
+        return out
+
+    def _slow(self, person: Person) -> dict[str, str]:
+        filled = _personalise(self._slots, person.values()).html.split(_SEP)
+        out: dict[str, str] = {}
+        for token, value in zip(self.tokens, filled, strict=True):
+            out[self.html_tags[token]] = value
+            out[self.text_tags[token]] = html.unescape(value)
+        return out
+
+
+class BulkEmailSender:
+    """Base of the provider senders: options, recipients' parts, quota, answers.
+
+    Subclasses set ``type_name``, ``MAX_BATCH`` (the provider's documented limit),
+    ``DEFAULT_ENDPOINT``, ``_OWN`` (their own options), read those in
+    ``configure`` and implement ``prepare`` and ``_send`` (one call for a batch of
+    checked recipients).  ``clock``, ``sleep`` and ``transport`` are for tests.
+    """
+
+    type_name: ClassVar[str] = ""
+    consumes: ClassVar[RenditionKind] = "email"
+    #: The most recipients (or messages) the provider takes in one call.
+    MAX_BATCH: ClassVar[int] = 1
+    DEFAULT_ENDPOINT: ClassVar[str] = ""
+    #: Whether the key option is required (SES takes AWS's own credential chain).
+    KEY_REQUIRED: ClassVar[bool] = True
+    #: The site's unsubscribe page is the default ``unsubscribe_url``.
+    site_unsubscribe_url: ClassVar[bool] = True
+    _OWN: ClassVar[set[str]] = set()
+
+    def __init__(
+        self,
+        name: str,
+        options: Mapping[str, Any],
+        *,
+        base_dir: Path,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        opts = Options(name, options, _COMMON | self._OWN)
+        self.name = name
+        self.base_dir = base_dir
+        self.subscriber_list: str | None = opts.text("list", "default")
+        self.unsubscribe_url = opts.url("unsubscribe_url")
+        self._secret = opts.secret("secret_env").encode()
+        self._api_key = opts.secret("api_key_env", required=self.KEY_REQUIRED)
+        self.endpoint = opts.url("endpoint") if opts.has("endpoint") else self.DEFAULT_ENDPOINT
+        self.timeout = opts.number("timeout", 30.0)
+        batch = opts.integer("batch_size", self.MAX_BATCH)
+        if batch > self.MAX_BATCH:
+            raise ConfigError(
+                f"senders.{name}.batch_size: {self.type_name} takes at most "
+                f"{self.MAX_BATCH} a call, got {batch}"
+            )
+        self.per_second = opts.number("per_second", 1.0) if opts.has("per_second") else None
+        self.limits = Limits(connections=opts.integer("connections", 1), batch_size=batch)
+        display, address = parseaddr(header_safe(opts.text("from")))
+        try:
+            self.from_address = check_address(address)
+            self.unsubscribe_mailto = check_address(
+                opts.text("unsubscribe_mailto", f"unsubscribe@{address.partition('@')[2]}")
+            )
+            reply_to = opts.text("reply_to", "")
+            self.reply_to = check_address(reply_to) if reply_to else ""
+        except ValueError as exc:
+            raise ConfigError(f"senders.{name}: {exc}") from None
+        self.from_name = display_name(display)
+        if safe_url(self.unsubscribe_url) != self.unsubscribe_url:
+            raise ConfigError(f"senders.{name}.unsubscribe_url: not a plain http(s) URL")
+        joiner = "&" if "?" in self.unsubscribe_url else "?"
+        self._unsubscribe_base = f"{self.unsubscribe_url}{joiner}"
+        self._mailto_base = f"mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ')}"
+        self._key_prefix = f"{name}\0".encode()
+        self.domain = self.from_address.partition("@")[2]
+        self.feedback_id = header_safe(opts.text("feedback_id", ""))
+        self.quota = Quota(self.per_second, clock=clock, sleep=sleep)
+        self._clock = clock
+        #: Epoch seconds, for providers' reset headers (tests replace it).
+        self.wall: Callable[[], float] = time.time
+        self._transport = transport
+        self._client: httpx.Client | None = None
+        self._client_lock = threading.Lock()
+        self.configure(opts)
+
+    # -- what subclasses fill in ---------------------------------------------------------
+
+    def configure(self, opts: Options) -> None:
+        """Read the provider's own options."""
+
+    def prepare(self, outgoing: Outgoing) -> None:
+        """Build what every call of this edition shares (subclasses)."""
+
+    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
+        """One call for ``people`` (checked, at most ``batch_size``): an outcome per
+        person, in order, or raise a :class:`SendError` that holds for all."""
+        raise NotImplementedError
+
+    # -- the sender protocol ---------------------------------------------------------------
+
+    def describe(self) -> str:
+        """Log-safe: provider, endpoint, sender address, list, batch and quota; the
+        key is never shown, only the variable holding it."""
+        quota = f"{self.per_second:g}/s" if self.per_second else "no quota set"
+        return (
+            f"{self.type_name} sender {self.name!r} → {shown(self.endpoint)} from "
+            f"{self.from_address}, list {self.subscriber_list!r}, batches of "
+            f"{self.limits.batch_size}, {quota}, {self.limits.connections} connection(s)"
+        )
+
+    def endpoints(self) -> list[str]:
+        """The provider's API, for ``digest check --reach``."""
+        return [self.endpoint]
+
+    def recipients(self) -> Iterable[Recipient]:
+        """None of its own: the subscribers of ``list`` are mailed."""
+        return ()
+
+    def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
+        """Send one copy (a batch of one)."""
+        outcome = self.send_batch(outgoing, [recipient])[0]
+        if isinstance(outcome, SendError):
+            raise outcome
+        return outcome
+
+    def send_batch(self, outgoing: Outgoing, recipients: Sequence[Recipient]) -> BatchOutcome:
+        """Send one copy to each of ``recipients`` in one call of the provider's
+        batch API, after the quota allows that many; an outcome per recipient.
+
+        A malformed address is permanent for that recipient and not sent.
+        """
+        outcomes: list[SendResult | SendError] = []
+        people: list[Person] = []
+        slots: list[int] = []
+        for recipient in recipients:
+            try:
+                person = self.person(outgoing, recipient)
+            except ValueError as exc:
+                outcomes.append(SendError(str(exc), permanent=True))
+                continue
+            slots.append(len(outcomes))
+            outcomes.append(SendError("not sent"))  # replaced below
+            people.append(person)
+        if people:
+            self.quota.wait(len(people))
+            for slot, outcome in zip(slots, self._send(outgoing, people), strict=True):
+                outcomes[slot] = outcome
+        return outcomes
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    # -- unsubscribe tokens (the smtp sender's, so digest serve takes them) -------------------
+
+    def address_for_token(self, token: str) -> str | None:
+        """The subscriber an unsubscribe token from this sender names, or ``None``."""
+        return _verify(self._secret, token.strip())
+
+    def token_for(self, address: str) -> str:
+        """The unsubscribe token this sender's links carry for ``address``."""
+        return unsubscribe_token(self._secret, address)
+
+    def person(self, outgoing: Outgoing, recipient: Recipient) -> Person:
+        """One recipient's own parts.  Raises :class:`ValueError` for a bad address."""
+        address = check_address(recipient.id)
+        lower = address.lower().encode()
+        # unsubscribe_token(), with the one-shot HMAC: the same token, faster.
+        signature = hmac.digest(self._secret, b"unsubscribe:" + lower, "sha256")[:16]
+        token = f"{_b64(lower)}.{_b64(signature)}"
+        key = hashlib.sha256(self._key_prefix + lower).hexdigest()[:24]
+        name = _display_name(recipient.name)
+        given = header_safe(getattr(recipient, "first_name", ""))[:100] or first_name_of(name)
+        return Person(
+            address=address,
+            name=name,
+            first_name=given,
+            message_id=f"<{outgoing.edition.id}.{key}@{self.domain}>",
+            key=key,
+            token=token,
+            # The token is base64url and ".": nothing in it needs quoting.
+            unsubscribe_url=f"{self._unsubscribe_base}token={token}",
+            unsubscribe_mailto=f"{self._mailto_base}{token}",
+        )
+
+    def bulk_headers(self) -> dict[str, str]:
+        """Headers every copy shares: list mail marks (RFC 2919, RFC 3834, Gmail's
+        feedback loop) and the one-click unsubscribe switch (RFC 8058)."""
+        headers = {
+            "List-Id": f"<{self.name}.{self.domain}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Precedence": "bulk",
+            "Auto-Submitted": "auto-generated",
+        }
+        if self.feedback_id:
+            headers["Feedback-ID"] = self.feedback_id
+        return headers
+
+    @property
+    def sender_header(self) -> str:
+        """``From`` as the provider takes it: ``Name <address>``."""
+        if not self.from_name:
+            return self.from_address
+        return formataddr((self.from_name, self.from_address))
+
+    # -- HTTP --------------------------------------------------------------------------------
+
+    def client(self) -> httpx.Client:
+        """The pooled client (opened on first use)."""
+        with self._client_lock:
+            if self._client is None:
+                self._client = httpx.Client(
+                    timeout=self.timeout,
+                    headers={"User-Agent": USER_AGENT},
+                    transport=self._transport,
+                    limits=httpx.Limits(max_connections=max(1, self.limits.connections)),
+                )
+            return self._client
+
+    def post(
+        self,
+        path: str,
+        *,
+        content: bytes | None = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+    ) -> httpx.Response:
+        """POST to ``endpoint + path``; returns a 2xx answer, else raises as the
+        module docstring says.  Errors never carry the key."""
+        url = self.endpoint + path
+        extra: dict[str, Any] = {} if auth is None else {"auth": auth}
+        try:
+            response = self.client().post(
+                url, content=content, data=data, files=files, headers=headers, **extra
+            )
+        except httpx.TimeoutException:
+            raise SendError(f"POST {shown(url)}: timed out") from None
+        except httpx.HTTPError as exc:
+            raise SendError(f"POST {shown(url)}: {type(exc).__name__}") from None
+        status = response.status_code
+        if 200 <= status < 300:
+            return response
+        raise self.refusal(response, f"POST {shown(url)}")
+
+    def refusal(self, response: httpx.Response, what: str) -> SendError:
+        """The error for a non-2xx answer to the whole request."""
+        status = response.status_code
+        detail = " ".join(response.text.split())[:300]
+        message = f"{what}: HTTP {status} {self.redact(detail)}".rstrip()
+        if status == 429:
+            wait = self.wait_asked(response)
+            self.quota.hold(wait if wait is not None else 1.0)
+            return SendError(message, retry_after=wait)
+        if status in (408, 409) or status >= 500:
+            return SendError(message, retry_after=retry_after(response.headers.get("Retry-After")))
+        return SenderUnavailable(message)
+
+    def wait_asked(self, response: httpx.Response) -> float | None:
+        """Seconds a 429 asks us to wait (``Retry-After``; subclasses add their own
+        reset headers)."""
+        return retry_after(response.headers.get("Retry-After"))
+
+    def redact(self, text: str) -> str:
+        """``text`` without the API key in it (a provider may echo it)."""
+        return text.replace(self._api_key, "[key]") if self._api_key else text
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _display_name(value: str) -> str:
+    """:func:`~digest.message.display_name`, with a quick path for the common
+    printable ASCII name (no control, format or separator characters in it)."""
+    if value.isascii() and value.isprintable():
+        name = " ".join(value.split()).replace("=?", "= ?").replace("?=", "? =")
+        return name[:100].strip()
+    return display_name(value)
+
+
+class JsonTemplate:
+    """A JSON value encoded once with markers where per-recipient strings go, then
+    filled per recipient by joining the pieces with each string JSON-escaped.
+
+    Markers are ``marker(name)``: private-use characters JSON leaves as they are.
+    """
+
+    def __init__(self, value: Any) -> None:
+        encoded = dumps(value).decode()
+        self.pieces: list[str] = []
+        for chunk in encoded.split(_OPEN):
+            slot, sep, rest = chunk.partition(_CLOSE)
+            if sep:
+                self.pieces += [slot, rest]
+            else:
+                self.pieces.append(chunk)
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        """The JSON text with each marker's string from ``values`` (by name)."""
+        return "".join(
+            _escape_json(values[piece])[1:-1] if index % 2 else piece
+            for index, piece in enumerate(self.pieces)
+        )
+
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def marker(name: str) -> str:
+    """The marker a :class:`JsonTemplate` fills with ``values[name]``."""
+    return f"{_OPEN}{name}{_CLOSE}"
+
+
+def dumps(payload: Any) -> bytes:
+    """Compact UTF-8 JSON, as sent on the wire."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,0 +1,140 @@
+"""The ``postmark`` sender: Postmark's batch API, up to 500 messages a call, on a
+Broadcast message stream.
+
+Options (and those every provider sender takes, see :mod:`digest.senders.bulk`)::
+
+    [senders.newsletter]
+    type = "postmark"
+    from = "World News Digest <digest@example.com>"
+    api_key_env = "POSTMARK_SERVER_TOKEN"   # the server's API token
+    message_stream = "broadcast"    # Postmark wants newsletters on a Broadcast stream
+    tag = "digest"                  # optional Tag (one per message)
+    batch_size = 500                # messages per call (Postmark's limit: 500, 50 MB)
+    endpoint = "https://api.postmarkapp.com"
+
+One ``POST /email/batch`` (``X-Postmark-Server-Token``) carries a JSON array of
+whole messages, one per recipient, each with its own ``To``, filled body,
+``List-Unsubscribe``, ``Message-ID`` and ``Metadata`` (``digest_edition``,
+``digest_sender``, ``digest_key``, which Postmark copies into its webhooks).
+The messages are built from JSON pieces encoded once per edition, so a 500-message
+call costs a join, not 500 encodings of the email.  Postmark answers 200 with one
+result per message, in order: ``ErrorCode`` 0 is sent (its ``MessageID`` is
+recorded), 300 (invalid address) and 406 (inactive recipient: it bounced or
+complained before) are permanent for that address, 100 and 429 temporary, and any
+other code (an unconfirmed sender signature, a paused account) stops the sender
+with the rest pending.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..errors import SendError, SenderUnavailable
+from ..model import SendResult
+from .base import BatchOutcome, Outgoing
+from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, marker
+from .options import Options
+
+#: Per-message codes that are about the address; 100 and 429 are temporary.
+_ADDRESS_CODES = {300, 406}
+_TEMPORARY_CODES = {100, 429}
+
+
+class PostmarkSender(BulkEmailSender):
+    """Sends the email rendition through Postmark's batch API."""
+
+    type_name: ClassVar[str] = "postmark"
+    MAX_BATCH: ClassVar[int] = 500
+    DEFAULT_ENDPOINT: ClassVar[str] = "https://api.postmarkapp.com"
+    _OWN: ClassVar[set[str]] = {"message_stream", "tag"}
+
+    def configure(self, opts: Options) -> None:
+        """``message_stream`` and ``tag``."""
+        self.message_stream = opts.text("message_stream", "broadcast")
+        self.tag = opts.text("tag", "")
+        self._template: JsonTemplate | None = None
+        self._slots: Slots | None = None
+
+    def prepare(self, outgoing: Outgoing) -> None:
+        """One message with a marker wherever a recipient's part goes, encoded as
+        JSON once and cut at the markers."""
+        email = outgoing.renditions.email
+        self._slots = slots = Slots(email, lambda part, i: marker(f"{part}{i}"))
+        headers = [{"Name": k, "Value": v} for k, v in self.bulk_headers().items()] + [
+            {"Name": "List-Unsubscribe", "Value": marker("lu")},
+            {"Name": "Message-ID", "Value": marker("id")},
+        ]
+        message: dict[str, Any] = {
+            "From": self.sender_header,
+            "To": marker("to"),
+            "Subject": email.subject,
+            "HtmlBody": slots.html,
+            "TextBody": slots.text,
+            "Headers": headers,
+            "MessageStream": self.message_stream,
+            "TrackLinks": "None",
+            "Metadata": {
+                "digest_edition": outgoing.edition.id,
+                "digest_sender": self.name,
+                "digest_key": marker("key"),
+            },
+        }
+        if self.reply_to:
+            message["ReplyTo"] = self.reply_to
+        if self.tag:
+            message["Tag"] = self.tag
+        self._template = JsonTemplate(message)
+
+    def message(self, outgoing: Outgoing, person: Person) -> str:
+        """One recipient's message, as JSON."""
+        if self._slots is None:
+            self.prepare(outgoing)
+        assert self._slots is not None
+        # Slot names without their markers (each marker is one character).
+        values = {k[1:-1]: v for k, v in self._slots.values(person).items()}
+        values |= {
+            "to": person.to,
+            "lu": person.list_unsubscribe,
+            "id": person.message_id,
+            "key": person.key,
+        }
+        assert self._template is not None
+        return self._template.fill(values)
+
+    def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
+        """The whole ``email/batch`` request body for ``people``."""
+        return ("[" + ",".join(self.message(outgoing, p) for p in people) + "]").encode()
+
+    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
+        response = self.post(
+            "/email/batch",
+            content=self.body(outgoing, people),
+            headers={
+                "X-Postmark-Server-Token": self._api_key,
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+            },
+        )
+        try:
+            results = response.json()
+        except ValueError:
+            results = None
+        if not isinstance(results, list) or len(results) != len(people):
+            # Accepted, but we cannot tell which: nobody is sent twice for it.
+            return [SendResult(p.address, detail="batch accepted") for p in people]
+        return [_outcome(p, r) for p, r in zip(people, results, strict=True)]
+
+
+def _outcome(person: Person, result: Any) -> SendResult | SendError:
+    """One per-message result of the batch answer."""
+    if not isinstance(result, dict):
+        return SendResult(person.address, detail="batch accepted")
+    code = result.get("ErrorCode", 0)
+    text = f"Postmark {code}: {' '.join(str(result.get('Message', '')).split())[:300]}"
+    if code == 0:
+        return SendResult(person.address, provider_id=str(result.get("MessageID", "")))
+    if code in _ADDRESS_CODES:
+        return SendError(text, permanent=True)
+    if code in _TEMPORARY_CODES:
+        return SendError(text)
+    return SenderUnavailable(text)

@@ -1,0 +1,324 @@
+"""The ``ses`` sender: Amazon SES v2 through boto3 (``pip install 'digest[ses]'``).
+
+Options (and those every provider sender takes, see :mod:`digest.senders.bulk`)::
+
+    [senders.newsletter]
+    type = "ses"
+    from = "World News Digest <digest@example.com>"
+    region = "eu-west-1"
+    api = "bulk"                    # "bulk": SendBulkEmail, 50 a call; "raw": SendEmail per copy
+    configuration_set = "digest"    # optional: where SES publishes bounces, complaints, deliveries
+    access_key_id_env = "DIGEST_AWS_ACCESS_KEY_ID"      # optional: else boto3's own chain
+    secret_access_key_env = "DIGEST_AWS_SECRET_ACCESS_KEY"  # (AWS_* variables, a role)
+    session_token_env = "DIGEST_AWS_SESSION_TOKEN"      # optional
+    per_second = 14                 # default: the account's MaxSendRate (GetAccount)
+    endpoint = "https://email.eu-west-1.amazonaws.com"  # or a test server
+
+``api = "bulk"`` sends ``SendBulkEmail`` calls of up to 50 entries: the email once
+as an inline template (``TemplateContent``; the recipient placeholders become
+``{{{h0}}}`` and ``{{{t0}}}``, filled from each entry's
+``ReplacementTemplateData`` with the values the renderer's rules give; a ``{{``
+of the email's own is escaped), the shared headers in the template, and per
+entry its ``To`` (with the name), ``List-Unsubscribe`` as a replacement header
+and a ``digest_key`` tag (with ``digest_edition`` and ``digest_sender`` as
+default tags) that SES puts into every bounce, complaint and delivery event it
+publishes through the configuration set to SNS, and so to
+``/newsletter/hooks/ses``.  Each entry's result is its own: ``SUCCESS`` (its
+``MessageId`` is recorded), ``MESSAGE_REJECTED`` (permanent; counted as a policy
+refusal, 5.7.1, not a bad address), ``ACCOUNT_THROTTLED``,
+``TRANSIENT_FAILURE`` and ``FAILED`` (temporary), and anything about the account,
+identity, template or configuration set stops the sender with the rest pending.
+
+``api = "raw"`` sends each copy as the complete MIME message the smtp sender would
+send (``SendEmail`` with ``Content.Raw``), one call each, on ``connections``
+calls at once; moto's server mode implements this one, not ``SendBulkEmail``.
+
+SES counts its quota in recipients a second: ``per_second`` defaults to the
+account's ``MaxSendRate``, asked once per edition.  boto3's own retries are off:
+the delivery loop retries (``TooManyRequestsException`` and throttling waits a
+second before any further call; 5xx and connection errors are temporary; a
+refused or unverified sender, a paused or suspended account stop the sender).
+Keys are read from the environment variables named, never from the file, and no
+error message carries them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from typing import Any, ClassVar
+
+from ..errors import ConfigError, SendError, SenderUnavailable
+from ..message import MessageTemplate, Personal
+from ..model import SendResult
+from .base import BatchOutcome, Limits, Outgoing
+from .bulk import BulkEmailSender, Person, Slots
+from .options import Options
+
+log = logging.getLogger(__name__)
+
+#: Error codes of a whole call that will pass if asked again later.
+_TEMPORARY = {
+    "TooManyRequestsException", "Throttling", "ThrottlingException", "InternalFailure",
+    "ServiceUnavailable", "InternalServerError", "RequestTimeout", "RequestTimeoutException",
+}  # fmt: skip
+_THROTTLED = {"TooManyRequestsException", "Throttling", "ThrottlingException"}
+#: Per-entry statuses: temporary, permanent for that message, else the sender stops.
+_ENTRY_TEMPORARY = {"ACCOUNT_THROTTLED", "TRANSIENT_FAILURE", "FAILED"}
+_ENTRY_PERMANENT = {"MESSAGE_REJECTED"}
+#: SES message tags take letters, digits, ``_`` and ``-``.
+_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+class SesSender(BulkEmailSender):
+    """Sends the email rendition through Amazon SES v2."""
+
+    type_name: ClassVar[str] = "ses"
+    MAX_BATCH: ClassVar[int] = 50
+    KEY_REQUIRED: ClassVar[bool] = False
+    _OWN: ClassVar[set[str]] = {
+        "region", "api", "configuration_set", "access_key_id_env", "secret_access_key_env",
+        "session_token_env",
+    }  # fmt: skip
+
+    def configure(self, opts: Options) -> None:
+        """Region, API, configuration set and credentials; the boto3 client."""
+        try:
+            import boto3
+            from botocore.config import Config
+        except ImportError:
+            raise ConfigError(
+                f"senders.{self.name}: the ses sender needs boto3 (pip install 'digest[ses]')"
+            ) from None
+        self.region = opts.text("region", "us-east-1")
+        self.api = opts.choice("api", ("bulk", "raw"), "bulk")
+        if self.api == "raw":
+            self.limits = Limits(connections=self.limits.connections, batch_size=1)
+        self.configuration_set = opts.text("configuration_set", "")
+        if not self.endpoint:
+            self.endpoint = f"https://email.{self.region}.amazonaws.com"
+        key_id = opts.secret("access_key_id_env", required=False)
+        secret = opts.secret("secret_access_key_env", required=bool(key_id))
+        token = opts.secret("session_token_env", required=False)
+        self._redacted = [s for s in (key_id, secret, token) if s]
+        session = boto3.session.Session(
+            aws_access_key_id=key_id or None,
+            aws_secret_access_key=secret or None,
+            aws_session_token=token or None,
+            region_name=self.region,
+        )
+        config = Config(
+            retries={"total_max_attempts": 1},
+            max_pool_connections=max(1, self.limits.connections),
+            connect_timeout=self.timeout,
+            read_timeout=self.timeout,
+            user_agent_extra="digest",
+        )
+        explicit = opts.has("endpoint")
+        self._ses: Any = session.client(
+            "sesv2", endpoint_url=self.endpoint if explicit else None, config=config
+        )
+        self._content: dict[str, Any] | None = None
+        self._slots: Slots | None = None
+        self._raw: MessageTemplate | None = None
+        self._lock = threading.Lock()
+
+    def describe(self) -> str:
+        """The base description with region and API; never a key."""
+        return f"{super().describe()}, region {self.region}, api {self.api}"
+
+    def prepare(self, outgoing: Outgoing) -> None:
+        """The quota (once per edition, unless ``per_second`` is set) and the
+        shared content: the inline template, or the MIME message for ``raw``."""
+        if self.per_second is None:
+            self.quota.per_second = self._account_rate()
+        email = outgoing.renditions.email
+        if self.api == "raw":
+            self._raw = MessageTemplate(
+                email,
+                sender=Address(self.from_name, *self.from_address.split("@")),
+                date=datetime.now(UTC),
+                headers={
+                    k: v for k, v in self.bulk_headers().items() if k != "List-Unsubscribe-Post"
+                },
+            )
+            return
+        self._slots = slots = Slots(email, lambda part, i: f"{{{{{{{part}{i}}}}}}}")
+        headers = [{"Name": k, "Value": v} for k, v in self.bulk_headers().items()]
+        self._content = {
+            "Template": {
+                "TemplateContent": {
+                    "Subject": _escape(email.subject),
+                    "Text": _escape_around(slots.text, slots.text_tags.values()),
+                    "Html": _escape_around(slots.html, slots.html_tags.values()),
+                },
+                "TemplateData": "{}",
+                "Headers": headers,
+            }
+        }
+
+    def _account_rate(self) -> float | None:
+        """The account's ``MaxSendRate``, or ``None`` (with a warning) if SES does
+        not say."""
+        try:
+            answer = self._ses.get_account()
+            rate = float(answer["SendQuota"]["MaxSendRate"])
+        except Exception as exc:  # any failure: send unthrottled, 429s still hold us
+            log.warning("%s: cannot read the SES send quota (%s)", self.name, _code(exc))
+            return None
+        return rate if rate > 0 else None
+
+    def _tags(self, outgoing: Outgoing) -> list[dict[str, str]]:
+        return [
+            {"Name": "digest_edition", "Value": _tag(outgoing.edition.id)},
+            {"Name": "digest_sender", "Value": _tag(self.name)},
+        ]
+
+    def request(self, outgoing: Outgoing, people: list[Person]) -> dict[str, Any]:
+        """The ``SendBulkEmail`` parameters for ``people``."""
+        with self._lock:
+            if self._content is None:
+                self.prepare(outgoing)
+        assert self._slots is not None and self._content is not None
+        entries = []
+        for person in people:
+            values = {tag[3:-3]: value for tag, value in self._slots.values(person).items()}
+            entries.append(
+                {
+                    "Destination": {"ToAddresses": [person.to]},
+                    "ReplacementTags": [{"Name": "digest_key", "Value": person.key}],
+                    "ReplacementEmailContent": {
+                        "ReplacementTemplate": {"ReplacementTemplateData": json.dumps(values)}
+                    },
+                    "ReplacementHeaders": [
+                        {"Name": "List-Unsubscribe", "Value": person.list_unsubscribe},
+                    ],
+                }
+            )
+        params: dict[str, Any] = {
+            "FromEmailAddress": self.sender_header,
+            "DefaultContent": self._content,
+            "DefaultEmailTags": self._tags(outgoing),
+            "BulkEmailEntries": entries,
+        }
+        if self.reply_to:
+            params["ReplyToAddresses"] = [self.reply_to]
+        if self.configuration_set:
+            params["ConfigurationSetName"] = self.configuration_set
+        return params
+
+    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
+        if self.api == "raw":
+            return [self._send_raw(outgoing, person) for person in people]
+        answer = self._call("send_bulk_email", self.request(outgoing, people))
+        results = answer.get("BulkEmailEntryResults") or []
+        if len(results) != len(people):
+            return [SendResult(p.address, detail="batch accepted") for p in people]
+        return [_entry(p, r) for p, r in zip(people, results, strict=True)]
+
+    def _send_raw(self, outgoing: Outgoing, person: Person) -> SendResult | SendError:
+        with self._lock:
+            if self._raw is None:
+                self.prepare(outgoing)
+        assert self._raw is not None
+        data = self._raw.fill(
+            Personal(
+                address=person.address,
+                name=person.name,
+                first_name=person.first_name,
+                message_id=person.message_id,
+                unsubscribe_url=person.unsubscribe_url,
+                unsubscribe_mailto=person.unsubscribe_mailto,
+            )
+        )
+        params: dict[str, Any] = {
+            "FromEmailAddress": self.from_address,
+            "Destination": {"ToAddresses": [person.address]},
+            "Content": {"Raw": {"Data": data}},
+            "EmailTags": [
+                *self._tags(outgoing),
+                {"Name": "digest_key", "Value": person.key},
+            ],
+        }
+        if self.configuration_set:
+            params["ConfigurationSetName"] = self.configuration_set
+        answer = self._call("send_email", params)
+        return SendResult(person.address, provider_id=str(answer.get("MessageId", "")))
+
+    def _call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """One SES call; its errors mapped as the module docstring says."""
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+        try:
+            answer: dict[str, Any] = getattr(self._ses, operation)(**params)
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+            message = self.redact(f"SES {operation}: {code} {error.get('Message', '')}".strip())
+            if code in _THROTTLED or status == 429:
+                self.quota.hold(1.0)
+                raise SendError(message, retry_after=1.0) from None
+            if code in _TEMPORARY or status >= 500:
+                raise SendError(message) from None
+            raise SenderUnavailable(message) from None
+        except NoCredentialsError:
+            raise SenderUnavailable(f"SES {operation}: no AWS credentials") from None
+        except BotoCoreError as exc:
+            raise SendError(f"SES {operation}: {type(exc).__name__}") from None
+        return answer
+
+    def redact(self, text: str) -> str:
+        """``text`` without any of the keys in it."""
+        for secret in self._redacted:
+            text = text.replace(secret, "[key]")
+        return text
+
+    def close(self) -> None:
+        """Close boto3's connections."""
+        self._ses.close()
+
+
+def _entry(person: Person, result: Any) -> SendResult | SendError:
+    """One entry of ``BulkEmailEntryResults``."""
+    status = str(result.get("Status", "")) if isinstance(result, dict) else ""
+    if status == "SUCCESS":
+        return SendResult(person.address, provider_id=str(result.get("MessageId", "")))
+    error = " ".join(str(result.get("Error", "") if isinstance(result, dict) else "").split())
+    text = f"SES {status or 'no status'}: {error[:300]}".rstrip(": ")
+    if status in _ENTRY_TEMPORARY:
+        return SendError(text)
+    if status in _ENTRY_PERMANENT:
+        # A rejected message is not a bad address (content, sandbox, policy).
+        return SendError(f"{text} (5.7.1 policy)", permanent=True)
+    return SenderUnavailable(text)
+
+
+def _tag(value: str) -> str:
+    return _TAG_UNSAFE.sub("_", value)[:256] or "_"
+
+
+def _escape(text: str) -> str:
+    """Text for an SES template with no Handlebars expression of its own."""
+    return text.replace("{{", "\\{{")
+
+
+def _escape_around(text: str, tags: Iterable[str]) -> str:
+    """``text`` escaped, except for our own ``{{{tag}}}`` expressions."""
+    ours = list(tags)
+    if not ours:
+        return _escape(text)
+    parts = re.split("(" + "|".join(re.escape(t) for t in ours) + ")", text)
+    return "".join(p if i % 2 else _escape(p) for i, p in enumerate(parts))
+
+
+def _code(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", type(exc).__name__))
+    return type(exc).__name__

@@ -1,0 +1,542 @@
+"""The email-provider senders (ses, sendgrid, postmark, mailgun) against local
+servers on 127.0.0.1 that check every request as the providers document it
+(tests/provider_server.py), and the SES raw path against moto in server mode.
+
+No test waits on the wall clock: quotas and Retry-After run on injected clocks.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from digest.edition import Built
+from digest.errors import SendError, SenderUnavailable
+from digest.message import verify_unsubscribe_token
+from digest.model import SendResult
+from digest.senders import Outgoing, Recipient, available, build_sender
+from digest.senders.bulk import BulkEmailSender, Quota
+from digest.senders.mailgun import MailgunSender
+from digest.senders.postmark import PostmarkSender
+from digest.senders.sendgrid import SendGridSender
+from digest.senders.ses import SesSender
+from digest.store import Store, Subscriber
+
+from .conftest import SAMPLE_AS_OF
+from .provider_server import (
+    AWS_KEY_ID,
+    AWS_SECRET,
+    MAILGUN_KEY,
+    POSTMARK_TOKEN,
+    REGION,
+    SENDGRID_KEY,
+    Answer,
+    ProviderServer,
+)
+from .send_support import SECRET, app_with_senders, outgoing, sample_built
+from .web_support import smtp, start_site
+
+__all__ = ["outgoing", "sample_built", "smtp"]  # fixtures
+
+UNSUBSCRIBE = "https://www.mid-day.com/newsletter/unsubscribe"
+KEYS = {
+    "sendgrid": ("TEST_SENDGRID_KEY", SENDGRID_KEY),
+    "postmark": ("TEST_POSTMARK_TOKEN", POSTMARK_TOKEN),
+    "mailgun": ("TEST_MAILGUN_KEY", MAILGUN_KEY),
+}
+
+
+@pytest.fixture(autouse=True)
+def _secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGEST_TEST_UNSUB_SECRET", SECRET)
+    for variable, value in KEYS.values():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("TEST_AWS_KEY_ID", AWS_KEY_ID)
+    monkeypatch.setenv("TEST_AWS_SECRET", AWS_SECRET)
+
+
+@pytest.fixture(scope="module")
+def _server() -> Iterator[ProviderServer]:
+    server = ProviderServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def provider(_server: ProviderServer) -> Iterator[ProviderServer]:
+    """The local provider server, emptied for each test."""
+    _server.reset()
+    yield _server
+
+
+def options(kind: str, url: str, **extra: Any) -> dict[str, Any]:
+    """``[senders.NAME]`` for ``kind`` pointed at the local server."""
+    table: dict[str, Any] = {
+        "type": kind,
+        "from": "World News Digest <digest@mid-day.example>",
+        "unsubscribe_url": UNSUBSCRIBE,
+        "secret_env": "DIGEST_TEST_UNSUB_SECRET",
+        "endpoint": url,
+        "retry_base_seconds": 0.01,
+        "retry_max_seconds": 0.5,
+    }
+    if kind == "ses":
+        table |= {
+            "region": REGION,
+            "access_key_id_env": "TEST_AWS_KEY_ID",
+            "secret_access_key_env": "TEST_AWS_SECRET",
+            "per_second": 1000,
+        }
+    else:
+        table["api_key_env"] = KEYS[kind][0]
+    return table | extra
+
+
+def subscribe(store: Store, count: int) -> list[str]:
+    addresses = [f"reader{i:05d}@example.org" for i in range(count)]
+    store.add_subscribers(
+        Subscriber(a, name=f"Reader Number{i}" if i % 3 else "") for i, a in enumerate(addresses)
+    )
+    return addresses
+
+
+class FakeTime:
+    """An injected clock: ``sleep`` moves it on and remembers each wait."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+
+def bare(table: dict[str, Any]) -> dict[str, Any]:
+    """A sender's own options (the config takes type and the retry settings)."""
+    return {
+        k: v
+        for k, v in table.items()
+        if k not in ("type", "retry_base_seconds", "retry_max_seconds")
+    }
+
+
+def direct(cls: type[BulkEmailSender], kind: str, url: str, fake: FakeTime, **extra: Any) -> Any:
+    """A sender built directly, on the fake clock."""
+    table = bare(options(kind, url, **extra))
+    return cls("mail", table, base_dir=Path("."), clock=fake.clock, sleep=fake.sleep)
+
+
+def check_token(url: str, address: str) -> None:
+    token = re.search(r"token=([^&>\s\"]+)", url)
+    assert token, url
+    assert verify_unsubscribe_token(SECRET.encode(), token.group(1)) == address.lower()
+
+
+# -- registration -------------------------------------------------------------------------
+
+
+def test_registered_in_the_entry_point_group_like_the_built_ins() -> None:
+    found = available()
+    assert found["ses"] == "digest.senders.ses:SesSender"
+    assert found["sendgrid"] == "digest.senders.sendgrid:SendGridSender"
+    assert found["postmark"] == "digest.senders.postmark:PostmarkSender"
+    assert found["mailgun"] == "digest.senders.mailgun:MailgunSender"
+
+
+@pytest.mark.parametrize(
+    ("kind", "most"), [("ses", 50), ("sendgrid", 1000), ("postmark", 500), ("mailgun", 1000)]
+)
+def test_limits_describe_and_batch_bound(kind: str, most: int) -> None:
+    """Each declares the provider's batch limit; describe() names the variable
+    holding the key, never the key; a batch_size over the limit is refused."""
+    sender = build_sender("mail", kind, bare(options(kind, "http://127.0.0.1:9")), Path("."))
+    assert sender.limits.batch_size == most
+    text = sender.describe()
+    assert kind in text and "127.0.0.1:9" in text
+    for secret in (SENDGRID_KEY, POSTMARK_TOKEN, MAILGUN_KEY, AWS_SECRET, SECRET):
+        assert secret not in text
+    with pytest.raises(Exception, match=f"at most {most}"):
+        build_sender("mail", kind, bare(options(kind, "http://x", batch_size=most + 1)), Path("."))
+
+
+def test_a_missing_key_variable_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TEST_SENDGRID_KEY")
+    with pytest.raises(Exception, match="TEST_SENDGRID_KEY is not set"):
+        build_sender("mail", "sendgrid", bare(options("sendgrid", "http://x")), Path("."))
+
+
+# -- each provider, through the delivery log ------------------------------------------------
+
+
+def test_sendgrid_batches_of_1000_with_per_recipient_parts(
+    tmp_path: Path, store: Store, sample_built: Built, provider: ProviderServer
+) -> None:
+    addresses = subscribe(store, 2500)
+    app = app_with_senders(tmp_path, {"sg": options("sendgrid", provider.url)}, store)
+    report = app.send(sample_built).senders["sg"]
+    assert (report.sent, report.failed, report.pending) == (2500, 0, 0)
+    assert provider.state.violations == []
+    sizes = sorted(len(body["personalizations"]) for _, body in provider.state.calls)
+    assert sum(sizes) == 2500 and max(sizes) == 1000 and len(sizes) <= 4
+    body = provider.state.calls[0][1]
+    assert body["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert body["custom_args"] == {"digest_edition": sample_built.edition.id, "digest_sender": "sg"}
+    html_part = body["content"][1]["value"]
+    assert "%%" not in html_part and "-dg_h0-" in html_part
+    seen = {}
+    for _, call in provider.state.calls:
+        for p in call["personalizations"]:
+            address = p["to"][0]["email"]
+            seen[address] = p
+            unsubscribe = p["headers"]["List-Unsubscribe"]
+            assert unsubscribe.startswith("<mailto:unsubscribe@mid-day.example?subject=")
+            check_token(unsubscribe, address)
+            assert p["headers"]["Message-ID"].startswith(f"<{sample_built.edition.id}.")
+            urls = [v for v in p["substitutions"].values() if v.startswith("https://")]
+            assert urls and all(UNSUBSCRIBE in html.unescape(u) for u in urls)
+    assert sorted(seen) == addresses
+    assert seen["reader00001@example.org"]["to"][0]["name"] == "Reader Number1"
+    greeting = set(seen["reader00001@example.org"]["substitutions"].values())
+    assert "Reader" in greeting  # the first name of "Reader Number1"
+    delivery = store.delivery(sample_built.edition.id, "sg", addresses[0])
+    assert delivery is not None and delivery.provider_id.startswith("sg-batch-")
+    # Again: everybody already has an outcome; nothing is posted.
+    calls = len(provider.state.calls)
+    again = app.send(sample_built).senders["sg"]
+    assert (again.sent, again.already_done) == (0, 2500)
+    assert len(provider.state.calls) == calls
+
+
+def test_postmark_batches_of_500_and_per_message_errors(
+    tmp_path: Path, store: Store, sample_built: Built, provider: ProviderServer
+) -> None:
+    addresses = subscribe(store, 1100)
+    provider.state.postmark_codes = {addresses[5]: 406, addresses[600]: 300}
+    app = app_with_senders(tmp_path, {"pm": options("postmark", provider.url)}, store)
+    report = app.send(sample_built).senders["pm"]
+    assert (report.sent, report.failed, report.pending) == (1098, 2, 0)
+    assert provider.state.violations == []
+    sizes = sorted(len(messages) for _, messages in provider.state.calls)
+    assert sum(sizes) == 1100 and max(sizes) == 500
+    first = provider.state.calls[0][1][0]
+    assert first["MessageStream"] == "broadcast" and first["TrackLinks"] == "None"
+    headers = {h["Name"]: h["Value"] for h in first["Headers"]}
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    address = first["To"].rpartition("<")[2].rstrip(">")
+    check_token(headers["List-Unsubscribe"], address)
+    assert first["Metadata"]["digest_edition"] == sample_built.edition.id
+    assert "%%" not in first["HtmlBody"] + first["TextBody"]
+    check_token(first["TextBody"], address)
+    failed = store.delivery(sample_built.edition.id, "pm", addresses[5])
+    assert failed is not None and failed.status == "failed" and "406" in failed.last_error
+    sent = store.delivery(sample_built.edition.id, "pm", addresses[0])
+    assert sent is not None and sent.provider_id.startswith("pm-")
+
+
+def test_mailgun_batches_of_1000_with_recipient_variables(
+    tmp_path: Path, store: Store, sample_built: Built, provider: ProviderServer
+) -> None:
+    addresses = subscribe(store, 1500)
+    table = options("mailgun", provider.url, domain="mg.mid-day.example", tag="digest")
+    app = app_with_senders(tmp_path, {"mg": table}, store)
+    report = app.send(sample_built).senders["mg"]
+    assert (report.sent, report.failed) == (1500, 0)
+    assert provider.state.violations == []
+    mailed = sorted(a for _, call in provider.state.calls for a in call["variables"])
+    assert mailed == addresses
+    sizes = sorted(len(call["fields"]["to"]) for _, call in provider.state.calls)
+    assert sum(sizes) == 1500 and max(sizes) == 1000
+    call = provider.state.calls[0][1]
+    fields, variables = call["fields"], call["variables"]
+    assert fields["h:List-Unsubscribe"] == ["%recipient.list_unsubscribe%"]
+    assert fields["h:List-Unsubscribe-Post"] == ["List-Unsubscribe=One-Click"]
+    assert fields["o:tag"] == ["digest"] and fields["v:digest_sender"] == ["mg"]
+    assert "%recipient.h0%" in fields["html"][0] and "%%" not in fields["html"][0]
+    for address, values in variables.items():
+        check_token(values["list_unsubscribe"], address)
+        assert values["message_id"].startswith(f"<{sample_built.edition.id}.")
+
+
+def test_ses_bulk_signed_requests_of_50_and_entry_statuses(
+    tmp_path: Path, store: Store, sample_built: Built, provider: ProviderServer
+) -> None:
+    """SigV4 is recomputed by the server from the test credentials; entries are
+    judged one by one."""
+    addresses = subscribe(store, 120)
+    provider.state.ses_statuses = {
+        addresses[3]: "MESSAGE_REJECTED",
+        addresses[4]: "TRANSIENT_FAILURE",
+    }
+    app = app_with_senders(tmp_path, {"ses": options("ses", provider.url)}, store)
+    report = app.send(sample_built).senders["ses"]
+    assert provider.state.violations == []
+    # The transient one is tried again on its own; the test server keeps refusing
+    # it, so it ends failed after max_attempts (5); the rejected one at once.
+    assert report.failed == 2 and report.sent == 118
+    sizes = [len(body["BulkEmailEntries"]) for _, body in provider.state.calls]
+    assert max(sizes) == 50 and sum(sizes) >= 120
+    body = provider.state.calls[0][1]
+    content = body["DefaultContent"]["Template"]["TemplateContent"]
+    assert "{{{h0}}}" in content["Html"] and "%%" not in content["Html"]
+    shared = {h["Name"]: h["Value"] for h in body["DefaultContent"]["Template"]["Headers"]}
+    assert shared["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    entry = body["BulkEmailEntries"][0]
+    to = entry["Destination"]["ToAddresses"][0]
+    header = {h["Name"]: h["Value"] for h in entry["ReplacementHeaders"]}
+    check_token(header["List-Unsubscribe"], to.rpartition("<")[2].rstrip(">"))
+    data = json.loads(
+        entry["ReplacementEmailContent"]["ReplacementTemplate"]["ReplacementTemplateData"]
+    )
+    assert any(UNSUBSCRIBE in v for v in data.values())
+    assert {t["Name"] for t in body["DefaultEmailTags"]} == {"digest_edition", "digest_sender"}
+    rejected = store.delivery(sample_built.edition.id, "ses", addresses[3])
+    assert rejected is not None and rejected.status == "failed"
+    assert "5.7.1" in rejected.last_error  # a policy refusal, not a hard bounce
+    transient = store.delivery(sample_built.edition.id, "ses", addresses[4])
+    assert transient is not None and transient.attempts == 5
+
+
+def test_ses_raw_through_moto_server_mode(
+    tmp_path: Path, store: Store, sample_built: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``api = "raw"`` against moto's SES v2 on loopback; what moto received is
+    read back: the whole MIME message, personal parts and headers included."""
+    moto_server = pytest.importorskip("moto.server")
+    import boto3
+
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        admin = boto3.client(
+            "sesv2",
+            region_name=REGION,
+            endpoint_url=url,
+            aws_access_key_id=AWS_KEY_ID,
+            aws_secret_access_key=AWS_SECRET,
+        )
+        admin.create_email_identity(EmailIdentity="mid-day.example")
+        addresses = subscribe(store, 7)
+        table = options("ses", url, api="raw", connections=2)
+        app = app_with_senders(tmp_path, {"ses": table}, store)
+        report = app.send(sample_built).senders["ses"]
+        assert (report.sent, report.failed) == (7, 0)
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import ses_backends
+
+        sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+        received = {m.destinations[0]: m.raw_data for m in sent}
+        assert sorted(received) == addresses
+        message = message_from_bytes(received[addresses[1]].encode(), policy=default)
+        assert message["To"] == "Reader Number1 <reader00001@example.org>"
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        check_token(str(message["List-Unsubscribe"]), addresses[1])
+        assert message["Message-ID"].startswith(f"<{sample_built.edition.id}.")
+        delivery = store.delivery(sample_built.edition.id, "ses", addresses[1])
+        assert delivery is not None and delivery.provider_id
+    finally:
+        server.stop()
+
+
+# -- answers: errors, 429, quota ----------------------------------------------------------
+
+
+def test_401_stops_the_sender_with_everyone_pending_and_no_key_in_errors(
+    tmp_path: Path, store: Store, sample_built: Built, provider: ProviderServer
+) -> None:
+    subscribe(store, 30)
+    echo = json.dumps({"errors": [{"message": f"bad key {SENDGRID_KEY}"}]}).encode()
+    provider.state.script = [Answer(401, echo)]
+    app = app_with_senders(tmp_path, {"sg": options("sendgrid", provider.url)}, store)
+    report = app.send(sample_built).senders["sg"]
+    assert (report.sent, report.failed, report.pending) == (0, 0, 30)
+    assert "HTTP 401" in report.aborted and SENDGRID_KEY not in report.aborted
+    assert "[key]" in report.aborted
+    # Fixed, the next run sends all of them.
+    again = app.send(sample_built).senders["sg"]
+    assert (again.sent, again.pending) == (30, 0)
+
+
+def test_500_then_accepted_is_retried(
+    tmp_path: Path, store: Store, sample_built: Built, provider: ProviderServer
+) -> None:
+    subscribe(store, 40)
+    provider.state.script = [Answer(503), Answer(500)]
+    app = app_with_senders(tmp_path, {"mg": options("mailgun", provider.url)}, store)
+    report = app.send(sample_built).senders["mg"]
+    assert (report.sent, report.failed, report.retries) == (40, 0, 80)
+
+
+@pytest.mark.parametrize("kind", ["sendgrid", "postmark", "mailgun"])
+def test_429_retry_after_holds_every_further_call(
+    kind: str, outgoing: Outgoing, provider: ProviderServer
+) -> None:
+    """A 429 with Retry-After: the batch is a temporary failure carrying the wait,
+    and the next call (any connection) sleeps it out first, on the injected clock."""
+    fake = FakeTime()
+    cls = {"sendgrid": SendGridSender, "postmark": PostmarkSender, "mailgun": MailgunSender}[kind]
+    sender = direct(cls, kind, provider.url, fake)
+    provider.state.script = [Answer(429, b"{}", {"Retry-After": "7"})]
+    people = [Recipient(f"r{i}@example.org") for i in range(3)]
+    with pytest.raises(SendError) as caught:
+        sender.send_batch(outgoing, people)
+    assert not caught.value.permanent and caught.value.retry_after == 7.0
+    assert sender.quota.held_until == 1007.0
+    outcomes = sender.send_batch(outgoing, people)
+    assert all(isinstance(o, SendResult) for o in outcomes)
+    assert fake.sleeps == [7.0]
+    sender.close()
+
+
+def test_sendgrid_429_without_retry_after_waits_for_the_rate_limit_reset(
+    outgoing: Outgoing, provider: ProviderServer
+) -> None:
+    fake = FakeTime()
+    sender = direct(SendGridSender, "sendgrid", provider.url, fake)
+    sender.wall = lambda: 1_700_000_000.0
+    provider.state.script = [Answer(429, b"{}", {"X-RateLimit-Reset": "1700000012"})]
+    with pytest.raises(SendError) as caught:
+        sender.send_batch(outgoing, [Recipient("a@example.org")])
+    assert caught.value.retry_after == 12.0
+
+
+def test_the_per_second_quota_spaces_calls_by_their_size(
+    outgoing: Outgoing, provider: ProviderServer
+) -> None:
+    """per_second = 100 and batches of 50: one call each half second, whatever the
+    connections; on the injected clock."""
+    fake = FakeTime()
+    sender = direct(PostmarkSender, "postmark", provider.url, fake, per_second=100)
+    people = [Recipient(f"r{i}@example.org") for i in range(50)]
+    for _ in range(4):
+        sender.send_batch(outgoing, people)
+    assert fake.sleeps == [0.5, 0.5, 0.5]
+    assert provider.state.counts["postmark"] == 4
+    sender.close()
+
+
+def test_quota_holds_and_spacing_combine() -> None:
+    fake = FakeTime()
+    quota = Quota(10, clock=fake.clock, sleep=fake.sleep)
+    assert quota.wait(5) == 1000.0
+    quota.hold(3)
+    assert quota.wait(5) == 1003.0
+    assert quota.wait(20) == 1003.5
+    assert quota.wait(1) == 1005.5
+    assert fake.sleeps == [3.0, 0.5, 2.0]
+
+
+def test_ses_throttling_and_account_errors_are_mapped(
+    outgoing: Outgoing, provider: ProviderServer
+) -> None:
+    fake = FakeTime()
+    sender = direct(SesSender, "ses", provider.url, fake)
+    throttled = json.dumps({"message": "Maximum sending rate exceeded."}).encode()
+    provider.state.script = [
+        Answer(429, throttled, {"x-amzn-ErrorType": "TooManyRequestsException"}),
+        Answer(400, b'{"message":"paused"}', {"x-amzn-ErrorType": "SendingPausedException"}),
+        Answer(500, b"{}", {"x-amzn-ErrorType": "InternalFailure"}),
+    ]
+    people = [Recipient("a@example.org")]
+    with pytest.raises(SendError) as caught:
+        sender.send_batch(outgoing, people)
+    assert caught.value.retry_after == 1.0 and sender.quota.held_until == 1001.0
+    with pytest.raises(SenderUnavailable, match="SendingPausedException"):
+        sender.send_batch(outgoing, people)
+    assert fake.sleeps == [1.0]
+    with pytest.raises(SendError) as temporary:
+        sender.send_batch(outgoing, people)
+    assert not temporary.value.permanent and not isinstance(temporary.value, SenderUnavailable)
+
+
+def test_a_malformed_address_is_permanent_and_not_sent(
+    outgoing: Outgoing, provider: ProviderServer
+) -> None:
+    sender = direct(SendGridSender, "sendgrid", provider.url, FakeTime())
+    outcomes = sender.send_batch(
+        outgoing, [Recipient("not an address"), Recipient("b@example.org")]
+    )
+    assert isinstance(outcomes[0], SendError) and outcomes[0].permanent
+    assert isinstance(outcomes[1], SendResult)
+    ((_, body),) = provider.state.calls
+    assert [p["to"][0]["email"] for p in body["personalizations"]] == ["b@example.org"]
+
+
+# -- events feed suppression; the tokens work at digest serve ----------------------------------
+
+
+def test_provider_events_suppress_and_tokens_unsubscribe_at_digest_serve(
+    tmp_path: Path, provider: ProviderServer, monkeypatch: pytest.MonkeyPatch, smtp: Any
+) -> None:
+    """Postmark's bounce webhook (basic auth) for an address mailed through the
+    postmark sender suppresses it for the next edition; another reader's one-click
+    unsubscribe link from a postmark message unsubscribes them."""
+    monkeypatch.setenv("TEST_POSTMARK_AUTH", "postmark:hook-pass")
+    pm = options("postmark", provider.url)
+    del pm["unsubscribe_url"]  # the default: digest serve's own page
+    sections = {"senders": {"pm": pm}, "bounces": {"postmark_auth_env": "TEST_POSTMARK_AUTH"}}
+    for site in start_site(tmp_path, smtp, monkeypatch, **sections):
+        store = site.store()
+        addresses = subscribe(store, 5)
+        site.digest.ingest()
+        built = site.digest.build(SAMPLE_AS_OF)
+        report = site.digest.send(built, only=["pm"]).senders["pm"]
+        assert report.sent == 5
+        messages = {m["To"].rpartition("<")[2].rstrip(">"): m for m in provider.state.calls[0][1]}
+        with httpx.Client(timeout=10) as client:
+            bounce = {
+                "RecordType": "Bounce",
+                "ID": 4242,
+                "Type": "HardBounce",
+                "Email": addresses[0],
+                "Description": "The server was unable to deliver your message",
+                "MessageID": "pm-1-0",
+                "Metadata": messages[addresses[0]]["Metadata"],
+            }
+            auth = base64.b64encode(b"postmark:hook-pass").decode()
+            answer = client.post(
+                f"{site.base}/hooks/postmark",
+                json=bounce,
+                headers={"Authorization": f"Basic {auth}"},
+            )
+            assert answer.status_code == 200
+            headers = {h["Name"]: h["Value"] for h in messages[addresses[1]]["Headers"]}
+            link = re.search(r"<(https?://[^>]+)>", headers["List-Unsubscribe"])
+            assert link and link.group(1).startswith(site.base)
+            one_click = client.post(link.group(1), data={"List-Unsubscribe": "One-Click"})
+            assert one_click.status_code == 200
+        active = {s.address for s in store.iter_subscribers("default")}
+        assert addresses[0] not in active and addresses[1] not in active
+        assert set(addresses[2:]) <= active
+
+
+def test_quick_personal_parts_equal_the_renderers_rules(outgoing: Outgoing) -> None:
+    """The fast path (one-shot HMAC, ASCII names, no regex pass) gives the same
+    tokens and placeholder values as unsubscribe_token() and personalise()."""
+    from digest.message import unsubscribe_token
+    from digest.senders.bulk import Slots
+
+    sender = build_sender("mail", "sendgrid", bare(options("sendgrid", "http://x")), Path("."))
+    slots = Slots(outgoing.renditions.email, lambda part, i: f"-{part}{i}-")
+    names = ["", "Ann O'Neil & <Co>", "Zoë Ünïcode", "Dr Raj  Kumar", "=?utf-8?q?x?=", "a\u202eb"]
+    for index, name in enumerate(names):
+        person = sender.person(outgoing, Recipient(f"Reader{index}@Example.org", name=name))
+        assert person.token == unsubscribe_token(SECRET.encode(), person.address)
+        assert slots._quick(person) == slots._slow(person)
