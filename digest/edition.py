@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from .bounces import record_refusals
@@ -34,12 +35,21 @@ from .select import rejection_kind as rejection_kind
 from .select import rejection_summary as rejection_summary
 from .select.outlets import OutletEntry, OutletTable
 from .senders import Outgoing, Recipient, Sender, hooks, load_factory
-from .sources import Planned, SourceSpec, configured, plan, read_planned
+from .sources import Planned, ReadOptions, SourceSpec, configured, plan, read_planned
 from .store import FileFingerprint, Store, UpsertCounts, open_store
 
 #: A local file modified less than this many seconds before it is read is hashed
 #: next time even if its size and modification time are unchanged.
 RACY_SECONDS = 2
+
+
+@lru_cache(maxsize=64)
+def _settings_digest(kind: str, options: ReadOptions) -> str:
+    """A digest of how a file is read (its reader and read options, not its name):
+    a file read with other settings is read again."""
+    return hashlib.sha256(repr((kind, options)).encode()).hexdigest()
+
+
 #: Stands for "not a local file": nothing to fingerprint.
 _NOT_A_FILE = FileFingerprint(-1, -1, "", "")
 
@@ -194,7 +204,7 @@ class Digest:
         try:
             found = os.stat(item.location)
             known = self.store.file_fingerprint(item.location)
-            settings = hashlib.sha256(repr((item.kind, item.options)).encode()).hexdigest()
+            settings = _settings_digest(item.kind, replace(item.options, source=""))
             if known is not None and (known.size, known.mtime_ns, known.settings) == (
                 found.st_size,
                 found.st_mtime_ns,
