@@ -6,8 +6,12 @@ peak memory for a small and a large subscriber list.
     python bench/send.py --messages 10000 --connections 4 --rounds 7 --memory 10000,100000
 
 Both sides send to the same local SMTP sink: Postfix ``smtp-sink`` if installed
-(``/usr/sbin/smtp-sink``, Debian package ``postfix``), else an aiosmtpd server in a
-separate process.  The message is the bundled sample edition's email.  "digest" is
+(``/usr/sbin/smtp-sink``; on Debian or Ubuntu ``sudo DEBIAN_FRONTEND=noninteractive
+apt-get install -y postfix``, choosing "No configuration" if asked), else an aiosmtpd
+server in a separate process (slower, so every ratio is flattered).  smtp-sink offers
+PIPELINING, so the smtp sender writes ``MAIL``/``RCPT``/``DATA`` in one go (RFC 2920);
+"raw DATA" does not, it is the transport's plain ceiling per message.  The target is
+digest / raw DATA >= 0.9x.  The message is the bundled sample edition's email.  "digest" is
 the whole delivery path: subscribers streamed from a SQLite store, every message
 recorded in the delivery log before and after, a personalised copy (To,
 Message-ID, signed List-Unsubscribe and unsubscribe links) per recipient.
@@ -252,13 +256,10 @@ def main() -> None:
             f"digest, personalised + delivery log:        median {median(ours):6.0f} msg/s "
             f"({rounds(ours)})"
         )
-        print(
-            f"ratio digest / bare smtplib: median {median(ratios):.2f}x ({rounds(ratios, 2)}; "
-            "target >= 0.90x)"
-        )
+        print(f"ratio digest / bare smtplib: median {median(ratios):.2f}x ({rounds(ratios, 2)})")
         print(
             f"ratio digest / raw DATA:     median {median(raw_ratios):.2f}x "
-            f"({rounds(raw_ratios, 2)})"
+            f"({rounds(raw_ratios, 2)}; target >= 0.90x)"
         )
         sizes = [int(n) for n in args.memory.split(",") if n]
         for n in sizes:

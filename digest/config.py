@@ -415,6 +415,9 @@ class RenderSettings(_Section):
     accent_color_dark: HexColour = "#ff8a9a"
     #: Stories the WhatsApp post shows with their summary; the rest are bullets.
     whatsapp_full: PositiveInt = 3
+    #: The CSS inliner: ``premailer`` (the default) or ``css-inline`` (the same
+    #: inlined email, several times faster; ``pip install "digest[css-inline]"``).
+    inliner: Literal["premailer", "css-inline"] = "premailer"
     utm: UtmSettings = Field(default_factory=UtmSettings)
     images: ImageSettings = Field(default_factory=ImageSettings)
 

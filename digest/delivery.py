@@ -54,7 +54,7 @@ REPORT_LINES = 200
 #: a commit per message would cost more than building and sending the message.
 POLL = 0.005
 #: Jobs queued per connection, enough to keep each busy for more than ``POLL``.
-QUEUED = 16
+QUEUED = 64
 #: Seconds a batch waits for more recipients before it goes out smaller.
 LINGER = 0.02
 
@@ -341,9 +341,11 @@ class _Run:
         self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]
     ) -> None:
         """A worker thread: send each job handed to it, report every outcome."""
+        limited = self.limiter.count > 0
         while (job := jobs.get()) is not None:
             try:
-                self.limiter.acquire()
+                if limited:
+                    self.limiter.acquire()
                 results.put((job, self.sender.send(self.outgoing, job.recipient), None))
             except Exception as exc:  # handed to the main thread, which decides
                 results.put((job, None, exc))

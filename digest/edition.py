@@ -9,13 +9,16 @@ does all of it and is safe to repeat for the same moment.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from .bounces import record_refusals
@@ -32,8 +35,23 @@ from .select import rejection_kind as rejection_kind
 from .select import rejection_summary as rejection_summary
 from .select.outlets import OutletEntry, OutletTable
 from .senders import Outgoing, Recipient, Sender, hooks, load_factory
-from .sources import Planned, SourceSpec, configured, plan, read_planned
-from .store import Store, UpsertCounts, open_store
+from .sources import Planned, ReadOptions, SourceSpec, configured, plan, read_planned
+from .store import FileFingerprint, Store, UpsertCounts, open_store
+
+#: A local file modified less than this many seconds before it is read is hashed
+#: next time even if its size and modification time are unchanged.
+RACY_SECONDS = 2
+
+
+@lru_cache(maxsize=64)
+def _settings_digest(kind: str, options: ReadOptions) -> str:
+    """A digest of how a file is read (its reader and read options, not its name):
+    a file read with other settings is read again."""
+    return hashlib.sha256(repr((kind, options)).encode()).hexdigest()
+
+
+#: Stands for "not a local file": nothing to fingerprint.
+_NOT_A_FILE = FileFingerprint(-1, -1, "", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +63,9 @@ class IngestReport:
     counts: UpsertCounts
     skipped: tuple[Skipped, ...] = ()
     error: str = ""
-    #: The source was fetched conditionally and had not changed (HTTP 304).
+    #: The source had not changed: a URL fetched conditionally (HTTP 304), or a
+    #: local file with the size, modification time (else content hash) and reader
+    #: settings it had when last read.  Nothing was read or stored.
     not_modified: bool = False
 
 
@@ -140,7 +160,15 @@ class Digest:
         planned = self._plan(locations, rules)
         reports = []
         for done, item in enumerate(planned, start=1):
+            fingerprint = self._fingerprint_if_changed(item)
+            if fingerprint is None:
+                reports.append(IngestReport(item.location, 0, UpsertCounts(), not_modified=True))
+                if progress:
+                    progress(done, len(planned), item.location)
+                continue
             result = read_planned(item, limits, self.store.http_validators)
+            if fingerprint is not _NOT_A_FILE and not result.error:
+                self.store.remember_file(item.location, fingerprint)
             counts = self.store.upsert_articles(result.articles)
             if not result.not_modified:
                 whole = (Skipped(result.source, "(whole source)", result.error),)
@@ -160,6 +188,45 @@ class Digest:
             if progress:
                 progress(done, len(planned), result.source)
         return reports
+
+    def _fingerprint_if_changed(self, item: Planned) -> FileFingerprint | None:
+        """``None`` if ``item`` is a local file unchanged since it was last read
+        with the same settings (same size and modification time, or else the same
+        SHA-256); otherwise its fingerprint to remember once it is read
+        (:data:`_NOT_A_FILE` for a URL or a source that stands for nothing).
+
+        The fingerprint is taken before the file is read, so a change made while it
+        is read shows next time.  A file modified within :data:`RACY_SECONDS`
+        could change again within the same clock tick: its time is not trusted.
+        """
+        if item.error or item.location.startswith(("http://", "https://")):
+            return _NOT_A_FILE
+        try:
+            found = os.stat(item.location)
+            known = self.store.file_fingerprint(item.location)
+            settings = _settings_digest(item.kind, replace(item.options, source=""))
+            if known is not None and (known.size, known.mtime_ns, known.settings) == (
+                found.st_size,
+                found.st_mtime_ns,
+                settings,
+            ):
+                return None
+            with open(item.location, "rb") as handle:
+                sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return _NOT_A_FILE  # the reader reports it
+        recent = time.time_ns() - found.st_mtime_ns < RACY_SECONDS * 1_000_000_000
+        mtime = -1 if recent else found.st_mtime_ns
+        fingerprint = FileFingerprint(found.st_size, mtime, sha256, settings)
+        if known is not None and (known.size, known.sha256, known.settings) == (
+            found.st_size,
+            sha256,
+            settings,
+        ):
+            if known.mtime_ns != mtime:
+                self.store.remember_file(item.location, fingerprint)
+            return None
+        return fingerprint
 
     # -- select and render ---------------------------------------------------------
 

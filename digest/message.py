@@ -135,12 +135,15 @@ def display_name(value: str) -> str:
     cannot carry an encoded CR/LF or a header; spaces are collapsed and the name
     is cut at 100 characters.
     """
-    kept = [
-        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
-        for c in value
-        if unicodedata.category(c) not in ("Cf", "Cs", "Co", "Cn") or c in _KEPT_FORMAT
-    ]
-    name = " ".join("".join(kept).split()).replace("=?", "= ?").replace("?=", "? =")
+    if value.isascii() and value.isprintable():
+        kept = value  # letters, digits, punctuation and spaces: nothing to remove
+    else:
+        kept = "".join(
+            " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+            for c in value
+            if unicodedata.category(c) not in ("Cf", "Cs", "Co", "Cn") or c in _KEPT_FORMAT
+        )
+    name = " ".join(kept.split()).replace("=?", "= ?").replace("?=", "? =")
     return name[:_MAX_NAME_CHARS].strip()
 
 
@@ -273,12 +276,9 @@ class MessageTemplate:
         # rules (escaping, fallbacks).  Only the HTML form is computed: the text form
         # of a value is always its HTML form unescaped.
         self._tokens = list(dict.fromkeys(tokens["plain"] + tokens["html"]))
-        self._slots = EmailRendition(
-            subject="", preheader="", html=_SEP.join(self._tokens), text=""
-        )
-        self._order = [(tok, False) for tok in tokens["plain"]] + [
-            (tok, True) for tok in tokens["html"]
-        ]
+        self._token_names = {tok: _placeholder_name(tok) for tok in self._tokens}
+        self._cache: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+        self._order = [(tok, 0) for tok in tokens["plain"]] + [(tok, 1) for tok in tokens["html"]]
 
     def fill(self, personal: Personal) -> bytes:
         """The message for one recipient.
@@ -310,23 +310,58 @@ class MessageTemplate:
         if self._tokens:
             first = header_safe(personal.first_name)[:_MAX_NAME_CHARS] or first_name_of(name)
             fills = {UNSUBSCRIBE_URL: personal.unsubscribe_url, NAME: name, FIRST_NAME: first}
-            filled = personalise(self._slots, fills).html.split(_SEP)
-            as_html = dict(zip(self._tokens, filled, strict=True))
-            for token, in_html in self._order:
-                value = as_html[token] if in_html else html.unescape(as_html[token])
-                values.append(_qp(value) + b"=\r\n")
+            encoded = {token: self._encoded(token, fills) for token in self._tokens}
+            values += [encoded[token][in_html] for token, in_html in self._order]
         return values
 
+    def _encoded(self, token: str, fills: Mapping[str, str]) -> tuple[bytes, bytes]:
+        """One placeholder's value for the text and the HTML part, quoted-printable.
 
-#: Joins the placeholders of a part into one string for :func:`personalise`; no
-#: placeholder value or fallback can contain it.
-_SEP = "\x00"
+        Exactly what :func:`personalise` gives, computed cheaply: a plain http(s)
+        URL (only unreserved characters, no ``%``) is its own text form and, with
+        ``&`` escaped, its own HTML form; the rest (names) goes through
+        :func:`personalise` once per distinct value, since first names repeat.
+        """
+        name = self._token_names[token]
+        value = fills.get(name, "")
+        found = self._cache.get((token, value))
+        if found is not None:
+            return found
+        if value and name.endswith("_url") and _PLAIN_URL.fullmatch(value):
+            as_html, as_text = value.replace("&", "&amp;"), value
+        else:
+            slot = EmailRendition(subject="", preheader="", html=token, text="")
+            as_html = personalise(slot, fills).html
+            as_text = html.unescape(as_html)
+        result = (_qp(as_text) + b"=\r\n", _qp(as_html) + b"=\r\n")
+        if not name.endswith("_url") and len(self._cache) < _CACHED_VALUES:
+            self._cache[(token, value)] = result
+        return result
+
+
+def _placeholder_name(token: str) -> str:
+    """``unsubscribe_url`` for ``%%unsubscribe_url%%``, ``name`` for ``%%name|x%%``."""
+    match = PLACEHOLDER.fullmatch(token)
+    assert match is not None
+    return match.group(1)
+
+
+#: URLs that :func:`~digest.render.links.safe_url`, ``clean_text`` and HTML
+#: escaping leave as they are, but for ``&``: http(s), a host, unreserved and
+#: delimiter characters only (no ``%``, quotes, brackets, spaces or controls).
+_PLAIN_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?][A-Za-z0-9._~!$&()*+,;=:@/?-]*)?"
+)
+#: How many distinct name values a template remembers the encoded form of.
+_CACHED_VALUES = 10_000
+
+
 _LINE_START_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 
 def _dot_stuff(piece: bytes) -> bytes:
     """SMTP transparency (RFC 5321 4.5.2) for a piece that starts a line."""
-    return _LINE_START_DOT.sub(b"..", piece) if b"." in piece else piece
+    return _LINE_START_DOT.sub(b"..", piece) if piece[:1] == b"." or b"\n." in piece else piece
 
 
 _UNSUBSCRIBE_WORD = re.compile(r"^unsubscribe\s+", re.IGNORECASE)

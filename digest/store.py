@@ -181,6 +181,19 @@ _MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    # Ingest fingerprints: each local file as it was when last read (size,
+    # modification time, SHA-256) and a digest of the settings it was read with,
+    # so an unchanged file is not read and parsed again.
+    """
+    CREATE TABLE ingested_files (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        read_at TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -854,6 +867,42 @@ class Store(AudienceStore):
     def count_push_subscriptions(self) -> int:
         """How many browsers are subscribed."""
         return int(self._db.execute("SELECT COUNT(*) FROM push_subscriptions").fetchone()[0])
+
+    # -- ingest fingerprints / retention -----------------------------------------
+
+    def file_fingerprint(self, path: str) -> FileFingerprint | None:
+        """How ``path`` was when last read into the store, or ``None``."""
+        row = self._db.execute(
+            "SELECT size, mtime_ns, sha256, settings FROM ingested_files WHERE path = ?",
+            (path,),
+        ).fetchone()
+        return FileFingerprint(*row) if row else None
+
+    def remember_file(self, path: str, fingerprint: FileFingerprint) -> None:
+        """Record how ``path`` was when it was read (see :meth:`file_fingerprint`)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO ingested_files (path, size, mtime_ns, sha256, settings, read_at) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET size = excluded.size, "
+                "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, "
+                "settings = excluded.settings, read_at = excluded.read_at",
+                (path, fingerprint.size, fingerprint.mtime_ns, fingerprint.sha256,
+                 fingerprint.settings, _now()),
+            )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FileFingerprint:
+    """A local source file as it was when last read into the store."""
+
+    size: int
+    #: Modification time in nanoseconds; ``-1`` when it was too recent to trust
+    #: (the file could change again within the same clock tick), so the content
+    #: hash decides next time.
+    mtime_ns: int
+    sha256: str
+    #: A digest of the reader settings the file was read with.
+    settings: str
 
 
 def open_store(path: str | Path) -> Store:

@@ -59,13 +59,26 @@ class Recorder:
         self,
         rcpt_replies: dict[str, list[str]] | None = None,
         drop_on_data: set[str] | None = None,
+        *,
+        pipelining: bool = False,
     ) -> None:
+        #: Whether EHLO offers PIPELINING (RFC 2920; aiosmtpd reads pipelined
+        #: commands either way, it just does not say so).
+        self.pipelining = pipelining
         self.rcpt_replies = rcpt_replies or {}
         self.drop_on_data = drop_on_data or set()
         self.rcpts: list[str] = []
         self.messages: list[tuple[str, bytes]] = []
         self.peers: set[Any] = set()
         self.lock = threading.Lock()
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
+        return responses
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any

@@ -341,3 +341,41 @@ def test_select_and_send_take_a_named_edition_of_the_day(config_file: Path) -> N
     assert code == 3 and "world-evening-2020-11-23: not sent: not enough news" in err
     code, _, err = invoke(config_file, "send", "--edition", "late", "--as-of", evening)
     assert code == 2 and "no [[schedule.editions]] entry named 'late'" in err
+
+
+def test_the_verb_list_matches_the_verbs_without_importing_them() -> None:
+    """``digest --help`` lists the verbs from a table, so their modules (and rich,
+    pydantic, premailer...) are not imported for it; the table must say what each
+    command's own help says, at every width."""
+    import importlib
+
+    import click
+
+    from digest.cli import VERBS
+
+    for name, (module, attribute, summary) in VERBS.items():
+        command = getattr(importlib.import_module(f"digest.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        assert command.name == name
+        for limit in (30, 45, 80, 200):
+            listed = click.Command(name, help=summary).get_short_help_str(limit)
+            assert listed == command.get_short_help_str(limit)
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """A fresh interpreter answering ``digest --help`` has not imported the
+    pipeline, rich, pydantic or the CSS inliners."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom digest.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ['digest.edition', 'rich', 'pydantic', 'premailer', 'css_inline', "
+        "'digest.store', 'jinja2', 'httpx']\n"
+        "print('HEAVY:' + ','.join(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "HEAVY:"

@@ -8,9 +8,19 @@ from datetime import UTC, datetime
 from email.policy import default
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from digest.message import MessageTemplate, Personal, display_name
+from digest.errors import RenderError
+from digest.message import MessageTemplate, Personal, display_name, header_safe
 from digest.model import EmailRendition
+from digest.render.personal import (
+    FIRST_NAME,
+    NAME,
+    UNSUBSCRIBE_URL,
+    first_name_of,
+    personalise,
+)
 
 HOSTILE_NAMES = [
     "=?utf-8?q?Ana=0D=0ABcc:_victim@example.org?=",
@@ -54,3 +64,58 @@ def test_display_name_keeps_real_names() -> None:
     assert display_name("अनु\u200dराधा") == "अनु\u200dराधा"  # the joiner stays
     assert display_name("Zoë 🇫🇷") == "Zoë 🇫🇷"
     assert len(display_name("x" * 500)) == 100
+
+
+_URL_TAILS = st.text(
+    alphabet=st.sampled_from(list("abcXYZ019._~!$&()*+,;=:@/?-%'\"<> \t\u202e")), max_size=30
+)
+
+
+@given(
+    name=st.text(max_size=40),
+    first=st.text(max_size=12),
+    url=st.builds(
+        lambda scheme, tail: scheme + tail,
+        st.sampled_from(
+            [
+                "https://example.com/u?token=",
+                "http://a.example:8080/",
+                "HTTPS://x.example",
+                "ftp://x/",
+            ]
+        ),
+        _URL_TAILS,
+    ),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_per_copy_fast_paths_fill_exactly_what_personalise_does(
+    name: str, first: str, url: str
+) -> None:
+    """The template fills plain URLs and ASCII names without the general
+    substitution and remembers names; each copy must still be byte for byte what
+    :func:`personalise` over the whole rendition gives."""
+    html_part = "<p>%%first_name|reader%% %%name|you%%</p><a href=%%unsubscribe_url%%>x</a>"
+    text_part = "Hi %%first_name|reader%% (%%name|you%%) %%unsubscribe_url%%"
+    rendition = EmailRendition("Subject", "pre", html_part, text_part)
+    template = MessageTemplate(
+        rendition, sender='"Digest" <digest@example.com>', date=datetime(2020, 11, 23, tzinfo=UTC)
+    )
+    personal = Personal("ana@example.org", name, "<1@example.com>", url, "mailto:u@example.com",
+                        first_name=first)  # fmt: skip
+    shown = display_name(name)
+    fills = {
+        UNSUBSCRIBE_URL: url,
+        NAME: shown,
+        FIRST_NAME: header_safe(first)[:100] or first_name_of(shown),
+    }
+    try:
+        expected = personalise(rendition, fills)
+    except RenderError:
+        with pytest.raises(RenderError):
+            template.fill(personal)
+        return
+    for _ in range(2):  # the second time from what the template remembers
+        message = email.message_from_bytes(template.fill(personal), policy=default)
+        text, html = message.iter_parts()  # type: ignore[attr-defined]
+        assert text.get_content().replace("\r\n", "\n") == expected.text
+        assert html.get_content().replace("\r\n", "\n") == expected.html

