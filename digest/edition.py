@@ -22,7 +22,7 @@ from .bounces import record_refusals
 from .config import Config, load_config
 from .delivery import Progress, RetryPolicy, SenderReport, deliver
 from .errors import ConfigError, DigestError, EditionBusy
-from .model import Edition, Renditions, Skipped, SourceResult
+from .model import Edition, Renditions, RunStatus, Skipped, SourceResult
 from .render import Renderer
 from .render.personal import personalise
 from .select import Overrides as Overrides  # re-exported for the CLI
@@ -420,7 +420,7 @@ class Digest:
             holder = self.store.take_lock(edition_id, holder, owner, ttl)
         if holder != owner:
             raise EditionBusy(edition_id, holder)
-        heartbeat = _Heartbeat(self.store.path, edition_id, owner, ttl, stop or threading.Event())
+        heartbeat = _Heartbeat(self.store, edition_id, owner, ttl, stop or threading.Event())
         try:
             yield
         finally:
@@ -446,20 +446,22 @@ class Digest:
                 # A thin edition is often a symptom of broken sources: say which.
                 hold += f" ({sources_failed(failed_sources)})"
             if hold:
-                self.store.finish_run(run_id, "stopped" if stop.is_set() else "held", hold)
+                self.store.finish_run(
+                    run_id, RunStatus.STOPPED if stop.is_set() else RunStatus.HELD, hold
+                )
                 return replace(built, hold=hold), None
             report = self.send(built, stop=stop)
             report.source_errors = failed_sources
         except Exception as exc:
-            self.store.finish_run(run_id, "failed", f"{type(exc).__name__}: {exc}")
+            self.store.finish_run(run_id, RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
             raise
         summary = f"{report.count('sent')} sent, {report.count('failed')} failed"
         if failed_sources:
             summary += f" ({sources_failed(failed_sources)})"
         if stop.is_set():
-            status, summary = "stopped", summary + ", stopped before the end"
+            status, summary = RunStatus.STOPPED, summary + ", stopped before the end"
         else:
-            status = "failed" if report.failed else "done"
+            status = RunStatus.FAILED if report.failed else RunStatus.DONE
         self.store.finish_run(run_id, status, summary)
         return built, report
 
@@ -528,17 +530,22 @@ class _Heartbeat:
     until closed or until ``stop`` is set (a stopped or abandoned run lets its
     lock lapse after the time to live rather than hold it forever)."""
 
-    def __init__(self, path: str, name: str, owner: str, ttl: float, stop: threading.Event) -> None:
+    def __init__(
+        self, store: Store, name: str, owner: str, ttl: float, stop: threading.Event
+    ) -> None:
         self._done = threading.Event()
-        self._thread: threading.Thread | None = None
-        if path != ":memory:":
-            self._thread = threading.Thread(
-                target=self._beat, args=(path, name, owner, ttl, stop), daemon=True
-            )
-            self._thread.start()
+        self._thread = threading.Thread(
+            target=self._beat, args=(store, name, owner, ttl, stop), daemon=True
+        )
+        self._thread.start()
 
-    def _beat(self, path: str, name: str, owner: str, ttl: float, stop: threading.Event) -> None:
-        with open_store(path) as store:
+    def _beat(
+        self, source: Store, name: str, owner: str, ttl: float, stop: threading.Event
+    ) -> None:
+        own = source.reopen()  # in this thread: a connection belongs to its thread
+        if own is None:
+            return  # an in-memory store: nobody else can take the lock
+        with own as store:
             while not self._done.wait(ttl / 3) and not stop.is_set():
                 if not store.renew_lock(name, owner, ttl):
                     return
@@ -546,8 +553,7 @@ class _Heartbeat:
     def close(self) -> None:
         """Stop renewing (the caller releases the lock)."""
         self._done.set()
-        if self._thread is not None:
-            self._thread.join()
+        self._thread.join()
 
 
 def make_digest(

@@ -50,6 +50,7 @@ import schedule
 from .config import EditionTime
 from .edition import Digest, sources_failed
 from .errors import EditionBusy
+from .model import RunStatus
 
 logger = logging.getLogger("digest.schedule")
 
@@ -285,7 +286,7 @@ class EditionScheduler:
                 f"missed: {_minutes(late)} late for {due.astimezone(slot.zone):%Y-%m-%d %H:%M %Z}"
                 f", grace {_minutes(grace)}"
             )
-            store.record_run(edition_id, "skipped", message)
+            store.record_run(edition_id, RunStatus.SKIPPED, message)
             self._decide(edition_id, due, "skipped", message, logging.WARNING)
         else:
             outcome = self._run(slot, due, edition_id)
