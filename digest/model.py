@@ -120,6 +120,12 @@ class LeftOut(StrEnum):
     DIVERSITY = "diversity"
     RANKED_BELOW = "ranked below"
 
+    @classmethod
+    def of_reason(cls, reason: str) -> LeftOut | None:
+        """The kind a reason sentence starts with (records written before kinds
+        were kept), or ``None``."""
+        return next((kind for kind in cls if reason.startswith(kind.value)), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Rejection:

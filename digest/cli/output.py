@@ -89,8 +89,8 @@ def select_command(
         document = edition_document(edition)
         document["hold"] = hold
         if explain:
-            for item in document["rejections"]:
-                item["kind"] = item.get("kind") or rejection_kind(item["reason"])
+            for item, rejection in zip(document["rejections"], edition.rejections, strict=True):
+                item["kind"] = rejection_kind(rejection)
         else:
             document.pop("rejections")
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)

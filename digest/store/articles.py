@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from ..model import Article, Image, Skipped, to_plain
+from ..codec import article_from_plain, article_to_plain
+from ..model import Article, Skipped, to_plain
 from .clock import now_text
 from .sqlite import Database
 from .types import UpsertCounts
@@ -105,7 +106,7 @@ class ArticleTables:
 
 
 def _content_hash(article: Article) -> str:
-    plain = to_plain(article)
+    plain = article_to_plain(article)
     # Left out when unset, so stories stored before the flag existed keep their hash.
     if not plain["time_from_crawl"]:
         del plain["time_from_crawl"]
@@ -124,23 +125,7 @@ def _article_row(a: Article) -> tuple[Any, ...]:
 
 
 def _article_from_row(row: Any) -> Article:
-    image = json.loads(row["image"]) if row["image"] else None
-    return Article(
-        id=row["id"],
-        url=row["url"],
-        title=row["title"],
-        summary=row["summary"],
-        body=row["body"],
-        section=row["section"],
-        tags=tuple(json.loads(row["tags"])),
-        published_at=datetime.fromisoformat(row["published_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
-        dateline=row["dateline"],
-        agency=row["agency"],
-        byline=row["byline"],
-        image=Image(**image) if image else None,
-        language=row["language"],
-        publisher=row["publisher"],
-        source=row["source"],
-        time_from_crawl=bool(row["time_from_crawl"]),
-    )
+    data = dict(row)
+    data["tags"] = json.loads(data["tags"])
+    data["image"] = json.loads(data["image"]) if data["image"] else None
+    return article_from_plain(data)

@@ -7,7 +7,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..model import Article, Edition, Image, LeftOut, Pick, Rejection, Renditions, to_plain
+from ..codec import article_from_plain, edition_from_plain, edition_to_plain
+from ..model import Article, Edition, Renditions, to_plain
 from .clock import now_text, utc_text
 from .sqlite import Database
 from .types import ArchivedRecord
@@ -27,7 +28,12 @@ class EditionTables:
             db.execute(
                 "INSERT INTO editions VALUES (?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "as_of = excluded.as_of, built_at = excluded.built_at, data = excluded.data",
-                (edition.id, edition.as_of.isoformat(), now_text(), json.dumps(to_plain(edition))),
+                (
+                    edition.id,
+                    edition.as_of.isoformat(),
+                    now_text(),
+                    json.dumps(edition_to_plain(edition)),
+                ),
             )
 
     def edition_data(self, edition_id: str) -> dict[str, Any] | None:
@@ -38,7 +44,7 @@ class EditionTables:
     def edition(self, edition_id: str) -> Edition | None:
         """A recorded edition as it was saved (picks and rejections), or ``None``."""
         data = self.edition_data(edition_id)
-        return _edition_from_plain(data) if data is not None else None
+        return edition_from_plain(data) if data is not None else None
 
     def save_renditions(self, renditions: Renditions) -> None:
         """Record the renditions of an edition, exactly as they will be sent."""
@@ -65,7 +71,7 @@ class EditionTables:
             (since.isoformat(), before.isoformat(), exclude),
         )
         return [
-            (edition_id, datetime.fromisoformat(as_of), _article_from_plain(pick["article"]))
+            (edition_id, datetime.fromisoformat(as_of), article_from_plain(pick["article"]))
             for edition_id, as_of, data in rows
             for pick in json.loads(data)["picks"]
         ]
@@ -101,48 +107,3 @@ class EditionTables:
             ArchivedRecord(r[0], datetime.fromisoformat(r[1]), json.loads(r[2]), json.loads(r[3]))
             for r in rows
         ]
-
-
-def _edition_from_plain(data: dict[str, Any]) -> Edition:
-    window_start = data.get("window_start")
-    return Edition(
-        id=data["id"],
-        as_of=datetime.fromisoformat(data["as_of"]),
-        timezone=data["timezone"],
-        picks=tuple(
-            Pick(
-                article=_article_from_plain(p["article"]),
-                score=p["score"],
-                reasons=tuple(p.get("reasons", ())),
-                also_reported_by=tuple(p.get("also_reported_by", ())),
-                headline=p.get("headline", ""),
-                outlet=p.get("outlet", ""),
-            )
-            for p in data["picks"]
-        ),
-        rejections=tuple(
-            Rejection(
-                _article_from_plain(r["article"]),
-                r["reason"],
-                r.get("score"),
-                LeftOut(r["kind"]) if r.get("kind") else None,
-            )
-            for r in data.get("rejections", ())
-        ),
-        window_start=datetime.fromisoformat(window_start) if window_start else None,
-    )
-
-
-def _article_from_plain(data: dict[str, Any]) -> Article:
-    """An article from its :func:`to_plain` form (as kept in edition records)."""
-    image = data.get("image")
-    updated = data.get("updated_at")
-    return Article(
-        **{
-            **data,
-            "tags": tuple(data.get("tags", ())),
-            "published_at": datetime.fromisoformat(data["published_at"]),
-            "updated_at": datetime.fromisoformat(updated) if updated else None,
-            "image": Image(**image) if image else None,
-        }
-    )
