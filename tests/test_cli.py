@@ -286,7 +286,7 @@ def test_a_run_that_sends_still_names_the_sources_that_failed(
     with open_store(tmp_path / "store.sqlite3") as store:
         (run,) = store.runs()
     assert run["status"] == "done"
-    assert run["message"].startswith("1 sent, 0 failed (1 source(s) failed: ")
+    assert run["message"].startswith("1 sent, 0 failed, 0 already done (1 source(s) failed: ")
     assert "missing.rss: no such file or folder" in run["message"]
 
 

@@ -426,7 +426,7 @@ def test_the_lock_of_a_crashed_holder_lapses(harness: Harness) -> None:
     assert not store.renew_lock("world-2026-11-27", "other:1:1", 60, now=later)
     store.release_lock("world-2026-11-27", "third:1:1")
     store.acquire_lock("world-2026-11-27", "crashed:9:9", 60, now=now - timedelta(seconds=120))
-    _built, report = app.run_edition(as_of)
+    report = app.run_edition(as_of).report
     assert report is not None and len(report.sent) == 2
     with open_store(store.path) as other:  # released when the run ended
         assert other.acquire_lock("world-2026-11-27", "x:1:1", 60) == "x:1:1"
@@ -450,7 +450,7 @@ def test_a_killed_holder_on_this_host_frees_its_lock_at_once(harness: Harness) -
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
     app.store.acquire_lock("world-2026-11-27", f"{host}:{gone.stdout.strip()}:1", 600)
-    _built, report = app.run_edition(as_of)
+    report = app.run_edition(as_of).report
     assert report is not None and len(report.sent) == 2
 
 
@@ -465,9 +465,10 @@ def test_no_new_world_news_since_the_last_edition_is_not_sent(harness: Harness, 
     harness.news(at("2026-11-25", "12:00", zone), at("2026-11-26", "06:00", zone))
     config = harness.config(zone, [{"at": "07:00"}], window_hours=48, skip_if_nothing_new=skip)
     app = harness.app(config)
-    assert app.run_edition(at("2026-11-26", "07:00", zone))[1] is not None
+    assert app.run_edition(at("2026-11-26", "07:00", zone)).report is not None
 
-    built, report = app.run_edition(at("2026-11-27", "07:00", zone))
+    outcome = app.run_edition(at("2026-11-27", "07:00", zone))
+    built, report = outcome.built, outcome.report
 
     run = app.store.runs("world-2026-11-27")[0]
     if skip:
@@ -486,11 +487,13 @@ def test_run_edition_stops_at_a_message_boundary(harness: Harness) -> None:
     app = harness.app(harness.config(zone, [{"at": "07:00"}], sender={"recipients": 5}))
     stop = threading.Event()
     stop.set()
-    built, report = app.run_edition(at("2026-11-27", "07:00", zone), stop=stop)
+    outcome = app.run_edition(at("2026-11-27", "07:00", zone), stop=stop)
+    built, report = outcome.built, outcome.report
     assert report is None and built.hold == "stopped before sending"
     assert app.store.runs("world-2026-11-27")[0]["status"] == "stopped"
     # A second call resumes: everything is sent, once.
-    built, report = app.run_edition(at("2026-11-27", "07:00", zone))
+    outcome = app.run_edition(at("2026-11-27", "07:00", zone))
+    built, report = outcome.built, outcome.report
     assert report is not None and len(report.sent) == 5
     assert app.store.runs("world-2026-11-27")[0]["status"] == "done"
 

@@ -158,7 +158,7 @@ EXPLAIN_ROWS = 25
 
 def _full_id(app: App, value: str, flag: str) -> str:
     """The stored article id a (possibly shortened) id names; else a usage error."""
-    found = app.digest.store.article_ids_starting(value.strip())
+    found = app.digest.article_ids_starting(value.strip())
     if value.strip() in found:
         return value.strip()
     if len(found) == 1:
@@ -209,7 +209,7 @@ def _moment(app: App, as_of: str | None, edition_id: str | None) -> tuple[dateti
         return app.as_of(as_of), ""
     if as_of is not None:
         raise click.UsageError("give --as-of or --edition, not both")
-    data = app.digest.store.edition_data(edition_id)
+    data = app.digest.recorded_edition(edition_id)
     if data is None:
         raise click.BadParameter(
             f"no edition {edition_id!r} is recorded in the store; build it first with "

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..codec import article_from_plain, article_to_plain
 from ..model import Article, Skipped, to_plain
-from .clock import now_text
+from .clock import now_text, utc_text
 from .sqlite import Database
 from .types import UpsertCounts
 
@@ -64,7 +64,7 @@ class ArticleTables:
             "SELECT * FROM articles WHERE "
             "(published_at BETWEEN ? AND ?) OR (updated_at BETWEEN ? AND ?) "
             "ORDER BY published_at DESC, id",
-            (start.isoformat(), end.isoformat(), start.isoformat(), end.isoformat()),
+            (utc_text(start), utc_text(end), utc_text(start), utc_text(end)),
         )
         return [_article_from_row(r) for r in rows]
 
@@ -118,7 +118,7 @@ def _article_row(a: Article) -> tuple[Any, ...]:
     image = json.dumps(to_plain(a.image)) if a.image else None
     return (
         a.id, a.url, a.title, a.summary, a.body, a.section, json.dumps(list(a.tags)),
-        a.published_at.isoformat(), a.updated_at.isoformat() if a.updated_at else None,
+        utc_text(a.published_at), utc_text(a.updated_at) if a.updated_at else None,
         a.dateline, a.agency, a.byline, image, a.language, a.publisher, a.source,
         int(a.time_from_crawl),
     )  # fmt: skip

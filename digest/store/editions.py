@@ -30,7 +30,7 @@ class EditionTables:
                 "as_of = excluded.as_of, built_at = excluded.built_at, data = excluded.data",
                 (
                     edition.id,
-                    edition.as_of.isoformat(),
+                    utc_text(edition.as_of),
                     now_text(),
                     json.dumps(edition_to_plain(edition)),
                 ),
@@ -68,7 +68,7 @@ class EditionTables:
         rows = self._db.rows(
             f"SELECT id, as_of, data FROM editions e WHERE as_of >= ? AND as_of < ? "
             f"AND id != ? AND {_SENT} ORDER BY as_of, id",
-            (since.isoformat(), before.isoformat(), exclude),
+            (utc_text(since), utc_text(before), exclude),
         )
         return [
             (edition_id, datetime.fromisoformat(as_of), article_from_plain(pick["article"]))
