@@ -188,12 +188,15 @@ class EditionScheduler:
 
     ``digest`` is the application the scheduler asks about past runs (main
     thread); ``open_digest`` builds a fresh application with its own store
-    connection for each run's worker thread; ``now`` is the clock.
+    connection for each run's worker thread; ``now`` is the clock and ``timer``
+    the monotonic one time limits are measured on (tests pass controlled ones).
     """
 
     digest: Digest
     open_digest: Callable[[], Digest]
     now: Clock = utc_now
+    #: The monotonic clock (seconds) a run's time limit is measured on.
+    timer: Callable[[], float] = _time.monotonic
     #: Set it (from a signal handler, another thread) to stop gracefully.
     stop: threading.Event = field(default_factory=threading.Event)
     #: Everything decided so far, oldest first (what ``digest schedule`` reports).
@@ -321,12 +324,12 @@ class EditionScheduler:
         )
         worker.start()
         limit = self.settings.time_limit_minutes * 60
-        deadline = _time.monotonic() + limit
+        deadline = self.timer() + limit
         while worker.is_alive():
-            worker.join(timeout=min(0.1, max(deadline - _time.monotonic(), 0.0)))
+            worker.join(timeout=min(0.1, max(deadline - self.timer(), 0.0)))
             if self.stop.is_set():
                 run_stop.set()  # graceful: the message in flight finishes
-            elif _time.monotonic() >= deadline and worker.is_alive():
+            elif self.timer() >= deadline and worker.is_alive():
                 run_stop.set()
                 message = f"time limit of {_minutes(timedelta(seconds=limit))} reached"
                 self.digest.fail_running(edition_id, message)

@@ -40,6 +40,7 @@ def invoke(config: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow  # a real process through the console script
 def test_console_script_runs_the_daily_job(config_file: Path) -> None:
     env = {**os.environ, "COLUMNS": "120"}
     command = [Path(sys.executable).parent / "digest", "--config", str(config_file)]
