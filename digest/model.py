@@ -187,6 +187,23 @@ class WhatsAppRendition:
 
 
 @dataclass(frozen=True, slots=True)
+class TelegramRendition:
+    """A Telegram channel post in the Bot API's HTML parse mode (text escaped, our
+    own ``<b>``, ``<i>`` and ``<a href>`` only).
+
+    ``text`` is the whole post (at most 4,096 characters as shown, tags not
+    counted); when the lead story has a picture, ``photo`` is its address and
+    ``caption`` a shorter post (at most 1,024 as shown) to go under it.
+    ``preview_url`` is the link a text post may show a preview of (the lead's).
+    """
+
+    text: str
+    caption: str = ""
+    photo: str = ""
+    preview_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedImage:
     """A picture resized for the email: the file ``name`` the email links (under
     ``[render.images] base_url``), where it is kept (``path``), its media type and
@@ -201,19 +218,21 @@ class RenderedImage:
 
 @dataclass(frozen=True, slots=True)
 class Renditions:
-    """The four versions of one edition, rendered once and shared by every sender,
-    and the resized pictures the email links to (empty unless configured)."""
+    """The versions of one edition, one per channel format, rendered once and shared
+    by every sender, and the resized pictures the email links to (empty unless
+    configured)."""
 
     edition_id: str
     email: EmailRendition
     push: PushRendition
     whatsapp: WhatsAppRendition
+    telegram: TelegramRendition
     images: tuple[RenderedImage, ...] = ()
     #: How the subject, preheader and push title were fitted (shown by the preview).
     notes: tuple[str, ...] = ()
 
 
-RenditionKind = Literal["email", "push", "whatsapp", "all"]
+RenditionKind = Literal["email", "push", "whatsapp", "telegram", "all"]
 
 DeliveryStatus = Literal["pending", "sent", "failed"]
 #: Every delivery status, in the order reports list them.
@@ -301,6 +320,7 @@ __all__ = [
     "SendResult",
     "Skipped",
     "SourceResult",
+    "TelegramRendition",
     "WhatsAppRendition",
     "to_plain",
 ]

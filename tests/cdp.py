@@ -43,6 +43,8 @@ class Browser:
         os.close(from_chrome_w)
         self._buffer = b""
         self._next = 0
+        #: Events seen while waiting for answers (enable a domain to get its events).
+        self.events: list[dict[str, Any]] = []
         self.session = ""
         target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)
         attached = self.call(
@@ -71,16 +73,19 @@ class Browser:
                 self._buffer += chunk
             raw, self._buffer = self._buffer.split(b"\0", 1)
             answer = json.loads(raw)
+            if "method" in answer and "id" not in answer:
+                self.events.append(answer)
             if answer.get("id") == self._next:
                 if "error" in answer:
                     raise RuntimeError(f"{method}: {answer['error']}")
                 result: dict[str, Any] = answer.get("result", {})
                 return result
 
-    def evaluate(self, expression: str) -> Any:
+    def evaluate(self, expression: str, *, wait: bool = False) -> Any:
         """The value of a JavaScript expression in the page (DevTools, not the page's
-        own scripts: the page's CSP allows none)."""
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        own scripts: the page's CSP allows none); ``wait``: of the promise it gives."""
+        params = {"expression": expression, "returnByValue": True, "awaitPromise": wait}
+        result = self.call("Runtime.evaluate", params)
         return result.get("result", {}).get("value")
 
     def open(self, url: str) -> None:

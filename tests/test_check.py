@@ -124,8 +124,8 @@ def test_three_distinct_mistakes_are_reported_at_once(newsroom: Path) -> None:
     assert lines == [
         '  - select.count: must be a positive integer, got "ten"',
         "  - templates/push.txt.j2, line 2: unexpected '}'",
-        "  - senders.out.type: unknown sender type 'pigeon' (known: apprise, file, ntfy, "
-        "onesignal, smtp, webhook, whatsapp)",
+        "  - senders.out.type: unknown sender type 'pigeon' (known: apprise, fcm, file, ntfy, "
+        "onesignal, smtp, telegram, webhook, webpush, whatsapp)",
     ]
     assert "3 problems found" in result.stderr
 

@@ -131,7 +131,15 @@ def test_preview_json_is_the_renditions(config_file: Path) -> None:
     )
     data = json.loads(result.stdout)
     assert data["edition_id"] == "world-2020-11-23"
-    assert sorted(data) == ["edition_id", "email", "images", "notes", "push", "whatsapp"]
+    assert sorted(data) == [
+        "edition_id",
+        "email",
+        "images",
+        "notes",
+        "push",
+        "telegram",
+        "whatsapp",
+    ]
     assert data["push"]["title"].startswith("Biden picks veteran aide")
 
 

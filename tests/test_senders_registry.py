@@ -37,6 +37,8 @@ SECRETS = {
     "TEST_NTFY_TOKEN": "tk_ntfy_very_secret",
     "TEST_ONESIGNAL_KEY": "os_v2_app_very_secret",
     "TEST_WHAPI_TOKEN": "whapi-very-secret",
+    "TEST_TELEGRAM_TOKEN": "7031234567:AAF-registry_secret",
+    "TEST_VAPID_KEY": "ojA6dFp26wim1FHWSpGP4JGRviEG2FnyK8I8lMJ7lrc",
     "TEST_APPRISE_URLS": "tgram://123456:AAH-bot-secret/987654 json://u:pw-secret@127.0.0.1/x",
 }
 
@@ -60,6 +62,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
         "chats": ["120363000000000000@newsletter"],
     },
     "apprise": {"urls_env": "TEST_APPRISE_URLS"},
+    "telegram": {"token_env": "TEST_TELEGRAM_TOKEN", "chats": ["@worldnewsdigest"]},
+    "webpush": {"private_key_env": "TEST_VAPID_KEY", "subject": "mailto:news@example.com"},
 }
 
 
@@ -81,7 +85,7 @@ def test_builtins_follow_the_protocol_and_describe_without_secrets(
     sender = build_sender("s", type_name, OPTIONS[type_name], tmp_path)
     assert isinstance(sender, Sender)
     assert sender.type_name == type_name
-    assert sender.consumes in ("email", "push", "whatsapp", "all")
+    assert sender.consumes in ("email", "push", "whatsapp", "telegram", "all")
     text = sender.describe() + repr(list(sender.recipients()))
     assert type_name in text
     for secret in [*SECRETS.values(), "qs-secret", "AAH-bot-secret", "pw-secret"]:

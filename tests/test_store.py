@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from digest.model import Article, Skipped
-from digest.store import Store, Subscriber, open_store
+from digest.store import PushSubscription, Store, Subscriber, open_store
 
 
 def article(**changes: object) -> Article:
@@ -104,6 +104,7 @@ def test_every_call_raises_store_error_when_the_backend_fails(tmp_path: Path) ->
         PushRendition,
         Renditions,
         RunStatus,
+        TelegramRendition,
         WhatsAppRendition,
     )
 
@@ -127,6 +128,7 @@ def test_every_call_raises_store_error_when_the_backend_fails(tmp_path: Path) ->
                 EmailRendition("s", "p", "<p>h</p>", "t"),
                 PushRendition("t", "b", "https://example.com/"),
                 WhatsAppRendition("w"),
+                TelegramRendition("t"),
             )
         ),
         "edition_data": lambda: store.edition_data("e"),
@@ -168,6 +170,12 @@ def test_every_call_raises_store_error_when_the_backend_fails(tmp_path: Path) ->
         "suppression": lambda: store.suppression("a@example.com"),
         "suppressions": store.suppressions,
         "first_time": lambda: store.first_time("k"),
+        "save_push_subscription": lambda: store.save_push_subscription(
+            PushSubscription("https://push.example/1", "k", "a")
+        ),
+        "delete_push_subscriptions": lambda: store.delete_push_subscriptions(["webpush:x"]),
+        "push_subscriptions": lambda: list(store.push_subscriptions()),
+        "count_push_subscriptions": store.count_push_subscriptions,
     }
     escaped = []
     for name, call in calls.items():

@@ -11,6 +11,7 @@ from ..bounces.dsn import apply_reports
 from ..config import Config
 from ..store import (
     ArchivedRecord,
+    PushSubscription,
     Store,
     Subscriber,
     SubscriberCounts,
@@ -72,6 +73,18 @@ class Audience:
     def preferences(self, address: str) -> tuple[bool, list[str]]:
         """Whether an address is active, and the lists it is on."""
         return self.store.is_active(address), self.store.lists_of(address)
+
+    def subscribe_browser(self, subscription: PushSubscription) -> bool:
+        """Keep a browser's Web Push subscription; ``True`` if it is new."""
+        return self.store.save_push_subscription(subscription)
+
+    def unsubscribe_browser(self, endpoint: str) -> None:
+        """Forget the Web Push subscription of ``endpoint`` (nothing if unknown)."""
+        self.store.delete_push_subscriptions([PushSubscription(endpoint, "", "").id])
+
+    def count_browsers(self) -> int:
+        """How many browsers are subscribed to Web Push."""
+        return self.store.count_push_subscriptions()
 
     def apply_bounce_events(self, events: Iterable[BounceEvent]) -> list[str]:
         """Record provider events (bounces, complaints, deliveries); replays change

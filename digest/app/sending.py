@@ -26,17 +26,20 @@ class Sending:
         Raises :class:`ConfigError` for an unknown type or a bad option.
         """
         unsubscribe_url = self.site_link("unsubscribe_url")
-        return {
-            name: build_sender(
-                name,
-                settings.type,
-                settings.options(),
-                self.config.base_dir,
-                unsubscribe_url=unsubscribe_url,
-            )
-            for name, settings in self.config.senders.items()
-            if settings.enabled
-        }
+        built: dict[str, Sender] = {}
+        for name, settings in self.config.senders.items():
+            if settings.enabled:
+                built[name] = sender = build_sender(
+                    name,
+                    settings.type,
+                    settings.options(),
+                    self.config.base_dir,
+                    unsubscribe_url=unsubscribe_url,
+                )
+                use_store = getattr(sender, "use_store", None)
+                if callable(use_store):  # its recipients live in the store (webpush)
+                    use_store(self.store)
+        return built
 
     def site_link(self, setting: str, edition_id: str = "") -> str:
         """``render.<setting>`` (``unsubscribe_url``, ``view_online_url``) filled

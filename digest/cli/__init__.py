@@ -101,9 +101,9 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 def _register() -> None:
-    from . import ingest, output, run, schedule, setup, subscribers, web
+    from . import ingest, output, push, run, schedule, setup, subscribers, web
 
-    for module in (ingest, output, run, schedule, setup, subscribers, web):
+    for module in (ingest, output, run, schedule, setup, subscribers, web, push):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,11 +1,12 @@
-"""The renderer: one edition in, four renditions out.
+"""The renderer: one edition in, one rendition per channel format out.
 
 Templates live in ``templates/`` (the defaults) and, file by file, in the folder
 named by ``render.templates``; so do the locales (``locales/<language>.toml``).
 Jinja2 runs sandboxed, with size, output and time limits (:mod:`.sandbox`), and
-with undefined variables as errors.  The email template (MJML) is
-HTML-autoescaped; the text templates are not, but the WhatsApp environment escapes
-every value it prints except links, so article text can never inject formatting.
+with undefined variables as errors.  The email template (MJML) and the Telegram
+post (HTML parse mode) are HTML-autoescaped; the text templates are not, but the
+WhatsApp environment escapes every value it prints except links, so article text
+can never inject formatting.
 All article text is cleaned of control and bidi-override characters first.
 
 MJML compilation and CSS inlining happen once per edition; nothing here depends on
@@ -38,6 +39,7 @@ from ..model import (
     PushRendition,
     RenderedImage,
     Renditions,
+    TelegramRendition,
     WhatsAppRendition,
 )
 from .email import build_email_html
@@ -47,6 +49,7 @@ from .links import safe_url, tag_url
 from .locale import Locale, greeting, load_locale
 from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
 from .sandbox import LimitedEnvironment, render_limited
+from .telegram import TELEGRAM_CAPTION_MAX, TELEGRAM_TEXT_MAX, shown_length
 from .text import clean_text, cut, whatsapp_escape
 
 #: Limits from DESIGN.md (Gmail, APNs/FCM, OneSignal, WhatsApp).
@@ -59,7 +62,9 @@ EMAIL_CLIP_BYTES = 102 * 1024
 
 #: The prefix under which the shipped templates stay reachable from a user's own.
 DEFAULT_PREFIX = "default"
-TEMPLATE_NAMES = ("email.mjml.j2", "email.txt.j2", "push.txt.j2", "whatsapp.txt.j2")
+TEMPLATE_NAMES = (
+    "email.mjml.j2", "email.txt.j2", "push.txt.j2", "whatsapp.txt.j2", "telegram.html.j2",
+)  # fmt: skip
 SUBJECT_FIELDS = ("lead", "date", "count", "name", "edition_id")
 PREHEADER_FIELDS = (*SUBJECT_FIELDS, "others", "lead_summary")
 # Invisible filler after the preheader so Gmail and Apple Mail do not pull body
@@ -286,6 +291,46 @@ def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
         raise ConfigError(problem) from None
 
 
+class Templates:
+    """The templates of one set of folders, compiled once (every name in
+    :data:`TEMPLATE_NAMES` is loaded when built, so a broken one is reported before
+    any edition is rendered); errors name the file and line."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self._folders = folders
+        self._env = _environment(folders)
+        self._wa_env = _environment(folders, whatsapp=True)
+        for name in TEMPLATE_NAMES:
+            self.load(name, whatsapp=name.startswith("whatsapp"))
+
+    def load(self, name: str, *, whatsapp: bool = False) -> jinja2.Template:
+        """The compiled template ``name`` (``whatsapp``: in WhatsApp's environment)."""
+        env = self._wa_env if whatsapp else self._env
+        try:
+            return env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or exc.name or name
+            raise RenderError(f"{where}, line {exc.lineno}: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise RenderError(f"template {exc.name} not found") from None
+        except UnicodeDecodeError:
+            where = next((str(f / name) for f in self._folders if (f / name).is_file()), name)
+            raise RenderError(f"{where}: is not UTF-8 text") from None
+
+    def render(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
+        """``name`` rendered with ``context`` within the sandbox's limits."""
+        template = self.load(name, whatsapp=whatsapp)
+        try:
+            return render_limited(template, context)
+        except RenderError:
+            raise
+        except Exception as exc:  # any runtime error in a (user) template
+            where = _template_line(exc.__traceback__, self._folders)
+            place = f"{where[0]}, line {where[1]}" if where else template.filename or name
+            detail = exc.message if isinstance(exc, jinja2.TemplateError) else repr(exc)
+            raise RenderError(f"{place}: {detail}") from None
+
+
 class Renderer:
     """Renders editions with one set of templates, locale and settings.
 
@@ -313,10 +358,7 @@ class Renderer:
             self._folders,
             setting="render.language" if settings.language else "digest.language",
         )
-        self._env = _environment(self._folders)
-        self._wa_env = _environment(self._folders, whatsapp=True)
-        for name in TEMPLATE_NAMES:
-            self._load(name, whatsapp=name.startswith("whatsapp"))
+        self.templates = Templates(self._folders)
         check_patterns(digest, settings)
         self.last_timings: Timings | None = None
         self._pictures = _pictures(settings, base_dir, fetch)
@@ -340,19 +382,20 @@ class Renderer:
         email_ctx = {**base, "channel": "email", "subject": subject.text,
                      "preheader": preheader.text, "preheader_filler": filler,
                      "stories": stories}  # fmt: skip
-        mjml_source = self._template("email.mjml.j2", email_ctx)
-        text = self._template("email.txt.j2", email_ctx)
+        mjml_source = self.templates.render("email.mjml.j2", email_ctx)
+        text = self.templates.render("email.txt.j2", email_ctx)
         jinja_time = perf_counter() - started
         timings: dict[str, float] = {}
         try:
             html = build_email_html(mjml_source, timings)
         except RenderError as exc:  # MJML gives no line: name the template at least
-            source = self._load("email.mjml.j2").filename or "email.mjml.j2"
+            source = self.templates.load("email.mjml.j2").filename or "email.mjml.j2"
             raise RenderError(f"{source}: {exc}") from None
 
         started = perf_counter()
         push, push_note = self._push(edition)
         whatsapp = self.render_whatsapp(edition)
+        telegram = self.render_telegram(edition)
         jinja_time += perf_counter() - started
         self.last_timings = Timings(jinja_time, timings["mjml"], timings["premailer"])
         email = EmailRendition(subject=subject.text, preheader=preheader.text, html=html, text=text)
@@ -362,6 +405,7 @@ class Renderer:
             email=email,
             push=push,
             whatsapp=whatsapp,
+            telegram=telegram,
             images=tuple(images[name] for name in sorted(images)),
             notes=notes,
         )
@@ -405,31 +449,6 @@ class Renderer:
         if file is not None:
             images[file.name] = file
         return {**image, "url": Link(shown.url), "width": shown.width, "height": shown.height}
-
-    def _load(self, name: str, *, whatsapp: bool = False) -> jinja2.Template:
-        env = self._wa_env if whatsapp else self._env
-        try:
-            return env.get_template(name)
-        except jinja2.TemplateSyntaxError as exc:
-            where = exc.filename or exc.name or name
-            raise RenderError(f"{where}, line {exc.lineno}: {exc.message}") from None
-        except jinja2.TemplateNotFound as exc:
-            raise RenderError(f"template {exc.name} not found") from None
-        except UnicodeDecodeError:
-            where = next((str(f / name) for f in self._folders if (f / name).is_file()), name)
-            raise RenderError(f"{where}: is not UTF-8 text") from None
-
-    def _template(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
-        template = self._load(name, whatsapp=whatsapp)
-        try:
-            return render_limited(template, context)
-        except RenderError:
-            raise
-        except Exception as exc:  # any runtime error in a (user) template
-            where = _template_line(exc.__traceback__, self._folders)
-            place = f"{where[0]}, line {where[1]}" if where else template.filename or name
-            detail = exc.message if isinstance(exc, jinja2.TemplateError) else repr(exc)
-            raise RenderError(f"{place}: {detail}") from None
 
     # -- short texts -----------------------------------------------------------------
 
@@ -519,7 +538,7 @@ class Renderer:
         if fitted is None:
             fitted = Fitted(cut(stories[0]["title"], PUSH_TITLE_MAX), "the headline cut")
         context = {**base, "stories": stories, "push_title": fitted.text}
-        rendered = self._template("push.txt.j2", context)
+        rendered = self.templates.render("push.txt.j2", context)
         lines = rendered.strip().split("\n", 1)
         title = cut(lines[0], PUSH_TITLE_MAX)
         note = f"push title: {fitted.note if title == fitted.text else 'the template'}"
@@ -549,12 +568,53 @@ class Renderer:
         for keep in range(len(stories), 0, -1):
             context = {**base, "stories": stories[:keep], "full_count": full,
                        "left_out": len(stories) - keep}  # fmt: skip
-            text = self._template("whatsapp.txt.j2", context, whatsapp=True).strip()
+            text = self.templates.render("whatsapp.txt.j2", context, whatsapp=True).strip()
             if len(text) <= WHATSAPP_TARGET:
                 break
         if len(text) > WHATSAPP_MAX:
             text = cut(text, WHATSAPP_MAX)
         return WhatsAppRendition(text=text)
+
+    def render_telegram(self, edition: Edition) -> TelegramRendition:
+        """The Telegram post alone, from ``telegram.html.j2`` (HTML parse mode, every
+        value escaped): the whole post within 4,096 characters as Telegram counts
+        them, and, when the lead has a picture, a caption of headlines within 1,024
+        (stories are dropped from the end until each fits)."""
+        if not edition.picks:
+            raise RenderError(f"{edition.id}: edition has no picks to render")
+        base = template_context(self.digest, self.settings, self.locale, edition, "telegram")
+        stories = self._stories(edition, "telegram")
+        full = self.settings.whatsapp_full
+        text = self._telegram(base, stories, full, TELEGRAM_TEXT_MAX, caption=False)
+        if text is None:
+            raise RenderError(f"{edition.id}: no Telegram post fits {TELEGRAM_TEXT_MAX} characters")
+        lead = stories[0]
+        photo = str(lead["image"]["url"]) if lead["image"] else ""
+        caption = ""
+        if photo:
+            caption = self._telegram(base, stories, 1, TELEGRAM_CAPTION_MAX, caption=True) or ""
+            photo = photo if caption else ""
+        return TelegramRendition(
+            text=text, caption=caption, photo=photo, preview_url=str(lead["url"] or "")
+        )
+
+    def _telegram(
+        self,
+        base: dict[str, Any],
+        stories: list[dict[str, Any]],
+        full: int,
+        limit: int,
+        *,
+        caption: bool,
+    ) -> str | None:
+        """The post with as many stories as fit ``limit``, or ``None``."""
+        for keep in range(len(stories), 0, -1):
+            context = {**base, "stories": stories[:keep], "full_count": full,
+                       "left_out": len(stories) - keep, "caption": caption}  # fmt: skip
+            text = self.templates.render("telegram.html.j2", context).strip()
+            if shown_length(text) <= limit:
+                return text
+        return None
 
 
 def push_payload(push: PushRendition) -> bytes:
@@ -611,6 +671,8 @@ __all__ = [
     "PUSH_BODY_MAX",
     "PUSH_PAYLOAD_MAX",
     "PUSH_TITLE_MAX",
+    "TELEGRAM_CAPTION_MAX",
+    "TELEGRAM_TEXT_MAX",
     "TEMPLATE_NAMES",
     "WHATSAPP_MAX",
     "WHATSAPP_TARGET",

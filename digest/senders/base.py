@@ -76,8 +76,11 @@ class Sender(Protocol):
     Optional, found by name when present (see :func:`hooks`): ``subscriber_list``
     (the store's subscriber list to deliver to instead of ``recipients()``),
     ``prepare(outgoing)`` (once per edition, before the first ``send``: what every
-    message shares), ``close()`` (after the last ``send``: release connections) and
-    ``endpoints()`` (the servers ``digest check --reach`` tries).
+    message shares), ``close()`` (after the last ``send``: release connections),
+    ``endpoints()`` (the servers ``digest check --reach`` tries) and
+    ``use_store(store)`` (given the application's store when the sender is built,
+    for a sender whose recipients live there, such as Web Push subscriptions; used
+    from the calling thread only, i.e. in ``recipients`` and ``close``).
     """
 
     #: The registered type name (``file``, ``smtp``...).

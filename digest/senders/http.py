@@ -57,6 +57,10 @@ class HttpClient:
                 )
             return self._client
 
+    def client(self) -> httpx.Client:
+        """The pooled client itself, for a sender that reads answers its own way."""
+        return self._get()
+
     def post(
         self, url: str, *, content: bytes, headers: dict[str, str] | None = None
     ) -> httpx.Response:

@@ -64,6 +64,13 @@ class Options:
             raise ConfigError(f"{self._key(key)}: must be a positive number, got {value!r}")
         return float(value)
 
+    def flag(self, key: str, default: bool) -> bool:
+        """A true/false option."""
+        value = self._options.get(key, default)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{self._key(key)}: must be true or false, got {value!r}")
+        return value
+
     def strings(self, key: str, default: list[str] | None = None) -> list[str]:
         """A list of non-empty strings; required when ``default`` is ``None``."""
         value = self._options.get(key, default)

@@ -15,6 +15,7 @@ module              concern
 ``locks``           edition locks with a time to live
 ``subscribers``     subscribers and their lists
 ``audience``        subscriber history, sign-up, bounces and suppression, replays
+``push``            browsers' Web Push subscriptions
 ``schema``          the SQLite migrations
 ``sqlite``          the connection: opening, WAL, migrating, errors wrapped
 ==================  ============================================================
@@ -32,6 +33,7 @@ from .editions import EditionTables
 from .httpcache import HttpCacheTable
 from .locks import LockTable
 from .protocol import Store
+from .push import PushTable
 from .runs import RunTable
 from .sqlite import Database, connect
 from .subscribers import SubscriberTables
@@ -41,6 +43,7 @@ from .types import (
     BounceKind,
     BounceResult,
     DeliveryCounts,
+    PushSubscription,
     RunRecord,
     Subscriber,
     SubscriberCounts,
@@ -59,6 +62,7 @@ class SqliteStore(
     LockTable,
     SubscriberTables,
     AudienceTables,
+    PushTable,
 ):
     """The :class:`Store` on an SQLite file (WAL mode, no server).
 
@@ -106,6 +110,7 @@ __all__ = [
     "BounceKind",
     "BounceResult",
     "DeliveryCounts",
+    "PushSubscription",
     "RunRecord",
     "SqliteStore",
     "Store",

@@ -35,6 +35,7 @@ from .types import (
     BounceKind,
     BounceResult,
     DeliveryCounts,
+    PushSubscription,
     RunRecord,
     Subscriber,
     SubscriberCounts,
@@ -256,6 +257,22 @@ class AudienceStore(Protocol):
         """Remember ``key``; ``True`` only the first time."""
 
 
+class PushStore(Protocol):
+    """Browsers' Web Push subscriptions."""
+
+    def save_push_subscription(self, subscription: PushSubscription) -> bool:
+        """Store (or update the keys of) a subscription; ``True`` if it is new."""
+
+    def delete_push_subscriptions(self, ids: Iterable[str]) -> int:
+        """Forget subscriptions by id; how many were there."""
+
+    def push_subscriptions(self) -> Iterator[PushSubscription]:
+        """Every subscription, oldest first."""
+
+    def count_push_subscriptions(self) -> int:
+        """How many browsers are subscribed."""
+
+
 class Store(
     LifecycleStore,
     ArticleStore,
@@ -266,6 +283,7 @@ class Store(
     LockStore,
     SubscriberStore,
     AudienceStore,
+    PushStore,
     Protocol,
 ):
     """Everything `digest` remembers (see the module's conventions)."""

@@ -3,6 +3,7 @@ deliveries).  Times are tz-aware UTC."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypedDict
@@ -24,6 +25,21 @@ class UpsertCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PushSubscription:
+    """A browser's Web Push subscription, as ``PushSubscription.toJSON()`` gives it:
+    the push service's ``endpoint`` and the browser's keys (base64url)."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+
+    @property
+    def id(self) -> str:
+        """How the delivery log names it: a hash of the endpoint (a secret URL)."""
+        return "webpush:" + hashlib.sha256(self.endpoint.encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True, slots=True)

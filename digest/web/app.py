@@ -14,6 +14,7 @@ point:
 ``GET|POST /newsletter/confirm``           double opt-in: a page with a button, then active
 ``GET|POST /newsletter/preferences``       lists, or unsubscribe from all
 ``POST /newsletter/hooks/<provider>``      bounce webhooks: ses, sendgrid, postmark, mailgun
+``/newsletter/push/…``                     Web Push sign-up (see :mod:`digest.web.push`)
 =========================================  =====================================
 
 A bad, forged or truncated token gets a plain 400 page and changes nothing.
@@ -71,7 +72,9 @@ from ..errors import ConfigError, SendError
 from ..message import check_address
 from ..render.text import clean_text
 from ..senders.smtp import SmtpSender
+from ..senders.webpush import WebPushSender
 from .archive import BASE_PATH, base_url, build_site, is_edition_id, templates
+from .push import push_routes
 from .ratelimit import RateLimit
 from .tokens import MAX_TOKEN_CHARS, Signer, new_cookie
 
@@ -151,6 +154,8 @@ class Service:
             senders = self.digest().senders()  # built by the application, site defaults in
         smtp = {n: s for n, s in senders.items() if isinstance(s, SmtpSender)}
         self.verifiers = list(smtp.values())
+        #: The webpush sender whose key browsers subscribe with (``None``: push off).
+        self.push_sender = next((s for s in senders.values() if isinstance(s, WebPushSender)), None)
         self.mailer: SmtpSender | None = None
         if self.web.sender:
             if self.web.sender not in smtp:
@@ -710,6 +715,7 @@ def create_app(service: Service) -> ASGIApp:
         Route(BASE_PATH + "/confirm", confirm, methods=["GET", "POST"]),
         Route(BASE_PATH + "/preferences", preferences, methods=["GET", "POST"]),
         Route(BASE_PATH + "/hooks/{provider}", hook, methods=["POST"]),
+        *push_routes(service, own_origin, page, message),
         Route(BASE_PATH + "/", archive_file, methods=["GET"]),
         Route(BASE_PATH + "/{name}", archive_file, methods=["GET"]),
         Route(BASE_PATH + "/{name}/", archive_file, methods=["GET"]),

@@ -19,7 +19,10 @@ from digest.render import Renderer, push_payload
 
 GOLDEN = Path(__file__).resolve().parent
 LANGUAGES = ("en", "hi")
-FILES = ("email.html", "email.txt", "push.json", "push.txt", "whatsapp.txt")
+FILES = (
+    "email.html", "email.txt", "push.json", "push.txt", "whatsapp.txt", "telegram.html",
+    "telegram-caption.html",
+)  # fmt: skip
 AS_OF = datetime(2020, 11, 23, 4, 30, tzinfo=UTC)  # 10:00 in Mumbai
 SITE = "https://www.mid-day.com"
 
@@ -238,7 +241,7 @@ def renderer(language: str = "en") -> Renderer:
 def render_files(language: str = "en") -> dict[str, str]:
     """The fixture rendered with the default templates, as golden-file texts."""
     result = renderer(language).render(edition())
-    push = result.push
+    push, t = result.push, result.telegram
     return {
         "email.html": result.email.html,
         "email.txt": (
@@ -249,4 +252,6 @@ def render_files(language: str = "en") -> dict[str, str]:
         + "\n",
         "push.txt": f"{push.title}\n{push.body}\n",
         "whatsapp.txt": result.whatsapp.text + "\n",
+        "telegram.html": t.text + "\n",
+        "telegram-caption.html": f"Photo: {t.photo}\n\n{t.caption}\n",
     }
