@@ -35,8 +35,8 @@ from .config import (
 )
 from .errors import ConfigError, DigestError
 from .model import Article, Edition, Image, Pick
-from .render import Renderer, default_templates
-from .senders import build_sender, load_factory
+from .render import Renderer, check_template_folder, template_folders
+from .senders import build_sender
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -205,15 +205,16 @@ def _check_sources(config: Config, report: Report) -> None:
 
 def _check_templates(data: dict[str, Any], base_dir: Path, report: Report) -> None:
     render_raw = _table(data, "render")
-    folders = [default_templates()]
     folder_setting = render_raw.get("templates")
-    if isinstance(folder_setting, str):
-        folder = Path(folder_setting).expanduser()
-        folder = folder if folder.is_absolute() else (base_dir / folder).resolve()
-        if not folder.is_dir():
-            report.add("template", "render.templates", f"no such folder {folder}")
-            return
-        folders.insert(0, folder)
+    folders = template_folders(
+        Path(folder_setting) if isinstance(folder_setting, str) else None, base_dir
+    )
+    try:
+        check_template_folder(folders)
+    except ConfigError as exc:
+        where, _, what = str(exc).partition(": ")
+        report.add("template", where, what)
+        return
     before = len(report.problems)
     env = jinja2.Environment()
     for folder in folders:
@@ -290,11 +291,6 @@ def _check_senders(
         if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
             continue  # reported by the settings check
         where = f"senders.{name}"
-        try:
-            load_factory(raw["type"])
-        except ConfigError as exc:
-            report.add("sender", f"{where}.type", str(exc))
-            continue
         # The sender's own options: everything but the keys every sender shares.
         options = {k: v for k, v in raw.items() if k not in SenderSettings.model_fields}
         try:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from .codec import article_to_plain
 from .message import email_message
 from .model import Edition, Renditions, to_plain
 
@@ -73,7 +74,7 @@ def edition_document(edition: Edition) -> dict[str, Any]:
                 "headline": pick.title,
                 "outlet": pick.outlet,
                 "also_reported_by": list(pick.also_reported_by),
-                "article": to_plain(pick.article),
+                "article": article_to_plain(pick.article),
             }
             for rank, pick in enumerate(edition.picks, 1)
         ],

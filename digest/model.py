@@ -120,6 +120,12 @@ class LeftOut(StrEnum):
     DIVERSITY = "diversity"
     RANKED_BELOW = "ranked below"
 
+    @classmethod
+    def of_reason(cls, reason: str) -> LeftOut | None:
+        """The kind a reason sentence starts with (records written before kinds
+        were kept), or ``None``."""
+        return next((kind for kind in cls if reason.startswith(kind.value)), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
@@ -229,6 +235,30 @@ class Renditions:
 RenditionKind = Literal["email", "push", "whatsapp", "telegram", "all"]
 
 DeliveryStatus = Literal["pending", "sent", "failed"]
+#: Every delivery status, in the order reports list them.
+DELIVERY_STATUSES: tuple[DeliveryStatus, ...] = ("sent", "failed", "pending")
+
+
+class RunStatus(StrEnum):
+    """How a recorded run of an edition stands."""
+
+    #: Started and not finished (or its process died).
+    RUNNING = "running"
+    #: Sent to every sender (some messages may have failed: see ``FAILED``).
+    DONE = "done"
+    #: Not sent: not enough news, or nothing new since the last edition.
+    HELD = "held"
+    #: Raised, passed its time limit, or some messages failed.
+    FAILED = "failed"
+    #: Told to stop (SIGTERM) before it finished.
+    STOPPED = "stopped"
+    #: Missed by the scheduler beyond its grace window: never sent late.
+    SKIPPED = "skipped"
+
+    @property
+    def settled(self) -> bool:
+        """Whether the scheduler never runs this edition again."""
+        return self in (RunStatus.DONE, RunStatus.HELD, RunStatus.SKIPPED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +301,7 @@ def to_plain(value: Any) -> Any:
 
 
 __all__ = [
+    "DELIVERY_STATUSES",
     "WORLD",
     "Article",
     "Delivery",
@@ -285,6 +316,7 @@ __all__ = [
     "RenderedImage",
     "RenditionKind",
     "Renditions",
+    "RunStatus",
     "SendResult",
     "Skipped",
     "SourceResult",

@@ -43,21 +43,25 @@ import time as _time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import schedule
 
 from .config import EditionTime
-from .edition import Digest, sources_failed
+from .edition import Digest
 from .errors import EditionBusy
+from .model import RunStatus
 
 logger = logging.getLogger("digest.schedule")
 
 #: A source of the current moment (tz-aware); tests pass a controlled one.
 Clock = Callable[[], datetime]
 
-#: Run statuses that settle an edition: it is never run again by the scheduler.
-SETTLED = frozenset({"done", "held", "skipped"})
+#: What the scheduler decided about an edition: how its run ended, or why it was
+#: not run (``busy``: another process holds its lock; ``timeout``: past its time
+#: limit; ``already``: settled before; ``left``: another process is running it).
+Decision = RunStatus | Literal["busy", "timeout", "already", "left"]
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: How far back a starting scheduler looks for editions it missed.
 LOOKBACK = timedelta(days=7)
@@ -137,9 +141,7 @@ class Outcome:
 
     edition_id: str
     due: datetime
-    #: ``done``, ``held``, ``failed``, ``stopped``, ``skipped``, ``busy``, ``timeout``,
-    #: ``already`` (settled before) or ``left`` (another process is running it).
-    status: str
+    status: Decision
     message: str = ""
 
 
@@ -184,14 +186,17 @@ class EditionJob(schedule.Job):
 class EditionScheduler:
     """Runs the configured editions on time, exactly once each.
 
-    ``digest`` is the application the scheduler reads the store through (main
+    ``digest`` is the application the scheduler asks about past runs (main
     thread); ``open_digest`` builds a fresh application with its own store
-    connection for each run's worker thread; ``now`` is the clock.
+    connection for each run's worker thread; ``now`` is the clock and ``timer``
+    the monotonic one time limits are measured on (tests pass controlled ones).
     """
 
     digest: Digest
     open_digest: Callable[[], Digest]
     now: Clock = utc_now
+    #: The monotonic clock (seconds) a run's time limit is measured on.
+    timer: Callable[[], float] = _time.monotonic
     #: Set it (from a signal handler, another thread) to stop gracefully.
     stop: threading.Event = field(default_factory=threading.Event)
     #: Everything decided so far, oldest first (what ``digest schedule`` reports).
@@ -255,9 +260,9 @@ class EditionScheduler:
         now = self.now()
         missed = list(slot.occurrences(now - LOOKBACK, now))
         for index in range(len(missed) - 1, -1, -1):
-            status = self.digest.store.last_run_status(self.edition_id(slot, missed[index]))
+            status = self.digest.last_run_status(self.edition_id(slot, missed[index]))
             if status is not None:
-                missed = missed[index + 1 :] if status in SETTLED else missed[index:]
+                missed = missed[index + 1 :] if status.settled else missed[index:]
                 break
         else:
             # Never run before: only the latest edition counts, and only inside its
@@ -271,22 +276,21 @@ class EditionScheduler:
         if self.stop.is_set():
             return due  # stopping: leave it to the next start's catch-up
         edition_id = self.edition_id(slot, due)
-        store = self.digest.store
-        status = store.last_run_status(edition_id)
+        status = self.digest.last_run_status(edition_id)
         now = self.now()
         late = now - due
         grace = timedelta(minutes=self.settings.grace_minutes)
-        if status in SETTLED:
+        if status is not None and status.settled:
             self._decide(edition_id, due, "already", f"already {status}")
-        elif late > grace and status == "running":
+        elif late > grace and status is RunStatus.RUNNING:
             self._decide(edition_id, due, "left", "another process is running it")
         elif late > grace:
             message = (
                 f"missed: {_minutes(late)} late for {due.astimezone(slot.zone):%Y-%m-%d %H:%M %Z}"
                 f", grace {_minutes(grace)}"
             )
-            store.record_run(edition_id, "skipped", message)
-            self._decide(edition_id, due, "skipped", message, logging.WARNING)
+            self.digest.record_skipped_run(edition_id, message)
+            self._decide(edition_id, due, RunStatus.SKIPPED, message, logging.WARNING)
         else:
             outcome = self._run(slot, due, edition_id)
             if outcome == "busy":
@@ -295,14 +299,19 @@ class EditionScheduler:
         return slot.next_after(due)
 
     def _decide(
-        self, edition_id: str, due: datetime, status: str, message: str, level: int = logging.INFO
+        self,
+        edition_id: str,
+        due: datetime,
+        status: Decision,
+        message: str,
+        level: int = logging.INFO,
     ) -> None:
         self.history.append(Outcome(edition_id, due, status, message))
         log_event(f"edition.{status}", edition_id, level, due=due, message=message)
 
     # -- running -------------------------------------------------------------------
 
-    def _run(self, slot: Slot, due: datetime, edition_id: str) -> str:
+    def _run(self, slot: Slot, due: datetime, edition_id: str) -> Decision:
         """Run one edition in a worker thread, within the time limit."""
         log_event("edition.start", edition_id, due=due, late=_minutes(self.now() - due))
         run_stop = threading.Event()
@@ -315,20 +324,21 @@ class EditionScheduler:
         )
         worker.start()
         limit = self.settings.time_limit_minutes * 60
-        deadline = _time.monotonic() + limit
+        deadline = self.timer() + limit
         while worker.is_alive():
-            worker.join(timeout=min(0.1, max(deadline - _time.monotonic(), 0.0)))
+            worker.join(timeout=min(0.1, max(deadline - self.timer(), 0.0)))
             if self.stop.is_set():
                 run_stop.set()  # graceful: the message in flight finishes
-            elif _time.monotonic() >= deadline and worker.is_alive():
+            elif self.timer() >= deadline and worker.is_alive():
                 run_stop.set()
                 message = f"time limit of {_minutes(timedelta(seconds=limit))} reached"
-                self.digest.store.fail_running(edition_id, message)
+                self.digest.fail_running(edition_id, message)
                 self._decide(edition_id, due, "timeout", message, logging.ERROR)
                 return "timeout"
         outcome = result[0]
         self.history.append(outcome)
-        level = logging.INFO if outcome.status in ("done", "held", "busy") else logging.WARNING
+        fine = outcome.status in (RunStatus.DONE, RunStatus.HELD, "busy")
+        level = logging.INFO if fine else logging.WARNING
         log_event(f"edition.{outcome.status}", edition_id, level, message=outcome.message)
         return outcome.status
 
@@ -344,28 +354,23 @@ class EditionScheduler:
             digest = self.open_digest().variant(slot.name)
         except Exception as exc:
             logger.exception("event=edition.error edition=%s", edition_id)
-            result.append(Outcome(edition_id, due, "failed", f"{type(exc).__name__}: {exc}"))
+            result.append(
+                Outcome(edition_id, due, RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
+            )
             return
         try:
-            built, report = digest.run_edition(due, stop=stop)
+            run = digest.run_edition(due, stop=stop)
         except EditionBusy as exc:
             result.append(Outcome(edition_id, due, "busy", str(exc)))
         except Exception as exc:  # recorded failed by run_edition; logged here
             logger.exception("event=edition.error edition=%s", edition_id)
-            result.append(Outcome(edition_id, due, "failed", f"{type(exc).__name__}: {exc}"))
+            result.append(
+                Outcome(edition_id, due, RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
+            )
         else:
-            if report is None:
-                status = "stopped" if stop.is_set() else "held"
-                result.append(Outcome(edition_id, due, status, built.hold))
-            else:
-                status = "stopped" if stop.is_set() else "failed" if report.failed else "done"
-                message = f"{report.count('sent')} sent, {report.count('failed')} failed"
-                message += f", {report.count('already_done')} already done"
-                if report.source_errors:
-                    message += f" ({sources_failed(report.source_errors)})"
-                result.append(Outcome(edition_id, due, status, message))
+            result.append(Outcome(edition_id, due, run.status, run.message))
         finally:
-            digest.store.close()
+            digest.close()
 
 
 def _minutes(delta: timedelta) -> str:

@@ -30,6 +30,13 @@ def config_from(data: dict[str, Any], base_dir: Path = ROOT) -> Config:
     return parse_config(data, base_dir=base_dir)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test is also a slow one."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """A real SQLite store in a temporary folder."""

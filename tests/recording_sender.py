@@ -9,6 +9,7 @@ take that long (a send long enough to interrupt); an edition id listed in
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,6 +17,10 @@ from typing import Any, ClassVar
 
 from digest.model import RenditionKind, SendResult
 from digest.senders.base import Limits, Outgoing
+
+#: Edition ids of the messages begun so far, in order (any sender of this process).
+STARTED: list[str] = []
+_STARTED_LOCK = threading.Lock()
 
 
 class RecordingSender:
@@ -45,6 +50,8 @@ class RecordingSender:
         """Append the subject to the recipient's file (after ``delay`` seconds)."""
         if outgoing.edition.id in self.explode_on:
             raise RuntimeError(f"sender bug on {outgoing.edition.id}")
+        with _STARTED_LOCK:
+            STARTED.append(outgoing.edition.id)
         time.sleep(self.delay)
         if self.delete is not None:
             self.delete.unlink(missing_ok=True)

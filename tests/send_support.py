@@ -47,6 +47,20 @@ def outgoing(sample_built: Built) -> Outgoing:
     return Outgoing(sample_built.edition, sample_built.renditions, sample_built.public)
 
 
+class FakeClock:
+    """A monotonic clock (seconds) for the rate limiter: it moves only when the
+    limiter sleeps on it, so pacing is checked without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 class Recorder:
     """An aiosmtpd handler that records what it accepts and misbehaves on cue.
 

@@ -40,6 +40,7 @@ def invoke(config: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow  # a real process through the console script
 def test_console_script_runs_the_daily_job(config_file: Path) -> None:
     env = {**os.environ, "COLUMNS": "120"}
     command = [Path(sys.executable).parent / "digest", "--config", str(config_file)]
@@ -286,7 +287,7 @@ def test_a_run_that_sends_still_names_the_sources_that_failed(
     with open_store(tmp_path / "store.sqlite3") as store:
         (run,) = store.runs()
     assert run["status"] == "done"
-    assert run["message"].startswith("1 sent, 0 failed (1 source(s) failed: ")
+    assert run["message"].startswith("1 sent, 0 failed, 0 already done (1 source(s) failed: ")
     assert "missing.rss: no such file or folder" in run["message"]
 
 

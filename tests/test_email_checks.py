@@ -26,6 +26,8 @@ from tools.check_email import (
     text_contrast,
 )
 
+pytestmark = pytest.mark.slow  # spamassassin, html-validate, axe and chromium
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "check"
 
 

@@ -19,6 +19,8 @@ from digest.render import Renderer
 
 from . import fuzz_cases as cases
 
+pytestmark = pytest.mark.slow  # generated inputs by the thousand
+
 SCALE = float(os.environ.get("DIGEST_FUZZ_SCALE", "1"))
 #: Cases per kind in one CI run (scaled): 10,020 in all.
 BATCHES = {

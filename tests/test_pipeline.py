@@ -124,7 +124,8 @@ def test_selector_honours_pins_blocks_and_headline_overrides() -> None:
 def test_end_to_end_run_writes_four_renditions_within_limits(
     sample_app: Digest, tmp_path: Path
 ) -> None:
-    built, report = sample_app.run_edition(SAMPLE_AS_OF)
+    outcome = sample_app.run_edition(SAMPLE_AS_OF)
+    built, report = outcome.built, outcome.report
     assert report is not None and report.sent and not report.failed
     out = tmp_path / "out"
     html = (out / "email.html").read_text("utf-8")
@@ -171,8 +172,8 @@ def test_end_to_end_run_writes_four_renditions_within_limits(
 
 
 def test_run_is_idempotent_per_edition(sample_app: Digest) -> None:
-    _, first = sample_app.run_edition(SAMPLE_AS_OF)
-    _, second = sample_app.run_edition(SAMPLE_AS_OF + timedelta(minutes=30))
+    first = sample_app.run_edition(SAMPLE_AS_OF).report
+    second = sample_app.run_edition(SAMPLE_AS_OF + timedelta(minutes=30)).report
     assert first is not None and second is not None
     assert first.sent and not second.sent
     assert second.already_done == first.sent
@@ -216,7 +217,8 @@ def test_a_sent_edition_keeps_its_record_when_rebuilt_later_that_day(
     """A preview, an export or a resumed run later the same day rebuilds the same
     edition id at another moment: it shows what was sent, the record of what was
     sent stays, and the evening edition still does not repeat those stories."""
-    built, report = sample_app.run_edition(SAMPLE_AS_OF)
+    outcome = sample_app.run_edition(SAMPLE_AS_OF)
+    built, report = outcome.built, outcome.report
     assert report is not None and report.sent
     sent = [pick.article.id for pick in built.edition.picks]
 
@@ -237,7 +239,7 @@ def test_a_sent_edition_is_rebuilt_from_its_record_not_from_late_articles(
 ) -> None:
     """An article ingested after the first messages went out (dated inside the
     edition's window) does not change the edition for the recipients still to come."""
-    built, _ = sample_app.run_edition(SAMPLE_AS_OF)
+    built = sample_app.run_edition(SAMPLE_AS_OF).built
     late = tmp_path / "late.json"
     late.write_text(json.dumps([{
         "url": "https://news.example/world/late", "title": "Breaking: summit ends in a deal",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import tomli_w
 
 from digest.store import open_store
@@ -19,6 +20,9 @@ from digest.store import open_store
 from .conftest import ROOT
 from .newsfeed import write_world_feed
 from .recording_sender import received
+
+pytestmark = pytest.mark.slow  # real processes signalled mid-send
+
 
 RECIPIENTS = 30
 
@@ -68,6 +72,7 @@ def run_status(store_path: Path, edition_id: str) -> str | None:
 def test_sigterm_mid_send_exits_0_and_a_restart_completes_without_duplicates(
     tmp_path: Path,
 ) -> None:
+
     now = datetime.now(UTC)
     due = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
     edition_id = f"world-{due:%Y-%m-%d}"

@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
+from digest.codec import article_from_plain
 from digest.config import SelectSettings
-from digest.model import Article, Edition, Image
+from digest.model import Article, Edition
 from digest.select import Overrides, select
 from digest.select.sections import SectionDetector
 
@@ -38,28 +39,7 @@ class Day:
 
 def load_day(path: Path) -> Day:
     data = json.loads(path.read_text("utf-8"))
-    articles = []
-    for a in data["articles"]:
-        image = a["image"]
-        articles.append(
-            Article(
-                id=a["id"],
-                url=a["url"],
-                title=a["title"],
-                summary=a["summary"],
-                body=a["body"],
-                section=a["section"],
-                tags=tuple(a["tags"]),
-                published_at=datetime.fromisoformat(a["published_at"]),
-                updated_at=datetime.fromisoformat(a["updated_at"]) if a["updated_at"] else None,
-                dateline=a["dateline"] or "",
-                agency=a["agency"] or "",
-                image=Image(**image) if image else None,
-                language=a["language"],
-                publisher=a["publisher"],
-                source=a["source"],
-            )
-        )
+    articles = [article_from_plain(a) for a in data["articles"]]
     settings = SelectSettings(home_country=data["home_country"])
     return Day(path.stem, datetime.fromisoformat(data["as_of"]), articles, data["labels"], settings)
 

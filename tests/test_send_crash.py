@@ -21,6 +21,9 @@ from digest.store import Subscriber, open_store
 
 from .send_support import SECRET, free_port, write_config
 
+pytestmark = pytest.mark.slow  # a real process killed mid-send
+
+
 RECIPIENTS = 2000
 CONNECTIONS = 2
 KILL_AT = (150, 700, 1300)
@@ -47,6 +50,7 @@ def recorder_process(tmp_path: Path) -> Iterator[tuple[int, Path]]:
 def test_sigkill_mid_send_loses_nobody_and_doubles_at_most_the_in_flight(
     tmp_path: Path, recorder_process: tuple[int, Path]
 ) -> None:
+
     port, log = recorder_process
     config = write_config(tmp_path, port, connections=CONNECTIONS)
     with open_store(tmp_path / "store.sqlite3") as store:

@@ -19,7 +19,14 @@ from digest.senders import Limits, Outgoing, Recipient, Sender, available, build
 from digest.senders.smtp import SmtpSender
 from digest.store import Store
 
-from .send_support import SECRET, SMTP_PASSWORD, outgoing, sample_built, smtp_options
+from .send_support import (
+    SECRET,
+    SMTP_PASSWORD,
+    FakeClock,
+    outgoing,
+    sample_built,
+    smtp_options,
+)
 
 __all__ = ["outgoing", "sample_built"]
 
@@ -192,17 +199,6 @@ def test_smtp_recipient_with_bad_address_fails_permanently(
     with pytest.raises(SendError) as caught:
         sender.send(outgoing, Recipient("x@y.z\r\nRCPT TO:<z@z.z>"))
     assert caught.value.permanent
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.mark.parametrize("rate", [0.5, 1, 3, 7.5, 50])

@@ -69,6 +69,7 @@ def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # trafilatura over every page of the dev set
 def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_real_html(
     scored: tuple[list[dict[str, object]], object],
 ) -> None:

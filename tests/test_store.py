@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from digest.model import Article, Skipped
-from digest.store import Store, open_store
+from digest.store import FileFingerprint, PushSubscription, Store, Subscriber, open_store
 
 
 def article(**changes: object) -> Article:
@@ -73,7 +73,7 @@ def test_store_survives_reopening(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     with open_store(path) as first:
         first.upsert_articles([article()])
-        first.record_skipped([Skipped("feed.rss", "item 3", "item has no title")])
+        first.replace_skipped("feed.rss", [Skipped("feed.rss", "item 3", "item has no title")])
     with open_store(path) as second:
         assert second.count_articles() == 1
         assert second.skipped() == [Skipped("feed.rss", "item 3", "item has no title")]
@@ -92,3 +92,115 @@ def test_delivery_is_recorded_before_and_after(store: Store) -> None:
     again = store.delivery(edition, "out", "out")
     assert again is not None
     assert (again.status, again.attempts, again.provider_id) == ("sent", 1, "x1")
+
+
+def test_every_call_raises_store_error_when_the_backend_fails(tmp_path: Path) -> None:
+    """Reads as well as writes: nothing backend-specific (sqlite3.Error) escapes."""
+    from digest.errors import StoreError
+    from digest.model import (
+        Delivery,
+        Edition,
+        EmailRendition,
+        PushRendition,
+        Renditions,
+        RunStatus,
+        TelegramRendition,
+        WhatsAppRendition,
+    )
+
+    store = open_store(tmp_path / "s.sqlite3")
+    store.close()  # every statement now fails inside sqlite3
+    moment = datetime(2020, 11, 23, tzinfo=UTC)
+    calls = {
+        "upsert_articles": lambda: store.upsert_articles([article()]),
+        "articles_between": lambda: store.articles_between(moment, moment + timedelta(1)),
+        "article": lambda: store.article("x"),
+        "article_ids_starting": lambda: store.article_ids_starting("x"),
+        "count_articles": store.count_articles,
+        "replace_skipped": lambda: store.replace_skipped("s", []),
+        "skipped": store.skipped,
+        "http_validators": lambda: store.http_validators("https://example.com/"),
+        "remember_validators": lambda: store.remember_validators("https://e.com/", "e", ""),
+        "save_edition": lambda: store.save_edition(Edition("e", moment, "UTC", ())),
+        "save_renditions": lambda: store.save_renditions(
+            Renditions(
+                "e",
+                EmailRendition("s", "p", "<p>h</p>", "t"),
+                PushRendition("t", "b", "https://example.com/"),
+                WhatsAppRendition("w"),
+                TelegramRendition("t"),
+            )
+        ),
+        "edition_data": lambda: store.edition_data("e"),
+        "edition": lambda: store.edition("e"),
+        "picked_articles": lambda: store.picked_articles(moment, moment),
+        "last_sent_edition": lambda: store.last_sent_edition(moment, other_than="e"),
+        "delivered_edition_ids": store.delivered_edition_ids,
+        "delivered_editions": store.delivered_editions,
+        "delivery": lambda: store.delivery("e", "s", "r"),
+        "deliveries": store.deliveries,
+        "register_deliveries": lambda: store.register_deliveries("e", "s", ["r"]),
+        "record_deliveries": lambda: store.record_deliveries("e", "s", [Delivery("e", "s", "r")]),
+        "delivery_counts": store.delivery_counts,
+        "was_mailed": lambda: store.was_mailed("a@example.com"),
+        "permanent_failures": lambda: store.permanent_failures("e", "s"),
+        "start_run": lambda: store.start_run("e"),
+        "finish_run": lambda: store.finish_run(1, RunStatus.DONE),
+        "runs": store.runs,
+        "last_run_status": lambda: store.last_run_status("e"),
+        "fail_running": lambda: store.fail_running("e", "why"),
+        "acquire_lock": lambda: store.acquire_lock("e", "me", 60),
+        "renew_lock": lambda: store.renew_lock("e", "me", 60),
+        "take_lock": lambda: store.take_lock("e", "them", "me", 60),
+        "release_lock": lambda: store.release_lock("e", "me"),
+        "add_subscribers": lambda: store.add_subscribers([Subscriber("a@example.com")]),
+        "unsubscribe": lambda: store.unsubscribe("a@example.com"),
+        "subscriber": lambda: store.subscriber("a@example.com"),
+        "iter_subscribers": lambda: list(store.iter_subscribers()),
+        "count_subscribers": store.count_subscribers,
+        "lists_of": lambda: store.lists_of("a@example.com"),
+        "is_active": lambda: store.is_active("a@example.com"),
+        "set_lists": lambda: store.set_lists("a@example.com", ["x"], source="t"),
+        "history": lambda: store.history("a@example.com"),
+        "record_signup": lambda: store.record_signup("a@example.com", source="t"),
+        "confirm_subscriber": lambda: store.confirm_subscriber(
+            "a@example.com", name="", lists=["x"], source="t"
+        ),
+        "record_bounce": lambda: store.record_bounce("a@example.com", "hard", source="t"),
+        "suppression": lambda: store.suppression("a@example.com"),
+        "suppressions": store.suppressions,
+        "first_time": lambda: store.first_time("k"),
+        "save_push_subscription": lambda: store.save_push_subscription(
+            PushSubscription("https://push.example/1", "k", "a")
+        ),
+        "delete_push_subscriptions": lambda: store.delete_push_subscriptions(["webpush:x"]),
+        "push_subscriptions": lambda: list(store.push_subscriptions()),
+        "count_push_subscriptions": store.count_push_subscriptions,
+        "file_fingerprint": lambda: store.file_fingerprint("/x"),
+        "remember_file": lambda: store.remember_file("/x", FileFingerprint(1, 1, "h", "s")),
+    }
+    escaped = []
+    for name, call in calls.items():
+        try:
+            call()
+        except StoreError:
+            continue
+        except Exception as exc:
+            escaped.append(f"{name}: {type(exc).__name__}")
+        else:
+            escaped.append(f"{name}: no error")
+    assert escaped == []
+    # Every method of the protocol is tried (record_run is start_run + finish_run).
+    lifecycle = {"close", "reopen", "record_run"}
+    members = {n for n in dir(Store) if not n.startswith("_")} - lifecycle
+    assert members == set(calls)
+
+
+def test_the_sqlite_store_is_a_store() -> None:
+    from digest.store import Store
+    from digest.store.protocol import Store as ProtocolStore
+
+    assert Store is ProtocolStore
+    store: Store = open_store(":memory:")  # mypy checks the protocol here
+    with store:
+        assert store.reopen() is None  # an in-memory store cannot be shared

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
+import pytest
 
 from digest.edition import Built
 from digest.store import Subscriber
@@ -277,6 +278,7 @@ def test_csrf_honeypot_and_html_in_names(site: Site, client: httpx.Client) -> No
     assert prefs.status_code == 200 and "<script>" not in prefs.text
 
 
+@pytest.mark.slow
 def test_ten_thousand_signups_from_one_address_no_mail_storm(
     site: Site, client: httpx.Client
 ) -> None:

@@ -4,7 +4,7 @@ Every source (provider webhooks in :mod:`digest.bounces.providers`, DSNs in
 :mod:`digest.bounces.dsn`, synchronous SMTP refusals here) turns what it reads into
 :class:`BounceEvent` values; :func:`apply_events` records them in the store, where a
 hard bounce or a complaint suppresses the address at once and soft bounces do after
-``[bounces] soft_limit`` in a row (see :mod:`digest.audience`).  An event carrying a
+``[bounces] soft_limit`` in a row (see :mod:`digest.store.audience`).  An event carrying a
 provider id is applied once, however often it is replayed.
 """
 
@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..audience import BounceKind
 from ..message import check_address
 from ..store import Store
+from ..store.types import BounceKind
 
 #: Enhanced status classes that say something about the message or the sender,
 #: not the address (policy blocks, size, content): counted as soft, so a block

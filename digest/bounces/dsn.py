@@ -25,8 +25,8 @@ from email import message_from_bytes, policy
 from email.message import Message
 from typing import Any
 
-from ..audience import BounceKind
 from ..store import Store
+from ..store.types import BounceKind
 from . import BounceEvent, apply_events
 
 #: Largest message read as a report (a report quotes headers, not whole emails).

@@ -120,7 +120,7 @@ def _print_reports(app: App, reports: list[IngestReport]) -> None:
 
 
 def _print_skipped(app: App, as_json: bool) -> None:
-    kept = app.digest.store.skipped()
+    kept = app.digest.skipped()
     if as_json:
         _dump([to_plain(s) for s in kept])
         return

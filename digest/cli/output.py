@@ -89,8 +89,8 @@ def select_command(
         document = edition_document(edition)
         document["hold"] = hold
         if explain:
-            for item in document["rejections"]:
-                item["kind"] = item.get("kind") or rejection_kind(item["reason"])
+            for item, rejection in zip(document["rejections"], edition.rejections, strict=True):
+                item["kind"] = rejection_kind(rejection)
         else:
             document.pop("rejections")
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
@@ -158,7 +158,7 @@ EXPLAIN_ROWS = 25
 
 def _full_id(app: App, value: str, flag: str) -> str:
     """The stored article id a (possibly shortened) id names; else a usage error."""
-    found = app.digest.store.article_ids_starting(value.strip())
+    found = app.digest.article_ids_starting(value.strip())
     if value.strip() in found:
         return value.strip()
     if len(found) == 1:
@@ -209,7 +209,7 @@ def _moment(app: App, as_of: str | None, edition_id: str | None) -> tuple[dateti
         return app.as_of(as_of), ""
     if as_of is not None:
         raise click.UsageError("give --as-of or --edition, not both")
-    data = app.digest.store.edition_data(edition_id)
+    data = app.digest.recorded_edition(edition_id)
     if data is None:
         raise click.BadParameter(
             f"no edition {edition_id!r} is recorded in the store; build it first with "

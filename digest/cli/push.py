@@ -78,7 +78,7 @@ def keys(app: App, sender: str | None, out: Path | None, force: bool) -> None:
 @pass_app
 def subscriptions(app: App) -> None:
     """How many browsers are subscribed to Web Push."""
-    click.echo(str(app.digest.store.count_push_subscriptions()))
+    click.echo(str(app.digest.count_browsers()))
 
 
 COMMANDS = [push]

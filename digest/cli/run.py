@@ -51,9 +51,10 @@ def run(app: App, as_of: str | None, named: str) -> None:
     """
     digest = app.digest.variant(edition_name(app, named))
     with stop_on_signals() as stop:
-        built, report = digest.run_edition(app.as_of(as_of), stop=stop)
+        outcome = digest.run_edition(app.as_of(as_of), stop=stop)
+    built, report = outcome.built, outcome.report
     if report is None:
-        app.err.print(f"{built.edition.id}: not sent: {escape(built.hold)}")
+        app.err.print(f"{outcome.edition_id}: not sent: {escape(outcome.message)}")
         sys.exit(EXIT_HELD)
     app.out.print(f"Edition {built.edition.id}: {len(built.edition.picks)} stories")
     for line in report.source_errors:
@@ -132,16 +133,16 @@ def send(app: App, as_of: str | None, named: str, senders: tuple[str, ...], dry_
 @pass_app
 def status(app: App) -> None:
     """Show recent runs and delivery counts per edition and sender."""
-    store = app.digest.store
+    status = app.digest.status()
     runs = Table("edition", "started (UTC)", "status", "message", title="Runs")
-    for r in store.runs()[:20]:
+    for r in status.runs:
         runs.add_row(r["edition_id"], r["started_at"][:19], r["status"], escape(r["message"]))
     app.out.print(runs)
     table = Table("edition", "sender", "delivered", "failed", "pending", title="Deliveries")
-    for (edition_id, sender), c in sorted(store.delivery_counts().items(), reverse=True):
+    for (edition_id, sender), c in sorted(status.deliveries.items(), reverse=True):
         table.add_row(edition_id, sender, str(c["sent"]), str(c["failed"]), str(c["pending"]))
     app.out.print(table)
-    app.out.print(f"{store.count_articles()} articles stored.")
+    app.out.print(f"{status.articles} articles stored.")
 
 
 COMMANDS = [run, send, status]

@@ -85,7 +85,7 @@ def import_(app: App, csv_file: Path, list_name: str) -> None:
     An address that has unsubscribed stays unsubscribed, whatever the file says.
     """
     problems: list[str] = []
-    counts = app.digest.store.add_subscribers(read_csv(csv_file, list_name, problems))
+    counts = app.digest.import_subscribers(read_csv(csv_file, list_name, problems))
     app.out.print(
         f"{csv_file}: {counts.new} new, {counts.updated} updated, "
         f"{counts.unsubscribed} unsubscribed (never mailed), {len(problems)} skipped"
@@ -117,7 +117,7 @@ def unsubscribe(app: App, values: tuple[str, ...]) -> None:
         for sender in app.digest.senders().values()
         if callable(verify := getattr(sender, "address_for_token", None))
     ]
-    store = app.digest.store
+    digest = app.digest
     unmatched = 0
     for value in values:
         value = token_from(value)  # a whole URL, a mailto or its encoded subject too
@@ -128,7 +128,7 @@ def unsubscribe(app: App, values: tuple[str, ...]) -> None:
         if address is None:
             click.echo(f"not a valid unsubscribe token: {_shown(value[:12])}…", err=True)
             unmatched += 1
-        elif store.unsubscribe(address.lower(), source="cli"):
+        elif digest.unsubscribe(address.lower(), source="cli"):
             app.out.print(f"unsubscribed  {escape(_shown(address))}")
         else:
             click.echo(f"no subscriber {_shown(address)}", err=True)
@@ -142,7 +142,7 @@ def unsubscribe(app: App, values: tuple[str, ...]) -> None:
 @pass_app
 def count(app: App, list_name: str) -> None:
     """How many active subscribers a list has."""
-    app.out.print(f"{list_name}: {app.digest.store.count_subscribers(list_name)} active")
+    app.out.print(f"{list_name}: {app.digest.count_subscribers(list_name)} active")
 
 
 @subscribers.command("history")
@@ -151,8 +151,7 @@ def count(app: App, list_name: str) -> None:
 def history(app: App, address: str) -> None:
     """Every change of an address's state (signed up, confirmed, unsubscribed,
     bounced, complained, suppressed) with its time and source."""
-    store = app.digest.store
-    events = store.history(address.strip())
+    events = app.digest.history(address.strip())
     if not events:
         click.echo(f"no history for {escape(address.strip()[:254])}", err=True)
         sys.exit(1)
@@ -161,7 +160,7 @@ def history(app: App, address: str) -> None:
         app.out.print(
             f"{event.at:%Y-%m-%d %H:%M:%S}Z  {event.event:<12} {escape(event.source)}{detail}"
         )
-    suppression = store.suppression(address.strip())
+    suppression = app.digest.suppression(address.strip())
     if suppression is not None:
         app.out.print(f"suppressed since {suppression.at:%Y-%m-%d %H:%M}Z: "
                       f"{escape(suppression.reason)}")  # fmt: skip
@@ -171,7 +170,7 @@ def history(app: App, address: str) -> None:
 @pass_app
 def suppressed(app: App) -> None:
     """The addresses that get no mail because of bounces or complaints, and why."""
-    rows = app.digest.store.suppressions()
+    rows = app.digest.suppressions()
     for row in rows:
         app.out.print(f"{row.at:%Y-%m-%d %H:%M}Z  {escape(row.address)}  {escape(row.reason)}")
     if not rows:

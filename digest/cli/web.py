@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from ..bounces.dsn import InboundHandler, apply_reports, fetch_imap
+from ..bounces.dsn import InboundHandler, fetch_imap
 from ..errors import ConfigError, DigestError
-from ..store import open_store
 from ..web.archive import build_site, write_site
 from . import App, pass_app
 
@@ -61,7 +60,7 @@ def archive(app: App, out: Path, quiet: bool) -> None:
     """Write the archive (a page per edition sent, index, Atom and JSON Feed) as a
     static site; the same bytes on every run."""
     digest = app.digest
-    files = build_site(digest.config, digest.store.delivered_editions())
+    files = build_site(digest.config, digest.archive_records())
     try:
         written = write_site(files, out)
     except OSError as exc:
@@ -95,8 +94,7 @@ def read(app: App, files: tuple[Path, ...]) -> None:
             messages.append(path.read_bytes())
         except OSError as exc:
             raise DigestError(f"{path}: cannot read ({exc.strerror})") from None
-    limit = app.digest.config.bounces.soft_limit
-    _report(app, apply_reports(app.digest.store, messages, soft_limit=limit))
+    _report(app, app.digest.apply_bounce_reports(messages))
 
 
 @bounces.command("imap")
@@ -114,10 +112,9 @@ def imap(app: App) -> None:
             " is not set"
         )
     outcomes: list[str] = []
-    store = app.digest.store
 
     def handle(raw: bytes) -> None:
-        outcomes.extend(apply_reports(store, [raw], soft_limit=settings.soft_limit))
+        outcomes.extend(app.digest.apply_bounce_reports([raw]))
 
     try:
         read_count = fetch_imap(
@@ -148,12 +145,17 @@ def listen(app: App, host: str | None, port: int | None) -> None:
 
     _logging()
     config = app.digest.config
-    path = config.store_path
     lock = threading.Lock()
 
     def apply(raw: bytes) -> None:
-        with lock, open_store(path) as store:
-            outcomes = apply_reports(store, [raw], soft_limit=config.bounces.soft_limit)
+        # aiosmtpd's thread: an application with its own store connection.
+        with lock:
+            digest = app.digest.reopen()
+            try:
+                outcomes = digest.apply_bounce_reports([raw])
+            finally:
+                if digest is not app.digest:
+                    digest.close()
         logging.getLogger("digest.bounces").info("report: %s", ", ".join(outcomes) or "none")
 
     host = host or config.bounces.listen_host

@@ -106,9 +106,7 @@ class Preview:
     def _watched(self) -> Iterator[Path]:
         if self.config_path is not None:
             yield self.config_path
-        folders = [default_templates()]
-        if self._digest is not None and self._digest.config.render.templates is not None:
-            folders.append(self._digest.config.resolve(self._digest.config.render.templates))
+        folders = self._digest.template_folders() if self._digest else [default_templates()]
         for folder in folders:
             if folder.is_dir():
                 yield from sorted(p for p in folder.rglob("*") if p.is_file())
@@ -156,14 +154,14 @@ class Preview:
     def _reload(self) -> Digest:
         fresh = self._load()
         if self._digest is not None and self._digest is not fresh:
-            self._digest.store.close()
+            self._digest.close()
         self._digest = fresh
         return fresh
 
     def close(self) -> None:
         """Close the store of the current build."""
         if self._digest is not None:
-            self._digest.store.close()
+            self._digest.close()
             self._digest = None
 
 

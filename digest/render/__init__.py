@@ -81,6 +81,24 @@ def default_templates() -> Path:
     return Path(sys.prefix) / "share" / "digest" / "templates"
 
 
+def template_folders(templates: Path | None, base_dir: Path) -> list[Path]:
+    """The folders templates (and locales) are looked up in, first match wins: the
+    ``render.templates`` folder if set (``~`` expanded, relative to ``base_dir``),
+    then the shipped defaults.  The one place that setting is resolved; whether the
+    folder exists is for the caller to say (:func:`check_template_folder`)."""
+    if templates is None:
+        return [default_templates()]
+    folder = templates.expanduser()
+    return [folder if folder.is_absolute() else (base_dir / folder).resolve(), default_templates()]
+
+
+def check_template_folder(folders: list[Path]) -> None:
+    """Raise :class:`ConfigError` if the user's folder (the first of several) is
+    not a folder."""
+    if len(folders) > 1 and not folders[0].is_dir():
+        raise ConfigError(f"render.templates: no such folder {folders[0]}")
+
+
 class Link(str):
     """A URL already made safe; printed as it is by every template environment."""
 
@@ -176,6 +194,81 @@ def _template_line(tb: TracebackType | None, folders: list[Path]) -> tuple[str, 
     return found
 
 
+def template_context(
+    digest: DigestSettings, settings: RenderSettings, locale: Locale, edition: Edition, channel: str
+) -> dict[str, Any]:
+    """What every template sees; our own links carry the channel's UTM tags
+    (the unsubscribe link is a placeholder, filled per recipient)."""
+    params = utm_params(settings, edition, channel)
+    local = edition.as_of.astimezone(ZoneInfo(edition.timezone))
+    names = {"site_url": digest.site_url.rstrip("/"), "edition_id": edition.id}
+    date_label = locale.format(local, settings.date_format or locale.date_format)
+    return {
+        "digest": digest,
+        "name": clean_text(digest.name),
+        "publisher": clean_text(digest.publisher),
+        "edition": edition,
+        "edition_id": edition.id,
+        "language": locale.language,
+        "direction": digest.direction,
+        "align": "right" if digest.direction == "rtl" else "left",
+        "date_label": date_label,
+        "story_count": len(edition.picks),
+        "story_count_label": locale.count(len(edition.picks)),
+        "labels": dict(locale.labels) | {"greeting": greeting(locale.labels, local.hour)},
+        "fonts": dict(locale.fonts),
+        "accent": settings.accent_color,
+        "colours": palette(settings.accent_color, settings.accent_color_dark),
+        "unsubscribe_url": Link(placeholder(UNSUBSCRIBE_URL)),
+        "view_online_url": Link(tag_url(settings.view_online_url.format(**names), params)),
+        "site_url": Link(tag_url(digest.site_url, params)),
+        "site_host": digest.site_url.split("//", 1)[-1].strip("/"),
+        "postal_address": clean_text(digest.postal_address),
+    }
+
+
+def utm_params(settings: RenderSettings, edition: Edition, channel: str) -> dict[str, str]:
+    """The UTM query parameters of our own links in ``channel`` (none if off)."""
+    utm = settings.utm
+    if not utm.enabled:
+        return {}
+    return {
+        "utm_source": utm.source,
+        "utm_medium": channel,
+        "utm_campaign": utm.campaign.format(edition_id=edition.id),
+    }
+
+
+def check_patterns(digest: DigestSettings, settings: RenderSettings) -> None:
+    """Raise :class:`ConfigError` naming the setting if a subject, preheader, link
+    or campaign pattern cannot be filled (caught when the renderer is built, not at
+    send time as "no value for %%unsubscribe_url%%")."""
+    probe = dict.fromkeys(PREHEADER_FIELDS, "")
+    _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
+    _format_pattern("preheader", settings.preheader, probe)
+    links = {"site_url": digest.site_url.rstrip("/"), "edition_id": "any-edition"}
+    for setting in ("view_online_url", "unsubscribe_url"):
+        pattern = getattr(settings, setting)
+        if not safe_url(_format_pattern(setting, pattern, links)):
+            raise ConfigError(f"render.{setting}: {pattern!r} does not give an http(s) URL")
+    _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
+
+
+def _pictures(settings: RenderSettings, base_dir: Path, fetch: Fetch | None) -> Pictures | None:
+    """The picture resizer ``[render.images]`` asks for, or ``None`` (no ``base_url``)."""
+    images = settings.images
+    if not images.base_url:
+        return None
+    folder = images.folder.expanduser()
+    return Pictures(
+        images.base_url,
+        folder if folder.is_absolute() else (base_dir / folder).resolve(),
+        fetch or http_fetch(images.timeout_seconds, images.max_bytes, "digest"),
+        density=images.density,
+        quality=images.quality,
+    )
+
+
 def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
     """``pattern`` (the ``render.<setting>`` value) with ``fields`` filled in.
 
@@ -198,6 +291,46 @@ def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
         raise ConfigError(problem) from None
 
 
+class Templates:
+    """The templates of one set of folders, compiled once (every name in
+    :data:`TEMPLATE_NAMES` is loaded when built, so a broken one is reported before
+    any edition is rendered); errors name the file and line."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self._folders = folders
+        self._env = _environment(folders)
+        self._wa_env = _environment(folders, whatsapp=True)
+        for name in TEMPLATE_NAMES:
+            self.load(name, whatsapp=name.startswith("whatsapp"))
+
+    def load(self, name: str, *, whatsapp: bool = False) -> jinja2.Template:
+        """The compiled template ``name`` (``whatsapp``: in WhatsApp's environment)."""
+        env = self._wa_env if whatsapp else self._env
+        try:
+            return env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or exc.name or name
+            raise RenderError(f"{where}, line {exc.lineno}: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise RenderError(f"template {exc.name} not found") from None
+        except UnicodeDecodeError:
+            where = next((str(f / name) for f in self._folders if (f / name).is_file()), name)
+            raise RenderError(f"{where}: is not UTF-8 text") from None
+
+    def render(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
+        """``name`` rendered with ``context`` within the sandbox's limits."""
+        template = self.load(name, whatsapp=whatsapp)
+        try:
+            return render_limited(template, context)
+        except RenderError:
+            raise
+        except Exception as exc:  # any runtime error in a (user) template
+            where = _template_line(exc.__traceback__, self._folders)
+            place = f"{where[0]}, line {where[1]}" if where else template.filename or name
+            detail = exc.message if isinstance(exc, jinja2.TemplateError) else repr(exc)
+            raise RenderError(f"{place}: {detail}") from None
+
+
 class Renderer:
     """Renders editions with one set of templates, locale and settings.
 
@@ -218,43 +351,17 @@ class Renderer:
     ) -> None:
         self.digest = digest
         self.settings = settings
-        folder = settings.templates.expanduser() if settings.templates else None
-        if folder is not None and not folder.is_absolute():
-            folder = (base_dir / folder).resolve()
-        if folder is not None and not folder.is_dir():
-            raise ConfigError(f"render.templates: no such folder {folder}")
-        self._folders = ([folder] if folder else []) + [default_templates()]
+        self._folders = template_folders(settings.templates, base_dir)
+        check_template_folder(self._folders)
         self.locale: Locale = load_locale(
             settings.language or digest.language,
             self._folders,
             setting="render.language" if settings.language else "digest.language",
         )
-        self._env = _environment(self._folders)
-        self._wa_env = _environment(self._folders, whatsapp=True)
-        for name in TEMPLATE_NAMES:
-            self._load(name, whatsapp=name.startswith("whatsapp"))
-        probe = dict.fromkeys(PREHEADER_FIELDS, "")
-        _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
-        _format_pattern("preheader", settings.preheader, probe)
-        links = {"site_url": digest.site_url.rstrip("/"), "edition_id": "any-edition"}
-        for setting in ("view_online_url", "unsubscribe_url"):
-            pattern = getattr(settings, setting)
-            # Caught here, not at send time as "no value for %%unsubscribe_url%%".
-            if not safe_url(_format_pattern(setting, pattern, links)):
-                raise ConfigError(f"render.{setting}: {pattern!r} does not give an http(s) URL")
-        _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
+        self.templates = Templates(self._folders)
+        check_patterns(digest, settings)
         self.last_timings: Timings | None = None
-        images = settings.images
-        self._pictures: Pictures | None = None
-        if images.base_url:
-            folder = images.folder.expanduser()
-            self._pictures = Pictures(
-                images.base_url,
-                folder if folder.is_absolute() else (base_dir / folder).resolve(),
-                fetch or http_fetch(images.timeout_seconds, images.max_bytes, "digest"),
-                density=images.density,
-                quality=images.quality,
-            )
+        self._pictures = _pictures(settings, base_dir, fetch)
 
     def render(self, edition: Edition) -> Renditions:
         """All four renditions of ``edition``.
@@ -266,7 +373,7 @@ class Renderer:
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
         started = perf_counter()
-        base = self._context(edition, "email")
+        base = template_context(self.digest, self.settings, self.locale, edition, "email")
         images: dict[str, RenderedImage] = {}
         stories = self._stories(edition, "email", images)
         subject = self._subject(edition, base)
@@ -275,14 +382,14 @@ class Renderer:
         email_ctx = {**base, "channel": "email", "subject": subject.text,
                      "preheader": preheader.text, "preheader_filler": filler,
                      "stories": stories}  # fmt: skip
-        mjml_source = self._template("email.mjml.j2", email_ctx)
-        text = self._template("email.txt.j2", email_ctx)
+        mjml_source = self.templates.render("email.mjml.j2", email_ctx)
+        text = self.templates.render("email.txt.j2", email_ctx)
         jinja_time = perf_counter() - started
         timings: dict[str, float] = {}
         try:
             html = build_email_html(mjml_source, timings, inliner=self.settings.inliner)
         except RenderError as exc:  # MJML gives no line: name the template at least
-            source = self._load("email.mjml.j2").filename or "email.mjml.j2"
+            source = self.templates.load("email.mjml.j2").filename or "email.mjml.j2"
             raise RenderError(f"{source}: {exc}") from None
 
         started = perf_counter()
@@ -316,54 +423,13 @@ class Renderer:
 
     # -- context -------------------------------------------------------------------
 
-    def _context(self, edition: Edition, channel: str) -> dict[str, Any]:
-        """What every template sees; our own links carry the channel's UTM tags
-        (the unsubscribe link is a placeholder, filled per recipient)."""
-        params = self._utm(edition, channel)
-        local = edition.as_of.astimezone(ZoneInfo(edition.timezone))
-        names = {"site_url": self.digest.site_url.rstrip("/"), "edition_id": edition.id}
-        locale = self.locale
-        date_label = locale.format(local, self.settings.date_format or locale.date_format)
-        return {
-            "digest": self.digest,
-            "name": clean_text(self.digest.name),
-            "publisher": clean_text(self.digest.publisher),
-            "edition": edition,
-            "edition_id": edition.id,
-            "language": locale.language,
-            "direction": self.digest.direction,
-            "align": "right" if self.digest.direction == "rtl" else "left",
-            "date_label": date_label,
-            "story_count": len(edition.picks),
-            "story_count_label": locale.count(len(edition.picks)),
-            "labels": dict(locale.labels) | {"greeting": greeting(locale.labels, local.hour)},
-            "fonts": dict(locale.fonts),
-            "accent": self.settings.accent_color,
-            "colours": palette(self.settings.accent_color, self.settings.accent_color_dark),
-            "unsubscribe_url": Link(placeholder(UNSUBSCRIBE_URL)),
-            "view_online_url": Link(tag_url(self.settings.view_online_url.format(**names), params)),
-            "site_url": Link(tag_url(self.digest.site_url, params)),
-            "site_host": self.digest.site_url.split("//", 1)[-1].strip("/"),
-            "postal_address": clean_text(self.digest.postal_address),
-        }
-
-    def _utm(self, edition: Edition, channel: str) -> dict[str, str]:
-        utm = self.settings.utm
-        if not utm.enabled:
-            return {}
-        return {
-            "utm_source": utm.source,
-            "utm_medium": channel,
-            "utm_campaign": utm.campaign.format(edition_id=edition.id),
-        }
-
     def _stories(
         self, edition: Edition, channel: str, images: dict[str, RenderedImage] | None = None
     ) -> list[dict[str, Any]]:
         """The template's view of each pick.  With ``images`` (the email) and
         ``[render.images] base_url`` set, pictures are resized copies, collected in
         ``images`` by file name; otherwise the original addresses stay."""
-        params = self._utm(edition, channel)
+        params = utm_params(self.settings, edition, channel)
         zone = ZoneInfo(edition.timezone)
         stories = []
         for rank, pick in enumerate(edition.picks, 1):
@@ -383,31 +449,6 @@ class Renderer:
         if file is not None:
             images[file.name] = file
         return {**image, "url": Link(shown.url), "width": shown.width, "height": shown.height}
-
-    def _load(self, name: str, *, whatsapp: bool = False) -> jinja2.Template:
-        env = self._wa_env if whatsapp else self._env
-        try:
-            return env.get_template(name)
-        except jinja2.TemplateSyntaxError as exc:
-            where = exc.filename or exc.name or name
-            raise RenderError(f"{where}, line {exc.lineno}: {exc.message}") from None
-        except jinja2.TemplateNotFound as exc:
-            raise RenderError(f"template {exc.name} not found") from None
-        except UnicodeDecodeError:
-            where = next((str(f / name) for f in self._folders if (f / name).is_file()), name)
-            raise RenderError(f"{where}: is not UTF-8 text") from None
-
-    def _template(self, name: str, context: dict[str, Any], *, whatsapp: bool = False) -> str:
-        template = self._load(name, whatsapp=whatsapp)
-        try:
-            return render_limited(template, context)
-        except RenderError:
-            raise
-        except Exception as exc:  # any runtime error in a (user) template
-            where = _template_line(exc.__traceback__, self._folders)
-            place = f"{where[0]}, line {where[1]}" if where else template.filename or name
-            detail = exc.message if isinstance(exc, jinja2.TemplateError) else repr(exc)
-            raise RenderError(f"{place}: {detail}") from None
 
     # -- short texts -----------------------------------------------------------------
 
@@ -491,13 +532,13 @@ class Renderer:
     def _push(self, edition: Edition) -> tuple[PushRendition, str]:
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
-        base = self._context(edition, "push")
+        base = template_context(self.digest, self.settings, self.locale, edition, "push")
         stories = self._stories(edition, "push", {})
         fitted = fit_headline(self._headlines(edition, edition.picks[0]), PUSH_TITLE_MAX)
         if fitted is None:
             fitted = Fitted(cut(stories[0]["title"], PUSH_TITLE_MAX), "the headline cut")
         context = {**base, "stories": stories, "push_title": fitted.text}
-        rendered = self._template("push.txt.j2", context)
+        rendered = self.templates.render("push.txt.j2", context)
         lines = rendered.strip().split("\n", 1)
         title = cut(lines[0], PUSH_TITLE_MAX)
         note = f"push title: {fitted.note if title == fitted.text else 'the template'}"
@@ -520,14 +561,14 @@ class Renderer:
         allow (stories are dropped from the end) and never over 4,096."""
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
-        base = self._context(edition, "whatsapp")
+        base = template_context(self.digest, self.settings, self.locale, edition, "whatsapp")
         stories = self._stories(edition, "whatsapp")
         full = self.settings.whatsapp_full
         # Drop stories from the end until the post fits the comfortable length.
         for keep in range(len(stories), 0, -1):
             context = {**base, "stories": stories[:keep], "full_count": full,
                        "left_out": len(stories) - keep}  # fmt: skip
-            text = self._template("whatsapp.txt.j2", context, whatsapp=True).strip()
+            text = self.templates.render("whatsapp.txt.j2", context, whatsapp=True).strip()
             if len(text) <= WHATSAPP_TARGET:
                 break
         if len(text) > WHATSAPP_MAX:
@@ -541,7 +582,7 @@ class Renderer:
         (stories are dropped from the end until each fits)."""
         if not edition.picks:
             raise RenderError(f"{edition.id}: edition has no picks to render")
-        base = self._context(edition, "telegram")
+        base = template_context(self.digest, self.settings, self.locale, edition, "telegram")
         stories = self._stories(edition, "telegram")
         full = self.settings.whatsapp_full
         text = self._telegram(base, stories, full, TELEGRAM_TEXT_MAX, caption=False)
@@ -570,7 +611,7 @@ class Renderer:
         for keep in range(len(stories), 0, -1):
             context = {**base, "stories": stories[:keep], "full_count": full,
                        "left_out": len(stories) - keep, "caption": caption}  # fmt: skip
-            text = self._template("telegram.html.j2", context).strip()
+            text = self.templates.render("telegram.html.j2", context).strip()
             if shown_length(text) <= limit:
                 return text
         return None
@@ -639,6 +680,7 @@ __all__ = [
     "Locale",
     "Renderer",
     "Timings",
+    "check_template_folder",
     "default_templates",
     "generic_values",
     "load_locale",

@@ -163,16 +163,11 @@ def _hard_news(
     return kept
 
 
-def rejection_kind(rejection: Rejection | str) -> str:
-    """The kind of a rejection (one of :class:`~digest.model.LeftOut`'s values); a
-    bare reason (an edition recorded before kinds were kept) by its first words."""
-    if isinstance(rejection, Rejection):
-        if rejection.kind is not None:
-            return rejection.kind.value
-        rejection = rejection.reason
-    return next(
-        (k.value for k in LeftOut if rejection.startswith(k.value)), rejection.split(":")[0]
-    )
+def rejection_kind(rejection: Rejection) -> str:
+    """The kind of a rejection (one of :class:`~digest.model.LeftOut`'s values), or
+    the first words of its reason if it has none."""
+    kind = rejection.kind or LeftOut.of_reason(rejection.reason)
+    return kind.value if kind is not None else rejection.reason.split(":")[0]
 
 
 def rejection_summary(edition: Edition) -> str:

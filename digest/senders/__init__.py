@@ -66,14 +66,32 @@ def _sender_class(type_name: str, found: object) -> SenderFactory:
     return factory
 
 
-def build_sender(name: str, type_name: str, options: Mapping[str, Any], base_dir: Path) -> Sender:
-    """Build the sender configured as ``[senders.NAME]``.
+def build_sender(
+    name: str,
+    type_name: str,
+    options: Mapping[str, Any],
+    base_dir: Path,
+    *,
+    unsubscribe_url: str = "",
+) -> Sender:
+    """Build the sender configured as ``[senders.NAME]``: the one place senders
+    are made (the application and ``digest check`` both call it).
 
-    Raises :class:`ConfigError` naming the sender when its type cannot be loaded
-    or its class does not take the options (a third-party class may raise
-    anything; it is reported, not raised as it is).
+    ``unsubscribe_url`` is the default of an smtp or email-provider sender's option
+    of that name (where ``digest serve`` answers).  Raises :class:`ConfigError` naming the
+    sender's key when its type cannot be loaded (``senders.NAME.type: ...``) or its
+    class does not take the options (a third-party class may raise anything; it
+    is reported, not raised as it is).
     """
-    factory = load_factory(type_name)
+    try:
+        factory = load_factory(type_name)
+    except ConfigError as exc:
+        raise ConfigError(f"senders.{name}.type: {exc}") from None
+    if unsubscribe_url and (
+        getattr(factory, "type_name", "") == "smtp"
+        or getattr(factory, "site_unsubscribe_url", False)
+    ):
+        options = {"unsubscribe_url": unsubscribe_url, **options}
     try:
         return factory(name, options, base_dir=base_dir)
     except DigestError:

@@ -55,7 +55,7 @@ from starlette.responses import (
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..bounces import BounceEvent, apply_events
+from ..bounces import BounceEvent
 from ..bounces.providers import (
     SnsVerifier,
     WebhookError,
@@ -67,12 +67,12 @@ from ..bounces.providers import (
     ses_events,
 )
 from ..config import Config
+from ..edition import Digest, make_digest
 from ..errors import ConfigError, SendError
 from ..message import check_address
 from ..render.text import clean_text
 from ..senders.smtp import SmtpSender
 from ..senders.webpush import WebPushSender
-from ..store import Store, open_store
 from .archive import BASE_PATH, base_url, build_site, is_edition_id, templates
 from .push import push_routes
 from .ratelimit import RateLimit
@@ -131,8 +131,8 @@ class Service:
     """What the handlers share: config, keys, limits, the mail worker.
 
     ``clock`` (seconds since the epoch) drives token expiry, rate limits and
-    webhook freshness; ``fetch`` gets SNS certificates.  Store connections are
-    per thread.
+    webhook freshness; ``fetch`` gets SNS certificates.  Each thread has its own
+    application (:meth:`digest`), with its own store connection.
     """
 
     def __init__(
@@ -148,12 +148,10 @@ class Service:
         self.clock = clock
         self.base = base_url(config)
         self._local = threading.local()
-        self._stores: list[Store] = []
-        self._stores_lock = threading.Lock()
+        self._apps: list[Digest] = []
+        self._apps_lock = threading.Lock()
         if senders is None:
-            from ..edition import Digest  # the facade builds senders with site defaults
-
-            senders = Digest(config, open_store(":memory:")).senders()
+            senders = self.digest().senders()  # built by the application, site defaults in
         smtp = {n: s for n, s in senders.items() if isinstance(s, SmtpSender)}
         # Every sender that signs unsubscribe tokens (smtp and the email providers).
         self.verifiers: list[Any] = [
@@ -197,15 +195,15 @@ class Service:
 
     # -- resources -------------------------------------------------------------------
 
-    def store(self) -> Store:
-        """This thread's store connection."""
-        store: Store | None = getattr(self._local, "store", None)
-        if store is None:
-            store = open_store(self.config.store_path)
-            self._local.store = store
-            with self._stores_lock:
-                self._stores.append(store)
-        return store
+    def digest(self) -> Digest:
+        """This thread's application (with its own store connection)."""
+        app: Digest | None = getattr(self._local, "digest", None)
+        if app is None:
+            app = make_digest(config=self.config)
+            self._local.digest = app
+            with self._apps_lock:
+                self._apps.append(app)
+        return app
 
     def start(self) -> None:
         """Start the confirmation-mail worker."""
@@ -219,11 +217,11 @@ class Service:
             self._outbox.put(None)
             self._worker.join(timeout=30)
             self._worker = None
-        with self._stores_lock:
-            stores, self._stores = self._stores, []
-        for store in stores:
+        with self._apps_lock:
+            apps, self._apps = self._apps, []
+        for app in apps:
             with contextlib.suppress(Exception):
-                store.close()
+                app.close()
 
     def _mail_loop(self) -> None:
         while (job := self._outbox.get()) is not None:
@@ -253,7 +251,27 @@ class Service:
 
     def unsubscribe(self, address: str, source: str) -> None:
         """Unsubscribe ``address`` for good (nothing if it is unknown)."""
-        self.store().unsubscribe(address, source=source)
+        self.digest().unsubscribe(address, source=source)
+
+    def preferences(
+        self, address: str, action: str, lists: list[str]
+    ) -> tuple[str, bool, list[str]]:
+        """Apply the preferences form's ``action`` (``view``, ``unsubscribe``, or
+        ``save`` the ``lists`` chosen) in this thread and say what now stands: a
+        notice, whether the address is active, and its lists."""
+        notice = ""
+        chosen = [x for x in lists if x in self.web.lists]
+        if action == "unsubscribe":
+            self.unsubscribe(address, "preferences")
+            notice = "You are unsubscribed from every list."
+        elif action == "save" and chosen:
+            self.digest().set_lists(address, chosen, source="preferences")
+            notice = "Saved."
+        elif action == "save":
+            self.unsubscribe(address, "preferences")
+            notice = "No list chosen: you are unsubscribed from every list."
+        active, now = self.digest().preferences(address)
+        return notice, active, now
 
     # -- sign-up ---------------------------------------------------------------------
 
@@ -277,9 +295,9 @@ class Service:
         name = clean_text(name)[:_NAME_CHARS]
         if not self.address_limit.allow(address.lower()):
             return _PENDING
-        store = self.store()
-        store.record_signup(address, source="web", detail="lists " + ", ".join(chosen))
-        if store.suppression(address) is not None or not self.mail_limit.allow("all"):
+        if not self.digest().request_signup(address, chosen, source="web"):
+            return _PENDING  # suppressed: no mail, and the answer says the same
+        if not self.mail_limit.allow("all"):
             return _PENDING
         token = self.signer.confirm_token(address, name, chosen)
         link = f"{self.base}/confirm?token={quote(token)}"
@@ -302,23 +320,22 @@ class Service:
         request = self.signer.read_confirm(token, self.web.confirm_hours * 3600)
         if request is None:
             return "invalid"
-        store = self.store()
-        if not store.first_time(f"confirm:{request.nonce}"):
-            return "used"
         lists = [x for x in request.lists if x in self.web.lists] or [self.web.lists[0]]
-        store.confirm_subscriber(request.address, name=request.name, lists=lists, source="web")
-        return "confirmed"
+        confirmed = self.digest().confirm_signup(
+            request.nonce, request.address, name=request.name, lists=lists, source="web"
+        )
+        return "confirmed" if confirmed else "used"
 
     # -- archive ---------------------------------------------------------------------
 
     def archive(self) -> dict[str, bytes]:
         """The archive site, rebuilt when an edition has been sent since."""
-        store = self.store()
-        ids = tuple(store.delivered_edition_ids())
+        app = self.digest()
+        ids = tuple(app.archive_ids())
         with self._archive_lock:
             if self._archive is not None and self._archive[0] == ids:
                 return self._archive[1]
-        files = build_site(self.config, store.delivered_editions())
+        files = build_site(self.config, app.archive_records())
         with self._archive_lock:
             self._archive = (ids, files)
         return files
@@ -327,7 +344,7 @@ class Service:
 
     def apply(self, events: list[BounceEvent]) -> list[str]:
         """Record provider events (replays change nothing)."""
-        return apply_events(self.store(), events, soft_limit=self.config.bounces.soft_limit)
+        return self.digest().apply_bounce_events(events)
 
 
 # -- request helpers ---------------------------------------------------------------------
@@ -614,24 +631,12 @@ def create_app(service: Service) -> ASGIApp:
         address = await run_in_threadpool(service.address_for, token)
         if address is None:
             return bad_link()
-        notice = ""
-        store = await run_in_threadpool(service.store)
+        action = "view"
         if request.method == "POST":
-            if first(fields, "action") == "unsubscribe":
-                await run_in_threadpool(service.unsubscribe, address, "preferences")
-                notice = "You are unsubscribed from every list."
-            else:
-                chosen = [x for x in fields.get("lists", []) if x in service.web.lists]
-                if chosen:
-                    await run_in_threadpool(
-                        lambda: store.set_lists(address, chosen, source="preferences")
-                    )
-                    notice = "Saved."
-                else:
-                    await run_in_threadpool(service.unsubscribe, address, "preferences")
-                    notice = "No list chosen: you are unsubscribed from every list."
-        active = await run_in_threadpool(store.is_active, address)
-        chosen_now = await run_in_threadpool(store.lists_of, address)
+            action = "unsubscribe" if first(fields, "action") == "unsubscribe" else "save"
+        notice, active, chosen_now = await run_in_threadpool(
+            service.preferences, address, action, fields.get("lists", [])
+        )
         return page(
             "preferences.html.j2",
             title="Email preferences",

@@ -27,10 +27,10 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from ..audience import ArchivedRecord
 from ..config import Config
 from ..model import EmailRendition
 from ..render.personal import NAME, UNSUBSCRIBE_URL, personalise
+from ..store.types import ArchivedRecord
 
 #: Where the archive and the reader's pages live under ``site_url``.
 BASE_PATH = "/newsletter"

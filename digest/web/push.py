@@ -29,7 +29,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..senders.webpush import check_subscription
-from ..store import PushSubscription
 from .archive import BASE_PATH
 from .ratelimit import RateLimit
 
@@ -133,8 +132,7 @@ def push_routes(
             subscription = check_subscription(data, extra_hosts)
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
-        store = await run_in_threadpool(service.store)
-        new = await run_in_threadpool(store.save_push_subscription, subscription)
+        new = await run_in_threadpool(lambda: service.digest().subscribe_browser(subscription))
         return JSONResponse({"subscribed": True}, status_code=201 if new else 200)
 
     async def api_unsubscribe(request: Request) -> Response:
@@ -144,9 +142,7 @@ def push_routes(
         endpoint = data.get("endpoint") if isinstance(data, dict) else None
         if not isinstance(endpoint, str) or not endpoint:
             return JSONResponse({"error": "endpoint is required"}, status_code=400)
-        store = await run_in_threadpool(service.store)
-        gone = PushSubscription(endpoint, "", "").id
-        await run_in_threadpool(store.delete_push_subscriptions, [gone])
+        await run_in_threadpool(lambda: service.digest().unsubscribe_browser(endpoint))
         return JSONResponse({"subscribed": False})
 
     return [
