@@ -19,6 +19,10 @@ FLAGS = (
 )  # fmt: skip
 
 
+#: What Chromium answers to an evaluation while the page is being replaced.
+_NAVIGATING = ("Inspected target navigated or closed", "Cannot find context with specified id")
+
+
 class Browser:
     """One chromium process; :meth:`call` sends a command to the page."""
 
@@ -94,15 +98,25 @@ class Browser:
         self.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'")
 
     def wait_for(self, expression: str, timeout: float = 15.0) -> None:
-        """Wait until a JavaScript expression is true in the page."""
+        """Wait until a JavaScript expression is true in the page.  Asked while the
+        page is being replaced (a form posted, a link followed), Chromium answers
+        that the target navigated: that is "not yet", however slow the machine is."""
         deadline = time.monotonic() + timeout
-        while not self.evaluate(expression):
+        while not self._settled(expression):
             if time.monotonic() > deadline:
                 seen = self.evaluate(
                     "location.href + ' ' + document.documentElement.outerHTML.slice(-1500)"
                 )
                 raise TimeoutError(f"{expression} (page: {seen})")
             time.sleep(0.05)
+
+    def _settled(self, expression: str) -> bool:
+        try:
+            return bool(self.evaluate(expression))
+        except RuntimeError as exc:
+            if any(word in str(exc) for word in _NAVIGATING):
+                return False
+            raise
 
     def screenshot(self, path: Path) -> None:
         """A PNG of the page."""
