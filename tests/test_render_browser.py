@@ -9,15 +9,9 @@ a failure, not a skip.
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import fcntl
 import json
-import os
 import re
-import select
 import struct
-import subprocess
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,22 +20,11 @@ from typing import Any
 import pytest
 
 from digest.render import personalise
+from tools.chromium import Chromium, ChromiumError
 
 from .golden.edition import edition, renderer
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--hide-scrollbars",
-)
-
 # Runs after the email has laid out; writes its findings into a <pre> that
 # --dump-dom prints.  Columns are MJML's inline-block column divs.
 MEASURE = """
@@ -123,116 +106,24 @@ def email_page(folder: Path, language: str = "en", inliner: str = "premailer") -
     return page
 
 
-class Chromium:
-    """Headless Chromium driven over the DevTools protocol on a pipe
-    (``--remote-debugging-pipe``: fd 3 in, fd 4 out, NUL-separated JSON), so the
-    page can be given an exact phone-sized viewport (a headless window cannot be
-    narrower than 500px)."""
-
-    def __init__(self, profile: Path) -> None:
-        to_child_r, self._to_child = os.pipe()
-        self._from_child, from_child_w = os.pipe()
-
-        def fds() -> None:  # in the child, before exec: the pipe on fds 3 and 4
-            # Copy both ends above 10 first so neither dup2 can clobber the other.
-            high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
-            high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
-            os.dup2(high_r, 3)
-            os.dup2(high_w, 4)
-
-        args = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe"]
-        self._process = subprocess.Popen(
-            [*args, "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=fds,  # no threads run here
-            pass_fds=(3, 4),  # kept open by number once fds() has put the pipe there
-        )
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self._buffer = b""
-        self._next_id = 0
-        self._events: list[dict[str, Any]] = []
-        page = next(t for t in self.call("Target.getTargets")["targetInfos"] if t["type"] == "page")
-        attached = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)
-        self.session = attached["sessionId"]
-
-    def _read(self) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            ready, _, _ = select.select([self._from_child], [], [], 30)
-            chunk = os.read(self._from_child, 1 << 16) if ready else b""
-            if not chunk:
-                raise AssertionError("chromium stopped answering on the DevTools pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return dict(json.loads(message))
-
-    def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
-        """Send one command and return its result (events seen meanwhile are kept)."""
-        self._next_id += 1
-        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_child, json.dumps(message).encode() + b"\0")
-        while True:
-            reply = self._read()
-            if reply.get("id") == self._next_id:
-                assert "error" not in reply, f"{method}: {reply['error']}"
-                return dict(reply.get("result", {}))
-            self._events.append(reply)
-
-    def page(self, method: str, **params: Any) -> dict[str, Any]:
-        """A command to the attached page."""
-        return self.call(method, self.session, **params)
-
-    def wait_for(self, event: str) -> None:
-        """Block until the page reports ``event``."""
-        while not any(e.get("method") == event for e in self._events):
-            self._events.append(self._read())
-        self._events = [e for e in self._events if e.get("method") != event]
-
-    def close(self) -> None:
-        """Quit the browser."""
-        with contextlib.suppress(AssertionError, OSError):
-            self.call("Browser.close")
-        self._process.wait(timeout=20)
-        os.close(self._to_child)
-        os.close(self._from_child)
-
-
 def measure(
     browser: Chromium, page: Path, width: int, screenshot: Path, scheme: str = "light"
 ) -> dict[str, Any]:
     """Load ``page`` in a ``width``-px viewport (a phone at 375) with the reader's
     colour ``scheme``, run the measuring script, and save a full-page screenshot."""
-    browser.page("Page.enable")
-    browser.page(
-        "Emulation.setEmulatedMedia",
-        features=[{"name": "prefers-color-scheme", "value": scheme}],
-    )
-    browser.page(
-        "Emulation.setDeviceMetricsOverride",
-        width=width, height=900, deviceScaleFactor=1, mobile=width < 500,
-    )  # fmt: skip
-    browser.page("Page.navigate", url=page.as_uri())
-    browser.wait_for("Page.loadEventFired")
-    value = browser.page("Runtime.evaluate", expression=MEASURE, returnByValue=True)
-    result = dict(json.loads(value["result"]["value"]))
-    height = int(result["scrollHeight"])
-    shot = browser.page(
-        "Page.captureScreenshot", format="png", captureBeyondViewport=True,
-        clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
-    )  # fmt: skip
-    screenshot.write_bytes(base64.b64decode(shot["data"]))
+    browser.load(page.as_uri(), width, scheme=scheme)
+    result = dict(json.loads(browser.evaluate(MEASURE)))
+    screenshot.write_bytes(browser.screenshot(width, int(result["scrollHeight"])))
     return result
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     """One headless Chromium for the module; a clear failure if it is not installed."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does)")
-    instance = Chromium(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        instance = Chromium(tmp_path_factory.mktemp("chromium-profile"))
+    except ChromiumError as exc:
+        pytest.fail(str(exc))
     yield instance
     instance.close()
 

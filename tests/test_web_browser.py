@@ -4,15 +4,14 @@ the archive, unsubscribe with the one button."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from digest.store import Subscriber
+from tools.chromium import Chromium, ChromiumError
 
-from .cdp import Browser
 from .conftest import SAMPLE_AS_OF
 from .web_support import Site, body_text, link_in, parse, site, smtp
 
@@ -22,32 +21,32 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
+def browser(tmp_path: Path) -> Iterator[Chromium]:
     """Headless chromium on a fresh profile."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail("chromium is not installed (apt-get install chromium, as .ci/run does)")
-    b = Browser(chromium, tmp_path / "profile")
+    try:
+        b = Chromium(tmp_path / "profile")
+    except ChromiumError as exc:
+        pytest.fail(str(exc))
     try:
         yield b
     finally:
         b.close()
 
 
-def test_sign_up_confirm_read_and_unsubscribe_in_a_browser(site: Site, browser: Browser) -> None:
+def test_sign_up_confirm_read_and_unsubscribe_in_a_browser(site: Site, browser: Chromium) -> None:
     browser.open(site.base + "/subscribe")
     assert browser.evaluate("document.querySelectorAll('form button').length") == 1
     # The honeypot is there but out of sight.
     assert browser.evaluate(
         "document.querySelector('input[name=website]').getBoundingClientRect().right < 0"
     )
-    browser.screenshot(ARTIFACTS / "web-subscribe.png")
+    browser.save_screenshot(ARTIFACTS / "web-subscribe.png")
     browser.evaluate(
         "document.querySelector('#email').value = 'reader@example.org';"
         "document.querySelector('#name').value = 'Rae <i>Reader</i>';"
         "document.querySelector('#subscribe').click(); true"
     )
-    browser.wait_for("document.querySelector('h1') && "
+    browser.wait_until("document.querySelector('h1') && "
                      "document.querySelector('h1').textContent === 'Check your inbox'")  # fmt: skip
     (to, raw), *_ = site.wait_for_mail(1)
     assert to == "reader@example.org"
@@ -57,7 +56,7 @@ def test_sign_up_confirm_read_and_unsubscribe_in_a_browser(site: Site, browser: 
     with site.store() as store:
         assert not store.is_active("reader@example.org")
     browser.evaluate("document.querySelector('#confirm').click(); true")
-    browser.wait_for("document.querySelector('h1').textContent === 'You are subscribed'")
+    browser.wait_until("document.querySelector('h1').textContent === 'You are subscribed'")
     with site.store() as store:
         assert store.is_active("reader@example.org")
         subscriber = store.subscriber("reader@example.org")
@@ -75,18 +74,18 @@ def test_sign_up_confirm_read_and_unsubscribe_in_a_browser(site: Site, browser: 
     browser.open(view)
     assert browser.evaluate("document.body.innerText.includes('1 Example Road')")
     assert not browser.evaluate("document.body.innerText.includes('Rae')")
-    browser.screenshot(ARTIFACTS / "web-archive-edition.png")
+    browser.save_screenshot(ARTIFACTS / "web-archive-edition.png")
     browser.open(site.base + "/")
     assert browser.evaluate(f"!!document.querySelector('a[href$=\"/{built.edition.id}\"]')")
 
     unsubscribe = link_in(str(mail["List-Unsubscribe"]), "/newsletter/unsubscribe?token=")
     browser.open(unsubscribe)
     assert browser.evaluate("document.querySelectorAll('button').length") == 1
-    browser.screenshot(ARTIFACTS / "web-unsubscribe.png")
+    browser.save_screenshot(ARTIFACTS / "web-unsubscribe.png")
     with site.store() as store:
         assert store.is_active("reader@example.org"), "opening the page unsubscribes nobody"
     browser.evaluate("document.querySelector('#unsubscribe').click(); true")
-    browser.wait_for("document.querySelector('h1').textContent === 'You are unsubscribed'")
+    browser.wait_until("document.querySelector('h1').textContent === 'You are unsubscribed'")
     with site.store() as store:
         assert not store.is_active("reader@example.org")
         assert store.is_active("other@example.org")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,8 @@ from aiosmtpd.controller import Controller
 from pytest_httpserver import HTTPServer
 
 from digest.senders.webpush import WebPushSender, new_private_key, public_key, write_private_key
+from tools.chromium import Chromium, ChromiumError
 
-from .cdp import Browser
 from .conftest import SAMPLE_AS_OF
 from .send_support import Recorder, _http_server_process, http_server
 from .web_support import Site, client, site, smtp, start_site
@@ -62,12 +61,12 @@ def push_site(
 
 
 @pytest.fixture
-def chromium(tmp_path: Path) -> Iterator[Browser]:
+def chromium(tmp_path: Path) -> Iterator[Chromium]:
     """Headless chromium on a fresh profile."""
-    found = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(found).exists():
-        pytest.fail("chromium is not installed (apt-get install chromium, as .ci/run does)")
-    b = Browser(found, tmp_path / "profile")
+    try:
+        b = Chromium(tmp_path / "profile")
+    except ChromiumError as exc:
+        pytest.fail(str(exc))
     try:
         yield b
     finally:
@@ -95,12 +94,12 @@ def errors(events: list[dict[str, Any]]) -> list[str]:
 
 @pytest.mark.browser
 def test_subscription_page_in_chromium_then_an_edition_to_the_subscriber(
-    push_site: Site, push_service: PushService, chromium: Browser
+    push_site: Site, push_service: PushService, chromium: Chromium
 ) -> None:
-    chromium.call("Runtime.enable")
-    chromium.call("Log.enable")
+    chromium.page("Runtime.enable")
+    chromium.page("Log.enable")
     chromium.open(push_site.base + "/push/")
-    chromium.wait_for("['ready', 'subscribed', 'unsupported', 'error']"
+    chromium.wait_until("['ready', 'subscribed', 'unsupported', 'error']"
                       ".includes(document.documentElement.dataset.push)")  # fmt: skip
     state = chromium.evaluate("document.documentElement.dataset.push")
     shown = chromium.evaluate("document.getElementById('push-status').textContent")
@@ -118,7 +117,7 @@ def test_subscription_page_in_chromium_then_an_edition_to_the_subscriber(
     assert errors(chromium.events) == []
     # (The check sees an error when there is one.)
     chromium.evaluate("setTimeout(() => { throw new Error('probe'); }, 0); true")
-    chromium.wait_for("true")
+    chromium.wait_until("true")
     chromium.evaluate("new Promise(r => setTimeout(() => r(true), 50))", wait=True)
     assert any("probe" in e for e in errors(chromium.events))
     with push_site.store() as store:

@@ -1,9 +1,12 @@
-"""Headless Chromium over the DevTools protocol, for the email checks and the
-browser tests (``tools/check_email.py``, ``tests/test_render_browser.py``).
+"""Headless Chromium over the DevTools protocol: the one driver behind the email
+checks (``tools/check_email.py``) and the browser tests (``tests/test_render_browser.py``,
+``tests/test_web_browser.py``, ``tests/test_web_push.py``).
 
 Debian's ``chromium`` (``/usr/bin/chromium``) is driven on a pipe
-(``--remote-debugging-pipe``), so no port is opened and the page can be given an
-exact phone-sized viewport.
+(``--remote-debugging-pipe``: fd 3 in, fd 4 out, NUL-separated JSON), so no port is
+opened and a page can be given an exact phone-sized viewport (a headless window
+cannot be narrower than 500px).  Pages are driven like a person would: open a URL,
+click through scripts, wait for what the page shows.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import os
 import select
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +27,37 @@ FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    # Without these Chromium keeps trying hosts this closed network refuses.
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
     "--hide-scrollbars",
     "--font-render-hinting=none",
+    "--window-size=900,1100",
 )
+
+#: What Chromium answers to an evaluation while the page is being replaced.
+_NAVIGATING = ("Inspected target navigated or closed", "Cannot find context with specified id")
+
+
+class ChromiumError(RuntimeError):
+    """Chromium refused a command, a script in the page failed, or the browser
+    stopped answering."""
 
 
 class Chromium:
-    """Headless Chromium driven over the DevTools protocol on a pipe
-    (``--remote-debugging-pipe``: fd 3 in, fd 4 out, NUL-separated JSON), so the
-    page can be given an exact phone-sized viewport (a headless window cannot be
-    narrower than 500px)."""
+    """One headless Chromium process with one page attached.
 
-    def __init__(self, profile: Path, flags: tuple[str, ...] = ()) -> None:
+    :attr:`events` keeps every DevTools event seen (enable a domain, e.g.
+    ``page("Runtime.enable")``, to receive its events).
+    """
+
+    def __init__(
+        self, profile: Path, flags: tuple[str, ...] = (), *, executable: str = CHROMIUM
+    ) -> None:
+        if not Path(executable).exists():
+            raise ChromiumError(f"{executable} not found: install Debian's chromium (.ci/run does)")
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
 
@@ -49,7 +68,7 @@ class Chromium:
             os.dup2(high_r, 3)
             os.dup2(high_w, 4)
 
-        args = [CHROMIUM, *FLAGS, *flags, f"--user-data-dir={profile}", "--remote-debugging-pipe"]
+        args = [executable, *FLAGS, *flags, f"--user-data-dir={profile}", "--remote-debugging-pipe"]
         self._process = subprocess.Popen(
             [*args, "about:blank"],
             stdout=subprocess.DEVNULL,
@@ -61,23 +80,31 @@ class Chromium:
         os.close(from_child_w)
         self._buffer = b""
         self._next_id = 0
-        self._events: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        #: Events before this index were already waited for (:meth:`wait_for_event`).
+        self._seen = 0
         page = next(t for t in self.call("Target.getTargets")["targetInfos"] if t["type"] == "page")
         attached = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)
-        self.session = attached["sessionId"]
+        self.session: str = attached["sessionId"]
+        self.page("Page.enable")
 
     def _read(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
-            ready, _, _ = select.select([self._from_child], [], [], 30)
+            # A safety net for a hung browser, not a timing the tests rely on.
+            ready, _, _ = select.select([self._from_child], [], [], 60)
             chunk = os.read(self._from_child, 1 << 16) if ready else b""
             if not chunk:
-                raise AssertionError("chromium stopped answering on the DevTools pipe")
+                raise ChromiumError("chromium stopped answering on the DevTools pipe")
             self._buffer += chunk
         message, self._buffer = self._buffer.split(b"\0", 1)
         return dict(json.loads(message))
 
     def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
-        """Send one command and return its result (events seen meanwhile are kept)."""
+        """Send one command (to the browser, or to ``session``) and return its
+        result; events seen meanwhile are kept in :attr:`events`.
+
+        Raises :class:`ChromiumError` if Chromium answers with an error.
+        """
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
         if session:
@@ -86,27 +113,26 @@ class Chromium:
         while True:
             reply = self._read()
             if reply.get("id") == self._next_id:
-                assert "error" not in reply, f"{method}: {reply['error']}"
+                if "error" in reply:
+                    raise ChromiumError(f"{method}: {reply['error']}")
                 return dict(reply.get("result", {}))
-            self._events.append(reply)
+            if "method" in reply:
+                self.events.append(reply)
 
     def page(self, method: str, **params: Any) -> dict[str, Any]:
         """A command to the attached page."""
         return self.call(method, self.session, **params)
 
-    def wait_for(self, event: str) -> None:
-        """Block until the page reports ``event``."""
-        while not any(e.get("method") == event for e in self._events):
-            self._events.append(self._read())
-        self._events = [e for e in self._events if e.get("method") != event]
-
-    def close(self) -> None:
-        """Quit the browser."""
-        with contextlib.suppress(AssertionError, OSError):
-            self.call("Browser.close")
-        self._process.wait(timeout=20)
-        os.close(self._to_child)
-        os.close(self._from_child)
+    def wait_for_event(self, event: str) -> None:
+        """Block until the page reports ``event`` (one not waited for before)."""
+        while True:
+            for index in range(self._seen, len(self.events)):
+                if self.events[index].get("method") == event:
+                    self._seen = index + 1
+                    return
+            reply = self._read()
+            if "method" in reply:
+                self.events.append(reply)
 
     def load(
         self,
@@ -122,7 +148,6 @@ class Chromium:
         (``prefers-color-scheme``) and, with ``forced_dark``, Chromium's automatic
         dark mode for web pages (what ``--force-dark-mode`` with
         ``WebContentsForceDark`` does), and wait for it to load."""
-        self.page("Page.enable")
         self.page(
             "Emulation.setEmulatedMedia",
             features=[{"name": "prefers-color-scheme", "value": scheme}],
@@ -132,22 +157,80 @@ class Chromium:
             "Emulation.setDeviceMetricsOverride",
             width=width, height=height, deviceScaleFactor=scale, mobile=width < 500,
         )  # fmt: skip
+        self._seen = len(self.events)
         self.page("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
+        self.wait_for_event("Page.loadEventFired")
+
+    def open(self, url: str) -> None:
+        """Load ``url`` at the window's size and wait until its document is complete."""
+        self.page("Page.navigate", url=url)
+        self.wait_until("document.readyState === 'complete' && location.href !== 'about:blank'")
 
     def evaluate(self, expression: str, *, wait: bool = False) -> Any:
-        """The value of a script in the page (``wait``: of the promise it gives)."""
+        """The value of a script in the page (``wait``: of the promise it gives).
+        Run by DevTools, not by the page, so a page's CSP does not stop it.
+
+        Raises :class:`ChromiumError` if the script throws.
+        """
         reply = self.page(
             "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=wait
         )
         if "exceptionDetails" in reply:
-            raise AssertionError(f"script failed: {reply['exceptionDetails']}")
+            raise ChromiumError(f"script failed: {reply['exceptionDetails']}")
         return reply["result"].get("value")
 
-    def screenshot(self, width: int, height: int, scale: int = 1) -> bytes:
-        """A PNG of the page's top ``width`` x ``height`` CSS pixels, beyond the viewport."""
-        shot = self.page(
-            "Page.captureScreenshot", format="png", captureBeyondViewport=True,
-            clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
-        )  # fmt: skip
+    def wait_until(self, expression: str, *, timeout: float = 30.0) -> None:
+        """Wait until a script's value is true in the page.  Asked while the page is
+        being replaced (a form posted, a link followed), Chromium answers that the
+        target navigated, and a script may throw on the half-built page: both are
+        "not yet", however slow the machine is.  The timeout only ends a test that
+        would otherwise hang."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.evaluate(expression):
+                    return
+                why = "false"
+            except ChromiumError as exc:
+                why = str(exc)
+                if not why.startswith("script failed") and not any(
+                    words in why for words in _NAVIGATING
+                ):
+                    raise
+            if time.monotonic() > deadline:
+                seen = self.evaluate(
+                    "location.href + ' ' + document.documentElement.outerHTML.slice(-1500)"
+                )
+                raise ChromiumError(f"still not true: {expression} ({why}; page: {seen})")
+            time.sleep(0.05)
+
+    def screenshot(
+        self, width: int | None = None, height: int | None = None, scale: int = 1
+    ) -> bytes:
+        """A PNG of the page: the viewport, or its top ``width`` x ``height`` CSS
+        pixels, beyond the viewport."""
+        if width is None or height is None:
+            shot = self.page("Page.captureScreenshot", format="png")
+        else:
+            shot = self.page(
+                "Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            )  # fmt: skip
         return base64.b64decode(shot["data"])
+
+    def save_screenshot(self, path: Path) -> None:
+        """Write a PNG of the viewport to ``path`` (for people to look at)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(self.screenshot())
+
+    def close(self) -> None:
+        """Quit the browser."""
+        with contextlib.suppress(ChromiumError, OSError):
+            self.call("Browser.close")
+        try:
+            self._process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        os.close(self._to_child)
+        os.close(self._from_child)
