@@ -124,6 +124,12 @@ class PgConnection:
         """Run one statement."""
         return self._connection.execute(self._translate(sql), params)
 
+    def copy(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """``COPY … FROM STDIN`` of ``rows`` (this backend's own fast path)."""
+        with self._connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def executemany(self, sql: str, params: Iterable[Params], /) -> psycopg.Cursor[Row]:
         """Run one statement per parameter set, pipelined (one round trip)."""
         cursor = self._connection.cursor()
