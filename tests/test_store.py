@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from digest.model import Article, Skipped
 from digest.store import FileFingerprint, PushSubscription, Store, Subscriber, open_store
