@@ -4,7 +4,6 @@ server and never the password, and a whole send through the CLI."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from digest.check import check_setup
 from digest.cli import main
 from digest.config import parse_config
 from digest.errors import ConfigError, StoreError
-from digest.model import Delivery
 from digest.store import open_store
 from digest.store.postgres import schema_version
 
@@ -32,30 +30,6 @@ def database(pg_server: PgServer) -> Iterator[str]:
     name = pg_server.create_database()
     yield pg_server.url(name)
     pg_server.drop_database(name)
-
-
-def test_many_processes_can_open_a_new_database_at_once(pg_server: PgServer, database: str) -> None:
-    start = threading.Barrier(8, timeout=30)
-    errors: list[BaseException] = []
-
-    def open_it() -> None:
-        start.wait()
-        try:
-            open_store(database, password=pg_server.password).close()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=open_it) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    with pg_server.admin(database.rsplit("/", 1)[1]) as admin:
-        versions = [r[0] for r in admin.execute("SELECT version FROM schema_version")]
-        tables = {r[0] for r in admin.execute("SELECT tablename FROM pg_tables")}
-    assert versions == list(range(1, schema_version() + 1))
-    assert {"articles", "deliveries", "runs", "locks", "subscribers"} <= tables
 
 
 def test_a_wrong_password_names_the_server_and_not_the_password(
@@ -86,25 +60,6 @@ def test_libpq_finds_the_password_in_pgpassword(
         other = store.reopen()  # a connection of its own, same credentials
         with other:
             assert other.count_articles() == 0
-
-
-def test_a_server_gone_mid_run_stops_the_run_with_the_reason(
-    pg_server: PgServer, database: str
-) -> None:
-    with open_store(database, password=pg_server.password) as store:
-        store.register_deliveries("e1", "mail", ["a@example.org"])
-        with pg_server.admin() as admin:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND application_name = 'digest'",
-                (database.rsplit("/", 1)[1],),
-            )
-        with pytest.raises(StoreError) as caught:
-            store.record_deliveries("e1", "mail", [Delivery("e1", "mail", "a@example.org", "sent")])
-        with pytest.raises(StoreError):
-            store.deliveries()
-    assert str(caught.value).startswith(f"{database}: ")
-    assert pg_server.password not in str(caught.value)
 
 
 # -- configuration ------------------------------------------------------------------
