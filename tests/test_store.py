@@ -247,3 +247,43 @@ def test_times_come_back_in_utc_and_in_order(store: Store) -> None:
     assert [a.id for a in found] == ["half", "whole", "before"]
     assert found[1].published_at == on_the_second
     assert found[1].published_at.utcoffset() == timedelta(0)
+
+
+def test_registering_again_keeps_what_is_there_and_adds_the_rest(store: Store) -> None:
+    from digest.model import Delivery
+
+    store.register_deliveries("e", "mail", ["a@x.org", "b@x.org"])
+    store.record_deliveries("e", "mail", [Delivery("e", "mail", "a@x.org", "sent", attempts=1)])
+    got = store.register_deliveries("e", "mail", ["a@x.org", "b@x.org", "c@x.org", "c@x.org"])
+    assert got == {"a@x.org": ("sent", 1), "b@x.org": ("pending", 0), "c@x.org": ("pending", 0)}
+    assert store.register_deliveries("e", "mail", []) == {}
+    assert store.delivery_counts("e") == {("e", "mail"): {"sent": 1, "failed": 0, "pending": 2}}
+
+
+def test_two_connections_registering_the_same_recipients_at_once(
+    store_target: StoreTarget,
+) -> None:
+    import threading
+
+    recipients = [f"r{i}@x.org" for i in range(500)]
+    start = threading.Barrier(2, timeout=30)
+    answers: list[dict[str, tuple[str, int]]] = []
+    errors: list[BaseException] = []
+
+    def register(shift: int) -> None:
+        with store_target.open() as own:
+            start.wait()
+            try:
+                answers.append(own.register_deliveries("e", "mail", recipients[shift:]))
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in (0, 250)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(len(a) for a in answers) == [250, 500]
+    with store_target.open() as store:
+        assert len(store.deliveries("e")) == 500
