@@ -143,3 +143,29 @@ def test_a_send_through_the_cli_on_postgresql(
         assert {(d.status, d.attempts) for d in store.deliveries()} == {("sent", 1)}
         assert store.count_articles() > 0
     assert not (tmp_path / "store.sqlite3").exists()  # nothing went to SQLite
+
+
+def test_another_database_role_uses_the_store_but_cannot_cut_off_a_lapsed_holder(
+    pg_server: PgServer, database: str
+) -> None:
+    """A role that may read and write the tables but not create any opens a
+    migrated store; it cannot end another role's session, so a lapsed lock held by
+    one stays busy rather than being taken from under it."""
+    import secrets
+    from datetime import UTC, datetime, timedelta
+
+    open_store(database, password=pg_server.password).close()  # migrated by its owner
+    role, password = f"worker_{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    with pg_server.admin(database.rsplit("/", 1)[1]) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        admin.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+    now = datetime.now(UTC)
+    with open_store(database, password=pg_server.password) as holder:
+        assert holder.acquire_lock("e", "hung:1:1", 60, now=now) == "hung:1:1"
+        with open_store(database.replace("digest@", f"{role}@"), password=password) as other:
+            assert other.count_articles() == 0
+            later = now + timedelta(seconds=61)
+            assert other.acquire_lock("e", "next:2:2", 60, now=later) == "hung:1:1"
+        assert holder.count_articles() == 0  # still connected
