@@ -81,3 +81,32 @@ def test_a_postgresql_server_gone_mid_run_stops_the_run_with_the_reason(
         pg_server.drop_database(name)
     assert str(caught.value).startswith(f"{url}: ")
     assert pg_server.password not in str(caught.value)
+
+
+def test_a_send_whose_postgresql_server_goes_away_stops_with_the_reason(
+    tmp_path: Path, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = pg_server.create_database(pg_server.template)
+    url = pg_server.url(name)
+    monkeypatch.setenv("DIGEST_TEST_STORE_PASSWORD", pg_server.password)
+    sender = {
+        "type": "tests.recording_sender:RecordingSender",
+        "folder": str(tmp_path / "received"),
+        "recipients": 5,
+        "end_sessions": url,
+        "end_sessions_password_env": "DIGEST_TEST_STORE_PASSWORD",
+    }
+    store = {"url": url, "password_env": "DIGEST_TEST_STORE_PASSWORD"}
+    config = write_sample_config(tmp_path, extra={"senders": {"rec": sender}, "store": store})
+    run = ["--config", str(config)]
+    try:
+        assert CliRunner().invoke(main, [*run, "ingest"]).exit_code == 0
+        result = CliRunner().invoke(
+            main, [*run, "send", "--as-of", "2020-11-23T10:00+05:30"], catch_exceptions=False
+        )
+    finally:
+        pg_server.drop_database(name)
+    assert result.exit_code == 1
+    assert f"{url}: " in result.output
+    assert "Traceback" not in result.output
+    assert pg_server.password not in result.output
