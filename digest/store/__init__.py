@@ -2,7 +2,10 @@
 
 :class:`Store` (:mod:`digest.store.protocol`) is the contract the application
 codes against: every method raises :class:`~digest.errors.StoreError` on a backend
-failure, and every time is UTC.  :func:`open_store` opens the SQLite backend:
+failure, and every time is UTC.  :func:`open_store` opens an SQLite file (the
+default) or a PostgreSQL database (``postgresql://…``); both run the concern
+modules' portable SQL (``?`` parameters) through a
+:class:`~digest.store.database.Database`:
 
 ==================  ============================================================
 module              concern
@@ -17,28 +20,31 @@ module              concern
 ``audience``        subscriber history, sign-up, bounces and suppression, replays
 ``push``            browsers' Web Push subscriptions
 ``files``           local source files as last read (ingest skips unchanged ones)
+``tables``          the concern modules together (all but locks)
+``database``        what the concern modules ask of a backend's connection
 ``schema``          the SQLite migrations
-``sqlite``          the connection: opening, WAL, migrating, errors wrapped
+``sqlite``          SQLite: opening, WAL, migrating, errors wrapped
+``pgschema``        the PostgreSQL migrations (``schema_version`` table)
+``postgres``        PostgreSQL: connecting, ``?`` as ``$n``, errors naming the server
+``advisory``        PostgreSQL edition locks: advisory locks plus the ``locks`` row
+``pgdeliveries``    PostgreSQL: recipients registered with ``COPY``
+``pgstore``         :class:`PostgresStore` (imported when a URL needs it)
 ==================  ============================================================
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import StoreError
-from .articles import ArticleTables
-from .audience import AudienceTables
-from .deliveries import DeliveryTable
-from .editions import EditionTables
-from .files import FileTable
-from .httpcache import HttpCacheTable
 from .locks import LockTable
 from .protocol import Store
-from .push import PushTable
-from .runs import RunTable
 from .sqlite import Database, connect
-from .subscribers import SubscriberTables
+from .tables import Tables
+
+if TYPE_CHECKING:
+    from .pgstore import PostgresStore
 from .types import (
     SOFT_BOUNCE_LIMIT,
     ArchivedRecord,
@@ -56,18 +62,7 @@ from .types import (
 )
 
 
-class SqliteStore(
-    ArticleTables,
-    HttpCacheTable,
-    EditionTables,
-    DeliveryTable,
-    RunTable,
-    LockTable,
-    SubscriberTables,
-    AudienceTables,
-    PushTable,
-    FileTable,
-):
+class SqliteStore(LockTable, Tables):
     """The :class:`Store` on an SQLite file (WAL mode, no server).
 
     Open one per thread with :func:`open_store` (or :meth:`reopen`); close it when
@@ -75,12 +70,17 @@ class SqliteStore(
     """
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        self._db = self._file = db
 
     @property
     def path(self) -> str:
         """The database file (``:memory:`` for a throw-away store)."""
-        return self._db.path
+        return self._file.path
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"``."""
+        return "sqlite"
 
     def close(self) -> None:
         """Close the database connection."""
@@ -89,7 +89,7 @@ class SqliteStore(
     def reopen(self) -> SqliteStore | None:
         """Another connection to the same file, for another thread (``None`` for
         an in-memory store)."""
-        db = self._db.reopen()
+        db = self._file.reopen()
         return SqliteStore(db) if db is not None else None
 
     def __enter__(self) -> SqliteStore:
@@ -99,13 +99,44 @@ class SqliteStore(
         self.close()
 
 
-def open_store(path: str | Path) -> SqliteStore:
-    """Open (creating if needed) the SQLite store at ``path`` and bring its schema up
-    to date.  ``":memory:"`` gives a throw-away store.
+def open_store(target: str | Path, *, password: str | None = None) -> SqliteStore | PostgresStore:
+    """Open the store ``target`` names and bring its schema up to date.
 
-    Raises :class:`StoreError` if the file cannot be opened or is not a database.
+    ``target`` is an SQLite file (a path, or ``sqlite:///relative/path``,
+    ``sqlite:////absolute/path``; created if needed; ``":memory:"`` gives a
+    throw-away store) or a PostgreSQL database
+    (``postgresql://user@host:port/dbname``, never with a password in it: give
+    ``password``, or let libpq find it in ``PGPASSWORD`` or ``~/.pgpass``).
+
+    Raises :class:`StoreError` if the store cannot be opened, reached or migrated.
     """
-    return SqliteStore(connect(path))
+    name = str(target)
+    if is_postgres(name):
+        try:
+            from .pgstore import PostgresStore
+        except ImportError as exc:
+            raise StoreError(
+                f"{name}: PostgreSQL needs psycopg ({exc}); install digest[postgres]"
+            ) from exc
+        return PostgresStore.open(name, password)
+    if name.startswith("sqlite://"):
+        name = sqlite_path(name)
+    return SqliteStore(connect(name))
+
+
+def is_postgres(target: str | Path) -> bool:
+    """Whether ``target`` names a PostgreSQL database (``postgresql://…``)."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_path(url: str) -> str:
+    """The file an ``sqlite:///…`` URL names (SQLAlchemy's form: three slashes and
+    a relative path, four and an absolute one)."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///":
+        raise StoreError(
+            f"{url!r}: an SQLite URL is sqlite:///relative/path or sqlite:////abs/path"
+        )
+    return url.removeprefix("sqlite:///")
 
 
 __all__ = [
@@ -125,5 +156,7 @@ __all__ = [
     "SubscriberEvent",
     "Suppression",
     "UpsertCounts",
+    "is_postgres",
     "open_store",
+    "sqlite_path",
 ]
