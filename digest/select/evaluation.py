@@ -174,21 +174,26 @@ def world_decisions(
 
 def clustering_pairs(day: Day, settings: SelectSettings | None = None) -> tuple[int, int, int]:
     """Same-story pairs among the day's news-desk items (what the selector clusters):
-    (found and right, found, labelled)."""
+    (found and right, found, labelled).
+
+    Each article is clustered once, as the store holds it; two feed items with one
+    address are one article, so they are in one story, and every item is in its
+    article's story."""
     settings = settings or SelectSettings()
     outlets = OutletTable()
     detector = SectionDetector(settings)
     news = [item for item, label in day.labels.items() if label["desk"] == "news"]
+    articles = {day.articles[item].id: day.articles[item] for item in news}
     candidates = [
         Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a))
-        for a in (day.articles[item] for item in news)
+        for a in articles.values()
     ]
     stories, _ = cluster(candidates, settings)
-    item_of = {a.id: item for item, a in day.articles.items()}
+    story_of = {m.article.id: n for n, story in enumerate(stories) for m in story.members}
     found = {
-        frozenset((item_of[a.article.id], item_of[b.article.id]))
-        for story in stories
-        for a, b in itertools.combinations(story.members, 2)
+        frozenset((a, b))
+        for a, b in itertools.combinations(news, 2)
+        if story_of[day.articles[a].id] == story_of[day.articles[b].id]
     }
     groups: dict[str, list[str]] = defaultdict(list)
     for item in news:
