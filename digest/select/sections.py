@@ -62,6 +62,8 @@ _DECIDES = 1.0
 # A specialist outlet's item naming this much of abroad is placed by content.
 _NEWSY_DESKS = frozenset({"business", "science", "technology"})
 _NEWS_ON_A_DESK = 2.0
+#: Topics whose headline words outweigh a world-desk label (``places.toml``).
+OVERRIDING_TOPICS = frozenset({"science"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,11 @@ class SectionDetector:
             section, code, how = labelled
             if section == NATIONAL and not code:
                 return self._national_desk(outlet, how, evidence, article.title)
+            if section == WORLD:
+                # A world desk's moon rover is science news, wherever it is filed.
+                topic = self._topic(article.title, OVERRIDING_TOPICS)
+                if topic:
+                    return self._call(topic, f"{how}, but the headline reads as {topic}", "")
             if section == WORLD and not code:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
@@ -320,9 +327,11 @@ class SectionDetector:
         ranked = [c for c, _ in _ranked(evidence) if c != INTERNATIONAL]
         return ranked[0] if ranked else ""
 
-    def _topic(self, text: str) -> str:
+    def _topic(self, text: str, only: frozenset[str] | None = None) -> str:
         lowered = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
         for topic, words in self.places.topics.items():
+            if only is not None and topic not in only:
+                continue
             if any(f" {w} " in lowered for w in words):
                 return topic
         return ""
