@@ -159,6 +159,7 @@ def world_decisions(
     """World News decisions on the day's news-desk items: (called World News and
     rightly, called World News, labelled World News)."""
     detector = SectionDetector(settings)
+    detector.learn_summits(day.unique())
     hits = called = truth = 0
     for item, label in day.labels.items():
         if label["desk"] != "news":

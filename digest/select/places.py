@@ -47,6 +47,8 @@ class PlaceData:
     sections: Mapping[str, str]
     #: Names of places in more than one country → the countries, likeliest first.
     ambiguous: Mapping[str, tuple[str, ...]]
+    #: International bodies whose summits move from host to host ("G20").
+    summits: frozenset[str] = frozenset()
 
 
 @cache
@@ -110,6 +112,7 @@ def place_data() -> PlaceData:
         ambiguous=MappingProxyType(
             {name: tuple(codes) for name, codes in extra.get("ambiguous", {}).items()}
         ),
+        summits=frozenset(extra.get("summits", {}).get("bodies", ())),
     )
 
 
