@@ -250,6 +250,8 @@ def test_space_news_is_science_even_on_a_world_desk_and_banks_are_business() -> 
     assert "reads as science" in call.reason
     banks = article(title="Banks fall again as bailouts fail to restore calm")
     assert britain.classify(banks).section == "business"
-    # The West Bank is a place, not a bank.
+    # The West Bank is a place, and a river's banks are no business.
     raid = article(title="Israeli raids in the West Bank kill three", dateline="Jenin")
     assert britain.classify(raid).counted
+    flood = article(title="River bursts its banks as floods hit Bavaria", dateline="Passau")
+    assert britain.classify(flood).counted
