@@ -22,6 +22,7 @@ from digest.config import SelectSettings
 from digest.select.evaluation import (
     Day,
     DayScore,
+    clustering_errors,
     clustering_pairs,
     load_day,
     score_day,
@@ -147,3 +148,13 @@ def test_same_story_clustering_on_real_headlines() -> None:
     # one labelled event (the Fukushima release and China's seafood ban).
     assert precision >= 0.75
     assert recall >= 0.72
+
+
+def test_clustering_mistakes_account_for_every_wrong_pair() -> None:
+    # tools/score_selector.py --pairs lists these: what it shows must add up.
+    d = day(FEEDS[0])
+    right, found, labelled = clustering_pairs(d)
+    merges, splits = clustering_errors(d)
+    assert sum(wrong for wrong, _ in merges) == found - right
+    assert sum(wrong for wrong, _ in splits) == labelled - right
+    assert merges[0][0] >= merges[-1][0] and splits[0][0] >= splits[-1][0]
