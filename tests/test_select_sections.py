@@ -213,3 +213,45 @@ def test_an_aggregators_items_are_their_own_outlets() -> None:
     unknown = article(url="https://www.krqe.com/news/x", publisher="")
     assert table.of(unknown).country == "US"  # a US broadcaster's call sign
     assert table.of(article(url="https://agg.example/i/3", publisher="Agg")).name == "Agg"
+
+
+def test_a_summit_the_days_items_place_at_home_is_home_news() -> None:
+    world_desk = "https://www.theguardian.com/world/2023/sep/09/story"
+    pool = [
+        article(id="a", title="World leaders gather in New Delhi for G20 summit"),
+        article(id="b", title="African Union made permanent member of G20 at Delhi summit"),
+        article(id="c", title="G20 stops short of condemning Russia's invasion", url=world_desk),
+    ]
+    table = OutletTable()
+    india = SectionDetector(SelectSettings(home_country="IN"))
+    assert india.classify(pool[2], table.of(pool[2])).counted  # no context yet: abroad
+    india.learn_summits(pool)
+    call = india.classify(pool[2], table.of(pool[2]))
+    assert not call.counted and "G20 summit meets at home" in call.reason
+    assert "New Delhi" in call.reason
+    # Elsewhere the same summit is world news; one item alone hosts nothing.
+    britain = SectionDetector(SelectSettings(home_country="GB"))
+    britain.learn_summits(pool)
+    assert britain.classify(pool[2], table.of(pool[2])).counted
+    once = SectionDetector(SelectSettings(home_country="IN"))
+    once.learn_summits(pool[:1])
+    assert once.classify(pool[2], table.of(pool[2])).counted
+
+
+def test_space_news_is_science_even_on_a_world_desk_and_banks_are_business() -> None:
+    britain = SectionDetector(SelectSettings(home_country="GB"))
+    table = OutletTable()
+    rover = article(
+        title="Chandrayaan-3: India lunar rover Pragyaan takes a walk on the Moon",
+        url="https://www.bbc.com/news/world-asia-india-66601996",
+    )
+    call = britain.classify(rover, table.of(rover))
+    assert call.section == "science" and not call.counted
+    assert "reads as science" in call.reason
+    banks = article(title="Banks fall again as bailouts fail to restore calm")
+    assert britain.classify(banks).section == "business"
+    # The West Bank is a place, and a river's banks are no business.
+    raid = article(title="Israeli raids in the West Bank kill three", dateline="Jenin")
+    assert britain.classify(raid).counted
+    flood = article(title="River bursts its banks as floods hit Bavaria", dateline="Passau")
+    assert britain.classify(flood).counted

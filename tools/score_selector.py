@@ -2,6 +2,7 @@
 
     python tools/score_selector.py                 # every day, homes IN, GB and US
     python tools/score_selector.py --home US --explain 2023-10-07
+    python tools/score_selector.py --pairs 2023-08-24   # the worst clustering mistakes
 
 Targets, per day and home country: at least 4 of the day's 5 biggest world
 stories carried, 0 opinion/feature/soft picks, 0 same-story pairs, at least 5
@@ -14,7 +15,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from digest.select.evaluation import clustering_pairs, load_day, run, score_day
+from digest.select.evaluation import (
+    Day,
+    clustering_errors,
+    clustering_pairs,
+    load_day,
+    run,
+    score_day,
+)
 
 DAYS = Path(__file__).resolve().parent.parent / "tests" / "data" / "selector_real"
 
@@ -25,6 +33,9 @@ def main() -> int:
     parser.add_argument("days", nargs="*", help="YYYY-MM-DD (default: all)")
     parser.add_argument("--home", action="append", help="home country (default IN, GB, US)")
     parser.add_argument("--explain", action="store_true", help="print each pick and the misses")
+    parser.add_argument(
+        "--pairs", action="store_true", help="print the worst false merges and splits of stories"
+    )
     args = parser.parse_args()
     homes = args.home or ["IN", "GB", "US"]
     feeds = sorted(DAYS.glob("day-*.feed.json"))
@@ -56,6 +67,8 @@ def main() -> int:
                     print(f"   {n}. {pick.title} [{pick.score:.2f}] {pick.reasons[1][:150]}")
                 if s.missed:
                     print(f"   missed: {', '.join(s.missed)}")
+        if args.pairs:
+            print_errors(day)
         r, f, lab = clustering_pairs(day)
         right, found, labelled = right + r, found + f, labelled + lab
         print(
@@ -73,6 +86,18 @@ def main() -> int:
         " meet every target"
     )
     return 0 if failures == 0 and clusters_ok else 1
+
+
+def print_errors(day: Day, worst: int = 6) -> None:
+    """The day's worst clustering mistakes, each item with its labelled story."""
+    merges, splits = clustering_errors(day)
+    for title, found in (("joined but labelled apart", merges), ("labelled one, split", splits)):
+        print(f"   {title}:")
+        for wrong, items in found[:worst]:
+            print(f"     {wrong} pair(s):")
+            for item in items:
+                story = day.labels[item]["story"] or "(alone)"
+                print(f"       {story[:32]:<32} {day.articles[item].title[:90]}")
 
 
 if __name__ == "__main__":

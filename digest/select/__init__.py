@@ -11,7 +11,8 @@ typed :class:`~digest.model.LeftOut` kind and a sentence (``digest select
 3. **Outlets and sections** (:mod:`.outlets`, :mod:`.sections`): each item's
    outlet (name, country, weight) from its web address, and World News from the
    publisher's point of view: desk labels read relative to the outlet's country,
-   unlabelled items placed by what they are about (``NOT_WORLD``).
+   unlabelled items placed by what they are about, a summit the window places at
+   home is home news (``NOT_WORLD``).
 4. **Stories** (:mod:`.clustering`): items telling the same story, wire copies
    included, collapse into one; hard news leads (``SAME_STORY``).
 5. **Genre** (:mod:`.genre`): a story with no hard-news member (opinion,
@@ -83,6 +84,9 @@ def select(
     start = as_of - timedelta(hours=settings.window_hours)
     rejections: list[Rejection] = []
     candidates: list[Candidate] = []
+    articles = list(articles)
+    # The day's context first: a summit the window places at home is home news.
+    detector.learn_summits(a for a in articles if _outside_window(a, start, as_of) is None)
     for article in articles:
         pinned = article.id in overrides.pins
         if article.id in overrides.drops:

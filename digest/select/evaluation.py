@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -159,6 +160,7 @@ def world_decisions(
     """World News decisions on the day's news-desk items: (called World News and
     rightly, called World News, labelled World News)."""
     detector = SectionDetector(settings)
+    detector.learn_summits(day.unique())
     hits = called = truth = 0
     for item, label in day.labels.items():
         if label["desk"] != "news":
@@ -172,30 +174,74 @@ def world_decisions(
     return hits, called, truth
 
 
-def clustering_pairs(day: Day, settings: SelectSettings | None = None) -> tuple[int, int, int]:
-    """Same-story pairs among the day's news-desk items (what the selector clusters):
-    (found and right, found, labelled)."""
+def found_stories(day: Day, settings: SelectSettings | None = None) -> dict[str, int]:
+    """The story number the selector's clustering gives each of the day's news-desk
+    items (what the selector clusters).
+
+    Each article is clustered once, as the store holds it; two feed items with one
+    address are one article, so they are in one story, and every item is in its
+    article's story."""
     settings = settings or SelectSettings()
     outlets = OutletTable()
     detector = SectionDetector(settings)
     news = [item for item, label in day.labels.items() if label["desk"] == "news"]
+    articles = {day.articles[item].id: day.articles[item] for item in news}
     candidates = [
         Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a))
-        for a in (day.articles[item] for item in news)
+        for a in articles.values()
     ]
     stories, _ = cluster(candidates, settings)
-    item_of = {a.id: item for item, a in day.articles.items()}
+    story_of = {m.article.id: n for n, story in enumerate(stories) for m in story.members}
+    return {item: story_of[day.articles[item].id] for item in news}
+
+
+def clustering_pairs(day: Day, settings: SelectSettings | None = None) -> tuple[int, int, int]:
+    """Same-story pairs among the day's news-desk items: (found and right, found,
+    labelled)."""
+    found_in = found_stories(day, settings)
     found = {
-        frozenset((item_of[a.article.id], item_of[b.article.id]))
-        for story in stories
-        for a, b in itertools.combinations(story.members, 2)
+        frozenset((a, b))
+        for a, b in itertools.combinations(found_in, 2)
+        if found_in[a] == found_in[b]
     }
+    labelled = {
+        frozenset(p) for g in _labelled_stories(day, found_in).values()
+        for p in itertools.combinations(g, 2)
+    }  # fmt: skip
+    return len(found & labelled), len(found), len(labelled)
+
+
+def clustering_errors(
+    day: Day, settings: SelectSettings | None = None
+) -> tuple[list[tuple[int, list[str]]], list[tuple[int, list[str]]]]:
+    """The day's clustering mistakes, worst first, each as (wrong pairs, items):
+    found stories that join several labelled ones (false merges), and labelled
+    stories the selector split (false splits)."""
+    found_in = found_stories(day, settings)
+    label_of = {item: day.labels[item]["story"] or f"~{item}" for item in found_in}
+    joined: dict[int, list[str]] = defaultdict(list)
+    for item, number in found_in.items():
+        joined[number].append(item)
+    merges = [
+        (sum(label_of[a] != label_of[b] for a, b in itertools.combinations(items, 2)), items)
+        for items in joined.values()
+    ]
+    splits = [
+        (sum(found_in[a] != found_in[b] for a, b in itertools.combinations(items, 2)), items)
+        for items in _labelled_stories(day, found_in).values()
+    ]
+    return (
+        sorted((m for m in merges if m[0]), key=lambda m: -m[0]),
+        sorted((s for s in splits if s[0]), key=lambda s: -s[0]),
+    )
+
+
+def _labelled_stories(day: Day, items: Iterable[str]) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
-    for item in news:
+    for item in items:
         if day.labels[item]["story"]:
             groups[day.labels[item]["story"]].append(item)
-    labelled = {frozenset(p) for g in groups.values() for p in itertools.combinations(g, 2)}
-    return len(found & labelled), len(found), len(labelled)
+    return groups
 
 
 __all__ = [
@@ -204,7 +250,9 @@ __all__ = [
     "Day",
     "DayScore",
     "biggest_stories",
+    "clustering_errors",
     "clustering_pairs",
+    "found_stories",
     "is_world",
     "load_day",
     "run",

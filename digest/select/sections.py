@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -62,6 +63,12 @@ _DECIDES = 1.0
 # A specialist outlet's item naming this much of abroad is placed by content.
 _NEWSY_DESKS = frozenset({"business", "science", "technology"})
 _NEWS_ON_A_DESK = 2.0
+#: Items that must place a summit at home before its news counts as home news.
+HOSTED_AGREE = 2
+# "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
+_PLACED = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’.-]*\s?){1,3})")
+#: Topics whose headline words outweigh a world-desk label (``places.toml``).
+OVERRIDING_TOPICS = frozenset({"science"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,35 @@ class SectionDetector:
         self.home_places = {p: self.home for p in settings.home_places}
         self.home_agencies = {a.lower() for a in settings.home_agencies}
         self.use_fallback = settings.fallback_classifier
+        #: Summits meeting at home in this run's pool: body → where ("G20" → "New Delhi").
+        self.hosted: dict[str, str] = {}
+
+    # -- the day's context -----------------------------------------------------------
+
+    def learn_summits(self, articles: Iterable[Article]) -> None:
+        """Find the summits the pool places at home: a body of ``places.toml``'s
+        ``[summits]`` whose summit at least :data:`HOSTED_AGREE` items put in a home
+        place ("world leaders gather in New Delhi for G20 summit").  That day every
+        item naming the body is the home country's own news."""
+        seen: dict[str, Counter[str]] = defaultdict(Counter)
+        for article in articles:
+            text = f"{article.title} {article.summary}"
+            if "summit" not in text.lower():
+                continue
+            bodies = {b for b in self.places.summits if re.search(rf"\b{re.escape(b)}\b", text)}
+            if not bodies:
+                continue
+            for where in _PLACED.findall(text):
+                found = find_countries(where, self.places.dateline_names)
+                if found and found[0][1] == self.home:
+                    for body in bodies:
+                        seen[body][found[0][0]] += 1
+                    break
+        self.hosted = {
+            body: places.most_common(1)[0][0]
+            for body, places in seen.items()
+            if sum(places.values()) >= HOSTED_AGREE
+        }
 
     # -- labels --------------------------------------------------------------------
 
@@ -144,10 +180,18 @@ class SectionDetector:
         evidence = self._evidence(article)
         country = self._main(evidence[0])
         labelled = self._labelled(article)
+        summit = self._hosted_summit(article)
+        if summit and (labelled[0] in (WORLD, NATIONAL) if labelled else not outlet.desk):
+            return self._call(NATIONAL, summit, self.home)
         if labelled is not None:
             section, code, how = labelled
             if section == NATIONAL and not code:
                 return self._national_desk(outlet, how, evidence, article.title)
+            if section == WORLD:
+                # A world desk's moon rover is science news, wherever it is filed.
+                topic = self._topic(article.title, OVERRIDING_TOPICS)
+                if topic:
+                    return self._call(topic, f"{how}, but the headline reads as {topic}", "")
             if section == WORLD and not code:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
@@ -316,13 +360,25 @@ class SectionDetector:
                 counts[self.home] += _TITLE
         return counts
 
+    def _hosted_summit(self, article: Article) -> str:
+        """Why an item is news of a summit meeting at home today, or ``""``."""
+        if not self.hosted:
+            return ""
+        text = f"{article.title} {article.summary}"
+        for body, where in sorted(self.hosted.items()):
+            if re.search(rf"\b{re.escape(body)}\b", text):
+                return f"the {body} summit meets at home today (in {where})"
+        return ""
+
     def _main(self, evidence: dict[str, float]) -> str:
         ranked = [c for c, _ in _ranked(evidence) if c != INTERNATIONAL]
         return ranked[0] if ranked else ""
 
-    def _topic(self, text: str) -> str:
+    def _topic(self, text: str, only: frozenset[str] | None = None) -> str:
         lowered = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
         for topic, words in self.places.topics.items():
+            if only is not None and topic not in only:
+                continue
             if any(f" {w} " in lowered for w in words):
                 return topic
         return ""

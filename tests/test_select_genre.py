@@ -1,0 +1,30 @@
+"""Genre: hard news told apart from opinion, analysis, features and soft news."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from digest.model import Article
+from digest.select.genre import classify_genre
+
+WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "genre"),
+    [
+        ("The 'naked' warrior who helped British capture India",
+         "https://www.bbc.com/news/world-asia-india-65785171", "feature"),
+        ("Man who stabbed two in Paris charged with murder",
+         "https://news.example/world/2023/stabbing", "news"),
+        ("Opinion: The summit nobody needed", "https://news.example/world/x", "opinion"),
+        ("What we know about the Titan submersible", "https://news.example/world/y",
+         "analysis"),
+        ("ICC issues arrest warrant for Putin", "https://news.example/world/z", "news"),
+    ],
+)  # fmt: skip
+def test_headline_forms_and_paths_name_the_genre(title: str, url: str, genre: str) -> None:
+    call = classify_genre(Article(id="x", url=url, title=title, published_at=WHEN))
+    assert call.genre == genre, call.reason
