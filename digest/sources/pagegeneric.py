@@ -34,6 +34,10 @@ _STATEMENT_END = re.compile(r"[.!।。！]['\"’”)]*$")
 _WORD = re.compile(r"\w+")
 _PUNCTUATION = re.compile(r"[.,;:!?。、，]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A credit or time line printed as a sentence: "By Louis Jacobson on Monday,
+# November 18th, 2019 at 11:04 a.m.", "Posted on March 30, 2015 by Admin."
+_CREDIT_OPENING = re.compile(r"^(?:by|posted|published|updated|written by)\s", re.I)
+_CREDIT_DATE_SHARE = 0.25
 # Lines long enough to be prose whatever their ending.
 _LONG_PROSE_CHARS = 160
 _MIN_PROSE_CHARS = 60
@@ -71,7 +75,7 @@ _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
-    r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
+    r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
     # A credit without a name: "Detroit News wire services", "Staff and agencies".
     r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$",
@@ -114,6 +118,11 @@ _LIST_REACH = 3
 _LIST_SIBLINGS = 2
 _LIST_COST = 1.0
 _LIST_SIZE = 0.6
+# What a byline or time line 1, 2 or 3 lines under a candidate adds.
+_CREDIT_BONUS = (1.0, 1.0, 1.0)
+# A line this close under a time line under a headline-like line is no headline.
+_UNDER_HEADER_REACH = 3
+_UNDER_HEADER_COST = 1.5
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
 _TIME_UNDER = 4
@@ -143,6 +152,8 @@ def weight(line: str) -> float:
 def is_prose(line: str) -> bool:
     """Whether a line reads as a sentence of running text, not a label or a link."""
     size = len(line)
+    if dated_credit(line):
+        return False  # "By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m."
     if size >= _LONG_PROSE_CHARS:
         # ... unless it is a menu run together: words with no punctuation at all.
         return bool(_PUNCTUATION.search(line) or _CJK.search(line))
@@ -279,9 +290,28 @@ def headline_scores(
             scores[at] = score
             if best is None or score > best[1]:
                 best = (at, score)
+    for at in [at for at in scores if _under_header(lines, at, scores, facts)]:
+        scores[at] -= _UNDER_HEADER_COST
+    best = max(scores.items(), key=lambda item: (item[1], item[0]), default=None)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None, scores
     return _over_standfirst(lines, best, scores, context.lead_words), scores
+
+
+def _under_header(lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts) -> bool:
+    """Whether the line at ``at`` stands under another story's header: a time line
+    (with its credit lines) just above it, and above those a line that reads
+    nearly as well as a headline.  Captions, decks and related links sit there;
+    the headline sits over its time line, not under it."""
+    for anchor in range(at - 1, max(-1, at - _UNDER_HEADER_REACH - 1), -1):
+        if facts.is_time(lines[anchor]) or dated_credit(lines[anchor]):
+            break
+    else:
+        return False
+    above = anchor - 1
+    while above >= 0 and anchor - above <= _UNDER_HEADER_REACH and _is_credit(lines[above], facts):
+        above -= 1
+    return above in scores and scores[above] >= scores[at] - _STANDFIRST_MARGIN
 
 
 def _over_standfirst(
@@ -402,9 +432,12 @@ class _Context:
             score += 0.75
         elif self.counts[line] > 1:
             score += 0.5  # ... or as it is, over the picture
-        below = self.lines[at + 1 : at + 4]
-        if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
-            score += 1.0
+        # The byline or time line stands just under the headline; a kicker or a
+        # quote over the headline stands further from it.
+        for gap, under in enumerate(self.lines[at + 1 : at + 4]):
+            if self.facts.is_time(under) or _is_credit(under, self.facts):
+                score += _CREDIT_BONUS[gap]
+                break
         siblings = self._siblings(at)
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
@@ -418,15 +451,29 @@ class _Context:
         count = 0
         low = max(0, at - _LIST_REACH)
         high = min(self.run.start, at + _LIST_REACH + 1)
+        # A line over its own time line heads a story: it is in a list only if its
+        # neighbours are dated too (a list of teasers), not among undated links.
+        dated = self._dated(at)
         for near in range(low, high):
             if self.lines[near] == line:
                 continue  # itself, or the headline repeated over the picture
             other = weight(self.lines[near])
-            if size * _LIST_SIZE <= other <= size / _LIST_SIZE and _headline_shaped(
-                self.lines[near], self.facts
+            if (
+                size * _LIST_SIZE <= other <= size / _LIST_SIZE
+                and _headline_shaped(self.lines[near], self.facts)
+                and (not dated or self._dated(near))
             ):
                 count += 1
         return count
+
+    def _dated(self, at: int) -> bool:
+        """Whether the line at ``at`` stands over its own time line (a credit line
+        may come between)."""
+        under = self.lines[at + 1 : at + 3]
+        facts = self.facts
+        if under and _is_credit(under[0], facts) and not dated_credit(under[0]):
+            under = under[1:]
+        return bool(under) and (facts.is_time(under[0]) or dated_credit(under[0]))
 
 
 def _headline_shaped(line: str, facts: LineFacts) -> bool:
@@ -439,8 +486,16 @@ def _headline_shaped(line: str, facts: LineFacts) -> bool:
 
 
 def _is_credit(line: str, facts: LineFacts) -> bool:
+    """Whether a line credits the story: a byline or agency, alone or with its time
+    ("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.")."""
     found = facts(line, names=True)
-    return found is not None and bool(found.byline or found.agency)
+    return (found is not None and bool(found.byline or found.agency)) or dated_credit(line)
+
+
+def dated_credit(line: str) -> bool:
+    """Whether a line is a credit or time line written as a sentence (see
+    :data:`_CREDIT_OPENING`)."""
+    return bool(_CREDIT_OPENING.match(line)) and date_share(line) >= _CREDIT_DATE_SHARE
 
 
 def _can_be_headline(line: str, facts: LineFacts) -> bool:
@@ -481,7 +536,8 @@ def _headline_score(
     own = content_words(line)
     if not own:
         return None
-    shared = len(own & lead_words) / len(own)
+    # A label of a word or two ("About Us") shares all of its one word by chance.
+    shared = len(own & lead_words) / (len(own) if cjk else max(len(own), _NAMED_WORDS))
     score = 3.0 * shared
     if slug_words:
         score += 3.0 * len(own & slug_words) / max(len(slug_words), 1)

@@ -23,7 +23,7 @@ from .normalise import SECTION_ALIASES, canonical_section, parse_time
 
 _LABEL = (
     r"last updated|first published|last modified|published date|publish date|updated date"
-    r"|updated|published|posted|modified|dated|date"
+    r"|updated|published|posted|modified|dated|date|originally published|original"
     r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
 )
 _LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s*(?P<when>.+)$", re.I)
@@ -37,7 +37,7 @@ _EMBEDDED_LABEL = re.compile(rf"(?<!\blast)(?<!\bfirst)\s+(?=(?:{_INNER_LABEL})\
 _GLUED_YEAR = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
 _GLUED_LABEL = re.compile(r"(?<=[A-Z]{2})(?=(?:Updated|Published)\b)")
 # Separators some sites print between header facts instead of "|".
-_SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•]\s*")
+_SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•;]\s*")
 _RELATIVE = re.compile(
     r"^(?:(?P<n>\d+|an?|one)\s*(?P<unit>sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago"
     r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
@@ -133,6 +133,8 @@ _CREDIT_WORD = re.compile(
     r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
 )
 _CAPTION_PREFIX = re.compile(r"^(?:image|media) caption", re.I)
+# "© John Brecher Needle poking skin …": the picture's credit, then its caption.
+_CREDITED_CAPTION = re.compile(r"^©\s*[A-Z][\w.'’-]+ [A-Z][\w.'’-]+ .{20,}")
 _MAX_CAPTION = 300
 _MAX_META = 160
 
@@ -299,8 +301,8 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
         unit = (m["unit"] or m["hunit"]).lower()
         amount = 1 if count.lower() in ("a", "an", "one") else int(count)
         return options.reference_time - timedelta(seconds=amount * _UNIT_SECONDS[unit])
-    if not _DATE_HINT.search(text):
-        return None
+    if not _DATE_HINT.search(text) or text.isdigit():
+        return None  # a bare number ("4553" views, "2019") is no time
     # A date printed without its year ("Nov 18", "Sun Nov 24") is in the year of
     # the crawl, or the year before when that would put it after the crawl.
     reference = options.reference_time
@@ -317,6 +319,8 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
             moment = moment.replace(year=moment.year - 1)
         except ValueError:  # 29 February
             return None
+    if reference is not None and moment > reference + _LATE:
+        return None  # after the crawl: misread, or not this page's time
     return moment
 
 
@@ -404,7 +408,11 @@ def caption_text(paragraph: str) -> str:
     if prefix := _CAPTION_PREFIX.match(paragraph):
         return paragraph[prefix.end() :].strip()
     tail = _TRAILING_BRACKET.search(paragraph)
-    if (tail and _CREDIT_WORD.search(tail[1])) or _CAPTION_LABEL.search(paragraph):
+    if (
+        (tail and _CREDIT_WORD.search(tail[1]))
+        or _CAPTION_LABEL.search(paragraph)
+        or _CREDITED_CAPTION.match(paragraph)
+    ):
         return paragraph
     return ""
 

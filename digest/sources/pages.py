@@ -371,7 +371,7 @@ def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
         header = _header_at(paragraphs, time_at, facts)
         if len(header.title.split()) >= _MIN_TITLE_WORDS:
             return header
-        if below := _headline_below(paragraphs, header.consumed):
+        if below := _headline_below(paragraphs, header.consumed, facts.options):
             # Some sites print the date above the headline: the menu entry over
             # the date is no title, the line under the header lines is.
             return dataclasses.replace(
@@ -388,14 +388,16 @@ def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
     return _header_at(paragraphs, first, facts)
 
 
-def _headline_below(paragraphs: list[str], at: int) -> str:
-    """The line at ``at`` if it reads as a headline over story text, else ``""``."""
+def _headline_below(paragraphs: list[str], at: int, options: ReadOptions) -> str:
+    """The line at ``at`` if it reads as a headline over story text, else ``""``
+    ("Leave a comment" over the story is a prompt, not its headline)."""
     line = paragraphs[at] if at < len(paragraphs) else ""
     after = paragraphs[at + 1] if at + 1 < len(paragraphs) else ""
     if (
         _MIN_TITLE_WORDS <= len(line.split()) <= 30
         and not line.endswith(".")
         and len(after.split()) >= 12
+        and not options.boilerplate.stops(line)
     ):
         return line
     return ""
