@@ -295,7 +295,7 @@ def headline_scores(
     best = max(scores.items(), key=lambda item: (item[1], item[0]), default=None)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None, scores
-    return _over_standfirst(lines, best, scores, context.lead_words), scores
+    return _over_standfirst(lines, best, scores, context), scores
 
 
 def _under_header(lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts) -> bool:
@@ -315,14 +315,28 @@ def _under_header(lines: Sequence[str], at: int, scores: dict[int, float], facts
 
 
 def _over_standfirst(
-    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float], lead: set[str]
+    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float], context: _Context
 ) -> tuple[int, float]:
     """The headline over ``best`` when ``best`` is the standfirst under it: a longer
     sentence just below a shorter line that reads nearly as well as the headline
-    (the standfirst shares the lead's words, so it often scores higher).  The
+    (the standfirst shares the lead's words, so it often scores higher), or a
+    deck over the byline or time line, with the headline just above it.  The
     headline must share a word with the lead too."""
     at, score = best
+    lead = context.lead_words
     line = lines[at]
+    above = at - 1
+    if (
+        above in scores
+        and weight(lines[above]) >= _HEADLINE_WORDS
+        and context.heads_story(at)
+        and not lines[above].endswith(".")
+        and not lines[above].isupper()
+        and line.lower() not in lines[above].lower()  # a crumb trail ending in it
+        and content_words(lines[above]) & lead
+        and scores[above] >= score - _STANDFIRST_MARGIN
+    ):
+        return above, scores[above]
     words = len(line.split())
     sentence = (
         line.endswith((".", "!"))
@@ -465,6 +479,13 @@ class _Context:
             ):
                 count += 1
         return count
+
+    def heads_story(self, at: int) -> bool:
+        """Whether the line at ``at`` stands right over the byline or time line."""
+        under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
+        return bool(under) and (
+            self.facts.is_time(under) or _is_credit(under, self.facts) or dated_credit(under)
+        )
 
     def _dated(self, at: int) -> bool:
         """Whether the line at ``at`` stands over its own time line (a credit line

@@ -124,11 +124,17 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     except SourceError:
         header = None
     slug_words = generic.content_words(_URL_SLUG.sub(" ", url.rstrip("/").rsplit("/", 1)[-1]))
-    if header is not None and (
-        run is None or _header_fits(header, run, paragraphs, facts, slug_words, named)
-    ):
+    fits = (
+        _header_fits(header, run, paragraphs, facts, slug_words, named)
+        if header is not None and run is not None
+        else header is not None
+    )
+    if header is not None and fits:
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
+        if isinstance(fits, str):
+            # The header's "headline" is the deck under the real one.
+            title = fits
         # The story ends with the main run of prose; time lines just under it
         # ("First published on …") are still read.
         end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
@@ -214,10 +220,12 @@ def _header_fits(
     facts: LineFacts,
     slug_words: set[str],
     named: str,
-) -> bool:
+) -> bool | str:
     """Whether a header found by its time line sits atop the page's main run of
     prose (a time line in a menu or a list of other stories does not), under a line
-    that reads as its headline at least about as well as any other."""
+    that reads as its headline at least about as well as any other.  When the best
+    headline stands just over the header's, that one is the deck under it: the
+    answer is then the headline."""
     if not -_HEADER_OVERLAP <= run.start - header.consumed <= _HEADER_GAP:
         return False
     above = [at for at in range(min(header.consumed, len(paragraphs)) - 1, -1, -1)]
@@ -229,6 +237,8 @@ def _header_fits(
     )
     if best is None or best[0] == title_at:
         return True
+    if best[0] == title_at - 1:
+        return paragraphs[best[0]]
     own = scores.get(title_at)
     if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
         own = generic.headline_score(
