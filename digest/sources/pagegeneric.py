@@ -333,6 +333,8 @@ def _over_standfirst(
         and not lines[above].endswith(".")
         and not lines[above].isupper()
         and line.lower() not in lines[above].lower()  # a crumb trail ending in it
+        # Pages repeat their headline (in a crumb, a share text), not the deck.
+        and (context.repeated(above) or not context.repeated(at))
         and content_words(lines[above]) & lead
         and scores[above] >= score - _STANDFIRST_MARGIN
     ):
@@ -479,6 +481,11 @@ class _Context:
             ):
                 count += 1
         return count
+
+    def repeated(self, at: int) -> bool:
+        """Whether the page prints the line at ``at`` again, alone or in a longer line."""
+        line = self.lines[at]
+        return self.counts[line] > 1 or bool(self._inside_longer(line))
 
     def heads_story(self, at: int) -> bool:
         """Whether the line at ``at`` stands right over the byline or time line."""
