@@ -91,7 +91,7 @@ _CREDIT_LINE = re.compile(
 )
 # A breadcrumb trail ("Blog > Weight Loss > Tips") and a line of labelled facts
 # ("Tested by: John Milbank RRP: £23.99") are no headline.
-_CRUMB_SEPARATOR = re.compile(r" [>»›] ")
+CRUMB_SEPARATOR = re.compile(r" [>»›] ")
 _FACT_LABEL = re.compile(r"(?:^|\s)\w+(?: \w+)?: \S")
 # Share of a line a date may take before the line is a time line, not a headline.
 _MAX_DATE_SHARE = 0.5
@@ -548,7 +548,7 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or _CREDIT_LINE.match(line)
         or caption_text(line)
         or date_share(line) >= _MAX_DATE_SHARE
-        or len(_CRUMB_SEPARATOR.findall(line)) >= 2
+        or len(CRUMB_SEPARATOR.findall(line)) >= 2
         or len(_FACT_LABEL.findall(line)) >= 2
     )
 
@@ -575,8 +575,9 @@ def _headline_score(
         score -= 1.0
     if line.isupper() and not cjk and words <= _KICKER_WORDS:
         score -= 1.5  # a section kicker in capitals ("GROWING AN ONLINE BUSINESS")
-    if line.endswith(".") and not line.endswith(".."):
-        score -= 1.0
+    bare = line.rstrip("'\"’”»)")
+    if bare.endswith(".") and not bare.endswith(".."):
+        score -= 1.0  # a sentence, quoted or not ('"$53 million a week is …."')
     if line.endswith((":", "|", "»", ">", "›")):
         score -= 2.0
     return score

@@ -54,6 +54,8 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# A picture's credit on a line of its own, in brackets: "(Jacquelyn Martin / AP)".
+_PICTURE_CREDIT = re.compile(r"^[(\[][^()\[\]]{3,80}[/|][^()\[\]]{2,80}[)\]]$")
 # "fetched_at: 2020-11-23T06:00:00Z": when the crawler saved the page.
 _FETCHED_LINE = re.compile(
     r"^(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?\s*:\s*(?P<when>.+)$", re.I
@@ -422,6 +424,11 @@ def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header
             break
         meta = meta.merged(credit)
         above -= 1
+    if above > 1 and _PICTURE_CREDIT.match(paragraphs[above]):
+        # "(Jacquelyn Martin / Associated Press)" under a caption under the headline.
+        above -= 2
+    if above > 0 and len(generic.CRUMB_SEPARATOR.findall(paragraphs[above])) >= 2:
+        above -= 1  # a crumb trail between the headline and its time line
     title_at, standfirst = above, ""
     if above > 0 and _is_standfirst(paragraphs, above, facts):
         title_at, standfirst = above - 1, paragraphs[above]
