@@ -239,6 +239,16 @@ def _header_fits(
     )
     if best is None or best[0] == title_at:
         return True
+    if (
+        best[0] >= header.consumed
+        and len(generic.content_words(header.title)) >= _MIN_TITLE_WORDS
+        and title_at in scores
+    ) and not any(
+        facts.is_time(p) for p in paragraphs[header.consumed : run.start]
+    ):
+        # The best line stands between the header and the story (a subheading, a
+        # caption): the story's own header is above it.
+        return True
     if best[0] == title_at - 1:
         return paragraphs[best[0]]
     own = scores.get(title_at)
