@@ -54,6 +54,10 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# A field label printed over its value: "Author:", "Publish date:", "By:".
+_FIELD_LABEL = re.compile(r"^\w+(?: \w+)?:$")
+# How many credit lines (and field labels) may stand over a time line.
+_CREDIT_SPAN = 4
 # A picture's credit on a line of its own, in brackets: "(Jacquelyn Martin / AP)".
 _PICTURE_CREDIT = re.compile(r"^[(\[][^()\[\]]{3,80}[/|][^()\[\]]{2,80}[)\]]$")
 # "fetched_at: 2020-11-23T06:00:00Z": when the crawler saved the page.
@@ -239,6 +243,8 @@ def _header_fits(
     )
     if best is None or best[0] == title_at:
         return True
+    if paragraphs[best[0]] == header.standfirst and header.standfirst.endswith("."):
+        return True  # the best line is the header's standfirst, a sentence
     if (
         best[0] >= header.consumed
         and len(generic.content_words(header.title)) >= _MIN_TITLE_WORDS
@@ -428,7 +434,10 @@ def _headline_below(paragraphs: list[str], at: int, options: ReadOptions) -> str
 def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header:
     meta = Meta()
     above = time_at - 1
-    while above > 0 and time_at - above <= 3:
+    while above > 0 and time_at - above <= _CREDIT_SPAN:
+        if _FIELD_LABEL.match(paragraphs[above]):
+            above -= 1  # "Author:" over the name, "Publish date:" over the date
+            continue
         credit = facts(paragraphs[above], names=True)
         if credit is None or credit.has_time:
             break
@@ -467,8 +476,8 @@ def _label_section(label: str) -> str:
 def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
     """Whether the line at ``at`` is a standfirst under the headline above it."""
     line, above = paragraphs[at], paragraphs[at - 1]
-    if line in paragraphs[at + 1 :]:
-        return False  # the page repeats its headline, never its standfirst
+    if line in paragraphs[at + 1 :] and not line.endswith("."):
+        return False  # the page repeats its headline (rarely its standfirst, a sentence)
     above_split = above.split()
     half = len(above_split) // 2
     if above_split[:half] == above_split[half:]:
