@@ -328,7 +328,7 @@ def _over_standfirst(
     above = at - 1
     if (
         above in scores
-        and weight(lines[above]) >= _HEADLINE_WORDS
+        and len(content_words(lines[above])) >= _HEADLINE_WORDS  # no label ("Blog - News")
         and context.heads_story(at)
         and not lines[above].endswith(".")
         and not lines[above].isupper()

@@ -31,6 +31,11 @@ _LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s
 _IGNORED_SEGMENT = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
 )
+# What a blog prints beside a post's date: its comment count and its category.
+_POST_SEGMENT = re.compile(
+    r"^(?:\d+|no) comments?$|^leave a comment$|^comments? off$|^(?:in|filed under|posted in) \S.{0,40}$",
+    re.I,
+)
 # A second time label inside a line ("… IST Updated: …"); not after "Last"/"First".
 _INNER_LABEL = r"last updated|first published|updated|published|posted|modified|अपडेट|प्रकाशित"
 _EMBEDDED_LABEL = re.compile(rf"(?<!\blast)(?<!\bfirst)\s+(?=(?:{_INNER_LABEL})\b)", re.I)
@@ -188,6 +193,9 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         parts = _EMBEDDED_LABEL.split(unglued)
         if len(parts) > 1:
             found = _meta_segments(parts, options, names=names)
+    if found is None and "/" in line and _DIGIT.search(line):
+        # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
+        found = _meta_segments(line.split("/"), options, names=names)
     return found
 
 
@@ -238,7 +246,7 @@ def _segment(
 ) -> Meta | None:
     if (when := _time(segment, options)) is not None:
         return when
-    if _IGNORED_SEGMENT.match(segment):
+    if _IGNORED_SEGMENT.match(segment) or (not single and _POST_SEGMENT.match(segment)):
         return Meta()
     if not single and segment.lower() in SECTION_ALIASES:
         return Meta(section=canonical_section(segment))

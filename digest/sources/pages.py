@@ -488,6 +488,7 @@ def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
         sentence
         and words >= 10
         and above_words >= 4
+        and len(generic.content_words(above)) > _MIN_TITLE_WORDS  # no label ("Blog - News")
         and words > above_words
         and not above.endswith(".")
         and facts(above) is None
