@@ -31,6 +31,11 @@ _LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s
 _IGNORED_SEGMENT = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
 )
+# A byline with its time on one line, a handle or "on" between them.
+_DATED_BYLINE = re.compile(
+    r"^[Bb]y:?\s+(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})"
+    r"(?:\s*@\w+|\s*[|,·•-])?\s*(?:on\s+)?(?P<when>\S.*)$"
+)
 # What a blog prints beside a post's date: its comment count and its category.
 _POST_SEGMENT = re.compile(
     r"^(?:\d+|no) comments?$|^leave a comment$|^comments? off$|^(?:in|filed under|posted in) \S.{0,40}$",
@@ -193,6 +198,11 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         parts = _EMBEDDED_LABEL.split(unglued)
         if len(parts) > 1:
             found = _meta_segments(parts, options, names=names)
+    if found is None and _DIGIT.search(line) and (m := _DATED_BYLINE.match(line)):
+        # "By Chris Pokorny@DawgsByNature Nov 18, 2019, 11:47am EST"
+        moment = time_in_line(m["when"], options, month_first=None)
+        if moment is not None:
+            found = Meta(published=moment, byline=m["name"])
     if found is None and "/" in line and _DIGIT.search(line):
         # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
         found = _meta_segments(line.split("/"), options, names=names)

@@ -54,6 +54,10 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# How far over a header's headline the real one may stand when that is a deck,
+# with only labels of fewer words between them.
+_DECK_REACH = 2
+_MIN_DECK_WORDS = 4
 # A field label printed over its value: "Author:", "Publish date:", "By:".
 _FIELD_LABEL = re.compile(r"^\w+(?: \w+)?:$")
 # How many credit lines (and field labels) may stand over a time line.
@@ -255,7 +259,11 @@ def _header_fits(
         # The best line stands between the header and the story (a subheading, a
         # caption): the story's own header is above it.
         return True
-    if best[0] == title_at - 1:
+    if title_at - _DECK_REACH <= best[0] < title_at and all(
+        generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at]
+    ):
+        # The header's "headline" is the deck under the real one (a label such as
+        # "New, 15 comments" may stand between them).
         return paragraphs[best[0]]
     own = scores.get(title_at)
     if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
