@@ -476,7 +476,7 @@ class _Context:
             other = weight(self.lines[near])
             if (
                 size * _LIST_SIZE <= other <= size / _LIST_SIZE
-                and _headline_shaped(self.lines[near], self.facts)
+                and headline_shaped(self.lines[near], self.facts)
                 and (not dated or self._dated(near))
             ):
                 count += 1
@@ -504,7 +504,7 @@ class _Context:
         return bool(under) and (facts.is_time(under[0]) or dated_credit(under[0]))
 
 
-def _headline_shaped(line: str, facts: LineFacts) -> bool:
+def headline_shaped(line: str, facts: LineFacts) -> bool:
     """Whether a line has a headline's shape: a few words, no sentence, no time."""
     return (
         3 <= weight(line) <= _LONG_HEADLINE_WORDS

@@ -48,7 +48,10 @@ from .normalise import (
 from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text, read_time
 
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
-_CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृष्ठ"})
+# "Home" as sites in other languages print it at the head of a crumb trail.
+_CRUMB_ROOTS = frozenset(
+    {"home", "news", "होम", "मुख्य पृष्ठ", "главная", "início", "inicio", "accueil", "startseite", "beranda", "홈", "ホーム", "首页"}
+)
 _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
@@ -127,6 +130,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     paragraphs = _without_boilerplate_lines(lines, options)
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
+    if crumbs and not named and generic.headline_shaped(paragraphs[0], facts):
+        # The line under a crumb trail names the page, as a document title would.
+        named = paragraphs[0]
 
     run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
     try:
