@@ -304,7 +304,10 @@ def _under_header(lines: Sequence[str], at: int, scores: dict[int, float], facts
     nearly as well as a headline.  Captions, decks and related links sit there;
     the headline sits over its time line, not under it."""
     for anchor in range(at - 1, max(-1, at - _UNDER_HEADER_REACH - 1), -1):
-        if facts.is_time(lines[anchor]) or dated_credit(lines[anchor]):
+        said = facts(lines[anchor])  # without bare names: "By …", an agency, a time
+        if (said is not None and (said.has_time or said.byline or said.agency)) or dated_credit(
+            lines[anchor]
+        ):
             break
     else:
         return False

@@ -36,6 +36,8 @@ _DATED_BYLINE = re.compile(
     r"^[Bb]y:?\s+(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})"
     r"(?:\s*@\w+|\s*[|,·•-])?\s*(?:on\s+)?(?P<when>\S.*)$"
 )
+_MILITARY_CLOCK = re.compile(r"\b(?!19\d\d|20\d\d)([01]\d|2[0-3])([0-5]\d) ([A-Z]{2,5})\b")
+_ALSO_IN_ZONE = re.compile(r"\s*\(\d{1,2}:?\d\d\s*[A-Z]{2,5}\)")
 # What a blog prints beside a post's date: its comment count and its category.
 _POST_SEGMENT = re.compile(
     r"^(?:\d+|no) comments?$|^leave a comment$|^comments? off$|^(?:in|filed under|posted in) \S.{0,40}$",
@@ -321,6 +323,9 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
         return options.reference_time - timedelta(seconds=amount * _UNIT_SECONDS[unit])
     if not _DATE_HINT.search(text) or text.isdigit():
         return None  # a bare number ("4553" views, "2019") is no time
+    # "0339 GMT (1139 HKT) November 19, 2019": a 24-hour clock without its colon,
+    # and the same time in another zone in brackets.
+    text = _ALSO_IN_ZONE.sub("", _MILITARY_CLOCK.sub(r"\1:\2 \3", text))
     # A date printed without its year ("Nov 18", "Sun Nov 24") is in the year of
     # the crawl, or the year before when that would put it after the crawl.
     reference = options.reference_time
