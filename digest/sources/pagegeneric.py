@@ -77,6 +77,8 @@ _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
     r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
+    # An author's link, glued to the name: "Jose AltoverosView More Articles".
+    r"|view (?:all |more )?(?:articles|posts|stories)$"
     # A credit without a name: "Detroit News wire services", "Staff and agencies".
     r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$",
     re.I,
@@ -329,6 +331,8 @@ def _over_standfirst(
     lead = context.lead_words
     line = lines[at]
     above = at - 1
+    if above not in scores and above > 0 and weight(lines[above]) <= _LABEL_WORDS:
+        above -= 1  # an author's name or a label between headline and deck
     if (
         above in scores
         and len(content_words(lines[above])) >= _HEADLINE_WORDS  # no label ("Blog - News")

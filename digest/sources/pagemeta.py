@@ -145,6 +145,8 @@ _CREDIT_WORD = re.compile(
     r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
 )
 _CAPTION_PREFIX = re.compile(r"^(?:image|media) caption", re.I)
+# Picture credits name agencies with slashes: "(NASA/JPL-Caltech/ASU)", "(Jane Doe / AP)".
+_SLASHED_CREDIT = re.compile(r"^[^/]{2,40}/[^/]{2,40}(?:/[^/]{2,40})*$")
 # "© John Brecher Needle poking skin …": the picture's credit, then its caption.
 _CREDITED_CAPTION = re.compile(r"^©\s*[A-Z][\w.'’-]+ [A-Z][\w.'’-]+ .{20,}")
 _MAX_CAPTION = 300
@@ -432,7 +434,7 @@ def caption_text(paragraph: str) -> str:
         return paragraph[prefix.end() :].strip()
     tail = _TRAILING_BRACKET.search(paragraph)
     if (
-        (tail and _CREDIT_WORD.search(tail[1]))
+        (tail and (_CREDIT_WORD.search(tail[1]) or _SLASHED_CREDIT.search(tail[1])))
         or _CAPTION_LABEL.search(paragraph)
         or _CREDITED_CAPTION.match(paragraph)
     ):
