@@ -145,6 +145,18 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         if header is not None and run is not None
         else header is not None
     )
+    if (
+        header is not None
+        and run is not None
+        and not fits
+        and generic.headline_shaped(header.title, facts)
+    ):
+        # Teasers printed as prose above the story make one run with it: the story
+        # starts under its own header, inside that run.
+        inner = _run_under(header, run, paragraphs)
+        if inner is not None:
+            fits = _header_fits(header, inner, paragraphs, facts, slug_words, named)
+            run = inner if fits else run
     if header is not None and fits:
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
@@ -227,6 +239,22 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+def _run_under(header: _Header, run: generic.Run, paragraphs: list[str]) -> generic.Run | None:
+    """The part of ``run`` from the first paragraph under ``header``, when the
+    header stands inside the run with prose just under it; else ``None``."""
+    if not run.start < header.consumed < run.end - 1:
+        return None
+    start = next(
+        (
+            at
+            for at in range(header.consumed, min(run.end, header.consumed + _HEADER_GAP))
+            if generic.is_prose(paragraphs[at])
+        ),
+        None,
+    )
+    return None if start is None else generic.Run(start, run.end)
 
 
 def _header_fits(
