@@ -61,6 +61,8 @@ _MIN_BODY_CHARS = 80
 # with only labels of fewer words between them.
 _DECK_REACH = 2
 _MIN_DECK_WORDS = 4
+# How many headers inside a main run are tried as the story's own.
+_INNER_HEADERS = 8
 # A field label printed over its value: "Author:", "Publish date:", "By:".
 _FIELD_LABEL = re.compile(r"^\w+(?: \w+)?:$")
 # How many credit lines (and field labels) may stand over a time line.
@@ -145,18 +147,12 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         if header is not None and run is not None
         else header is not None
     )
-    if (
-        header is not None
-        and run is not None
-        and not fits
-        and generic.headline_shaped(header.title, facts)
-    ):
+    if header is not None and run is not None and not fits:
         # Teasers printed as prose above the story make one run with it: the story
         # starts under its own header, inside that run.
-        inner = _run_under(header, run, paragraphs)
-        if inner is not None:
-            fits = _header_fits(header, inner, paragraphs, facts, slug_words, named)
-            run = inner if fits else run
+        found = _header_inside(header, run, paragraphs, facts, slug_words, named)
+        if found is not None:
+            header, run, fits = found
     if header is not None and fits:
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
@@ -239,6 +235,32 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+def _header_inside(
+    header: _Header,
+    run: generic.Run,
+    paragraphs: list[str],
+    facts: LineFacts,
+    slug_words: set[str],
+    named: str,
+) -> tuple[_Header, generic.Run, bool | str] | None:
+    """The first header at or after ``header`` that stands inside ``run`` with
+    the story under it, the run from there, and how it fits (see
+    :func:`_header_fits`); ``None`` if there is none."""
+    for _ in range(_INNER_HEADERS):
+        if header.consumed >= run.end:
+            return None
+        inner = _run_under(header, run, paragraphs)
+        if inner is not None and generic.headline_shaped(header.title, facts):
+            fits = _header_fits(header, inner, paragraphs, facts, slug_words, named)
+            if fits is True:  # its own headline, not a deck's
+                return header, inner, fits
+        try:
+            header = _header(paragraphs, facts, start=header.consumed)
+        except SourceError:
+            return None
+    return None
 
 
 def _run_under(header: _Header, run: generic.Run, paragraphs: list[str]) -> generic.Run | None:
@@ -423,7 +445,7 @@ class _Header:
     consumed: int
 
 
-def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
+def _header(paragraphs: list[str], facts: LineFacts, start: int = 1) -> _Header:
     """Title, standfirst, times, dateline and credits from the top of the article.
 
     The anchor is the first time line under a headline.  Credit lines just above
@@ -434,7 +456,7 @@ def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
     first = None
     # A date printed in the site's own header ("Monday, November 23, 2020" under the
     # logo) sits under a menu entry, not a headline: try the next time line.
-    for time_at in range(1, min(len(paragraphs), _HEADER_SPAN)):
+    for time_at in range(max(1, start), min(len(paragraphs), _HEADER_SPAN)):
         if not facts.is_time(paragraphs[time_at]):
             continue
         first = time_at if first is None else first
