@@ -38,6 +38,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # November 18th, 2019 at 11:04 a.m.", "Posted on March 30, 2015 by Admin."
 _CREDIT_OPENING = re.compile(r"^(?:by|posted|published|updated|written by)\s", re.I)
 _CREDIT_DATE_SHARE = 0.25
+_MAX_CREDIT_CHARS = 160
 # Lines long enough to be prose whatever their ending.
 _LONG_PROSE_CHARS = 160
 _MIN_PROSE_CHARS = 60
@@ -154,16 +155,17 @@ def weight(line: str) -> float:
 def is_prose(line: str) -> bool:
     """Whether a line reads as a sentence of running text, not a label or a link."""
     size = len(line)
-    if dated_credit(line):
-        return False  # "By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m."
     if size >= _LONG_PROSE_CHARS:
         # ... unless it is a menu run together: words with no punctuation at all.
-        return bool(_PUNCTUATION.search(line) or _CJK.search(line))
-    if size < _MIN_PROSE_CHARS and not (_CJK.search(line) and size >= 25):
+        prose = bool(_PUNCTUATION.search(line) or _CJK.search(line))
+    elif size < _MIN_PROSE_CHARS and not (_CJK.search(line) and size >= 25):
         return False
-    return (bool(_SENTENCE_END.search(line)) and weight(line) >= 8) or bool(
-        _CJK.search(line) and _SENTENCE_END.search(line)
-    )
+    else:
+        prose = (bool(_SENTENCE_END.search(line)) and weight(line) >= 8) or bool(
+            _CJK.search(line) and _SENTENCE_END.search(line)
+        )
+    # "By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m." is no prose.
+    return prose and not dated_credit(line)
 
 
 def title_case(line: str) -> bool:
@@ -524,13 +526,19 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
     """Whether a line credits the story: a byline or agency, alone or with its time
     ("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.")."""
     found = facts(line, names=True)
-    return (found is not None and bool(found.byline or found.agency)) or dated_credit(line)
+    if found is not None:
+        return bool(found.byline or found.agency)
+    return dated_credit(line)
 
 
 def dated_credit(line: str) -> bool:
     """Whether a line is a credit or time line written as a sentence (see
     :data:`_CREDIT_OPENING`)."""
-    return bool(_CREDIT_OPENING.match(line)) and date_share(line) >= _CREDIT_DATE_SHARE
+    return (
+        len(line) <= _MAX_CREDIT_CHARS
+        and bool(_CREDIT_OPENING.match(line))
+        and date_share(line) >= _CREDIT_DATE_SHARE
+    )
 
 
 def _can_be_headline(line: str, facts: LineFacts) -> bool:

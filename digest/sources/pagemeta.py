@@ -209,7 +209,9 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
             found = Meta(published=moment, byline=m["name"])
     if found is None and "/" in line and _DIGIT.search(line):
         # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
-        found = _meta_segments(line.split("/"), options, names=names)
+        parts = line.split("/")
+        if len(parts) > 2 and _DATE_HINT.search(parts[0]):
+            found = _meta_segments(parts, options, names=names)
     return found
 
 
