@@ -27,7 +27,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ CRAWLED = datetime(2019, 11, 21, 12, 0, tzinfo=UTC)
 _TOKEN = re.compile(
     r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+"
 )
+#: The zones pages are published in, as hours from UTC (the ends of the range).
+_ZONE_RANGE = (-12, 14)
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "\u00a0": " "})
 
 
@@ -89,10 +91,14 @@ def date_right(gold: str, article: Article) -> bool:
     days = {local}
     try:
         stamp = datetime.fromisoformat(gold.replace("Z", "+00:00"))
-        if stamp.tzinfo is not None:
-            days.add(stamp.astimezone(UTC).date())
     except ValueError:
-        pass
+        stamp = None
+    if stamp is not None and stamp.tzinfo is not None:
+        days.add(stamp.astimezone(UTC).date())
+        if stamp.utcoffset() == timedelta(0):
+            # Markup in UTC hides the page's own zone: the page prints the day of
+            # that moment where it is published, anywhere from UTC-12 to UTC+14.
+            days |= {(stamp + timedelta(hours=h)).date() for h in _ZONE_RANGE}
     return article.published_at.astimezone(UTC).date() in days
 
 

@@ -61,6 +61,9 @@ _YEAR = re.compile(
 )
 # How far after the crawl a printed time may lie (zones, clocks set wrong).
 _LATE = timedelta(days=1)
+# A date printed without its year that would lie after the crawl is taken for
+# last year's only if that is this recent (crawled in January, "Dec 30").
+_YEARLESS_PAST = timedelta(days=182)
 _UNIT_SECONDS = {
     "sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600,
     "day": 86400, "week": 604800, "month": 2592000, "year": 31536000,
@@ -346,6 +349,8 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
             moment = moment.replace(year=moment.year - 1)
         except ValueError:  # 29 February
             return None
+        if reference - moment > _YEARLESS_PAST:
+            return None  # a coming date ("Sun Nov 24" in a schedule), not last year's
     if reference is not None and moment > reference + _LATE:
         return None  # after the crawl: misread, or not this page's time
     return moment

@@ -169,6 +169,8 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             paragraphs, run, facts, slug_words, named
         )
         label_section = ""
+        if not meta.has_time and header is not None and header.title == title:
+            meta = meta.merged(header.meta)  # the header's time, under this headline
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
