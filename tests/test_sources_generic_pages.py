@@ -241,7 +241,11 @@ def test_date_without_a_year_is_in_the_crawls_year_never_after_the_crawl() -> No
 
     options = ReadOptions("p.txt", reference_time=SAVED)
     assert read_time("Nov 18", options) == datetime(2019, 11, 18, tzinfo=UTC)
-    assert read_time("Sun Dec 8", options) == datetime(2018, 12, 8, tzinfo=UTC)
+    # Crawled 21 November: "Sun Dec 8" is a coming date (a schedule), not last
+    # December's; crawled in January, "Dec 30" is last December's.
+    assert read_time("Sun Dec 8", options) is None
+    january = ReadOptions("p.txt", reference_time=datetime(2020, 1, 5, tzinfo=UTC))
+    assert read_time("Dec 30", january) == datetime(2019, 12, 30, tzinfo=UTC)
 
 
 def test_generic_page_dates_itself_by_a_credit_line_with_a_date() -> None:
