@@ -153,6 +153,20 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         found = _header_inside(header, run, paragraphs, facts, slug_words, named)
         if found is not None:
             header, run, fits = found
+    opened = None
+    if header is not None and run is not None and not fits:
+        # The story may open with a paragraph over a table or a list, its main run
+        # of prose further down: the header over that paragraph names the page.
+        opened = _opening_under(header, run, paragraphs)
+        if opened is not None and _header_fits(
+            header, opened, paragraphs, facts, slug_words, named
+        ) is True:
+            title, meta, standfirst, paragraphs = _generic_parts(
+                paragraphs, run, facts, slug_words, named
+            )
+            title, meta = header.title, header.meta.merged(meta)
+            standfirst, label_section = standfirst or header.standfirst, header.label_section
+            header = None  # read: the story is the main run
     if header is not None and fits:
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
@@ -164,6 +178,8 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
         footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
         paragraphs = _article_text(paragraphs[header.consumed : end], title, options) + footer
+    elif opened is not None and header is None:
+        pass  # read above, from the header and the main run
     elif run is not None:
         title, meta, standfirst, paragraphs = _generic_parts(
             paragraphs, run, facts, slug_words, named
@@ -262,6 +278,17 @@ def _header_inside(
             header = _header(paragraphs, facts, start=header.consumed)
         except SourceError:
             return None
+    return None
+
+
+def _opening_under(header: _Header, run: generic.Run, paragraphs: list[str]) -> generic.Run | None:
+    """The main run moved up to the first paragraph of prose under ``header``, when
+    that paragraph is close under it and the run starts further down; else ``None``."""
+    if run.start - header.consumed <= _HEADER_GAP:
+        return None
+    for at in range(header.consumed, min(run.start, header.consumed + _HEADER_GAP + 1)):
+        if generic.is_prose(paragraphs[at]):
+            return generic.Run(at, run.end)
     return None
 
 
