@@ -121,8 +121,6 @@ _LIST_REACH = 3
 _LIST_SIBLINGS = 2
 _LIST_COST = 1.0
 _LIST_SIZE = 0.6
-# What a byline or time line 1, 2 or 3 lines under a candidate adds.
-_CREDIT_BONUS = (1.0, 1.0, 1.0)
 # A line this close under a time line under a headline-like line is no headline.
 _UNDER_HEADER_REACH = 3
 _UNDER_HEADER_COST = 1.5
@@ -286,23 +284,23 @@ def headline_scores(
     """:func:`headline_at`'s answer, and the score of every line it weighed."""
     context = _Context(lines, run, facts, slug_words, named)
     first = max(0, run.start - HEADLINE_SPAN)
-    best: tuple[int, float] | None = None
     scores: dict[int, float] = {}
     for at in range(run.start - 1, first - 1, -1):
         score = context.score(at)
         if score is not None:
             scores[at] = score
-            if best is None or score > best[1]:
-                best = (at, score)
     for at in [at for at in scores if _under_header(lines, at, scores, facts)]:
         scores[at] -= _UNDER_HEADER_COST
+    # The highest score; of equal ones, the line nearest the story.
     best = max(scores.items(), key=lambda item: (item[1], item[0]), default=None)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None, scores
     return _over_standfirst(lines, best, scores, context), scores
 
 
-def _under_header(lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts) -> bool:
+def _under_header(
+    lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts
+) -> bool:
     """Whether the line at ``at`` stands under another story's header: a time line
     (with its credit lines) just above it, and above those a line that reads
     nearly as well as a headline.  Captions, decks and related links sit there;
@@ -457,12 +455,9 @@ class _Context:
             score += 0.75
         elif self.counts[line] > 1:
             score += 0.5  # ... or as it is, over the picture
-        # The byline or time line stands just under the headline; a kicker or a
-        # quote over the headline stands further from it.
-        for gap, under in enumerate(self.lines[at + 1 : at + 4]):
-            if self.facts.is_time(under) or _is_credit(under, self.facts):
-                score += _CREDIT_BONUS[gap]
-                break
+        below = self.lines[at + 1 : at + 4]
+        if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
+            score += 1.0
         siblings = self._siblings(at)
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
@@ -499,9 +494,7 @@ class _Context:
     def heads_story(self, at: int) -> bool:
         """Whether the line at ``at`` stands right over the byline or time line."""
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
-        return bool(under) and (
-            self.facts.is_time(under) or _is_credit(under, self.facts) or dated_credit(under)
-        )
+        return bool(under) and (self.facts.is_time(under) or _is_credit(under, self.facts))
 
     def _dated(self, at: int) -> bool:
         """Whether the line at ``at`` stands over its own time line (a credit line

@@ -40,7 +40,8 @@ _MILITARY_CLOCK = re.compile(r"\b(?!19\d\d|20\d\d)([01]\d|2[0-3])([0-5]\d) ([A-Z
 _ALSO_IN_ZONE = re.compile(r"\s*\(\d{1,2}:?\d\d\s*[A-Z]{2,5}\)")
 # What a blog prints beside a post's date: its comment count and its category.
 _POST_SEGMENT = re.compile(
-    r"^(?:\d+|no) comments?$|^leave a comment$|^comments? off$|^(?:in|filed under|posted in) \S.{0,40}$",
+    r"^(?:\d+|no) comments?$|^leave a comment$|^comments? off$"
+    r"|^(?:in|filed under|posted in) \S.{0,40}$",
     re.I,
 )
 # A second time label inside a line ("… IST Updated: …"); not after "Last"/"First".

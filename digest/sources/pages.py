@@ -50,7 +50,8 @@ from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text, re
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
 # "Home" as sites in other languages print it at the head of a crumb trail.
 _CRUMB_ROOTS = frozenset(
-    {"home", "news", "होम", "मुख्य पृष्ठ", "главная", "início", "inicio", "accueil", "startseite", "beranda", "홈", "ホーム", "首页"}
+    {"home", "news", "होम", "मुख्य पृष्ठ", "главная", "início", "inicio", "accueil"}
+    | {"startseite", "beranda", "홈", "ホーム", "首页"}
 )
 _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -158,9 +159,10 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         # The story may open with a paragraph over a table or a list, its main run
         # of prose further down: the header over that paragraph names the page.
         opened = _opening_under(header, run, paragraphs)
-        if opened is not None and _header_fits(
-            header, opened, paragraphs, facts, slug_words, named
-        ) is True:
+        if (
+            opened is not None
+            and _header_fits(header, opened, paragraphs, facts, slug_words, named) is True
+        ):
             title, meta, standfirst, paragraphs = _generic_parts(
                 paragraphs, run, facts, slug_words, named
             )
@@ -338,9 +340,7 @@ def _header_fits(
         best[0] >= header.consumed
         and len(generic.content_words(header.title)) >= _MIN_TITLE_WORDS
         and title_at in scores
-    ) and not any(
-        facts.is_time(p) for p in paragraphs[header.consumed : run.start]
-    ):
+    ) and not any(facts.is_time(p) for p in paragraphs[header.consumed : run.start]):
         # The best line stands between the header and the story (a subheading, a
         # caption): the story's own header is above it.
         return True
