@@ -1,6 +1,7 @@
 """Score the page readers on the development set (tests/data/page_devset).
 
     python tools/score_pages.py [--html] [--show-misses] [--devset DIR]
+                                [--split all|dev|held-out]
 
 Text dumps (``pages.py``): title exact match rate, mean body token F1, pages
 refused although they have a title and a body, and date accuracy on the pages
@@ -14,7 +15,10 @@ page's lead paragraph becomes the summary when no standfirst is printed).  A
 refused page scores 0.  Title exact: equal after whitespace and quote
 normalisation.  Date right: the calendar day of the reader's ``published_at`` (in
 UTC) is the gold day in the page's own zone or in UTC, and the time was read from
-the page, not taken from the crawl.
+the page, not taken from the crawl; when the gold is stated in UTC (which hides the
+page's zone), the day that moment has anywhere from UTC-12 to UTC+14 counts.
+``--split held-out`` scores every third page (left out while the rules were
+tuned), ``--split dev`` the others.
 """
 
 from __future__ import annotations

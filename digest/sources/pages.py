@@ -288,10 +288,8 @@ def _opening_under(header: _Header, run: generic.Run, paragraphs: list[str]) -> 
     that paragraph is close under it and the run starts further down; else ``None``."""
     if run.start - header.consumed <= _HEADER_GAP:
         return None
-    for at in range(header.consumed, min(run.start, header.consumed + _HEADER_GAP + 1)):
-        if generic.is_prose(paragraphs[at]):
-            return generic.Run(at, run.end)
-    return None
+    start = _prose_under(header, paragraphs, run.start)
+    return None if start is None else generic.Run(start, run.end)
 
 
 def _run_under(header: _Header, run: generic.Run, paragraphs: list[str]) -> generic.Run | None:
@@ -299,15 +297,16 @@ def _run_under(header: _Header, run: generic.Run, paragraphs: list[str]) -> gene
     header stands inside the run with prose just under it; else ``None``."""
     if not run.start < header.consumed < run.end - 1:
         return None
-    start = next(
-        (
-            at
-            for at in range(header.consumed, min(run.end, header.consumed + _HEADER_GAP))
-            if generic.is_prose(paragraphs[at])
-        ),
-        None,
-    )
+    start = _prose_under(header, paragraphs, run.end)
     return None if start is None else generic.Run(start, run.end)
+
+
+def _prose_under(header: _Header, paragraphs: list[str], end: int) -> int | None:
+    """Where the first paragraph of prose close under ``header`` (before ``end``) is."""
+    last = min(end, header.consumed + _HEADER_GAP + 1)
+    return next(
+        (at for at in range(header.consumed, last) if generic.is_prose(paragraphs[at])), None
+    )
 
 
 def _header_fits(
