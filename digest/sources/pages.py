@@ -159,17 +159,16 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         # The story may open with a paragraph over a table or a list, its main run
         # of prose further down: the header over that paragraph names the page.
         opened = _opening_under(header, run, paragraphs)
-        if (
-            opened is not None
-            and _header_fits(header, opened, paragraphs, facts, slug_words, named) is True
+        if opened is not None and (
+            _header_fits(header, opened, paragraphs, facts, slug_words, named) is not True
         ):
-            title, meta, standfirst, paragraphs = _generic_parts(
-                paragraphs, run, facts, slug_words, named
-            )
-            title, meta = header.title, header.meta.merged(meta)
-            standfirst, label_section = standfirst or header.standfirst, header.label_section
-            header = None  # read: the story is the main run
-    if header is not None and fits:
+            opened = None
+    if header is not None and opened is not None and run is not None:
+        # Headline and time from the header, the story from the main run.
+        _, meta, standfirst, paragraphs = _generic_parts(paragraphs, run, facts, slug_words, named)
+        title, meta = header.title, header.meta.merged(meta)
+        standfirst, label_section = standfirst or header.standfirst, header.label_section
+    elif header is not None and fits:
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
         if isinstance(fits, str):
@@ -180,8 +179,6 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
         footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
         paragraphs = _article_text(paragraphs[header.consumed : end], title, options) + footer
-    elif opened is not None and header is None:
-        pass  # read above, from the header and the main run
     elif run is not None:
         title, meta, standfirst, paragraphs = _generic_parts(
             paragraphs, run, facts, slug_words, named
