@@ -10,7 +10,9 @@ The article is found from the text alone:
 - the **headline** is the line above the run that names the page: it shares words
   with the lead paragraphs (and the URL's slug when one is given), sits close above
   them, reads as a headline (a few words, no full stop, not a menu label or a
-  time) and often has the byline or time line just under it;
+  time) and often has the byline or time line just under it.  Lines under another
+  line's byline or time line (captions, video titles, related links) lose to that
+  line, and a deck over the byline gives way to the headline over it;
 - **byline, dateline, agency and time** come from the header lines between the
   headline and the body (``pagemeta``), else from a time line just under the story
   or just above the headline; a page printing no readable time is dated by its
