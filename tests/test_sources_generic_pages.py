@@ -42,28 +42,45 @@ def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object
     assert sum(1 for r in records if r["title"]) >= 150
 
 
-def test_dev_set_figures_do_not_regress(scored: tuple[list[dict[str, object]], object]) -> None:
-    """The issue's targets where they are met (no page refused, body F1 0.90);
-    elsewhere floors just under the figures measured (title 0.794, date 0.917)
-    while the targets (0.90, 0.95) are not met yet, see the README."""
+def test_dev_set_meets_the_issues_targets(scored: tuple[list[dict[str, object]], object]) -> None:
+    """The issue's targets on the whole dev set: no page refused, body F1 0.90
+    (measured 0.906), title exact 0.90 (0.906), date right 0.95 (0.958)."""
     _, report = scored
     assert report.refused == []  # type: ignore[attr-defined]
     assert report.body_f1 >= 0.90  # type: ignore[attr-defined]
-    assert report.title_exact >= 0.79  # type: ignore[attr-defined]
-    assert report.date_accuracy >= 0.91  # type: ignore[attr-defined]
+    assert report.title_exact >= 0.90  # type: ignore[attr-defined]
+    assert report.date_accuracy >= 0.95  # type: ignore[attr-defined]
+
+
+def test_held_out_split_figures_do_not_regress(
+    scored: tuple[list[dict[str, object]], object],
+) -> None:
+    """Every third page was held out while the rules were tuned on the others: its
+    figures (title 0.767, body 0.903, date 0.969) are floors, the tuning pages'
+    (title 0.975, body 0.907, date 0.953) too.  The gap in titles is what pages
+    the rules have not seen do; see the README."""
+    records, _ = scored
+    scorer = sys.modules["score_pages"]
+    held = scorer.split(records, "held-out")
+    tuned = scorer.split(records, "dev")
+    assert len(held) + len(tuned) == len(records) and len(held) == len(records) // 3
+    held_report, tuned_report = scorer.score_dumps(held), scorer.score_dumps(tuned)
+    assert held_report.title_exact >= 0.76 and tuned_report.title_exact >= 0.97
+    assert held_report.body_f1 >= 0.90 and tuned_report.body_f1 >= 0.90
+    assert held_report.date_accuracy >= 0.96 and tuned_report.date_accuracy >= 0.95
+    assert held_report.refused == [] and tuned_report.refused == []
 
 
 def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]], object]) -> None:
     """Dumps opening with the document's title, as crawlers saving the <title> do
     (none of the dev set's does): each page's gold title prepended as '<title> |
-    <site>' lifts title exact to 0.928 and date right to 0.938 (floors just under;
-    two pages printing their day only over readers' comments are no longer dated
-    by a comment); a first line naming only the site changes nothing."""
+    <site>' lifts title exact to 0.944 and date right stays 0.958 (floors just
+    under); a first line naming only the site changes nothing."""
     records, report = scored
     scorer = sys.modules["score_pages"]
     titled = [{**r, "dump": f"{r['title']} | {r['site']}\n{r['dump']}"} for r in records]
     named = scorer.score_dumps(titled)
-    assert named.title_exact >= 0.92 and named.date_accuracy >= 0.93
+    assert named.title_exact >= 0.94 and named.date_accuracy >= 0.95
     assert named.body_f1 >= report.body_f1 - 0.005  # type: ignore[attr-defined]
     sited = [{**r, "dump": f"{r['site']} | Home\n{r['dump']}"} for r in records]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
@@ -241,7 +258,11 @@ def test_date_without_a_year_is_in_the_crawls_year_never_after_the_crawl() -> No
 
     options = ReadOptions("p.txt", reference_time=SAVED)
     assert read_time("Nov 18", options) == datetime(2019, 11, 18, tzinfo=UTC)
-    assert read_time("Sun Dec 8", options) == datetime(2018, 12, 8, tzinfo=UTC)
+    # Crawled 21 November: "Sun Dec 8" is a coming date (a schedule), not last
+    # December's; crawled in January, "Dec 30" is last December's.
+    assert read_time("Sun Dec 8", options) is None
+    january = ReadOptions("p.txt", reference_time=datetime(2020, 1, 5, tzinfo=UTC))
+    assert read_time("Dec 30", january) == datetime(2019, 12, 30, tzinfo=UTC)
 
 
 def test_generic_page_dates_itself_by_a_credit_line_with_a_date() -> None:
@@ -429,3 +450,92 @@ def test_publisher_notices_are_not_the_story() -> None:
     assert rules.stops(
         "This material may not be published, broadcast, rewritten, or redistributed."
     )
+
+
+# Shapes publishers print around a headline, met on the dev set's tuning pages.
+
+
+def test_deck_under_the_headline_over_the_byline_is_not_the_headline() -> None:
+    """Headline, deck, byline, time: the deck reads like a headline and stands
+    right over the byline, but the headline is the line over it."""
+    lines = ["Menu", "Sports", "Old bridge closed to cars after cracks found in supports",
+             "Drivers face a longer trip into town until spring",
+             "By Jane Smith", "Published 9:40 am EST, Tuesday, November 19, 2019",
+             PROSE, PROSE]  # fmt: skip
+    assert _generic_title(lines) == "Old bridge closed to cars after cracks found in supports"
+
+
+def test_caption_and_its_bracketed_credit_are_not_the_headline() -> None:
+    lines = ["Menu", "Column: The old bridge closes, and the town's trips get longer",
+             "The old bridge over the river in town.", "(Jane Doe / Example Photo Agency)",
+             "By Jane Smith", "Nov. 19, 2019", PROSE, PROSE]  # fmt: skip
+    assert _generic_title(lines) == "Column: The old bridge closes, and the town's trips get longer"
+
+
+def test_line_under_another_headlines_byline_is_not_the_headline() -> None:
+    """A video's or a related story's title under the byline is no headline."""
+    lines = ["Menu", "Published 1 day ago", "Council closes old bridge to cars after cracks",
+             "By Jane Smith | Example News", "Video",
+             "Council bridge vote: what it means for drivers and cars", PROSE, PROSE]  # fmt: skip
+    assert _generic_title(lines) == "Council closes old bridge to cars after cracks"
+
+
+@pytest.mark.parametrize(
+    ("line", "moment", "byline"),
+    [
+        ("October 15, 2018/0 Comments/in Council News /by admin", datetime(2018, 10, 15), "admin"),
+        ("Updated 0339 GMT (1139 HKT) November 19, 2019", datetime(2019, 11, 19, 3, 39), ""),
+        ("By Jane Smith@JaneSmith Nov 18, 2019, 11:47am EST", datetime(2019, 11, 18, 16, 47),
+         "Jane Smith"),
+        ("Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM", datetime(2019, 11, 18, 20, 19), ""),
+        ("Updated Nov. 19, 2019 8:21 am ET / Original Nov. 19, 2019 8:02 am ET",
+         datetime(2019, 11, 19, 13, 2), ""),
+    ],
+)  # fmt: skip
+def test_time_lines_in_more_shapes(line: str, moment: datetime, byline: str) -> None:
+    from digest.sources.pagemeta import meta_line
+
+    found = meta_line(line, ReadOptions("p.txt", reference_time=SAVED))
+    assert found is not None
+    assert (found.published or found.updated) == moment.replace(tzinfo=UTC)
+    assert found.byline == byline
+
+
+def test_a_bare_number_is_no_time() -> None:
+    """A view count under the byline ("4553") is not the year 4553."""
+    from digest.sources.pagemeta import meta_line
+
+    options = ReadOptions("p.txt", reference_time=SAVED)
+    assert meta_line("4553", options) is None
+    assert meta_line("2019 GMT", options) is None
+
+
+def test_picture_credit_with_its_caption_does_not_end_the_story() -> None:
+    """ "© Jane Doe Drivers queue at …" is a picture's credit and caption; a
+    copyright footer ("© 2019 Example Media") still ends the story."""
+    caption = (
+        "© Jane Doe Drivers queue at the closed bridge on the edge of town on Tuesday morning."
+    )
+    more = "Repairs are expected to take until spring, the council said in its statement."
+    lines = ["Menu", "Council closes old bridge to cars", "By Jane Smith", PROSE, caption,
+             more * 2, "© 2019 Example Media", "Footer text that is not the story."]  # fmt: skip
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page("\n".join(lines).encode(), options).articles
+    assert more in article.body and "Footer text" not in article.body
+    assert caption not in article.body
+
+
+def test_scorer_takes_the_day_the_page_shows_for_a_utc_date() -> None:
+    """Markup in UTC (01:19Z) hides the page's zone: the page printed 8:19 PM the day
+    before (UTC-5), which is right; two days off is not."""
+    scorer = _scorer()
+    from digest.model import Article
+
+    def article(day: int) -> Article:
+        when = datetime(2019, 11, day, 20, 19, tzinfo=UTC)
+        return Article(id="a", url="", title="t", summary="", body="b", published_at=when)
+
+    assert scorer.date_right("2019-11-19T01:19:34Z", article(18))
+    assert scorer.date_right("2019-11-19T01:19:34Z", article(19))
+    assert not scorer.date_right("2019-11-19T01:19:34Z", article(17))
+    assert not scorer.date_right("2019-11-19T13:19:34-05:00", article(18))

@@ -36,7 +36,14 @@ ZONE_ABBREVIATIONS: dict[str, int] = {
     "MYT": 28800, "PHT": 28800, "AWST": 28800, "NZST": 43200, "NZDT": 46800,
     "AKST": -32400, "HST": -36000,
 }  # fmt: skip
-_TZINFOS = {name: tzoffset(name, offset) for name, offset in ZONE_ABBREVIATIONS.items()}
+_TZINFOS: dict[str, tzinfo] = {
+    name: tzoffset(name, offset) for name, offset in ZONE_ABBREVIATIONS.items()
+}
+# US sites print the zone without its season ("8:21 am ET"): the region's own rules.
+_TZINFOS |= {
+    "ET": ZoneInfo("America/New_York"), "CT": ZoneInfo("America/Chicago"),
+    "MT": ZoneInfo("America/Denver"), "PT": ZoneInfo("America/Los_Angeles"),
+}  # fmt: skip
 
 # Publisher labels → canonical section.  Matching is on the lower-cased label.
 SECTION_ALIASES: dict[str, str] = {

@@ -10,7 +10,9 @@ The article is found from the text alone:
 - the **headline** is the line above the run that names the page: it shares words
   with the lead paragraphs (and the URL's slug when one is given), sits close above
   them, reads as a headline (a few words, no full stop, not a menu label or a
-  time) and often has the byline or time line just under it;
+  time) and often has the byline or time line just under it.  Lines under another
+  line's byline or time line (captions, video titles, related links) lose to that
+  line, and a deck over the byline gives way to the headline over it;
 - **byline, dateline, agency and time** come from the header lines between the
   headline and the body (``pagemeta``), else from a time line just under the story
   or just above the headline; a page printing no readable time is dated by its
@@ -34,6 +36,11 @@ _STATEMENT_END = re.compile(r"[.!।。！]['\"’”)]*$")
 _WORD = re.compile(r"\w+")
 _PUNCTUATION = re.compile(r"[.,;:!?。、，]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A credit or time line printed as a sentence: "By Louis Jacobson on Monday,
+# November 18th, 2019 at 11:04 a.m.", "Posted on March 30, 2015 by Admin."
+_CREDIT_OPENING = re.compile(r"^(?:by|posted|published|updated|written by)\s", re.I)
+_CREDIT_DATE_SHARE = 0.25
+_MAX_CREDIT_CHARS = 160
 # Lines long enough to be prose whatever their ending.
 _LONG_PROSE_CHARS = 160
 _MIN_PROSE_CHARS = 60
@@ -71,8 +78,10 @@ _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
-    r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|\bget short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
+    r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
+    # An author's link, glued to the name: "Jose AltoverosView More Articles".
+    r"|view (?:all |more )?(?:articles|posts|stories)$"
     # A credit without a name: "Detroit News wire services", "Staff and agencies".
     r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$",
     re.I,
@@ -87,7 +96,7 @@ _CREDIT_LINE = re.compile(
 )
 # A breadcrumb trail ("Blog > Weight Loss > Tips") and a line of labelled facts
 # ("Tested by: John Milbank RRP: £23.99") are no headline.
-_CRUMB_SEPARATOR = re.compile(r" [>»›] ")
+CRUMB_SEPARATOR = re.compile(r" [>»›] ")
 _FACT_LABEL = re.compile(r"(?:^|\s)\w+(?: \w+)?: \S")
 # Share of a line a date may take before the line is a time line, not a headline.
 _MAX_DATE_SHARE = 0.5
@@ -114,6 +123,9 @@ _LIST_REACH = 3
 _LIST_SIBLINGS = 2
 _LIST_COST = 1.0
 _LIST_SIZE = 0.6
+# A line this close under a time line under a headline-like line is no headline.
+_UNDER_HEADER_REACH = 3
+_UNDER_HEADER_COST = 1.5
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
 _TIME_UNDER = 4
@@ -145,12 +157,15 @@ def is_prose(line: str) -> bool:
     size = len(line)
     if size >= _LONG_PROSE_CHARS:
         # ... unless it is a menu run together: words with no punctuation at all.
-        return bool(_PUNCTUATION.search(line) or _CJK.search(line))
-    if size < _MIN_PROSE_CHARS and not (_CJK.search(line) and size >= 25):
+        prose = bool(_PUNCTUATION.search(line) or _CJK.search(line))
+    elif size < _MIN_PROSE_CHARS and not (_CJK.search(line) and size >= 25):
         return False
-    return (bool(_SENTENCE_END.search(line)) and weight(line) >= 8) or bool(
-        _CJK.search(line) and _SENTENCE_END.search(line)
-    )
+    else:
+        prose = (bool(_SENTENCE_END.search(line)) and weight(line) >= 8) or bool(
+            _CJK.search(line) and _SENTENCE_END.search(line)
+        )
+    # "By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m." is no prose.
+    return prose and not dated_credit(line)
 
 
 def title_case(line: str) -> bool:
@@ -271,28 +286,68 @@ def headline_scores(
     """:func:`headline_at`'s answer, and the score of every line it weighed."""
     context = _Context(lines, run, facts, slug_words, named)
     first = max(0, run.start - HEADLINE_SPAN)
-    best: tuple[int, float] | None = None
     scores: dict[int, float] = {}
     for at in range(run.start - 1, first - 1, -1):
         score = context.score(at)
         if score is not None:
             scores[at] = score
-            if best is None or score > best[1]:
-                best = (at, score)
+    for at in [at for at in scores if _under_header(lines, at, scores, facts)]:
+        scores[at] -= _UNDER_HEADER_COST
+    # The highest score; of equal ones, the line nearest the story.
+    best = max(scores.items(), key=lambda item: (item[1], item[0]), default=None)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None, scores
-    return _over_standfirst(lines, best, scores, context.lead_words), scores
+    return _over_standfirst(lines, best, scores, context), scores
+
+
+def _under_header(
+    lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts
+) -> bool:
+    """Whether the line at ``at`` stands under another story's header: a time line
+    (with its credit lines) just above it, and above those a line that reads
+    nearly as well as a headline.  Captions, decks and related links sit there;
+    the headline sits over its time line, not under it."""
+    for anchor in range(at - 1, max(-1, at - _UNDER_HEADER_REACH - 1), -1):
+        said = facts(lines[anchor])  # without bare names: "By …", an agency, a time
+        if (said is not None and (said.has_time or said.byline or said.agency)) or dated_credit(
+            lines[anchor]
+        ):
+            break
+    else:
+        return False
+    above = anchor - 1
+    while above >= 0 and anchor - above <= _UNDER_HEADER_REACH and _is_credit(lines[above], facts):
+        above -= 1
+    return above in scores and scores[above] >= scores[at] - _STANDFIRST_MARGIN
 
 
 def _over_standfirst(
-    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float], lead: set[str]
+    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float], context: _Context
 ) -> tuple[int, float]:
     """The headline over ``best`` when ``best`` is the standfirst under it: a longer
     sentence just below a shorter line that reads nearly as well as the headline
-    (the standfirst shares the lead's words, so it often scores higher).  The
+    (the standfirst shares the lead's words, so it often scores higher), or a
+    deck over the byline or time line, with the headline just above it.  The
     headline must share a word with the lead too."""
     at, score = best
+    lead = context.lead_words
     line = lines[at]
+    above = at - 1
+    if above not in scores and above > 0 and weight(lines[above]) <= _LABEL_WORDS:
+        above -= 1  # an author's name or a label between headline and deck
+    if (
+        above in scores
+        and len(content_words(lines[above])) >= _HEADLINE_WORDS  # no label ("Blog - News")
+        and context.heads_story(at)
+        and not lines[above].endswith(".")
+        and not lines[above].isupper()
+        and line.lower() not in lines[above].lower()  # a crumb trail ending in it
+        # Pages repeat their headline (in a crumb, a share text), not the deck.
+        and (context.repeated(above) or not context.repeated(at))
+        and content_words(lines[above]) & lead
+        and scores[above] >= score - _STANDFIRST_MARGIN
+    ):
+        return above, scores[above]
     words = len(line.split())
     sentence = (
         line.endswith((".", "!"))
@@ -418,18 +473,42 @@ class _Context:
         count = 0
         low = max(0, at - _LIST_REACH)
         high = min(self.run.start, at + _LIST_REACH + 1)
+        # A line over its own time line heads a story: it is in a list only if its
+        # neighbours are dated too (a list of teasers), not among undated links.
+        dated = self._dated(at)
         for near in range(low, high):
             if self.lines[near] == line:
                 continue  # itself, or the headline repeated over the picture
             other = weight(self.lines[near])
-            if size * _LIST_SIZE <= other <= size / _LIST_SIZE and _headline_shaped(
-                self.lines[near], self.facts
+            if (
+                size * _LIST_SIZE <= other <= size / _LIST_SIZE
+                and headline_shaped(self.lines[near], self.facts)
+                and (not dated or self._dated(near))
             ):
                 count += 1
         return count
 
+    def repeated(self, at: int) -> bool:
+        """Whether the page prints the line at ``at`` again, alone or in a longer line."""
+        line = self.lines[at]
+        return self.counts[line] > 1 or bool(self._inside_longer(line))
 
-def _headline_shaped(line: str, facts: LineFacts) -> bool:
+    def heads_story(self, at: int) -> bool:
+        """Whether the line at ``at`` stands right over the byline or time line."""
+        under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
+        return bool(under) and (self.facts.is_time(under) or _is_credit(under, self.facts))
+
+    def _dated(self, at: int) -> bool:
+        """Whether the line at ``at`` stands over its own time line (a credit line
+        may come between)."""
+        under = self.lines[at + 1 : at + 3]
+        facts = self.facts
+        if under and _is_credit(under[0], facts) and not dated_credit(under[0]):
+            under = under[1:]
+        return bool(under) and (facts.is_time(under[0]) or dated_credit(under[0]))
+
+
+def headline_shaped(line: str, facts: LineFacts) -> bool:
     """Whether a line has a headline's shape: a few words, no sentence, no time."""
     return (
         3 <= weight(line) <= _LONG_HEADLINE_WORDS
@@ -439,8 +518,22 @@ def _headline_shaped(line: str, facts: LineFacts) -> bool:
 
 
 def _is_credit(line: str, facts: LineFacts) -> bool:
+    """Whether a line credits the story: a byline or agency, alone or with its time
+    ("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.")."""
     found = facts(line, names=True)
-    return found is not None and bool(found.byline or found.agency)
+    if found is not None:
+        return bool(found.byline or found.agency)
+    return dated_credit(line)
+
+
+def dated_credit(line: str) -> bool:
+    """Whether a line is a credit or time line written as a sentence (see
+    :data:`_CREDIT_OPENING`)."""
+    return (
+        len(line) <= _MAX_CREDIT_CHARS
+        and bool(_CREDIT_OPENING.match(line))
+        and date_share(line) >= _CREDIT_DATE_SHARE
+    )
 
 
 def _can_be_headline(line: str, facts: LineFacts) -> bool:
@@ -465,7 +558,7 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or _CREDIT_LINE.match(line)
         or caption_text(line)
         or date_share(line) >= _MAX_DATE_SHARE
-        or len(_CRUMB_SEPARATOR.findall(line)) >= 2
+        or len(CRUMB_SEPARATOR.findall(line)) >= 2
         or len(_FACT_LABEL.findall(line)) >= 2
     )
 
@@ -481,7 +574,8 @@ def _headline_score(
     own = content_words(line)
     if not own:
         return None
-    shared = len(own & lead_words) / len(own)
+    # A label of a word or two ("About Us") shares all of its one word by chance.
+    shared = len(own & lead_words) / (len(own) if cjk else max(len(own), _NAMED_WORDS))
     score = 3.0 * shared
     if slug_words:
         score += 3.0 * len(own & slug_words) / max(len(slug_words), 1)
@@ -491,8 +585,9 @@ def _headline_score(
         score -= 1.0
     if line.isupper() and not cjk and words <= _KICKER_WORDS:
         score -= 1.5  # a section kicker in capitals ("GROWING AN ONLINE BUSINESS")
-    if line.endswith(".") and not line.endswith(".."):
-        score -= 1.0
+    bare = line.rstrip("'\"’”»)")
+    if bare.endswith(".") and not bare.endswith(".."):
+        score -= 1.0  # a sentence, quoted or not ('"$53 million a week is …."')
     if line.endswith((":", "|", "»", ">", "›")):
         score -= 2.0
     return score

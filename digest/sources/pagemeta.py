@@ -23,7 +23,7 @@ from .normalise import SECTION_ALIASES, canonical_section, parse_time
 
 _LABEL = (
     r"last updated|first published|last modified|published date|publish date|updated date"
-    r"|updated|published|posted|modified|dated|date"
+    r"|updated|published|posted|modified|dated|date|originally published|original"
     r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
 )
 _LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s*(?P<when>.+)$", re.I)
@@ -31,13 +31,26 @@ _LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s
 _IGNORED_SEGMENT = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
 )
+# A byline with its time on one line, a handle or "on" between them.
+_DATED_BYLINE = re.compile(
+    r"^[Bb]y:?\s+(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})"
+    r"(?:\s*@\w+|\s*[|,·•-])?\s*(?:on\s+)?(?P<when>\S.*)$"
+)
+_MILITARY_CLOCK = re.compile(r"\b(?!19\d\d|20\d\d)([01]\d|2[0-3])([0-5]\d) ([A-Z]{2,5})\b")
+_ALSO_IN_ZONE = re.compile(r"\s*\(\d{1,2}:?\d\d\s*[A-Z]{2,5}\)")
+# What a blog prints beside a post's date: its comment count and its category.
+_POST_SEGMENT = re.compile(
+    r"^(?:\d+|no) comments?$|^leave a comment$|^comments? off$"
+    r"|^(?:in|filed under|posted in) \S.{0,40}$",
+    re.I,
+)
 # A second time label inside a line ("… IST Updated: …"); not after "Last"/"First".
 _INNER_LABEL = r"last updated|first published|updated|published|posted|modified|अपडेट|प्रकाशित"
 _EMBEDDED_LABEL = re.compile(rf"(?<!\blast)(?<!\bfirst)\s+(?=(?:{_INNER_LABEL})\b)", re.I)
 _GLUED_YEAR = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
 _GLUED_LABEL = re.compile(r"(?<=[A-Z]{2})(?=(?:Updated|Published)\b)")
 # Separators some sites print between header facts instead of "|".
-_SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•]\s*")
+_SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•;]\s*")
 _RELATIVE = re.compile(
     r"^(?:(?P<n>\d+|an?|one)\s*(?P<unit>sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago"
     r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
@@ -49,6 +62,9 @@ _YEAR = re.compile(
 )
 # How far after the crawl a printed time may lie (zones, clocks set wrong).
 _LATE = timedelta(days=1)
+# A date printed without its year that would lie after the crawl is taken for
+# last year's only if that is this recent (crawled in January, "Dec 30").
+_YEARLESS_PAST = timedelta(days=182)
 _UNIT_SECONDS = {
     "sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600,
     "day": 86400, "week": 604800, "month": 2592000, "year": 31536000,
@@ -133,6 +149,10 @@ _CREDIT_WORD = re.compile(
     r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
 )
 _CAPTION_PREFIX = re.compile(r"^(?:image|media) caption", re.I)
+# Picture credits name agencies with slashes: "(NASA/JPL-Caltech/ASU)", "(Jane Doe / AP)".
+_SLASHED_CREDIT = re.compile(r"^[^/]{2,40}/[^/]{2,40}(?:/[^/]{2,40})*$")
+# "© John Brecher Needle poking skin …": the picture's credit, then its caption.
+_CREDITED_CAPTION = re.compile(r"^©\s*[A-Z][\w.'’-]+ [A-Z][\w.'’-]+ .{20,}")
 _MAX_CAPTION = 300
 _MAX_META = 160
 
@@ -186,6 +206,16 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         parts = _EMBEDDED_LABEL.split(unglued)
         if len(parts) > 1:
             found = _meta_segments(parts, options, names=names)
+    if found is None and _DIGIT.search(line) and (m := _DATED_BYLINE.match(line)):
+        # "By Chris Pokorny@DawgsByNature Nov 18, 2019, 11:47am EST"
+        moment = time_in_line(m["when"], options, month_first=None)
+        if moment is not None:
+            found = Meta(published=moment, byline=m["name"])
+    if found is None and "/" in line and _DIGIT.search(line):
+        # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
+        parts = line.split("/")
+        if len(parts) > 2 and _DATE_HINT.search(parts[0]):
+            found = _meta_segments(parts, options, names=names)
     return found
 
 
@@ -236,7 +266,7 @@ def _segment(
 ) -> Meta | None:
     if (when := _time(segment, options)) is not None:
         return when
-    if _IGNORED_SEGMENT.match(segment):
+    if _IGNORED_SEGMENT.match(segment) or (not single and _POST_SEGMENT.match(segment)):
         return Meta()
     if not single and segment.lower() in SECTION_ALIASES:
         return Meta(section=canonical_section(segment))
@@ -299,8 +329,11 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
         unit = (m["unit"] or m["hunit"]).lower()
         amount = 1 if count.lower() in ("a", "an", "one") else int(count)
         return options.reference_time - timedelta(seconds=amount * _UNIT_SECONDS[unit])
-    if not _DATE_HINT.search(text):
-        return None
+    if not _DATE_HINT.search(text) or text.isdigit():
+        return None  # a bare number ("4553" views, "2019") is no time
+    # "0339 GMT (1139 HKT) November 19, 2019": a 24-hour clock without its colon,
+    # and the same time in another zone in brackets.
+    text = _ALSO_IN_ZONE.sub("", _MILITARY_CLOCK.sub(r"\1:\2 \3", text))
     # A date printed without its year ("Nov 18", "Sun Nov 24") is in the year of
     # the crawl, or the year before when that would put it after the crawl.
     reference = options.reference_time
@@ -317,6 +350,10 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
             moment = moment.replace(year=moment.year - 1)
         except ValueError:  # 29 February
             return None
+        if reference - moment > _YEARLESS_PAST:
+            return None  # a coming date ("Sun Nov 24" in a schedule), not last year's
+    if reference is not None and moment > reference + _LATE:
+        return None  # after the crawl: misread, or not this page's time
     return moment
 
 
@@ -404,7 +441,11 @@ def caption_text(paragraph: str) -> str:
     if prefix := _CAPTION_PREFIX.match(paragraph):
         return paragraph[prefix.end() :].strip()
     tail = _TRAILING_BRACKET.search(paragraph)
-    if (tail and _CREDIT_WORD.search(tail[1])) or _CAPTION_LABEL.search(paragraph):
+    if (
+        (tail and (_CREDIT_WORD.search(tail[1]) or _SLASHED_CREDIT.search(tail[1])))
+        or _CAPTION_LABEL.search(paragraph)
+        or _CREDITED_CAPTION.match(paragraph)
+    ):
         return paragraph
     return ""
 

@@ -48,12 +48,28 @@ from .normalise import (
 from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text, read_time
 
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
-_CRUMB_ROOTS = frozenset({"home", "news", "होम", "मुख्य पृष्ठ"})
+# "Home" as sites in other languages print it at the head of a crumb trail.
+_CRUMB_ROOTS = frozenset(
+    {"home", "news", "होम", "मुख्य पृष्ठ", "главная", "início", "inicio", "accueil"}
+    | {"startseite", "beranda", "홈", "ホーム", "首页"}
+)
 _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?://\S+)$", re.I)
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# How far over a header's headline the real one may stand when that is a deck,
+# with only labels of fewer words between them.
+_DECK_REACH = 2
+_MIN_DECK_WORDS = 4
+# How many headers inside a main run are tried as the story's own.
+_INNER_HEADERS = 8
+# A field label printed over its value: "Author:", "Publish date:", "By:".
+_FIELD_LABEL = re.compile(r"^\w+(?: \w+)?:$")
+# How many credit lines (and field labels) may stand over a time line.
+_CREDIT_SPAN = 4
+# A picture's credit on a line of its own, in brackets: "(Jacquelyn Martin / AP)".
+_PICTURE_CREDIT = re.compile(r"^[(\[][^()\[\]]{3,80}[/|][^()\[\]]{2,80}[)\]]$")
 # "fetched_at: 2020-11-23T06:00:00Z": when the crawler saved the page.
 _FETCHED_LINE = re.compile(
     r"^(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?\s*:\s*(?P<when>.+)$", re.I
@@ -117,6 +133,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     paragraphs = _without_boilerplate_lines(lines, options)
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
+    if crumbs and not named and generic.headline_shaped(paragraphs[0], facts):
+        # The line under a crumb trail names the page, as a document title would.
+        named = paragraphs[0]
 
     run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
     try:
@@ -124,11 +143,37 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     except SourceError:
         header = None
     slug_words = generic.content_words(_URL_SLUG.sub(" ", url.rstrip("/").rsplit("/", 1)[-1]))
-    if header is not None and (
-        run is None or _header_fits(header, run, paragraphs, facts, slug_words, named)
-    ):
+    fits = (
+        _header_fits(header, run, paragraphs, facts, slug_words, named)
+        if header is not None and run is not None
+        else header is not None
+    )
+    if header is not None and run is not None and not fits:
+        # Teasers printed as prose above the story make one run with it: the story
+        # starts under its own header, inside that run.
+        found = _header_inside(header, run, paragraphs, facts, slug_words, named)
+        if found is not None:
+            header, run, fits = found
+    opened = None
+    if header is not None and run is not None and not fits:
+        # The story may open with a paragraph over a table or a list, its main run
+        # of prose further down: the header over that paragraph names the page.
+        opened = _opening_under(header, run, paragraphs)
+        if opened is not None and (
+            _header_fits(header, opened, paragraphs, facts, slug_words, named) is not True
+        ):
+            opened = None
+    if header is not None and opened is not None and run is not None:
+        # Headline and time from the header, the story from the main run.
+        _, meta, standfirst, paragraphs = _generic_parts(paragraphs, run, facts, slug_words, named)
+        title, meta = header.title, header.meta.merged(meta)
+        standfirst, label_section = standfirst or header.standfirst, header.label_section
+    elif header is not None and fits:
         title, meta = header.title, header.meta
         standfirst, label_section = header.standfirst, header.label_section
+        if isinstance(fits, str):
+            # The header's "headline" is the deck under the real one.
+            title = fits
         # The story ends with the main run of prose; time lines just under it
         # ("First published on …") are still read.
         end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
@@ -139,6 +184,8 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             paragraphs, run, facts, slug_words, named
         )
         label_section = ""
+        if not meta.has_time and header is not None and header.title == title:
+            meta = meta.merged(header.meta)  # the header's time, under this headline
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
@@ -207,6 +254,58 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     return SourceResult(options.source, (article,), skipped)
 
 
+def _header_inside(
+    header: _Header,
+    run: generic.Run,
+    paragraphs: list[str],
+    facts: LineFacts,
+    slug_words: set[str],
+    named: str,
+) -> tuple[_Header, generic.Run, bool | str] | None:
+    """The first header at or after ``header`` that stands inside ``run`` with
+    the story under it, the run from there, and how it fits (see
+    :func:`_header_fits`); ``None`` if there is none."""
+    for _ in range(_INNER_HEADERS):
+        if header.consumed >= run.end:
+            return None
+        inner = _run_under(header, run, paragraphs)
+        if inner is not None and generic.headline_shaped(header.title, facts):
+            fits = _header_fits(header, inner, paragraphs, facts, slug_words, named)
+            if fits is True:  # its own headline, not a deck's
+                return header, inner, fits
+        try:
+            header = _header(paragraphs, facts, start=header.consumed)
+        except SourceError:
+            return None
+    return None
+
+
+def _opening_under(header: _Header, run: generic.Run, paragraphs: list[str]) -> generic.Run | None:
+    """The main run moved up to the first paragraph of prose under ``header``, when
+    that paragraph is close under it and the run starts further down; else ``None``."""
+    if run.start - header.consumed <= _HEADER_GAP:
+        return None
+    start = _prose_under(header, paragraphs, run.start)
+    return None if start is None else generic.Run(start, run.end)
+
+
+def _run_under(header: _Header, run: generic.Run, paragraphs: list[str]) -> generic.Run | None:
+    """The part of ``run`` from the first paragraph under ``header``, when the
+    header stands inside the run with prose just under it; else ``None``."""
+    if not run.start < header.consumed < run.end - 1:
+        return None
+    start = _prose_under(header, paragraphs, run.end)
+    return None if start is None else generic.Run(start, run.end)
+
+
+def _prose_under(header: _Header, paragraphs: list[str], end: int) -> int | None:
+    """Where the first paragraph of prose close under ``header`` (before ``end``) is."""
+    last = min(end, header.consumed + _HEADER_GAP + 1)
+    return next(
+        (at for at in range(header.consumed, last) if generic.is_prose(paragraphs[at])), None
+    )
+
+
 def _header_fits(
     header: _Header,
     run: generic.Run,
@@ -214,10 +313,12 @@ def _header_fits(
     facts: LineFacts,
     slug_words: set[str],
     named: str,
-) -> bool:
+) -> bool | str:
     """Whether a header found by its time line sits atop the page's main run of
     prose (a time line in a menu or a list of other stories does not), under a line
-    that reads as its headline at least about as well as any other."""
+    that reads as its headline at least about as well as any other.  When the best
+    headline stands just over the header's, that one is the deck under it: the
+    answer is then the headline."""
     if not -_HEADER_OVERLAP <= run.start - header.consumed <= _HEADER_GAP:
         return False
     above = [at for at in range(min(header.consumed, len(paragraphs)) - 1, -1, -1)]
@@ -229,6 +330,22 @@ def _header_fits(
     )
     if best is None or best[0] == title_at:
         return True
+    if paragraphs[best[0]] == header.standfirst and header.standfirst.endswith("."):
+        return True  # the best line is the header's standfirst, a sentence
+    if (
+        best[0] >= header.consumed
+        and len(generic.content_words(header.title)) >= _MIN_TITLE_WORDS
+        and title_at in scores
+    ) and not any(facts.is_time(p) for p in paragraphs[header.consumed : run.start]):
+        # The best line stands between the header and the story (a subheading, a
+        # caption): the story's own header is above it.
+        return True
+    if title_at - _DECK_REACH <= best[0] < title_at and all(
+        generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at]
+    ):
+        # The header's "headline" is the deck under the real one (a label such as
+        # "New, 15 comments" may stand between them).
+        return paragraphs[best[0]]
     own = scores.get(title_at)
     if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
         own = generic.headline_score(
@@ -353,7 +470,7 @@ class _Header:
     consumed: int
 
 
-def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
+def _header(paragraphs: list[str], facts: LineFacts, start: int = 1) -> _Header:
     """Title, standfirst, times, dateline and credits from the top of the article.
 
     The anchor is the first time line under a headline.  Credit lines just above
@@ -364,14 +481,14 @@ def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
     first = None
     # A date printed in the site's own header ("Monday, November 23, 2020" under the
     # logo) sits under a menu entry, not a headline: try the next time line.
-    for time_at in range(1, min(len(paragraphs), _HEADER_SPAN)):
+    for time_at in range(max(1, start), min(len(paragraphs), _HEADER_SPAN)):
         if not facts.is_time(paragraphs[time_at]):
             continue
         first = time_at if first is None else first
         header = _header_at(paragraphs, time_at, facts)
         if len(header.title.split()) >= _MIN_TITLE_WORDS:
             return header
-        if below := _headline_below(paragraphs, header.consumed):
+        if below := _headline_below(paragraphs, header.consumed, facts.options):
             # Some sites print the date above the headline: the menu entry over
             # the date is no title, the line under the header lines is.
             return dataclasses.replace(
@@ -388,14 +505,16 @@ def _header(paragraphs: list[str], facts: LineFacts) -> _Header:
     return _header_at(paragraphs, first, facts)
 
 
-def _headline_below(paragraphs: list[str], at: int) -> str:
-    """The line at ``at`` if it reads as a headline over story text, else ``""``."""
+def _headline_below(paragraphs: list[str], at: int, options: ReadOptions) -> str:
+    """The line at ``at`` if it reads as a headline over story text, else ``""``
+    ("Leave a comment" over the story is a prompt, not its headline)."""
     line = paragraphs[at] if at < len(paragraphs) else ""
     after = paragraphs[at + 1] if at + 1 < len(paragraphs) else ""
     if (
         _MIN_TITLE_WORDS <= len(line.split()) <= 30
         and not line.endswith(".")
         and len(after.split()) >= 12
+        and not options.boilerplate.stops(line)
     ):
         return line
     return ""
@@ -404,12 +523,20 @@ def _headline_below(paragraphs: list[str], at: int) -> str:
 def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header:
     meta = Meta()
     above = time_at - 1
-    while above > 0 and time_at - above <= 3:
+    while above > 0 and time_at - above <= _CREDIT_SPAN:
+        if _FIELD_LABEL.match(paragraphs[above]):
+            above -= 1  # "Author:" over the name, "Publish date:" over the date
+            continue
         credit = facts(paragraphs[above], names=True)
         if credit is None or credit.has_time:
             break
         meta = meta.merged(credit)
         above -= 1
+    if above > 1 and _PICTURE_CREDIT.match(paragraphs[above]):
+        # "(Jacquelyn Martin / Associated Press)" under a caption under the headline.
+        above -= 2
+    if above > 0 and len(generic.CRUMB_SEPARATOR.findall(paragraphs[above])) >= 2:
+        above -= 1  # a crumb trail between the headline and its time line
     title_at, standfirst = above, ""
     if above > 0 and _is_standfirst(paragraphs, above, facts):
         title_at, standfirst = above - 1, paragraphs[above]
@@ -438,8 +565,8 @@ def _label_section(label: str) -> str:
 def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
     """Whether the line at ``at`` is a standfirst under the headline above it."""
     line, above = paragraphs[at], paragraphs[at - 1]
-    if line in paragraphs[at + 1 :]:
-        return False  # the page repeats its headline, never its standfirst
+    if line in paragraphs[at + 1 :] and not line.endswith("."):
+        return False  # the page repeats its headline (rarely its standfirst, a sentence)
     above_split = above.split()
     half = len(above_split) // 2
     if above_split[:half] == above_split[half:]:
@@ -450,6 +577,7 @@ def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
         sentence
         and words >= 10
         and above_words >= 4
+        and len(generic.content_words(above)) > _MIN_TITLE_WORDS  # no label ("Blog - News")
         and words > above_words
         and not above.endswith(".")
         and facts(above) is None
