@@ -178,6 +178,14 @@ def test_every_call_raises_store_error_when_the_backend_fails(tmp_path: Path) ->
         "count_push_subscriptions": store.count_push_subscriptions,
         "file_fingerprint": lambda: store.file_fingerprint("/x"),
         "remember_file": lambda: store.remember_file("/x", FileFingerprint(1, 1, "h", "s")),
+        "delivery_totals": store.delivery_totals,
+        "deliveries_pruned": lambda: store.deliveries_pruned("e"),
+        "prunable_deliveries": lambda: store.prunable_deliveries(moment),
+        "prune_deliveries": lambda: store.prune_deliveries("e", limit=10, now=moment),
+        "prunable_editions": lambda: store.prunable_editions(moment),
+        "delete_edition": lambda: store.delete_edition("e"),
+        "slim_edition": lambda: store.slim_edition("e", now=moment),
+        "prune_runs": lambda: store.prune_runs(moment),
     }
     escaped = []
     for name, call in calls.items():
