@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from digest.model import Article, Skipped
+from digest.model import Article, Delivery, Skipped
 from digest.store import FileFingerprint, PushSubscription, Store, Subscriber, open_store
 
 
@@ -212,3 +212,13 @@ def test_the_sqlite_store_is_a_store() -> None:
     store: Store = open_store(":memory:")  # mypy checks the protocol here
     with store:
         assert store.reopen() is None  # an in-memory store cannot be shared
+
+
+def test_registering_deliveries_reports_each_recipients_standing(store: Store) -> None:
+    # A first page is all new; a page mixing new and recorded recipients reads
+    # the recorded ones back, whatever their outcome.
+    first = store.register_deliveries("e", "s", ["a@x.org", "b@x.org"])
+    assert first == {"a@x.org": ("pending", 0), "b@x.org": ("pending", 0)}
+    store.record_deliveries("e", "s", [Delivery("e", "s", "a@x.org", "sent", 1)])
+    mixed = store.register_deliveries("e", "s", ["a@x.org", "b@x.org", "c@x.org", "c@x.org"])
+    assert mixed == {"a@x.org": ("sent", 1), "b@x.org": ("pending", 0), "c@x.org": ("pending", 0)}
