@@ -175,11 +175,16 @@ class DeliveryTable:
     def prune_deliveries(self, edition_id: str, *, limit: int, now: datetime) -> int:
         """Delete up to ``limit`` rows of an edition's delivery log; how many.
 
-        The first call sums the log up per sender into ``delivery_totals`` (in the
-        same transaction as its first deletion), so the totals are written before
-        any row goes and a prune cut short is finished by calling again.  One call
-        is one short transaction: the write lock is held for ``limit`` rows at most.
+        The first call sums the log up per sender into ``delivery_totals``,
+        written in the same transaction as the first deletion, so the totals are
+        there before any row goes and a prune cut short is finished by calling
+        again.  The sum is read before that transaction (a read does not hold the
+        write lock; nothing writes an edition this old), so each call holds the
+        write lock for ``limit`` rows at most, however long the log.
         """
+        summary = []
+        if self.deliveries_pruned(edition_id) is None:
+            summary = [(*row, utc_text(now)) for row in self._db.rows(_SUMMARY, (edition_id,))]
         with self._db.transaction() as db:
             summed = db.execute(
                 "SELECT 1 FROM delivery_totals WHERE edition_id = ? LIMIT 1", (edition_id,)
@@ -189,10 +194,7 @@ class DeliveryTable:
                     "INSERT INTO delivery_totals (edition_id, sender, sent, failed, pending, "
                     "refused, attempts, first_at, last_at, pruned_at) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        (*row, utc_text(now))
-                        for row in db.execute(_SUMMARY, (edition_id,)).fetchall()
-                    ],
+                    summary,
                 )
             deleted = db.execute(
                 "DELETE FROM deliveries WHERE edition_id = ? AND (sender, recipient) IN "
