@@ -16,7 +16,7 @@ time is printed beside it), and the script fails (exit 1) if 100k costs more tha
 times 10k: the cost must stay near-linear.
 
 Memory: for each ``--memory`` size (10k and 100k) a fresh process builds the pool,
-then selects from it, and reports its peak RSS (``ru_maxrss``) with what it held
+then selects from it, and reports its peak RSS (``VmHWM``) with what it held
 before the selection began (imports, the place tables, the pool itself), so the
 selection's own share is the difference.  Target: 100k candidates under 250 MiB.
 """
@@ -113,7 +113,14 @@ def timed(articles: list[Article], settings: SelectSettings) -> tuple[float, flo
 
 
 def peak_mib() -> float:
-    """This process's peak resident set so far, in MiB."""
+    """This process's peak resident set so far, in MiB: ``VmHWM`` on Linux
+    (``ru_maxrss`` would carry over the parent's peak across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
