@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    python bench/selection.py            # 1k, 10k, 100k; prints times and ratios
-    python bench/selection.py --sizes 1000 10000
+    python bench/selection.py            # 1k, 10k, 100k; prints times and ratios, then memory
+    python bench/selection.py --sizes 1000 10000 --memory 10000
 
 The pool looks like a news day scaled up: 70% labelled World News, 10% unlabelled
 with datelines and agencies (the fallback classifier decides), 20% other
@@ -14,6 +14,11 @@ Every size is timed in the same run, best of ``--repeat`` rounds over all sizes,
 process (``time.process_time``: other work on a shared machine does not count; wall
 time is printed beside it), and the script fails (exit 1) if 100k costs more than 12
 times 10k: the cost must stay near-linear.
+
+Memory: for each ``--memory`` size (10k and 100k) a fresh process builds the pool,
+then selects from it, and reports its peak RSS (``VmHWM``) with what it held
+before the selection began (imports, the place tables, the pool itself), so the
+selection's own share is the difference.  Target: 100k candidates under 250 MiB.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import itertools  # noqa: E402
 import random  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 
@@ -105,11 +112,57 @@ def timed(articles: list[Article], settings: SelectSettings) -> tuple[float, flo
     return time.process_time() - start_cpu, time.perf_counter() - start_wall, len(edition.picks)
 
 
+def peak_mib() -> float:
+    """This process's peak resident set so far, in MiB: ``VmHWM`` on Linux
+    (``ru_maxrss`` would carry over the parent's peak across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory_child(size: int) -> None:
+    """Build a pool of ``size`` and select from it; print the peak RSS before and
+    after the selection (MiB)."""
+    place_data()
+    articles = pool(size)
+    settings = SelectSettings(home_country="IN")
+    gc.collect()
+    before = peak_mib()
+    select(articles, as_of=AS_OF, settings=settings)
+    print(f"{before:.1f} {peak_mib():.1f}")
+
+
+def memory(sizes: list[int]) -> None:
+    """Peak RSS of a selection of each size, each in a fresh process."""
+    for size in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(size)],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()  # fmt: skip
+        before, peak = (float(x) for x in out)
+        print(
+            f"{size:>8,} candidates: peak RSS {peak:6.1f} MiB (imports, place tables and pool "
+            f"before selecting: {before:6.1f} MiB; the selection adds {peak - before:6.1f})"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3, help="rounds over all sizes (best kept)")
+    parser.add_argument(
+        "--memory", type=int, nargs="*", default=[10_000, 100_000],
+        help="sizes whose peak memory is measured, each in a fresh process (none: skip)",
+    )  # fmt: skip
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        memory_child(args.child)
+        return 0
     place_data()  # loaded once per process; not part of a selection
     settings = SelectSettings(home_country="IN")
     pools = {size: pool(size) for size in args.sizes}
@@ -139,6 +192,7 @@ def main() -> int:
             ok = False
     if not ok:
         print(f"FAIL: growth above {MAX_RATIO:g}x per 10x candidates", file=sys.stderr)
+    memory(args.memory)
     return 0 if ok else 1
 
 

@@ -200,6 +200,47 @@ class DigestSettings(_Section):
     postal_address: str = ""
 
 
+#: The shortest retention: the scheduler looks a week back for editions to catch
+#: up on, and late bounce reports need the log of the last days.
+MIN_RETENTION_DAYS = 8
+
+
+def _retention_days(value: Any) -> Any:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not (value == 0 or MIN_RETENTION_DAYS <= value <= MAX_HOURS // 24)
+    ):
+        raise ValueError(
+            f"must be a whole number of days from {MIN_RETENTION_DAYS} to {MAX_HOURS // 24}, "
+            "or 0 to keep everything"
+        )
+    return value
+
+
+def _optional_clock_time(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"(([01]\d|2[0-3]):[0-5]\d)?", value):
+        raise ValueError('must be a 24-hour local time "HH:MM" such as "03:30", or "" for never')
+    return value
+
+
+RetentionDays = Annotated[int, BeforeValidator(_retention_days)]
+
+
+class RetentionSettings(_Section):
+    """``[store.retention]``: how long the delivery log and edition records are kept
+    (``digest prune``; 0 keeps everything; ``[schedule] prune_at`` runs it daily)."""
+
+    #: Days an edition's per-recipient delivery log is kept; then only its totals
+    #: per sender (sent, failed, pending, refused) stay.
+    keep_deliveries_days: RetentionDays = 90
+    #: Days edition records are kept whole; then unsent ones go and sent ones
+    #: lose their rejections (picks and renditions stay for the archive).
+    keep_editions_days: RetentionDays = 30
+    #: Rows deleted per transaction, so a prune never holds the write lock long.
+    chunk_rows: PositiveInt = 5000
+
+
 class _NoEcho(ValueError):
     """A mistake whose value must not be repeated in the message (a secret)."""
 
@@ -236,11 +277,13 @@ class StoreSettings(_Section):
     or an SQLite file (``sqlite:///relative/path``, ``sqlite:////absolute/path``).
     The password never goes in the file: libpq reads ``PGPASSWORD`` (or
     ``~/.pgpass``), or ``password_env`` names the variable holding it.
+    ``retention``: what the store keeps, and for how long.
     """
 
     path: Path = Path("digest.sqlite3")
     url: Annotated[str, BeforeValidator(_store_url)] = ""
     password_env: str = ""
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @model_validator(mode="after")
     def _one_place(self) -> StoreSettings:
@@ -567,6 +610,8 @@ class ScheduleSettings(_Section):
     lock_ttl_seconds: PositiveFloat = 60.0
     #: Longest sleep between two looks at the clock.
     poll_seconds: PositiveFloat = 30.0
+    #: Local time of the daily ``digest prune`` (``[store.retention]``); "" never.
+    prune_at: Annotated[str, BeforeValidator(_optional_clock_time)] = "03:30"
 
     @field_validator("editions")
     @classmethod

@@ -10,7 +10,7 @@ inspect it; :meth:`Digest.send` hands it to the senders;
 and returns a :class:`~digest.app.reports.RunOutcome`.
 
 The methods live in one module per concern (:mod:`digest.app`): ingest, send,
-runs and the reader's side; selection and rendering are here.
+runs, the reader's side and retention; selection and rendering are here.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from .app.reports import (
     StatusReport,
     sources_failed,
 )
+from .app.retention import PruneReport as PruneReport
+from .app.retention import Retention
 from .app.running import Running
 from .app.sending import Sending
 from .config import Config, load_config
@@ -46,7 +48,7 @@ from .select.outlets import OutletEntry, OutletTable
 from .store import Store, open_store
 
 
-class Digest(Ingesting, Sending, Running, Audience):
+class Digest(Ingesting, Sending, Running, Audience, Retention):
     """The application: one config, one store, the stages wired together.
 
     Not shared across threads: :meth:`reopen` gives another thread its own.

@@ -182,6 +182,39 @@ class EditionJob(schedule.Job):
         self.last_run = self._owner.now()
 
 
+class PruneJob(schedule.Job):
+    """The daily prune (``[schedule] prune_at``), on the scheduler's clock.
+
+    It runs in a thread of its own with its own store connection, so an edition
+    due meanwhile is not kept waiting; a prune still going when the next is due is
+    left to finish.
+    """
+
+    def __init__(self, owner: EditionScheduler, slot: Slot) -> None:
+        super().__init__(1, owner.jobs)
+        self.unit = "days"
+        self.at_time = slot.at
+        self.slot = slot
+        self._owner = owner
+        self.do(owner.start_prune)
+
+    @property
+    def should_run(self) -> bool:
+        """Due by the scheduler's clock."""
+        return self.next_run is not None and self._owner.now() >= self.next_run
+
+    def _schedule_next_run(self) -> None:
+        self.next_run = self.slot.next_after(self._owner.now())
+
+    def run(self) -> None:
+        """Start the prune due at ``next_run``; the next one is a day later."""
+        assert self.next_run is not None and self.job_func is not None
+        due = self.next_run
+        self.job_func()
+        self.next_run = self.slot.next_after(due)
+        self.last_run = self._owner.now()
+
+
 @dataclass
 class EditionScheduler:
     """Runs the configured editions on time, exactly once each.
@@ -202,6 +235,8 @@ class EditionScheduler:
     #: Everything decided so far, oldest first (what ``digest schedule`` reports).
     history: list[Outcome] = field(default_factory=list)
     jobs: schedule.Scheduler = field(default_factory=schedule.Scheduler)
+    #: The daily prune's thread, while one runs or after it ran.
+    pruning: threading.Thread | None = None
 
     def __post_init__(self) -> None:
         config = self.digest.config
@@ -210,6 +245,10 @@ class EditionScheduler:
         self.slots = [Slot.from_settings(e, zone) for e in self.settings.editions]
         for slot in self.slots:
             EditionJob(self, slot)
+        prune_at = self.settings.prune_at
+        if prune_at:
+            hour, minute = (int(part) for part in prune_at.split(":"))
+            PruneJob(self, Slot("prune", time(hour, minute), frozenset(range(7)), zone))
 
     # -- the loop ------------------------------------------------------------------
 
@@ -221,7 +260,7 @@ class EditionScheduler:
         due.  Every pass moves each due job's ``next_run`` forward, so this ends.
         """
         for _ in range(int(LOOKBACK / timedelta(hours=1))):
-            if self.stop.is_set() or not any(job.should_run for job in self._edition_jobs()):
+            if self.stop.is_set() or not any(job.should_run for job in self.jobs.get_jobs()):
                 return
             self.jobs.run_pending()
 
@@ -238,7 +277,7 @@ class EditionScheduler:
 
     def seconds_to_next(self) -> float:
         """How long the loop may sleep: until the next due job, at most a poll."""
-        soonest = min((j.next_run for j in self._edition_jobs() if j.next_run), default=None)
+        soonest = min((j.next_run for j in self.jobs.get_jobs() if j.next_run), default=None)
         wait = self.settings.poll_seconds
         if soonest is not None:
             wait = min(wait, (soonest - self.now()).total_seconds())
@@ -308,6 +347,29 @@ class EditionScheduler:
     ) -> None:
         self.history.append(Outcome(edition_id, due, status, message))
         log_event(f"edition.{status}", edition_id, level, due=due, message=message)
+
+    # -- pruning -------------------------------------------------------------------
+
+    def start_prune(self) -> None:
+        """Start the daily prune in its own thread (unless the last one still runs)."""
+        if self.pruning is not None and self.pruning.is_alive():
+            log_event("prune.busy", level=logging.WARNING, message="the last prune still runs")
+            return
+        log_event("prune.start")
+        self.pruning = threading.Thread(target=self._prune, name="prune", daemon=True)
+        self.pruning.start()
+
+    def _prune(self) -> None:
+        try:
+            digest = self.open_digest()
+            try:
+                report = digest.prune(now=self.now(), stop=self.stop)
+            finally:
+                digest.close()
+        except Exception:  # the loop must outlive a failed prune; tomorrow tries again
+            logger.exception("event=prune.error")
+            return
+        log_event("prune.done", message=report.summary())
 
     # -- running -------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from digest.model import Article, Skipped
+from digest.model import Article, Delivery, Skipped
 from digest.store import FileFingerprint, PushSubscription, Store, Subscriber, open_store
 
 from .conftest import StoreTarget
@@ -180,6 +180,14 @@ def test_every_call_raises_store_error_when_the_backend_fails(store_target: Stor
         "count_push_subscriptions": store.count_push_subscriptions,
         "file_fingerprint": lambda: store.file_fingerprint("/x"),
         "remember_file": lambda: store.remember_file("/x", FileFingerprint(1, 1, "h", "s")),
+        "delivery_totals": store.delivery_totals,
+        "deliveries_pruned": lambda: store.deliveries_pruned("e"),
+        "prunable_deliveries": lambda: store.prunable_deliveries(moment),
+        "prune_deliveries": lambda: store.prune_deliveries("e", limit=10, now=moment),
+        "prunable_editions": lambda: store.prunable_editions(moment),
+        "delete_edition": lambda: store.delete_edition("e"),
+        "slim_edition": lambda: store.slim_edition("e", now=moment),
+        "prune_runs": lambda: store.prune_runs(moment),
     }
     escaped = []
     for name, call in calls.items():
@@ -287,3 +295,13 @@ def test_two_connections_registering_the_same_recipients_at_once(
     assert sorted(len(a) for a in answers) == [250, 500]
     with store_target.open() as store:
         assert len(store.deliveries("e")) == 500
+
+
+def test_registering_deliveries_reports_each_recipients_standing(store: Store) -> None:
+    # A first page is all new; a page mixing new and recorded recipients reads
+    # the recorded ones back, whatever their outcome.
+    first = store.register_deliveries("e", "s", ["a@x.org", "b@x.org"])
+    assert first == {"a@x.org": ("pending", 0), "b@x.org": ("pending", 0)}
+    store.record_deliveries("e", "s", [Delivery("e", "s", "a@x.org", "sent", 1)])
+    mixed = store.register_deliveries("e", "s", ["a@x.org", "b@x.org", "c@x.org", "c@x.org"])
+    assert mixed == {"a@x.org": ("sent", 1), "b@x.org": ("pending", 0), "c@x.org": ("pending", 0)}

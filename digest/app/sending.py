@@ -69,6 +69,13 @@ class Sending:
         """
         if built.renditions is None or built.public is None:
             raise DigestError(f"{built.edition.id}: not sent ({built.hold})")
+        pruned = self.store.deliveries_pruned(built.edition.id)
+        if pruned is not None:
+            # Its log is gone: nothing would say who already has it.
+            raise DigestError(
+                f"{built.edition.id}: not sent again: its delivery log was pruned on "
+                f"{pruned:%Y-%m-%d} (only its totals are kept)"
+            )
         report = SendReport(built.edition.id)
         outgoing = Outgoing(built.edition, built.renditions, built.public)
         chosen = set(only)

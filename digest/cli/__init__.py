@@ -59,22 +59,23 @@ class App:
             self._digest = make_digest(config_path=self.config_path)
         return self._digest
 
-    def as_of(self, value: str | None) -> datetime:
-        """Parse ``--as-of`` (ISO 8601; no offset means the digest's time zone)."""
+    def as_of(self, value: str | None, option: str = "--as-of") -> datetime:
+        """Parse ``--as-of`` (or ``option``; ISO 8601; no offset means the digest's
+        time zone)."""
         if value is None or value == "now":
             return datetime.now(UTC)
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise click.BadParameter(
-                f"{value!r} is not ISO 8601 (e.g. 2020-11-23T10:00+05:30)", param_hint="--as-of"
+                f"{value!r} is not ISO 8601 (e.g. 2020-11-23T10:00+05:30)", param_hint=option
             ) from None
         # Far from the calendar's ends, so the news window before it and the time
         # zones around it stay valid dates.
         if not AS_OF_YEARS[0] <= moment.year <= AS_OF_YEARS[1]:
             raise click.BadParameter(
                 f"{value!r} is out of range (years {AS_OF_YEARS[0]} to {AS_OF_YEARS[1]})",
-                param_hint="--as-of",
+                param_hint=option,
             )
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(self.digest.config.digest.timezone))
@@ -120,6 +121,11 @@ VERBS: dict[str, tuple[str, str, str]] = {
         "output",
         "preview",
         "Show the edition: picks, subject, texts, push and WhatsApp post.",
+    ),
+    "prune": (
+        "run",
+        "prune",
+        "Delete old delivery rows and edition records, keeping per-edition totals.",
     ),
     "push": (
         "push",

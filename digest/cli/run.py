@@ -1,7 +1,10 @@
-"""``digest run``, ``digest send`` and ``digest status``: deliver and look back."""
+"""``digest run``, ``digest send``, ``digest status`` and ``digest prune``: deliver,
+look back, and let old history go."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 
 import click
@@ -145,4 +148,41 @@ def status(app: App) -> None:
     app.out.print(f"{status.articles} articles stored.")
 
 
-COMMANDS = [run, send, status]
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
+@click.option(
+    "--before",
+    metavar="DATE",
+    help="Prune everything made before DATE (ISO 8601; no offset: the digest's time "
+    "zone) instead of what [store.retention] no longer keeps.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def prune(app: App, dry_run: bool, before: str | None, as_json: bool) -> None:
+    """Delete old delivery rows and edition records, keeping per-edition totals.
+
+    An edition older than [store.retention] keep_deliveries_days keeps only its
+    totals per sender; edition records older than keep_editions_days that reached
+    nobody go, sent ones keep their picks and renditions (the archive) and lose
+    their rejections.  Rows go in small transactions; SIGTERM/SIGINT stop between
+    two, and the next prune finishes.
+    """
+    moment = app.as_of(before, "--before") if before is not None else None
+    with stop_on_signals() as stop:
+        report = app.digest.prune(before=moment, dry_run=dry_run, stop=stop)
+    if as_json:
+        data = dataclasses.asdict(report)
+        for key in ("deliveries_before", "editions_before"):
+            data[key] = data[key].isoformat() if data[key] else None
+        click.echo(json.dumps(data, sort_keys=True))
+        return
+    for edition_id in report.editions_summarised:
+        app.out.print(f"log      {edition_id}: totals kept, rows deleted")
+    for edition_id in report.editions_deleted:
+        app.out.print(f"deleted  {edition_id} (reached nobody)")
+    for edition_id in report.editions_slimmed:
+        app.out.print(f"slimmed  {edition_id} (rejections dropped, archive kept)")
+    app.out.print(escape(report.summary()))
+
+
+COMMANDS = [run, send, status, prune]

@@ -21,8 +21,9 @@ import math
 import re
 import tomllib
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -108,26 +109,54 @@ Fields = tuple[Sequence[str], Sequence[str], Sequence[str]]
 
 
 def article_fields(article: Article) -> Fields:
-    """The headline, standfirst and body words of an article."""
-    return words(article.title), words(article.summary), words(article.body)
+    """The distinct headline, standfirst and body words of an article, each field
+    in the order its words first occur.
+
+    Distinct, in tuples: a selection holds every candidate's fields while it
+    counts the pool's words, and only which words a field has counts (the sets
+    made of these iterate exactly as sets of the full word lists would).
+    """
+    return tuple(
+        tuple(dict.fromkeys(words(text))) for text in (article.title, article.summary, article.body)
+    )  # type: ignore[return-value]
 
 
-@dataclass(slots=True)
 class Vector:
-    """A unit-length sparse vector of weighted keywords."""
+    """A unit-length sparse vector of weighted keywords.
 
-    weights: dict[str, float]
-    #: The headline's content words (for the headline-overlap rule).
-    headline: frozenset[str] = frozenset()
+    Held compactly, as a selection keeps one per candidate (100,000 of them on a
+    big day): the words in a tuple (interned stems, shared) and their weights in
+    an ``array`` of doubles, not a dict of float objects; the headline's words in
+    a tuple.  The order of the words is the order they were given in, so sums
+    over them add up exactly as they would over the dict.
+    """
+
+    __slots__ = ("headline", "terms", "values")
+
+    def __init__(self, weights: Mapping[str, float], headline: Iterable[str] = ()) -> None:
+        self.terms: tuple[str, ...] = tuple(weights)
+        self.values = array("d", weights.values())
+        #: The headline's distinct content words (for the headline-overlap rule).
+        self.headline: tuple[str, ...] = tuple(dict.fromkeys(headline))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """The words and their weights, as a dict (built on each call)."""
+        return dict(zip(self.terms, self.values, strict=True))
 
     def cosine(self, other: Vector) -> float:
         """Cosine similarity (both are unit length, so the dot product)."""
-        small, large = sorted((self.weights, other.weights), key=len)
-        return sum(w * large.get(t, 0.0) for t, w in small.items())
+        small, large = sorted((self, other), key=len)
+        table = large.weights
+        return sum(w * table.get(t, 0.0) for t, w in zip(small.terms, small.values, strict=True))
 
     def top(self, n: int) -> list[str]:
         """The ``n`` heaviest words (ties broken alphabetically, so runs repeat)."""
-        return [t for t, _ in sorted(self.weights.items(), key=lambda p: (-p[1], p[0]))[:n]]
+        pairs = sorted(zip(self.terms, self.values, strict=True), key=lambda p: (-p[1], p[0]))
+        return [t for t, _ in pairs[:n]]
 
 
 class Vocabulary:
@@ -159,7 +188,7 @@ class Vocabulary:
             kept = sorted(weighted.items(), key=lambda p: (-p[1], p[0]))[:VECTOR_TERMS]
             weighted = dict(kept)
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        return Vector({t: v / norm for t, v in weighted.items()}, frozenset(fields[0]))
+        return Vector({t: v / norm for t, v in weighted.items()}, fields[0])
 
 
 @dataclass(slots=True)
@@ -230,8 +259,8 @@ class GroupIndex:
                 near.append(Match(number, similarity))
         return near
 
-    def _headlines_match(self, a: frozenset[str], b: frozenset[str]) -> bool:
-        shared = len(a & b)
+    def _headlines_match(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        shared = len(set(a).intersection(b))
         if shared < HEADLINE_MIN_SHARED:
             return False
         return shared / min(len(a), len(b)) >= self.headline_overlap

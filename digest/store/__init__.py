@@ -12,8 +12,9 @@ module              concern
 ==================  ============================================================
 ``articles``        articles upserted by id; inputs kept aside (``skipped``)
 ``httpcache``       ETag / Last-Modified of fetched sources
-``editions``        editions, renditions, what sent editions picked, the archive
-``deliveries``      the delivery log
+``editions``        editions, renditions, what sent editions picked, the archive;
+                    old records slimmed or deleted (retention)
+``deliveries``      the delivery log, and the totals kept when it is pruned
 ``runs``            runs of editions and their status
 ``locks``           edition locks with a time to live
 ``subscribers``     subscribers and their lists
@@ -51,6 +52,7 @@ from .types import (
     BounceKind,
     BounceResult,
     DeliveryCounts,
+    DeliveryTotals,
     FileFingerprint,
     PushSubscription,
     RunRecord,
@@ -145,6 +147,7 @@ __all__ = [
     "BounceKind",
     "BounceResult",
     "DeliveryCounts",
+    "DeliveryTotals",
     "FileFingerprint",
     "PushSubscription",
     "RunRecord",

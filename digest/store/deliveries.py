@@ -9,14 +9,25 @@ from datetime import datetime
 from typing import Any
 
 from ..model import DELIVERY_STATUSES, Delivery
-from .clock import now_text
+from .clock import now_text, utc_text
 from .database import Database
-from .types import DeliveryCounts
+from .types import DeliveryCounts, DeliveryTotals
 
 #: A server's permanent refusal as recorded (``550 5.1.1 no such user``).
 _PERMANENT = re.compile(r"5[0-9][0-9] ")
 #: Recipients looked up per statement (SQLite's parameter limit is far above).
 _CHUNK = 500
+#: An edition's log summed up per sender, as ``delivery_totals`` keeps it (portable
+#: SQL; ``refused`` mirrors :data:`_PERMANENT`: a failure recorded as ``5xx …``).
+_SUMMARY = (
+    "SELECT edition_id, sender, "
+    "sum(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN status = 'failed' AND last_error LIKE '5__ %' THEN 1 ELSE 0 END), "
+    "sum(attempts), min(updated_at), max(updated_at) "
+    "FROM deliveries WHERE edition_id = ? GROUP BY edition_id, sender"
+)
 
 
 class DeliveryTable:
@@ -53,11 +64,14 @@ class DeliveryTable:
         """
         now = now_text()
         with self._db.transaction() as db:
-            db.executemany(
+            inserted = db.executemany(
                 "INSERT INTO deliveries (edition_id, sender, recipient, status, attempts, "
                 "updated_at) VALUES (?,?,?,'pending',0,?) ON CONFLICT DO NOTHING",
                 [(edition_id, sender, r, now) for r in recipients],
-            )
+            ).rowcount
+        if inserted == len(set(recipients)):
+            # All new (a first send): nothing to read back.
+            return dict.fromkeys(recipients, ("pending", 0))
         found: dict[str, tuple[str, int]] = {}
         for start in range(0, len(recipients), _CHUNK):
             chunk = recipients[start : start + _CHUNK]
@@ -99,6 +113,14 @@ class DeliveryTable:
         ):
             bucket = counts.setdefault((edition, sender), dict.fromkeys(DELIVERY_STATUSES, 0))
             bucket[status] = n
+        # A pruned edition's totals stand for its log (rows a prune interrupted
+        # before it deleted them all are already counted in them).
+        for totals in self.delivery_totals(edition_id):
+            counts[(totals.edition_id, totals.sender)] = {
+                "sent": totals.sent,
+                "failed": totals.failed,
+                "pending": totals.pending,
+            }
         return counts
 
     def was_mailed(self, address: str) -> bool:
@@ -118,6 +140,88 @@ class DeliveryTable:
             (edition_id, sender),
         )
         return [(str(r[0]), str(r[1])) for r in rows if _PERMANENT.match(r[1])]
+
+    # -- retention ------------------------------------------------------------------
+
+    def delivery_totals(self, edition_id: str | None = None) -> list[DeliveryTotals]:
+        """The totals kept for pruned editions (of one edition or of all), by
+        edition and sender."""
+        sql = "SELECT * FROM delivery_totals"
+        args: tuple[str, ...] = ()
+        if edition_id is not None:
+            sql += " WHERE edition_id = ?"
+            args = (edition_id,)
+        rows = self._db.rows(sql + " ORDER BY edition_id, sender", args)
+        return [_totals_from_row(r) for r in rows]
+
+    def deliveries_pruned(self, edition_id: str) -> datetime | None:
+        """When an edition's delivery log was pruned, or ``None`` if it was not."""
+        row = self._db.row(
+            "SELECT min(pruned_at) FROM delivery_totals WHERE edition_id = ?", (edition_id,)
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def prunable_deliveries(self, before: datetime) -> list[tuple[str, int]]:
+        """``(edition id, rows)`` of the editions made before ``before`` that still
+        have rows in the delivery log, oldest first."""
+        rows = self._db.rows(
+            "SELECT e.id, (SELECT count(*) FROM deliveries d WHERE d.edition_id = e.id) "
+            "FROM editions e WHERE e.as_of < ? AND EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.edition_id = e.id) ORDER BY e.as_of, e.id",
+            (utc_text(before),),
+        )
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def prune_deliveries(self, edition_id: str, *, limit: int, now: datetime) -> int:
+        """Delete up to ``limit`` rows of an edition's delivery log; how many.
+
+        The first call sums the log up per sender into ``delivery_totals``,
+        written in the same transaction as the first deletion, so the totals are
+        there before any row goes and a prune cut short is finished by calling
+        again.  The sum is read before that transaction (a read does not hold the
+        write lock; nothing writes an edition this old), so each call holds the
+        write lock for ``limit`` rows at most, however long the log.
+        """
+        summary = []
+        if self.deliveries_pruned(edition_id) is None:
+            summary = [(*row, utc_text(now)) for row in self._db.rows(_SUMMARY, (edition_id,))]
+        with self._db.transaction() as db:
+            summed = db.execute(
+                "SELECT 1 FROM delivery_totals WHERE edition_id = ? LIMIT 1", (edition_id,)
+            ).fetchone()
+            if summed is None:
+                db.executemany(
+                    "INSERT INTO delivery_totals (edition_id, sender, sent, failed, pending, "
+                    "refused, attempts, first_at, last_at, pruned_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    summary,
+                )
+            deleted = db.execute(
+                "DELETE FROM deliveries WHERE edition_id = ? AND (sender, recipient) IN "
+                "(SELECT sender, recipient FROM deliveries WHERE edition_id = ? LIMIT ?)",
+                (edition_id, edition_id, limit),
+            ).rowcount
+        return int(deleted)
+
+
+def _totals_from_row(row: Any) -> DeliveryTotals:
+    def moment(text: str | None) -> datetime | None:
+        return datetime.fromisoformat(text) if text else None
+
+    pruned_at = moment(row["pruned_at"])
+    assert pruned_at is not None
+    return DeliveryTotals(
+        edition_id=row["edition_id"],
+        sender=row["sender"],
+        sent=row["sent"],
+        failed=row["failed"],
+        pending=row["pending"],
+        refused=row["refused"],
+        attempts=row["attempts"],
+        first_at=moment(row["first_at"]),
+        last_at=moment(row["last_at"]),
+        pruned_at=pruned_at,
+    )
 
 
 def _delivery_from_row(row: Any) -> Delivery:

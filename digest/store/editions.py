@@ -13,8 +13,16 @@ from .clock import now_text, utc_text
 from .database import Database
 from .types import ArchivedRecord
 
-#: Editions at least one message of which was sent (``e`` is the edition row).
-_SENT = "EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id AND d.status = 'sent')"
+#: What a slimmed edition record keeps: everything but what was left out and why
+#: (each rejection carries its whole article, most of a busy day's record).
+_SLIMMED = ("rejections",)
+
+#: Editions at least one message of which was sent (``e`` is the edition row),
+#: by their delivery log or, once that is pruned, by the totals kept of it.
+_SENT = (
+    "(EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id AND d.status = 'sent') "
+    "OR EXISTS (SELECT 1 FROM delivery_totals t WHERE t.edition_id = e.id AND t.sent > 0))"
+)
 
 
 class EditionTables:
@@ -26,8 +34,9 @@ class EditionTables:
         """Record an edition's selection (replacing an earlier build of the same id)."""
         with self._db.transaction() as db:
             db.execute(
-                "INSERT INTO editions VALUES (?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                "as_of = excluded.as_of, built_at = excluded.built_at, data = excluded.data",
+                "INSERT INTO editions (id, as_of, built_at, data) VALUES (?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET as_of = excluded.as_of, "
+                "built_at = excluded.built_at, data = excluded.data, pruned_at = NULL",
                 (
                     edition.id,
                     utc_text(edition.as_of),
@@ -107,3 +116,55 @@ class EditionTables:
             ArchivedRecord(r[0], datetime.fromisoformat(r[1]), json.loads(r[2]), json.loads(r[3]))
             for r in rows
         ]
+
+    # -- retention ------------------------------------------------------------------
+
+    def prunable_editions(self, before: datetime) -> tuple[list[str], list[str]]:
+        """The edition records made before ``before`` that a prune changes:
+        ``(to delete, to slim)``, oldest first.
+
+        Deleted: editions that reached nobody and have no delivery log left
+        (built for a preview, an export, a held run).  Slimmed: sent editions not
+        slimmed yet, which keep their picks and renditions (the archive, the
+        feeds and later editions' memory read those) but lose their rejections.
+        """
+        rows = self._db.rows(
+            f"SELECT e.id, {_SENT}, e.pruned_at IS NULL, "
+            "EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id) "
+            "FROM editions e WHERE e.as_of < ? ORDER BY e.as_of, e.id",
+            (utc_text(before),),
+        )
+        delete = [str(r[0]) for r in rows if not r[1] and not r[3]]
+        slim = [str(r[0]) for r in rows if r[1] and r[2]]
+        return delete, slim
+
+    def delete_edition(self, edition_id: str) -> bool:
+        """Forget an edition that reached nobody and has no delivery log (its
+        record and renditions); ``False`` if it is not there or has a log since."""
+        with self._db.transaction() as db:
+            found = db.execute(
+                f"SELECT {_SENT}, EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id) "
+                "FROM editions e WHERE e.id = ?",
+                (edition_id,),
+            ).fetchone()
+            if found is None or found[0] or found[1]:
+                return False
+            db.execute("DELETE FROM renditions WHERE edition_id = ?", (edition_id,))
+            db.execute("DELETE FROM editions WHERE id = ?", (edition_id,))
+        return True
+
+    def slim_edition(self, edition_id: str, *, now: datetime) -> bool:
+        """Drop the rejections from a recorded edition and mark it pruned (picks,
+        renditions and moment stay); ``False`` if it is not there."""
+        with self._db.transaction() as db:
+            row = db.execute("SELECT data FROM editions WHERE id = ?", (edition_id,)).fetchone()
+            if row is None:
+                return False
+            data = json.loads(row[0])
+            for key in _SLIMMED:
+                data.pop(key, None)
+            db.execute(
+                "UPDATE editions SET data = ?, pruned_at = ? WHERE id = ?",
+                (json.dumps(data), utc_text(now), edition_id),
+            )
+        return True

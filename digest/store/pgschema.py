@@ -154,4 +154,24 @@ MIGRATIONS: tuple[str, ...] = (
         read_at TEXT COLLATE "C" NOT NULL
     );
     """,
+    # Retention (``digest prune``), as SQLite's fifth migration: per-sender totals
+    # that outlive an edition's delivery rows, and the mark of a slimmed edition.
+    """
+    CREATE TABLE delivery_totals (
+        edition_id TEXT COLLATE "C" NOT NULL,
+        sender TEXT COLLATE "C" NOT NULL,
+        sent BIGINT NOT NULL DEFAULT 0,
+        failed BIGINT NOT NULL DEFAULT 0,
+        pending BIGINT NOT NULL DEFAULT 0,
+        refused BIGINT NOT NULL DEFAULT 0,
+        attempts BIGINT NOT NULL DEFAULT 0,
+        first_at TEXT COLLATE "C",
+        last_at TEXT COLLATE "C",
+        pruned_at TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (edition_id, sender)
+    );
+    ALTER TABLE editions ADD COLUMN pruned_at TEXT COLLATE "C";
+    CREATE INDEX editions_as_of ON editions(as_of);
+    CREATE INDEX runs_started ON runs(started_at);
+    """,
 )

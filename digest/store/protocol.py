@@ -36,6 +36,7 @@ from .types import (
     BounceKind,
     BounceResult,
     DeliveryCounts,
+    DeliveryTotals,
     FileFingerprint,
     PushSubscription,
     RunRecord,
@@ -128,6 +129,16 @@ class EditionStore(Protocol):
     def delivered_editions(self) -> list[ArchivedRecord]:
         """The sent editions with their renditions, newest first."""
 
+    def prunable_editions(self, before: datetime) -> tuple[list[str], list[str]]:
+        """Edition records made before ``before`` a prune changes: ``(to delete,
+        to slim)``: unsent ones with no delivery log, and sent ones not slimmed yet."""
+
+    def delete_edition(self, edition_id: str) -> bool:
+        """Forget an unsent edition with no delivery log (record and renditions)."""
+
+    def slim_edition(self, edition_id: str, *, now: datetime) -> bool:
+        """Drop a sent edition's rejections (picks and renditions stay); mark it pruned."""
+
 
 class DeliveryStore(Protocol):
     """The delivery log."""
@@ -155,6 +166,19 @@ class DeliveryStore(Protocol):
     def permanent_failures(self, edition_id: str, sender: str) -> list[tuple[str, str]]:
         """``(recipient, error)`` of the deliveries refused with a 5xx answer."""
 
+    def delivery_totals(self, edition_id: str | None = None) -> list[DeliveryTotals]:
+        """Totals kept for pruned editions, by edition and sender."""
+
+    def deliveries_pruned(self, edition_id: str) -> datetime | None:
+        """When an edition's delivery log was pruned, or ``None``."""
+
+    def prunable_deliveries(self, before: datetime) -> list[tuple[str, int]]:
+        """``(edition id, rows)`` of editions made before ``before`` with rows in the log."""
+
+    def prune_deliveries(self, edition_id: str, *, limit: int, now: datetime) -> int:
+        """Sum an edition's log up into its totals (first call), then delete up to
+        ``limit`` of its rows in one short transaction; how many went."""
+
 
 class RunStore(Protocol):
     """Runs of editions and how they ended."""
@@ -176,6 +200,9 @@ class RunStore(Protocol):
 
     def fail_running(self, edition_id: str, message: str) -> None:
         """Mark an edition's unfinished runs failed."""
+
+    def prune_runs(self, before: datetime, *, dry_run: bool = False) -> int:
+        """Forget finished runs started before ``before``; how many."""
 
 
 class LockStore(Protocol):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..model import RunStatus
-from .clock import now_text
+from .clock import now_text, utc_text
 from .database import Database
 from .types import RunRecord
 
@@ -75,3 +77,14 @@ class RunTable:
                 "WHERE edition_id = ? AND status = ?",
                 (now_text(), RunStatus.FAILED.value, message, edition_id, RunStatus.RUNNING.value),
             )
+
+    def prune_runs(self, before: datetime, *, dry_run: bool = False) -> int:
+        """Forget the finished runs started before ``before``; how many (with
+        ``dry_run``: how many would go)."""
+        where = "WHERE started_at < ? AND status != ?"
+        args = (utc_text(before), RunStatus.RUNNING.value)
+        if dry_run:
+            row = self._db.row(f"SELECT count(*) FROM runs {where}", args)
+            return int(row[0]) if row else 0
+        with self._db.transaction() as db:
+            return int(db.execute(f"DELETE FROM runs {where}", args).rowcount)

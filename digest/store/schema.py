@@ -169,4 +169,26 @@ MIGRATIONS: tuple[str, ...] = (
         read_at TEXT NOT NULL
     );
     """,
+    # Retention (``digest prune``): an edition's delivery log is summed up per
+    # sender here before its rows are deleted, so totals outlive the rows and the
+    # archive still knows the edition reached someone; ``editions.pruned_at`` marks
+    # an edition record slimmed to what the archive and later editions read.
+    """
+    CREATE TABLE delivery_totals (
+        edition_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        sent INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        pending INTEGER NOT NULL DEFAULT 0,
+        refused INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        first_at TEXT,
+        last_at TEXT,
+        pruned_at TEXT NOT NULL,
+        PRIMARY KEY (edition_id, sender)
+    );
+    ALTER TABLE editions ADD COLUMN pruned_at TEXT;
+    CREATE INDEX editions_as_of ON editions(as_of);
+    CREATE INDEX runs_started ON runs(started_at);
+    """,
 )

@@ -108,6 +108,27 @@ class ArchivedRecord:
     renditions: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryTotals:
+    """What an edition's delivery log said for one sender when its rows were pruned.
+
+    ``refused`` counts the failures a server refused with a 5xx answer while
+    sending (synchronous bounces); ``attempts`` all attempts made; ``first_at`` and
+    ``last_at`` the first and last recorded outcome.
+    """
+
+    edition_id: str
+    sender: str
+    sent: int
+    failed: int
+    pending: int
+    refused: int
+    attempts: int
+    first_at: datetime | None
+    last_at: datetime | None
+    pruned_at: datetime
+
+
 class RunRecord(TypedDict):
     """One recorded run of an edition (times as UTC ISO 8601 strings)."""
 
