@@ -103,6 +103,10 @@ class Refused(Exception):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body are two writes: without TCP_NODELAY the body waits for the
+    # client's delayed ACK (40 ms on Linux), a stall no provider has, which would
+    # hide the client's own cost in every benchmark figure.
+    disable_nagle_algorithm = True
     server: ProviderServer
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -381,7 +381,11 @@ def test_500_then_accepted_is_retried(
     provider.state.script = [Answer(503), Answer(500)]
     app = app_with_senders(tmp_path, {"mg": options("mailgun", provider.url)}, store)
     report = app.send(sample_built).senders["mg"]
-    assert (report.sent, report.failed, report.retries) == (40, 0, 80)
+    assert (report.sent, report.failed) == (40, 0)
+    # Every recipient of the two refused calls is retried: all 40 when they went as
+    # one batch, fewer when a loaded machine let the first batch go out smaller.
+    assert 2 <= report.retries <= 80 and not provider.state.script
+    assert provider.state.recipients["mailgun"] == 40  # each accepted exactly once
 
 
 @pytest.mark.parametrize("kind", ["sendgrid", "postmark", "mailgun"])

@@ -85,8 +85,13 @@ class PostmarkSender(BulkEmailSender):
             message["Tag"] = self.tag
         self._template = JsonTemplate(message)
 
-    def message(self, outgoing: Outgoing, person: Person) -> str:
+    def message(self, outgoing: Outgoing, person: Person) -> bytes:
         """One recipient's message, as JSON."""
+        out: list[bytes] = []
+        self._message_into(outgoing, person, out)
+        return b"".join(out)
+
+    def _message_into(self, outgoing: Outgoing, person: Person, out: list[bytes]) -> None:
         if self._slots is None:
             self.prepare(outgoing)
         assert self._slots is not None
@@ -99,11 +104,18 @@ class PostmarkSender(BulkEmailSender):
             "key": person.key,
         }
         assert self._template is not None
-        return self._template.fill(values)
+        self._template.fill_into(values, out)
 
     def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
         """The whole ``email/batch`` request body for ``people``."""
-        return ("[" + ",".join(self.message(outgoing, p) for p in people) + "]").encode()
+        out = [b"["]
+        for person in people:
+            self._message_into(outgoing, person, out)
+            out.append(b",")
+        if people:
+            out.pop()
+        out.append(b"]")
+        return b"".join(out)
 
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
         response = self.post(

@@ -89,7 +89,7 @@ class SendGridSender(BulkEmailSender):
         self._head = whole[:-1] + b',"personalizations":['
         self._templates()
 
-    def personalization(self, outgoing: Outgoing, person: Person) -> str:
+    def personalization(self, outgoing: Outgoing, person: Person) -> bytes:
         """One recipient's part of the request, as JSON."""
         assert self._slots is not None
         values = self._slots.values(person) | {
@@ -120,8 +120,8 @@ class SendGridSender(BulkEmailSender):
         """The whole ``mail/send`` request body for ``people``."""
         if self._base is None:
             self.prepare(outgoing)
-        parts = ",".join(self.personalization(outgoing, p) for p in people)
-        return self._head + parts.encode() + b"]}"
+        parts = b",".join([self.personalization(outgoing, p) for p in people])
+        return self._head + parts + b"]}"
 
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
         response = self.post(
