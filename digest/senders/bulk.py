@@ -184,8 +184,8 @@ class Slots:
         self.tokens = tokens
         self.html_tags = {t: tag("h", i) for i, t in enumerate(tokens)}
         self.text_tags = {t: tag("t", i) for i, t in enumerate(tokens)}
-        self.html = PLACEHOLDER.sub(lambda m: self.html_tags[m.group(0)], email.html)
-        self.text = PLACEHOLDER.sub(lambda m: self.text_tags[m.group(0)], email.text)
+        self.html = PLACEHOLDER.sub(lambda m: self.html_tags[m.group(0)], scrub(email.html))
+        self.text = PLACEHOLDER.sub(lambda m: self.text_tags[m.group(0)], scrub(email.text))
         self._slots = EmailRendition(subject="", preheader="", html=_SEP.join(tokens), text="")
         plan = []
         for token in tokens:
@@ -196,6 +196,12 @@ class Slots:
         #: Only the placeholders we know: filled here, by the renderer's rules,
         #: without a regular-expression pass per recipient.
         self._fast = all(p[2] in (UNSUBSCRIBE_URL, NAME, FIRST_NAME) for p in plan)
+        #: The tags in the order of ``values()`` and ``row()``: html, text, per placeholder.
+        self.tags = [tag for p in plan for tag in p[:2]]
+
+    def row(self, person: Person) -> list[str]:
+        """``person``'s values in the order of :attr:`tags`."""
+        return list(self.values(person).values())
 
     def values(self, person: Person) -> dict[str, str]:
         """``{tag: value}`` for every tag of both parts, for ``person``.
@@ -243,7 +249,7 @@ class BulkEmailSender:
 
     Subclasses set ``type_name``, ``MAX_BATCH`` (the provider's documented limit),
     ``DEFAULT_ENDPOINT``, ``_OWN`` (their own options), read those in
-    ``configure`` and implement ``prepare`` and ``_send`` (one call for a batch of
+    ``configure`` and implement ``_prepare`` and ``_send`` (one call for a batch of
     checked recipients).  ``clock``, ``sleep`` and ``transport`` are for tests.
     """
 
@@ -311,6 +317,8 @@ class BulkEmailSender:
         self._transport = transport
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
+        self._prepared: Outgoing | None = None
+        self._prepare_lock = threading.Lock()
         self.configure(opts)
 
     # -- what subclasses fill in ---------------------------------------------------------
@@ -318,7 +326,7 @@ class BulkEmailSender:
     def configure(self, opts: Options) -> None:
         """Read the provider's own options."""
 
-    def prepare(self, outgoing: Outgoing) -> None:
+    def _prepare(self, outgoing: Outgoing) -> None:
         """Build what every call of this edition shares (subclasses)."""
 
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
@@ -346,6 +354,16 @@ class BulkEmailSender:
         """None of its own: the subscribers of ``list`` are mailed."""
         return ()
 
+    def prepare(self, outgoing: Outgoing) -> None:
+        """Build what every call for ``outgoing`` shares, once (the delivery loop
+        calls this first; a call for another edition builds it again)."""
+        if self._prepared is outgoing:
+            return
+        with self._prepare_lock:
+            if self._prepared is not outgoing:
+                self._prepare(outgoing)
+                self._prepared = outgoing
+
     def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
         """Send one copy (a batch of one)."""
         outcome = self.send_batch(outgoing, [recipient])[0]
@@ -359,22 +377,29 @@ class BulkEmailSender:
 
         A malformed address is permanent for that recipient and not sent.
         """
-        outcomes: list[SendResult | SendError] = []
+        self.prepare(outgoing)
         people: list[Person] = []
-        slots: list[int] = []
-        for recipient in recipients:
+        refused: dict[int, SendError] = {}
+        person = self.person
+        for index, recipient in enumerate(recipients):
             try:
-                person = self.person(outgoing, recipient)
+                people.append(person(outgoing, recipient))
             except ValueError as exc:
-                outcomes.append(SendError(str(exc), permanent=True))
-                continue
-            slots.append(len(outcomes))
-            outcomes.append(SendError("not sent"))  # replaced below
-            people.append(person)
+                refused[index] = SendError(str(exc), permanent=True)
+        sent: BatchOutcome = []
         if people:
             self.quota.wait(len(people))
-            for slot, outcome in zip(slots, self._send(outgoing, people), strict=True):
-                outcomes[slot] = outcome
+            sent = self._send(outgoing, people)
+            if len(sent) != len(people):
+                raise SenderUnavailable(
+                    f"{self.type_name}: {len(sent)} outcomes for {len(people)} messages"
+                )
+        if not refused:
+            return sent
+        outcomes: list[SendResult | SendError] = []
+        answers = iter(sent)
+        for index in range(len(recipients)):
+            outcomes.append(refused[index] if index in refused else next(answers))
         return outcomes
 
     def close(self) -> None:
@@ -402,7 +427,7 @@ class BulkEmailSender:
         # The address is ASCII (the pattern says so): lower() and encode() are plain.
         lower = address.lower().encode()
         # unsubscribe_token(), with the one-shot HMAC and one base64 pass: the same token.
-        signature = hmac.digest(self._secret, b"unsubscribe:" + lower, "sha256")[:16]
+        signature = _hmac_digest(self._secret, b"unsubscribe:" + lower, "sha256")[:16]
         token = (
             (_b2a(lower, newline=False).rstrip(b"=") + b"." + _b2a(signature, newline=False)[:22])
             .translate(_URLSAFE)
@@ -509,6 +534,10 @@ class BulkEmailSender:
 
 
 _b2a = binascii.b2a_base64
+try:  # hmac.digest() without its Python frame: OpenSSL's one-shot HMAC
+    from _hashlib import hmac_digest as _hmac_digest
+except ImportError:  # pragma: no cover - CPython without OpenSSL
+    _hmac_digest = hmac.digest  # type: ignore[assignment]
 #: base64 to base64url.
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
 
@@ -517,6 +546,8 @@ def _display_name(value: str) -> str:
     """:func:`~digest.message.display_name`, with a quick path for the common
     printable ASCII name (no control, format or separator characters in it)."""
     if value.isascii() and value.isprintable():
+        if len(value) <= 100 and "  " not in value and "=?" not in value and "?=" not in value:
+            return value.strip(" ")  # nothing else display_name() would change
         name = " ".join(value.split()).replace("=?", "= ?").replace("?=", "? =")
         return name[:100].strip()
     return display_name(value)
@@ -524,47 +555,75 @@ def _display_name(value: str) -> str:
 
 class JsonTemplate:
     """A JSON value encoded once with markers where per-recipient strings go, then
-    filled per recipient: the strings are JSON-escaped together in one call and
-    put into the encoded bytes with one ``%`` formatting, so a whole email in the
-    template costs a copy, not an encoding, per recipient.
+    filled per recipient with the strings JSON-escaped: the encoded pieces are
+    joined as bytes, so a whole email in the template costs a copy, not an
+    encoding, per recipient.
 
-    Markers are ``marker(name)``: private-use characters JSON leaves as they are.
+    Markers are ``marker(name)``: private-use characters JSON leaves as they are
+    (text put into a template goes through :func:`scrub` first).
     """
 
     def __init__(self, value: Any) -> None:
         encoded = dumps(value).decode()
-        pieces: list[str] = []
+        chunks = encoded.split(_OPEN)
+        pieces: list[str] = [chunks[0]]
         names: list[str] = []
-        for chunk in encoded.split(_OPEN):
+        for chunk in chunks[1:]:
             slot, sep, rest = chunk.partition(_CLOSE)
             if sep:
                 names.append(slot)
                 pieces.append(rest)
-            else:
-                pieces.append(chunk)
+            else:  # not one of ours
+                pieces[-1] += _OPEN + chunk
+        #: The markers' names, in the order their strings go in (``strings()``).
         self.names = names
         self.pieces = [p.encode() for p in pieces]
         self._blank = [b""] * (2 * len(names) + 1)
 
+    def strings(self, values: Mapping[str, str]) -> list[str]:
+        """``values`` in the order of :attr:`names`."""
+        return [values[name] for name in self.names]
+
     def fill(self, values: Mapping[str, str]) -> bytes:
         """The JSON bytes with each marker's string from ``values`` (by name)."""
         out: list[bytes] = []
-        self.fill_into(values, out)
+        fill_rows([(self, self.strings(values))], out, b"")
         return b"".join(out)
 
-    def fill_into(self, values: Mapping[str, str], out: list[bytes]) -> None:
-        """Append the JSON's pieces, with ``values`` in place, to ``out`` (a batch
-        joins the pieces of all its recipients at once)."""
-        strings = [values[name] for name in self.names]
-        joined = _JOIN.join(strings)
-        if joined.count(_JOIN) == len(strings) - 1:
-            escaped = _escape_json(joined)[1:-1].encode().split(_JOIN_UTF8)
-        else:  # a value holds the separator itself (or there are none)
-            escaped = [_escape_json(v)[1:-1].encode() for v in strings]
-        merged = self._blank.copy()
-        merged[::2] = self.pieces
-        merged[1::2] = escaped
+
+def fill_rows(
+    rows: Sequence[tuple[JsonTemplate, list[str]]], out: list[bytes], between: bytes
+) -> None:
+    """Append each row's template filled with its strings (in the order of the
+    template's ``names``) to ``out``, ``between`` between two rows.
+
+    All the strings of a batch are JSON-escaped in one call, the pieces joined
+    once by the caller: per recipient, no encoding of the shared parts at all.
+    """
+    flat = [string for _, strings in rows for string in strings]
+    joined = _JOIN.join(flat)
+    if flat and joined.count(_JOIN) == len(flat) - 1:
+        escaped = _escape_json(joined)[1:-1].encode().split(_JOIN_UTF8)
+    else:  # a string holds the separator itself (or there are none)
+        escaped = [_escape_json(v)[1:-1].encode() for v in flat]
+    at = 0
+    for template, strings in rows:
+        merged = template._blank.copy()
+        merged[::2] = template.pieces
+        merged[1::2] = escaped[at : at + len(strings)]
+        at += len(strings)
         out += merged
+        out.append(between)
+    if rows:
+        out.pop()
+
+
+def scrub(text: str) -> str:
+    """``text`` without the private-use characters templates use as markers
+    (article text may hold any character; these become U+FFFD)."""
+    if _OPEN in text or _CLOSE in text or _JOIN in text:
+        return text.replace(_OPEN, "\ufffd").replace(_CLOSE, "\ufffd").replace(_JOIN, "\ufffd")
+    return text
 
 
 _OPEN, _CLOSE = "\ue000", "\ue001"

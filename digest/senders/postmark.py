@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 from ..errors import SendError, SenderUnavailable
 from ..model import SendResult
 from .base import BatchOutcome, Outgoing
-from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, marker
+from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, fill_rows, marker, scrub
 from .options import Options
 
 #: Per-message codes that are about the address; 100 and 429 are temporary.
@@ -55,7 +55,7 @@ class PostmarkSender(BulkEmailSender):
         self._template: JsonTemplate | None = None
         self._slots: Slots | None = None
 
-    def prepare(self, outgoing: Outgoing) -> None:
+    def _prepare(self, outgoing: Outgoing) -> None:
         """One message with a marker wherever a recipient's part goes, encoded as
         JSON once and cut at the markers."""
         email = outgoing.renditions.email
@@ -67,7 +67,7 @@ class PostmarkSender(BulkEmailSender):
         message: dict[str, Any] = {
             "From": self.sender_header,
             "To": marker("to"),
-            "Subject": email.subject,
+            "Subject": scrub(email.subject),
             "HtmlBody": slots.html,
             "TextBody": slots.text,
             "Headers": headers,
@@ -85,35 +85,30 @@ class PostmarkSender(BulkEmailSender):
             message["Tag"] = self.tag
         self._template = JsonTemplate(message)
 
-    def message(self, outgoing: Outgoing, person: Person) -> bytes:
-        """One recipient's message, as JSON."""
-        out: list[bytes] = []
-        self._message_into(outgoing, person, out)
-        return b"".join(out)
-
-    def _message_into(self, outgoing: Outgoing, person: Person, out: list[bytes]) -> None:
-        if self._slots is None:
-            self.prepare(outgoing)
-        assert self._slots is not None
+    def row(self, person: Person) -> tuple[JsonTemplate, list[str]]:
+        """One recipient's message: the template and its strings, in order."""
+        assert self._slots is not None and self._template is not None
         # Slot names without their markers (each marker is one character).
         values = {k[1:-1]: v for k, v in self._slots.values(person).items()}
-        values |= {
-            "to": person.to,
-            "lu": person.list_unsubscribe,
-            "id": person.message_id,
-            "key": person.key,
-        }
-        assert self._template is not None
-        self._template.fill_into(values, out)
+        values["to"] = person.to
+        values["lu"] = person.list_unsubscribe
+        values["id"] = person.message_id
+        values["key"] = person.key
+        return self._template, self._template.strings(values)
+
+    def message(self, outgoing: Outgoing, person: Person) -> bytes:
+        """One recipient's message, as JSON."""
+        self.prepare(outgoing)
+        out: list[bytes] = []
+        fill_rows([self.row(person)], out, b"")
+        return b"".join(out)
 
     def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
-        """The whole ``email/batch`` request body for ``people``."""
+        """The whole ``email/batch`` request body for ``people``: the messages'
+        pieces joined once (500 copies of the email, never re-encoded)."""
+        self.prepare(outgoing)
         out = [b"["]
-        for person in people:
-            self._message_into(outgoing, person, out)
-            out.append(b",")
-        if people:
-            out.pop()
+        fill_rows([self.row(p) for p in people], out, b",")
         out.append(b"]")
         return b"".join(out)
 
