@@ -11,6 +11,8 @@ import base64
 import html
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.policy import default
@@ -312,47 +314,65 @@ def test_ses_bulk_signed_requests_of_50_and_entry_statuses(
     assert transient is not None and transient.attempts == 5
 
 
+@pytest.fixture
+def moto_url() -> Iterator[str]:
+    """moto's server mode in a process of its own on a free loopback port, as the
+    README runs it (``moto_server``); nothing of it is imported into this one."""
+    launch = (
+        "import sys, threading\n"
+        "from moto.server import ThreadedMotoServer\n"
+        "server = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False)\n"
+        "server.start()\n"
+        "print(server.get_host_and_port()[1], flush=True)\n"
+        "sys.stdin.read()  # until the test closes our stdin\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", launch], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        assert process.stdout is not None
+        yield f"http://127.0.0.1:{int(process.stdout.readline())}"
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.kill()
+        process.wait()
+
+
 def test_ses_raw_through_moto_server_mode(
-    tmp_path: Path, store: Store, sample_built: Built, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, store: Store, sample_built: Built, moto_url: str
 ) -> None:
-    """``api = "raw"`` against moto's SES v2 on loopback; what moto received is
-    read back: the whole MIME message, personal parts and headers included."""
-    moto_server = pytest.importorskip("moto.server")
+    """``api = "raw"`` against moto's SES v2 server on loopback; what moto received
+    is read back over HTTP (``GET /moto-api/data.json``, as the README shows): the
+    whole MIME message, personal parts and headers included."""
     import boto3
 
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        url = f"http://{host}:{port}"
-        admin = boto3.client(
-            "sesv2",
-            region_name=REGION,
-            endpoint_url=url,
-            aws_access_key_id=AWS_KEY_ID,
-            aws_secret_access_key=AWS_SECRET,
-        )
-        admin.create_email_identity(EmailIdentity="mid-day.example")
-        addresses = subscribe(store, 7)
-        table = options("ses", url, api="raw", connections=2)
-        app = app_with_senders(tmp_path, {"ses": table}, store)
-        report = app.send(sample_built).senders["ses"]
-        assert (report.sent, report.failed) == (7, 0)
-        from moto.core import DEFAULT_ACCOUNT_ID
-        from moto.ses.models import ses_backends
-
-        sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
-        received = {m.destinations[0]: m.raw_data for m in sent}
-        assert sorted(received) == addresses
-        message = message_from_bytes(received[addresses[1]].encode(), policy=default)
-        assert message["To"] == "Reader Number1 <reader00001@example.org>"
-        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        check_token(str(message["List-Unsubscribe"]), addresses[1])
-        assert message["Message-ID"].startswith(f"<{sample_built.edition.id}.")
-        delivery = store.delivery(sample_built.edition.id, "ses", addresses[1])
-        assert delivery is not None and delivery.provider_id
-    finally:
-        server.stop()
+    admin = boto3.client(
+        "sesv2",
+        region_name=REGION,
+        endpoint_url=moto_url,
+        aws_access_key_id=AWS_KEY_ID,
+        aws_secret_access_key=AWS_SECRET,
+    )
+    admin.create_email_identity(EmailIdentity="mid-day.example")
+    addresses = subscribe(store, 7)
+    table = options("ses", moto_url, api="raw", connections=2)
+    app = app_with_senders(tmp_path, {"ses": table}, store)
+    report = app.send(sample_built).senders["ses"]
+    assert (report.sent, report.failed) == (7, 0)
+    data = httpx.get(f"{moto_url}/moto-api/data.json", timeout=10).json()
+    sent = data["ses"]["RawMessage"]
+    received = {m["destinations"][0]: m for m in sent}
+    assert sorted(received) == addresses and len(sent) == 7  # each exactly once
+    assert {m["source"] for m in sent} == {"digest@mid-day.example"}
+    message = message_from_bytes(received[addresses[1]]["raw_data"].encode(), policy=default)
+    assert message["To"] == "Reader Number1 <reader00001@example.org>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    check_token(str(message["List-Unsubscribe"]), addresses[1])
+    assert message["Message-ID"].startswith(f"<{sample_built.edition.id}.")
+    delivery = store.delivery(sample_built.edition.id, "ses", addresses[1])
+    # The id moto gave is the one recorded.
+    assert delivery is not None and delivery.provider_id == received[addresses[1]]["id"]
 
 
 # -- answers: errors, 429, quota ----------------------------------------------------------
