@@ -564,3 +564,26 @@ def test_quick_personal_parts_equal_the_renderers_rules(outgoing: Outgoing) -> N
         person = sender.person(outgoing, Recipient(f"Reader{index}@Example.org", name=name))
         assert person.token == unsubscribe_token(SECRET.encode(), person.address)
         assert slots._quick(person) == slots._slow(person)
+
+
+def test_json_pieces_hold_any_string_exactly() -> None:
+    """A batch's strings are escaped in one call and split where the separators
+    went: strings holding the separator, its escape's text, backslashes, quotes,
+    controls and other scripts still come out exactly."""
+    from digest.senders.bulk import JsonTemplate, fill_rows, marker
+
+    template = JsonTemplate({"a": marker("a"), "n": [1, {"b": marker("b")}], "c": "%s\ue000x"})
+    tricky = [
+        "plain", "", "\x1f", "\\u001f", "\\", "ends with \\", '"q"', "\n\t\x00", "Zoë",
+        "देवनागरी", "emoji 🙂", "\\\\u001f\x1f", "%s %(a)s", "\ue001",
+    ]  # fmt: skip
+    rows = [(template, [a, b]) for a in tricky for b in reversed(tricky)]
+    out = [b"["]
+    fill_rows(rows, out, b",")
+    out.append(b"]")
+    parsed = json.loads(b"".join(out))
+    assert [(p["a"], p["n"][1]["b"]) for p in parsed] == [tuple(s) for _, s in rows]
+    assert {p["c"] for p in parsed} == {"%s\ue000x"}
+    assert json.loads(template.fill({"a": "\x1f", "b": "x"})) == {
+        "a": "\x1f", "n": [1, {"b": "x"}], "c": "%s\ue000x",
+    }  # fmt: skip

@@ -201,6 +201,8 @@ class Slots:
 
     def row(self, person: Person) -> list[str]:
         """``person``'s values in the order of :attr:`tags`."""
+        if self._fast:
+            return self._quick_row(person)
         return list(self.values(person).values())
 
     def values(self, person: Person) -> dict[str, str]:
@@ -216,23 +218,27 @@ class Slots:
         return self._slow(person)
 
     def _quick(self, person: Person) -> dict[str, str]:
+        """:meth:`_quick_row` by tag."""
+        return dict(zip(self.tags, self._quick_row(person), strict=True))
+
+    def _quick_row(self, person: Person) -> list[str]:
         """What :func:`~digest.render.personal.personalise` gives for the three
         placeholders senders fill: the link as it is (built from a checked URL and
         a base64url token), names through ``clean_text``; HTML-escaped in HTML."""
-        out: dict[str, str] = {}
-        for html_tag, text_tag, name, fallback in self._plan:
+        out: list[str] = []
+        for _, _, name, fallback in self._plan:
             if name == UNSUBSCRIBE_URL:
                 value = person.unsubscribe_url
             else:
                 value = _clean(person.name if name == NAME else person.first_name)
             if value:
-                out[html_tag] = html.escape(value, quote=True) if _HTML_SPECIAL(value) else value
-                out[text_tag] = value
+                out.append(html.escape(value, quote=True) if _HTML_SPECIAL(value) else value)
+                out.append(value)
             elif fallback is None:
                 raise RenderError(f"no value for the placeholder %%{name}%%")
             else:
-                out[html_tag] = fallback
-                out[text_tag] = html.unescape(fallback)
+                out.append(fallback)
+                out.append(html.unescape(fallback))
         return out
 
     def _slow(self, person: Person) -> dict[str, str]:
@@ -602,9 +608,11 @@ def fill_rows(
     """
     flat = [string for _, strings in rows for string in strings]
     joined = _JOIN.join(flat)
-    if flat and joined.count(_JOIN) == len(flat) - 1:
-        escaped = _escape_json(joined)[1:-1].encode().split(_JOIN_UTF8)
-    else:  # a string holds the separator itself (or there are none)
+    # Split where the separators went, unless a string holds one itself or the
+    # text of its escape (a backslash before it would hide in "\\u001f").
+    if flat and joined.count(_JOIN) == len(flat) - 1 and _JOIN_JSON_TEXT not in joined:
+        escaped = _escape_json(joined)[1:-1].encode().split(_JOIN_JSON)
+    else:
         escaped = [_escape_json(v)[1:-1].encode() for v in flat]
     at = 0
     for template, strings in rows:
@@ -621,16 +629,18 @@ def fill_rows(
 def scrub(text: str) -> str:
     """``text`` without the private-use characters templates use as markers
     (article text may hold any character; these become U+FFFD)."""
-    if _OPEN in text or _CLOSE in text or _JOIN in text:
-        return text.replace(_OPEN, "\ufffd").replace(_CLOSE, "\ufffd").replace(_JOIN, "\ufffd")
+    if _OPEN in text or _CLOSE in text:
+        return text.replace(_OPEN, "\ufffd").replace(_CLOSE, "\ufffd")
     return text
 
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
-#: Joins a recipient's strings for one escaping call: JSON leaves it as it is, and
-#: no escape sequence contains its bytes.
-_JOIN = "\ue002"
-_JOIN_UTF8 = _JOIN.encode()
+#: Joins a batch's strings for one escaping call: ASCII (so the joined text of
+#: ASCII values stays one byte a character, and encodes as a copy), and JSON
+#: writes it as the escape below, which no other character turns into.
+_JOIN = "\x1f"
+_JOIN_JSON_TEXT = _escape_json(_JOIN)[1:-1]
+_JOIN_JSON = _JOIN_JSON_TEXT.encode()
 
 
 def marker(name: str) -> str:
