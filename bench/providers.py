@@ -17,8 +17,9 @@ clock starts.  Both sides use the same number of connections (threads), as the d
 loop does (``connections``; 1 by default, as the senders).  With 2 on a machine
 that other work keeps busy, the side that holds the interpreter lock longer (ours:
 it builds the requests) loses far more than its CPU time whenever the system
-preempts a thread holding it, so compare the CPU columns too.  Rounds alternate between the two; the median of each
-is reported and the ratio digest / bare (target: at least 0.9).  Next to them, the
+preempts a thread holding it, so compare the CPU columns too.  Rounds alternate
+between the two; the median of each is reported and the ratio digest / bare
+(target: at least 0.9).  Next to them, the
 CPU milliseconds a call of the client (this process, all its threads) and of the
 server: on a shared machine the rates follow the load, the CPU times much less.
 
