@@ -140,6 +140,8 @@ class SesSender(BulkEmailSender):
         self._ses: Any = session.client(
             "sesv2", endpoint_url=self.endpoint if explicit else None, config=config
         )
+        if not explicit:  # boto3's own (other partitions, FIPS, the AWS_ENDPOINT_URL_* settings)
+            self.endpoint = str(self._ses.meta.endpoint_url).rstrip("/")
         # The same credential chain as the client's (keys from the variables named,
         # else AWS_* variables, a profile or a role), resolved once and refreshed by
         # botocore when they expire.
