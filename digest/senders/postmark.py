@@ -19,7 +19,7 @@ whole messages, one per recipient, each with its own ``To``, filled body,
 The messages are built from JSON pieces encoded once per edition, so a 500-message
 call costs a join, not 500 encodings of the email.  Postmark answers 200 with one
 result per message, in order: ``ErrorCode`` 0 is sent (its ``MessageID`` is
-recorded), 300 (invalid address) and 406 (inactive recipient: it bounced or
+recorded), 300 (invalid email request) and 406 (inactive recipient: it bounced or
 complained before) are permanent for that address, 100 and 429 temporary, and any
 other code (an unconfirmed sender signature, a paused account) stops the sender
 with the rest pending.
