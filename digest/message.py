@@ -120,6 +120,9 @@ def email_message(
 # address can go into a header and an SMTP command as it is.
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _MAX_NAME_CHARS = 100
+#: Whether a stripped string is a plain ``local@domain`` address (what
+#: :func:`check_address` takes, length aside): a match, or ``None``.
+plain_address = _ADDRESS.fullmatch
 
 
 #: Format characters kept in a name: the joiners Indic scripts and emoji need.

@@ -46,8 +46,10 @@ def first_name_of(name: str) -> str:
     skipped.  ``""`` when there is none."""
     if "," in name:
         name = name.split(",", 1)[1]
-    words = [w for w in name.split() if w.rstrip(".").lower() not in _TITLES]
-    return words[0] if words else ""
+    for word in name.split():
+        if word.rstrip(".").lower() not in _TITLES:
+            return word
+    return ""
 
 
 def placeholder(name: str, fallback: str | None = None) -> str:

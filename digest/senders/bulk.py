@@ -39,25 +39,31 @@ per-message refusals that name an address are permanent for that address.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import hmac
 import html
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 from json.encoder import encode_basestring as _escape_json
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 from urllib.parse import quote
 
 import httpx
 
 from ..errors import ConfigError, RenderError, SendError, SenderUnavailable
-from ..message import check_address, display_name, header_safe, unsubscribe_token
+from ..message import (
+    check_address,
+    display_name,
+    header_safe,
+    plain_address,
+    unsubscribe_token,
+)
 from ..message import verify_unsubscribe_token as _verify
 from ..model import EmailRendition, RenditionKind, SendResult
 from ..render.links import safe_url
@@ -74,6 +80,16 @@ _COMMON = {
 }  # fmt: skip
 #: Placeholder values never hold this; it joins them for one personalise() call.
 _SEP = "\x00"
+#: Whether a value has a character ``html.escape`` would change.
+_HTML_SPECIAL = re.compile("[&<>\"']").search
+
+
+def _clean(value: str) -> str:
+    """:func:`~digest.render.text.clean_text`, with a quick answer for what it
+    leaves alone: printable ASCII without ``%%`` or runs of spaces."""
+    if value.isascii() and value.isprintable() and "%%" not in value and "  " not in value:
+        return value.strip(" ") if value[:1] == " " or value[-1:] == " " else value
+    return clean_text(value)
 
 
 class Quota:
@@ -122,9 +138,9 @@ class Quota:
         return self._held_until
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    """One recipient's own parts, checked."""
+class Person(NamedTuple):
+    """One recipient's own parts, checked (a named tuple: a batch builds a
+    thousand of them per call, and a tuple is the cheapest record to make)."""
 
     address: str
     #: Display name, header-safe (may be empty).
@@ -168,8 +184,8 @@ class Slots:
         self.tokens = tokens
         self.html_tags = {t: tag("h", i) for i, t in enumerate(tokens)}
         self.text_tags = {t: tag("t", i) for i, t in enumerate(tokens)}
-        self.html = PLACEHOLDER.sub(lambda m: self.html_tags[m.group(0)], email.html)
-        self.text = PLACEHOLDER.sub(lambda m: self.text_tags[m.group(0)], email.text)
+        self.html = PLACEHOLDER.sub(lambda m: self.html_tags[m.group(0)], scrub(email.html))
+        self.text = PLACEHOLDER.sub(lambda m: self.text_tags[m.group(0)], scrub(email.text))
         self._slots = EmailRendition(subject="", preheader="", html=_SEP.join(tokens), text="")
         plan = []
         for token in tokens:
@@ -180,6 +196,14 @@ class Slots:
         #: Only the placeholders we know: filled here, by the renderer's rules,
         #: without a regular-expression pass per recipient.
         self._fast = all(p[2] in (UNSUBSCRIBE_URL, NAME, FIRST_NAME) for p in plan)
+        #: The tags in the order of ``values()`` and ``row()``: html, text, per placeholder.
+        self.tags = [tag for p in plan for tag in p[:2]]
+
+    def row(self, person: Person) -> list[str]:
+        """``person``'s values in the order of :attr:`tags`."""
+        if self._fast:
+            return self._quick_row(person)
+        return list(self.values(person).values())
 
     def values(self, person: Person) -> dict[str, str]:
         """``{tag: value}`` for every tag of both parts, for ``person``.
@@ -194,23 +218,27 @@ class Slots:
         return self._slow(person)
 
     def _quick(self, person: Person) -> dict[str, str]:
+        """:meth:`_quick_row` by tag."""
+        return dict(zip(self.tags, self._quick_row(person), strict=True))
+
+    def _quick_row(self, person: Person) -> list[str]:
         """What :func:`~digest.render.personal.personalise` gives for the three
         placeholders senders fill: the link as it is (built from a checked URL and
         a base64url token), names through ``clean_text``; HTML-escaped in HTML."""
-        out: dict[str, str] = {}
-        for html_tag, text_tag, name, fallback in self._plan:
+        out: list[str] = []
+        for _, _, name, fallback in self._plan:
             if name == UNSUBSCRIBE_URL:
                 value = person.unsubscribe_url
             else:
-                value = clean_text(person.name if name == NAME else person.first_name)
+                value = _clean(person.name if name == NAME else person.first_name)
             if value:
-                out[html_tag] = html.escape(value, quote=True)
-                out[text_tag] = value
+                out.append(html.escape(value, quote=True) if _HTML_SPECIAL(value) else value)
+                out.append(value)
             elif fallback is None:
                 raise RenderError(f"no value for the placeholder %%{name}%%")
             else:
-                out[html_tag] = fallback
-                out[text_tag] = html.unescape(fallback)
+                out.append(fallback)
+                out.append(html.unescape(fallback))
         return out
 
     def _slow(self, person: Person) -> dict[str, str]:
@@ -227,7 +255,7 @@ class BulkEmailSender:
 
     Subclasses set ``type_name``, ``MAX_BATCH`` (the provider's documented limit),
     ``DEFAULT_ENDPOINT``, ``_OWN`` (their own options), read those in
-    ``configure`` and implement ``prepare`` and ``_send`` (one call for a batch of
+    ``configure`` and implement ``_prepare`` and ``_send`` (one call for a batch of
     checked recipients).  ``clock``, ``sleep`` and ``transport`` are for tests.
     """
 
@@ -283,7 +311,7 @@ class BulkEmailSender:
         if safe_url(self.unsubscribe_url) != self.unsubscribe_url:
             raise ConfigError(f"senders.{name}.unsubscribe_url: not a plain http(s) URL")
         joiner = "&" if "?" in self.unsubscribe_url else "?"
-        self._unsubscribe_base = f"{self.unsubscribe_url}{joiner}"
+        self._unsubscribe_base = f"{self.unsubscribe_url}{joiner}token="
         self._mailto_base = f"mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ')}"
         self._key_prefix = f"{name}\0".encode()
         self.domain = self.from_address.partition("@")[2]
@@ -295,6 +323,8 @@ class BulkEmailSender:
         self._transport = transport
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
+        self._prepared: Outgoing | None = None
+        self._prepare_lock = threading.Lock()
         self.configure(opts)
 
     # -- what subclasses fill in ---------------------------------------------------------
@@ -302,7 +332,7 @@ class BulkEmailSender:
     def configure(self, opts: Options) -> None:
         """Read the provider's own options."""
 
-    def prepare(self, outgoing: Outgoing) -> None:
+    def _prepare(self, outgoing: Outgoing) -> None:
         """Build what every call of this edition shares (subclasses)."""
 
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
@@ -330,6 +360,16 @@ class BulkEmailSender:
         """None of its own: the subscribers of ``list`` are mailed."""
         return ()
 
+    def prepare(self, outgoing: Outgoing) -> None:
+        """Build what every call for ``outgoing`` shares, once (the delivery loop
+        calls this first; a call for another edition builds it again)."""
+        if self._prepared is outgoing:
+            return
+        with self._prepare_lock:
+            if self._prepared is not outgoing:
+                self._prepare(outgoing)
+                self._prepared = outgoing
+
     def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
         """Send one copy (a batch of one)."""
         outcome = self.send_batch(outgoing, [recipient])[0]
@@ -343,22 +383,29 @@ class BulkEmailSender:
 
         A malformed address is permanent for that recipient and not sent.
         """
-        outcomes: list[SendResult | SendError] = []
+        self.prepare(outgoing)
         people: list[Person] = []
-        slots: list[int] = []
-        for recipient in recipients:
+        refused: dict[int, SendError] = {}
+        person = self.person
+        for index, recipient in enumerate(recipients):
             try:
-                person = self.person(outgoing, recipient)
+                people.append(person(outgoing, recipient))
             except ValueError as exc:
-                outcomes.append(SendError(str(exc), permanent=True))
-                continue
-            slots.append(len(outcomes))
-            outcomes.append(SendError("not sent"))  # replaced below
-            people.append(person)
+                refused[index] = SendError(str(exc), permanent=True)
+        sent: BatchOutcome = []
         if people:
             self.quota.wait(len(people))
-            for slot, outcome in zip(slots, self._send(outgoing, people), strict=True):
-                outcomes[slot] = outcome
+            sent = self._send(outgoing, people)
+            if len(sent) != len(people):
+                raise SenderUnavailable(
+                    f"{self.type_name}: {len(sent)} outcomes for {len(people)} messages"
+                )
+        if not refused:
+            return sent
+        outcomes: list[SendResult | SendError] = []
+        answers = iter(sent)
+        for index in range(len(recipients)):
+            outcomes.append(refused[index] if index in refused else next(answers))
         return outcomes
 
     def close(self) -> None:
@@ -380,24 +427,32 @@ class BulkEmailSender:
 
     def person(self, outgoing: Outgoing, recipient: Recipient) -> Person:
         """One recipient's own parts.  Raises :class:`ValueError` for a bad address."""
-        address = check_address(recipient.id)
+        address = str.strip(recipient)
+        if len(address) > 254 or plain_address(address) is None:
+            check_address(address)  # raises, saying what is wrong
+        # The address is ASCII (the pattern says so): lower() and encode() are plain.
         lower = address.lower().encode()
-        # unsubscribe_token(), with the one-shot HMAC: the same token, faster.
-        signature = hmac.digest(self._secret, b"unsubscribe:" + lower, "sha256")[:16]
-        token = f"{_b64(lower)}.{_b64(signature)}"
+        # unsubscribe_token(), with the one-shot HMAC and one base64 pass: the same token.
+        signature = _hmac_digest(self._secret, b"unsubscribe:" + lower, "sha256")[:16]
+        token = (
+            (_b2a(lower, newline=False).rstrip(b"=") + b"." + _b2a(signature, newline=False)[:22])
+            .translate(_URLSAFE)
+            .decode()
+        )
         key = hashlib.sha256(self._key_prefix + lower).hexdigest()[:24]
         name = _display_name(recipient.name)
-        given = header_safe(getattr(recipient, "first_name", ""))[:100] or first_name_of(name)
+        given = getattr(recipient, "first_name", "")
+        given = (header_safe(given)[:100] if given else "") or first_name_of(name)
+        # The token is base64url and ".": nothing in it needs quoting.
         return Person(
-            address=address,
-            name=name,
-            first_name=given,
-            message_id=f"<{outgoing.edition.id}.{key}@{self.domain}>",
-            key=key,
-            token=token,
-            # The token is base64url and ".": nothing in it needs quoting.
-            unsubscribe_url=f"{self._unsubscribe_base}token={token}",
-            unsubscribe_mailto=f"{self._mailto_base}{token}",
+            address,
+            name,
+            given,
+            f"<{outgoing.edition.id}.{key}@{self.domain}>",
+            key,
+            token,
+            self._unsubscribe_base + token,
+            self._mailto_base + token,
         )
 
     def bulk_headers(self) -> dict[str, str]:
@@ -484,14 +539,21 @@ class BulkEmailSender:
         return text.replace(self._api_key, "[key]") if self._api_key else text
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+_b2a = binascii.b2a_base64
+try:  # hmac.digest() without its Python frame: OpenSSL's one-shot HMAC
+    from _hashlib import hmac_digest as _hmac_digest
+except ImportError:  # pragma: no cover - CPython without OpenSSL
+    _hmac_digest = hmac.digest  # type: ignore[assignment]
+#: base64 to base64url.
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def _display_name(value: str) -> str:
     """:func:`~digest.message.display_name`, with a quick path for the common
     printable ASCII name (no control, format or separator characters in it)."""
     if value.isascii() and value.isprintable():
+        if len(value) <= 100 and "  " not in value and "=?" not in value and "?=" not in value:
+            return value.strip(" ")  # nothing else display_name() would change
         name = " ".join(value.split()).replace("=?", "= ?").replace("?=", "? =")
         return name[:100].strip()
     return display_name(value)
@@ -499,30 +561,86 @@ def _display_name(value: str) -> str:
 
 class JsonTemplate:
     """A JSON value encoded once with markers where per-recipient strings go, then
-    filled per recipient by joining the pieces with each string JSON-escaped.
+    filled per recipient with the strings JSON-escaped: the encoded pieces are
+    joined as bytes, so a whole email in the template costs a copy, not an
+    encoding, per recipient.
 
-    Markers are ``marker(name)``: private-use characters JSON leaves as they are.
+    Markers are ``marker(name)``: private-use characters JSON leaves as they are
+    (text put into a template goes through :func:`scrub` first).
     """
 
     def __init__(self, value: Any) -> None:
         encoded = dumps(value).decode()
-        self.pieces: list[str] = []
-        for chunk in encoded.split(_OPEN):
+        chunks = encoded.split(_OPEN)
+        pieces: list[str] = [chunks[0]]
+        names: list[str] = []
+        for chunk in chunks[1:]:
             slot, sep, rest = chunk.partition(_CLOSE)
             if sep:
-                self.pieces += [slot, rest]
-            else:
-                self.pieces.append(chunk)
+                names.append(slot)
+                pieces.append(rest)
+            else:  # not one of ours
+                pieces[-1] += _OPEN + chunk
+        #: The markers' names, in the order their strings go in (``strings()``).
+        self.names = names
+        self.pieces = [p.encode() for p in pieces]
+        self._blank = [b""] * (2 * len(names) + 1)
 
-    def fill(self, values: Mapping[str, str]) -> str:
-        """The JSON text with each marker's string from ``values`` (by name)."""
-        return "".join(
-            _escape_json(values[piece])[1:-1] if index % 2 else piece
-            for index, piece in enumerate(self.pieces)
-        )
+    def strings(self, values: Mapping[str, str]) -> list[str]:
+        """``values`` in the order of :attr:`names`."""
+        return [values[name] for name in self.names]
+
+    def fill(self, values: Mapping[str, str]) -> bytes:
+        """The JSON bytes with each marker's string from ``values`` (by name)."""
+        out: list[bytes] = []
+        fill_rows([(self, self.strings(values))], out, b"")
+        return b"".join(out)
+
+
+def fill_rows(
+    rows: Sequence[tuple[JsonTemplate, list[str]]], out: list[bytes], between: bytes
+) -> None:
+    """Append each row's template filled with its strings (in the order of the
+    template's ``names``) to ``out``, ``between`` between two rows.
+
+    All the strings of a batch are JSON-escaped in one call, the pieces joined
+    once by the caller: per recipient, no encoding of the shared parts at all.
+    """
+    flat = [string for _, strings in rows for string in strings]
+    joined = _JOIN.join(flat)
+    # Split where the separators went, unless a string holds one itself or the
+    # text of its escape (a backslash before it would hide in "\\u001f").
+    if flat and joined.count(_JOIN) == len(flat) - 1 and _JOIN_JSON_TEXT not in joined:
+        escaped = _escape_json(joined)[1:-1].encode().split(_JOIN_JSON)
+    else:
+        escaped = [_escape_json(v)[1:-1].encode() for v in flat]
+    at = 0
+    for template, strings in rows:
+        merged = template._blank.copy()
+        merged[::2] = template.pieces
+        merged[1::2] = escaped[at : at + len(strings)]
+        at += len(strings)
+        out += merged
+        out.append(between)
+    if rows:
+        out.pop()
+
+
+def scrub(text: str) -> str:
+    """``text`` without the private-use characters templates use as markers
+    (article text may hold any character; these become U+FFFD)."""
+    if _OPEN in text or _CLOSE in text:
+        return text.replace(_OPEN, "\ufffd").replace(_CLOSE, "\ufffd")
+    return text
 
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
+#: Joins a batch's strings for one escaping call: ASCII (so the joined text of
+#: ASCII values stays one byte a character, and encodes as a copy), and JSON
+#: writes it as the escape below, which no other character turns into.
+_JOIN = "\x1f"
+_JOIN_JSON_TEXT = _escape_json(_JOIN)[1:-1]
+_JOIN_JSON = _JOIN_JSON_TEXT.encode()
 
 
 def marker(name: str) -> str:

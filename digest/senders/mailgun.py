@@ -56,7 +56,7 @@ class MailgunSender(BulkEmailSender):
         """The base description with the sending domain."""
         return f"{super().describe()}, domain {self.sending_domain}"
 
-    def prepare(self, outgoing: Outgoing) -> None:
+    def _prepare(self, outgoing: Outgoing) -> None:
         """The fields every call shares, encoded once as multipart parts."""
         email = outgoing.renditions.email
         self._slots = slots = Slots(email, lambda part, i: f"%recipient.{part}{i}%")
@@ -98,8 +98,7 @@ class MailgunSender(BulkEmailSender):
 
     def body(self, outgoing: Outgoing, people: list[Person]) -> tuple[bytes, str]:
         """The multipart request body for ``people`` and its content type."""
-        if self._slots is None:
-            self.prepare(outgoing)
+        self.prepare(outgoing)
         variables = {p.address: self.variables(p) for p in people}
         parts = [self._fixed]
         parts += [self._part("to", p.to) for p in people]

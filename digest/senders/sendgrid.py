@@ -31,9 +31,10 @@ from typing import Any, ClassVar
 
 import httpx
 
+from ..errors import RenderError
 from ..model import SendResult
 from .base import BatchOutcome, Outgoing
-from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, dumps, marker
+from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, dumps, fill_rows, marker
 from .http import retry_after
 from .options import Options
 
@@ -51,15 +52,14 @@ class SendGridSender(BulkEmailSender):
         self.categories = opts.strings("categories", [])[:10]
         self.asm_group_id = opts.integer("asm_group_id", 1) if opts.has("asm_group_id") else None
         self.ip_pool = opts.text("ip_pool", "")
-        self._base: dict[str, Any] | None = None
         self._slots: Slots | None = None
         self._head = b""
 
-    def prepare(self, outgoing: Outgoing) -> None:
+    def _prepare(self, outgoing: Outgoing) -> None:
         """The request's shared part: sender, subject, both bodies with their
         substitution tags, headers, tracking off for the unsubscribe links."""
         email = outgoing.renditions.email
-        self._slots = slots = Slots(email, lambda part, i: f"-dg_{part}{i}-")
+        slots = Slots(email, lambda part, i: f"-dg_{part}{i}-")
         sender: dict[str, str] = {"email": self.from_address}
         if self.from_name:
             sender["name"] = self.from_name
@@ -83,45 +83,59 @@ class SendGridSender(BulkEmailSender):
             base["asm"] = {"group_id": self.asm_group_id}
         if self.ip_pool:
             base["ip_pool_name"] = self.ip_pool
-        self._base = base
+        self._templates(slots)
         # The shared part once as JSON; each call adds its personalizations.
-        whole = dumps(base)
-        self._head = whole[:-1] + b',"personalizations":['
-        self._templates()
+        self._head = dumps(base)[:-1] + b',"personalizations":['
+        self._slots = slots
 
-    def personalization(self, outgoing: Outgoing, person: Person) -> str:
+    def row(self, person: Person) -> tuple[JsonTemplate, list[str]]:
+        """One recipient's personalization: its template (with or without a ``to``
+        name) and strings, in the template's order."""
+        assert self._slots is not None
+        if person.name:
+            strings = [person.address, person.name]
+            template = self._named
+        else:
+            strings = [person.address]
+            template = self._nameless
+        strings += (person.list_unsubscribe, person.message_id, person.key)
+        strings += self._slots.row(person)
+        return template, strings
+
+    def personalization(self, outgoing: Outgoing, person: Person) -> bytes:
         """One recipient's part of the request, as JSON."""
-        assert self._slots is not None
-        values = self._slots.values(person) | {
-            "email": person.address,
-            "name": person.name,
-            "lu": person.list_unsubscribe,
-            "id": person.message_id,
-            "key": person.key,
-        }
-        return (self._named if person.name else self._nameless).fill(values)
+        self.prepare(outgoing)
+        out: list[bytes] = []
+        fill_rows([self.row(person)], out, b"")
+        return b"".join(out)
 
-    def _templates(self) -> None:
-        """The personalization as JSON pieces, with and without a ``to`` name."""
-        assert self._slots is not None
-        tags = [*self._slots.html_tags.values(), *self._slots.text_tags.values()]
+    def _templates(self, slots: Slots) -> None:
+        """The personalization as JSON pieces, with and without a ``to`` name,
+        their markers in the order ``row`` gives the strings."""
         entry: dict[str, Any] = {
             "to": [{"email": marker("email"), "name": marker("name")}],
             "headers": {"List-Unsubscribe": marker("lu"), "Message-ID": marker("id")},
             "custom_args": {"digest_key": marker("key")},
         }
-        if tags:
-            entry["substitutions"] = {tag: marker(tag) for tag in tags}
+        if slots.tags:
+            entry["substitutions"] = {tag: marker(tag) for tag in slots.tags}
         self._named = JsonTemplate(entry)
         del entry["to"][0]["name"]
         self._nameless = JsonTemplate(entry)
+        order = ["lu", "id", "key", *slots.tags]
+        if self._named.names != ["email", "name", *order] or self._nameless.names != [
+            "email",
+            *order,
+        ]:
+            raise RenderError(f"senders.{self.name}: the email's tags clash with the request")
 
     def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
         """The whole ``mail/send`` request body for ``people``."""
-        if self._base is None:
-            self.prepare(outgoing)
-        parts = ",".join(self.personalization(outgoing, p) for p in people)
-        return self._head + parts.encode() + b"]}"
+        self.prepare(outgoing)
+        out = [self._head]
+        fill_rows([self.row(p) for p in people], out, b",")
+        out.append(b"]}")
+        return b"".join(out)
 
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
         response = self.post(
