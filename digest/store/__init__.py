@@ -11,6 +11,7 @@ module              concern
 ``httpcache``       ETag / Last-Modified of fetched sources
 ``editions``        editions, renditions, what sent editions picked, the archive
 ``deliveries``      the delivery log
+``claims``          workers' claims on pending deliveries (``digest worker``)
 ``runs``            runs of editions and their status
 ``locks``           edition locks with a time to live
 ``subscribers``     subscribers and their lists
@@ -29,6 +30,7 @@ from pathlib import Path
 from ..errors import StoreError
 from .articles import ArticleTables
 from .audience import AudienceTables
+from .claims import ClaimTable
 from .deliveries import DeliveryTable
 from .editions import EditionTables
 from .files import FileTable
@@ -44,6 +46,7 @@ from .types import (
     ArchivedRecord,
     BounceKind,
     BounceResult,
+    Claim,
     DeliveryCounts,
     FileFingerprint,
     PushSubscription,
@@ -61,6 +64,7 @@ class SqliteStore(
     HttpCacheTable,
     EditionTables,
     DeliveryTable,
+    ClaimTable,
     RunTable,
     LockTable,
     SubscriberTables,
@@ -113,6 +117,7 @@ __all__ = [
     "ArchivedRecord",
     "BounceKind",
     "BounceResult",
+    "Claim",
     "DeliveryCounts",
     "FileFingerprint",
     "PushSubscription",

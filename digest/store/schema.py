@@ -169,4 +169,10 @@ MIGRATIONS: tuple[str, ...] = (
         read_at TEXT NOT NULL
     );
     """,
+    # Claims (digest worker): a worker takes a pending delivery before it sends
+    # it, until ``lease_until`` unless renewed, so no two workers send one message.
+    """
+    ALTER TABLE deliveries ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE deliveries ADD COLUMN lease_until TEXT;
+    """,
 )
