@@ -21,6 +21,7 @@ from digest.store import Store, Subscriber, open_store
 
 from .conftest import SAMPLE_AS_OF
 from .queue_support import (
+    AS_OF,
     environment,
     lines,
     queue_config,
@@ -163,7 +164,7 @@ def test_queue_settings_are_checked_and_the_single_process_path_needs_no_dramati
         "assert 'dramatiq' not in sys.modules and 'redis' not in sys.modules, 'imported'\n"
     )
     run = subprocess.run(
-        [sys.executable, "-c", probe, "--config", str(path), "run", "--as-of", "2020-11-23T10:00+05:30"],
+        [sys.executable, "-c", probe, "--config", str(path), "run", "--as-of", AS_OF],
         env=environment(), capture_output=True, text=True, cwd=plain,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr

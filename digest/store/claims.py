@@ -79,6 +79,16 @@ class ClaimTable:
                     found[recipient] = Claim(status, attempts, held)
         return found
 
+    def claimed_deliveries(self, edition_id: str, sender: str) -> dict[str, str]:
+        """The pending deliveries some worker holds: recipient → holder (at most a
+        batch per worker: what is in flight)."""
+        rows = self._db.rows(
+            "SELECT recipient, claimed_by FROM deliveries WHERE edition_id = ? AND sender = ? "
+            "AND status = 'pending' AND claimed_by <> ''",
+            (edition_id, sender),
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def renew_claims(
         self,
         edition_id: str,

@@ -178,6 +178,9 @@ class ClaimStore(Protocol):
         ``take_from``; in one statement, so no two owners hold one delivery.
         Every recipient's :class:`Claim` afterwards."""
 
+    def claimed_deliveries(self, edition_id: str, sender: str) -> dict[str, str]:
+        """The pending deliveries some worker holds: recipient → holder."""
+
     def renew_claims(
         self,
         edition_id: str,
