@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from digest.edition import make_digest
-from digest.store import Subscriber, open_store
+from digest.store import Store, Subscriber, open_store
 
 from .queue_support import (
     lines,
@@ -45,16 +45,14 @@ CONNECTIONS = 2
 EDITION, SENDER = "world-2020-11-23", "mail"
 
 
-def _sent(store_path: Path) -> int:
-    with open_store(store_path) as store:
-        return store.delivery_counts(EDITION).get((EDITION, SENDER), {}).get("sent", 0)
+def _sent(store: Store) -> int:
+    return store.delivery_counts(EDITION).get((EDITION, SENDER), {}).get("sent", 0)
 
 
-def _held_by(store_path: Path, pid: int) -> set[str]:
+def _held_by(store: Store, pid: int) -> set[str]:
     """What a worker process holds claimed and unrecorded (its messages in flight)."""
     prefix = f"{socket.gethostname()}:{pid}:"
-    with open_store(store_path) as store:
-        claimed = store.claimed_deliveries(EDITION, SENDER)
+    claimed = store.claimed_deliveries(EDITION, SENDER)
     return {r for r, holder in claimed.items() if holder.startswith(prefix)}
 
 
@@ -78,23 +76,25 @@ def test_sigkill_of_a_worker_at_five_points_loses_nobody_and_doubles_only_the_in
     workers = [start_worker(config, tmp_path / f"worker{n}.log") for n in range(2)]
     in_flight: list[set[str]] = []
     deadline = time.monotonic() + 900  # bounds a broken run; no step waits on time
+    log = open_store(store_path)  # read only here: WAL readers never block the workers
     try:
         for number, threshold in enumerate(KILL_AT):
-            while _sent(store_path) < threshold:
+            while _sent(log) < threshold:
                 assert time.monotonic() < deadline, "the workers stopped making progress"
                 assert all(w.poll() is None for w in workers), "a worker exited"
-                time.sleep(0.01)
+                time.sleep(0.02)
             victim = workers[number % 2]
             victim.kill()  # SIGKILL
             victim.wait()
-            in_flight.append(_held_by(store_path, victim.pid))
+            in_flight.append(_held_by(log, victim.pid))
             workers[number % 2] = start_worker(config, tmp_path / f"worker{number % 2}.log")
-            assert _sent(store_path) < RECIPIENTS, "the send finished before the kill"
-        while _sent(store_path) < RECIPIENTS:
+            assert _sent(log) < RECIPIENTS, "the send finished before the kill"
+        while _sent(log) < RECIPIENTS:
             assert time.monotonic() < deadline, "the killed workers' batches never came back"
             assert all(w.poll() is None for w in workers), "a worker exited"
             time.sleep(0.05)
     finally:
+        log.close()
         for worker in workers:
             stop(worker)
     assert [w.returncode for w in workers] == [0, 0], "workers stop cleanly on SIGTERM"
