@@ -5,7 +5,8 @@ the sources' local paths, the templates (each file parsed, then a trial render o
 a small made-up edition through the whole email pipeline) and the senders (type
 known, options accepted), and on request connects to each sender's SMTP or HTTP
 endpoint.  Each part is checked even when another part is broken, so one run
-lists every mistake.  Nothing is sent and the store is not opened.
+lists every mistake.  Nothing is sent and the store is not opened (a PostgreSQL
+store is connected to, to report its server and schema, but nothing is changed).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .config import (
     parse_config,
     read_toml,
 )
-from .errors import ConfigError, DigestError
+from .errors import ConfigError, DigestError, StoreError
 from .model import Article, Edition, Image, Pick
 from .render import Renderer, check_template_folder, template_folders
 from .senders import build_sender
@@ -101,7 +102,7 @@ def check_setup(config_path: Path, *, reach: bool = False, timeout: float = 5.0)
             where, _, what = problem.partition(": ")
             report.add("config", where, what)
     if config is not None:
-        _check_store(config, report)
+        _check_store(config, report, timeout)
         _check_sources(config, report)
     _check_templates(data, base_dir, report)
     _check_senders(data, base_dir, report, reach=reach, timeout=timeout)
@@ -175,12 +176,37 @@ def store_problem(path: Path) -> str:
     return ""
 
 
-def _check_store(config: Config, report: Report) -> None:
+def _check_store(config: Config, report: Report, timeout: float) -> None:
+    if config.store.is_postgres:
+        _check_postgres(config, report, timeout)
+        return
+    where = "store.url" if config.store.url else "store.path"
     problem = store_problem(config.store_path)
     if problem:
-        report.add("config", "store.path", problem)
+        report.add("config", where, problem)
     else:
-        report.fine.append(f"store {config.store_path}")
+        report.fine.append(f"store: SQLite file {config.store_path}")
+
+
+def _check_postgres(config: Config, report: Report, timeout: float) -> None:
+    """Connect to the PostgreSQL store (nothing is created or migrated)."""
+    url = config.store.url
+    try:
+        password = config.store_password()
+    except ConfigError as exc:
+        report.add("config", "store.password_env", str(exc).removeprefix("store.password_env: "))
+        return
+    try:
+        from .store.postgres import probe
+    except ImportError:
+        report.add("config", "store.url", "PostgreSQL needs psycopg: install digest[postgres]")
+        return
+    try:
+        found = probe(url, password, timeout=timeout)
+    except StoreError as exc:
+        report.add("reach", "store.url", str(exc))
+    else:
+        report.fine.append(f"store: {url} reached ({found})")
 
 
 # -- sources ----------------------------------------------------------------------

@@ -12,10 +12,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -25,6 +27,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from .errors import ConfigError
@@ -197,10 +200,60 @@ class DigestSettings(_Section):
     postal_address: str = ""
 
 
+class _NoEcho(ValueError):
+    """A mistake whose value must not be repeated in the message (a secret)."""
+
+
+#: URL schemes of ``[store] url``.
+_STORE_SCHEMES = ("postgresql", "postgres", "sqlite")
+
+
+def _store_url(value: str) -> str:
+    if not value:
+        return value
+    try:
+        parts = urlsplit(value)
+        secret = parts.password is not None or "password" in dict(parse_qsl(parts.query))
+    except ValueError:
+        raise _NoEcho("is not a valid URL") from None
+    if secret:
+        raise _NoEcho(
+            "must not contain a password: give it in the environment (PGPASSWORD, or "
+            "the variable named by store.password_env)"
+        )
+    if parts.scheme not in _STORE_SCHEMES:
+        raise ValueError("must be postgresql://user@host:port/dbname or sqlite:///path/to/file")
+    if parts.scheme == "sqlite" and (not value.startswith("sqlite:///") or value == "sqlite:///"):
+        raise ValueError("an SQLite URL is sqlite:///relative/path or sqlite:////absolute/path")
+    return value
+
+
 class StoreSettings(_Section):
-    """``[store]``: where the embedded SQLite database lives."""
+    """``[store]``: where digest keeps its state.
+
+    ``path``: an SQLite file (the default, embedded).  ``url``: a PostgreSQL
+    database for several processes or hosts (``postgresql://user@host:port/db``),
+    or an SQLite file (``sqlite:///relative/path``, ``sqlite:////absolute/path``).
+    The password never goes in the file: libpq reads ``PGPASSWORD`` (or
+    ``~/.pgpass``), or ``password_env`` names the variable holding it.
+    """
 
     path: Path = Path("digest.sqlite3")
+    url: Annotated[str, BeforeValidator(_store_url)] = ""
+    password_env: str = ""
+
+    @model_validator(mode="after")
+    def _one_place(self) -> StoreSettings:
+        if self.url and "path" in self.model_fields_set:
+            raise ValueError("store: set url or path, not both")
+        if self.password_env and not self.url.startswith(("postgresql:", "postgres:")):
+            raise ValueError("store.password_env: only a PostgreSQL store.url takes a password")
+        return self
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the store is a PostgreSQL database."""
+        return self.url.startswith(("postgresql:", "postgres:"))
 
 
 class SourceSettings(_Section):
@@ -665,8 +718,31 @@ class Config(_Section):
 
     @property
     def store_path(self) -> Path:
-        """Absolute path of the SQLite store."""
+        """Absolute path of the SQLite store (``store.path``, or the file of a
+        ``sqlite:///`` ``store.url``)."""
+        if self.store.url.startswith("sqlite:"):
+            return self.resolve(self.store.url.removeprefix("sqlite:///"))
         return self.resolve(self.store.path)
+
+    @property
+    def store_location(self) -> str:
+        """What :func:`digest.store.open_store` opens: the PostgreSQL URL, or the
+        SQLite file's absolute path."""
+        return self.store.url if self.store.is_postgres else str(self.store_path)
+
+    def store_password(self) -> str | None:
+        """The PostgreSQL password from the variable ``store.password_env`` names
+        (``None`` when none is named: libpq then reads ``PGPASSWORD``).
+
+        Raises :class:`ConfigError` naming the variable (never a value) if unset.
+        """
+        variable = self.store.password_env
+        if not variable:
+            return None
+        value = os.environ.get(variable)
+        if not value:
+            raise ConfigError(f"store.password_env: environment variable {variable} is not set")
+        return value
 
 
 _MESSAGES = {
@@ -690,6 +766,8 @@ _MESSAGES = {
 def _describe(error: Any) -> str:
     key = ".".join(str(part) for part in error["loc"]) or "(top level)"
     kind = error["type"]
+    if kind == "value_error" and isinstance(error["ctx"]["error"], _NoEcho):
+        return f"{key}: {error['ctx']['error']}"
     if kind == "value_error":
         what = str(error["ctx"]["error"])
     elif kind == "literal_error":

@@ -215,12 +215,15 @@ def make_digest(
     """Build the application.
 
     Give a validated ``config`` or a ``config_path`` to load (``./config.toml`` by
-    default); a ``store`` replaces the configured SQLite file (tests pass their own).
+    default); a ``store`` replaces the configured one (``[store]``: an SQLite file
+    or a PostgreSQL database; tests pass their own).
     Raises :class:`ConfigError` or :class:`~digest.errors.StoreError`.
     """
     if config is None:
         config = load_config(config_path or "config.toml")
-    return Digest(config, store or open_store(config.store_path))
+    if store is None:
+        store = open_store(config.store_location, password=config.store_password())
+    return Digest(config, store)
 
 
 __all__ = [

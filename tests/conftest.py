@@ -1,9 +1,15 @@
-"""Shared fixtures: paths, configs and an application on a throw-away store."""
+"""Shared fixtures: paths, configs and an application on a throw-away store.
+
+The ``store`` fixture (and everything built on it) runs twice: on a real SQLite
+file and on a real PostgreSQL server (:mod:`tests.pg_server`, started once per
+session), each test with a fresh database.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +19,8 @@ import pytest
 from digest.config import Config, parse_config
 from digest.edition import Digest, make_digest
 from digest.store import Store, open_store
+
+from .pg_server import MissingPostgres, PgServer
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -37,10 +45,54 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server for the whole session, with a migrated template database
+    each test's database is copied from."""
+    try:
+        server = PgServer.start()
+    except MissingPostgres as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        server.template = server.create_database()
+        open_store(server.url(server.template), password=server.password).close()
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass(frozen=True)
+class StoreTarget:
+    """Where a test's store lives: ``open()`` connects to it (again)."""
+
+    backend: str
+    location: str
+    password: str | None = None
+
+    def open(self) -> Store:
+        """A new connection to the test's store."""
+        return open_store(self.location, password=self.password)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreTarget]:
+    """A fresh store on each backend: an SQLite file in ``tmp_path``, or a new
+    database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        yield StoreTarget("sqlite", str(tmp_path / "test.sqlite3"))
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = server.create_database(server.template)
+    try:
+        yield StoreTarget("postgresql", server.url(name), server.password)
+    finally:
+        server.drop_database(name)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A real SQLite store in a temporary folder."""
-    with open_store(tmp_path / "test.sqlite3") as s:
+def store(store_target: StoreTarget) -> Iterator[Store]:
+    """A real store on each backend (SQLite file, PostgreSQL database)."""
+    with store_target.open() as s:
         yield s
 
 

@@ -26,21 +26,16 @@ module              concern
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import StoreError
-from .articles import ArticleTables
-from .audience import AudienceTables
-from .claims import ClaimTable
-from .deliveries import DeliveryTable
-from .editions import EditionTables
-from .files import FileTable
-from .httpcache import HttpCacheTable
 from .locks import LockTable
 from .protocol import Store
-from .push import PushTable
-from .runs import RunTable
 from .sqlite import Database, connect
-from .subscribers import SubscriberTables
+from .tables import Tables
+
+if TYPE_CHECKING:
+    from .pgstore import PostgresStore
 from .types import (
     SOFT_BOUNCE_LIMIT,
     ArchivedRecord,
@@ -59,19 +54,7 @@ from .types import (
 )
 
 
-class SqliteStore(
-    ArticleTables,
-    HttpCacheTable,
-    EditionTables,
-    DeliveryTable,
-    ClaimTable,
-    RunTable,
-    LockTable,
-    SubscriberTables,
-    AudienceTables,
-    PushTable,
-    FileTable,
-):
+class SqliteStore(LockTable, Tables):
     """The :class:`Store` on an SQLite file (WAL mode, no server).
 
     Open one per thread with :func:`open_store` (or :meth:`reopen`); close it when
@@ -79,12 +62,17 @@ class SqliteStore(
     """
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        self._db = self._file = db
 
     @property
     def path(self) -> str:
         """The database file (``:memory:`` for a throw-away store)."""
-        return self._db.path
+        return self._file.path
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"``."""
+        return "sqlite"
 
     def close(self) -> None:
         """Close the database connection."""
@@ -93,7 +81,7 @@ class SqliteStore(
     def reopen(self) -> SqliteStore | None:
         """Another connection to the same file, for another thread (``None`` for
         an in-memory store)."""
-        db = self._db.reopen()
+        db = self._file.reopen()
         return SqliteStore(db) if db is not None else None
 
     def __enter__(self) -> SqliteStore:
@@ -103,13 +91,44 @@ class SqliteStore(
         self.close()
 
 
-def open_store(path: str | Path) -> SqliteStore:
-    """Open (creating if needed) the SQLite store at ``path`` and bring its schema up
-    to date.  ``":memory:"`` gives a throw-away store.
+def open_store(target: str | Path, *, password: str | None = None) -> SqliteStore | PostgresStore:
+    """Open the store ``target`` names and bring its schema up to date.
 
-    Raises :class:`StoreError` if the file cannot be opened or is not a database.
+    ``target`` is an SQLite file (a path, or ``sqlite:///relative/path``,
+    ``sqlite:////absolute/path``; created if needed; ``":memory:"`` gives a
+    throw-away store) or a PostgreSQL database
+    (``postgresql://user@host:port/dbname``, never with a password in it: give
+    ``password``, or let libpq find it in ``PGPASSWORD`` or ``~/.pgpass``).
+
+    Raises :class:`StoreError` if the store cannot be opened, reached or migrated.
     """
-    return SqliteStore(connect(path))
+    name = str(target)
+    if is_postgres(name):
+        try:
+            from .pgstore import PostgresStore
+        except ImportError as exc:
+            raise StoreError(
+                f"{name}: PostgreSQL needs psycopg ({exc}); install digest[postgres]"
+            ) from exc
+        return PostgresStore.open(name, password)
+    if name.startswith("sqlite://"):
+        name = sqlite_path(name)
+    return SqliteStore(connect(name))
+
+
+def is_postgres(target: str | Path) -> bool:
+    """Whether ``target`` names a PostgreSQL database (``postgresql://…``)."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_path(url: str) -> str:
+    """The file an ``sqlite:///…`` URL names (SQLAlchemy's form: three slashes and
+    a relative path, four and an absolute one)."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///":
+        raise StoreError(
+            f"{url!r}: an SQLite URL is sqlite:///relative/path or sqlite:////abs/path"
+        )
+    return url.removeprefix("sqlite:///")
 
 
 __all__ = [
@@ -130,5 +149,7 @@ __all__ = [
     "SubscriberEvent",
     "Suppression",
     "UpsertCounts",
+    "is_postgres",
     "open_store",
+    "sqlite_path",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 from ..codec import article_from_plain, article_to_plain
 from ..model import Article, Skipped, to_plain
 from .clock import now_text, utc_text
-from .sqlite import Database
+from .database import Database
 from .types import UpsertCounts
 
 _ARTICLE_COLUMNS = (
@@ -28,7 +28,7 @@ _UPSERT_ARTICLE = (
 
 
 class ArticleTables:
-    """The ``articles`` and ``skipped`` tables (part of the SQLite store)."""
+    """The ``articles`` and ``skipped`` tables (part of every store)."""
 
     _db: Database
 

@@ -27,14 +27,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from .clock import now_text
-from .sqlite import Database
+from .database import Database
 from .subscribers import join_list, record_event
 from .types import SOFT_BOUNCE_LIMIT, BounceKind, BounceResult, SubscriberEvent, Suppression
 
 
 class AudienceTables:
     """Subscriber history, sign-up, suppression and replays (``subscriber_events``,
-    ``seen_keys``; part of the SQLite store)."""
+    ``seen_keys``; part of every store)."""
 
     _db: Database
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from .clock import utc_text
+from .database import Database
 from .deliveries import marks
-from .sqlite import Database
 from .types import Claim
 
 #: Recipients per statement.
@@ -25,7 +25,7 @@ _CHUNK = 500
 
 
 class ClaimTable:
-    """Claims on rows of the ``deliveries`` table (part of the SQLite store)."""
+    """Claims on rows of the ``deliveries`` table (part of every store)."""
 
     _db: Database
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import DELIVERY_STATUSES, Delivery
 from .clock import now_text
-from .sqlite import Database
+from .database import Database
 from .types import DeliveryCounts
 
 #: A server's permanent refusal as recorded (``550 5.1.1 no such user``).
@@ -25,7 +25,7 @@ def marks(values: Sequence[object]) -> str:
 
 
 class DeliveryTable:
-    """The ``deliveries`` table (part of the SQLite store)."""
+    """The ``deliveries`` table (part of every store)."""
 
     _db: Database
 

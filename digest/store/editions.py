@@ -10,7 +10,7 @@ from typing import Any
 from ..codec import article_from_plain, edition_from_plain, edition_to_plain
 from ..model import Article, Edition, Renditions, to_plain
 from .clock import now_text, utc_text
-from .sqlite import Database
+from .database import Database
 from .types import ArchivedRecord
 
 #: Editions at least one message of which was sent (``e`` is the edition row).
@@ -18,7 +18,7 @@ _SENT = "EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id AND d.stat
 
 
 class EditionTables:
-    """The ``editions`` and ``renditions`` tables (part of the SQLite store)."""
+    """The ``editions`` and ``renditions`` tables (part of every store)."""
 
     _db: Database
 

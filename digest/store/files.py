@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from .clock import now_text
-from .sqlite import Database
+from .database import Database
 from .types import FileFingerprint
 
 
 class FileTable:
-    """The ``ingested_files`` table (part of the SQLite store)."""
+    """The ``ingested_files`` table (part of every store)."""
 
     _db: Database
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from .clock import now_text
-from .sqlite import Database
+from .database import Database
 
 
 class HttpCacheTable:
-    """The ``http_cache`` table (part of the SQLite store)."""
+    """The ``http_cache`` table (part of every store)."""
 
     _db: Database
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from .sqlite import Database
+from .database import Database
 
 
 def _moment(now: datetime | None) -> datetime:
@@ -13,7 +13,7 @@ def _moment(now: datetime | None) -> datetime:
 
 
 class LockTable:
-    """The ``locks`` table (part of the SQLite store)."""
+    """The ``locks`` table (part of every store)."""
 
     _db: Database
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .clock import now_text
-from .sqlite import Database
+from .database import Database
 from .types import PushSubscription
 
 
 class PushTable:
-    """The ``push_subscriptions`` table (part of the SQLite store)."""
+    """The ``push_subscriptions`` table (part of every store)."""
 
     _db: Database
 

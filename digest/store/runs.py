@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ..model import RunStatus
 from .clock import now_text
-from .sqlite import Database
+from .database import Database
 from .types import RunRecord
 
 
 class RunTable:
-    """The ``runs`` table (part of the SQLite store)."""
+    """The ``runs`` table (part of every store)."""
 
     _db: Database
 

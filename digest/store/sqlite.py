@@ -43,6 +43,11 @@ class Database:
         #: deleted or replaced since would be lost, so every transaction checks it.
         self._identity = _identity(path)
 
+    @property
+    def name(self) -> str:
+        """The database file, as error messages name it."""
+        return self.path
+
     def close(self) -> None:
         """Close the connection."""
         with self._wrapped():

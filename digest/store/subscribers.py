@@ -6,11 +6,10 @@ again; every change of state is written to its history (:mod:`.audience`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from .clock import now_text
-from .sqlite import Database
+from .database import Connection, Database
 from .types import Subscriber, SubscriberCounts
 
 #: Addresses read per statement by :meth:`SubscriberTables.iter_subscribers`.
@@ -18,7 +17,7 @@ PAGE = 1000
 
 
 def record_event(
-    db: sqlite3.Connection, address: str, event: str, source: str, detail: str, now: str
+    db: Connection, address: str, event: str, source: str, detail: str, now: str
 ) -> None:
     """Append one entry to an address's history (inside the caller's transaction)."""
     db.execute(
@@ -27,7 +26,7 @@ def record_event(
     )
 
 
-def join_list(db: sqlite3.Connection, address: str, list_name: str, now: str) -> None:
+def join_list(db: Connection, address: str, list_name: str, now: str) -> None:
     """Put an address on a list (nothing if it is already there)."""
     db.execute(
         "INSERT INTO memberships (address, list, joined_at) VALUES (?,?,?) ON CONFLICT DO NOTHING",
@@ -36,7 +35,7 @@ def join_list(db: sqlite3.Connection, address: str, list_name: str, now: str) ->
 
 
 def unsubscribe_in(
-    db: sqlite3.Connection, address: str, now: str, source: str = "cli", detail: str = ""
+    db: Connection, address: str, now: str, source: str = "cli", detail: str = ""
 ) -> bool:
     """Flag ``address`` unsubscribed inside the caller's transaction; ``False`` if
     it is unknown."""
@@ -55,7 +54,7 @@ def unsubscribe_in(
 
 
 class SubscriberTables:
-    """The ``subscribers`` and ``memberships`` tables (part of the SQLite store)."""
+    """The ``subscribers`` and ``memberships`` tables (part of every store)."""
 
     _db: Database
 

@@ -1,0 +1,55 @@
+"""The :class:`~digest.store.protocol.Store` on PostgreSQL (needs ``psycopg``:
+``pip install 'digest[postgres]'``)."""
+
+from __future__ import annotations
+
+from .advisory import AdvisoryLockTable
+from .postgres import PgDatabase, connect
+from .tables import Tables
+
+
+class PostgresStore(AdvisoryLockTable, Tables):
+    """The :class:`Store` on a PostgreSQL database, shared by any number of
+    processes and hosts; edition locks are advisory locks
+    (:mod:`digest.store.advisory`).
+
+    One connection per store object: open one per thread with :func:`open_store`
+    (or :meth:`reopen`); close it when done (it is also a context manager).
+    """
+
+    def __init__(self, db: PgDatabase) -> None:
+        self._db = self._pg = db
+        self._held = set()
+
+    @classmethod
+    def open(cls, url: str, password: str | None = None) -> PostgresStore:
+        """Connect to the database at ``url`` (no password in it) and bring its
+        schema up to date; raises :class:`~digest.errors.StoreError`."""
+        return cls(connect(url, password))
+
+    @property
+    def path(self) -> str:
+        """The database's URL (no password), where an SQLite store has its file:
+        ``open_store(store.path)`` opens it again (the password, if any, from the
+        environment)."""
+        return self._pg.url
+
+    @property
+    def backend(self) -> str:
+        """``"postgresql"``."""
+        return "postgresql"
+
+    def close(self) -> None:
+        """Close the connection; this session's advisory locks are released."""
+        self._held.clear()
+        self._db.close()
+
+    def reopen(self) -> PostgresStore:
+        """Another connection to the same database, for another thread."""
+        return PostgresStore(self._pg.reopen())
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
