@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import redis
 
+from .conftest import StoreTarget
 from .sample_files import free_port, write_sample_config
 from .send_support import SECRET, smtp_options
 
@@ -73,27 +74,49 @@ def namespace() -> str:
     return "t" + uuid.uuid4().hex[:12]
 
 
+#: The variable a test config names for the PostgreSQL store's password.
+PG_PASSWORD_ENV = "DIGEST_TEST_PG_PASSWORD"
+
+
 def queue_config(
-    folder: Path, smtp_port: int, redis_url: str, *, connections: int = 1, **queue: Any
+    folder: Path,
+    smtp_port: int,
+    redis_url: str,
+    *,
+    store: StoreTarget | None = None,
+    connections: int = 1,
+    **queue: Any,
 ) -> Path:
-    """The sample config (store in ``folder``) with one smtp sender, ``mail``, and
-    ``[queue]`` on ``redis_url`` (in a namespace of its own, unless given)."""
+    """The sample config with one smtp sender, ``mail``, and ``[queue]`` on
+    ``redis_url`` (in a namespace of its own, unless given); the store is
+    ``store`` (an SQLite file or a PostgreSQL database), else a file in ``folder``."""
     settings = {"url": redis_url, "namespace": namespace(), **queue}
     mail = smtp_options(smtp_port, connections=connections)
-    return write_sample_config(folder, extra={"senders": {"mail": mail}, "queue": settings})
+    extra: dict[str, Any] = {"senders": {"mail": mail}, "queue": settings}
+    if store is not None and store.backend == "postgresql":
+        extra["store"] = {"url": store.location, "password_env": PG_PASSWORD_ENV}
+    elif store is not None:
+        extra["store"] = {"path": store.location}
+    return write_sample_config(folder, extra=extra)
 
 
-def environment() -> dict[str, str]:
-    """The environment of a ``digest`` process: the unsubscribe secret set."""
-    return {**os.environ, "DIGEST_TEST_UNSUB_SECRET": SECRET}
+def environment(store: StoreTarget | None = None) -> dict[str, str]:
+    """The environment of a ``digest`` process: the unsubscribe secret and the
+    store's password set."""
+    found = {**os.environ, "DIGEST_TEST_UNSUB_SECRET": SECRET}
+    if store is not None and store.password:
+        found[PG_PASSWORD_ENV] = store.password
+    return found
 
 
-def start_worker(config: Path, log: Path, *, processes: int = 1) -> subprocess.Popen[bytes]:
+def start_worker(
+    config: Path, log: Path, *, processes: int = 1, store: StoreTarget | None = None
+) -> subprocess.Popen[bytes]:
     """A ``digest worker`` process, its log lines appended to ``log``."""
     with log.open("ab") as out:
         return subprocess.Popen(
             [*DIGEST, "--config", str(config), "worker", "--processes", str(processes)],
-            env=environment(),
+            env=environment(store),
             cwd=config.parent,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -111,11 +134,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def queue_send(config: Path) -> subprocess.CompletedProcess[str]:
+def queue_send(config: Path, store: StoreTarget | None = None) -> subprocess.CompletedProcess[str]:
     """``digest send`` of the sample edition (queued: the config has ``[queue]``)."""
     return subprocess.run(
         [*DIGEST, "--config", str(config), "send", "--as-of", AS_OF],
-        env=environment(),
+        env=environment(store),
         cwd=config.parent,
         capture_output=True,
         text=True,

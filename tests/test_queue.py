@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from digest.cli import main
 from digest.edition import make_digest
 from digest.model import Delivery
-from digest.store import Store, Subscriber, open_store
+from digest.store import Store, Subscriber
 
-from .conftest import SAMPLE_AS_OF
+from .conftest import SAMPLE_AS_OF, StoreTarget
 from .queue_support import (
     AS_OF,
     environment,
@@ -173,18 +173,20 @@ def test_queue_settings_are_checked_and_the_single_process_path_needs_no_dramati
 
 @pytest.mark.slow  # real processes: two workers, Redis, an SMTP server
 def test_two_worker_processes_send_a_queued_edition_once_to_everyone(
-    tmp_path: Path, redis_url: str, recorder: tuple[int, Path]
+    tmp_path: Path, redis_url: str, recorder: tuple[int, Path], store_target: StoreTarget
 ) -> None:
     port, received_log = recorder
-    config = queue_config(tmp_path, port, redis_url, batch_size=100)
+    config = queue_config(tmp_path, port, redis_url, store=store_target, batch_size=100)
     addresses = [f"reader{i:04d}@example.org" for i in range(1000)]
-    with open_store(tmp_path / "store.sqlite3") as store:
+    with store_target.open() as store:
         make_digest(config_path=config, store=store).ingest()
         store.add_subscribers(Subscriber(a, name=f"Reader {i}") for i, a in enumerate(addresses))
-    sent = queue_send(config)
+    sent = queue_send(config, store_target)
     assert sent.returncode == 0, sent.stderr
     assert "mail: 1000 queued in 10 batches, 0 already done" in sent.stdout
-    workers = [start_worker(config, tmp_path / f"worker{n}.log") for n in range(2)]
+    workers = [
+        start_worker(config, tmp_path / f"worker{n}.log", store=store_target) for n in range(2)
+    ]
     try:
         deadline = time.monotonic() + 300  # a bound for a broken run, not a timing
         while len(lines(received_log)) < len(addresses):
@@ -196,7 +198,7 @@ def test_two_worker_processes_send_a_queued_edition_once_to_everyone(
             stop(worker)
     assert [w.returncode for w in workers] == [0, 0]
     assert Counter(lines(received_log)) == Counter(addresses)
-    with open_store(tmp_path / "store.sqlite3") as store:
+    with store_target.open() as store:
         counts = store.delivery_counts()
     assert list(counts.values()) == [{"sent": 1000, "failed": 0, "pending": 0}]
     logs = "".join((tmp_path / f"worker{n}.log").read_text() for n in range(2))

@@ -14,6 +14,7 @@ its process is known to be gone.
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from digest.edition import make_digest
-from digest.store import Store, Subscriber, open_store
+from digest.store import Store, Subscriber
 
+from .conftest import StoreTarget
 from .queue_support import (
     lines,
     queue_config,
@@ -57,26 +59,28 @@ def _held_by(store: Store, pid: int) -> set[str]:
 
 
 def test_sigkill_of_a_worker_at_five_points_loses_nobody_and_doubles_only_the_in_flight(
-    tmp_path: Path, redis_url: str, recorder: tuple[int, Path]
+    tmp_path: Path, redis_url: str, recorder: tuple[int, Path], store_target: StoreTarget
 ) -> None:
     port, received_log = recorder
     config = queue_config(
-        tmp_path, port, redis_url, connections=CONNECTIONS, batch_size=BATCH,
-        dead_worker_seconds=2, retry_seconds=1, lease_seconds=3600,
+        tmp_path, port, redis_url, store=store_target, connections=CONNECTIONS,
+        batch_size=BATCH, dead_worker_seconds=2, retry_seconds=1, lease_seconds=3600,
     )  # fmt: skip
-    store_path = tmp_path / "store.sqlite3"
     addresses = [f"reader{i:05d}@example.org" for i in range(RECIPIENTS)]
-    with open_store(store_path) as store:
+    with store_target.open() as store:
         make_digest(config_path=config, store=store).ingest()
         store.add_subscribers(Subscriber(a, name=f"Reader {i}") for i, a in enumerate(addresses))
-    queued = queue_send(config)
+    queued = queue_send(config, store_target)
     assert queued.returncode == 0, queued.stderr
     assert f"{RECIPIENTS} queued in {RECIPIENTS // BATCH} batches" in queued.stdout
 
-    workers = [start_worker(config, tmp_path / f"worker{n}.log") for n in range(2)]
+    def worker(n: int) -> subprocess.Popen[bytes]:
+        return start_worker(config, tmp_path / f"worker{n}.log", store=store_target)
+
+    workers = [worker(0), worker(1)]
     in_flight: list[set[str]] = []
     deadline = time.monotonic() + 900  # bounds a broken run; no step waits on time
-    log = open_store(store_path)  # read only here: WAL readers never block the workers
+    log = store_target.open()  # reads only (an SQLite WAL reader never blocks a writer)
     try:
         for number, threshold in enumerate(KILL_AT):
             while _sent(log) < threshold:
@@ -87,7 +91,7 @@ def test_sigkill_of_a_worker_at_five_points_loses_nobody_and_doubles_only_the_in
             victim.kill()  # SIGKILL
             victim.wait()
             in_flight.append(_held_by(log, victim.pid))
-            workers[number % 2] = start_worker(config, tmp_path / f"worker{number % 2}.log")
+            workers[number % 2] = worker(number % 2)
             assert _sent(log) < RECIPIENTS, "the send finished before the kill"
         while _sent(log) < RECIPIENTS:
             assert time.monotonic() < deadline, "the killed workers' batches never came back"
@@ -108,7 +112,7 @@ def test_sigkill_of_a_worker_at_five_points_loses_nobody_and_doubles_only_the_in
     assert doubled <= everything_in_flight, "only deliveries in flight at a kill are doubled"
     assert duplicates <= sum(len(s) for s in in_flight)
     assert all(len(s) <= BATCH for s in in_flight), "a worker holds at most one batch"
-    with open_store(store_path) as store:
+    with store_target.open() as store:
         counts = store.delivery_counts()
         assert store.claimed_deliveries(EDITION, SENDER) == {}
     assert list(counts.values()) == [{"sent": RECIPIENTS, "failed": 0, "pending": 0}]
@@ -118,4 +122,3 @@ def test_sigkill_of_a_worker_at_five_points_loses_nobody_and_doubles_only_the_in
         f"(claimed, unrecorded): {[len(s) for s in in_flight]}; duplicates: {duplicates} "
         f"({[len(s & doubled) for s in in_flight]} per kill)"
     )
-
