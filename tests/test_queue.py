@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from digest.cli import main
 from digest.edition import make_digest
+from digest.errors import SendError
 from digest.model import Delivery
 from digest.store import Store, Subscriber
 
@@ -117,6 +119,23 @@ def test_an_edition_is_queued_in_batches_and_queued_again_only_where_unfinished(
     )
     assert again[MAIL].already_done == 1 and again[MAIL].queued == 6
     assert "r0@x.org" not in {r for batch in queued for r in batch[2]}
+
+
+def test_a_failure_to_queue_is_raised_and_stops_the_queueing(tmp_path: Path, store: Store) -> None:
+    app = _queue_app(tmp_path, store, 25)
+    store.add_subscribers(Subscriber(f"r{i}@x.org") for i in range(9))
+    app.ingest()  # type: ignore[attr-defined]
+    edition_id = app.build(SAMPLE_AS_OF).edition.id  # type: ignore[attr-defined]
+    calls: list[int] = []
+
+    def flaky(edition: str, sender: str, ids: Sequence[str]) -> None:
+        calls.append(len(ids))
+        if len(calls) == 2:
+            raise SendError("queue redis://127.0.0.1:1/0: cannot queue a batch (down)")
+
+    with pytest.raises(SendError, match="cannot queue a batch"):
+        app.queue_edition(edition_id, app.senders(), enqueue=flaky)  # type: ignore[attr-defined]
+    assert calls == [3, 3]  # nothing more is queued after the failure
 
 
 def test_a_batch_sends_what_it_claims_and_a_redelivered_batch_sends_nobody_twice(

@@ -19,6 +19,7 @@ The delivery log stays the one source of truth:
 from __future__ import annotations
 
 import itertools
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,23 +99,36 @@ class FanOut(Sending):
             enqueue, closing = enqueuer.enqueue, enqueuer.close
         reports: dict[str, QueueReport] = {}
         try:
-            for name, sender in senders.items():
-                report = reports[name] = QueueReport(name)
-                recipients, _ = self.recipients(sender)
-                for batch in _batches(recipients, settings.batch_size):
-                    if stop is not None and stop.is_set():
-                        break
-                    ids = [r.id for r in batch]
-                    states = self.store.register_deliveries(edition_id, name, ids)
-                    pending = [r for r in ids if states[r][0] == "pending"]
-                    report.already_done += sum(states[r][0] in ("sent", "failed") for r in ids)
-                    if pending:
-                        enqueue(edition_id, name, pending)
-                        report.queued += len(pending)
-                        report.batches += 1
+            # Redis round trips overlap with reading and recording the next batch.
+            with _Feeder(enqueue) as feed:
+                self._queue_senders(edition_id, senders, settings.batch_size, feed, reports, stop)
         finally:
             closing()
         return reports
+
+    def _queue_senders(
+        self,
+        edition_id: str,
+        senders: Mapping[str, Sender],
+        size: int,
+        enqueue: Enqueue,
+        reports: dict[str, QueueReport],
+        stop: threading.Event | None,
+    ) -> None:
+        for name, sender in senders.items():
+            report = reports[name] = QueueReport(name)
+            recipients, _ = self.recipients(sender)
+            for batch in _batches(recipients, size):
+                if stop is not None and stop.is_set():
+                    break
+                ids = [r.id for r in batch]
+                states = self.store.register_deliveries(edition_id, name, ids)
+                pending = [r for r in ids if states[r][0] == "pending"]
+                report.already_done += sum(states[r][0] in ("sent", "failed") for r in ids)
+                if pending:
+                    enqueue(edition_id, name, pending)
+                    report.queued += len(pending)
+                    report.batches += 1
 
     def send_batch(
         self,
@@ -224,6 +238,45 @@ def _batches(recipients: Iterable[Recipient], size: int) -> Iterator[list[Recipi
     iterator = iter(recipients)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+class _Feeder:
+    """Calls ``enqueue`` from a thread of its own, a few batches behind the caller;
+    the first error it meets is raised in the caller (at its next batch or at the
+    end), and nothing more is queued after it."""
+
+    def __init__(self, enqueue: Enqueue) -> None:
+        self._enqueue = enqueue
+        self._jobs: queue.Queue[tuple[str, str, Sequence[str]] | None] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Enqueue:
+        self._thread.start()
+        return self
+
+    def __call__(self, edition_id: str, sender: str, recipients: Sequence[str]) -> None:
+        """Hand one batch over (waits while a few are already waiting)."""
+        self._raise()
+        self._jobs.put((edition_id, sender, recipients))
+
+    def __exit__(self, *exc: object) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+        if exc[0] is None:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is None:
+                try:
+                    self._enqueue(*job)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
 
 
 class _ClaimKeeper:

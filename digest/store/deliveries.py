@@ -60,11 +60,13 @@ class DeliveryTable:
         """
         now = now_text()
         with self._db.transaction() as db:
-            db.executemany(
+            inserted = db.executemany(
                 "INSERT INTO deliveries (edition_id, sender, recipient, status, attempts, "
                 "updated_at) VALUES (?,?,?,'pending',0,?) ON CONFLICT DO NOTHING",
                 [(edition_id, sender, r, now) for r in recipients],
-            )
+            ).rowcount
+        if inserted == len(set(recipients)):  # all new (a first send): nothing to read back
+            return dict.fromkeys(recipients, ("pending", 0))
         found: dict[str, tuple[str, int]] = {}
         for start in range(0, len(recipients), _CHUNK):
             chunk = recipients[start : start + _CHUNK]
