@@ -200,6 +200,23 @@ def peak_rss(pid: int) -> float:
     raise RuntimeError("no VmHWM")
 
 
+def throughput(bench: Bench, rounds: list[tuple[str, int]], recipients: int) -> None:
+    """Alternate one and two workers; print each round and the ratio of medians."""
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    for name, count in rounds:
+        rate, _ = bench.run(name, recipients, count)
+        rates[count].append(rate)
+        print(f"  round {name}: {count} worker(s) {rate:,.0f} msg/s", flush=True)
+    one, two = median(rates[1]), median(rates[2])
+    print(
+        f"throughput ({recipients:,} recipients, median of {len(rates[1])}): "
+        f"1 worker {one:,.0f} msg/s, 2 workers {two:,.0f} msg/s, "
+        f"ratio {two / one:.2f}x (target >= 1.5x); rounds "
+        + ", ".join(f"{b / a:.2f}" for a, b in zip(rates[1], rates[2], strict=True)),
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=20_000)
@@ -225,18 +242,8 @@ def main() -> None:
                 add_list(folder / "store.sqlite3", name, size)
             print(f"sink: {what}; Redis {redis_url}; {os.cpu_count()} cores")
 
-            rates: dict[int, list[float]] = {1: [], 2: []}
-            for name, count in rounds:
-                rate, _ = bench.run(name, args.recipients, count)
-                rates[count].append(rate)
-                print(f"  round {name}: {count} worker(s) {rate:,.0f} msg/s", flush=True)
-            one, two = median(rates[1]), median(rates[2])
-            print(
-                f"throughput ({args.recipients:,} recipients, median of {args.rounds}): "
-                f"1 worker {one:,.0f} msg/s, 2 workers {two:,.0f} msg/s, "
-                f"ratio {two / one:.2f}x (target >= 1.5x); rounds "
-                + ", ".join(f"{b / a:.2f}" for a, b in zip(rates[1], rates[2], strict=True))
-            )
+            if rounds:  # --rounds 0: memory and queueing only
+                throughput(bench, rounds, args.recipients)
 
             peaks: dict[int, float] = {}
             for size in sizes:
@@ -248,13 +255,15 @@ def main() -> None:
             small, large = peaks[sizes[0]], peaks[sizes[-1]]
             print(
                 f"worker peak RSS: {small:.1f} MiB at {sizes[0]:,}, {large:.1f} MiB at "
-                f"{sizes[-1]:,} ({large / small:.2f}x; target: flat)"
+                f"{sizes[-1]:,} ({large / small:.2f}x; target: flat)",
+                flush=True,
             )
 
             seconds = bench.queue("queued")
             print(
                 f"queueing {args.queued:,} recipients: {seconds:.1f} s "
-                f"({args.queued / seconds:,.0f}/s; target < 60 s)"
+                f"({args.queued / seconds:,.0f}/s; target < 60 s)",
+                flush=True,
             )
         finally:
             redis_process.terminate()

@@ -26,6 +26,7 @@ from .queue_support import (
     AS_OF,
     environment,
     lines,
+    namespace,
     queue_config,
     queue_send,
     recorder,
@@ -136,6 +137,24 @@ def test_a_failure_to_queue_is_raised_and_stops_the_queueing(tmp_path: Path, sto
     with pytest.raises(SendError, match="cannot queue a batch"):
         app.queue_edition(edition_id, app.senders(), enqueue=flaky)  # type: ignore[attr-defined]
     assert calls == [3, 3]  # nothing more is queued after the failure
+
+
+def test_the_daily_job_queues_the_edition_when_a_queue_is_configured(
+    tmp_path: Path, store: Store, redis_url: str
+) -> None:
+    import redis
+
+    space = namespace()
+    app = _queue_app(tmp_path, store, 25, url=redis_url, namespace=space)
+    store.add_subscribers(Subscriber(f"r{i}@x.org") for i in range(7))
+    outcome = app.run_edition(SAMPLE_AS_OF)  # type: ignore[attr-defined]
+    assert outcome.status == "done"
+    assert outcome.message == "mail: 7 queued in 3 batches, 0 already done"
+    client = redis.Redis.from_url(redis_url)
+    assert client.llen(f"{space}:{space}") == 3  # Dramatiq's list of queued message ids
+    client.close()
+    counts = store.delivery_counts(outcome.edition_id)[(outcome.edition_id, MAIL)]
+    assert counts == {"sent": 0, "failed": 0, "pending": 7}
 
 
 def test_a_batch_sends_what_it_claims_and_a_redelivered_batch_sends_nobody_twice(

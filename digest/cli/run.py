@@ -37,6 +37,8 @@ def _print_report(app: App, report: SendReport) -> None:
             f"{name}: {result.sent} delivered, {result.failed} failed, "
             f"{result.pending} pending, {result.already_done} already done"
         )
+    for queued in report.queued.values():  # [queue]: the workers send them
+        app.out.print(f"{escape(queued.summary())} for `digest worker`")
 
 
 @click.command()
@@ -137,9 +139,8 @@ def send(
     if digest.config.queue is not None if queue is None else queue:
         with stop_on_signals() as stop, digest.locked(built.edition.id, stop):
             report = digest.send(built, only=senders, stop=stop, queue=True)
-        app.out.print(f"Edition {built.edition.id}: queued for `digest worker`")
-        for queued in report.queued.values():
-            app.out.print(f"  {escape(queued.summary())}")
+        app.out.print(f"Edition {built.edition.id}: {len(built.edition.picks)} stories")
+        _print_report(app, report)
         return
     with (
         stop_on_signals() as stop,
