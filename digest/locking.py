@@ -4,7 +4,9 @@ The lock lives in the store (:class:`~digest.store.protocol.LockStore`) with a t
 to live; while it is held, a heartbeat thread with its own store connection renews
 it every third of that time.  A holder that dies (killed, crashed) stops renewing
 and loses the lock when it lapses; one known to be gone (a process of this machine
-that no longer exists) loses it at once.
+that no longer exists) loses it at once.  On PostgreSQL the lock is also an
+advisory lock held by the holder's session, which frees it the moment that session
+ends, on any host (:mod:`digest.store.advisory`).
 """
 
 from __future__ import annotations

@@ -73,6 +73,20 @@ class StoreTarget:
         """A new connection to the test's store."""
         return open_store(self.location, password=self.password)
 
+    def raw_contents(self) -> str:
+        """Everything the store holds as the backend keeps it: the SQLite file's
+        bytes, or every row of every table as PostgreSQL prints it."""
+        if self.backend == "sqlite":
+            return Path(self.location).read_bytes().decode("latin-1")
+        import psycopg
+
+        with psycopg.connect(self.location, password=self.password) as db:
+            tables = [r[0] for r in db.execute("SELECT tablename FROM pg_tables "
+                                               "WHERE schemaname = 'public'")]  # fmt: skip
+            return "\n".join(
+                str(row[0]) for t in tables for row in db.execute(f'SELECT t::text FROM "{t}" t')
+            )
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreTarget]:

@@ -83,8 +83,10 @@ class PgServer:
         """initdb and start a server; ``durable`` keeps fsync and synchronous commit
         on (for the bench), otherwise the data is never flushed."""
         binaries = find_binaries()
-        root = Path(tempfile.mkdtemp(prefix="digest-pg-"))
         run_as = _run_as()
+        # As root, in /tmp itself: the postgres user must be able to reach the folder
+        # (TMPDIR may be a folder of root's).
+        root = Path(tempfile.mkdtemp(prefix="digest-pg-", dir="/tmp" if run_as else None))
         if run_as:
             os.chown(root, run_as["uid"], run_as["gid"])
         password = secrets.token_urlsafe(18)

@@ -4,7 +4,10 @@ It appends one line per message to ``<folder>/<edition id>/<recipient>.txt``, so
 message sent twice shows as a file with two lines.  ``delay`` makes each message
 take that long (a send long enough to interrupt); an edition id listed in
 ``explode_on`` makes ``send`` raise an unexpected error (a bug, not a SendError);
-``delete`` names a file (the store) deleted during the first message.
+``delete`` names a file (the store) deleted during the first message;
+``end_sessions`` names a PostgreSQL database whose digest sessions are ended during
+the first message (a server restart or failover mid-send), logging in with the
+password in the variable ``end_sessions_password_env``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class RecordingSender:
         self.explode_on = set(options.get("explode_on", []))
         #: A file (the store) deleted when the first message is sent.
         self.delete = Path(options["delete"]) if options.get("delete") else None
+        #: A PostgreSQL database whose digest sessions end at the first message.
+        self.end_sessions = str(options.get("end_sessions", ""))
+        self.end_sessions_password_env = str(options.get("end_sessions_password_env", ""))
         self.limits = Limits()
 
     def describe(self) -> str:
@@ -55,11 +61,26 @@ class RecordingSender:
         time.sleep(self.delay)
         if self.delete is not None:
             self.delete.unlink(missing_ok=True)
+        if self.end_sessions:
+            self._end_sessions()
         folder = self.folder / outgoing.edition.id
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / f"{recipient}.txt").open("a", encoding="utf-8") as out:
             out.write(outgoing.renditions.email.subject + "\n")
         return SendResult(recipient=recipient, provider_id=f"{outgoing.edition.id}/{recipient}")
+
+    def _end_sessions(self) -> None:
+        import os
+
+        import psycopg
+
+        password = os.environ[self.end_sessions_password_env]
+        with psycopg.connect(self.end_sessions, password=password, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                "datname = current_database() AND application_name = 'digest'"
+            )
+        self.end_sessions = ""
 
 
 def received(folder: Path, edition_id: str) -> dict[str, int]:

@@ -1,13 +1,15 @@
-"""The SQLite store: upserts by stable id, editions, deliveries, runs."""
+"""The store, on SQLite and on PostgreSQL: upserts by stable id, editions,
+deliveries, runs."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from digest.model import Article, Skipped
 from digest.store import FileFingerprint, PushSubscription, Store, Subscriber, open_store
+
+from .conftest import StoreTarget
 
 
 def article(**changes: object) -> Article:
@@ -69,12 +71,11 @@ def test_articles_between_uses_published_or_updated_time(store: Store) -> None:
     assert found == {"bumped", "fresh"}
 
 
-def test_store_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite3"
-    with open_store(path) as first:
+def test_store_survives_reopening(store_target: StoreTarget) -> None:
+    with store_target.open() as first:
         first.upsert_articles([article()])
         first.replace_skipped("feed.rss", [Skipped("feed.rss", "item 3", "item has no title")])
-    with open_store(path) as second:
+    with store_target.open() as second:
         assert second.count_articles() == 1
         assert second.skipped() == [Skipped("feed.rss", "item 3", "item has no title")]
 
@@ -94,8 +95,9 @@ def test_delivery_is_recorded_before_and_after(store: Store) -> None:
     assert (again.status, again.attempts, again.provider_id) == ("sent", 1, "x1")
 
 
-def test_every_call_raises_store_error_when_the_backend_fails(tmp_path: Path) -> None:
-    """Reads as well as writes: nothing backend-specific (sqlite3.Error) escapes."""
+def test_every_call_raises_store_error_when_the_backend_fails(store_target: StoreTarget) -> None:
+    """Reads as well as writes: nothing backend-specific (sqlite3.Error,
+    psycopg.Error) escapes."""
     from digest.errors import StoreError
     from digest.model import (
         Delivery,
@@ -108,8 +110,8 @@ def test_every_call_raises_store_error_when_the_backend_fails(tmp_path: Path) ->
         WhatsAppRendition,
     )
 
-    store = open_store(tmp_path / "s.sqlite3")
-    store.close()  # every statement now fails inside sqlite3
+    store = store_target.open()
+    store.close()  # every statement now fails inside the driver
     moment = datetime(2020, 11, 23, tzinfo=UTC)
     calls = {
         "upsert_articles": lambda: store.upsert_articles([article()]),
@@ -204,3 +206,84 @@ def test_the_sqlite_store_is_a_store() -> None:
     store: Store = open_store(":memory:")  # mypy checks the protocol here
     with store:
         assert store.reopen() is None  # an in-memory store cannot be shared
+
+
+def test_a_reopened_store_is_another_connection_to_the_same_data(
+    store_target: StoreTarget,
+) -> None:
+    with store_target.open() as first:
+        second = first.reopen()
+        assert second is not None
+        with second:
+            first.upsert_articles([article()])
+            assert second.article("a1") == first.article("a1") == article()
+
+
+def test_addresses_compare_without_case_and_ids_byte_by_byte(store: Store) -> None:
+    """SQLite's NOCASE and BINARY, as PostgreSQL's citext and "C" collation give them."""
+    store.add_subscribers([Subscriber("Ann@Example.org"), Subscriber("bob@example.org")])
+    found = store.subscriber("ann@EXAMPLE.org")
+    assert found is not None and found.address == "Ann@Example.org"
+    assert store.add_subscribers([Subscriber("ANN@example.org")]).new == 0
+    assert [s.address for s in store.iter_subscribers()] == ["Ann@Example.org", "bob@example.org"]
+    store.upsert_articles([article(id=i) for i in ("b", "B", "a-2", "a_1", "a.3")])
+    assert store.article_ids_starting("") == sorted(["b", "B", "a-2", "a_1", "a.3"])
+    assert store.article_ids_starting("a_") == ["a_1"]  # "_" is not a wildcard
+
+
+def test_times_come_back_in_utc_and_in_order(store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    on_the_second = datetime(2020, 11, 23, 4, 0, tzinfo=paris)
+    store.upsert_articles(
+        [
+            article(id="whole", published_at=on_the_second),
+            article(id="half", published_at=on_the_second + timedelta(microseconds=500_000)),
+            article(id="before", published_at=on_the_second - timedelta(microseconds=1)),
+        ]
+    )
+    found = store.articles_between(on_the_second - timedelta(hours=1), on_the_second + timedelta(1))
+    assert [a.id for a in found] == ["half", "whole", "before"]
+    assert found[1].published_at == on_the_second
+    assert found[1].published_at.utcoffset() == timedelta(0)
+
+
+def test_registering_again_keeps_what_is_there_and_adds_the_rest(store: Store) -> None:
+    from digest.model import Delivery
+
+    store.register_deliveries("e", "mail", ["a@x.org", "b@x.org"])
+    store.record_deliveries("e", "mail", [Delivery("e", "mail", "a@x.org", "sent", attempts=1)])
+    got = store.register_deliveries("e", "mail", ["a@x.org", "b@x.org", "c@x.org", "c@x.org"])
+    assert got == {"a@x.org": ("sent", 1), "b@x.org": ("pending", 0), "c@x.org": ("pending", 0)}
+    assert store.register_deliveries("e", "mail", []) == {}
+    assert store.delivery_counts("e") == {("e", "mail"): {"sent": 1, "failed": 0, "pending": 2}}
+
+
+def test_two_connections_registering_the_same_recipients_at_once(
+    store_target: StoreTarget,
+) -> None:
+    import threading
+
+    recipients = [f"r{i}@x.org" for i in range(500)]
+    start = threading.Barrier(2, timeout=30)
+    answers: list[dict[str, tuple[str, int]]] = []
+    errors: list[BaseException] = []
+
+    def register(shift: int) -> None:
+        with store_target.open() as own:
+            start.wait()
+            try:
+                answers.append(own.register_deliveries("e", "mail", recipients[shift:]))
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in (0, 250)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(len(a) for a in answers) == [250, 500]
+    with store_target.open() as store:
+        assert len(store.deliveries("e")) == 500

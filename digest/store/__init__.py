@@ -2,7 +2,10 @@
 
 :class:`Store` (:mod:`digest.store.protocol`) is the contract the application
 codes against: every method raises :class:`~digest.errors.StoreError` on a backend
-failure, and every time is UTC.  :func:`open_store` opens the SQLite backend:
+failure, and every time is UTC.  :func:`open_store` opens an SQLite file (the
+default) or a PostgreSQL database (``postgresql://…``); both run the concern
+modules' portable SQL (``?`` parameters) through a
+:class:`~digest.store.database.Database`:
 
 ==================  ============================================================
 module              concern
@@ -18,8 +21,15 @@ module              concern
 ``audience``        subscriber history, sign-up, bounces and suppression, replays
 ``push``            browsers' Web Push subscriptions
 ``files``           local source files as last read (ingest skips unchanged ones)
+``tables``          the concern modules together (all but locks)
+``database``        what the concern modules ask of a backend's connection
 ``schema``          the SQLite migrations
-``sqlite``          the connection: opening, WAL, migrating, errors wrapped
+``sqlite``          SQLite: opening, WAL, migrating, errors wrapped
+``pgschema``        the PostgreSQL migrations (``schema_version`` table)
+``postgres``        PostgreSQL: connecting, ``?`` as ``$n``, errors naming the server
+``advisory``        PostgreSQL edition locks: advisory locks plus the ``locks`` row
+``pgdeliveries``    PostgreSQL: recipients registered with ``COPY``
+``pgstore``         :class:`PostgresStore` (imported when a URL needs it)
 ==================  ============================================================
 """
 

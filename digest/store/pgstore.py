@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from .advisory import AdvisoryLockTable
+from .pgdeliveries import PgDeliveryTable
 from .postgres import PgDatabase, connect
 from .tables import Tables
 
 
-class PostgresStore(AdvisoryLockTable, Tables):
+class PostgresStore(AdvisoryLockTable, PgDeliveryTable, Tables):
     """The :class:`Store` on a PostgreSQL database, shared by any number of
     processes and hosts; edition locks are advisory locks
-    (:mod:`digest.store.advisory`).
+    (:mod:`digest.store.advisory`) and the delivery log's writes are one statement
+    per call (:mod:`digest.store.pgdeliveries`).
 
     One connection per store object: open one per thread with :func:`open_store`
     (or :meth:`reopen`); close it when done (it is also a context manager).

@@ -124,6 +124,12 @@ class PgConnection:
         """Run one statement."""
         return self._connection.execute(self._translate(sql), params)
 
+    def copy(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """``COPY … FROM STDIN`` of ``rows`` (this backend's own fast path)."""
+        with self._connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def executemany(self, sql: str, params: Iterable[Params], /) -> psycopg.Cursor[Row]:
         """Run one statement per parameter set, pipelined (one round trip)."""
         cursor = self._connection.cursor()
@@ -246,13 +252,7 @@ def probe(url: str, password: str | None = None, *, timeout: float = 5.0) -> str
     try:
         with connection:
             server = connection.info.server_version
-            found = connection.execute(
-                "SELECT to_regclass('schema_version') IS NOT NULL"
-            ).fetchone()
-            version = 0
-            if found is not None and found[0]:
-                row = connection.execute("SELECT coalesce(max(version), 0) FROM schema_version")
-                version = int(next(iter(row.fetchone() or (0,))))
+            version = _version(connection)
     except psycopg.Error as exc:
         raise StoreError(f"{url}: {_reason(exc)}") from exc
     major, minor = divmod(server, 10000)
@@ -297,9 +297,12 @@ _MIGRATION_KEY = int.from_bytes(hashlib.sha256(b"digest schema").digest()[:8], "
 def _migrate(connection: psycopg.Connection[Row]) -> None:
     """Bring the schema up to date, one transaction per migration.
 
-    Processes opening a new database at once wait for each other on an advisory
-    lock, so the second finds nothing left to do.
+    A schema already up to date is only read (a role that may not create tables
+    opens it all the same).  Processes opening a new database at once wait for
+    each other on an advisory lock, so the second finds nothing left to do.
     """
+    if _version(connection) >= len(MIGRATIONS):
+        return
     while True:
         with connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock($1)", (_MIGRATION_KEY,))
@@ -307,10 +310,7 @@ def _migrate(connection: psycopg.Connection[Row]) -> None:
                 "CREATE TABLE IF NOT EXISTS schema_version ("
                 "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
             )
-            row = connection.execute(
-                "SELECT coalesce(max(version), 0) FROM schema_version"
-            ).fetchone()
-            version = int(row[0]) if row is not None else 0
+            version = _version(connection)
             if version >= len(MIGRATIONS):
                 return
             connection.execute(MIGRATIONS[version])
@@ -318,6 +318,15 @@ def _migrate(connection: psycopg.Connection[Row]) -> None:
                 "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)",
                 (version + 1, datetime.now(UTC).isoformat()),
             )
+
+
+def _version(connection: psycopg.Connection[Row]) -> int:
+    """The schema version a database is at (0: none yet)."""
+    row = connection.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    if row is None or not row[0]:
+        return 0
+    row = connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 def _reason(exc: psycopg.Error) -> str:

@@ -1,15 +1,16 @@
 """What `digest` asks of a store, backend by backend.
 
 The :class:`Store` protocol is the whole contract between the application and its
-storage; :mod:`digest.store.sqlite` and the concern modules beside it implement it
-for SQLite, and a second backend (PostgreSQL, issue 17) implements the same.
+storage; the concern modules implement it on SQLite (:mod:`digest.store.sqlite`)
+and on PostgreSQL (:mod:`digest.store.postgres`, :mod:`digest.store.pgstore`).
 
 Conventions every implementation keeps (as lemon24/reader's ``_types.py`` states
 for its storage):
 
 * **Errors.**  Every method, reads included, raises
   :class:`~digest.errors.StoreError` (a :class:`~digest.errors.DigestError`) when
-  the backend fails: nothing backend-specific (``sqlite3.Error``...) escapes.  A
+  the backend fails: nothing backend-specific (``sqlite3.Error``,
+  ``psycopg.Error``) escapes.  A
   missing row is not an error: lookups return ``None`` or an empty list.
 * **Times.**  Every ``datetime`` given to or returned by a store is tz-aware; the
   store records and returns UTC.  Times inside plain data (``edition_data``,

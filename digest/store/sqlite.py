@@ -8,9 +8,10 @@ only way to the connection, and each one wraps errors:
 * :meth:`Database.transaction` for writes (and reads that must see the same state),
 * :meth:`Database.rows` and :meth:`Database.row` for reads.
 
-A PostgreSQL backend (issue 17) replaces this module and :mod:`~digest.store.schema`
-and keeps the concern modules, whose SQL is portable (``?`` parameters are
-translated by its :class:`Database`).
+The PostgreSQL backend (:mod:`~digest.store.postgres`,
+:mod:`~digest.store.pgschema`) replaces this module and
+:mod:`~digest.store.schema` and keeps the concern modules, whose SQL is portable
+(its :class:`~digest.store.postgres.PgDatabase` makes ``?`` parameters ``$n``).
 """
 
 from __future__ import annotations
