@@ -24,7 +24,9 @@ import redis
 
 from .conftest import StoreTarget
 from .sample_files import free_port, write_sample_config
-from .send_support import SECRET, smtp_options
+from .send_support import SECRET, recorder, smtp_options
+
+__all__ = ["recorder"]  # re-exported: the queue tests use it
 
 REDIS_SERVER = "/usr/bin/redis-server"
 #: The sample edition's moment, as the CLI takes it.
@@ -144,22 +146,6 @@ def queue_send(config: Path, store: StoreTarget | None = None) -> subprocess.Com
         text=True,
         timeout=600,
     )
-
-
-@pytest.fixture
-def recorder(tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    """A real SMTP server (aiosmtpd) in its own process; each accepted recipient
-    is a line of the log it writes."""
-    port, log = free_port(), tmp_path / "received.log"
-    server = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("smtp_recorder.py")), str(port), str(log)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-    yield port, log
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=10)
 
 
 def lines(path: Path) -> list[str]:

@@ -210,7 +210,7 @@ def test_queue_settings_are_checked_and_the_single_process_path_needs_no_dramati
 
 
 @pytest.mark.slow  # real processes: two workers, Redis, an SMTP server
-def test_two_worker_processes_send_a_queued_edition_once_to_everyone(
+def test_worker_processes_send_a_queued_edition_once_to_everyone(
     tmp_path: Path, redis_url: str, recorder: tuple[int, Path], store_target: StoreTarget
 ) -> None:
     port, received_log = recorder
@@ -222,8 +222,10 @@ def test_two_worker_processes_send_a_queued_edition_once_to_everyone(
     sent = queue_send(config, store_target)
     assert sent.returncode == 0, sent.stderr
     assert "mail: 1000 queued in 10 batches, 0 already done" in sent.stdout
+    # One `digest worker --processes 2` (two children), one with a single process.
     workers = [
-        start_worker(config, tmp_path / f"worker{n}.log", store=store_target) for n in range(2)
+        start_worker(config, tmp_path / f"worker{n}.log", store=store_target, processes=2 - n)
+        for n in range(2)
     ]
     try:
         deadline = time.monotonic() + 300  # a bound for a broken run, not a timing
