@@ -209,6 +209,20 @@ def test_queue_settings_are_checked_and_the_single_process_path_needs_no_dramati
     assert (plain / "out").exists()
 
 
+def test_a_worker_names_what_is_missing(tmp_path: Path) -> None:
+    from .sample_files import write_sample_config
+
+    plain = write_sample_config(tmp_path)
+    result = CliRunner().invoke(main, ["--config", str(plain), "worker"])
+    assert result.exit_code == 2 and "the config has no [queue] table" in result.output
+    nowhere = tmp_path / "nowhere"
+    nowhere.mkdir()
+    config = queue_config(nowhere, 25, "redis://127.0.0.1:1/0")
+    result = CliRunner().invoke(main, ["--config", str(config), "worker"])
+    assert result.exit_code == 1
+    assert "error: queue redis://127.0.0.1:1/0: Redis does not answer" in result.output
+
+
 @pytest.mark.slow  # real processes: two workers, Redis, an SMTP server
 def test_worker_processes_send_a_queued_edition_once_to_everyone(
     tmp_path: Path, redis_url: str, recorder: tuple[int, Path], store_target: StoreTarget
