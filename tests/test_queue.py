@@ -86,6 +86,22 @@ def test_a_gone_holder_loses_its_claims_at_once_and_a_final_outcome_ends_them(
     assert store.register_deliveries(ED, MAIL, ["b@x.org"]) == {"b@x.org": ("pending", 1)}
 
 
+def test_a_worker_renews_its_claims_while_it_sends(store: Store) -> None:
+    from digest.app.fanout import ClaimKeeper
+
+    ids = ["a@x.org", "b@x.org"]
+    _claim(store, "w1", ids, T0)  # until T0 + 60 s
+    later = T0 + timedelta(minutes=5)
+    keeper = ClaimKeeper(store, ED, MAIL, ids, "w1", 0.3, lambda: later)
+    deadline = time.monotonic() + 60  # bounds a broken keeper; not a timing
+    while keeper.renewals == 0:
+        assert time.monotonic() < deadline, "the claims were never renewed"
+        time.sleep(0.01)
+    keeper.close()
+    # Renewed at `later`: another worker still finds them held then.
+    assert _claim(store, "w2", ids, later) == {"a@x.org": "pending:w1", "b@x.org": "pending:w1"}
+
+
 def _queue_app(tmp_path: Path, store: Store, port: int, **queue: object) -> object:
     from .conftest import config_from, sample_config_data
     from .send_support import smtp_options

@@ -175,7 +175,7 @@ class FanOut(Sending):
             result.dropped = self.store.drop_deliveries(
                 edition_id, sender_name, [r for r in mine if r not in still], owner
             )
-        keeper = _ClaimKeeper(self.store, edition_id, sender_name, mine, owner, lease, clock)
+        keeper = ClaimKeeper(self.store, edition_id, sender_name, mine, owner, lease, clock)
         try:
             report = deliver(
                 self.store,
@@ -279,7 +279,7 @@ class _Feeder:
                     self._error = exc
 
 
-class _ClaimKeeper:
+class ClaimKeeper:
     """Renews a worker's claims every third of their lease, from a thread with its
     own store connection, until closed."""
 
@@ -294,6 +294,8 @@ class _ClaimKeeper:
         clock: Callable[[], datetime],
     ) -> None:
         self._done = threading.Event()
+        #: How often the claims were renewed (for the tests).
+        self.renewals = 0
         self._thread = threading.Thread(
             target=self._renew,
             args=(store, edition_id, sender, list(recipients), owner, lease, clock),
@@ -311,15 +313,19 @@ class _ClaimKeeper:
         lease: float,
         clock: Callable[[], datetime],
     ) -> None:
-        own = source.reopen()  # a connection belongs to the thread that opened it
-        if own is None or not recipients:
+        # Most batches end well within a third of the lease: the connection (a
+        # connection belongs to the thread that opened it) is opened only if needed.
+        if not recipients or self._done.wait(lease / 3):
+            return
+        own = source.reopen()
+        if own is None:
             return
         with own as store:
-            while not self._done.wait(lease / 3):
-                held = store.renew_claims(
-                    edition_id, sender, recipients, owner, lease_seconds=lease, now=clock()
-                )
-                if not held:
+            while store.renew_claims(
+                edition_id, sender, recipients, owner, lease_seconds=lease, now=clock()
+            ):
+                self.renewals += 1
+                if self._done.wait(lease / 3):
                     return
 
     def close(self) -> None:
