@@ -4,6 +4,7 @@ and a large edition, all in one run.
 
     python bench/workers.py       # 20,000 x 3 rounds; queue 1,000,000; memory 10k vs 100k
     python bench/workers.py --recipients 10000 --rounds 5 --memory 10000,1000000
+    python bench/workers.py --store postgresql       # the store on a PostgreSQL server
 
 Everything is real and local: a redis-server of its own on a free loopback port
 (Debian's ``redis-server``), Postfix ``smtp-sink`` as the mail server (Debian's
@@ -23,7 +24,9 @@ and ``digest worker`` processes started as a person would start them.
   (``VmHWM``) is read before it is stopped.  Target: flat from the smallest to
   the largest.
 
-The subscribers are written straight into the SQLite file (setup, not measured).
+The subscribers are written straight into the store (setup, not measured): the
+SQLite file, or with ``--store postgresql`` a database on a PostgreSQL server the
+bench starts from Debian's ``postgresql`` binaries (as the tests do).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from statistics import median
@@ -46,6 +51,7 @@ from send import AS_OF, ROOT, free_port, sink  # a sibling bench script
 
 DIGEST = [sys.executable, "-c", "from digest.cli import main; main()"]
 SECRET_ENV = "BENCH_UNSUB_SECRET"
+PG_PASSWORD_ENV = "BENCH_PG_PASSWORD"
 QUEUED = 1_000_000
 
 
@@ -73,8 +79,11 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     sys.exit("redis-server did not start")
 
 
-def write_config(folder: Path, smtp_port: int, redis_url: str, senders: dict[str, str]) -> Path:
-    """The sample config with an smtp sender per name (each on its list) and [queue]."""
+def write_config(
+    folder: Path, smtp_port: int, redis_url: str, senders: dict[str, str], store_url: str
+) -> Path:
+    """The sample config with an smtp sender per name (each on its list), [queue],
+    and the store (``store_url``: a PostgreSQL database, else the SQLite file)."""
     import tomllib
 
     import tomli_w
@@ -83,6 +92,8 @@ def write_config(folder: Path, smtp_port: int, redis_url: str, senders: dict[str
     for source in data["sources"]:
         source["path"] = str(ROOT / source["path"])
     data["store"] = {"path": str(folder / "store.sqlite3")}
+    if store_url:
+        data["store"] = {"url": store_url, "password_env": PG_PASSWORD_ENV}
     data["queue"] = {"url": redis_url, "batch_size": 500}
     data["senders"] = {
         name: {
@@ -103,12 +114,26 @@ def write_config(folder: Path, smtp_port: int, redis_url: str, senders: dict[str
     return path
 
 
-def add_list(store_path: Path, list_name: str, size: int) -> None:
-    """``size`` subscribers on ``list_name``, written straight into the file."""
+def add_list(store: str, list_name: str, size: int) -> None:
+    """``size`` subscribers on ``list_name``, written straight into the store (an
+    SQLite file, or a PostgreSQL URL whose password is in the environment)."""
     now = datetime.now().astimezone().isoformat()
-    db = sqlite3.connect(store_path)
+    rows = [(f"{list_name}-{i:07d}@bench.example", f"Reader {i}") for i in range(size)]
+    if store.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(store, password=os.environ[PG_PASSWORD_ENV]) as pg:
+            with pg.cursor().copy(
+                "COPY subscribers (address, name, list, subscribed_at) FROM STDIN"
+            ) as copy:
+                for address, name in rows:
+                    copy.write_row((address, name, list_name, now))
+            with pg.cursor().copy("COPY memberships (address, list, joined_at) FROM STDIN") as copy:
+                for address, _ in rows:
+                    copy.write_row((address, list_name, now))
+        return
+    db = sqlite3.connect(store)
     with db:
-        rows = [(f"{list_name}-{i:07d}@bench.example", f"Reader {i}") for i in range(size)]
         db.executemany(
             "INSERT INTO subscribers (address, name, list, subscribed_at) VALUES (?,?,?,?)",
             [(a, n, list_name, now) for a, n in rows],
@@ -120,14 +145,36 @@ def add_list(store_path: Path, list_name: str, size: int) -> None:
     db.close()
 
 
+@contextmanager
+def store_server(kind: str, folder: Path) -> Iterator[str]:
+    """Where the store lives: ``""`` (an SQLite file in ``folder``) or the URL of a
+    database on a PostgreSQL server of our own (``tests/pg_server.py``; its
+    password goes into the environment the workers inherit)."""
+    if kind == "sqlite":
+        yield ""
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests.pg_server import PgServer
+
+    server = PgServer.start()
+    try:
+        os.environ[PG_PASSWORD_ENV] = server.password
+        yield server.url(server.create_database())
+    finally:
+        server.stop()
+
+
 class Bench:
     """The shared setup: store with the edition, Redis, the sink, the config."""
 
-    def __init__(self, folder: Path, smtp_port: int, redis_url: str, senders: dict[str, str]):
+    def __init__(
+        self, folder: Path, smtp_port: int, redis_url: str, senders: dict[str, str], store: str
+    ):
         from digest.edition import make_digest
 
         self.folder = folder
-        self.config = write_config(folder, smtp_port, redis_url, senders)
+        self.store = store or str(folder / "store.sqlite3")
+        self.config = write_config(folder, smtp_port, redis_url, senders, store)
         self.app = make_digest(config_path=self.config)
         self.app.ingest()
         built = self.app.build(AS_OF)
@@ -166,7 +213,7 @@ class Bench:
                 return
             if any(w.poll() is not None for w in workers):
                 sys.exit("a worker exited during the bench")
-            time.sleep(0.2)
+            time.sleep(1.0)  # seldom: counting the log takes CPU from the workers
 
     def rate(self, sender: str) -> float:
         """Deliveries a second, first recorded to last (from the delivery log)."""
@@ -223,6 +270,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--queued", type=int, default=QUEUED)
     parser.add_argument("--memory", default="10000,100000")
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     sizes = [int(s) for s in args.memory.split(",")]
     rounds = [(f"t{n}", 1 + n % 2) for n in range(2 * args.rounds)]
@@ -233,14 +281,18 @@ def main() -> None:
     senders = {name: "tput" for name, _ in rounds}
     senders |= {"queued": queued_list} | {f"m{s}": f"m{s}" for s in sizes}
 
-    with tempfile.TemporaryDirectory() as tmp, sink() as (port, what):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        sink() as (port, what),
+        store_server(args.store, Path(tmp)) as store,
+    ):
         folder = Path(tmp)
         redis_process, redis_url = start_redis(folder)
         try:
-            bench = Bench(folder, port, redis_url, senders)
+            bench = Bench(folder, port, redis_url, senders, store)
             for name, size in lists.items():
-                add_list(folder / "store.sqlite3", name, size)
-            print(f"sink: {what}; Redis {redis_url}; {os.cpu_count()} cores")
+                add_list(bench.store, name, size)
+            print(f"sink: {what}; Redis {redis_url}; store {args.store}; {os.cpu_count()} cores")
 
             if rounds:  # --rounds 0: memory and queueing only
                 throughput(bench, rounds, args.recipients)
