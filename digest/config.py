@@ -688,6 +688,44 @@ def _outlet_country(value: Any) -> Any:
     return _country_code(value)
 
 
+def _redis_url(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"rediss?://[^\s/]+(/\d+)?", value):
+        raise ValueError('must be a Redis URL such as "redis://127.0.0.1:6379/0"')
+    if "@" in value:
+        raise ValueError("must not hold a password: name its variable in password_env")
+    return value
+
+
+RedisUrl = Annotated[str, BeforeValidator(_redis_url)]
+
+
+class QueueSettings(_Section):
+    """``[queue]``: fan the edition out to ``digest worker`` processes through Redis.
+
+    Absent (the default), ``digest send`` and the scheduler send from one process.
+    The password, if Redis has one, is read from the variable ``password_env``.
+    """
+
+    url: RedisUrl
+    password_env: str = "DIGEST_REDIS_PASSWORD"
+    #: Recipients per task.
+    batch_size: PositiveInt = 500
+    #: How long a worker's claim on a recipient lasts unless renewed (a worker renews
+    #: its claims every third of it while it sends).
+    lease_seconds: PositiveFloat = 300.0
+    #: A worker not heard from for this long is taken for dead and its unfinished
+    #: tasks go back on the queue (Dramatiq's heartbeat timeout).
+    dead_worker_seconds: PositiveFloat = 60.0
+    #: Seconds before a task whose recipients are held by another worker, or were
+    #: left pending (a long Retry-After), is tried again.
+    retry_seconds: PositiveFloat = 30.0
+    #: How often a task is tried again before it is given up (its recipients stay
+    #: pending in the delivery log; ``digest send`` enqueues them again).
+    max_retries: PositiveInt = 20
+    #: The Redis key prefix and queue name (two deployments may share one Redis).
+    namespace: IdPrefix = "digest"
+
+
 class OutletSettings(_Section):
     """``[outlets."host"]``: an outlet the selector should know by its web address
     (``country``: ISO code, ``"XX"`` for an agency with no home desk)."""
@@ -715,6 +753,8 @@ class Config(_Section):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     bounces: BounceSettings = Field(default_factory=BounceSettings)
+    #: ``[queue]``: send through ``digest worker`` processes (absent: one process).
+    queue: QueueSettings | None = None
 
     def resolve(self, path: str | Path) -> Path:
         """A path from the config, made absolute against the config file's folder."""

@@ -21,7 +21,9 @@ The delivery log in the store is the single source of truth:
   shared by all connections of the sender);
 * a sender with a batch API (``send_batch`` and ``limits.batch_size`` > 1) gets up
   to ``batch_size`` recipients per call on each connection, each still logged and
-  retried on its own; what a crash can send twice is then one batch per connection.
+  retried on its own; what a crash can send twice is then one batch per connection;
+* a pending delivery that a ``digest worker`` holds (``claimed``) is left to it;
+  a worker's own loop registers its batch by claiming it (``register``).
 
 The store is used from the calling thread only; the sender's ``send`` runs on
 ``limits.connections`` worker threads.  Times are UTC (in the store) and monotonic
@@ -38,7 +40,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -152,6 +154,8 @@ class SenderReport:
     pending: int = 0
     #: Already sent or failed before this run.
     already_done: int = 0
+    #: Pending, but held by a ``digest worker`` (its to send).
+    claimed: int = 0
     retries: int = 0
     #: The first :data:`REPORT_LINES` recipients delivered to.
     delivered: list[str] = field(default_factory=list)
@@ -175,6 +179,9 @@ class _Job:
 
 
 _Outcome = tuple[_Job, SendResult | None, Exception | None]
+#: Records a page of recipients in the log before they are tried: each one's
+#: ``(status, attempts)``; only ``pending`` ones are sent.
+Register = Callable[[Sequence[str]], Mapping[str, tuple[str, int]]]
 
 
 def deliver(
@@ -189,9 +196,13 @@ def deliver(
     progress: Progress | None = None,
     rng: random.Random | None = None,
     stop: threading.Event | None = None,
+    register: Register | None = None,
 ) -> SenderReport:
     """Deliver ``outgoing`` to ``recipients`` through ``sender`` named ``name``,
     recording everything in the store's delivery log (see the module docstring).
+
+    ``register`` records each page of recipients before it is tried (default: the
+    store's :meth:`~digest.store.protocol.DeliveryStore.register_deliveries`).
 
     ``recipients`` is consumed lazily, a page at a time.  The sender is prepared
     before the first message and closed at the end.  Once ``stop`` is set no new
@@ -203,6 +214,8 @@ def deliver(
     run = _Run(store, name, sender, outgoing, policy or RetryPolicy(), progress, rng)
     if stop is not None:
         run.stop = stop
+    if register is not None:
+        run.register = register
     limit = messages_per_second
     if sender.limits.messages_per_second is not None:
         limit = min(limit or math.inf, sender.limits.messages_per_second)
@@ -249,6 +262,9 @@ class _Run:
         self.ready: deque[_Job] = deque()
         self.retries: list[tuple[float, int, _Job]] = []
         self._order = itertools.count()
+        self.register: Register = lambda page: store.register_deliveries(
+            self.edition_id, name, page
+        )
 
     def loop(self, pages: Iterator[list[Recipient]]) -> None:
         """Dispatch, collect and record until nothing is left to try.
@@ -414,10 +430,13 @@ class _Run:
         page = next(pages, None)
         if page is None:
             return False
-        states = self.store.register_deliveries(self.edition_id, self.name, [r.id for r in page])
+        states = self.register([r.id for r in page])
         for recipient in page:
             status, attempts = states[recipient.id]
-            if status != "pending":
+            if status == "claimed":  # a worker is sending it
+                self.report.claimed += 1
+                self._tell(recipient.id, "pending")
+            elif status != "pending":
                 self.report.already_done += 1
                 if len(self.report.done_before) < REPORT_LINES:
                     self.report.done_before.append(recipient.id)

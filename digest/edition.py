@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .app.audience import Audience
+from .app.fanout import BatchResult, FanOut
 from .app.ingest import Ingesting
 from .app.reports import (
     Built,
@@ -33,10 +34,9 @@ from .app.reports import (
 from .app.retention import PruneReport as PruneReport
 from .app.retention import Retention
 from .app.running import Running
-from .app.sending import Sending
 from .config import Config, load_config
 from .errors import ConfigError
-from .model import Edition
+from .model import Edition, Renditions
 from .render import Renderer, template_folders
 from .render.personal import personalise
 from .select import Overrides as Overrides  # re-exported for the CLI
@@ -48,7 +48,7 @@ from .select.outlets import OutletEntry, OutletTable
 from .store import Store, open_store
 
 
-class Digest(Ingesting, Sending, Running, Audience, Retention):
+class Digest(Ingesting, FanOut, Running, Audience, Retention):
     """The application: one config, one store, the stages wired together.
 
     Not shared across threads: :meth:`reopen` gives another thread its own.
@@ -173,15 +173,21 @@ class Digest(Ingesting, Sending, Running, Audience, Retention):
         hold = "" if recorded else self.hold_reason(edition)
         if hold:
             return Built(edition, None, hold)
+        renditions, public = self.rendered(edition)
+        if recorded is None:
+            self.store.save_edition(edition)
+            self.store.save_renditions(renditions)
+        return Built(edition, renditions, public=public)
+
+    def rendered(self, edition: Edition) -> tuple[Renditions, Renditions]:
+        """An edition's renditions with their recipient placeholders, and the same
+        filled for nobody in particular (what files, channels and webhooks get)."""
         renditions = self.renderer.render(edition)
         public = replace(
             renditions,
             email=personalise(renditions.email, self.renderer.generic_values(edition)),
         )
-        if recorded is None:
-            self.store.save_edition(edition)
-            self.store.save_renditions(renditions)
-        return Built(edition, renditions, public=public)
+        return renditions, public
 
     def sent_edition(self, edition_id: str) -> Edition | None:
         """The recorded edition if it has deliveries (sent, failed or pending), or
@@ -223,6 +229,7 @@ def make_digest(
 
 
 __all__ = [
+    "BatchResult",
     "Built",
     "Digest",
     "IngestReport",

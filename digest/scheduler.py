@@ -73,11 +73,17 @@ def utc_now() -> datetime:
 
 
 def log_event(
-    event: str, edition_id: str = "", level: int = logging.INFO, **fields: object
+    event: str,
+    edition_id: str = "",
+    level: int = logging.INFO,
+    *,
+    to: logging.Logger | None = None,
+    **fields: object,
 ) -> None:
-    """Log one event as a single ``event=… edition=… key=value`` line."""
+    """Log one event as a single ``event=… edition=… key=value`` line (on the
+    scheduler's logger unless ``to`` names another)."""
     parts = {"event": event, "edition": edition_id, **fields}
-    logger.log(level, " ".join(f"{k}={_value(v)}" for k, v in parts.items() if v != ""))
+    (to or logger).log(level, " ".join(f"{k}={_value(v)}" for k, v in parts.items() if v != ""))
 
 
 def _value(value: object) -> str:

@@ -3,6 +3,9 @@ unsubscribe placeholder, a recording aiosmtpd handler, and small helpers."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,3 +176,19 @@ def write_config(folder: Path, smtp_port: int, *, connections: int = 1) -> Path:
     """The sample config file (store in ``folder``) with one smtp sender, ``mail``."""
     mail = smtp_options(smtp_port, connections=connections)
     return write_sample_config(folder, extra={"senders": {"mail": mail}})
+
+
+@pytest.fixture
+def recorder(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """A real SMTP server (aiosmtpd) in its own process; each accepted recipient
+    is a line of the log it writes."""
+    port, log = free_port(), tmp_path / "received.log"
+    server = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("smtp_recorder.py")), str(port), str(log)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+    yield port, log
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=10)

@@ -28,7 +28,7 @@ def test_no_class_is_over_300_lines() -> None:
 
 
 #: The application's callers: they use Digest's methods, never the store below it.
-CALLERS = ("cli", "scheduler.py", "preview", "web")
+CALLERS = ("cli", "scheduler.py", "preview", "web", "queue")
 
 
 def test_callers_use_the_application_not_the_store() -> None:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,9 @@ import pytest
 from digest.edition import make_digest
 from digest.store import Subscriber, open_store
 
-from .send_support import SECRET, free_port, write_config
+from .send_support import SECRET, recorder, write_config
+
+__all__ = ["recorder"]  # a fixture used below
 
 pytestmark = pytest.mark.slow  # a real process killed mid-send
 
@@ -33,25 +34,11 @@ def _lines(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
-@pytest.fixture
-def recorder_process(tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    port, log = free_port(), tmp_path / "received.log"
-    server = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("smtp_recorder.py")), str(port), str(log)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-    yield port, log
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=10)
-
-
 def test_sigkill_mid_send_loses_nobody_and_doubles_at_most_the_in_flight(
-    tmp_path: Path, recorder_process: tuple[int, Path]
+    tmp_path: Path, recorder: tuple[int, Path]
 ) -> None:
 
-    port, log = recorder_process
+    port, log = recorder
     config = write_config(tmp_path, port, connections=CONNECTIONS)
     with open_store(tmp_path / "store.sqlite3") as store:
         make_digest(config_path=config, store=store).ingest()

@@ -144,6 +144,16 @@ def test_every_call_raises_store_error_when_the_backend_fails(store_target: Stor
         "register_deliveries": lambda: store.register_deliveries("e", "s", ["r"]),
         "record_deliveries": lambda: store.record_deliveries("e", "s", [Delivery("e", "s", "r")]),
         "delivery_counts": store.delivery_counts,
+        "claim_deliveries": lambda: store.claim_deliveries(
+            "e", "s", ["r"], "me", lease_seconds=60, now=datetime.now(UTC)
+        ),
+        "claimed_deliveries": lambda: store.claimed_deliveries("e", "s"),
+        "renew_claims": lambda: store.renew_claims(
+            "e", "s", ["r"], "me", lease_seconds=60, now=datetime.now(UTC)
+        ),
+        "release_claims": lambda: store.release_claims("e", "s", ["r"], "me"),
+        "drop_deliveries": lambda: store.drop_deliveries("e", "s", ["r"], "me"),
+        "active_subscribers": lambda: store.active_subscribers("default", ["a@example.com"]),
         "was_mailed": lambda: store.was_mailed("a@example.com"),
         "permanent_failures": lambda: store.permanent_failures("e", "s"),
         "start_run": lambda: store.start_run("e"),

@@ -26,6 +26,26 @@ class IngestReport:
     not_modified: bool = False
 
 
+@dataclass(slots=True)
+class QueueReport:
+    """What queueing one sender's recipients for ``digest worker`` did."""
+
+    sender: str
+    #: Recipients queued (pending in the delivery log).
+    queued: int = 0
+    #: Tasks (batches of recipients) queued.
+    batches: int = 0
+    #: Recipients already sent or failed for good: not queued again.
+    already_done: int = 0
+
+    def summary(self) -> str:
+        """``mail: 20000 queued in 40 batches, 0 already done``."""
+        return (
+            f"{self.sender}: {self.queued} queued in {self.batches} batches, "
+            f"{self.already_done} already done"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Built:
     """One edition's whole context: the selection and its renditions."""
@@ -59,6 +79,8 @@ class SendReport:
     planned: list[str] = field(default_factory=list)
     #: ``source: error`` for each source that could not be read by the run's ingest.
     source_errors: list[str] = field(default_factory=list)
+    #: Queued for ``digest worker`` (``[queue]``): what was queued, per sender.
+    queued: dict[str, QueueReport] = field(default_factory=dict)
 
     def count(self, what: str) -> int:
         """Total ``sent``, ``failed``, ``pending`` or ``already_done`` over all senders."""
@@ -66,10 +88,13 @@ class SendReport:
 
     def summary(self) -> str:
         """``3 sent, 0 failed, 1 already done`` and the sources that failed, if any."""
-        text = (
-            f"{self.count('sent')} sent, {self.count('failed')} failed, "
-            f"{self.count('already_done')} already done"
-        )
+        if self.queued:
+            text = ", ".join(q.summary() for q in self.queued.values())
+        else:
+            text = (
+                f"{self.count('sent')} sent, {self.count('failed')} failed, "
+                f"{self.count('already_done')} already done"
+            )
         if self.source_errors:
             text += f" ({sources_failed(self.source_errors)})"
         return text

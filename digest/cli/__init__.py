@@ -168,6 +168,11 @@ VERBS: dict[str, tuple[str, str, str]] = {
         "subscribers",
         "Manage the email subscriber list.",
     ),
+    "worker": (
+        "worker",
+        "worker",
+        "Send queued batches of an edition ([queue]): run on any number of machines.",
+    ),
 }
 
 

@@ -40,6 +40,8 @@ def _print_report(app: App, report: SendReport) -> None:
             f"{name}: {result.sent} delivered, {result.failed} failed, "
             f"{result.pending} pending, {result.already_done} already done"
         )
+    for queued in report.queued.values():  # [queue]: the workers send them
+        app.out.print(f"{escape(queued.summary())} for `digest worker`")
 
 
 @click.command()
@@ -98,15 +100,31 @@ class _Bar:
 @named_edition_option
 @click.option("--sender", "senders", multiple=True, help="Only this sender (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Build and show what would be sent; send nothing.")
+@click.option(
+    "--queue/--no-queue",
+    default=None,
+    help="Queue the recipients in batches for `digest worker` (the default when "
+    "[queue] is configured), or send from this process.",
+)
 @pass_app
-def send(app: App, as_of: str | None, named: str, senders: tuple[str, ...], dry_run: bool) -> None:
+def send(
+    app: App,
+    as_of: str | None,
+    named: str,
+    senders: tuple[str, ...],
+    dry_run: bool,
+    queue: bool | None,
+) -> None:
     """Build the edition from the stored articles and send it (no ingest).
 
     Safe to repeat or to run again after a crash: recipients already sent to (or
     failed for good) are skipped, the rest are sent.  SIGTERM/SIGINT let the
-    messages in flight finish and stop there.
+    messages in flight finish and stop there.  With [queue] configured the
+    recipients are queued in batches for `digest worker` processes instead.
     """
     digest = app.digest.variant(edition_name(app, named))
+    if queue:
+        digest.queue_settings()  # --queue without [queue]: said before anything is built
     built = digest.build(app.as_of(as_of))
     if built.renditions is None:
         app.err.print(f"{built.edition.id}: not sent: {escape(built.hold)}")
@@ -121,12 +139,18 @@ def send(app: App, as_of: str | None, named: str, senders: tuple[str, ...], dry_
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeRemainingColumn(), TextColumn("{task.fields[status]}"),
     )  # fmt: skip
+    if digest.config.queue is not None if queue is None else queue:
+        with stop_on_signals() as stop, digest.locked(built.edition.id, stop):
+            report = digest.send(built, only=senders, stop=stop, queue=True)
+        app.out.print(f"Edition {built.edition.id}: {len(built.edition.picks)} stories")
+        _print_report(app, report)
+        return
     with (
         stop_on_signals() as stop,
         digest.locked(built.edition.id, stop),  # not while a run sends it
         Progress(*columns, console=app.err) as bar,
     ):
-        report = digest.send(built, only=senders, progress=_Bar(bar), stop=stop)
+        report = digest.send(built, only=senders, progress=_Bar(bar), stop=stop, queue=False)
     _print_report(app, report)
     if report.failed:
         sys.exit(1)

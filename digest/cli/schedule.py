@@ -53,7 +53,7 @@ def schedule_command(app: App, show_next: int, verbose: bool) -> None:
                 )
         return
     digest.senders()  # a sender mistake is a config error now, not at the first run
-    _log_to_stderr(logging.DEBUG if verbose else logging.INFO)
+    log_to_stderr(logging.DEBUG if verbose else logging.INFO)
     with stop_on_signals(scheduler.stop):
         scheduler.serve()
     skipped = [o for o in scheduler.history if o.status == "skipped"]
@@ -100,7 +100,8 @@ def edition_name(app: App, name: str) -> str:
     return name
 
 
-def _log_to_stderr(level: int) -> None:
+def log_to_stderr(level: int) -> None:
+    """Log ``digest.*`` events at ``level`` and above to stderr, one line each."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_UtcFormatter("%(asctime)s level=%(levelname)s %(message)s"))
     root = logging.getLogger("digest")

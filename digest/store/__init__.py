@@ -15,6 +15,7 @@ module              concern
 ``editions``        editions, renditions, what sent editions picked, the archive;
                     old records slimmed or deleted (retention)
 ``deliveries``      the delivery log, and the totals kept when it is pruned
+``claims``          workers' claims on pending deliveries (``digest worker``)
 ``runs``            runs of editions and their status
 ``locks``           edition locks with a time to live
 ``subscribers``     subscribers and their lists
@@ -51,6 +52,7 @@ from .types import (
     ArchivedRecord,
     BounceKind,
     BounceResult,
+    Claim,
     DeliveryCounts,
     DeliveryTotals,
     FileFingerprint,
@@ -146,6 +148,7 @@ __all__ = [
     "ArchivedRecord",
     "BounceKind",
     "BounceResult",
+    "Claim",
     "DeliveryCounts",
     "DeliveryTotals",
     "FileFingerprint",

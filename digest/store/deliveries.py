@@ -30,6 +30,11 @@ _SUMMARY = (
 )
 
 
+def marks(values: Sequence[object]) -> str:
+    """``?,?,?``: one parameter mark per value, for ``IN (...)``."""
+    return ",".join("?" * len(values))
+
+
 class DeliveryTable:
     """The ``deliveries`` table (part of every store)."""
 
@@ -60,7 +65,9 @@ class DeliveryTable:
         """Record ``recipients`` as pending (unless already recorded) before any of
         them is attempted, so a crash never loses one.
 
-        Returns each recipient's ``(status, attempts)`` as it now stands.
+        Returns each recipient's ``(status, attempts)`` as it now stands; a pending
+        one that a worker holds (``digest worker``, its lease still running) is
+        ``claimed``: it is that worker's to send.
         """
         now = now_text()
         with self._db.transaction() as db:
@@ -76,26 +83,29 @@ class DeliveryTable:
         for start in range(0, len(recipients), _CHUNK):
             chunk = recipients[start : start + _CHUNK]
             rows = self._db.rows(
-                "SELECT recipient, status, attempts FROM deliveries WHERE edition_id = ? "
-                f"AND sender = ? AND recipient IN ({','.join('?' * len(chunk))})",
-                (edition_id, sender, *chunk),
+                "SELECT recipient, CASE WHEN status = 'pending' AND claimed_by <> '' AND "
+                "lease_until > ? THEN 'claimed' ELSE status END, attempts FROM deliveries "
+                f"WHERE edition_id = ? AND sender = ? AND recipient IN ({marks(chunk)})",
+                (now, edition_id, sender, *chunk),
             )
             found.update({r[0]: (r[1], r[2]) for r in rows})
         return found
 
     def record_deliveries(self, edition_id: str, sender: str, finished: Iterable[Delivery]) -> None:
         """Store the outcome (status, attempts so far, error, provider id) of each
-        delivery in ``finished``, in one transaction."""
+        delivery in ``finished``, in one transaction.  A final outcome ends a
+        worker's claim on the delivery; a pending one (a retry to come) keeps it."""
         now = now_text()
         with self._db.transaction() as db:
             db.executemany(
                 # A success keeps the error of the attempt before it, for the record.
                 "UPDATE deliveries SET status = ?, attempts = ?, last_error = "
-                "coalesce(nullif(?, ''), last_error), provider_id = ?, updated_at = ? "
+                "coalesce(nullif(?, ''), last_error), provider_id = ?, updated_at = ?, "
+                "claimed_by = CASE WHEN ? = 'pending' THEN claimed_by ELSE '' END "
                 "WHERE edition_id = ? AND sender = ? AND recipient = ?",
                 [
-                    (d.status, d.attempts, d.last_error, d.provider_id, now, edition_id, sender,
-                     d.recipient)
+                    (d.status, d.attempts, d.last_error, d.provider_id, now, d.status,
+                     edition_id, sender, d.recipient)
                     for d in finished
                 ],
             )  # fmt: skip

@@ -38,7 +38,8 @@ class PgDeliveryTable(DeliveryTable):
         """Record ``recipients`` as pending (unless already recorded) before any of
         them is attempted, so a crash never loses one.
 
-        Returns each recipient's ``(status, attempts)`` as it now stands.
+        Returns each recipient's ``(status, attempts)`` as it now stands
+        (``claimed``: pending, held by a ``digest worker``).
         """
         wanted = list(dict.fromkeys(recipients))
         if not wanted:
@@ -60,8 +61,10 @@ class PgDeliveryTable(DeliveryTable):
                 (edition_id, sender, now, wanted),
             )
         rows = self._pg.rows(
-            "SELECT recipient, status, attempts FROM deliveries WHERE edition_id = ? "
-            "AND sender = ? AND recipient = ANY(?::text[])",
-            (edition_id, sender, wanted),
+            # A pending row a worker holds is ``claimed``, as in the portable version.
+            "SELECT recipient, CASE WHEN status = 'pending' AND claimed_by <> '' AND "
+            "lease_until > ? THEN 'claimed' ELSE status END, attempts FROM deliveries "
+            "WHERE edition_id = ? AND sender = ? AND recipient = ANY(?::text[])",
+            (now, edition_id, sender, wanted),
         )
         return {str(r[0]): (str(r[1]), int(r[2])) for r in rows}

@@ -174,4 +174,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX editions_as_of ON editions(as_of);
     CREATE INDEX runs_started ON runs(started_at);
     """,
+    # Claims (digest worker): as in the SQLite schema.
+    """
+    ALTER TABLE deliveries ADD COLUMN claimed_by TEXT COLLATE "C" NOT NULL DEFAULT '';
+    ALTER TABLE deliveries ADD COLUMN lease_until TEXT COLLATE "C";
+    """,
 )

@@ -35,6 +35,7 @@ from .types import (
     ArchivedRecord,
     BounceKind,
     BounceResult,
+    Claim,
     DeliveryCounts,
     DeliveryTotals,
     FileFingerprint,
@@ -152,10 +153,12 @@ class DeliveryStore(Protocol):
     def register_deliveries(
         self, edition_id: str, sender: str, recipients: Sequence[str]
     ) -> dict[str, tuple[str, int]]:
-        """Record recipients as pending (if new); each one's ``(status, attempts)``."""
+        """Record recipients as pending (if new); each one's ``(status, attempts)``,
+        status ``claimed`` for a pending one a worker holds (lease not run out)."""
 
     def record_deliveries(self, edition_id: str, sender: str, finished: Iterable[Delivery]) -> None:
-        """Record the outcome of each delivery in ``finished`` at once."""
+        """Record the outcome of each delivery in ``finished`` at once; a final one
+        ends a worker's claim on it."""
 
     def delivery_counts(self, edition_id: str | None = None) -> DeliveryCounts:
         """Deliveries by status per ``(edition_id, sender)``."""
@@ -178,6 +181,53 @@ class DeliveryStore(Protocol):
     def prune_deliveries(self, edition_id: str, *, limit: int, now: datetime) -> int:
         """Sum an edition's log up into its totals (first call), then delete up to
         ``limit`` of its rows in one short transaction; how many went."""
+
+
+class ClaimStore(Protocol):
+    """Workers' claims on pending deliveries (see :mod:`digest.store.claims`)."""
+
+    def claim_deliveries(
+        self,
+        edition_id: str,
+        sender: str,
+        recipients: Sequence[str],
+        owner: str,
+        *,
+        lease_seconds: float,
+        now: datetime,
+        take_from: Iterable[str] = (),
+    ) -> dict[str, Claim]:
+        """Claim the pending deliveries of ``recipients`` (recorded as pending
+        first if new) for ``owner`` until ``now + lease_seconds``: those unclaimed,
+        already ``owner``'s, past their lease, or held by a worker in
+        ``take_from``; in one statement, so no two owners hold one delivery.
+        Every recipient's :class:`Claim` afterwards."""
+
+    def claimed_deliveries(self, edition_id: str, sender: str) -> dict[str, str]:
+        """The pending deliveries some worker holds: recipient → holder."""
+
+    def renew_claims(
+        self,
+        edition_id: str,
+        sender: str,
+        recipients: Sequence[str],
+        owner: str,
+        *,
+        lease_seconds: float,
+        now: datetime,
+    ) -> int:
+        """Extend ``owner``'s claims among ``recipients``; how many it holds."""
+
+    def release_claims(
+        self, edition_id: str, sender: str, recipients: Sequence[str], owner: str
+    ) -> None:
+        """Give up ``owner``'s claims among ``recipients``."""
+
+    def drop_deliveries(
+        self, edition_id: str, sender: str, recipients: Sequence[str], owner: str
+    ) -> int:
+        """Delete ``owner``'s claimed, never attempted deliveries among
+        ``recipients``; how many."""
 
 
 class RunStore(Protocol):
@@ -243,6 +293,9 @@ class SubscriberStore(Protocol):
         self, list_name: str = "default", *, page: int = 1000
     ) -> Iterator[Subscriber]:
         """A list's active subscribers by address, read a page at a time."""
+
+    def active_subscribers(self, list_name: str, addresses: Sequence[str]) -> list[Subscriber]:
+        """Those of ``addresses`` that are active subscribers of a list, by address."""
 
     def count_subscribers(self, list_name: str = "default") -> int:
         """How many active subscribers a list has."""
@@ -318,6 +371,7 @@ class Store(
     HttpCacheStore,
     EditionStore,
     DeliveryStore,
+    ClaimStore,
     RunStore,
     LockStore,
     SubscriberStore,

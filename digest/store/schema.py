@@ -191,4 +191,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX editions_as_of ON editions(as_of);
     CREATE INDEX runs_started ON runs(started_at);
     """,
+    # Claims (digest worker): a worker takes a pending delivery before it sends
+    # it, until ``lease_until`` unless renewed, so no two workers send one message.
+    """
+    ALTER TABLE deliveries ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE deliveries ADD COLUMN lease_until TEXT;
+    """,
 )

@@ -6,7 +6,7 @@ again; every change of state is written to its history (:mod:`.audience`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from .clock import now_text
 from .database import Connection, Database
@@ -144,6 +144,22 @@ class SubscriberTables:
             for row in rows:
                 yield Subscriber(row[0], row[1], row[2], first_name=row[3])
             after = rows[-1][0]
+
+    def active_subscribers(self, list_name: str, addresses: Sequence[str]) -> list[Subscriber]:
+        """Those of ``addresses`` that are active subscribers of a list (a worker's
+        batch: who is still to be mailed, with their names), by address."""
+        found: list[Subscriber] = []
+        for start in range(0, len(addresses), PAGE):
+            chunk = addresses[start : start + PAGE]
+            rows = self._db.rows(
+                "SELECT s.address, s.name, m.list, s.first_name FROM memberships m "
+                "JOIN subscribers s ON s.address = m.address WHERE m.list = ? AND "
+                "s.unsubscribed = 0 AND s.suppressed_at IS NULL AND "
+                f"m.address IN ({','.join('?' * len(chunk))}) ORDER BY m.address",
+                (list_name, *chunk),
+            )
+            found.extend(Subscriber(r[0], r[1], r[2], first_name=r[3]) for r in rows)
+        return found
 
     def count_subscribers(self, list_name: str = "default") -> int:
         """How many active (not unsubscribed, not suppressed) subscribers a list has."""

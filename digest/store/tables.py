@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .articles import ArticleTables
 from .audience import AudienceTables
+from .claims import ClaimTable
 from .deliveries import DeliveryTable
 from .editions import EditionTables
 from .files import FileTable
@@ -19,6 +20,7 @@ class Tables(
     HttpCacheTable,
     EditionTables,
     DeliveryTable,
+    ClaimTable,
     RunTable,
     SubscriberTables,
     AudienceTables,

@@ -142,3 +142,17 @@ class RunRecord(TypedDict):
 
 #: Counts of deliveries by status, per ``(edition_id, sender)``.
 DeliveryCounts = dict[tuple[str, str], dict[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A delivery as a worker's claim left it.
+
+    ``status`` is ``sent`` or ``failed`` (done: nothing to do) or ``pending``;
+    a pending one is the claimant's to send when ``holder`` is ``""``, and held by
+    the worker ``holder`` (whose lease has not run out) otherwise.
+    """
+
+    status: str
+    attempts: int
+    holder: str = ""
