@@ -44,7 +44,7 @@ def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object
 
 def test_dev_set_meets_the_issues_targets(scored: tuple[list[dict[str, object]], object]) -> None:
     """The issue's targets on the whole dev set: no page refused, body F1 0.90
-    (measured 0.906), title exact 0.90 (0.906), date right 0.95 (0.958)."""
+    (measured 0.905), title exact 0.90 (0.906), date right 0.95 (0.958)."""
     _, report = scored
     assert report.refused == []  # type: ignore[attr-defined]
     assert report.body_f1 >= 0.90  # type: ignore[attr-defined]
@@ -56,7 +56,7 @@ def test_held_out_split_figures_do_not_regress(
     scored: tuple[list[dict[str, object]], object],
 ) -> None:
     """Every third page was held out while the rules were tuned on the others: its
-    figures (title 0.767, body 0.903, date 0.969) are floors, the tuning pages'
+    figures (title 0.767, body 0.901, date 0.969) are floors, the tuning pages'
     (title 0.975, body 0.907, date 0.953) too.  The gap in titles is what pages
     the rules have not seen do; see the README."""
     records, _ = scored
@@ -84,6 +84,25 @@ def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]
     assert named.body_f1 >= report.body_f1 - 0.005  # type: ignore[attr-defined]
     sited = [{**r, "dump": f"{r['site']} | Home\n{r['dump']}"} for r in records]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
+
+
+def test_unseen_set_is_real_and_never_tuned_on() -> None:
+    """The second set (readability's and Mercury's test pages, none from a dev-set
+    site, never used to tune the reader; tools/build_page_unseen.py) measures what
+    pages of publishers the rules have not seen do.  Measured before the inner
+    headline rule: title 0.703, body 0.913, date 0.878; after: title 0.738, body
+    0.913, date 0.878 (floors just under; the issue's 0.90 is not reached here)."""
+    scorer = _scorer()
+    records = scorer.load_devset(scorer.UNSEEN)
+    dev_sites = {r["site"] for r in scorer.load_devset()}
+    assert len(records) >= 60 and len({r["site"] for r in records}) >= 60
+    assert all(r["title"] for r in records)
+    assert not {r["site"] for r in records} & dev_sites
+    report = scorer.score_dumps(records, scorer.CRAWLED_UNSEEN)
+    assert report.refused == []
+    assert report.title_exact >= 0.73
+    assert report.body_f1 >= 0.90
+    assert report.date_accuracy >= 0.87
 
 
 @pytest.mark.slow  # trafilatura over every page of the dev set

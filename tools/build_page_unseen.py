@@ -41,7 +41,7 @@ from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_page_devset import (  # noqa: E402
+from build_page_devset import (
     _jaccard,
     _without_site_name,
     date_shown,

@@ -196,10 +196,16 @@ def score_dumps(records: list[dict[str, Any]], crawled: datetime = CRAWLED) -> R
             (article,) = read_page(record["dump"].encode("utf-8"), options).articles
         except SourceError as exc:
             report.pages.append(
-                PageScore(record["key"], record["site"], False if record["title"] else None,
-                          0.0 if record["body"] else None, exc.reason, False if record["date_shown"] else None,
-                          gold_title=record["title"])
-            )  # fmt: skip
+                PageScore(
+                    record["key"],
+                    record["site"],
+                    False if record["title"] else None,
+                    0.0 if record["body"] else None,
+                    exc.reason,
+                    False if record["date_shown"] else None,
+                    gold_title=record["title"],
+                )
+            )
             continue
         text = "\n\n".join(part for part in (article.summary, article.body) if part)
         report.pages.append(

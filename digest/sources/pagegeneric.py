@@ -664,3 +664,50 @@ def _late(found: Meta, facts: LineFacts) -> bool:
     reference = facts.options.reference_time
     moment = found.published or found.updated
     return reference is not None and moment is not None and moment > reference + _LATE
+
+
+#: How far into the main run a headline over its byline or time line is looked for.
+_INSIDE_REACH = 12
+#: A headline shares at least this many content words with its first lead paragraphs.
+_LEAD_AGREEMENT = 2
+_LEAD_LINES = 3
+
+
+def headline_inside(
+    lines: Sequence[str],
+    run: Run,
+    facts: LineFacts,
+    *,
+    slug_words: set[str],
+    named: str,
+    found: tuple[int, float] | None,
+) -> int | None:
+    """A headline at the top of the main run, over its byline or time line, that
+    reads at least as well as ``found`` (the best line above the run), or ``None``.
+
+    Promos, subscription pitches and teasers written as sentences join the main
+    run above the story; the story's headline is the heading-shaped line standing
+    over its credit or time line, with the story under it.  A line above the run
+    that agrees with the lead by shared words is kept."""
+    best = 0.0
+    if found is not None:
+        lead = [p for p in lines[run.start : run.end] if is_prose(p)][:_LEAD_LINES]
+        if len(content_words(lines[found[0]]) & content_words(" ".join(lead))) >= _LEAD_AGREEMENT:
+            return None
+        best = found[1]
+    for at in range(run.start, min(run.end - 2, run.start + _INSIDE_REACH)):
+        line = lines[at]
+        if not headline_shaped(line, facts):
+            continue
+        if not any(facts.is_time(b) or _is_credit(b, facts) for b in lines[at + 1 : at + 4]):
+            continue
+        # The headline agrees with the lead paragraphs under it by shared words.
+        lead = [p for p in lines[at + 1 : run.end] if is_prose(p)][:_LEAD_LINES]
+        if len(content_words(line) & content_words(" ".join(lead))) < _LEAD_AGREEMENT:
+            continue
+        score = headline_score(
+            lines, at, Run(at + 1, run.end), facts, slug_words=slug_words, named=named
+        )
+        if score is not None and score >= _MIN_HEADLINE_SCORE and score >= best:
+            return at
+    return None

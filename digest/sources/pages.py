@@ -360,7 +360,13 @@ def _generic_parts(
     """Title, header facts, standfirst and story paragraphs of a page in no known
     shape (see :mod:`.pagegeneric`)."""
     found = generic.headline_at(paragraphs, run, facts, slug_words=slug_words, named=named)
-    if generic.opens_with_headline(paragraphs, run, facts, found=found is not None):
+    inside = generic.headline_inside(
+        paragraphs, run, facts, slug_words=slug_words, named=named, found=found
+    )
+    if inside is not None:
+        # The story starts under the headline inside the run (promos above it).
+        title_at, run = inside, generic.Run(inside + 1, run.end)
+    elif generic.opens_with_headline(paragraphs, run, facts, found=found is not None):
         # The run's first line is the headline (a headline long enough to read as
         # prose): the story starts under it.
         title_at, run = run.start, generic.Run(run.start + 1, run.end)
