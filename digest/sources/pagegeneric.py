@@ -293,6 +293,12 @@ def headline_scores(
             scores[at] = score
     for at in [at for at in scores if _under_header(lines, at, scores, facts)]:
         scores[at] -= _UNDER_HEADER_COST
+    # The headline agrees with the lead: when some line shares words with it, a
+    # line sharing none (a menu item, a promo, a site motto) is no headline.
+    shared = {at: len(content_words(lines[at]) & context.lead_words) for at in scores}
+    if max(shared.values(), default=0) >= _LEAD_AGREEMENT:
+        for at in [at for at in scores if not shared[at]]:
+            scores[at] -= _ASIDE_COST
     # The highest score; of equal ones, the line nearest the story.
     best = max(scores.items(), key=lambda item: (item[1], item[0]), default=None)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
@@ -670,6 +676,8 @@ def _late(found: Meta, facts: LineFacts) -> bool:
 _INSIDE_REACH = 12
 #: A headline shares at least this many content words with its first lead paragraphs.
 _LEAD_AGREEMENT = 2
+#: What sharing no word with the lead costs a line, when another line shares some.
+_ASIDE_COST = 1.0
 _LEAD_LINES = 3
 
 
