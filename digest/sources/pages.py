@@ -330,6 +330,11 @@ def _header_fits(
     )
     if best is None or best[0] == title_at:
         return True
+    named_again = paragraphs[best[0]]
+    if len(named_again) < len(header.title) and header.title.lower().endswith(named_again.lower()):
+        # The header's line is a crumb trail or a label run into the headline
+        # ("Blog Insights <headline>"); the headline alone is printed again.
+        return named_again
     if paragraphs[best[0]] == header.standfirst and header.standfirst.endswith("."):
         return True  # the best line is the header's standfirst, a sentence
     if (
