@@ -89,9 +89,9 @@ def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]
 def test_unseen_set_is_real_and_never_tuned_on() -> None:
     """The second set (readability's and Mercury's test pages, none from a dev-set
     site, never used to tune the reader; tools/build_page_unseen.py) measures what
-    pages of publishers the rules have not seen do.  Measured before the inner
-    headline rule: title 0.703, body 0.913, date 0.878; after: title 0.738, body
-    0.913, date 0.878 (floors just under; the issue's 0.90 is not reached here)."""
+    pages of publishers the rules have not seen do.  Measured before this branch's
+    rules: title 0.703, body 0.913, date 0.878; after: title 0.752, body 0.913,
+    date 0.918 (floors just under; the issue's 0.90 title is not reached here)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.UNSEEN)
     dev_sites = {r["site"] for r in scorer.load_devset()}
@@ -100,9 +100,9 @@ def test_unseen_set_is_real_and_never_tuned_on() -> None:
     assert not {r["site"] for r in records} & dev_sites
     report = scorer.score_dumps(records, scorer.CRAWLED_UNSEEN)
     assert report.refused == []
-    assert report.title_exact >= 0.73
-    assert report.body_f1 >= 0.90
-    assert report.date_accuracy >= 0.87
+    assert report.title_exact >= 0.75
+    assert report.body_f1 >= 0.91
+    assert report.date_accuracy >= 0.91
 
 
 @pytest.mark.slow  # trafilatura over every page of the dev set
@@ -558,3 +558,18 @@ def test_scorer_takes_the_day_the_page_shows_for_a_utc_date() -> None:
     assert scorer.date_right("2019-11-19T01:19:34Z", article(19))
     assert not scorer.date_right("2019-11-19T01:19:34Z", article(17))
     assert not scorer.date_right("2019-11-19T13:19:34-05:00", article(18))
+
+
+def test_a_us_time_zone_reads_an_ambiguous_numeric_date_month_first() -> None:
+    """'10/04/2016 05:07 AM EDT' is 4 October (a US zone, US order), whatever the
+    crawl time suggests; without a zone the nearest reading before the crawl stands."""
+    from digest.sources.normalise import parse_time
+    from digest.sources.pagemeta import time_in_line
+
+    options = ReadOptions("p.txt", reference_time=datetime(2016, 12, 1, tzinfo=UTC))
+    found = time_in_line("10/04/2016 05:07 AM EDT", options, month_first=None)
+    assert found is not None and (found.month, found.day) == (10, 4)
+    assert parse_time("10/04/2016 05:07 AM EDT").month == 10
+    assert parse_time("10/04/2016 05:07 AM IST").month == 4  # day first, as printed
+    bare = time_in_line("10/04/2016", options, month_first=None)
+    assert bare is not None and (bare.month, bare.day) == (10, 4)  # nearest before the crawl
