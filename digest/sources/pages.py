@@ -337,6 +337,10 @@ def _header_fits(
         return named_again
     if paragraphs[best[0]] == header.standfirst and header.standfirst.endswith("."):
         return True  # the best line is the header's standfirst, a sentence
+    if best[0] == header.consumed and best[1] > scores.get(title_at, float("-inf")):
+        # Pages that print the time over the headline: the line right under the
+        # header's time line reads best, the header's "headline" is a teaser above.
+        return paragraphs[best[0]]
     if (
         best[0] >= header.consumed
         and len(generic.content_words(header.title)) >= _MIN_TITLE_WORDS
