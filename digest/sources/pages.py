@@ -349,8 +349,12 @@ def _header_fits(
         # The best line stands between the header and the story (a subheading, a
         # caption): the story's own header is above it.
         return True
-    if title_at - _DECK_REACH <= best[0] < title_at and all(
-        generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at]
+    lead = generic.content_words(" ".join(paragraphs[header.consumed : header.consumed + 4]))
+    if (
+        title_at - _DECK_REACH <= best[0] < title_at
+        and all(generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at])
+        # A headline agrees with the story under it; a site's motto does not.
+        and generic.content_words(paragraphs[best[0]]) & lead
     ):
         # The header's "headline" is the deck under the real one (a label such as
         # "New, 15 comments" may stand between them).
