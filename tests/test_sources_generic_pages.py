@@ -44,7 +44,7 @@ def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object
 
 def test_dev_set_meets_the_issues_targets(scored: tuple[list[dict[str, object]], object]) -> None:
     """The issue's targets on the whole dev set: no page refused, body F1 0.90
-    (measured 0.905), title exact 0.90 (0.917), date right 0.95 (0.958)."""
+    (measured 0.905), title exact 0.90 (0.922), date right 0.95 (0.958)."""
     _, report = scored
     assert report.refused == []  # type: ignore[attr-defined]
     assert report.body_f1 >= 0.90  # type: ignore[attr-defined]
@@ -56,7 +56,7 @@ def test_held_out_split_figures_do_not_regress(
     scored: tuple[list[dict[str, object]], object],
 ) -> None:
     """Every third page was held out while the rules were tuned on the others: its
-    figures (title 0.800, body 0.901, date 0.969) are floors, the tuning pages'
+    figures (title 0.817, body 0.901, date 0.969) are floors, the tuning pages'
     (title 0.975, body 0.907, date 0.953) too.  The gap in titles is what pages
     the rules have not seen do; see the README."""
     records, _ = scored
@@ -65,7 +65,7 @@ def test_held_out_split_figures_do_not_regress(
     tuned = scorer.split(records, "dev")
     assert len(held) + len(tuned) == len(records) and len(held) == len(records) // 3
     held_report, tuned_report = scorer.score_dumps(held), scorer.score_dumps(tuned)
-    assert held_report.title_exact >= 0.79 and tuned_report.title_exact >= 0.97
+    assert held_report.title_exact >= 0.81 and tuned_report.title_exact >= 0.97
     assert held_report.body_f1 >= 0.90 and tuned_report.body_f1 >= 0.90
     assert held_report.date_accuracy >= 0.96 and tuned_report.date_accuracy >= 0.95
     assert held_report.refused == [] and tuned_report.refused == []
@@ -573,3 +573,15 @@ def test_a_us_time_zone_reads_an_ambiguous_numeric_date_month_first() -> None:
     assert parse_time("10/04/2016 05:07 AM IST").month == 4  # day first, as printed
     bare = time_in_line("10/04/2016", options, month_first=None)
     assert bare is not None and (bare.month, bare.day) == (10, 4)  # nearest before the crawl
+
+
+def test_a_label_with_a_short_figure_is_no_headline() -> None:
+    """'Reading time: 2 minutes' is a fact line; headlines with a colon are not."""
+    from digest.sources.pagegeneric import _label_with_figure
+
+    assert _label_with_figure("Tempo de leitura: 2 minutos")
+    assert _label_with_figure("Reading time: 4 min")
+    assert not _label_with_figure("LA 2016: Turbocharged Nissan Sentra Nismo unleashed")
+    assert not _label_with_figure("COVID-19: Trump Talks Retaliation If India Rejects Export")
+    assert not _label_with_figure("Breaking: Houston hires Major Applewhite as head coach")
+    assert not _label_with_figure("Screenshot : «Vape Wave», «6 Days», «Alphonse Président»…")

@@ -105,6 +105,10 @@ _LONG_HEADLINE_WORDS = 22
 _KICKER_WORDS = 6
 # A label line is this short; a standfirst is looked for this far under a line.
 _LABEL_WORDS = 5
+#: "Label: value" with a figure: a label of a few words and a short value.
+_LABELLED = re.compile(r"^(?P<label>[^:\d]{1,30}):\s*(?P<value>\S.*)$")
+_LABEL_WORDS_MAX = 3
+_LABEL_VALUE_WORDS = 4
 _STANDFIRST_REACH = 2
 _STANDFIRST_MARGIN = 2.5
 # A line this much longer than the one over it (and of some length) is its standfirst.
@@ -566,6 +570,19 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or date_share(line) >= _MAX_DATE_SHARE
         or len(CRUMB_SEPARATOR.findall(line)) >= 2
         or len(_FACT_LABEL.findall(line)) >= 2
+        or _label_with_figure(line)
+    )
+
+
+def _label_with_figure(line: str) -> bool:
+    """Whether a line is a label and a short value with a figure in it ("Reading
+    time: 2 minutes", "Text: <name>·11 October 2018"): a fact, not a headline."""
+    found = _LABELLED.match(line)
+    return (
+        found is not None
+        and len(found["label"].split()) <= _LABEL_WORDS_MAX
+        and len(found["value"].split()) <= _LABEL_VALUE_WORDS
+        and any(ch.isdigit() for ch in found["value"])
     )
 
 
