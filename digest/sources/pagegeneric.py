@@ -101,7 +101,7 @@ _FACT_LABEL = re.compile(r"(?:^|\s)\w+(?: \w+)?: \S")
 # Share of a line a date may take before the line is a time line, not a headline.
 _MAX_DATE_SHARE = 0.5
 # Headlines are short; a line of more words is likelier the standfirst.
-_LONG_HEADLINE_WORDS = 22
+LONG_HEADLINE_WORDS = _LONG_HEADLINE_WORDS = 22
 _KICKER_WORDS = 6
 # A label line is this short; a standfirst is looked for this far under a line.
 _LABEL_WORDS = 5
@@ -544,6 +544,11 @@ def dated_credit(line: str) -> bool:
         and bool(_CREDIT_OPENING.match(line))
         and date_share(line) >= _CREDIT_DATE_SHARE
     )
+
+
+def can_be_headline(line: str, facts: LineFacts) -> bool:
+    """Whether a line may be a headline at all (not a label, credit, caption or time)."""
+    return _can_be_headline(line, facts)
 
 
 def _can_be_headline(line: str, facts: LineFacts) -> bool:

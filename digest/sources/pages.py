@@ -328,6 +328,21 @@ def _header_fits(
     best, scores = generic.headline_scores(
         paragraphs, run, facts, slug_words=slug_words, named=named
     )
+    first = paragraphs[run.start] if run.start < len(paragraphs) else ""
+    if (
+        title_at == run.start + 1
+        and len(first.split()) <= generic.LONG_HEADLINE_WORDS
+        and not first.endswith(".")  # a lead sentence, not a headline
+        and generic.headline_shaped(first, facts) is False
+        and generic.can_be_headline(first, facts)
+        and generic.content_words(first)
+        & generic.content_words(
+            " ".join([p for p in paragraphs[header.consumed : run.end] if generic.is_prose(p)][:3])
+        )
+    ):
+        # The run opens with a headline long enough to read as prose, the header's
+        # "headline" under it is its deck or byline.
+        return first
     if best is None or best[0] == title_at:
         return True
     named_again = paragraphs[best[0]]
