@@ -44,7 +44,7 @@ def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object
 
 def test_dev_set_meets_the_issues_targets(scored: tuple[list[dict[str, object]], object]) -> None:
     """The issue's targets on the whole dev set: no page refused, body F1 0.90
-    (measured 0.906), title exact 0.90 (0.906), date right 0.95 (0.958)."""
+    (measured 0.905), title exact 0.90 (0.928), date right 0.95 (0.958)."""
     _, report = scored
     assert report.refused == []  # type: ignore[attr-defined]
     assert report.body_f1 >= 0.90  # type: ignore[attr-defined]
@@ -56,7 +56,7 @@ def test_held_out_split_figures_do_not_regress(
     scored: tuple[list[dict[str, object]], object],
 ) -> None:
     """Every third page was held out while the rules were tuned on the others: its
-    figures (title 0.767, body 0.903, date 0.969) are floors, the tuning pages'
+    figures (title 0.833, body 0.901, date 0.969) are floors, the tuning pages'
     (title 0.975, body 0.907, date 0.953) too.  The gap in titles is what pages
     the rules have not seen do; see the README."""
     records, _ = scored
@@ -65,7 +65,7 @@ def test_held_out_split_figures_do_not_regress(
     tuned = scorer.split(records, "dev")
     assert len(held) + len(tuned) == len(records) and len(held) == len(records) // 3
     held_report, tuned_report = scorer.score_dumps(held), scorer.score_dumps(tuned)
-    assert held_report.title_exact >= 0.76 and tuned_report.title_exact >= 0.97
+    assert held_report.title_exact >= 0.83 and tuned_report.title_exact >= 0.97
     assert held_report.body_f1 >= 0.90 and tuned_report.body_f1 >= 0.90
     assert held_report.date_accuracy >= 0.96 and tuned_report.date_accuracy >= 0.95
     assert held_report.refused == [] and tuned_report.refused == []
@@ -84,6 +84,25 @@ def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]
     assert named.body_f1 >= report.body_f1 - 0.005  # type: ignore[attr-defined]
     sited = [{**r, "dump": f"{r['site']} | Home\n{r['dump']}"} for r in records]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
+
+
+def test_unseen_set_is_real_and_never_tuned_on() -> None:
+    """The second set (readability's and Mercury's test pages, none from a dev-set
+    site, never used to tune the reader; tools/build_page_unseen.py) measures what
+    pages of publishers the rules have not seen do.  Measured before this branch's
+    rules: title 0.703, body 0.913, date 0.878; after: title 0.772, body 0.913,
+    date 0.918 (floors just under; the issue's 0.90 title is not reached here)."""
+    scorer = _scorer()
+    records = scorer.load_devset(scorer.UNSEEN)
+    dev_sites = {r["site"] for r in scorer.load_devset()}
+    assert len(records) >= 60 and len({r["site"] for r in records}) >= 60
+    assert all(r["title"] for r in records)
+    assert not {r["site"] for r in records} & dev_sites
+    report = scorer.score_dumps(records, scorer.CRAWLED_UNSEEN)
+    assert report.refused == []
+    assert report.title_exact >= 0.77
+    assert report.body_f1 >= 0.91
+    assert report.date_accuracy >= 0.91
 
 
 @pytest.mark.slow  # trafilatura over every page of the dev set
@@ -539,3 +558,56 @@ def test_scorer_takes_the_day_the_page_shows_for_a_utc_date() -> None:
     assert scorer.date_right("2019-11-19T01:19:34Z", article(19))
     assert not scorer.date_right("2019-11-19T01:19:34Z", article(17))
     assert not scorer.date_right("2019-11-19T13:19:34-05:00", article(18))
+
+
+def test_a_us_time_zone_reads_an_ambiguous_numeric_date_month_first() -> None:
+    """'10/04/2016 05:07 AM EDT' is 4 October (a US zone, US order), whatever the
+    crawl time suggests; without a zone the nearest reading before the crawl stands."""
+    from digest.sources.normalise import parse_time
+    from digest.sources.pagemeta import time_in_line
+
+    options = ReadOptions("p.txt", reference_time=datetime(2016, 12, 1, tzinfo=UTC))
+    found = time_in_line("10/04/2016 05:07 AM EDT", options, month_first=None)
+    assert found is not None and (found.month, found.day) == (10, 4)
+    assert parse_time("10/04/2016 05:07 AM EDT").month == 10
+    assert parse_time("10/04/2016 05:07 AM IST").month == 4  # day first, as printed
+    bare = time_in_line("10/04/2016", options, month_first=None)
+    assert bare is not None and (bare.month, bare.day) == (10, 4)  # nearest before the crawl
+
+
+def test_a_label_with_a_short_figure_is_no_headline() -> None:
+    """'Reading time: 2 minutes' is a fact line; headlines with a colon are not."""
+    from digest.sources.pagegeneric import _label_with_figure
+
+    assert _label_with_figure("Tempo de leitura: 2 minutos")
+    assert _label_with_figure("Reading time: 4 min")
+    assert not _label_with_figure("LA 2016: Turbocharged Nissan Sentra Nismo unleashed")
+    assert not _label_with_figure("COVID-19: Trump Talks Retaliation If India Rejects Export")
+    assert not _label_with_figure("Breaking: Houston hires Major Applewhite as head coach")
+    assert not _label_with_figure("Screenshot : «Vape Wave», «6 Days», «Alphonse Président»…")
+
+
+def test_a_headline_read_as_prose_over_the_headers_deck_is_the_title() -> None:
+    """A headline long enough to read as prose opens the main run; the line the time
+    line's header took for the headline is its deck (people.com's shape)."""
+    dump = "\n".join(
+        [
+            "People.com",
+            "Lifestyle",
+            "Jennifer Aniston on Leaving the Tags on Her Coat: 'I Wore It Four Times "
+            "and Didn't Notice!'",
+            "The actress explained the story behind her minor wardrobe malfunction",
+            "By Emily Kirkpatrick",
+            "Updated on December 12, 2016 09:22 AM",
+            "Jennifer Aniston has a confession to make about the coat she wore four "
+            "times this month, and she told the whole story on late-night television.",
+            "The tags were still attached to the sleeve, Aniston said, and nobody around "
+            "her noticed them until a photographer pointed them out to her last week.",
+            "She laughed about it with the host and said she would keep wearing the coat "
+            "all winter long, tags or no tags, because it was simply too warm to give up.",
+        ]
+    )
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(dump.encode(), options).articles
+    assert article.title.startswith("Jennifer Aniston on Leaving the Tags")
+    assert article.published_at.date().isoformat() == "2016-12-12"

@@ -98,6 +98,8 @@ _DOTTED_TIME = re.compile(r"\b(\d{1,2})\.(\d{2})(?=\s*(?:[ap]\.?m\.?|[A-Z]{2,4}\
 _ZONE_WORD = re.compile(
     r"\(?\b(" + "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True)) + r")\b\)?", re.I
 )
+#: North American time zone abbreviations (standard and daylight time).
+US_ZONE = re.compile(r"\b(?:E|C|M|P|AK|H)[SD]T\b")
 _DAY_FIRST = re.compile(r"^\D{0,12}\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b")
 _TRACKING_PARAMS = re.compile(
     r"^(utm_|fbclid$|gclid$|mc_[ce]id$|ref$|ito$|cmp$|at_(medium|campaign)$)", re.I
@@ -162,7 +164,8 @@ def parse_time(
     try:
         # Numeric dates that open with the day (23-11-2020, 05.11.2020) are read day
         # first, as the sites served print them; ISO dates are year first.
-        dayfirst = bool(_DAY_FIRST.match(text))
+        # A North American zone (EDT, PST) says the date is written month first.
+        dayfirst = bool(_DAY_FIRST.match(text)) and not US_ZONE.search(text)
         with warnings.catch_warnings():
             # A zone name dateutil does not know ("08:55 G" in a cut line) leaves the
             # time zoneless: it is then read in default_zone, without a warning.

@@ -101,10 +101,14 @@ _FACT_LABEL = re.compile(r"(?:^|\s)\w+(?: \w+)?: \S")
 # Share of a line a date may take before the line is a time line, not a headline.
 _MAX_DATE_SHARE = 0.5
 # Headlines are short; a line of more words is likelier the standfirst.
-_LONG_HEADLINE_WORDS = 22
+LONG_HEADLINE_WORDS = _LONG_HEADLINE_WORDS = 22
 _KICKER_WORDS = 6
 # A label line is this short; a standfirst is looked for this far under a line.
 _LABEL_WORDS = 5
+#: "Label: value" with a figure: a label of a few words and a short value.
+_LABELLED = re.compile(r"^(?P<label>[^:\d]{1,30}):\s*(?P<value>\S.*)$")
+_LABEL_WORDS_MAX = 3
+_LABEL_VALUE_WORDS = 4
 _STANDFIRST_REACH = 2
 _STANDFIRST_MARGIN = 2.5
 # A line this much longer than the one over it (and of some length) is its standfirst.
@@ -293,6 +297,12 @@ def headline_scores(
             scores[at] = score
     for at in [at for at in scores if _under_header(lines, at, scores, facts)]:
         scores[at] -= _UNDER_HEADER_COST
+    # The headline agrees with the lead: when some line shares words with it, a
+    # line sharing none (a menu item, a promo, a site motto) is no headline.
+    shared = {at: len(content_words(lines[at]) & context.lead_words) for at in scores}
+    if max(shared.values(), default=0) >= _LEAD_AGREEMENT:
+        for at in [at for at in scores if not shared[at]]:
+            scores[at] -= _ASIDE_COST
     # The highest score; of equal ones, the line nearest the story.
     best = max(scores.items(), key=lambda item: (item[1], item[0]), default=None)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
@@ -536,6 +546,11 @@ def dated_credit(line: str) -> bool:
     )
 
 
+def can_be_headline(line: str, facts: LineFacts) -> bool:
+    """Whether a line may be a headline at all (not a label, credit, caption or time)."""
+    return _can_be_headline(line, facts)
+
+
 def _can_be_headline(line: str, facts: LineFacts) -> bool:
     """Whether a line may be a headline at all (not a label, credit, caption or time)."""
     known = facts.may_head.get(line)
@@ -560,6 +575,19 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or date_share(line) >= _MAX_DATE_SHARE
         or len(CRUMB_SEPARATOR.findall(line)) >= 2
         or len(_FACT_LABEL.findall(line)) >= 2
+        or _label_with_figure(line)
+    )
+
+
+def _label_with_figure(line: str) -> bool:
+    """Whether a line is a label and a short value with a figure in it ("Reading
+    time: 2 minutes", "Text: <name>·11 October 2018"): a fact, not a headline."""
+    found = _LABELLED.match(line)
+    return (
+        found is not None
+        and len(found["label"].split()) <= _LABEL_WORDS_MAX
+        and len(found["value"].split()) <= _LABEL_VALUE_WORDS
+        and any(ch.isdigit() for ch in found["value"])
     )
 
 
@@ -664,3 +692,52 @@ def _late(found: Meta, facts: LineFacts) -> bool:
     reference = facts.options.reference_time
     moment = found.published or found.updated
     return reference is not None and moment is not None and moment > reference + _LATE
+
+
+#: How far into the main run a headline over its byline or time line is looked for.
+_INSIDE_REACH = 12
+#: A headline shares at least this many content words with its first lead paragraphs.
+_LEAD_AGREEMENT = 2
+#: What sharing no word with the lead costs a line, when another line shares some.
+_ASIDE_COST = 1.0
+_LEAD_LINES = 3
+
+
+def headline_inside(
+    lines: Sequence[str],
+    run: Run,
+    facts: LineFacts,
+    *,
+    slug_words: set[str],
+    named: str,
+    found: tuple[int, float] | None,
+) -> int | None:
+    """A headline at the top of the main run, over its byline or time line, that
+    reads at least as well as ``found`` (the best line above the run), or ``None``.
+
+    Promos, subscription pitches and teasers written as sentences join the main
+    run above the story; the story's headline is the heading-shaped line standing
+    over its credit or time line, with the story under it.  A line above the run
+    that agrees with the lead by shared words is kept."""
+    best = 0.0
+    if found is not None:
+        lead = [p for p in lines[run.start : run.end] if is_prose(p)][:_LEAD_LINES]
+        if len(content_words(lines[found[0]]) & content_words(" ".join(lead))) >= _LEAD_AGREEMENT:
+            return None
+        best = found[1]
+    for at in range(run.start, min(run.end - 2, run.start + _INSIDE_REACH)):
+        line = lines[at]
+        if not headline_shaped(line, facts):
+            continue
+        if not any(facts.is_time(b) or _is_credit(b, facts) for b in lines[at + 1 : at + 4]):
+            continue
+        # The headline agrees with the lead paragraphs under it by shared words.
+        lead = [p for p in lines[at + 1 : run.end] if is_prose(p)][:_LEAD_LINES]
+        if len(content_words(line) & content_words(" ".join(lead))) < _LEAD_AGREEMENT:
+            continue
+        score = headline_score(
+            lines, at, Run(at + 1, run.end), facts, slug_words=slug_words, named=named
+        )
+        if score is not None and score >= _MIN_HEADLINE_SCORE and score >= best:
+            return at
+    return None

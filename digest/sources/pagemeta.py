@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .base import ReadOptions
-from .normalise import SECTION_ALIASES, canonical_section, parse_time
+from .normalise import SECTION_ALIASES, US_ZONE, canonical_section, parse_time
 
 _LABEL = (
     r"last updated|first published|last modified|published date|publish date|updated date"
@@ -528,6 +528,8 @@ def time_in_line(line: str, options: ReadOptions, *, month_first: bool | None) -
     before the crawl.  Dates after the crawl are not taken."""
     if len(line) > _MAX_META or not _DIGIT.search(line):
         return None
+    if month_first is None and US_ZONE.search(line):
+        month_first = True  # a US time zone: US dates are written month first
     for kind, pattern in enumerate(_IN_LINE_DATES):
         for m in pattern.finditer(line):
             for day, month in _day_month(kind, m, month_first, options):

@@ -328,10 +328,34 @@ def _header_fits(
     best, scores = generic.headline_scores(
         paragraphs, run, facts, slug_words=slug_words, named=named
     )
+    first = paragraphs[run.start] if run.start < len(paragraphs) else ""
+    if (
+        title_at == run.start + 1
+        and len(first.split()) <= generic.LONG_HEADLINE_WORDS
+        and not first.endswith(".")  # a lead sentence, not a headline
+        and generic.headline_shaped(first, facts) is False
+        and generic.can_be_headline(first, facts)
+        and generic.content_words(first)
+        & generic.content_words(
+            " ".join([p for p in paragraphs[header.consumed : run.end] if generic.is_prose(p)][:3])
+        )
+    ):
+        # The run opens with a headline long enough to read as prose, the header's
+        # "headline" under it is its deck or byline.
+        return first
     if best is None or best[0] == title_at:
         return True
+    named_again = paragraphs[best[0]]
+    if len(named_again) < len(header.title) and header.title.lower().endswith(named_again.lower()):
+        # The header's line is a crumb trail or a label run into the headline
+        # ("Blog Insights <headline>"); the headline alone is printed again.
+        return named_again
     if paragraphs[best[0]] == header.standfirst and header.standfirst.endswith("."):
         return True  # the best line is the header's standfirst, a sentence
+    if best[0] == header.consumed and best[1] > scores.get(title_at, float("-inf")):
+        # Pages that print the time over the headline: the line right under the
+        # header's time line reads best, the header's "headline" is a teaser above.
+        return paragraphs[best[0]]
     if (
         best[0] >= header.consumed
         and len(generic.content_words(header.title)) >= _MIN_TITLE_WORDS
@@ -340,8 +364,12 @@ def _header_fits(
         # The best line stands between the header and the story (a subheading, a
         # caption): the story's own header is above it.
         return True
-    if title_at - _DECK_REACH <= best[0] < title_at and all(
-        generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at]
+    lead = generic.content_words(" ".join(paragraphs[header.consumed : header.consumed + 4]))
+    if (
+        title_at - _DECK_REACH <= best[0] < title_at
+        and all(generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at])
+        # A headline agrees with the story under it; a site's motto does not.
+        and generic.content_words(paragraphs[best[0]]) & lead
     ):
         # The header's "headline" is the deck under the real one (a label such as
         # "New, 15 comments" may stand between them).
@@ -360,7 +388,13 @@ def _generic_parts(
     """Title, header facts, standfirst and story paragraphs of a page in no known
     shape (see :mod:`.pagegeneric`)."""
     found = generic.headline_at(paragraphs, run, facts, slug_words=slug_words, named=named)
-    if generic.opens_with_headline(paragraphs, run, facts, found=found is not None):
+    inside = generic.headline_inside(
+        paragraphs, run, facts, slug_words=slug_words, named=named, found=found
+    )
+    if inside is not None:
+        # The story starts under the headline inside the run (promos above it).
+        title_at, run = inside, generic.Run(inside + 1, run.end)
+    elif generic.opens_with_headline(paragraphs, run, facts, found=found is not None):
         # The run's first line is the headline (a headline long enough to read as
         # prose): the story starts under it.
         title_at, run = run.start, generic.Run(run.start + 1, run.end)
