@@ -35,6 +35,7 @@ Every article given ends up a pick or a rejection, each with its reasons.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -131,7 +132,10 @@ def select(
                 story.lead.outlet.name,
             )
         )
-    rejections.sort(key=lambda r: (r.score is None, -(r.score or 0.0), r.article.id))
+    # Two stable sorts (by id, then by score, unscored last) order the rejections as
+    # one sort on (unscored, -score, id) would, without a key tuple per rejection.
+    rejections.sort(key=lambda r: r.article.id)
+    rejections.sort(key=lambda r: math.inf if r.score is None else -r.score)
     return Edition(
         id=edition_id(prefix, as_of, timezone),
         as_of=as_of,

