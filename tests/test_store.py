@@ -192,7 +192,7 @@ def test_every_call_raises_store_error_when_the_backend_fails(store_target: Stor
         "remember_file": lambda: store.remember_file("/x", FileFingerprint(1, 1, "h", "s")),
         "delivery_totals": store.delivery_totals,
         "deliveries_pruned": lambda: store.deliveries_pruned("e"),
-        "prunable_deliveries": lambda: store.prunable_deliveries(moment),
+        "prunable_deliveries": lambda: store.prunable_deliveries(moment, now=moment),
         "prune_deliveries": lambda: store.prune_deliveries("e", limit=10, now=moment),
         "prunable_editions": lambda: store.prunable_editions(moment),
         "delete_edition": lambda: store.delete_edition("e"),

@@ -57,6 +57,8 @@ class BatchResult:
     held: list[str] = field(default_factory=list)
     #: No longer on the list (unsubscribed since the edition was queued): dropped.
     dropped: int = 0
+    #: The edition's delivery log was pruned: the batch came too late, nothing sent.
+    pruned: bool = False
 
     @property
     def unfinished(self) -> bool:
@@ -148,6 +150,10 @@ class FanOut(Sending):
         delivery loop raises (:class:`~digest.errors.StoreError`).
         """
         settings = self.queue_settings()
+        if self.store.deliveries_pruned(edition_id) is not None:
+            # Its log is only totals now: nobody can be told apart as sent or not,
+            # so a batch that comes back this late sends nothing.
+            return BatchResult(pruned=True)
         owner = owner or lock_owner()
         sender = self._worker_sender(sender_name)
         outgoing = self._worker_outgoing(edition_id)

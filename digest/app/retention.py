@@ -112,7 +112,7 @@ class Retention:
         self, report: PruneReport, before: datetime, now: datetime, stop: threading.Event
     ) -> None:
         chunk = self.config.store.retention.chunk_rows
-        for edition_id, rows in self.store.prunable_deliveries(before):
+        for edition_id, rows in self.store.prunable_deliveries(before, now=now):
             report.editions_summarised.append(edition_id)
             if report.dry_run:
                 report.delivery_rows += rows

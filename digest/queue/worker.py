@@ -60,6 +60,7 @@ class BatchRunner:
             "batch.done", edition_id, to=logger, sender=sender, size=len(recipients),
             sent=result.sent, failed=result.failed, already_done=result.already_done,
             held_elsewhere=len(result.held), left_pending=result.pending, dropped=result.dropped,
+            pruned=result.pruned,
         )  # fmt: skip
         if result.unfinished:
             settings = self.config.queue

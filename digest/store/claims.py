@@ -56,8 +56,11 @@ class ClaimTable:
         with self._db.transaction() as db:
             db.executemany(
                 "INSERT INTO deliveries (edition_id, sender, recipient, status, attempts, "
-                "updated_at) VALUES (?,?,?,'pending',0,?) ON CONFLICT DO NOTHING",
-                [(edition_id, sender, r, moment) for r in recipients],
+                "updated_at) SELECT ?,?,?,'pending',0,? WHERE NOT EXISTS "
+                # A pruned edition's log is its totals: rows put back would let a
+                # late batch mail readers already counted as sent.
+                "(SELECT 1 FROM delivery_totals WHERE edition_id = ?) ON CONFLICT DO NOTHING",
+                [(edition_id, sender, r, moment, edition_id) for r in recipients],
             )
             for start in range(0, len(recipients), _CHUNK):
                 chunk = recipients[start : start + _CHUNK]

@@ -171,14 +171,18 @@ class DeliveryTable:
         )
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
-    def prunable_deliveries(self, before: datetime) -> list[tuple[str, int]]:
+    def prunable_deliveries(self, before: datetime, *, now: datetime) -> list[tuple[str, int]]:
         """``(edition id, rows)`` of the editions made before ``before`` that still
-        have rows in the delivery log, oldest first."""
+        have rows in the delivery log, oldest first.  An edition a worker is still
+        sending (a claim whose lease runs past ``now``) is not one of them: its
+        rows are what keeps a redelivered batch from mailing anyone twice."""
         rows = self._db.rows(
             "SELECT e.id, (SELECT count(*) FROM deliveries d WHERE d.edition_id = e.id) "
             "FROM editions e WHERE e.as_of < ? AND EXISTS "
-            "(SELECT 1 FROM deliveries d WHERE d.edition_id = e.id) ORDER BY e.as_of, e.id",
-            (utc_text(before),),
+            "(SELECT 1 FROM deliveries d WHERE d.edition_id = e.id) AND NOT EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.edition_id = e.id AND d.status = 'pending' "
+            "AND d.claimed_by <> '' AND d.lease_until > ?) ORDER BY e.as_of, e.id",
+            (utc_text(before), utc_text(now)),
         )
         return [(str(r[0]), int(r[1])) for r in rows]
 
@@ -203,7 +207,10 @@ class DeliveryTable:
                 db.executemany(
                     "INSERT INTO delivery_totals (edition_id, sender, sent, failed, pending, "
                     "refused, attempts, first_at, last_at, pruned_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "VALUES (?,?,?,?,?,?,?,?,?,?) "
+                    # Another prune (a second scheduler, a manual run) may have
+                    # summed it up since the check above: its totals stand.
+                    "ON CONFLICT (edition_id, sender) DO NOTHING",
                     summary,
                 )
             deleted = db.execute(

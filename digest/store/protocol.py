@@ -175,8 +175,9 @@ class DeliveryStore(Protocol):
     def deliveries_pruned(self, edition_id: str) -> datetime | None:
         """When an edition's delivery log was pruned, or ``None``."""
 
-    def prunable_deliveries(self, before: datetime) -> list[tuple[str, int]]:
-        """``(edition id, rows)`` of editions made before ``before`` with rows in the log."""
+    def prunable_deliveries(self, before: datetime, *, now: datetime) -> list[tuple[str, int]]:
+        """``(edition id, rows)`` of editions made before ``before`` with rows in the
+        log, but none a worker still holds a claim on at ``now``."""
 
     def prune_deliveries(self, edition_id: str, *, limit: int, now: datetime) -> int:
         """Sum an edition's log up into its totals (first call), then delete up to
