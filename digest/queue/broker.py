@@ -36,9 +36,17 @@ def open_broker(settings: QueueSettings) -> RedisBroker:
     Raises :class:`SendError` naming the URL (never the password) if Redis does
     not answer.
     """
-    broker = RedisBroker(  # type: ignore[no-untyped-call]
-        url=settings.url,
+    # The pool is built here, not by Dramatiq from ``url=``: Dramatiq then builds
+    # its pool from the URL alone and drops every other connection parameter, so
+    # the password (and the timeouts) would never reach Redis.
+    pool = redis.ConnectionPool.from_url(
+        settings.url,
         password=os.environ.get(settings.password_env) or None,
+        socket_timeout=SOCKET_TIMEOUT,
+        socket_connect_timeout=SOCKET_TIMEOUT,
+    )
+    broker = RedisBroker(  # type: ignore[no-untyped-call]
+        client=redis.Redis(connection_pool=pool),
         namespace=settings.namespace,
         heartbeat_timeout=int(settings.dead_worker_seconds * 1000),
         maintenance_chance=MAINTENANCE_SCALE,
@@ -49,8 +57,6 @@ def open_broker(settings: QueueSettings) -> RedisBroker:
                 max_backoff=int(settings.retry_seconds * 1000 * 16),
             )
         ],
-        socket_timeout=SOCKET_TIMEOUT,
-        socket_connect_timeout=SOCKET_TIMEOUT,
     )
     try:
         broker.client.ping()
