@@ -242,7 +242,10 @@ def test_a_worker_names_what_is_missing(tmp_path: Path) -> None:
 
 
 def test_a_redis_password_from_password_env_reaches_redis_for_queueing_and_workers(
-    tmp_path: Path, redis_with_password: str, recorder: tuple[int, Path], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    redis_with_password: str,
+    recorder: tuple[int, Path],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Dramatiq given url= and password= builds its pool from the URL alone and
     # drops the password: every queue with a password failed to log in.

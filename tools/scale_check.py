@@ -146,7 +146,9 @@ def write_config(folder: Path, store_url: str, redis_port: int, smtp_port: int) 
     """The sample config.toml, edited as README "Running at scale" says."""
     text = (ROOT / "config.toml").read_text("utf-8")
     store = '[store]\npath = "digest.sqlite3"\n'
-    queue = '# [queue]\n# url = "redis://127.0.0.1:6379/0"\n# password_env = "DIGEST_REDIS_PASSWORD"\n'
+    queue = (
+        '# [queue]\n# url = "redis://127.0.0.1:6379/0"\n# password_env = "DIGEST_REDIS_PASSWORD"\n'
+    )
     assert store in text and queue in text, "config.toml changed: update tools/scale_check.py"
     text = text.replace(store, f'[store]\nurl = "{store_url}"   # password: PGPASSWORD\n')
     text = text.replace(
@@ -166,7 +168,11 @@ def write_config(folder: Path, store_url: str, redis_port: int, smtp_port: int) 
 def digest_command() -> list[str]:
     """The installed ``digest`` next to this Python (else the module)."""
     beside = Path(sys.executable).parent / "digest"
-    return [str(beside)] if beside.exists() else [sys.executable, "-c", "from digest.cli import main; main()"]
+    return (
+        [str(beside)]
+        if beside.exists()
+        else [sys.executable, "-c", "from digest.cli import main; main()"]
+    )
 
 
 def count_dump(path: Path) -> tuple[int, Counter[str]]:
@@ -181,7 +187,7 @@ def count_dump(path: Path) -> tuple[int, Counter[str]]:
     return messages, received
 
 
-def main() -> int:  # noqa: PLR0915 (one run, read top to bottom)
+def main() -> int:
     """Run the whole check; 0 when nobody is missing and duplicates were in flight."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
@@ -204,7 +210,9 @@ def main() -> int:  # noqa: PLR0915 (one run, read top to bottom)
 
     def run(*words: str, log: bool = True) -> float:
         started = time.monotonic()
-        done = subprocess.run([*digest, *words], cwd=folder, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [*digest, *words], cwd=folder, env=env, capture_output=True, text=True
+        )
         if log:
             say(f"$ digest {' '.join(words)}  ({time.monotonic() - started:.1f} s)")
             for line in (done.stdout + done.stderr).strip().splitlines()[-8:]:
@@ -312,21 +320,30 @@ def main() -> int:  # noqa: PLR0915 (one run, read top to bottom)
     strangers = set(received) - wanted
     doubled = {r for r, times in received.items() if times > 1}
     duplicates = sum(times - 1 for times in received.values())
-    print(f"""
-subscribers            {n}
-import                 {import_seconds:.1f} s ({n / import_seconds:.0f}/s)
-digest send (queue)    {queue_seconds:.1f} s
-workers: start to 0 pending  {elapsed:.1f} s = {n / elapsed:.0f} messages/s (kill, {RESTART_SECONDS:.0f} s restart and the
-                       dead batch's return after [queue] dead_worker_seconds included)
-SIGKILL at             {sent_at_kill} sent, {killed_after:.1f} s in; in flight (claimed by it, unrecorded): {len(in_flight)}
-messages arrived       {messages}
-distinct recipients    {len(received)}
-missing                {len(missing)}
-not subscribers        {len(strangers)}
-duplicates             {duplicates} ({len(doubled - in_flight)} outside the killed worker's in-flight claims)
-""")
+    summary = [
+        ("subscribers", f"{n}"),
+        ("import", f"{import_seconds:.1f} s ({n / import_seconds:.0f}/s)"),
+        ("digest send (queue)", f"{queue_seconds:.1f} s"),
+        ("workers, start to 0 pending", f"{elapsed:.1f} s = {n / elapsed:.0f} messages/s"),
+        ("", f"(includes the kill, the {RESTART_SECONDS:.0f} s restart and the killed"),
+        ("", "batch's return after [queue] dead_worker_seconds)"),
+        ("SIGKILL at", f"{sent_at_kill} sent, {killed_after:.1f} s after the start"),
+        ("in flight at the kill", f"{len(in_flight)} (claimed by the killed worker, unrecorded)"),
+        ("messages arrived", f"{messages}"),
+        ("distinct recipients", f"{len(received)}"),
+        ("missing", f"{len(missing)}"),
+        ("not subscribers", f"{len(strangers)}"),
+        ("duplicates", f"{duplicates} ({len(doubled - in_flight)} outside the in-flight claims)"),
+    ]
+    print()
+    for label, value in summary:
+        print(f"{label:<30}{value}")
     ok = not missing and not strangers and doubled <= in_flight and duplicates <= len(in_flight)
-    print("OK: nobody missing; duplicates only among the messages in flight at the kill" if ok else "FAILED")
+    print(
+        "OK: nobody missing; duplicates only among the messages in flight at the kill"
+        if ok
+        else "FAILED"
+    )
     if args.keep:
         print(f"kept: {folder}")
     return 0 if ok else 1
