@@ -258,14 +258,23 @@ def test_a_redis_password_from_password_env_reaches_redis_for_queueing_and_worke
     app.store.add_subscribers(Subscriber(a) for a in addresses)
     app.store.close()
     monkeypatch.setenv(variable, "not-the-password")
+    checked = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert checked.exit_code == 1  # only something unreachable
+    assert f"queue.url: queue {redis_with_password}: Redis does not answer" in checked.output
     refused = CliRunner().invoke(main, ["--config", str(config), "send", "--as-of", AS_OF])
     assert refused.exit_code == 1
     assert f"error: queue {redis_with_password}: Redis does not answer" in refused.output
     assert "not-the-password" not in refused.output
     monkeypatch.setenv(variable, REDIS_PASSWORD)
+    checked = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert checked.exit_code == 0, checked.output
+    assert f"queue: {redis_with_password} reached (Redis " in checked.output
+    assert ": 0 batch(es) waiting" in checked.output
     queued = CliRunner().invoke(main, ["--config", str(config), "send", "--as-of", AS_OF])
     assert queued.exit_code == 0, queued.output
     assert "mail: 20 queued in 1 batches" in queued.output
+    checked = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert ": 1 batch(es) waiting" in checked.output
     worker = start_worker(config, tmp_path / "worker.log")  # inherits the variable
     try:
         deadline = time.monotonic() + 120  # a bound for a broken run, not a timing
