@@ -6,15 +6,16 @@
 
 What a new user does, in one command: a PostgreSQL server (Debian's binaries under
 ``/usr/lib/postgresql/*/bin``, run as ``postgres`` when we are root), a Redis
-server with a password, and Postfix ``smtp-sink`` (each message dumped to one file,
+server with a password, and Postfix ``smtp-sink`` (every message appended to a dump,
 with its envelope), all of our own on free loopback ports; the sample
 ``config.toml`` with ``[store] url = "postgresql://…"``, ``[queue]`` and an
 ``smtp`` sender pointed at the sink; ``digest check --reach``; a CSV of
 ``--subscribers`` readers through ``digest subscribers import``; ``digest ingest``;
 ``digest send`` (queues); two ``digest worker --processes 1`` (as the systemd units
-run them); one SIGKILLed when ``--kill-at`` of the list is recorded as sent, and
-started again 5 s later (``Restart=always``, ``RestartSec=5``); then wait until the
-delivery log has nothing pending and count the sink's dump: messages, distinct
+run them); one SIGKILLed once ``--kill-at`` of the list is recorded as sent and it
+holds a claimed batch, and started again 5 s later (``Restart=always``,
+``RestartSec=5``); then wait until the delivery log has nothing pending, stop the
+workers (SIGTERM) and smtp-sink, and count the sink's dump: messages, distinct
 recipients, missing, duplicates, and whether every duplicate was among the
 deliveries the killed worker held claimed and unrecorded at the kill.
 
@@ -279,11 +280,14 @@ def main() -> int:
                         raise SystemExit("a worker exited before the kill: see worker*.log")
                     time.sleep(0.05)
                 victim = workers[0]
+                prefix = f"{socket.gethostname()}:{victim.pid}:%"
+                # Killed while it holds a batch, so there is something in flight.
+                while count(f"status = 'pending' AND claimed_by LIKE '{prefix}'") == 0:
+                    time.sleep(0.01)
                 victim.kill()
                 victim.wait()
                 killed_after = time.monotonic() - started
                 sent_at_kill = count("status = 'sent'")
-                prefix = f"{socket.gethostname()}:{victim.pid}:%"
                 in_flight = {
                     row[0] for row in database.execute(
                         "SELECT recipient FROM deliveries WHERE sender = %s AND status = 'pending'"
