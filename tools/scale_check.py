@@ -257,9 +257,10 @@ def main() -> int:
 
             database = psycopg.connect(store_url, password=env["PGPASSWORD"], autocommit=True)
 
-            def count(where: str) -> int:
+            def count(where: str, *values: str) -> int:
                 row = database.execute(
-                    f"SELECT count(*) FROM deliveries WHERE sender = %s AND {where}", (SENDER,)
+                    f"SELECT count(*) FROM deliveries WHERE sender = %s AND {where}",
+                    (SENDER, *values),
                 ).fetchone()
                 return int(row[0]) if row else 0
 
@@ -282,7 +283,7 @@ def main() -> int:
                 victim = workers[0]
                 prefix = f"{socket.gethostname()}:{victim.pid}:%"
                 # Killed while it holds a batch, so there is something in flight.
-                while count(f"status = 'pending' AND claimed_by LIKE '{prefix}'") == 0:
+                while count("status = 'pending' AND claimed_by LIKE %s", prefix) == 0:
                     time.sleep(0.01)
                 victim.kill()
                 victim.wait()
