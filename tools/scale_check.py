@@ -199,7 +199,10 @@ def main() -> int:
     for binary in ("redis-server", "smtp-sink", "psql"):
         if not (shutil.which(binary) or Path(f"/usr/sbin/{binary}").exists()):
             sys.exit(f"{binary} is not installed (apt-get install postgresql redis-server postfix)")
-    import psycopg
+    try:
+        import psycopg
+    except ImportError:
+        sys.exit("psycopg is not installed: pip install -e '.[queue,postgres]' (in this venv)")
 
     folder = Path(tempfile.mkdtemp(prefix="digest-scale-", dir=args.tmp))
     folder.chmod(0o755)  # postgres and smtp-sink's user work inside
