@@ -6,7 +6,8 @@ a small made-up edition through the whole email pipeline) and the senders (type
 known, options accepted), and on request connects to each sender's SMTP or HTTP
 endpoint.  Each part is checked even when another part is broken, so one run
 lists every mistake.  Nothing is sent and the store is not opened (a PostgreSQL
-store is connected to, to report its server and schema, but nothing is changed).
+store is connected to, to report its server and schema, but nothing is changed;
+so is the ``[queue]`` Redis, logging in with its password).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from .config import (
     parse_config,
     read_toml,
 )
-from .errors import ConfigError, DigestError, StoreError
+from .errors import ConfigError, DigestError, SendError, StoreError
 from .model import Article, Edition, Image, Pick
 from .render import Renderer, check_template_folder, template_folders
 from .senders import build_sender
@@ -103,6 +104,7 @@ def check_setup(config_path: Path, *, reach: bool = False, timeout: float = 5.0)
             report.add("config", where, what)
     if config is not None:
         _check_store(config, report, timeout)
+        _check_queue(config, report, timeout)
         _check_sources(config, report)
     _check_templates(data, base_dir, report)
     _check_senders(data, base_dir, report, reach=reach, timeout=timeout)
@@ -207,6 +209,25 @@ def _check_postgres(config: Config, report: Report, timeout: float) -> None:
         report.add("reach", "store.url", str(exc))
     else:
         report.fine.append(f"store: {url} reached ({found})")
+
+
+def _check_queue(config: Config, report: Report, timeout: float) -> None:
+    """Log in to the ``[queue]`` Redis, as ``digest send`` and the workers will."""
+    if config.queue is None:
+        return
+    try:
+        from .queue.broker import probe as probe_queue
+    except ImportError:
+        report.add(
+            "config", "queue", "the queue needs Dramatiq and redis-py: install digest[queue]"
+        )
+        return
+    try:
+        found = probe_queue(config.queue, timeout=timeout)
+    except SendError as exc:
+        report.add("reach", "queue.url", str(exc))
+    else:
+        report.fine.append(f"queue: {config.queue.url} reached ({found})")
 
 
 # -- sources ----------------------------------------------------------------------

@@ -35,25 +35,25 @@ AS_OF = "2020-11-23T10:00+05:30"
 DIGEST = [sys.executable, "-c", "from digest.cli import main; main()"]
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real redis-server on 127.0.0.1 (no persistence), for the whole session."""
+def _redis_server(folder: Path, *args: str, password: str | None = None) -> Iterator[str]:
+    """A real redis-server on 127.0.0.1 (no persistence) until the generator ends;
+    with ``password``, Redis requires it (``requirepass``)."""
     binary = shutil.which("redis-server") or REDIS_SERVER
     if not Path(binary).exists():
         pytest.fail(
             "redis-server is not installed: the queue tests need Debian's redis-server "
             "(apt-get install redis-server; .ci/run installs it)"
         )
-    folder = tmp_path_factory.mktemp("redis")
     port = free_port()
+    login = ["--requirepass", password] if password else []
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-         "no", "--dir", str(folder), "--protected-mode", "yes"],
+         "no", "--dir", str(folder), "--protected-mode", "yes", *login, *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
+    client = redis.Redis.from_url(url, password=password)
     for _ in range(500):
         try:
             client.ping()
@@ -69,6 +69,22 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         client.close()
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server on 127.0.0.1 (no persistence), for the whole session."""
+    yield from _redis_server(tmp_path_factory.mktemp("redis"))
+
+
+#: The password of :func:`redis_with_password`'s server.
+REDIS_PASSWORD = "queue-test-password"
+
+
+@pytest.fixture(scope="session")
+def redis_with_password(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server that requires :data:`REDIS_PASSWORD`, for the session."""
+    yield from _redis_server(tmp_path_factory.mktemp("redis-auth"), password=REDIS_PASSWORD)
 
 
 def namespace() -> str:

@@ -24,6 +24,7 @@ from digest.store import Store, Subscriber
 from .conftest import SAMPLE_AS_OF, StoreTarget
 from .queue_support import (
     AS_OF,
+    REDIS_PASSWORD,
     environment,
     lines,
     namespace,
@@ -31,12 +32,13 @@ from .queue_support import (
     queue_send,
     recorder,
     redis_url,
+    redis_with_password,
     start_worker,
     stop,
 )
 from .send_support import SECRET, smtp_server
 
-__all__ = ["recorder", "redis_url", "smtp_server"]  # fixtures used below
+__all__ = ["recorder", "redis_url", "redis_with_password", "smtp_server"]  # fixtures used below
 
 
 @pytest.fixture(autouse=True)
@@ -237,6 +239,54 @@ def test_a_worker_names_what_is_missing(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--config", str(config), "worker"])
     assert result.exit_code == 1
     assert "error: queue redis://127.0.0.1:1/0: Redis does not answer" in result.output
+
+
+def test_a_redis_password_from_password_env_reaches_redis_for_queueing_and_workers(
+    tmp_path: Path,
+    redis_with_password: str,
+    recorder: tuple[int, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Dramatiq given url= and password= builds its pool from the URL alone and
+    # drops the password: every queue with a password failed to log in.
+    port, received_log = recorder
+    variable = "DIGEST_TEST_REDIS_PASSWORD"
+    config = queue_config(tmp_path, port, redis_with_password, password_env=variable)
+    addresses = [f"reader{i:02d}@example.org" for i in range(20)]
+    app = make_digest(config_path=config)
+    app.ingest()
+    app.store.add_subscribers(Subscriber(a) for a in addresses)
+    app.store.close()
+    monkeypatch.setenv(variable, "not-the-password")
+    checked = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert checked.exit_code == 1  # only something unreachable
+    assert f"queue.url: queue {redis_with_password}: Redis does not answer" in checked.output
+    refused = CliRunner().invoke(main, ["--config", str(config), "send", "--as-of", AS_OF])
+    assert refused.exit_code == 1
+    assert f"error: queue {redis_with_password}: Redis does not answer" in refused.output
+    assert "not-the-password" not in refused.output
+    monkeypatch.setenv(variable, REDIS_PASSWORD)
+    checked = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert checked.exit_code == 0, checked.output
+    assert f"queue: {redis_with_password} reached (Redis " in checked.output
+    assert ": 0 batch(es) waiting" in checked.output
+    queued = CliRunner().invoke(main, ["--config", str(config), "send", "--as-of", AS_OF])
+    assert queued.exit_code == 0, queued.output
+    assert "mail: 20 queued in 1 batches" in queued.output
+    checked = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert ": 1 batch(es) waiting" in checked.output
+    worker = start_worker(config, tmp_path / "worker.log")  # inherits the variable
+    try:
+        deadline = time.monotonic() + 120  # a bound for a broken run, not a timing
+        while len(lines(received_log)) < len(addresses):
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            time.sleep(0.05)
+    finally:
+        stop(worker)
+    assert worker.returncode == 0
+    assert Counter(lines(received_log)) == Counter(addresses)
+    assert REDIS_PASSWORD not in (tmp_path / "worker.log").read_text()
 
 
 @pytest.mark.slow  # real processes: two workers, Redis, an SMTP server

@@ -14,7 +14,8 @@ from digest.check import check_setup
 from digest.cli import main
 from digest.config import parse_config
 from digest.errors import ConfigError, StoreError
-from digest.store import open_store
+from digest.store import Subscriber, open_store
+from digest.store.pgstore import ANALYZE_AFTER
 from digest.store.postgres import schema_version
 
 from .pg_server import PgServer
@@ -169,3 +170,21 @@ def test_another_database_role_uses_the_store_but_cannot_cut_off_a_lapsed_holder
             later = now + timedelta(seconds=61)
             assert other.acquire_lock("e", "next:2:2", 60, now=later) == "hung:1:1"
         assert holder.count_articles() == 0  # still connected
+
+
+def test_a_large_import_leaves_the_planner_statistics_of_the_subscribers_fresh(
+    pg_server: PgServer, database: str
+) -> None:
+    # Stale statistics right after a bulk import made queueing an edition 6x slower.
+    with open_store(database, password=pg_server.password) as store:
+
+        def planned_rows() -> float:
+            (found,) = store._db.rows(  # type: ignore[union-attr]
+                "SELECT reltuples FROM pg_class WHERE relname = 'subscribers'"
+            )
+            return float(found[0])
+
+        store.add_subscribers(Subscriber(f"r{i}@example.org") for i in range(ANALYZE_AFTER - 1))
+        assert planned_rows() < 0  # a small import: never analysed yet
+        store.add_subscribers(Subscriber(f"s{i}@example.org") for i in range(ANALYZE_AFTER))
+        assert planned_rows() == 2 * ANALYZE_AFTER - 1

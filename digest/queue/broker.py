@@ -30,6 +30,33 @@ SOCKET_TIMEOUT = 30.0
 BatchHandler = Callable[[str, str, list[str]], None]
 
 
+def _pool(settings: QueueSettings, timeout: float) -> redis.ConnectionPool:
+    """Connections to ``[queue] url``, logging in with the password from ``password_env``."""
+    # Built here, not by Dramatiq from ``url=``: Dramatiq then builds its pool from
+    # the URL alone and drops every other connection parameter, so the password
+    # (and the timeouts) would never reach Redis.
+    return redis.ConnectionPool.from_url(
+        settings.url,
+        password=os.environ.get(settings.password_env) or None,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+    )
+
+
+def probe(settings: QueueSettings, *, timeout: float = 5.0) -> str:
+    """What ``digest check`` says of the queue: the Redis version and the batches
+    waiting.  Raises :class:`SendError` naming the URL (never the password)."""
+    client = redis.Redis(connection_pool=_pool(settings, timeout))
+    try:
+        version = client.info("server").get("redis_version", "?")
+        waiting = client.llen(f"{settings.namespace}:{settings.namespace}")
+    except redis.RedisError as exc:
+        raise SendError(f"queue {settings.url}: Redis does not answer ({exc})") from None
+    finally:
+        client.close()
+    return f"Redis {version}, queue {settings.namespace!r}: {waiting} batch(es) waiting"
+
+
 def open_broker(settings: QueueSettings) -> RedisBroker:
     """A broker for ``[queue]``, the password read from ``password_env``.
 
@@ -37,8 +64,7 @@ def open_broker(settings: QueueSettings) -> RedisBroker:
     not answer.
     """
     broker = RedisBroker(  # type: ignore[no-untyped-call]
-        url=settings.url,
-        password=os.environ.get(settings.password_env) or None,
+        client=redis.Redis(connection_pool=_pool(settings, SOCKET_TIMEOUT)),
         namespace=settings.namespace,
         heartbeat_timeout=int(settings.dead_worker_seconds * 1000),
         maintenance_chance=MAINTENANCE_SCALE,
@@ -49,8 +75,6 @@ def open_broker(settings: QueueSettings) -> RedisBroker:
                 max_backoff=int(settings.retry_seconds * 1000 * 16),
             )
         ],
-        socket_timeout=SOCKET_TIMEOUT,
-        socket_connect_timeout=SOCKET_TIMEOUT,
     )
     try:
         broker.client.ping()

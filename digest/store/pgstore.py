@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .advisory import AdvisoryLockTable
 from .pgdeliveries import PgDeliveryTable
 from .postgres import PgDatabase, connect
 from .tables import Tables
+from .types import Subscriber, SubscriberCounts
+
+#: An import that adds or changes at least this many subscribers refreshes the
+#: planner's statistics of their tables.
+ANALYZE_AFTER = 1000
 
 
 class PostgresStore(AdvisoryLockTable, PgDeliveryTable, Tables):
@@ -49,6 +56,20 @@ class PostgresStore(AdvisoryLockTable, PgDeliveryTable, Tables):
     def reopen(self) -> PostgresStore:
         """Another connection to the same database, for another thread."""
         return PostgresStore(self._pg.reopen())
+
+    def add_subscribers(self, subscribers: Iterable[Subscriber]) -> SubscriberCounts:
+        """Add or update subscribers (as on SQLite); after a large import, refresh
+        the planner's statistics of the subscriber tables.
+
+        Until autovacuum gets round to it PostgreSQL plans for the tables as they
+        were before the import: queueing an edition for 100,000 readers imported
+        into a new database took 30 s, against 5 s with fresh statistics.
+        """
+        counts = super().add_subscribers(subscribers)
+        if counts.new + counts.updated >= ANALYZE_AFTER:
+            with self._db.transaction() as db:
+                db.execute("ANALYZE subscribers, memberships, subscriber_events")
+        return counts
 
     def __enter__(self) -> PostgresStore:
         return self
