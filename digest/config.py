@@ -263,7 +263,8 @@ def _store_url(value: str) -> str:
             "the variable named by store.password_env)"
         )
     if parts.scheme not in _STORE_SCHEMES:
-        raise ValueError("must be postgresql://user@host:port/dbname or sqlite:///path/to/file")
+        # Not echoed: a libpq "key=value" string may hold password=...
+        raise _NoEcho("must be postgresql://user@host:port/dbname or sqlite:///path/to/file")
     if parts.scheme == "sqlite" and (not value.startswith("sqlite:///") or value == "sqlite:///"):
         raise ValueError("an SQLite URL is sqlite:///relative/path or sqlite:////absolute/path")
     return value
@@ -689,10 +690,25 @@ def _outlet_country(value: Any) -> Any:
 
 
 def _redis_url(value: Any) -> Any:
-    if not isinstance(value, str) or not re.fullmatch(r"rediss?://[^\s/]+(/\d+)?", value):
-        raise ValueError('must be a Redis URL such as "redis://127.0.0.1:6379/0"')
-    if "@" in value:
-        raise ValueError("must not hold a password: name its variable in password_env")
+    # Never echoed: a mistaken URL may well carry the password.
+    shape = 'must be a Redis URL such as "redis://127.0.0.1:6379/0"'
+    if not isinstance(value, str):
+        raise _NoEcho(shape)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError:
+        raise _NoEcho(f"is not a valid URL: it {shape}") from None
+    if "@" in value or "password" in parts.query.lower():
+        raise _NoEcho("must not hold a password: name its variable in password_env")
+    if (
+        parts.scheme not in ("redis", "rediss")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or not re.fullmatch(r"(/\d+)?", parts.path)
+    ):
+        raise _NoEcho(shape)
     return value
 
 

@@ -200,6 +200,33 @@ def test_a_batch_sends_what_it_claims_and_a_redelivered_batch_sends_nobody_twice
     assert store.delivery(edition.id, MAIL, "r3@x.org") is None
 
 
+def test_a_claimed_edition_waits_for_its_prune_and_a_batch_after_it_sends_nothing(
+    tmp_path: Path, store: Store, smtp_server: tuple[object, object]
+) -> None:
+    controller, recorded = smtp_server
+    app = _queue_app(tmp_path, store, controller.port)  # type: ignore[attr-defined]
+    store.add_subscribers(Subscriber(f"r{i}@x.org") for i in range(3))
+    app.ingest()  # type: ignore[attr-defined]
+    edition = app.build(SAMPLE_AS_OF).edition  # type: ignore[attr-defined]
+    ids = [f"r{i}@x.org" for i in range(3)]
+    sent = app.send_batch(edition.id, MAIL, ids[:2], owner="w1", clock=lambda: T0)  # type: ignore[attr-defined]
+    assert sent.sent == 2
+    store.claim_deliveries(edition.id, MAIL, ids[2:], "w2:1:1", lease_seconds=60, now=T0)
+    after = edition.as_of + timedelta(days=1)
+    # A worker still holds r2: the edition's log is not pruned under it.
+    assert store.prunable_deliveries(after, now=T0 + timedelta(seconds=30)) == []
+    assert store.prunable_deliveries(after, now=T0 + timedelta(seconds=61)) == [(edition.id, 3)]
+    assert store.prune_deliveries(edition.id, limit=100, now=T0 + timedelta(seconds=61)) == 3
+    # The batch comes back after the prune: nobody is mailed again, no row comes back.
+    late = app.send_batch(edition.id, MAIL, ids, owner="w3", clock=lambda: T0)  # type: ignore[attr-defined]
+    assert late.pruned and (late.sent, late.failed) == (0, 0)
+    assert store.claim_deliveries(edition.id, MAIL, ids, "w3:1:1", lease_seconds=60, now=T0) == {}
+    assert store.deliveries(edition.id) == []
+    assert sorted(address for address, _ in recorded.messages) == ids[:2]  # type: ignore[attr-defined]
+    totals = store.delivery_totals(edition.id)
+    assert [(t.sent, t.pending) for t in totals] == [(2, 1)]
+
+
 def test_queue_settings_are_checked_and_the_single_process_path_needs_no_dramatiq(
     tmp_path: Path,
 ) -> None:
@@ -207,6 +234,18 @@ def test_queue_settings_are_checked_and_the_single_process_path_needs_no_dramati
     result = CliRunner().invoke(main, ["--config", str(config), "check"])
     assert result.exit_code == 2
     assert "queue.url: must not hold a password" in result.output
+    assert "secret" not in result.output
+    for url, why in [
+        ("redis://127.0.0.1:6379?password=hunter2", "must not hold a password"),
+        ("redis://127.0.0.1:notaport/0", "is not a valid URL"),
+        ("redis://[::1/0", "is not a valid URL"),
+        ("redis://127.0.0.1:6379/0?db=1", "must be a Redis URL"),
+        ("http://127.0.0.1:6379/0", "must be a Redis URL"),
+    ]:
+        bad = queue_config(tmp_path, 25, url)
+        result = CliRunner().invoke(main, ["--config", str(bad), "check"])
+        assert result.exit_code == 2 and f"queue.url: {why}" in result.output, (url, result.output)
+        assert "hunter2" not in result.output and "Traceback" not in result.output
     plain = tmp_path / "plain"
     plain.mkdir()
     from .sample_files import write_sample_config

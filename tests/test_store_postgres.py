@@ -84,6 +84,8 @@ def test_store_settings_are_checked(tmp_path: Path) -> None:
         {"url": url + "?password=hunter2"}, tmp_path
     )
     assert "store.url: must be postgresql://" in _store_config({"url": "mysql://x/y"}, tmp_path)
+    libpq = _store_config({"url": "host=db.example user=digest password=hunter2"}, tmp_path)
+    assert "store.url: must be postgresql://" in libpq and "hunter2" not in libpq
     assert "set url or path, not both" in _store_config({"url": url, "path": "x.db"}, tmp_path)
     assert "only a PostgreSQL store.url takes a password" in _store_config(
         {"path": "x.db", "password_env": "P"}, tmp_path

@@ -95,7 +95,13 @@ class FanOut(Sending):
         settings = self.queue_settings()
         closing: Callable[[], None] = lambda: None  # noqa: E731
         if enqueue is None:
-            from ..queue.broker import Enqueuer  # only a queued send needs Redis
+            try:
+                from ..queue.broker import Enqueuer  # only a queued send needs Redis
+            except ImportError as exc:
+                raise ConfigError(
+                    f"[queue] needs Dramatiq and redis-py ({exc.name} is not installed): "
+                    "pip install -e '.[queue]'"
+                ) from None
 
             enqueuer = Enqueuer(settings)
             enqueue, closing = enqueuer.enqueue, enqueuer.close

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..errors import ConfigError
 from . import App, pass_app
 from .schedule import log_to_stderr, stop_on_signals
 
@@ -30,7 +31,13 @@ def worker(app: App, processes: int, verbose: bool) -> None:
     SIGTERM/SIGINT let the message in flight finish, put the rest of the batch
     back on the queue, and exit 0.
     """
-    from ..queue.worker import run_workers  # Dramatiq and Redis: only here
+    try:
+        from ..queue.worker import run_workers  # Dramatiq and Redis: only here
+    except ImportError as exc:
+        raise ConfigError(
+            f"[queue] needs Dramatiq and redis-py ({exc.name} is not installed): "
+            "pip install -e '.[queue]'"
+        ) from None
 
     log_to_stderr(logging.DEBUG if verbose else logging.INFO)
     with stop_on_signals() as stop:

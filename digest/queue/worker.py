@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+import redis
 from dramatiq import Worker
 from dramatiq.errors import Retry
 
@@ -85,7 +86,12 @@ def serve(config: Config, stop: threading.Event) -> None:
     log_event("worker.start", to=logger, queue=settings.namespace, url=settings.url)
     try:
         while not stop.wait(settings.dead_worker_seconds / 4):
-            broker.do_qsize(settings.namespace)  # a heartbeat (see the module docstring)
+            try:
+                broker.do_qsize(settings.namespace)  # a heartbeat (see the module docstring)
+            except redis.RedisError as exc:
+                # Redis away for a while: Dramatiq reconnects by itself, and the
+                # worker must outlive the outage rather than die with a traceback.
+                log_event("worker.redis_unreachable", to=logger, error=str(exc))
     finally:
         worker.stop(timeout=STOP_TIMEOUT * 1000)
         broker.close()
