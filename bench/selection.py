@@ -26,6 +26,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from peak import peak_mib  # bench/peak.py, before this folder leaves the path
+
 # This file shares its name with the standard library's ``select`` module, which
 # asyncio and socket import: keep its own folder off the import path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
@@ -34,7 +36,6 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import itertools  # noqa: E402
 import random  # noqa: E402
-import resource  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
@@ -110,18 +111,6 @@ def timed(articles: list[Article], settings: SelectSettings) -> tuple[float, flo
     start_cpu, start_wall = time.process_time(), time.perf_counter()
     edition = select(articles, as_of=AS_OF, settings=settings)
     return time.process_time() - start_cpu, time.perf_counter() - start_wall, len(edition.picks)
-
-
-def peak_mib() -> float:
-    """This process's peak resident set so far, in MiB: ``VmHWM`` on Linux
-    (``ru_maxrss`` would carry over the parent's peak across fork and exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def memory_child(size: int) -> None:

@@ -27,7 +27,6 @@ import argparse
 import dataclasses
 import os
 import re
-import resource
 import shutil
 import signal
 import smtplib
@@ -44,24 +43,14 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from peak import peak_mib
+
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = datetime.fromisoformat("2020-11-23T10:00:00+05:30")
 os.environ.setdefault("BENCH_UNSUB_SECRET", "bench-secret")
 #: Client CPU seconds per message of each side's rounds (all threads of this
 #: process; the sink is another process): unlike msg/s, not swayed by other load.
 CPU: dict[str, list[float]] = {"digest": [], "bare": [], "raw": []}
-
-
-def peak_mib() -> float:
-    """This process's peak resident set so far, in MiB: ``VmHWM`` on Linux
-    (``ru_maxrss`` would carry over the parent's peak across fork and exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def free_port() -> int:

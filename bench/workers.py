@@ -47,7 +47,8 @@ from statistics import median
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from send import AS_OF, ROOT, free_port, sink  # a sibling bench script
+from peak import peak_mib  # sibling bench scripts
+from send import AS_OF, ROOT, free_port, sink
 
 DIGEST = [sys.executable, "-c", "from digest.cli import main; main()"]
 SECRET_ENV = "BENCH_UNSUB_SECRET"
@@ -230,21 +231,13 @@ class Bench:
         workers = self.workers(count)
         try:
             self.wait_sent(sender, total, workers)
-            peaks = [peak_rss(w.pid) for w in workers]
+            peaks = [peak_mib(w.pid) for w in workers]
         finally:
             for w in workers:
                 w.terminate()
             for w in workers:
                 w.wait(timeout=120)
         return self.rate(sender), peaks
-
-
-def peak_rss(pid: int) -> float:
-    """A process's peak resident set (``VmHWM``), MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
 
 
 def throughput(bench: Bench, rounds: list[tuple[str, int]], recipients: int) -> None:

@@ -43,6 +43,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def queue_extra_missing(exc: ImportError) -> ConfigError:
+    """The error for a ``[queue]`` used where the ``queue`` extra is not installed."""
+    return ConfigError(
+        f"[queue] needs Dramatiq and redis-py ({exc.name} is not installed): "
+        "pip install -e '.[queue]'"
+    )
+
+
 @dataclass(slots=True)
 class BatchResult:
     """What one batch task did."""
@@ -98,10 +106,7 @@ class FanOut(Sending):
             try:
                 from ..queue.broker import Enqueuer  # only a queued send needs Redis
             except ImportError as exc:
-                raise ConfigError(
-                    f"[queue] needs Dramatiq and redis-py ({exc.name} is not installed): "
-                    "pip install -e '.[queue]'"
-                ) from None
+                raise queue_extra_missing(exc) from None
 
             enqueuer = Enqueuer(settings)
             enqueue, closing = enqueuer.enqueue, enqueuer.close

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..errors import ConfigError
+from ..app.fanout import queue_extra_missing
 from . import App, pass_app
 from .schedule import log_to_stderr, stop_on_signals
 
@@ -34,10 +34,7 @@ def worker(app: App, processes: int, verbose: bool) -> None:
     try:
         from ..queue.worker import run_workers  # Dramatiq and Redis: only here
     except ImportError as exc:
-        raise ConfigError(
-            f"[queue] needs Dramatiq and redis-py ({exc.name} is not installed): "
-            "pip install -e '.[queue]'"
-        ) from None
+        raise queue_extra_missing(exc) from None
 
     log_to_stderr(logging.DEBUG if verbose else logging.INFO)
     with stop_on_signals() as stop:
