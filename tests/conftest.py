@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from digest.config import Config, parse_config
 from digest.edition import Digest, make_digest
 from digest.store import Store, open_store
+from tools.chromium import Chromium, ChromiumError
 
 from .pg_server import MissingPostgres, PgServer
 
@@ -116,3 +118,24 @@ def sample_app(tmp_path: Path, store: Store) -> Digest:
     data = sample_config_data()
     data["senders"] = {"out": {"type": "file", "path": str(tmp_path / "out")}}
     return make_digest(config=config_from(data), store=store)
+
+
+@contextmanager
+def started_chromium(profile: Path) -> Iterator[Chromium]:
+    """Headless Chromium on ``profile``, quit when the block ends; a clear test
+    failure (not a skip) if Chromium is not installed."""
+    try:
+        instance = Chromium(profile)
+    except ChromiumError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+@pytest.fixture
+def chromium(tmp_path: Path) -> Iterator[Chromium]:
+    """Headless Chromium on a fresh profile, for one test."""
+    with started_chromium(tmp_path / "profile") as instance:
+        yield instance

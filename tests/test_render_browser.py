@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 
 from digest.render import personalise
-from tools.chromium import Chromium, ChromiumError
+from tools.chromium import Chromium
 
+from .conftest import started_chromium
 from .golden.edition import edition, renderer
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -120,12 +121,8 @@ def measure(
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     """One headless Chromium for the module; a clear failure if it is not installed."""
-    try:
-        instance = Chromium(tmp_path_factory.mktemp("chromium-profile"))
-    except ChromiumError as exc:
-        pytest.fail(str(exc))
-    yield instance
-    instance.close()
+    with started_chromium(tmp_path_factory.mktemp("chromium-profile")) as instance:
+        yield instance
 
 
 @pytest.mark.browser

@@ -4,13 +4,12 @@ the archive, unsubscribe with the one button."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from digest.store import Subscriber
-from tools.chromium import Chromium, ChromiumError
+from tools.chromium import Chromium
 
 from .conftest import SAMPLE_AS_OF
 from .web_support import Site, body_text, link_in, parse, site, smtp
@@ -20,43 +19,30 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Chromium]:
-    """Headless chromium on a fresh profile."""
-    try:
-        b = Chromium(tmp_path / "profile")
-    except ChromiumError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield b
-    finally:
-        b.close()
-
-
-def test_sign_up_confirm_read_and_unsubscribe_in_a_browser(site: Site, browser: Chromium) -> None:
-    browser.open(site.base + "/subscribe")
-    assert browser.evaluate("document.querySelectorAll('form button').length") == 1
+def test_sign_up_confirm_read_and_unsubscribe_in_a_browser(site: Site, chromium: Chromium) -> None:
+    chromium.open(site.base + "/subscribe")
+    assert chromium.evaluate("document.querySelectorAll('form button').length") == 1
     # The honeypot is there but out of sight.
-    assert browser.evaluate(
+    assert chromium.evaluate(
         "document.querySelector('input[name=website]').getBoundingClientRect().right < 0"
     )
-    browser.save_screenshot(ARTIFACTS / "web-subscribe.png")
-    browser.evaluate(
+    chromium.save_screenshot(ARTIFACTS / "web-subscribe.png")
+    chromium.evaluate(
         "document.querySelector('#email').value = 'reader@example.org';"
         "document.querySelector('#name').value = 'Rae <i>Reader</i>';"
         "document.querySelector('#subscribe').click(); true"
     )
-    browser.wait_until("document.querySelector('h1') && "
+    chromium.wait_until("document.querySelector('h1') && "
                      "document.querySelector('h1').textContent === 'Check your inbox'")  # fmt: skip
     (to, raw), *_ = site.wait_for_mail(1)
     assert to == "reader@example.org"
     link = link_in(body_text(parse(raw)), "/newsletter/confirm?token=")
 
-    browser.open(link)
+    chromium.open(link)
     with site.store() as store:
         assert not store.is_active("reader@example.org")
-    browser.evaluate("document.querySelector('#confirm').click(); true")
-    browser.wait_until("document.querySelector('h1').textContent === 'You are subscribed'")
+    chromium.evaluate("document.querySelector('#confirm').click(); true")
+    chromium.wait_until("document.querySelector('h1').textContent === 'You are subscribed'")
     with site.store() as store:
         assert store.is_active("reader@example.org")
         subscriber = store.subscriber("reader@example.org")
@@ -71,21 +57,21 @@ def test_sign_up_confirm_read_and_unsubscribe_in_a_browser(site: Site, browser: 
     mail = parse(raw)
     assert "Rae" in body_text(mail, "html")
     view = link_in(body_text(mail, "html"), f"/newsletter/{built.edition.id}")
-    browser.open(view)
-    assert browser.evaluate("document.body.innerText.includes('1 Example Road')")
-    assert not browser.evaluate("document.body.innerText.includes('Rae')")
-    browser.save_screenshot(ARTIFACTS / "web-archive-edition.png")
-    browser.open(site.base + "/")
-    assert browser.evaluate(f"!!document.querySelector('a[href$=\"/{built.edition.id}\"]')")
+    chromium.open(view)
+    assert chromium.evaluate("document.body.innerText.includes('1 Example Road')")
+    assert not chromium.evaluate("document.body.innerText.includes('Rae')")
+    chromium.save_screenshot(ARTIFACTS / "web-archive-edition.png")
+    chromium.open(site.base + "/")
+    assert chromium.evaluate(f"!!document.querySelector('a[href$=\"/{built.edition.id}\"]')")
 
     unsubscribe = link_in(str(mail["List-Unsubscribe"]), "/newsletter/unsubscribe?token=")
-    browser.open(unsubscribe)
-    assert browser.evaluate("document.querySelectorAll('button').length") == 1
-    browser.save_screenshot(ARTIFACTS / "web-unsubscribe.png")
+    chromium.open(unsubscribe)
+    assert chromium.evaluate("document.querySelectorAll('button').length") == 1
+    chromium.save_screenshot(ARTIFACTS / "web-unsubscribe.png")
     with site.store() as store:
         assert store.is_active("reader@example.org"), "opening the page unsubscribes nobody"
-    browser.evaluate("document.querySelector('#unsubscribe').click(); true")
-    browser.wait_until("document.querySelector('h1').textContent === 'You are unsubscribed'")
+    chromium.evaluate("document.querySelector('#unsubscribe').click(); true")
+    chromium.wait_until("document.querySelector('h1').textContent === 'You are unsubscribed'")
     with site.store() as store:
         assert not store.is_active("reader@example.org")
         assert store.is_active("other@example.org")

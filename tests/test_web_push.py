@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from pytest_httpserver import HTTPServer
 
 from digest.senders.webpush import WebPushSender, new_private_key, public_key, write_private_key
-from tools.chromium import Chromium, ChromiumError
+from tools.chromium import Chromium
 
 from .conftest import SAMPLE_AS_OF
 from .send_support import Recorder, _http_server_process, http_server
@@ -58,19 +58,6 @@ def push_site(
         "push_services": ["127.0.0.1"],
     }
     yield from start_site(tmp_path, smtp, monkeypatch, senders={"browser": browser_sender})
-
-
-@pytest.fixture
-def chromium(tmp_path: Path) -> Iterator[Chromium]:
-    """Headless chromium on a fresh profile."""
-    try:
-        b = Chromium(tmp_path / "profile")
-    except ChromiumError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield b
-    finally:
-        b.close()
 
 
 def errors(events: list[dict[str, Any]]) -> list[str]:
