@@ -23,6 +23,11 @@ WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
         ("What we know about the Titan submersible", "https://news.example/world/y",
          "analysis"),
         ("ICC issues arrest warrant for Putin", "https://news.example/world/z", "news"),
+        # A host of its own desk says what a path part would; the name itself not.
+        ("Host tears up on live TV after death of legend",
+         "https://au.lifestyle.example.com/host-tears-up-123.html", "soft"),
+        ("Minister resigns over expenses", "https://www.lifestyle.com/news/minister-resigns",
+         "news"),
     ],
 )  # fmt: skip
 def test_headline_forms_and_paths_name_the_genre(title: str, url: str, genre: str) -> None:

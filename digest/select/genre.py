@@ -5,7 +5,8 @@ editorials, explainers, features, reviews, quizzes, showbiz and oddities are lef
 out unless ``select.genres`` lets them in.  The evidence, in order:
 
 1. the URL path (``/opinion/``, ``/commentisfree/``, ``/analysis/``,
-   ``/features/``, ``/lifestyle/``, ``/tvshowbiz/``);
+   ``/features/``, ``/lifestyle/``, ``/tvshowbiz/``) and the host's own desk
+   (``lifestyle.example.com``);
 2. the source's section label and feed categories (``Opinion``, ``Comment``);
 3. the first words of the article's own URL slug (``/analysis-wall-of-brics``);
 4. the headline's form (``Opinion:``, ``Analysis |``, ``The Guardian view on …``,
@@ -81,11 +82,19 @@ def genre_rules() -> GenreRules:
 def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCall:
     """The genre of ``article`` with the evidence; never raises."""
     rules = rules or genre_rules()
-    parts = [p for p in urlsplit(article.url).path.lower().split("/") if p]
+    address = urlsplit(article.url)
+    parts = [p for p in address.path.lower().split("/") if p]
     for part in parts[:-1]:
         genre = rules.labels.get(part)
         if genre:
             return GenreCall(genre, f"{genre} (URL path /{part}/)")
+    # A desk of its own host ("au.lifestyle.yahoo.com", "blogs.example.com") says
+    # the same as a path part would; the registered name itself is left alone.
+    host = (address.hostname or "").split(".")
+    for part in host[:-2]:
+        genre = rules.labels.get(part)
+        if genre:
+            return GenreCall(genre, f"{genre} (host {address.hostname})")
     if parts:
         for size in (2, 1):
             start = "-".join(parts[-1].split("-")[:size])
