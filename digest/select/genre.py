@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -47,6 +47,9 @@ class GenreCall:
 
     genre: str
     reason: str
+    #: Said by where the item is filed (a desk in its URL path, host or labels),
+    #: which speaks for its topic, not only for this one piece's form.
+    filed: bool = False
 
     @property
     def hard(self) -> bool:
@@ -87,14 +90,14 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     for part in parts[:-1]:
         genre = rules.labels.get(part)
         if genre:
-            return GenreCall(genre, f"{genre} (URL path /{part}/)")
+            return GenreCall(genre, f"{genre} (URL path /{part}/)", filed=True)
     # A desk of its own host ("au.lifestyle.yahoo.com", "blogs.example.com") says
     # the same as a path part would; the registered name itself is left alone.
     host = (address.hostname or "").split(".")
     for part in host[:-2]:
         genre = rules.labels.get(part)
         if genre:
-            return GenreCall(genre, f"{genre} (host {address.hostname})")
+            return GenreCall(genre, f"{genre} (host {address.hostname})", filed=True)
     if parts:
         for size in (2, 1):
             start = "-".join(parts[-1].split("-")[:size])
@@ -104,7 +107,7 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     for label in (article.section, *article.tags):
         genre = rules.labels.get(" ".join(label.lower().split()))
         if genre:
-            return GenreCall(genre, f"{genre} (labelled {label!r})")
+            return GenreCall(genre, f"{genre} (labelled {label!r})", filed=True)
     for pattern, genre in rules.headlines:
         if pattern.search(article.title):
             return GenreCall(genre, f"{genre} (headline reads as {genre}: {article.title!r})")
@@ -120,4 +123,25 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     return GenreCall(HARD, "hard news")
 
 
-__all__ = ["GENRES", "HARD", "GenreCall", "GenreRules", "classify_genre", "genre_rules"]
+def soft_story(calls: Sequence[GenreCall]) -> GenreCall | None:
+    """The soft-news call a story's members make together, or ``None``: when at
+    least half of them are filed under a soft desk (``/music/``, a lifestyle host),
+    the story is that desk's, although another outlet filed it with no desk at all
+    (so it reads as hard news only for want of evidence)."""
+    filed = [c for c in calls if c.filed and c.genre == "soft"]
+    if not filed or 2 * len(filed) < len(calls):
+        return None
+    return GenreCall(
+        "soft", f"soft ({len(filed)} of {len(calls)} reports filed so: {filed[0].reason})"
+    )
+
+
+__all__ = [
+    "GENRES",
+    "HARD",
+    "GenreCall",
+    "GenreRules",
+    "classify_genre",
+    "genre_rules",
+    "soft_story",
+]
