@@ -28,6 +28,7 @@ WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
          "https://au.lifestyle.example.com/host-tears-up-123.html", "soft"),
         ("Minister resigns over expenses", "https://www.lifestyle.com/news/minister-resigns",
          "news"),
+        ("Minister resigns over expenses", "https://www.lifestyle.com.au/news/resigns", "news"),
     ],
 )  # fmt: skip
 def test_headline_forms_and_paths_name_the_genre(title: str, url: str, genre: str) -> None:

@@ -37,6 +37,7 @@ HARD = "news"
 _QUOTED = re.compile(r"(['‘\"“])(?:(?!\1).){2,}?[’'\"”]")
 _FIRST_PERSON = re.compile(r"\b(my|I'm|I’m|I've|I’ve|I was|I am)\b")
 _SECOND_PERSON = re.compile(r"\byou(r|'re|’re|'ll|’ll)?\b", re.I)
+_SECOND_LEVEL = frozenset({"com", "co", "org", "net", "gov", "ac", "edu", "news"})
 #: Every genre the detector can name; ``news`` is hard news.
 GENRES = (HARD, "opinion", "analysis", "feature", "soft")
 
@@ -94,7 +95,10 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     # A desk of its own host ("au.lifestyle.yahoo.com", "blogs.example.com") says
     # the same as a path part would; the registered name itself is left alone.
     host = (address.hostname or "").split(".")
-    for part in host[:-2]:
+    # The registered name is the last two labels, or three under a country's
+    # second level ("lifestyle.com.au" is a name, not a desk).
+    registered = 3 if len(host) > 2 and len(host[-1]) == 2 and host[-2] in _SECOND_LEVEL else 2
+    for part in host[:-registered]:
         genre = rules.labels.get(part)
         if genre:
             return GenreCall(genre, f"{genre} (host {address.hostname})", filed=True)
