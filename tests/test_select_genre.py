@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from digest.model import Article
-from digest.select.genre import classify_genre
+from digest.select.genre import GenreCall, classify_genre, soft_story
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 
@@ -23,8 +23,33 @@ WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
         ("What we know about the Titan submersible", "https://news.example/world/y",
          "analysis"),
         ("ICC issues arrest warrant for Putin", "https://news.example/world/z", "news"),
+        # A host of its own desk says what a path part would; the name itself not.
+        ("Host tears up on live TV after death of legend",
+         "https://au.lifestyle.example.com/host-tears-up-123.html", "soft"),
+        ("Minister resigns over expenses", "https://www.lifestyle.com/news/minister-resigns",
+         "news"),
+        ("Minister resigns over expenses", "https://www.lifestyle.com.au/news/resigns", "news"),
     ],
 )  # fmt: skip
 def test_headline_forms_and_paths_name_the_genre(title: str, url: str, genre: str) -> None:
     call = classify_genre(Article(id="x", url=url, title=title, published_at=WHEN))
     assert call.genre == genre, call.reason
+
+
+def test_a_story_half_filed_under_a_soft_desk_is_soft() -> None:
+    def call(url: str) -> GenreCall:
+        title = "Conductor withdraws from show after slapping singer"
+        return classify_genre(Article(id=url, url=url, title=title, published_at=WHEN))
+
+    music = call("https://news.example/music/2023/conductor-withdraws")
+    plain = call("https://paper.example/article/conductor-withdraws-xc5t3")
+    assert plain.hard and music.filed and not plain.filed
+    found = soft_story([plain, music])
+    assert found is not None and found.genre == "soft" and "1 of 2" in found.reason
+    # One report filed under a soft desk among three is the story's side angle.
+    assert soft_story([plain, music, plain]) is None
+    # A headline's form says nothing of the topic: an explainer does not make it soft.
+    explainer = classify_genre(
+        Article(id="q", url="https://news.example/world/q", title="What we know", published_at=WHEN)
+    )
+    assert soft_story([plain, explainer]) is None

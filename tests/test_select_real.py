@@ -100,8 +100,8 @@ def test_most_editions_meet_every_target() -> None:
         and s.world_recall >= 0.9
     ]
     print(f"\n{len(met)} of {len(scores())} editions meet every target")
-    # Target: all 18; today 11 (a floor, so a change for the worse fails).
-    assert len(met) >= 11
+    # Target: all 18; today 13 (a floor, so a change for the worse fails).
+    assert len(met) >= 13
 
 
 def test_editions_do_not_carry_one_story_twice_and_picks_come_from_many_outlets() -> None:
@@ -131,8 +131,8 @@ def test_opinion_features_and_soft_news_stay_out() -> None:
     soft = sum(s.soft_picks for s in scores())
     picks = sum(s.picks for s in scores())
     print(f"\nopinion/analysis/feature/soft or off-desk picks: {soft} of {picks}")
-    # Target: none; today 6 of 144 (a floor, so a change for the worse fails).
-    assert soft <= 6
+    # Target: none; today 4 of 144 (a floor, so a change for the worse fails).
+    assert soft <= 4
     assert max(s.soft_picks for s in scores()) <= 2
 
 
@@ -144,9 +144,9 @@ def test_same_story_clustering_on_real_headlines() -> None:
     precision, recall = right / found, right / labelled
     print(f"\nsame-story pairs: precision {precision:.3f}, recall {recall:.3f}")
     # Targets 0.95 and 0.85 are not met on headline-only items; floors at today's
-    # (0.759 and 0.731).  Nine in ten wrongly joined pairs are two developments of
+    # (0.762 and 0.731).  Nine in ten wrongly joined pairs are two developments of
     # one labelled event (the Fukushima release and China's seafood ban).
-    assert precision >= 0.75
+    assert precision >= 0.76
     assert recall >= 0.72
 
 

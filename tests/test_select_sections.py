@@ -248,6 +248,11 @@ def test_space_news_is_science_even_on_a_world_desk_and_banks_are_business() -> 
     call = britain.classify(rover, table.of(rover))
     assert call.section == "science" and not call.counted
     assert "reads as science" in call.reason
+    # A research finding is science news too; a scientist quoted on the news is not.
+    study = article(title="New study cites market animals as possible origin of the virus")
+    assert britain.classify(study).section == "science"
+    quoted = article(title="Floods made the city a haven for flies, scientists say")
+    assert britain.classify(quoted).section != "science"
     banks = article(title="Banks fall again as bailouts fail to restore calm")
     assert britain.classify(banks).section == "business"
     # The West Bank is a place, and a river's banks are no business.

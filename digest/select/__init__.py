@@ -47,7 +47,7 @@ from .candidates import Candidate, Story, left_out
 from .clustering import cluster
 from .diversity import choose
 from .events import group_events
-from .genre import classify_genre
+from .genre import classify_genre, soft_story
 from .importance import score_stories, source_weight, weigh_article
 from .memory import SentStory, remember
 from .outlets import OutletTable
@@ -162,12 +162,13 @@ def _hard_news(
     kept = []
     for story in stories:
         lead = story.lead
-        if lead.pinned or lead.genre.genre in allowed:
+        call = lead.genre
+        if call.hard and len(story.members) > 1:
+            call = soft_story([m.genre for m in story.members]) or call
+        if lead.pinned or call.genre in allowed:
             kept.append(story)
             continue
-        rejections.append(
-            left_out(lead.article, LeftOut.NOT_HARD_NEWS, lead.genre.reason, lead.own)
-        )
+        rejections.append(left_out(lead.article, LeftOut.NOT_HARD_NEWS, call.reason, lead.own))
     return kept
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..config import SelectSettings
 from ..model import LeftOut, Rejection
 from .candidates import Candidate, Story, left_out
+from .places import local_places, place_data
 from .similarity import (
     MEMBERS_COMPARED,
     GroupIndex,
@@ -36,8 +37,10 @@ def cluster(
     fields = [article_fields(c.article) for c in candidates]
     for found in fields:
         vocabulary.count(found)
+    places = place_data()
     for c, found in zip(candidates, fields, strict=True):
         c.vector = vocabulary.vector(found)
+        c.vector.places = local_places(c.article.title, places)
         if keep_fields:
             c.fields = found
     del fields  # a large pool's words are the biggest thing held here

@@ -5,7 +5,8 @@ editorials, explainers, features, reviews, quizzes, showbiz and oddities are lef
 out unless ``select.genres`` lets them in.  The evidence, in order:
 
 1. the URL path (``/opinion/``, ``/commentisfree/``, ``/analysis/``,
-   ``/features/``, ``/lifestyle/``, ``/tvshowbiz/``);
+   ``/features/``, ``/lifestyle/``, ``/tvshowbiz/``) and the host's own desk
+   (``lifestyle.example.com``);
 2. the source's section label and feed categories (``Opinion``, ``Comment``);
 3. the first words of the article's own URL slug (``/analysis-wall-of-brics``);
 4. the headline's form (``Opinion:``, ``Analysis |``, ``The Guardian view on …``,
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,6 +37,7 @@ HARD = "news"
 _QUOTED = re.compile(r"(['‘\"“])(?:(?!\1).){2,}?[’'\"”]")
 _FIRST_PERSON = re.compile(r"\b(my|I'm|I’m|I've|I’ve|I was|I am)\b")
 _SECOND_PERSON = re.compile(r"\byou(r|'re|’re|'ll|’ll)?\b", re.I)
+_SECOND_LEVEL = frozenset({"com", "co", "org", "net", "gov", "ac", "edu", "news"})
 #: Every genre the detector can name; ``news`` is hard news.
 GENRES = (HARD, "opinion", "analysis", "feature", "soft")
 
@@ -46,6 +48,9 @@ class GenreCall:
 
     genre: str
     reason: str
+    #: Said by where the item is filed (a desk in its URL path, host or labels),
+    #: which speaks for its topic, not only for this one piece's form.
+    filed: bool = False
 
     @property
     def hard(self) -> bool:
@@ -81,11 +86,22 @@ def genre_rules() -> GenreRules:
 def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCall:
     """The genre of ``article`` with the evidence; never raises."""
     rules = rules or genre_rules()
-    parts = [p for p in urlsplit(article.url).path.lower().split("/") if p]
+    address = urlsplit(article.url)
+    parts = [p for p in address.path.lower().split("/") if p]
     for part in parts[:-1]:
         genre = rules.labels.get(part)
         if genre:
-            return GenreCall(genre, f"{genre} (URL path /{part}/)")
+            return GenreCall(genre, f"{genre} (URL path /{part}/)", filed=True)
+    # A desk of its own host ("au.lifestyle.yahoo.com", "blogs.example.com") says
+    # the same as a path part would; the registered name itself is left alone.
+    host = (address.hostname or "").split(".")
+    # The registered name is the last two labels, or three under a country's
+    # second level ("lifestyle.com.au" is a name, not a desk).
+    registered = 3 if len(host) > 2 and len(host[-1]) == 2 and host[-2] in _SECOND_LEVEL else 2
+    for part in host[:-registered]:
+        genre = rules.labels.get(part)
+        if genre:
+            return GenreCall(genre, f"{genre} (host {address.hostname})", filed=True)
     if parts:
         for size in (2, 1):
             start = "-".join(parts[-1].split("-")[:size])
@@ -95,7 +111,7 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     for label in (article.section, *article.tags):
         genre = rules.labels.get(" ".join(label.lower().split()))
         if genre:
-            return GenreCall(genre, f"{genre} (labelled {label!r})")
+            return GenreCall(genre, f"{genre} (labelled {label!r})", filed=True)
     for pattern, genre in rules.headlines:
         if pattern.search(article.title):
             return GenreCall(genre, f"{genre} (headline reads as {genre}: {article.title!r})")
@@ -111,4 +127,25 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     return GenreCall(HARD, "hard news")
 
 
-__all__ = ["GENRES", "HARD", "GenreCall", "GenreRules", "classify_genre", "genre_rules"]
+def soft_story(calls: Sequence[GenreCall]) -> GenreCall | None:
+    """The soft-news call a story's members make together, or ``None``: when at
+    least half of them are filed under a soft desk (``/music/``, a lifestyle host),
+    the story is that desk's, although another outlet filed it with no desk at all
+    (so it reads as hard news only for want of evidence)."""
+    filed = [c for c in calls if c.filed and c.genre == "soft"]
+    if not filed or 2 * len(filed) < len(calls):
+        return None
+    return GenreCall(
+        "soft", f"soft ({len(filed)} of {len(calls)} reports filed so: {filed[0].reason})"
+    )
+
+
+__all__ = [
+    "GENRES",
+    "HARD",
+    "GenreCall",
+    "GenreRules",
+    "classify_genre",
+    "genre_rules",
+    "soft_story",
+]

@@ -52,6 +52,9 @@ class PlaceData:
     ambiguous: Mapping[str, tuple[str, ...]]
     #: International bodies whose summits move from host to host ("G20").
     summits: frozenset[str] = frozenset()
+    #: Cities that name no government: those of :data:`_TEXT_CITY_POPULATION`
+    #: people and more but capitals ("Beijing" often means China's government).
+    local_names: frozenset[str] = frozenset()
 
 
 def city_rows() -> Iterator[tuple[str, int, str]]:
@@ -88,6 +91,7 @@ def place_data() -> PlaceData:
             big[name] = entry
     dateline.update({name: code for name, (_, code) in every.items()})
     text.update({name: code for name, (_, code) in big.items()})
+    local = set(big)
     for state in cache_.get_us_states().values():
         text[str(state["name"])] = "US"
     names: dict[str, str] = {}
@@ -98,6 +102,7 @@ def place_data() -> PlaceData:
         capital = str(country.get("capital") or "")
         if capital:
             text.setdefault(capital, code)
+            local.discard(capital)
     aliases: dict[str, str] = extra.get("aliases", {})
     text.update(aliases)
     text.update(extra.get("demonyms", {}))
@@ -105,6 +110,9 @@ def place_data() -> PlaceData:
     for name, codes in extra.get("ambiguous", {}).items():
         text[name] = codes[0]
     dateline.update(text)
+    for table in ("aliases", "demonyms", "actors"):
+        local.difference_update(extra.get(table, {}))
+    local.difference_update(names.values())
     topics = {k: frozenset(w.lower() for w in v) for k, v in extra.get("topics", {}).items()}
     labels = {name.lower(): code for code, name in names.items()}
     labels.update({name.lower(): code for name, code in aliases.items() if len(name) > 1})
@@ -119,6 +127,7 @@ def place_data() -> PlaceData:
             {name: tuple(codes) for name, codes in extra.get("ambiguous", {}).items()}
         ),
         summits=frozenset(extra.get("summits", {}).get("bodies", ())),
+        local_names=frozenset(local),
     )
 
 
@@ -150,6 +159,14 @@ def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]
         else:
             i += 1
     return found
+
+
+def local_places(text: str, data: PlaceData) -> frozenset[str]:
+    """The cities (not capitals) that ``text`` names ("Melbourne", "Rostov-on-Don"),
+    as :attr:`PlaceData.local_names` spells them."""
+    return frozenset(
+        name for name, _ in find_countries(text, data.text_names) if name in data.local_names
+    )
 
 
 def dateline_country(dateline: str, data: PlaceData) -> str:
@@ -190,5 +207,6 @@ __all__ = [
     "country_counts",
     "dateline_country",
     "find_countries",
+    "local_places",
     "place_data",
 ]

@@ -4,7 +4,9 @@ Each article becomes a weighted keyword vector: content words of the headline
 (weight 3), standfirst (1) and body (1), counted once per field, each times the
 word's inverse document frequency *in the day's pool* (so "Covid" on a Covid day
 says little and "Blinken" says a lot), keeping the :data:`VECTOR_TERMS` heaviest.
-Two items are one story when the cosine of their vectors reaches a threshold.
+Two items are one story when the cosine of their vectors reaches a threshold,
+unless their headlines are set in different cities and share none: "man charged
+with murder" in Melbourne and in Sydney are two stories.
 
 No all-pairs comparison: an inverted index maps each article's few most telling
 words (its *signature*) to the stories that contain them, and a word that already
@@ -131,13 +133,15 @@ class Vector:
     over them add up exactly as they would over the dict.
     """
 
-    __slots__ = ("headline", "terms", "values")
+    __slots__ = ("headline", "places", "terms", "values")
 
     def __init__(self, weights: Mapping[str, float], headline: Iterable[str] = ()) -> None:
         self.terms: tuple[str, ...] = tuple(weights)
         self.values = array("d", weights.values())
         #: The headline's distinct content words (for the headline-overlap rule).
         self.headline: tuple[str, ...] = tuple(dict.fromkeys(headline))
+        #: Cities the headline names (for the place-conflict rule).
+        self.places: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -248,6 +252,8 @@ class GroupIndex:
         near: list[Match] = []
         for number in candidates:
             members = self.groups[number].vectors[: self.members]
+            if _elsewhere(vector, members):
+                continue
             # The mean over members, not the best one: a newcomer must agree with
             # the story, not with one member (which would chain stories together);
             # looser groups (events) may ask for the ``closest`` member instead.
@@ -286,6 +292,16 @@ class GroupIndex:
                 if len(posting) < POSTING_CAP and (not posting or posting[-1] != group):
                     posting.append(group)
         return group
+
+
+def _elsewhere(vector: Vector, members: Sequence[Vector]) -> bool:
+    """Whether an item is set in other cities than a group: both name cities and
+    none in common ("Melbourne's north west" and "Sydney's west"), so the words
+    they share ("man charged with murder") are a coincidence."""
+    if not vector.places:
+        return False
+    theirs = frozenset().union(*(m.places for m in members))
+    return bool(theirs) and vector.places.isdisjoint(theirs)
 
 
 def shingles(text: str, size: int = 5) -> frozenset[int]:
