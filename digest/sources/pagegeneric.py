@@ -129,7 +129,8 @@ _LIST_COST = 1.0
 _LIST_SIZE = 0.6
 # A line this close under a time line under a headline-like line is no headline.
 _UNDER_HEADER_REACH = 3
-_UNDER_HEADER_COST = 1.5
+_UNDER_HEADER_COST = 3.0
+_HEADER_HEADLINE_SCORE = 3.0
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
 _TIME_UNDER = 4
@@ -295,7 +296,7 @@ def headline_scores(
         score = context.score(at)
         if score is not None:
             scores[at] = score
-    for at in [at for at in scores if _under_header(lines, at, scores, facts)]:
+    for at in [at for at in scores if _under_header(lines, at, scores, facts, context)]:
         scores[at] -= _UNDER_HEADER_COST
     # The headline agrees with the lead: when some line shares words with it, a
     # line sharing none (a menu item, a promo, a site motto) is no headline.
@@ -311,7 +312,7 @@ def headline_scores(
 
 
 def _under_header(
-    lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts
+    lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts, context: _Context
 ) -> bool:
     """Whether the line at ``at`` stands under another story's header: a time line
     (with its credit lines) just above it, and above those a line that reads
@@ -319,7 +320,7 @@ def _under_header(
     the headline sits over its time line, not under it."""
     for anchor in range(at - 1, max(-1, at - _UNDER_HEADER_REACH - 1), -1):
         said = facts(lines[anchor])  # without bare names: "By …", an agency, a time
-        if (said is not None and (said.has_time or said.byline or said.agency)) or dated_credit(
+        if (said is not None and (said.has_time or said.byline or said.agency)) or _credit_opening(
             lines[anchor]
         ):
             break
@@ -328,7 +329,14 @@ def _under_header(
     above = anchor - 1
     while above >= 0 and anchor - above <= _UNDER_HEADER_REACH and _is_credit(lines[above], facts):
         above -= 1
-    return above in scores and scores[above] >= scores[at] - _STANDFIRST_MARGIN
+    if above not in scores or lines[above].lower().endswith(lines[at].lower()):
+        return False  # ... or it is the headline again, a label run into it above
+    # A line over the time line that reads well as a headline and agrees with the
+    # lead heads the story, however well a subheading under it reads.
+    return scores[above] >= scores[at] - _STANDFIRST_MARGIN or (
+        scores[above] >= _HEADER_HEADLINE_SCORE
+        and bool(content_words(lines[above]) & context.lead_words)
+    )
 
 
 def _over_standfirst(
@@ -534,6 +542,16 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
     if found is not None:
         return bool(found.byline or found.agency)
     return dated_credit(line)
+
+
+def _credit_opening(line: str) -> bool:
+    """Whether a line is a credit or time line written out ("Posted by kovarex,
+    TOGos on 2019-02-15, all posts"), dated or not, and no sentence of the story."""
+    return (
+        len(line) <= _MAX_CREDIT_CHARS
+        and bool(_CREDIT_OPENING.match(line))
+        and (date_share(line) >= _CREDIT_DATE_SHARE or not is_prose(line))
+    )
 
 
 def dated_credit(line: str) -> bool:

@@ -82,6 +82,8 @@ _HEADER_GAP = 10
 _HEADER_OVERLAP = 4
 # How much better another line must read as the headline to overrule a known header's.
 _HEADLINE_MARGIN = 1.0
+# A header's headline scoring this well and sharing a word with the lead heads it.
+_HEADER_HEADLINE_SCORE = 3.0
 # A time line is looked for among the first lines only; a headline has some words.
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
@@ -352,9 +354,15 @@ def _header_fits(
         return named_again
     if paragraphs[best[0]] == header.standfirst and header.standfirst.endswith("."):
         return True  # the best line is the header's standfirst, a sentence
-    if best[0] == header.consumed and best[1] > scores.get(title_at, float("-inf")):
+    own = scores.get(title_at, float("-inf"))
+    lead = generic.content_words(" ".join(paragraphs[header.consumed : header.consumed + 4]))
+    heads_lead = own >= _HEADER_HEADLINE_SCORE and bool(
+        generic.content_words(header.title) & lead
+    )
+    if best[0] == header.consumed and best[1] > own and not heads_lead:
         # Pages that print the time over the headline: the line right under the
-        # header's time line reads best, the header's "headline" is a teaser above.
+        # header's time line reads best, the header's "headline" is a teaser above
+        # (a line reading well as a headline and agreeing with the lead is none).
         return paragraphs[best[0]]
     if (
         best[0] >= header.consumed
@@ -364,7 +372,6 @@ def _header_fits(
         # The best line stands between the header and the story (a subheading, a
         # caption): the story's own header is above it.
         return True
-    lead = generic.content_words(" ".join(paragraphs[header.consumed : header.consumed + 4]))
     if (
         title_at - _DECK_REACH <= best[0] < title_at
         and all(generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at])
@@ -374,7 +381,7 @@ def _header_fits(
         # The header's "headline" is the deck under the real one (a label such as
         # "New, 15 comments" may stand between them).
         return paragraphs[best[0]]
-    own = scores.get(title_at)
+    own = scores.get(title_at)  # type: ignore[assignment]
     if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
         own = generic.headline_score(
             paragraphs, title_at, run, facts, slug_words=slug_words, named=named
