@@ -100,6 +100,18 @@ _NAME = rf"(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{1,3}}"
 _NAMES = re.compile(
     rf"^(?P<names>{_NAME}(?:(?:, | and | & ){_NAME})*)(?: in (?P<place>[A-Z][\w .'’-]{{1,30}}))?$"
 )
+# A name, then a date: the date starts with a weekday, a month or a figure, and
+# may be followed by a comment count.
+_WEEKDAY_OR_MONTH = (
+    r"(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+)
+_NAME_THEN_DATE = re.compile(
+    rf"^(?P<name>(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{1,3}}?)\s*[,·•|–—-]?\s+"
+    rf"(?P<when>(?i:{_WEEKDAY_OR_MONTH}|\d).*?)(?:\s+(?!(?:19|20)\d\d\b)\d{{1,4}})?$"
+)
+_DATE_BY_NAME = re.compile(rf"^(?P<when>.*\d.*?),?\s+by\s+(?P<name>{_NAME})$")
+# Share of the "date" part of such a line the date itself must take.
+_NAMED_DATE_SHARE = 0.6
 # Words of menu and widget labels that look like names ("Related Topics", "Share Via").
 _NOT_NAMES = frozenset(
     "related topics topic share via read more news world latest top stories follow us sign "
@@ -211,12 +223,31 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         moment = time_in_line(m["when"], options, month_first=None)
         if moment is not None:
             found = Meta(published=moment, byline=m["name"])
+    if found is None and _DIGIT.search(line):
+        # "Sarah Gooding March 9, 2017 13", "Tuesday 15 October 2019 by Bradley M. Kuhn":
+        # an author's name and the post's date, the name before or after it.
+        found = _named_date(line, options)
     if found is None and "/" in line and _DIGIT.search(line):
         # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
         parts = line.split("/")
         if len(parts) > 2 and _DATE_HINT.search(parts[0]):
             found = _meta_segments(parts, options, names=names)
     return found
+
+
+def _named_date(line: str, options: ReadOptions) -> Meta | None:
+    """A line holding only an author's name and a full date (see :func:`meta_line`)."""
+    for shape in (_NAME_THEN_DATE, _DATE_BY_NAME):
+        m = shape.match(line)
+        if m is None or _NOT_NAMES & set(m["name"].lower().split()):
+            continue
+        when = m["when"]
+        if date_share(when) < _NAMED_DATE_SHARE:
+            continue  # a name and a sentence, not a name and a date
+        moment = time_in_line(when, options, month_first=None)
+        if moment is not None:
+            return Meta(published=moment, byline=m["name"])
+    return None
 
 
 class LineFacts:

@@ -58,6 +58,8 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# What a blog prints under a post's time line: its category or tags.
+_POST_LABEL = re.compile(r"^(?:in|filed under|posted in|tags?:?|categories?:?) \S[^.]{0,80}$", re.I)
 # How far over a header's headline the real one may stand when that is a deck,
 # with only labels of fewer words between them.
 _DECK_REACH = 2
@@ -613,7 +615,10 @@ def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
     if above_split[:half] == above_split[half:]:
         return False  # "IPL 2020 IPL 2020": a menu entry the crawler saw twice
     words, above_words = len(line.split()), len(above_split)
-    sentence = line.endswith(_SENTENCE_END) or words >= 12
+    ends = line.endswith(_SENTENCE_END)
+    # A line of 12 words or more reads as a standfirst, unless written in Title
+    # Case without a full stop, as headlines are.
+    sentence = ends or (words >= 12 and not generic.title_case(line))
     return (
         sentence
         and words >= 10
@@ -640,7 +645,7 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
         if not started:
             if (
                 paragraph != title
-                and generic.weight(paragraph) < 6
+                and (generic.weight(paragraph) < 6 or _POST_LABEL.match(paragraph))
                 and not paragraph.endswith(_SENTENCE_END + _CJK_SENTENCE_END)
                 and not caption_text(paragraph)
                 and not body_dateline(paragraph)
