@@ -21,12 +21,28 @@ from datetime import date, datetime, timedelta
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES, US_ZONE, canonical_section, parse_time
 
+_UPDATED_WORDS = (
+    # The same labels as the commoner European languages print them.
+    r"aktualisiert|zuletzt aktualisiert|mis à jour|mis a jour|actualizado|atualizado"
+    r"|aggiornato|bijgewerkt|uppdaterad|uppdaterat|oppdatert|opdateret"
+)
 _LABEL = (
     r"last updated|first published|last modified|published date|publish date|updated date"
     r"|updated|published|posted|modified|dated|date|originally published|original"
     r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
+    rf"|veröffentlicht|erschienen|stand|datum|publié|publicado|publicada|pubblicato"
+    rf"|gepubliceerd|publicerad|publicerat|publisert|udgivet|{_UPDATED_WORDS}"
 )
-_LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s*(?P<when>.+)$", re.I)
+_LABELLED = re.compile(
+    rf"^(?P<label>{_LABEL})(?:\s+(?:on|at|am|le|el|em|il|op|den|kl\.?))?\s*[:\-–—]?\s*(?P<when>.+)$",
+    re.I,
+)
+_UPDATED_LABEL = re.compile(rf"^(?:{_UPDATED_WORDS})", re.I)
+# What some languages print after a time of day ("07:39 Uhr", "07.39 Uhr").
+_CLOCK_WORD = re.compile(r"\s+(?:uhr|h|heures?|horas?|ore|uur)\.?$", re.I)
+# Share of a line a full date must take to be read as a time line when dateutil
+# cannot read it ("18 novembre 2019", "18.11.2019, 07:39 Uhr").
+_DATE_LINE_SHARE = 0.6
 # Segments that carry nothing worth keeping: "2 min read", "Read Time: 3 min".
 _IGNORED_SEGMENT = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
@@ -339,8 +355,16 @@ def _time(segment: str, options: ReadOptions) -> Meta | None:
         elif _PLACE.match(after.strip()) and (moment := read_time(before, options)):
             place = place_name(after.strip())
     if moment is None:
+        # A date in another language, or with a clock word ("18 novembre 2019",
+        # "18.11.2019, 07:39 Uhr"): read as dates inside a line are, if it is all date.
+        when = _CLOCK_WORD.sub("", when.strip(" ,."))
+        if _DATE_HINT.search(when) and date_share(when) >= _DATE_LINE_SHARE:
+            moment = time_in_line(when, options, month_first=None)
+    if moment is None:
         return None
-    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")):
+    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")) or (
+        _UPDATED_LABEL.match(label)
+    ):
         return Meta(updated=moment, dateline=place)
     return Meta(published=moment, dateline=place)
 
@@ -486,12 +510,12 @@ def caption_text(paragraph: str) -> str:
 _MONTH_WORDS = {
     1: "january jan janeiro jan enero gennaio janvier januar januari",
     2: "february feb fevereiro fev febrero febbraio février fevrier februar februari",
-    3: "march mar março marco marzo mars märz maret",
+    3: "march mar março marco marzo mars märz maret maart marts",
     4: "april apr abril abr aprile avril",
-    5: "may maio mayo maggio mai mei",
+    5: "may maio mayo maggio mai mei maj",
     6: "june jun junho junio giugno juin juni",
     7: "july jul julho julio luglio juillet juli",
-    8: "august aug agosto ago août aout agustus",
+    8: "august aug agosto ago août aout agustus augustus augusti",
     9: "september sep sept setembro set septiembre settembre septembre",
     10: "october oct outubro out octubre ottobre octobre oktober okt",
     11: "november nov novembro noviembre novembre",
