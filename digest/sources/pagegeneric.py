@@ -83,7 +83,11 @@ _NOT_HEADLINE = re.compile(
     # An author's link, glued to the name: "Jose AltoverosView More Articles".
     r"|view (?:all |more )?(?:articles|posts|stories)$"
     # A credit without a name: "Detroit News wire services", "Staff and agencies".
-    r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$",
+    r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$"
+    # A gallery's label: "Gallery: Xbox One X | 14 Photos".
+    r"|^(?:photo |image )?gallery\s*:|\b\d+ (?:photos|images|pictures|slides)$"
+    # A price: "From $610.00", "Only £9.99".
+    r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
 )
 # A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business
@@ -121,6 +125,7 @@ _TITLE_CASE = 0.8
 # Two sentences on one line ("… the crisis. It is up to them …"): no headline.
 _INNER_SENTENCE = re.compile(r"\b[a-z]+[.!?]['\"’”]? [A-Z‘“'\"]")
 _MAX_HEADLINE_CHARS = 250
+_MENU_WORDS = 13
 # A line with this many headline-shaped lines of its size this close is in a
 # list of other stories (related links, most read); each one costs.
 _LIST_REACH = 3
@@ -594,6 +599,20 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or len(CRUMB_SEPARATOR.findall(line)) >= 2
         or len(_FACT_LABEL.findall(line)) >= 2
         or _label_with_figure(line)
+        or _menu_run(line)
+    )
+
+
+def _menu_run(line: str) -> bool:
+    """Whether a line is a menu run together: many capitalised words with no
+    punctuation and none of the small words a headline has ("Computers Display
+    Drivers Graphics Cards Linux Gaming Memory ...")."""
+    words = line.split()
+    return (
+        len(words) >= _MENU_WORDS
+        and not _PUNCTUATION.search(line)
+        and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+        and not any(w.lower() in _STOPWORDS for w in words)
     )
 
 

@@ -419,7 +419,8 @@ def _generic_parts(
         ]
         if not above:
             raise SourceError(facts.options.source, "no headline found above the article text")
-        title_at = above[0]
+        # A line that may be a headline at all (not a price, a label) is preferred.
+        title_at = next((at for at in above if generic.can_be_headline(paragraphs[at], facts)), above[0])
     title = paragraphs[title_at]
     meta, used = generic.header_meta(paragraphs, title_at, run, facts)
     standfirst = ""
