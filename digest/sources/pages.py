@@ -86,6 +86,7 @@ _HEADER_OVERLAP = 4
 _HEADLINE_MARGIN = 1.0
 # A header's headline scoring this well and sharing a word with the lead heads it.
 _HEADER_HEADLINE_SCORE = 3.0
+_LEAD_WORDS = 2
 # A time line is looked for among the first lines only; a headline has some words.
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
@@ -379,9 +380,20 @@ def _header_fits(
         and all(generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at])
         # A headline agrees with the story under it; a site's motto does not.
         and generic.content_words(paragraphs[best[0]]) & lead
+        # A topic label over the headline is named again inside it.
+        and paragraphs[best[0]].lower() not in header.title.lower()
     ):
         # The header's "headline" is the deck under the real one (a label such as
         # "New, 15 comments" may stand between them).
+        return paragraphs[best[0]]
+    if (
+        title_at > run.start > best[0]
+        and best[1] >= _HEADER_HEADLINE_SCORE
+        and len(generic.content_words(paragraphs[best[0]]) & lead) >= _LEAD_WORDS
+    ):
+        # The header's "headline" stands under the story's first paragraph (a
+        # subheading or a caption over the byline); the headline over the story,
+        # agreeing with it, is the page's.
         return paragraphs[best[0]]
     own = scores.get(title_at)  # type: ignore[assignment]
     if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
