@@ -135,6 +135,9 @@ _LIST_SIZE = 0.6
 # A line this close under a time line under a headline-like line is no headline.
 _UNDER_HEADER_REACH = 3
 _UNDER_HEADER_COST = 3.0
+# A line printed again this deep inside the story, over its prose, heads a section.
+_SECTION_DEPTH = 3
+_SECTION_COST = 3.0
 _HEADER_HEADLINE_SCORE = 3.0
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
@@ -303,6 +306,8 @@ def headline_scores(
             scores[at] = score
     for at in [at for at in scores if _under_header(lines, at, scores, facts, context)]:
         scores[at] -= _UNDER_HEADER_COST
+    for at in [at for at in scores if context.heads_section(at)]:
+        scores[at] -= _SECTION_COST
     # The headline agrees with the lead: when some line shares words with it, a
     # line sharing none (a menu item, a promo, a site motto) is no headline.
     shared = {at: len(content_words(lines[at]) & context.lead_words) for at in scores}
@@ -510,6 +515,17 @@ class _Context:
             ):
                 count += 1
         return count
+
+    def heads_section(self, at: int) -> bool:
+        """Whether the line at ``at`` is printed again inside the story, further
+        down, over its prose: a section's heading listed in a table of contents."""
+        line = self.lines[at]
+        if self.counts[line] < 2:
+            return False
+        for inner in range(self.run.start + _SECTION_DEPTH, self.run.end - 1):
+            if self.lines[inner] == line and is_prose(self.lines[inner + 1]):
+                return True
+        return False
 
     def repeated(self, at: int) -> bool:
         """Whether the page prints the line at ``at`` again, alone or in a longer line."""
