@@ -411,7 +411,11 @@ def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, fou
     if run.end - run.start < 2:
         return False
     line = lines[run.start]
-    if len(line.split()) > _LONG_HEADLINE_WORDS or _NOT_HEADLINE.search(line):
+    if (
+        len(line.split()) > _LONG_HEADLINE_WORDS
+        or _NOT_HEADLINE.search(line)
+        or two_sentences(line)
+    ):
         return False
     below = lines[run.start + 1 : run.start + 3]
     if found:
@@ -420,6 +424,12 @@ def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, fou
             facts.is_time(b) or _is_credit(b, facts) for b in below
         )
     return True
+
+
+def two_sentences(line: str) -> bool:
+    """Whether a line holds two sentences ("… webdevelopment. Want to get it …"):
+    a promo or a paragraph, never a headline."""
+    return bool(_INNER_SENTENCE.search(line))
 
 
 def headline_score(

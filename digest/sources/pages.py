@@ -338,6 +338,7 @@ def _header_fits(
         title_at == run.start + 1
         and len(first.split()) <= generic.LONG_HEADLINE_WORDS
         and not first.endswith(".")  # a lead sentence, not a headline
+        and not generic.two_sentences(first)
         and generic.headline_shaped(first, facts) is False
         and generic.can_be_headline(first, facts)
         and generic.content_words(first)
