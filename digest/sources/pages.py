@@ -58,6 +58,11 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# A stop marker with less story than this above it, and this much prose within
+# reach under it, opens a box of links inside the story.
+_BOX_STORY_WORDS = 80
+_BOX_REACH = 5
+_BOX_PROSE = 2
 # What a blog prints under a post's time line: its category or tags.
 _POST_LABEL = re.compile(r"^(?:in|filed under|posted in|tags?:?|categories?:?) \S[^.]{0,80}$", re.I)
 # How far over a header's headline the real one may stand when that is a deck,
@@ -653,9 +658,11 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
     """
     kept: list[str] = []
     started = False
-    for paragraph in paragraphs:
+    for at, paragraph in enumerate(paragraphs):
         if started and options.boilerplate.stops(paragraph):
-            break
+            if not _inline_box(kept, paragraphs[at + 1 : at + 1 + _BOX_REACH]):
+                break
+            continue
         if not started:
             if (
                 paragraph != title
@@ -672,6 +679,14 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
         kept[1] = f"{kept[0]} {kept[1]}"
         del kept[0]
     return kept
+
+
+def _inline_box(kept: list[str], after: list[str]) -> bool:
+    """Whether a stop marker under the story's first lines opens a box inside the
+    story ("Related articles" after the first paragraph), not its end: little of
+    the story is above it and its prose goes on just under the box."""
+    told = sum(generic.weight(p) for p in kept if generic.is_prose(p))
+    return told < _BOX_STORY_WORDS and sum(map(generic.is_prose, after)) >= _BOX_PROSE
 
 
 def _language(text: str) -> str:
