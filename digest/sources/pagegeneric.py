@@ -59,6 +59,10 @@ _COMMENT_THREAD = re.compile(
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0
 _LATER_RUN_FACTOR = 2.0
+# How far under a stop marker the story's prose must go on for it to open a box.
+_BOX_REACH = 5
+_BOX_PROSE = 2
+_BOX_AFTER = 2
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -214,7 +218,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
     for at, line in enumerate(lines):
-        if stops[at]:
+        if stops[at] and not _opens_box(lines, at, told if total > 0 else 0):
             if best >= _STORY_BEFORE_STOP and _COMMENT_THREAD.search(line):
                 break  # readers' comments follow the story
             total, start, told = 0.0, at + 1, 0
@@ -252,6 +256,16 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     ):
         best_end += 1
     return Run(best_start, best_end)
+
+
+def _opens_box(lines: Sequence[str], at: int, told: int) -> bool:
+    """Whether the stop marker at ``at`` opens a box of links inside a story that
+    has just started (``told`` paragraphs: "Related articles" under its first
+    ones), the story's prose going on just under the box."""
+    if not 0 < told <= _BOX_AFTER:
+        return False
+    after = lines[at + 1 : at + 1 + _BOX_REACH]
+    return sum(map(is_prose, after)) >= _BOX_PROSE
 
 
 def _link_shaped(line: str) -> bool:
