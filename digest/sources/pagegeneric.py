@@ -262,10 +262,22 @@ def _opens_box(lines: Sequence[str], at: int, told: int) -> bool:
     """Whether the stop marker at ``at`` opens a box of links inside a story that
     has just started (``told`` paragraphs: "Related articles" under its first
     ones), the story's prose going on just under the box."""
-    if not 0 < told <= _BOX_AFTER:
-        return False
+    if not 0 < told <= _BOX_AFTER or comment_thread(lines[at]):
+        return False  # readers' comments under a short story end it
     after = lines[at + 1 : at + 1 + _BOX_REACH]
-    return sum(map(is_prose, after)) >= _BOX_PROSE
+    # The box holds links (headline-shaped lines); the story's prose follows them.
+    return bool(after) and box_under(after)
+
+
+def box_under(after: Sequence[str]) -> bool:
+    """Whether ``after`` (the lines under a stop marker) is a box of links with
+    the story's prose going on under it."""
+    return _link_shaped(after[0]) and sum(map(is_prose, after)) >= _BOX_PROSE
+
+
+def comment_thread(line: str) -> bool:
+    """Whether a line opens readers' comments (see :data:`_COMMENT_THREAD`)."""
+    return bool(_COMMENT_THREAD.search(line))
 
 
 def _link_shaped(line: str) -> bool:

@@ -62,7 +62,6 @@ _MIN_BODY_CHARS = 80
 # reach under it, opens a box of links inside the story.
 _BOX_STORY_WORDS = 80
 _BOX_REACH = 5
-_BOX_PROSE = 2
 # What a blog prints under a post's time line: its category or tags.
 _POST_LABEL = re.compile(r"^(?:in|filed under|posted in|tags?:?|categories?:?) \S[^.]{0,80}$", re.I)
 # How far over a header's headline the real one may stand when that is a deck,
@@ -660,7 +659,8 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
     started = False
     for at, paragraph in enumerate(paragraphs):
         if started and options.boilerplate.stops(paragraph):
-            if not _inline_box(kept, paragraphs[at + 1 : at + 1 + _BOX_REACH]):
+            after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
+            if generic.comment_thread(paragraph) or not _inline_box(kept, after):
                 break
             continue
         if not started:
@@ -686,7 +686,7 @@ def _inline_box(kept: list[str], after: list[str]) -> bool:
     story ("Related articles" after the first paragraph), not its end: little of
     the story is above it and its prose goes on just under the box."""
     told = sum(generic.weight(p) for p in kept if generic.is_prose(p))
-    return told < _BOX_STORY_WORDS and sum(map(generic.is_prose, after)) >= _BOX_PROSE
+    return told < _BOX_STORY_WORDS and bool(after) and generic.box_under(after)
 
 
 def _language(text: str) -> str:
