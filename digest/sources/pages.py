@@ -58,6 +58,9 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# How far above the story the nearest line of a few words is taken as its headline
+# when no line reads as one.
+_FALLBACK_REACH = 12
 # A stop marker with less story than this above it, and this much prose within
 # reach under it, opens a box of links inside the story.
 _BOX_STORY_WORDS = 80
@@ -431,13 +434,21 @@ def _generic_parts(
         # a few words and no header facts (never refused for that alone).
         above = [
             at
-            for at in range(run.start - 1, max(-1, run.start - 12), -1)
+            for at in range(run.start - 1, max(-1, run.start - generic.HEADLINE_SPAN), -1)
             if len(paragraphs[at].split()) >= 2 and facts(paragraphs[at], names=True) is None
         ]
-        if not above:
-            raise SourceError(facts.options.source, "no headline found above the article text")
-        # A line that may be a headline at all (not a price, a label) is preferred.
-        title_at = next((at for at in above if generic.can_be_headline(paragraphs[at], facts)), above[0])
+        near = [at for at in above if at > run.start - _FALLBACK_REACH]
+        # A line that may be a headline at all (not a price, a label) is preferred,
+        # then the nearest line of a few words; a page with a story is never refused
+        # for its headline alone: the story's first line names it then.
+        title_at = next(
+            (at for at in above if generic.can_be_headline(paragraphs[at], facts)),
+            near[0] if near else None,
+        )
+        if title_at is None:
+            if run.end - run.start < 2:
+                raise SourceError(facts.options.source, "no headline found above the article text")
+            title_at, run = run.start, generic.Run(run.start + 1, run.end)
     title = paragraphs[title_at]
     meta, used = generic.header_meta(paragraphs, title_at, run, facts)
     standfirst = ""
