@@ -365,12 +365,12 @@ def _header_fits(
         return named_again
     if paragraphs[best[0]] == header.standfirst and header.standfirst.endswith("."):
         return True  # the best line is the header's standfirst, a sentence
-    own = scores.get(title_at, float("-inf"))
+    titled = scores.get(title_at, float("-inf"))
     lead = generic.content_words(" ".join(paragraphs[header.consumed : header.consumed + 4]))
-    heads_lead = own >= _HEADER_HEADLINE_SCORE and bool(
+    heads_lead = titled >= _HEADER_HEADLINE_SCORE and bool(
         generic.content_words(header.title) & lead
     )
-    if best[0] == header.consumed and best[1] > own and not heads_lead:
+    if best[0] == header.consumed and best[1] > titled and not heads_lead:
         # Pages that print the time over the headline: the line right under the
         # header's time line reads best, the header's "headline" is a teaser above
         # (a line reading well as a headline and agreeing with the lead is none).
@@ -403,7 +403,7 @@ def _header_fits(
         # subheading or a caption over the byline); the headline over the story,
         # agreeing with it, is the page's.
         return paragraphs[best[0]]
-    own = scores.get(title_at)  # type: ignore[assignment]
+    own = scores.get(title_at)
     if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
         own = generic.headline_score(
             paragraphs, title_at, run, facts, slug_words=slug_words, named=named
@@ -441,14 +441,16 @@ def _generic_parts(
         # A line that may be a headline at all (not a price, a label) is preferred,
         # then the nearest line of a few words; a page with a story is never refused
         # for its headline alone: the story's first line names it then.
-        title_at = next(
+        chosen = next(
             (at for at in above if generic.can_be_headline(paragraphs[at], facts)),
             near[0] if near else None,
         )
-        if title_at is None:
-            if run.end - run.start < 2:
-                raise SourceError(facts.options.source, "no headline found above the article text")
+        if chosen is not None:
+            title_at = chosen
+        elif run.end - run.start >= 2:
             title_at, run = run.start, generic.Run(run.start + 1, run.end)
+        else:
+            raise SourceError(facts.options.source, "no headline found above the article text")
     title = paragraphs[title_at]
     meta, used = generic.header_meta(paragraphs, title_at, run, facts)
     standfirst = ""
