@@ -43,6 +43,7 @@ _CLOCK_WORD = re.compile(r"\s+(?:uhr|h|heures?|horas?|ore|uur)\.?$", re.I)
 # Share of a line a full date must take to be read as a time line when dateutil
 # cannot read it ("18 novembre 2019", "18.11.2019, 07:39 Uhr").
 _DATE_LINE_SHARE = 0.6
+_MAX_DATE_LINE = 60
 # Segments that carry nothing worth keeping: "2 min read", "Read Time: 3 min".
 _IGNORED_SEGMENT = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
@@ -128,6 +129,7 @@ _NAME_THEN_DATE = re.compile(
 _DATE_BY_NAME = re.compile(rf"^(?P<when>.*\d.*?),?\s+by\s+(?P<name>{_NAME})$")
 # Share of the "date" part of such a line the date itself must take.
 _NAMED_DATE_SHARE = 0.6
+_MAX_NAMED_DATE = 80
 # Words of menu and widget labels that look like names ("Related Topics", "Share Via").
 _NOT_NAMES = frozenset(
     "related topics topic share via read more news world latest top stories follow us sign "
@@ -239,7 +241,12 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         moment = time_in_line(m["when"], options, month_first=None)
         if moment is not None:
             found = Meta(published=moment, byline=m["name"])
-    if found is None and _DIGIT.search(line):
+    if (
+        found is None
+        and len(line) <= _MAX_NAMED_DATE
+        and _DIGIT.search(line)
+        and _DATE_HINT.search(line)
+    ):
         # "Sarah Gooding March 9, 2017 13", "Tuesday 15 October 2019 by Bradley M. Kuhn":
         # an author's name and the post's date, the name before or after it.
         found = _named_date(line, options)
@@ -253,7 +260,7 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
 
 def _named_date(line: str, options: ReadOptions) -> Meta | None:
     """A line holding only an author's name and a full date (see :func:`meta_line`)."""
-    for shape in (_NAME_THEN_DATE, _DATE_BY_NAME):
+    for shape in (_NAME_THEN_DATE, _DATE_BY_NAME) if " by " in line else (_NAME_THEN_DATE,):
         m = shape.match(line)
         if m is None or _NOT_NAMES & set(m["name"].lower().split()):
             continue
@@ -354,11 +361,13 @@ def _time(segment: str, options: ReadOptions) -> Meta | None:
             place = place_name(head.strip())
         elif _PLACE.match(after.strip()) and (moment := read_time(before, options)):
             place = place_name(after.strip())
-    if moment is None:
+    if moment is None and len(when) <= _MAX_DATE_LINE and _DIGIT.search(when):
         # A date in another language, or with a clock word ("18 novembre 2019",
         # "18.11.2019, 07:39 Uhr"): read as dates inside a line are, if it is all date.
-        when = _CLOCK_WORD.sub("", when.strip(" ,."))
-        if _DATE_HINT.search(when) and date_share(when) >= _DATE_LINE_SHARE:
+        when = when.strip(" ,.")
+        if _DATE_HINT.search(when) and date_share(when := _CLOCK_WORD.sub("", when)) >= (
+            _DATE_LINE_SHARE
+        ):
             moment = time_in_line(when, options, month_first=None)
     if moment is None:
         return None
