@@ -1,7 +1,7 @@
 """Score the page readers on the development set (tests/data/page_devset).
 
     python tools/score_pages.py [--html] [--show-misses] [--devset DIR]
-                                [--split all|dev|held-out]
+                                [--split all|dev|held-out] [--set dev|unseen|blind]
 
 Text dumps (``pages.py``): title exact match rate, mean body token F1, pages
 refused although they have a title and a body, and date accuracy on the pages
