@@ -59,6 +59,10 @@ _COMMENT_THREAD = re.compile(
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0
 _LATER_RUN_FACTOR = 2.0
+# How far under a stop marker the story's prose must go on for it to open a box.
+_BOX_REACH = 5
+_BOX_PROSE = 2
+_BOX_AFTER = 2
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -83,7 +87,11 @@ _NOT_HEADLINE = re.compile(
     # An author's link, glued to the name: "Jose AltoverosView More Articles".
     r"|view (?:all |more )?(?:articles|posts|stories)$"
     # A credit without a name: "Detroit News wire services", "Staff and agencies".
-    r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$",
+    r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$"
+    # A gallery's label: "Gallery: Xbox One X | 14 Photos".
+    r"|^(?:photo |image )?gallery\s*:|\b\d+ (?:photos|images|pictures|slides)$"
+    # A price: "From $610.00", "Only £9.99".
+    r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
 )
 # A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business
@@ -121,6 +129,7 @@ _TITLE_CASE = 0.8
 # Two sentences on one line ("… the crisis. It is up to them …"): no headline.
 _INNER_SENTENCE = re.compile(r"\b[a-z]+[.!?]['\"’”]? [A-Z‘“'\"]")
 _MAX_HEADLINE_CHARS = 250
+_MENU_WORDS = 13
 # A line with this many headline-shaped lines of its size this close is in a
 # list of other stories (related links, most read); each one costs.
 _LIST_REACH = 3
@@ -129,7 +138,11 @@ _LIST_COST = 1.0
 _LIST_SIZE = 0.6
 # A line this close under a time line under a headline-like line is no headline.
 _UNDER_HEADER_REACH = 3
-_UNDER_HEADER_COST = 1.5
+_UNDER_HEADER_COST = 3.0
+# A line printed again this deep inside the story, over its prose, heads a section.
+_SECTION_DEPTH = 3
+_SECTION_COST = 3.0
+_HEADER_HEADLINE_SCORE = 3.0
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
 _TIME_UNDER = 4
@@ -205,7 +218,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
     for at, line in enumerate(lines):
-        if stops[at]:
+        if stops[at] and not _opens_box(lines, at, told if total > 0 else 0):
             if best >= _STORY_BEFORE_STOP and _COMMENT_THREAD.search(line):
                 break  # readers' comments follow the story
             total, start, told = 0.0, at + 1, 0
@@ -243,6 +256,28 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     ):
         best_end += 1
     return Run(best_start, best_end)
+
+
+def _opens_box(lines: Sequence[str], at: int, told: int) -> bool:
+    """Whether the stop marker at ``at`` opens a box of links inside a story that
+    has just started (``told`` paragraphs: "Related articles" under its first
+    ones), the story's prose going on just under the box."""
+    if not 0 < told <= _BOX_AFTER or comment_thread(lines[at]):
+        return False  # readers' comments under a short story end it
+    after = lines[at + 1 : at + 1 + _BOX_REACH]
+    # The box holds links (headline-shaped lines); the story's prose follows them.
+    return bool(after) and box_under(after)
+
+
+def box_under(after: Sequence[str]) -> bool:
+    """Whether ``after`` (the lines under a stop marker) is a box of links with
+    the story's prose going on under it."""
+    return _link_shaped(after[0]) and sum(map(is_prose, after)) >= _BOX_PROSE
+
+
+def comment_thread(line: str) -> bool:
+    """Whether a line opens readers' comments (see :data:`_COMMENT_THREAD`)."""
+    return bool(_COMMENT_THREAD.search(line))
 
 
 def _link_shaped(line: str) -> bool:
@@ -295,8 +330,10 @@ def headline_scores(
         score = context.score(at)
         if score is not None:
             scores[at] = score
-    for at in [at for at in scores if _under_header(lines, at, scores, facts)]:
+    for at in [at for at in scores if _under_header(lines, at, scores, facts, context)]:
         scores[at] -= _UNDER_HEADER_COST
+    for at in [at for at in scores if context.heads_section(at)]:
+        scores[at] -= _SECTION_COST
     # The headline agrees with the lead: when some line shares words with it, a
     # line sharing none (a menu item, a promo, a site motto) is no headline.
     shared = {at: len(content_words(lines[at]) & context.lead_words) for at in scores}
@@ -311,7 +348,7 @@ def headline_scores(
 
 
 def _under_header(
-    lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts
+    lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts, context: _Context
 ) -> bool:
     """Whether the line at ``at`` stands under another story's header: a time line
     (with its credit lines) just above it, and above those a line that reads
@@ -319,7 +356,7 @@ def _under_header(
     the headline sits over its time line, not under it."""
     for anchor in range(at - 1, max(-1, at - _UNDER_HEADER_REACH - 1), -1):
         said = facts(lines[anchor])  # without bare names: "By …", an agency, a time
-        if (said is not None and (said.has_time or said.byline or said.agency)) or dated_credit(
+        if (said is not None and (said.has_time or said.byline or said.agency)) or _credit_opening(
             lines[anchor]
         ):
             break
@@ -328,7 +365,14 @@ def _under_header(
     above = anchor - 1
     while above >= 0 and anchor - above <= _UNDER_HEADER_REACH and _is_credit(lines[above], facts):
         above -= 1
-    return above in scores and scores[above] >= scores[at] - _STANDFIRST_MARGIN
+    if above not in scores or lines[above].lower().endswith(lines[at].lower()):
+        return False  # ... or it is the headline again, a label run into it above
+    # A line over the time line that reads well as a headline and agrees with the
+    # lead heads the story, however well a subheading under it reads.
+    return scores[above] >= scores[at] - _STANDFIRST_MARGIN or (
+        scores[above] >= _HEADER_HEADLINE_SCORE
+        and bool(content_words(lines[above]) & context.lead_words)
+    )
 
 
 def _over_standfirst(
@@ -393,7 +437,11 @@ def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, fou
     if run.end - run.start < 2:
         return False
     line = lines[run.start]
-    if len(line.split()) > _LONG_HEADLINE_WORDS or _NOT_HEADLINE.search(line):
+    if (
+        len(line.split()) > _LONG_HEADLINE_WORDS
+        or _NOT_HEADLINE.search(line)
+        or two_sentences(line)
+    ):
         return False
     below = lines[run.start + 1 : run.start + 3]
     if found:
@@ -402,6 +450,12 @@ def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, fou
             facts.is_time(b) or _is_credit(b, facts) for b in below
         )
     return True
+
+
+def two_sentences(line: str) -> bool:
+    """Whether a line holds two sentences ("… webdevelopment. Want to get it …"):
+    a promo or a paragraph, never a headline."""
+    return bool(_INNER_SENTENCE.search(line))
 
 
 def headline_score(
@@ -498,6 +552,17 @@ class _Context:
                 count += 1
         return count
 
+    def heads_section(self, at: int) -> bool:
+        """Whether the line at ``at`` is printed again inside the story, further
+        down, over its prose: a section's heading listed in a table of contents."""
+        line = self.lines[at]
+        if self.counts[line] < 2:
+            return False
+        for inner in range(self.run.start + _SECTION_DEPTH, self.run.end - 1):
+            if self.lines[inner] == line and is_prose(self.lines[inner + 1]):
+                return True
+        return False
+
     def repeated(self, at: int) -> bool:
         """Whether the page prints the line at ``at`` again, alone or in a longer line."""
         line = self.lines[at]
@@ -534,6 +599,16 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
     if found is not None:
         return bool(found.byline or found.agency)
     return dated_credit(line)
+
+
+def _credit_opening(line: str) -> bool:
+    """Whether a line is a credit or time line written out ("Posted by kovarex,
+    TOGos on 2019-02-15, all posts"), dated or not, and no sentence of the story."""
+    return (
+        len(line) <= _MAX_CREDIT_CHARS
+        and bool(_CREDIT_OPENING.match(line))
+        and (date_share(line) >= _CREDIT_DATE_SHARE or not is_prose(line))
+    )
 
 
 def dated_credit(line: str) -> bool:
@@ -576,6 +651,20 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or len(CRUMB_SEPARATOR.findall(line)) >= 2
         or len(_FACT_LABEL.findall(line)) >= 2
         or _label_with_figure(line)
+        or _menu_run(line)
+    )
+
+
+def _menu_run(line: str) -> bool:
+    """Whether a line is a menu run together: many capitalised words with no
+    punctuation and none of the small words a headline has ("Computers Display
+    Drivers Graphics Cards Linux Gaming Memory ...")."""
+    words = line.split()
+    return (
+        len(words) >= _MENU_WORDS
+        and not _PUNCTUATION.search(line)
+        and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+        and not any(w.lower() in _STOPWORDS for w in words)
     )
 
 

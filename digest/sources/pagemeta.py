@@ -21,12 +21,29 @@ from datetime import date, datetime, timedelta
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES, US_ZONE, canonical_section, parse_time
 
+_UPDATED_WORDS = (
+    # The same labels as the commoner European languages print them.
+    r"aktualisiert|zuletzt aktualisiert|mis à jour|mis a jour|actualizado|atualizado"
+    r"|aggiornato|bijgewerkt|uppdaterad|uppdaterat|oppdatert|opdateret"
+)
 _LABEL = (
     r"last updated|first published|last modified|published date|publish date|updated date"
     r"|updated|published|posted|modified|dated|date|originally published|original"
     r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
+    rf"|veröffentlicht|erschienen|stand|datum|publié|publicado|publicada|pubblicato"
+    rf"|gepubliceerd|publicerad|publicerat|publisert|udgivet|{_UPDATED_WORDS}"
 )
-_LABELLED = re.compile(rf"^(?P<label>{_LABEL})(?:\s+(?:on|at))?\s*[:\-–—]?\s*(?P<when>.+)$", re.I)
+_LABELLED = re.compile(
+    rf"^(?P<label>{_LABEL})(?:\s+(?:on|at|am|le|el|em|il|op|den|kl\.?))?\s*[:\-–—]?\s*(?P<when>.+)$",
+    re.I,
+)
+_UPDATED_LABEL = re.compile(rf"^(?:{_UPDATED_WORDS})", re.I)
+# What some languages print after a time of day ("07:39 Uhr", "07.39 Uhr").
+_CLOCK_WORD = re.compile(r"\s+(?:uhr|h|heures?|horas?|ore|uur)\.?$", re.I)
+# Share of a line a full date must take to be read as a time line when dateutil
+# cannot read it ("18 novembre 2019", "18.11.2019, 07:39 Uhr").
+_DATE_LINE_SHARE = 0.6
+_MAX_DATE_LINE = 60
 # Segments that carry nothing worth keeping: "2 min read", "Read Time: 3 min".
 _IGNORED_SEGMENT = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
@@ -100,6 +117,19 @@ _NAME = rf"(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{1,3}}"
 _NAMES = re.compile(
     rf"^(?P<names>{_NAME}(?:(?:, | and | & ){_NAME})*)(?: in (?P<place>[A-Z][\w .'’-]{{1,30}}))?$"
 )
+# A name, then a date: the date starts with a weekday, a month or a figure, and
+# may be followed by a comment count.
+_WEEKDAY_OR_MONTH = (
+    r"(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+)
+_NAME_THEN_DATE = re.compile(
+    rf"^(?P<name>(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{1,3}}?)\s*[,·•|–—-]?\s+"
+    rf"(?P<when>(?i:{_WEEKDAY_OR_MONTH}|\d).*?)(?:\s+(?!(?:19|20)\d\d\b)\d{{1,4}})?$"
+)
+_DATE_BY_NAME = re.compile(rf"^(?P<when>.*\d.*?),?\s+by\s+(?P<name>{_NAME})$")
+# Share of the "date" part of such a line the date itself must take.
+_NAMED_DATE_SHARE = 0.6
+_MAX_NAMED_DATE = 80
 # Words of menu and widget labels that look like names ("Related Topics", "Share Via").
 _NOT_NAMES = frozenset(
     "related topics topic share via read more news world latest top stories follow us sign "
@@ -211,12 +241,36 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         moment = time_in_line(m["when"], options, month_first=None)
         if moment is not None:
             found = Meta(published=moment, byline=m["name"])
+    if (
+        found is None
+        and len(line) <= _MAX_NAMED_DATE
+        and _DIGIT.search(line)
+        and _DATE_HINT.search(line)
+    ):
+        # "Sarah Gooding March 9, 2017 13", "Tuesday 15 October 2019 by Bradley M. Kuhn":
+        # an author's name and the post's date, the name before or after it.
+        found = _named_date(line, options)
     if found is None and "/" in line and _DIGIT.search(line):
         # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
         parts = line.split("/")
         if len(parts) > 2 and _DATE_HINT.search(parts[0]):
             found = _meta_segments(parts, options, names=names)
     return found
+
+
+def _named_date(line: str, options: ReadOptions) -> Meta | None:
+    """A line holding only an author's name and a full date (see :func:`meta_line`)."""
+    for shape in (_NAME_THEN_DATE, _DATE_BY_NAME) if " by " in line else (_NAME_THEN_DATE,):
+        m = shape.match(line)
+        if m is None or _NOT_NAMES & set(m["name"].lower().split()):
+            continue
+        when = m["when"]
+        if date_share(when) < _NAMED_DATE_SHARE:
+            continue  # a name and a sentence, not a name and a date
+        moment = time_in_line(when, options, month_first=None)
+        if moment is not None:
+            return Meta(published=moment, byline=m["name"])
+    return None
 
 
 class LineFacts:
@@ -307,9 +361,19 @@ def _time(segment: str, options: ReadOptions) -> Meta | None:
             place = place_name(head.strip())
         elif _PLACE.match(after.strip()) and (moment := read_time(before, options)):
             place = place_name(after.strip())
+    if moment is None and len(when) <= _MAX_DATE_LINE and _DIGIT.search(when):
+        # A date in another language, or with a clock word ("18 novembre 2019",
+        # "18.11.2019, 07:39 Uhr"): read as dates inside a line are, if it is all date.
+        when = when.strip(" ,.")
+        if _DATE_HINT.search(when) and date_share(when := _CLOCK_WORD.sub("", when)) >= (
+            _DATE_LINE_SHARE
+        ):
+            moment = time_in_line(when, options, month_first=None)
     if moment is None:
         return None
-    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")):
+    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")) or (
+        _UPDATED_LABEL.match(label)
+    ):
         return Meta(updated=moment, dateline=place)
     return Meta(published=moment, dateline=place)
 
@@ -455,12 +519,12 @@ def caption_text(paragraph: str) -> str:
 _MONTH_WORDS = {
     1: "january jan janeiro jan enero gennaio janvier januar januari",
     2: "february feb fevereiro fev febrero febbraio février fevrier februar februari",
-    3: "march mar março marco marzo mars märz maret",
+    3: "march mar março marco marzo mars märz maret maart marts",
     4: "april apr abril abr aprile avril",
-    5: "may maio mayo maggio mai mei",
+    5: "may maio mayo maggio mai mei maj",
     6: "june jun junho junio giugno juin juni",
     7: "july jul julho julio luglio juillet juli",
-    8: "august aug agosto ago août aout agustus",
+    8: "august aug agosto ago août aout agustus augustus augusti",
     9: "september sep sept setembro set septiembre settembre septembre",
     10: "october oct outubro out octubre ottobre octobre oktober okt",
     11: "november nov novembro noviembre novembre",

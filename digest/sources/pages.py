@@ -58,6 +58,15 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
 _MIN_BODY_CHARS = 80
+# How far above the story the nearest line of a few words is taken as its headline
+# when no line reads as one.
+_FALLBACK_REACH = 12
+# A stop marker with less story than this above it, and this much prose within
+# reach under it, opens a box of links inside the story.
+_BOX_STORY_WORDS = 80
+_BOX_REACH = 5
+# What a blog prints under a post's time line: its category or tags.
+_POST_LABEL = re.compile(r"^(?:in|filed under|posted in|tags?:?|categories?:?) \S[^.]{0,80}$", re.I)
 # How far over a header's headline the real one may stand when that is a deck,
 # with only labels of fewer words between them.
 _DECK_REACH = 2
@@ -82,6 +91,9 @@ _HEADER_GAP = 10
 _HEADER_OVERLAP = 4
 # How much better another line must read as the headline to overrule a known header's.
 _HEADLINE_MARGIN = 1.0
+# A header's headline scoring this well and sharing a word with the lead heads it.
+_HEADER_HEADLINE_SCORE = 3.0
+_LEAD_WORDS = 2
 # A time line is looked for among the first lines only; a headline has some words.
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
@@ -333,6 +345,7 @@ def _header_fits(
         title_at == run.start + 1
         and len(first.split()) <= generic.LONG_HEADLINE_WORDS
         and not first.endswith(".")  # a lead sentence, not a headline
+        and not generic.two_sentences(first)
         and generic.headline_shaped(first, facts) is False
         and generic.can_be_headline(first, facts)
         and generic.content_words(first)
@@ -352,9 +365,15 @@ def _header_fits(
         return named_again
     if paragraphs[best[0]] == header.standfirst and header.standfirst.endswith("."):
         return True  # the best line is the header's standfirst, a sentence
-    if best[0] == header.consumed and best[1] > scores.get(title_at, float("-inf")):
+    titled = scores.get(title_at, float("-inf"))
+    lead = generic.content_words(" ".join(paragraphs[header.consumed : header.consumed + 4]))
+    heads_lead = titled >= _HEADER_HEADLINE_SCORE and bool(
+        generic.content_words(header.title) & lead
+    )
+    if best[0] == header.consumed and best[1] > titled and not heads_lead:
         # Pages that print the time over the headline: the line right under the
-        # header's time line reads best, the header's "headline" is a teaser above.
+        # header's time line reads best, the header's "headline" is a teaser above
+        # (a line reading well as a headline and agreeing with the lead is none).
         return paragraphs[best[0]]
     if (
         best[0] >= header.consumed
@@ -364,15 +383,25 @@ def _header_fits(
         # The best line stands between the header and the story (a subheading, a
         # caption): the story's own header is above it.
         return True
-    lead = generic.content_words(" ".join(paragraphs[header.consumed : header.consumed + 4]))
     if (
         title_at - _DECK_REACH <= best[0] < title_at
         and all(generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at])
         # A headline agrees with the story under it; a site's motto does not.
         and generic.content_words(paragraphs[best[0]]) & lead
+        # A topic label over the headline is named again inside it.
+        and paragraphs[best[0]].lower() not in header.title.lower()
     ):
         # The header's "headline" is the deck under the real one (a label such as
         # "New, 15 comments" may stand between them).
+        return paragraphs[best[0]]
+    if (
+        title_at > run.start > best[0]
+        and best[1] >= _HEADER_HEADLINE_SCORE
+        and len(generic.content_words(paragraphs[best[0]]) & lead) >= _LEAD_WORDS
+    ):
+        # The header's "headline" stands under the story's first paragraph (a
+        # subheading or a caption over the byline); the headline over the story,
+        # agreeing with it, is the page's.
         return paragraphs[best[0]]
     own = scores.get(title_at)
     if own is None and not run.start - generic.HEADLINE_SPAN <= title_at < run.start:
@@ -405,12 +434,23 @@ def _generic_parts(
         # a few words and no header facts (never refused for that alone).
         above = [
             at
-            for at in range(run.start - 1, max(-1, run.start - 12), -1)
+            for at in range(run.start - 1, max(-1, run.start - generic.HEADLINE_SPAN), -1)
             if len(paragraphs[at].split()) >= 2 and facts(paragraphs[at], names=True) is None
         ]
-        if not above:
+        near = [at for at in above if at > run.start - _FALLBACK_REACH]
+        # A line that may be a headline at all (not a price, a label) is preferred,
+        # then the nearest line of a few words; a page with a story is never refused
+        # for its headline alone: the story's first line names it then.
+        chosen = next(
+            (at for at in above if generic.can_be_headline(paragraphs[at], facts)),
+            near[0] if near else None,
+        )
+        if chosen is not None:
+            title_at = chosen
+        elif run.end - run.start >= 2:
+            title_at, run = run.start, generic.Run(run.start + 1, run.end)
+        else:
             raise SourceError(facts.options.source, "no headline found above the article text")
-        title_at = above[0]
     title = paragraphs[title_at]
     meta, used = generic.header_meta(paragraphs, title_at, run, facts)
     standfirst = ""
@@ -606,7 +646,10 @@ def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
     if above_split[:half] == above_split[half:]:
         return False  # "IPL 2020 IPL 2020": a menu entry the crawler saw twice
     words, above_words = len(line.split()), len(above_split)
-    sentence = line.endswith(_SENTENCE_END) or words >= 12
+    ends = line.endswith(_SENTENCE_END)
+    # A line of 12 words or more reads as a standfirst, unless written in Title
+    # Case without a full stop, as headlines are.
+    sentence = ends or (words >= 12 and not generic.title_case(line))
     return (
         sentence
         and words >= 10
@@ -627,13 +670,16 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
     """
     kept: list[str] = []
     started = False
-    for paragraph in paragraphs:
+    for at, paragraph in enumerate(paragraphs):
         if started and options.boilerplate.stops(paragraph):
-            break
+            after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
+            if generic.comment_thread(paragraph) or not _inline_box(kept, after):
+                break
+            continue
         if not started:
             if (
                 paragraph != title
-                and generic.weight(paragraph) < 6
+                and (generic.weight(paragraph) < 6 or _POST_LABEL.match(paragraph))
                 and not paragraph.endswith(_SENTENCE_END + _CJK_SENTENCE_END)
                 and not caption_text(paragraph)
                 and not body_dateline(paragraph)
@@ -646,6 +692,14 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
         kept[1] = f"{kept[0]} {kept[1]}"
         del kept[0]
     return kept
+
+
+def _inline_box(kept: list[str], after: list[str]) -> bool:
+    """Whether a stop marker under the story's first lines opens a box inside the
+    story ("Related articles" after the first paragraph), not its end: little of
+    the story is above it and its prose goes on just under the box."""
+    told = sum(generic.weight(p) for p in kept if generic.is_prose(p))
+    return told < _BOX_STORY_WORDS and bool(after) and generic.box_under(after)
 
 
 def _language(text: str) -> str:
