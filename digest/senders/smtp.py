@@ -118,6 +118,7 @@ class SmtpSender:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[smtplib.SMTP] = []
+        self._context: ssl.SSLContext | None = None
         self._mail_command = f"MAIL FROM:<{self.from_address}>\r\n".encode()
 
     def describe(self) -> str:
@@ -345,16 +346,17 @@ class SmtpSender:
 
     def _connect(self) -> smtplib.SMTP:
         where = f"{self.host}:{self.port}"
-        context = ssl.create_default_context(cafile=self._ca_file)
         try:
             conn: smtplib.SMTP
             if self.security == "tls":
-                conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+                conn = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=self._tls_context()
+                )
             else:
                 conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             conn.ehlo()
             if self.security == "starttls":
-                conn.starttls(context=context)
+                conn.starttls(context=self._tls_context())
                 conn.ehlo()
             if self.username:
                 conn.login(self.username, self._password)
@@ -363,6 +365,15 @@ class SmtpSender:
         except (smtplib.SMTPException, OSError) as exc:
             raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
         return conn
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """One TLS context for all connections of this sender, made on first use:
+        loading the trusted CAs costs about 20 ms of CPU, more than a hundred
+        messages."""
+        with self._lock:
+            if self._context is None:
+                self._context = ssl.create_default_context(cafile=self._ca_file)
+            return self._context
 
     def _drop(self, conn: smtplib.SMTP) -> None:
         conn.close()
