@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from digest.edition import Built
 from digest.message import verify_unsubscribe_token
 from digest.render.personal import UNSUBSCRIBE_URL, first_name_of, personalise, placeholder
-from digest.senders.smtp import SmtpSender, _reply, _write
+from digest.senders.smtp import SmtpSender, _write
 from digest.store import Store, Subscriber
 
 from .sample_files import free_port
@@ -297,16 +297,6 @@ class _ScriptedConnection:
         """Itself: the message is written on the socket with ``sendmsg``."""
         return self
 
-    @property
-    def file(self) -> _ScriptedConnection:
-        """Itself: replies are read a line at a time, as from smtplib's reader."""
-        return self
-
-    def readline(self, limit: int) -> bytes:
-        code, text = self.replies.pop(0)
-        self._reads += 1
-        return b"%d %s\r\n" % (code, text)
-
     def send(self, data: bytes) -> None:
         self.writes.append(data)
         self.reads_before_write.append(self._reads)
@@ -315,6 +305,10 @@ class _ScriptedConnection:
         data = b"".join(buffers)
         self.send(data)
         return len(data)
+
+    def getreply(self) -> tuple[int, bytes]:
+        self._reads += 1
+        return self.replies.pop(0)
 
 
 @pytest.mark.parametrize(
@@ -375,22 +369,3 @@ def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() 
         reader.join()
         right.close()
     assert bytes(received) == b"".join(pieces)
-
-
-def test_replies_are_read_as_smtplib_reads_them() -> None:
-    """Multi-line replies are joined, a line without a reply code reads as -1
-    (as ``getreply``), and a closed connection raises, so the sender drops it."""
-    server, client = socket.socketpair()
-    conn = smtplib.SMTP()
-    conn.sock = client
-    try:
-        server.sendall(b"250-first\r\n250-second\r\n250 third\r\n354 go ahead\r\nbad reply\r\n")
-        assert _reply(conn) == (250, b"first\nsecond\nthird")
-        assert _reply(conn) == (354, b"go ahead")
-        assert _reply(conn) == (-1, b"reply")
-        server.close()
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            _reply(conn)
-        assert conn.sock is None
-    finally:
-        client.close()

@@ -310,14 +310,14 @@ class SmtpSender:
         was accepted gets an empty message, which it refuses or drops.
         """
         conn.send(b"".join((self._mail_command, b"RCPT TO:<", address.encode(), b">\r\nDATA\r\n")))
-        replies = [_reply(conn), _reply(conn), _reply(conn)]
+        replies = [conn.getreply() for _ in range(3)]
         (mail, _), (rcpt, _), (ready, _) = replies
         if mail == 250 and rcpt in (250, 251) and ready == 354:
             _write(conn, data)
-            return _reply(conn)
+            return conn.getreply()
         if ready == 354:
             conn.send(b".\r\n")
-            _reply(conn)
+            conn.getreply()
         if mail != 250:
             return replies[0]
         return replies[1] if rcpt not in (250, 251) else replies[2]
@@ -415,37 +415,6 @@ def _dkim_settings(
     return selector.encode(), opts.text("dkim_domain", domain).encode(), key
 
 
-def _reply(conn: smtplib.SMTP) -> tuple[int, bytes]:
-    """The next reply on ``conn``, as ``conn.getreply()`` reads it (from the same
-    buffered reader, so smtplib can carry on after) without its per-call checks
-    and debug hooks: four replies a message made those a cost of their own.
-
-    Raises :class:`smtplib.SMTPServerDisconnected` if the connection was closed,
-    :class:`smtplib.SMTPResponseException` for an overlong line.
-    """
-    file = conn.file
-    if file is None:
-        if conn.sock is None:
-            raise smtplib.SMTPServerDisconnected("not connected")
-        file = conn.file = conn.sock.makefile("rb")
-    lines = []
-    while True:
-        line = file.readline(_MAX_LINE + 1)
-        if not line:
-            conn.close()
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        if len(line) > _MAX_LINE:
-            conn.close()
-            raise smtplib.SMTPResponseException(500, "Line too long.")
-        lines.append(line[4:].strip(b" \t\r\n"))
-        if not line[:3].isdigit():
-            return -1, b"\n".join(lines)  # as smtplib: not a reply code
-        if line[3:4] != b"-":
-            return int(line[:3]), b"\n".join(lines)
-
-
-#: The longest reply line read, as smtplib's own limit.
-_MAX_LINE = 8192
 #: At most this many pieces go to one ``sendmsg`` (Linux takes 1,024).
 _MAX_PIECES = 512
 
