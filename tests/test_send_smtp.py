@@ -6,6 +6,7 @@ import dataclasses
 import re
 import smtplib
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -20,6 +21,7 @@ from aiosmtpd.controller import Controller
 from digest.edition import Built
 from digest.message import verify_unsubscribe_token
 from digest.render.personal import UNSUBSCRIBE_URL, first_name_of, personalise, placeholder
+from digest.senders.base import Recipient
 from digest.senders.smtp import SmtpSender, _write
 from digest.store import Store, Subscriber
 
@@ -369,3 +371,27 @@ def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() 
         reader.join()
         right.close()
     assert bytes(received) == b"".join(pieces)
+
+
+def test_a_plain_connection_loads_no_certificates(
+    outgoing: Any, smtp_server: tuple[Any, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``security = "none"`` makes no TLS context: loading the trusted CAs cost
+    about 20 ms of CPU a connection, more than a hundred messages."""
+    made: list[object] = []
+    real = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: made.append(a) or real())
+    controller, recorder = smtp_server
+    options = smtp_options(controller.port)
+    sender = SmtpSender(
+        "mail",
+        {k: v for k, v in options.items() if not k.startswith(("type", "retry"))},
+        base_dir=Path("."),
+    )
+    try:
+        for address in ("a@example.org", "b@example.org"):
+            sender.send(outgoing, Recipient(address, "A Reader"))
+    finally:
+        sender.close()
+    assert [address for address, _ in recorder.messages] == ["a@example.org", "b@example.org"]
+    assert made == []

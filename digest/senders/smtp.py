@@ -47,6 +47,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -118,7 +119,6 @@ class SmtpSender:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[smtplib.SMTP] = []
-        self._context: ssl.SSLContext | None = None
         self._mail_command = f"MAIL FROM:<{self.from_address}>\r\n".encode()
 
     def describe(self) -> str:
@@ -351,13 +351,13 @@ class SmtpSender:
             conn: smtplib.SMTP
             if self.security == "tls":
                 conn = smtplib.SMTP_SSL(
-                    self.host, self.port, timeout=self.timeout, context=self._tls_context()
+                    self.host, self.port, timeout=self.timeout, context=self._tls_context
                 )
             else:
                 conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             conn.ehlo()
             if self.security == "starttls":
-                conn.starttls(context=self._tls_context())
+                conn.starttls(context=self._tls_context)
                 conn.ehlo()
             if self.username:
                 conn.login(self.username, self._password)
@@ -367,14 +367,11 @@ class SmtpSender:
             raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
         return conn
 
+    @cached_property
     def _tls_context(self) -> ssl.SSLContext:
-        """One TLS context for all connections of this sender, made on first use:
-        loading the trusted CAs costs about 20 ms of CPU, more than a hundred
-        messages."""
-        with self._lock:
-            if self._context is None:
-                self._context = ssl.create_default_context(cafile=self._ca_file)
-            return self._context
+        """The TLS context of all connections, made on first use: loading the
+        trusted CAs costs about 20 ms of CPU, more than a hundred messages."""
+        return ssl.create_default_context(cafile=self._ca_file)
 
     def _drop(self, conn: smtplib.SMTP) -> None:
         conn.close()
