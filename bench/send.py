@@ -205,6 +205,11 @@ def memory_child(port: int, recipients: int, connections: int) -> None:
     print(f"{before:.1f} {peak:.1f} {recipients / elapsed:.0f}")
 
 
+def _load() -> str:
+    """The 1-minute load average: other processes slow both sides, not evenly."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=3000)
@@ -222,6 +227,7 @@ def main() -> None:
     if args.child:
         memory_child(*args.child)
         return
+    load_before = _load()
     with sink() as (port, what), tempfile.TemporaryDirectory() as tmp:
         store, sender, outgoing = prepare(Path(tmp), port, args.messages, args.connections)
         sender.prepare(outgoing)
@@ -251,7 +257,8 @@ def main() -> None:
 
         print(
             f"sink: {what}; {args.messages} messages of {len(message) / 1024:.1f} KiB, "
-            f"{args.connections} connection(s), {args.rounds} interleaved rounds"
+            f"{args.connections} connection(s), {args.rounds} interleaved rounds; "
+            f"load average {load_before} before, {_load()} after ({os.cpu_count()} CPUs)"
         )
         print(
             f"bare smtplib.sendmail, one prebuilt message: median {median(bare):6.0f} msg/s "

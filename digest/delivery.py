@@ -32,6 +32,7 @@ The store is used from the calling thread only; the sender's ``send`` runs on
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import math
@@ -306,10 +307,18 @@ class _Run:
                     # Only retries are left and none is due yet (a stop wakes us).
                     self.stop.wait(max(0.0, self.retries[0][0] - time.monotonic()))
                     continue
-                time.sleep(poll)
-                finished: list[Delivery] = []
+                outcomes: list[_Outcome] = []
+                if inflight > connections:
+                    time.sleep(poll)
+                else:
+                    # The last messages of a run (or of a stop): their outcomes are
+                    # written as soon as they come, not up to POLL later.
+                    with contextlib.suppress(queue.Empty):
+                        outcomes.append(results.get(timeout=poll))
                 while not results.empty():
-                    job, result, error = results.get()
+                    outcomes.append(results.get())
+                finished: list[Delivery] = []
+                for job, result, error in outcomes:
                     inflight -= 1
                     if result is not None:
                         finished.append(self._sent(job, result))

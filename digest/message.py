@@ -274,7 +274,12 @@ class MessageTemplate:
                 pieces += [slot, chunk]
         pieces.append(f"\r\n--{boundary}--\r\n".encode())
         self._pieces = pieces
-        self._stuffed = [p if isinstance(p, int) else _dot_stuff(p) for p in pieces]
+        # For DATA: the fixed pieces dot-stuffed once, the end-of-data line after
+        # them, and where each per-recipient piece goes (a copy of the list is filled
+        # in per recipient: no scan of the whole list, no join of the whole message).
+        stuffed = [b"" if isinstance(p, int) else _dot_stuff(p) for p in pieces]
+        self._data = [*stuffed, b".\r\n"]
+        self._slots = [(at, p) for at, p in enumerate(pieces) if isinstance(p, int)]
         # Every distinct placeholder once; filled per recipient by the renderer's own
         # rules (escaping, fallbacks).  Only the HTML form is computed: the text form
         # of a value is always its HTML form unescaped.
@@ -296,14 +301,21 @@ class MessageTemplate:
     def fill_data(self, personal: Personal) -> bytes:
         """The message for one recipient as the body of an SMTP ``DATA`` command:
         dot-stuffed and ending with the lone ``.`` line."""
-        values = [_dot_stuff(v) for v in self._values(personal)]
-        out = [values[p] if isinstance(p, int) else p for p in self._stuffed]
-        out.append(b".\r\n")
-        return b"".join(out)
+        return b"".join(self.data_pieces(personal))
+
+    def data_pieces(self, personal: Personal) -> list[bytes]:
+        """:meth:`fill_data` as the pieces it joins, for a scatter/gather write
+        (``socket.sendmsg``) that spares a copy of the whole message per recipient.
+        """
+        values = self._values(personal)
+        out = self._data.copy()
+        for at, slot in self._slots:
+            out[at] = _dot_stuff(values[slot])
+        return out
 
     def _values(self, personal: Personal) -> list[bytes]:
         name = display_name(personal.name)
-        to = formataddr((name, personal.address), charset="utf-8").replace("\n", "\r\n")
+        to = _address_field(name, personal.address)
         lines = (
             f"To: {to}\r\nMessage-ID: {personal.message_id}\r\n"
             f"List-Unsubscribe: <{personal.unsubscribe_mailto}>,\r\n"
@@ -331,15 +343,38 @@ class MessageTemplate:
         if found is not None:
             return found
         if value and name.endswith("_url") and _PLAIN_URL.fullmatch(value):
-            as_html, as_text = value.replace("&", "&amp;"), value
-        else:
-            slot = EmailRendition(subject="", preheader="", html=token, text="")
-            as_html = personalise(slot, fills).html
-            as_text = html.unescape(as_html)
+            # A URL (unique per recipient, so never cached) is encoded once when it
+            # has no "&", its HTML form being then the same text.
+            encoded = _qp(value) + b"=\r\n"
+            if "&" not in value:
+                return encoded, encoded
+            return encoded, _qp(value.replace("&", "&amp;")) + b"=\r\n"
+        slot = EmailRendition(subject="", preheader="", html=token, text="")
+        as_html = personalise(slot, fills).html
+        as_text = html.unescape(as_html)
         result = (_qp(as_text) + b"=\r\n", _qp(as_html) + b"=\r\n")
         if not name.endswith("_url") and len(self._cache) < _CACHED_VALUES:
             self._cache[(token, value)] = result
         return result
+
+
+#: What :func:`email.utils.formataddr` quotes a plain-ASCII display name for, and
+#: what it escapes inside the quotes (its own ``specialsre`` and ``escapesre``).
+_SPECIALS = re.compile(r'[][\\()<>@,:;".]')
+_ESCAPES = re.compile(r'[\\"]')
+
+
+def _address_field(name: str, address: str) -> str:
+    """``formataddr((name, address), charset="utf-8")`` with CRLF line ends, done
+    here for a plain-ASCII name (most names; formataddr's own checks cost more
+    than the rest of a recipient's header lines)."""
+    if not name:
+        return address
+    if not name.isascii():
+        return str(formataddr((name, address), charset="utf-8")).replace("\n", "\r\n")
+    if _SPECIALS.search(name) is None:
+        return f"{name} <{address}>"
+    return '"{}" <{}>'.format(_ESCAPES.sub(r"\\\g<0>", name), address)
 
 
 def _placeholder_name(token: str) -> str:

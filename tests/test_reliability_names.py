@@ -4,8 +4,10 @@ not, and without bidi controls."""
 from __future__ import annotations
 
 import email
+import re
 from datetime import UTC, datetime
 from email.policy import default
+from email.utils import formataddr
 
 import pytest
 from hypothesis import given, settings
@@ -119,3 +121,29 @@ def test_the_per_copy_fast_paths_fill_exactly_what_personalise_does(
         text, html = message.iter_parts()  # type: ignore[attr-defined]
         assert text.get_content().replace("\r\n", "\n") == expected.text
         assert html.get_content().replace("\r\n", "\n") == expected.html
+
+
+@given(
+    name=st.one_of(
+        st.text(max_size=40),
+        st.text(alphabet='abc .,;:@<>()[]\\"', max_size=20),
+        st.sampled_from(["Rao, Asha", 'A "Q" B', "back\\slash", "Ünïcode Näme", "O'Brien"]),
+    ),
+    body=st.sampled_from(["Hi %%name|you%%", ".starts with a dot\n.%%name|you%%\n.", "plain"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_to_field_and_the_data_pieces_match_the_general_paths(name: str, body: str) -> None:
+    """``To`` is what :func:`email.utils.formataddr` makes of the shown name (the
+    template formats plain-ASCII names itself), and the pieces written after
+    ``DATA`` are the filled message dot-stuffed, with the end-of-data line."""
+    rendition = EmailRendition("Subject", "pre", f"<p>{body}</p>", body)
+    template = MessageTemplate(
+        rendition, sender='"Digest" <digest@example.com>', date=datetime(2020, 11, 23, tzinfo=UTC)
+    )
+    personal = Personal("ana@example.org", name, "<1@example.com>", "https://e.com/u?t=1",
+                        "mailto:u@example.com")  # fmt: skip
+    filled = template.fill(personal)
+    to = formataddr((display_name(name), "ana@example.org"), charset="utf-8")
+    assert filled.startswith(b"To: " + to.replace("\n", "\r\n").encode() + b"\r\nMessage-ID:")
+    stuffed = re.sub(rb"(?m)^\.", b"..", filled) + b".\r\n"
+    assert b"".join(template.data_pieces(personal)) == stuffed == template.fill_data(personal)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import smtplib
+import socket
+import ssl
+import threading
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -17,7 +21,8 @@ from aiosmtpd.controller import Controller
 from digest.edition import Built
 from digest.message import verify_unsubscribe_token
 from digest.render.personal import UNSUBSCRIBE_URL, first_name_of, personalise, placeholder
-from digest.senders.smtp import SmtpSender
+from digest.senders.base import Recipient
+from digest.senders.smtp import SmtpSender, _write
 from digest.store import Store, Subscriber
 
 from .sample_files import free_port
@@ -289,9 +294,19 @@ class _ScriptedConnection:
         self.reads_before_write: list[int] = []
         self._reads = 0
 
+    @property
+    def sock(self) -> _ScriptedConnection:
+        """Itself: the message is written on the socket with ``sendmsg``."""
+        return self
+
     def send(self, data: bytes) -> None:
         self.writes.append(data)
         self.reads_before_write.append(self._reads)
+
+    def sendmsg(self, buffers: list[bytes]) -> int:
+        data = b"".join(buffers)
+        self.send(data)
+        return len(data)
 
     def getreply(self) -> tuple[int, bytes]:
         self._reads += 1
@@ -319,7 +334,8 @@ def test_pipelined_commands_go_in_one_write_and_the_first_refusal_counts(
     options = {k: v for k, v in smtp_options(25).items() if not k.startswith(("type", "retry"))}
     sender = SmtpSender("mail", options, base_dir=Path("."))
     conn = _ScriptedConnection(list(replies))
-    code, _ = sender._pipelined(conn, "reader@example.org", b"body\r\n.\r\n")  # type: ignore[arg-type]
+    data = [b"body\r\n", b".\r\n"]
+    code, _ = sender._pipelined(conn, "reader@example.org", data)  # type: ignore[arg-type]
     assert code == expected
     assert conn.writes[0] == (
         b"MAIL FROM:<digest@mid-day.example>\r\nRCPT TO:<reader@example.org>\r\nDATA\r\n"
@@ -329,3 +345,53 @@ def test_pipelined_commands_go_in_one_write_and_the_first_refusal_counts(
     if writes == 2:
         assert conn.reads_before_write[1] == 3
         assert conn.writes[1] in (b"body\r\n.\r\n", b".\r\n")
+
+
+def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() -> None:
+    """The message pieces go out with ``sendmsg``; a socket whose buffer is full
+    takes only part of them, and the rest follows from where it was cut."""
+    left, right = socket.socketpair()
+    left.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    left.settimeout(10)  # as smtplib's sockets: a short write instead of blocking
+    pieces = [bytes([65 + i % 26]) * (1000 + 7919 * i) for i in range(40)] + [b".\r\n"]
+    received = bytearray()
+
+    def read() -> None:
+        while chunk := right.recv(3000):
+            received.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    conn = smtplib.SMTP()
+    conn.sock = left
+    try:
+        _write(conn, pieces)
+    finally:
+        left.close()
+        reader.join()
+        right.close()
+    assert bytes(received) == b"".join(pieces)
+
+
+def test_a_plain_connection_loads_no_certificates(
+    outgoing: Any, smtp_server: tuple[Any, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``security = "none"`` makes no TLS context: loading the trusted CAs cost
+    about 20 ms of CPU a connection, more than a hundred messages."""
+    made: list[object] = []
+    real = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: made.append(a) or real())
+    controller, recorder = smtp_server
+    options = smtp_options(controller.port)
+    sender = SmtpSender(
+        "mail",
+        {k: v for k, v in options.items() if not k.startswith(("type", "retry"))},
+        base_dir=Path("."),
+    )
+    try:
+        for address in ("a@example.org", "b@example.org"):
+            sender.send(outgoing, Recipient(address, "A Reader"))
+    finally:
+        sender.close()
+    assert [address for address, _ in recorder.messages] == ["a@example.org", "b@example.org"]
+    assert made == []
