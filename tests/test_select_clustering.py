@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from digest.config import SelectSettings
 from digest.model import Article
-from digest.select.candidates import Candidate
-from digest.select.clustering import cluster
+from digest.select.candidates import Candidate, Story
+from digest.select.clustering import cluster, resplit
 from digest.select.genre import classify_genre
 from digest.select.outlets import OutletTable
 from digest.select.places import local_places, place_data
 from digest.select.sections import SectionDetector
+from digest.select.similarity import Vector
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 FILLER = [
@@ -55,3 +56,56 @@ def test_one_story_in_two_cities_is_two_stories() -> None:
     # Without a city on one side nothing is in conflict: the words decide.
     plain = "Man charged with murder after woman found dead at home"
     assert any({melbourne, plain} <= s for s in stories([melbourne, plain]))
+
+
+def member(n: int, weights: dict[str, float], headline: str) -> Candidate:
+    """A candidate with a given keyword vector (unit length) and headline words."""
+    settings = SelectSettings()
+    article = Article(id=f"m{n}", url=f"https://m{n}.example/p", title=headline,
+                      published_at=WHEN + timedelta(minutes=n))  # fmt: skip
+    norm = sum(v * v for v in weights.values()) ** 0.5
+    candidate = Candidate(
+        article, OutletTable().of(article), SectionDetector(settings).classify(article),
+        classify_genre(article),
+    )  # fmt: skip
+    candidate.vector = Vector({w: v / norm for w, v in weights.items()}, headline.split())
+    return candidate
+
+
+def chained(second_headlines: tuple[str, str]) -> Story:
+    # Two pairs of like members, the pairs barely alike: a chain the online
+    # joining can form (each newcomer close to the member before it).
+    release = {"fukushima": 1.0, "water": 1.0, "release": 1.0, "japan": 0.3}
+    ban = {"china": 1.0, "seafood": 1.0, "ban": 1.0, "japan": 0.3}
+    members = [
+        member(0, release, "japan fukushima water release"),
+        member(1, release | {"ocean": 0.5}, "japan releases fukushima water ocean"),
+        member(2, ban, second_headlines[0]),
+        member(3, ban | {"retaliates": 0.5}, second_headlines[1]),
+    ]
+    story = Story(members)
+    story.similarity = {m.article.id: 0.3 for m in members[1:]}
+    return story
+
+
+def test_a_story_chained_from_two_is_split_where_it_is_weakest() -> None:
+    story = chained(("china bans seafood", "china retaliates seafood ban"))
+    parts = resplit(story, 0.2)
+    assert [[m.article.id for m in p.members] for p in parts] == [["m0", "m1"], ["m2", "m3"]]
+    # The first member's part keeps the story; the other's members get their
+    # likeness to their new part, as when they joined.
+    assert parts[0].similarity == {"m1": 0.3}
+    assert set(parts[1].similarity) == {"m3"} and parts[1].similarity["m3"] > 0.8
+
+
+def test_sub_groups_whose_headlines_share_core_words_stay_one_story() -> None:
+    story = chained(("japan fukushima seafood ban", "fukushima japan seafood ban china"))
+    assert resplit(story, 0.2) == [story]
+
+
+def test_a_story_alike_throughout_is_left_alone() -> None:
+    words = {"wagner": 1.0, "moscow": 1.0, "march": 1.0}
+    members = [member(n, words | {f"w{n}": 0.4}, f"wagner march {n}") for n in range(5)]
+    story = Story(members)
+    assert resplit(story, 0.2) == [story]
+    assert resplit(Story(members[:2]), 0.99) == [Story(members[:2])]  # two are never split

@@ -9,6 +9,9 @@ and whether it is a near-identical copy (wire copy under a new headline).
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+
 from ..config import SelectSettings
 from ..model import LeftOut, Rejection
 from .candidates import Candidate, Story, left_out
@@ -26,6 +29,10 @@ from .similarity import (
 COPY_RESEMBLANCE = 0.8
 #: Members of a story whose likeness to each other picks its lead.
 CENTRALITY_SAMPLE = 12
+#: Members of a story regrouped by :func:`resplit` (later ones follow them).
+RESPLIT_CAP = 40
+#: Core headline words two sub-groups share to stay one story.
+RESPLIT_SHARED_WORDS = 2
 
 
 def cluster(
@@ -59,8 +66,96 @@ def cluster(
         story = stories[match.group]
         story.members.append(c)
         story.similarity[c.article.id] = match.similarity
+    # A second, stricter look at each story: joining one item at a time can chain
+    # two stories told in like words (each newcomer close to a few members).
+    stories = [part for story in stories for part in resplit(story, settings.story_similarity)]
     rejections = [r for story in stories for r in _lead_and_rest(story)]
     return stories, rejections
+
+
+def resplit(story: Story, bar: float) -> list[Story]:
+    """A story whose members fall into sub-groups, split into them.
+
+    Members are grouped again by average linkage (two sub-groups merge while the
+    mean similarity of their members' pairs reaches ``bar``), so a story joined
+    through a chain of members (each like the last few, the ends unlike) falls
+    apart where the chain was weakest.  Sub-groups whose headlines keep
+    :data:`RESPLIT_SHARED_WORDS` words in common (each word in at least half of
+    each sub-group's headlines) stay together: they tell one story in different
+    words.  The first member's sub-group keeps the story; its first
+    :data:`RESPLIT_CAP` members are regrouped, and any later one follows the
+    sub-group it is most like on average, so the cost per story is bounded.
+    """
+    members = story.members
+    if len(members) < 3 or any(m.vector is None for m in members):
+        return [story]
+    head = members[:RESPLIT_CAP]
+    vectors = [m.vector for m in head if m.vector is not None]
+    alike = [[a.cosine(b) for b in vectors] for a in vectors]
+    groups = _average_linkage(alike, bar)
+    groups = _rejoin_by_headline(groups, [v.headline for v in vectors])
+    if len(groups) == 1:
+        return [story]
+    for member in members[RESPLIT_CAP:]:
+        assert member.vector is not None
+        mine = member.vector
+        closest = max(groups, key=lambda g: sum(mine.cosine(vectors[i]) for i in g) / len(g))
+        closest.append(len(head))
+        head.append(member)
+        vectors.append(mine)
+    groups.sort(key=lambda g: g[0])
+    parts = []
+    for n, group in enumerate(groups):
+        part = Story([head[i] for i in group])
+        for i in group[1:]:
+            if n == 0:
+                part.similarity[head[i].article.id] = story.similarity[head[i].article.id]
+                continue
+            # As when it joined: its mean likeness to the part's first members.
+            firsts = [vectors[j] for j in group[:MEMBERS_COMPARED] if j != i]
+            mean = sum(vectors[i].cosine(v) for v in firsts) / len(firsts)
+            part.similarity[head[i].article.id] = mean
+        parts.append(part)
+    return parts
+
+
+def _average_linkage(alike: list[list[float]], bar: float) -> list[list[int]]:
+    """Agglomerative grouping of items by their similarity matrix: the two groups
+    whose pairs are most alike on average merge, while that mean reaches ``bar``."""
+    groups = [[i] for i in range(len(alike))]
+    while len(groups) > 1:
+        best, pair = bar, None
+        for x, y in itertools.combinations(range(len(groups)), 2):
+            gx, gy = groups[x], groups[y]
+            link = sum(alike[i][j] for i in gx for j in gy) / (len(gx) * len(gy))
+            if link >= best:
+                best, pair = link, (x, y)
+        if pair is None:
+            break
+        x, y = pair
+        groups[x] = sorted(groups[x] + groups.pop(y))
+    return groups
+
+
+def _rejoin_by_headline(
+    groups: list[list[int]], headlines: list[tuple[str, ...]]
+) -> list[list[int]]:
+    """Merge groups whose headlines share :data:`RESPLIT_SHARED_WORDS` core words
+    (those in at least half of a group's headlines), until none do."""
+
+    def core(group: list[int]) -> set[str]:
+        counts = Counter(w for i in group for w in set(headlines[i]))
+        return {w for w, k in counts.items() if 2 * k >= len(group)}
+
+    merged = True
+    while merged and len(groups) > 1:
+        merged = False
+        for x, y in itertools.combinations(range(len(groups)), 2):
+            if len(core(groups[x]) & core(groups[y])) >= RESPLIT_SHARED_WORDS:
+                groups[x] = sorted(groups[x] + groups.pop(y))
+                merged = True
+                break
+    return groups
 
 
 def _lead_and_rest(story: Story) -> list[Rejection]:
@@ -121,4 +216,4 @@ def _centrality(members: list[Candidate]) -> dict[str, float]:
     return found
 
 
-__all__ = ["COPY_RESEMBLANCE", "cluster"]
+__all__ = ["COPY_RESEMBLANCE", "cluster", "resplit"]
