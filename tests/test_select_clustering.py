@@ -8,6 +8,7 @@ from digest.config import SelectSettings
 from digest.model import Article
 from digest.select.candidates import Candidate, Story
 from digest.select.clustering import cluster, resplit
+from digest.select.events import group_events
 from digest.select.genre import classify_genre
 from digest.select.outlets import OutletTable
 from digest.select.places import local_places, place_data
@@ -109,3 +110,25 @@ def test_a_story_alike_throughout_is_left_alone() -> None:
     story = Story(members)
     assert resplit(story, 0.2) == [story]
     assert resplit(Story(members[:2]), 0.99) == [Story(members[:2])]  # two are never split
+
+
+def test_one_event_spans_cities_although_its_stories_do_not() -> None:
+    # The city check keeps two cities' reports apart as stories, but an event (a
+    # storm, a manhunt) is told from several cities and stays one.
+    melbourne = "Cyclone Ilsa floods Melbourne streets as thousands lose power"
+    sydney = "Cyclone Ilsa floods Sydney streets as thousands lose power"
+    settings = SelectSettings()
+    detector, outlets = SectionDetector(settings), OutletTable()
+    articles = [
+        Article(id=f"c{n}", url=f"https://c{n}.example/p/{n}", title=t,
+                published_at=WHEN + timedelta(minutes=n))
+        for n, t in enumerate([melbourne, sydney, *FILLER])
+    ]  # fmt: skip
+    candidates = [
+        Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a)) for a in articles
+    ]
+    found, _ = cluster(candidates, settings)
+    told = {s.lead.article.title: s for s in found}
+    assert {melbourne, sydney} <= set(told)  # two stories
+    group_events(found, settings.event_similarity, detector.places)
+    assert told[melbourne].event == told[sydney].event

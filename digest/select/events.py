@@ -80,7 +80,7 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
     # One group per story (numbered as ``ordered``): a newcomer is joined to every
     # earlier story its members come close to, not only the closest one.
     named = [story_names(s, places) for s in ordered]
-    index = GroupIndex(threshold, closest=True, members=1)
+    index = GroupIndex(threshold, closest=True, members=1, places=False)
     for number, story in enumerate(ordered):
         vectors = [m.vector for m in story.members[:3] if m.vector is not None]
         for vector in vectors:

@@ -228,8 +228,12 @@ class GroupIndex:
         *,
         closest: bool = False,
         members: int = MEMBERS_COMPARED,
+        places: bool = True,
     ) -> None:
         self.threshold = threshold
+        #: Whether a newcomer set in other cities is kept out (stories), or not
+        #: (events, which span cities: a storm, a manhunt, protests).
+        self.places = places
         self.headline_overlap = headline_overlap
         self.closest = closest
         self.members = members
@@ -252,7 +256,10 @@ class GroupIndex:
         near: list[Match] = []
         for number in candidates:
             members = self.groups[number].vectors[: self.members]
-            if _elsewhere(vector, members):
+            # Two headlines alike but for their cities are two stories ("man
+            # charged with murder in Melbourne" / "... in Sydney"), so the city
+            # check comes before the headline-overlap rule.
+            if self.places and _elsewhere(vector, members):
                 continue
             # The mean over members, not the best one: a newcomer must agree with
             # the story, not with one member (which would chain stories together);
