@@ -29,6 +29,8 @@ WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
         ("Minister resigns over expenses", "https://www.lifestyle.com/news/minister-resigns",
          "news"),
         ("Minister resigns over expenses", "https://www.lifestyle.com.au/news/resigns", "news"),
+        # ... by the public suffix list, not a guess at second levels.
+        ("Minister resigns over expenses", "https://www.lifestyle.ne.jp/news/resigns", "news"),
     ],
 )  # fmt: skip
 def test_headline_forms_and_paths_name_the_genre(title: str, url: str, genre: str) -> None:

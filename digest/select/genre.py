@@ -25,10 +25,12 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from urllib.parse import urlsplit
+
+from tld import Result, get_tld
 
 from ..model import Article
 
@@ -37,7 +39,6 @@ HARD = "news"
 _QUOTED = re.compile(r"(['‘\"“])(?:(?!\1).){2,}?[’'\"”]")
 _FIRST_PERSON = re.compile(r"\b(my|I'm|I’m|I've|I’ve|I was|I am)\b")
 _SECOND_PERSON = re.compile(r"\byou(r|'re|’re|'ll|’ll)?\b", re.I)
-_SECOND_LEVEL = frozenset({"com", "co", "org", "net", "gov", "ac", "edu", "news"})
 #: Every genre the detector can name; ``news`` is hard news.
 GENRES = (HARD, "opinion", "analysis", "feature", "soft")
 
@@ -93,12 +94,9 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
         if genre:
             return GenreCall(genre, f"{genre} (URL path /{part}/)", filed=True)
     # A desk of its own host ("au.lifestyle.yahoo.com", "blogs.example.com") says
-    # the same as a path part would; the registered name itself is left alone.
-    host = (address.hostname or "").split(".")
-    # The registered name is the last two labels, or three under a country's
-    # second level ("lifestyle.com.au" is a name, not a desk).
-    registered = 3 if len(host) > 2 and len(host[-1]) == 2 and host[-2] in _SECOND_LEVEL else 2
-    for part in host[:-registered]:
+    # the same as a path part would; the registered name itself is left alone
+    # ("lifestyle.com.au" is a name, not a desk).
+    for part in _host_desks(address.hostname or ""):
         genre = rules.labels.get(part)
         if genre:
             return GenreCall(genre, f"{genre} (host {address.hostname})", filed=True)
@@ -125,6 +123,16 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
         if pattern.search(lead):
             return GenreCall("opinion", "opinion (a columnist's disclaimer or author note)")
     return GenreCall(HARD, "hard news")
+
+
+@lru_cache(maxsize=4096)
+def _host_desks(host: str) -> tuple[str, ...]:
+    """The labels of ``host`` in front of its registered name (by the public suffix
+    list bundled with ``tld``): ``("au", "lifestyle")`` for au.lifestyle.yahoo.com."""
+    found = get_tld(host, as_object=True, fail_silently=True, fix_protocol=True)
+    if not isinstance(found, Result) or not found.subdomain:
+        return ()
+    return tuple(found.subdomain.lower().split("."))
 
 
 def soft_story(calls: Sequence[GenreCall]) -> GenreCall | None:
