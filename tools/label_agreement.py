@@ -3,14 +3,14 @@
     python tools/label_agreement.py            # every day with a second annotation
 
 The real set (``tests/data/selector_real/``) has one annotator's labels per day
-(``day-*.labels.json``); some days also have a second annotator's, made blind to
-the first and to the selector (``day-*.labels2.json``). The figures the selector is
-scored on are only as sharp as the labels: where two careful annotators agree on
-same-story pairs with precision P and recall R, a selector cannot be shown better
-than that. This prints, per day and pooled, the second annotation scored as if it
-were a selector against the first: pairwise same-story precision and recall over
-the first annotator's news-desk items (the items the selector's clustering is
-scored on), and how often the two agree on desk and genre.
+(``day-*.labels.json``) and a second annotation of every day, made blind to the
+first and to the selector (``day-*.labels2.json``). The selector is scored on the
+first only; the figures are only as sharp as those labels. This prints, per day
+and pooled, the second annotation scored as if it were a selector against the
+first: pairwise same-story precision and recall over the first annotator's
+news-desk items (the items the selector's clustering is scored on), and how often
+the two agree on desk and genre. Both annotations are the team's own, so this is
+agreement between two readings of one guide, not a ceiling for a selector.
 """
 
 from __future__ import annotations
@@ -92,10 +92,11 @@ def compare(first: Labels, second: Labels) -> Agreement:
 
 
 def _line(name: str, a: Agreement) -> str:
+    shared = a.labelled_both or 1  # two annotations of no common item agree on nothing
     return (
         f"{name:<10}  {a.items:>5}  {a.pairs_first:>5} {a.pairs_second:>5} {a.pairs_both:>5}"
-        f"   {a.precision:.3f}     {a.recall:.3f}   {a.desk_same / a.labelled_both:.3f}"
-        f"   {a.genre_same / a.labelled_both:.3f}"
+        f"   {a.precision:.3f}     {a.recall:.3f}   {a.desk_same / shared:.3f}"
+        f"   {a.genre_same / shared:.3f}"
     )
 
 
