@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from digest.config import SelectSettings
 from digest.model import Article
+from digest.select import clustering
 from digest.select.candidates import Candidate, Story
 from digest.select.clustering import cluster, resplit
 from digest.select.events import group_events
@@ -97,6 +100,25 @@ def test_a_story_chained_from_two_is_split_where_it_is_weakest() -> None:
     # likeness to their new part, as when they joined.
     assert parts[0].similarity == {"m1": 0.3}
     assert set(parts[1].similarity) == {"m3"} and parts[1].similarity["m3"] > 0.8
+
+
+def test_members_past_the_cap_follow_the_part_they_are_most_like(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    story = chained(("china bans seafood", "china retaliates seafood ban"))
+    release = {"fukushima": 1.0, "water": 1.0, "release": 1.0, "tanks": 0.4}
+    ban = {"china": 1.0, "seafood": 1.0, "ban": 1.0, "imports": 0.4}
+    late = [member(4, ban, "china seafood imports ban"), member(5, release, "fukushima tanks")]
+    story.members.extend(late)
+    story.similarity.update({m.article.id: 0.3 for m in late})
+    monkeypatch.setattr(clustering, "RESPLIT_CAP", 4)
+    parts = resplit(story, 0.2)
+    assert [[m.article.id for m in p.members] for p in parts] == [
+        ["m0", "m1", "m5"],
+        ["m2", "m3", "m4"],
+    ]
+    assert parts[0].similarity["m5"] == 0.3  # the first part keeps its members' likeness
+    assert parts[1].similarity["m4"] > 0.5
 
 
 def test_sub_groups_whose_headlines_share_core_words_stay_one_story() -> None:
