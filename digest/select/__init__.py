@@ -48,7 +48,7 @@ from .clustering import cluster
 from .diversity import choose
 from .events import group_events
 from .genre import classify_genre
-from .importance import score_stories, source_weight, weigh_article
+from .importance import explain_scores, score_stories, source_weight, weigh_article
 from .memory import SentStory, remember
 from .outlets import OutletTable
 from .overrides import Overrides, parse_pin
@@ -116,17 +116,18 @@ def select(
     score_stories(stories, as_of=as_of, settings=settings, overrides=overrides)
     chosen, below = choose(stories, settings, overrides, events, detector.places)
     rejections += below
+    explained = explain_scores(chosen, stories, as_of=as_of, settings=settings, overrides=overrides)
     picks = []
-    for story in chosen:
+    for story, reasons in zip(chosen, explained, strict=True):
         lead = story.lead.article
         headline = overrides.headlines.get(lead.id, "")
         if headline:
-            story.reasons.append(f"headline set by editor (was: {lead.title})")
+            reasons.append(f"headline set by editor (was: {lead.title})")
         picks.append(
             Pick(
                 lead,
                 round(story.score, 4),
-                tuple(story.reasons),
+                tuple(reasons),
                 story.also,
                 headline,
                 story.lead.outlet.name,

@@ -8,6 +8,7 @@ All times are tz-aware UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 from ..model import Article, LeftOut, Rejection
 from .genre import GenreCall
@@ -30,7 +31,17 @@ class Candidate:
     fields: Fields = ((), (), ())
     #: The article's own weight (recency × source × quality), set by importance.
     own: float = 0.0
-    own_reason: str = ""
+
+
+class Explain(Enum):
+    """A place in a story's reasons for sentences written only if it is picked
+    (:func:`~digest.select.importance.explain_scores`): a big pool's stories are
+    mostly left out, and their sentences would outweigh the rest of a selection."""
+
+    #: The lead's section call and the score with its factors.
+    SCORE = "score"
+    #: The other members and the outlets that also reported the story.
+    MEMBERS = "members"
 
 
 @dataclass(slots=True)
@@ -40,7 +51,7 @@ class Story:
     members: list[Candidate]
     similarity: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str | Explain] = field(default_factory=list)
     #: Outlets other than the lead's, in the order they joined.
     also: tuple[str, ...] = ()
     #: The event (a group of related stories) this story belongs to.
@@ -67,4 +78,4 @@ def left_out(article: Article, kind: LeftOut, reason: str, score: float | None =
     return Rejection(article, text, None if score is None else round(score, 4), kind)
 
 
-__all__ = ["Candidate", "Story", "left_out"]
+__all__ = ["Candidate", "Explain", "Story", "left_out"]
