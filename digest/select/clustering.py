@@ -33,14 +33,15 @@ def cluster(
     """Collapse same-story candidates; the best (pinned first, then by own weight)
     leads each story.  Returns the stories and the members left out."""
     vocabulary = Vocabulary()
-    fields = [article_fields(c.article) for c in candidates]
-    for found in fields:
+    for c in candidates:
+        found = article_fields(c.article)
         vocabulary.count(found)
-    for c, found in zip(candidates, fields, strict=True):
-        c.vector = vocabulary.vector(found)
         if keep_fields:
             c.fields = found
-    del fields  # a large pool's words are the biggest thing held here
+    for c in candidates:
+        # Each item's words are read again rather than kept from the count: a big
+        # pool's word lists, beside its vectors, would be the most a selection holds.
+        c.vector = vocabulary.vector(c.fields if keep_fields else article_fields(c.article))
     ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[Story] = []
