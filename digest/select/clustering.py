@@ -33,15 +33,20 @@ def cluster(
     """Collapse same-story candidates; the best (pinned first, then by own weight)
     leads each story.  Returns the stories and the members left out."""
     vocabulary = Vocabulary()
+    stems: dict[str, str] = {}
     for c in candidates:
-        found = article_fields(c.article)
+        found = article_fields(c.article, stems)
         vocabulary.count(found)
         if keep_fields:
             c.fields = found
     for c in candidates:
         # Each item's words are read again rather than kept from the count: a big
         # pool's word lists, beside its vectors, would be the most a selection holds.
-        c.vector = vocabulary.vector(c.fields if keep_fields else article_fields(c.article))
+        found = c.fields if keep_fields else article_fields(c.article, stems)
+        c.vector = vocabulary.vector(found)
+    # The vectors keep the list of words; the stems and the word numbers can go
+    # before the stories are made.
+    del vocabulary, stems
     ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[Story] = []
