@@ -128,60 +128,88 @@ def article_fields(article: Article, stems: dict[str, str] | None = None) -> Fie
     )  # type: ignore[return-value]
 
 
+class VectorStore:
+    """Where the vectors of one pool keep their words and weights: two arrays for
+    all of them, not two per vector (each array costs 64 bytes before its items,
+    as much as a short vector's words), and the pool's words by number."""
+
+    __slots__ = ("ids", "values", "words")
+
+    def __init__(self, words: Sequence[str] = ()) -> None:
+        self.ids = array("i")
+        self.values = array("d")
+        #: The words by number, for breaking ties by word in :meth:`Vector.top`.
+        self.words = words
+
+
 class Vector:
     """A unit-length sparse vector of weighted keywords.
 
     Held compactly, as a selection keeps one per candidate (100,000 of them on a
-    big day): the words as 4-byte numbers given by the :class:`Vocabulary` (its
-    word list is shared, not copied), their weights in an ``array`` of doubles
-    (not a dict of float objects), and the headline's distinct words as numbers
-    after the vector's own, in the same array.  The order of the words is the
-    order they were given in, so sums over them add up exactly as they would over
-    a dict of words.
+    big day): the words as 4-byte numbers given by the :class:`Vocabulary`, their
+    weights as doubles (not a dict of float objects), and the headline's distinct
+    words as numbers after the vector's own, all in the arrays of a
+    :class:`VectorStore` shared by the pool.  The order of the words is the order
+    they were given in, so sums over them add up exactly as they would over a dict
+    of words.
     """
 
-    __slots__ = ("_words", "ids", "size", "values")
+    __slots__ = ("_store", "headline_size", "size", "start")
 
     def __init__(
         self,
         weights: Mapping[int, float],
         headline: Iterable[int] = (),
-        words: Sequence[str] = (),
+        store: VectorStore | None = None,
     ) -> None:
-        #: The numbers of the vector's words, then those of the headline's words.
-        self.ids = array("i", [*weights, *dict.fromkeys(headline)])
-        self.values = array("d", list(weights.values()))
-        #: How many of ``ids`` are the vector's own words.
+        self._store = store if store is not None else VectorStore()
+        #: Where the vector's words start in the store, and how many it has.
+        self.start = len(self._store.values)
         self.size = len(weights)
-        # The vocabulary's words by number, for breaking ties by word in :meth:`top`.
-        self._words = words
+        distinct = dict.fromkeys(headline)
+        self.headline_size = len(distinct)
+        self._store.ids.extend([*weights, *distinct])
+        self._store.values.extend(list(weights.values()))
+        # The two arrays advance together: a vector's headline numbers take
+        # places in ``values`` too (as zeros), so one offset finds both.
+        self._store.values.extend([0.0] * self.headline_size)
 
     def __len__(self) -> int:
         return self.size
 
     @property
+    def ids(self) -> array[int]:
+        """The numbers of the vector's words."""
+        return self._store.ids[self.start : self.start + self.size]
+
+    @property
+    def values(self) -> array[float]:
+        """The weights of the vector's words, in the order of :attr:`ids`."""
+        return self._store.values[self.start : self.start + self.size]
+
+    @property
     def headline(self) -> tuple[int, ...]:
         """The numbers of the headline's distinct content words (for the
         headline-overlap rule)."""
-        return tuple(self.ids[self.size :])
+        end = self.start + self.size
+        return tuple(self._store.ids[end : end + self.headline_size])
 
     @property
     def weights(self) -> dict[int, float]:
         """The word numbers and their weights, as a dict (built on each call)."""
-        return dict(zip(self.ids, self.values, strict=False))
+        return dict(zip(self.ids, self.values, strict=True))
 
     def cosine(self, other: Vector) -> float:
         """Cosine similarity (both are unit length, so the dot product)."""
         small, large = sorted((self, other), key=len)
         table = large.weights
-        # ``values`` first: ``zip`` stops with them, before the headline's numbers.
-        return sum(w * table.get(t, 0.0) for w, t in zip(small.values, small.ids, strict=False))
+        return sum(w * table.get(t, 0.0) for t, w in zip(small.ids, small.values, strict=True))
 
     def top(self, n: int) -> list[int]:
         """The numbers of the ``n`` heaviest words (ties broken alphabetically, so
         runs repeat)."""
-        words = self._words
-        pairs = sorted(zip(self.values, self.ids, strict=False), key=lambda p: (-p[0], words[p[1]]))
+        words = self._store.words
+        pairs = sorted(zip(self.values, self.ids, strict=True), key=lambda p: (-p[0], words[p[1]]))
         return [t for _, t in pairs[:n]]
 
 
@@ -195,6 +223,8 @@ class Vocabulary:
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
         self.frequency: list[int] = []
+        #: Where the vectors made here keep their words and weights.
+        self.store = VectorStore(self.words)
 
     def _id(self, word: str) -> int:
         number = self.ids.setdefault(word, len(self.words))
@@ -228,7 +258,7 @@ class Vocabulary:
         return Vector(
             {self._id(t): v / norm for t, v in weighted.items()},
             [self._id(w) for w in fields[0]],
-            self.words,
+            self.store,
         )
 
     def _frequency(self, word: str) -> int:
@@ -354,6 +384,7 @@ __all__ = [
     "GroupIndex",
     "Match",
     "Vector",
+    "VectorStore",
     "Vocabulary",
     "article_fields",
     "resemblance",
