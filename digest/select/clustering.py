@@ -63,6 +63,8 @@ def cluster(
         story.members.append(c)
         story.similarity[c.article.id] = match.similarity
     rejections = [r for story in stories for r in _lead_and_rest(story)]
+    for story in stories:
+        story.similarity.clear()  # written into the rejections; not needed after
     return stories, rejections
 
 

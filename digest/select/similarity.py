@@ -305,7 +305,9 @@ class GroupIndex:
         self.closest = closest
         self.members = members
         self.groups: list[Group] = []
-        self._postings: dict[int, list[int]] = defaultdict(list)
+        # Tuples, not lists: most words point to one or two groups, and a list
+        # of one holds room for four.
+        self._postings: dict[int, tuple[int, ...]] = {}
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
@@ -358,9 +360,9 @@ class GroupIndex:
         if len(members) < self.members:
             members.append(vector)
             for word in vector.top(SIGNATURE):
-                posting = self._postings[word]
+                posting = self._postings.get(word, ())
                 if len(posting) < POSTING_CAP and (not posting or posting[-1] != group):
-                    posting.append(group)
+                    self._postings[word] = (*posting, group)
         return group
 
 
