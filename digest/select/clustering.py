@@ -9,6 +9,8 @@ and whether it is a near-identical copy (wire copy under a new headline).
 
 from __future__ import annotations
 
+from array import array
+
 from ..config import SelectSettings
 from ..model import LeftOut, Rejection
 from .candidates import Candidate, Story, left_out
@@ -34,19 +36,24 @@ def cluster(
     leads each story.  Returns the stories and the members left out."""
     vocabulary = Vocabulary()
     stems: dict[str, str] = {}
+    # Each item's words are kept as 4-byte numbers between counting them and making
+    # its vector, and the stems dropped before the vectors are made: a big pool's
+    # word lists and stems, beside its vectors, would be the most a selection holds.
+    numbered = []
     for c in candidates:
         found = article_fields(c.article, stems)
         vocabulary.count(found)
+        numbered.append(vocabulary.numbered(found))
         if keep_fields:
             c.fields = found
-    for c in candidates:
-        # Each item's words are read again rather than kept from the count: a big
-        # pool's word lists, beside its vectors, would be the most a selection holds.
-        found = c.fields if keep_fields else article_fields(c.article, stems)
-        c.vector = vocabulary.vector(found)
-    # The vectors keep the list of words; the stems and the word numbers can go
-    # before the stories are made.
-    del vocabulary, stems
+    del stems
+    done = array("i")
+    for n, c in enumerate(candidates):
+        c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
+        numbered[n] = done
+    # The vectors keep the list of words; the word numbers can go before the
+    # stories are made.
+    del vocabulary, numbered
     ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[Story] = []

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import chain
 from sys import intern
 
 import snowballstemmer
@@ -238,6 +239,18 @@ class Vocabulary:
         self.documents += 1
         for word in {w for f in fields for w in f}:
             self.frequency[self._id(word)] += 1
+
+    def numbered(self, fields: Fields) -> array[int]:
+        """One document's fields as word numbers, compactly (the sizes of the
+        first two fields, then every field's numbers): what a pool keeps of each
+        document between counting its words and making its vector."""
+        return array("i", [len(fields[0]), len(fields[1]), *map(self._id, chain(*fields))])
+
+    def fields(self, numbered: array[int]) -> Fields:
+        """The fields :meth:`numbered` was given, as words in the same order."""
+        words, title, summary = self.words, numbered[0], numbered[1]
+        found = [words[n] for n in numbered[2:]]
+        return (found[:title], found[title : title + summary], found[title + summary :])
 
     def vector(self, fields: Fields) -> Vector:
         """The unit tf-idf vector of one document's fields."""
