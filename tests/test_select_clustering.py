@@ -16,7 +16,7 @@ from digest.select.genre import classify_genre
 from digest.select.outlets import OutletTable
 from digest.select.places import local_places, place_data
 from digest.select.sections import SectionDetector
-from digest.select.similarity import Vector
+from digest.select.similarity import Vector, VectorStore
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 FILLER = [
@@ -62,6 +62,14 @@ def test_one_story_in_two_cities_is_two_stories() -> None:
     assert any({melbourne, plain} <= s for s in stories([melbourne, plain]))
 
 
+#: The words the hand-made vectors below use, numbered as a pool's vocabulary would.
+WORDS = tuple(
+    "ban bans china fukushima imports japan march moscow ocean release releases "
+    "retaliates seafood tanks wagner water 0 1 2 3 4 w0 w1 w2 w3 w4".split()
+)
+NUMBER = {w: n for n, w in enumerate(WORDS)}
+
+
 def member(n: int, weights: dict[str, float], headline: str) -> Candidate:
     """A candidate with a given keyword vector (unit length) and headline words."""
     settings = SelectSettings()
@@ -72,7 +80,11 @@ def member(n: int, weights: dict[str, float], headline: str) -> Candidate:
         article, OutletTable().of(article), SectionDetector(settings).classify(article),
         classify_genre(article),
     )  # fmt: skip
-    candidate.vector = Vector({w: v / norm for w, v in weights.items()}, headline.split())
+    candidate.vector = Vector(
+        {NUMBER[w]: v / norm for w, v in weights.items()},
+        [NUMBER[w] for w in headline.split()],
+        VectorStore(WORDS),
+    )
     return candidate
 
 

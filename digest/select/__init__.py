@@ -43,16 +43,16 @@ from zoneinfo import ZoneInfo
 
 from ..config import SelectSettings
 from ..model import Article, Edition, LeftOut, Pick, Rejection
-from .candidates import Candidate, Story, left_out
+from .candidates import Candidate, Shared, Story, left_out
 from .clustering import cluster
 from .diversity import choose
 from .events import group_events
-from .genre import classify_genre, soft_story
-from .importance import score_stories, source_weight, weigh_article
+from .genre import GenreCall, classify_genre, soft_story
+from .importance import explain_scores, score_stories, source_weight, weigh_article
 from .memory import SentStory, remember
 from .outlets import OutletTable
 from .overrides import Overrides, parse_pin
-from .sections import SectionDetector
+from .sections import SectionCall, SectionDetector
 
 
 def edition_id(prefix: str, as_of: datetime, timezone: str) -> str:
@@ -86,6 +86,12 @@ def select(
     rejections: list[Rejection] = []
     candidates: list[Candidate] = []
     articles = list(articles)
+    # Most items share their section call, genre call and left-out sentence with
+    # many others ("section world (labelled 'World' by the source; counts)"): one
+    # copy of each is kept, not one per item of a big pool.
+    calls: Shared[SectionCall] = Shared()
+    genres: Shared[GenreCall] = Shared()
+    texts: Shared[str] = Shared()
     # The day's context first: a summit the window places at home is home news.
     detector.learn_summits(a for a in articles if _outside_window(a, start, as_of) is None)
     for article in articles:
@@ -99,11 +105,12 @@ def select(
                 rejections.append(outside)
                 continue
         outlet = outlets.of(article)
-        call = detector.classify(article, outlet)
+        call = calls(detector.classify(article, outlet))
         if not call.counted and not pinned:
-            rejections.append(left_out(article, LeftOut.NOT_WORLD, call.reason))
+            rejections.append(left_out(article, LeftOut.NOT_WORLD, call.reason, texts=texts))
             continue
-        candidate = Candidate(article, outlet, call, classify_genre(article), pinned=pinned)
+        genre = genres(classify_genre(article))
+        candidate = Candidate(article, outlet, call, genre, pinned=pinned)
         weigh_article(candidate, as_of=as_of, settings=settings)
         candidates.append(candidate)
 
@@ -116,17 +123,18 @@ def select(
     score_stories(stories, as_of=as_of, settings=settings, overrides=overrides)
     chosen, below = choose(stories, settings, overrides, events, detector.places)
     rejections += below
+    explained = explain_scores(chosen, stories, as_of=as_of, settings=settings, overrides=overrides)
     picks = []
-    for story in chosen:
+    for story, reasons in zip(chosen, explained, strict=True):
         lead = story.lead.article
         headline = overrides.headlines.get(lead.id, "")
         if headline:
-            story.reasons.append(f"headline set by editor (was: {lead.title})")
+            reasons.append(f"headline set by editor (was: {lead.title})")
         picks.append(
             Pick(
                 lead,
                 round(story.score, 4),
-                tuple(story.reasons),
+                tuple(reasons),
                 story.also,
                 headline,
                 story.lead.outlet.name,

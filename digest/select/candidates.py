@@ -7,7 +7,10 @@ All times are tz-aware UTC.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import Generic, TypeVar
 
 from ..model import Article, LeftOut, Rejection
 from .genre import GenreCall
@@ -30,7 +33,17 @@ class Candidate:
     fields: Fields = ((), (), ())
     #: The article's own weight (recency × source × quality), set by importance.
     own: float = 0.0
-    own_reason: str = ""
+
+
+class Explain(Enum):
+    """A place in a story's reasons for sentences written only if it is picked
+    (:func:`~digest.select.importance.explain_scores`): a big pool's stories are
+    mostly left out, and their sentences would outweigh the rest of a selection."""
+
+    #: The lead's section call and the score with its factors.
+    SCORE = "score"
+    #: The other members and the outlets that also reported the story.
+    MEMBERS = "members"
 
 
 @dataclass(slots=True)
@@ -40,7 +53,7 @@ class Story:
     members: list[Candidate]
     similarity: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str | Explain] = field(default_factory=list)
     #: Outlets other than the lead's, in the order they joined.
     also: tuple[str, ...] = ()
     #: The event (a group of related stories) this story belongs to.
@@ -61,10 +74,36 @@ class Story:
         return list(seen.values())
 
 
-def left_out(article: Article, kind: LeftOut, reason: str, score: float | None = None) -> Rejection:
-    """A rejection whose reason starts with its kind's words, as the CLI shows it."""
+_T = TypeVar("_T", bound=Hashable)
+
+
+class Shared(Generic[_T]):
+    """One copy of each distinct value seen: a value equal to an earlier one is
+    replaced by it.  A big pool's items mostly share their section call and the
+    sentence that leaves them out; kept once, they cost nothing per item."""
+
+    def __init__(self) -> None:
+        self._seen: dict[_T, _T] = {}
+
+    def __call__(self, value: _T) -> _T:
+        """The first value seen equal to ``value`` (``value`` itself if none)."""
+        return self._seen.setdefault(value, value)
+
+
+def left_out(
+    article: Article,
+    kind: LeftOut,
+    reason: str,
+    score: float | None = None,
+    *,
+    texts: Shared[str] | None = None,
+) -> Rejection:
+    """A rejection whose reason starts with its kind's words, as the CLI shows it
+    (one copy of each sentence when ``texts`` is given)."""
     text = reason if reason.startswith(kind.value) else f"{kind.value}: {reason}"
+    if texts is not None:
+        text = texts(text)
     return Rejection(article, text, None if score is None else round(score, 4), kind)
 
 
-__all__ = ["Candidate", "Story", "left_out"]
+__all__ = ["Candidate", "Explain", "Shared", "Story", "left_out"]

@@ -10,6 +10,7 @@ and whether it is a near-identical copy (wire copy under a new headline).
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections import Counter
 
 from ..config import SelectSettings
@@ -41,16 +42,27 @@ def cluster(
     """Collapse same-story candidates; the best (pinned first, then by own weight)
     leads each story.  Returns the stories and the members left out."""
     vocabulary = Vocabulary()
-    fields = [article_fields(c.article) for c in candidates]
-    for found in fields:
+    stems: dict[str, str] = {}
+    # Each item's words are kept as 4-byte numbers between counting them and making
+    # its vector, and the stems dropped before the vectors are made: a big pool's
+    # word lists and stems, beside its vectors, would be the most a selection holds.
+    numbered = []
+    for c in candidates:
+        found = article_fields(c.article, stems)
         vocabulary.count(found)
-    places = place_data()
-    for c, found in zip(candidates, fields, strict=True):
-        c.vector = vocabulary.vector(found)
-        c.vector.places = local_places(c.article.title, places)
+        numbered.append(vocabulary.numbered(found))
         if keep_fields:
             c.fields = found
-    del fields  # a large pool's words are the biggest thing held here
+    del stems
+    done = array("i")
+    places = place_data()
+    for n, c in enumerate(candidates):
+        c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
+        c.vector.places = local_places(c.article.title, places)
+        numbered[n] = done
+    # The vectors keep the list of words; the word numbers can go before the
+    # stories are made.
+    del vocabulary, numbered
     ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[Story] = []
@@ -70,6 +82,8 @@ def cluster(
     # two stories told in like words (each newcomer close to a few members).
     stories = [part for story in stories for part in resplit(story, settings.story_similarity)]
     rejections = [r for story in stories for r in _lead_and_rest(story)]
+    for story in stories:
+        story.similarity.clear()  # written into the rejections; not needed after
     return stories, rejections
 
 
@@ -138,12 +152,12 @@ def _average_linkage(alike: list[list[float]], bar: float) -> list[list[int]]:
 
 
 def _rejoin_by_headline(
-    groups: list[list[int]], headlines: list[tuple[str, ...]]
+    groups: list[list[int]], headlines: list[tuple[int, ...]]
 ) -> list[list[int]]:
     """Merge groups whose headlines share :data:`RESPLIT_SHARED_WORDS` core words
     (those in at least half of a group's headlines), until none do."""
 
-    def core(group: list[int]) -> set[str]:
+    def core(group: list[int]) -> set[int]:
         counts = Counter(w for i in group for w in set(headlines[i]))
         return {w for w, k in counts.items() if 2 * k >= len(group)}
 

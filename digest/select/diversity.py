@@ -88,6 +88,8 @@ def choose(
         capped.pop(story.lead.article.id, None)
         take(story)
     rejections = []
+    # One sentence for the many stories simply ranked below the picks.
+    below = f"ranked below the top {count}"
     for story in remaining:
         lead = story.lead
         twin = retold.get(lead.article.id)
@@ -106,7 +108,7 @@ def choose(
         if cap:
             rejections.append(left_out(lead.article, LeftOut.DIVERSITY, cap, story.score))
             continue
-        reason = f"ranked below the top {count}"
+        reason = below
         if per_event[story.event]:
             weighed = story.score * w.same_event ** per_event[story.event]
             reason += (

@@ -22,6 +22,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
+from sys import intern
 
 from .candidates import Story
 from .places import PlaceData, find_countries
@@ -79,15 +80,18 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
 
     # One group per story (numbered as ``ordered``): a newcomer is joined to every
     # earlier story its members come close to, not only the closest one.
-    named = [story_names(s, places) for s in ordered]
+    # Each story's names as a sorted tuple of shared strings: a set of its own
+    # copies per story would make this the biggest thing a large pool's selection holds.
+    named = [tuple(sorted(map(intern, story_names(s, places)))) for s in ordered]
     index = GroupIndex(threshold, closest=True, members=1, places=False)
     for number, story in enumerate(ordered):
         vectors = [m.vector for m in story.members[:3] if m.vector is not None]
+        mine = frozenset(named[number])
         for vector in vectors:
             for match in index.all_near(vector):
                 # Alike words must come with a name in common: "kills" and "injures"
                 # alone do not make a quake and a shooting one event.
-                if named[number] & named[match.group]:
+                if not mine.isdisjoint(named[match.group]):
                     join(number, match.group)
         index.put(vectors[0] if vectors else Vector({}))
     _join_hot_pairs(named, join)
@@ -102,14 +106,14 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
     return names
 
 
-def _join_hot_pairs(named: list[frozenset[str]], join: Callable[[int, int], None]) -> None:
-    """Join stories that share a pair of the day's hot names."""
+def _join_hot_pairs(named: list[tuple[str, ...]], join: Callable[[int, int], None]) -> None:
+    """Join stories that share a pair of the day's hot names (each story's names sorted)."""
     frequency: Counter[str] = Counter(n for names in named for n in names)
     floor = max(HOT_MIN_STORIES, HOT_SHARE * len(named))
     hot = {n for n, count in frequency.items() if count >= floor}
     first_with: dict[tuple[str, str], int] = {}
     for number, names in enumerate(named):
-        for pair in itertools.combinations(sorted(names & hot), 2):
+        for pair in itertools.combinations([n for n in names if n in hot], 2):
             if pair in first_with:
                 join(first_with[pair], number)
             else:

@@ -27,10 +27,12 @@ day's biggest event matters more than a lone story of the same size.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ..config import SelectSettings
 from ..model import Article
-from .candidates import Candidate, Story
+from .candidates import Candidate, Explain, Story
+from .outlets import Outlet
 from .overrides import Overrides
 
 
@@ -44,7 +46,27 @@ def source_weight(article: Article, settings: SelectSettings, outlet_name: str =
 
 
 def weigh_article(candidate: Candidate, *, as_of: datetime, settings: SelectSettings) -> None:
-    """Set a candidate's own weight (recency × source × quality) and its reason."""
+    """Set a candidate's own weight (recency × source × quality)."""
+    recency, source, quality, _ = _own_factors(candidate, as_of, settings)
+    candidate.own = recency * source * (1 + quality)
+
+
+def own_reason(candidate: Candidate, *, as_of: datetime, settings: SelectSettings) -> str:
+    """Why a candidate weighs what it does (recency × source × quality), in words."""
+    recency, source, quality, has = _own_factors(candidate, as_of, settings)
+    return (
+        f"recency {recency:.2f} ({_age(candidate.article, as_of)} old, half-life "
+        f"{settings.half_life_hours:g}h) × source {source:.2f} × quality {1 + quality:.2f} "
+        f"({has})"
+    )
+
+
+def _own_factors(
+    candidate: Candidate, as_of: datetime, settings: SelectSettings
+) -> tuple[float, float, float, str]:
+    """Recency, source weight and quality of a candidate, and the quality signals
+    it has, in words: computed again for an explanation rather than kept for
+    every candidate (a big pool's sentences would outweigh its vectors)."""
     article, w = candidate.article, settings.weights
     age_hours = max(0.0, (as_of - article.last_changed).total_seconds() / 3600)
     recency = 0.5 ** (age_hours / settings.half_life_hours)
@@ -55,69 +77,133 @@ def weigh_article(candidate: Candidate, *, as_of: datetime, settings: SelectSett
         ("long body", w.length, len(article.body) >= w.long_body_chars),
     ]
     quality = sum(weight for _, weight, present in signals if present)
-    candidate.own = recency * source * (1 + quality)
     has = ", ".join(name for name, _, present in signals if present) or "none"
-    candidate.own_reason = (
-        f"recency {recency:.2f} ({_age(article, as_of)} old, half-life "
-        f"{settings.half_life_hours:g}h) × source {source:.2f} × quality {1 + quality:.2f} "
-        f"({has})"
-    )
+    return recency, source, quality, has
 
 
 def score_stories(
     stories: list[Story], *, as_of: datetime, settings: SelectSettings, overrides: Overrides
 ) -> None:
-    """Score every story in place and write its reasons (what it is, each factor)."""
-    w = settings.weights
+    """Score every story in place.  Its reasons (what it is, each factor) are kept
+    as placeholders and written by :func:`explain_scores` for the stories picked:
+    a big pool's sentences would outweigh everything else the selection holds."""
     recent = as_of - timedelta(hours=settings.spread_hours)
+    by_event = _outlets_by_event(stories)
+    for story in stories:
+        factors = _factors(story, by_event, recent, settings, overrides)
+        story.score = factors.score
+        story.also = tuple(o.name for o in factors.outlets[1:])
+        story.reasons.insert(0, Explain.SCORE)
+        if len(story.members) > 1:
+            story.reasons.append(Explain.MEMBERS)
+
+
+def explain_scores(
+    chosen: list[Story],
+    stories: list[Story],
+    *,
+    as_of: datetime,
+    settings: SelectSettings,
+    overrides: Overrides,
+) -> list[list[str]]:
+    """The reasons of each of the ``chosen`` stories, in words: the placeholders
+    :func:`score_stories` left written out from the same factors (``stories`` are
+    all it scored, for the outlets of each event)."""
+    recent = as_of - timedelta(hours=settings.spread_hours)
+    events = {story.event for story in chosen}
+    by_event = _outlets_by_event([s for s in stories if s.event in events])
+    explained = []
+    for story in chosen:
+        factors = _factors(story, by_event, recent, settings, overrides)
+        reasons: list[str] = []
+        for reason in story.reasons:
+            if reason is Explain.SCORE:
+                lead = story.lead
+                reasons.append(f"{lead.call.reason}; outlet {lead.outlet.name}")
+                reasons.append(_formula(story, factors, as_of, settings))
+            elif reason is Explain.MEMBERS:
+                members = ", ".join(f"{m.article.id} ({m.outlet.name})" for m in story.members[1:])
+                reasons.append(f"story of {len(story.members)}: also {members}")
+                if story.also:
+                    reasons.append(f"also reported by {', '.join(story.also)}")
+            else:
+                reasons.append(reason)
+        explained.append(reasons)
+    return explained
+
+
+class _Factors(NamedTuple):
+    """The factors of a story's score (see the module docstring)."""
+
+    outlets: list[Outlet]
+    around: float
+    lift: float
+    coverage: float
+    new: int
+    spreading: float
+    placed: float
+    boost: float
+    repeat: float
+    score: float
+
+
+def _outlets_by_event(stories: list[Story]) -> dict[int, dict[str, float]]:
+    """The outlets (key → weight) telling each event's stories, in story order."""
     by_event: dict[int, dict[str, float]] = {}
     for story in stories:
         by_event.setdefault(story.event, {}).update((o.key, o.weight) for o in story.outlets())
-    for story in stories:
-        lead = story.lead
-        outlets = story.outlets()
-        others = outlets[1:]
-        story.also = tuple(o.name for o in others)
-        own_keys = {o.key for o in outlets}
-        around = sum(wt for k, wt in by_event.get(story.event, {}).items() if k not in own_keys)
-        own_breadth = sum(o.weight for o in others)
-        # An event lifts a story by at most its own breadth plus one: a lone side
-        # piece of the day's big event does not outrank a story many outlets tell.
-        lift = min(w.event_share * around, own_breadth + 1)
-        breadth = min(own_breadth + lift, float(w.story_size_cap))
-        coverage = 1 + w.story_size * breadth
-        joined: dict[str, datetime] = {}
-        for m in story.members:
-            key = m.outlet.key
-            joined[key] = min(joined.get(key, m.article.published_at), m.article.published_at)
-        new = sum(1 for when in joined.values() if when > recent)
-        spreading = 1 + w.spread * new / len(joined)
-        placed = w.unplaced if lead.call.by_outlet else 1.0
-        boost = overrides.boosts.get(lead.article.id, 0.0)
-        repeat = w.repeat if story.repeat else 1.0
-        story.score = (lead.own * coverage * spreading * placed + boost) * repeat
-        names = ", ".join(o.name for o in outlets)
-        event = f" + {lift:.2f} for {around:g} more on its event" if around else ""
-        formula = (
-            f"score {round(story.score, 4):.3f} = coverage {coverage:.2f} "
-            f"({len(outlets)} outlet(s): {names}{event}) × spreading {spreading:.2f} "
-            f"({new} joined in the last {settings.spread_hours:g}h) × {lead.own_reason}"
-        )
-        if placed != 1.0:
-            formula += f" × placed {placed:g} (abroad only by its outlet's country)"
-        if boost:
-            formula += f" + editor's boost {boost:+g}"
-        if repeat != 1.0:
-            formula = f"{formula}, × repeat {repeat:g}"
-        story.reasons[:0] = [
-            f"{lead.call.reason}; outlet {lead.outlet.name}",
-            formula,
-        ]
-        if len(story.members) > 1:
-            members = ", ".join(f"{m.article.id} ({m.outlet.name})" for m in story.members[1:])
-            story.reasons.append(f"story of {len(story.members)}: also {members}")
-        if story.also:
-            story.reasons.append(f"also reported by {', '.join(story.also)}")
+    return by_event
+
+
+def _factors(
+    story: Story,
+    by_event: dict[int, dict[str, float]],
+    recent: datetime,
+    settings: SelectSettings,
+    overrides: Overrides,
+) -> _Factors:
+    w = settings.weights
+    lead = story.lead
+    outlets = story.outlets()
+    others = outlets[1:]
+    own_keys = {o.key for o in outlets}
+    around = sum(wt for k, wt in by_event.get(story.event, {}).items() if k not in own_keys)
+    own_breadth = sum(o.weight for o in others)
+    # An event lifts a story by at most its own breadth plus one: a lone side
+    # piece of the day's big event does not outrank a story many outlets tell.
+    lift = min(w.event_share * around, own_breadth + 1)
+    breadth = min(own_breadth + lift, float(w.story_size_cap))
+    coverage = 1 + w.story_size * breadth
+    joined: dict[str, datetime] = {}
+    for m in story.members:
+        key = m.outlet.key
+        joined[key] = min(joined.get(key, m.article.published_at), m.article.published_at)
+    new = sum(1 for when in joined.values() if when > recent)
+    spreading = 1 + w.spread * new / len(joined)
+    placed = w.unplaced if lead.call.by_outlet else 1.0
+    boost = overrides.boosts.get(lead.article.id, 0.0)
+    repeat = w.repeat if story.repeat else 1.0
+    score = (lead.own * coverage * spreading * placed + boost) * repeat
+    return _Factors(outlets, around, lift, coverage, new, spreading, placed, boost, repeat, score)
+
+
+def _formula(story: Story, f: _Factors, as_of: datetime, settings: SelectSettings) -> str:
+    """A story's score and each of its factors, in words."""
+    names = ", ".join(o.name for o in f.outlets)
+    event = f" + {f.lift:.2f} for {f.around:g} more on its event" if f.around else ""
+    own = own_reason(story.lead, as_of=as_of, settings=settings)
+    formula = (
+        f"score {round(f.score, 4):.3f} = coverage {f.coverage:.2f} "
+        f"({len(f.outlets)} outlet(s): {names}{event}) × spreading {f.spreading:.2f} "
+        f"({f.new} joined in the last {settings.spread_hours:g}h) × {own}"
+    )
+    if f.placed != 1.0:
+        formula += f" × placed {f.placed:g} (abroad only by its outlet's country)"
+    if f.boost:
+        formula += f" + editor's boost {f.boost:+g}"
+    if f.repeat != 1.0:
+        formula = f"{formula}, × repeat {f.repeat:g}"
+    return formula
 
 
 def _age(article: Article, as_of: datetime) -> str:
@@ -127,4 +213,4 @@ def _age(article: Article, as_of: datetime) -> str:
     return f"{sign}{minutes // 60}h{minutes % 60:02d}m"
 
 
-__all__ = ["score_stories", "source_weight", "weigh_article"]
+__all__ = ["explain_scores", "own_reason", "score_stories", "source_weight", "weigh_article"]

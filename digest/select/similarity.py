@@ -27,8 +27,9 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
+from itertools import chain
 from sys import intern
 
 import snowballstemmer
@@ -85,7 +86,6 @@ def _stemmer() -> Callable[[str], str]:
         if " " not in name and country and " " not in country and name != country:
             folded.setdefault(stemmer.stemWord(name.lower()), stemmer.stemWord(country.lower()))
 
-    @lru_cache(maxsize=200_000)
     def stem(word: str) -> str:
         found = stemmer.stemWord(word)
         return intern(folded.get(found, found))
@@ -93,87 +93,168 @@ def _stemmer() -> Callable[[str], str]:
     return stem
 
 
-def words(text: str) -> list[str]:
+def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
     """The content words of a text, in order: lower-cased, accents folded, digits
     kept, stopwords and one-letter words removed, stemmed (Snowball) and synonyms
-    folded, so "crashes"/"crash" and "truce"/"ceasefire" meet."""
+    folded, so "crashes"/"crash" and "truce"/"ceasefire" meet.
+
+    ``stems`` caches each word's stem for a caller that reads many texts (and
+    drops it when done: a big pool's words would otherwise stay held)."""
     folded = text.lower()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = re.sub(r"(?<=\d)[,.](?=\d)", "", folded.replace("'", "").replace("’", ""))
     stem = _stemmer()
-    return [stem(w) for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
+    found = [w for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
+    if stems is None:
+        return [stem(w) for w in found]
+    return [stems[w] if w in stems else stems.setdefault(w, stem(w)) for w in found]
 
 
 #: An article's headline, standfirst and body words.
 Fields = tuple[Sequence[str], Sequence[str], Sequence[str]]
 
 
-def article_fields(article: Article) -> Fields:
+def article_fields(article: Article, stems: dict[str, str] | None = None) -> Fields:
     """The distinct headline, standfirst and body words of an article, each field
     in the order its words first occur.
 
     Distinct, in tuples: a selection holds every candidate's fields while it
     counts the pool's words, and only which words a field has counts (the sets
     made of these iterate exactly as sets of the full word lists would).
+    ``stems`` is a cache of stems, as for :func:`words`.
     """
     return tuple(
-        tuple(dict.fromkeys(words(text))) for text in (article.title, article.summary, article.body)
+        tuple(dict.fromkeys(words(text, stems)))
+        for text in (article.title, article.summary, article.body)
     )  # type: ignore[return-value]
+
+
+class VectorStore:
+    """Where the vectors of one pool keep their words and weights: two arrays for
+    all of them, not two per vector (each array costs 64 bytes before its items,
+    as much as a short vector's words), and the pool's words by number."""
+
+    __slots__ = ("ids", "values", "words")
+
+    def __init__(self, words: Sequence[str] = ()) -> None:
+        self.ids = array("i")
+        self.values = array("d")
+        #: The words by number, for breaking ties by word in :meth:`Vector.top`.
+        self.words = words
 
 
 class Vector:
     """A unit-length sparse vector of weighted keywords.
 
     Held compactly, as a selection keeps one per candidate (100,000 of them on a
-    big day): the words in a tuple (interned stems, shared) and their weights in
-    an ``array`` of doubles, not a dict of float objects; the headline's words in
-    a tuple.  The order of the words is the order they were given in, so sums
-    over them add up exactly as they would over the dict.
+    big day): the words as 4-byte numbers given by the :class:`Vocabulary`, their
+    weights as doubles (not a dict of float objects), and the headline's distinct
+    words as numbers after the vector's own, all in the arrays of a
+    :class:`VectorStore` shared by the pool.  The order of the words is the order
+    they were given in, so sums over them add up exactly as they would over a dict
+    of words.
     """
 
-    __slots__ = ("headline", "places", "terms", "values")
+    __slots__ = ("_store", "headline_size", "places", "size", "start")
 
-    def __init__(self, weights: Mapping[str, float], headline: Iterable[str] = ()) -> None:
-        self.terms: tuple[str, ...] = tuple(weights)
-        self.values = array("d", weights.values())
-        #: The headline's distinct content words (for the headline-overlap rule).
-        self.headline: tuple[str, ...] = tuple(dict.fromkeys(headline))
+    def __init__(
+        self,
+        weights: Mapping[int, float],
+        headline: Iterable[int] = (),
+        store: VectorStore | None = None,
+    ) -> None:
+        self._store = store if store is not None else VectorStore()
+        #: Where the vector's words start in the store, and how many it has.
+        self.start = len(self._store.values)
+        self.size = len(weights)
+        distinct = dict.fromkeys(headline)
+        self.headline_size = len(distinct)
+        self._store.ids.extend([*weights, *distinct])
+        self._store.values.extend(list(weights.values()))
+        # The two arrays advance together: a vector's headline numbers take
+        # places in ``values`` too (as zeros), so one offset finds both.
+        self._store.values.extend([0.0] * self.headline_size)
         #: Cities the headline names (for the place-conflict rule).
         self.places: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
-        return len(self.terms)
+        return self.size
 
     @property
-    def weights(self) -> dict[str, float]:
-        """The words and their weights, as a dict (built on each call)."""
-        return dict(zip(self.terms, self.values, strict=True))
+    def ids(self) -> array[int]:
+        """The numbers of the vector's words."""
+        return self._store.ids[self.start : self.start + self.size]
+
+    @property
+    def values(self) -> array[float]:
+        """The weights of the vector's words, in the order of :attr:`ids`."""
+        return self._store.values[self.start : self.start + self.size]
+
+    @property
+    def headline(self) -> tuple[int, ...]:
+        """The numbers of the headline's distinct content words (for the
+        headline-overlap rule)."""
+        end = self.start + self.size
+        return tuple(self._store.ids[end : end + self.headline_size])
+
+    @property
+    def weights(self) -> dict[int, float]:
+        """The word numbers and their weights, as a dict (built on each call)."""
+        return dict(zip(self.ids, self.values, strict=True))
 
     def cosine(self, other: Vector) -> float:
         """Cosine similarity (both are unit length, so the dot product)."""
         small, large = sorted((self, other), key=len)
         table = large.weights
-        return sum(w * table.get(t, 0.0) for t, w in zip(small.terms, small.values, strict=True))
+        return sum(w * table.get(t, 0.0) for t, w in zip(small.ids, small.values, strict=True))
 
-    def top(self, n: int) -> list[str]:
-        """The ``n`` heaviest words (ties broken alphabetically, so runs repeat)."""
-        pairs = sorted(zip(self.terms, self.values, strict=True), key=lambda p: (-p[1], p[0]))
-        return [t for t, _ in pairs[:n]]
+    def top(self, n: int) -> list[int]:
+        """The numbers of the ``n`` heaviest words (ties broken alphabetically, so
+        runs repeat)."""
+        words = self._store.words
+        pairs = sorted(zip(self.values, self.ids, strict=True), key=lambda p: (-p[0], words[p[1]]))
+        return [t for _, t in pairs[:n]]
 
 
 class Vocabulary:
-    """Document frequencies of a pool of texts, for inverse-frequency weights."""
+    """Document frequencies of a pool of texts, for inverse-frequency weights, and
+    a number for each word (what the vectors made here hold)."""
 
     def __init__(self) -> None:
         self.documents = 0
-        self.frequency: Counter[str] = Counter()
+        #: Each word's number, and the words and their document frequencies by number.
+        self.ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self.frequency: list[int] = []
+        #: Where the vectors made here keep their words and weights.
+        self.store = VectorStore(self.words)
+
+    def _id(self, word: str) -> int:
+        number = self.ids.setdefault(word, len(self.words))
+        if number == len(self.words):
+            self.words.append(word)
+            self.frequency.append(0)
+        return number
 
     def count(self, fields: Iterable[Sequence[str]]) -> None:
         """Count one document's distinct words."""
         self.documents += 1
-        self.frequency.update({w for f in fields for w in f})
+        for word in {w for f in fields for w in f}:
+            self.frequency[self._id(word)] += 1
+
+    def numbered(self, fields: Fields) -> array[int]:
+        """One document's fields as word numbers, compactly (the sizes of the
+        first two fields, then every field's numbers): what a pool keeps of each
+        document between counting its words and making its vector."""
+        return array("i", [len(fields[0]), len(fields[1]), *map(self._id, chain(*fields))])
+
+    def fields(self, numbered: array[int]) -> Fields:
+        """The fields :meth:`numbered` was given, as words in the same order."""
+        words, title, summary = self.words, numbered[0], numbered[1]
+        found = [words[n] for n in numbered[2:]]
+        return (found[:title], found[title : title + summary], found[title + summary :])
 
     def vector(self, fields: Fields) -> Vector:
         """The unit tf-idf vector of one document's fields."""
@@ -184,15 +265,22 @@ class Vocabulary:
                 raw[word] += weight
         n = self.documents + 1
         weighted = {
-            t: w * (math.log(n / (self.frequency.get(t, 0) + 1)) + _IDF_FLOOR)
-            for t, w in raw.items()
+            t: w * (math.log(n / (self._frequency(t) + 1)) + _IDF_FLOOR) for t, w in raw.items()
         }
         if len(weighted) > VECTOR_TERMS:
             # The most telling words carry the story; the tail only costs memory.
             kept = sorted(weighted.items(), key=lambda p: (-p[1], p[0]))[:VECTOR_TERMS]
             weighted = dict(kept)
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        return Vector({t: v / norm for t, v in weighted.items()}, fields[0])
+        return Vector(
+            {self._id(t): v / norm for t, v in weighted.items()},
+            [self._id(w) for w in fields[0]],
+            self.store,
+        )
+
+    def _frequency(self, word: str) -> int:
+        number = self.ids.get(word)
+        return 0 if number is None else self.frequency[number]
 
 
 @dataclass(slots=True)
@@ -238,7 +326,9 @@ class GroupIndex:
         self.closest = closest
         self.members = members
         self.groups: list[Group] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        # Tuples, not lists: most words point to one or two groups, and a list
+        # of one holds room for four.
+        self._postings: dict[int, tuple[int, ...]] = {}
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
@@ -254,6 +344,7 @@ class GroupIndex:
         # The groups sharing most signature words are the likely matches.
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         near: list[Match] = []
+        headline = vector.headline
         for number in candidates:
             members = self.groups[number].vectors[: self.members]
             # Two headlines alike but for their cities are two stories ("man
@@ -266,13 +357,13 @@ class GroupIndex:
             # looser groups (events) may ask for the ``closest`` member instead.
             found = [vector.cosine(m) for m in members]
             similarity = max(found) if self.closest else sum(found) / len(found)
-            if any(self._headlines_match(vector.headline, m.headline) for m in members):
+            if any(self._headlines_match(headline, m.headline) for m in members):
                 similarity = max(similarity, self.threshold)
             if similarity >= self.threshold:
                 near.append(Match(number, similarity))
         return near
 
-    def _headlines_match(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    def _headlines_match(self, a: tuple[int, ...], b: tuple[int, ...]) -> bool:
         shared = len(set(a).intersection(b))
         if shared < HEADLINE_MIN_SHARED:
             return False
@@ -295,9 +386,9 @@ class GroupIndex:
         if len(members) < self.members:
             members.append(vector)
             for word in vector.top(SIGNATURE):
-                posting = self._postings[word]
+                posting = self._postings.get(word, ())
                 if len(posting) < POSTING_CAP and (not posting or posting[-1] != group):
-                    posting.append(group)
+                    self._postings[word] = (*posting, group)
         return group
 
 
@@ -331,6 +422,7 @@ __all__ = [
     "GroupIndex",
     "Match",
     "Vector",
+    "VectorStore",
     "Vocabulary",
     "article_fields",
     "resemblance",
