@@ -728,3 +728,29 @@ def test_the_story_goes_on_past_a_box_of_links_under_its_first_paragraph() -> No
     (article,) = read_page(dump.encode(), options).articles
     assert "Again." in article.body and "More." in article.body
     assert "Another story" not in article.body
+    # The box's links are no part of the story.
+    assert "Council names" not in article.body
+    assert "Ring road works" not in article.body
+
+
+def test_page_of_prose_alone_is_refused_for_want_of_a_headline() -> None:
+    """Three paragraphs of prose and nothing above them: the first paragraph is no
+    headline (four sentences), so the page is refused, naming the file."""
+    first = (
+        "The council voted on Tuesday to close the old bridge to cars after engineers found"
+        " deep cracks in its supports. Work on a replacement will start in May and last two"
+        " years, officials said. Drivers will have to use the ring road until then. Shops"
+        " near the bridge fear they will lose trade."
+    )
+    dump = "\n".join([first, PROSE, PROSE + " Again."])
+    options = ReadOptions("prose.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    with pytest.raises(SourceError, match=r"prose\.txt.*no headline found above the article"):
+        read_page(dump.encode(), options)
+
+
+def test_story_first_line_names_a_page_with_no_line_above_it() -> None:
+    """With nothing above the story, its first line is the headline if it reads as one."""
+    dump = "\n".join(["Council closes the old bridge to cars", PROSE, PROSE + " Again."])
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(dump.encode(), options).articles
+    assert article.title == "Council closes the old bridge to cars"

@@ -57,6 +57,11 @@ _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?:/
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
+# Where one sentence ends and another starts inside a line ("... in May. The
+# council ..."), not after an initial or a title ("U.S. Senate", "Dr. Smith").
+_SENTENCE_BREAK = re.compile(
+    r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|vs))(?<!\bMrs)[.!?]['\"’”]?\s+['\"‘“]?[A-Z]|[。！？]\S"
+)
 _MIN_BODY_CHARS = 80
 # How far above the story the nearest line of a few words is taken as its headline
 # when no line reads as one.
@@ -447,7 +452,7 @@ def _generic_parts(
         )
         if chosen is not None:
             title_at = chosen
-        elif run.end - run.start >= 2:
+        elif run.end - run.start >= 2 and _may_title_story(paragraphs[run.start], facts):
             title_at, run = run.start, generic.Run(run.start + 1, run.end)
         else:
             raise SourceError(facts.options.source, "no headline found above the article text")
@@ -661,6 +666,17 @@ def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
     )
 
 
+def _may_title_story(line: str, facts: LineFacts) -> bool:
+    """Whether the story's first line may stand as its headline when no line above
+    the story will: a line that could be a headline, one sentence at most and no
+    longer than a long headline (three paragraphs of prose name no headline)."""
+    return (
+        generic.can_be_headline(line, facts)
+        and len(line.split()) <= generic.LONG_HEADLINE_WORDS
+        and not _SENTENCE_BREAK.search(line)
+    )
+
+
 def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> list[str]:
     """The article's paragraphs after the header, up to the first stop marker.
 
@@ -669,13 +685,20 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
     story has started, so a menu entry above it cannot end the article.
     """
     kept: list[str] = []
-    started = False
+    started = in_box = False
     for at, paragraph in enumerate(paragraphs):
         if started and options.boilerplate.stops(paragraph):
             after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
             if generic.comment_thread(paragraph) or not _inline_box(kept, after):
                 break
+            in_box = True
             continue
+        if in_box:
+            # The box's links ("Council names a new head of roads") are no part of
+            # the story: it goes on where prose resumes.
+            if not generic.is_prose(paragraph):
+                continue
+            in_box = False
         if not started:
             if (
                 paragraph != title
