@@ -754,3 +754,54 @@ def test_story_first_line_names_a_page_with_no_line_above_it() -> None:
     options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
     (article,) = read_page(dump.encode(), options).articles
     assert article.title == "Council closes the old bridge to cars"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Standoff ends 18 November 2019", "Datumsgrenze 18 novembre 2019", "Standard 18.11.2019"],
+)
+def test_time_label_inside_a_word_is_no_label(line: str) -> None:
+    """ "Stand", "Datum" open these words but label no time: the lines are no time lines."""
+    from digest.sources.pagemeta import meta_line
+
+    assert meta_line(line, ReadOptions("p.txt", reference_time=SAVED)) is None
+
+
+def test_time_label_before_its_date_is_still_read() -> None:
+    from digest.sources.pagemeta import meta_line
+
+    found = meta_line("Stand: 18.11.2019", ReadOptions("p.txt", reference_time=SAVED))
+    assert found is not None and found.published == datetime(2019, 11, 18, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("line", ["Los Angeles March 9, 2017", "Premier League March 9, 2017"])
+def test_place_or_competition_before_a_date_is_no_byline(line: str) -> None:
+    """A place or a competition before a date names no author."""
+    from digest.sources.pagemeta import meta_line
+
+    found = meta_line(line, ReadOptions("p.txt", reference_time=SAVED))
+    assert found is None or not found.byline
+
+
+def test_author_before_a_date_is_still_the_byline() -> None:
+    from digest.sources.pagemeta import meta_line
+
+    found = meta_line("Sarah Gooding March 9, 2017 13", ReadOptions("p.txt", reference_time=SAVED))
+    assert found is not None and found.byline == "Sarah Gooding"
+
+
+@pytest.mark.parametrize(
+    ("line", "may"),
+    [
+        ("Hurricane Ian's destruction in 30 photos", True),
+        ("The week in 12 pictures: storms, strikes and a royal visit", True),
+        ("Gallery: Xbox One X | 14 Photos", False),
+        ("Xbox One X | 14 Photos", False),
+        ("View 14 photos", False),
+    ],
+)
+def test_gallery_label_is_no_headline_but_a_headline_may_count_photos(line: str, may: bool) -> None:
+    from digest.sources.pagegeneric import can_be_headline
+    from digest.sources.pagemeta import LineFacts
+
+    assert can_be_headline(line, LineFacts(ReadOptions("p.txt"))) is may
