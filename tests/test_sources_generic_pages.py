@@ -86,10 +86,11 @@ def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
 
 
-def test_unseen_set_is_real_and_never_tuned_on() -> None:
+def test_unseen_set_is_real_and_from_other_sites() -> None:
     """The second set (readability's and Mercury's test pages, none from a dev-set
-    site, never used to tune the reader; tools/build_page_unseen.py) measures what
-    pages of publishers the rules have not seen do.  Measured before the first
+    site; tools/build_page_unseen.py) was made to measure pages of publishers the
+    rules had not seen; it has since been tuned on in two rounds, so only the blind
+    set (fundus) still measures that.  Measured before the first
     round's rules: title 0.703, body 0.913, date 0.878; after it: title 0.772, body
     0.913, date 0.918; after the second round (tuned on it too): title 0.841, body
     0.916, date 0.939 (floors just under; the issue's 0.90 title is not reached)."""
