@@ -52,6 +52,7 @@ from build_page_devset import (
     read_sums,
     sha256,
     visible_lines,
+    write_set,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,11 +231,7 @@ def build(readability: Path, parser: Path, out: Path, *, record_sums: bool) -> i
                        "", skipped)  # fmt: skip
         if made:
             records.append(made)
-    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-    # mtime 0: the same inputs give the same bytes (a rebuild is checkable by diff).
-    with gzip.GzipFile(out / "pages.jsonl.gz", "wb", compresslevel=9, mtime=0) as handle:
-        handle.write(lines.encode("utf-8"))
-    (out / "SKIPPED.txt").write_text("".join(f"{line}\n" for line in skipped), "utf-8")
+    write_set(out, records, skipped)
     return len(records)
 
 
