@@ -436,7 +436,7 @@ def _generic_parts(
         title_at = found[0]
     else:
         # Nothing reads well as the headline: the nearest line above the story with
-        # a few words and no header facts (never refused for that alone).
+        # a few words and no header facts.
         above = [
             at
             for at in range(run.start - 1, max(-1, run.start - generic.HEADLINE_SPAN), -1)
@@ -444,8 +444,8 @@ def _generic_parts(
         ]
         near = [at for at in above if at > run.start - _FALLBACK_REACH]
         # A line that may be a headline at all (not a price, a label) is preferred,
-        # then the nearest line of a few words; a page with a story is never refused
-        # for its headline alone: the story's first line names it then.
+        # then the nearest line of a few words; failing both, the story's first line
+        # names it if it could be a headline (a paragraph of prose is none).
         chosen = next(
             (at for at in above if generic.can_be_headline(paragraphs[at], facts)),
             near[0] if near else None,
