@@ -60,7 +60,8 @@ _CJK_SENTENCE_END = ("。", "！", "？", "」")
 # Where one sentence ends and another starts inside a line ("... in May. The
 # council ..."), not after an initial or a title ("U.S. Senate", "Dr. Smith").
 _SENTENCE_BREAK = re.compile(
-    r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|vs))(?<!\bMrs)[.!?]['\"’”]?\s+['\"‘“]?[A-Z]|[。！？]\S"
+    r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|vs))(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt))"
+    r"[.!?]['\"’”]?\s+['\"‘“]?[A-Z]|[。！？]\S"
 )
 _MIN_BODY_CHARS = 80
 # How far above the story the nearest line of a few words is taken as its headline
