@@ -86,10 +86,11 @@ def test_dev_set_with_document_titles_first(scored: tuple[list[dict[str, object]
     assert scorer.score_dumps(sited).title_exact == report.title_exact  # type: ignore[attr-defined]
 
 
-def test_unseen_set_is_real_and_never_tuned_on() -> None:
+def test_unseen_set_is_real_and_from_other_sites() -> None:
     """The second set (readability's and Mercury's test pages, none from a dev-set
-    site, never used to tune the reader; tools/build_page_unseen.py) measures what
-    pages of publishers the rules have not seen do.  Measured before the first
+    site; tools/build_page_unseen.py) was made to measure pages of publishers the
+    rules had not seen; it has since been tuned on in two rounds, so only the blind
+    set (fundus) still measures that.  Measured before the first
     round's rules: title 0.703, body 0.913, date 0.878; after it: title 0.772, body
     0.913, date 0.918; after the second round (tuned on it too): title 0.841, body
     0.916, date 0.939 (floors just under; the issue's 0.90 title is not reached)."""
@@ -728,3 +729,80 @@ def test_the_story_goes_on_past_a_box_of_links_under_its_first_paragraph() -> No
     (article,) = read_page(dump.encode(), options).articles
     assert "Again." in article.body and "More." in article.body
     assert "Another story" not in article.body
+    # The box's links are no part of the story.
+    assert "Council names" not in article.body
+    assert "Ring road works" not in article.body
+
+
+def test_page_of_prose_alone_is_refused_for_want_of_a_headline() -> None:
+    """Three paragraphs of prose and nothing above them: the first paragraph is no
+    headline (four sentences), so the page is refused, naming the file."""
+    first = (
+        "The council voted on Tuesday to close the old bridge to cars after engineers found"
+        " deep cracks in its supports. Work on a replacement will start in May and last two"
+        " years, officials said. Drivers will have to use the ring road until then. Shops"
+        " near the bridge fear they will lose trade."
+    )
+    dump = "\n".join([first, PROSE, PROSE + " Again."])
+    options = ReadOptions("prose.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    with pytest.raises(SourceError, match=r"prose\.txt.*no headline found above the article"):
+        read_page(dump.encode(), options)
+
+
+def test_story_first_line_names_a_page_with_no_line_above_it() -> None:
+    """With nothing above the story, its first line is the headline if it reads as one."""
+    dump = "\n".join(["Council closes the old bridge to cars", PROSE, PROSE + " Again."])
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page(dump.encode(), options).articles
+    assert article.title == "Council closes the old bridge to cars"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Standoff ends 18 November 2019", "Datumsgrenze 18 novembre 2019", "Standard 18.11.2019"],
+)
+def test_time_label_inside_a_word_is_no_label(line: str) -> None:
+    """ "Stand", "Datum" open these words but label no time: the lines are no time lines."""
+    from digest.sources.pagemeta import meta_line
+
+    assert meta_line(line, ReadOptions("p.txt", reference_time=SAVED)) is None
+
+
+def test_time_label_before_its_date_is_still_read() -> None:
+    from digest.sources.pagemeta import meta_line
+
+    found = meta_line("Stand: 18.11.2019", ReadOptions("p.txt", reference_time=SAVED))
+    assert found is not None and found.published == datetime(2019, 11, 18, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("line", ["Los Angeles March 9, 2017", "Premier League March 9, 2017"])
+def test_place_or_competition_before_a_date_is_no_byline(line: str) -> None:
+    """A place or a competition before a date names no author."""
+    from digest.sources.pagemeta import meta_line
+
+    found = meta_line(line, ReadOptions("p.txt", reference_time=SAVED))
+    assert found is None or not found.byline
+
+
+def test_author_before_a_date_is_still_the_byline() -> None:
+    from digest.sources.pagemeta import meta_line
+
+    found = meta_line("Sarah Gooding March 9, 2017 13", ReadOptions("p.txt", reference_time=SAVED))
+    assert found is not None and found.byline == "Sarah Gooding"
+
+
+@pytest.mark.parametrize(
+    ("line", "may"),
+    [
+        ("Hurricane Ian's destruction in 30 photos", True),
+        ("The week in 12 pictures: storms, strikes and a royal visit", True),
+        ("Gallery: Xbox One X | 14 Photos", False),
+        ("Xbox One X | 14 Photos", False),
+        ("View 14 photos", False),
+    ],
+)
+def test_gallery_label_is_no_headline_but_a_headline_may_count_photos(line: str, may: bool) -> None:
+    from digest.sources.pagegeneric import can_be_headline
+    from digest.sources.pagemeta import LineFacts
+
+    assert can_be_headline(line, LineFacts(ReadOptions("p.txt"))) is may

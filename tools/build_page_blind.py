@@ -53,6 +53,7 @@ from build_page_devset import (
     read_sums,
     sha256,
     visible_lines,
+    write_set,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,10 +123,16 @@ def build(fundus: Path, out: Path, *, record_sums: bool) -> int:
         out.mkdir(parents=True, exist_ok=True)
         text = "".join(f"{sha256(path)}  {name}\n" for name, path in inputs.items())
         sums_path.write_text(text, "utf-8")
-    for name, expected in read_sums(sums_path).items():
+    pinned = read_sums(sums_path)
+    for name, expected in pinned.items():
         path = inputs.get(name)
         if path is None or not path.is_file() or sha256(path) != expected:
             sys.exit(f"{name}: missing or different from the pinned snapshot ({sums_path})")
+    # A later snapshot adds pages: they would enter the set unpinned.
+    if extra := sorted(set(inputs) - set(pinned)):
+        sys.exit(
+            f"{extra[0]} (and {len(extra) - 1} more): not in the pinned snapshot ({sums_path})"
+        )
     seen_sites: set[str] = set()
     for other in OTHER_SETS:
         with gzip.open(other, "rt", encoding="utf-8") as handle:
@@ -190,12 +197,7 @@ def build(fundus: Path, out: Path, *, record_sums: bool) -> int:
                     "dump": dump,
                 }
             )
-    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-    out.mkdir(parents=True, exist_ok=True)
-    # mtime 0: the same inputs give the same bytes (a rebuild is checkable by diff).
-    with gzip.GzipFile(out / "pages.jsonl.gz", "wb", compresslevel=9, mtime=0) as handle:
-        handle.write(text.encode("utf-8"))
-    (out / "SKIPPED.txt").write_text("".join(f"{line}\n" for line in skipped), "utf-8")
+    write_set(out, records, skipped)
     return len(records)
 
 

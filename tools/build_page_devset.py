@@ -23,7 +23,8 @@ For each page the script writes one JSON line to ``pages.jsonl.gz``:
 - ``url``, ``site``, ``key`` (the benchmark's file name).
 
 It also copies the HTML (already gzipped, MIT licensed) to ``html/`` so the HTML
-reader can be measured without network access.
+reader can be measured without network access, and names each page it could not
+parse in ``SKIPPED.txt`` (:func:`write_set`, shared by the other set builders).
 """
 
 from __future__ import annotations
@@ -272,14 +273,15 @@ def build(bench: Path, out: Path, *, record_sums: bool) -> int:
         CHECKSUMS.write_text("".join(f"{sha256(bench / n)}  {n}\n" for n in names), "utf-8")
     check_inputs(bench, read_sums(CHECKSUMS))
     (out / "html").mkdir(parents=True, exist_ok=True)
-    records = []
+    records: list[dict[str, Any]] = []
+    skipped: list[str] = []
     for key in sorted(truth):
         source = bench / "html" / f"{key}.html.gz"
         markup = gzip.decompress(source.read_bytes())
         try:
             lines, tree = visible_lines(markup)
         except (etree.ParserError, ValueError) as exc:
-            print(f"{source}: skipped, not parseable HTML ({exc})", file=sys.stderr)
+            skipped.append(f"{key}: not parseable HTML ({exc})")
             continue
         title, title_from = gold_title(lines, tree)
         stamp = gold_date(tree)
@@ -298,10 +300,19 @@ def build(bench: Path, out: Path, *, record_sums: bool) -> int:
             }
         )
         shutil.copyfile(source, out / "html" / source.name)
-    with gzip.open(out / "pages.jsonl.gz", "wt", encoding="utf-8", compresslevel=9) as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+    write_set(out, records, skipped)
     return len(records)
+
+
+def write_set(out: Path, records: list[dict[str, Any]], skipped: list[str]) -> None:
+    """Write a page set: ``pages.jsonl.gz`` (one JSON record a line, keys sorted) and
+    ``SKIPPED.txt`` (one reason a line for each page left out)."""
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    out.mkdir(parents=True, exist_ok=True)
+    # mtime 0: the same inputs give the same bytes (a rebuild is checkable by diff).
+    with gzip.GzipFile(out / "pages.jsonl.gz", "wb", compresslevel=9, mtime=0) as handle:
+        handle.write(text.encode("utf-8"))
+    (out / "SKIPPED.txt").write_text("".join(f"{line}\n" for line in skipped), "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

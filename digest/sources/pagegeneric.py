@@ -88,8 +88,10 @@ _NOT_HEADLINE = re.compile(
     r"|view (?:all |more )?(?:articles|posts|stories)$"
     # A credit without a name: "Detroit News wire services", "Staff and agencies".
     r"|\b(?:wire|news) (?:services?|reports?)$|\band agencies$|\bstaff reports?$"
-    # A gallery's label: "Gallery: Xbox One X | 14 Photos".
-    r"|^(?:photo |image )?gallery\s*:|\b\d+ (?:photos|images|pictures|slides)$"
+    # A gallery's label: "Gallery: Xbox One X | 14 Photos", "14 Photos"; a headline
+    # may end in a count ("Hurricane Ian's destruction in 30 photos").
+    r"|^(?:photo |image )?gallery\s*:|^(?:\w+ )?\d+ (?:photos|images|pictures|slides)$"
+    r"|[|•·]\s*\d+ (?:photos|images|pictures|slides)$"
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,

@@ -33,8 +33,9 @@ _LABEL = (
     rf"|veröffentlicht|erschienen|stand|datum|publié|publicado|publicada|pubblicato"
     rf"|gepubliceerd|publicerad|publicerat|publisert|udgivet|{_UPDATED_WORDS}"
 )
+# No letter may follow the label: "Standoff ends …", "Datumsgrenze …" are no labels.
 _LABELLED = re.compile(
-    rf"^(?P<label>{_LABEL})(?:\s+(?:on|at|am|le|el|em|il|op|den|kl\.?))?\s*[:\-–—]?\s*(?P<when>.+)$",
+    rf"^(?P<label>{_LABEL})(?![^\W\d_])(?:\s+(?:on|at|am|le|el|em|il|op|den|kl\.?))?\s*[:\-–—]?\s*(?P<when>.+)$",
     re.I,
 )
 _UPDATED_LABEL = re.compile(rf"^(?:{_UPDATED_WORDS})", re.I)
@@ -125,6 +126,15 @@ _WEEKDAY_OR_MONTH = (
 _NAME_THEN_DATE = re.compile(
     rf"^(?P<name>(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{1,3}}?)\s*[,·•|–—-]?\s+"
     rf"(?P<when>(?i:{_WEEKDAY_OR_MONTH}|\d).*?)(?:\s+(?!(?:19|20)\d\d\b)\d{{1,4}})?$"
+)
+# Words of names that are no person's: teams, competitions, bodies, outlets
+# ("Premier League March 9, 2017").
+_NOT_PERSON_WORDS = frozenset(
+    "league cup club fc united city county council university college school party "
+    "ministry department police association federation championship championships "
+    "series open tour festival awards games olympics committee government court "
+    "times post press herald tribune journal daily weekly magazine radio tv "
+    "company group bank inc ltd corp".split()
 )
 _DATE_BY_NAME = re.compile(rf"^(?P<when>.*\d.*?),?\s+by\s+(?P<name>{_NAME})$")
 # Share of the "date" part of such a line the date itself must take.
@@ -262,7 +272,7 @@ def _named_date(line: str, options: ReadOptions) -> Meta | None:
     """A line holding only an author's name and a full date (see :func:`meta_line`)."""
     for shape in (_NAME_THEN_DATE, _DATE_BY_NAME) if " by " in line else (_NAME_THEN_DATE,):
         m = shape.match(line)
-        if m is None or _NOT_NAMES & set(m["name"].lower().split()):
+        if m is None or not _person_name(m["name"]):
             continue
         when = m["when"]
         if date_share(when) < _NAMED_DATE_SHARE:
@@ -271,6 +281,20 @@ def _named_date(line: str, options: ReadOptions) -> Meta | None:
         if moment is not None:
             return Meta(published=moment, byline=m["name"])
     return None
+
+
+def _person_name(name: str) -> bool:
+    """Whether ``name`` before or after a date may be its author's: no widget
+    label, no team or body, no place ("Los Angeles March 9, 2017")."""
+    # Imported here: the selector's package reads pages through this one.
+    from ..select.places import place_data
+
+    words = set(name.lower().split())
+    return (
+        not _NOT_NAMES & words
+        and not _NOT_PERSON_WORDS & words
+        and name not in place_data().dateline_names
+    )
 
 
 class LineFacts:

@@ -57,6 +57,12 @@ _URL_LINE = re.compile(r"^(?:(?:canonical|url|source url|link)\s*:\s*)?(https?:/
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _SENTENCE_END = (".", "।", '"', "”", "’", "'", "?", "!")
 _CJK_SENTENCE_END = ("。", "！", "？", "」")
+# Where one sentence ends and another starts inside a line ("... in May. The
+# council ..."), not after an initial or a title ("U.S. Senate", "Dr. Smith").
+_SENTENCE_BREAK = re.compile(
+    r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|vs))(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt))"
+    r"[.!?]['\"’”]?\s+['\"‘“]?[A-Z]|[。！？]\S"
+)
 _MIN_BODY_CHARS = 80
 # How far above the story the nearest line of a few words is taken as its headline
 # when no line reads as one.
@@ -431,7 +437,7 @@ def _generic_parts(
         title_at = found[0]
     else:
         # Nothing reads well as the headline: the nearest line above the story with
-        # a few words and no header facts (never refused for that alone).
+        # a few words and no header facts.
         above = [
             at
             for at in range(run.start - 1, max(-1, run.start - generic.HEADLINE_SPAN), -1)
@@ -439,15 +445,15 @@ def _generic_parts(
         ]
         near = [at for at in above if at > run.start - _FALLBACK_REACH]
         # A line that may be a headline at all (not a price, a label) is preferred,
-        # then the nearest line of a few words; a page with a story is never refused
-        # for its headline alone: the story's first line names it then.
+        # then the nearest line of a few words; failing both, the story's first line
+        # names it if it could be a headline (a paragraph of prose is none).
         chosen = next(
             (at for at in above if generic.can_be_headline(paragraphs[at], facts)),
             near[0] if near else None,
         )
         if chosen is not None:
             title_at = chosen
-        elif run.end - run.start >= 2:
+        elif run.end - run.start >= 2 and _may_title_story(paragraphs[run.start], facts):
             title_at, run = run.start, generic.Run(run.start + 1, run.end)
         else:
             raise SourceError(facts.options.source, "no headline found above the article text")
@@ -661,6 +667,17 @@ def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
     )
 
 
+def _may_title_story(line: str, facts: LineFacts) -> bool:
+    """Whether the story's first line may stand as its headline when no line above
+    the story will: a line that could be a headline, one sentence at most and no
+    longer than a long headline (three paragraphs of prose name no headline)."""
+    return (
+        generic.can_be_headline(line, facts)
+        and len(line.split()) <= generic.LONG_HEADLINE_WORDS
+        and not _SENTENCE_BREAK.search(line)
+    )
+
+
 def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> list[str]:
     """The article's paragraphs after the header, up to the first stop marker.
 
@@ -669,13 +686,20 @@ def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> li
     story has started, so a menu entry above it cannot end the article.
     """
     kept: list[str] = []
-    started = False
+    started = in_box = False
     for at, paragraph in enumerate(paragraphs):
         if started and options.boilerplate.stops(paragraph):
             after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
             if generic.comment_thread(paragraph) or not _inline_box(kept, after):
                 break
+            in_box = True
             continue
+        if in_box:
+            # The box's links ("Council names a new head of roads") are no part of
+            # the story: it goes on where prose resumes.
+            if not generic.is_prose(paragraph):
+                continue
+            in_box = False
         if not started:
             if (
                 paragraph != title

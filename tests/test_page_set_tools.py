@@ -1,0 +1,63 @@
+"""The tools that build the page evaluation sets: pinning and the shared writer."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+
+
+def _tool(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_blind_set_refuses_a_snapshot_with_pages_it_does_not_pin(tmp_path: Path) -> None:
+    """A later fundus snapshot with one more page is refused, naming the page,
+    not silently built into the set."""
+    blind = _tool("build_page_blind")
+    fundus, out = tmp_path / "fundus", tmp_path / "out"
+    country = fundus / blind.TEST_DATA / "xx"
+    country.mkdir(parents=True)
+    (fundus / "LICENSE").write_text("MIT\n", "utf-8")
+    (country / "meta.info").write_text("{}", "utf-8")
+    out.mkdir()
+    pinned = {
+        "LICENSE": fundus / "LICENSE",
+        f"{blind.TEST_DATA}/xx/meta.info": country / "meta.info",
+    }
+    (out / "SHA256SUMS").write_text(
+        "".join(
+            f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {name}\n" for name, p in pinned.items()
+        ),
+        "utf-8",
+    )
+    (country / "Extra_2024_01_02.html.gz").write_bytes(gzip.compress(b"<html></html>"))
+    with pytest.raises(SystemExit, match=r"Extra_2024_01_02\.html\.gz.*not in the pinned"):
+        blind.build(fundus, out, record_sums=False)
+
+
+def test_write_set_writes_the_committed_format(tmp_path: Path) -> None:
+    """The one writer the three set builders share gives the committed sets' bytes
+    back from their records (gzip with mtime 0, one sorted-key JSON line each)."""
+    devset = _tool("build_page_devset")
+    data = Path(__file__).resolve().parent / "data"
+    for name in ("page_unseen", "page_blind"):
+        raw = (data / name / "pages.jsonl.gz").read_bytes()
+        records = [json.loads(line) for line in gzip.decompress(raw).decode().splitlines()]
+        skipped = (data / name / "SKIPPED.txt").read_text("utf-8").splitlines()
+        devset.write_set(tmp_path / name, records, skipped)
+        assert (tmp_path / name / "pages.jsonl.gz").read_bytes() == raw
+        assert (tmp_path / name / "SKIPPED.txt").read_text("utf-8") == (
+            data / name / "SKIPPED.txt"
+        ).read_text("utf-8")
