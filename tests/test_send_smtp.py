@@ -363,7 +363,8 @@ def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() 
     reader = threading.Thread(target=read)
     reader.start()
     conn = smtplib.SMTP()
-    conn.sock = left
+    counted = _CountingSocket(left)
+    conn.sock = counted  # type: ignore[assignment]
     try:
         _write(conn, pieces)
     finally:
@@ -371,6 +372,21 @@ def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() 
         reader.join()
         right.close()
     assert bytes(received) == b"".join(pieces)
+    assert counted.short_writes >= 1, "the socket took every call whole: nothing was cut"
+
+
+class _CountingSocket:
+    """A real socket that counts the ``sendmsg`` calls which took only part."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.short_writes = 0
+
+    def sendmsg(self, buffers: list[bytes | memoryview]) -> int:
+        sent = self.sock.sendmsg(buffers)
+        if sent < sum(len(b) for b in buffers):
+            self.short_writes += 1
+        return sent
 
 
 def test_a_plain_connection_loads_no_certificates(
