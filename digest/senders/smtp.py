@@ -349,53 +349,15 @@ class SmtpSender:
         return conn
 
     def _connect(self) -> smtplib.SMTP:
-        """A new connection, greeted, secured and logged in as configured.
-
-        Raises :class:`SenderUnavailable` if the server cannot be reached or
-        refuses the login (the connection is closed then), and
-        :class:`ConfigError` if ``ca_file`` cannot be loaded.
-        """
-        where = f"{self.host}:{self.port}"
         # Before any socket: a bad ca_file is a setting to fix, not the server's fault.
         context = None if self.security == "none" else self._tls_context
-        try:
-            conn: smtplib.SMTP
-            if self.security == "tls":
-                conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-            else:
-                conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        except (smtplib.SMTPException, OSError) as exc:
-            raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
-        try:
-            conn.ehlo()
-            if self.security == "starttls":
-                conn.starttls(context=context)
-                conn.ehlo()
-            if self.username:
-                conn.login(self.username, self._password)
-        except BaseException as exc:
-            conn.close()
-            if isinstance(exc, smtplib.SMTPAuthenticationError):
-                raise SenderUnavailable(f"{where}: login refused ({exc.smtp_code})") from None
-            if isinstance(exc, (smtplib.SMTPException, OSError)):
-                raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
-            raise
-        return conn
+        return _open(self, context, self._password)
 
     @cached_property
     def _tls_context(self) -> ssl.SSLContext:
         """The TLS context of all connections, made once per sender: loading the
-        system's trusted CAs costs about 20 ms of CPU, more than a hundred messages.
-
-        Raises :class:`ConfigError` naming ``ca_file`` if that file cannot be loaded.
-        """
-        try:
-            return ssl.create_default_context(cafile=self._ca_file)
-        except (ssl.SSLError, OSError) as exc:
-            raise ConfigError(
-                f"senders.{self.name}.ca_file: cannot load {self._ca_file} as PEM "
-                f"certificates ({_reason(exc)})"
-            ) from None
+        system's trusted CAs costs about 20 ms of CPU, more than a hundred messages."""
+        return _load_context(self.name, self._ca_file)
 
     def _drop(self, conn: smtplib.SMTP) -> None:
         conn.close()
@@ -403,6 +365,55 @@ class SmtpSender:
             if conn in self._open:
                 self._open.remove(conn)
         self._local.conn = None
+
+
+def _open(sender: SmtpSender, context: ssl.SSLContext | None, password: str) -> smtplib.SMTP:
+    """A new connection to ``sender``'s server, greeted, secured and logged in as
+    configured.
+
+    Raises :class:`SenderUnavailable` if the server cannot be reached or refuses
+    the login; a connection opened by then is closed first.
+    """
+    where = f"{sender.host}:{sender.port}"
+    try:
+        conn: smtplib.SMTP
+        if sender.security == "tls":
+            conn = smtplib.SMTP_SSL(
+                sender.host, sender.port, timeout=sender.timeout, context=context
+            )
+        else:
+            conn = smtplib.SMTP(sender.host, sender.port, timeout=sender.timeout)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
+    try:
+        conn.ehlo()
+        if sender.security == "starttls":
+            conn.starttls(context=context)
+            conn.ehlo()
+        if sender.username:
+            conn.login(sender.username, password)
+    except BaseException as exc:
+        conn.close()
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            raise SenderUnavailable(f"{where}: login refused ({exc.smtp_code})") from None
+        if isinstance(exc, (smtplib.SMTPException, OSError)):
+            raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
+        raise
+    return conn
+
+
+def _load_context(name: str, ca_file: str | None) -> ssl.SSLContext:
+    """A client TLS context trusting ``ca_file`` (or the system's CAs if ``None``).
+
+    Raises :class:`ConfigError` naming ``senders.<name>.ca_file`` if that file
+    cannot be loaded.
+    """
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (ssl.SSLError, OSError) as exc:
+        raise ConfigError(
+            f"senders.{name}.ca_file: cannot load {ca_file} as PEM certificates ({_reason(exc)})"
+        ) from None
 
 
 def _ca_file(name: str, value: str, base_dir: Path) -> str | None:
