@@ -158,17 +158,27 @@ def _secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGEST_TEST_UNSUB_SECRET", SECRET)
 
 
+def _send_numbered(
+    options: dict[str, Any], outgoing: Outgoing, folder: Path, count: int, *, reconnect: bool
+) -> None:
+    """Send to ``r0@``, ``r1@``, ... through a sender on ``options``; with
+    ``reconnect`` each message on a new connection."""
+    sender = build_sender("mail", "smtp", options, folder)
+    sender.prepare(outgoing)
+    try:
+        for n in range(count):
+            sender.send(outgoing, Recipient(f"r{n}@example.org"))
+            if reconnect:
+                sender.close()
+    finally:
+        sender.close()
+
+
 def test_sends_over_tls_after_login(
     tls_server: tuple[str, int, Recorder, Logins], outgoing: Outgoing, tmp_path: Path
 ) -> None:
     security, port, recorder, logins = tls_server
-    sender = build_sender("mail", "smtp", _options(security, port), tmp_path)
-    sender.prepare(outgoing)
-    try:
-        for n in range(3):
-            sender.send(outgoing, Recipient(f"r{n}@example.org"))
-    finally:
-        sender.close()
+    _send_numbered(_options(security, port), outgoing, tmp_path, 3, reconnect=False)
     assert [a for a, _ in recorder.messages] == [f"r{n}@example.org" for n in range(3)]
     assert logins.users == ["digest"], "one login: the connection is reused"
 
@@ -230,14 +240,7 @@ def test_one_tls_context_serves_every_connection(
 
     monkeypatch.setattr(ssl, "create_default_context", counted)
     security, port, recorder, logins = tls_server
-    sender = build_sender("mail", "smtp", _options(security, port), tmp_path)
-    sender.prepare(outgoing)
-    try:
-        for n in range(2):
-            sender.send(outgoing, Recipient(f"r{n}@example.org"))
-            sender.close()  # the next message needs a new connection
-    finally:
-        sender.close()
+    _send_numbered(_options(security, port), outgoing, tmp_path, 2, reconnect=True)
     assert len(recorder.messages) == 2
     assert logins.users == ["digest", "digest"], "two connections"
     assert len(made) == 1

@@ -14,6 +14,8 @@ Options::
     list = "default"                  # the subscriber list in the store
     connections = 2                   # parallel connections, each reused
     timeout = 30
+    ca_file = "ca.pem"                # optional: trust only these PEM certificates
+                                      # (checked when the config is loaded)
     unsubscribe_url = "https://example.com/newsletter/unsubscribe"
     unsubscribe_mailto = "unsubscribe@example.com"
     secret_env = "DIGEST_UNSUBSCRIBE_SECRET"   # HMAC key of the unsubscribe tokens
