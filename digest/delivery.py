@@ -4,14 +4,16 @@ The delivery log in the store is the single source of truth:
 
 * every recipient is recorded as ``pending`` (a page of 500 at a time) before it
   is attempted, so a crash never loses one;
-* the workers send from a queue; every :data:`POLL` (20 ms; 5 ms for a batch
-  sender) the calling thread writes what they finished, with its outcome
-  (``sent``, ``failed``, or still ``pending`` with the error and the attempt
-  count), in one transaction (group commit: a commit per message would cost more
-  than the message), so after a restart only what has no final outcome is tried
-  again.  What a crash can send
-  twice is what was in flight: handed to the receiver but not yet written, which
-  is at most one message per connection plus those finished in the last 20 ms;
+* the workers send from a queue; while more messages are in flight than there
+  are connections, every :data:`POLL` (20 ms; 5 ms for a batch sender) the
+  calling thread writes what they finished, with its outcome (``sent``,
+  ``failed``, or still ``pending`` with the error and the attempt count), in one
+  transaction (group commit: a commit per message would cost more than the
+  message); the tail of a run (no more in flight than connections) is written as
+  each outcome comes.  After a restart only what has no final outcome is tried
+  again.  What a crash can send twice is what was in flight: handed to the
+  receiver but not yet written, which is at most one message per connection plus
+  those finished in the last 20 ms;
 * temporary failures (SMTP 4xx, HTTP 429/5xx, timeouts) are retried with
   exponential backoff and jitter, never sooner than a ``Retry-After`` asks; a
   ``Retry-After`` beyond ``max_delay`` leaves the message pending for a later run;

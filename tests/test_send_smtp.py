@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 import smtplib
@@ -363,7 +364,8 @@ def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() 
     reader = threading.Thread(target=read)
     reader.start()
     conn = smtplib.SMTP()
-    conn.sock = left
+    counted = _CountingSocket(left)
+    conn.sock = counted  # type: ignore[assignment]
     try:
         _write(conn, pieces)
     finally:
@@ -371,6 +373,21 @@ def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() 
         reader.join()
         right.close()
     assert bytes(received) == b"".join(pieces)
+    assert counted.short_writes >= 1, "the socket took every call whole: nothing was cut"
+
+
+class _CountingSocket:
+    """A real socket that counts the ``sendmsg`` calls which took only part."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.short_writes = 0
+
+    def sendmsg(self, buffers: list[bytes | memoryview]) -> int:
+        sent = self.sock.sendmsg(buffers)
+        if sent < sum(len(b) for b in buffers):
+            self.short_writes += 1
+        return sent
 
 
 def test_a_plain_connection_loads_no_certificates(
@@ -395,3 +412,53 @@ def test_a_plain_connection_loads_no_certificates(
         sender.close()
     assert [address for address, _ in recorder.messages] == ["a@example.org", "b@example.org"]
     assert made == []
+
+
+class _WaitsForTheLog(Recorder):
+    """Holds the reply to ``last@``'s message until ``first@``'s outcome is in the
+    delivery log, and remembers whether it got there."""
+
+    def __init__(self, logged: threading.Event) -> None:
+        super().__init__()
+        self.logged = logged
+        self.seen_in_time: bool | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if envelope.rcpt_tos[0] == "last@example.org":
+            # Bounded, not timed: the outcome is normally logged long before.
+            self.seen_in_time = await asyncio.to_thread(self.logged.wait, 30)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_the_tail_of_a_run_is_logged_while_the_last_message_is_still_out(
+    tmp_path: Path, store: Store, sample_built: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no more messages than connections in flight, each outcome is written
+    to the delivery log as it comes: the first message's is there while the
+    server still holds the last one, so a crash then would not send it again."""
+    logged = threading.Event()
+    record = store.record_deliveries
+
+    def record_and_tell(edition_id: str, sender: str, finished: Any) -> None:
+        finished = list(finished)
+        record(edition_id, sender, finished)
+        if any(d.recipient == "first@example.org" and d.status == "sent" for d in finished):
+            logged.set()
+
+    monkeypatch.setattr(store, "record_deliveries", record_and_tell)
+    server = _WaitsForTheLog(logged)
+    controller = Controller(server, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        store.add_subscribers([Subscriber("first@example.org"), Subscriber("last@example.org")])
+        options = smtp_options(controller.port, connections=2)
+        app = app_with_senders(tmp_path, {"mail": options}, store)
+        report = app.send(sample_built)
+    finally:
+        controller.stop()
+    assert report.senders["mail"].sent == 2
+    assert server.seen_in_time is True
+    assert {d.recipient: d.status for d in store.deliveries()} == {
+        "first@example.org": "sent",
+        "last@example.org": "sent",
+    }

@@ -14,6 +14,8 @@ Options::
     list = "default"                  # the subscriber list in the store
     connections = 2                   # parallel connections, each reused
     timeout = 30
+    ca_file = "ca.pem"                # optional: trust only these PEM certificates
+                                      # (checked when the config is loaded)
     unsubscribe_url = "https://example.com/newsletter/unsubscribe"
     unsubscribe_mailto = "unsubscribe@example.com"
     secret_env = "DIGEST_UNSUBSCRIBE_SECRET"   # HMAC key of the unsubscribe tokens
@@ -100,8 +102,7 @@ class SmtpSender:
         self.subscriber_list: str | None = opts.text("list", "default")
         self.unsubscribe_url = opts.url("unsubscribe_url")
         self.limits = Limits(connections=opts.integer("connections", 1))
-        ca_file = opts.text("ca_file", "")
-        self._ca_file = str(base_dir / ca_file) if ca_file else None
+        self._ca_file = _ca_file(name, opts.text("ca_file", ""), base_dir)
         display, address = parseaddr(header_safe(opts.text("from")))
         try:
             self.from_address = check_address(address)
@@ -120,6 +121,10 @@ class SmtpSender:
         self._lock = threading.Lock()
         self._open: list[smtplib.SMTP] = []
         self._mail_command = f"MAIL FROM:<{self.from_address}>\r\n".encode()
+        if self._ca_file is not None and self.security != "none":
+            # Loading one file is cheap, and a file that is no PEM is then a setup
+            # error that ``digest check`` reports, not a failure mid-run.
+            _ = self._tls_context
 
     def describe(self) -> str:
         """Log-safe: server, security, user name and list, never a password or key."""
@@ -346,32 +351,15 @@ class SmtpSender:
         return conn
 
     def _connect(self) -> smtplib.SMTP:
-        where = f"{self.host}:{self.port}"
-        try:
-            conn: smtplib.SMTP
-            if self.security == "tls":
-                conn = smtplib.SMTP_SSL(
-                    self.host, self.port, timeout=self.timeout, context=self._tls_context
-                )
-            else:
-                conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            conn.ehlo()
-            if self.security == "starttls":
-                conn.starttls(context=self._tls_context)
-                conn.ehlo()
-            if self.username:
-                conn.login(self.username, self._password)
-        except smtplib.SMTPAuthenticationError as exc:
-            raise SenderUnavailable(f"{where}: login refused ({exc.smtp_code})") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
-        return conn
+        # Before any socket: a bad ca_file is a setting to fix, not the server's fault.
+        context = None if self.security == "none" else self._tls_context
+        return _open(self, context, self._password)
 
     @cached_property
     def _tls_context(self) -> ssl.SSLContext:
-        """The TLS context of all connections, made on first use: loading the
-        trusted CAs costs about 20 ms of CPU, more than a hundred messages."""
-        return ssl.create_default_context(cafile=self._ca_file)
+        """The TLS context of all connections, made once per sender: loading the
+        system's trusted CAs costs about 20 ms of CPU, more than a hundred messages."""
+        return _load_context(self.name, self._ca_file)
 
     def _drop(self, conn: smtplib.SMTP) -> None:
         conn.close()
@@ -379,6 +367,78 @@ class SmtpSender:
             if conn in self._open:
                 self._open.remove(conn)
         self._local.conn = None
+
+
+def _open(sender: SmtpSender, context: ssl.SSLContext | None, password: str) -> smtplib.SMTP:
+    """A new connection to ``sender``'s server, greeted, secured and logged in as
+    configured.
+
+    Raises :class:`SenderUnavailable` if the server cannot be reached or refuses
+    the login; a connection opened by then is closed first.
+    """
+    where = f"{sender.host}:{sender.port}"
+    try:
+        conn: smtplib.SMTP
+        if sender.security == "tls":
+            conn = smtplib.SMTP_SSL(
+                sender.host, sender.port, timeout=sender.timeout, context=context
+            )
+        else:
+            conn = smtplib.SMTP(sender.host, sender.port, timeout=sender.timeout)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
+    try:
+        conn.ehlo()
+        if sender.security == "starttls":
+            conn.starttls(context=context)
+            conn.ehlo()
+        if sender.username:
+            conn.login(sender.username, password)
+    except BaseException as exc:
+        conn.close()
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            raise SenderUnavailable(f"{where}: login refused ({exc.smtp_code})") from None
+        if isinstance(exc, (smtplib.SMTPException, OSError)):
+            raise SenderUnavailable(f"{where}: cannot connect ({exc})") from None
+        raise
+    return conn
+
+
+def _load_context(name: str, ca_file: str | None) -> ssl.SSLContext:
+    """A client TLS context trusting ``ca_file`` (or the system's CAs if ``None``).
+
+    Raises :class:`ConfigError` naming ``senders.<name>.ca_file`` if that file
+    cannot be loaded.
+    """
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (ssl.SSLError, OSError) as exc:
+        raise ConfigError(
+            f"senders.{name}.ca_file: cannot load {ca_file} as PEM certificates ({_reason(exc)})"
+        ) from None
+
+
+def _ca_file(name: str, value: str, base_dir: Path) -> str | None:
+    """The path of ``ca_file`` (relative to the config's folder), or ``None`` when
+    it is not set.  Raises :class:`ConfigError` unless it is a readable file."""
+    if not value:
+        return None
+    path = base_dir / value
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"senders.{name}.ca_file: cannot read {path} ({_reason(exc)})") from None
+    return str(path)
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, without the file name the message repeats."""
+    if isinstance(exc, ssl.SSLError) and exc.reason:
+        return str(exc.reason)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def _dkim_settings(
