@@ -230,6 +230,8 @@ def run(
                 for n in range(calls)
             ]
             made.prepare(out)
+            # As many calling threads as the delivery loop gives the sender.
+            callers = connections + made.limits.overlap
             prebuilt = [captured(kind, made, out, batch) for batch in batches]
             library = boto3_side(made, out, batches) if kind == "ses" else []
             ours, bare, boto = Side(), Side(), Side()
@@ -240,7 +242,7 @@ def run(
             with httpx.Client(timeout=60) as client:
                 posting = [lambda r=r: post(client, *r) for r in prebuilt]
                 for _ in range(rounds):
-                    ours.run(connections, sending, server.pid)
+                    ours.run(callers, sending, server.pid)
                     bare.run(connections, posting, server.pid)
                     if library:
                         boto.run(connections, library, server.pid)

@@ -28,6 +28,10 @@ class Limits:
     connections: int = 1
     #: How many recipients one call of ``send_batch`` may take (1: no batch API).
     batch_size: int = 1
+    #: ``send_batch`` builds a call while ``connections`` others are in flight:
+    #: give it one calling thread more than ``connections`` (it still makes at
+    #: most ``connections`` calls at once).
+    overlap: bool = False
 
 
 class Recipient(str):

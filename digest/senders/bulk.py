@@ -47,7 +47,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from email.utils import formataddr, parseaddr
 from json.encoder import encode_basestring as _escape_json
 from pathlib import Path
@@ -62,17 +62,26 @@ from ..message import (
     display_name,
     header_safe,
     plain_address,
+    plain_addresses,
     unsubscribe_token,
 )
 from ..message import verify_unsubscribe_token as _verify
 from ..model import EmailRendition, RenditionKind, SendResult
 from ..render.links import safe_url
-from ..render.personal import FIRST_NAME, NAME, PLACEHOLDER, UNSUBSCRIBE_URL, first_name_of
+from ..render.personal import (
+    FIRST_NAME,
+    NAME,
+    PLACEHOLDER,
+    TITLES,
+    UNSUBSCRIBE_URL,
+    first_name_of,
+)
 from ..render.personal import personalise as _personalise
 from ..render.text import clean_text
 from .base import BatchOutcome, Limits, Outgoing, Recipient
 from .http import USER_AGENT, retry_after, shown
 from .options import Options
+from .pipeline import Pipeline, stream
 
 _COMMON = {
     "from", "list", "unsubscribe_url", "unsubscribe_mailto", "secret_env", "api_key_env",
@@ -138,6 +147,15 @@ class Quota:
         return self._held_until
 
 
+class Call(NamedTuple):
+    """One batch call, built: what :meth:`BulkEmailSender.post` sends."""
+
+    path: str
+    content: bytes
+    headers: dict[str, str]
+    auth: tuple[str, str] | None = None
+
+
 class Person(NamedTuple):
     """One recipient's own parts, checked (a named tuple: a batch builds a
     thousand of them per call, and a tuple is the cheapest record to make)."""
@@ -198,6 +216,33 @@ class Slots:
         self._fast = all(p[2] in (UNSUBSCRIBE_URL, NAME, FIRST_NAME) for p in plan)
         #: The tags in the order of ``values()`` and ``row()``: html, text, per placeholder.
         self.tags = [tag for p in plan for tag in p[:2]]
+
+    def columns(self, people: Sequence[Person]) -> list[Sequence[str]]:
+        """Every person's values, a column per tag (in the order of :attr:`tags`).
+
+        Raises :class:`~digest.errors.RenderError` as :meth:`values` does.
+        """
+        if not self.tokens:
+            return []
+        names = [p.name for p in people]
+        if not self._fast or not plain_names(names):
+            return list(zip(*map(self.row, people), strict=True)) if people else []
+        # Plain names: the renderer's rules leave every value as it is.
+        out: list[Sequence[str]] = []
+        for _, _, name, fallback in self._plan:
+            if name == UNSUBSCRIBE_URL:
+                column = [p.unsubscribe_url for p in people]
+            else:
+                column = names if name == NAME else [p.first_name for p in people]
+            if all(column):
+                out += (column, column)
+            elif fallback is None:
+                raise RenderError(f"no value for the placeholder %%{name}%%")
+            else:
+                text = html.unescape(fallback)
+                out.append([v or fallback for v in column])
+                out.append([v or text for v in column])
+        return out
 
     def row(self, person: Person) -> list[str]:
         """``person``'s values in the order of :attr:`tags`."""
@@ -286,6 +331,7 @@ class BulkEmailSender:
         self.subscriber_list: str | None = opts.text("list", "default")
         self.unsubscribe_url = opts.url("unsubscribe_url")
         self._secret = opts.secret("secret_env").encode()
+        self._signing = _HmacSha256(self._secret, b"unsubscribe:")
         self._api_key = opts.secret("api_key_env", required=self.KEY_REQUIRED)
         self.endpoint = opts.url("endpoint") if opts.has("endpoint") else self.DEFAULT_ENDPOINT
         self.timeout = opts.number("timeout", 30.0)
@@ -296,7 +342,9 @@ class BulkEmailSender:
                 f"{self.MAX_BATCH} a call, got {batch}"
             )
         self.per_second = opts.number("per_second", 1.0) if opts.has("per_second") else None
-        self.limits = Limits(connections=opts.integer("connections", 1), batch_size=batch)
+        self.limits = Limits(
+            connections=opts.integer("connections", 1), batch_size=batch, overlap=True
+        )
         display, address = parseaddr(header_safe(opts.text("from")))
         try:
             self.from_address = check_address(address)
@@ -326,6 +374,7 @@ class BulkEmailSender:
         self._prepared: Outgoing | None = None
         self._prepare_lock = threading.Lock()
         self.configure(opts)
+        self.pipeline = Pipeline(self.limits.connections)
 
     # -- what subclasses fill in ---------------------------------------------------------
 
@@ -335,9 +384,24 @@ class BulkEmailSender:
     def _prepare(self, outgoing: Outgoing) -> None:
         """Build what every call of this edition shares (subclasses)."""
 
+    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call | None:
+        """The call for ``people`` (checked, at most ``batch_size``), built; ``None``
+        to send them through :meth:`_send` instead."""
+        return None
+
+    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
+        """An outcome per person, in order, from the provider's 2xx answer."""
+        raise NotImplementedError
+
+    def _fresh(self, call: Call, age: float) -> Call:
+        """``call`` as it may go now, ``age`` seconds after it was built: a signed
+        call that waited long for the quota is signed again (subclasses)."""
+        return call
+
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
-        """One call for ``people`` (checked, at most ``batch_size``): an outcome per
-        person, in order, or raise a :class:`SendError` that holds for all."""
+        """One call for ``people`` when :meth:`_request` builds none (subclasses):
+        an outcome per person, in order, or raise a :class:`SendError` that holds
+        for all."""
         raise NotImplementedError
 
     # -- the sender protocol ---------------------------------------------------------------
@@ -381,25 +445,26 @@ class BulkEmailSender:
         """Send one copy to each of ``recipients`` in one call of the provider's
         batch API, after the quota allows that many; an outcome per recipient.
 
-        A malformed address is permanent for that recipient and not sent.
+        A malformed address is permanent for that recipient and not sent.  Up to
+        ``connections + 1`` threads may call this at once (``limits.overlap``): the
+        request is built while other calls are in flight, and at most
+        ``connections`` calls are (see :mod:`digest.senders.pipeline`).
         """
         self.prepare(outgoing)
-        people: list[Person] = []
-        refused: dict[int, SendError] = {}
-        person = self.person
-        for index, recipient in enumerate(recipients):
-            try:
-                people.append(person(outgoing, recipient))
-            except ValueError as exc:
-                refused[index] = SendError(str(exc), permanent=True)
+        with self.pipeline.build():
+            people, refused = self.people(outgoing, recipients)
+            call = self._request(outgoing, people) if people else None
+            built = self._clock()
         sent: BatchOutcome = []
-        if people:
+        if call is not None:
+            sent = self._transmit(call, built, people)
+        elif people:
             self.quota.wait(len(people))
             sent = self._send(outgoing, people)
-            if len(sent) != len(people):
-                raise SenderUnavailable(
-                    f"{self.type_name}: {len(sent)} outcomes for {len(people)} messages"
-                )
+        if len(sent) != len(people):
+            raise SenderUnavailable(
+                f"{self.type_name}: {len(sent)} outcomes for {len(people)} messages"
+            )
         if not refused:
             return sent
         outcomes: list[SendResult | SendError] = []
@@ -407,6 +472,16 @@ class BulkEmailSender:
         for index in range(len(recipients)):
             outcomes.append(refused[index] if index in refused else next(answers))
         return outcomes
+
+    def _transmit(self, call: Call, built: float, people: list[Person]) -> BatchOutcome:
+        """Make ``call`` on a free connection once the quota allows ``people``."""
+        with self.pipeline.call() as written:
+            call = self._fresh(call, self.quota.wait(len(people)) - built)
+            response = self.post(
+                call.path, content=call.content, headers=call.headers, auth=call.auth,
+                written=written,
+            )  # fmt: skip
+        return self._outcomes(people, response)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -424,6 +499,65 @@ class BulkEmailSender:
     def token_for(self, address: str) -> str:
         """The unsubscribe token this sender's links carry for ``address``."""
         return unsubscribe_token(self._secret, address)
+
+    def people(
+        self, outgoing: Outgoing, recipients: Sequence[Recipient]
+    ) -> tuple[list[Person], dict[int, SendError]]:
+        """Every recipient's own parts (as :meth:`person` makes them), and the
+        refusal of each malformed address by its index."""
+        fast = self._plain_people(outgoing, recipients)
+        if fast is not None:
+            return fast, {}
+        people: list[Person] = []
+        refused: dict[int, SendError] = {}
+        person = self.person
+        for index, recipient in enumerate(recipients):
+            try:
+                people.append(person(outgoing, recipient))
+            except ValueError as exc:
+                refused[index] = SendError(str(exc), permanent=True)
+        return people, refused
+
+    def _plain_people(
+        self, outgoing: Outgoing, recipients: Sequence[Recipient]
+    ) -> list[Person] | None:
+        """:meth:`people` for a batch that needs none of the rules' slow paths
+        (every address plain, every name plain, no given names), else ``None``.
+
+        The whole batch is checked and built a column at a time: joined, matched,
+        lowered, cut and spliced by single calls over all of it, so only what is
+        each recipient's own (the HMAC and the key's hash) costs a call each.
+        """
+        addresses = list(map(str.strip, recipients))
+        joined = "\n".join(addresses)
+        if (
+            not addresses
+            or max(map(len, addresses)) > 254
+            or joined.count("\n") != len(addresses) - 1  # one with a newline inside
+            or not plain_addresses(joined)
+        ):
+            return None
+        names = [getattr(r, "name", "") for r in recipients]
+        if any(getattr(r, "first_name", "") for r in recipients) or not plain_names(names):
+            return None
+        firsts = first_words(names)
+        if firsts is None:
+            return None
+        lowers = joined.lower().encode().split(b"\n")
+        sign, prefix, sha256 = self._signing.digest, self._key_prefix, hashlib.sha256
+        heads = [_b2a(raw, newline=False) for raw in lowers]
+        tails = [_b2a(sign(raw)[:16], newline=False) for raw in lowers]
+        # base64 pads only at the end, so dropping every "=" is each one's rstrip.
+        tokens = (
+            weave_bytes([b"", b".", b""], [heads, tails]).replace(b"=", b"")
+            .translate(_URLSAFE).decode().split("\n")
+        )  # fmt: skip
+        keys = [sha256(prefix + raw).hexdigest()[:24] for raw in lowers]
+        n = len(addresses)
+        ids = weave([f"<{outgoing.edition.id}.", f"@{self.domain}>"], [keys], n)
+        links = weave([self._unsubscribe_base, ""], [tokens], n)
+        mailtos = weave([self._mailto_base, ""], [tokens], n)
+        return list(map(Person, addresses, names, firsts, ids, keys, tokens, links, mailtos))
 
     def person(self, outgoing: Outgoing, recipient: Recipient) -> Person:
         """One recipient's own parts.  Raises :class:`ValueError` for a bad address."""
@@ -498,14 +632,20 @@ class BulkEmailSender:
         files: Any = None,
         headers: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
+        written: Callable[[], None] | None = None,
     ) -> httpx.Response:
         """POST to ``endpoint + path``; returns a 2xx answer, else raises as the
-        module docstring says.  Errors never carry the key."""
+        module docstring says.  Errors never carry the key.  ``written`` is called
+        once ``content`` has been sent (the pipeline's next build may start)."""
         url = self.endpoint + path
         extra: dict[str, Any] = {} if auth is None else {"auth": auth}
+        body: bytes | Iterator[bytes] | None = content
+        if written is not None and content is not None:
+            body = stream(content, written)
+            headers = {**(headers or {}), "Content-Length": str(len(content))}
         try:
             response = self.client().post(
-                url, content=content, data=data, files=files, headers=headers, **extra
+                url, content=body, data=data, files=files, headers=headers, **extra
             )
         except httpx.TimeoutException:
             raise SendError(f"POST {shown(url)}: timed out") from None
@@ -559,6 +699,111 @@ def _display_name(value: str) -> str:
     return display_name(value)
 
 
+#: What ``formataddr`` puts a name in quotes for.
+_SPECIALS = re.compile(r'[][\\()<>@,:;".]').search
+
+
+def plain_names(names: Sequence[str]) -> bool:
+    """Whether every name is one the rules leave as it is: printable ASCII of at
+    most 100 characters, no runs of spaces, no spaces at either end, nothing
+    HTML escapes, no ``=?``/``?=`` (RFC 2047) and no ``%%`` (placeholders)."""
+    joined = "\n".join(names)
+    return (
+        joined.isascii()
+        and all(map(str.isprintable, names))
+        and max(map(len, names), default=0) <= 100
+        and not any(bad in joined for bad in _NOT_PLAIN)
+        and joined[:1] != " "
+        and joined[-1:] != " "
+        and not _HTML_SPECIAL(joined)
+    )
+
+
+_NOT_PLAIN = ("  ", " \n", "\n ", "=?", "?=", "%%")
+
+
+def first_words(names: Sequence[str]) -> list[str] | None:
+    """:func:`~digest.render.personal.first_name_of` of each plain name, or
+    ``None`` if one has a comma or a word that may be a title (the full rule)."""
+    joined = "\n".join(names)
+    if "," in joined:
+        return None
+    firsts = [name.partition(" ")[0] for name in names]
+    # A superset of the words first_name_of skips ("d.r" too): those take the full rule.
+    if TITLES.intersection("\n".join(firsts).lower().replace(".", "").split("\n")):
+        return None
+    return firsts
+
+
+def addressed(people: Sequence[Person]) -> list[str]:
+    """Each person's ``To`` (:attr:`Person.to`), for a whole batch."""
+    names = [p.name for p in people]
+    if plain_names(names) and not _SPECIALS("\n".join(names)):
+        return [f"{p.name} <{p.address}>" if p.name else p.address for p in people]
+    return [p.to for p in people]
+
+
+def list_unsubscribes(people: Sequence[Person]) -> list[str]:
+    """Each person's ``List-Unsubscribe`` (:attr:`Person.list_unsubscribe`)."""
+    mailtos = [p.unsubscribe_mailto for p in people]
+    return weave(["<", ">, <", ">"], [mailtos, [p.unsubscribe_url for p in people]], len(people))
+
+
+def weave(pieces: Sequence[str], columns: Sequence[Sequence[str]], n: int) -> list[str]:
+    """For each of ``n`` rows, ``pieces[0] + columns[0][i] + pieces[1] + ...``:
+    one join and one split for all of them (no string may hold a newline)."""
+    if not n:
+        return []
+    width = 2 * len(columns) + 2
+    parts = [""] * (n * width)
+    for i, piece in enumerate(pieces):
+        parts[2 * i :: width] = [piece] * n
+    for j, column in enumerate(columns):
+        parts[2 * j + 1 :: width] = column
+    parts[width - 1 :: width] = ["\n"] * n
+    return "".join(parts)[:-1].split("\n")
+
+
+def weave_bytes(pieces: Sequence[bytes], columns: Sequence[Sequence[bytes]]) -> bytes:
+    """:func:`weave` for bytes, the rows joined by newlines."""
+    n = len(columns[0])
+    width = 2 * len(columns) + 2
+    parts = [b""] * (n * width)
+    for i, piece in enumerate(pieces):
+        parts[2 * i :: width] = [piece] * n
+    for j, column in enumerate(columns):
+        parts[2 * j + 1 :: width] = column
+    parts[width - 1 :: width] = [b"\n"] * n
+    return b"".join(parts)[:-1]
+
+
+class _HmacSha256:
+    """HMAC-SHA256 (RFC 2104) of many messages under one key, each after a fixed
+    ``prefix``: the keyed inner and outer hashes are made once and copied per
+    message, half the cost of a one-shot ``hmac.digest`` (which sets the key up
+    again every time)."""
+
+    def __init__(self, key: bytes, prefix: bytes = b"") -> None:
+        if len(key) > 64:  # SHA-256's block
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(key.translate(_IPAD))
+        self._inner.update(prefix)
+        self._outer = hashlib.sha256(key.translate(_OPAD))
+
+    def digest(self, message: bytes) -> bytes:
+        """The HMAC of ``prefix + message``."""
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
 class JsonTemplate:
     """A JSON value encoded once with markers where per-recipient strings go, then
     filled per recipient with the strings JSON-escaped: the encoded pieces are
@@ -606,14 +851,7 @@ def fill_rows(
     All the strings of a batch are JSON-escaped in one call, the pieces joined
     once by the caller: per recipient, no encoding of the shared parts at all.
     """
-    flat = [string for _, strings in rows for string in strings]
-    joined = _JOIN.join(flat)
-    # Split where the separators went, unless a string holds one itself or the
-    # text of its escape (a backslash before it would hide in "\\u001f").
-    if flat and joined.count(_JOIN) == len(flat) - 1 and _JOIN_JSON_TEXT not in joined:
-        escaped = _escape_json(joined)[1:-1].encode().split(_JOIN_JSON)
-    else:
-        escaped = [_escape_json(v)[1:-1].encode() for v in flat]
+    escaped = _escaped([string for _, strings in rows for string in strings])
     at = 0
     for template, strings in rows:
         merged = template._blank.copy()
@@ -624,6 +862,52 @@ def fill_rows(
         out.append(between)
     if rows:
         out.pop()
+
+
+def fill_columns(
+    template: JsonTemplate, columns: Sequence[Sequence[str]], out: list[bytes], between: bytes
+) -> None:
+    """:func:`fill_rows` for rows that all use ``template``, given a column per
+    marker (in the order of its ``names``): the rows are spliced together by slice
+    assignments, never one at a time."""
+    n = len(columns[0]) if columns else 0
+    if not n:
+        return
+    k = len(columns)
+    flat: list[str] = [""] * (n * k)
+    for j, column in enumerate(columns):
+        flat[j::k] = column
+    escaped = _escaped(flat)
+    width = 2 * k + 2
+    parts = [b""] * (n * width)
+    for i, piece in enumerate(template.pieces):
+        parts[2 * i :: width] = [piece] * n
+    for j in range(k):
+        parts[2 * j + 1 :: width] = escaped[j::k]
+    parts[width - 1 :: width] = [between] * n
+    parts.pop()
+    out += parts
+
+
+def _escaped(flat: list[str]) -> list[bytes]:
+    """Each string JSON-escaped (without quotes), as UTF-8: one escaping call for
+    all of them unless one holds the separator."""
+    joined = _JOIN.join(flat)
+    encoded = joined.encode()
+    # The usual case: nothing to escape at all (UTF-8 has no byte under 0x20
+    # but those of the ASCII control characters).
+    if (
+        b'"' not in encoded
+        and b"\\" not in encoded
+        and len(encoded.translate(None, _CONTROL)) == len(encoded)
+        and encoded.count(_JOIN_BYTES) == len(flat) - 1
+    ):
+        return encoded.split(_JOIN_BYTES)
+    # Split where the separators went, unless a string holds one itself or the
+    # text of its escape (a backslash before it would hide in "\\u001f").
+    if flat and joined.count(_JOIN) == len(flat) - 1 and _JOIN_JSON_TEXT not in joined:
+        return _escape_json(joined)[1:-1].encode().split(_JOIN_JSON)
+    return [_escape_json(v)[1:-1].encode() for v in flat]
 
 
 def scrub(text: str) -> str:
@@ -641,6 +925,9 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _JOIN = "\x1f"
 _JOIN_JSON_TEXT = _escape_json(_JOIN)[1:-1]
 _JOIN_JSON = _JOIN_JSON_TEXT.encode()
+_JOIN_BYTES = _JOIN.encode()
+#: The control characters JSON escapes, the separator aside.
+_CONTROL = bytes(range(ord(_JOIN)))
 
 
 def marker(name: str) -> str:
