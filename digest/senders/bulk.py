@@ -51,7 +51,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from email.utils import formataddr, parseaddr
 from json.encoder import encode_basestring as _escape_json
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -754,27 +754,29 @@ def weave(pieces: Sequence[str], columns: Sequence[Sequence[str]], n: int) -> li
     one join and one split for all of them (no string may hold a newline)."""
     if not n:
         return []
-    width = 2 * len(columns) + 2
-    parts = [""] * (n * width)
-    for i, piece in enumerate(pieces):
-        parts[2 * i :: width] = [piece] * n
-    for j, column in enumerate(columns):
-        parts[2 * j + 1 :: width] = column
-    parts[width - 1 :: width] = ["\n"] * n
-    return "".join(parts)[:-1].split("\n")
+    return "".join(_interleave(pieces, columns, n, "\n"))[:-1].split("\n")
 
 
 def weave_bytes(pieces: Sequence[bytes], columns: Sequence[Sequence[bytes]]) -> bytes:
     """:func:`weave` for bytes, the rows joined by newlines."""
-    n = len(columns[0])
+    return b"".join(_interleave(pieces, columns, len(columns[0]), b"\n"))[:-1]
+
+
+def _interleave(
+    pieces: Sequence[_Text], columns: Sequence[Sequence[_Text]], n: int, end: _Text
+) -> list[_Text]:
+    """``pieces[0], columns[0][i], pieces[1], ..., pieces[-1], end`` for each of
+    ``n`` rows, in one list filled by slice assignments."""
     width = 2 * len(columns) + 2
-    parts = [b""] * (n * width)
+    parts = [end] * (n * width)
     for i, piece in enumerate(pieces):
         parts[2 * i :: width] = [piece] * n
     for j, column in enumerate(columns):
         parts[2 * j + 1 :: width] = column
-    parts[width - 1 :: width] = [b"\n"] * n
-    return b"".join(parts)[:-1]
+    return parts
+
+
+_Text = TypeVar("_Text", str, bytes)
 
 
 class _HmacSha256:
@@ -878,13 +880,7 @@ def fill_columns(
     for j, column in enumerate(columns):
         flat[j::k] = column
     escaped = _escaped(flat)
-    width = 2 * k + 2
-    parts = [b""] * (n * width)
-    for i, piece in enumerate(template.pieces):
-        parts[2 * i :: width] = [piece] * n
-    for j in range(k):
-        parts[2 * j + 1 :: width] = escaped[j::k]
-    parts[width - 1 :: width] = [between] * n
+    parts = _interleave(template.pieces, [escaped[j::k] for j in range(k)], n, between)
     parts.pop()
     out += parts
 
