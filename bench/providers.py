@@ -125,7 +125,7 @@ def captured(
     kind: str, made: Any, out: Any, people: list[Any]
 ) -> tuple[str, dict[str, str], bytes]:
     """The request the sender posts for ``people``: URL, headers, body."""
-    checked = [made.person(out, r) for r in people]
+    checked = [made.parts.person(out.edition.id, r) for r in people]
     if kind == "ses":
         body = made.body(out, checked)
         return made.endpoint + "/v2/email/outbound-bulk-emails", made.signed(body), body
@@ -164,7 +164,10 @@ def boto3_side(made: Any, out: Any, batches: list[Any]) -> list[Any]:
             parameter_validation=False,
         ),
     )
-    params = [made.request(out, [made.person(out, r) for r in batch]) for batch in batches]
+    params = [
+        made.request(out, [made.parts.person(out.edition.id, r) for r in batch])
+        for batch in batches
+    ]
 
     def call(p: dict[str, Any]) -> None:
         answer = client.send_bulk_email(**p)

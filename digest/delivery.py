@@ -411,8 +411,9 @@ class _Run:
     ) -> None:
         """One call of ``send_batch``; every job gets its outcome."""
         try:
-            for _ in batch:
-                self.limiter.acquire()
+            if self.limiter.count:  # else each acquire() only takes a lock
+                for _ in batch:
+                    self.limiter.acquire()
             outcomes = send_batch(self.outgoing, [job.recipient for job in batch])
             if len(outcomes) != len(batch):
                 raise RuntimeError(

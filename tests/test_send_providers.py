@@ -561,7 +561,9 @@ def test_quick_personal_parts_equal_the_renderers_rules(outgoing: Outgoing) -> N
     slots = Slots(outgoing.renditions.email, lambda part, i: f"-{part}{i}-")
     names = ["", "Ann O'Neil & <Co>", "Zoë Ünïcode", "Dr Raj  Kumar", "=?utf-8?q?x?=", "a\u202eb"]
     for index, name in enumerate(names):
-        person = sender.person(outgoing, Recipient(f"Reader{index}@Example.org", name=name))
+        person = sender.parts.person(
+            outgoing.edition.id, Recipient(f"Reader{index}@Example.org", name=name)
+        )
         assert person.token == unsubscribe_token(SECRET.encode(), person.address)
         assert slots._quick(person) == slots._slow(person)
 
@@ -595,7 +597,8 @@ def test_a_batch_built_a_column_at_a_time_equals_one_person_at_a_time(
     """people() takes the whole-batch path for plain batches and the per-person
     one otherwise; either way each recipient's parts are what person() makes,
     and each malformed address is refused by its index."""
-    from digest.senders.bulk import plain_names
+    from digest.senders.bulk import Slots
+    from digest.senders.people import plain_names
 
     sender = build_sender("mail", "sendgrid", bare(options("sendgrid", "http://x")), Path("."))
     plain = [Recipient(f"Reader{i}@Example.org", name=f"Reader Number {i}") for i in range(50)]
@@ -608,16 +611,21 @@ def test_a_batch_built_a_column_at_a_time_equals_one_person_at_a_time(
         [Recipient("r@x.org", name="Ann O'Neil & <Co>"), Recipient("z@x.org", name="Zoë")],
         [Recipient("r@x.org", name=" Ann"), Recipient("s@x.org", name="Ann  Lee")],
         [Recipient("r@x.org", name="Ann", first_name="Annie")],
+        [Recipient("r@x.org", name="Ann", first_name="<b>A&B</b>"), Recipient("s@x.org")],
         [Recipient("r@x.org", name="J. Smith"), Recipient("s@x.org", name="=?x?=")],
         [Recipient("x" * 250 + "@x.org", name="Long")],
     ]
     assert plain_names([r.name for r in plain])
+    slots = Slots(outgoing.renditions.email, lambda part, i: f"-{part}{i}-")
     for batch in batches:
-        people, refused = sender.people(outgoing, batch)
+        people, refused = sender.parts.people(outgoing.edition.id, batch)
+        # The placeholder values a column at a time, as one person at a time.
+        rows = [slots.row(p) for p in people]
+        assert [list(r) for r in zip(*slots.columns(people), strict=True)] == rows
         expected, errors = [], {}
         for index, recipient in enumerate(batch):
             try:
-                expected.append(sender.person(outgoing, recipient))
+                expected.append(sender.parts.person(outgoing.edition.id, recipient))
             except ValueError as exc:
                 errors[index] = str(exc)
         assert people == expected
@@ -630,7 +638,7 @@ def test_hmac_from_keyed_states_is_rfc_2104() -> None:
     standard library's for short keys and keys over a SHA-256 block."""
     import hmac
 
-    from digest.senders.bulk import _HmacSha256
+    from digest.senders.people import _HmacSha256
 
     for key in (b"", b"k", b"s" * 64, b"long" * 40):
         signing = _HmacSha256(key, b"unsubscribe:")
@@ -679,7 +687,7 @@ def test_a_mixed_batch_reaches_the_server_as_each_person_would(
     (_, call), *_ = provider.state.calls
     text = json.dumps(call, ensure_ascii=False)
     for recipient in batch[:6]:
-        person = sender.person(outgoing, recipient)
+        person = sender.parts.person(outgoing.edition.id, recipient)
         assert person.token in text
         if person.name and kind != "sendgrid":
             assert json.dumps(person.to, ensure_ascii=False)[1:-1] in text

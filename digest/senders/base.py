@@ -77,7 +77,8 @@ class Sender(Protocol):
     it raises :class:`~digest.errors.SendError` (``permanent=True`` when retrying
     cannot help; :class:`~digest.errors.SenderUnavailable` when the destination as
     a whole cannot be reached, so nobody else should be tried now).  ``send`` may be
-    called from ``limits.connections`` threads at once.  Times in anything it
+    called from ``limits.connections`` threads at once (``send_batch`` from one
+    more when ``limits.overlap`` says so).  Times in anything it
     records are UTC.
 
     Optional, found by name when present (see :func:`hooks`): ``subscriber_list``

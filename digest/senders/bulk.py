@@ -39,19 +39,15 @@ per-message refusals that name an address are permanent for that address.
 
 from __future__ import annotations
 
-import binascii
-import hashlib
-import hmac
 import html
 import json
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from email.utils import formataddr, parseaddr
 from json.encoder import encode_basestring as _escape_json
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple
 from urllib.parse import quote
 
 import httpx
@@ -61,8 +57,6 @@ from ..message import (
     check_address,
     display_name,
     header_safe,
-    plain_address,
-    plain_addresses,
     unsubscribe_token,
 )
 from ..message import verify_unsubscribe_token as _verify
@@ -72,15 +66,14 @@ from ..render.personal import (
     FIRST_NAME,
     NAME,
     PLACEHOLDER,
-    TITLES,
     UNSUBSCRIBE_URL,
-    first_name_of,
 )
 from ..render.personal import personalise as _personalise
 from ..render.text import clean_text
 from .base import BatchOutcome, Limits, Outgoing, Recipient
 from .http import USER_AGENT, retry_after, shown
 from .options import Options
+from .people import HTML_SPECIAL, PartsMaker, Person, interleave, plain_names
 from .pipeline import Pipeline, stream
 
 _COMMON = {
@@ -89,8 +82,6 @@ _COMMON = {
 }  # fmt: skip
 #: Placeholder values never hold this; it joins them for one personalise() call.
 _SEP = "\x00"
-#: Whether a value has a character ``html.escape`` would change.
-_HTML_SPECIAL = re.compile("[&<>\"']").search
 
 
 def _clean(value: str) -> str:
@@ -156,37 +147,6 @@ class Call(NamedTuple):
     auth: tuple[str, str] | None = None
 
 
-class Person(NamedTuple):
-    """One recipient's own parts, checked (a named tuple: a batch builds a
-    thousand of them per call, and a tuple is the cheapest record to make)."""
-
-    address: str
-    #: Display name, header-safe (may be empty).
-    name: str
-    first_name: str
-    #: Our id of this message, fixed before the call: ``<edition.key@domain>``.
-    message_id: str
-    #: The key inside ``message_id``: 24 hex digits from sender and address.
-    key: str
-    token: str
-    unsubscribe_url: str
-    unsubscribe_mailto: str
-
-    @property
-    def to(self) -> str:
-        """``"Name" <address>`` (RFC 2047 where needed), or the bare address."""
-        return formataddr((self.name, self.address), charset="utf-8") if self.name else self.address
-
-    @property
-    def list_unsubscribe(self) -> str:
-        """The ``List-Unsubscribe`` value: mailto first, then the one-click https."""
-        return f"<{self.unsubscribe_mailto}>, <{self.unsubscribe_url}>"
-
-    def values(self) -> dict[str, str]:
-        """The renderer's placeholder values for this recipient."""
-        return {UNSUBSCRIBE_URL: self.unsubscribe_url, NAME: self.name, FIRST_NAME: self.first_name}
-
-
 class Slots:
     """The recipient placeholders of one email, turned into a provider's own
     substitution tags, with each recipient's values worked out by the renderer's
@@ -225,7 +185,8 @@ class Slots:
         if not self.tokens:
             return []
         names = [p.name for p in people]
-        if not self._fast or not plain_names(names):
+        firsts = [p.first_name for p in people]
+        if not self._fast or not plain_names(names) or not plain_names(firsts):
             return list(zip(*map(self.row, people), strict=True)) if people else []
         # Plain names: the renderer's rules leave every value as it is.
         out: list[Sequence[str]] = []
@@ -233,7 +194,7 @@ class Slots:
             if name == UNSUBSCRIBE_URL:
                 column = [p.unsubscribe_url for p in people]
             else:
-                column = names if name == NAME else [p.first_name for p in people]
+                column = names if name == NAME else firsts
             if all(column):
                 out += (column, column)
             elif fallback is None:
@@ -277,7 +238,7 @@ class Slots:
             else:
                 value = _clean(person.name if name == NAME else person.first_name)
             if value:
-                out.append(html.escape(value, quote=True) if _HTML_SPECIAL(value) else value)
+                out.append(html.escape(value, quote=True) if HTML_SPECIAL(value) else value)
                 out.append(value)
             elif fallback is None:
                 raise RenderError(f"no value for the placeholder %%{name}%%")
@@ -331,7 +292,6 @@ class BulkEmailSender:
         self.subscriber_list: str | None = opts.text("list", "default")
         self.unsubscribe_url = opts.url("unsubscribe_url")
         self._secret = opts.secret("secret_env").encode()
-        self._signing = _HmacSha256(self._secret, b"unsubscribe:")
         self._api_key = opts.secret("api_key_env", required=self.KEY_REQUIRED)
         self.endpoint = opts.url("endpoint") if opts.has("endpoint") else self.DEFAULT_ENDPOINT
         self.timeout = opts.number("timeout", 30.0)
@@ -359,10 +319,15 @@ class BulkEmailSender:
         if safe_url(self.unsubscribe_url) != self.unsubscribe_url:
             raise ConfigError(f"senders.{name}.unsubscribe_url: not a plain http(s) URL")
         joiner = "&" if "?" in self.unsubscribe_url else "?"
-        self._unsubscribe_base = f"{self.unsubscribe_url}{joiner}token="
-        self._mailto_base = f"mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ')}"
-        self._key_prefix = f"{name}\0".encode()
         self.domain = self.from_address.partition("@")[2]
+        #: Makes each recipient's own parts (``person``, ``people``).
+        self.parts = PartsMaker(
+            self._secret,
+            f"{name}\0".encode(),
+            self.domain,
+            f"{self.unsubscribe_url}{joiner}token=",
+            f"mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ')}",
+        )
         self.feedback_id = header_safe(opts.text("feedback_id", ""))
         self.quota = Quota(self.per_second, clock=clock, sleep=sleep)
         self._clock = clock
@@ -452,7 +417,7 @@ class BulkEmailSender:
         """
         self.prepare(outgoing)
         with self.pipeline.build():
-            people, refused = self.people(outgoing, recipients)
+            people, refused = self.parts.people(outgoing.edition.id, recipients)
             call = self._request(outgoing, people) if people else None
             built = self._clock()
         sent: BatchOutcome = []
@@ -499,95 +464,6 @@ class BulkEmailSender:
     def token_for(self, address: str) -> str:
         """The unsubscribe token this sender's links carry for ``address``."""
         return unsubscribe_token(self._secret, address)
-
-    def people(
-        self, outgoing: Outgoing, recipients: Sequence[Recipient]
-    ) -> tuple[list[Person], dict[int, SendError]]:
-        """Every recipient's own parts (as :meth:`person` makes them), and the
-        refusal of each malformed address by its index."""
-        fast = self._plain_people(outgoing, recipients)
-        if fast is not None:
-            return fast, {}
-        people: list[Person] = []
-        refused: dict[int, SendError] = {}
-        person = self.person
-        for index, recipient in enumerate(recipients):
-            try:
-                people.append(person(outgoing, recipient))
-            except ValueError as exc:
-                refused[index] = SendError(str(exc), permanent=True)
-        return people, refused
-
-    def _plain_people(
-        self, outgoing: Outgoing, recipients: Sequence[Recipient]
-    ) -> list[Person] | None:
-        """:meth:`people` for a batch that needs none of the rules' slow paths
-        (every address plain, every name plain, no given names), else ``None``.
-
-        The whole batch is checked and built a column at a time: joined, matched,
-        lowered, cut and spliced by single calls over all of it, so only what is
-        each recipient's own (the HMAC and the key's hash) costs a call each.
-        """
-        addresses = list(map(str.strip, recipients))
-        joined = "\n".join(addresses)
-        if (
-            not addresses
-            or max(map(len, addresses)) > 254
-            or joined.count("\n") != len(addresses) - 1  # one with a newline inside
-            or not plain_addresses(joined)
-        ):
-            return None
-        names = [getattr(r, "name", "") for r in recipients]
-        if any(getattr(r, "first_name", "") for r in recipients) or not plain_names(names):
-            return None
-        firsts = first_words(names)
-        if firsts is None:
-            return None
-        lowers = joined.lower().encode().split(b"\n")
-        sign, prefix, sha256 = self._signing.digest, self._key_prefix, hashlib.sha256
-        heads = [_b2a(raw, newline=False) for raw in lowers]
-        tails = [_b2a(sign(raw)[:16], newline=False) for raw in lowers]
-        # base64 pads only at the end, so dropping every "=" is each one's rstrip.
-        tokens = (
-            weave_bytes([b"", b".", b""], [heads, tails]).replace(b"=", b"")
-            .translate(_URLSAFE).decode().split("\n")
-        )  # fmt: skip
-        keys = [sha256(prefix + raw).hexdigest()[:24] for raw in lowers]
-        n = len(addresses)
-        ids = weave([f"<{outgoing.edition.id}.", f"@{self.domain}>"], [keys], n)
-        links = weave([self._unsubscribe_base, ""], [tokens], n)
-        mailtos = weave([self._mailto_base, ""], [tokens], n)
-        return list(map(Person, addresses, names, firsts, ids, keys, tokens, links, mailtos))
-
-    def person(self, outgoing: Outgoing, recipient: Recipient) -> Person:
-        """One recipient's own parts.  Raises :class:`ValueError` for a bad address."""
-        address = str.strip(recipient)
-        if len(address) > 254 or plain_address(address) is None:
-            check_address(address)  # raises, saying what is wrong
-        # The address is ASCII (the pattern says so): lower() and encode() are plain.
-        lower = address.lower().encode()
-        # unsubscribe_token(), with the one-shot HMAC and one base64 pass: the same token.
-        signature = _hmac_digest(self._secret, b"unsubscribe:" + lower, "sha256")[:16]
-        token = (
-            (_b2a(lower, newline=False).rstrip(b"=") + b"." + _b2a(signature, newline=False)[:22])
-            .translate(_URLSAFE)
-            .decode()
-        )
-        key = hashlib.sha256(self._key_prefix + lower).hexdigest()[:24]
-        name = _display_name(recipient.name)
-        given = getattr(recipient, "first_name", "")
-        given = (header_safe(given)[:100] if given else "") or first_name_of(name)
-        # The token is base64url and ".": nothing in it needs quoting.
-        return Person(
-            address,
-            name,
-            given,
-            f"<{outgoing.edition.id}.{key}@{self.domain}>",
-            key,
-            token,
-            self._unsubscribe_base + token,
-            self._mailto_base + token,
-        )
 
     def bulk_headers(self) -> dict[str, str]:
         """Headers every copy shares: list mail marks (RFC 2919, RFC 3834, Gmail's
@@ -679,133 +555,6 @@ class BulkEmailSender:
         return text.replace(self._api_key, "[key]") if self._api_key else text
 
 
-_b2a = binascii.b2a_base64
-try:  # hmac.digest() without its Python frame: OpenSSL's one-shot HMAC
-    from _hashlib import hmac_digest as _hmac_digest
-except ImportError:  # pragma: no cover - CPython without OpenSSL
-    _hmac_digest = hmac.digest  # type: ignore[assignment]
-#: base64 to base64url.
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def _display_name(value: str) -> str:
-    """:func:`~digest.message.display_name`, with a quick path for the common
-    printable ASCII name (no control, format or separator characters in it)."""
-    if value.isascii() and value.isprintable():
-        if len(value) <= 100 and "  " not in value and "=?" not in value and "?=" not in value:
-            return value.strip(" ")  # nothing else display_name() would change
-        name = " ".join(value.split()).replace("=?", "= ?").replace("?=", "? =")
-        return name[:100].strip()
-    return display_name(value)
-
-
-#: What ``formataddr`` puts a name in quotes for.
-_SPECIALS = re.compile(r'[][\\()<>@,:;".]').search
-
-
-def plain_names(names: Sequence[str]) -> bool:
-    """Whether every name is one the rules leave as it is: printable ASCII of at
-    most 100 characters, no runs of spaces, no spaces at either end, nothing
-    HTML escapes, no ``=?``/``?=`` (RFC 2047) and no ``%%`` (placeholders)."""
-    joined = "\n".join(names)
-    return (
-        joined.isascii()
-        and all(map(str.isprintable, names))
-        and max(map(len, names), default=0) <= 100
-        and not any(bad in joined for bad in _NOT_PLAIN)
-        and joined[:1] != " "
-        and joined[-1:] != " "
-        and not _HTML_SPECIAL(joined)
-    )
-
-
-_NOT_PLAIN = ("  ", " \n", "\n ", "=?", "?=", "%%")
-
-
-def first_words(names: Sequence[str]) -> list[str] | None:
-    """:func:`~digest.render.personal.first_name_of` of each plain name, or
-    ``None`` if one has a comma or a word that may be a title (the full rule)."""
-    joined = "\n".join(names)
-    if "," in joined:
-        return None
-    firsts = [name.partition(" ")[0] for name in names]
-    # A superset of the words first_name_of skips ("d.r" too): those take the full rule.
-    if TITLES.intersection("\n".join(firsts).lower().replace(".", "").split("\n")):
-        return None
-    return firsts
-
-
-def addressed(people: Sequence[Person]) -> list[str]:
-    """Each person's ``To`` (:attr:`Person.to`), for a whole batch."""
-    names = [p.name for p in people]
-    if plain_names(names) and not _SPECIALS("\n".join(names)):
-        return [f"{p.name} <{p.address}>" if p.name else p.address for p in people]
-    return [p.to for p in people]
-
-
-def list_unsubscribes(people: Sequence[Person]) -> list[str]:
-    """Each person's ``List-Unsubscribe`` (:attr:`Person.list_unsubscribe`)."""
-    mailtos = [p.unsubscribe_mailto for p in people]
-    return weave(["<", ">, <", ">"], [mailtos, [p.unsubscribe_url for p in people]], len(people))
-
-
-def weave(pieces: Sequence[str], columns: Sequence[Sequence[str]], n: int) -> list[str]:
-    """For each of ``n`` rows, ``pieces[0] + columns[0][i] + pieces[1] + ...``:
-    one join and one split for all of them (no string may hold a newline)."""
-    if not n:
-        return []
-    return "".join(_interleave(pieces, columns, n, "\n"))[:-1].split("\n")
-
-
-def weave_bytes(pieces: Sequence[bytes], columns: Sequence[Sequence[bytes]]) -> bytes:
-    """:func:`weave` for bytes, the rows joined by newlines."""
-    return b"".join(_interleave(pieces, columns, len(columns[0]), b"\n"))[:-1]
-
-
-def _interleave(
-    pieces: Sequence[_Text], columns: Sequence[Sequence[_Text]], n: int, end: _Text
-) -> list[_Text]:
-    """``pieces[0], columns[0][i], pieces[1], ..., pieces[-1], end`` for each of
-    ``n`` rows, in one list filled by slice assignments."""
-    width = 2 * len(columns) + 2
-    parts = [end] * (n * width)
-    for i, piece in enumerate(pieces):
-        parts[2 * i :: width] = [piece] * n
-    for j, column in enumerate(columns):
-        parts[2 * j + 1 :: width] = column
-    return parts
-
-
-_Text = TypeVar("_Text", str, bytes)
-
-
-class _HmacSha256:
-    """HMAC-SHA256 (RFC 2104) of many messages under one key, each after a fixed
-    ``prefix``: the keyed inner and outer hashes are made once and copied per
-    message, half the cost of a one-shot ``hmac.digest`` (which sets the key up
-    again every time)."""
-
-    def __init__(self, key: bytes, prefix: bytes = b"") -> None:
-        if len(key) > 64:  # SHA-256's block
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(64, b"\0")
-        self._inner = hashlib.sha256(key.translate(_IPAD))
-        self._inner.update(prefix)
-        self._outer = hashlib.sha256(key.translate(_OPAD))
-
-    def digest(self, message: bytes) -> bytes:
-        """The HMAC of ``prefix + message``."""
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
-
-
-_IPAD = bytes(x ^ 0x36 for x in range(256))
-_OPAD = bytes(x ^ 0x5C for x in range(256))
-
-
 class JsonTemplate:
     """A JSON value encoded once with markers where per-recipient strings go, then
     filled per recipient with the strings JSON-escaped: the encoded pieces are
@@ -880,7 +629,7 @@ def fill_columns(
     for j, column in enumerate(columns):
         flat[j::k] = column
     escaped = _escaped(flat)
-    parts = _interleave(template.pieces, [escaped[j::k] for j in range(k)], n, between)
+    parts = interleave(template.pieces, [escaped[j::k] for j in range(k)], n, between)
     parts.pop()
     out += parts
 

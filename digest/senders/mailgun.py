@@ -39,15 +39,13 @@ from .bulk import (
     BulkEmailSender,
     Call,
     JsonTemplate,
-    Person,
     Slots,
-    addressed,
     dumps,
     fill_columns,
-    list_unsubscribes,
     marker,
 )
 from .options import Options
+from .people import Person, addressed, list_unsubscribes
 
 
 class MailgunSender(BulkEmailSender):

@@ -39,16 +39,14 @@ from .bulk import (
     BulkEmailSender,
     Call,
     JsonTemplate,
-    Person,
     Slots,
-    addressed,
     fill_columns,
     fill_rows,
-    list_unsubscribes,
     marker,
     scrub,
 )
 from .options import Options
+from .people import Person, addressed, list_unsubscribes
 
 #: Per-message codes that are about the address; 100 and 429 are temporary.
 _ADDRESS_CODES = {300, 406}

@@ -39,16 +39,15 @@ from .bulk import (
     BulkEmailSender,
     Call,
     JsonTemplate,
-    Person,
     Slots,
     dumps,
     fill_columns,
     fill_rows,
-    list_unsubscribes,
     marker,
 )
 from .http import retry_after
 from .options import Options
+from .people import Person, list_unsubscribes
 
 
 class SendGridSender(BulkEmailSender):

@@ -73,15 +73,13 @@ from .bulk import (
     BulkEmailSender,
     Call,
     JsonTemplate,
-    Person,
     Slots,
-    addressed,
     dumps,
     fill_columns,
-    list_unsubscribes,
     marker,
 )
 from .options import Options
+from .people import Person, addressed, list_unsubscribes
 
 log = logging.getLogger(__name__)
 
