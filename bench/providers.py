@@ -13,14 +13,20 @@ checking addresses, signing each recipient's unsubscribe token, filling the
 placeholders, building the request, the quota, posting, and reading the answer
 into per-recipient outcomes.  "bare" is one ``httpx.Client`` posting the bodies
 (and headers, SES's SigV4 signature included) the sender built, prebuilt before the
-clock starts.  Both sides use the same number of connections (threads), as the delivery
-loop does (``connections``; 1 by default, as the senders).  With 2 on a machine
-that other work keeps busy, the side that holds the interpreter lock longer (ours:
-it builds the requests) loses far more than its CPU time whenever the system
-preempts a thread holding it, so compare the CPU columns too.  Rounds alternate
-between the two; the median of each is reported and the ratio digest / bare
-(target: at least 0.9).  Next to them, the
-CPU milliseconds a call of the client (this process, all its threads) and of the
+clock starts.  Both sides use the same number of connections (``connections``; 1 by
+default, as the senders), kept alive: "digest" is called from as many threads as
+the delivery loop gives the sender (one more than ``connections``, building the
+next batch while a call is in flight; see ``digest/senders/pipeline.py``) and
+still makes at most ``connections`` calls at once; "bare" posts from
+``connections`` threads.  The server counts the most calls it answered at once
+for each side, and the run stops if the two differ (``--json`` also has the
+connections each side opened).
+On a machine that other work keeps busy there is no idle core for the overlap,
+and the side holding the interpreter lock longer (ours: it builds the requests)
+loses more than its CPU time whenever the system preempts it, so compare the CPU
+columns too.  Rounds alternate between the two; the median of each is reported and
+the ratio digest / bare (target: at least 0.9).  Next to them, the CPU
+milliseconds a call of the client (this process, all its threads) and of the
 server: on a shared machine the rates follow the load, the CPU times much less.
 
 For SES a third side, "boto3", calls ``send_bulk_email`` with the parameters the
@@ -31,6 +37,9 @@ stays the httpx ratio.
 
 The server answers with TCP_NODELAY: without it every answer waited for the
 client's delayed ACK (40 ms), which hid most of the client's cost on both sides.
+It parses Mailgun's form with the stdlib's ``compat32`` policy: with the HTTP
+policy's header objects, 1,000 ``to`` fields cost the server 130 ms a call, which
+also hid the client's cost (the ratio read 0.7 with 16 ms of client CPU a call).
 """
 
 from __future__ import annotations
@@ -116,7 +125,7 @@ def captured(
     kind: str, made: Any, out: Any, people: list[Any]
 ) -> tuple[str, dict[str, str], bytes]:
     """The request the sender posts for ``people``: URL, headers, body."""
-    checked = [made.person(out, r) for r in people]
+    checked = [made.parts.person(out.edition.id, r) for r in people]
     if kind == "ses":
         body = made.body(out, checked)
         return made.endpoint + "/v2/email/outbound-bulk-emails", made.signed(body), body
@@ -155,7 +164,10 @@ def boto3_side(made: Any, out: Any, batches: list[Any]) -> list[Any]:
             parameter_validation=False,
         ),
     )
-    params = [made.request(out, [made.person(out, r) for r in batch]) for batch in batches]
+    params = [
+        made.request(out, [made.parts.person(out.edition.id, r) for r in batch])
+        for batch in batches
+    ]
 
     def call(p: dict[str, Any]) -> None:
         answer = client.send_bulk_email(**p)
@@ -184,18 +196,28 @@ def server_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def stats(url: str) -> dict[str, int]:
+    """The server's count of connections accepted (this look's own included), and
+    the most requests it answered at once since the last look."""
+    answer: dict[str, int] = httpx.get(url + "/_stats").json()
+    return answer
+
+
 class Side:
-    """One side's rounds: requests per second, and CPU milliseconds per call of
-    this process (the client) and of the server."""
+    """One side's rounds: requests per second, CPU milliseconds per call of this
+    process (the client) and of the server, and the connections it used."""
 
     def __init__(self) -> None:
         self.rates: list[float] = []
         self.client_ms: list[float] = []
         self.server_ms: list[float] = []
+        self.connections = 0
+        self.at_once = 0
 
-    def run(self, connections: int, jobs: list[Any], server: int) -> None:
-        """Run ``jobs`` on ``connections`` threads once, measured."""
-        with ThreadPoolExecutor(connections) as pool:
+    def run(self, threads: int, jobs: list[Any], server: int, url: str) -> None:
+        """Run ``jobs`` on ``threads`` threads once, measured."""
+        before = stats(url)
+        with ThreadPoolExecutor(threads) as pool:
             cpu, served = time.process_time(), server_cpu(server)
             start = time.perf_counter()
             list(pool.map(lambda job: job(), jobs))
@@ -203,6 +225,9 @@ class Side:
             self.client_ms.append((time.process_time() - cpu) * 1000 / len(jobs))
             self.server_ms.append((server_cpu(server) - served) * 1000 / len(jobs))
         self.rates.append(len(jobs) / seconds)
+        after = stats(url)
+        self.connections += after["connections"] - before["connections"]
+        self.at_once = max(self.at_once, after["most_at_once"])
 
 
 def run(
@@ -230,6 +255,8 @@ def run(
                 for n in range(calls)
             ]
             made.prepare(out)
+            # As many calling threads as the delivery loop gives the sender.
+            callers = connections + made.limits.overlap
             prebuilt = [captured(kind, made, out, batch) for batch in batches]
             library = boto3_side(made, out, batches) if kind == "ses" else []
             ours, bare, boto = Side(), Side(), Side()
@@ -240,10 +267,10 @@ def run(
             with httpx.Client(timeout=60) as client:
                 posting = [lambda r=r: post(client, *r) for r in prebuilt]
                 for _ in range(rounds):
-                    ours.run(connections, sending, server.pid)
-                    bare.run(connections, posting, server.pid)
+                    ours.run(callers, sending, server.pid, url)
+                    bare.run(connections, posting, server.pid, url)
                     if library:
-                        boto.run(connections, library, server.pid)
+                        boto.run(connections, library, server.pid, url)
             made.close()
             figures[kind] = {
                 "batch": size,
@@ -254,7 +281,20 @@ def run(
                 "digest_client_cpu_ms": round(median(ours.client_ms), 2),
                 "bare_client_cpu_ms": round(median(bare.client_ms), 2),
                 "server_cpu_ms": round(median(bare.server_ms), 2),
+                "digest_server_cpu_ms": round(median(ours.server_ms), 2),
+                # Both sides alike: the most calls the server answered at once
+                # (``connections``), and connections opened over all rounds
+                # (one, kept alive; again after a round of the other side
+                # longer than httpx's 5 s keep-alive expiry).
+                "digest_at_once": ours.at_once,
+                "bare_at_once": bare.at_once,
+                "digest_connections": ours.connections,
+                "bare_connections": bare.connections,
             }
+            if ours.at_once != bare.at_once:
+                raise SystemExit(
+                    f"{kind}: the two sides made {ours.at_once} and {bare.at_once} calls at once"
+                )
             if boto.rates:
                 figures[kind]["boto3_requests_per_s"] = round(median(boto.rates), 1)
                 figures[kind]["ratio_boto3"] = round(median(ours.rates) / median(boto.rates), 3)

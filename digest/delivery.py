@@ -23,7 +23,9 @@ The delivery log in the store is the single source of truth:
   shared by all connections of the sender);
 * a sender with a batch API (``send_batch`` and ``limits.batch_size`` > 1) gets up
   to ``batch_size`` recipients per call on each connection, each still logged and
-  retried on its own; what a crash can send twice is then one batch per connection;
+  retried on its own; what a crash can send twice is then one batch per connection
+  (one more thread builds the next batch while those are in flight when the sender
+  says ``limits.overlap``; it is not sent before one of them has its answer);
 * a pending delivery that a ``digest worker`` holds (``claimed``) is left to it;
   a worker's own loop registers its batch by claiming it (``register``).
 
@@ -284,11 +286,14 @@ class _Run:
         # A batch sender needs a whole batch queued behind the one in flight.
         queued = QUEUED if batch is None else max(QUEUED, 2 * self.sender.limits.batch_size)
         poll = POLL if batch is None else BATCH_POLL
+        # One thread more builds the next batch while the others' calls are in
+        # flight; the sender still makes at most ``connections`` calls at once.
+        callers = connections + (batch is not None and self.sender.limits.overlap)
         workers = [
             threading.Thread(
                 target=target, args=(jobs, results), name=f"send-{self.name}-{n}", daemon=True
             )
-            for n in range(connections)
+            for n in range(callers)
         ]
         for worker in workers:
             worker.start()
@@ -296,7 +301,7 @@ class _Run:
         unexpected: BaseException | None = None
         try:
             while True:
-                while not self._halted() and inflight < queued * connections:
+                while not self._halted() and inflight < queued * callers:
                     job = self._next_job(pages)
                     if job is None:
                         break
@@ -417,8 +422,9 @@ class _Run:
     ) -> None:
         """One call of ``send_batch``; every job gets its outcome."""
         try:
-            for _ in batch:
-                self.limiter.acquire()
+            if self.limiter.count:  # else each acquire() only takes a lock
+                for _ in batch:
+                    self.limiter.acquire()
             outcomes = send_batch(self.outgoing, [job.recipient for job in batch])
             if len(outcomes) != len(batch):
                 raise RuntimeError(

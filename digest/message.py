@@ -122,6 +122,8 @@ _MAX_NAME_CHARS = 100
 #: Whether a stripped string is a plain ``local@domain`` address (what
 #: :func:`check_address` takes, length aside): a match, or ``None``.
 plain_address = _ADDRESS.fullmatch
+#: The same for many addresses joined by ``"\n"``: a match when every one is.
+plain_addresses = re.compile(f"{_ADDRESS.pattern}(?:\n{_ADDRESS.pattern})*").fullmatch
 
 
 #: Format characters kept in a name: the joiners Indic scripts and emoji need.

@@ -66,6 +66,11 @@ class State:
     postmark_codes: dict[str, int] = field(default_factory=dict)
     ses_statuses: dict[str, str] = field(default_factory=dict)
     keep: bool = True
+    #: Requests being answered now, and the most there ever were at once.
+    at_once: int = 0
+    most_at_once: int = 0
+    #: Connections accepted.
+    connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -112,7 +117,32 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        with self.server.state.lock:
+            self.server.state.connections += 1
+
+    def do_GET(self) -> None:
+        """``/_stats``: connections accepted so far and the most requests answered
+        at once since the last look (the benchmark checks both sides alike)."""
+        state = self.server.state
+        with state.lock:
+            stats = {"connections": state.connections, "most_at_once": state.most_at_once}
+            state.most_at_once = state.at_once  # from now on
+        self._answer(200, json.dumps(stats).encode(), {})
+
     def do_POST(self) -> None:
+        state = self.server.state
+        with state.lock:
+            state.at_once += 1
+            state.most_at_once = max(state.most_at_once, state.at_once)
+        try:
+            self._post()
+        finally:
+            with state.lock:
+                state.at_once -= 1
+
+    def _post(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         state = self.server.state
         with state.lock:
@@ -232,11 +262,17 @@ class _Handler(BaseHTTPRequestHandler):
         content_type = self.headers.get("Content-Type", "")
         if not content_type.startswith("multipart/form-data"):
             raise Refused(400, "multipart/form-data expected")
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        # The stdlib's MIME parser with the compat32 policy: the same parse as
+        # policy.HTTP, without a header object per part (six times the server's
+        # time for 1,000 "to" fields, which hid the client's own time in the
+        # benchmark).
+        message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
             b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
         )
+        if not message.is_multipart() or message.defects:
+            raise Refused(400, "a malformed multipart body")
         fields: dict[str, list[str]] = {}
-        for part in message.iter_parts():
+        for part in message.get_payload():
             name = part.get_param("name", header="content-disposition")
             payload = part.get_payload(decode=True)
             fields.setdefault(str(name), []).append(payload.decode() if payload else "")

@@ -561,7 +561,9 @@ def test_quick_personal_parts_equal_the_renderers_rules(outgoing: Outgoing) -> N
     slots = Slots(outgoing.renditions.email, lambda part, i: f"-{part}{i}-")
     names = ["", "Ann O'Neil & <Co>", "Zoë Ünïcode", "Dr Raj  Kumar", "=?utf-8?q?x?=", "a\u202eb"]
     for index, name in enumerate(names):
-        person = sender.person(outgoing, Recipient(f"Reader{index}@Example.org", name=name))
+        person = sender.parts.person(
+            outgoing.edition.id, Recipient(f"Reader{index}@Example.org", name=name)
+        )
         assert person.token == unsubscribe_token(SECRET.encode(), person.address)
         assert slots._quick(person) == slots._slow(person)
 
@@ -587,3 +589,195 @@ def test_json_pieces_hold_any_string_exactly() -> None:
     assert json.loads(template.fill({"a": "\x1f", "b": "x"})) == {
         "a": "\x1f", "n": [1, {"b": "x"}], "c": "%s\ue000x",
     }  # fmt: skip
+
+
+def test_a_batch_built_a_column_at_a_time_equals_one_person_at_a_time(
+    outgoing: Outgoing,
+) -> None:
+    """people() takes the whole-batch path for plain batches and the per-person
+    one otherwise; either way each recipient's parts are what person() makes,
+    and each malformed address is refused by its index."""
+    from digest.senders.bulk import Slots
+    from digest.senders.people import plain_names
+
+    sender = build_sender("mail", "sendgrid", bare(options("sendgrid", "http://x")), Path("."))
+    plain = [Recipient(f"Reader{i}@Example.org", name=f"Reader Number {i}") for i in range(50)]
+    batches = [
+        plain,
+        [Recipient(a, name="") for a in ("a@x.org", " b@y.org ", "C@Z.ORG")],
+        [*plain[:3], Recipient("Dr. Raj Kumar <r@x.org>")],  # malformed: not sent
+        [Recipient("a@x.org\nb@y.org", name="Two")],  # one address with a newline
+        [Recipient("r@x.org", name="Dr. Raj Kumar"), Recipient("s@x.org", name="Kumar, Raj")],
+        [Recipient("r@x.org", name="Ann O'Neil & <Co>"), Recipient("z@x.org", name="Zoë")],
+        [Recipient("r@x.org", name=" Ann"), Recipient("s@x.org", name="Ann  Lee")],
+        [Recipient("r@x.org", name="Ann", first_name="Annie")],
+        [Recipient("r@x.org", name="Ann", first_name="<b>A&B</b>"), Recipient("s@x.org")],
+        [Recipient("r@x.org", name="J. Smith"), Recipient("s@x.org", name="=?x?=")],
+        [Recipient("x" * 250 + "@x.org", name="Long")],
+    ]
+    assert plain_names([r.name for r in plain])
+    slots = Slots(outgoing.renditions.email, lambda part, i: f"-{part}{i}-")
+    for batch in batches:
+        people, refused = sender.parts.people(outgoing.edition.id, batch)
+        # The placeholder values a column at a time, as one person at a time.
+        rows = [slots.row(p) for p in people]
+        assert [list(r) for r in zip(*slots.columns(people), strict=True)] == rows
+        expected, errors = [], {}
+        for index, recipient in enumerate(batch):
+            try:
+                expected.append(sender.parts.person(outgoing.edition.id, recipient))
+            except ValueError as exc:
+                errors[index] = str(exc)
+        assert people == expected
+        assert {i: str(e) for i, e in refused.items()} == errors
+        assert all(e.permanent for e in refused.values())
+
+
+def test_hmac_from_keyed_states_is_rfc_2104() -> None:
+    """The tokens' HMAC, from the inner and outer hashes keyed once, equals the
+    standard library's for short keys and keys over a SHA-256 block."""
+    import hmac
+
+    from digest.senders.people import _HmacSha256
+
+    for key in (b"", b"k", b"s" * 64, b"long" * 40):
+        signing = _HmacSha256(key, b"unsubscribe:")
+        for message in (b"", b"reader@example.org", b"x" * 200):
+            expected = hmac.digest(key, b"unsubscribe:" + message, "sha256")
+            assert signing.digest(message) == expected
+
+
+def test_json_columns_fill_like_rows() -> None:
+    """fill_columns gives the bytes fill_rows gives for the same strings, whether
+    or not any of them needs escaping."""
+    from digest.senders.bulk import JsonTemplate, fill_columns, fill_rows, marker
+
+    template = JsonTemplate({"a": marker("a"), "n": [1, {"b": marker("b")}]})
+    tricky = ["plain", "", "\x1f", "\\u001f", "\\", '"q"', "\n\t\x00", "Zoë", "🙂", "\ue001"]
+    for strings in (["x", "y", "z"], tricky):
+        a, b = strings, list(reversed(strings))
+        rows = [(template, [x, y]) for x, y in zip(a, b, strict=True)]
+        by_rows: list[bytes] = []
+        fill_rows(rows, by_rows, b",")
+        by_columns: list[bytes] = []
+        fill_columns(template, [a, b], by_columns, b",")
+        assert b"".join(by_columns) == b"".join(by_rows)
+        parsed = json.loads(b"[" + b"".join(by_columns) + b"]")
+        assert [(p["a"], p["n"][1]["b"]) for p in parsed] == list(zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("kind", ["sendgrid", "postmark", "mailgun", "ses"])
+def test_a_mixed_batch_reaches_the_server_as_each_person_would(
+    kind: str, outgoing: Outgoing, provider: ProviderServer
+) -> None:
+    """A batch mixing plain and awkward names and addresses (titles, quotes,
+    other scripts, no name, a duplicate) is accepted and each recipient gets
+    its own To and unsubscribe token."""
+    fake = FakeTime()
+    cls = {"sendgrid": SendGridSender, "postmark": PostmarkSender}.get(kind)
+    cls = cls or {"mailgun": MailgunSender, "ses": SesSender}[kind]
+    sender = direct(cls, kind, provider.url, fake)
+    names = ["Reader One", "", 'Ann "Q" O\'Neil', "Zoë Ünïcode", "Dr. Raj Kumar", "Kumar, Raj"]
+    batch = [Recipient(f"Mixed{i}@Example.org", name=n) for i, n in enumerate(names)]
+    if kind != "sendgrid":  # SendGrid refuses an address twice in a request
+        batch.append(batch[0])
+    outcomes = sender.send_batch(outgoing, batch)
+    assert all(isinstance(o, SendResult) for o in outcomes) and len(outcomes) == len(batch)
+    assert provider.state.violations == []
+    (_, call), *_ = provider.state.calls
+    text = json.dumps(call, ensure_ascii=False)
+    for recipient in batch[:6]:
+        person = sender.parts.person(outgoing.edition.id, recipient)
+        assert person.token in text
+        if person.name and kind != "sendgrid":
+            assert json.dumps(person.to, ensure_ascii=False)[1:-1] in text
+    sender.close()
+
+
+def test_pipeline_builds_between_a_write_and_its_answer() -> None:
+    """At most ``connections`` calls at once; a build waits while a built
+    request waits for a connection or is being written, and starts once it is
+    written."""
+    import threading
+
+    from digest.senders.pipeline import Pipeline
+
+    pipeline = Pipeline(1)
+    written_first = threading.Event()
+    answer_first = threading.Event()
+    built = threading.Event()
+    second_in = threading.Event()
+
+    def first() -> None:
+        with pipeline.call() as written:
+            written_first.wait(10)
+            written()
+            answer_first.wait(10)
+
+    def build() -> None:
+        with pipeline.build():
+            built.set()
+
+    def second() -> None:
+        with pipeline.call():
+            second_in.set()
+
+    one = threading.Thread(target=first)
+    one.start()
+    builder = threading.Thread(target=build)
+    builder.start()
+    assert not built.wait(0.2)  # the first request is being written
+    written_first.set()
+    assert built.wait(10)  # written: the next build goes
+    two = threading.Thread(target=second)
+    two.start()
+    assert not second_in.wait(0.2)  # one connection: it waits for the answer
+    assert pipeline.inflight == 1
+    answer_first.set()
+    assert second_in.wait(10)
+    for thread in (one, builder, two):
+        thread.join(10)
+    assert pipeline.inflight == 0
+
+
+@pytest.mark.parametrize("connections", [1, 2])
+def test_the_delivery_loop_overlaps_but_never_exceeds_the_connections(
+    connections: int, tmp_path: Path, store: Store, sample_built: Built, provider: ProviderServer
+) -> None:
+    """With one caller more than ``connections`` (the next batch being built),
+    the server never has more than ``connections`` calls at once, and every
+    recipient is sent exactly once."""
+    addresses = subscribe(store, 260)
+    table = options("sendgrid", provider.url, batch_size=20, connections=connections)
+    app = app_with_senders(tmp_path, {"sg": table}, store)
+    report = app.send(sample_built).senders["sg"]
+    assert (report.sent, report.failed, report.pending) == (260, 0, 0)
+    assert provider.state.violations == []
+    assert 1 <= provider.state.most_at_once <= connections
+    mailed = [p["to"][0]["email"] for _, c in provider.state.calls for p in c["personalizations"]]
+    assert sorted(mailed) == addresses
+
+
+def test_an_ses_call_that_waited_over_a_minute_for_the_quota_is_signed_again(
+    outgoing: Outgoing, provider: ProviderServer
+) -> None:
+    """Requests are built (and signed) before they wait for the quota; one that
+    waited over a minute (SES refuses signatures five minutes old) is signed
+    again before it goes, and the server checks the signature it gets."""
+    fake = FakeTime()
+    sender = direct(SesSender, "ses", provider.url, fake, per_second=0.5)
+    signed = sender.signed
+    signatures: list[int] = []
+
+    def counting(body: bytes) -> dict[str, str]:
+        signatures.append(len(body))
+        return signed(body)
+
+    sender.signed = counting
+    people = [Recipient(f"r{i}@example.org") for i in range(50)]
+    for _ in range(2):
+        assert all(isinstance(o, SendResult) for o in sender.send_batch(outgoing, people))
+    assert fake.sleeps == [100.0]  # 50 messages at 0.5 a second
+    assert len(signatures) == 3  # two builds, and the second call again after its wait
+    assert provider.state.violations == []
+    sender.close()

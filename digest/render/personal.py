@@ -37,7 +37,7 @@ UNSUBSCRIBE_URL = "unsubscribe_url"
 NAME = "name"
 FIRST_NAME = "first_name"
 #: Words before a given name that are not one ("Dr Asha Rao" greets Asha).
-_TITLES = frozenset("mr mrs ms mx miss dr prof sir dame shri smt sri kumari".split())
+TITLES = frozenset("mr mrs ms mx miss dr prof sir dame shri smt sri kumari".split())
 
 
 def first_name_of(name: str) -> str:
@@ -47,7 +47,7 @@ def first_name_of(name: str) -> str:
     if "," in name:
         name = name.split(",", 1)[1]
     for word in name.split():
-        if word.rstrip(".").lower() not in _TITLES:
+        if word.rstrip(".").lower() not in TITLES:
             return word
     return ""
 

@@ -28,6 +28,10 @@ class Limits:
     connections: int = 1
     #: How many recipients one call of ``send_batch`` may take (1: no batch API).
     batch_size: int = 1
+    #: ``send_batch`` builds a call while ``connections`` others are in flight:
+    #: give it one calling thread more than ``connections`` (it still makes at
+    #: most ``connections`` calls at once).
+    overlap: bool = False
 
 
 class Recipient(str):
@@ -73,7 +77,8 @@ class Sender(Protocol):
     it raises :class:`~digest.errors.SendError` (``permanent=True`` when retrying
     cannot help; :class:`~digest.errors.SenderUnavailable` when the destination as
     a whole cannot be reached, so nobody else should be tried now).  ``send`` may be
-    called from ``limits.connections`` threads at once.  Times in anything it
+    called from ``limits.connections`` threads at once (``send_batch`` from one
+    more when ``limits.overlap`` says so).  Times in anything it
     records are UTC.
 
     Optional, found by name when present (see :func:`hooks`): ``subscriber_list``

@@ -39,15 +39,11 @@ per-message refusals that name an address are permanent for that address.
 
 from __future__ import annotations
 
-import binascii
-import hashlib
-import hmac
 import html
 import json
-import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from email.utils import formataddr, parseaddr
 from json.encoder import encode_basestring as _escape_json
 from pathlib import Path
@@ -61,18 +57,24 @@ from ..message import (
     check_address,
     display_name,
     header_safe,
-    plain_address,
     unsubscribe_token,
 )
 from ..message import verify_unsubscribe_token as _verify
 from ..model import EmailRendition, RenditionKind, SendResult
 from ..render.links import safe_url
-from ..render.personal import FIRST_NAME, NAME, PLACEHOLDER, UNSUBSCRIBE_URL, first_name_of
+from ..render.personal import (
+    FIRST_NAME,
+    NAME,
+    PLACEHOLDER,
+    UNSUBSCRIBE_URL,
+)
 from ..render.personal import personalise as _personalise
 from ..render.text import clean_text
 from .base import BatchOutcome, Limits, Outgoing, Recipient
 from .http import USER_AGENT, retry_after, shown
 from .options import Options
+from .people import HTML_SPECIAL, PartsMaker, Person, interleave, plain_names
+from .pipeline import Pipeline, stream
 
 _COMMON = {
     "from", "list", "unsubscribe_url", "unsubscribe_mailto", "secret_env", "api_key_env",
@@ -80,8 +82,6 @@ _COMMON = {
 }  # fmt: skip
 #: Placeholder values never hold this; it joins them for one personalise() call.
 _SEP = "\x00"
-#: Whether a value has a character ``html.escape`` would change.
-_HTML_SPECIAL = re.compile("[&<>\"']").search
 
 
 def _clean(value: str) -> str:
@@ -138,35 +138,13 @@ class Quota:
         return self._held_until
 
 
-class Person(NamedTuple):
-    """One recipient's own parts, checked (a named tuple: a batch builds a
-    thousand of them per call, and a tuple is the cheapest record to make)."""
+class Call(NamedTuple):
+    """One batch call, built: what :meth:`BulkEmailSender.post` sends."""
 
-    address: str
-    #: Display name, header-safe (may be empty).
-    name: str
-    first_name: str
-    #: Our id of this message, fixed before the call: ``<edition.key@domain>``.
-    message_id: str
-    #: The key inside ``message_id``: 24 hex digits from sender and address.
-    key: str
-    token: str
-    unsubscribe_url: str
-    unsubscribe_mailto: str
-
-    @property
-    def to(self) -> str:
-        """``"Name" <address>`` (RFC 2047 where needed), or the bare address."""
-        return formataddr((self.name, self.address), charset="utf-8") if self.name else self.address
-
-    @property
-    def list_unsubscribe(self) -> str:
-        """The ``List-Unsubscribe`` value: mailto first, then the one-click https."""
-        return f"<{self.unsubscribe_mailto}>, <{self.unsubscribe_url}>"
-
-    def values(self) -> dict[str, str]:
-        """The renderer's placeholder values for this recipient."""
-        return {UNSUBSCRIBE_URL: self.unsubscribe_url, NAME: self.name, FIRST_NAME: self.first_name}
+    path: str
+    content: bytes
+    headers: dict[str, str]
+    auth: tuple[str, str] | None = None
 
 
 class Slots:
@@ -198,6 +176,34 @@ class Slots:
         self._fast = all(p[2] in (UNSUBSCRIBE_URL, NAME, FIRST_NAME) for p in plan)
         #: The tags in the order of ``values()`` and ``row()``: html, text, per placeholder.
         self.tags = [tag for p in plan for tag in p[:2]]
+
+    def columns(self, people: Sequence[Person]) -> list[Sequence[str]]:
+        """Every person's values, a column per tag (in the order of :attr:`tags`).
+
+        Raises :class:`~digest.errors.RenderError` as :meth:`values` does.
+        """
+        if not self.tokens:
+            return []
+        names = [p.name for p in people]
+        firsts = [p.first_name for p in people]
+        if not self._fast or not plain_names(names) or not plain_names(firsts):
+            return list(zip(*map(self.row, people), strict=True)) if people else []
+        # Plain names: the renderer's rules leave every value as it is.
+        out: list[Sequence[str]] = []
+        for _, _, name, fallback in self._plan:
+            if name == UNSUBSCRIBE_URL:
+                column = [p.unsubscribe_url for p in people]
+            else:
+                column = names if name == NAME else firsts
+            if all(column):
+                out += (column, column)
+            elif fallback is None:
+                raise RenderError(f"no value for the placeholder %%{name}%%")
+            else:
+                text = html.unescape(fallback)
+                out.append([v or fallback for v in column])
+                out.append([v or text for v in column])
+        return out
 
     def row(self, person: Person) -> list[str]:
         """``person``'s values in the order of :attr:`tags`."""
@@ -232,7 +238,7 @@ class Slots:
             else:
                 value = _clean(person.name if name == NAME else person.first_name)
             if value:
-                out.append(html.escape(value, quote=True) if _HTML_SPECIAL(value) else value)
+                out.append(html.escape(value, quote=True) if HTML_SPECIAL(value) else value)
                 out.append(value)
             elif fallback is None:
                 raise RenderError(f"no value for the placeholder %%{name}%%")
@@ -296,7 +302,9 @@ class BulkEmailSender:
                 f"{self.MAX_BATCH} a call, got {batch}"
             )
         self.per_second = opts.number("per_second", 1.0) if opts.has("per_second") else None
-        self.limits = Limits(connections=opts.integer("connections", 1), batch_size=batch)
+        self.limits = Limits(
+            connections=opts.integer("connections", 1), batch_size=batch, overlap=True
+        )
         display, address = parseaddr(header_safe(opts.text("from")))
         try:
             self.from_address = check_address(address)
@@ -311,10 +319,15 @@ class BulkEmailSender:
         if safe_url(self.unsubscribe_url) != self.unsubscribe_url:
             raise ConfigError(f"senders.{name}.unsubscribe_url: not a plain http(s) URL")
         joiner = "&" if "?" in self.unsubscribe_url else "?"
-        self._unsubscribe_base = f"{self.unsubscribe_url}{joiner}token="
-        self._mailto_base = f"mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ')}"
-        self._key_prefix = f"{name}\0".encode()
         self.domain = self.from_address.partition("@")[2]
+        #: Makes each recipient's own parts (``person``, ``people``).
+        self.parts = PartsMaker(
+            self._secret,
+            f"{name}\0".encode(),
+            self.domain,
+            f"{self.unsubscribe_url}{joiner}token=",
+            f"mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ')}",
+        )
         self.feedback_id = header_safe(opts.text("feedback_id", ""))
         self.quota = Quota(self.per_second, clock=clock, sleep=sleep)
         self._clock = clock
@@ -326,6 +339,7 @@ class BulkEmailSender:
         self._prepared: Outgoing | None = None
         self._prepare_lock = threading.Lock()
         self.configure(opts)
+        self.pipeline = Pipeline(self.limits.connections)
 
     # -- what subclasses fill in ---------------------------------------------------------
 
@@ -335,9 +349,24 @@ class BulkEmailSender:
     def _prepare(self, outgoing: Outgoing) -> None:
         """Build what every call of this edition shares (subclasses)."""
 
+    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call | None:
+        """The call for ``people`` (checked, at most ``batch_size``), built; ``None``
+        to send them through :meth:`_send` instead."""
+        return None
+
+    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
+        """An outcome per person, in order, from the provider's 2xx answer."""
+        raise NotImplementedError
+
+    def _fresh(self, call: Call, age: float) -> Call:
+        """``call`` as it may go now, ``age`` seconds after it was built: a signed
+        call that waited long for the quota is signed again (subclasses)."""
+        return call
+
     def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
-        """One call for ``people`` (checked, at most ``batch_size``): an outcome per
-        person, in order, or raise a :class:`SendError` that holds for all."""
+        """One call for ``people`` when :meth:`_request` builds none (subclasses):
+        an outcome per person, in order, or raise a :class:`SendError` that holds
+        for all."""
         raise NotImplementedError
 
     # -- the sender protocol ---------------------------------------------------------------
@@ -381,25 +410,26 @@ class BulkEmailSender:
         """Send one copy to each of ``recipients`` in one call of the provider's
         batch API, after the quota allows that many; an outcome per recipient.
 
-        A malformed address is permanent for that recipient and not sent.
+        A malformed address is permanent for that recipient and not sent.  Up to
+        ``connections + 1`` threads may call this at once (``limits.overlap``): the
+        request is built while other calls are in flight, and at most
+        ``connections`` calls are (see :mod:`digest.senders.pipeline`).
         """
         self.prepare(outgoing)
-        people: list[Person] = []
-        refused: dict[int, SendError] = {}
-        person = self.person
-        for index, recipient in enumerate(recipients):
-            try:
-                people.append(person(outgoing, recipient))
-            except ValueError as exc:
-                refused[index] = SendError(str(exc), permanent=True)
+        with self.pipeline.build():
+            people, refused = self.parts.people(outgoing.edition.id, recipients)
+            call = self._request(outgoing, people) if people else None
+            built = self._clock()
         sent: BatchOutcome = []
-        if people:
+        if call is not None:
+            sent = self._transmit(call, built, people)
+        elif people:
             self.quota.wait(len(people))
             sent = self._send(outgoing, people)
-            if len(sent) != len(people):
-                raise SenderUnavailable(
-                    f"{self.type_name}: {len(sent)} outcomes for {len(people)} messages"
-                )
+        if len(sent) != len(people):
+            raise SenderUnavailable(
+                f"{self.type_name}: {len(sent)} outcomes for {len(people)} messages"
+            )
         if not refused:
             return sent
         outcomes: list[SendResult | SendError] = []
@@ -407,6 +437,16 @@ class BulkEmailSender:
         for index in range(len(recipients)):
             outcomes.append(refused[index] if index in refused else next(answers))
         return outcomes
+
+    def _transmit(self, call: Call, built: float, people: list[Person]) -> BatchOutcome:
+        """Make ``call`` on a free connection once the quota allows ``people``."""
+        with self.pipeline.call() as written:
+            call = self._fresh(call, self.quota.wait(len(people)) - built)
+            response = self.post(
+                call.path, content=call.content, headers=call.headers, auth=call.auth,
+                written=written,
+            )  # fmt: skip
+        return self._outcomes(people, response)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -424,36 +464,6 @@ class BulkEmailSender:
     def token_for(self, address: str) -> str:
         """The unsubscribe token this sender's links carry for ``address``."""
         return unsubscribe_token(self._secret, address)
-
-    def person(self, outgoing: Outgoing, recipient: Recipient) -> Person:
-        """One recipient's own parts.  Raises :class:`ValueError` for a bad address."""
-        address = str.strip(recipient)
-        if len(address) > 254 or plain_address(address) is None:
-            check_address(address)  # raises, saying what is wrong
-        # The address is ASCII (the pattern says so): lower() and encode() are plain.
-        lower = address.lower().encode()
-        # unsubscribe_token(), with the one-shot HMAC and one base64 pass: the same token.
-        signature = _hmac_digest(self._secret, b"unsubscribe:" + lower, "sha256")[:16]
-        token = (
-            (_b2a(lower, newline=False).rstrip(b"=") + b"." + _b2a(signature, newline=False)[:22])
-            .translate(_URLSAFE)
-            .decode()
-        )
-        key = hashlib.sha256(self._key_prefix + lower).hexdigest()[:24]
-        name = _display_name(recipient.name)
-        given = getattr(recipient, "first_name", "")
-        given = (header_safe(given)[:100] if given else "") or first_name_of(name)
-        # The token is base64url and ".": nothing in it needs quoting.
-        return Person(
-            address,
-            name,
-            given,
-            f"<{outgoing.edition.id}.{key}@{self.domain}>",
-            key,
-            token,
-            self._unsubscribe_base + token,
-            self._mailto_base + token,
-        )
 
     def bulk_headers(self) -> dict[str, str]:
         """Headers every copy shares: list mail marks (RFC 2919, RFC 3834, Gmail's
@@ -498,14 +508,20 @@ class BulkEmailSender:
         files: Any = None,
         headers: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
+        written: Callable[[], None] | None = None,
     ) -> httpx.Response:
         """POST to ``endpoint + path``; returns a 2xx answer, else raises as the
-        module docstring says.  Errors never carry the key."""
+        module docstring says.  Errors never carry the key.  ``written`` is called
+        once ``content`` has been sent (the pipeline's next build may start)."""
         url = self.endpoint + path
         extra: dict[str, Any] = {} if auth is None else {"auth": auth}
+        body: bytes | Iterator[bytes] | None = content
+        if written is not None and content is not None:
+            body = stream(content, written)
+            headers = {**(headers or {}), "Content-Length": str(len(content))}
         try:
             response = self.client().post(
-                url, content=content, data=data, files=files, headers=headers, **extra
+                url, content=body, data=data, files=files, headers=headers, **extra
             )
         except httpx.TimeoutException:
             raise SendError(f"POST {shown(url)}: timed out") from None
@@ -537,26 +553,6 @@ class BulkEmailSender:
     def redact(self, text: str) -> str:
         """``text`` without the API key in it (a provider may echo it)."""
         return text.replace(self._api_key, "[key]") if self._api_key else text
-
-
-_b2a = binascii.b2a_base64
-try:  # hmac.digest() without its Python frame: OpenSSL's one-shot HMAC
-    from _hashlib import hmac_digest as _hmac_digest
-except ImportError:  # pragma: no cover - CPython without OpenSSL
-    _hmac_digest = hmac.digest  # type: ignore[assignment]
-#: base64 to base64url.
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def _display_name(value: str) -> str:
-    """:func:`~digest.message.display_name`, with a quick path for the common
-    printable ASCII name (no control, format or separator characters in it)."""
-    if value.isascii() and value.isprintable():
-        if len(value) <= 100 and "  " not in value and "=?" not in value and "?=" not in value:
-            return value.strip(" ")  # nothing else display_name() would change
-        name = " ".join(value.split()).replace("=?", "= ?").replace("?=", "? =")
-        return name[:100].strip()
-    return display_name(value)
 
 
 class JsonTemplate:
@@ -606,14 +602,7 @@ def fill_rows(
     All the strings of a batch are JSON-escaped in one call, the pieces joined
     once by the caller: per recipient, no encoding of the shared parts at all.
     """
-    flat = [string for _, strings in rows for string in strings]
-    joined = _JOIN.join(flat)
-    # Split where the separators went, unless a string holds one itself or the
-    # text of its escape (a backslash before it would hide in "\\u001f").
-    if flat and joined.count(_JOIN) == len(flat) - 1 and _JOIN_JSON_TEXT not in joined:
-        escaped = _escape_json(joined)[1:-1].encode().split(_JOIN_JSON)
-    else:
-        escaped = [_escape_json(v)[1:-1].encode() for v in flat]
+    escaped = _escaped([string for _, strings in rows for string in strings])
     at = 0
     for template, strings in rows:
         merged = template._blank.copy()
@@ -624,6 +613,46 @@ def fill_rows(
         out.append(between)
     if rows:
         out.pop()
+
+
+def fill_columns(
+    template: JsonTemplate, columns: Sequence[Sequence[str]], out: list[bytes], between: bytes
+) -> None:
+    """:func:`fill_rows` for rows that all use ``template``, given a column per
+    marker (in the order of its ``names``): the rows are spliced together by slice
+    assignments, never one at a time."""
+    n = len(columns[0]) if columns else 0
+    if not n:
+        return
+    k = len(columns)
+    flat: list[str] = [""] * (n * k)
+    for j, column in enumerate(columns):
+        flat[j::k] = column
+    escaped = _escaped(flat)
+    parts = interleave(template.pieces, [escaped[j::k] for j in range(k)], n, between)
+    parts.pop()
+    out += parts
+
+
+def _escaped(flat: list[str]) -> list[bytes]:
+    """Each string JSON-escaped (without quotes), as UTF-8: one escaping call for
+    all of them unless one holds the separator."""
+    joined = _JOIN.join(flat)
+    encoded = joined.encode()
+    # The usual case: nothing to escape at all (UTF-8 has no byte under 0x20
+    # but those of the ASCII control characters).
+    if (
+        b'"' not in encoded
+        and b"\\" not in encoded
+        and len(encoded.translate(None, _CONTROL)) == len(encoded)
+        and encoded.count(_JOIN_BYTES) == len(flat) - 1
+    ):
+        return encoded.split(_JOIN_BYTES)
+    # Split where the separators went, unless a string holds one itself or the
+    # text of its escape (a backslash before it would hide in "\\u001f").
+    if flat and joined.count(_JOIN) == len(flat) - 1 and _JOIN_JSON_TEXT not in joined:
+        return _escape_json(joined)[1:-1].encode().split(_JOIN_JSON)
+    return [_escape_json(v)[1:-1].encode() for v in flat]
 
 
 def scrub(text: str) -> str:
@@ -641,6 +670,9 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _JOIN = "\x1f"
 _JOIN_JSON_TEXT = _escape_json(_JOIN)[1:-1]
 _JOIN_JSON = _JOIN_JSON_TEXT.encode()
+_JOIN_BYTES = _JOIN.encode()
+#: The control characters JSON escapes, the separator aside.
+_CONTROL = bytes(range(ord(_JOIN)))
 
 
 def marker(name: str) -> str:

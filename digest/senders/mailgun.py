@@ -30,10 +30,22 @@ import json
 import secrets
 from typing import ClassVar
 
+import httpx
+
+from ..errors import RenderError
 from ..model import SendResult
 from .base import BatchOutcome, Outgoing
-from .bulk import BulkEmailSender, Person, Slots, dumps
+from .bulk import (
+    BulkEmailSender,
+    Call,
+    JsonTemplate,
+    Slots,
+    dumps,
+    fill_columns,
+    marker,
+)
 from .options import Options
+from .people import Person, addressed, list_unsubscribes
 
 
 class MailgunSender(BulkEmailSender):
@@ -49,6 +61,7 @@ class MailgunSender(BulkEmailSender):
         self.sending_domain = opts.text("domain", self.domain)
         self.tag = opts.text("tag", "")
         self._slots: Slots | None = None
+        self._entry: JsonTemplate | None = None
         self._fixed = b""
         self._boundary = ""
 
@@ -79,6 +92,22 @@ class MailgunSender(BulkEmailSender):
         if self.tag:
             fields.append(("o:tag", self.tag))
         self._fixed = b"".join(self._part(k, v) for k, v in fields)
+        # One recipient-variables entry, without the braces around it.
+        entry = JsonTemplate(
+            {
+                marker("address"): {
+                    "list_unsubscribe": marker("lu"),
+                    "message_id": marker("id"),
+                    "key": marker("key"),
+                    **{tag[len("%recipient.") : -1]: marker(tag) for tag in slots.tags},
+                }
+            }
+        )
+        if entry.names != ["address", "lu", "id", "key", *slots.tags]:
+            raise RenderError(f"senders.{self.name}: the email's tags clash with the request")
+        entry.pieces[0] = entry.pieces[0][1:]
+        entry.pieces[-1] = entry.pieces[-1][:-1]
+        self._entry = entry
 
     def _part(self, name: str, value: str) -> bytes:
         return (
@@ -99,21 +128,39 @@ class MailgunSender(BulkEmailSender):
     def body(self, outgoing: Outgoing, people: list[Person]) -> tuple[bytes, str]:
         """The multipart request body for ``people`` and its content type."""
         self.prepare(outgoing)
-        variables = {p.address: self.variables(p) for p in people}
-        parts = [self._fixed]
-        parts += [self._part("to", p.to) for p in people]
-        parts.append(self._part("recipient-variables", dumps(variables).decode()))
+        assert self._slots is not None and self._entry is not None
+        addresses = [p.address for p in people]
+        if len(set(addresses)) == len(addresses):
+            # Each address's entry from a template, a column at a time.
+            out = [b"{"]
+            columns = [
+                addresses,
+                list_unsubscribes(people),
+                [p.message_id for p in people],
+                [p.key for p in people],
+                *self._slots.columns(people),
+            ]
+            fill_columns(self._entry, columns, out, b",")
+            out.append(b"}")
+            variables = b"".join(out)
+        else:  # one entry an address, as a mapping has it
+            variables = dumps({p.address: self.variables(p) for p in people})
+        head = self._part("to", "")[: -len(b"\r\n")]
+        parts = [self._fixed, head, (b"\r\n" + head).join(s.encode() for s in addressed(people))]
+        parts.append(b"\r\n" + self._part("recipient-variables", "")[:-2] + variables + b"\r\n")
         parts.append(f"--{self._boundary}--\r\n".encode())
         return b"".join(parts), f"multipart/form-data; boundary={self._boundary}"
 
-    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
+    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call:
         content, content_type = self.body(outgoing, people)
-        response = self.post(
+        return Call(
             f"/v3/{self.sending_domain}/messages",
-            content=content,
-            headers={"Content-Type": content_type},
-            auth=("api", self._api_key),
+            content,
+            {"Content-Type": content_type},
+            ("api", self._api_key),
         )
+
+    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
         try:
             batch_id = str(json.loads(response.content).get("id", ""))
         except (ValueError, AttributeError):

@@ -27,13 +27,26 @@ with the rest pending.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
+
+import httpx
 
 from ..errors import SendError, SenderUnavailable
 from ..model import SendResult
 from .base import BatchOutcome, Outgoing
-from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, fill_rows, marker, scrub
+from .bulk import (
+    BulkEmailSender,
+    Call,
+    JsonTemplate,
+    Slots,
+    fill_columns,
+    fill_rows,
+    marker,
+    scrub,
+)
 from .options import Options
+from .people import Person, addressed, list_unsubscribes
 
 #: Per-message codes that are about the address; 100 and 429 are temporary.
 _ADDRESS_CODES = {300, 406}
@@ -107,21 +120,32 @@ class PostmarkSender(BulkEmailSender):
         """The whole ``email/batch`` request body for ``people``: the messages'
         pieces joined once (500 copies of the email, never re-encoded)."""
         self.prepare(outgoing)
+        assert self._slots is not None and self._template is not None
+        columns: dict[str, Sequence[str]] = {
+            tag[1:-1]: column
+            for tag, column in zip(self._slots.tags, self._slots.columns(people), strict=True)
+        }
+        columns["to"] = addressed(people)
+        columns["lu"] = list_unsubscribes(people)
+        columns["id"] = [p.message_id for p in people]
+        columns["key"] = [p.key for p in people]
         out = [b"["]
-        fill_rows([self.row(p) for p in people], out, b",")
+        fill_columns(self._template, [columns[name] for name in self._template.names], out, b",")
         out.append(b"]")
         return b"".join(out)
 
-    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
-        response = self.post(
+    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call:
+        return Call(
             "/email/batch",
-            content=self.body(outgoing, people),
-            headers={
+            self.body(outgoing, people),
+            {
                 "X-Postmark-Server-Token": self._api_key,
                 "Accept": "application/json",
                 "Content-Type": "application/json",
             },
         )
+
+    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
         try:
             results = response.json()
         except ValueError:

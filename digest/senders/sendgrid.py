@@ -27,6 +27,7 @@ an ``X-Message-Id`` for the call, recorded for each recipient; a 429 waits until
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import httpx
@@ -34,9 +35,19 @@ import httpx
 from ..errors import RenderError
 from ..model import SendResult
 from .base import BatchOutcome, Outgoing
-from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, dumps, fill_rows, marker
+from .bulk import (
+    BulkEmailSender,
+    Call,
+    JsonTemplate,
+    Slots,
+    dumps,
+    fill_columns,
+    fill_rows,
+    marker,
+)
 from .http import retry_after
 from .options import Options
+from .people import Person, list_unsubscribes
 
 
 class SendGridSender(BulkEmailSender):
@@ -132,20 +143,34 @@ class SendGridSender(BulkEmailSender):
     def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
         """The whole ``mail/send`` request body for ``people``."""
         self.prepare(outgoing)
+        assert self._slots is not None
         out = [self._head]
-        fill_rows([self.row(p) for p in people], out, b",")
+        names = [p.name for p in people]
+        if all(names) or not any(names):
+            # One shape for all: filled a column at a time.
+            columns: list[Sequence[str]] = [[p.address for p in people]]
+            if all(names):
+                columns.append(names)
+            columns += (
+                list_unsubscribes(people),
+                [p.message_id for p in people],
+                [p.key for p in people],
+                *self._slots.columns(people),
+            )
+            fill_columns(self._named if all(names) else self._nameless, columns, out, b",")
+        else:
+            fill_rows([self.row(p) for p in people], out, b",")
         out.append(b"]}")
         return b"".join(out)
 
-    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
-        response = self.post(
+    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call:
+        return Call(
             "/v3/mail/send",
-            content=self.body(outgoing, people),
-            headers={
-                "Authorization": f"Bearer {self._api_key}",
-                "Content-Type": "application/json",
-            },
+            self.body(outgoing, people),
+            {"Authorization": f"Bearer {self._api_key}", "Content-Type": "application/json"},
         )
+
+    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
         batch_id = response.headers.get("X-Message-Id", "")
         return [SendResult(p.address, provider_id=batch_id or p.message_id) for p in people]
 

@@ -65,12 +65,21 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..errors import ConfigError, SendError, SenderUnavailable
+from ..errors import ConfigError, RenderError, SendError, SenderUnavailable
 from ..message import MessageTemplate, Personal
 from ..model import SendResult
 from .base import BatchOutcome, Limits, Outgoing
-from .bulk import BulkEmailSender, JsonTemplate, Person, Slots, dumps, fill_rows, marker
+from .bulk import (
+    BulkEmailSender,
+    Call,
+    JsonTemplate,
+    Slots,
+    dumps,
+    fill_columns,
+    marker,
+)
 from .options import Options
+from .people import Person, addressed, list_unsubscribes
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +121,7 @@ class SesSender(BulkEmailSender):
         self.api = opts.choice("api", ("bulk", "raw"), "bulk")
         if self.api == "raw":
             self.limits = Limits(connections=self.limits.connections, batch_size=1)
+            # Each copy is its own boto3 call: nothing to build while one is in flight.
         self.configuration_set = opts.text("configuration_set", "")
         if not self.endpoint:
             self.endpoint = f"https://email.{self.region}.amazonaws.com"
@@ -148,7 +158,7 @@ class SesSender(BulkEmailSender):
         self._credentials = session.get_credentials()
         self._head = b""
         self._entry: JsonTemplate | None = None
-        self._data_names: list[str] = []
+        self._data: JsonTemplate | None = None
         self._slots: Slots | None = None
         self._raw: MessageTemplate | None = None
 
@@ -206,7 +216,9 @@ class SesSender(BulkEmailSender):
             }
         )
         assert entry.names == ["to", "key", "data", "lu"]
-        self._data_names = [tag[3:-3] for tag in slots.tags]
+        self._data = JsonTemplate({tag[3:-3]: marker(tag[3:-3]) for tag in slots.tags})
+        if len(self._data.names) != len(slots.tags):
+            raise RenderError(f"senders.{self.name}: the email's tags clash with the request")
         self._entry = entry
         self._slots = slots
 
@@ -232,22 +244,16 @@ class SesSender(BulkEmailSender):
         with its ``To``, ``digest_key`` tag, template data (the placeholders'
         values, by the renderer's rules) and ``List-Unsubscribe``."""
         self.prepare(outgoing)
-        assert self._slots is not None and self._entry is not None
-        slots, entry, names = self._slots, self._entry, self._data_names
-        rows = [
-            (
-                entry,
-                [
-                    person.to,
-                    person.key,
-                    json.dumps(dict(zip(names, slots.row(person), strict=True))),
-                    person.list_unsubscribe,
-                ],
-            )
-            for person in people
-        ]
+        assert self._slots is not None and self._entry is not None and self._data is not None
+        # Each entry's template data is JSON of its own: filled from a template
+        # too, the entries cut apart at the newlines between them (JSON escapes
+        # every newline in a value).
+        filled: list[bytes] = []
+        fill_columns(self._data, self._slots.columns(people), filled, b"\n")
+        data = b"".join(filled).decode().split("\n") if filled else ["{}"] * len(people)
+        columns = [addressed(people), [p.key for p in people], data, list_unsubscribes(people)]
         out = [self._head]
-        fill_rows(rows, out, b",")
+        fill_columns(self._entry, columns, out, b",")
         out.append(b"]}")
         return b"".join(out)
 
@@ -274,11 +280,23 @@ class SesSender(BulkEmailSender):
         SigV4Auth(credentials, "ses", self.region).add_auth(request)
         return {k: str(v) for k, v in request.headers.items()}
 
-    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
+    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call | None:
         if self.api == "raw":
-            return [self._send_raw(outgoing, person) for person in people]
+            return None
         body = self.body(outgoing, people)
-        response = self.post(_BULK_PATH, content=body, headers=self.signed(body))
+        return Call(_BULK_PATH, body, self.signed(body))
+
+    def _fresh(self, call: Call, age: float) -> Call:
+        """Signed again if it waited over a minute for the quota (SES refuses a
+        signature more than five minutes old)."""
+        if age <= 60:
+            return call
+        return call._replace(headers=self.signed(call.content))
+
+    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
+        return [self._send_raw(outgoing, person) for person in people]
+
+    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
         try:
             answer = response.json()
         except ValueError:

@@ -1,0 +1,93 @@
+"""Overlapping a batch sender's calls: the next batch's request is built while
+the calls in flight wait for their answers.
+
+A provider takes a batch call's whole time to answer, during which the caller
+only waits; building the next batch's request then (checking addresses, signing
+the unsubscribe tokens, filling the template) takes that work off the path of
+the calls.  Two rules keep the overlap from slowing the calls themselves:
+
+* at most ``connections`` calls are in flight; a built request waits for one of
+  them to finish (so a crash can still send twice at most one batch a connection);
+* a build starts only when no built request is waiting for a connection or being
+  written: building holds the interpreter lock, and a writer waiting for it would
+  wait out the interpreter's switch interval (5 ms) every time.  Builds are
+  therefore one at a time, between a request's last byte going out and its answer
+  coming in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+class Pipeline:
+    """The gate a batch sender's callers pass: :meth:`build` around building a
+    request, :meth:`call` around sending it.  Thread-safe; a sender has one."""
+
+    def __init__(self, connections: int) -> None:
+        self.connections = max(1, connections)
+        self._cond = threading.Condition()
+        #: Calls holding a connection.
+        self._inflight = 0
+        #: Requests built but not yet written (waiting for a connection, or writing).
+        self._writers = 0
+        self._building = False
+
+    @contextmanager
+    def build(self) -> Iterator[None]:
+        """Hold while building a request: one build at a time, and none while a
+        built request waits to be written."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._building and not self._writers)
+            self._building = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._building = False
+                self._cond.notify_all()
+
+    @contextmanager
+    def call(self) -> Iterator[Callable[[], None]]:
+        """Hold while making one call: waits for a free connection, then yields
+        ``written``, to be called once the request's last byte is out (the next
+        build may start then; leaving the block calls it too)."""
+        with self._cond:
+            self._writers += 1
+            try:
+                self._cond.wait_for(lambda: self._inflight < self.connections)
+            except BaseException:
+                self._writers -= 1
+                self._cond.notify_all()
+                raise
+            self._inflight += 1
+        pending = [True]
+
+        def written() -> None:
+            if pending:
+                pending.clear()
+                with self._cond:
+                    self._writers -= 1
+                    self._cond.notify_all()
+
+        try:
+            yield written
+        finally:
+            written()
+            with self._cond:
+                self._inflight -= 1
+                self._cond.notify_all()
+
+    @property
+    def inflight(self) -> int:
+        """Calls holding a connection now."""
+        return self._inflight
+
+
+def stream(body: bytes, written: Callable[[], None]) -> Iterator[bytes]:
+    """``body`` as a request stream that calls ``written`` once the HTTP client
+    has sent it (the client asks for the next chunk only after writing this one)."""
+    yield body
+    written()
