@@ -35,7 +35,7 @@ from sys import intern
 import snowballstemmer
 
 from ..model import Article
-from .places import place_data
+from .places import NO_PLACES, place_data
 
 # Words that say nothing about which story a text tells.
 STOPWORDS = frozenset(
@@ -177,7 +177,7 @@ class Vector:
         # places in ``values`` too (as zeros), so one offset finds both.
         self._store.values.extend([0.0] * self.headline_size)
         #: Cities the headline names (for the place-conflict rule).
-        self.places: frozenset[str] = frozenset()
+        self.places: frozenset[str] = NO_PLACES
 
     def __len__(self) -> int:
         return self.size
