@@ -26,7 +26,7 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import chain
@@ -284,13 +284,6 @@ class Vocabulary:
 
 
 @dataclass(slots=True)
-class Group:
-    """One story (or event): its members' vectors, in the order they joined."""
-
-    vectors: list[Vector] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class Match:
     """Where an item went: the group number, and the similarity that put it there
     (1.0 for the group's first item)."""
@@ -325,7 +318,10 @@ class GroupIndex:
         self.headline_overlap = headline_overlap
         self.closest = closest
         self.members = members
-        self.groups: list[Group] = []
+        #: Each group's first members' vectors, in the order they joined: a tuple
+        #: per group (most hold one), not an object and a list, as a big pool's
+        #: index holds tens of thousands of groups.
+        self.groups: list[tuple[Vector, ...]] = []
         # Tuples, not lists: most words point to one or two groups, and a list
         # of one holds room for four.
         self._postings: dict[int, tuple[int, ...]] = {}
@@ -346,7 +342,7 @@ class GroupIndex:
         near: list[Match] = []
         headline = vector.headline
         for number in candidates:
-            members = self.groups[number].vectors[: self.members]
+            members = self.groups[number][: self.members]
             # Two headlines alike but for their cities are two stories ("man
             # charged with murder in Melbourne" / "... in Sydney"), so the city
             # check comes before the headline-overlap rule.
@@ -381,10 +377,10 @@ class GroupIndex:
         """Put an item in ``group`` (a new group when ``None``); return its number."""
         if group is None:
             group = len(self.groups)
-            self.groups.append(Group())
-        members = self.groups[group].vectors
+            self.groups.append(())
+        members = self.groups[group]
         if len(members) < self.members:
-            members.append(vector)
+            self.groups[group] = (*members, vector)
             for word in vector.top(SIGNATURE):
                 posting = self._postings.get(word, ())
                 if len(posting) < POSTING_CAP and (not posting or posting[-1] != group):
@@ -418,7 +414,6 @@ def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
 __all__ = [
     "POSTING_CAP",
     "Fields",
-    "Group",
     "GroupIndex",
     "Match",
     "Vector",
