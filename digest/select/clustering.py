@@ -60,8 +60,9 @@ def cluster(
         c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
         c.vector.places = local_places(c.article.title, places)
         numbered[n] = done
-    # The vectors keep the list of words; the word numbers can go before the
-    # stories are made.
+    # The vectors keep each word's alphabetical place, not the words; the word
+    # numbers can go before the stories are made.
+    vocabulary.store.settle()
     del vocabulary, numbered
     ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)

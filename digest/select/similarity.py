@@ -136,13 +136,26 @@ class VectorStore:
     all of them, not two per vector (each array costs 64 bytes before its items,
     as much as a short vector's words), and the pool's words by number."""
 
-    __slots__ = ("ids", "values", "words")
+    __slots__ = ("ids", "ranks", "values", "words")
 
     def __init__(self, words: Sequence[str] = ()) -> None:
         self.ids = array("i")
         self.values = array("d")
         #: The words by number, for breaking ties by word in :meth:`Vector.top`.
         self.words = words
+        #: Or, once :meth:`settle` has run, each word's place in alphabetical order.
+        self.ranks: array[int] | None = None
+
+    def settle(self) -> None:
+        """Keep each word's alphabetical place (4 bytes) instead of the words, once
+        no more vectors are made here: ties break in the same order, and a big
+        pool's tens of thousands of words need not be held to the end."""
+        order = sorted(range(len(self.words)), key=self.words.__getitem__)
+        ranks = array("i", bytes(4 * len(order)))
+        for place, number in enumerate(order):
+            ranks[number] = place
+        self.ranks = ranks
+        self.words = ()
 
 
 class Vector:
@@ -213,8 +226,13 @@ class Vector:
     def top(self, n: int) -> list[int]:
         """The numbers of the ``n`` heaviest words (ties broken alphabetically, so
         runs repeat)."""
-        words = self._store.words
-        pairs = sorted(zip(self.values, self.ids, strict=True), key=lambda p: (-p[0], words[p[1]]))
+        pairs = list(zip(self.values, self.ids, strict=True))
+        ranks = self._store.ranks
+        if ranks is None:
+            words = self._store.words
+            pairs.sort(key=lambda p: (-p[0], words[p[1]]))
+        else:
+            pairs.sort(key=lambda p: (-p[0], ranks[p[1]]))
         return [t for _, t in pairs[:n]]
 
 
