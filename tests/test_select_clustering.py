@@ -122,15 +122,15 @@ def test_members_past_the_cap_follow_the_part_they_are_most_like(
     ban = {"china": 1.0, "seafood": 1.0, "ban": 1.0, "imports": 0.4}
     late = [member(4, ban, "china seafood imports ban"), member(5, release, "fukushima tanks")]
     story.members.extend(late)
-    story.similarity.update({m.article.id: 0.3 for m in late})
+    story.likeness().update({m.article.id: 0.3 for m in late})
     monkeypatch.setattr(clustering, "RESPLIT_CAP", 4)
     parts = resplit(story, 0.2)
     assert [[m.article.id for m in p.members] for p in parts] == [
         ["m0", "m1", "m5"],
         ["m2", "m3", "m4"],
     ]
-    assert parts[0].similarity["m5"] == 0.3  # the first part keeps its members' likeness
-    assert parts[1].similarity["m4"] > 0.5
+    assert parts[0].likeness()["m5"] == 0.3  # the first part keeps its members' likeness
+    assert parts[1].likeness()["m4"] > 0.5
 
 
 def test_sub_groups_whose_headlines_share_core_words_stay_one_story() -> None:

@@ -8,7 +8,7 @@ All times are tz-aware UTC.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, TypeVar
 
@@ -51,15 +51,25 @@ class Story:
     """Candidates telling the same story; the first member leads."""
 
     members: list[Candidate]
-    similarity: dict[str, float] = field(default_factory=dict)
+    #: Each member's likeness to the story when it joined (by article id), while
+    #: clustering writes it into the rejections; see :meth:`likeness`.
+    similarity: dict[str, float] | None = None
     score: float = 0.0
-    reasons: list[str | Explain] = field(default_factory=list)
+    #: A tuple, not a list, and no dict above until needed: a big pool has tens of
+    #: thousands of stories, most with no reason of their own and one member.
+    reasons: tuple[str | Explain, ...] = ()
     #: Outlets other than the lead's, in the order they joined.
     also: tuple[str, ...] = ()
     #: The event (a group of related stories) this story belongs to.
     event: int = -1
     #: Picked in a recent edition and substantially updated since.
     repeat: bool = False
+
+    def likeness(self) -> dict[str, float]:
+        """The members' likeness to the story (:attr:`similarity`), made on first use."""
+        if self.similarity is None:
+            self.similarity = {}
+        return self.similarity
 
     @property
     def lead(self) -> Candidate:

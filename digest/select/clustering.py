@@ -60,8 +60,9 @@ def cluster(
         c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
         c.vector.places = local_places(c.article.title, places)
         numbered[n] = done
-    # The vectors keep the list of words; the word numbers can go before the
-    # stories are made.
+    # The vectors keep each word's alphabetical place, not the words; the word
+    # numbers can go before the stories are made.
+    vocabulary.store.settle()
     del vocabulary, numbered
     ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
@@ -77,13 +78,13 @@ def cluster(
         index.put(c.vector, match.group)
         story = stories[match.group]
         story.members.append(c)
-        story.similarity[c.article.id] = match.similarity
+        story.likeness()[c.article.id] = match.similarity
     # A second, stricter look at each story: joining one item at a time can chain
     # two stories told in like words (each newcomer close to a few members).
     stories = [part for story in stories for part in resplit(story, settings.story_similarity)]
     rejections = [r for story in stories for r in _lead_and_rest(story)]
     for story in stories:
-        story.similarity.clear()  # written into the rejections; not needed after
+        story.similarity = None  # written into the rejections; not needed after
     return stories, rejections
 
 
@@ -123,12 +124,12 @@ def resplit(story: Story, bar: float) -> list[Story]:
         part = Story([head[i] for i in group])
         for i in group[1:]:
             if n == 0:
-                part.similarity[head[i].article.id] = story.similarity[head[i].article.id]
+                part.likeness()[head[i].article.id] = story.likeness()[head[i].article.id]
                 continue
             # As when it joined: its mean likeness to the part's first members.
             firsts = [vectors[j] for j in group[:MEMBERS_COMPARED] if j != i]
             mean = sum(vectors[i].cosine(v) for v in firsts) / len(firsts)
-            part.similarity[head[i].article.id] = mean
+            part.likeness()[head[i].article.id] = mean
         parts.append(part)
     return parts
 
@@ -188,7 +189,7 @@ def _lead_and_rest(story: Story) -> list[Rejection]:
     )
     if story.lead is not first:
         assert first.vector is not None and story.lead.vector is not None
-        story.similarity[first.article.id] = first.vector.cosine(story.lead.vector)
+        story.likeness()[first.article.id] = first.vector.cosine(story.lead.vector)
     lead = story.lead.article
     # Copies are checked against the first few members (the lead among them).
     compared = [(m.article, shingles(m.article.body)) for m in story.members[:MEMBERS_COMPARED]]
@@ -204,7 +205,7 @@ def _lead_and_rest(story: Story) -> list[Rejection]:
             None,
         )
         how = f"near-identical copy of {original.id}" if original else "similarity"
-        sim = story.similarity[other.article.id]
+        sim = story.likeness()[other.article.id]
         rejections.append(
             left_out(
                 other.article,

@@ -53,7 +53,7 @@ def choose(
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
         where = f"position {position}" if position else "the edition"
-        story.reasons.append(f"pinned to {where} by editor")
+        story.reasons += (f"pinned to {where} by editor",)
         take(story)
     capped: dict[str, str] = {}
     retold: dict[str, Story] = {}
@@ -84,7 +84,7 @@ def choose(
                 break
         story = remaining.pop(best[1])
         if best[2]:
-            story.reasons.append(best[2])
+            story.reasons += (best[2],)
         capped.pop(story.lead.article.id, None)
         take(story)
     rejections = []

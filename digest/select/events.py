@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from sys import intern
@@ -65,7 +66,9 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
     """Number each story's event (``story.event``) and return each event's name
     (the headline of its biggest story), indexed by event number."""
     ordered = sorted(stories, key=lambda s: (-len(s.outlets()), -s.lead.own, s.lead.article.id))
-    parent = list(range(len(ordered)))
+    # An array, not a list: a list's numbers past 256 are an object of 28 bytes
+    # each, and grouping is the moment a big pool's selection holds most.
+    parent = array("i", range(len(ordered)))
 
     def root(n: int) -> int:
         while parent[n] != n:

@@ -93,9 +93,9 @@ def score_stories(
         factors = _factors(story, by_event, recent, settings, overrides)
         story.score = factors.score
         story.also = tuple(o.name for o in factors.outlets[1:])
-        story.reasons.insert(0, Explain.SCORE)
+        story.reasons = (Explain.SCORE, *story.reasons)
         if len(story.members) > 1:
-            story.reasons.append(Explain.MEMBERS)
+            story.reasons += (Explain.MEMBERS,)
 
 
 def explain_scores(

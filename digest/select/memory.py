@@ -84,9 +84,9 @@ def _repeat_reason(
             f"already sent: in {when}; changed since but not substantially "
             f"(similarity {similarity:.2f} ≥ {settings.update_similarity:g})"
         )
-    story.reasons.append(
+    story.reasons += (
         f"update to a story sent in {when} (similarity {similarity:.2f}); "
-        f"score × {settings.weights.repeat:g}"
+        f"score × {settings.weights.repeat:g}",
     )
     story.repeat = True
     return ""

@@ -161,12 +161,17 @@ def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]
     return found
 
 
+#: The one empty set of places every text naming no city shares: each vector of a
+#: pool holds its headline's cities, and an empty frozenset of its own costs 216
+#: bytes (CPython keeps no shared empty one), 20 MiB for 100,000 candidates.
+NO_PLACES: frozenset[str] = frozenset()
+
+
 def local_places(text: str, data: PlaceData) -> frozenset[str]:
     """The cities (not capitals) that ``text`` names ("Melbourne", "Rostov-on-Don"),
     as :attr:`PlaceData.local_names` spells them."""
-    return frozenset(
-        name for name, _ in find_countries(text, data.text_names) if name in data.local_names
-    )
+    found = [name for name, _ in find_countries(text, data.text_names) if name in data.local_names]
+    return frozenset(found) if found else NO_PLACES
 
 
 def dateline_country(dateline: str, data: PlaceData) -> str:
@@ -203,6 +208,7 @@ def country_counts(texts: Iterable[tuple[str, float]], data: PlaceData) -> dict[
 
 __all__ = [
     "INTERNATIONAL",
+    "NO_PLACES",
     "PlaceData",
     "country_counts",
     "dateline_country",

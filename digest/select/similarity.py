@@ -26,7 +26,7 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import chain
@@ -35,7 +35,7 @@ from sys import intern
 import snowballstemmer
 
 from ..model import Article
-from .places import place_data
+from .places import NO_PLACES, place_data
 
 # Words that say nothing about which story a text tells.
 STOPWORDS = frozenset(
@@ -136,13 +136,26 @@ class VectorStore:
     all of them, not two per vector (each array costs 64 bytes before its items,
     as much as a short vector's words), and the pool's words by number."""
 
-    __slots__ = ("ids", "values", "words")
+    __slots__ = ("ids", "ranks", "values", "words")
 
     def __init__(self, words: Sequence[str] = ()) -> None:
         self.ids = array("i")
         self.values = array("d")
         #: The words by number, for breaking ties by word in :meth:`Vector.top`.
         self.words = words
+        #: Or, once :meth:`settle` has run, each word's place in alphabetical order.
+        self.ranks: array[int] | None = None
+
+    def settle(self) -> None:
+        """Keep each word's alphabetical place (4 bytes) instead of the words, once
+        no more vectors are made here: ties break in the same order, and a big
+        pool's tens of thousands of words need not be held to the end."""
+        order = sorted(range(len(self.words)), key=self.words.__getitem__)
+        ranks = array("i", bytes(4 * len(order)))
+        for place, number in enumerate(order):
+            ranks[number] = place
+        self.ranks = ranks
+        self.words = ()
 
 
 class Vector:
@@ -177,7 +190,7 @@ class Vector:
         # places in ``values`` too (as zeros), so one offset finds both.
         self._store.values.extend([0.0] * self.headline_size)
         #: Cities the headline names (for the place-conflict rule).
-        self.places: frozenset[str] = frozenset()
+        self.places: frozenset[str] = NO_PLACES
 
     def __len__(self) -> int:
         return self.size
@@ -213,8 +226,13 @@ class Vector:
     def top(self, n: int) -> list[int]:
         """The numbers of the ``n`` heaviest words (ties broken alphabetically, so
         runs repeat)."""
-        words = self._store.words
-        pairs = sorted(zip(self.values, self.ids, strict=True), key=lambda p: (-p[0], words[p[1]]))
+        pairs = list(zip(self.values, self.ids, strict=True))
+        ranks = self._store.ranks
+        if ranks is None:
+            words = self._store.words
+            pairs.sort(key=lambda p: (-p[0], words[p[1]]))
+        else:
+            pairs.sort(key=lambda p: (-p[0], ranks[p[1]]))
         return [t for _, t in pairs[:n]]
 
 
@@ -284,13 +302,6 @@ class Vocabulary:
 
 
 @dataclass(slots=True)
-class Group:
-    """One story (or event): its members' vectors, in the order they joined."""
-
-    vectors: list[Vector] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class Match:
     """Where an item went: the group number, and the similarity that put it there
     (1.0 for the group's first item)."""
@@ -325,7 +336,10 @@ class GroupIndex:
         self.headline_overlap = headline_overlap
         self.closest = closest
         self.members = members
-        self.groups: list[Group] = []
+        #: Each group's first members' vectors, in the order they joined: a tuple
+        #: per group (most hold one), not an object and a list, as a big pool's
+        #: index holds tens of thousands of groups.
+        self.groups: list[tuple[Vector, ...]] = []
         # Tuples, not lists: most words point to one or two groups, and a list
         # of one holds room for four.
         self._postings: dict[int, tuple[int, ...]] = {}
@@ -346,7 +360,7 @@ class GroupIndex:
         near: list[Match] = []
         headline = vector.headline
         for number in candidates:
-            members = self.groups[number].vectors[: self.members]
+            members = self.groups[number][: self.members]
             # Two headlines alike but for their cities are two stories ("man
             # charged with murder in Melbourne" / "... in Sydney"), so the city
             # check comes before the headline-overlap rule.
@@ -381,10 +395,10 @@ class GroupIndex:
         """Put an item in ``group`` (a new group when ``None``); return its number."""
         if group is None:
             group = len(self.groups)
-            self.groups.append(Group())
-        members = self.groups[group].vectors
+            self.groups.append(())
+        members = self.groups[group]
         if len(members) < self.members:
-            members.append(vector)
+            self.groups[group] = (*members, vector)
             for word in vector.top(SIGNATURE):
                 posting = self._postings.get(word, ())
                 if len(posting) < POSTING_CAP and (not posting or posting[-1] != group):
@@ -418,7 +432,6 @@ def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
 __all__ = [
     "POSTING_CAP",
     "Fields",
-    "Group",
     "GroupIndex",
     "Match",
     "Vector",
