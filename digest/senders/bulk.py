@@ -193,6 +193,9 @@ class Slots:
         for _, _, name, fallback in self._plan:
             if name == UNSUBSCRIBE_URL:
                 column = [p.unsubscribe_url for p in people]
+                if HTML_SPECIAL("\n".join(column)):  # "&token=" after a query
+                    out += ([html.escape(v, quote=True) for v in column], column)
+                    continue
             else:
                 column = names if name == NAME else firsts
             if all(column):
@@ -442,10 +445,14 @@ class BulkEmailSender:
         """Make ``call`` on a free connection once the quota allows ``people``."""
         with self.pipeline.call() as written:
             call = self._fresh(call, self.quota.wait(len(people)) - built)
-            response = self.post(
-                call.path, content=call.content, headers=call.headers, auth=call.auth,
-                written=written,
-            )  # fmt: skip
+            try:
+                response = self.post(
+                    call.path, content=call.content, headers=call.headers, auth=call.auth,
+                    written=written,
+                )  # fmt: skip
+            except SenderUnavailable:
+                self.pipeline.refuse_waiting()
+                raise
         return self._outcomes(people, response)
 
     def close(self) -> None:

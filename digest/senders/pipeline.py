@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from ..errors import SenderUnavailable
+
 
 class Pipeline:
     """The gate a batch sender's callers pass: :meth:`build` around building a
@@ -34,6 +36,8 @@ class Pipeline:
         #: Requests built but not yet written (waiting for a connection, or writing).
         self._writers = 0
         self._building = False
+        #: Moves on when a call is refused as a whole: requests waiting then are not sent.
+        self._epoch = 0
 
     @contextmanager
     def build(self) -> Iterator[None]:
@@ -56,8 +60,13 @@ class Pipeline:
         build may start then; leaving the block calls it too)."""
         with self._cond:
             self._writers += 1
+            epoch = self._epoch
             try:
-                self._cond.wait_for(lambda: self._inflight < self.connections)
+                self._cond.wait_for(
+                    lambda: self._epoch != epoch or self._inflight < self.connections
+                )
+                if self._epoch != epoch:
+                    raise SenderUnavailable("not sent: an earlier call was refused as a whole")
             except BaseException:
                 self._writers -= 1
                 self._cond.notify_all()
@@ -79,6 +88,13 @@ class Pipeline:
             with self._cond:
                 self._inflight -= 1
                 self._cond.notify_all()
+
+    def refuse_waiting(self) -> None:
+        """A call was refused as a whole: requests waiting for a connection now
+        raise :class:`~digest.errors.SenderUnavailable` instead of going out."""
+        with self._cond:
+            self._epoch += 1
+            self._cond.notify_all()
 
     @property
     def inflight(self) -> int:
