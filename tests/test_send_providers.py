@@ -601,6 +601,14 @@ def test_a_batch_built_a_column_at_a_time_equals_one_person_at_a_time(
     from digest.senders.people import plain_names
 
     sender = build_sender("mail", "sendgrid", bare(options("sendgrid", "http://x")), Path("."))
+    # An unsubscribe address with a query: the token follows "&", which the HTML
+    # copy must write as "&amp;".
+    queried = build_sender(
+        "mail",
+        "sendgrid",
+        bare(options("sendgrid", "http://x")) | {"unsubscribe_url": UNSUBSCRIBE + "?list=world"},
+        Path("."),
+    )
     plain = [Recipient(f"Reader{i}@Example.org", name=f"Reader Number {i}") for i in range(50)]
     batches = [
         plain,
@@ -631,6 +639,10 @@ def test_a_batch_built_a_column_at_a_time_equals_one_person_at_a_time(
         assert people == expected
         assert {i: str(e) for i, e in refused.items()} == errors
         assert all(e.permanent for e in refused.values())
+    people, _ = queried.parts.people(outgoing.edition.id, plain)
+    columns = slots.columns(people)
+    assert [list(r) for r in zip(*columns, strict=True)] == [slots.row(p) for p in people]
+    assert any("&amp;token=" in value for column in columns for value in column)
 
 
 def test_hmac_from_keyed_states_is_rfc_2104() -> None:
@@ -737,6 +749,56 @@ def test_pipeline_builds_between_a_write_and_its_answer() -> None:
     assert second_in.wait(10)
     for thread in (one, builder, two):
         thread.join(10)
+    assert pipeline.inflight == 0
+
+
+def test_a_request_built_or_waiting_while_a_call_is_refused_is_not_sent() -> None:
+    """A call refused as a whole (a bad key) stops the requests built while it was
+    in flight, and those waiting for its connection; later ones go."""
+    import threading
+
+    from digest.senders.pipeline import Pipeline
+
+    pipeline = Pipeline(1)
+    with pipeline.build() as during:
+        pass
+    pipeline.refuse_waiting()
+    with pytest.raises(SenderUnavailable, match="refused as a whole"), pipeline.call(during):
+        pass
+    with pipeline.build() as after:
+        pass
+    with pipeline.call(after):
+        pass
+    assert pipeline.inflight == 0
+
+    holding, release = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def first() -> None:
+        with pipeline.call() as written:
+            written()
+            holding.set()
+            release.wait(10)
+
+    def waiting() -> None:
+        try:
+            with pipeline.call(after):
+                outcome.append("sent")
+        except SenderUnavailable:
+            outcome.append("not sent")
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert holding.wait(10)
+    two = threading.Thread(target=waiting)
+    two.start()
+    with pipeline._cond:  # the second request is waiting for the connection
+        assert pipeline._cond.wait_for(lambda: pipeline._writers == 1, 10)
+    pipeline.refuse_waiting()
+    release.set()
+    for thread in (one, two):
+        thread.join(10)
+    assert outcome == ["not sent"]
     assert pipeline.inflight == 0
 
 

@@ -419,13 +419,13 @@ class BulkEmailSender:
         ``connections`` calls are (see :mod:`digest.senders.pipeline`).
         """
         self.prepare(outgoing)
-        with self.pipeline.build():
+        with self.pipeline.build() as epoch:
             people, refused = self.parts.people(outgoing.edition.id, recipients)
             call = self._request(outgoing, people) if people else None
             built = self._clock()
         sent: BatchOutcome = []
         if call is not None:
-            sent = self._transmit(call, built, people)
+            sent = self._transmit(call, built, people, epoch)
         elif people:
             self.quota.wait(len(people))
             sent = self._send(outgoing, people)
@@ -441,9 +441,10 @@ class BulkEmailSender:
             outcomes.append(refused[index] if index in refused else next(answers))
         return outcomes
 
-    def _transmit(self, call: Call, built: float, people: list[Person]) -> BatchOutcome:
-        """Make ``call`` on a free connection once the quota allows ``people``."""
-        with self.pipeline.call() as written:
+    def _transmit(self, call: Call, built: float, people: list[Person], epoch: int) -> BatchOutcome:
+        """Make ``call`` on a free connection once the quota allows ``people``
+        (unless a call was refused as a whole since it was built, ``epoch``)."""
+        with self.pipeline.call(epoch) as written:
             call = self._fresh(call, self.quota.wait(len(people)) - built)
             try:
                 response = self.post(

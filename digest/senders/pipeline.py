@@ -40,27 +40,34 @@ class Pipeline:
         self._epoch = 0
 
     @contextmanager
-    def build(self) -> Iterator[None]:
+    def build(self) -> Iterator[int]:
         """Hold while building a request: one build at a time, and none while a
-        built request waits to be written."""
+        built request waits to be written.  Yields the refusal count the request
+        is built under, for :meth:`call`."""
         with self._cond:
             self._cond.wait_for(lambda: not self._building and not self._writers)
             self._building = True
+            epoch = self._epoch
         try:
-            yield
+            yield epoch
         finally:
             with self._cond:
                 self._building = False
                 self._cond.notify_all()
 
     @contextmanager
-    def call(self) -> Iterator[Callable[[], None]]:
+    def call(self, built_under: int | None = None) -> Iterator[Callable[[], None]]:
         """Hold while making one call: waits for a free connection, then yields
         ``written``, to be called once the request's last byte is out (the next
-        build may start then; leaving the block calls it too)."""
+        build may start then; leaving the block calls it too).
+
+        Raises :class:`~digest.errors.SenderUnavailable` when a call was refused
+        as a whole since the request was built (``built_under``, from
+        :meth:`build`) or while it waited: it was built while that call was in
+        flight, and the refusal (a bad key, a closed account) holds for it too."""
         with self._cond:
             self._writers += 1
-            epoch = self._epoch
+            epoch = self._epoch if built_under is None else built_under
             try:
                 self._cond.wait_for(
                     lambda: self._epoch != epoch or self._inflight < self.connections
@@ -90,8 +97,9 @@ class Pipeline:
                 self._cond.notify_all()
 
     def refuse_waiting(self) -> None:
-        """A call was refused as a whole: requests waiting for a connection now
-        raise :class:`~digest.errors.SenderUnavailable` instead of going out."""
+        """A call was refused as a whole: requests built or waiting for a
+        connection meanwhile raise :class:`~digest.errors.SenderUnavailable` in
+        :meth:`call` instead of going out."""
         with self._cond:
             self._epoch += 1
             self._cond.notify_all()
