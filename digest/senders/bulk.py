@@ -414,10 +414,8 @@ class BulkEmailSender:
         batch API, after the quota allows that many; an outcome per recipient.
 
         A malformed address is permanent for that recipient and not sent.  Up to
-        ``connections + 1`` threads may call this at once (``limits.overlap``): the
-        request is built while other calls are in flight, and at most
-        ``connections`` calls are (see :mod:`digest.senders.pipeline`).
-        """
+        ``connections + 1`` threads may call this at once (``limits.overlap``, see
+        :mod:`digest.senders.pipeline`): at most ``connections`` calls in flight."""
         self.prepare(outgoing)
         with self.pipeline.build() as epoch:
             people, refused = self.parts.people(outgoing.edition.id, recipients)
@@ -442,8 +440,7 @@ class BulkEmailSender:
         return outcomes
 
     def _transmit(self, call: Call, built: float, people: list[Person], epoch: int) -> BatchOutcome:
-        """Make ``call`` on a free connection once the quota allows ``people``
-        (unless a call was refused as a whole since it was built, ``epoch``)."""
+        """Make ``call`` (built under refusal count ``epoch``) once the quota allows."""
         with self.pipeline.call(epoch) as written:
             call = self._fresh(call, self.quota.wait(len(people)) - built)
             try:
