@@ -3,6 +3,7 @@
     python tools/score_selector.py                 # every day, homes IN, GB and US
     python tools/score_selector.py --home US --explain 2023-10-07
     python tools/score_selector.py --pairs 2023-08-24   # the worst clustering mistakes
+    python tools/score_selector.py --labels labels2     # against the second annotation
 
 Targets, per day and home country: at least 4 of the day's 5 biggest world
 stories carried, 0 opinion/feature/soft picks, 0 same-story pairs, at least 5
@@ -36,6 +37,12 @@ def main() -> int:
     parser.add_argument(
         "--pairs", action="store_true", help="print the worst false merges and splits of stories"
     )
+    parser.add_argument(
+        "--labels",
+        choices=("labels", "labels2"),
+        default="labels",
+        help="score against the first annotation (default) or the second, blind one",
+    )
     args = parser.parse_args()
     homes = args.home or ["IN", "GB", "US"]
     feeds = sorted(DAYS.glob("day-*.feed.json"))
@@ -45,7 +52,7 @@ def main() -> int:
     right = found = labelled = 0
     print("day         home  biggest carried  soft dup outlets/picks  world P   world R")
     for feed in feeds:
-        day = load_day(feed)
+        day = load_day(feed, args.labels)
         for home in homes:
             s = score_day(day, home)
             ok = (

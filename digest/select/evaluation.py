@@ -71,9 +71,10 @@ class DayScore:
     missed: tuple[str, ...]
 
 
-def load_day(feed: Path) -> Day:
-    """Read a day's feed with the real JSON reader and its labels file beside it."""
-    labels_path = feed.with_name(feed.name.replace(".feed.json", ".labels.json"))
+def load_day(feed: Path, labels: str = "labels") -> Day:
+    """Read a day's feed with the real JSON reader and its labels file beside it
+    (``labels="labels2"`` for the second, blind annotation)."""
+    labels_path = feed.with_name(feed.name.replace(".feed.json", f".{labels}.json"))
     document = json.loads(feed.read_text("utf-8"))
     result = read_json(feed.read_bytes(), ReadOptions(source=feed.name))
     by_url = {a.url: a for a in result.articles}
