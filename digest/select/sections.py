@@ -67,6 +67,12 @@ _NEWS_ON_A_DESK = 2.0
 HOSTED_AGREE = 2
 # "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
 _PLACED = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’.-]*\s?){1,3})")
+# What a group of countries does as one: meets, admits or invites members.
+_BLOC_ACTS = re.compile(
+    r"\b(summit|leaders|members?|membership|join(s|ed|ing)?|invit(e|es|ed|ing)|"
+    r"admi(t|ts|tted|ssion)|expan(d|ds|ded|sion)|bloc)\b",
+    re.I,
+)
 #: Topics whose headline words outweigh a world-desk label (``places.toml``).
 OVERRIDING_TOPICS = frozenset({"science"})
 
@@ -180,7 +186,7 @@ class SectionDetector:
         evidence = self._evidence(article)
         country = self._main(evidence[0])
         labelled = self._labelled(article)
-        summit = self._hosted_summit(article)
+        summit = self._hosted_summit(article) or self._home_bloc(article)
         if summit and (labelled[0] in (WORLD, NATIONAL) if labelled else not outlet.desk):
             return self._call(NATIONAL, summit, self.home)
         if labelled is not None:
@@ -368,6 +374,19 @@ class SectionDetector:
         for body, where in sorted(self.hosted.items()):
             if re.search(rf"\b{re.escape(body)}\b", text):
                 return f"the {body} summit meets at home today (in {where})"
+        return ""
+
+    def _home_bloc(self, article: Article) -> str:
+        """Why an item is news of a small group of countries the home country
+        belongs to (``places.toml``'s ``[blocs]``), or ``""``."""
+        text = f"{article.title} {article.summary}"
+        # The group acting as one (meeting, admitting members), not one member's
+        # debate about it ("ex-minister unloads on AUKUS" is that member's news).
+        if not _BLOC_ACTS.search(text):
+            return ""
+        for bloc, members in sorted(self.places.blocs.items()):
+            if self.home in members and re.search(rf"\b{re.escape(bloc)}\b", text):
+                return f"the {bloc} group, which the home country belongs to, acts as one"
         return ""
 
     def _main(self, evidence: dict[str, float]) -> str:
