@@ -71,10 +71,10 @@ class DayScore:
     missed: tuple[str, ...]
 
 
-def load_day(feed: Path, labels: str = "labels") -> Day:
+def load_day(feed: Path, annotation: str = "labels") -> Day:
     """Read a day's feed with the real JSON reader and its labels file beside it
-    (``labels="labels2"`` for the second, blind annotation)."""
-    labels_path = feed.with_name(feed.name.replace(".feed.json", f".{labels}.json"))
+    (``annotation="labels2"`` for the second, blind annotation)."""
+    labels_path = feed.with_name(feed.name.replace(".feed.json", f".{annotation}.json"))
     document = json.loads(feed.read_text("utf-8"))
     result = read_json(feed.read_bytes(), ReadOptions(source=feed.name))
     by_url = {a.url: a for a in result.articles}

@@ -106,6 +106,12 @@ class SectionDetector:
         self.use_fallback = settings.fallback_classifier
         #: Summits meeting at home in this run's pool: body → where ("G20" → "New Delhi").
         self.hosted: dict[str, str] = {}
+        #: The small groups of countries the home country belongs to ("BRICS").
+        self.blocs = tuple(
+            (name, re.compile(rf"\b{re.escape(name)}\b"))
+            for name, members in sorted(self.places.blocs.items())
+            if self.home in members
+        )
 
     # -- the day's context -----------------------------------------------------------
 
@@ -379,14 +385,16 @@ class SectionDetector:
     def _home_bloc(self, article: Article) -> str:
         """Why an item is news of a small group of countries the home country
         belongs to (``places.toml``'s ``[blocs]``), or ``""``."""
+        if not self.blocs:
+            return ""
         text = f"{article.title} {article.summary}"
         # The group acting as one (meeting, admitting members), not one member's
         # debate about it ("ex-minister unloads on AUKUS" is that member's news).
         if not _BLOC_ACTS.search(text):
             return ""
-        for bloc, members in sorted(self.places.blocs.items()):
-            if self.home in members and re.search(rf"\b{re.escape(bloc)}\b", text):
-                return f"the {bloc} group, which the home country belongs to, acts as one"
+        for name, pattern in self.blocs:
+            if pattern.search(text):
+                return f"the {name} group, which the home country belongs to, acts as one"
         return ""
 
     def _main(self, evidence: dict[str, float]) -> str:
