@@ -21,6 +21,7 @@ from digest.select.evaluation import (
     clustering_errors,
     clustering_pairs,
     load_day,
+    meets_every_target,
     run,
     score_day,
 )
@@ -55,14 +56,7 @@ def main() -> int:
         day = load_day(feed, args.labels)
         for home in homes:
             s = score_day(day, home)
-            ok = (
-                s.carried >= min(4, s.biggest)
-                and s.soft_picks == 0
-                and s.duplicate_pairs == 0
-                and s.outlets >= min(5, s.picks)
-                and s.world_precision >= 0.95
-                and s.world_recall >= 0.9
-            )
+            ok = meets_every_target(s)
             failures += not ok
             print(
                 f"{s.day}  {home}    {s.biggest:>3}    {s.carried:>3}    {s.soft_picks:>4} "
