@@ -25,6 +25,7 @@ from digest.select.evaluation import (
     clustering_errors,
     clustering_pairs,
     load_day,
+    meets_every_target,
     score_day,
     world_decisions,
 )
@@ -71,9 +72,9 @@ def test_the_set_is_real_pinned_and_big_enough() -> None:
 @pytest.mark.parametrize("home", HOMES)
 def test_world_news_is_told_from_home_news_by_what_and_who(home: str) -> None:
     # The targets, precision 0.95 and recall 0.9: pooled over the days for
-    # every home, and on each day but two of the 18 (2023-06-24 for the US: Titan
-    # sub items labelled US news on a world desk; 2023-08-24 for India: BRICS, of
-    # which India is a member).
+    # every home, and on each day but one of the 18 (2023-06-24 for the US: Titan
+    # sub items labelled US news on a world desk, with no place named).  BRICS
+    # admitting members is India's own news (a group India belongs to acting as one).
     settings = SelectSettings(home_country=home)
     outlets = OutletTable()
     hits = called = truth = 0
@@ -85,23 +86,27 @@ def test_world_news_is_told_from_home_news_by_what_and_who(home: str) -> None:
     assert hits / truth >= 0.9
     daily = [s for s in scores() if s.home == home]
     assert all(s.world_recall >= 0.9 for s in daily)
-    assert sum(s.world_precision >= 0.95 for s in daily) >= len(daily) - 1
+    assert sum(s.world_precision >= 0.95 for s in daily) >= len(daily) - (home == "US")
 
 
 def test_most_editions_meet_every_target() -> None:
-    met = [
-        s
-        for s in scores()
-        if s.carried >= min(4, s.biggest)
-        and s.soft_picks == 0
-        and s.duplicate_pairs == 0
-        and s.outlets >= min(5, s.picks)
-        and s.world_precision >= 0.95
-        and s.world_recall >= 0.9
-    ]
+    met = [s for s in scores() if meets_every_target(s)]
     print(f"\n{len(met)} of {len(scores())} editions meet every target")
     # Target: all 18; today 13 (a floor, so a change for the worse fails).
     assert len(met) >= 13
+
+
+def test_the_second_blind_annotation_scores_the_selector_too() -> None:
+    # tools/score_selector.py --labels labels2: the same editions against labels
+    # made blind to the first; floors at today's figures (14 of 18 editions).
+    met = 0
+    for feed in FEEDS:
+        second = load_day(feed, "labels2")
+        assert set(second.labels) == set(second.articles)
+        for home in HOMES:
+            met += meets_every_target(score_day(second, home))
+    print(f"\nagainst the second annotation: {met} of {len(FEEDS) * len(HOMES)} editions")
+    assert met >= 14
 
 
 def test_editions_do_not_carry_one_story_twice_and_picks_come_from_many_outlets() -> None:

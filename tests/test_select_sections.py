@@ -238,6 +238,24 @@ def test_a_summit_the_days_items_place_at_home_is_home_news() -> None:
     assert once.classify(pool[2], table.of(pool[2])).counted
 
 
+def test_a_small_group_acting_as_one_is_its_members_home_news() -> None:
+    table = OutletTable()
+    world_desk = "https://www.theguardian.com/world/2023/aug/24/story"
+    invites = article(title="Brics leaders invite six nations to join bloc", url=world_desk)
+    india = SectionDetector(SelectSettings(home_country="IN"))
+    call = india.classify(invites, table.of(invites))
+    assert not call.counted and "BRICS" in call.reason.upper()
+    # Not a member: still news from abroad.
+    britain = SectionDetector(SelectSettings(home_country="GB"))
+    assert britain.classify(invites, table.of(invites)).counted
+    # One member's own debate about a group is that member's news, not the others'.
+    debate = article(
+        title="Former minister unloads on AUKUS: 'God help future generations'",
+        url="https://www.abc.net.au/news/2023-03-17/story/102107654",
+    )
+    assert britain.classify(debate, table.of(debate)).counted
+
+
 def test_space_news_is_science_even_on_a_world_desk_and_banks_are_business() -> None:
     britain = SectionDetector(SelectSettings(home_country="GB"))
     table = OutletTable()

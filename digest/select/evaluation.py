@@ -71,9 +71,24 @@ class DayScore:
     missed: tuple[str, ...]
 
 
-def load_day(feed: Path) -> Day:
-    """Read a day's feed with the real JSON reader and its labels file beside it."""
-    labels_path = feed.with_name(feed.name.replace(".feed.json", ".labels.json"))
+def meets_every_target(score: DayScore) -> bool:
+    """Whether one edition meets every per-edition target of issue 11: at least 4
+    of the day's 5 biggest world stories carried (all when fewer), no soft or
+    duplicate pick, 5 outlets among 8 picks, world/home precision 0.95, recall 0.9."""
+    return (
+        score.carried >= min(4, score.biggest)
+        and score.soft_picks == 0
+        and score.duplicate_pairs == 0
+        and score.outlets >= min(5, score.picks)
+        and score.world_precision >= 0.95
+        and score.world_recall >= 0.9
+    )
+
+
+def load_day(feed: Path, annotation: str = "labels") -> Day:
+    """Read a day's feed with the real JSON reader and its labels file beside it
+    (``annotation="labels2"`` for the second, blind annotation)."""
+    labels_path = feed.with_name(feed.name.replace(".feed.json", f".{annotation}.json"))
     document = json.loads(feed.read_text("utf-8"))
     result = read_json(feed.read_bytes(), ReadOptions(source=feed.name))
     by_url = {a.url: a for a in result.articles}
@@ -255,6 +270,7 @@ __all__ = [
     "found_stories",
     "is_world",
     "load_day",
+    "meets_every_target",
     "run",
     "score_day",
     "world_decisions",

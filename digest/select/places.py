@@ -15,7 +15,7 @@ import sys
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -52,6 +52,8 @@ class PlaceData:
     ambiguous: Mapping[str, tuple[str, ...]]
     #: International bodies whose summits move from host to host ("G20").
     summits: frozenset[str] = frozenset()
+    #: Small groups of countries acting as one ("BRICS") → their members' codes.
+    blocs: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
     #: Cities that name no government: those of :data:`_TEXT_CITY_POPULATION`
     #: people and more but capitals ("Beijing" often means China's government).
     local_names: frozenset[str] = frozenset()
@@ -127,6 +129,9 @@ def place_data() -> PlaceData:
             {name: tuple(codes) for name, codes in extra.get("ambiguous", {}).items()}
         ),
         summits=frozenset(extra.get("summits", {}).get("bodies", ())),
+        blocs=MappingProxyType(
+            {name: frozenset(codes) for name, codes in extra.get("blocs", {}).items()}
+        ),
         local_names=frozenset(local),
     )
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -67,6 +67,12 @@ _NEWS_ON_A_DESK = 2.0
 HOSTED_AGREE = 2
 # "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
 _PLACED = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’.-]*\s?){1,3})")
+# What a group of countries does as one: meets, admits or invites members.
+_BLOC_ACTS = re.compile(
+    r"\b(summit|leaders|members?|membership|join(s|ed|ing)?|invit(e|es|ed|ing)|"
+    r"admi(t|ts|tted|ssion)|expan(d|ds|ded|sion)|bloc)\b",
+    re.I,
+)
 #: Topics whose headline words outweigh a world-desk label (``places.toml``).
 OVERRIDING_TOPICS = frozenset({"science"})
 
@@ -100,6 +106,8 @@ class SectionDetector:
         self.use_fallback = settings.fallback_classifier
         #: Summits meeting at home in this run's pool: body → where ("G20" → "New Delhi").
         self.hosted: dict[str, str] = {}
+        #: The small groups of countries the home country belongs to ("BRICS").
+        self.blocs = home_blocs(self.places, self.home)
 
     # -- the day's context -----------------------------------------------------------
 
@@ -180,7 +188,7 @@ class SectionDetector:
         evidence = self._evidence(article)
         country = self._main(evidence[0])
         labelled = self._labelled(article)
-        summit = self._hosted_summit(article)
+        summit = self._hosted_summit(article) or acting_bloc(article, self.blocs)
         if summit and (labelled[0] in (WORLD, NATIONAL) if labelled else not outlet.desk):
             return self._call(NATIONAL, summit, self.home)
         if labelled is not None:
@@ -384,9 +392,34 @@ class SectionDetector:
         return ""
 
 
+def home_blocs(places: PlaceData, home: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The small groups of countries (``places.toml``'s ``[blocs]``) that ``home``
+    belongs to, each with the pattern that finds its name."""
+    return tuple(
+        (name, re.compile(rf"\b{re.escape(name)}\b"))
+        for name, members in sorted(places.blocs.items())
+        if home in members
+    )
+
+
+def acting_bloc(article: Article, blocs: Sequence[tuple[str, re.Pattern[str]]]) -> str:
+    """Why an item is news of one of ``blocs`` acting as one, or ``""``."""
+    if not blocs:
+        return ""
+    text = f"{article.title} {article.summary}"
+    # The group acting as one (meeting, admitting members), not one member's
+    # debate about it ("ex-minister unloads on AUKUS" is that member's news).
+    if not _BLOC_ACTS.search(text):
+        return ""
+    for name, pattern in blocs:
+        if pattern.search(text):
+            return f"the {name} group, which the home country belongs to, acts as one"
+    return ""
+
+
 def _ranked(evidence: dict[str, float]) -> list[tuple[str, float]]:
     # Heaviest first; ties by code so runs repeat exactly.
     return sorted(evidence.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-__all__ = ["NATIONAL", "WORLD", "SectionCall", "SectionDetector"]
+__all__ = ["NATIONAL", "WORLD", "SectionCall", "SectionDetector", "acting_bloc", "home_blocs"]
