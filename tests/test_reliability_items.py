@@ -91,10 +91,10 @@ def test_a_field_over_its_bound_keeps_the_item_aside_with_the_reason(tmp_path: P
 
 def test_cutting_a_huge_text_costs_what_cutting_its_head_costs() -> None:
     # Before: every grapheme of the whole text was listed first (118 s export).
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: a busy machine does not fail it
     for text in ("x" * 10_000_000, "word " * 2_000_000, " " * 5_000_000 + "a b"):
         assert len(cut(text, 300)) <= 300
-    assert time.perf_counter() - started < 10  # about 0.05 s; generous for a busy CI
+    assert time.thread_time() - started < 10  # about 0.05 s
     assert cut("a" + " " * 10_000 + "b", 5) == "a b"
 
 
