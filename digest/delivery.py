@@ -414,9 +414,7 @@ class _Run:
         while (batch := jobs.get()) is not None:
             self._send_batch(send_batch, [batch] if isinstance(batch, _Job) else batch, results)
 
-    def _send_batch(
-        self, send_batch: BatchSend, batch: list[_Job], results: _Results
-    ) -> None:
+    def _send_batch(self, send_batch: BatchSend, batch: list[_Job], results: _Results) -> None:
         """One call of ``send_batch``; every job gets its outcome."""
         try:
             if self.limiter.count:  # else each acquire() only takes a lock
