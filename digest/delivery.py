@@ -183,6 +183,9 @@ class _Job:
 _Outcome = tuple[_Job, SendResult | None, Exception | None]
 #: What the workers take: a job, or a batch sender's batch of jobs; ``None`` stops one.
 _Jobs: TypeAlias = "queue.SimpleQueue[_Job | list[_Job] | None]"
+#: What the workers hand back: the outcomes of one call, all at once, so that the
+#: retries of a failed batch are due together whenever this thread looks.
+_Results: TypeAlias = "queue.SimpleQueue[list[_Outcome]]"
 #: Records a page of recipients in the log before they are tried: each one's
 #: ``(status, attempts)``; only ``pending`` ones are sent.
 Register = Callable[[Sequence[str]], Mapping[str, tuple[str, int]]]
@@ -233,6 +236,12 @@ def deliver(
     return run.report
 
 
+def _drain(results: _Results) -> Iterator[_Outcome]:
+    """Every outcome handed back and not yet taken."""
+    while not results.empty():
+        yield from results.get()
+
+
 def _pages(recipients: Iterable[Recipient]) -> Iterator[list[Recipient]]:
     iterator = iter(recipients)
     while page := list(itertools.islice(iterator, PAGE)):
@@ -279,7 +288,7 @@ class _Run:
         """
         connections = max(1, self.sender.limits.connections)
         jobs: _Jobs = queue.SimpleQueue()
-        results: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
+        results: _Results = queue.SimpleQueue()
         batch = hooks(self.sender).send_batch
         target = self._work if batch is None else self._work_batches
         # This thread makes the batches, whole ones unless the run is ending (or only
@@ -330,9 +339,8 @@ class _Run:
                     # The last messages of a run (or of a stop): their outcomes are
                     # written as soon as they come, not up to POLL later.
                     with contextlib.suppress(queue.Empty):
-                        outcomes.append(results.get(timeout=poll))
-                while not results.empty():
-                    outcomes.append(results.get())
+                        outcomes.extend(results.get(timeout=poll))
+                outcomes.extend(_drain(results))
                 finished: list[Delivery] = []
                 for job, result, error in outcomes:
                     inflight -= 1
@@ -355,8 +363,7 @@ class _Run:
             for worker in workers:
                 worker.join()
             leftovers = []
-            while not results.empty():
-                job, result, error = results.get()
+            for job, result, error in _drain(results):
                 if result is not None:
                     leftovers.append(self._sent(job, result))
                 else:
@@ -387,7 +394,7 @@ class _Run:
                 taken += 1
         return taken
 
-    def _work(self, jobs: _Jobs, results: queue.SimpleQueue[_Outcome]) -> None:
+    def _work(self, jobs: _Jobs, results: _Results) -> None:
         """A worker thread: send each job handed to it, report every outcome."""
         limited = self.limiter.count > 0
         while (job := jobs.get()) is not None:
@@ -395,11 +402,11 @@ class _Run:
             try:
                 if limited:
                     self.limiter.acquire()
-                results.put((job, self.sender.send(self.outgoing, job.recipient), None))
+                results.put([(job, self.sender.send(self.outgoing, job.recipient), None)])
             except Exception as exc:  # handed to the main thread, which decides
-                results.put((job, None, exc))
+                results.put([(job, None, exc)])
 
-    def _work_batches(self, jobs: _Jobs, results: queue.SimpleQueue[_Outcome]) -> None:
+    def _work_batches(self, jobs: _Jobs, results: _Results) -> None:
         """A worker thread of a batch sender: send each queued batch in one call,
         report one outcome per job."""
         send_batch = hooks(self.sender).send_batch
@@ -407,9 +414,7 @@ class _Run:
         while (batch := jobs.get()) is not None:
             self._send_batch(send_batch, [batch] if isinstance(batch, _Job) else batch, results)
 
-    def _send_batch(
-        self, send_batch: BatchSend, batch: list[_Job], results: queue.SimpleQueue[_Outcome]
-    ) -> None:
+    def _send_batch(self, send_batch: BatchSend, batch: list[_Job], results: _Results) -> None:
         """One call of ``send_batch``; every job gets its outcome."""
         try:
             if self.limiter.count:  # else each acquire() only takes a lock
@@ -421,14 +426,14 @@ class _Run:
                     f"send_batch returned {len(outcomes)} outcomes for {len(batch)} recipients"
                 )
         except Exception as exc:  # the same for every job: the main thread decides
-            for job in batch:
-                results.put((job, None, exc))
+            results.put([(job, None, exc) for job in batch])
             return
-        for job, outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, SendResult):
-                results.put((job, outcome, None))
-            else:
-                results.put((job, None, outcome))
+        results.put(
+            [
+                (job, outcome, None) if isinstance(outcome, SendResult) else (job, None, outcome)
+                for job, outcome in zip(batch, outcomes, strict=True)
+            ]
+        )
 
     def _more(self, pages: Iterator[list[Recipient]]) -> bool:
         """Register the next page of recipients; ``False`` when there is none."""
@@ -454,11 +459,18 @@ class _Run:
 
     def _next_batch(self, pages: Iterator[list[Recipient]], size: int) -> list[_Job]:
         """Up to ``size`` jobs to send in one call (fewer only when no more are
-        ready now), each counted as an attempt."""
+        ready now), each counted as an attempt; none once a stop is asked for."""
         chunk: list[_Job] = []
         while len(chunk) < size and (job := self._next_job(pages)) is not None:
             job.attempts += 1
             chunk.append(job)
+        if self._halted():
+            # Asked to stop while this batch was made (registering its pages takes
+            # a while): none of it has begun, so none of it may.
+            for job in reversed(chunk):
+                job.attempts -= 1
+                self.ready.appendleft(job)
+            return []
         return chunk
 
     def _next_job(self, pages: Iterator[list[Recipient]]) -> _Job | None:

@@ -211,17 +211,16 @@ def _import_page(db: Connection, page: list[Subscriber], now: str, counts: list[
     """Add or update one page of an import inside the caller's transaction,
     adding to ``counts`` (new, updated, unsubscribed)."""
     marks = ",".join("?" * len(page))
-    known = {
-        str(row[0]).lower(): [bool(row[1]), str(row[2])]
-        for row in db.execute(
-            f"SELECT address, unsubscribed, list FROM subscribers WHERE address IN ({marks})",
-            [sub.address for sub in page],
-        ).fetchall()
-    }
+    rows = db.execute(
+        f"SELECT address, unsubscribed, list FROM subscribers WHERE address IN ({marks})",
+        [sub.address for sub in page],
+    ).fetchall()
+    keys = _folded(db, [sub.address for sub in page])
+    stored = _folded(db, [str(row[0]) for row in rows])
+    known = {key: [bool(row[1]), str(row[2])] for key, row in zip(stored, rows, strict=True)}
     writes = _ImportWrites()
     gathered: set[str] = set()
-    for sub in page:
-        key = sub.address.lower()
+    for sub, key in zip(page, keys, strict=True):
         if key in gathered:  # the same address again: its first change goes in first
             writes.flush(db)
             gathered.clear()
@@ -254,3 +253,14 @@ def _import_page(db: Connection, page: list[Subscriber], now: str, counts: list[
         if sub.unsubscribed or (state is not None and state[0]):
             counts[2] += 1
     writes.flush(db)
+
+
+def _folded(db: Connection, addresses: list[str]) -> list[str]:
+    """Each address as the database compares it, by its own ``lower()``: SQLite's
+    folds ASCII letters only, as ``COLLATE NOCASE`` does; PostgreSQL's folds by the
+    database's character type, as ``citext`` does (``"JOSÉ"`` and ``"josé"`` are one
+    address there, two in SQLite).  ``str.lower`` would agree with neither."""
+    if not addresses:
+        return []
+    marks = ",".join(["lower(?)"] * len(addresses))
+    return [str(key) for key in db.execute(f"SELECT {marks}", addresses).fetchone()]
