@@ -47,7 +47,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from .errors import SendError, SenderUnavailable
 from .model import Delivery, SendResult
@@ -64,14 +64,11 @@ REPORT_LINES = 200
 #: the interpreter lock and a core just when a server's reply has come in, which
 #: measurably slowed a fast relay (bench/send.py: 0.72x against 1.05x raw DATA).
 POLL = 0.02
-#: The same for a batch sender, whose workers wait only :data:`LINGER` for more
-#: recipients: the queue is topped up well within it, so retries due together
-#: go out together.
+#: The same for a batch sender: its batches are short of jobs only at the end
+#: of a run, so the queue is topped up soon after a call finishes.
 BATCH_POLL = 0.005
 #: Jobs queued per connection, enough to keep each busy for more than ``POLL``.
 QUEUED = 64
-#: Seconds a batch waits for more recipients before it goes out smaller.
-LINGER = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +181,8 @@ class _Job:
 
 
 _Outcome = tuple[_Job, SendResult | None, Exception | None]
+#: What the workers take: a job, or a batch sender's batch of jobs; ``None`` stops one.
+_Jobs: TypeAlias = "queue.SimpleQueue[_Job | list[_Job] | None]"
 #: Records a page of recipients in the log before they are tried: each one's
 #: ``(status, attempts)``; only ``pending`` ones are sent.
 Register = Callable[[Sequence[str]], Mapping[str, tuple[str, int]]]
@@ -279,10 +278,13 @@ class _Run:
         log in one transaction and tops the queue up again.
         """
         connections = max(1, self.sender.limits.connections)
-        jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        jobs: _Jobs = queue.SimpleQueue()
         results: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
         batch = hooks(self.sender).send_batch
         target = self._work if batch is None else self._work_batches
+        # This thread makes the batches, whole ones unless the run is ending (or only
+        # retries are due), so their size never depends on how fast it keeps up.
+        size = 1 if batch is None else max(1, self.sender.limits.batch_size)
         # A batch sender needs a whole batch queued behind the one in flight.
         queued = QUEUED if batch is None else max(QUEUED, 2 * self.sender.limits.batch_size)
         poll = POLL if batch is None else BATCH_POLL
@@ -302,12 +304,19 @@ class _Run:
         try:
             while True:
                 while not self._halted() and inflight < queued * callers:
-                    job = self._next_job(pages)
-                    if job is None:
+                    if batch is None:
+                        job = self._next_job(pages)
+                        if job is None:
+                            break
+                        job.attempts += 1
+                        jobs.put(job)
+                        inflight += 1
+                        continue
+                    chunk = self._next_batch(pages, size)
+                    if not chunk:
                         break
-                    job.attempts += 1
-                    jobs.put(job)
-                    inflight += 1
+                    jobs.put(chunk)
+                    inflight += len(chunk)
                 if not inflight:
                     if not self.retries or self._halted():
                         break
@@ -366,24 +375,23 @@ class _Run:
         was asked for."""
         return bool(self.report.aborted) or self.stop.is_set()
 
-    def _unqueue(self, jobs: queue.SimpleQueue[_Job | None]) -> int:
+    def _unqueue(self, jobs: _Jobs) -> int:
         """Take back the jobs no worker has started (they stay pending, untried);
         how many."""
         taken = 0
         while not jobs.empty():
-            job = jobs.get()
-            if job is not None:
+            item = jobs.get()
+            for job in [item] if isinstance(item, _Job) else item or ():
                 job.attempts -= 1
                 self.ready.append(job)
                 taken += 1
         return taken
 
-    def _work(
-        self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]
-    ) -> None:
+    def _work(self, jobs: _Jobs, results: queue.SimpleQueue[_Outcome]) -> None:
         """A worker thread: send each job handed to it, report every outcome."""
         limited = self.limiter.count > 0
         while (job := jobs.get()) is not None:
+            assert isinstance(job, _Job)  # a sender of one message a call gets no lists
             try:
                 if limited:
                     self.limiter.acquire()
@@ -391,31 +399,13 @@ class _Run:
             except Exception as exc:  # handed to the main thread, which decides
                 results.put((job, None, exc))
 
-    def _work_batches(
-        self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]
-    ) -> None:
-        """A worker thread of a batch sender: take up to ``batch_size`` queued jobs
-        (waiting at most :data:`LINGER` for more), send them in one call, report
-        one outcome per job."""
+    def _work_batches(self, jobs: _Jobs, results: queue.SimpleQueue[_Outcome]) -> None:
+        """A worker thread of a batch sender: send each queued batch in one call,
+        report one outcome per job."""
         send_batch = hooks(self.sender).send_batch
         assert send_batch is not None
-        size = self.sender.limits.batch_size
-        done = False
-        while not done:
-            first = jobs.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < size:
-                try:
-                    job = jobs.get(timeout=LINGER)
-                except queue.Empty:
-                    break
-                if job is None:
-                    done = True  # finish this batch, then stop
-                    break
-                batch.append(job)
-            self._send_batch(send_batch, batch, results)
+        while (batch := jobs.get()) is not None:
+            self._send_batch(send_batch, [batch] if isinstance(batch, _Job) else batch, results)
 
     def _send_batch(
         self, send_batch: BatchSend, batch: list[_Job], results: queue.SimpleQueue[_Outcome]
@@ -461,6 +451,15 @@ class _Run:
             else:
                 self.ready.append(_Job(recipient, attempts))
         return True
+
+    def _next_batch(self, pages: Iterator[list[Recipient]], size: int) -> list[_Job]:
+        """Up to ``size`` jobs to send in one call (fewer only when no more are
+        ready now), each counted as an attempt."""
+        chunk: list[_Job] = []
+        while len(chunk) < size and (job := self._next_job(pages)) is not None:
+            job.attempts += 1
+            chunk.append(job)
+        return chunk
 
     def _next_job(self, pages: Iterator[list[Recipient]]) -> _Job | None:
         if self.retries and self.retries[0][0] <= time.monotonic():
