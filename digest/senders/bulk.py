@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from email.utils import formataddr, parseaddr
 from json.encoder import encode_basestring as _escape_json
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, cast
 from urllib.parse import quote
 
 import httpx
@@ -73,7 +73,7 @@ from ..render.text import clean_text
 from .base import BatchOutcome, Limits, Outgoing, Recipient
 from .http import USER_AGENT, retry_after, shown
 from .options import Options
-from .people import HTML_SPECIAL, PartsMaker, Person, interleave, plain_names
+from .people import HTML_SPECIAL, PartsMaker, People, Person, html_special, interleave
 from .pipeline import Pipeline, stream
 
 _COMMON = {
@@ -177,27 +177,25 @@ class Slots:
         #: The tags in the order of ``values()`` and ``row()``: html, text, per placeholder.
         self.tags = [tag for p in plan for tag in p[:2]]
 
-    def columns(self, people: Sequence[Person]) -> list[Sequence[str]]:
+    def columns(self, people: People) -> list[list[str]]:
         """Every person's values, a column per tag (in the order of :attr:`tags`).
 
         Raises :class:`~digest.errors.RenderError` as :meth:`values` does.
         """
         if not self.tokens:
             return []
-        names = [p.name for p in people]
-        firsts = [p.first_name for p in people]
-        if not self._fast or not plain_names(names) or not plain_names(firsts):
-            return list(zip(*map(self.row, people), strict=True)) if people else []
+        if not self._fast or not people.plain:
+            return [list(c) for c in zip(*map(self.row, people), strict=True)] if people else []
         # Plain names: the renderer's rules leave every value as it is.
-        out: list[Sequence[str]] = []
+        out: list[list[str]] = []
         for _, _, name, fallback in self._plan:
             if name == UNSUBSCRIBE_URL:
-                column = [p.unsubscribe_url for p in people]
-                if HTML_SPECIAL("\n".join(column)):  # "&token=" after a query
+                column = people.unsubscribe_url
+                if html_special("\n".join(column)):  # "&token=" after a query
                     out += ([html.escape(v, quote=True) for v in column], column)
                     continue
             else:
-                column = names if name == NAME else firsts
+                column = people.name if name == NAME else people.first_name
             if all(column):
                 out += (column, column)
             elif fallback is None:
@@ -207,6 +205,12 @@ class Slots:
                 out.append([v or fallback for v in column])
                 out.append([v or text for v in column])
         return out
+
+    @property
+    def printable(self) -> bool:
+        """Whether the fallbacks are printable (the values :meth:`columns` gives
+        are then as printable as the people's)."""
+        return all(f is None or f.isprintable() for _, _, _, f in self._plan)
 
     def row(self, person: Person) -> list[str]:
         """``person``'s values in the order of :attr:`tags`."""
@@ -352,12 +356,12 @@ class BulkEmailSender:
     def _prepare(self, outgoing: Outgoing) -> None:
         """Build what every call of this edition shares (subclasses)."""
 
-    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call | None:
+    def _request(self, outgoing: Outgoing, people: People) -> Call | None:
         """The call for ``people`` (checked, at most ``batch_size``), built; ``None``
         to send them through :meth:`_send` instead."""
         return None
 
-    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
+    def _outcomes(self, people: People, response: httpx.Response) -> BatchOutcome:
         """An outcome per person, in order, from the provider's 2xx answer."""
         raise NotImplementedError
 
@@ -366,7 +370,7 @@ class BulkEmailSender:
         call that waited long for the quota is signed again (subclasses)."""
         return call
 
-    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
+    def _send(self, outgoing: Outgoing, people: People) -> BatchOutcome:
         """One call for ``people`` when :meth:`_request` builds none (subclasses):
         an outcome per person, in order, or raise a :class:`SendError` that holds
         for all."""
@@ -439,7 +443,7 @@ class BulkEmailSender:
             outcomes.append(refused[index] if index in refused else next(answers))
         return outcomes
 
-    def _transmit(self, call: Call, built: float, people: list[Person], epoch: int) -> BatchOutcome:
+    def _transmit(self, call: Call, built: float, people: People, epoch: int) -> BatchOutcome:
         """Make ``call`` (built under refusal count ``epoch``) once the quota allows."""
         with self.pipeline.call(epoch) as written:
             call = self._fresh(call, self.quota.wait(len(people)) - built)
@@ -621,22 +625,77 @@ def fill_rows(
 
 
 def fill_columns(
-    template: JsonTemplate, columns: Sequence[Sequence[str]], out: list[bytes], between: bytes
+    template: JsonTemplate,
+    columns: Sequence[Sequence[str]],
+    out: list[bytes],
+    between: bytes,
+    *,
+    printable: bool = False,
 ) -> None:
     """:func:`fill_rows` for rows that all use ``template``, given a column per
     marker (in the order of its ``names``): the rows are spliced together by slice
-    assignments, never one at a time."""
+    assignments, never one at a time.
+
+    ``printable`` is the caller's word that no string has a control or other
+    unprintable character (the columns of a plain :class:`People`): a column
+    then with neither a quote nor a backslash in it is JSON as it is, and is only
+    encoded; the others are escaped in one call for all of them.
+    """
     n = len(columns[0]) if columns else 0
     if not n:
         return
-    k = len(columns)
-    flat: list[str] = [""] * (n * k)
-    for j, column in enumerate(columns):
-        flat[j::k] = column
-    escaped = _escaped(flat)
-    parts = interleave(template.pieces, [escaped[j::k] for j in range(k)], n, between)
-    parts.pop()
-    out += parts
+    text = _short_ascii(template.pieces)
+    if text is not None and printable and all(map(_ascii_as_is, columns)):
+        # ASCII throughout (a plain batch in a short template): the rows joined
+        # as text and encoded once, which copies, instead of encoding each string.
+        parts: list[Any] = interleave(text, columns, n, between.decode())
+        parts.pop()
+        out.append("".join(parts).encode())
+        return
+    encoded: list[list[bytes] | None] = []
+    rest: list[Sequence[str]] = []
+    for column in columns:
+        if printable and _as_is(column):
+            encoded.append(list(map(str.encode, column)))
+        else:
+            encoded.append(None)
+            rest.append(column)
+    if rest:
+        k = len(rest)
+        flat: list[str] = [""] * (n * k)
+        for j, column in enumerate(rest):
+            flat[j::k] = column
+        escaped = _escaped(flat)
+        done = iter(escaped[j::k] for j in range(k))
+        encoded = [next(done) if column is None else column for column in encoded]
+    spliced = interleave(template.pieces, cast("list[list[bytes]]", encoded), n, between)
+    spliced.pop()
+    out += spliced
+
+
+def _as_is(column: Sequence[str]) -> bool:
+    """Whether a column of printable strings goes into JSON as it is: no quote and
+    no backslash in any of them (two substring searches over them all)."""
+    joined = "".join(column)
+    return '"' not in joined and "\\" not in joined
+
+
+def _ascii_as_is(column: Sequence[str]) -> bool:
+    """:func:`_as_is`, and every string ASCII."""
+    joined = "".join(column)
+    return joined.isascii() and '"' not in joined and "\\" not in joined
+
+
+def _short_ascii(pieces: list[bytes]) -> list[str] | None:
+    """A template's pieces as text when they are ASCII and short (a recipient's
+    entry, not a whole email, which is best copied as bytes), else ``None``."""
+    if sum(map(len, pieces)) > _SHORT or not all(map(bytes.isascii, pieces)):
+        return None
+    return [p.decode() for p in pieces]
+
+
+#: Template pieces up to this many bytes in all are joined as text.
+_SHORT = 4096
 
 
 def _escaped(flat: list[str]) -> list[bytes]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from typing import ClassVar
 
 import httpx
@@ -45,7 +46,7 @@ from .bulk import (
     marker,
 )
 from .options import Options
-from .people import Person, addressed, list_unsubscribes
+from .people import People, Person, addressed, list_unsubscribes
 
 
 class MailgunSender(BulkEmailSender):
@@ -125,33 +126,35 @@ class MailgunSender(BulkEmailSender):
             **{tag[len("%recipient.") : -1]: v for tag, v in self._slots.values(person).items()},
         }
 
-    def body(self, outgoing: Outgoing, people: list[Person]) -> tuple[bytes, str]:
+    def body(self, outgoing: Outgoing, people: Sequence[Person]) -> tuple[bytes, str]:
         """The multipart request body for ``people`` and its content type."""
         self.prepare(outgoing)
         assert self._slots is not None and self._entry is not None
-        addresses = [p.address for p in people]
+        people = People.of(people)
+        addresses = people.address
         if len(set(addresses)) == len(addresses):
             # Each address's entry from a template, a column at a time.
             out = [b"{"]
             columns = [
                 addresses,
                 list_unsubscribes(people),
-                [p.message_id for p in people],
-                [p.key for p in people],
+                people.message_id,
+                people.key,
                 *self._slots.columns(people),
             ]
-            fill_columns(self._entry, columns, out, b",")
+            printable = people.printable and self._slots.printable
+            fill_columns(self._entry, columns, out, b",", printable=printable)
             out.append(b"}")
             variables = b"".join(out)
         else:  # one entry an address, as a mapping has it
             variables = dumps({p.address: self.variables(p) for p in people})
         head = self._part("to", "")[: -len(b"\r\n")]
-        parts = [self._fixed, head, (b"\r\n" + head).join(s.encode() for s in addressed(people))]
+        parts = [self._fixed, head, (b"\r\n" + head).join(map(str.encode, addressed(people)))]
         parts.append(b"\r\n" + self._part("recipient-variables", "")[:-2] + variables + b"\r\n")
         parts.append(f"--{self._boundary}--\r\n".encode())
         return b"".join(parts), f"multipart/form-data; boundary={self._boundary}"
 
-    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call:
+    def _request(self, outgoing: Outgoing, people: People) -> Call:
         content, content_type = self.body(outgoing, people)
         return Call(
             f"/v3/{self.sending_domain}/messages",
@@ -160,9 +163,9 @@ class MailgunSender(BulkEmailSender):
             ("api", self._api_key),
         )
 
-    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
+    def _outcomes(self, people: People, response: httpx.Response) -> BatchOutcome:
         try:
             batch_id = str(json.loads(response.content).get("id", ""))
         except (ValueError, AttributeError):
             batch_id = ""
-        return [SendResult(p.address, provider_id=batch_id or p.message_id) for p in people]
+        return SendResult.many(people.address, batch_id or people.message_id)

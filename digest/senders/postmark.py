@@ -46,7 +46,7 @@ from .bulk import (
     scrub,
 )
 from .options import Options
-from .people import Person, addressed, list_unsubscribes
+from .people import People, Person, addressed, list_unsubscribes
 
 #: Per-message codes that are about the address; 100 and 429 are temporary.
 _ADDRESS_CODES = {300, 406}
@@ -116,25 +116,32 @@ class PostmarkSender(BulkEmailSender):
         fill_rows([self.row(person)], out, b"")
         return b"".join(out)
 
-    def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
+    def body(self, outgoing: Outgoing, people: Sequence[Person]) -> bytes:
         """The whole ``email/batch`` request body for ``people``: the messages'
         pieces joined once (500 copies of the email, never re-encoded)."""
         self.prepare(outgoing)
         assert self._slots is not None and self._template is not None
+        people = People.of(people)
         columns: dict[str, Sequence[str]] = {
             tag[1:-1]: column
             for tag, column in zip(self._slots.tags, self._slots.columns(people), strict=True)
         }
         columns["to"] = addressed(people)
         columns["lu"] = list_unsubscribes(people)
-        columns["id"] = [p.message_id for p in people]
-        columns["key"] = [p.key for p in people]
+        columns["id"] = people.message_id
+        columns["key"] = people.key
         out = [b"["]
-        fill_columns(self._template, [columns[name] for name in self._template.names], out, b",")
+        fill_columns(
+            self._template,
+            [columns[name] for name in self._template.names],
+            out,
+            b",",
+            printable=people.printable and self._slots.printable,
+        )
         out.append(b"]")
         return b"".join(out)
 
-    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call:
+    def _request(self, outgoing: Outgoing, people: People) -> Call:
         return Call(
             "/email/batch",
             self.body(outgoing, people),
@@ -145,15 +152,29 @@ class PostmarkSender(BulkEmailSender):
             },
         )
 
-    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
+    def _outcomes(self, people: People, response: httpx.Response) -> BatchOutcome:
         try:
             results = response.json()
         except ValueError:
             results = None
         if not isinstance(results, list) or len(results) != len(people):
             # Accepted, but we cannot tell which: nobody is sent twice for it.
-            return [SendResult(p.address, detail="batch accepted") for p in people]
+            return SendResult.many(people.address, detail="batch accepted")
+        ids = _all_sent(results)
+        if ids is not None:
+            return SendResult.many(people.address, ids)
         return [_outcome(p, r) for p, r in zip(people, results, strict=True)]
+
+
+def _all_sent(results: list[Any]) -> list[str] | None:
+    """Each message's ``MessageID`` when every result is a success (code 0, the
+    usual answer), else ``None``."""
+    try:
+        if any(r.get("ErrorCode", 0) != 0 for r in results):
+            return None
+        return [str(r.get("MessageID", "")) for r in results]
+    except AttributeError:  # a result that is not an object
+        return None
 
 
 def _outcome(person: Person, result: Any) -> SendResult | SendError:

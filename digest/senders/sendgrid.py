@@ -47,7 +47,7 @@ from .bulk import (
 )
 from .http import retry_after
 from .options import Options
-from .people import Person, list_unsubscribes
+from .people import People, Person, list_unsubscribes
 
 
 class SendGridSender(BulkEmailSender):
@@ -140,39 +140,42 @@ class SendGridSender(BulkEmailSender):
         ]:
             raise RenderError(f"senders.{self.name}: the email's tags clash with the request")
 
-    def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
+    def body(self, outgoing: Outgoing, people: Sequence[Person]) -> bytes:
         """The whole ``mail/send`` request body for ``people``."""
         self.prepare(outgoing)
         assert self._slots is not None
+        people = People.of(people)
         out = [self._head]
-        names = [p.name for p in people]
+        names = people.name
         if all(names) or not any(names):
             # One shape for all: filled a column at a time.
-            columns: list[Sequence[str]] = [[p.address for p in people]]
+            columns: list[Sequence[str]] = [people.address]
             if all(names):
                 columns.append(names)
             columns += (
                 list_unsubscribes(people),
-                [p.message_id for p in people],
-                [p.key for p in people],
+                people.message_id,
+                people.key,
                 *self._slots.columns(people),
             )
-            fill_columns(self._named if all(names) else self._nameless, columns, out, b",")
+            template = self._named if all(names) else self._nameless
+            printable = people.printable and self._slots.printable
+            fill_columns(template, columns, out, b",", printable=printable)
         else:
             fill_rows([self.row(p) for p in people], out, b",")
         out.append(b"]}")
         return b"".join(out)
 
-    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call:
+    def _request(self, outgoing: Outgoing, people: People) -> Call:
         return Call(
             "/v3/mail/send",
             self.body(outgoing, people),
             {"Authorization": f"Bearer {self._api_key}", "Content-Type": "application/json"},
         )
 
-    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
+    def _outcomes(self, people: People, response: httpx.Response) -> BatchOutcome:
         batch_id = response.headers.get("X-Message-Id", "")
-        return [SendResult(p.address, provider_id=batch_id or p.message_id) for p in people]
+        return SendResult.many(people.address, batch_id or people.message_id)
 
     def wait_asked(self, response: httpx.Response) -> float | None:
         """``Retry-After``, else the seconds until ``X-RateLimit-Reset`` (epoch)."""

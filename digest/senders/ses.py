@@ -58,7 +58,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from typing import Any, ClassVar
@@ -79,7 +79,7 @@ from .bulk import (
     marker,
 )
 from .options import Options
-from .people import Person, addressed, list_unsubscribes
+from .people import People, Person, addressed, list_unsubscribes
 
 log = logging.getLogger(__name__)
 
@@ -239,25 +239,28 @@ class SesSender(BulkEmailSender):
             {"Name": "digest_sender", "Value": _tag(self.name)},
         ]
 
-    def body(self, outgoing: Outgoing, people: list[Person]) -> bytes:
+    def body(self, outgoing: Outgoing, people: Sequence[Person]) -> bytes:
         """The ``SendBulkEmail`` request body (JSON) for ``people``: an entry each
         with its ``To``, ``digest_key`` tag, template data (the placeholders'
         values, by the renderer's rules) and ``List-Unsubscribe``."""
         self.prepare(outgoing)
         assert self._slots is not None and self._entry is not None and self._data is not None
+        people = People.of(people)
+        printable = people.printable and self._slots.printable
         # Each entry's template data is JSON of its own: filled from a template
         # too, the entries cut apart at the newlines between them (JSON escapes
         # every newline in a value).
         filled: list[bytes] = []
-        fill_columns(self._data, self._slots.columns(people), filled, b"\n")
+        fill_columns(self._data, self._slots.columns(people), filled, b"\n", printable=printable)
         data = b"".join(filled).decode().split("\n") if filled else ["{}"] * len(people)
-        columns = [addressed(people), [p.key for p in people], data, list_unsubscribes(people)]
+        columns = [addressed(people), people.key, data, list_unsubscribes(people)]
         out = [self._head]
-        fill_columns(self._entry, columns, out, b",")
+        # The template data (JSON in a string) is escaped; the rest goes as it is.
+        fill_columns(self._entry, columns, out, b",", printable=printable)
         out.append(b"]}")
         return b"".join(out)
 
-    def request(self, outgoing: Outgoing, people: list[Person]) -> dict[str, Any]:
+    def request(self, outgoing: Outgoing, people: Sequence[Person]) -> dict[str, Any]:
         """The ``SendBulkEmail`` parameters for ``people`` (as boto3 takes them)."""
         params: dict[str, Any] = json.loads(self.body(outgoing, people))
         return params
@@ -280,7 +283,7 @@ class SesSender(BulkEmailSender):
         SigV4Auth(credentials, "ses", self.region).add_auth(request)
         return {k: str(v) for k, v in request.headers.items()}
 
-    def _request(self, outgoing: Outgoing, people: list[Person]) -> Call | None:
+    def _request(self, outgoing: Outgoing, people: People) -> Call | None:
         if self.api == "raw":
             return None
         body = self.body(outgoing, people)
@@ -293,10 +296,10 @@ class SesSender(BulkEmailSender):
             return call
         return call._replace(headers=self.signed(call.content))
 
-    def _send(self, outgoing: Outgoing, people: list[Person]) -> BatchOutcome:
+    def _send(self, outgoing: Outgoing, people: People) -> BatchOutcome:
         return [self._send_raw(outgoing, person) for person in people]
 
-    def _outcomes(self, people: list[Person], response: httpx.Response) -> BatchOutcome:
+    def _outcomes(self, people: People, response: httpx.Response) -> BatchOutcome:
         try:
             answer = response.json()
         except ValueError:
@@ -304,7 +307,7 @@ class SesSender(BulkEmailSender):
         results = answer.get("BulkEmailEntryResults") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(people):
             # Accepted, but we cannot tell which: nobody is sent twice for it.
-            return [SendResult(p.address, detail="batch accepted") for p in people]
+            return SendResult.many(people.address, detail="batch accepted")
         return [_entry(p, r) for p, r in zip(people, results, strict=True)]
 
     def refusal(self, response: httpx.Response, what: str) -> SendError:
