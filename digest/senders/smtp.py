@@ -68,6 +68,7 @@ from ..message import (
 from ..model import RenditionKind, SendResult
 from .base import Limits, Outgoing, Recipient
 from .options import Options
+from .people import PartsMaker
 
 _DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 _KNOWN = {
@@ -116,6 +117,16 @@ class SmtpSender:
         self.domain = domain
         self.feedback_id = header_safe(opts.text("feedback_id", ""))
         self._dkim = _dkim_settings(opts, name, domain, base_dir)
+        joiner = "&" if "?" in self.unsubscribe_url else "?"
+        # The same parts (token, key, links) as the provider senders make.
+        self._parts = PartsMaker(
+            self._secret,
+            f"{name}\0".encode(),
+            domain,
+            f"{self.unsubscribe_url}{joiner}token=",
+            # A token is base64url and ".": quote() would leave it as it is.
+            f"mailto:{self.unsubscribe_mailto}?subject=unsubscribe%20",
+        )
         self._template: MessageTemplate | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -243,22 +254,16 @@ class SmtpSender:
     def _personal(self, outgoing: Outgoing, recipient: Recipient) -> Personal:
         """What one recipient's copy has of its own; a bad address is permanent."""
         try:
-            address = check_address(recipient.id)
+            person = self._parts.person(outgoing.edition.id, recipient)
         except ValueError as exc:
             raise SendError(str(exc), permanent=True) from None
-        token = unsubscribe_token(self._secret, address)
-        key = hashlib.sha256(f"{self.name}\0{address.lower()}".encode()).hexdigest()[:24]
-        joiner = "&" if "?" in self.unsubscribe_url else "?"
         return Personal(
-            address=address,
-            name=recipient.name,
-            first_name=getattr(recipient, "first_name", ""),
-            message_id=f"<{outgoing.edition.id}.{key}@{self.domain}>",
-            unsubscribe_url=f"{self.unsubscribe_url}{joiner}token={token}",
-            unsubscribe_mailto=(
-                # A token is base64url and ".": quote() would leave it as it is.
-                f"mailto:{self.unsubscribe_mailto}?subject=unsubscribe%20{token}"
-            ),
+            person.address,
+            person.name,
+            person.message_id,
+            person.unsubscribe_url,
+            person.unsubscribe_mailto,
+            person.first_name,
         )
 
     def send(self, outgoing: Outgoing, recipient: Recipient) -> SendResult:
