@@ -381,15 +381,37 @@ class _Run:
     def _work(
         self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]
     ) -> None:
-        """A worker thread: send each job handed to it, report every outcome."""
+        """A worker thread: send each job handed to it, report every outcome.
+
+        A sender with ``send_then`` (and no rate limit) is told the job after this
+        one when it is already queued: that job is this thread's next, begun with
+        this one's last write (so a stop finishes it too)."""
         limited = self.limiter.count > 0
-        while (job := jobs.get()) is not None:
+        then = None if limited else hooks(self.sender).send_then
+        job = jobs.get()
+        while job is not None:
+            upcoming: _Job | None = None
+            last = False
+            if then is not None:
+                try:
+                    upcoming = jobs.get_nowait()
+                    last = upcoming is None  # the end: this job, then stop
+                except queue.Empty:
+                    pass
             try:
                 if limited:
                     self.limiter.acquire()
-                results.put((job, self.sender.send(self.outgoing, job.recipient), None))
+                if then is None:
+                    result = self.sender.send(self.outgoing, job.recipient)
+                else:
+                    following = None if upcoming is None else upcoming.recipient
+                    result = then(self.outgoing, job.recipient, following)
+                results.put((job, result, None))
             except Exception as exc:  # handed to the main thread, which decides
                 results.put((job, None, exc))
+            if last:
+                return
+            job = upcoming if upcoming is not None else jobs.get()
 
     def _work_batches(
         self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]

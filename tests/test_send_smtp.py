@@ -23,7 +23,7 @@ from digest.edition import Built
 from digest.message import verify_unsubscribe_token
 from digest.render.personal import UNSUBSCRIBE_URL, first_name_of, personalise, placeholder
 from digest.senders.base import Recipient
-from digest.senders.smtp import SmtpSender, _write
+from digest.senders.smtp import SmtpSender, _pipelined, _write
 from digest.store import Store, Subscriber
 
 from .sample_files import free_port
@@ -326,26 +326,40 @@ class _ScriptedConnection:
         ([(250, b"ok"), (550, b"no"), (354, b"go"), (554, b"empty")], 550, 2),
     ],
 )
+@pytest.mark.parametrize(
+    "following", [None, b"MAIL FROM:<d@x.example>\r\nRCPT TO:<next@x.example>\r\nDATA\r\n"]
+)
 def test_pipelined_commands_go_in_one_write_and_the_first_refusal_counts(
-    replies: list[tuple[int, bytes]], expected: int, writes: int
+    replies: list[tuple[int, bytes]], expected: int, writes: int, following: bytes | None
 ) -> None:
     """RFC 2920: MAIL, RCPT and DATA are written together before any reply is
-    read; the message follows only after 354; every reply is read, so the
-    connection stays in step whatever was refused."""
-    options = {k: v for k, v in smtp_options(25).items() if not k.startswith(("type", "retry"))}
-    sender = SmtpSender("mail", options, base_dir=Path("."))
+    read; the message follows only after 354, with the next message's envelope
+    after it in the same write when there is one (never after a refusal, which
+    leaves the transaction open); every reply is read, so the connection stays
+    in step whatever was refused."""
+    envelope = b"MAIL FROM:<digest@mid-day.example>\r\nRCPT TO:<reader@example.org>\r\nDATA\r\n"
     conn = _ScriptedConnection(list(replies))
     data = [b"body\r\n", b".\r\n"]
-    code, _ = sender._pipelined(conn, "reader@example.org", data)  # type: ignore[arg-type]
+    code, _, chained = _pipelined(conn, envelope, data, following)  # type: ignore[arg-type]
     assert code == expected
-    assert conn.writes[0] == (
-        b"MAIL FROM:<digest@mid-day.example>\r\nRCPT TO:<reader@example.org>\r\nDATA\r\n"
-    )
+    assert conn.writes[0] == envelope
     assert conn.reads_before_write[0] == 0
     assert len(conn.writes) == writes and not conn.replies
+    sent_data = writes == 2 and expected == 250
+    assert chained == (sent_data and following is not None)
     if writes == 2:
         assert conn.reads_before_write[1] == 3
-        assert conn.writes[1] in (b"body\r\n.\r\n", b".\r\n")
+        body = b"body\r\n.\r\n" + (following or b"") if sent_data else b".\r\n"
+        assert conn.writes[1] == body
+
+
+def test_an_announced_envelope_is_not_written_again() -> None:
+    """When the last message's write carried this one's envelope, only its
+    replies are read before the message goes out."""
+    conn = _ScriptedConnection([(250, b"ok"), (250, b"ok"), (354, b"go"), (250, b"queued")])
+    code, _, chained = _pipelined(conn, None, [b"body\r\n", b".\r\n"], None)  # type: ignore[arg-type]
+    assert (code, chained) == (250, False)
+    assert conn.writes == [b"body\r\n.\r\n"] and conn.reads_before_write == [3]
 
 
 def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() -> None:

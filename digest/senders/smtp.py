@@ -62,6 +62,7 @@ from ..message import (
     Personal,
     check_address,
     header_safe,
+    plain_address,
     unsubscribe_token,
     verify_unsubscribe_token,
 )
@@ -273,6 +274,16 @@ class SmtpSender:
         temporary one (the connection is reopened next time); a server that cannot
         be reached or refuses the login raises :class:`SenderUnavailable`.
         """
+        return self.send_then(outgoing, recipient, None)
+
+    def send_then(
+        self, outgoing: Outgoing, recipient: Recipient, upcoming: Recipient | None
+    ) -> SendResult:
+        """:meth:`send`, told that this thread's next call is for ``upcoming``: on a
+        server that offers PIPELINING its ``MAIL``, ``RCPT`` and ``DATA`` go out in
+        the same write as this message's data (RFC 2920), so each message costs
+        one round trip.  Its message is sent only in that next call, once this
+        one's outcome is known."""
         template = self._template_for(outgoing)
         personal = self._personal(outgoing, recipient)
         if self._dkim is None:
@@ -282,9 +293,24 @@ class SmtpSender:
             signed = self._sign(template.fill(personal))
             data = [_LINE_START_DOT.sub(b"..", signed), b".\r\n"]
         conn = self._connection()
+        announced: str | None = getattr(self._local, "announced", None)
+        self._local.announced = None
+        if announced is not None and announced != personal.address:
+            # Not the call the last one was told of: that envelope cannot be taken
+            # back but by leaving (the server then drops its transaction).
+            self._drop(conn)
+            conn, announced = self._connection(), None
         try:
             if conn.does_esmtp and conn.has_extn("pipelining"):
-                code, reply = self._pipelined(conn, personal.address, data)
+                following = _plain(upcoming)
+                code, reply, chained = _pipelined(
+                    conn,
+                    None if announced else self._envelope(personal.address),
+                    data,
+                    None if following is None else self._envelope(following),
+                )
+                if chained:
+                    self._local.announced = following
             else:
                 code, reply = conn.mail(self.from_address)
                 if code == 250:
@@ -303,34 +329,18 @@ class SmtpSender:
         error = f"{code} {_text(reply)}"[:500]
         if code == 421 or not 400 <= code < 600:
             self._drop(conn)
-        else:
+        elif getattr(self._local, "announced", None) is None:
+            # (After an announced envelope its replies are next on the wire, and
+            # the server has ended this transaction itself.)
             try:
                 conn.rset()
             except (smtplib.SMTPException, OSError):
                 self._drop(conn)
         raise SendError(error, permanent=500 <= code < 600)
 
-    def _pipelined(self, conn: smtplib.SMTP, address: str, data: list[bytes]) -> tuple[int, bytes]:
-        """``MAIL``, ``RCPT`` and ``DATA`` in one write (RFC 2920), then the message
-        once the server said 354: two round trips a message instead of four.
-
-        The first refusal is the answer (a refused ``MAIL`` makes the server refuse
-        the ``RCPT`` and ``DATA`` after it too); all three replies are read, so the
-        connection stays in step.  A server that says 354 although no recipient
-        was accepted gets an empty message, which it refuses or drops.
-        """
-        conn.send(b"".join((self._mail_command, b"RCPT TO:<", address.encode(), b">\r\nDATA\r\n")))
-        replies = [conn.getreply() for _ in range(3)]
-        (mail, _), (rcpt, _), (ready, _) = replies
-        if mail == 250 and rcpt in (250, 251) and ready == 354:
-            _write(conn, data)
-            return conn.getreply()
-        if ready == 354:
-            conn.send(b".\r\n")
-            conn.getreply()
-        if mail != 250:
-            return replies[0]
-        return replies[1] if rcpt not in (250, 251) else replies[2]
+    def _envelope(self, address: str) -> bytes:
+        """``MAIL``, ``RCPT`` and ``DATA`` for one message, as one write."""
+        return b"".join((self._mail_command, b"RCPT TO:<", address.encode(), b">\r\nDATA\r\n"))
 
     def close(self) -> None:
         """Say QUIT on every open connection."""
@@ -368,10 +378,50 @@ class SmtpSender:
 
     def _drop(self, conn: smtplib.SMTP) -> None:
         conn.close()
+        self._local.announced = None
         with self._lock:
             if conn in self._open:
                 self._open.remove(conn)
         self._local.conn = None
+
+
+def _plain(recipient: Recipient | None) -> str | None:
+    """``recipient``'s address if it is one that :func:`check_address` passes."""
+    if recipient is None:
+        return None
+    address = str.strip(recipient)
+    return address if len(address) <= 254 and plain_address(address) else None
+
+
+def _pipelined(
+    conn: smtplib.SMTP, envelope: bytes | None, data: list[bytes], following: bytes | None
+) -> tuple[int, bytes, bool]:
+    """One message over a PIPELINING connection: its ``envelope`` (``MAIL``,
+    ``RCPT``, ``DATA``) in one write unless the last message's write carried it,
+    then the message once the server said 354, with the ``following`` message's
+    envelope in the same write (RFC 2920 lets message content open a group; the
+    end of the data ends the transaction whatever its reply).  The reply, and
+    whether ``following`` went out.
+
+    The first refusal is the answer (a refused ``MAIL`` makes the server refuse
+    the ``RCPT`` and ``DATA`` after it too); all three replies are read, so the
+    connection stays in step.  A server that says 354 although no recipient
+    was accepted gets an empty message, which it refuses or drops.
+    """
+    if envelope is not None:
+        conn.send(envelope)
+    replies = [conn.getreply() for _ in range(3)]
+    (mail, _), (rcpt, _), (ready, _) = replies
+    if mail == 250 and rcpt in (250, 251) and ready == 354:
+        _write(conn, data if following is None else [*data, following])
+        code, reply = conn.getreply()
+        return code, reply, following is not None
+    if ready == 354:
+        conn.send(b".\r\n")
+        conn.getreply()
+    if mail != 250:
+        return (*replies[0], False)
+    return (*(replies[1] if rcpt not in (250, 251) else replies[2]), False)
 
 
 def _open(sender: SmtpSender, context: ssl.SSLContext | None, password: str) -> smtplib.SMTP:
