@@ -184,6 +184,31 @@ class _Job:
 
 
 _Outcome = tuple[_Job, SendResult | None, Exception | None]
+
+
+class _Lookahead:
+    """A worker's ``take`` for ``send_then``: the next queued job, if there is
+    one now and none was taken during this send (``None`` otherwise)."""
+
+    def __init__(self, jobs: queue.SimpleQueue[_Job | None]) -> None:
+        self._jobs = jobs
+        #: Whether a queue entry was taken during this send (``job`` is it:
+        #: ``None`` is the end of the run).
+        self.taken = False
+        self.job: _Job | None = None
+
+    def take(self) -> Recipient | None:
+        """The next job's recipient, now the calling worker's next job."""
+        if self.taken:
+            return None
+        try:
+            self.job = self._jobs.get_nowait()
+        except queue.Empty:
+            return None
+        self.taken = True
+        return None if self.job is None else self.job.recipient
+
+
 #: Records a page of recipients in the log before they are tried: each one's
 #: ``(status, attempts)``; only ``pending`` ones are sent.
 Register = Callable[[Sequence[str]], Mapping[str, tuple[str, int]]]
@@ -383,35 +408,27 @@ class _Run:
     ) -> None:
         """A worker thread: send each job handed to it, report every outcome.
 
-        A sender with ``send_then`` (and no rate limit) is told the job after this
-        one when it is already queued: that job is this thread's next, begun with
-        this one's last write (so a stop finishes it too)."""
+        A sender with ``send_then`` (and no rate limit) may take the next queued
+        job while it sends one (SMTP: to write that job's envelope after this
+        message); the job taken is this thread's next, already begun (a stop
+        finishes it too)."""
         limited = self.limiter.count > 0
         then = None if limited else hooks(self.sender).send_then
+        ahead = _Lookahead(jobs)
         job = jobs.get()
         while job is not None:
-            upcoming: _Job | None = None
-            last = False
-            if then is not None:
-                try:
-                    upcoming = jobs.get_nowait()
-                    last = upcoming is None  # the end: this job, then stop
-                except queue.Empty:
-                    pass
+            ahead.taken = False
             try:
                 if limited:
                     self.limiter.acquire()
                 if then is None:
                     result = self.sender.send(self.outgoing, job.recipient)
                 else:
-                    following = None if upcoming is None else upcoming.recipient
-                    result = then(self.outgoing, job.recipient, following)
+                    result = then(self.outgoing, job.recipient, ahead.take)
                 results.put((job, result, None))
             except Exception as exc:  # handed to the main thread, which decides
                 results.put((job, None, exc))
-            if last:
-                return
-            job = upcoming if upcoming is not None else jobs.get()
+            job = ahead.job if ahead.taken else jobs.get()
 
     def _work_batches(
         self, jobs: queue.SimpleQueue[_Job | None], results: queue.SimpleQueue[_Outcome]

@@ -93,9 +93,9 @@ class Sender(Protocol):
     ``limits.batch_size`` recipients in one call, returning one
     :class:`SendResult` or :class:`~digest.errors.SendError` per recipient, in
     order, or raising a :class:`~digest.errors.SendError` that holds for all) and
-    ``send_then(outgoing, recipient, upcoming)`` (``send``, told the recipient of
-    the same thread's next call when one is already queued, so it can start on
-    it with this message's last write: SMTP pipelining).
+    ``send_then(outgoing, recipient, take)`` (``send``, which may call ``take()``
+    for the recipient of the same thread's next call, if one is queued, to start
+    on it with this message's last write: SMTP pipelining).
     """
 
     #: The registered type name (``file``, ``smtp``...).
@@ -121,7 +121,9 @@ class Sender(Protocol):
 #: What ``send_batch`` returns: one outcome per recipient, in order.
 BatchOutcome = Sequence[SendResult | SendError]
 BatchSend = Callable[[Outgoing, Sequence[Recipient]], BatchOutcome]
-SendThen = Callable[[Outgoing, Recipient, Recipient | None], SendResult]
+#: ``send_then(outgoing, recipient, take)``: ``take()`` hands over the recipient
+#: of the same thread's next call, if one is queued (else ``None``).
+SendThen = Callable[[Outgoing, Recipient, Callable[[], Recipient | None]], SendResult]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +135,8 @@ class Hooks:
     close: Callable[[], object]
     #: ``send_batch`` when the sender has one and ``limits.batch_size`` > 1.
     send_batch: BatchSend | None = None
-    #: ``send_then`` when the sender has one: ``send``, told the recipient of
-    #: the same thread's next call (``None``: none is known yet).
+    #: ``send_then`` when the sender has one: ``send``, able to take the
+    #: recipient of the same thread's next call while it sends.
     send_then: SendThen | None = None
 
 

@@ -43,7 +43,7 @@ import re
 import smtplib
 import ssl
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -132,6 +132,8 @@ class SmtpSender:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[smtplib.SMTP] = []
+        #: Connections whose last write carried the next message's envelope.
+        self._announced: dict[smtplib.SMTP, str] = {}
         self._mail_command = f"MAIL FROM:<{self.from_address}>\r\n".encode()
         if self._ca_file is not None and self.security != "none":
             # Loading one file is cheap, and a file that is no PEM is then a setup
@@ -274,16 +276,17 @@ class SmtpSender:
         temporary one (the connection is reopened next time); a server that cannot
         be reached or refuses the login raises :class:`SenderUnavailable`.
         """
-        return self.send_then(outgoing, recipient, None)
+        return self.send_then(outgoing, recipient, _nobody)
 
     def send_then(
-        self, outgoing: Outgoing, recipient: Recipient, upcoming: Recipient | None
+        self, outgoing: Outgoing, recipient: Recipient, take: Callable[[], Recipient | None]
     ) -> SendResult:
-        """:meth:`send`, told that this thread's next call is for ``upcoming``: on a
-        server that offers PIPELINING its ``MAIL``, ``RCPT`` and ``DATA`` go out in
-        the same write as this message's data (RFC 2920), so each message costs
-        one round trip.  Its message is sent only in that next call, once this
-        one's outcome is known."""
+        """:meth:`send`, where ``take()`` gives the recipient of this thread's next
+        call if one is queued: on a server that offers PIPELINING it is called
+        as the message goes out, and that recipient's ``MAIL``, ``RCPT`` and
+        ``DATA`` follow the data in the same write (RFC 2920), so each message
+        costs one round trip.  Its message goes out only in that next call, once
+        this one's outcome is known."""
         template = self._template_for(outgoing)
         personal = self._personal(outgoing, recipient)
         if self._dkim is None:
@@ -293,8 +296,8 @@ class SmtpSender:
             signed = self._sign(template.fill(personal))
             data = [_LINE_START_DOT.sub(b"..", signed), b".\r\n"]
         conn = self._connection()
-        announced: str | None = getattr(self._local, "announced", None)
-        self._local.announced = None
+        # The address whose envelope the last write on this connection carried.
+        announced = self._announced.pop(conn, None)
         if announced is not None and announced != personal.address:
             # Not the call the last one was told of: that envelope cannot be taken
             # back but by leaving (the server then drops its transaction).
@@ -302,25 +305,17 @@ class SmtpSender:
             conn, announced = self._connection(), None
         try:
             if conn.does_esmtp and conn.has_extn("pipelining"):
-                following = _plain(upcoming)
-                code, reply, chained = _pipelined(
+                code, reply, following = _pipelined(
                     conn,
                     None if announced else self._envelope(personal.address),
                     data,
-                    None if following is None else self._envelope(following),
+                    lambda: _plain(take()),
+                    self._envelope,
                 )
-                if chained:
-                    self._local.announced = following
+                if following is not None:
+                    self._announced[conn] = following
             else:
-                code, reply = conn.mail(self.from_address)
-                if code == 250:
-                    code, reply = conn.rcpt(personal.address)
-                if code in (250, 251):
-                    # smtplib's data() would dot-stuff the whole message again.
-                    code, reply = conn.docmd("data")
-                    if code == 354:
-                        _write(conn, data)
-                        code, reply = conn.getreply()
+                code, reply = _lockstep(conn, self.from_address, personal.address, data)
         except (smtplib.SMTPException, OSError) as exc:
             self._drop(conn)
             raise SendError(f"connection lost: {exc or type(exc).__name__}") from None
@@ -329,7 +324,7 @@ class SmtpSender:
         error = f"{code} {_text(reply)}"[:500]
         if code == 421 or not 400 <= code < 600:
             self._drop(conn)
-        elif getattr(self._local, "announced", None) is None:
+        elif conn not in self._announced:
             # (After an announced envelope its replies are next on the wire, and
             # the server has ended this transaction itself.)
             try:
@@ -348,7 +343,10 @@ class SmtpSender:
             conns, self._open = self._open, []
         for conn in conns:
             try:
-                conn.quit()
+                if self._announced.pop(conn, None) is not None:
+                    conn.close()  # a QUIT now would be taken for message text
+                else:
+                    conn.quit()
             except (smtplib.SMTPException, OSError):
                 conn.close()
         self._local = threading.local()
@@ -378,7 +376,7 @@ class SmtpSender:
 
     def _drop(self, conn: smtplib.SMTP) -> None:
         conn.close()
-        self._local.announced = None
+        self._announced.pop(conn, None)
         with self._lock:
             if conn in self._open:
                 self._open.remove(conn)
@@ -394,14 +392,18 @@ def _plain(recipient: Recipient | None) -> str | None:
 
 
 def _pipelined(
-    conn: smtplib.SMTP, envelope: bytes | None, data: list[bytes], following: bytes | None
-) -> tuple[int, bytes, bool]:
+    conn: smtplib.SMTP,
+    envelope: bytes | None,
+    data: list[bytes],
+    take: Callable[[], str | None],
+    envelope_of: Callable[[str], bytes],
+) -> tuple[int, bytes, str | None]:
     """One message over a PIPELINING connection: its ``envelope`` (``MAIL``,
     ``RCPT``, ``DATA``) in one write unless the last message's write carried it,
-    then the message once the server said 354, with the ``following`` message's
-    envelope in the same write (RFC 2920 lets message content open a group; the
-    end of the data ends the transaction whatever its reply).  The reply, and
-    whether ``following`` went out.
+    then the message once the server said 354, with the envelope of the next
+    address ``take()`` gives in the same write (RFC 2920 lets message content
+    open a group; the end of the data ends the transaction whatever its reply).
+    The reply, and the address whose envelope went out after the message.
 
     The first refusal is the answer (a refused ``MAIL`` makes the server refuse
     the ``RCPT`` and ``DATA`` after it too); all three replies are read, so the
@@ -413,15 +415,36 @@ def _pipelined(
     replies = [conn.getreply() for _ in range(3)]
     (mail, _), (rcpt, _), (ready, _) = replies
     if mail == 250 and rcpt in (250, 251) and ready == 354:
-        _write(conn, data if following is None else [*data, following])
+        following = take()
+        _write(conn, data if following is None else [*data, envelope_of(following)])
         code, reply = conn.getreply()
-        return code, reply, following is not None
+        return code, reply, following
     if ready == 354:
         conn.send(b".\r\n")
         conn.getreply()
     if mail != 250:
-        return (*replies[0], False)
-    return (*(replies[1] if rcpt not in (250, 251) else replies[2]), False)
+        return (*replies[0], None)
+    return (*(replies[1] if rcpt not in (250, 251) else replies[2]), None)
+
+
+def _lockstep(
+    conn: smtplib.SMTP, from_address: str, address: str, data: list[bytes]
+) -> tuple[int, bytes]:
+    """One message, each command waiting for its reply (no PIPELINING)."""
+    code, reply = conn.mail(from_address)
+    if code == 250:
+        code, reply = conn.rcpt(address)
+    if code in (250, 251):
+        # smtplib's data() would dot-stuff the whole message again.
+        code, reply = conn.docmd("data")
+        if code == 354:
+            _write(conn, data)
+            code, reply = conn.getreply()
+    return code, reply
+
+
+def _nobody() -> None:
+    """No next recipient (a lone :meth:`SmtpSender.send`)."""
 
 
 def _open(sender: SmtpSender, context: ssl.SSLContext | None, password: str) -> smtplib.SMTP:
