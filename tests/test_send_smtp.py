@@ -486,3 +486,94 @@ def test_the_tail_of_a_run_is_logged_while_the_last_message_is_still_out(
         "first@example.org": "sent",
         "last@example.org": "sent",
     }
+
+
+def _bare_sender(port: int) -> SmtpSender:
+    options = smtp_options(port)
+    return SmtpSender(
+        "mail",
+        {k: v for k, v in options.items() if not k.startswith(("type", "retry"))},
+        base_dir=Path("."),
+    )
+
+
+def test_the_next_envelope_rides_on_the_message_before_it(
+    outgoing: Any, smtp_server: tuple[Any, Recorder]
+) -> None:
+    """With PIPELINING the next recipient is asked for as a message goes out and
+    its envelope is written after it; its own call then sends only the message.
+    A lockstep server is never asked about a next recipient.  Every copy reaches
+    its own address, once."""
+    controller, recorder = smtp_server
+    sender = _bare_sender(controller.port)
+    queue = [Recipient(f"r{i}@example.org", f"Reader {i}") for i in range(1, 5)]
+    asked: list[str] = []
+
+    def take() -> Recipient | None:
+        if not queue:
+            return None
+        asked.append(queue[0])
+        return queue[0]
+
+    try:
+        current = Recipient("r0@example.org", "Reader 0")
+        while True:
+            result = sender.send_then(outgoing, current, take)
+            assert result.recipient == current
+            if not queue:
+                break
+            current = queue.pop(0)
+    finally:
+        sender.close()
+    expected = [f"r{i}@example.org" for i in range(5)]
+    assert [address for address, _ in recorder.messages] == expected
+    assert recorder.rcpts == expected
+    assert asked == (expected[1:] if recorder.pipelining else [])
+    for address, data in recorder.messages:
+        assert _parse(data)["To"].addresses[0].addr_spec == address
+    assert len(recorder.peers) == 1, "one connection, kept in step"
+
+
+def test_an_envelope_announced_for_a_call_that_never_comes_sends_nothing(
+    outgoing: Any, smtp_server: tuple[Any, Recorder]
+) -> None:
+    """If the call after an announced envelope is for someone else, that envelope
+    is abandoned with its connection (the server drops the transaction): the
+    announced address gets no message, and nobody gets another's copy."""
+    controller, recorder = smtp_server
+    sender = _bare_sender(controller.port)
+    try:
+        sender.send_then(outgoing, Recipient("a@example.org"), lambda: Recipient("b@example.org"))
+        sender.send_then(outgoing, Recipient("c@example.org"), lambda: None)
+    finally:
+        sender.close()
+    assert [address for address, _ in recorder.messages] == ["a@example.org", "c@example.org"]
+    for address, data in recorder.messages:
+        assert _parse(data)["To"].addresses[0].addr_spec == address
+    if recorder.pipelining:
+        assert "b@example.org" in recorder.rcpts and len(recorder.peers) == 2
+
+
+def test_closing_after_an_announced_envelope_says_no_quit(
+    outgoing: Any, smtp_server: tuple[Any, Recorder]
+) -> None:
+    """An envelope announced and never followed: ``close`` drops that connection
+    without a QUIT (after the server's 354 it would be read as message text, and
+    its reply waited for until the timeout); no message is stored for it."""
+    controller, recorder = smtp_server
+    sender = _bare_sender(controller.port)
+    quits: list[int] = []
+    try:
+        sender.send_then(outgoing, Recipient("a@example.org"), lambda: Recipient("b@example.org"))
+        (conn,) = sender._open
+        real_quit = conn.quit
+
+        def quit() -> tuple[int, bytes]:
+            quits.append(1)
+            return real_quit()
+
+        conn.quit = quit  # type: ignore[method-assign]
+    finally:
+        sender.close()
+    assert [address for address, _ in recorder.messages] == ["a@example.org"]
+    assert quits == ([] if recorder.pipelining else [1])
