@@ -14,6 +14,11 @@ The delivery log in the store is the single source of truth:
   again.  What a crash can send twice is what was in flight: handed to the
   receiver but not yet written, which is at most one message per connection plus
   those finished in the last 20 ms;
+* a sender with ``send_then`` may take a connection's next job from the queue
+  while it sends one (SMTP pipelining: the next envelope goes out after this
+  message's data); that job's message is written only in its own call, once
+  this one's outcome is handed back, so what a crash can send twice stays the
+  same; a stop finishes such a job, which has begun;
 * temporary failures (SMTP 4xx, HTTP 429/5xx, timeouts) are retried with
   exponential backoff and jitter, never sooner than a ``Retry-After`` asks; a
   ``Retry-After`` beyond ``max_delay`` leaves the message pending for a later run;
