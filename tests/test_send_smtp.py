@@ -294,6 +294,8 @@ class _ScriptedConnection:
         self.writes: list[bytes] = []
         self.reads_before_write: list[int] = []
         self._reads = 0
+        #: ``setsockopt`` calls.
+        self.options: list[tuple[int, int, int]] = []
 
     @property
     def sock(self) -> _ScriptedConnection:
@@ -312,6 +314,9 @@ class _ScriptedConnection:
     def getreply(self) -> tuple[int, bytes]:
         self._reads += 1
         return self.replies.pop(0)
+
+    def setsockopt(self, level: int, option: int, value: int) -> None:
+        self.options.append((level, option, value))
 
 
 def _envelope_of(address: str) -> bytes:
@@ -356,6 +361,10 @@ def test_pipelined_commands_go_in_one_write_and_the_first_refusal_counts(
     sent_data = writes == 2 and expected == 250
     assert len(asked) == sent_data
     assert chained == (following if sent_data else None)
+    # The server's replies after a chained envelope are acknowledged at once.
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    asked_ack = [o for o in conn.options if o[:2] == (socket.IPPROTO_TCP, quickack)]
+    assert len(asked_ack) == (1 if chained and quickack is not None else 0)
     if writes == 2:
         assert conn.reads_before_write[1] == 3
         after = _envelope_of(following) if following else b""

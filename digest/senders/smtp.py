@@ -41,6 +41,7 @@ import hashlib
 import hmac
 import re
 import smtplib
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -417,6 +418,8 @@ def _pipelined(
     if mail == 250 and rcpt in (250, 251) and ready == 354:
         following = take()
         _write(conn, data if following is None else [*data, envelope_of(following)])
+        if following is not None:
+            _ack_at_once(conn)
         code, reply = conn.getreply()
         return code, reply, following
     if ready == 354:
@@ -441,6 +444,18 @@ def _lockstep(
             _write(conn, data)
             code, reply = conn.getreply()
     return code, reply
+
+
+def _ack_at_once(conn: smtplib.SMTP) -> None:
+    """Have the kernel acknowledge the server's next segment at once (Linux
+    ``TCP_QUICKACK``; elsewhere nothing).  A server may write its reply to the
+    data apart from its replies to the envelope after it, and hold the second
+    write (Nagle) until the first is acknowledged, which a delayed ACK puts off:
+    measured against smtp-sink, the chained envelopes were slower than none
+    without this."""
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    if quickack is not None and conn.sock is not None:
+        conn.sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
 
 
 def _nobody() -> None:
