@@ -9,8 +9,9 @@ Both sides send to the same local SMTP sink: Postfix ``smtp-sink`` if installed
 (``/usr/sbin/smtp-sink``; on Debian or Ubuntu ``sudo DEBIAN_FRONTEND=noninteractive
 apt-get install -y postfix``, choosing "No configuration" if asked), else an aiosmtpd
 server in a separate process (slower, so every ratio is flattered).  smtp-sink offers
-PIPELINING, so the smtp sender writes ``MAIL``/``RCPT``/``DATA`` in one go (RFC 2920);
-"raw DATA" does not, it is the transport's plain ceiling per message.  The target is
+PIPELINING, so the smtp sender writes ``MAIL``/``RCPT``/``DATA`` in one go (RFC 2920),
+the next recipient's after each message's data; "raw DATA" does not, it is the
+transport's plain ceiling per message.  The target is
 digest / raw DATA >= 0.9x.  The message is the bundled sample edition's email.  "digest" is
 the whole delivery path: subscribers streamed from a SQLite store, every message
 recorded in the delivery log before and after, a personalised copy (To,

@@ -14,6 +14,11 @@ The delivery log in the store is the single source of truth:
   again.  What a crash can send twice is what was in flight: handed to the
   receiver but not yet written, which is at most one message per connection plus
   those finished in the last 20 ms;
+* a sender with ``send_then`` may take a connection's next job from the queue
+  while it sends one (SMTP pipelining: the next envelope goes out after this
+  message's data); that job's message is written only in its own call, once
+  this one's outcome is handed back, so what a crash can send twice stays the
+  same; a stop finishes such a job, which has begun;
 * temporary failures (SMTP 4xx, HTTP 429/5xx, timeouts) are retried with
   exponential backoff and jitter, never sooner than a ``Retry-After`` asks; a
   ``Retry-After`` beyond ``max_delay`` leaves the message pending for a later run;
@@ -186,6 +191,33 @@ _Jobs: TypeAlias = "queue.SimpleQueue[_Job | list[_Job] | None]"
 #: What the workers hand back: the outcomes of one call, all at once, so that the
 #: retries of a failed batch are due together whenever this thread looks.
 _Results: TypeAlias = "queue.SimpleQueue[list[_Outcome]]"
+
+
+class _Lookahead:
+    """A worker's ``take`` for ``send_then``: the next queued job, if there is
+    one now and none was taken during this send (``None`` otherwise)."""
+
+    def __init__(self, jobs: _Jobs) -> None:
+        self._jobs = jobs
+        #: Whether a queue entry was taken during this send (``job`` is it:
+        #: ``None`` is the end of the run).
+        self.taken = False
+        self.job: _Job | None = None
+
+    def take(self) -> Recipient | None:
+        """The next job's recipient, now the calling worker's next job."""
+        if self.taken:
+            return None
+        try:
+            job = self._jobs.get_nowait()
+        except queue.Empty:
+            return None
+        assert not isinstance(job, list)  # a sender of one message a call gets no lists
+        self.job = job
+        self.taken = True
+        return None if self.job is None else self.job.recipient
+
+
 #: Records a page of recipients in the log before they are tried: each one's
 #: ``(status, attempts)``; only ``pending`` ones are sent.
 Register = Callable[[Sequence[str]], Mapping[str, tuple[str, int]]]
@@ -395,16 +427,30 @@ class _Run:
         return taken
 
     def _work(self, jobs: _Jobs, results: _Results) -> None:
-        """A worker thread: send each job handed to it, report every outcome."""
+        """A worker thread: send each job handed to it, report every outcome.
+
+        A sender with ``send_then`` (and no rate limit) may take the next queued
+        job while it sends one (SMTP: to write that job's envelope after this
+        message); the job taken is this thread's next, already begun (a stop
+        finishes it too)."""
         limited = self.limiter.count > 0
-        while (job := jobs.get()) is not None:
+        then = None if limited else hooks(self.sender).send_then
+        ahead = _Lookahead(jobs)
+        job = jobs.get()
+        while job is not None:
             assert isinstance(job, _Job)  # a sender of one message a call gets no lists
+            ahead.taken = False
             try:
                 if limited:
                     self.limiter.acquire()
-                results.put([(job, self.sender.send(self.outgoing, job.recipient), None)])
+                if then is None:
+                    result = self.sender.send(self.outgoing, job.recipient)
+                else:
+                    result = then(self.outgoing, job.recipient, ahead.take)
+                results.put([(job, result, None)])
             except Exception as exc:  # handed to the main thread, which decides
                 results.put([(job, None, exc)])
+            job = ahead.job if ahead.taken else jobs.get()
 
     def _work_batches(self, jobs: _Jobs, results: _Results) -> None:
         """A worker thread of a batch sender: send each queued batch in one call,

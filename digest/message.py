@@ -15,12 +15,12 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
+from typing import NamedTuple
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from .errors import RenderError
@@ -214,9 +214,9 @@ def _qp_chunks(text: str) -> tuple[list[bytes], list[str]]:
     return [e if not e or e.endswith(b"\r\n") else e + b"=\r\n" for e in encoded], tokens
 
 
-@dataclass(frozen=True, slots=True)
-class Personal:
-    """What differs between two copies of one message."""
+class Personal(NamedTuple):
+    """What differs between two copies of one message (a named tuple: one is made
+    per recipient, and a tuple is the cheapest record to make)."""
 
     address: str
     name: str
@@ -287,6 +287,8 @@ class MessageTemplate:
         # of a value is always its HTML form unescaped.
         self._tokens = list(dict.fromkeys(tokens["plain"] + tokens["html"]))
         self._token_names = {tok: _placeholder_name(tok) for tok in self._tokens}
+        # A greeting's first name is worked out only when a placeholder asks for it.
+        self._wants_first = FIRST_NAME in self._token_names.values()
         self._cache: dict[tuple[str, str], tuple[bytes, bytes]] = {}
         self._order = [(tok, 0) for tok in tokens["plain"]] + [(tok, 1) for tok in tokens["html"]]
 
@@ -325,7 +327,12 @@ class MessageTemplate:
         ).encode()
         values = [lines]
         if self._tokens:
-            first = header_safe(personal.first_name)[:_MAX_NAME_CHARS] or first_name_of(name)
+            first = ""
+            if self._wants_first:
+                given = personal.first_name
+                first = (header_safe(given)[:_MAX_NAME_CHARS] if given else "") or first_name_of(
+                    name
+                )
             fills = {UNSUBSCRIBE_URL: personal.unsubscribe_url, NAME: name, FIRST_NAME: first}
             encoded = {token: self._encoded(token, fills) for token in self._tokens}
             values += [encoded[token][in_html] for token, in_html in self._order]
@@ -341,21 +348,22 @@ class MessageTemplate:
         """
         name = self._token_names[token]
         value = fills.get(name, "")
-        found = self._cache.get((token, value))
-        if found is not None:
-            return found
-        if value and name.endswith("_url") and _PLAIN_URL.fullmatch(value):
+        is_url = name.endswith("_url")
+        if value and is_url and _PLAIN_URL.fullmatch(value):
             # A URL (unique per recipient, so never cached) is encoded once when it
             # has no "&", its HTML form being then the same text.
             encoded = _qp(value) + b"=\r\n"
             if "&" not in value:
                 return encoded, encoded
             return encoded, _qp(value.replace("&", "&amp;")) + b"=\r\n"
+        found = self._cache.get((token, value))
+        if found is not None:
+            return found
         slot = EmailRendition(subject="", preheader="", html=token, text="")
         as_html = personalise(slot, fills).html
         as_text = html.unescape(as_html)
         result = (_qp(as_text) + b"=\r\n", _qp(as_html) + b"=\r\n")
-        if not name.endswith("_url") and len(self._cache) < _CACHED_VALUES:
+        if not is_url and len(self._cache) < _CACHED_VALUES:
             self._cache[(token, value)] = result
         return result
 

@@ -23,7 +23,7 @@ from digest.edition import Built
 from digest.message import verify_unsubscribe_token
 from digest.render.personal import UNSUBSCRIBE_URL, first_name_of, personalise, placeholder
 from digest.senders.base import Recipient
-from digest.senders.smtp import SmtpSender, _write
+from digest.senders.smtp import SmtpSender, _pipelined, _write
 from digest.store import Store, Subscriber
 
 from .sample_files import free_port
@@ -294,6 +294,8 @@ class _ScriptedConnection:
         self.writes: list[bytes] = []
         self.reads_before_write: list[int] = []
         self._reads = 0
+        #: ``setsockopt`` calls.
+        self.options: list[tuple[int, int, int]] = []
 
     @property
     def sock(self) -> _ScriptedConnection:
@@ -313,6 +315,13 @@ class _ScriptedConnection:
         self._reads += 1
         return self.replies.pop(0)
 
+    def setsockopt(self, level: int, option: int, value: int) -> None:
+        self.options.append((level, option, value))
+
+
+def _envelope_of(address: str) -> bytes:
+    return f"MAIL FROM:<digest@mid-day.example>\r\nRCPT TO:<{address}>\r\nDATA\r\n".encode()
+
 
 @pytest.mark.parametrize(
     ("replies", "expected", "writes"),
@@ -326,26 +335,50 @@ class _ScriptedConnection:
         ([(250, b"ok"), (550, b"no"), (354, b"go"), (554, b"empty")], 550, 2),
     ],
 )
+@pytest.mark.parametrize("following", [None, "next@example.org"])
 def test_pipelined_commands_go_in_one_write_and_the_first_refusal_counts(
-    replies: list[tuple[int, bytes]], expected: int, writes: int
+    replies: list[tuple[int, bytes]], expected: int, writes: int, following: str | None
 ) -> None:
     """RFC 2920: MAIL, RCPT and DATA are written together before any reply is
-    read; the message follows only after 354; every reply is read, so the
-    connection stays in step whatever was refused."""
-    options = {k: v for k, v in smtp_options(25).items() if not k.startswith(("type", "retry"))}
-    sender = SmtpSender("mail", options, base_dir=Path("."))
+    read; the message follows only after 354, with the next message's envelope
+    after it in the same write when there is one (never after a refusal, which
+    leaves the transaction open, and the next one is then not even asked for);
+    every reply is read, so the connection stays in step whatever was refused."""
     conn = _ScriptedConnection(list(replies))
+    asked: list[str | None] = []
+
+    def take() -> str | None:
+        asked.append(following)
+        return following
+
     data = [b"body\r\n", b".\r\n"]
-    code, _ = sender._pipelined(conn, "reader@example.org", data)  # type: ignore[arg-type]
+    envelope = _envelope_of("reader@example.org")
+    code, _, chained = _pipelined(conn, envelope, data, take, _envelope_of)  # type: ignore[arg-type]
     assert code == expected
-    assert conn.writes[0] == (
-        b"MAIL FROM:<digest@mid-day.example>\r\nRCPT TO:<reader@example.org>\r\nDATA\r\n"
-    )
+    assert conn.writes[0] == envelope
     assert conn.reads_before_write[0] == 0
     assert len(conn.writes) == writes and not conn.replies
+    sent_data = writes == 2 and expected == 250
+    assert len(asked) == sent_data
+    assert chained == (following if sent_data else None)
+    # The server's replies after a chained envelope are acknowledged at once.
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    asked_ack = [o for o in conn.options if o[:2] == (socket.IPPROTO_TCP, quickack)]
+    assert len(asked_ack) == (1 if chained and quickack is not None else 0)
     if writes == 2:
         assert conn.reads_before_write[1] == 3
-        assert conn.writes[1] in (b"body\r\n.\r\n", b".\r\n")
+        after = _envelope_of(following) if following else b""
+        assert conn.writes[1] == (b"body\r\n.\r\n" + after if sent_data else b".\r\n")
+
+
+def test_an_announced_envelope_is_not_written_again() -> None:
+    """When the last message's write carried this one's envelope, only its
+    replies are read before the message goes out."""
+    conn = _ScriptedConnection([(250, b"ok"), (250, b"ok"), (354, b"go"), (250, b"queued")])
+    data = [b"body\r\n", b".\r\n"]
+    code, _, chained = _pipelined(conn, None, data, lambda: None, _envelope_of)  # type: ignore[arg-type]
+    assert (code, chained) == (250, None)
+    assert conn.writes == [b"body\r\n.\r\n"] and conn.reads_before_write == [3]
 
 
 def test_a_message_written_in_pieces_arrives_whole_when_the_socket_takes_part() -> None:
@@ -462,3 +495,94 @@ def test_the_tail_of_a_run_is_logged_while_the_last_message_is_still_out(
         "first@example.org": "sent",
         "last@example.org": "sent",
     }
+
+
+def _bare_sender(port: int) -> SmtpSender:
+    options = smtp_options(port)
+    return SmtpSender(
+        "mail",
+        {k: v for k, v in options.items() if not k.startswith(("type", "retry"))},
+        base_dir=Path("."),
+    )
+
+
+def test_the_next_envelope_rides_on_the_message_before_it(
+    outgoing: Any, smtp_server: tuple[Any, Recorder]
+) -> None:
+    """With PIPELINING the next recipient is asked for as a message goes out and
+    its envelope is written after it; its own call then sends only the message.
+    A lockstep server is never asked about a next recipient.  Every copy reaches
+    its own address, once."""
+    controller, recorder = smtp_server
+    sender = _bare_sender(controller.port)
+    queue = [Recipient(f"r{i}@example.org", f"Reader {i}") for i in range(1, 5)]
+    asked: list[str] = []
+
+    def take() -> Recipient | None:
+        if not queue:
+            return None
+        asked.append(queue[0])
+        return queue[0]
+
+    try:
+        current = Recipient("r0@example.org", "Reader 0")
+        while True:
+            result = sender.send_then(outgoing, current, take)
+            assert result.recipient == current
+            if not queue:
+                break
+            current = queue.pop(0)
+    finally:
+        sender.close()
+    expected = [f"r{i}@example.org" for i in range(5)]
+    assert [address for address, _ in recorder.messages] == expected
+    assert recorder.rcpts == expected
+    assert asked == (expected[1:] if recorder.pipelining else [])
+    for address, data in recorder.messages:
+        assert _parse(data)["To"].addresses[0].addr_spec == address
+    assert len(recorder.peers) == 1, "one connection, kept in step"
+
+
+def test_an_envelope_announced_for_a_call_that_never_comes_sends_nothing(
+    outgoing: Any, smtp_server: tuple[Any, Recorder]
+) -> None:
+    """If the call after an announced envelope is for someone else, that envelope
+    is abandoned with its connection (the server drops the transaction): the
+    announced address gets no message, and nobody gets another's copy."""
+    controller, recorder = smtp_server
+    sender = _bare_sender(controller.port)
+    try:
+        sender.send_then(outgoing, Recipient("a@example.org"), lambda: Recipient("b@example.org"))
+        sender.send_then(outgoing, Recipient("c@example.org"), lambda: None)
+    finally:
+        sender.close()
+    assert [address for address, _ in recorder.messages] == ["a@example.org", "c@example.org"]
+    for address, data in recorder.messages:
+        assert _parse(data)["To"].addresses[0].addr_spec == address
+    if recorder.pipelining:
+        assert "b@example.org" in recorder.rcpts and len(recorder.peers) == 2
+
+
+def test_closing_after_an_announced_envelope_says_no_quit(
+    outgoing: Any, smtp_server: tuple[Any, Recorder]
+) -> None:
+    """An envelope announced and never followed: ``close`` drops that connection
+    without a QUIT (after the server's 354 it would be read as message text, and
+    its reply waited for until the timeout); no message is stored for it."""
+    controller, recorder = smtp_server
+    sender = _bare_sender(controller.port)
+    quits: list[int] = []
+    try:
+        sender.send_then(outgoing, Recipient("a@example.org"), lambda: Recipient("b@example.org"))
+        (conn,) = sender._open
+        real_quit = conn.quit
+
+        def quit() -> tuple[int, bytes]:
+            quits.append(1)
+            return real_quit()
+
+        conn.quit = quit  # type: ignore[method-assign]
+    finally:
+        sender.close()
+    assert [address for address, _ in recorder.messages] == ["a@example.org"]
+    assert quits == ([] if recorder.pipelining else [1])

@@ -92,7 +92,10 @@ class Sender(Protocol):
     ``send_batch(outgoing, recipients)`` (a provider's batch API: up to
     ``limits.batch_size`` recipients in one call, returning one
     :class:`SendResult` or :class:`~digest.errors.SendError` per recipient, in
-    order, or raising a :class:`~digest.errors.SendError` that holds for all).
+    order, or raising a :class:`~digest.errors.SendError` that holds for all) and
+    ``send_then(outgoing, recipient, take)`` (``send``, which may call ``take()``
+    for the recipient of the same thread's next call, if one is queued, to start
+    on it with this message's last write: SMTP pipelining).
     """
 
     #: The registered type name (``file``, ``smtp``...).
@@ -118,6 +121,9 @@ class Sender(Protocol):
 #: What ``send_batch`` returns: one outcome per recipient, in order.
 BatchOutcome = Sequence[SendResult | SendError]
 BatchSend = Callable[[Outgoing, Sequence[Recipient]], BatchOutcome]
+#: ``send_then(outgoing, recipient, take)``: ``take()`` hands over the recipient
+#: of the same thread's next call, if one is queued (else ``None``).
+SendThen = Callable[[Outgoing, Recipient, Callable[[], Recipient | None]], SendResult]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,17 +135,22 @@ class Hooks:
     close: Callable[[], object]
     #: ``send_batch`` when the sender has one and ``limits.batch_size`` > 1.
     send_batch: BatchSend | None = None
+    #: ``send_then`` when the sender has one: ``send``, able to take the
+    #: recipient of the same thread's next call while it sends.
+    send_then: SendThen | None = None
 
 
 def hooks(sender: Sender) -> Hooks:
     """The optional parts of ``sender`` (see :class:`Sender`)."""
     listed = getattr(sender, "subscriber_list", None)
     batch = getattr(sender, "send_batch", None)
+    then = getattr(sender, "send_then", None)
     return Hooks(
         subscriber_list=listed if isinstance(listed, str) else None,
         prepare=getattr(sender, "prepare", lambda outgoing: None),
         close=getattr(sender, "close", lambda: None),
         send_batch=batch if callable(batch) and sender.limits.batch_size > 1 else None,
+        send_then=then if callable(then) else None,
     )
 
 

@@ -26,6 +26,7 @@ module              concern
 ``database``        what the concern modules ask of a backend's connection
 ``schema``          the SQLite migrations
 ``sqlite``          SQLite: opening, WAL, migrating, errors wrapped
+``sqlitelog``       SQLite: a page of recipients registered in one statement
 ``pgschema``        the PostgreSQL migrations (``schema_version`` table)
 ``postgres``        PostgreSQL: connecting, ``?`` as ``$n``, errors naming the server
 ``advisory``        PostgreSQL edition locks: advisory locks plus the ``locks`` row
@@ -43,6 +44,7 @@ from ..errors import StoreError
 from .locks import LockTable
 from .protocol import Store
 from .sqlite import Database, connect
+from .sqlitelog import SqliteDeliveryTable
 from .tables import Tables
 
 if TYPE_CHECKING:
@@ -66,7 +68,7 @@ from .types import (
 )
 
 
-class SqliteStore(LockTable, Tables):
+class SqliteStore(LockTable, SqliteDeliveryTable, Tables):
     """The :class:`Store` on an SQLite file (WAL mode, no server).
 
     Open one per thread with :func:`open_store` (or :meth:`reopen`); close it when

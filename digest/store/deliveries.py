@@ -79,6 +79,13 @@ class DeliveryTable:
         if inserted == len(set(recipients)):
             # All new (a first send): nothing to read back.
             return dict.fromkeys(recipients, ("pending", 0))
+        return self._delivery_states(edition_id, sender, recipients, now)
+
+    def _delivery_states(
+        self, edition_id: str, sender: str, recipients: Sequence[str], now: str
+    ) -> dict[str, tuple[str, int]]:
+        """Each of ``recipients``' ``(status, attempts)`` in the log (``claimed``: a
+        pending delivery a worker's lease, running at ``now``, holds)."""
         found: dict[str, tuple[str, int]] = {}
         for start in range(0, len(recipients), _CHUNK):
             chunk = recipients[start : start + _CHUNK]
