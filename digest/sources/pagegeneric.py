@@ -145,6 +145,10 @@ _UNDER_HEADER_COST = 3.0
 _SECTION_DEPTH = 3
 _SECTION_COST = 3.0
 _HEADER_HEADLINE_SCORE = 3.0
+# A line over a standfirst (see ``_Context._over_standfirst``) gains this much.
+_OVER_STANDFIRST_BONUS = 1.5
+_STANDFIRST_MIN_WORDS = 10
+_STANDFIRST_AGREEMENT = 3
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
 _TIME_UNDER = 4
@@ -526,10 +530,35 @@ class _Context:
         below = self.lines[at + 1 : at + 4]
         if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
             score += 1.0
+        if self._over_standfirst(at):
+            score += _OVER_STANDFIRST_BONUS
         siblings = self._siblings(at)
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
+
+    def _over_standfirst(self, at: int) -> bool:
+        """Whether the line at ``at`` stands right over a standfirst: a longer line
+        written as sentences that agrees with the lead, above the story itself.
+        Headline then standfirst is the universal layout; a caption or a byline
+        stands over the story's prose or over the time line instead."""
+        under = at + 1
+        if under >= self.run.start:
+            return False
+        line, below = self.lines[at], self.lines[under]
+        size = weight(below)
+        # CJK text has no spaces to count: there the standfirst must end a sentence.
+        sentence = bool(_SENTENCE_END.search(below)) or (
+            size > _LONG_HEADLINE_WORDS and not _CJK.search(below)
+        )
+        return (
+            sentence
+            and size >= max(_STANDFIRST_MIN_WORDS, _STANDFIRST_RATIO * weight(line))
+            and not line.endswith((":", "|", "»", ">", "›"))
+            and not caption_text(below)
+            and self.facts(below, names=True) is None
+            and len(content_words(below) & self.lead_words) >= _STANDFIRST_AGREEMENT
+        )
 
     def _siblings(self, at: int) -> int:
         """How many lines near ``at`` (above the story) are headline-shaped and of

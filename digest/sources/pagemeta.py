@@ -189,6 +189,21 @@ _CREDIT_WORD = re.compile(
     r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
 )
 _CAPTION_PREFIX = re.compile(r"^(?:image|media) caption", re.I)
+# A picture's credit run on at the end of its caption, in the languages pages print
+# it in: "… in Madrid. EFE/ J.J. Guillén", "… GP de Qatar.AFP", "… Foto: Alexander
+# Daleiden", "… Bild © Roman Warschauer (hr)", "| Niall Carson/PA Images via Getty Images".
+_PICTURE_AGENCY = (
+    r"dpa|afp|ap|reuters|efe|epa|anp|apa|ansa|tass|getty images|imago(?: images)?"
+    r"|keystone|picture[- ]alliance|shutterstock|istock(?:photo)?"
+)
+_TRAILING_CREDIT = re.compile(
+    rf"(?:^|[\s./|])(?:{_PICTURE_AGENCY})\s*$"
+    rf"|(?:^|[\s./|])(?:{_PICTURE_AGENCY})\s?/\s?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,3}}$"
+    r"|\bvia getty images\b|(?:^|[.!?»“”\"]\s*)(?:foto|fotos|bild|fotografía)\s*[:©]\s*\S"
+    r"|\b(?:foto|bild)\s*©"
+    r"|\w[.,;:]?\s+©\s*[A-Z]",
+    re.I,
+)
 # Picture credits name agencies with slashes: "(NASA/JPL-Caltech/ASU)", "(Jane Doe / AP)".
 _SLASHED_CREDIT = re.compile(r"^[^/]{2,40}/[^/]{2,40}(?:/[^/]{2,40})*$")
 # "© John Brecher Needle poking skin …": the picture's credit, then its caption.
@@ -533,6 +548,7 @@ def caption_text(paragraph: str) -> str:
         (tail and (_CREDIT_WORD.search(tail[1]) or _SLASHED_CREDIT.search(tail[1])))
         or _CAPTION_LABEL.search(paragraph)
         or _CREDITED_CAPTION.match(paragraph)
+        or _TRAILING_CREDIT.search(paragraph)
     ):
         return paragraph
     return ""
