@@ -34,6 +34,7 @@ _SENTENCE_END = re.compile(r"[.!?।。！？…:;]['\"’”)\]»]*$|[.!?]['\"�
 # A statement's end: a short last paragraph ("Officials gave no other details.").
 _STATEMENT_END = re.compile(r"[.!।。！]['\"’”)]*$")
 _WORD = re.compile(r"\w+")
+_STEM = 7
 _PUNCTUATION = re.compile(r"[.,;:!?。、，]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A credit or time line printed as a sentence: "By Louis Jacobson on Monday,
@@ -92,6 +93,8 @@ _NOT_HEADLINE = re.compile(
     # may end in a count ("Hurricane Ian's destruction in 30 photos").
     r"|^(?:photo |image )?gallery\s*:|^(?:\w+ )?\d+ (?:photos|images|pictures|slides)$"
     r"|[|•·]\s*\d+ (?:photos|images|pictures|slides)$"
+    # A picture's credit naming only its photographer: "Glass cloche terrariums (Lucy Akins)".
+    r"|\S \((?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
@@ -298,7 +301,9 @@ def _is_statement(line: str) -> bool:
 
 def content_words(text: str) -> set[str]:
     """Lower-cased words of a text, minus the commonest English ones."""
-    words = {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+    # Words are cut to their first letters, a crude stem that lets inflected forms
+    # agree ("Geflüchtete", "Geflüchteten") in whatever language the page is.
+    words = {w[:_STEM] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
     if _CJK.search(text):
         # CJK text has no spaces: its character pairs stand for words.
         compact = "".join(ch for ch in text if _CJK.match(ch))

@@ -110,6 +110,9 @@ _STANDFIRST_REACH = 3
 _LABEL_SPAN = 3
 # How far under the story a time line ("First published on …") is looked for.
 _FOOTER_REACH = 4
+# Prints of the headline this close, with the same letters, are one headline.
+_REPRINT_REACH = 2
+_LETTERS = re.compile(r"[\W_]+")
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
@@ -155,6 +158,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         # The line under a crumb trail names the page, as a document title would.
         named = paragraphs[0]
 
+    page = paragraphs
     run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
     try:
         header: _Header | None = _header(paragraphs, facts)
@@ -207,6 +211,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
+    title = _fullest_print(page, title)
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
     dateline, agency = meta.dateline, meta.agency
@@ -270,6 +275,21 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+def _fullest_print(page: list[str], title: str) -> str:
+    """The headline as printed best: pages often print it twice in a row (the
+    document's title, then the heading with its kicker run into it: "Bei
+    Protesten 2022: Bericht: …" over "Bei Protesten 2022 Bericht: …"); of prints
+    with the same letters, the one with the kicker set off by punctuation."""
+    if title not in page:
+        return title
+    at = page.index(title)
+    letters = _LETTERS.sub("", title).lower()
+    for near in page[max(0, at - _REPRINT_REACH) : at + _REPRINT_REACH + 1]:
+        if len(near) > len(title) and _LETTERS.sub("", near).lower() == letters:
+            title = near
+    return title
 
 
 def _header_inside(
