@@ -83,7 +83,7 @@ _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
-    r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
+    r"|^\(.*\)$|:$|^(?![-–] \w)[^\w'\"‘’“”«»„‚¿¡\[]|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
     # An author's link, glued to the name: "Jose AltoverosView More Articles".
     r"|view (?:all |more )?(?:articles|posts|stories)$"
@@ -98,6 +98,21 @@ _NOT_HEADLINE = re.compile(
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
+)
+# A byline in the commoner languages: "Von Christian Unger, Tobias Köberlein und …",
+# "von Jemima Kelly", "Par David Mouriquand", "di Viviana Mazza", "Av Kari Nordmann":
+# the word for "by", then a name (two capitalised words; "Von der Leyen …" is none).
+_FOREIGN_BYLINE = re.compile(
+    r"^(?:[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]a|[Dd]oor|[Aa]v|[Aa]f|[Aa]utor(?:in)?:?|[Tt]exto?:?)"
+    r"\s+(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+|[A-Z]\.)\s+[A-ZÀ-ÞĀ-Ž][\w'’.-]+(?:[\s,]|$)"
+)
+_BYLINE_WORDS = 16
+_NAME_LINE_WORDS = 9
+# Small words of other languages: a line holding one is no list of names.
+_NAME_LINE_STOPS = frozenset(
+    "der die das und in im mit von zu den dem des ein eine le la les et de du des un une "
+    "el los las y en con del il lo gli e di da per og i på med av en et til het een van "
+    "op is".split()
 )
 # A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business
 # Insider", "Meg Kinnard and Errin Haines, Associated Press".
@@ -515,6 +530,10 @@ class _Context:
         score = _headline_score(line, self.lead_words, self.slug_words, self.facts)
         if score is None:
             return None
+        if byline_meta(self.lines, at) and any(
+            self.facts.is_time(b) for b in self.lines[at + 1 : at + 3]
+        ):
+            return None  # the byline, names only, over its time line
         distance = abs(self.run.start - at)
         score += 2.0 / (1 + (distance - 1) / 3)
         if self.named_words:
@@ -634,7 +653,7 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
     found = facts(line, names=True)
     if found is not None:
         return bool(found.byline or found.agency)
-    return dated_credit(line)
+    return dated_credit(line) or foreign_byline(line)
 
 
 def _credit_opening(line: str) -> bool:
@@ -662,6 +681,35 @@ def can_be_headline(line: str, facts: LineFacts) -> bool:
     return _can_be_headline(line, facts)
 
 
+def foreign_byline(line: str) -> bool:
+    """Whether a line is a byline written in another language (see :data:`_FOREIGN_BYLINE`)."""
+    return len(line.split()) <= _BYLINE_WORDS and bool(_FOREIGN_BYLINE.match(line))
+
+
+def byline_meta(lines: Sequence[str], at: int) -> Meta | None:
+    """The byline the line at ``at`` holds in another language's form ("Von
+    Hannah Ritzmann, Redakteurin"), or as names alone under a standfirst or a
+    caption (a Title Case headline reads as names too), or ``None``."""
+    line = lines[at]
+    if foreign_byline(line):
+        return Meta(byline=line.split(None, 1)[1])
+    if names_only(line) and at > 0 and weight(lines[at - 1]) >= _STANDFIRST_MIN_WORDS:
+        return Meta(byline=line)
+    return None
+
+
+def names_only(line: str) -> bool:
+    """Whether a line is nothing but people's names ("Birgit Baumann Anna Giulia
+    Fink", "Martin Gramnæs Martin Gramnæs"): capitalised words, no small word, no
+    figure, no punctuation.  Over a time line, that is the byline."""
+    words = line.split()
+    return (
+        2 <= len(words) <= _NAME_LINE_WORDS
+        and all(w[:1].isupper() and w.isalpha() for w in words)
+        and not any(w.lower() in _STOPWORDS or w.lower() in _NAME_LINE_STOPS for w in words)
+    )
+
+
 def _can_be_headline(line: str, facts: LineFacts) -> bool:
     """Whether a line may be a headline at all (not a label, credit, caption or time)."""
     known = facts.may_head.get(line)
@@ -682,6 +730,7 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or facts(line, names=True) is not None
         or _NOT_HEADLINE.search(line)
         or _CREDIT_LINE.match(line)
+        or foreign_byline(line)
         or caption_text(line)
         or date_share(line) >= _MAX_DATE_SHARE
         or len(CRUMB_SEPARATOR.findall(line)) >= 2

@@ -110,6 +110,12 @@ _STANDFIRST_REACH = 3
 _LABEL_SPAN = 3
 # How far under the story a time line ("First published on …") is looked for.
 _FOOTER_REACH = 4
+# A crumb trail one crumb a line: how far above the story, how many crumbs deep,
+# and how many words a crumb has at most.
+_CRUMB_COLUMN_SPAN = 80
+_CRUMB_COLUMN_DEPTH = 5
+_CRUMB_WORDS = 3
+_CRUMB_AGREEMENT = 0.4
 # Prints of the headline this close, with the same letters, are one headline.
 _REPRINT_REACH = 2
 _LETTERS = re.compile(r"[\W_]+")
@@ -160,6 +166,8 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
 
     page = paragraphs
     run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
+    if not named and run is not None:
+        named = _crumb_column_title(paragraphs, run, facts)
     try:
         header: _Header | None = _header(paragraphs, facts)
     except SourceError:
@@ -275,6 +283,29 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+def _crumb_column_title(paragraphs: list[str], run: generic.Run, facts: LineFacts) -> str:
+    """The headline ending a crumb trail printed one crumb a line ("Startseite",
+    "Wirtschaft", "Unternehmen", "<headline>") above the story, or ``""``.  Such
+    a trail names the page, as a document title would; the line counts only when
+    it agrees with the story's lead (a menu starting with "Home" does not)."""
+    lead = generic.content_words(
+        " ".join([p for p in paragraphs[run.start : run.end] if generic.is_prose(p)][:3])
+    )
+    for root in range(run.start - 1, max(-1, run.start - _CRUMB_COLUMN_SPAN - 1), -1):
+        words = paragraphs[root].lower().split()
+        if not words or words[0] not in _CRUMB_ROOTS or len(words) > _CRUMB_WORDS:
+            continue
+        for line in paragraphs[root + 1 : min(run.start, root + _CRUMB_COLUMN_DEPTH + 1)]:
+            if generic.headline_shaped(line, facts) and generic.weight(line) > _CRUMB_WORDS:
+                own = generic.content_words(line)
+                shared = len(own & lead)
+                agrees = shared >= _LEAD_WORDS and shared >= _CRUMB_AGREEMENT * len(own)
+                return line if agrees else ""
+            if generic.weight(line) > _CRUMB_WORDS:
+                break  # no crumb: the trail ended in something else
+    return ""
 
 
 def _fullest_print(page: list[str], title: str) -> str:
@@ -627,7 +658,7 @@ def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header
         if _FIELD_LABEL.match(paragraphs[above]):
             above -= 1  # "Author:" over the name, "Publish date:" over the date
             continue
-        credit = facts(paragraphs[above], names=True)
+        credit = facts(paragraphs[above], names=True) or generic.byline_meta(paragraphs, above)
         if credit is None or credit.has_time:
             break
         meta = meta.merged(credit)
