@@ -106,6 +106,14 @@ _FOREIGN_BYLINE = re.compile(
     r"^(?:[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]a|[Dd]oor|[Aa]v|[Aa]f|[Aa]utor(?:in)?:?|[Tt]exto?:?)"
     r"\s+(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+|[A-Z]\.)\s+[A-ZÀ-ÞĀ-Ž][\w'’.-]+(?:[\s,]|$)"
 )
+# A name and the writer's job: "Steffan Rhys Deputy Content Hub Director",
+# "Daniel Großert Redakteur", "André KleinRedakteur" (run together).
+_JOB_BYLINE = re.compile(
+    r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+ ){1,6}[A-ZÀ-ÞĀ-Ž]?[\w'’.-]*?"
+    r"(?:Director|Editor|Redakteur(?:in)?|Korrespondent(?:in)?|Reporter(?:in)?|Writer"
+    r"|Journalist(?:in)?|Columnist|Kolumnist(?:in)?|Contributor|Correspondent|Producer"
+    r"|Redaktør|Rédact(?:eur|rice)|Periodista|Redattrice|Redattore|Giornalista)$"
+)
 _BYLINE_WORDS = 16
 _NAME_LINE_WORDS = 9
 # Small words of other languages: a line holding one is no list of names.
@@ -682,8 +690,11 @@ def can_be_headline(line: str, facts: LineFacts) -> bool:
 
 
 def foreign_byline(line: str) -> bool:
-    """Whether a line is a byline written in another language (see :data:`_FOREIGN_BYLINE`)."""
-    return len(line.split()) <= _BYLINE_WORDS and bool(_FOREIGN_BYLINE.match(line))
+    """Whether a line is a byline written in another language (see
+    :data:`_FOREIGN_BYLINE`) or a name with the writer's job (:data:`_JOB_BYLINE`)."""
+    return len(line.split()) <= _BYLINE_WORDS and bool(
+        _FOREIGN_BYLINE.match(line) or _JOB_BYLINE.match(line)
+    )
 
 
 def byline_meta(lines: Sequence[str], at: int) -> Meta | None:
@@ -691,8 +702,10 @@ def byline_meta(lines: Sequence[str], at: int) -> Meta | None:
     Hannah Ritzmann, Redakteurin"), or as names alone under a standfirst or a
     caption (a Title Case headline reads as names too), or ``None``."""
     line = lines[at]
-    if foreign_byline(line):
+    if _FOREIGN_BYLINE.match(line) and len(line.split()) <= _BYLINE_WORDS:
         return Meta(byline=line.split(None, 1)[1])
+    if foreign_byline(line):
+        return Meta(byline=line)
     if names_only(line) and at > 0 and weight(lines[at - 1]) >= _STANDFIRST_MIN_WORDS:
         return Meta(byline=line)
     return None

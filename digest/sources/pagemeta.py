@@ -66,7 +66,7 @@ _POST_SEGMENT = re.compile(
 _INNER_LABEL = r"last updated|first published|updated|published|posted|modified|अपडेट|प्रकाशित"
 _EMBEDDED_LABEL = re.compile(rf"(?<!\blast)(?<!\bfirst)\s+(?=(?:{_INNER_LABEL})\b)", re.I)
 _GLUED_YEAR = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
-_GLUED_LABEL = re.compile(r"(?<=[A-Z]{2})(?=(?:Updated|Published)\b)")
+_GLUED_LABEL = re.compile(r"(?:(?<=[A-Z]{2})|(?<=\d))(?=(?:Updated|Published|Aktualisiert)\b)")
 # Separators some sites print between header facts instead of "|".
 _SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•;]\s*")
 _RELATIVE = re.compile(
