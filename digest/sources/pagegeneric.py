@@ -108,6 +108,14 @@ _FOREIGN_BYLINE = re.compile(
 )
 # A name and the writer's job: "Steffan Rhys Deputy Content Hub Director",
 # "Daniel Großert Redakteur", "André KleinRedakteur" (run together).
+# The writer's job alone, under the byline: "Freelance sports writer",
+# "Leitender Wirtschaftsredakteur", "Redakteurin".
+_JOB_ALONE = re.compile(
+    r"^(?:[\w-]+ ){0,2}[\w-]*(?:director|editor|redakteur(?:in)?|korrespondent(?:in)?"
+    r"|reporter(?:in)?|writer|journalist(?:in)?|columnist|kolumnist(?:in)?|contributor"
+    r"|correspondent|producer)$",
+    re.I,
+)
 _JOB_BYLINE = re.compile(
     r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+ ){1,6}[A-ZÀ-ÞĀ-Ž]?[\w'’.-]*?"
     r"(?:Director|Editor|Redakteur(?:in)?|Korrespondent(?:in)?|Reporter(?:in)?|Writer"
@@ -693,7 +701,9 @@ def foreign_byline(line: str) -> bool:
     """Whether a line is a byline written in another language (see
     :data:`_FOREIGN_BYLINE`) or a name with the writer's job (:data:`_JOB_BYLINE`)."""
     return len(line.split()) <= _BYLINE_WORDS and bool(
-        _FOREIGN_BYLINE.match(line) or _JOB_BYLINE.match(line)
+        _FOREIGN_BYLINE.match(line)
+        or _JOB_BYLINE.match(line)
+        or (_JOB_ALONE.match(line) and not _STOPWORDS & set(line.lower().split()))
     )
 
 

@@ -65,6 +65,12 @@ _POST_SEGMENT = re.compile(
 # A second time label inside a line ("… IST Updated: …"); not after "Last"/"First".
 _INNER_LABEL = r"last updated|first published|updated|published|posted|modified|अपडेट|प्रकाशित"
 _EMBEDDED_LABEL = re.compile(rf"(?<!\blast)(?<!\bfirst)\s+(?=(?:{_INNER_LABEL})\b)", re.I)
+# A time line ending in the update's clock time alone: "… 1:55 am(Updated 4:30 am)".
+_CLOCK_UPDATE = re.compile(
+    r"^(?P<main>.*\d.*?)\s*[(|]?\s*(?:updated|aktualisiert|mis à jour|actualizado)\s*:?\s*"
+    r"(?:at\s+|um\s+|à\s+)?\d{1,2}[:.h]\d\d\s*(?:[ap]\.?m\.?|uhr)?\s*\)?$",
+    re.I,
+)
 _GLUED_YEAR = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
 _GLUED_LABEL = re.compile(r"(?:(?<=[A-Z]{2})|(?<=\d))(?=(?:Updated|Published|Aktualisiert)\b)")
 # Separators some sites print between header facts instead of "|".
@@ -261,6 +267,9 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         parts = _EMBEDDED_LABEL.split(unglued)
         if len(parts) > 1:
             found = _meta_segments(parts, options, names=names)
+    if found is None and (m := _CLOCK_UPDATE.match(line)):
+        # "August 30, 2023 1:55 am(Updated 4:30 am)": the update gives no day.
+        found = meta_line(m["main"], options, names=names)
     if found is None and _DIGIT.search(line) and (m := _DATED_BYLINE.match(line)):
         # "By Chris Pokorny@DawgsByNature Nov 18, 2019, 11:47am EST"
         moment = time_in_line(m["when"], options, month_first=None)

@@ -666,6 +666,8 @@ def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header
     if above > 1 and _PICTURE_CREDIT.match(paragraphs[above]):
         # "(Jacquelyn Martin / Associated Press)" under a caption under the headline.
         above -= 2
+    elif above > 1 and caption_text(paragraphs[above]):
+        above -= 1  # a caption with its credit run on ("… (Photos: Getty/AP)")
     if above > 0 and len(generic.CRUMB_SEPARATOR.findall(paragraphs[above])) >= 2:
         above -= 1  # a crumb trail between the headline and its time line
     title_at, standfirst = above, ""
