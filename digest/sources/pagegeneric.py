@@ -83,7 +83,8 @@ _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
-    r"|^\(.*\)$|:$|^(?![-–] \w)[^\w'\"‘’“”«»„‚¿¡\[]|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
+    r"|^\(.*\)$|:$|^(?![-–] \w)[^\w'\"‘’“”«»„‚¿¡\[]"
+    r"|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
     # An author's link, glued to the name: "Jose AltoverosView More Articles".
     r"|view (?:all |more )?(?:articles|posts|stories)$"
@@ -93,6 +94,9 @@ _NOT_HEADLINE = re.compile(
     # may end in a count ("Hurricane Ian's destruction in 30 photos").
     r"|^(?:photo |image )?gallery\s*:|^(?:\w+ )?\d+ (?:photos|images|pictures|slides)$"
     r"|[|•·]\s*\d+ (?:photos|images|pictures|slides)$"
+    # An outlet's name, as credited over a picture or a story: "The Yomiuri Shimbun".
+    r"|^(?-i:(?:The )?(?:[A-Z][\w'’.-]+ ){1,3}(?:Shimbun|Times|Post|Herald|Journal|Tribune"
+    r"|Gazette|Telegraph|Chronicle|Standard|Mail|Press|Zeitung|Rundschau|Allgemeine))$"
     # A picture's credit naming only its photographer: "Glass cloche terrariums (Lucy Akins)".
     r"|\S \((?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
     # A price: "From $610.00", "Only £9.99".

@@ -207,7 +207,12 @@ _TRAILING_CREDIT = re.compile(
     rf"|(?:^|[\s./|])(?:{_PICTURE_AGENCY})\s?/\s?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,3}}$"
     r"|\bvia getty images\b|(?:^|[.!?»“”\"]\s*)(?:foto|fotos|bild|fotografía)\s*[:©]\s*\S"
     r"|\b(?:foto|bild)\s*©"
-    r"|\w[.,;:]?\s+©\s*[A-Z]",
+    r"|\w[.,;:]?\s+©\s*[A-Z]"
+    # Where the people pictured stand: "…, center, participate in …", "(left)".
+    r"|, (?:center|centre|left|right|second (?:from )?(?:left|right)|from left),"
+    r"|\((?:left|right|center|centre|from left|l-r|l to r|pictured)\)"
+    # A Japanese caption names its place, time or source after "＝".
+    r"|[^＝]{4,}＝[^＝]{1,40}$",
     re.I,
 )
 # Picture credits name agencies with slashes: "(NASA/JPL-Caltech/ASU)", "(Jane Doe / AP)".

@@ -160,9 +160,14 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     paragraphs = _without_boilerplate_lines(lines, options)
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
-    if crumbs and not named and generic.headline_shaped(paragraphs[0], facts):
-        # The line under a crumb trail names the page, as a document title would.
-        named = paragraphs[0]
+    if crumbs and not named:
+        # The line under a crumb trail names the page, as a document title would
+        # (past the trail's last crumb printed again as a section's label).
+        label = paragraphs[0].lower() == crumbs[-1].lower()
+        label = label and generic.weight(crumbs[-1]) <= _CRUMB_WORDS
+        under = paragraphs[1:2] if label else paragraphs[:1]
+        if under and generic.headline_shaped(under[0], facts):
+            named = under[0]
 
     page = paragraphs
     run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
