@@ -213,7 +213,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         # ("First published on …") are still read.
         end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
         footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
-        paragraphs = _article_text(paragraphs[header.consumed : end], title, options) + footer
+        resume = run.start - header.consumed if run is not None else None
+        story = paragraphs[header.consumed : end]
+        paragraphs = _article_text(story, title, options, resume) + footer
     elif run is not None:
         title, meta, standfirst, paragraphs = _generic_parts(
             paragraphs, run, facts, slug_words, named
@@ -736,19 +738,24 @@ def _may_title_story(line: str, facts: LineFacts) -> bool:
     )
 
 
-def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> list[str]:
+def _article_text(
+    paragraphs: list[str], title: str, options: ReadOptions, run_start: int | None = None
+) -> list[str]:
     """The article's paragraphs after the header, up to the first stop marker.
 
     Until the story starts, short label lines (topic tags, ``Share``, a bare
     ``BEIRUT:`` dateline is kept) are skipped; stop markers count only once the
-    story has started, so a menu entry above it cannot end the article.
+    story has started, so a menu entry above it cannot end the article.  A stop
+    marker just over ``run_start`` (where the page's main run of prose starts)
+    opens a box inside the story, however much of it was told above the box.
     """
     kept: list[str] = []
     started = in_box = False
     for at, paragraph in enumerate(paragraphs):
         if started and options.boilerplate.stops(paragraph):
             after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
-            if generic.comment_thread(paragraph) or not _inline_box(kept, after):
+            resumes = run_start is not None and at < run_start <= at + 1 + _BOX_REACH
+            if generic.comment_thread(paragraph) or not (resumes or _inline_box(kept, after)):
                 break
             in_box = True
             continue
