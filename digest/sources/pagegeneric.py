@@ -183,6 +183,10 @@ _UNDER_HEADER_COST = 3.0
 _SECTION_DEPTH = 3
 _SECTION_COST = 3.0
 _HEADER_HEADLINE_SCORE = 3.0
+# A line the page quotes elsewhere in full names it.
+_QUOTE_MARK = re.compile(r"[“\"«„]")
+_QUOTED = re.compile(r"[“\"«„]([^“”\"«»„]{8,250})[”\"»“]")
+_QUOTED_BONUS = 1.5
 # A line over a standfirst (see ``_Context._over_standfirst``) gains this much.
 _OVER_STANDFIRST_BONUS = 1.5
 _STANDFIRST_MIN_WORDS = 10
@@ -460,6 +464,8 @@ def _over_standfirst(
         upper = len(lines[above].split())
         if (
             (sentence and upper < words)
+            # A full sentence under a line that is none, both of headline size.
+            or (line.endswith(".") and headline_shaped(lines[above], context.facts))
             or (
                 words >= _STANDFIRST_WORDS
                 and _HEADLINE_WORDS <= upper <= words / _STANDFIRST_RATIO
@@ -532,6 +538,13 @@ class _Context:
         self.window = [
             line.lower() for line in lines[max(0, run.start - HEADLINE_SPAN) : run.start]
         ]
+        # Pages quote their own title: "6 thoughts on “<headline>”", "Share “<headline>”".
+        self.quoted = {
+            found.lower()
+            for line in lines
+            if _QUOTE_MARK.search(line)
+            for found in _QUOTED.findall(line)
+        }
 
     def _inside_longer(self, line: str) -> str:
         """Where a longer line near the headline names ``line`` again: at its
@@ -571,6 +584,8 @@ class _Context:
             score += 0.75
         elif self.counts[line] > 1:
             score += 0.5  # ... or as it is, over the picture
+        if line.lower() in self.quoted:
+            score += _QUOTED_BONUS
         below = self.lines[at + 1 : at + 4]
         if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
             score += 1.0
