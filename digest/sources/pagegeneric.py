@@ -608,7 +608,8 @@ class _Context:
         size = weight(below)
         # CJK text has no spaces to count: there the standfirst must end a sentence.
         sentence = bool(_SENTENCE_END.search(below)) or (
-            size > _LONG_HEADLINE_WORDS and not _CJK.search(below)
+            not _CJK.search(below)
+            and (size > _LONG_HEADLINE_WORDS or (size >= _STANDFIRST_WORDS and not title_case(below)))
         )
         return (
             sentence

@@ -208,6 +208,8 @@ _TRAILING_CREDIT = re.compile(
     r"|\bvia getty images\b|(?:^|[.!?»“”\"]\s*)(?:foto|fotos|bild|fotografía)\s*[:©]\s*\S"
     r"|\b(?:foto|bild)\s*©"
     r"|\w[.,;:]?\s+©\s*[A-Z]"
+    # The photographer after a spaced slash: "… in La Soledat / Lorenzo Marina".
+    r"|\S \/ (?-i:[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,2})$"
     # Where the people pictured stand: "…, center, participate in …", "(left)".
     r"|, (?:center|centre|left|right|second (?:from )?(?:left|right)|from left),"
     r"|\((?:left|right|center|centre|from left|l-r|l to r|pictured)\)"
@@ -571,18 +573,18 @@ def caption_text(paragraph: str) -> str:
 # Month names as pages in English and the commoner European and Indonesian
 # languages print them, for dates inside a longer line.
 _MONTH_WORDS = {
-    1: "january jan janeiro jan enero gennaio janvier januar januari",
-    2: "february feb fevereiro fev febrero febbraio février fevrier februar februari",
-    3: "march mar março marco marzo mars märz maret maart marts",
-    4: "april apr abril abr aprile avril",
-    5: "may maio mayo maggio mai mei maj",
-    6: "june jun junho junio giugno juin juni",
-    7: "july jul julho julio luglio juillet juli",
+    1: "january jan janeiro jan enero gennaio janvier januar januari janv ene gen",
+    2: "february feb fevereiro fev febrero febbraio février fevrier februar februari févr",
+    3: "march mar março marco marzo mars märz maret maart marts mär mrz mrt",
+    4: "april apr abril abr aprile avril avr",
+    5: "may maio mayo maggio mai mei maj mag",
+    6: "june jun junho junio giugno juin juni giu",
+    7: "july jul julho julio luglio juillet juli juil lug",
     8: "august aug agosto ago août aout agustus augustus augusti",
     9: "september sep sept setembro set septiembre settembre septembre",
-    10: "october oct outubro out octubre ottobre octobre oktober okt",
+    10: "october oct outubro out octubre ottobre octobre oktober okt ott",
     11: "november nov novembro noviembre novembre",
-    12: "december dec dezembro dez diciembre dicembre décembre decembre dezember desember des",
+    12: "december dec dezembro dez diciembre dicembre décembre decembre dezember desember des déc dic",
 }
 _MONTHS = {word: number for number, words in _MONTH_WORDS.items() for word in words.split()}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
