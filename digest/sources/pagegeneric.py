@@ -563,8 +563,8 @@ class _Context:
         score = _headline_score(line, self.lead_words, self.slug_words, self.facts)
         if score is None:
             return None
-        if byline_meta(self.lines, at) and any(
-            self.facts.is_time(b) for b in self.lines[at + 1 : at + 3]
+        if any(self.facts.is_time(b) for b in self.lines[at + 1 : at + 3]) and byline_meta(
+            self.lines, at
         ):
             return None  # the byline, names only, over its time line
         distance = abs(self.run.start - at)
@@ -609,7 +609,9 @@ class _Context:
         # CJK text has no spaces to count: there the standfirst must end a sentence.
         sentence = bool(_SENTENCE_END.search(below)) or (
             not _CJK.search(below)
-            and (size > _LONG_HEADLINE_WORDS or (size >= _STANDFIRST_WORDS and not title_case(below)))
+            and (
+                size > _LONG_HEADLINE_WORDS or (size >= _STANDFIRST_WORDS and not title_case(below))
+            )
         )
         return (
             sentence

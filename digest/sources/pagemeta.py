@@ -71,6 +71,7 @@ _CLOCK_UPDATE = re.compile(
     r"(?:at\s+|um\s+|à\s+)?\d{1,2}[:.h]\d\d\s*(?:[ap]\.?m\.?|uhr)?\s*\)?$",
     re.I,
 )
+_UPDATE_WORDS = ("updat", "aktualisiert", "mis à jour", "actualizado")
 _GLUED_YEAR = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
 _GLUED_LABEL = re.compile(r"(?:(?<=[A-Z]{2})|(?<=\d))(?=(?:Updated|Published|Aktualisiert)\b)")
 # Separators some sites print between header facts instead of "|".
@@ -202,20 +203,35 @@ _PICTURE_AGENCY = (
     r"dpa|afp|ap|reuters|efe|epa|anp|apa|ansa|tass|getty images|imago(?: images)?"
     r"|keystone|picture[- ]alliance|shutterstock|istock(?:photo)?"
 )
+# (Matched against a line's last characters only, so cheap on long lines.)
 _TRAILING_CREDIT = re.compile(
     rf"(?:^|[\s./|])(?:{_PICTURE_AGENCY})\s*$"
     rf"|(?:^|[\s./|])(?:{_PICTURE_AGENCY})\s?/\s?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,3}}$"
-    r"|\bvia getty images\b|(?:^|[.!?»“”\"]\s*)(?:foto|fotos|bild|fotografía)\s*[:©]\s*\S"
-    r"|\b(?:foto|bild)\s*©"
-    r"|\w[.,;:]?\s+©\s*[A-Z]"
     # The photographer after a spaced slash: "… in La Soledat / Lorenzo Marina".
     r"|\S \/ (?-i:[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,2})$"
+    # A Japanese caption names its place, time or source after "＝".
+    r"|(?<=[^＝]{4})＝[^＝]{1,40}$",
+    re.I,
+)
+_CREDIT_TAIL = 80
+# ... and credits inside the line, looked for only when one of these words is there.
+_INNER_CREDIT = re.compile(
+    r"\bvia getty images\b|(?:^|[.!?»“”\"]\s*)(?:foto|fotos|bild|fotografía)\s*[:©]\s*\S"
+    r"|\b(?:foto|bild)\s*©|\w[.,;:]?\s+©\s*[A-Z]"
     # Where the people pictured stand: "…, center, participate in …", "(left)".
     r"|, (?:center|centre|left|right|second (?:from )?(?:left|right)|from left),"
-    r"|\((?:left|right|center|centre|from left|l-r|l to r|pictured)\)"
-    # A Japanese caption names its place, time or source after "＝".
-    r"|[^＝]{4,}＝[^＝]{1,40}$",
+    r"|\((?:left|right|center|centre|from left|l-r|l to r|pictured)\)",
     re.I,
+)
+_INNER_CREDIT_HINTS = (
+    "©", "getty", "foto", "bild", ", left,", ", right,", ", center,", ", centre,",
+    " from left,", " from right,", "(left)", "(right)", "(center)", "(centre)",
+    "(from left)", "(pictured)", "(l-r)", "(l to r)",
+)  # fmt: skip
+# What the line must end with or hold for _TRAILING_CREDIT to be tried at all.
+_AGENCY_ENDINGS = tuple(
+    "dpa afp ap reuters efe epa anp apa ansa tass images imago keystone alliance "
+    "shutterstock istock istockphoto".split()
 )
 # Picture credits name agencies with slashes: "(NASA/JPL-Caltech/ASU)", "(Jane Doe / AP)".
 _SLASHED_CREDIT = re.compile(r"^[^/]{2,40}/[^/]{2,40}(?:/[^/]{2,40})*$")
@@ -274,7 +290,11 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         parts = _EMBEDDED_LABEL.split(unglued)
         if len(parts) > 1:
             found = _meta_segments(parts, options, names=names)
-    if found is None and (m := _CLOCK_UPDATE.match(line)):
+    if (
+        found is None
+        and any(word in line.lower() for word in _UPDATE_WORDS)
+        and (m := _CLOCK_UPDATE.match(line))
+    ):
         # "August 30, 2023 1:55 am(Updated 4:30 am)": the update gives no day.
         found = meta_line(m["main"], options, names=names)
     if found is None and _DIGIT.search(line) and (m := _DATED_BYLINE.match(line)):
@@ -553,6 +573,12 @@ def body_dateline(paragraph: str, *, strict: bool = False) -> Dateline | None:
     return None
 
 
+def _trailing_credit(tail: str) -> bool:
+    """Whether a line's last characters are a picture's credit (see :data:`_TRAILING_CREDIT`)."""
+    ends = tail.rstrip().lower().endswith(_AGENCY_ENDINGS)
+    return (ends or "/" in tail or "＝" in tail) and bool(_TRAILING_CREDIT.search(tail))
+
+
 def caption_text(paragraph: str) -> str:
     """The caption a paragraph holds (``image caption`` prefix removed), or ``""``."""
     if len(paragraph) > _MAX_CAPTION:
@@ -564,7 +590,11 @@ def caption_text(paragraph: str) -> str:
         (tail and (_CREDIT_WORD.search(tail[1]) or _SLASHED_CREDIT.search(tail[1])))
         or _CAPTION_LABEL.search(paragraph)
         or _CREDITED_CAPTION.match(paragraph)
-        or _TRAILING_CREDIT.search(paragraph)
+        or _trailing_credit(paragraph[-_CREDIT_TAIL:])
+        or (
+            any(hint in paragraph.lower() for hint in _INNER_CREDIT_HINTS)
+            and _INNER_CREDIT.search(paragraph)
+        )
     ):
         return paragraph
     return ""
@@ -584,7 +614,8 @@ _MONTH_WORDS = {
     9: "september sep sept setembro set septiembre settembre septembre",
     10: "october oct outubro out octubre ottobre octobre oktober okt ott",
     11: "november nov novembro noviembre novembre",
-    12: "december dec dezembro dez diciembre dicembre décembre decembre dezember desember des déc dic",
+    12: "december dec dezembro dez diciembre dicembre décembre decembre dezember desember des"
+    " déc dic",
 }
 _MONTHS = {word: number for number, words in _MONTH_WORDS.items() for word in words.split()}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
