@@ -44,7 +44,7 @@ def test_dev_set_is_real_and_broad(scored: tuple[list[dict[str, object]], object
 
 def test_dev_set_meets_the_issues_targets(scored: tuple[list[dict[str, object]], object]) -> None:
     """The issue's targets on the whole dev set: no page refused, body F1 0.90
-    (measured 0.910), title exact 0.90 (0.939), date right 0.95 (0.958)."""
+    (measured 0.913), title exact 0.90 (0.950), date right 0.95 (0.958)."""
     _, report = scored
     assert report.refused == []  # type: ignore[attr-defined]
     assert report.body_f1 >= 0.90  # type: ignore[attr-defined]
@@ -56,8 +56,8 @@ def test_held_out_split_figures_do_not_regress(
     scored: tuple[list[dict[str, object]], object],
 ) -> None:
     """Every third page was held out while the rules were tuned on the others: its
-    figures (title 0.867, body 0.901, date 0.969) are floors, the tuning pages'
-    (title 0.975, body 0.915, date 0.953) too.  The gap in titles is what pages
+    figures (title 0.900, body 0.906, date 0.969) are floors, the tuning pages'
+    (title 0.975, body 0.916, date 0.953) too.  The gap in titles is what pages
     the rules have not seen do; see the README."""
     records, _ = scored
     scorer = sys.modules["score_pages"]
@@ -65,7 +65,7 @@ def test_held_out_split_figures_do_not_regress(
     tuned = scorer.split(records, "dev")
     assert len(held) + len(tuned) == len(records) and len(held) == len(records) // 3
     held_report, tuned_report = scorer.score_dumps(held), scorer.score_dumps(tuned)
-    assert held_report.title_exact >= 0.86 and tuned_report.title_exact >= 0.97
+    assert held_report.title_exact >= 0.89 and tuned_report.title_exact >= 0.97
     assert held_report.body_f1 >= 0.90 and tuned_report.body_f1 >= 0.90
     assert held_report.date_accuracy >= 0.96 and tuned_report.date_accuracy >= 0.95
     assert held_report.refused == [] and tuned_report.refused == []
@@ -93,7 +93,8 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     set (fundus) still measures that.  Measured before the first
     round's rules: title 0.703, body 0.913, date 0.878; after it: title 0.772, body
     0.913, date 0.918; after the second round (tuned on it too): title 0.841, body
-    0.916, date 0.939 (floors just under; the issue's 0.90 title is not reached)."""
+    0.916, date 0.939; after the third: title 0.848, body 0.916, date 0.939 (floors
+    just under; the issue's 0.90 title is not reached)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.UNSEEN)
     dev_sites = {r["site"] for r in scorer.load_devset()}
@@ -102,7 +103,7 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     assert not {r["site"] for r in records} & dev_sites
     report = scorer.score_dumps(records, scorer.CRAWLED_UNSEEN)
     assert report.refused == []
-    assert report.title_exact >= 0.83
+    assert report.title_exact >= 0.84
     assert report.body_f1 >= 0.91
     assert report.date_accuracy >= 0.93
 
@@ -111,8 +112,11 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     """The third set (fundus's parser tests, tools/build_page_blind.py): 203 pages
     from 151 sites in neither other set, measured before the second round's rules
     (title 0.660, body 0.878, date 0.918) and after (title 0.660, body 0.875, date
-    0.925): the round's rules did not carry over to it.  Floors just under; the
-    issue's targets are not reached here (see the README)."""
+    0.925): the round's rules did not carry over to it.  The third round read the
+    misses of two thirds of its sites (``dev-sites``) and left the others' unread
+    (``held-out-sites``, 69 pages of 49 sites): all pages title 0.793, body 0.899,
+    date 0.955; the held-out sites 0.623 → 0.725, 0.861 → 0.889, 0.907 → 0.953.
+    Floors just under; the issue's title target is not reached here (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.BLIND)
     others = {r["site"] for r in scorer.load_devset()} | {
@@ -123,9 +127,13 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.65
-    assert report.body_f1 >= 0.87
-    assert report.date_accuracy >= 0.92
+    assert report.title_exact >= 0.79
+    assert report.body_f1 >= 0.89
+    assert report.date_accuracy >= 0.95
+    held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
+    assert held.title_exact >= 0.72 and held.body_f1 >= 0.88 and held.date_accuracy >= 0.95
+    held_sites = {r["site"] for r in scorer.split(records, "held-out-sites")}
+    assert not held_sites & {r["site"] for r in scorer.split(records, "dev-sites")}
 
 
 @pytest.mark.slow  # trafilatura over every page of the dev set

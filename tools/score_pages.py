@@ -1,7 +1,8 @@
 """Score the page readers on the development set (tests/data/page_devset).
 
     python tools/score_pages.py [--html] [--show-misses] [--devset DIR]
-                                [--split all|dev|held-out] [--set dev|unseen|blind]
+                                [--split all|dev|held-out|dev-sites|held-out-sites]
+                                [--set dev|unseen|blind]
 
 Text dumps (``pages.py``): title exact match rate, mean body token F1, pages
 refused although they have a title and a body, and date accuracy on the pages
@@ -18,13 +19,15 @@ UTC) is the gold day in the page's own zone or in UTC, and the time was read fro
 the page, not taken from the crawl; when the gold is stated in UTC (which hides the
 page's zone), the day that moment has anywhere from UTC-12 to UTC+14 counts.
 ``--split held-out`` scores every third page (left out while the rules were
-tuned), ``--split dev`` the others.
+tuned), ``--split dev`` the others; ``--split held-out-sites`` the pages of a third
+of the sites (by a hash of the site's name), ``--split dev-sites`` the others.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import re
 import sys
@@ -178,15 +181,27 @@ def load_devset(folder: Path = DEVSET) -> list[dict[str, Any]]:
 
 #: ``held-out``: every third page (the 3rd, 6th, ...), not looked at while tuning
 #: the readers after the split was made; ``dev``: the other two thirds.
-SPLITS = ("all", "dev", "held-out")
+#: ``held-out-sites``: the pages of about a third of the sites (chosen by a hash of
+#: the site's name, so no site is on both sides), whose misses are not read while
+#: tuning; ``dev-sites``: the pages of the other sites.
+SPLITS = ("all", "dev", "held-out", "dev-sites", "held-out-sites")
 
 
 def split(records: list[dict[str, Any]], which: str) -> list[dict[str, Any]]:
     """The records of one split of the dev set (see :data:`SPLITS`)."""
     if which == "all":
         return records
+    if which.endswith("-sites"):
+        held = which == "held-out-sites"
+        return [r for r in records if held_site(r["site"]) == held]
     held = which == "held-out"
     return [r for at, r in enumerate(records) if (at % 3 == 2) == held]
+
+
+def held_site(site: str) -> bool:
+    """Whether a site's pages are in the ``held-out-sites`` split (a third of the
+    sites, by a hash of the name: the same on every machine and run)."""
+    return int(hashlib.sha256(site.encode("utf-8")).hexdigest(), 16) % 3 == 2
 
 
 def score_dumps(records: list[dict[str, Any]], crawled: datetime = CRAWLED) -> Report:
@@ -279,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=SPLITS,
         default="all",
         help="score every page (all), or only the tuning pages (dev) or every third "
-        "page (held-out), to show the rules were not fitted to the pages scored",
+        "page (held-out), or the pages of a third of the sites (held-out-sites) or "
+        "of the others (dev-sites), to show the rules were not fitted to the pages scored",
     )
     args = parser.parse_args(argv)
     folder = args.devset or SETS[args.set]

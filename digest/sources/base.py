@@ -22,6 +22,14 @@ class Boilerplate:
     #: A line matching one of these is dropped with the line after it
     #: ("READ ALSO" above a related headline).
     drop_with_next: tuple[re.Pattern[str], ...] = ()
+    # The rules anchored at the line's start, as one pattern: one match a line
+    # instead of one a rule; the other rules are searched one by one.
+    _drops: _Joined | None = field(default=None, init=False, repr=False, compare=False)
+    _stops: _Joined | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_drops", _Joined.of(self.drop_lines))
+        object.__setattr__(self, "_stops", _Joined.of(self.stop_markers))
 
     @classmethod
     def compile(
@@ -55,6 +63,8 @@ class Boilerplate:
 
     def drops(self, line: str) -> bool:
         """Whether a stripped line is boilerplate to drop."""
+        if self._drops is not None:
+            return self._drops.search(line)
         return any(p.search(line) for p in self.drop_lines)
 
     def drops_with_next(self, line: str) -> bool:
@@ -63,7 +73,64 @@ class Boilerplate:
 
     def stops(self, line: str) -> bool:
         """Whether a stripped line marks the end of the article."""
+        if self._stops is not None:
+            return self._stops.search(line)
         return any(p.search(line) for p in self.stop_markers)
+
+
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+@dataclass(frozen=True, slots=True)
+class _Joined:
+    """Rules anchored at the start (``^…``, no ``|`` outside brackets) joined into
+    one pattern matched at the line's start, and the other rules as they are."""
+
+    anchored: re.Pattern[str]
+    others: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, patterns: tuple[re.Pattern[str], ...]) -> _Joined | None:
+        """The rules joined, or ``None`` if too few are anchored to gain."""
+        anchored = [p for p in patterns if _joinable(p, patterns[0].flags)]
+        if len(anchored) < 2:
+            return None
+        try:
+            joined = re.compile(
+                "|".join(f"(?:{p.pattern[1:]})" for p in anchored), patterns[0].flags
+            )
+        except re.error:
+            return None
+        return cls(joined, tuple(p for p in patterns if p not in anchored))
+
+    def search(self, line: str) -> bool:
+        """Whether any rule matches the line."""
+        return self.anchored.match(line) is not None or any(p.search(line) for p in self.others)
+
+
+def _joinable(pattern: re.Pattern[str], flags: int) -> bool:
+    """Whether a rule is ``^`` then a pattern with no ``|`` outside brackets (so
+    it is anchored as a whole), with the common flags and no back reference."""
+    text = pattern.pattern
+    if not text.startswith("^") or pattern.flags != flags or _BACK_REFERENCE.search(text):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)

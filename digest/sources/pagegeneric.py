@@ -34,6 +34,7 @@ _SENTENCE_END = re.compile(r"[.!?।。！？…:;]['\"’”)\]»]*$|[.!?]['\"�
 # A statement's end: a short last paragraph ("Officials gave no other details.").
 _STATEMENT_END = re.compile(r"[.!।。！]['\"’”)]*$")
 _WORD = re.compile(r"\w+")
+_STEM = 7
 _PUNCTUATION = re.compile(r"[.,;:!?。、，]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A credit or time line printed as a sentence: "By Louis Jacobson on Monday,
@@ -82,7 +83,8 @@ _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
     r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
-    r"|^\(.*\)$|:$|^[^\w'\"‘’“”«\[]|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
+    r"|^\(.*\)$|:$|^(?![-–] \w)[^\w'\"‘’“”«»„‚¿¡\[]"
+    r"|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
     # An author's link, glued to the name: "Jose AltoverosView More Articles".
     r"|view (?:all |more )?(?:articles|posts|stories)$"
@@ -92,9 +94,45 @@ _NOT_HEADLINE = re.compile(
     # may end in a count ("Hurricane Ian's destruction in 30 photos").
     r"|^(?:photo |image )?gallery\s*:|^(?:\w+ )?\d+ (?:photos|images|pictures|slides)$"
     r"|[|•·]\s*\d+ (?:photos|images|pictures|slides)$"
+    # An outlet's name, as credited over a picture or a story: "The Yomiuri Shimbun".
+    r"|^(?-i:(?:The )?(?:[A-Z][\w'’.-]+ ){1,3}(?:Shimbun|Times|Post|Herald|Journal|Tribune"
+    r"|Gazette|Telegraph|Chronicle|Standard|Mail|Press|Zeitung|Rundschau|Allgemeine))$"
+    # A picture's credit naming only its photographer: "Glass cloche terrariums (Lucy Akins)".
+    r"|\S \((?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
+)
+# A byline in the commoner languages: "Von Christian Unger, Tobias Köberlein und …",
+# "von Jemima Kelly", "Par David Mouriquand", "di Viviana Mazza", "Av Kari Nordmann":
+# the word for "by", then a name (two capitalised words; "Von der Leyen …" is none).
+_FOREIGN_BYLINE = re.compile(
+    r"^(?:[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]a|[Dd]oor|[Aa]v|[Aa]f|[Aa]utor(?:in)?:?|[Tt]exto?:?)"
+    r"\s+(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+|[A-Z]\.)\s+[A-ZÀ-ÞĀ-Ž][\w'’.-]+(?:[\s,]|$)"
+)
+# A name and the writer's job: "Steffan Rhys Deputy Content Hub Director",
+# "Daniel Großert Redakteur", "André KleinRedakteur" (run together).
+# The writer's job alone, under the byline: "Freelance sports writer",
+# "Leitender Wirtschaftsredakteur", "Redakteurin".
+_JOB_ALONE = re.compile(
+    r"^(?:[\w-]+ ){0,2}[\w-]*(?:director|editor|redakteur(?:in)?|korrespondent(?:in)?"
+    r"|reporter(?:in)?|writer|journalist(?:in)?|columnist|kolumnist(?:in)?|contributor"
+    r"|correspondent|producer)$",
+    re.I,
+)
+_JOB_BYLINE = re.compile(
+    r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+ ){1,6}[A-ZÀ-ÞĀ-Ž]?[\w'’.-]*?"
+    r"(?:Director|Editor|Redakteur(?:in)?|Korrespondent(?:in)?|Reporter(?:in)?|Writer"
+    r"|Journalist(?:in)?|Columnist|Kolumnist(?:in)?|Contributor|Correspondent|Producer"
+    r"|Redaktør|Rédact(?:eur|rice)|Periodista|Redattrice|Redattore|Giornalista)$"
+)
+_BYLINE_WORDS = 16
+_NAME_LINE_WORDS = 9
+# Small words of other languages: a line holding one is no list of names.
+_NAME_LINE_STOPS = frozenset(
+    "der die das und in im mit von zu den dem des ein eine le la les et de du des un une "
+    "el los las y en con del il lo gli e di da per og i på med av en et til het een van "
+    "op is".split()
 )
 # A credit line: "Analysis by Chris Cillizza, CNN", "Tanza Loudenback, Business
 # Insider", "Meg Kinnard and Errin Haines, Associated Press".
@@ -145,6 +183,14 @@ _UNDER_HEADER_COST = 3.0
 _SECTION_DEPTH = 3
 _SECTION_COST = 3.0
 _HEADER_HEADLINE_SCORE = 3.0
+# A line the page quotes elsewhere in full names it.
+_QUOTE_MARK = re.compile(r"[“\"«„]")
+_QUOTED = re.compile(r"[“\"«„]([^“”\"«»„]{8,250})[”\"»“]")
+_QUOTED_BONUS = 1.5
+# A line over a standfirst (see ``_Context._over_standfirst``) gains this much.
+_OVER_STANDFIRST_BONUS = 1.5
+_STANDFIRST_MIN_WORDS = 10
+_STANDFIRST_AGREEMENT = 3
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
 _TIME_UNDER = 4
@@ -294,7 +340,9 @@ def _is_statement(line: str) -> bool:
 
 def content_words(text: str) -> set[str]:
     """Lower-cased words of a text, minus the commonest English ones."""
-    words = {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+    # Words are cut to their first letters, a crude stem that lets inflected forms
+    # agree ("Geflüchtete", "Geflüchteten") in whatever language the page is.
+    words = {w[:_STEM] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
     if _CJK.search(text):
         # CJK text has no spaces: its character pairs stand for words.
         compact = "".join(ch for ch in text if _CJK.match(ch))
@@ -416,6 +464,8 @@ def _over_standfirst(
         upper = len(lines[above].split())
         if (
             (sentence and upper < words)
+            # A full sentence under a line that is none, both of headline size.
+            or (line.endswith(".") and headline_shaped(lines[above], context.facts))
             or (
                 words >= _STANDFIRST_WORDS
                 and _HEADLINE_WORDS <= upper <= words / _STANDFIRST_RATIO
@@ -488,6 +538,13 @@ class _Context:
         self.window = [
             line.lower() for line in lines[max(0, run.start - HEADLINE_SPAN) : run.start]
         ]
+        # Pages quote their own title: "6 thoughts on “<headline>”", "Share “<headline>”".
+        self.quoted = {
+            found.lower()
+            for line in lines
+            if _QUOTE_MARK.search(line)
+            for found in _QUOTED.findall(line)
+        }
 
     def _inside_longer(self, line: str) -> str:
         """Where a longer line near the headline names ``line`` again: at its
@@ -506,6 +563,10 @@ class _Context:
         score = _headline_score(line, self.lead_words, self.slug_words, self.facts)
         if score is None:
             return None
+        if any(self.facts.is_time(b) for b in self.lines[at + 1 : at + 3]) and byline_meta(
+            self.lines, at
+        ):
+            return None  # the byline, names only, over its time line
         distance = abs(self.run.start - at)
         score += 2.0 / (1 + (distance - 1) / 3)
         if self.named_words:
@@ -523,13 +584,43 @@ class _Context:
             score += 0.75
         elif self.counts[line] > 1:
             score += 0.5  # ... or as it is, over the picture
+        if line.lower() in self.quoted:
+            score += _QUOTED_BONUS
         below = self.lines[at + 1 : at + 4]
         if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
             score += 1.0
+        if self._over_standfirst(at):
+            score += _OVER_STANDFIRST_BONUS
         siblings = self._siblings(at)
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
+
+    def _over_standfirst(self, at: int) -> bool:
+        """Whether the line at ``at`` stands right over a standfirst: a longer line
+        written as sentences that agrees with the lead, above the story itself.
+        Headline then standfirst is the universal layout; a caption or a byline
+        stands over the story's prose or over the time line instead."""
+        under = at + 1
+        if under >= self.run.start:
+            return False
+        line, below = self.lines[at], self.lines[under]
+        size = weight(below)
+        # CJK text has no spaces to count: there the standfirst must end a sentence.
+        sentence = bool(_SENTENCE_END.search(below)) or (
+            not _CJK.search(below)
+            and (
+                size > _LONG_HEADLINE_WORDS or (size >= _STANDFIRST_WORDS and not title_case(below))
+            )
+        )
+        return (
+            sentence
+            and size >= max(_STANDFIRST_MIN_WORDS, _STANDFIRST_RATIO * weight(line))
+            and not line.endswith((":", "|", "»", ">", "›"))
+            and not caption_text(below)
+            and self.facts(below, names=True) is None
+            and len(content_words(below) & self.lead_words) >= _STANDFIRST_AGREEMENT
+        )
 
     def _siblings(self, at: int) -> int:
         """How many lines near ``at`` (above the story) are headline-shaped and of
@@ -600,7 +691,7 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
     found = facts(line, names=True)
     if found is not None:
         return bool(found.byline or found.agency)
-    return dated_credit(line)
+    return dated_credit(line) or foreign_byline(line)
 
 
 def _credit_opening(line: str) -> bool:
@@ -628,6 +719,42 @@ def can_be_headline(line: str, facts: LineFacts) -> bool:
     return _can_be_headline(line, facts)
 
 
+def foreign_byline(line: str) -> bool:
+    """Whether a line is a byline written in another language (see
+    :data:`_FOREIGN_BYLINE`) or a name with the writer's job (:data:`_JOB_BYLINE`)."""
+    return len(line.split()) <= _BYLINE_WORDS and bool(
+        _FOREIGN_BYLINE.match(line)
+        or _JOB_BYLINE.match(line)
+        or (_JOB_ALONE.match(line) and not _STOPWORDS & set(line.lower().split()))
+    )
+
+
+def byline_meta(lines: Sequence[str], at: int) -> Meta | None:
+    """The byline the line at ``at`` holds in another language's form ("Von
+    Hannah Ritzmann, Redakteurin"), or as names alone under a standfirst or a
+    caption (a Title Case headline reads as names too), or ``None``."""
+    line = lines[at]
+    if _FOREIGN_BYLINE.match(line) and len(line.split()) <= _BYLINE_WORDS:
+        return Meta(byline=line.split(None, 1)[1])
+    if foreign_byline(line):
+        return Meta(byline=line)
+    if names_only(line) and at > 0 and weight(lines[at - 1]) >= _STANDFIRST_MIN_WORDS:
+        return Meta(byline=line)
+    return None
+
+
+def names_only(line: str) -> bool:
+    """Whether a line is nothing but people's names ("Birgit Baumann Anna Giulia
+    Fink", "Martin Gramnæs Martin Gramnæs"): capitalised words, no small word, no
+    figure, no punctuation.  Over a time line, that is the byline."""
+    words = line.split()
+    return (
+        2 <= len(words) <= _NAME_LINE_WORDS
+        and all(w[:1].isupper() and w.isalpha() for w in words)
+        and not any(w.lower() in _STOPWORDS or w.lower() in _NAME_LINE_STOPS for w in words)
+    )
+
+
 def _can_be_headline(line: str, facts: LineFacts) -> bool:
     """Whether a line may be a headline at all (not a label, credit, caption or time)."""
     known = facts.may_head.get(line)
@@ -648,6 +775,7 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or facts(line, names=True) is not None
         or _NOT_HEADLINE.search(line)
         or _CREDIT_LINE.match(line)
+        or foreign_byline(line)
         or caption_text(line)
         or date_share(line) >= _MAX_DATE_SHARE
         or len(CRUMB_SEPARATOR.findall(line)) >= 2

@@ -65,8 +65,15 @@ _POST_SEGMENT = re.compile(
 # A second time label inside a line ("… IST Updated: …"); not after "Last"/"First".
 _INNER_LABEL = r"last updated|first published|updated|published|posted|modified|अपडेट|प्रकाशित"
 _EMBEDDED_LABEL = re.compile(rf"(?<!\blast)(?<!\bfirst)\s+(?=(?:{_INNER_LABEL})\b)", re.I)
+# A time line ending in the update's clock time alone: "… 1:55 am(Updated 4:30 am)".
+_CLOCK_UPDATE = re.compile(
+    r"^(?P<main>.*\d.*?)\s*[(|]?\s*(?:updated|aktualisiert|mis à jour|actualizado)\s*:?\s*"
+    r"(?:at\s+|um\s+|à\s+)?\d{1,2}[:.h]\d\d\s*(?:[ap]\.?m\.?|uhr)?\s*\)?$",
+    re.I,
+)
+_UPDATE_WORDS = ("updat", "aktualisiert", "mis à jour", "actualizado")
 _GLUED_YEAR = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
-_GLUED_LABEL = re.compile(r"(?<=[A-Z]{2})(?=(?:Updated|Published)\b)")
+_GLUED_LABEL = re.compile(r"(?:(?<=[A-Z]{2})|(?<=\d))(?=(?:Updated|Published|Aktualisiert)\b)")
 # Separators some sites print between header facts instead of "|".
 _SOFT_SEPARATORS = re.compile(r"\s+[·•./]\s+|\s*[|•;]\s*")
 _RELATIVE = re.compile(
@@ -189,6 +196,43 @@ _CREDIT_WORD = re.compile(
     r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
 )
 _CAPTION_PREFIX = re.compile(r"^(?:image|media) caption", re.I)
+# A picture's credit run on at the end of its caption, in the languages pages print
+# it in: "… in Madrid. EFE/ J.J. Guillén", "… GP de Qatar.AFP", "… Foto: Alexander
+# Daleiden", "… Bild © Roman Warschauer (hr)", "| Niall Carson/PA Images via Getty Images".
+_PICTURE_AGENCY = (
+    r"dpa|afp|ap|reuters|efe|epa|anp|apa|ansa|tass|getty images|imago(?: images)?"
+    r"|keystone|picture[- ]alliance|shutterstock|istock(?:photo)?"
+)
+# (Matched against a line's last characters only, so cheap on long lines.)
+_TRAILING_CREDIT = re.compile(
+    rf"(?:^|[\s./|])(?:{_PICTURE_AGENCY})\s*$"
+    rf"|(?:^|[\s./|])(?:{_PICTURE_AGENCY})\s?/\s?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,3}}$"
+    # The photographer after a spaced slash: "… in La Soledat / Lorenzo Marina".
+    r"|\S \/ (?-i:[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,2})$"
+    # A Japanese caption names its place, time or source after "＝".
+    r"|(?<=[^＝]{4})＝[^＝]{1,40}$",
+    re.I,
+)
+_CREDIT_TAIL = 80
+# ... and credits inside the line, looked for only when one of these words is there.
+_INNER_CREDIT = re.compile(
+    r"\bvia getty images\b|(?:^|[.!?»“”\"]\s*)(?:foto|fotos|bild|fotografía)\s*[:©]\s*\S"
+    r"|\b(?:foto|bild)\s*©|\w[.,;:]?\s+©\s*[A-Z]"
+    # Where the people pictured stand: "…, center, participate in …", "(left)".
+    r"|, (?:center|centre|left|right|second (?:from )?(?:left|right)|from left),"
+    r"|\((?:left|right|center|centre|from left|l-r|l to r|pictured)\)",
+    re.I,
+)
+_INNER_CREDIT_HINTS = (
+    "©", "getty", "foto", "bild", ", left,", ", right,", ", center,", ", centre,",
+    " from left,", " from right,", "(left)", "(right)", "(center)", "(centre)",
+    "(from left)", "(pictured)", "(l-r)", "(l to r)",
+)  # fmt: skip
+# What the line must end with or hold for _TRAILING_CREDIT to be tried at all.
+_AGENCY_ENDINGS = tuple(
+    "dpa afp ap reuters efe epa anp apa ansa tass images imago keystone alliance "
+    "shutterstock istock istockphoto".split()
+)
 # Picture credits name agencies with slashes: "(NASA/JPL-Caltech/ASU)", "(Jane Doe / AP)".
 _SLASHED_CREDIT = re.compile(r"^[^/]{2,40}/[^/]{2,40}(?:/[^/]{2,40})*$")
 # "© John Brecher Needle poking skin …": the picture's credit, then its caption.
@@ -246,6 +290,13 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         parts = _EMBEDDED_LABEL.split(unglued)
         if len(parts) > 1:
             found = _meta_segments(parts, options, names=names)
+    if (
+        found is None
+        and any(word in line.lower() for word in _UPDATE_WORDS)
+        and (m := _CLOCK_UPDATE.match(line))
+    ):
+        # "August 30, 2023 1:55 am(Updated 4:30 am)": the update gives no day.
+        found = meta_line(m["main"], options, names=names)
     if found is None and _DIGIT.search(line) and (m := _DATED_BYLINE.match(line)):
         # "By Chris Pokorny@DawgsByNature Nov 18, 2019, 11:47am EST"
         moment = time_in_line(m["when"], options, month_first=None)
@@ -522,6 +573,12 @@ def body_dateline(paragraph: str, *, strict: bool = False) -> Dateline | None:
     return None
 
 
+def _trailing_credit(tail: str) -> bool:
+    """Whether a line's last characters are a picture's credit (see :data:`_TRAILING_CREDIT`)."""
+    ends = tail.rstrip().lower().endswith(_AGENCY_ENDINGS)
+    return (ends or "/" in tail or "＝" in tail) and bool(_TRAILING_CREDIT.search(tail))
+
+
 def caption_text(paragraph: str) -> str:
     """The caption a paragraph holds (``image caption`` prefix removed), or ``""``."""
     if len(paragraph) > _MAX_CAPTION:
@@ -533,6 +590,11 @@ def caption_text(paragraph: str) -> str:
         (tail and (_CREDIT_WORD.search(tail[1]) or _SLASHED_CREDIT.search(tail[1])))
         or _CAPTION_LABEL.search(paragraph)
         or _CREDITED_CAPTION.match(paragraph)
+        or _trailing_credit(paragraph[-_CREDIT_TAIL:])
+        or (
+            any(hint in paragraph.lower() for hint in _INNER_CREDIT_HINTS)
+            and _INNER_CREDIT.search(paragraph)
+        )
     ):
         return paragraph
     return ""
@@ -541,18 +603,19 @@ def caption_text(paragraph: str) -> str:
 # Month names as pages in English and the commoner European and Indonesian
 # languages print them, for dates inside a longer line.
 _MONTH_WORDS = {
-    1: "january jan janeiro jan enero gennaio janvier januar januari",
-    2: "february feb fevereiro fev febrero febbraio février fevrier februar februari",
-    3: "march mar março marco marzo mars märz maret maart marts",
-    4: "april apr abril abr aprile avril",
-    5: "may maio mayo maggio mai mei maj",
-    6: "june jun junho junio giugno juin juni",
-    7: "july jul julho julio luglio juillet juli",
+    1: "january jan janeiro jan enero gennaio janvier januar januari janv ene gen",
+    2: "february feb fevereiro fev febrero febbraio février fevrier februar februari févr",
+    3: "march mar março marco marzo mars märz maret maart marts mär mrz mrt",
+    4: "april apr abril abr aprile avril avr",
+    5: "may maio mayo maggio mai mei maj mag",
+    6: "june jun junho junio giugno juin juni giu",
+    7: "july jul julho julio luglio juillet juli juil lug",
     8: "august aug agosto ago août aout agustus augustus augusti",
     9: "september sep sept setembro set septiembre settembre septembre",
-    10: "october oct outubro out octubre ottobre octobre oktober okt",
+    10: "october oct outubro out octubre ottobre octobre oktober okt ott",
     11: "november nov novembro noviembre novembre",
-    12: "december dec dezembro dez diciembre dicembre décembre decembre dezember desember des",
+    12: "december dec dezembro dez diciembre dicembre décembre decembre dezember desember des"
+    " déc dic",
 }
 _MONTHS = {word: number for number, words in _MONTH_WORDS.items() for word in words.split()}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))

@@ -110,6 +110,15 @@ _STANDFIRST_REACH = 3
 _LABEL_SPAN = 3
 # How far under the story a time line ("First published on …") is looked for.
 _FOOTER_REACH = 4
+# A crumb trail one crumb a line: how far above the story, how many crumbs deep,
+# and how many words a crumb has at most.
+_CRUMB_COLUMN_SPAN = 80
+_CRUMB_COLUMN_DEPTH = 5
+_CRUMB_WORDS = 3
+_CRUMB_AGREEMENT = 0.4
+# Prints of the headline this close, with the same letters, are one headline.
+_REPRINT_REACH = 2
+_LETTERS = re.compile(r"[\W_]+")
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
@@ -151,11 +160,19 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     paragraphs = _without_boilerplate_lines(lines, options)
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
-    if crumbs and not named and generic.headline_shaped(paragraphs[0], facts):
-        # The line under a crumb trail names the page, as a document title would.
-        named = paragraphs[0]
+    if crumbs and not named:
+        # The line under a crumb trail names the page, as a document title would
+        # (past the trail's last crumb printed again as a section's label).
+        label = paragraphs[0].lower() == crumbs[-1].lower()
+        label = label and generic.weight(crumbs[-1]) <= _CRUMB_WORDS
+        under = paragraphs[1:2] if label else paragraphs[:1]
+        if under and generic.headline_shaped(under[0], facts):
+            named = under[0]
 
+    page = paragraphs
     run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
+    if not named and run is not None:
+        named = _crumb_column_title(paragraphs, run, facts)
     try:
         header: _Header | None = _header(paragraphs, facts)
     except SourceError:
@@ -196,7 +213,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         # ("First published on …") are still read.
         end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
         footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
-        paragraphs = _article_text(paragraphs[header.consumed : end], title, options) + footer
+        resume = run.start - header.consumed if run is not None else None
+        story = paragraphs[header.consumed : end]
+        paragraphs = _article_text(story, title, options, resume) + footer
     elif run is not None:
         title, meta, standfirst, paragraphs = _generic_parts(
             paragraphs, run, facts, slug_words, named
@@ -207,6 +226,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
+    title = _fullest_print(page, title)
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
     dateline, agency = meta.dateline, meta.agency
@@ -270,6 +290,44 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     )
     skipped: tuple[Skipped, ...] = ()
     return SourceResult(options.source, (article,), skipped)
+
+
+def _crumb_column_title(paragraphs: list[str], run: generic.Run, facts: LineFacts) -> str:
+    """The headline ending a crumb trail printed one crumb a line ("Startseite",
+    "Wirtschaft", "Unternehmen", "<headline>") above the story, or ``""``.  Such
+    a trail names the page, as a document title would; the line counts only when
+    it agrees with the story's lead (a menu starting with "Home" does not)."""
+    lead = generic.content_words(
+        " ".join([p for p in paragraphs[run.start : run.end] if generic.is_prose(p)][:3])
+    )
+    for root in range(run.start - 1, max(-1, run.start - _CRUMB_COLUMN_SPAN - 1), -1):
+        words = paragraphs[root].lower().split()
+        if not words or words[0] not in _CRUMB_ROOTS or len(words) > _CRUMB_WORDS:
+            continue
+        for line in paragraphs[root + 1 : min(run.start, root + _CRUMB_COLUMN_DEPTH + 1)]:
+            if generic.headline_shaped(line, facts) and generic.weight(line) > _CRUMB_WORDS:
+                own = generic.content_words(line)
+                shared = len(own & lead)
+                agrees = shared >= _LEAD_WORDS and shared >= _CRUMB_AGREEMENT * len(own)
+                return line if agrees else ""
+            if generic.weight(line) > _CRUMB_WORDS:
+                break  # no crumb: the trail ended in something else
+    return ""
+
+
+def _fullest_print(page: list[str], title: str) -> str:
+    """The headline as printed best: pages often print it twice in a row (the
+    document's title, then the heading with its kicker run into it: "Bei
+    Protesten 2022: Bericht: …" over "Bei Protesten 2022 Bericht: …"); of prints
+    with the same letters, the one with the kicker set off by punctuation."""
+    if title not in page:
+        return title
+    at = page.index(title)
+    letters = _LETTERS.sub("", title).lower()
+    for near in page[max(0, at - _REPRINT_REACH) : at + _REPRINT_REACH + 1]:
+        if len(near) > len(title) and _LETTERS.sub("", near).lower() == letters:
+            title = near
+    return title
 
 
 def _header_inside(
@@ -607,7 +665,7 @@ def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header
         if _FIELD_LABEL.match(paragraphs[above]):
             above -= 1  # "Author:" over the name, "Publish date:" over the date
             continue
-        credit = facts(paragraphs[above], names=True)
+        credit = facts(paragraphs[above], names=True) or generic.byline_meta(paragraphs, above)
         if credit is None or credit.has_time:
             break
         meta = meta.merged(credit)
@@ -615,6 +673,8 @@ def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header
     if above > 1 and _PICTURE_CREDIT.match(paragraphs[above]):
         # "(Jacquelyn Martin / Associated Press)" under a caption under the headline.
         above -= 2
+    elif above > 1 and caption_text(paragraphs[above]):
+        above -= 1  # a caption with its credit run on ("… (Photos: Getty/AP)")
     if above > 0 and len(generic.CRUMB_SEPARATOR.findall(paragraphs[above])) >= 2:
         above -= 1  # a crumb trail between the headline and its time line
     title_at, standfirst = above, ""
@@ -678,19 +738,24 @@ def _may_title_story(line: str, facts: LineFacts) -> bool:
     )
 
 
-def _article_text(paragraphs: list[str], title: str, options: ReadOptions) -> list[str]:
+def _article_text(
+    paragraphs: list[str], title: str, options: ReadOptions, run_start: int | None = None
+) -> list[str]:
     """The article's paragraphs after the header, up to the first stop marker.
 
     Until the story starts, short label lines (topic tags, ``Share``, a bare
     ``BEIRUT:`` dateline is kept) are skipped; stop markers count only once the
-    story has started, so a menu entry above it cannot end the article.
+    story has started, so a menu entry above it cannot end the article.  A stop
+    marker just over ``run_start`` (where the page's main run of prose starts)
+    opens a box inside the story, however much of it was told above the box.
     """
     kept: list[str] = []
     started = in_box = False
     for at, paragraph in enumerate(paragraphs):
         if started and options.boilerplate.stops(paragraph):
             after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
-            if generic.comment_thread(paragraph) or not _inline_box(kept, after):
+            resumes = run_start is not None and at < run_start <= at + 1 + _BOX_REACH
+            if generic.comment_thread(paragraph) or not (resumes or _inline_box(kept, after)):
                 break
             in_box = True
             continue
