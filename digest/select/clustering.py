@@ -79,11 +79,15 @@ def cluster(
         story = stories[match.group]
         story.members.append(c)
         story.likeness()[c.article.id] = match.similarity
+    # The index (its postings and groups) is not needed past this point: freed now,
+    # its memory takes the rejections about to be written.
+    del index, ordered
     # A second, stricter look at each story: joining one item at a time can chain
     # two stories told in like words (each newcomer close to a few members).
     stories = [part for story in stories for part in resplit(story, settings.story_similarity)]
-    rejections = [r for story in stories for r in _lead_and_rest(story)]
+    rejections = []
     for story in stories:
+        rejections += _lead_and_rest(story)
         story.similarity = None  # written into the rejections; not needed after
     return stories, rejections
 

@@ -97,7 +97,11 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
                 if not mine.isdisjoint(named[match.group]):
                     join(number, match.group)
         index.put(vectors[0] if vectors else Vector({}))
+    # Freed before the hot pairs and the numbering: this is the moment a big pool's
+    # selection holds most, and the index is not needed past it.
+    del index
     _join_hot_pairs(named, join)
+    del named
     roots: dict[int, int] = {}
     names: list[str] = []
     for number, story in enumerate(ordered):
