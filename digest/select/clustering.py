@@ -4,7 +4,8 @@ Items join stories in publication order (a story grows as outlets pick it up),
 which makes the grouping independent of the scoring weights; see
 :mod:`digest.select.similarity` for the keyword vectors and the near-linear index.
 Every member but the lead is left out with kind ``SAME_STORY``, naming the lead
-and whether it is a near-identical copy (wire copy under a new headline).
+and whether it is a near-identical copy (wire copy under a new headline); the
+sentence is written when the edition is made (:class:`~.candidates.SameStory`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from array import array
 from collections import Counter
 
 from ..config import SelectSettings
-from ..model import LeftOut, Rejection
-from .candidates import Candidate, Story, left_out
+from .candidates import Candidate, SameStory, Shared, Story
 from .places import local_places, place_data
 from .similarity import (
     MEMBERS_COMPARED,
@@ -38,7 +38,7 @@ RESPLIT_SHARED_WORDS = 2
 
 def cluster(
     candidates: list[Candidate], settings: SelectSettings, *, keep_fields: bool = False
-) -> tuple[list[Story], list[Rejection]]:
+) -> tuple[list[Story], list[SameStory]]:
     """Collapse same-story candidates; the best (pinned first, then by own weight)
     leads each story.  Returns the stories and the members left out."""
     vocabulary = Vocabulary()
@@ -85,9 +85,10 @@ def cluster(
     # A second, stricter look at each story: joining one item at a time can chain
     # two stories told in like words (each newcomer close to a few members).
     stories = [part for story in stories for part in resplit(story, settings.story_similarity)]
-    rejections = []
+    rejections: list[SameStory] = []
+    likeness: Shared[str] = Shared()
     for story in stories:
-        rejections += _lead_and_rest(story)
+        rejections += _lead_and_rest(story, likeness)
         story.similarity = None  # written into the rejections; not needed after
     return stories, rejections
 
@@ -177,7 +178,7 @@ def _rejoin_by_headline(
     return groups
 
 
-def _lead_and_rest(story: Story) -> list[Rejection]:
+def _lead_and_rest(story: Story, likeness: Shared[str]) -> list[SameStory]:
     first = story.lead
     central = _centrality(story.members)
     # The lead is the report that best tells the story: hard news, most like the
@@ -208,16 +209,8 @@ def _lead_and_rest(story: Story) -> list[Rejection]:
             ),
             None,
         )
-        how = f"near-identical copy of {original.id}" if original else "similarity"
         sim = story.likeness()[other.article.id]
-        rejections.append(
-            left_out(
-                other.article,
-                LeftOut.SAME_STORY,
-                f"same story as {lead.id} ({lead.title}): {how}, {sim:.2f}",
-                other.own,
-            )
-        )
+        rejections.append(SameStory(other, lead, original, likeness(f"{sim:.2f}")))
     return rejections
 
 
