@@ -54,15 +54,17 @@ def cluster(
         if keep_fields:
             c.fields = found
     del stems
+    # The vectors keep each word's alphabetical place, not the words.  Every word
+    # is numbered by now, so the places are found before the vectors are made
+    # (the sort's own memory comes before the vectors', not on top of it).
+    vocabulary.store.settle()
     done = array("i")
     places = place_data()
     for n, c in enumerate(candidates):
         c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
         c.vector.places = local_places(c.article.title, places)
         numbered[n] = done
-    # The vectors keep each word's alphabetical place, not the words; the word
-    # numbers can go before the stories are made.
-    vocabulary.store.settle()
+    # The word numbers can go before the stories are made.
     del vocabulary, numbered
     ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)

@@ -150,8 +150,9 @@ class VectorStore:
 
     def settle(self) -> None:
         """Keep each word's alphabetical place (4 bytes) instead of the words, once
-        no more vectors are made here: ties break in the same order, and a big
-        pool's tens of thousands of words need not be held to the end."""
+        every word of the vectors made here has its number: ties break in the
+        same order, and a big pool's tens of thousands of words need not be held
+        to the end."""
         order = sorted(range(len(self.words)), key=self.words.__getitem__)
         ranks = array("i", bytes(4 * len(order)))
         for place, number in enumerate(order):
@@ -350,8 +351,10 @@ class GroupIndex:
         #: index holds tens of thousands of groups.
         self.groups: list[tuple[Vector, ...]] = []
         # Tuples, not lists: most words point to one or two groups, and a list
-        # of one holds room for four.
-        self._postings: dict[int, tuple[int, ...]] = {}
+        # of one holds room for four.  Held in a list by word number (the numbers
+        # of a pool's vocabulary are dense), not a dict: a big pool's dict and its
+        # keys (an int object each) were ten times the list's 8 bytes a word.
+        self._postings: list[tuple[int, ...]] = []
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
@@ -363,7 +366,8 @@ class GroupIndex:
         threshold, with its similarity."""
         shared: Counter[int] = Counter()
         for word in vector.top(SIGNATURE):
-            shared.update(self._postings.get(word, ()))
+            if word < len(self._postings):
+                shared.update(self._postings[word])
         # The groups sharing most signature words are the likely matches.
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         near: list[Match] = []
@@ -409,7 +413,9 @@ class GroupIndex:
         if len(members) < self.members:
             self.groups[group] = (*members, vector)
             for word in vector.top(SIGNATURE):
-                posting = self._postings.get(word, ())
+                if word >= len(self._postings):
+                    self._postings.extend([()] * (word + 1 - len(self._postings)))
+                posting = self._postings[word]
                 if len(posting) < POSTING_CAP and (not posting or posting[-1] != group):
                     self._postings[word] = (*posting, group)
         return group
