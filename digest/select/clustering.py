@@ -66,7 +66,11 @@ def cluster(
         numbered[n] = done
     # The word numbers can go before the stories are made.
     del vocabulary, numbered
-    ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
+    # Pinned first, then by time, then by id: three stable sorts give the order one
+    # sort on a key tuple would, without a tuple per candidate on top of the vectors.
+    ordered = sorted(candidates, key=lambda c: c.article.id)
+    ordered.sort(key=lambda c: c.article.published_at)
+    ordered.sort(key=lambda c: not c.pinned)
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[Story] = []
     for c in ordered:
