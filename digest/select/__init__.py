@@ -85,9 +85,7 @@ def select(
     start = as_of - timedelta(hours=settings.window_hours)
     rejections: list[Rejection] = []
     candidates: list[Candidate] = []
-    # Read twice (summits, then each item): a list given is used as it is, not
-    # copied (100,000 references are most of a megabyte beside the pool).
-    articles = articles if isinstance(articles, list) else list(articles)
+    articles = list(articles)
     # Most items share their section call, genre call and left-out sentence with
     # many others ("section world (labelled 'World' by the source; counts)"): one
     # copy of each is kept, not one per item of a big pool.
