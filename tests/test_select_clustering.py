@@ -166,3 +166,16 @@ def test_one_event_spans_cities_although_its_stories_do_not() -> None:
     assert {melbourne, sydney} <= set(told)  # two stories
     group_events(found, settings.event_similarity, detector.places)
     assert told[melbourne].event == told[sydney].event
+
+
+def test_vectors_sharing_a_store_keep_their_words_weights_and_headlines() -> None:
+    # Headline words the vector keeps are marked among its own; one it does not
+    # keep (3) follows them with no weight, and the next vector starts after it.
+    store = VectorStore([f"w{n}" for n in range(10)])
+    first = Vector({1: 0.6, 2: 0.8}, [2, 3, 2], store)
+    second = Vector({4: 1.0, 2: 0.0}, [4], store)
+    assert list(first.ids) == [1, 2] and list(first.values) == [0.6, 0.8]
+    assert first.headline == (2, 3) and first.weights == {1: 0.6, 2: 0.8}
+    assert list(second.ids) == [4, 2] and second.headline == (4,)
+    assert first.cosine(second) == pytest.approx(0.0) and second.cosine(second) == 1.0
+    assert first.top(1) == [2] and second.top(2) == [4, 2]

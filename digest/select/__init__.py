@@ -115,7 +115,8 @@ def select(
         candidates.append(candidate)
 
     stories, same = cluster(candidates, settings, keep_fields=bool(sent))
-    rejections += same
+    # Their sentences are written last, in this place among the rejections.
+    same_at = len(rejections)
     stories = _hard_news(stories, settings, rejections)
     stories, repeats = remember(stories, sent, settings)
     rejections += repeats
@@ -140,6 +141,13 @@ def select(
                 story.lead.outlet.name,
             )
         )
+    # The vectors (most of what a selection holds) are not needed past this point:
+    # dropped before the same-story sentences are written, so those do not add up
+    # to a new peak.
+    for candidate in candidates:
+        candidate.vector = None
+    rejections[same_at:same_at] = [s.rejection() for s in same]
+    del same
     # Two stable sorts (by id, then by score, unscored last) order the rejections as
     # one sort on (unscored, -score, id) would, without a key tuple per rejection.
     rejections.sort(key=lambda r: r.article.id)

@@ -84,6 +84,32 @@ class Story:
         return list(seen.values())
 
 
+@dataclass(slots=True)
+class SameStory:
+    """A member left out of its story (``SAME_STORY``), its sentence written only
+    when the edition is made (:meth:`rejection`): a big pool has tens of thousands,
+    and their sentences, held from clustering on, were much of a selection's peak."""
+
+    member: Candidate
+    #: The story's lead article.
+    lead: Article
+    #: The member it is a near-identical copy of, if any.
+    original: Article | None
+    #: Its likeness to the story, as the sentence prints it ("0.83"; shared).
+    likeness: str
+
+    def rejection(self) -> Rejection:
+        """The member's rejection, with its sentence."""
+        lead, original = self.lead, self.original
+        how = f"near-identical copy of {original.id}" if original else "similarity"
+        return left_out(
+            self.member.article,
+            LeftOut.SAME_STORY,
+            f"same story as {lead.id} ({lead.title}): {how}, {self.likeness}",
+            self.member.own,
+        )
+
+
 _T = TypeVar("_T", bound=Hashable)
 
 
@@ -116,4 +142,4 @@ def left_out(
     return Rejection(article, text, None if score is None else round(score, 4), kind)
 
 
-__all__ = ["Candidate", "Explain", "Shared", "Story", "left_out"]
+__all__ = ["Candidate", "Explain", "SameStory", "Shared", "Story", "left_out"]

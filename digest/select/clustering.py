@@ -4,7 +4,8 @@ Items join stories in publication order (a story grows as outlets pick it up),
 which makes the grouping independent of the scoring weights; see
 :mod:`digest.select.similarity` for the keyword vectors and the near-linear index.
 Every member but the lead is left out with kind ``SAME_STORY``, naming the lead
-and whether it is a near-identical copy (wire copy under a new headline).
+and whether it is a near-identical copy (wire copy under a new headline); the
+sentence is written when the edition is made (:class:`~.candidates.SameStory`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from array import array
 from collections import Counter
 
 from ..config import SelectSettings
-from ..model import LeftOut, Rejection
-from .candidates import Candidate, Story, left_out
+from .candidates import Candidate, SameStory, Shared, Story
 from .places import local_places, place_data
 from .similarity import (
     MEMBERS_COMPARED,
@@ -38,7 +38,7 @@ RESPLIT_SHARED_WORDS = 2
 
 def cluster(
     candidates: list[Candidate], settings: SelectSettings, *, keep_fields: bool = False
-) -> tuple[list[Story], list[Rejection]]:
+) -> tuple[list[Story], list[SameStory]]:
     """Collapse same-story candidates; the best (pinned first, then by own weight)
     leads each story.  Returns the stories and the members left out."""
     vocabulary = Vocabulary()
@@ -54,17 +54,23 @@ def cluster(
         if keep_fields:
             c.fields = found
     del stems
+    # The vectors keep each word's alphabetical place, not the words.  Every word
+    # is numbered by now, so the places are found before the vectors are made
+    # (the sort's own memory comes before the vectors', not on top of it).
+    vocabulary.store.settle()
     done = array("i")
     places = place_data()
     for n, c in enumerate(candidates):
         c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
         c.vector.places = local_places(c.article.title, places)
         numbered[n] = done
-    # The vectors keep each word's alphabetical place, not the words; the word
-    # numbers can go before the stories are made.
-    vocabulary.store.settle()
+    # The word numbers can go before the stories are made.
     del vocabulary, numbered
-    ordered = sorted(candidates, key=lambda c: (not c.pinned, c.article.published_at, c.article.id))
+    # Pinned first, then by time, then by id: three stable sorts give the order one
+    # sort on a key tuple would, without a tuple per candidate on top of the vectors.
+    ordered = sorted(candidates, key=lambda c: c.article.id)
+    ordered.sort(key=lambda c: c.article.published_at)
+    ordered.sort(key=lambda c: not c.pinned)
     index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
     stories: list[Story] = []
     for c in ordered:
@@ -79,11 +85,16 @@ def cluster(
         story = stories[match.group]
         story.members.append(c)
         story.likeness()[c.article.id] = match.similarity
+    # The index (its postings and groups) is not needed past this point: freed now,
+    # its memory takes the rejections about to be written.
+    del index, ordered
     # A second, stricter look at each story: joining one item at a time can chain
     # two stories told in like words (each newcomer close to a few members).
     stories = [part for story in stories for part in resplit(story, settings.story_similarity)]
-    rejections = [r for story in stories for r in _lead_and_rest(story)]
+    rejections: list[SameStory] = []
+    likeness: Shared[str] = Shared()
     for story in stories:
+        rejections += _lead_and_rest(story, likeness)
         story.similarity = None  # written into the rejections; not needed after
     return stories, rejections
 
@@ -173,7 +184,7 @@ def _rejoin_by_headline(
     return groups
 
 
-def _lead_and_rest(story: Story) -> list[Rejection]:
+def _lead_and_rest(story: Story, likeness: Shared[str]) -> list[SameStory]:
     first = story.lead
     central = _centrality(story.members)
     # The lead is the report that best tells the story: hard news, most like the
@@ -204,16 +215,8 @@ def _lead_and_rest(story: Story) -> list[Rejection]:
             ),
             None,
         )
-        how = f"near-identical copy of {original.id}" if original else "similarity"
         sim = story.likeness()[other.article.id]
-        rejections.append(
-            left_out(
-                other.article,
-                LeftOut.SAME_STORY,
-                f"same story as {lead.id} ({lead.title}): {how}, {sim:.2f}",
-                other.own,
-            )
-        )
+        rejections.append(SameStory(other, lead, original, likeness(f"{sim:.2f}")))
     return rejections
 
 

@@ -22,8 +22,7 @@ import itertools
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable
-from sys import intern
+from collections.abc import Callable, Iterator
 
 from .candidates import Story
 from .places import PlaceData, find_countries
@@ -83,9 +82,7 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
 
     # One group per story (numbered as ``ordered``): a newcomer is joined to every
     # earlier story its members come close to, not only the closest one.
-    # Each story's names as a sorted tuple of shared strings: a set of its own
-    # copies per story would make this the biggest thing a large pool's selection holds.
-    named = [tuple(sorted(map(intern, story_names(s, places)))) for s in ordered]
+    named = _Names(ordered, places)
     index = GroupIndex(threshold, closest=True, members=1, places=False)
     for number, story in enumerate(ordered):
         vectors = [m.vector for m in story.members[:3] if m.vector is not None]
@@ -97,7 +94,11 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
                 if not mine.isdisjoint(named[match.group]):
                     join(number, match.group)
         index.put(vectors[0] if vectors else Vector({}))
+    # Freed before the hot pairs and the numbering: this is the moment a big pool's
+    # selection holds most, and the index is not needed past it.
+    del index
     _join_hot_pairs(named, join)
+    del named
     roots: dict[int, int] = {}
     names: list[str] = []
     for number, story in enumerate(ordered):
@@ -109,12 +110,41 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
     return names
 
 
-def _join_hot_pairs(named: list[tuple[str, ...]], join: Callable[[int, int], None]) -> None:
-    """Join stories that share a pair of the day's hot names (each story's names sorted)."""
-    frequency: Counter[str] = Counter(n for names in named for n in names)
+class _Names:
+    """Each story's names (:func:`story_names`) as numbers, in one array for all
+    the stories (``named[n]`` is story ``n``'s, in increasing order).
+
+    A story's names are mostly its own (the first word of its headline), and held
+    as strings, a tuple each, beside the events' index they were the most a big
+    pool's selection held at once; the strings go once all are numbered.
+    """
+
+    def __init__(self, stories: list[Story], places: PlaceData) -> None:
+        numbers: dict[str, int] = {}
+        self._numbers = array("i")
+        self._starts = array("i", [0])
+        for story in stories:
+            found = {numbers.setdefault(n, len(numbers)) for n in story_names(story, places)}
+            self._numbers.extend(sorted(found))
+            self._starts.append(len(self._numbers))
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def __getitem__(self, story: int) -> array[int]:
+        return self._numbers[self._starts[story] : self._starts[story + 1]]
+
+    def __iter__(self) -> Iterator[array[int]]:
+        return (self[n] for n in range(len(self)))
+
+
+def _join_hot_pairs(named: _Names, join: Callable[[int, int], None]) -> None:
+    """Join stories that share a pair of the day's hot names (each story's names
+    in increasing order, so a pair is always written the same way)."""
+    frequency: Counter[int] = Counter(n for names in named for n in names)
     floor = max(HOT_MIN_STORIES, HOT_SHARE * len(named))
     hot = {n for n, count in frequency.items() if count >= floor}
-    first_with: dict[tuple[str, str], int] = {}
+    first_with: dict[tuple[int, int], int] = {}
     for number, names in enumerate(named):
         for pair in itertools.combinations([n for n in names if n in hot], 2):
             if pair in first_with:

@@ -26,12 +26,13 @@ day's biggest event matters more than a lone story of the same size.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from ..config import SelectSettings
 from ..model import Article
-from .candidates import Candidate, Explain, Story
+from .candidates import Candidate, Explain, Shared, Story
 from .outlets import Outlet
 from .overrides import Overrides
 
@@ -89,13 +90,16 @@ def score_stories(
     a big pool's sentences would outweigh everything else the selection holds."""
     recent = as_of - timedelta(hours=settings.spread_hours)
     by_event = _outlets_by_event(stories)
+    # Most stories' reasons are the same placeholders: one tuple of each kept.
+    shared: Shared[tuple[str | Explain, ...]] = Shared()
     for story in stories:
         factors = _factors(story, by_event, recent, settings, overrides)
         story.score = factors.score
         story.also = tuple(o.name for o in factors.outlets[1:])
-        story.reasons = (Explain.SCORE, *story.reasons)
+        reasons = (Explain.SCORE, *story.reasons)
         if len(story.members) > 1:
-            story.reasons += (Explain.MEMBERS,)
+            reasons += (Explain.MEMBERS,)
+        story.reasons = shared(reasons)
 
 
 def explain_scores(
@@ -148,10 +152,16 @@ class _Factors(NamedTuple):
 
 
 def _outlets_by_event(stories: list[Story]) -> dict[int, dict[str, float]]:
-    """The outlets (key → weight) telling each event's stories, in story order."""
+    """The outlets (key → weight) telling each event's stories, in story order,
+    for the events of two stories or more: a lone story's event adds no outlets
+    of its own (``around`` is 0 without it), and a big pool's lone stories are
+    tens of thousands of dicts."""
+    size = Counter(story.event for story in stories)
     by_event: dict[int, dict[str, float]] = {}
     for story in stories:
-        by_event.setdefault(story.event, {}).update((o.key, o.weight) for o in story.outlets())
+        if size[story.event] > 1:
+            outlets = ((o.key, o.weight) for o in story.outlets())
+            by_event.setdefault(story.event, {}).update(outlets)
     return by_event
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import chain
+from itertools import chain, compress
 from sys import intern
 
 import snowballstemmer
@@ -136,11 +136,13 @@ class VectorStore:
     all of them, not two per vector (each array costs 64 bytes before its items,
     as much as a short vector's words), and the pool's words by number."""
 
-    __slots__ = ("ids", "ranks", "values", "words")
+    __slots__ = ("headline", "ids", "ranks", "values", "words")
 
     def __init__(self, words: Sequence[str] = ()) -> None:
         self.ids = array("i")
         self.values = array("d")
+        #: One byte per word of :attr:`ids`: 1 where it is a headline word.
+        self.headline = bytearray()
         #: The words by number, for breaking ties by word in :meth:`Vector.top`.
         self.words = words
         #: Or, once :meth:`settle` has run, each word's place in alphabetical order.
@@ -148,8 +150,9 @@ class VectorStore:
 
     def settle(self) -> None:
         """Keep each word's alphabetical place (4 bytes) instead of the words, once
-        no more vectors are made here: ties break in the same order, and a big
-        pool's tens of thousands of words need not be held to the end."""
+        every word of the vectors made here has its number: ties break in the
+        same order, and a big pool's tens of thousands of words need not be held
+        to the end."""
         order = sorted(range(len(self.words)), key=self.words.__getitem__)
         ranks = array("i", bytes(4 * len(order)))
         for place, number in enumerate(order):
@@ -163,14 +166,16 @@ class Vector:
 
     Held compactly, as a selection keeps one per candidate (100,000 of them on a
     big day): the words as 4-byte numbers given by the :class:`Vocabulary`, their
-    weights as doubles (not a dict of float objects), and the headline's distinct
-    words as numbers after the vector's own, all in the arrays of a
-    :class:`VectorStore` shared by the pool.  The order of the words is the order
-    they were given in, so sums over them add up exactly as they would over a dict
-    of words.
+    weights as doubles (not a dict of float objects), all in the arrays of a
+    :class:`VectorStore` shared by the pool.  The headline's words are marked
+    among the vector's own (a byte each), and only those the vector does not keep
+    follow them, weighing nothing: most headline words are among a vector's
+    heaviest, and holding them twice cost 12 bytes each.  The order of the words
+    is the order they were given in, so sums over them add up exactly as they
+    would over a dict of words.
     """
 
-    __slots__ = ("_store", "headline_size", "places", "size", "start")
+    __slots__ = ("_store", "extra", "places", "size", "start")
 
     def __init__(
         self,
@@ -178,17 +183,21 @@ class Vector:
         headline: Iterable[int] = (),
         store: VectorStore | None = None,
     ) -> None:
-        self._store = store if store is not None else VectorStore()
+        self._store = store = store if store is not None else VectorStore()
         #: Where the vector's words start in the store, and how many it has.
-        self.start = len(self._store.values)
+        self.start = len(store.values)
         self.size = len(weights)
         distinct = dict.fromkeys(headline)
-        self.headline_size = len(distinct)
-        self._store.ids.extend([*weights, *distinct])
-        self._store.values.extend(list(weights.values()))
-        # The two arrays advance together: a vector's headline numbers take
-        # places in ``values`` too (as zeros), so one offset finds both.
-        self._store.values.extend([0.0] * self.headline_size)
+        extra = [n for n in distinct if n not in weights]
+        #: Headline words the vector does not keep, held after its own.
+        self.extra = len(extra)
+        store.ids.extend([*weights, *extra])
+        store.values.extend(list(weights.values()))
+        # The arrays advance together: headline words of the vector's own take
+        # places in ``values`` too (as zeros), so one offset finds all three.
+        store.values.extend([0.0] * self.extra)
+        store.headline.extend([n in distinct for n in weights])
+        store.headline.extend(b"\1" * self.extra)
         #: Cities the headline names (for the place-conflict rule).
         self.places: frozenset[str] = NO_PLACES
 
@@ -208,9 +217,10 @@ class Vector:
     @property
     def headline(self) -> tuple[int, ...]:
         """The numbers of the headline's distinct content words (for the
-        headline-overlap rule)."""
-        end = self.start + self.size
-        return tuple(self._store.ids[end : end + self.headline_size])
+        headline-overlap rule), the vector's own first, in its order."""
+        start, end = self.start, self.start + self.size + self.extra
+        store = self._store
+        return tuple(compress(store.ids[start:end], store.headline[start:end]))
 
     @property
     def weights(self) -> dict[int, float]:
@@ -341,8 +351,10 @@ class GroupIndex:
         #: index holds tens of thousands of groups.
         self.groups: list[tuple[Vector, ...]] = []
         # Tuples, not lists: most words point to one or two groups, and a list
-        # of one holds room for four.
-        self._postings: dict[int, tuple[int, ...]] = {}
+        # of one holds room for four.  Held in a list by word number (the numbers
+        # of a pool's vocabulary are dense), not a dict: a big pool's dict and its
+        # keys (an int object each) were ten times the list's 8 bytes a word.
+        self._postings: list[tuple[int, ...]] = []
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
@@ -354,7 +366,8 @@ class GroupIndex:
         threshold, with its similarity."""
         shared: Counter[int] = Counter()
         for word in vector.top(SIGNATURE):
-            shared.update(self._postings.get(word, ()))
+            if word < len(self._postings):
+                shared.update(self._postings[word])
         # The groups sharing most signature words are the likely matches.
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         near: list[Match] = []
@@ -400,7 +413,9 @@ class GroupIndex:
         if len(members) < self.members:
             self.groups[group] = (*members, vector)
             for word in vector.top(SIGNATURE):
-                posting = self._postings.get(word, ())
+                if word >= len(self._postings):
+                    self._postings.extend([()] * (word + 1 - len(self._postings)))
+                posting = self._postings[word]
                 if len(posting) < POSTING_CAP and (not posting or posting[-1] != group):
                     self._postings[word] = (*posting, group)
         return group
