@@ -24,7 +24,7 @@ from pathlib import Path
 
 from digest.config import SelectSettings
 from digest.select.candidates import Candidate
-from digest.select.clustering import cluster
+from digest.select.clustering import average_linkage, cluster
 from digest.select.evaluation import Day, clustering_pairs, load_day
 from digest.select.genre import classify_genre
 from digest.select.outlets import OutletTable
@@ -57,20 +57,14 @@ def likeness(day: Day) -> Matrix:
     return items, matrix
 
 
-def average_linkage(matrix: list[list[float]], bar: float) -> list[int]:
-    """Each item's group under whole-pool average linkage at ``bar``."""
-    groups = [[i] for i in range(len(matrix))]
-    while True:
-        best, pair = bar, None
-        for x, y in itertools.combinations(range(len(groups)), 2):
-            gx, gy = groups[x], groups[y]
-            link = sum(matrix[i][j] for i in gx for j in gy) / (len(gx) * len(gy))
-            if link >= best:
-                best, pair = link, (x, y)
-        if pair is None:
-            break
-        groups[pair[0]] += groups.pop(pair[1])
-    return [n for i in range(len(matrix)) for n, g in enumerate(groups) if i in g]
+def linkage_labels(matrix: list[list[float]], bar: float) -> list[int]:
+    """Each item's group under whole-pool average linkage at ``bar`` (the
+    selector's own :func:`~digest.select.clustering.average_linkage`)."""
+    label = [0] * len(matrix)
+    for n, group in enumerate(average_linkage(matrix, bar)):
+        for i in group:
+            label[i] = n
+    return label
 
 
 def pairwise(
@@ -108,7 +102,7 @@ def main() -> int:
         )
         if args.linkage:
             for bar in LINKAGE_BARS:
-                groups = {id(m[1]): average_linkage(m[1], bar) for _, m in days}
+                groups = {id(m[1]): linkage_labels(m[1], bar) for _, m in days}
                 p, r = pairwise(days, lambda m, a, b, g=groups: g[id(m[1])][a] == g[id(m[1])][b])
                 print(f"  average linkage at {bar:<4}   precision {p:.3f}  recall {r:.3f}")
     return 0

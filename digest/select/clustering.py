@@ -118,7 +118,7 @@ def resplit(story: Story, bar: float) -> list[Story]:
     head = members[:RESPLIT_CAP]
     vectors = [m.vector for m in head if m.vector is not None]
     alike = [[a.cosine(b) for b in vectors] for a in vectors]
-    groups = _average_linkage(alike, bar)
+    groups = average_linkage(alike, bar)
     groups = _rejoin_by_headline(groups, [v.headline for v in vectors])
     if len(groups) == 1:
         return [story]
@@ -145,7 +145,7 @@ def resplit(story: Story, bar: float) -> list[Story]:
     return parts
 
 
-def _average_linkage(alike: list[list[float]], bar: float) -> list[list[int]]:
+def average_linkage(alike: list[list[float]], bar: float) -> list[list[int]]:
     """Agglomerative grouping of items by their similarity matrix: the two groups
     whose pairs are most alike on average merge, while that mean reaches ``bar``."""
     groups = [[i] for i in range(len(alike))]
