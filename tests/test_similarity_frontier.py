@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from digest.select.evaluation import Day
 from tools.similarity_frontier import (
     EXPANSION_WEIGHT,
     _cosines,
     read_word_vectors,
     spread,
+    story_pairs,
 )
 
 
@@ -43,3 +46,16 @@ def test_only_the_wanted_words_vectors_are_read(tmp_path: Path) -> None:
         "wagner": [0.5, -1.0],
         "prigozhin": [0.25, 2.0],
     }
+
+
+def test_story_pairs_are_the_labelled_stories_pairs_among_the_items_given() -> None:
+    labels = {
+        "a": {"story": "quake"},
+        "b": {"story": "quake"},
+        "c": {"story": "quake"},
+        "d": {"story": None},
+        "e": {"story": None},
+    }
+    day = Day("2023-01-01", datetime(2023, 1, 2, tzinfo=UTC), {}, labels)
+    # "c" is not among the items; two items alone (None) are not a pair.
+    assert story_pairs(day, ["a", "b", "d", "e"]) == {frozenset(("a", "b"))}

@@ -28,6 +28,11 @@ its numbers per line) and blends, at each weight of :data:`VECTOR_BLENDS`, the
 cosine with that of each item's mean word vector (headline words three times,
 each word by its idf over the day's items).  Neither is shipped: the tool
 measures whether they would be worth it.
+
+Last, the selector's pairs against both annotations at once: the share of its
+joins that either annotation makes, and the share of the pairs both make that
+it finds; what falls short there is not a matter of how finely an annotator
+split an event.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from pathlib import Path
 from digest.config import SelectSettings
 from digest.select.candidates import Candidate
 from digest.select.clustering import average_linkage, cluster
-from digest.select.evaluation import Day, clustering_pairs, load_day
+from digest.select.evaluation import Day, clustering_pairs, found_stories, load_day
 from digest.select.genre import classify_genre
 from digest.select.outlets import OutletTable
 from digest.select.sections import SectionDetector
@@ -212,6 +217,35 @@ def _blend(a: list[list[float]], b: list[list[float]], weight: float) -> list[li
     ]
 
 
+def story_pairs(day: Day, items: list[str]) -> set[frozenset[str]]:
+    """The pairs of ``items`` that ``day``'s labels put in one story."""
+    story = {item: day.labels.get(item, {}).get("story") for item in items}
+    return {
+        frozenset((a, b))
+        for a, b in itertools.combinations(items, 2)
+        if story[a] and story[a] == story[b]
+    }
+
+
+def against_both(feeds: list[Path]) -> tuple[float, float]:
+    """The selector's same-story pairs over the first annotation's news-desk items,
+    against both annotations: the share joined by either, and the share of the
+    pairs both join that it joins (what the two agree on, whatever the
+    granularity of each)."""
+    joined = either = both = found = 0
+    for feed in feeds:
+        first, second = load_day(feed), load_day(feed, "labels2")
+        story = found_stories(first)
+        items = list(story)
+        said = {
+            frozenset((a, b)) for a, b in itertools.combinations(items, 2) if story[a] == story[b]
+        }
+        ones, twos = story_pairs(first, items), story_pairs(second, items)
+        joined, either = joined + len(said), either + len(said & (ones | twos))
+        both, found = both + len(ones & twos), found + len(said & ones & twos)
+    return either / max(joined, 1), found / max(both, 1)
+
+
 def _linkage(days: list[tuple[Day, Matrix]], bars: tuple[float, ...], label: str) -> None:
     for bar in bars:
         groups = {id(m[1]): linkage_labels(m[1], bar) for _, m in days}
@@ -273,6 +307,11 @@ def main() -> int:
                 for (day, (items, keyword)), feed in zip(days, feeds, strict=True)
             ]
             _curve(mixed, f"vectors {weight:<4}  ")
+    either, both = against_both(feeds)
+    print(
+        f"the selector's pairs joined by either annotation {either:.3f}; "
+        f"pairs both join that it joins {both:.3f}"
+    )
     return 0
 
 
