@@ -62,7 +62,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.headerregistry import Address
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import httpx
 
@@ -71,7 +71,6 @@ from ..message import MessageTemplate, Personal
 from ..model import SendResult
 from .base import BatchOutcome, Limits, Outgoing
 from .bulk import (
-    BulkEmailSender,
     Call,
     JsonTemplate,
     Slots,
@@ -79,11 +78,10 @@ from .bulk import (
     fill_columns,
     marker,
 )
+from .keepalive import KeptPostSender
 from .options import Options
 from .people import People, Person, addressed, list_unsubscribes
-
-if TYPE_CHECKING:
-    from .sigv4 import CallSigner
+from .sigv4 import CallSigner
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +99,7 @@ _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _BULK_PATH = "/v2/email/outbound-bulk-emails"
 
 
-class SesSender(BulkEmailSender):
+class SesSender(KeptPostSender):
     """Sends the email rendition through Amazon SES v2."""
 
     type_name: ClassVar[str] = "ses"
@@ -162,15 +160,8 @@ class SesSender(BulkEmailSender):
         self._credentials = session.get_credentials()
         self._signer: CallSigner | None = None
         if self._credentials is not None:
-            from .sigv4 import CallSigner
-
-            self._signer = CallSigner(
-                self._credentials.get_frozen_credentials,
-                self.endpoint + _BULK_PATH,
-                self.region,
-                "ses",
-                wall=lambda: self.wall(),
-            )
+            frozen, url = self._credentials.get_frozen_credentials, self.endpoint + _BULK_PATH
+            self._signer = CallSigner(frozen, url, self.region, "ses", wall=lambda: self.wall())
         self._head = b""
         self._entry: JsonTemplate | None = None
         self._data: JsonTemplate | None = None

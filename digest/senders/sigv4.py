@@ -22,8 +22,6 @@ from collections.abc import Callable
 from typing import Protocol
 from urllib.parse import quote, urlsplit
 
-from botocore.utils import normalize_url_path
-
 
 class FrozenCredentials(Protocol):
     """What botocore's ``get_frozen_credentials()`` returns."""
@@ -57,6 +55,8 @@ class CallSigner:
             host = f"[{host}]"
         if parts.port is not None and parts.port != {"http": 80, "https": 443}.get(parts.scheme):
             host = f"{host}:{parts.port}"
+        from botocore.utils import normalize_url_path  # (only with the ses extra)
+
         # SigV4's canonical URI, as botocore's SigV4Auth makes it.
         path = quote(normalize_url_path(parts.path), safe="/~")
         self._request_head = f"POST\n{path}\n\ncontent-type:application/json\nhost:{host}\n"
