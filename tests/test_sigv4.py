@@ -64,3 +64,17 @@ def test_a_new_day_and_refreshed_keys_sign_with_a_new_key(monkeypatch: Any) -> N
         now[0], keys[0] = when, key
         expected = botocore_headers(url, Credentials(*key), when, monkeypatch)
         assert signer.headers(BODY) == expected
+
+
+@pytest.mark.parametrize("prefix", [BODY[:30], b'{"Other":', BODY])
+def test_a_shared_prefix_hashed_once_signs_the_same(prefix: bytes, monkeypatch: Any) -> None:
+    """Bodies starting with the prefix given to ``shared`` go on from its hash
+    state; any other body is hashed whole: either way botocore's headers."""
+    url = "https://email.eu-west-1.amazonaws.com/v2/email/outbound-bulk-emails"
+    credentials = Credentials("AKIDEXAMPLE", "secret")
+    when = datetime(2026, 12, 2, 3, 0, 0, tzinfo=UTC)
+    signer = CallSigner(
+        credentials.get_frozen_credentials, url, "eu-west-1", "ses", wall=when.timestamp
+    )
+    signer.shared(prefix)
+    assert signer.headers(BODY) == botocore_headers(url, credentials, when, monkeypatch)

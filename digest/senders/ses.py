@@ -211,6 +211,8 @@ class SesSender(KeptPostSender):
             shared["ConfigurationSetName"] = self.configuration_set
         # The shared part once as JSON; each call adds its entries.
         self._head = dumps(shared)[:-1] + b',"BulkEmailEntries":['
+        if self._signer is not None:
+            self._signer.shared(self._head)  # hashed once, not in every call
         entry = JsonTemplate(
             {
                 "Destination": {"ToAddresses": [marker("to")]},

@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 
@@ -62,6 +62,22 @@ class CallSigner:
         self._request_head = f"POST\n{path}\n\ncontent-type:application/json\nhost:{host}\n"
         #: (secret, day) -> that day's signing key; one entry, replaced daily.
         self._key: tuple[str, str, bytes] = ("", "", b"")
+        #: The bytes every body starts with, and their SHA-256 state.
+        self._prefix: tuple[bytes, Any] = (b"", hashlib.sha256())
+
+    def shared(self, prefix: bytes) -> None:
+        """Bodies will start with ``prefix`` (the part of a call every call of an
+        edition shares): it is hashed once, and each body's hash goes on from there."""
+        self._prefix = (prefix, hashlib.sha256(prefix))
+
+    def payload_hash(self, body: bytes) -> str:
+        """SHA-256 of ``body`` in hex, from the shared prefix's state if it starts so."""
+        prefix, state = self._prefix
+        if prefix and body.startswith(prefix):
+            rest = state.copy()
+            rest.update(memoryview(body)[len(prefix) :])
+            return str(rest.hexdigest())
+        return hashlib.sha256(body).hexdigest()
 
     def headers(self, body: bytes) -> dict[str, str]:
         """The headers of a call with ``body``, signed now."""
@@ -75,7 +91,7 @@ class CallSigner:
             signed = "content-type;host;x-amz-date;x-amz-security-token"
         else:
             signed = "content-type;host;x-amz-date"
-        lines += ["\n", signed, "\n", hashlib.sha256(body).hexdigest()]
+        lines += ["\n", signed, "\n", self.payload_hash(body)]
         canonical = "".join(lines).encode()
         scope = f"{day}/{self._region}/{self._service}/aws4_request"
         to_sign = f"AWS4-HMAC-SHA256\n{stamp}\n{scope}\n{hashlib.sha256(canonical).hexdigest()}"
