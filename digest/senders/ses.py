@@ -305,7 +305,7 @@ class SesSender(KeptPostSender):
         if not isinstance(results, list) or len(results) != len(people):
             # Accepted, but we cannot tell which: nobody is sent twice for it.
             return SendResult.many(people.address, detail="batch accepted")
-        if all(isinstance(r, dict) and r.get("Status") == "SUCCESS" for r in results):
+        if _statuses(results).count("SUCCESS") == len(results):
             # The usual answer, every entry sent: the results made a column at a time.
             return SendResult.many(people.address, [str(r.get("MessageId", "")) for r in results])
         return [_entry(p, r) for p, r in zip(people, results, strict=True)]
@@ -406,6 +406,14 @@ def _entry(person: Person, result: Any) -> SendResult | SendError:
         # A rejected message is not a bad address (content, sandbox, policy).
         return SendError(f"{text} (5.7.1 policy)", permanent=True)
     return SenderUnavailable(text)
+
+
+def _statuses(results: list[Any]) -> list[Any]:
+    """Each result's ``Status``, or none at all if one is not an object with one."""
+    try:
+        return [r["Status"] for r in results]
+    except (TypeError, KeyError, IndexError):
+        return []
 
 
 def _tag(value: str) -> str:
