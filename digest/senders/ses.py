@@ -33,12 +33,14 @@ identity, template or configuration set stops the sender with the rest pending.
 The bulk call is built here as JSON pieces encoded once per edition (like the other
 providers'), signed with the credentials of the boto3 session (the keys named,
 else boto3's own chain, refreshed when they expire) as botocore's ``SigV4Auth``
-signs it, with the day's signing key kept (:mod:`digest.senders.sigv4`), and
-posted on the sender's pooled HTTP/1.1 connections; its errors are read as botocore
-reads them (``x-amzn-ErrorType``).  Going through the boto3 client instead cost
-about four times the client time of the call itself (serialising the 50 entries
-through the model, urllib3), far more than SES takes to answer
-(``bench/providers.py`` measures both).  ``GetAccount`` and ``raw`` go through the
+signs it, with the day's signing key kept and the shared template hashed once
+(:mod:`digest.senders.sigv4`), and posted on the sender's kept HTTP/1.1
+connections (:mod:`digest.senders.keepalive`: the bytes httpx would send, for a
+third of its CPU; httpx itself when a proxy from the environment applies); its
+errors are read as botocore reads them (``x-amzn-ErrorType``).  Going through the
+boto3 client instead cost about four times the client time of the call itself
+(serialising the 50 entries through the model, urllib3), far more than SES takes
+to answer (``bench/providers.py`` measures both).  ``GetAccount`` and ``raw`` go through the
 boto3 client.
 
 ``api = "raw"`` sends each copy as the complete MIME message the smtp sender would
