@@ -5,11 +5,15 @@ replaced before use, and errors are temporary :class:`SendError`s."""
 
 from __future__ import annotations
 
+import datetime
 import gzip
+import ipaddress
 import socket
 import socketserver
+import ssl
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +38,9 @@ class Recorder(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.tls = tls
         self.requests: list[bytes] = []
         self.connections = 0
         self.close = False
@@ -47,7 +52,14 @@ class Recorder(socketserver.ThreadingTCPServer):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.server_address[1]}"
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, address = super().get_request()
+        if self.tls is None:
+            return sock, address
+        return self.tls.wrap_socket(sock, server_side=True), address
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -81,9 +93,9 @@ class _Handler(socketserver.BaseRequestHandler):
                 return
 
 
-@pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    server = Recorder()
+@contextmanager
+def serving(server: Recorder) -> Iterator[Recorder]:
+    """``server`` serving on a thread of its own until the block ends."""
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -91,6 +103,49 @@ def recorder() -> Iterator[Recorder]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    with serving(Recorder()) as server:
+        yield server
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by its own key, and the key (PEM files)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
 
 
 @pytest.fixture
@@ -196,3 +251,28 @@ def test_a_proxy_from_the_environment_keeps_httpx(monkeypatch: pytest.MonkeyPatc
     assert direct("http://127.0.0.1:8000")  # no http proxy set
     monkeypatch.setenv("NO_PROXY", "amazonaws.com")
     assert direct("https://email.eu-west-1.amazonaws.com")
+
+
+def test_https_verifies_as_httpx_does_and_sends_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over TLS (a server certificate the client trusts through SSL_CERT_FILE, as
+    httpx does): the same request bytes as httpx's; an untrusted server is refused
+    with a temporary error."""
+    cert_file, key_file = self_signed(tmp_path)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert_file, key_file)
+    with serving(Recorder(tls)) as server:
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        untrusted = kept(server)
+        with pytest.raises(SendError, match="SSLCertVerificationError") as caught:
+            untrusted.post("/x", b"{}", {})
+        assert not caught.value.permanent
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+        body, headers = b'{"a":1}', {"Content-Type": "application/json"}
+        assert kept(server).post("/v2/x", body, headers).content == ANSWER
+        with httpx.Client(headers={"User-Agent": USER_AGENT}) as client:
+            answer = client.post(server.url + "/v2/x", content=body, headers=headers)
+        assert answer.content == ANSWER
+        assert server.requests[-2] == server.requests[-1]
