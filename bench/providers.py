@@ -230,18 +230,23 @@ class Side:
         self.at_once = max(self.at_once, after["most_at_once"])
 
 
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    """``tests/provider_server.py`` in a process of its own, and its URL."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.provider_server"], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    assert server.stdout is not None
+    return server, f"http://127.0.0.1:{int(server.stdout.readline())}"
+
+
 def run(
     calls: int, rounds: int, connections: int, providers: tuple[str, ...] = PROVIDERS
 ) -> dict[str, Any]:
     """Every provider, rounds alternating digest and bare; medians and ratios."""
     from digest.senders import Recipient
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.provider_server"], cwd=ROOT, stdout=subprocess.PIPE
-    )
+    server, url = start_server()
     try:
-        assert server.stdout is not None
-        url = f"http://127.0.0.1:{int(server.stdout.readline())}"
         out = outgoing()
         figures: dict[str, Any] = {}
         for kind in providers:

@@ -31,13 +31,16 @@ refusal, 5.7.1, not a bad address), ``ACCOUNT_THROTTLED``,
 identity, template or configuration set stops the sender with the rest pending.
 
 The bulk call is built here as JSON pieces encoded once per edition (like the other
-providers'), signed by botocore's ``SigV4Auth`` with the credentials of the boto3
-session (the keys named, else boto3's own chain, refreshed when they expire) and
-posted on the sender's pooled HTTP/1.1 connections; its errors are read as botocore
-reads them (``x-amzn-ErrorType``).  Going through the boto3 client instead cost
-about four times the client time of the call itself (serialising the 50 entries
-through the model, urllib3), far more than SES takes to answer
-(``bench/providers.py`` measures both).  ``GetAccount`` and ``raw`` go through the
+providers'), signed with the credentials of the boto3 session (the keys named,
+else boto3's own chain, refreshed when they expire) as botocore's ``SigV4Auth``
+signs it, with the day's signing key kept and the shared template hashed once
+(:mod:`digest.senders.sigv4`), and posted on the sender's kept HTTP/1.1
+connections (:mod:`digest.senders.keepalive`: the bytes httpx would send, for a
+third of its CPU; httpx itself when a proxy from the environment applies); its
+errors are read as botocore reads them (``x-amzn-ErrorType``).  Going through the
+boto3 client instead cost about four times the client time of the call itself
+(serialising the 50 entries through the model, urllib3), far more than SES takes
+to answer (``bench/providers.py`` measures both).  ``GetAccount`` and ``raw`` go through the
 boto3 client.
 
 ``api = "raw"`` sends each copy as the complete MIME message the smtp sender would
@@ -70,7 +73,6 @@ from ..message import MessageTemplate, Personal
 from ..model import SendResult
 from .base import BatchOutcome, Limits, Outgoing
 from .bulk import (
-    BulkEmailSender,
     Call,
     JsonTemplate,
     Slots,
@@ -78,8 +80,10 @@ from .bulk import (
     fill_columns,
     marker,
 )
+from .keepalive import KeptPostSender
 from .options import Options
 from .people import People, Person, addressed, list_unsubscribes
+from .sigv4 import CallSigner
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +101,7 @@ _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _BULK_PATH = "/v2/email/outbound-bulk-emails"
 
 
-class SesSender(BulkEmailSender):
+class SesSender(KeptPostSender):
     """Sends the email rendition through Amazon SES v2."""
 
     type_name: ClassVar[str] = "ses"
@@ -156,6 +160,10 @@ class SesSender(BulkEmailSender):
         # else AWS_* variables, a profile or a role), resolved once and refreshed by
         # botocore when they expire.
         self._credentials = session.get_credentials()
+        self._signer: CallSigner | None = None
+        if self._credentials is not None:
+            frozen, url = self._credentials.get_frozen_credentials, self.endpoint + _BULK_PATH
+            self._signer = CallSigner(frozen, url, self.region, "ses", wall=lambda: self.wall())
         self._head = b""
         self._entry: JsonTemplate | None = None
         self._data: JsonTemplate | None = None
@@ -205,6 +213,8 @@ class SesSender(BulkEmailSender):
             shared["ConfigurationSetName"] = self.configuration_set
         # The shared part once as JSON; each call adds its entries.
         self._head = dumps(shared)[:-1] + b',"BulkEmailEntries":['
+        if self._signer is not None:
+            self._signer.shared(self._head)  # hashed once, not in every call
         entry = JsonTemplate(
             {
                 "Destination": {"ToAddresses": [marker("to")]},
@@ -266,22 +276,11 @@ class SesSender(BulkEmailSender):
         return params
 
     def signed(self, body: bytes) -> dict[str, str]:
-        """The headers of a ``SendBulkEmail`` call with ``body``, signed (SigV4)
-        by botocore with the sender's credentials."""
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-
-        if self._credentials is None:
+        """The headers of a ``SendBulkEmail`` call with ``body``, signed (SigV4, as
+        botocore's ``SigV4Auth`` signs it) with the sender's credentials."""
+        if self._signer is None:
             raise SenderUnavailable("SES SendBulkEmail: no AWS credentials")
-        request = AWSRequest(
-            method="POST",
-            url=self.endpoint + _BULK_PATH,
-            data=body,
-            headers={"Content-Type": "application/json"},
-        )
-        credentials = self._credentials.get_frozen_credentials()
-        SigV4Auth(credentials, "ses", self.region).add_auth(request)
-        return {k: str(v) for k, v in request.headers.items()}
+        return self._signer.headers(body)
 
     def _request(self, outgoing: Outgoing, people: People) -> Call | None:
         if self.api == "raw":
@@ -308,6 +307,9 @@ class SesSender(BulkEmailSender):
         if not isinstance(results, list) or len(results) != len(people):
             # Accepted, but we cannot tell which: nobody is sent twice for it.
             return SendResult.many(people.address, detail="batch accepted")
+        if _statuses(results).count("SUCCESS") == len(results):
+            # The usual answer, every entry sent: the results made a column at a time.
+            return SendResult.many(people.address, [str(r.get("MessageId", "")) for r in results])
         return [_entry(p, r) for p, r in zip(people, results, strict=True)]
 
     def refusal(self, response: httpx.Response, what: str) -> SendError:
@@ -406,6 +408,14 @@ def _entry(person: Person, result: Any) -> SendResult | SendError:
         # A rejected message is not a bad address (content, sandbox, policy).
         return SendError(f"{text} (5.7.1 policy)", permanent=True)
     return SenderUnavailable(text)
+
+
+def _statuses(results: list[Any]) -> list[Any]:
+    """Each result's ``Status``, or none at all if one is not an object with one."""
+    try:
+        return [r["Status"] for r in results]
+    except (TypeError, KeyError, IndexError):
+        return []
 
 
 def _tag(value: str) -> str:
