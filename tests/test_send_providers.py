@@ -752,6 +752,48 @@ def test_pipeline_builds_between_a_write_and_its_answer() -> None:
     assert pipeline.inflight == 0
 
 
+def test_a_call_ends_after_the_request_waiting_for_its_connection_is_written() -> None:
+    """The thread whose call has its answer lets the request waiting for that
+    connection be written before it goes on (to read its answer into outcomes,
+    which would hold the interpreter lock while the next request is written)."""
+    import threading
+
+    from digest.senders.pipeline import Pipeline
+
+    pipeline = Pipeline(1)
+    holding, answer, ended = threading.Event(), threading.Event(), threading.Event()
+    second_in, write_second = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with pipeline.call() as written:
+            written()
+            holding.set()
+            answer.wait(10)
+        ended.set()
+
+    def second() -> None:
+        with pipeline.call() as written:
+            second_in.set()
+            write_second.wait(10)
+            written()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert holding.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    with pipeline._cond:  # the second request is waiting for the connection
+        assert pipeline._cond.wait_for(lambda: pipeline._writers == 1, 10)
+    answer.set()
+    assert second_in.wait(10)
+    assert not ended.wait(0.2)  # the second request is being written
+    write_second.set()
+    assert ended.wait(10)
+    for thread in (one, two):
+        thread.join(10)
+    assert pipeline.inflight == 0
+
+
 def test_a_request_built_or_waiting_while_a_call_is_refused_is_not_sent() -> None:
     """A call refused as a whole (a bad key) stops the requests built while it was
     in flight, and those waiting for its connection; later ones go."""

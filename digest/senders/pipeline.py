@@ -35,6 +35,8 @@ class Pipeline:
         self._inflight = 0
         #: Requests built but not yet written (waiting for a connection, or writing).
         self._writers = 0
+        #: Requests written so far.
+        self._writes = 0
         self._building = False
         #: Moves on when a call is refused as a whole: requests waiting then are not sent.
         self._epoch = 0
@@ -86,6 +88,7 @@ class Pipeline:
                 pending.clear()
                 with self._cond:
                     self._writers -= 1
+                    self._writes += 1
                     self._cond.notify_all()
 
         try:
@@ -95,6 +98,12 @@ class Pipeline:
             with self._cond:
                 self._inflight -= 1
                 self._cond.notify_all()
+                if self._writers:
+                    # A built request waits for this connection: let it go out
+                    # before this thread reads its answer into outcomes, which
+                    # would hold the interpreter lock while it is written.
+                    writes = self._writes
+                    self._cond.wait_for(lambda: self._writes != writes or not self._writers)
 
     def refuse_waiting(self) -> None:
         """A call was refused as a whole: requests built or waiting for a
