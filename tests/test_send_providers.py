@@ -885,3 +885,22 @@ def test_an_ses_call_that_waited_over_a_minute_for_the_quota_is_signed_again(
     assert len(signatures) == 3  # two builds, and the second call again after its wait
     assert provider.state.violations == []
     sender.close()
+
+
+def test_a_long_body_streams_in_slices_and_is_written_once() -> None:
+    """A body longer than a chunk goes in slices that make it up, ``written``
+    called once, after the last one."""
+    from digest.senders.pipeline import CHUNK, stream
+
+    body = bytes(range(256)) * (CHUNK // 100)
+    calls: list[int] = []
+    chunks = []
+    for chunk in stream(body, lambda: calls.append(len(chunks))):
+        assert not calls
+        chunks.append(chunk)
+    assert b"".join(chunks) == body
+    assert len(chunks) == -(-len(body) // CHUNK) > 1
+    assert max(map(len, chunks)) == CHUNK
+    assert calls == [len(chunks)]
+    short: list[bytes] = []
+    assert list(stream(b"{}", lambda: short.append(b"done"))) == [b"{}"] and short == [b"done"]

@@ -121,6 +121,21 @@ class Pipeline:
 
 def stream(body: bytes, written: Callable[[], None]) -> Iterator[bytes]:
     """``body`` as a request stream that calls ``written`` once the HTTP client
-    has sent it (the client asks for the next chunk only after writing this one)."""
-    yield body
+    has sent it (the client asks for the next chunk only after writing this one).
+
+    A long body goes in slices of :data:`CHUNK` bytes: the client writes a chunk
+    with ``socket.send`` until it is out, copying what is left after each send,
+    which for a whole 27 MB Postmark batch copied it over and over (a fifth of
+    the call's CPU time)."""
+    if len(body) <= CHUNK:
+        yield body
+    else:
+        # Each slice is copied once here, instead of the rest of the body at
+        # every partial send.
+        for start in range(0, len(body), CHUNK):
+            yield body[start : start + CHUNK]
     written()
+
+
+#: The most bytes of a request body handed to the HTTP client at once.
+CHUNK = 1 << 20
