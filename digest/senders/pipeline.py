@@ -12,7 +12,13 @@ the calls.  Two rules keep the overlap from slowing the calls themselves:
   written: building holds the interpreter lock, and a writer waiting for it would
   wait out the interpreter's switch interval (5 ms) every time.  Builds are
   therefore one at a time, between a request's last byte going out and its answer
-  coming in.
+  coming in;
+* for the same reason a call whose answer is in gives its connection to the
+  request waiting for it and lets that request be written before it goes on to
+  read its answer into outcomes (otherwise on the calls' path: 0.8 ms of a
+  9 ms SendGrid call).
+
+Long bodies go to the HTTP client in slices (:func:`stream`).
 """
 
 from __future__ import annotations
