@@ -46,7 +46,7 @@ from .bulk import (
     marker,
 )
 from .options import Options
-from .people import People, Person, addressed, list_unsubscribes
+from .people import People, Person, addressed, woven_list_unsubscribes
 
 
 class MailgunSender(BulkEmailSender):
@@ -137,10 +137,10 @@ class MailgunSender(BulkEmailSender):
             out = [b"{"]
             columns = [
                 addresses,
-                list_unsubscribes(people),
-                people.message_id,
+                woven_list_unsubscribes(people),
+                people.woven("message_id"),
                 people.key,
-                *self._slots.columns(people),
+                *self._slots.columns(people, woven=True),
             ]
             printable = people.printable and self._slots.printable
             fill_columns(self._entry, columns, out, b",", printable=printable)
@@ -149,7 +149,9 @@ class MailgunSender(BulkEmailSender):
         else:  # one entry an address, as a mapping has it
             variables = dumps({p.address: self.variables(p) for p in people})
         head = self._part("to", "")[: -len(b"\r\n")]
-        parts = [self._fixed, head, (b"\r\n" + head).join(map(str.encode, addressed(people)))]
+        # Joined as text and encoded once: the same bytes as encoding each.
+        to = ("\r\n" + head.decode()).join(addressed(people)).encode()
+        parts = [self._fixed, head, to]
         parts.append(b"\r\n" + self._part("recipient-variables", "")[:-2] + variables + b"\r\n")
         parts.append(f"--{self._boundary}--\r\n".encode())
         return b"".join(parts), f"multipart/form-data; boundary={self._boundary}"

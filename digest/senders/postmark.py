@@ -46,7 +46,7 @@ from .bulk import (
     scrub,
 )
 from .options import Options
-from .people import People, Person, addressed, list_unsubscribes
+from .people import People, Person, Woven, addressed, woven_list_unsubscribes
 
 #: Per-message codes that are about the address; 100 and 429 are temporary.
 _ADDRESS_CODES = {300, 406}
@@ -122,13 +122,13 @@ class PostmarkSender(BulkEmailSender):
         self.prepare(outgoing)
         assert self._slots is not None and self._template is not None
         people = People.of(people)
-        columns: dict[str, Sequence[str]] = {
-            tag[1:-1]: column
-            for tag, column in zip(self._slots.tags, self._slots.columns(people), strict=True)
+        slots = self._slots.columns(people, woven=True)
+        columns: dict[str, Sequence[str] | Woven] = {
+            tag[1:-1]: column for tag, column in zip(self._slots.tags, slots, strict=True)
         }
         columns["to"] = addressed(people)
-        columns["lu"] = list_unsubscribes(people)
-        columns["id"] = people.message_id
+        columns["lu"] = woven_list_unsubscribes(people)
+        columns["id"] = people.woven("message_id")
         columns["key"] = people.key
         out = [b"["]
         fill_columns(

@@ -47,7 +47,7 @@ from .bulk import (
 )
 from .http import retry_after
 from .options import Options
-from .people import People, Person, list_unsubscribes
+from .people import People, Person, Woven, woven_list_unsubscribes
 
 
 class SendGridSender(BulkEmailSender):
@@ -149,14 +149,14 @@ class SendGridSender(BulkEmailSender):
         names = people.name
         if all(names) or not any(names):
             # One shape for all: filled a column at a time.
-            columns: list[Sequence[str]] = [people.address]
+            columns: list[Sequence[str] | Woven] = [people.address]
             if all(names):
                 columns.append(names)
             columns += (
-                list_unsubscribes(people),
-                people.message_id,
+                woven_list_unsubscribes(people),
+                people.woven("message_id"),
                 people.key,
-                *self._slots.columns(people),
+                *self._slots.columns(people, woven=True),
             )
             template = self._named if all(names) else self._nameless
             printable = people.printable and self._slots.printable
