@@ -82,7 +82,7 @@ from .people import (
     html_special,
     interleave,
 )
-from .pipeline import Pipeline, stream
+from .pipeline import CHUNK, Pipeline, stream
 
 _COMMON = {
     "from", "list", "unsubscribe_url", "unsubscribe_mailto", "secret_env", "api_key_env",
@@ -153,6 +153,10 @@ class Call(NamedTuple):
     content: bytes
     headers: dict[str, str]
     auth: tuple[str, str] | None = None
+    #: The body in pieces instead (``content`` then empty): posted in turn and
+    #: never joined whole, which copied a SendGrid body once more and made
+    #: Postmark's 27 MB anew for every call (see :func:`chunks`).
+    parts: Sequence[bytes] = ()
 
 
 class Slots:
@@ -470,7 +474,7 @@ class BulkEmailSender:
             try:
                 response = self.post(
                     call.path, content=call.content, headers=call.headers, auth=call.auth,
-                    written=written,
+                    written=written, parts=call.parts,
                 )  # fmt: skip
             except SenderUnavailable:
                 self.pipeline.refuse_waiting()
@@ -538,16 +542,22 @@ class BulkEmailSender:
         headers: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         written: Callable[[], None] | None = None,
+        parts: Sequence[bytes] = (),
     ) -> httpx.Response:
         """POST to ``endpoint + path``; returns a 2xx answer, else raises as the
         module docstring says.  Errors never carry the key.  ``written`` is called
-        once ``content`` has been sent (the pipeline's next build may start)."""
+        once ``content`` (or ``parts``, the body in pieces) has been sent (the
+        pipeline's next build may start)."""
         url = self.endpoint + path
         extra: dict[str, Any] = {} if auth is None else {"auth": auth}
         body: bytes | Iterator[bytes] | None = content
-        if written is not None and content is not None:
-            body = stream(content, written)
-            headers = {**(headers or {}), "Content-Length": str(len(content))}
+        if parts and written is None:
+            body = b"".join(parts)
+        elif written is not None and (parts or content is not None):
+            pieces = parts or [content or b""]
+            body = stream(pieces, written)
+            length = sum(map(len, pieces))
+            headers = {**(headers or {}), "Content-Length": str(length)}
         try:
             response = self.client().post(
                 url, content=body, data=data, files=files, headers=headers, **extra
@@ -801,6 +811,31 @@ _JOIN_JSON = _JOIN_JSON_TEXT.encode()
 _JOIN_BYTES = _JOIN.encode()
 #: The control characters JSON escapes, the separator aside.
 _CONTROL = bytes(range(ord(_JOIN)))
+
+
+def chunks(pieces: Iterable[bytes]) -> list[bytes]:
+    """``pieces`` of a request body as chunks to post in turn: runs of small
+    pieces joined into chunks of about :data:`~digest.senders.pipeline.CHUNK`
+    bytes (a few dozen for a 27 MB Postmark body, each handed to the HTTP client
+    as it is), pieces of a quarter of that or more as they are."""
+    out: list[bytes] = []
+    run: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        if len(piece) >= CHUNK // 4:
+            if run:
+                out.append(b"".join(run))
+                run, size = [], 0
+            out.append(piece)
+            continue
+        run.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            out.append(b"".join(run))
+            run, size = [], 0
+    if run:
+        out.append(b"".join(run))
+    return out
 
 
 def marker(name: str) -> str:

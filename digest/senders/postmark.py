@@ -119,6 +119,10 @@ class PostmarkSender(BulkEmailSender):
     def body(self, outgoing: Outgoing, people: Sequence[Person]) -> bytes:
         """The whole ``email/batch`` request body for ``people``: the messages'
         pieces joined once (500 copies of the email, never re-encoded)."""
+        return b"".join(self.pieces(outgoing, people))
+
+    def pieces(self, outgoing: Outgoing, people: Sequence[Person]) -> list[bytes]:
+        """:meth:`body` in pieces, as they are made."""
         self.prepare(outgoing)
         assert self._slots is not None and self._template is not None
         people = People.of(people)
@@ -139,9 +143,12 @@ class PostmarkSender(BulkEmailSender):
             printable=people.printable and self._slots.printable,
         )
         out.append(b"]")
-        return b"".join(out)
+        return out
 
     def _request(self, outgoing: Outgoing, people: People) -> Call:
+        # Joined whole: the allocator keeps one 27 MB block from call to call,
+        # where chunks of 1 MB were mapped afresh each time (16 ms of page
+        # faults a call).
         return Call(
             "/email/batch",
             self.body(outgoing, people),

@@ -40,6 +40,7 @@ from .bulk import (
     Call,
     JsonTemplate,
     Slots,
+    chunks,
     dumps,
     fill_columns,
     fill_rows,
@@ -142,6 +143,10 @@ class SendGridSender(BulkEmailSender):
 
     def body(self, outgoing: Outgoing, people: Sequence[Person]) -> bytes:
         """The whole ``mail/send`` request body for ``people``."""
+        return b"".join(self.pieces(outgoing, people))
+
+    def pieces(self, outgoing: Outgoing, people: Sequence[Person]) -> list[bytes]:
+        """:meth:`body` in pieces, as they are made."""
         self.prepare(outgoing)
         assert self._slots is not None
         people = People.of(people)
@@ -164,13 +169,14 @@ class SendGridSender(BulkEmailSender):
         else:
             fill_rows([self.row(p) for p in people], out, b",")
         out.append(b"]}")
-        return b"".join(out)
+        return out
 
     def _request(self, outgoing: Outgoing, people: People) -> Call:
         return Call(
             "/v3/mail/send",
-            self.body(outgoing, people),
+            b"",
             {"Authorization": f"Bearer {self._api_key}", "Content-Type": "application/json"},
+            parts=chunks(self.pieces(outgoing, people)),
         )
 
     def _outcomes(self, people: People, response: httpx.Response) -> BatchOutcome:
