@@ -550,14 +550,7 @@ class BulkEmailSender:
         pipeline's next build may start)."""
         url = self.endpoint + path
         extra: dict[str, Any] = {} if auth is None else {"auth": auth}
-        body: bytes | Iterator[bytes] | None = content
-        if parts and written is None:
-            body = b"".join(parts)
-        elif written is not None and (parts or content is not None):
-            pieces = parts or [content or b""]
-            body = stream(pieces, written)
-            length = sum(map(len, pieces))
-            headers = {**(headers or {}), "Content-Length": str(length)}
+        body, headers = _outgoing_body(content, parts, written, headers)
         try:
             response = self.client().post(
                 url, content=body, data=data, files=files, headers=headers, **extra
@@ -592,6 +585,24 @@ class BulkEmailSender:
     def redact(self, text: str) -> str:
         """``text`` without the API key in it (a provider may echo it)."""
         return text.replace(self._api_key, "[key]") if self._api_key else text
+
+
+def _outgoing_body(
+    content: bytes | None,
+    parts: Sequence[bytes],
+    written: Callable[[], None] | None,
+    headers: Mapping[str, str] | None,
+) -> tuple[bytes | Iterator[bytes] | None, Mapping[str, str] | None]:
+    """What :meth:`BulkEmailSender.post` hands httpx: the body (``content``, or
+    ``parts`` in turn) as a :func:`~digest.senders.pipeline.stream` that calls
+    ``written`` once sent, with its ``Content-Length``; joined without one."""
+    if written is None:
+        return (b"".join(parts) if parts else content), headers
+    if not parts and content is None:
+        return None, headers
+    pieces = parts or [content or b""]
+    length = str(sum(map(len, pieces)))
+    return stream(pieces, written), {**(headers or {}), "Content-Length": length}
 
 
 class JsonTemplate:
