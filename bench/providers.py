@@ -24,8 +24,10 @@ connections each side opened).
 On a machine that other work keeps busy there is no idle core for the overlap,
 and the side holding the interpreter lock longer (ours: it builds the requests)
 loses more than its CPU time whenever the system preempts it, so compare the CPU
-columns too.  Rounds alternate between the two; the median of each is reported and
-the ratio digest / bare (target: at least 0.9).  Next to them, the CPU
+columns too (as root, ``chrt -f 5 python bench/providers.py`` runs the bench's two
+processes before other work, close to a quiet machine).  Rounds alternate
+between the two; the median of each is reported and the ratio digest / bare
+(target: at least 0.9).  Next to them, the CPU
 milliseconds a call of the client (this process, all its threads) and of the
 server: on a shared machine the rates follow the load, the CPU times much less.
 

@@ -18,7 +18,7 @@ import pytest
 from digest.model import SendResult
 from digest.senders import Outgoing, Recipient, build_sender
 from digest.senders.bulk import JsonTemplate, fill_columns, fill_rows, marker
-from digest.senders.people import People, Person
+from digest.senders.people import People, Person, Woven, woven_list_unsubscribes
 
 from .send_support import outgoing, sample_built
 from .test_send_providers import _secrets, bare, options
@@ -138,9 +138,72 @@ def test_a_plain_batch_body_equals_the_escaping_paths(kind: str, outgoing: Outgo
         assert fast == _body(sender, outgoing, escaped) == _body(sender, outgoing, one_by_one)
         if kind != "mailgun":
             json.loads(fast)
+        if kind != "ses":  # the call posts the same bytes (SendGrid's and Mailgun's in chunks)
+            call = sender._request(outgoing, people)
+            assert (call.content or b"".join(call.parts)) == fast and len(call.parts) < 20
+            assert bool(call.parts) is (kind != "postmark")
         sender.close()
 
 
 def test_person_fields_are_the_people_columns() -> None:
     """People's columns are named after Person's fields, in order."""
     assert People.__slots__[:8] == Person._fields
+
+
+def test_woven_columns_are_made_on_first_use_as_weave_makes_them(outgoing: Outgoing) -> None:
+    """A plain batch's links, mailto links and message ids stay woven (pieces and
+    the tokens or keys) until asked for, then are the per-recipient values."""
+    sender = build_sender("mail", "sendgrid", bare(options("sendgrid", "http://x")), Path("."))
+    batch = [Recipient(f"r{i}@x.org", name=f"Reader {i}") for i in range(4)]
+    people, _ = sender.parts.people(outgoing.edition.id, batch)
+    one_by_one = [sender.parts.person(outgoing.edition.id, r) for r in batch]
+    link = people.woven("unsubscribe_url")
+    assert isinstance(link, Woven) and link.columns == [people.token]
+    assert isinstance(woven_list_unsubscribes(people), Woven)
+    assert woven_list_unsubscribes(people).made() == [p.list_unsubscribe for p in one_by_one]
+    assert people.unsubscribe_url == [p.unsubscribe_url for p in one_by_one]
+    assert people.woven("unsubscribe_url") is people.unsubscribe_url  # made once, kept
+    assert people.message_id == [p.message_id for p in one_by_one]
+    assert people == one_by_one
+    with pytest.raises(AttributeError):
+        people.nothing  # noqa: B018
+    with pytest.raises(ValueError, match="no column"):
+        People([[""]] * 3 + [None] + [[""]] * 4, plain=True, printable=True)
+
+
+@pytest.mark.parametrize("long_template", [False, True])
+def test_woven_columns_fill_like_made_ones(long_template: bool) -> None:
+    """A woven column gives the bytes of the column it makes: spliced in when its
+    pieces are JSON as they are, made first when one needs escaping (a quote, a
+    backslash, a control or non-ASCII character), nested or not."""
+    body = "x" * 5000 if long_template else "short"
+    template = JsonTemplate({"a": marker("a"), "body": body, "b": marker("b")})
+    tokens = ["tok0", "tok1", "tok2"]
+    for base in ("https://x.org/u?token=", 'say "hi" ', "back\\slash ", "zoë ", "tab\t"):
+        inner = Woven([base, ""], [tokens])
+        nested = Woven(["<", ">, <", ">"], [inner, Woven(["mailto:u?s=", ""], [tokens])])
+        for column in (inner, nested):
+            # ``printable`` is the caller's word that no value has a control.
+            for printable in (base.isprintable(), False):
+                woven = _fill(template, [column, ["k0", "k1", "k2"]], printable)  # type: ignore[list-item]
+                made = _fill(template, [column.made(), ["k0", "k1", "k2"]], printable)
+                assert woven == made
+                assert [p["a"] for p in json.loads(b"[" + woven + b"]")] == column.made()
+    with pytest.raises(ValueError, match="one piece more"):
+        Woven(["a"], [tokens])
+
+
+def test_chunks_join_small_pieces_and_keep_big_ones() -> None:
+    """A body's pieces become chunks to post: runs of small pieces joined up to
+    about CHUNK bytes, big pieces as they are, nothing lost or reordered."""
+    from digest.senders.bulk import chunks
+    from digest.senders.pipeline import CHUNK
+
+    small, big = b"s" * 1000, b"B" * (CHUNK // 2)
+    pieces = [b"{", *[small] * (2 * CHUNK // 1000), big, b",", big, *[small] * 3, b"}"]
+    made = chunks(pieces)
+    assert b"".join(made) == b"".join(pieces)
+    assert made[2] is big and made[4] is big  # as they are, never copied
+    assert CHUNK <= len(made[0]) < CHUNK + len(small) and len(made[1]) < CHUNK
+    assert made[3] == b"," and made[5] == small * 3 + b"}" and len(made) == 6
+    assert chunks([]) == []

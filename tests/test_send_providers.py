@@ -752,6 +752,48 @@ def test_pipeline_builds_between_a_write_and_its_answer() -> None:
     assert pipeline.inflight == 0
 
 
+def test_a_call_ends_after_the_request_waiting_for_its_connection_is_written() -> None:
+    """The thread whose call has its answer lets the request waiting for that
+    connection be written before it goes on (to read its answer into outcomes,
+    which would hold the interpreter lock while the next request is written)."""
+    import threading
+
+    from digest.senders.pipeline import Pipeline
+
+    pipeline = Pipeline(1)
+    holding, answer, ended = threading.Event(), threading.Event(), threading.Event()
+    second_in, write_second = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with pipeline.call() as written:
+            written()
+            holding.set()
+            answer.wait(10)
+        ended.set()
+
+    def second() -> None:
+        with pipeline.call() as written:
+            second_in.set()
+            write_second.wait(10)
+            written()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert holding.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    with pipeline._cond:  # the second request is waiting for the connection
+        assert pipeline._cond.wait_for(lambda: pipeline._writers == 1, 10)
+    answer.set()
+    assert second_in.wait(10)
+    assert not ended.wait(0.2)  # the second request is being written
+    write_second.set()
+    assert ended.wait(10)
+    for thread in (one, two):
+        thread.join(10)
+    assert pipeline.inflight == 0
+
+
 def test_a_request_built_or_waiting_while_a_call_is_refused_is_not_sent() -> None:
     """A call refused as a whole (a bad key) stops the requests built while it was
     in flight, and those waiting for its connection; later ones go."""
@@ -843,3 +885,22 @@ def test_an_ses_call_that_waited_over_a_minute_for_the_quota_is_signed_again(
     assert len(signatures) == 3  # two builds, and the second call again after its wait
     assert provider.state.violations == []
     sender.close()
+
+
+def test_a_long_body_streams_in_slices_and_is_written_once() -> None:
+    """A body longer than a chunk goes in slices that make it up, ``written``
+    called once, after the last one."""
+    from digest.senders.pipeline import CHUNK, stream
+
+    body = bytes(range(256)) * (CHUNK // 100)
+    calls: list[int] = []
+    chunks = []
+    for chunk in stream([b"head", body, b"tail"], lambda: calls.append(len(chunks))):
+        assert not calls
+        chunks.append(chunk)
+    assert b"".join(chunks) == b"head" + body + b"tail"
+    assert len(chunks) == 2 + -(-len(body) // CHUNK) > 3
+    assert max(map(len, chunks)) == CHUNK
+    assert calls == [len(chunks)]
+    short: list[bytes] = []
+    assert list(stream([b"{}"], lambda: short.append(b"done"))) == [b"{}"] and short == [b"done"]

@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from email.utils import formataddr, parseaddr
 from json.encoder import encode_basestring as _escape_json
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, cast
+from typing import Any, ClassVar, NamedTuple, cast, overload
 from urllib.parse import quote
 
 import httpx
@@ -73,8 +73,16 @@ from ..render.text import clean_text
 from .base import BatchOutcome, Limits, Outgoing, Recipient
 from .http import USER_AGENT, retry_after, shown
 from .options import Options
-from .people import HTML_SPECIAL, PartsMaker, People, Person, html_special, interleave
-from .pipeline import Pipeline, stream
+from .people import (
+    HTML_SPECIAL,
+    PartsMaker,
+    People,
+    Person,
+    Woven,
+    html_special,
+    interleave,
+)
+from .pipeline import CHUNK, Pipeline, stream
 
 _COMMON = {
     "from", "list", "unsubscribe_url", "unsubscribe_mailto", "secret_env", "api_key_env",
@@ -145,6 +153,10 @@ class Call(NamedTuple):
     content: bytes
     headers: dict[str, str]
     auth: tuple[str, str] | None = None
+    #: The body in pieces instead (``content`` then empty): posted in turn and
+    #: never joined whole, which copied a SendGrid body once more and made
+    #: Postmark's 27 MB anew for every call (see :func:`chunks`).
+    parts: Sequence[bytes] = ()
 
 
 class Slots:
@@ -177,8 +189,16 @@ class Slots:
         #: The tags in the order of ``values()`` and ``row()``: html, text, per placeholder.
         self.tags = [tag for p in plan for tag in p[:2]]
 
-    def columns(self, people: People) -> list[list[str]]:
-        """Every person's values, a column per tag (in the order of :attr:`tags`).
+    @overload
+    def columns(self, people: People) -> list[list[str]]: ...
+
+    @overload
+    def columns(self, people: People, *, woven: bool) -> list[list[str] | Woven]: ...
+
+    def columns(self, people: People, *, woven: bool = False) -> Any:
+        """Every person's values, a column per tag (in the order of :attr:`tags`);
+        with ``woven``, the unsubscribe links may stay :class:`Woven` (for
+        :func:`fill_columns`).
 
         Raises :class:`~digest.errors.RenderError` as :meth:`values` does.
         """
@@ -187,9 +207,13 @@ class Slots:
         if not self._fast or not people.plain:
             return [list(c) for c in zip(*map(self.row, people), strict=True)] if people else []
         # Plain names: the renderer's rules leave every value as it is.
-        out: list[list[str]] = []
+        out: list[list[str] | Woven] = []
         for _, _, name, fallback in self._plan:
             if name == UNSUBSCRIBE_URL:
+                link = people.woven("unsubscribe_url") if woven else people.unsubscribe_url
+                if isinstance(link, Woven) and not _woven_special(link):
+                    out += (link, link)
+                    continue
                 column = people.unsubscribe_url
                 if html_special("\n".join(column)):  # "&token=" after a query
                     out += ([html.escape(v, quote=True) for v in column], column)
@@ -450,7 +474,7 @@ class BulkEmailSender:
             try:
                 response = self.post(
                     call.path, content=call.content, headers=call.headers, auth=call.auth,
-                    written=written,
+                    written=written, parts=call.parts,
                 )  # fmt: skip
             except SenderUnavailable:
                 self.pipeline.refuse_waiting()
@@ -518,16 +542,15 @@ class BulkEmailSender:
         headers: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         written: Callable[[], None] | None = None,
+        parts: Sequence[bytes] = (),
     ) -> httpx.Response:
         """POST to ``endpoint + path``; returns a 2xx answer, else raises as the
         module docstring says.  Errors never carry the key.  ``written`` is called
-        once ``content`` has been sent (the pipeline's next build may start)."""
+        once ``content`` (or ``parts``, the body in pieces) has been sent (the
+        pipeline's next build may start)."""
         url = self.endpoint + path
         extra: dict[str, Any] = {} if auth is None else {"auth": auth}
-        body: bytes | Iterator[bytes] | None = content
-        if written is not None and content is not None:
-            body = stream(content, written)
-            headers = {**(headers or {}), "Content-Length": str(len(content))}
+        body, headers = _outgoing_body(content, parts, written, headers)
         try:
             response = self.client().post(
                 url, content=body, data=data, files=files, headers=headers, **extra
@@ -562,6 +585,24 @@ class BulkEmailSender:
     def redact(self, text: str) -> str:
         """``text`` without the API key in it (a provider may echo it)."""
         return text.replace(self._api_key, "[key]") if self._api_key else text
+
+
+def _outgoing_body(
+    content: bytes | None,
+    parts: Sequence[bytes],
+    written: Callable[[], None] | None,
+    headers: Mapping[str, str] | None,
+) -> tuple[bytes | Iterator[bytes] | None, Mapping[str, str] | None]:
+    """What :meth:`BulkEmailSender.post` hands httpx: the body (``content``, or
+    ``parts`` in turn) as a :func:`~digest.senders.pipeline.stream` that calls
+    ``written`` once sent, with its ``Content-Length``; joined without one."""
+    if written is None:
+        return (b"".join(parts) if parts else content), headers
+    if not parts and content is None:
+        return None, headers
+    pieces = parts or [content or b""]
+    length = str(sum(map(len, pieces)))
+    return stream(pieces, written), {**(headers or {}), "Content-Length": length}
 
 
 class JsonTemplate:
@@ -626,7 +667,7 @@ def fill_rows(
 
 def fill_columns(
     template: JsonTemplate,
-    columns: Sequence[Sequence[str]],
+    columns: Sequence[Sequence[str] | Woven],
     out: list[bytes],
     between: bytes,
     *,
@@ -640,12 +681,18 @@ def fill_columns(
     unprintable character (the columns of a plain :class:`People`): a column
     then with neither a quote nor a backslash in it is JSON as it is, and is only
     encoded; the others are escaped in one call for all of them.
+
+    A :class:`Woven` column whose pieces are JSON as they are is spliced in as
+    its pieces (into the template's) and its own columns; any other is made.
     """
+    pieces, columns = _spliced(template.pieces, columns)
     n = len(columns[0]) if columns else 0
     if not n:
         return
-    text = _short_ascii(template.pieces)
-    if text is not None and printable and all(map(_ascii_as_is, columns)):
+    text = _short_ascii(pieces)
+    # A column may come more than once (a woven one's): looked at once.
+    distinct = list({id(column): column for column in columns}.values())
+    if text is not None and printable and all(map(_ascii_as_is, distinct)):
         # ASCII throughout (a plain batch in a short template): the rows joined
         # as text and encoded once, which copies, instead of encoding each string.
         parts: list[Any] = interleave(text, columns, n, between.decode())
@@ -654,9 +701,10 @@ def fill_columns(
         return
     encoded: list[list[bytes] | None] = []
     rest: list[Sequence[str]] = []
+    as_is = {id(c): list(map(str.encode, c)) for c in distinct if printable and _as_is(c)}
     for column in columns:
-        if printable and _as_is(column):
-            encoded.append(list(map(str.encode, column)))
+        if id(column) in as_is:
+            encoded.append(as_is[id(column)])
         else:
             encoded.append(None)
             rest.append(column)
@@ -668,9 +716,46 @@ def fill_columns(
         escaped = _escaped(flat)
         done = iter(escaped[j::k] for j in range(k))
         encoded = [next(done) if column is None else column for column in encoded]
-    spliced = interleave(template.pieces, cast("list[list[bytes]]", encoded), n, between)
+    spliced = interleave(pieces, cast("list[list[bytes]]", encoded), n, between)
     spliced.pop()
     out += spliced
+
+
+def _spliced(
+    pieces: list[bytes], columns: Sequence[Sequence[str] | Woven]
+) -> tuple[list[bytes], list[Sequence[str]]]:
+    """A template's pieces and columns with each :class:`Woven` column's pieces
+    put into the pieces around it (those that are JSON as they are: printable
+    ASCII without a quote or a backslash; any other woven column is made)."""
+    if not any(isinstance(column, Woven) for column in columns):
+        return pieces, list(cast("Sequence[Sequence[str]]", columns))
+    out_pieces = [pieces[0]]
+    out_columns: list[Sequence[str]] = []
+    for column, after in zip(columns, pieces[1:], strict=True):
+        if isinstance(column, Woven):
+            inner, inner_columns = column.flat()
+            if all(map(_piece_as_is, inner)):
+                out_pieces[-1] += inner[0].encode()
+                out_pieces += [p.encode() for p in inner[1:]]
+                out_columns += inner_columns
+                out_pieces[-1] += after
+                continue
+            column = column.made()
+        out_columns.append(column)
+        out_pieces.append(after)
+    return out_pieces, out_columns
+
+
+def _piece_as_is(piece: str) -> bool:
+    """Whether ``piece`` goes into JSON (and into a text join) as it is."""
+    return piece.isascii() and piece.isprintable() and '"' not in piece and "\\" not in piece
+
+
+def _woven_special(woven: Woven) -> bool:
+    """Whether a woven column has a character HTML escapes (in a piece or a
+    column)."""
+    pieces, columns = woven.flat()
+    return html_special("\n".join(pieces)) or any(html_special("\n".join(c)) for c in columns)
 
 
 def _as_is(column: Sequence[str]) -> bool:
@@ -737,6 +822,31 @@ _JOIN_JSON = _JOIN_JSON_TEXT.encode()
 _JOIN_BYTES = _JOIN.encode()
 #: The control characters JSON escapes, the separator aside.
 _CONTROL = bytes(range(ord(_JOIN)))
+
+
+def chunks(pieces: Iterable[bytes]) -> list[bytes]:
+    """``pieces`` of a request body as chunks to post in turn: runs of small
+    pieces joined into chunks of about :data:`~digest.senders.pipeline.CHUNK`
+    bytes (a few dozen for a 27 MB Postmark body, each handed to the HTTP client
+    as it is), pieces of a quarter of that or more as they are."""
+    out: list[bytes] = []
+    run: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        if len(piece) >= CHUNK // 4:
+            if run:
+                out.append(b"".join(run))
+                run, size = [], 0
+            out.append(piece)
+            continue
+        run.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            out.append(b"".join(run))
+            run, size = [], 0
+    if run:
+        out.append(b"".join(run))
+    return out
 
 
 def marker(name: str) -> str:

@@ -41,12 +41,13 @@ from .bulk import (
     Call,
     JsonTemplate,
     Slots,
+    chunks,
     dumps,
     fill_columns,
     marker,
 )
 from .options import Options
-from .people import People, Person, addressed, list_unsubscribes
+from .people import People, Person, addressed, woven_list_unsubscribes
 
 
 class MailgunSender(BulkEmailSender):
@@ -128,6 +129,11 @@ class MailgunSender(BulkEmailSender):
 
     def body(self, outgoing: Outgoing, people: Sequence[Person]) -> tuple[bytes, str]:
         """The multipart request body for ``people`` and its content type."""
+        pieces, content_type = self.pieces(outgoing, people)
+        return b"".join(pieces), content_type
+
+    def pieces(self, outgoing: Outgoing, people: Sequence[Person]) -> tuple[list[bytes], str]:
+        """:meth:`body` in pieces, as they are made, and the content type."""
         self.prepare(outgoing)
         assert self._slots is not None and self._entry is not None
         people = People.of(people)
@@ -137,30 +143,32 @@ class MailgunSender(BulkEmailSender):
             out = [b"{"]
             columns = [
                 addresses,
-                list_unsubscribes(people),
-                people.message_id,
+                woven_list_unsubscribes(people),
+                people.woven("message_id"),
                 people.key,
-                *self._slots.columns(people),
+                *self._slots.columns(people, woven=True),
             ]
             printable = people.printable and self._slots.printable
             fill_columns(self._entry, columns, out, b",", printable=printable)
             out.append(b"}")
-            variables = b"".join(out)
         else:  # one entry an address, as a mapping has it
-            variables = dumps({p.address: self.variables(p) for p in people})
+            out = [dumps({p.address: self.variables(p) for p in people})]
         head = self._part("to", "")[: -len(b"\r\n")]
-        parts = [self._fixed, head, (b"\r\n" + head).join(map(str.encode, addressed(people)))]
-        parts.append(b"\r\n" + self._part("recipient-variables", "")[:-2] + variables + b"\r\n")
-        parts.append(f"--{self._boundary}--\r\n".encode())
-        return b"".join(parts), f"multipart/form-data; boundary={self._boundary}"
+        # Joined as text and encoded once: the same bytes as encoding each.
+        to = ("\r\n" + head.decode()).join(addressed(people)).encode()
+        parts = [self._fixed, head, to, b"\r\n" + self._part("recipient-variables", "")[:-2]]
+        parts += out
+        parts.append(f"\r\n--{self._boundary}--\r\n".encode())
+        return parts, f"multipart/form-data; boundary={self._boundary}"
 
     def _request(self, outgoing: Outgoing, people: People) -> Call:
-        content, content_type = self.body(outgoing, people)
+        pieces, content_type = self.pieces(outgoing, people)
         return Call(
             f"/v3/{self.sending_domain}/messages",
-            content,
+            b"",
             {"Content-Type": content_type},
             ("api", self._api_key),
+            chunks(pieces),
         )
 
     def _outcomes(self, people: People, response: httpx.Response) -> BatchOutcome:

@@ -83,7 +83,7 @@ class People(Sequence[Person]):
     into JSON as it is (:func:`~digest.senders.bulk.fill_columns`).
     """
 
-    __slots__ = (*_FIELDS, "plain", "printable")
+    __slots__ = (*_FIELDS, "plain", "printable", "_woven")
 
     address: list[str]
     name: list[str]
@@ -94,13 +94,46 @@ class People(Sequence[Person]):
     unsubscribe_url: list[str]
     unsubscribe_mailto: list[str]
 
-    def __init__(self, columns: Sequence[list[str]], *, plain: bool, printable: bool) -> None:
-        if len(columns) != len(_FIELDS) or len({len(c) for c in columns}) > 1:
+    def __init__(
+        self,
+        columns: Sequence[list[str] | None],
+        *,
+        plain: bool,
+        printable: bool,
+        woven: dict[str, Woven] | None = None,
+    ) -> None:
+        """``columns`` in the order of :class:`Person`'s fields; a column may be
+        ``None`` where ``woven`` gives it by name, to be made on first use."""
+        woven = woven or {}
+        lengths = {len(c) for c in columns if c is not None} | {len(w) for w in woven.values()}
+        if len(columns) != len(_FIELDS) or len(lengths) > 1:
             raise ValueError(f"People takes {len(_FIELDS)} columns of one length")
         for field, column in zip(_FIELDS, columns, strict=True):
-            setattr(self, field, column)
+            if column is not None:
+                setattr(self, field, column)
+            elif field not in woven:
+                raise ValueError(f"People: no column {field}")
         self.plain = plain
         self.printable = printable
+        self._woven = woven
+
+    def __getattr__(self, field: str) -> list[str]:
+        # Only for a column not made yet (a slot not set): made once, kept.
+        woven = self._woven.pop(field, None)
+        if woven is None:
+            raise AttributeError(field)
+        made = woven.made()
+        setattr(self, field, made)
+        return made
+
+    def woven(self, field: str) -> Woven | list[str]:
+        """Column ``field`` as it is held: a :class:`Woven` not made yet (to be
+        spliced into a request as its pieces), or the list."""
+        woven = self._woven.get(field)
+        if woven is not None:
+            return woven
+        column: list[str] = getattr(self, field)
+        return column
 
     @classmethod
     def of(cls, people: Sequence[Person]) -> People:
@@ -215,16 +248,19 @@ class PartsMaker:
             .translate(_URLSAFE).decode().split("\n")
         )  # fmt: skip
         keys = [sha256(prefix + raw).hexdigest()[:24] for raw in lowers]
-        n = len(addresses)
-        ids = weave([f"<{edition_id}.", f"@{self.domain}>"], [keys], n)
-        links = weave([self._unsubscribe_base, ""], [tokens], n)
-        mailtos = weave([self._mailto_base, ""], [tokens], n)
+        # Made when asked for; a request body splices their pieces in instead.
+        woven = {
+            "message_id": Woven([f"<{edition_id}.", f"@{self.domain}>"], [keys]),
+            "unsubscribe_url": Woven([self._unsubscribe_base, ""], [tokens]),
+            "unsubscribe_mailto": Woven([self._mailto_base, ""], [tokens]),
+        }
         # Plain addresses and names are printable ASCII, keys hex, tokens base64url.
         printable = self._printable and edition_id.isprintable()
         return People(
-            [addresses, names, firsts, ids, keys, tokens, links, mailtos],
+            [addresses, names, firsts, None, keys, tokens, None, None],
             plain=True,
             printable=printable,
+            woven=woven,
         )
 
     def person(self, edition_id: str, recipient: Recipient) -> Person:
@@ -327,6 +363,12 @@ def list_unsubscribes(people: People) -> list[str]:
     return weave(["<", ">, <", ">"], columns, len(people))
 
 
+def woven_list_unsubscribes(people: People) -> Woven:
+    """:func:`list_unsubscribes`, not made yet."""
+    columns = [people.woven("unsubscribe_mailto"), people.woven("unsubscribe_url")]
+    return Woven(["<", ">, <", ">"], columns)
+
+
 def weave(pieces: Sequence[str], columns: Sequence[Sequence[str]], n: int) -> list[str]:
     """For each of ``n`` rows, ``pieces[0] + columns[0][i] + pieces[1] + ...``:
     one join and one split for all of them (no string may hold a newline)."""
@@ -355,6 +397,47 @@ def interleave(
 
 
 _Text = TypeVar("_Text", str, bytes)
+
+
+class Woven:
+    """A column not made yet: for each row, ``pieces[0] + columns[0][i] +
+    pieces[1] + ...`` (what :func:`weave` makes).  A request body splices the
+    pieces and the columns (which may be woven themselves) straight in
+    (:func:`~digest.senders.bulk.fill_columns`), so a batch's links, mailto
+    links, message ids and ``List-Unsubscribe`` values are never made one by one
+    just to be copied into the body."""
+
+    __slots__ = ("columns", "pieces")
+
+    def __init__(self, pieces: Sequence[str], columns: Sequence[Sequence[str] | Woven]) -> None:
+        if len(pieces) != len(columns) + 1 or not columns:
+            raise ValueError("Woven takes one piece more than columns, and a column")
+        self.pieces = list(pieces)
+        self.columns = list(columns)
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def flat(self) -> tuple[list[str], list[Sequence[str]]]:
+        """The pieces and the plain columns, woven columns spliced in."""
+        pieces = [self.pieces[0]]
+        columns: list[Sequence[str]] = []
+        for column, after in zip(self.columns, self.pieces[1:], strict=True):
+            if isinstance(column, Woven):
+                inner, inner_columns = column.flat()
+                pieces[-1] += inner[0]
+                pieces += inner[1:]
+                columns += inner_columns
+                pieces[-1] += after
+            else:
+                columns.append(column)
+                pieces.append(after)
+        return pieces, columns
+
+    def made(self) -> list[str]:
+        """The column itself."""
+        pieces, columns = self.flat()
+        return weave(pieces, columns, len(self))
 
 
 class _HmacSha256:

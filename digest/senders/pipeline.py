@@ -12,13 +12,19 @@ the calls.  Two rules keep the overlap from slowing the calls themselves:
   written: building holds the interpreter lock, and a writer waiting for it would
   wait out the interpreter's switch interval (5 ms) every time.  Builds are
   therefore one at a time, between a request's last byte going out and its answer
-  coming in.
+  coming in;
+* for the same reason a call whose answer is in gives its connection to the
+  request waiting for it and lets that request be written before it goes on to
+  read its answer into outcomes (otherwise on the calls' path: 0.8 ms of a
+  9 ms SendGrid call).
+
+Long bodies go to the HTTP client in slices (:func:`stream`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from ..errors import SenderUnavailable
@@ -35,6 +41,8 @@ class Pipeline:
         self._inflight = 0
         #: Requests built but not yet written (waiting for a connection, or writing).
         self._writers = 0
+        #: Requests written so far.
+        self._writes = 0
         self._building = False
         #: Moves on when a call is refused as a whole: requests waiting then are not sent.
         self._epoch = 0
@@ -86,6 +94,7 @@ class Pipeline:
                 pending.clear()
                 with self._cond:
                     self._writers -= 1
+                    self._writes += 1
                     self._cond.notify_all()
 
         try:
@@ -95,6 +104,12 @@ class Pipeline:
             with self._cond:
                 self._inflight -= 1
                 self._cond.notify_all()
+                if self._writers:
+                    # A built request waits for this connection: let it go out
+                    # before this thread reads its answer into outcomes, which
+                    # would hold the interpreter lock while it is written.
+                    writes = self._writes
+                    self._cond.wait_for(lambda: self._writes != writes or not self._writers)
 
     def refuse_waiting(self) -> None:
         """A call was refused as a whole: requests built or waiting for a
@@ -110,8 +125,24 @@ class Pipeline:
         return self._inflight
 
 
-def stream(body: bytes, written: Callable[[], None]) -> Iterator[bytes]:
-    """``body`` as a request stream that calls ``written`` once the HTTP client
-    has sent it (the client asks for the next chunk only after writing this one)."""
-    yield body
+def stream(body: Sequence[bytes], written: Callable[[], None]) -> Iterator[bytes]:
+    """The pieces of ``body`` as a request stream that calls ``written`` once
+    the HTTP client has sent them (the client asks for the next chunk only after
+    writing this one).
+
+    A piece longer than :data:`CHUNK` bytes goes in slices: the client writes a
+    chunk with ``socket.send`` until it is out, copying what is left after each
+    send, which for a whole 27 MB Postmark body copied it over and over."""
+    for piece in body:
+        if len(piece) <= CHUNK:
+            yield piece
+            continue
+        # Each slice is copied once here, instead of the rest of the piece at
+        # every partial send.
+        for start in range(0, len(piece), CHUNK):
+            yield piece[start : start + CHUNK]
     written()
+
+
+#: The most bytes of a request body handed to the HTTP client at once.
+CHUNK = 1 << 20

@@ -40,6 +40,7 @@ from .bulk import (
     Call,
     JsonTemplate,
     Slots,
+    chunks,
     dumps,
     fill_columns,
     fill_rows,
@@ -47,7 +48,7 @@ from .bulk import (
 )
 from .http import retry_after
 from .options import Options
-from .people import People, Person, list_unsubscribes
+from .people import People, Person, Woven, woven_list_unsubscribes
 
 
 class SendGridSender(BulkEmailSender):
@@ -142,6 +143,10 @@ class SendGridSender(BulkEmailSender):
 
     def body(self, outgoing: Outgoing, people: Sequence[Person]) -> bytes:
         """The whole ``mail/send`` request body for ``people``."""
+        return b"".join(self.pieces(outgoing, people))
+
+    def pieces(self, outgoing: Outgoing, people: Sequence[Person]) -> list[bytes]:
+        """:meth:`body` in pieces, as they are made."""
         self.prepare(outgoing)
         assert self._slots is not None
         people = People.of(people)
@@ -149,14 +154,14 @@ class SendGridSender(BulkEmailSender):
         names = people.name
         if all(names) or not any(names):
             # One shape for all: filled a column at a time.
-            columns: list[Sequence[str]] = [people.address]
+            columns: list[Sequence[str] | Woven] = [people.address]
             if all(names):
                 columns.append(names)
             columns += (
-                list_unsubscribes(people),
-                people.message_id,
+                woven_list_unsubscribes(people),
+                people.woven("message_id"),
                 people.key,
-                *self._slots.columns(people),
+                *self._slots.columns(people, woven=True),
             )
             template = self._named if all(names) else self._nameless
             printable = people.printable and self._slots.printable
@@ -164,13 +169,14 @@ class SendGridSender(BulkEmailSender):
         else:
             fill_rows([self.row(p) for p in people], out, b",")
         out.append(b"]}")
-        return b"".join(out)
+        return out
 
     def _request(self, outgoing: Outgoing, people: People) -> Call:
         return Call(
             "/v3/mail/send",
-            self.body(outgoing, people),
+            b"",
             {"Authorization": f"Bearer {self._api_key}", "Content-Type": "application/json"},
+            parts=chunks(self.pieces(outgoing, people)),
         )
 
     def _outcomes(self, people: People, response: httpx.Response) -> BatchOutcome:
