@@ -28,7 +28,7 @@ import select
 import ssl
 import threading
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -72,6 +72,7 @@ class KeptConnections:
         content: bytes,
         headers: Mapping[str, str],
         written: Callable[[], None] | None = None,
+        parts: Sequence[bytes] = (),
     ) -> httpx.Response:
         """POST ``content`` to ``path`` with ``headers`` after the client's own;
         ``written`` is called once the request is sent.  The answer, whatever its
@@ -187,9 +188,12 @@ class KeptPostSender(BulkEmailSender):
         headers: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         written: Callable[[], None] | None = None,
+        parts: Sequence[bytes] = (),
     ) -> httpx.Response:
         """The base class's ``post``, a call of a body and headers on the kept
         connections: a 2xx answer, else the error :meth:`refusal` makes."""
+        if parts and content is None:
+            content = b"".join(parts)
         if self._kept is None or content is None or data or files or auth:
             return super().post(
                 path, content=content, data=data, files=files, headers=headers, auth=auth,
