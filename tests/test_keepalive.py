@@ -249,6 +249,29 @@ def test_answers_are_read_as_httpx_reads_them(recorder: Recorder) -> None:
     connections.close()
 
 
+def test_odd_answers_are_read_as_httpx_reads_them(recorder: Recorder) -> None:
+    """A header value with 8-bit bytes (RFC 9110's obs-text) comes back as httpx
+    gives it; a body that does not decode as its Content-Encoding says is a
+    temporary :class:`SendError` on both paths, as are no other exceptions."""
+    connections = kept(recorder)
+    recorder.answer = b"HTTP/1.1 200 OK\r\nX-Note: caf\xc3\xa9 \xe9\r\n"
+    with httpx.Client(headers={"User-Agent": USER_AGENT}) as client:
+        theirs = client.post(recorder.url + "/x", content=b"{}")
+        ours = connections.post("/x", b"{}", {})
+        assert ours.headers.raw == theirs.headers.raw
+        assert ours.headers["x-note"] == theirs.headers["x-note"]
+        recorder.answer = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+        recorder.body = b"not gzip"
+        with pytest.raises(httpx.DecodingError):
+            client.post(recorder.url + "/x", content=b"{}")
+    with pytest.raises(SendError, match="DecodingError") as caught:
+        connections.post("/x", b"{}", {})
+    assert not caught.value.permanent
+    recorder.answer, recorder.body = b"HTTP/1.1 200 OK\r\n", ANSWER
+    assert connections.post("/x", b"{}", {}).content == ANSWER
+    connections.close()
+
+
 def test_timeouts_and_refused_connections_are_temporary_errors(recorder: Recorder) -> None:
     recorder.silent = True
     with pytest.raises(SendError, match="timed out") as caught:

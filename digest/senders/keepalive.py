@@ -111,7 +111,13 @@ class KeptConnections:
             connection.close()
             raise SendError(f"POST {shown(self._url + path)}: {type(exc).__name__}") from None
         self._give_back(connection)
-        return httpx.Response(answer.status, headers=answer.getheaders(), content=body)
+        # http.client decodes header lines as latin-1: encoded back, httpx gets the
+        # bytes it would have read (8-bit values too) and decodes them its own way.
+        head = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.getheaders()]
+        try:
+            return httpx.Response(answer.status, headers=head, content=body)
+        except httpx.HTTPError as exc:  # a body that does not decode (DecodingError)
+            raise SendError(f"POST {shown(self._url + path)}: {type(exc).__name__}") from None
 
     def _take(self) -> http.client.HTTPConnection:
         """An idle connection the server has not closed, else a new one."""
