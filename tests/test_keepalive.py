@@ -149,26 +149,31 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def ses(recorder: Recorder, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
+def ses(
+    recorder: Recorder, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: Any
+) -> Iterator[Any]:
+    """An ses sender posting to ``recorder``; ``request.param`` (when the test
+    passes one indirectly) is the endpoint's path and, optionally, a session token."""
+    path, token = getattr(request, "param", ("", None))
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("T_SECRET", "unsubscribe-secret")
     monkeypatch.setenv("T_AWS_ID", AWS_KEY_ID)
     monkeypatch.setenv("T_AWS_SECRET", AWS_SECRET)
-    sender = SesSender(
-        "ses",
-        {
-            "from": "Digest <digest@example.com>",
-            "unsubscribe_url": "https://example.com/unsubscribe",
-            "secret_env": "T_SECRET",
-            "endpoint": recorder.url,
-            "region": REGION,
-            "access_key_id_env": "T_AWS_ID",
-            "secret_access_key_env": "T_AWS_SECRET",
-            "per_second": 1000,
-        },
-        base_dir=tmp_path,
-    )
+    options = {
+        "from": "Digest <digest@example.com>",
+        "unsubscribe_url": "https://example.com/unsubscribe",
+        "secret_env": "T_SECRET",
+        "endpoint": recorder.url + path,
+        "region": REGION,
+        "access_key_id_env": "T_AWS_ID",
+        "secret_access_key_env": "T_AWS_SECRET",
+        "per_second": 1000,
+    }
+    if token is not None:
+        monkeypatch.setenv("T_AWS_TOKEN", token)
+        options["session_token_env"] = "T_AWS_TOKEN"
+    sender = SesSender("ses", options, base_dir=tmp_path)
     yield sender
     sender.close()
 
@@ -178,9 +183,11 @@ def kept(recorder: Recorder, timeout: float = 10.0) -> KeptConnections:
     return KeptConnections(recorder.url, timeout=timeout, connections=1, defaults=lambda: defaults)
 
 
+@pytest.mark.parametrize("ses", [("", None), ("/ses/./api", "a-token")], indirect=True)
 def test_a_bulk_call_sends_the_bytes_httpx_sends(ses: Any, recorder: Recorder) -> None:
     """The same call through the sender (kept connections) and through the base
-    class's httpx post: byte for byte the same request, ``written`` called."""
+    class's httpx post: byte for byte the same request, ``written`` called; an
+    endpoint with a path of its own keeps it (as httpx normalises it)."""
     body = b'{"BulkEmailEntries":[{"Destination":{"ToAddresses":["a@example.org"]}}]}'
     headers = ses.signed(body)
     calls: list[str] = []
@@ -192,7 +199,25 @@ def test_a_bulk_call_sends_the_bytes_httpx_sends(ses: Any, recorder: Recorder) -
     assert calls == ["ours", "httpx"]
     assert len(recorder.requests) == 2 and recorder.requests[0] == recorder.requests[1]
     assert recorder.requests[0].endswith(b"\r\n\r\n" + body)
+    assert recorder.requests[0].startswith(b"POST " + httpx.URL(ses.endpoint + path).raw_path)
     assert ours.json() == theirs.json() == {"BulkEmailEntryResults": []}
+
+
+@pytest.mark.parametrize("ses", [("", "session-token\n")], indirect=True)
+def test_a_header_http_refuses_is_a_temporary_error_without_the_secret(
+    ses: Any, recorder: Recorder
+) -> None:
+    """A credential with a line break (a secret file's last newline) cannot go in a
+    header: a temporary :class:`SendError` naming no secret, as the httpx path
+    gives, and the connection is not kept half-written."""
+    body = b"{}"
+    path = "/v2/email/outbound-bulk-emails"
+    for post in (ses.post, lambda *a, **k: BulkEmailSender.post(ses, *a, **k)):
+        with pytest.raises(SendError) as caught:
+            post(path, content=body, headers=ses.signed(body))
+        assert not caught.value.permanent and "session-token" not in str(caught.value)
+    assert recorder.requests == []
+    assert ses.post(path, content=body, headers=ses.signed(b"{}") | {"X-Amz-Security-Token": "t"})
 
 
 def test_a_connection_closed_by_the_server_is_replaced_before_use(recorder: Recorder) -> None:
@@ -221,6 +246,29 @@ def test_answers_are_read_as_httpx_reads_them(recorder: Recorder) -> None:
     recorder.body = b"{}"
     refused = connections.post("/x", b"{}", {})
     assert refused.status_code == 429 and refused.headers["x-amzn-errortype"] == "Throttling"
+    connections.close()
+
+
+def test_odd_answers_are_read_as_httpx_reads_them(recorder: Recorder) -> None:
+    """A header value with 8-bit bytes (RFC 9110's obs-text) comes back as httpx
+    gives it; a body that does not decode as its Content-Encoding says is a
+    temporary :class:`SendError` on both paths, as are no other exceptions."""
+    connections = kept(recorder)
+    recorder.answer = b"HTTP/1.1 200 OK\r\nX-Note: caf\xc3\xa9 \xe9\r\n"
+    with httpx.Client(headers={"User-Agent": USER_AGENT}) as client:
+        theirs = client.post(recorder.url + "/x", content=b"{}")
+        ours = connections.post("/x", b"{}", {})
+        assert ours.headers.raw == theirs.headers.raw
+        assert ours.headers["x-note"] == theirs.headers["x-note"]
+        recorder.answer = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+        recorder.body = b"not gzip"
+        with pytest.raises(httpx.DecodingError):
+            client.post(recorder.url + "/x", content=b"{}")
+    with pytest.raises(SendError, match="DecodingError") as caught:
+        connections.post("/x", b"{}", {})
+    assert not caught.value.permanent
+    recorder.answer, recorder.body = b"HTTP/1.1 200 OK\r\n", ANSWER
+    assert connections.post("/x", b"{}", {}).content == ANSWER
     connections.close()
 
 

@@ -62,6 +62,9 @@ class KeptConnections:
         #: The client's default headers, asked for on the first call.
         self._defaults = defaults
         self._head: list[tuple[str, str]] = []
+        #: path -> the request target httpx would send for ``url + path`` (the
+        #: endpoint's own path kept, normalised as httpx normalises it).
+        self._targets: dict[str, str] = {}
         self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
         self._context: ssl.SSLContext | None = None
@@ -81,9 +84,13 @@ class KeptConnections:
         if not self._head:  # httpx's own head: Host, then the client's defaults in order
             raw = self._defaults().raw
             self._head = [("Host", self._netloc), *((k.decode(), v.decode()) for k, v in raw)]
+        target = self._targets.get(path)
+        if target is None:
+            target = httpx.URL(self._url + path).raw_path.decode("ascii")
+            self._targets[path] = target
         connection = self._take()
         try:
-            connection.putrequest("POST", path, skip_host=True, skip_accept_encoding=True)
+            connection.putrequest("POST", target, skip_host=True, skip_accept_encoding=True)
             for name, value in self._head:
                 connection.putheader(name, value)
             for name, value in headers.items():
@@ -98,11 +105,20 @@ class KeptConnections:
         except TimeoutError:
             connection.close()
             raise SendError(f"POST {shown(self._url + path)}: timed out") from None
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            # ValueError: a header http.client refuses (a line break in a key); its
+            # message holds the value, so only its type is shown, as for httpx's
+            # LocalProtocolError.
             connection.close()
             raise SendError(f"POST {shown(self._url + path)}: {type(exc).__name__}") from None
         self._give_back(connection)
-        return httpx.Response(answer.status, headers=answer.getheaders(), content=body)
+        # http.client decodes header lines as latin-1: encoded back, httpx gets the
+        # bytes it would have read (8-bit values too) and decodes them its own way.
+        head = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.getheaders()]
+        try:
+            return httpx.Response(answer.status, headers=head, content=body)
+        except httpx.HTTPError as exc:  # a body that does not decode (DecodingError)
+            raise SendError(f"POST {shown(self._url + path)}: {type(exc).__name__}") from None
 
     def _take(self) -> http.client.HTTPConnection:
         """An idle connection the server has not closed, else a new one."""
