@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeAlias
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES, US_ZONE, canonical_section, parse_time
@@ -191,6 +192,8 @@ _CAPTION_LABEL = re.compile(
     r"|\b(?:pti|ani|ians|afp|ap|reuters) photo\)?\s*$",
     re.I,
 )
+# One of these is in every line :data:`_CAPTION_LABEL` matches.
+_CAPTION_LABEL_WORDS = ("photo", "pic", "image", "credit")
 _TRAILING_BRACKET = re.compile(r"[(\[]([^()\[\]]{1,120})[)\]]\s*$")
 _CREDIT_WORD = re.compile(
     r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
@@ -269,34 +272,61 @@ class Meta:
         )
 
 
-def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta | None:
+#: What :func:`_time` has read from each segment of one page's lines.
+_Times: TypeAlias = dict[str, Meta | None]
+# Characters that case-insensitive patterns match to ASCII letters ("ſ" is "s", the
+# Kelvin sign "k") but ``str.lower`` does not: a line holding one skips no pattern.
+_FOLDS_TO_ASCII = frozenset("İıſ\u212a")
+# Of the soft separators, the characters one of them needs.
+_SOFT_MARKS = frozenset("·•./|;")
+# The words an inner time label (:data:`_EMBEDDED_LABEL`) needs.
+_INNER_LABEL_WORDS = ("updated", "published", "posted", "modified", "अपडेट", "प्रकाशित")
+
+
+def _holds(text: str, lowered: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` (``lowered`` is ``text.lower()``) may hold one of ``words`` as
+    a case-insensitive pattern sees them: a cheap test before such a pattern."""
+    return any(word in lowered for word in words) or (
+        not text.isascii() and not _FOLDS_TO_ASCII.isdisjoint(text)
+    )
+
+
+def meta_line(
+    line: str, options: ReadOptions, *, names: bool = False, times: _Times | None = None
+) -> Meta | None:
     """The facts a header line states, or ``None`` if it is not a header line.
 
     With ``names`` a line holding only a person's name (``Andrew Roth in Moscow``)
-    counts as a byline; in a ``|``-separated line names always count.
+    counts as a byline; in a ``|``-separated line names always count.  ``times``
+    remembers what each segment says as a time, for callers asking about many
+    lines of one page (see :class:`LineFacts`).
     """
     if not line or len(line) > _MAX_META:
         return None
-    found = _meta_segments(line.split("|"), options, names=names)
+    if times is None:
+        times = {}
+    found = _meta_segments(line.split("|"), options, names=names, times=times)
     if found is None and "|" in line:
-        found = _time(line.replace("|", " "), options)  # "23 Nov, 2020 | 08:55 AM"
-    if found is None and _SOFT_SEPARATORS.search(line):
+        found = _time(line.replace("|", " "), options, times)  # "23 Nov, 2020 | 08:55 AM"
+    if found is None and not _SOFT_MARKS.isdisjoint(line) and _SOFT_SEPARATORS.search(line):
         # "2 min read . Updated: 23 Nov 2020, 08:55 AM IST", "Reuters • 2 hours ago"
-        found = _meta_segments(_SOFT_SEPARATORS.split(line), options, names=names)
-    if found is None and _DIGIT.search(line):
+        parts = _SOFT_SEPARATORS.split(line)
+        found = _meta_segments(parts, options, names=names, times=times)
+    lowered = line.lower()
+    if found is None and _DIGIT.search(line) and _holds(line, lowered, _INNER_LABEL_WORDS):
         # "Published: Nov 23, 2020, 08:55 IST Updated: Nov 23, 2020, 10:00 IST", or
         # text glued by the crawler: "November 23, 20203:25 AM UTCUpdated 2 years ago".
         unglued = _GLUED_LABEL.sub(" ", _GLUED_YEAR.sub(r"\1 \2", line))
         parts = _EMBEDDED_LABEL.split(unglued)
         if len(parts) > 1:
-            found = _meta_segments(parts, options, names=names)
+            found = _meta_segments(parts, options, names=names, times=times)
     if (
         found is None
-        and any(word in line.lower() for word in _UPDATE_WORDS)
+        and any(word in lowered for word in _UPDATE_WORDS)
         and (m := _CLOCK_UPDATE.match(line))
     ):
         # "August 30, 2023 1:55 am(Updated 4:30 am)": the update gives no day.
-        found = meta_line(m["main"], options, names=names)
+        found = meta_line(m["main"], options, names=names, times=times)
     if found is None and _DIGIT.search(line) and (m := _DATED_BYLINE.match(line)):
         # "By Chris Pokorny@DawgsByNature Nov 18, 2019, 11:47am EST"
         moment = time_in_line(m["when"], options, month_first=None)
@@ -315,7 +345,7 @@ def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta |
         # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
         parts = line.split("/")
         if len(parts) > 2 and _DATE_HINT.search(parts[0]):
-            found = _meta_segments(parts, options, names=names)
+            found = _meta_segments(parts, options, names=names, times=times)
     return found
 
 
@@ -355,6 +385,8 @@ class LineFacts:
     def __init__(self, options: ReadOptions) -> None:
         self.options = options
         self._seen: dict[tuple[str, bool], Meta | None] = {}
+        # Segments read as times: a line is asked about with and without names.
+        self._times: _Times = {}
         #: Whether a line may be a headline at all (``pagegeneric``), remembered.
         self.may_head: dict[str, bool] = {}
 
@@ -362,7 +394,7 @@ class LineFacts:
         """What ``line`` states as a header line (see :func:`meta_line`)."""
         key = (line, names)
         if key not in self._seen:
-            self._seen[key] = meta_line(line, self.options, names=names)
+            self._seen[key] = meta_line(line, self.options, names=names, times=self._times)
         return self._seen[key]
 
     def is_time(self, line: str) -> bool:
@@ -371,7 +403,9 @@ class LineFacts:
         return found is not None and found.has_time
 
 
-def _meta_segments(parts: list[str], options: ReadOptions, *, names: bool) -> Meta | None:
+def _meta_segments(
+    parts: list[str], options: ReadOptions, *, names: bool, times: _Times
+) -> Meta | None:
     segments = [s.strip() for s in parts]
     single = len(segments) == 1
     found = Meta()
@@ -382,7 +416,9 @@ def _meta_segments(parts: list[str], options: ReadOptions, *, names: bool) -> Me
         # After a credit or a time on the same line, a bare name is the dateline:
         # "Reuters | Addis Ababa", "Updated on: … IST | Addis Ababa".
         credited = bool(found.agency or found.byline or found.has_time)
-        read = _segment(segment, options, single=single, names=names, credited=credited)
+        read = _segment(
+            segment, options, single=single, names=names, credited=credited, times=times
+        )
         if read is None:
             return None
         found = found.merged(read)
@@ -391,9 +427,9 @@ def _meta_segments(parts: list[str], options: ReadOptions, *, names: bool) -> Me
 
 
 def _segment(
-    segment: str, options: ReadOptions, *, single: bool, names: bool, credited: bool
+    segment: str, options: ReadOptions, *, single: bool, names: bool, credited: bool, times: _Times
 ) -> Meta | None:
-    if (when := _time(segment, options)) is not None:
+    if (when := _time(segment, options, times)) is not None:
         return when
     if _IGNORED_SEGMENT.match(segment) or (not single and _POST_SEGMENT.match(segment)):
         return Meta()
@@ -420,7 +456,20 @@ def _segment(
     return None
 
 
-def _time(segment: str, options: ReadOptions) -> Meta | None:
+def _time(segment: str, options: ReadOptions, times: _Times) -> Meta | None:
+    """What ``segment`` says as a time (see :func:`_read_segment_time`), remembered in ``times``."""
+    if segment in times:
+        return times[segment]
+    # Without a figure only "just now" reads as a time: no need to try the rest.
+    if _DIGIT.search(segment) is None and "just now" not in segment.lower():
+        found = None
+    else:
+        found = _read_segment_time(segment, options)
+    times[segment] = found
+    return found
+
+
+def _read_segment_time(segment: str, options: ReadOptions) -> Meta | None:
     label = ""
     when = segment
     if m := _LABELLED.match(segment):
@@ -586,13 +635,14 @@ def caption_text(paragraph: str) -> str:
     if prefix := _CAPTION_PREFIX.match(paragraph):
         return paragraph[prefix.end() :].strip()
     tail = _TRAILING_BRACKET.search(paragraph)
+    lowered = paragraph.lower()
     if (
         (tail and (_CREDIT_WORD.search(tail[1]) or _SLASHED_CREDIT.search(tail[1])))
-        or _CAPTION_LABEL.search(paragraph)
+        or (_holds(paragraph, lowered, _CAPTION_LABEL_WORDS) and _CAPTION_LABEL.search(paragraph))
         or _CREDITED_CAPTION.match(paragraph)
         or _trailing_credit(paragraph[-_CREDIT_TAIL:])
         or (
-            any(hint in paragraph.lower() for hint in _INNER_CREDIT_HINTS)
+            any(hint in lowered for hint in _INNER_CREDIT_HINTS)
             and _INNER_CREDIT.search(paragraph)
         )
     ):
