@@ -21,6 +21,7 @@ from typing import TypeAlias
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES, US_ZONE, canonical_section, parse_time
+from .prefilter import may_hold
 
 _UPDATED_WORDS = (
     # The same labels as the commoner European languages print them.
@@ -274,21 +275,10 @@ class Meta:
 
 #: What :func:`_time` has read from each segment of one page's lines.
 _Times: TypeAlias = dict[str, Meta | None]
-# Characters that case-insensitive patterns match to ASCII letters ("ſ" is "s", the
-# Kelvin sign "k") but ``str.lower`` does not: a line holding one skips no pattern.
-_FOLDS_TO_ASCII = frozenset("İıſ\u212a")
 # Of the soft separators, the characters one of them needs.
 _SOFT_MARKS = frozenset("·•./|;")
 # The words an inner time label (:data:`_EMBEDDED_LABEL`) needs.
 _INNER_LABEL_WORDS = ("updated", "published", "posted", "modified", "अपडेट", "प्रकाशित")
-
-
-def _holds(text: str, lowered: str, words: tuple[str, ...]) -> bool:
-    """Whether ``text`` (``lowered`` is ``text.lower()``) may hold one of ``words`` as
-    a case-insensitive pattern sees them: a cheap test before such a pattern."""
-    return any(word in lowered for word in words) or (
-        not text.isascii() and not _FOLDS_TO_ASCII.isdisjoint(text)
-    )
 
 
 def meta_line(
@@ -313,7 +303,7 @@ def meta_line(
         parts = _SOFT_SEPARATORS.split(line)
         found = _meta_segments(parts, options, names=names, times=times)
     lowered = line.lower()
-    if found is None and _DIGIT.search(line) and _holds(line, lowered, _INNER_LABEL_WORDS):
+    if found is None and _DIGIT.search(line) and may_hold(line, lowered, _INNER_LABEL_WORDS):
         # "Published: Nov 23, 2020, 08:55 IST Updated: Nov 23, 2020, 10:00 IST", or
         # text glued by the crawler: "November 23, 20203:25 AM UTCUpdated 2 years ago".
         unglued = _GLUED_LABEL.sub(" ", _GLUED_YEAR.sub(r"\1 \2", line))
@@ -638,12 +628,11 @@ def caption_text(paragraph: str) -> str:
     lowered = paragraph.lower()
     if (
         (tail and (_CREDIT_WORD.search(tail[1]) or _SLASHED_CREDIT.search(tail[1])))
-        or (_holds(paragraph, lowered, _CAPTION_LABEL_WORDS) and _CAPTION_LABEL.search(paragraph))
+        or (may_hold(paragraph, lowered, _CAPTION_LABEL_WORDS) and _CAPTION_LABEL.search(paragraph))
         or _CREDITED_CAPTION.match(paragraph)
         or _trailing_credit(paragraph[-_CREDIT_TAIL:])
         or (
-            any(hint in lowered for hint in _INNER_CREDIT_HINTS)
-            and _INNER_CREDIT.search(paragraph)
+            any(hint in lowered for hint in _INNER_CREDIT_HINTS) and _INNER_CREDIT.search(paragraph)
         )
     ):
         return paragraph
