@@ -398,22 +398,20 @@ def _meta_segments(
 ) -> Meta | None:
     segments = [s.strip() for s in parts]
     single = len(segments) == 1
-    found = Meta()
-    meaningful = False
+    found: Meta | None = None  # (merging into an empty Meta gives the other)
     for segment in segments:
         if not segment:
             continue
         # After a credit or a time on the same line, a bare name is the dateline:
         # "Reuters | Addis Ababa", "Updated on: … IST | Addis Ababa".
-        credited = bool(found.agency or found.byline or found.has_time)
+        credited = found is not None and bool(found.agency or found.byline or found.has_time)
         read = _segment(
             segment, options, single=single, names=names, credited=credited, times=times
         )
         if read is None:
             return None
-        found = found.merged(read)
-        meaningful = True
-    return found if meaningful else None
+        found = read if found is None else found.merged(read)
+    return found
 
 
 def _segment(
@@ -693,6 +691,10 @@ _IN_LINE_DATES = [
     ),
 ]
 
+# What every match of :data:`_IN_LINE_DATES` holds: a year of four figures, or a
+# figure, a separator and a figure.
+_MAY_HOLD_DATE = re.compile(r"(?:19|20)\d\d|\d[-/.]\d")
+
 
 def numeric_order(lines: list[str]) -> bool | None:
     """Whether a page prints numeric dates month first (``11/19/19``), from the
@@ -716,7 +718,7 @@ def time_in_line(line: str, options: ReadOptions, *, month_first: bool | None) -
     ``Posted on Maret 30, 2015 by Admin``.  A numeric date that reads both ways
     follows ``month_first`` (the page's own habit), else the reading nearest
     before the crawl.  Dates after the crawl are not taken."""
-    if len(line) > _MAX_META or not _DIGIT.search(line):
+    if len(line) > _MAX_META or not _MAY_HOLD_DATE.search(line):
         return None
     if month_first is None and US_ZONE.search(line):
         month_first = True  # a US time zone: US dates are written month first
@@ -797,7 +799,7 @@ def _moment(
 def date_share(line: str) -> float:
     """How much of a line a printed full date takes (0 to 1): ``Nov.November 18,
     2019 12:02 PM`` is all date, ``Opening Bell 11.18.19`` is not."""
-    if not _DIGIT.search(line) or not line:
+    if not line or not _MAY_HOLD_DATE.search(line):
         return 0.0
     spans = [m.end() - m.start() for p in _IN_LINE_DATES for m in p.finditer(line)]
     return max(spans, default=0) / len(line)
