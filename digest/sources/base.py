@@ -11,6 +11,7 @@ from ipaddress import IPv4Network, IPv6Network
 from typing import Protocol
 
 from ..model import SourceResult
+from . import prefilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +27,12 @@ class Boilerplate:
     # instead of one a rule; the other rules are searched one by one.
     _drops: _Joined | None = field(default=None, init=False, repr=False, compare=False)
     _stops: _Joined | None = field(default=None, init=False, repr=False, compare=False)
+    _with_next: _Joined | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_drops", _Joined.of(self.drop_lines))
         object.__setattr__(self, "_stops", _Joined.of(self.stop_markers))
+        object.__setattr__(self, "_with_next", _Joined.of(self.drop_with_next))
 
     @classmethod
     def compile(
@@ -69,6 +72,8 @@ class Boilerplate:
 
     def drops_with_next(self, line: str) -> bool:
         """Whether a stripped line is a label dropped together with the line after it."""
+        if self._with_next is not None:
+            return self._with_next.search(line)
         return any(p.search(line) for p in self.drop_with_next)
 
     def stops(self, line: str) -> bool:
@@ -84,28 +89,75 @@ _BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 @dataclass(frozen=True, slots=True)
 class _Joined:
     """Rules anchored at the start (``^…``, no ``|`` outside brackets) joined into
-    one pattern matched at the line's start, and the other rules as they are."""
+    one pattern matched at the line's start, and the other rules as they are.
+
+    So that a line is not tried against rules it cannot match, the anchored rules
+    are also joined per character they can start with (``by_first``, for lines
+    opening with an ASCII character), and each other rule is searched only in
+    lines holding the word it needs (``needs``; see :mod:`.prefilter`)."""
 
     anchored: re.Pattern[str]
     others: tuple[re.Pattern[str], ...]
+    #: The anchored rules that can start with a (lower-cased) character.
+    by_first: dict[str, re.Pattern[str]]
+    #: The anchored rules whose first character is not known (``None``: none).
+    unknown_first: re.Pattern[str] | None
+    #: The lower-cased word each of ``others`` needs (``""``: none known).
+    needs: tuple[str, ...]
 
     @classmethod
     def of(cls, patterns: tuple[re.Pattern[str], ...]) -> _Joined | None:
         """The rules joined, or ``None`` if too few are anchored to gain."""
-        anchored = [p for p in patterns if _joinable(p, patterns[0].flags)]
+        flags = patterns[0].flags if patterns else 0
+        anchored = [p for p in patterns if _joinable(p, flags)]
         if len(anchored) < 2:
             return None
+        firsts = [prefilter.first_chars(p.pattern[1:], flags) for p in anchored]
+        unknown = [p for p, chars in zip(anchored, firsts, strict=True) if chars is None]
+        by_first: dict[str, re.Pattern[str]] = {}
         try:
-            joined = re.compile(
-                "|".join(f"(?:{p.pattern[1:]})" for p in anchored), patterns[0].flags
-            )
+            joined = _joined(anchored, flags)
+            known: set[str] = set()
+            for chars in firsts:
+                known |= chars or set()
+            for char in sorted(known):
+                if char.isascii():
+                    able = [p for p, c in zip(anchored, firsts, strict=True) if c and char in c]
+                    by_first[char] = _joined(able, flags)
+            unknown_first = _joined(unknown, flags) if unknown else None
         except re.error:
             return None
-        return cls(joined, tuple(p for p in patterns if p not in anchored))
+        others = tuple(p for p in patterns if p not in anchored)
+        needs = tuple(prefilter.required_word(p.pattern, p.flags) for p in others)
+        return cls(joined, others, by_first, unknown_first, needs)
 
     def search(self, line: str) -> bool:
         """Whether any rule matches the line."""
-        return self.anchored.match(line) is not None or any(p.search(line) for p in self.others)
+        if self._starts(line):
+            return True
+        if not self.others:
+            return False
+        lowered = line.lower()
+        plain = prefilter.folds_plainly(line)
+        return any(
+            (not need or need in lowered or not plain) and p.search(line)
+            for p, need in zip(self.others, self.needs, strict=True)
+        )
+
+    def _starts(self, line: str) -> bool:
+        """Whether an anchored rule matches the line."""
+        head = line[:1]
+        if not head or not head.isascii():
+            return self.anchored.match(line) is not None
+        able = self.by_first.get(head.lower())
+        if able is not None and able.match(line) is not None:
+            return True
+        return self.unknown_first is not None and self.unknown_first.match(line) is not None
+
+
+def _joined(patterns: list[re.Pattern[str]], flags: int) -> re.Pattern[str]:
+    """Anchored rules as one pattern for :meth:`re.Pattern.match`."""
+    return re.compile("|".join(f"(?:{p.pattern[1:]})" for p in patterns), flags)
 
 
 def _joinable(pattern: re.Pattern[str], flags: int) -> bool:

@@ -115,6 +115,15 @@ def clean_text(value: str | None, *, keep_paragraphs: bool = False) -> str:
     if not value:
         return ""
     text = value
+    if (
+        "&" not in text
+        and "<" not in text
+        and text.isprintable()
+        and unicodedata.is_normalized("NFC", text)
+    ):
+        # The common plain line: no tag, no entity, no control character, no
+        # space but " " (all of those are unprintable), nothing to normalise.
+        return " ".join(text.split())
     if "<" in text:
         text = _CODE.sub(" ", text)
         if keep_paragraphs:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeAlias
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES, US_ZONE, canonical_section, parse_time
+from .prefilter import folds_plainly, may_hold
 
 _UPDATED_WORDS = (
     # The same labels as the commoner European languages print them.
@@ -120,6 +122,11 @@ _CREDIT_PREFIX = re.compile(
 )
 _EDITOR_PREFIXES = ("edited by", "posted by", "published by", "updated by")
 _DESK = re.compile(r"\b(?:desk|staff|bureau|correspondents?|team|news service|डेस्क|ब्यूरो)$", re.I)
+# What a line :data:`_DESK` matches ends with (lower-cased).
+_DESK_ENDINGS = (
+    "desk", "staff", "bureau", "correspondent", "correspondents", "team", "news service",
+    "डेस्क", "ब्यूरो",
+)  # fmt: skip
 _NAME_WORD = r"[A-Z][a-z'’.-]+|[A-Z]\.|[A-Z][A-Z'’-]+"
 _NAME = rf"(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{1,3}}"
 _NAMES = re.compile(
@@ -191,6 +198,8 @@ _CAPTION_LABEL = re.compile(
     r"|\b(?:pti|ani|ians|afp|ap|reuters) photo\)?\s*$",
     re.I,
 )
+# One of these is in every line :data:`_CAPTION_LABEL` matches.
+_CAPTION_LABEL_WORDS = ("photo", "pic", "image", "credit")
 _TRAILING_BRACKET = re.compile(r"[(\[]([^()\[\]]{1,120})[)\]]\s*$")
 _CREDIT_WORD = re.compile(
     r"\b(?:photo|pic|reuters|afp|ap|pti|ani|ians|getty|file|representational|epa)\b", re.I
@@ -269,53 +278,68 @@ class Meta:
         )
 
 
-def meta_line(line: str, options: ReadOptions, *, names: bool = False) -> Meta | None:
+#: What :func:`_time` has read from each segment of one page's lines.
+_Times: TypeAlias = dict[str, Meta | None]
+# A line holds a soft separator if it holds one of these, or one of "·•./" between
+# spaces (the same test as a search for :data:`_SOFT_SEPARATORS`, made faster).
+_HARD_SEPARATORS = frozenset("|•;")
+_SPACED_SEPARATOR = re.compile(r"\s[·•./]\s")
+# The words an inner time label (:data:`_EMBEDDED_LABEL`) needs.
+_INNER_LABEL_WORDS = ("updated", "published", "posted", "modified", "अपडेट", "प्रकाशित")
+
+
+def meta_line(
+    line: str, options: ReadOptions, *, names: bool = False, times: _Times | None = None
+) -> Meta | None:
     """The facts a header line states, or ``None`` if it is not a header line.
 
     With ``names`` a line holding only a person's name (``Andrew Roth in Moscow``)
-    counts as a byline; in a ``|``-separated line names always count.
+    counts as a byline; in a ``|``-separated line names always count.  ``times``
+    remembers what each segment says as a time, for callers asking about many
+    lines of one page (see :class:`LineFacts`).
     """
     if not line or len(line) > _MAX_META:
         return None
-    found = _meta_segments(line.split("|"), options, names=names)
+    if times is None:
+        times = {}
+    found = _meta_segments(line.split("|"), options, names=names, times=times)
     if found is None and "|" in line:
-        found = _time(line.replace("|", " "), options)  # "23 Nov, 2020 | 08:55 AM"
-    if found is None and _SOFT_SEPARATORS.search(line):
+        found = _time(line.replace("|", " "), options, times)  # "23 Nov, 2020 | 08:55 AM"
+    if found is None and (not _HARD_SEPARATORS.isdisjoint(line) or _SPACED_SEPARATOR.search(line)):
         # "2 min read . Updated: 23 Nov 2020, 08:55 AM IST", "Reuters • 2 hours ago"
-        found = _meta_segments(_SOFT_SEPARATORS.split(line), options, names=names)
-    if found is None and _DIGIT.search(line):
+        parts = _SOFT_SEPARATORS.split(line)
+        found = _meta_segments(parts, options, names=names, times=times)
+    if found is not None or not _DIGIT.search(line):
+        return found  # each shape below holds a figure
+    lowered = line.lower()
+    if may_hold(line, lowered, _INNER_LABEL_WORDS):
         # "Published: Nov 23, 2020, 08:55 IST Updated: Nov 23, 2020, 10:00 IST", or
         # text glued by the crawler: "November 23, 20203:25 AM UTCUpdated 2 years ago".
         unglued = _GLUED_LABEL.sub(" ", _GLUED_YEAR.sub(r"\1 \2", line))
         parts = _EMBEDDED_LABEL.split(unglued)
         if len(parts) > 1:
-            found = _meta_segments(parts, options, names=names)
+            found = _meta_segments(parts, options, names=names, times=times)
     if (
         found is None
-        and any(word in line.lower() for word in _UPDATE_WORDS)
+        and any(word in lowered for word in _UPDATE_WORDS)
         and (m := _CLOCK_UPDATE.match(line))
     ):
         # "August 30, 2023 1:55 am(Updated 4:30 am)": the update gives no day.
-        found = meta_line(m["main"], options, names=names)
-    if found is None and _DIGIT.search(line) and (m := _DATED_BYLINE.match(line)):
+        found = meta_line(m["main"], options, names=names, times=times)
+    if found is None and (m := _DATED_BYLINE.match(line)):
         # "By Chris Pokorny@DawgsByNature Nov 18, 2019, 11:47am EST"
         moment = time_in_line(m["when"], options, month_first=None)
         if moment is not None:
             found = Meta(published=moment, byline=m["name"])
-    if (
-        found is None
-        and len(line) <= _MAX_NAMED_DATE
-        and _DIGIT.search(line)
-        and _DATE_HINT.search(line)
-    ):
+    if found is None and len(line) <= _MAX_NAMED_DATE and _DATE_HINT.search(line):
         # "Sarah Gooding March 9, 2017 13", "Tuesday 15 October 2019 by Bradley M. Kuhn":
         # an author's name and the post's date, the name before or after it.
         found = _named_date(line, options)
-    if found is None and "/" in line and _DIGIT.search(line):
+    if found is None and "/" in line:
         # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
         parts = line.split("/")
         if len(parts) > 2 and _DATE_HINT.search(parts[0]):
-            found = _meta_segments(parts, options, names=names)
+            found = _meta_segments(parts, options, names=names, times=times)
     return found
 
 
@@ -355,6 +379,8 @@ class LineFacts:
     def __init__(self, options: ReadOptions) -> None:
         self.options = options
         self._seen: dict[tuple[str, bool], Meta | None] = {}
+        # Segments read as times: a line is asked about with and without names.
+        self._times: _Times = {}
         #: Whether a line may be a headline at all (``pagegeneric``), remembered.
         self.may_head: dict[str, bool] = {}
 
@@ -362,7 +388,7 @@ class LineFacts:
         """What ``line`` states as a header line (see :func:`meta_line`)."""
         key = (line, names)
         if key not in self._seen:
-            self._seen[key] = meta_line(line, self.options, names=names)
+            self._seen[key] = meta_line(line, self.options, names=names, times=self._times)
         return self._seen[key]
 
     def is_time(self, line: str) -> bool:
@@ -371,29 +397,31 @@ class LineFacts:
         return found is not None and found.has_time
 
 
-def _meta_segments(parts: list[str], options: ReadOptions, *, names: bool) -> Meta | None:
+def _meta_segments(
+    parts: list[str], options: ReadOptions, *, names: bool, times: _Times
+) -> Meta | None:
     segments = [s.strip() for s in parts]
     single = len(segments) == 1
-    found = Meta()
-    meaningful = False
+    found: Meta | None = None  # (merging into an empty Meta gives the other)
     for segment in segments:
         if not segment:
             continue
         # After a credit or a time on the same line, a bare name is the dateline:
         # "Reuters | Addis Ababa", "Updated on: … IST | Addis Ababa".
-        credited = bool(found.agency or found.byline or found.has_time)
-        read = _segment(segment, options, single=single, names=names, credited=credited)
+        credited = found is not None and bool(found.agency or found.byline or found.has_time)
+        read = _segment(
+            segment, options, single=single, names=names, credited=credited, times=times
+        )
         if read is None:
             return None
-        found = found.merged(read)
-        meaningful = True
-    return found if meaningful else None
+        found = read if found is None else found.merged(read)
+    return found
 
 
 def _segment(
-    segment: str, options: ReadOptions, *, single: bool, names: bool, credited: bool
+    segment: str, options: ReadOptions, *, single: bool, names: bool, credited: bool, times: _Times
 ) -> Meta | None:
-    if (when := _time(segment, options)) is not None:
+    if (when := _time(segment, options, times)) is not None:
         return when
     if _IGNORED_SEGMENT.match(segment) or (not single and _POST_SEGMENT.match(segment)):
         return Meta()
@@ -420,7 +448,20 @@ def _segment(
     return None
 
 
-def _time(segment: str, options: ReadOptions) -> Meta | None:
+def _time(segment: str, options: ReadOptions, times: _Times) -> Meta | None:
+    """What ``segment`` says as a time (see :func:`_read_segment_time`), remembered in ``times``."""
+    if segment in times:
+        return times[segment]
+    # Without a figure only "just now" reads as a time: no need to try the rest.
+    if _DIGIT.search(segment) is None and "just now" not in segment.lower():
+        found = None
+    else:
+        found = _read_segment_time(segment, options)
+    times[segment] = found
+    return found
+
+
+def _read_segment_time(segment: str, options: ReadOptions) -> Meta | None:
     label = ""
     when = segment
     if m := _LABELLED.match(segment):
@@ -516,7 +557,7 @@ def _credit(segment: str, *, names: bool) -> Meta | None:
         return None
     if prefix in ("by", "written by", "reported by", "report by", "author"):
         return Meta(byline=_name_case(head), dateline=place)
-    if _DESK.search(head):
+    if (not folds_plainly(head) or head.lower().endswith(_DESK_ENDINGS)) and _DESK.search(head):
         return Meta(byline=head, dateline=place)
     if (
         names
@@ -586,14 +627,14 @@ def caption_text(paragraph: str) -> str:
     if prefix := _CAPTION_PREFIX.match(paragraph):
         return paragraph[prefix.end() :].strip()
     tail = _TRAILING_BRACKET.search(paragraph)
+    lowered = paragraph.lower()
     if (
         (tail and (_CREDIT_WORD.search(tail[1]) or _SLASHED_CREDIT.search(tail[1])))
-        or _CAPTION_LABEL.search(paragraph)
+        or (may_hold(paragraph, lowered, _CAPTION_LABEL_WORDS) and _CAPTION_LABEL.search(paragraph))
         or _CREDITED_CAPTION.match(paragraph)
         or _trailing_credit(paragraph[-_CREDIT_TAIL:])
         or (
-            any(hint in paragraph.lower() for hint in _INNER_CREDIT_HINTS)
-            and _INNER_CREDIT.search(paragraph)
+            any(hint in lowered for hint in _INNER_CREDIT_HINTS) and _INNER_CREDIT.search(paragraph)
         )
     ):
         return paragraph
@@ -654,6 +695,10 @@ _IN_LINE_DATES = [
     ),
 ]
 
+# What every match of :data:`_IN_LINE_DATES` holds: a year of four figures, or a
+# figure, a separator and a figure.
+_MAY_HOLD_DATE = re.compile(r"(?:19|20)\d\d|\d[-/.]\d")
+
 
 def numeric_order(lines: list[str]) -> bool | None:
     """Whether a page prints numeric dates month first (``11/19/19``), from the
@@ -677,7 +722,7 @@ def time_in_line(line: str, options: ReadOptions, *, month_first: bool | None) -
     ``Posted on Maret 30, 2015 by Admin``.  A numeric date that reads both ways
     follows ``month_first`` (the page's own habit), else the reading nearest
     before the crawl.  Dates after the crawl are not taken."""
-    if len(line) > _MAX_META or not _DIGIT.search(line):
+    if len(line) > _MAX_META or not _MAY_HOLD_DATE.search(line):
         return None
     if month_first is None and US_ZONE.search(line):
         month_first = True  # a US time zone: US dates are written month first
@@ -758,7 +803,7 @@ def _moment(
 def date_share(line: str) -> float:
     """How much of a line a printed full date takes (0 to 1): ``Nov.November 18,
     2019 12:02 PM`` is all date, ``Opening Bell 11.18.19`` is not."""
-    if not _DIGIT.search(line) or not line:
+    if not line or not _MAY_HOLD_DATE.search(line):
         return 0.0
     spans = [m.end() - m.start() for p in _IN_LINE_DATES for m in p.finditer(line)]
     return max(spans, default=0) / len(line)

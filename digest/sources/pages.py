@@ -792,6 +792,8 @@ def _inline_box(kept: list[str], after: list[str]) -> bool:
 
 
 def _language(text: str) -> str:
+    if not _DEVANAGARI.search(text):
+        return "en"  # (no Devanagari letter: the common case, without a look at each)
     letters = [ch for ch in text if ch.isalpha()]
     hindi = sum(1 for ch in letters if _DEVANAGARI.match(ch))
     return "hi" if letters and hindi * 2 > len(letters) else "en"
