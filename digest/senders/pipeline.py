@@ -16,7 +16,9 @@ the calls.  Two rules keep the overlap from slowing the calls themselves:
 * for the same reason a call whose answer is in gives its connection to the
   request waiting for it and lets that request be written before it goes on to
   read its answer into outcomes (otherwise on the calls' path: 0.8 ms of a
-  9 ms SendGrid call).
+  9 ms SendGrid call); not while that request sleeps for the quota or a
+  Retry-After (:meth:`Pipeline.idle`), which would keep these outcomes from the
+  delivery log for the whole sleep.
 
 Long bodies go to the HTTP client in slices (:func:`stream`).
 """
