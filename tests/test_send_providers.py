@@ -808,7 +808,7 @@ def test_a_call_does_not_wait_for_a_request_that_sleeps_for_the_quota(
 
     def sleep(seconds: float) -> None:
         sleeping.set()
-        release.wait(10)
+        release.wait(60)
         fake.sleep(seconds)
 
     table = bare(options("postmark", provider.url, per_second=100))
@@ -823,15 +823,18 @@ def test_a_call_does_not_wait_for_a_request_that_sleeps_for_the_quota(
         calls.append(1)
         if len(calls) == 1:  # the first answer is in once the second request waits
             with sender.pipeline._cond:
-                assert sender.pipeline._cond.wait_for(lambda: sender.pipeline._writers == 1, 10)
+                assert sender.pipeline._cond.wait_for(lambda: sender.pipeline._writers == 1, 30)
         return response
 
     sender.post = post  # type: ignore[method-assign]
     outcomes: dict[str, Any] = {}
+    done_first = threading.Event()
 
     def batch(name: str) -> None:
         people = [Recipient(f"{name}{i}@example.org") for i in range(50)]
         outcomes[name] = sender.send_batch(outgoing, people)
+        if name == "first":
+            done_first.set()
 
     first = threading.Thread(target=batch, args=("first",))
     first.start()
@@ -839,8 +842,8 @@ def test_a_call_does_not_wait_for_a_request_that_sleeps_for_the_quota(
     second = threading.Thread(target=batch, args=("second",))
     second.start()
     assert sleeping.wait(10)  # the second request waits half a second for the quota
-    first.join(5)
-    ended_first = not first.is_alive()
+    # A bound, not a timing: before, the first waited for the release below.
+    ended_first = done_first.wait(30)
     release.set()
     for thread in (first, second):
         thread.join(10)
