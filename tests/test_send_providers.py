@@ -794,6 +794,65 @@ def test_a_call_ends_after_the_request_waiting_for_its_connection_is_written() -
     assert pipeline.inflight == 0
 
 
+def test_a_call_does_not_wait_for_a_request_that_sleeps_for_the_quota(
+    outgoing: Outgoing, provider: ProviderServer
+) -> None:
+    """The hand-over is for a request about to be written: a call with its answer
+    in does not wait while the request that took its connection sleeps for the
+    quota (or a Retry-After), or its outcomes would reach the delivery log only
+    after that sleep (and a crash meanwhile would send its batch again)."""
+    import threading
+
+    fake = FakeTime()
+    sleeping, release = threading.Event(), threading.Event()
+
+    def sleep(seconds: float) -> None:
+        sleeping.set()
+        release.wait(60)
+        fake.sleep(seconds)
+
+    table = bare(options("postmark", provider.url, per_second=100))
+    sender = PostmarkSender("mail", table, base_dir=Path("."), clock=fake.clock, sleep=sleep)
+    posted = sender.post
+    calls: list[int] = []
+    posting = threading.Event()
+
+    def post(*args: Any, **kwargs: Any) -> httpx.Response:
+        posting.set()
+        response = posted(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:  # the first answer is in once the second request waits
+            with sender.pipeline._cond:
+                assert sender.pipeline._cond.wait_for(lambda: sender.pipeline._writers == 1, 30)
+        return response
+
+    sender.post = post  # type: ignore[method-assign]
+    outcomes: dict[str, Any] = {}
+    done_first = threading.Event()
+
+    def batch(name: str) -> None:
+        people = [Recipient(f"{name}{i}@example.org") for i in range(50)]
+        outcomes[name] = sender.send_batch(outgoing, people)
+        if name == "first":
+            done_first.set()
+
+    first = threading.Thread(target=batch, args=("first",))
+    first.start()
+    assert posting.wait(10)  # built first, so its call goes first
+    second = threading.Thread(target=batch, args=("second",))
+    second.start()
+    assert sleeping.wait(10)  # the second request waits half a second for the quota
+    # A bound, not a timing: before, the first waited for the release below.
+    ended_first = done_first.wait(30)
+    release.set()
+    for thread in (first, second):
+        thread.join(10)
+    assert ended_first  # the first call's outcomes did not wait for that sleep
+    assert all(isinstance(o, SendResult) for o in outcomes["first"] + outcomes["second"])
+    assert fake.sleeps == [0.5] and provider.state.counts["postmark"] == 2
+    sender.close()
+
+
 def test_a_request_built_or_waiting_while_a_call_is_refused_is_not_sent() -> None:
     """A call refused as a whole (a bad key) stops the requests built while it was
     in flight, and those waiting for its connection; later ones go."""

@@ -44,6 +44,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from email.utils import formataddr, parseaddr
 from json.encoder import encode_basestring as _escape_json
 from pathlib import Path
@@ -124,15 +125,19 @@ class Quota:
         self._held_until = 0.0
         self._lock = threading.Lock()
 
-    def wait(self, n: int) -> float:
-        """Book ``n`` messages; sleep until they may go; the (clock) time they go."""
+    def wait(
+        self, n: int, idle: Callable[[], AbstractContextManager[object]] = nullcontext
+    ) -> float:
+        """Book ``n`` messages; sleep until they may go (inside ``idle()``, when
+        there is a wait); the (clock) time they go."""
         with self._lock:
             now = self._clock()
             start = max(now, self._next, self._held_until)
             if self.per_second:
                 self._next = start + n / self.per_second
         if start > now:
-            self._sleep(start - now)
+            with idle():
+                self._sleep(start - now)
         return start
 
     def hold(self, seconds: float) -> None:
@@ -470,7 +475,8 @@ class BulkEmailSender:
     def _transmit(self, call: Call, built: float, people: People, epoch: int) -> BatchOutcome:
         """Make ``call`` (built under refusal count ``epoch``) once the quota allows."""
         with self.pipeline.call(epoch) as written:
-            call = self._fresh(call, self.quota.wait(len(people)) - built)
+            start = self.quota.wait(len(people), self.pipeline.idle)
+            call = self._fresh(call, start - built)
             try:
                 response = self.post(
                     call.path, content=call.content, headers=call.headers, auth=call.auth,

@@ -16,7 +16,9 @@ the calls.  Two rules keep the overlap from slowing the calls themselves:
 * for the same reason a call whose answer is in gives its connection to the
   request waiting for it and lets that request be written before it goes on to
   read its answer into outcomes (otherwise on the calls' path: 0.8 ms of a
-  9 ms SendGrid call).
+  9 ms SendGrid call); not while that request sleeps for the quota or a
+  Retry-After (:meth:`Pipeline.idle`), which would keep these outcomes from the
+  delivery log for the whole sleep.
 
 Long bodies go to the HTTP client in slices (:func:`stream`).
 """
@@ -43,6 +45,9 @@ class Pipeline:
         self._writers = 0
         #: Requests written so far.
         self._writes = 0
+        #: Writers holding a connection that wait before they are written (for
+        #: the quota or a Retry-After): no call waits for those (see :meth:`idle`).
+        self._idle = 0
         self._building = False
         #: Moves on when a call is refused as a whole: requests waiting then are not sent.
         self._epoch = 0
@@ -104,12 +109,30 @@ class Pipeline:
             with self._cond:
                 self._inflight -= 1
                 self._cond.notify_all()
-                if self._writers:
+                if self._writers > self._idle:
                     # A built request waits for this connection: let it go out
                     # before this thread reads its answer into outcomes, which
-                    # would hold the interpreter lock while it is written.
+                    # would hold the interpreter lock while it is written; not
+                    # while it sleeps for the quota, which would keep these
+                    # outcomes from the delivery log as long.
                     writes = self._writes
-                    self._cond.wait_for(lambda: self._writes != writes or not self._writers)
+                    self._cond.wait_for(
+                        lambda: self._writes != writes or self._writers <= self._idle
+                    )
+
+    @contextmanager
+    def idle(self) -> Iterator[None]:
+        """Hold while a request that has its connection (inside :meth:`call`)
+        waits before it is written (for the quota): a call with its answer in
+        then goes on without waiting for it."""
+        with self._cond:
+            self._idle += 1
+            self._cond.notify_all()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._idle -= 1
 
     def refuse_waiting(self) -> None:
         """A call was refused as a whole: requests built or waiting for a
