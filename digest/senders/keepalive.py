@@ -208,7 +208,7 @@ class KeptPostSender(BulkEmailSender):
     ) -> httpx.Response:
         """The base class's ``post``, a call of a body and headers on the kept
         connections: a 2xx answer, else the error :meth:`refusal` makes."""
-        if parts and content is None:
+        if parts:
             content = b"".join(parts)
         if self._kept is None or content is None or data or files or auth:
             return super().post(
