@@ -4,7 +4,10 @@ Picks are taken best first.  A story of an event with k earlier picks is weighed
 × ``weights.same_event`` ** k and one about a country with k earlier picks ×
 ``weights.same_country`` ** k; no more than ``max_per_event`` picks share an event
 and ``max_per_country`` a country while other stories are left (then the best
-capped one fills the slot, and says so).  A story of an event already picked
+capped one fills the slot, and says so).  Past two picks an event needs breadth
+for more: one pick per ``event_outlets_per_pick`` outlets telling it (the day's
+dominant event, told everywhere, fills three slots; a smaller one's third pick is
+mostly a retelling of one of its first two in other words).  A story of an event already picked
 whose closest member is as alike as the clustering's bar to a pick's is the same
 story told in other words, and is left out.  Pinned stories take their positions
 first.
@@ -56,6 +59,7 @@ def choose(
         story.reasons += (f"pinned to {where} by editor",)
         take(story)
     capped: dict[str, str] = {}
+    breadth = _EventBreadth(stories)
     retold: dict[str, Story] = {}
     remaining = list(free)
     while len(taken) < count and remaining:
@@ -69,7 +73,7 @@ def choose(
             if twin is not None:
                 retold[story.lead.article.id] = twin
                 continue
-            limit = _limit(story, per_event, per_country, settings, events, places)
+            limit = _limit(story, per_event, per_country, settings, events, places, breadth)
             if limit:
                 capped[story.lead.article.id] = limit
                 continue
@@ -196,6 +200,23 @@ def _best_capped(
     return best
 
 
+class _EventBreadth:
+    """The distinct outlets telling each event's stories, counted on first asking:
+    only the events that already have two picks are asked about, so a big pool's
+    many lone events cost nothing."""
+
+    def __init__(self, stories: list[Story]) -> None:
+        self._stories = stories
+        self._known: dict[int, int] = {}
+
+    def __call__(self, event: int) -> int:
+        """How many distinct outlets tell the stories of ``event``."""
+        if event not in self._known:
+            keys = {o.key for s in self._stories if s.event == event for o in s.outlets()}
+            self._known[event] = len(keys)
+        return self._known[event]
+
+
 def _limit(
     story: Story,
     per_event: Counter[int],
@@ -203,12 +224,23 @@ def _limit(
     settings: SelectSettings,
     events: Sequence[str],
     places: PlaceData,
+    breadth: _EventBreadth,
 ) -> str:
-    if per_event[story.event] >= settings.max_per_event:
+    shared = per_event[story.event]
+    if shared >= settings.max_per_event:
         return (
-            f"diversity: {per_event[story.event]} picks already about the event of "
+            f"diversity: {shared} picks already about the event of "
             f"{events[story.event]!r} (max_per_event)"
         )
+    if shared >= 2:
+        outlets = breadth(story.event)
+        slots = max(2, -(-outlets // settings.event_outlets_per_pick))
+        if shared >= slots:
+            return (
+                f"diversity: {shared} picks already about the event of "
+                f"{events[story.event]!r}, which {outlets} outlets tell "
+                f"({settings.event_outlets_per_pick} per pick: event_outlets_per_pick)"
+            )
     country = story.lead.call.country
     if country and per_country[country] >= settings.max_per_country:
         name = places.country_names.get(country, country)
