@@ -8,8 +8,9 @@ capped one fills the slot, and says so).  Past two picks an event needs breadth
 for more: one pick per ``event_outlets_per_pick`` outlets telling it (the day's
 dominant event, told everywhere, fills three slots; a smaller one's third pick is
 mostly a retelling of one of its first two in other words).  A story of an event already picked
-whose closest member is as alike as the clustering's bar to a pick's is the same
-story told in other words, and is left out.  Pinned stories take their positions
+whose closest member is as alike as the clustering's bar to a pick's (half of it
+when both headlines name the same city) is the same story told in other words,
+and is left out.  Pinned stories take their positions
 first.
 """
 
@@ -26,6 +27,12 @@ from .places import PlaceData
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
+#: The share of the clustering's bar at which two reports of one event whose
+#: headlines name the same city are one story (clustering never joins reports
+#: set in different cities; two of one event set in the same city, alike at half
+#: the bar, are one incident: "police kill man in Albuquerque shootout" and
+#: "officer-involved shooting in Albuquerque").
+_SAME_CITY = 0.5
 
 
 def choose(
@@ -82,8 +89,9 @@ def choose(
                 best = (story.score * factor, n, note)
         if best is None:
             # Every story left is capped: an empty slot helps nobody, so the best
-            # of them (with its diversity weight) fills it and says so.
-            best = _best_capped(remaining, per_event, per_country, w, events)
+            # of them (with its diversity weight) fills it and says so; a retelling
+            # of a pick never does.
+            best = _best_capped(remaining, per_event, per_country, w, events, retold)
             if best is None:
                 break
         story = remaining.pop(best[1])
@@ -125,14 +133,17 @@ def choose(
 def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | None:
     """A pick of the same event that this story retells: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
-    than on average)."""
+    than on average), or half as alike when both headlines name the same city."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     for pick in taken:
         if pick.event != story.event:
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
-        if any(a.cosine(b) >= threshold for a in mine for b in theirs):
-            return pick
+        for a in mine:
+            for b in theirs:
+                bar = threshold * _SAME_CITY if a.places & b.places else threshold
+                if a.cosine(b) >= bar:
+                    return pick
     return None
 
 
@@ -187,9 +198,12 @@ def _best_capped(
     per_country: Counter[str],
     w: ScoreWeights,
     events: Sequence[str],
+    retold: dict[str, Story],
 ) -> tuple[float, int, str] | None:
     best: tuple[float, int, str] | None = None
     for n, story in enumerate(remaining):
+        if story.lead.article.id in retold:
+            continue
         factor, _ = _factor(story, per_event, per_country, w, events)
         if best is None or story.score * factor > best[0]:
             note = (
