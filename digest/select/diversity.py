@@ -57,8 +57,9 @@ def choose(
     def take(story: Story) -> None:
         taken.append(story)
         per_event[story.event] += 1
-        if story.lead.call.country:
-            per_country[story.lead.call.country] += 1
+        country = _country(story)
+        if country:
+            per_country[country] += 1
 
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
@@ -147,6 +148,16 @@ def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | 
     return None
 
 
+def _country(story: Story) -> str:
+    """The country a story is about: its lead's, or when the lead names none, the
+    one most of its other reports are placed in ("Lucy Letby: parents of baby…"
+    names no place; the British outlets telling it file it under their UK desks)."""
+    if story.lead.call.country:
+        return story.lead.call.country
+    placed = Counter(m.call.country for m in story.members[1:] if m.call.country)
+    return placed.most_common(1)[0][0] if placed else ""
+
+
 def _in_order(taken: list[Story], overrides: Overrides) -> list[Story]:
     """Pins without a position lead, in the order given; pins with one are then put
     at their places, lowest first; the others keep their order around them."""
@@ -174,7 +185,7 @@ def _factor(
     events: Sequence[str],
 ) -> tuple[float, str]:
     shared = per_event[story.event]
-    country = story.lead.call.country
+    country = _country(story)
     same_country = per_country[country] if country else 0
     factor = w.same_event**shared * w.same_country**same_country
     if factor == 1:
@@ -255,7 +266,7 @@ def _limit(
                 f"{events[story.event]!r}, which {outlets} outlets tell "
                 f"({settings.event_outlets_per_pick} per pick: event_outlets_per_pick)"
             )
-    country = story.lead.call.country
+    country = _country(story)
     if country and per_country[country] >= settings.max_per_country:
         name = places.country_names.get(country, country)
         return f"diversity: {per_country[country]} picks already from {name} (max_per_country)"
