@@ -92,8 +92,8 @@ def test_world_news_is_told_from_home_news_by_what_and_who(home: str) -> None:
 def test_most_editions_meet_every_target() -> None:
     met = [s for s in scores() if meets_every_target(s)]
     print(f"\n{len(met)} of {len(scores())} editions meet every target")
-    # Target: all 18; today 13 (a floor, so a change for the worse fails).
-    assert len(met) >= 13
+    # Target: all 18; today 14 (a floor, so a change for the worse fails).
+    assert len(met) >= 14
 
 
 def test_the_second_blind_annotation_scores_the_selector_too() -> None:
@@ -125,11 +125,10 @@ def test_the_days_biggest_stories_are_carried() -> None:
     biggest = sum(s.biggest for s in scores())
     for s in scores():
         print(f"\n{s.day} {s.home}: {s.carried} of {s.biggest} biggest, missed {s.missed}")
-        # Target: 4 of 5 on every day; today at least 3 everywhere, 4 in all but one.
-        assert s.carried >= min(3, s.biggest), (s.day, s.home, s.missed)
+        # Target: 4 of 5 on every day, met today in every edition.
+        assert s.carried >= min(4, s.biggest), (s.day, s.home, s.missed)
     print(f"\nbiggest stories carried: {carried} of {biggest}")
-    assert sum(s.carried >= min(4, s.biggest) for s in scores()) >= len(scores()) - 1
-    assert carried / biggest >= 0.83
+    assert carried / biggest >= 0.85
 
 
 def test_opinion_features_and_soft_news_stay_out() -> None:
