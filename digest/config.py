@@ -426,9 +426,6 @@ class SelectSettings(_Section):
     #: At most this many picks about one event / one country (diversity).
     max_per_event: PositiveInt = 3
     max_per_country: PositiveInt = 3
-    #: An event's picks past the second need this many outlets telling it each
-    #: (a third pick needs 9 to 12 of them, with the default 4).
-    event_outlets_per_pick: PositiveInt = 4
     #: Stories picked in editions of the last ``memory_days`` are not picked again ...
     memory_days: NonNegativeFloat = 3.0
     #: ... unless updated since and at most this similar (0..1) to what was sent.

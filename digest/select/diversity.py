@@ -5,7 +5,7 @@ Picks are taken best first.  A story of an event with k earlier picks is weighed
 ``weights.same_country`` ** k; no more than ``max_per_event`` picks share an event
 and ``max_per_country`` a country while other stories are left (then the best
 capped one fills the slot, and says so).  Past two picks an event needs breadth
-for more: one pick per ``event_outlets_per_pick`` outlets telling it (the day's
+for more: one pick per :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the day's
 dominant event, told everywhere, fills three slots; a smaller one's third pick is
 mostly a retelling of one of its first two in other words).  A story of an event already picked
 whose closest member is as alike as the clustering's bar to a pick's (half of it
@@ -27,6 +27,9 @@ from .places import PlaceData
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
+#: An event's picks past the second need this many outlets telling the event each:
+#: a third pick needs 9 of them (3 to 6 give the same editions on the real days).
+EVENT_OUTLETS_PER_PICK = 4
 #: The share of the clustering's bar at which two reports of one event whose
 #: headlines name the same city are one story (clustering never joins reports
 #: set in different cities; two of one event set in the same city, alike at half
@@ -259,12 +262,12 @@ def _limit(
         )
     if shared >= 2:
         outlets = breadth(story.event)
-        slots = max(2, -(-outlets // settings.event_outlets_per_pick))
+        slots = max(2, -(-outlets // EVENT_OUTLETS_PER_PICK))
         if shared >= slots:
             return (
                 f"diversity: {shared} picks already about the event of "
                 f"{events[story.event]!r}, which {outlets} outlets tell "
-                f"({settings.event_outlets_per_pick} per pick: event_outlets_per_pick)"
+                f"({EVENT_OUTLETS_PER_PICK} per pick)"
             )
     country = _country(story)
     if country and per_country[country] >= settings.max_per_country:
