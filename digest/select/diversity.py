@@ -70,7 +70,7 @@ def choose(
         story.reasons += (f"pinned to {where} by editor",)
         take(story)
     capped: dict[str, str] = {}
-    breadth = _EventBreadth(stories)
+    breadth = _EventBreadth(stories, settings.max_per_event * EVENT_OUTLETS_PER_PICK)
     retold: dict[str, Story] = {}
     remaining = list(free)
     while len(taken) < count and remaining:
@@ -229,19 +229,27 @@ def _best_capped(
 
 
 class _EventBreadth:
-    """The distinct outlets telling each event's stories, counted on first asking:
-    only the events that already have two picks are asked about, so a big pool's
-    many lone events cost nothing."""
+    """The distinct outlets telling each event's stories, counted on first asking
+    and only up to ``enough`` (no decision needs more): only the events that
+    already have two picks are asked about, and a big pool's dominant event is
+    not copied into a set of all its outlets."""
 
-    def __init__(self, stories: list[Story]) -> None:
+    def __init__(self, stories: list[Story], enough: int) -> None:
         self._stories = stories
+        self._enough = enough
         self._known: dict[int, int] = {}
 
     def __call__(self, event: int) -> int:
-        """How many distinct outlets tell the stories of ``event``."""
+        """How many distinct outlets tell the stories of ``event`` (at most
+        ``enough``)."""
         if event not in self._known:
-            keys = {o.key for s in self._stories if s.event == event for o in s.outlets()}
-            self._known[event] = len(keys)
+            keys: set[str] = set()
+            for story in self._stories:
+                if story.event == event:
+                    keys.update(m.outlet.key for m in story.members)
+                    if len(keys) >= self._enough:
+                        break
+            self._known[event] = min(len(keys), self._enough)
         return self._known[event]
 
 
