@@ -29,6 +29,11 @@ WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
         ("Minister resigns over expenses", "https://www.lifestyle.com/news/minister-resigns",
          "news"),
         ("Minister resigns over expenses", "https://www.lifestyle.com.au/news/resigns", "news"),
+        # What an event does to someone's standing is analysis, a test of a missile not.
+        ("War in Israel tests Biden's foreign policy case for 2024",
+         "https://news.example/politics/war-tests-biden", "analysis"),
+        ("North Korea tests new missile over Sea of Japan",
+         "https://news.example/world/nk-missile", "news"),
         # ... by the public suffix list, not a guess at second levels.
         ("Minister resigns over expenses", "https://www.lifestyle.ne.jp/news/resigns", "news"),
     ],
@@ -55,3 +60,19 @@ def test_a_story_half_filed_under_a_soft_desk_is_soft() -> None:
         Article(id="q", url="https://news.example/world/q", title="What we know", published_at=WHEN)
     )
     assert soft_story([plain, explainer]) is None
+
+
+def test_a_story_most_of_whose_reports_are_features_or_analysis_is_not_news() -> None:
+    def call(title: str, n: int) -> GenreCall:
+        url = f"https://n{n}.example/world/{n}"
+        return classify_genre(Article(id=url, url=url, title=title, published_at=WHEN))
+
+    plain = call("'Voice of the oppressed': jailed activist speaks out from prison", 0)
+    who = call("Who is Narges Mohammadi, the jailed Nobel laureate?", 1)
+    husband = call("Laureate's husband speaks of her dedication to human rights", 2)
+    assert plain.hard and not who.hard and not husband.hard
+    found = soft_story([plain, who, husband])
+    assert found is not None and found.genre in ("analysis", "feature")
+    assert "2 of 3 reports are not news" in found.reason
+    # Half is not most: one report told as news and one explainer stay news.
+    assert soft_story([plain, who]) is None

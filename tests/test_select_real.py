@@ -92,8 +92,8 @@ def test_world_news_is_told_from_home_news_by_what_and_who(home: str) -> None:
 def test_most_editions_meet_every_target() -> None:
     met = [s for s in scores() if meets_every_target(s)]
     print(f"\n{len(met)} of {len(scores())} editions meet every target")
-    # Target: all 18; today 13 (a floor, so a change for the worse fails).
-    assert len(met) >= 13
+    # Target: all 18; today 14 (a floor, so a change for the worse fails).
+    assert len(met) >= 14
 
 
 def test_the_second_blind_annotation_scores_the_selector_too() -> None:
@@ -113,10 +113,10 @@ def test_editions_do_not_carry_one_story_twice_and_picks_come_from_many_outlets(
     for s in scores():
         assert s.outlets >= min(5, s.picks), (s.day, s.home)
         assert s.picks == 8, (s.day, s.home)
-    # Target: no same-story pair in any edition.  Today two editions of 18 have one
-    # (a headline that says nothing the others say: "Israeli woman dragged by hair
-    # from car boot", labelled with the hostage story; and two headlines of the
-    # Wagner mutiny's end that share no word but the names).
+    # Target: no same-story pair in any edition.  Today two editions of 18 have one,
+    # both of 2023-10-07 (a headline that says nothing the others say: "Israeli
+    # woman dragged by hair from car boot", labelled with the hostage story and
+    # clustered with a Liverpool car-row report, which lends it a second outlet).
     assert sum(s.duplicate_pairs for s in scores()) <= 2
 
 
@@ -125,20 +125,20 @@ def test_the_days_biggest_stories_are_carried() -> None:
     biggest = sum(s.biggest for s in scores())
     for s in scores():
         print(f"\n{s.day} {s.home}: {s.carried} of {s.biggest} biggest, missed {s.missed}")
-        # Target: 4 of 5 on every day; today at least 3 everywhere, 4 in all but one.
-        assert s.carried >= min(3, s.biggest), (s.day, s.home, s.missed)
+        # Target: 4 of 5 on every day, met today in every edition.
+        assert s.carried >= min(4, s.biggest), (s.day, s.home, s.missed)
     print(f"\nbiggest stories carried: {carried} of {biggest}")
-    assert sum(s.carried >= min(4, s.biggest) for s in scores()) >= len(scores()) - 1
-    assert carried / biggest >= 0.83
+    assert carried / biggest >= 0.85
 
 
 def test_opinion_features_and_soft_news_stay_out() -> None:
     soft = sum(s.soft_picks for s in scores())
     picks = sum(s.picks for s in scores())
     print(f"\nopinion/analysis/feature/soft or off-desk picks: {soft} of {picks}")
-    # Target: none; today 4 of 144 (a floor, so a change for the worse fails).
-    assert soft <= 4
-    assert max(s.soft_picks for s in scores()) <= 2
+    # Target: none; today 2 of 144 (a floor, so a change for the worse fails): a
+    # Kaiser health workers' strike, labelled business, in 2023-10-07's IN and GB.
+    assert soft <= 2
+    assert max(s.soft_picks for s in scores()) <= 1
 
 
 def test_same_story_clustering_on_real_headlines() -> None:

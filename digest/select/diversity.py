@@ -4,9 +4,13 @@ Picks are taken best first.  A story of an event with k earlier picks is weighed
 × ``weights.same_event`` ** k and one about a country with k earlier picks ×
 ``weights.same_country`` ** k; no more than ``max_per_event`` picks share an event
 and ``max_per_country`` a country while other stories are left (then the best
-capped one fills the slot, and says so).  A story of an event already picked
-whose closest member is as alike as the clustering's bar to a pick's is the same
-story told in other words, and is left out.  Pinned stories take their positions
+capped one fills the slot, and says so).  Past two picks an event needs breadth
+for more: one pick per :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the day's
+dominant event, told everywhere, fills three slots; a smaller one's third pick is
+mostly a retelling of one of its first two in other words).  A story of an event already picked
+whose closest member is as alike as the clustering's bar to a pick's (half of it
+when both headlines name the same city) is the same story told in other words,
+and is left out.  Pinned stories take their positions
 first.
 """
 
@@ -23,6 +27,15 @@ from .places import PlaceData
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
+#: An event's picks past the second need this many outlets telling the event each:
+#: a third pick needs 9 of them (3 to 6 give the same editions on the real days).
+EVENT_OUTLETS_PER_PICK = 4
+#: The share of the clustering's bar at which two reports of one event whose
+#: headlines name the same city are one story (clustering never joins reports
+#: set in different cities; two of one event set in the same city, alike at half
+#: the bar, are one incident: "police kill man in Albuquerque shootout" and
+#: "officer-involved shooting in Albuquerque").
+_SAME_CITY = 0.5
 
 
 def choose(
@@ -47,8 +60,9 @@ def choose(
     def take(story: Story) -> None:
         taken.append(story)
         per_event[story.event] += 1
-        if story.lead.call.country:
-            per_country[story.lead.call.country] += 1
+        country = _country(story)
+        if country:
+            per_country[country] += 1
 
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
@@ -56,6 +70,7 @@ def choose(
         story.reasons += (f"pinned to {where} by editor",)
         take(story)
     capped: dict[str, str] = {}
+    breadth = _EventBreadth(stories, settings.max_per_event * EVENT_OUTLETS_PER_PICK)
     retold: dict[str, Story] = {}
     remaining = list(free)
     while len(taken) < count and remaining:
@@ -69,7 +84,7 @@ def choose(
             if twin is not None:
                 retold[story.lead.article.id] = twin
                 continue
-            limit = _limit(story, per_event, per_country, settings, events, places)
+            limit = _limit(story, per_event, per_country, settings, events, places, breadth)
             if limit:
                 capped[story.lead.article.id] = limit
                 continue
@@ -78,8 +93,9 @@ def choose(
                 best = (story.score * factor, n, note)
         if best is None:
             # Every story left is capped: an empty slot helps nobody, so the best
-            # of them (with its diversity weight) fills it and says so.
-            best = _best_capped(remaining, per_event, per_country, w, events)
+            # of them (with its diversity weight) fills it and says so; a retelling
+            # of a pick never does.
+            best = _best_capped(remaining, per_event, per_country, w, events, retold)
             if best is None:
                 break
         story = remaining.pop(best[1])
@@ -121,15 +137,28 @@ def choose(
 def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | None:
     """A pick of the same event that this story retells: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
-    than on average)."""
+    than on average), or half as alike when both headlines name the same city."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     for pick in taken:
         if pick.event != story.event:
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
-        if any(a.cosine(b) >= threshold for a in mine for b in theirs):
-            return pick
+        for a in mine:
+            for b in theirs:
+                bar = threshold * _SAME_CITY if a.places & b.places else threshold
+                if a.cosine(b) >= bar:
+                    return pick
     return None
+
+
+def _country(story: Story) -> str:
+    """The country a story is about: its lead's, or when the lead names none, the
+    one most of its other reports are placed in ("Lucy Letby: parents of baby…"
+    names no place; the British outlets telling it file it under their UK desks)."""
+    if story.lead.call.country:
+        return story.lead.call.country
+    placed = Counter(m.call.country for m in story.members[1:] if m.call.country)
+    return placed.most_common(1)[0][0] if placed else ""
 
 
 def _in_order(taken: list[Story], overrides: Overrides) -> list[Story]:
@@ -159,7 +188,7 @@ def _factor(
     events: Sequence[str],
 ) -> tuple[float, str]:
     shared = per_event[story.event]
-    country = story.lead.call.country
+    country = _country(story)
     same_country = per_country[country] if country else 0
     factor = w.same_event**shared * w.same_country**same_country
     if factor == 1:
@@ -183,9 +212,12 @@ def _best_capped(
     per_country: Counter[str],
     w: ScoreWeights,
     events: Sequence[str],
+    retold: dict[str, Story],
 ) -> tuple[float, int, str] | None:
     best: tuple[float, int, str] | None = None
     for n, story in enumerate(remaining):
+        if story.lead.article.id in retold:
+            continue
         factor, _ = _factor(story, per_event, per_country, w, events)
         if best is None or story.score * factor > best[0]:
             note = (
@@ -196,6 +228,31 @@ def _best_capped(
     return best
 
 
+class _EventBreadth:
+    """The distinct outlets telling each event's stories, counted on first asking
+    and only up to ``enough`` (no decision needs more): only the events that
+    already have two picks are asked about, and a big pool's dominant event is
+    not copied into a set of all its outlets."""
+
+    def __init__(self, stories: list[Story], enough: int) -> None:
+        self._stories = stories
+        self._enough = enough
+        self._known: dict[int, int] = {}
+
+    def __call__(self, event: int) -> int:
+        """How many distinct outlets tell the stories of ``event`` (at most
+        ``enough``)."""
+        if event not in self._known:
+            keys: set[str] = set()
+            for story in self._stories:
+                if story.event == event:
+                    keys.update(m.outlet.key for m in story.members)
+                    if len(keys) >= self._enough:
+                        break
+            self._known[event] = min(len(keys), self._enough)
+        return self._known[event]
+
+
 def _limit(
     story: Story,
     per_event: Counter[int],
@@ -203,13 +260,24 @@ def _limit(
     settings: SelectSettings,
     events: Sequence[str],
     places: PlaceData,
+    breadth: _EventBreadth,
 ) -> str:
-    if per_event[story.event] >= settings.max_per_event:
+    shared = per_event[story.event]
+    if shared >= settings.max_per_event:
         return (
-            f"diversity: {per_event[story.event]} picks already about the event of "
+            f"diversity: {shared} picks already about the event of "
             f"{events[story.event]!r} (max_per_event)"
         )
-    country = story.lead.call.country
+    if shared >= 2:
+        outlets = breadth(story.event)
+        slots = max(2, -(-outlets // EVENT_OUTLETS_PER_PICK))
+        if shared >= slots:
+            return (
+                f"diversity: {shared} picks already about the event of "
+                f"{events[story.event]!r}, which {outlets} outlets tell "
+                f"({EVENT_OUTLETS_PER_PICK} per pick)"
+            )
+    country = _country(story)
     if country and per_country[country] >= settings.max_per_country:
         name = places.country_names.get(country, country)
         return f"diversity: {per_country[country]} picks already from {name} (max_per_country)"

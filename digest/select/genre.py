@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -136,16 +137,26 @@ def _host_desks(host: str) -> tuple[str, ...]:
 
 
 def soft_story(calls: Sequence[GenreCall]) -> GenreCall | None:
-    """The soft-news call a story's members make together, or ``None``: when at
+    """The genre call a story's members make together, or ``None``: when at
     least half of them are filed under a soft desk (``/music/``, a lifestyle host),
     the story is that desk's, although another outlet filed it with no desk at all
-    (so it reads as hard news only for want of evidence)."""
+    (so it reads as hard news only for want of evidence).  And when most of them
+    are opinion, analysis or features, the story is commentary around the news,
+    not a report of it (the report it would be led by is one outlet's piece that
+    reads as news only because nothing marks it as a feature)."""
     filed = [c for c in calls if c.filed and c.genre == "soft"]
-    if not filed or 2 * len(filed) < len(calls):
-        return None
-    return GenreCall(
-        "soft", f"soft ({len(filed)} of {len(calls)} reports filed so: {filed[0].reason})"
-    )
+    if filed and 2 * len(filed) >= len(calls):
+        return GenreCall(
+            "soft", f"soft ({len(filed)} of {len(calls)} reports filed so: {filed[0].reason})"
+        )
+    told = [c for c in calls if not c.hard]
+    if 2 * len(told) > len(calls):
+        genre = Counter(c.genre for c in told).most_common(1)[0][0]
+        first = next(c for c in told if c.genre == genre)
+        return GenreCall(
+            genre, f"{genre} ({len(told)} of {len(calls)} reports are not news: {first.reason})"
+        )
+    return None
 
 
 __all__ = [

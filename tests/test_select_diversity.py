@@ -1,0 +1,80 @@
+"""Diversity: an event's share of the edition, and stories that retell a pick."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from digest.config import SelectSettings
+from digest.model import Article, LeftOut
+from digest.select.candidates import Candidate, Story
+from digest.select.diversity import choose
+from digest.select.genre import classify_genre
+from digest.select.outlets import OutletTable
+from digest.select.overrides import Overrides
+from digest.select.places import local_places, place_data
+from digest.select.sections import SectionDetector
+from digest.select.similarity import Vector, VectorStore
+
+WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
+WORDS = tuple(f"w{n}" for n in range(64))
+
+
+def story(n: int, title: str, *, event: int, score: float, outlets: int = 1,
+          words: tuple[int, ...] = ()) -> Story:  # fmt: skip
+    """A scored story of ``outlets`` distinct outlets whose members share the
+    keyword vector made of ``words`` (its own word when none are given)."""
+    settings = SelectSettings()
+    detector, table = SectionDetector(settings), OutletTable()
+    members = []
+    for k in range(outlets):
+        article = Article(id=f"s{n}m{k}", url=f"https://o{n}x{k}.example/p/{n}", title=title,
+                          published_at=WHEN + timedelta(minutes=n))  # fmt: skip
+        candidate = Candidate(
+            article, table.of(article), detector.classify(article), classify_genre(article)
+        )
+        ids = words or (n,)
+        candidate.vector = Vector({i: len(ids) ** -0.5 for i in ids}, ids, VectorStore(WORDS))
+        candidate.vector.places = local_places(title, place_data())
+        members.append(candidate)
+    return Story(members, score=score, event=event)
+
+
+def pick(stories: list[Story], settings: SelectSettings) -> list[str]:
+    """The titles of the stories diversity picks, in order."""
+    events = [f"event {n}" for n in range(10)]
+    chosen, _ = choose(stories, settings, Overrides(), events, place_data())
+    return [s.lead.article.title for s in chosen]
+
+
+def test_an_events_third_pick_needs_the_breadth_of_a_dominant_event() -> None:
+    settings = SelectSettings(count=4)
+    # An event told by five outlets: two picks, then the next story of another.
+    small = [story(n, f"Mutiny part {n}", event=1, score=10 - n, words=(n + 10,))
+             for n in range(3)]  # fmt: skip
+    small[0].members += story(9, "Mutiny part 0", event=1, score=0, outlets=3).members
+    small[1].members += story(8, "Mutiny part 1", event=1, score=0, outlets=1).members
+    other = [story(20 + n, f"Other story {n}", event=2 + n, score=1, words=(40 + n,))
+             for n in range(2)]  # fmt: skip
+    titles = pick([*small, *other], settings)
+    assert titles.count("Mutiny part 2") == 0 and len(titles) == 4
+    # Told by twelve outlets, the day's dominant event fills three slots.
+    big = [story(n, f"War part {n}", event=1, score=10 - n, outlets=4, words=(n + 10,))
+           for n in range(3)]  # fmt: skip
+    assert pick([*big, *other], settings)[:3] == ["War part 0", "War part 1", "War part 2"]
+
+
+def test_reports_of_one_event_in_the_same_city_alike_at_half_the_bar_are_one_story() -> None:
+    # Cosine 1/3 between "police kill man" and "officer shooting": below the bar
+    # (0.2 × 2 = 0.4 here), above half of it.
+    settings = SelectSettings(story_similarity=0.4)
+    first = story(1, "Police kill man in Albuquerque grocery shootout", event=1, score=3,
+                  words=(1, 2, 3))  # fmt: skip
+    second = story(2, "Officer-involved shooting in Albuquerque", event=1, score=2,
+                   words=(3, 4, 5))  # fmt: skip
+    elsewhere = story(3, "Officer-involved shooting in Anchorage", event=1, score=2,
+                      words=(3, 4, 6))  # fmt: skip
+    titles = pick([first, second, elsewhere], settings)
+    assert "Officer-involved shooting in Albuquerque" not in titles
+    assert "Officer-involved shooting in Anchorage" in titles
+    _, below = choose([first, second], settings, Overrides(), ["e"] * 2, place_data())
+    assert below[0].kind is LeftOut.SAME_STORY and "told in other words" in below[0].reason
