@@ -119,6 +119,11 @@ _CRUMB_AGREEMENT = 0.4
 # Prints of the headline this close, with the same letters, are one headline.
 _REPRINT_REACH = 2
 _LETTERS = re.compile(r"[\W_]+")
+# A headline shares a word with the first this many words of its story; a line
+# standing in for one that does not must read at least this well as a headline.
+_AGREEMENT_WORDS = 150
+_AGREEING_SCORE = 1.5
+_AGREEING_WORDS = 2
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
@@ -226,7 +231,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
-    title = _fullest_print(page, title)
+    title = _fullest_print(page, _agreeing_title(page, title, [standfirst, *paragraphs], facts))
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
     dateline, agency = meta.dateline, meta.agency
@@ -313,6 +318,27 @@ def _crumb_column_title(paragraphs: list[str], run: generic.Run, facts: LineFact
             if generic.weight(line) > _CRUMB_WORDS:
                 break  # no crumb: the trail ended in something else
     return ""
+
+
+def _agreeing_title(page: list[str], title: str, story: list[str], facts: LineFacts) -> str:
+    """The headline, checked against the story: a line sharing no word with the
+    story's lead (a menu entry, a search box's label, a site's motto) names
+    another page.  Then the line above the story that reads best as its headline
+    among those sharing two words with the lead is taken, if one reads well enough."""
+    told = [line for line in story if line]
+    lead = generic.content_words(" ".join(" ".join(told).split()[:_AGREEMENT_WORDS]))
+    if not lead or generic.content_words(title) & lead or told[0] not in page:
+        return title
+    start = page.index(told[0])
+    run = generic.Run(start, min(len(page), start + len(told)))
+    _, scores = generic.headline_scores(page, run, facts, slug_words=set())
+    agreeing = [
+        (score, at)
+        for at, score in scores.items()
+        if score >= _AGREEING_SCORE
+        and len(generic.content_words(page[at]) & lead) >= _AGREEING_WORDS
+    ]
+    return page[max(agreeing)[1]] if agreeing else title
 
 
 def _fullest_print(page: list[str], title: str) -> str:
