@@ -122,6 +122,10 @@ _LETTERS = re.compile(r"[\W_]+")
 # A headline shares a word with the first this many words of its story; a line
 # standing in for one that does not must read at least this well as a headline.
 _AGREEMENT_WORDS = 150
+# A label run into the headline ("Blog <headline>") has at most this many words,
+# and the headline printed alone stands this near.
+_RUN_IN_LABEL_WORDS = 4
+_LABEL_REACH = 5
 _AGREEING_SCORE = 1.5
 _AGREEING_WORDS = 2
 
@@ -232,6 +236,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         raise SourceError(options.source, "page dump has a title but no article body")
 
     title = _fullest_print(page, _agreeing_title(page, title, [standfirst, *paragraphs], facts))
+    title = _without_label(page, title)
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
     dateline, agency = meta.dateline, meta.agency
@@ -339,6 +344,27 @@ def _agreeing_title(page: list[str], title: str, story: list[str], facts: LineFa
         and len(generic.content_words(page[at]) & lead) >= _AGREEING_WORDS
     ]
     return page[max(agreeing)[1]] if agreeing else title
+
+
+def _without_label(page: list[str], title: str) -> str:
+    """The headline without a label run into it: when a line near the headline is
+    its end printed alone ("Blog <headline>", "Sie sind hier: > <headline>",
+    "27.01.2022<headline>", "›<headline>"), and what comes before is a label of a
+    few words, the line printed alone is the headline."""
+    if title not in page:
+        return title
+    at = page.index(title)
+    for near in page[max(0, at - _LABEL_REACH) : at + _LABEL_REACH + 1]:
+        if (
+            len(near) < len(title)
+            and title.endswith(near)
+            and len(near.split()) >= _MIN_TITLE_WORDS
+            and generic.weight(title[: -len(near)]) <= _RUN_IN_LABEL_WORDS
+            # "Italien: Reise- und Sicherheitshinweise": a kicker, part of the headline.
+            and not title[: -len(near)].rstrip().endswith((":", "-", "–", "—"))
+        ):
+            return near
+    return title
 
 
 def _fullest_print(page: list[str], title: str) -> str:
