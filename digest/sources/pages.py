@@ -565,6 +565,10 @@ def _generic_parts(
             title_at = chosen
         elif run.end - run.start >= 2 and _may_title_story(paragraphs[run.start], facts):
             title_at, run = run.start, generic.Run(run.start + 1, run.end)
+        elif run.start > 0 and _names_story(paragraphs[run.start - 1], facts):
+            # A short headline read as a person's name ("Performant Python") over
+            # the story: a page with a story is not refused for its headline.
+            title_at = run.start - 1
         else:
             raise SourceError(facts.options.source, "no headline found above the article text")
     title = paragraphs[title_at]
@@ -776,6 +780,17 @@ def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
         and words > above_words
         and not above.endswith(".")
         and facts(above) is None
+    )
+
+
+def _names_story(line: str, facts: LineFacts) -> bool:
+    """Whether the line just over the story may be its headline when nothing else
+    will: a few words, no sentence, no time or credit (a bare name aside)."""
+    return (
+        2 <= len(line.split()) <= generic.LONG_HEADLINE_WORDS
+        and not generic.is_prose(line)
+        and facts(line) is None
+        and not line.endswith(":")
     )
 
 
