@@ -128,6 +128,7 @@ _RUN_IN_LABEL_WORDS = 4
 _LABEL_REACH = 5
 _AGREEING_SCORE = 1.5
 _AGREEING_WORDS = 2
+_UNDER_TITLE = 5
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
@@ -334,6 +335,12 @@ def _agreeing_title(page: list[str], title: str, story: list[str], facts: LineFa
     lead = generic.content_words(" ".join(" ".join(told).split()[:_AGREEMENT_WORDS]))
     if not lead or generic.content_words(title) & lead or told[0] not in page:
         return title
+    own = generic.content_words(title)
+    if title in page:
+        at = page.index(title)
+        under = " ".join(p for p in page[at + 1 : at + 1 + _UNDER_TITLE] if generic.is_prose(p))
+        if len(own & generic.content_words(under)) >= _AGREEING_WORDS:
+            return title  # it heads a story printed under it, one the story read missed
     start = page.index(told[0])
     run = generic.Run(start, min(len(page), start + len(told)))
     _, scores = generic.headline_scores(page, run, facts, slug_words=set())
