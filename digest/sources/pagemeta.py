@@ -443,9 +443,7 @@ def _time(segment: str, options: ReadOptions) -> Meta | None:
         when = when.strip(" ,.")
         # A labelled line may give the year in two figures ("Veröffentlicht am 27.04.24").
         hinted = _DATE_HINT.search(when) or (label and _SHORT_YEAR_DATE.search(when))
-        if hinted and date_share(when := _CLOCK_WORD.sub("", when)) >= (
-            _DATE_LINE_SHARE
-        ):
+        if hinted and date_share(when := _CLOCK_WORD.sub("", when)) >= _DATE_LINE_SHARE:
             moment = time_in_line(when, options, month_first=None)
     if moment is None:
         return None
