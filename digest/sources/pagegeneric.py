@@ -118,6 +118,7 @@ _GLUED_YEAR = re.compile(r"((?:19|20)\d\d)(?=\d)")
 # A clock time in a line of a few words ("Mo, 11:41 Uhr", "18. September um 08:37").
 _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d\d(?![\d:])")
 _CLOCK_LINE_WORDS = 5
+_DIGIT = re.compile(r"\d")
 # A byline in the commoner languages: "Von Christian Unger, Tobias Köberlein und …",
 # "von Jemima Kelly", "Par David Mouriquand", "di Viviana Mazza", "Av Kari Nordmann":
 # the word for "by", then a name (two capitalised words; "Von der Leyen …" is none).
@@ -804,9 +805,9 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
 def _post_meta(line: str) -> bool:
     """Whether a line is a post's date line written out (see :data:`_POST_META_MARK`)
     or a clock time in a few words: a fact about the page, not its headline."""
-    if not any(ch.isdigit() for ch in line):
+    if _DIGIT.search(line) is None:
         return False
-    if len(line.split()) <= _CLOCK_LINE_WORDS and _CLOCK.search(line):
+    if _CLOCK.search(line) and len(line.split()) <= _CLOCK_LINE_WORDS:
         return True
     return bool(_POST_META_MARK.search(line)) and (
         date_share(_GLUED_YEAR.sub(r"\1 ", line)) >= _POST_META_DATE_SHARE

@@ -332,10 +332,15 @@ def _agreeing_title(page: list[str], title: str, story: list[str], facts: LineFa
     another page.  Then the line above the story that reads best as its headline
     among those sharing two words with the lead is taken, if one reads well enough."""
     told = [line for line in story if line]
-    lead = generic.content_words(" ".join(" ".join(told).split()[:_AGREEMENT_WORDS]))
-    if not lead or generic.content_words(title) & lead or told[0] not in page:
-        return title
+    opening: list[str] = []
+    for line in told:  # only the opening paragraphs: stories are long
+        opening += line.split()
+        if len(opening) >= _AGREEMENT_WORDS:
+            break
+    lead = generic.content_words(" ".join(opening[:_AGREEMENT_WORDS]))
     own = generic.content_words(title)
+    if not lead or own & lead or told[0] not in page:
+        return title
     if title in page:
         at = page.index(title)
         under = " ".join(p for p in page[at + 1 : at + 1 + _UNDER_TITLE] if generic.is_prose(p))
