@@ -794,11 +794,11 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or foreign_byline(line)
         or caption_text(line)
         or date_share(line) >= _MAX_DATE_SHARE
-        or _post_meta(line)
         or len(CRUMB_SEPARATOR.findall(line)) >= 2
         or len(_FACT_LABEL.findall(line)) >= 2
         or _label_with_figure(line)
         or _menu_run(line)
+        or _post_meta(line)
     )
 
 

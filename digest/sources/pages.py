@@ -331,23 +331,33 @@ def _agreeing_title(page: list[str], title: str, story: list[str], facts: LineFa
     story's lead (a menu entry, a search box's label, a site's motto) names
     another page.  Then the line above the story that reads best as its headline
     among those sharing two words with the lead is taken, if one reads well enough."""
-    told = [line for line in story if line]
-    opening: list[str] = []
-    for line in told:  # only the opening paragraphs: stories are long
-        opening += line.split()
-        if len(opening) >= _AGREEMENT_WORDS:
-            break
-    lead = generic.content_words(" ".join(opening[:_AGREEMENT_WORDS]))
     own = generic.content_words(title)
-    if not lead or own & lead or told[0] not in page:
+    # The lead's words, paragraph by paragraph: nearly every headline shares one
+    # with the first paragraph, so the rest is rarely read.
+    lead: set[str] = set()
+    budget = _AGREEMENT_WORDS
+    first = ""
+    for line in story:
+        if not line:
+            continue
+        first = first or line
+        words = line.split()
+        lead |= generic.content_words(" ".join(words[:budget]))
+        if own & lead:
+            return title
+        budget -= len(words)
+        if budget <= 0:
+            break
+    if not lead or first not in page:
         return title
     if title in page:
         at = page.index(title)
         under = " ".join(p for p in page[at + 1 : at + 1 + _UNDER_TITLE] if generic.is_prose(p))
         if len(own & generic.content_words(under)) >= _AGREEING_WORDS:
             return title  # it heads a story printed under it, one the story read missed
-    start = page.index(told[0])
-    run = generic.Run(start, min(len(page), start + len(told)))
+    start = page.index(first)
+    told = sum(1 for line in story if line)
+    run = generic.Run(start, min(len(page), start + told))
     _, scores = generic.headline_scores(page, run, facts, slug_words=set())
     agreeing = [
         (score, at)
