@@ -881,6 +881,8 @@ def _inline_box(kept: list[str], after: list[str]) -> bool:
 
 
 def _language(text: str) -> str:
+    if _DEVANAGARI.search(text) is None:
+        return "en"  # the common case, without a look at every letter
     letters = [ch for ch in text if ch.isalpha()]
     hindi = sum(1 for ch in letters if _DEVANAGARI.match(ch))
     return "hi" if letters and hindi * 2 > len(letters) else "en"
