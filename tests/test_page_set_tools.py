@@ -48,11 +48,11 @@ def test_blind_set_refuses_a_snapshot_with_pages_it_does_not_pin(tmp_path: Path)
 
 
 def test_write_set_writes_the_committed_format(tmp_path: Path) -> None:
-    """The one writer the three set builders share gives the committed sets' bytes
+    """The one writer the four set builders share gives the committed sets' bytes
     back from their records (gzip with mtime 0, one sorted-key JSON line each)."""
     devset = _tool("build_page_devset")
     data = Path(__file__).resolve().parent / "data"
-    for name in ("page_unseen", "page_blind"):
+    for name in ("page_unseen", "page_blind", "page_fresh"):
         raw = (data / name / "pages.jsonl.gz").read_bytes()
         records = [json.loads(line) for line in gzip.decompress(raw).decode().splitlines()]
         skipped = (data / name / "SKIPPED.txt").read_text("utf-8").splitlines()

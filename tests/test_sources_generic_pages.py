@@ -93,8 +93,8 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     set (fundus) still measures that.  Measured before the first
     round's rules: title 0.703, body 0.913, date 0.878; after it: title 0.772, body
     0.913, date 0.918; after the second round (tuned on it too): title 0.841, body
-    0.916, date 0.939; after the third: title 0.848, body 0.916, date 0.939 (floors
-    just under; the issue's 0.90 title is not reached)."""
+    0.916, date 0.939; after the third: title 0.848, body 0.916, date 0.939; after the
+    sixth: title 0.855 (floors just under; the issue's 0.90 title is not reached)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.UNSEEN)
     dev_sites = {r["site"] for r in scorer.load_devset()}
@@ -103,7 +103,7 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     assert not {r["site"] for r in records} & dev_sites
     report = scorer.score_dumps(records, scorer.CRAWLED_UNSEEN)
     assert report.refused == []
-    assert report.title_exact >= 0.84
+    assert report.title_exact >= 0.85
     assert report.body_f1 >= 0.91
     assert report.date_accuracy >= 0.93
 
@@ -116,7 +116,10 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     misses of two thirds of its sites (``dev-sites``) and left the others' unread
     (``held-out-sites``, 69 pages of 49 sites): all pages title 0.793, body 0.899,
     date 0.955; the held-out sites 0.623 → 0.725, 0.861 → 0.889, 0.907 → 0.953.
-    Floors just under; the issue's title target is not reached here (see the README)."""
+    The sixth round (rules from misses on dev, unseen, blind dev-sites and the fresh
+    set's dev-sites): all pages 0.803 / 0.899 / 0.963, held-out sites 0.725 / 0.889 /
+    0.953.  Floors just under; the issue's title target is not reached here (see
+    the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.BLIND)
     others = {r["site"] for r in scorer.load_devset()} | {
@@ -127,13 +130,41 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.79
+    assert report.title_exact >= 0.80
     assert report.body_f1 >= 0.89
-    assert report.date_accuracy >= 0.95
+    assert report.date_accuracy >= 0.96
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.72 and held.body_f1 >= 0.88 and held.date_accuracy >= 0.95
     held_sites = {r["site"] for r in scorer.split(records, "held-out-sites")}
     assert not held_sites & {r["site"] for r in scorer.split(records, "dev-sites")}
+
+
+def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
+    """The fourth set (trafilatura's evaluation pages, tools/build_page_fresh.py):
+    638 dated pages of 638 sites in no other set, measured before any rule of the
+    sixth round (title 0.639, refused 5, date 0.818; snippets of the text found
+    0.881, of boilerplate left out 0.822) and after it (title 0.671, refused 3, date
+    0.827; 0.885 / 0.823).  Its rules were written from the misses of two thirds of
+    its sites; the third whose misses were never read (held-out-sites, 229 pages)
+    went from title 0.611 to 0.633, date 0.833 to 0.833.  Floors just under; no
+    whole gold text, so no body F1."""
+    scorer = _scorer()
+    records = scorer.load_devset(scorer.FRESH)
+    others: set[str] = set()
+    for folder in (scorer.DEVSET, scorer.UNSEEN, scorer.BLIND):
+        others |= {r["site"] for r in scorer.load_devset(folder)}
+    assert len(records) >= 600 and len({r["site"] for r in records}) >= 600
+    assert all(r["title"] and r["title"] + "\n" in r["dump"] for r in records)
+    assert all(r["date"] and r["crawled"] for r in records)
+    assert not {r["site"] for r in records} & others
+    report = scorer.score_dumps(records)
+    assert len(report.refused) <= 3
+    assert report.title_exact >= 0.67
+    assert report.date_accuracy >= 0.82
+    found, left_out = report.snippets
+    assert found >= 0.88 and left_out >= 0.82
+    held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
+    assert held.title_exact >= 0.63 and held.date_accuracy >= 0.83
 
 
 @pytest.mark.slow  # trafilatura over every page of the dev set

@@ -103,6 +103,22 @@ _NOT_HEADLINE = re.compile(
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
 )
+# A post's meta line written out: a date with its author, its comment count or a
+# separator ("Am 13. November 2019 Von Henry In Aktuell", "Karsten Dörre /
+# 22.04.2020", "Dezember 10, 2019 · von freeman1984 · in Uncategorized"); a
+# headline naming a date ("Protokoll der Sitzung vom 10. Oktober 2019") has none.
+_POST_META_MARK = re.compile(
+    r"\b(?:von|by|par|por|door|av|af)\s+\S|\s[|·•/]\s|\bkommentar|\bcomments?\b"
+    r"|\bveröffentlicht|\bposted\b|\bpublished\b|\bpublicado\b|\bpublié\b",
+    re.I,
+)
+_POST_META_DATE_SHARE = 0.15
+# Years glued to what follows by the crawler: "10. Februar 20199. Februar 2019".
+_GLUED_YEAR = re.compile(r"((?:19|20)\d\d)(?=\d)")
+# A clock time in a line of a few words ("Mo, 11:41 Uhr", "18. September um 08:37").
+_CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d\d(?![\d:])")
+_CLOCK_LINE_WORDS = 5
+_DIGIT = re.compile(r"\d")
 # A byline in the commoner languages: "Von Christian Unger, Tobias Köberlein und …",
 # "von Jemima Kelly", "Par David Mouriquand", "di Viviana Mazza", "Av Kari Nordmann":
 # the word for "by", then a name (two capitalised words; "Von der Leyen …" is none).
@@ -782,6 +798,19 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or len(_FACT_LABEL.findall(line)) >= 2
         or _label_with_figure(line)
         or _menu_run(line)
+        or _post_meta(line)
+    )
+
+
+def _post_meta(line: str) -> bool:
+    """Whether a line is a post's date line written out (see :data:`_POST_META_MARK`)
+    or a clock time in a few words: a fact about the page, not its headline."""
+    if _DIGIT.search(line) is None:
+        return False
+    if _CLOCK.search(line) and len(line.split()) <= _CLOCK_LINE_WORDS:
+        return True
+    return bool(_POST_META_MARK.search(line)) and (
+        date_share(_GLUED_YEAR.sub(r"\1 ", line)) >= _POST_META_DATE_SHARE
     )
 
 

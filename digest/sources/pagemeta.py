@@ -105,6 +105,7 @@ _DATE_HINT = re.compile(
     r"|जनवरी|फ़?फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितम्?बर|अक्[टत]ूबर|नवम्?बर|दिसम्?बर",
     re.I,
 )
+_SHORT_YEAR_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d\d\b")
 # Wire services and the catch-all credits pages print for them.
 _AGENCY_WORD = (
     r"IANS|PTI|ANI|AFP|AP|Reuters|Bloomberg|Agencies|Agency|AAP|DPA|EFE|Xinhua|UNI|Anadolu"
@@ -481,9 +482,9 @@ def _read_segment_time(segment: str, options: ReadOptions) -> Meta | None:
         # A date in another language, or with a clock word ("18 novembre 2019",
         # "18.11.2019, 07:39 Uhr"): read as dates inside a line are, if it is all date.
         when = when.strip(" ,.")
-        if _DATE_HINT.search(when) and date_share(when := _CLOCK_WORD.sub("", when)) >= (
-            _DATE_LINE_SHARE
-        ):
+        # A labelled line may give the year in two figures ("Veröffentlicht am 27.04.24").
+        hinted = _DATE_HINT.search(when) or (label and _SHORT_YEAR_DATE.search(when))
+        if hinted and date_share(when := _CLOCK_WORD.sub("", when)) >= _DATE_LINE_SHARE:
             moment = time_in_line(when, options, month_first=None)
     if moment is None:
         return None

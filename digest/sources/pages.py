@@ -119,6 +119,16 @@ _CRUMB_AGREEMENT = 0.4
 # Prints of the headline this close, with the same letters, are one headline.
 _REPRINT_REACH = 2
 _LETTERS = re.compile(r"[\W_]+")
+# A headline shares a word with the first this many words of its story; a line
+# standing in for one that does not must read at least this well as a headline.
+_AGREEMENT_WORDS = 150
+# A label run into the headline ("Blog <headline>") has at most this many words,
+# and the headline printed alone stands this near.
+_RUN_IN_LABEL_WORDS = 4
+_LABEL_REACH = 5
+_AGREEING_SCORE = 1.5
+_AGREEING_WORDS = 2
+_UNDER_TITLE = 5
 
 
 def read_page(data: bytes, options: ReadOptions) -> SourceResult:
@@ -226,7 +236,8 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
-    title = _fullest_print(page, title)
+    title = _fullest_print(page, _agreeing_title(page, title, [standfirst, *paragraphs], facts))
+    title = _without_label(page, title)
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
     dateline, agency = meta.dateline, meta.agency
@@ -313,6 +324,69 @@ def _crumb_column_title(paragraphs: list[str], run: generic.Run, facts: LineFact
             if generic.weight(line) > _CRUMB_WORDS:
                 break  # no crumb: the trail ended in something else
     return ""
+
+
+def _agreeing_title(page: list[str], title: str, story: list[str], facts: LineFacts) -> str:
+    """The headline, checked against the story: a line sharing no word with the
+    story's lead (a menu entry, a search box's label, a site's motto) names
+    another page.  Then the line above the story that reads best as its headline
+    among those sharing two words with the lead is taken, if one reads well enough."""
+    own = generic.content_words(title)
+    # The lead's words, paragraph by paragraph: nearly every headline shares one
+    # with the first paragraph, so the rest is rarely read.
+    lead: set[str] = set()
+    budget = _AGREEMENT_WORDS
+    first = ""
+    for line in story:
+        if not line:
+            continue
+        first = first or line
+        words = line.split()
+        lead |= generic.content_words(" ".join(words[:budget]))
+        if own & lead:
+            return title
+        budget -= len(words)
+        if budget <= 0:
+            break
+    if not lead or first not in page:
+        return title
+    if title in page:
+        at = page.index(title)
+        under = " ".join(p for p in page[at + 1 : at + 1 + _UNDER_TITLE] if generic.is_prose(p))
+        if len(own & generic.content_words(under)) >= _AGREEING_WORDS:
+            return title  # it heads a story printed under it, one the story read missed
+    start = page.index(first)
+    told = sum(1 for line in story if line)
+    run = generic.Run(start, min(len(page), start + told))
+    _, scores = generic.headline_scores(page, run, facts, slug_words=set())
+    agreeing = [
+        (score, at)
+        for at, score in scores.items()
+        if score >= _AGREEING_SCORE
+        and len(generic.content_words(page[at]) & lead) >= _AGREEING_WORDS
+    ]
+    return page[max(agreeing)[1]] if agreeing else title
+
+
+def _without_label(page: list[str], title: str) -> str:
+    """The headline without a label run into it: when a line near the headline is
+    its end printed alone ("Blog <headline>", "Sie sind hier: > <headline>",
+    "27.01.2022<headline>", "›<headline>"), and what comes before is a label of a
+    few words, the line printed alone is the headline."""
+    if title not in page:
+        return title
+    at = page.index(title)
+    for near in page[max(0, at - _LABEL_REACH) : at + _LABEL_REACH + 1]:
+        if (
+            len(near) < len(title)
+            and title.endswith(near)
+            and len(near.split()) >= _MIN_TITLE_WORDS
+            and generic.weight(title[: -len(near)]) <= _RUN_IN_LABEL_WORDS
+            # "Italien: Reise- und Sicherheitshinweise": a kicker, part of the headline.
+            and not title[: -len(near)].rstrip().endswith((":", "-", "–", "—"))
+        ):
+            return near
+    return title
 
 
 def _fullest_print(page: list[str], title: str) -> str:
@@ -513,6 +587,10 @@ def _generic_parts(
             title_at = chosen
         elif run.end - run.start >= 2 and _may_title_story(paragraphs[run.start], facts):
             title_at, run = run.start, generic.Run(run.start + 1, run.end)
+        elif run.start > 0 and _names_story(paragraphs[run.start - 1], facts):
+            # A short headline read as a person's name ("Performant Python") over
+            # the story: a page with a story is not refused for its headline.
+            title_at = run.start - 1
         else:
             raise SourceError(facts.options.source, "no headline found above the article text")
     title = paragraphs[title_at]
@@ -724,6 +802,17 @@ def _is_standfirst(paragraphs: list[str], at: int, facts: LineFacts) -> bool:
         and words > above_words
         and not above.endswith(".")
         and facts(above) is None
+    )
+
+
+def _names_story(line: str, facts: LineFacts) -> bool:
+    """Whether the line just over the story may be its headline when nothing else
+    will: a few words, no sentence, no time or credit (a bare name aside)."""
+    return (
+        2 <= len(line.split()) <= generic.LONG_HEADLINE_WORDS
+        and not generic.is_prose(line)
+        and facts(line) is None
+        and not line.endswith(":")
     )
 
 
