@@ -22,15 +22,8 @@ from digest.sources.pagegeneric import (
 from digest.sources.pagemeta import LineFacts, caption_text, meta_line
 from digest.sources.pages import read_page
 
-SAVED = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
-LEAD = (
-    "Der Stadtrat hat am Dienstag beschlossen, die alte Brücke für Autos zu sperren, "
-    "nachdem Ingenieure tiefe Risse in zwei ihrer Pfeiler gefunden hatten."
-)
-MORE = (
-    "Die Arbeiten an einer neuen Brücke sollen im Mai beginnen und zwei Jahre dauern, "
-    "teilte die Stadt mit. Bis dahin müssen Autofahrer die Umgehungsstraße nehmen."
-)
+from .german_story import LEAD, MORE, SAVED
+
 STANDFIRST = (
     "Ingenieure haben tiefe Risse in den Pfeilern der alten Brücke gefunden. Der Stadtrat "
     "sperrt sie für Autos, bis eine neue gebaut ist."

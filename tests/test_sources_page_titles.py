@@ -20,15 +20,8 @@ from digest.sources.pagegeneric import can_be_headline
 from digest.sources.pagemeta import LineFacts, meta_line
 from digest.sources.pages import read_page
 
-SAVED = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
-LEAD = (
-    "Der Stadtrat hat am Dienstag beschlossen, die alte Brücke für Autos zu sperren, "
-    "nachdem Ingenieure tiefe Risse in zwei ihrer Pfeiler gefunden hatten."
-)
-MORE = (
-    "Die Arbeiten an einer neuen Brücke sollen im Mai beginnen und zwei Jahre dauern, "
-    "teilte die Stadt mit. Bis dahin müssen Autofahrer die Umgehungsstraße nehmen."
-)
+from .german_story import SAVED
+
 DATA = Path(__file__).resolve().parent / "data"
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
 
