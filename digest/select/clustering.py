@@ -46,15 +46,11 @@ def cluster(
     # Each item's words are kept as 4-byte numbers between counting them and making
     # its vector, and the stems dropped before the vectors are made: a big pool's
     # word lists and stems, beside its vectors, would be the most a selection holds.
-    # The numbers are in one array for the pool (not an array object each, whose
-    # freed memory stayed held beside the vectors), the items' from ``starts`` on.
-    numbered = array("i")
-    starts = array("q")
+    numbered = []
     for c in candidates:
         found = article_fields(c.article, stems)
         vocabulary.count(found)
-        starts.append(len(numbered))
-        numbered.extend(vocabulary.numbered(found))
+        numbered.append(vocabulary.numbered(found))
         if keep_fields:
             c.fields = found
     del stems
@@ -62,16 +58,14 @@ def cluster(
     # is numbered by now, so the places are found before the vectors are made
     # (the sort's own memory comes before the vectors', not on top of it).
     vocabulary.store.settle()
+    done = array("i")
     places = place_data()
-    # Last item first, so the numbers array is cut short as the vectors grow and
-    # gives its memory back (a vector is the same made in any order).
-    for n in range(len(candidates) - 1, -1, -1):
-        c = candidates[n]
-        c.vector = vocabulary.vector(vocabulary.fields(numbered[starts[n] :]))
+    for n, c in enumerate(candidates):
+        c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
         c.vector.places = local_places(c.article.title, places)
-        del numbered[starts[n] :]
+        numbered[n] = done
     # The word numbers can go before the stories are made.
-    del vocabulary, numbered, starts
+    del vocabulary, numbered
     # Pinned first, then by time, then by id: three stable sorts give the order one
     # sort on a key tuple would, without a tuple per candidate on top of the vectors.
     ordered = sorted(candidates, key=lambda c: c.article.id)

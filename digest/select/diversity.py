@@ -49,10 +49,9 @@ def choose(
     ``RANKED_BELOW``)."""
     w = settings.weights
     pinned = [s for s in stories if s.lead.pinned]
-    # Best first, ties by id: two stable sorts give the order one sort on a key
-    # tuple would, without a tuple per story of a big pool at the selection's peak.
-    remaining = sorted((s for s in stories if not s.lead.pinned), key=lambda s: s.lead.article.id)
-    remaining.sort(key=lambda s: -s.score)
+    free = sorted(
+        (s for s in stories if not s.lead.pinned), key=lambda s: (-s.score, s.lead.article.id)
+    )
     count = max(settings.count, len(pinned))
     taken: list[Story] = []
     per_event: Counter[int] = Counter()
@@ -73,6 +72,7 @@ def choose(
     capped: dict[str, str] = {}
     breadth = _EventBreadth(stories, settings.max_per_event * EVENT_OUTLETS_PER_PICK)
     retold: dict[str, Story] = {}
+    remaining = list(free)
     while len(taken) < count and remaining:
         best: tuple[float, int, str] | None = None
         for n, story in enumerate(remaining):
