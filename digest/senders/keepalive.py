@@ -75,7 +75,6 @@ class KeptConnections:
         content: bytes,
         headers: Mapping[str, str],
         written: Callable[[], None] | None = None,
-        parts: Sequence[bytes] = (),
     ) -> httpx.Response:
         """POST ``content`` to ``path`` with ``headers`` after the client's own;
         ``written`` is called once the request is sent.  The answer, whatever its
