@@ -55,12 +55,12 @@ def rules(config: Config, name: str) -> Boilerplate:
         raise ConfigError(f"boilerplate.{name}: bad pattern ({exc})") from None
 
 
-def _options(config: Config, source: SourceSettings, location: str) -> ReadOptions:
+def _options(source: SourceSettings, location: str, boilerplate: Boilerplate) -> ReadOptions:
     return ReadOptions(
         source=location,
         publisher=source.publisher,
         timezone=zone(source.timezone),
-        boilerplate=rules(config, source.boilerplate),
+        boilerplate=boilerplate,
         url_template=source.url_template,
         allow_networks=networks(source.allow_networks),
     )
@@ -85,20 +85,29 @@ def specs(config: Config, locations: Iterable[str] = (), *, rule_set: str = "") 
     its own.  Raises :class:`ConfigError` for an unknown rule set.
     """
     chosen_rules = rules(config, rule_set) if rule_set else None
+    # Each rule set is compiled once, not once a location: compiling the built-in
+    # rules takes milliseconds, and a shell glob may name thousands of files.
+    compiled: dict[str, Boilerplate] = {}
+
+    def rules_of(name: str) -> Boilerplate:
+        if name not in compiled:
+            compiled[name] = rules(config, name)
+        return compiled[name]
+
     found: list[SourceSpec] = []
     given = list(locations)
     if not given:
         for source in config.sources:
-            found.append(
-                SourceSpec(source.path, source.kind, _options(config, source, source.path))
-            )
+            options = _options(source, source.path, rules_of(source.boilerplate))
+            found.append(SourceSpec(source.path, source.kind, options))
     for location in given:
         owner = next((s for s in config.sources if _covers(config, s, location)), None)
         if owner is None:
-            options = ReadOptions(source=location, boilerplate=Boilerplate.builtin())
+            options = ReadOptions(source=location, boilerplate=rules_of("default"))
             found.append(SourceSpec(location, "auto", options))
         else:
-            found.append(SourceSpec(location, owner.kind, _options(config, owner, location)))
+            options = _options(owner, location, rules_of(owner.boilerplate))
+            found.append(SourceSpec(location, owner.kind, options))
     if chosen_rules is not None:
         found = [
             dataclasses.replace(s, options=dataclasses.replace(s.options, boilerplate=chosen_rules))
