@@ -50,8 +50,7 @@ from build_page_devset import (
     _without_site_name,
     date_shown,
     gold_title,
-    read_sums,
-    sha256,
+    pin_inputs,
     visible_lines,
     write_set,
 )
@@ -118,21 +117,7 @@ def _headline(lines: list[str], tree: Any, label: str) -> tuple[str, str]:
 def build(fundus: Path, out: Path, *, record_sums: bool) -> int:
     """Write the blind set into ``out``; returns the number of pages."""
     inputs = _inputs(fundus)
-    sums_path = out / "SHA256SUMS"
-    if record_sums:
-        out.mkdir(parents=True, exist_ok=True)
-        text = "".join(f"{sha256(path)}  {name}\n" for name, path in inputs.items())
-        sums_path.write_text(text, "utf-8")
-    pinned = read_sums(sums_path)
-    for name, expected in pinned.items():
-        path = inputs.get(name)
-        if path is None or not path.is_file() or sha256(path) != expected:
-            sys.exit(f"{name}: missing or different from the pinned snapshot ({sums_path})")
-    # A later snapshot adds pages: they would enter the set unpinned.
-    if extra := sorted(set(inputs) - set(pinned)):
-        sys.exit(
-            f"{extra[0]} (and {len(extra) - 1} more): not in the pinned snapshot ({sums_path})"
-        )
+    pin_inputs(inputs, out, record_sums=record_sums)
     seen_sites: set[str] = set()
     for other in OTHER_SETS:
         with gzip.open(other, "rt", encoding="utf-8") as handle:

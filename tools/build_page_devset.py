@@ -260,6 +260,27 @@ def read_sums(path: Path) -> dict[str, str]:
     return sums
 
 
+def pin_inputs(inputs: dict[str, Path], out: Path, *, record_sums: bool) -> None:
+    """Check ``inputs`` (``name -> file``) against ``out/SHA256SUMS`` (first
+    written from them with ``record_sums``): exit naming the first file missing,
+    changed, or not pinned at all (a later snapshot's extra pages would enter the
+    set unpinned)."""
+    sums_path = out / "SHA256SUMS"
+    if record_sums:
+        out.mkdir(parents=True, exist_ok=True)
+        text = "".join(f"{sha256(path)}  {name}\n" for name, path in inputs.items())
+        sums_path.write_text(text, "utf-8")
+    pinned = read_sums(sums_path)
+    for name, expected in pinned.items():
+        path = inputs.get(name)
+        if path is None or not path.is_file() or sha256(path) != expected:
+            sys.exit(f"{name}: missing or different from the pinned snapshot ({sums_path})")
+    if extra := sorted(set(inputs) - set(pinned)):
+        sys.exit(
+            f"{extra[0]} (and {len(extra) - 1} more): not in the pinned snapshot ({sums_path})"
+        )
+
+
 def build(bench: Path, out: Path, *, record_sums: bool) -> int:
     """Write the dev set from ``bench`` into ``out``; returns the number of pages."""
     truth_path = bench / "ground-truth.json"

@@ -46,7 +46,7 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_page_blind import _headline, _same_publisher
-from build_page_devset import date_shown, read_sums, sha256, visible_lines, write_set
+from build_page_devset import date_shown, pin_inputs, visible_lines, write_set
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "page_fresh"
@@ -109,20 +109,7 @@ def build(clone: Path, out: Path, *, record_sums: bool) -> int:
     truth_path = clone / "tests" / "evaldata.json"
     truth: dict[str, dict[str, Any]] = json.loads(truth_path.read_text("utf-8"))
     inputs = _inputs(clone, truth)
-    sums_path = out / "SHA256SUMS"
-    if record_sums:
-        out.mkdir(parents=True, exist_ok=True)
-        text = "".join(f"{sha256(path)}  {name}\n" for name, path in inputs.items())
-        sums_path.write_text(text, "utf-8")
-    pinned = read_sums(sums_path)
-    for name, expected in pinned.items():
-        path = inputs.get(name)
-        if path is None or not path.is_file() or sha256(path) != expected:
-            sys.exit(f"{name}: missing or different from the pinned snapshot ({sums_path})")
-    if extra := sorted(set(inputs) - set(pinned)):
-        sys.exit(
-            f"{extra[0]} (and {len(extra) - 1} more): not in the pinned snapshot ({sums_path})"
-        )
+    pin_inputs(inputs, out, record_sums=record_sums)
     by_file = {Path(name).name: path for name, path in inputs.items()}
     times = added_times(clone)
     seen_sites: set[str] = set()
