@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from statistics import median, quantiles
-from typing import Any
 
 import httpx
 
@@ -33,22 +30,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench.providers import (  # noqa: E402
     PROVIDERS,
+    Side,
     captured,
     check,
     outgoing,
     post,
+    reader_batches,
     sender,
     start_server,
 )
-
-
-def timed(threads: int, jobs: list[Any]) -> tuple[float, float]:
-    """Calls a second and CPU milliseconds a call of running ``jobs`` once."""
-    with ThreadPoolExecutor(threads) as pool:
-        cpu, start = time.process_time(), time.perf_counter()
-        list(pool.map(lambda job: job(), jobs))
-        seconds = time.perf_counter() - start
-        return len(jobs) / seconds, (time.process_time() - cpu) * 1000 / len(jobs)
 
 
 def main() -> None:
@@ -58,42 +48,31 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20, help="calls a round (20)")
     parser.add_argument("--connections", type=int, default=1, help="on each side (1)")
     args = parser.parse_args()
-    from digest.senders import Recipient
-
     server, url = start_server()
     try:
         out = outgoing()
         made = sender(args.provider, url, args.connections)
         size = made.limits.batch_size
-        batches = [
-            [
-                Recipient(f"reader{n * size + i:07d}@example.org", name=f"Reader Number {i}")
-                for i in range(size)
-            ]
-            for n in range(args.calls)
-        ]
+        batches = reader_batches(size, args.calls)
         made.prepare(out)
         prebuilt = [captured(args.provider, made, out, batch) for batch in batches]
         sending = [lambda b=b: check(made.send_batch(out, b), size) for b in batches]
-        ratios: list[float] = []
-        cpu: tuple[list[float], list[float]] = ([], [])
+        ours, bare = Side(), Side()
         with httpx.Client(timeout=60) as client:
             posting = [lambda r=r: post(client, *r) for r in prebuilt]
             for _ in range(args.pairs):
-                ours, our_cpu = timed(args.connections + made.limits.overlap, sending)
-                bare, bare_cpu = timed(args.connections, posting)
-                ratios.append(ours / bare)
-                cpu[0].append(our_cpu)
-                cpu[1].append(bare_cpu)
+                ours.run(args.connections + made.limits.overlap, sending, server.pid, url)
+                bare.run(args.connections, posting, server.pid, url)
         made.close()
     finally:
         server.terminate()
         server.wait()
+    ratios = [a / b for a, b in zip(ours.rates, bare.rates, strict=True)]
     low, _, high = quantiles(ratios, n=4)
     print(
         f"{args.provider}: median ratio digest / bare {median(ratios):.3f} "
         f"(quartiles {low:.3f}-{high:.3f}, {args.pairs} pairs of {args.calls} calls); "
-        f"CPU ms a call: digest {median(cpu[0]):.2f}, bare {median(cpu[1]):.2f}"
+        f"CPU ms a call: digest {median(ours.client_ms):.2f}, bare {median(bare.client_ms):.2f}"
     )
 
 

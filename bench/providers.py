@@ -241,12 +241,23 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
     return server, f"http://127.0.0.1:{int(server.stdout.readline())}"
 
 
+def reader_batches(size: int, calls: int) -> list[list[Any]]:
+    """``calls`` full batches of ``size`` distinct named readers."""
+    from digest.senders import Recipient
+
+    return [
+        [
+            Recipient(f"reader{n * size + i:07d}@example.org", name=f"Reader Number {i}")
+            for i in range(size)
+        ]
+        for n in range(calls)
+    ]
+
+
 def run(
     calls: int, rounds: int, connections: int, providers: tuple[str, ...] = PROVIDERS
 ) -> dict[str, Any]:
     """Every provider, rounds alternating digest and bare; medians and ratios."""
-    from digest.senders import Recipient
-
     server, url = start_server()
     try:
         out = outgoing()
@@ -254,13 +265,7 @@ def run(
         for kind in providers:
             made = sender(kind, url, connections)
             size = made.limits.batch_size
-            batches = [
-                [
-                    Recipient(f"reader{n * size + i:07d}@example.org", name=f"Reader Number {i}")
-                    for i in range(size)
-                ]
-                for n in range(calls)
-            ]
+            batches = reader_batches(size, calls)
             made.prepare(out)
             # As many calling threads as the delivery loop gives the sender.
             callers = connections + made.limits.overlap
