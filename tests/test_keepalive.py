@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import gzip
 import ipaddress
+import select
 import socket
 import socketserver
 import ssl
@@ -85,8 +86,11 @@ class _Handler(socketserver.BaseRequestHandler):
                 sock.recv(1)  # until the client gives up
                 return
             body = self.server.body
+            # Whether to close is settled before answering: once the client has
+            # the answer it may change ``close`` for the next request.
+            close = self.server.close
             sock.sendall(self.server.answer + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            if self.server.close:
+            if close:
                 sock.shutdown(socket.SHUT_RDWR)
                 sock.close()
                 self.server.closed.set()
@@ -228,8 +232,14 @@ def test_a_connection_closed_by_the_server_is_replaced_before_use(recorder: Reco
     recorder.close = True  # closes after each answer, without saying so
     for _ in range(3):
         assert connections.post("/x", b"{}", {}).status_code == 200
-        recorder.closed.wait(10)
+        assert recorder.closed.wait(60)
         recorder.closed.clear()
+        # The server has closed it; wait until this end's kernel has the close too
+        # (on a loaded machine loopback delivers it later), as a kept connection
+        # would have in the time between two calls.
+        for idle in connections._idle:
+            assert idle.sock is not None
+            assert select.select([idle.sock], [], [], 60)[0]
     # The first on the kept one, then each on a fresh one: none went out on a
     # connection the server had closed.
     assert recorder.connections == 3
