@@ -230,6 +230,41 @@ def test_an_aggregated_rss_feed_names_each_items_own_site() -> None:
     </channel></rss>"""
     result = read_feed(rss, ReadOptions(source="planet.rss"))
     assert [a.publisher for a in result.articles] == ["dw.com", "Planet News"]
-    # A publisher named in the config is every item's.
+    # A publisher named in the config names the feed's own items only.
     named = read_feed(rss, ReadOptions(source="planet.rss", publisher="Planet"))
-    assert {a.publisher for a in named.articles} == {"Planet"}
+    assert [a.publisher for a in named.articles] == ["dw.com", "Planet"]
+
+
+def _json_feed(urls: list[str]) -> bytes:
+    items = [
+        {"id": str(n), "url": url, "title": f"Story {n}", "date_published": "2023-10-07T10:00:00Z"}
+        for n, url in enumerate(urls)
+    ]
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode()
+
+
+def test_an_aggregated_feed_with_a_configured_publisher_keeps_each_items_site() -> None:
+    # No home page and no site holding most items: an aggregate, whatever the config
+    # calls it, so unlisted outlets are not all counted as one.
+    data = _json_feed(
+        ["https://7news.com.au/news/a", "https://laist.com/news/b", "https://www.9news.com.au/c"]
+    )
+    result = read_json(data, ReadOptions(source="agg.json", publisher="Aggregator"))
+    assert [a.publisher for a in result.articles] == ["7news.com.au", "laist.com", "9news.com.au"]
+
+
+def test_a_feed_linking_through_one_other_host_keeps_the_configured_publisher() -> None:
+    # Most items on one site: the feed's own (a redirector or CDN host), so they keep
+    # the source's name; the odd link to another site is that site's.
+    data = _json_feed(
+        [
+            "https://feeds.example-redirect.net/r/1",
+            "https://feeds.example-redirect.net/r/2",
+            "https://feeds.example-redirect.net/r/3",
+            "https://www.reuters.com/world/x",
+        ]
+    )
+    result = read_json(data, ReadOptions(source="own.json", publisher="Daily Planet"))
+    assert [a.publisher for a in result.articles] == [
+        "Daily Planet", "Daily Planet", "Daily Planet", "reuters.com",
+    ]  # fmt: skip

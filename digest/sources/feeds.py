@@ -36,6 +36,7 @@ from .normalise import (
     clean_text,
     item_error,
     item_publisher,
+    own_sites,
     parse_time,
     section_from_url,
 )
@@ -86,6 +87,8 @@ class _Channel:
     link: str
     #: Section the feed's title names (``world`` for "BBC News - World").
     section: str
+    #: Sites whose items are the feed's own (:func:`own_sites`).
+    own: frozenset[str]
 
 
 def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
@@ -120,6 +123,7 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
             ),
             "",
         ),
+        own=own_sites((str(e.get("link") or "") for e in parsed.entries), link),
     )
     articles: list[Article] = []
     skipped: list[Skipped] = []
@@ -253,8 +257,7 @@ def _article(entry: Any, options: ReadOptions, channel: _Channel) -> Article:
         byline=byline,
         image=_image(entry, title, caption) or _markup_image(raw_markup, channel.link, title),
         language=channel.language,
-        publisher=outlet
-        or (options.publisher or item_publisher(url, channel.link, channel.publisher)),
+        publisher=outlet or item_publisher(url, channel.own, channel.publisher),
         source=options.source,
     )
 

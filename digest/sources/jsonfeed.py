@@ -7,8 +7,9 @@ object with ``section``, ``dateline``, ``agency`` and ``publisher``.
 
 An aggregated feed carries many outlets' items: an item's publisher is its own
 (``_digest.publisher``, or a ``source`` name as news APIs give it), else, for an
-item on another site than the feed's ``home_page_url``, that site's host name;
-only the feed's own items are named after the feed.
+item on another site than the feed's own (its ``home_page_url``, and the site most
+of its items are on), that site's host name.  Only the feed's own items are named
+after the feed, or after the ``publisher`` the config gives the source.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .normalise import (
     clean_text,
     item_error,
     item_publisher,
+    own_sites,
     parse_time,
     section_from_url,
 )
@@ -50,14 +52,14 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
         publisher = options.publisher or clean_text(document.get("title"))
         language = str(document.get("language") or "en")
         convert = _feed_item
-        # A publisher named in the config is every item's that names none of its own.
-        home = "" if options.publisher else str(document.get("home_page_url") or "")
+        home = str(document.get("home_page_url") or "")
     elif isinstance(document, list):
         items, publisher, language, convert = document, options.publisher, "en", _plain_item
         home = ""
     else:
         raise SourceError(options.source, "neither a JSON Feed nor a list of articles")
 
+    own = own_sites((_link(item) for item in items if isinstance(item, dict)), home)
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for index, item in enumerate(items):
@@ -67,14 +69,14 @@ def read_json(data: bytes, options: ReadOptions) -> SourceResult:
         try:
             if not isinstance(item, dict):
                 raise ValueError("item is not a JSON object")
-            article = convert(item, options, _own_publisher(item, publisher, home), language)
+            article = convert(item, options, _own_publisher(item, publisher, own), language)
             articles.append(article)
         except Exception as exc:  # one bad item skips itself, never the feed
             skipped.append(Skipped(options.source, name[:200], item_error(exc)))
     return SourceResult(options.source, tuple(articles), tuple(skipped))
 
 
-def _own_publisher(item: dict[str, Any], publisher: str, home: str) -> str:
+def _own_publisher(item: dict[str, Any], publisher: str, own: frozenset[str]) -> str:
     """The item's own publisher in an aggregated feed (see the module docstring)."""
     ext = item.get("_digest")
     named = ext.get("publisher") if isinstance(ext, dict) else None
@@ -84,8 +86,12 @@ def _own_publisher(item: dict[str, Any], publisher: str, home: str) -> str:
     for candidate in (named, source):
         if isinstance(candidate, str) and clean_text(candidate):
             return clean_text(candidate)
+    return item_publisher(_link(item), own, publisher)
+
+
+def _link(item: dict[str, Any]) -> str:
     url = item.get("url") or item.get("external_url")
-    return item_publisher(url, home, publisher) if isinstance(url, str) else publisher
+    return url if isinstance(url, str) else ""
 
 
 def _text(item: dict[str, Any], key: str) -> str:

@@ -12,6 +12,8 @@ import html
 import re
 import unicodedata
 import warnings
+from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -231,11 +233,25 @@ def section_from_url(url: str) -> str:
     return ""
 
 
-def item_publisher(url: str, feed_url: str, feed_publisher: str) -> str:
-    """An aggregated feed's item is its own site's: the item's host when it is on
-    another site than the feed's (``""`` feed URL: the feed's publisher)."""
-    host, home = host_of(url), host_of(feed_url)
-    if host and home and site_of(host) != site_of(home):
+def own_sites(item_urls: Iterable[str], feed_url: str) -> frozenset[str]:
+    """The sites whose items are a feed's own: its home page's, and the one site
+    most of its items are on (a publisher's feed may link through another host).
+    An aggregated feed has no such majority: each of its items is its site's."""
+    own = {site_of(home)} if (home := host_of(feed_url)) else set()
+    sites = Counter(site_of(host) for host in map(host_of, item_urls) if host)
+    if sites:
+        site, count = sites.most_common(1)[0]
+        if 2 * count > sum(sites.values()):
+            own.add(site)
+    return frozenset(own)
+
+
+def item_publisher(url: str, own: frozenset[str], feed_publisher: str) -> str:
+    """An item's publisher in a feed whose own sites are ``own`` (see
+    :func:`own_sites`): the feed's publisher (its title or the configured name) for
+    its own items, the host of an item on another site."""
+    host = host_of(url)
+    if host and site_of(host) not in own:
         return host
     return feed_publisher
 
