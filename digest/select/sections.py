@@ -40,8 +40,10 @@ from .places import (
     PlaceData,
     country_counts,
     dateline_country,
+    Region,
     find_countries,
     place_data,
+    region_key,
 )
 
 WORLD = "world"
@@ -172,12 +174,42 @@ class SectionDetector:
                 if not section:
                     break
                 # "world-asia-india": the country at the end decides home or abroad.
-                tails = (" ".join(words[j:]) for j in range(size, len(words)))
-                sub = next((c for t in tails if (c := self.places.label_countries.get(t))), None)
+                sub = self._tail_country(words[size:])
                 if section == WORLD and sub:
                     section, code = (NATIONAL if sub == self.home else WORLD), sub
                 return section, code, part
         return None
+
+    def _tail_country(self, words: Sequence[str]) -> str:
+        """The country that ends a desk's name ("asia india" → IN), or ``""``; a
+        region's name ("us canada") names none, though it ends in one."""
+        for start in range(len(words)):
+            tail = " ".join(words[start:])
+            if region_key(tail) in self.places.regions:
+                return ""
+            code = self.places.label_countries.get(tail)
+            if code:
+                return code
+        return ""
+
+    def region(self, article: Article) -> Region | None:
+        """The region of a regional desk that labels ``article`` (its source's
+        label, a part of its address or a feed category: "US & Canada",
+        ``/world/americas/``, ``/news/world-us-canada-123``), the narrowest when
+        several do, or ``None``."""
+        parts = [p for p in urlsplit(article.url).path.lower().split("/") if p]
+        if parts and not _SLUG_WITH_NUMBER.match(parts[-1]):
+            parts.pop()  # the article's own slug: its words are the headline's
+        found: list[Region] = []
+        for text in (article.section, *parts, *article.tags[:5]):
+            slugged = _SLUG_WITH_NUMBER.match(text)
+            words = region_key(slugged.group(1) if slugged else text).split()
+            for start in range(len(words)):
+                region = self.places.regions.get(" ".join(words[start:]))
+                if region:
+                    found.append(region)
+                    break
+        return min(found, key=lambda r: len(r.countries)) if found else None
 
     # -- the decision --------------------------------------------------------------
 
@@ -204,6 +236,9 @@ class SectionDetector:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
                     return self._call(NATIONAL, f"{how}, but {about_home}", self.home)
+                region = self.region(article)
+                if region and self.home in region.countries and outlet.country != self.home:
+                    return self._home_region(outlet, how, region, evidence)
             return self._call(section, how, code or country)
         if outlet.desk:
             counts = evidence[0]
@@ -285,6 +320,29 @@ class SectionDetector:
         if first == self.home or codes.count(self.home) >= most:
             return f"the headline tells it from {where}'s side"
         return ""
+
+    def _home_region(
+        self, outlet: Outlet, how: str, region: Region, evidence: Evidence
+    ) -> SectionCall:
+        """A foreign outlet's desk of a region that takes in the home country (a
+        British outlet's Americas desk for a publisher in the US) says nothing of
+        abroad: what the item names decides, and when it names nothing, the
+        country most of the region's stories are about (its lead)."""
+        counts, said = evidence
+        home = counts.get(self.home, 0.0)
+        foreign = sum(n for c, n in counts.items() if c != self.home)
+        where = self.places.country_names.get(self.home, self.home)
+        desk = f"{how}: {outlet.name or 'the source'}'s {region.name} desk takes in {where}"
+        summary = f"{'; '.join(said)}: foreign {foreign:g} vs home {home:g}"
+        if (foreign > 0 and home == 0) or (foreign >= _DECIDES and foreign > home):
+            return self._call(WORLD, f"{desk}; {summary}", self._main(counts))
+        if home > 0:
+            return self._call(NATIONAL, f"{desk}; {summary}", self.home)
+        if region.lead == self.home:
+            return self._call(
+                NATIONAL, f"{desk}; no places named, and most of its stories are {where}'s", where
+            )
+        return self._call(WORLD, f"{desk}; no places named, and most of its stories are not", "")
 
     def _by_content(self, article: Article, outlet: Outlet, evidence: Evidence) -> SectionCall:
         """Place an unlabelled item by what it is about, then by its outlet."""
