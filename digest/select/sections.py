@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from ..config import SelectSettings
 from ..model import Article
+from .disputes import company_dispute, dispute_words
 from .outlets import NO_COUNTRY, Outlet
 from .places import (
     INTERNATIONAL,
@@ -112,6 +113,7 @@ class SectionDetector:
         self.hosted: dict[str, str] = {}
         #: The small groups of countries the home country belongs to ("BRICS").
         self.blocs = home_blocs(self.places, self.home)
+        self.disputes = dispute_words()
 
     # -- the day's context -----------------------------------------------------------
 
@@ -304,6 +306,10 @@ class SectionDetector:
         topic = headline_topic(self.places, article.title)
         if topic:
             return self._call(topic, f"no section label; headline reads as {topic}", "")
+        company = company_dispute(article, self.places, self.disputes)
+        if company:
+            why = f"no section label; a labour dispute at a company ({company}) is business news"
+            return self._call("business", why, self._main(counts))
         about_home = self._about_home(evidence, article.title)
         if about_home:
             return self._call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
