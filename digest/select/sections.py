@@ -194,7 +194,7 @@ class SectionDetector:
         never raises."""
         outlet = outlet or Outlet("", article.publisher)
         evidence = self._evidence(article)
-        country = self._main(evidence[0])
+        country = main_country(evidence[0])
         labelled = self._labelled(article)
         summit = self._hosted_summit(article) or acting_bloc(article, self.blocs)
         if summit and (labelled[0] in (WORLD, NATIONAL) if labelled else not outlet.desk):
@@ -309,12 +309,12 @@ class SectionDetector:
         company = company_dispute(article, self.places, self.disputes)
         if company:
             why = f"no section label; a labour dispute at a company ({company}) is business news"
-            return self._call("business", why, self._main(counts))
+            return self._call("business", why, main_country(counts))
         about_home = self._about_home(evidence, article.title)
         if about_home:
             return self._call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
         if (foreign > 0 and home == 0) or (foreign >= _DECIDES and foreign > home):
-            return self._call(WORLD, f"no section label; {summary}", self._main(counts))
+            return self._call(WORLD, f"no section label; {summary}", main_country(counts))
         if home > 0 and home >= foreign:
             return self._call(NATIONAL, f"no section label; {summary}", self.home)
         own = outlet.country if outlet.country != NO_COUNTRY else ""
@@ -356,7 +356,7 @@ class SectionDetector:
 
     def country(self, article: Article) -> str:
         """The country a story is mostly about (dateline first), or ``""``."""
-        return self._main(self._evidence(article)[0])
+        return main_country(self._evidence(article)[0])
 
     # -- helpers -------------------------------------------------------------------
 
@@ -392,10 +392,6 @@ class SectionDetector:
             if re.search(rf"\b{re.escape(body)}\b", text):
                 return f"the {body} summit meets at home today (in {where})"
         return ""
-
-    def _main(self, evidence: dict[str, float]) -> str:
-        ranked = [c for c, _ in _ranked(evidence) if c != INTERNATIONAL]
-        return ranked[0] if ranked else ""
 
 
 def home_blocs(places: PlaceData, home: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -468,8 +464,8 @@ def regional_desk(
     where = places.country_names.get(home, home)
     desk = f"{how}, a desk of the region '{region.name}', which takes in {where}"
     if (foreign > 0 and at_home == 0) or (foreign >= _DECIDES and foreign > at_home):
-        main = next((c for c, _ in _ranked(counts) if c != INTERNATIONAL), "")
-        return WORLD, f"{desk}; {'; '.join(said)}: foreign {foreign:g} vs home {at_home:g}", main
+        why = f"{desk}; {'; '.join(said)}: foreign {foreign:g} vs home {at_home:g}"
+        return WORLD, why, main_country(counts)
     if at_home > 0:
         return NATIONAL, f"{desk}; {'; '.join(said)}: foreign 0 vs home {at_home:g}", home
     if region.lead == home:
@@ -489,6 +485,12 @@ def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = N
     return ""
 
 
+def main_country(evidence: dict[str, float]) -> str:
+    """The country an item names most (international bodies aside), or ``""``."""
+    ranked = [c for c, _ in _ranked(evidence) if c != INTERNATIONAL]
+    return ranked[0] if ranked else ""
+
+
 def _ranked(evidence: dict[str, float]) -> list[tuple[str, float]]:
     # Heaviest first; ties by code so runs repeat exactly.
     return sorted(evidence.items(), key=lambda pair: (-pair[1], pair[0]))
@@ -503,6 +505,7 @@ __all__ = [
     "desk_region",
     "headline_topic",
     "home_blocs",
+    "main_country",
     "regional_desk",
     "tail_country",
 ]
