@@ -72,8 +72,8 @@ def test_the_set_is_real_pinned_and_big_enough() -> None:
 @pytest.mark.parametrize("home", HOMES)
 def test_world_news_is_told_from_home_news_by_what_and_who(home: str) -> None:
     # The issue's targets, precision 0.95 and recall 0.9: pooled over the days for
-    # every home, and on each day but one of the 18 (2023-06-24 for the US: Titan
-    # sub items labelled US news on a world desk, with no place named).  BRICS
+    # every home, and on each of the 18 days (2023-06-24 for the US, Titan sub items
+    # on a British outlet's Americas desk, needs the regional-desk rule).  BRICS
     # admitting members is India's own news (a group India belongs to acting as one).
     settings = SelectSettings(home_country=home)
     outlets = OutletTable()
@@ -86,19 +86,19 @@ def test_world_news_is_told_from_home_news_by_what_and_who(home: str) -> None:
     assert hits / truth >= 0.9
     daily = [s for s in scores() if s.home == home]
     assert all(s.world_recall >= 0.9 for s in daily)
-    assert sum(s.world_precision >= 0.95 for s in daily) >= len(daily) - (home == "US")
+    assert all(s.world_precision >= 0.95 for s in daily)
 
 
 def test_most_editions_meet_every_target() -> None:
     met = [s for s in scores() if meets_every_target(s)]
     print(f"\n{len(met)} of {len(scores())} editions meet every target")
-    # Target: all 18; today 14 (a floor, so a change for the worse fails).
-    assert len(met) >= 14
+    # Target: all 18; today 16 (a floor, so a change for the worse fails).
+    assert len(met) >= 16
 
 
 def test_the_second_blind_annotation_scores_the_selector_too() -> None:
     # tools/score_selector.py --labels labels2: the same editions against labels
-    # made blind to the first; floors at today's figures (14 of 18 editions).
+    # made blind to the first; floors at today's figures (16 of 18 editions).
     met = 0
     for feed in FEEDS:
         second = load_day(feed, "labels2")
@@ -106,7 +106,7 @@ def test_the_second_blind_annotation_scores_the_selector_too() -> None:
         for home in HOMES:
             met += meets_every_target(score_day(second, home))
     print(f"\nagainst the second annotation: {met} of {len(FEEDS) * len(HOMES)} editions")
-    assert met >= 14
+    assert met >= 16
 
 
 def test_editions_do_not_carry_one_story_twice_and_picks_come_from_many_outlets() -> None:
@@ -135,10 +135,10 @@ def test_opinion_features_and_soft_news_stay_out() -> None:
     soft = sum(s.soft_picks for s in scores())
     picks = sum(s.picks for s in scores())
     print(f"\nopinion/analysis/feature/soft or off-desk picks: {soft} of {picks}")
-    # Target: none; today 2 of 144 (a floor, so a change for the worse fails): a
-    # Kaiser health workers' strike, labelled business, in 2023-10-07's IN and GB.
-    assert soft <= 2
-    assert max(s.soft_picks for s in scores()) <= 1
+    # Target: none, met today (a Kaiser health workers' strike, labelled business,
+    # was picked in 2023-10-07's IN and GB editions before a company's labour
+    # dispute was read as business news).
+    assert soft == 0
 
 
 def test_same_story_clustering_on_real_headlines() -> None:

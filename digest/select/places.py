@@ -57,6 +57,26 @@ class PlaceData:
     #: Cities that name no government: those of :data:`_TEXT_CITY_POPULATION`
     #: people and more but capitals ("Beijing" often means China's government).
     local_names: frozenset[str] = frozenset()
+    #: Regional desks ("us canada", "americas", :func:`region_key` spelling) →
+    #: the region they cover.
+    regions: Mapping[str, Region] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A regional desk's ground: its countries, and the one most of its stories
+    are about when one country dominates it (``""`` when none does)."""
+
+    name: str
+    countries: frozenset[str]
+    lead: str = ""
+
+
+def region_key(label: str) -> str:
+    """A regional desk's name as :attr:`PlaceData.regions` keys it: lower case,
+    joined by single spaces, with no "&" or "and" ("US & Canada", "us-canada")."""
+    words = re.split(r"[\s_/-]+", label.lower().replace("&", " "))
+    return " ".join(w for w in words if w and w != "and")
 
 
 def city_rows() -> Iterator[tuple[str, int, str]]:
@@ -101,6 +121,8 @@ def place_data() -> PlaceData:
         name = str(country["name"]).strip()
         names[code] = name
         text[name] = code
+        # "The Netherlands" is written "the Netherlands" in running text.
+        text[name.removeprefix("The ")] = code
         capital = str(country.get("capital") or "")
         if capital:
             text.setdefault(capital, code)
@@ -133,7 +155,23 @@ def place_data() -> PlaceData:
             {name: frozenset(codes) for name, codes in extra.get("blocs", {}).items()}
         ),
         local_names=frozenset(local),
+        regions=MappingProxyType(_regions(extra.get("regions", {}), countries)),
     )
+
+
+def _regions(table: Mapping[str, Any], countries: Mapping[str, Any]) -> dict[str, Region]:
+    """``places.toml``'s ``[regions]``: each desk's countries, named one by one or
+    as GeoNames continents, less those it ``leaves`` out."""
+    regions: dict[str, Region] = {}
+    for name, entry in table.items():
+        continents = set(entry.get("continents", ()))
+        members = {c for c, row in countries.items() if row.get("continentcode") in continents}
+        members |= set(entry.get("countries", ()))
+        members -= set(entry.get("leaves", ()))
+        region = Region(name, frozenset(members), entry.get("lead", ""))
+        for label in (name, *entry.get("labels", ())):
+            regions[region_key(label)] = region
+    return regions
 
 
 def _spans(text: str) -> list[str]:
@@ -215,9 +253,11 @@ __all__ = [
     "INTERNATIONAL",
     "NO_PLACES",
     "PlaceData",
+    "Region",
     "country_counts",
     "dateline_country",
     "find_countries",
     "local_places",
     "place_data",
+    "region_key",
 ]

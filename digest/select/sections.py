@@ -34,14 +34,17 @@ from urllib.parse import urlsplit
 
 from ..config import SelectSettings
 from ..model import Article
+from .disputes import company_dispute, dispute_words
 from .outlets import NO_COUNTRY, Outlet
 from .places import (
     INTERNATIONAL,
     PlaceData,
+    Region,
     country_counts,
     dateline_country,
     find_countries,
     place_data,
+    region_key,
 )
 
 WORLD = "world"
@@ -56,6 +59,8 @@ NATIONAL_DESKS = frozenset({NATIONAL, "politics", "city", "local", "domestic", "
 #: Countries an item is about, weighted, and the evidence in words.
 Evidence = tuple[dict[str, float], list[str]]
 _SLUG_WITH_NUMBER = re.compile(r"^([a-z][a-z&-]*?)-\d{4,}$")
+# The most words a desk's code in an address has ("uk-scotland-scotland-politics").
+_DESK_WORDS = 4
 # Content weights: a dateline is the strongest hint, then the headline's names.
 _DATELINE, _AGENCY, _TITLE, _TAG, _SUMMARY = 2.0, 0.75, 1.0, 0.75, 0.5
 # One foreign name in the headline is enough when nothing points home.
@@ -108,6 +113,7 @@ class SectionDetector:
         self.hosted: dict[str, str] = {}
         #: The small groups of countries the home country belongs to ("BRICS").
         self.blocs = home_blocs(self.places, self.home)
+        self.disputes = dispute_words()
 
     # -- the day's context -----------------------------------------------------------
 
@@ -160,9 +166,12 @@ class SectionDetector:
         parts = [p for p in urlsplit(url).path.lower().split("/") if p]
         for index, part in enumerate(parts[:4]):
             slugged = _SLUG_WITH_NUMBER.match(part)
-            if index == len(parts) - 1 and not slugged:
-                break  # the article's own slug: its words are the headline's
             words = (slugged.group(1) if slugged else part).split("-")
+            # The article's own slug: its words are the headline's.  A desk's code
+            # with a number ("world-us-canada-123") is short; a headline's slug
+            # with an id ("who-will-foot-bill-…-c-11076248") is not.
+            if index == len(parts) - 1 and (not slugged or len(words) > _DESK_WORDS):
+                break
             # Longest known prefix: "world-asia-india" is world, then asia, then India.
             for size in range(len(words), 0, -1):
                 found = self.label(" ".join(words[:size]))
@@ -172,8 +181,7 @@ class SectionDetector:
                 if not section:
                     break
                 # "world-asia-india": the country at the end decides home or abroad.
-                tails = (" ".join(words[j:]) for j in range(size, len(words)))
-                sub = next((c for t in tails if (c := self.places.label_countries.get(t))), None)
+                sub = tail_country(words[size:], self.places)
                 if section == WORLD and sub:
                     section, code = (NATIONAL if sub == self.home else WORLD), sub
                 return section, code, part
@@ -186,7 +194,7 @@ class SectionDetector:
         never raises."""
         outlet = outlet or Outlet("", article.publisher)
         evidence = self._evidence(article)
-        country = self._main(evidence[0])
+        country = main_country(evidence[0])
         labelled = self._labelled(article)
         summit = self._hosted_summit(article) or acting_bloc(article, self.blocs)
         if summit and (labelled[0] in (WORLD, NATIONAL) if labelled else not outlet.desk):
@@ -197,13 +205,16 @@ class SectionDetector:
                 return self._national_desk(outlet, how, evidence, article.title)
             if section == WORLD:
                 # A world desk's moon rover is science news, wherever it is filed.
-                topic = self._topic(article.title, OVERRIDING_TOPICS)
+                topic = headline_topic(self.places, article.title, OVERRIDING_TOPICS)
                 if topic:
                     return self._call(topic, f"{how}, but the headline reads as {topic}", "")
             if section == WORLD and not code:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
                     return self._call(NATIONAL, f"{how}, but {about_home}", self.home)
+                region = desk_region(article, self.places)
+                if region and self.home in region.countries and outlet.country != self.home:
+                    return self._call(*regional_desk(self.home, self.places, how, region, evidence))
             return self._call(section, how, code or country)
         if outlet.desk:
             counts = evidence[0]
@@ -240,7 +251,7 @@ class SectionDetector:
             found = self.label(tag)
             if found and found[0] in (WORLD, *self.places.topics):
                 return found[0], found[1], f"feed category {tag!r}"
-            topic = self._topic(tag)
+            topic = headline_topic(self.places, tag)
             if topic:
                 return topic, "", f"feed category {tag!r} ({topic})"
         return None
@@ -292,14 +303,18 @@ class SectionDetector:
         home = counts.get(self.home, 0.0)
         foreign = sum(n for c, n in counts.items() if c != self.home)
         summary = f"{'; '.join(said) or 'no places named'}: foreign {foreign:g} vs home {home:g}"
-        topic = self._topic(article.title)
+        topic = headline_topic(self.places, article.title)
         if topic:
             return self._call(topic, f"no section label; headline reads as {topic}", "")
+        company = company_dispute(article, self.places, self.disputes)
+        if company:
+            why = f"no section label; a labour dispute at a company ({company}) is business news"
+            return self._call("business", why, main_country(counts))
         about_home = self._about_home(evidence, article.title)
         if about_home:
             return self._call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
         if (foreign > 0 and home == 0) or (foreign >= _DECIDES and foreign > home):
-            return self._call(WORLD, f"no section label; {summary}", self._main(counts))
+            return self._call(WORLD, f"no section label; {summary}", main_country(counts))
         if home > 0 and home >= foreign:
             return self._call(NATIONAL, f"no section label; {summary}", self.home)
         own = outlet.country if outlet.country != NO_COUNTRY else ""
@@ -341,7 +356,7 @@ class SectionDetector:
 
     def country(self, article: Article) -> str:
         """The country a story is mostly about (dateline first), or ``""``."""
-        return self._main(self._evidence(article)[0])
+        return main_country(self._evidence(article)[0])
 
     # -- helpers -------------------------------------------------------------------
 
@@ -378,19 +393,6 @@ class SectionDetector:
                 return f"the {body} summit meets at home today (in {where})"
         return ""
 
-    def _main(self, evidence: dict[str, float]) -> str:
-        ranked = [c for c, _ in _ranked(evidence) if c != INTERNATIONAL]
-        return ranked[0] if ranked else ""
-
-    def _topic(self, text: str, only: frozenset[str] | None = None) -> str:
-        lowered = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
-        for topic, words in self.places.topics.items():
-            if only is not None and topic not in only:
-                continue
-            if any(f" {w} " in lowered for w in words):
-                return topic
-        return ""
-
 
 def home_blocs(places: PlaceData, home: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The small groups of countries (``places.toml``'s ``[blocs]``) that ``home``
@@ -417,9 +419,93 @@ def acting_bloc(article: Article, blocs: Sequence[tuple[str, re.Pattern[str]]]) 
     return ""
 
 
+def tail_country(words: Sequence[str], places: PlaceData) -> str:
+    """The country that ends a desk's name ("asia india" → IN), or ``""``; a
+    region's name ("us canada") names none, though it ends in one."""
+    for start in range(len(words)):
+        tail = " ".join(words[start:])
+        if region_key(tail) in places.regions:
+            return ""
+        code = places.label_countries.get(tail)
+        if code:
+            return code
+    return ""
+
+
+def desk_region(article: Article, places: PlaceData) -> Region | None:
+    """The region of a regional desk that labels ``article`` (its source's label,
+    a part of its address or a feed category: "US & Canada", ``/world/americas/``,
+    ``/news/world-us-canada-123``), the narrowest when several do, or ``None``."""
+    parts = [p for p in urlsplit(article.url).path.lower().split("/") if p]
+    if parts and not _SLUG_WITH_NUMBER.match(parts[-1]):
+        parts.pop()  # the article's own slug: its words are the headline's
+    found: list[Region] = []
+    for text in (article.section, *parts, *article.tags[:5]):
+        slugged = _SLUG_WITH_NUMBER.match(text)
+        words = region_key(slugged.group(1) if slugged else text).split()
+        for start in range(len(words)):
+            region = places.regions.get(" ".join(words[start:]))
+            if region:
+                found.append(region)
+                break
+    return min(found, key=lambda r: len(r.countries)) if found else None
+
+
+def regional_desk(
+    home: str, places: PlaceData, how: str, region: Region, evidence: Evidence
+) -> tuple[str, str, str]:
+    """``(section, reason, country)`` for a foreign outlet's desk of a region that
+    takes in the home country (a British outlet's Americas desk for a publisher in
+    the US): it says nothing of abroad, so what the item names decides, and when it
+    names nothing, the country most of the region's stories are about (its lead)."""
+    counts, said = evidence
+    at_home = counts.get(home, 0.0)
+    foreign = sum(n for c, n in counts.items() if c != home)
+    where = places.country_names.get(home, home)
+    desk = f"{how}, a desk of the region '{region.name}', which takes in {where}"
+    if (foreign > 0 and at_home == 0) or (foreign >= _DECIDES and foreign > at_home):
+        why = f"{desk}; {'; '.join(said)}: foreign {foreign:g} vs home {at_home:g}"
+        return WORLD, why, main_country(counts)
+    if at_home > 0:
+        return NATIONAL, f"{desk}; {'; '.join(said)}: foreign 0 vs home {at_home:g}", home
+    if region.lead == home:
+        return NATIONAL, f"{desk}; no places named, and {where} leads the region's news", home
+    return WORLD, f"{desk}; no places named, and {where} does not lead the region's news", ""
+
+
+def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = None) -> str:
+    """The topic (``places.toml``'s ``[topics]``: sports, business…) whose words
+    ``text`` uses, or ``""``; only those in ``only`` when given."""
+    lowered = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
+    for topic, words in places.topics.items():
+        if only is not None and topic not in only:
+            continue
+        if any(f" {w} " in lowered for w in words):
+            return topic
+    return ""
+
+
+def main_country(evidence: dict[str, float]) -> str:
+    """The country an item names most (international bodies aside), or ``""``."""
+    ranked = [c for c, _ in _ranked(evidence) if c != INTERNATIONAL]
+    return ranked[0] if ranked else ""
+
+
 def _ranked(evidence: dict[str, float]) -> list[tuple[str, float]]:
     # Heaviest first; ties by code so runs repeat exactly.
     return sorted(evidence.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-__all__ = ["NATIONAL", "WORLD", "SectionCall", "SectionDetector", "acting_bloc", "home_blocs"]
+__all__ = [
+    "NATIONAL",
+    "WORLD",
+    "SectionCall",
+    "SectionDetector",
+    "acting_bloc",
+    "desk_region",
+    "headline_topic",
+    "home_blocs",
+    "main_country",
+    "regional_desk",
+    "tail_country",
+]
