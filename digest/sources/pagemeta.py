@@ -404,6 +404,11 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
     return None
 
 
+def labelled(line: str) -> bool:
+    """Whether a line opens with a time label (``Datum:``, ``Published on``)."""
+    return _LABELLED.match(line) is not None
+
+
 def _named_date(line: str, options: ReadOptions) -> Meta | None:
     """A line holding only an author's name and a full date (see :func:`meta_line`)."""
     for shape in (_NAME_THEN_DATE, _DATE_BY_NAME) if " by " in line else (_NAME_THEN_DATE,):
@@ -753,7 +758,8 @@ _IN_LINE_DATES = [
     # "11/19/19 06:56 AM EST", "21/06/2014", "19.11.2019"
     re.compile(
         r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)"
-        r"(?P<year>(?:19|20)\d\d|\d\d)(?![\d/]|\.\d)"
+        # "30.09.1917:33" is "30.09.19" glued to "17:33", not the year 1917.
+        r"(?P<year>(?:19|20)\d\d(?!:\d\d)|\d\d)(?:(?![\d/]|\.\d)|(?=\d{1,2}:\d\d))"
         rf"(?:{_CLOCK})?",
         re.I,
     ),

@@ -277,6 +277,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if not url and options.url_template:
         url = options.url_template.format(slug=slug(title), section=section or "news")
     image = Image(url="", alt=caption or title, caption=caption) if caption else None
+    if not meta.has_time and run is not None:
+        title_at = page.index(title) if title in page else None
+        meta = meta.merged(generic.fallback_time(page, title_at, run, facts) or Meta())
     published = meta.published or meta.updated
     crawled = published is None
     if published is None:
