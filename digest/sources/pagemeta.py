@@ -732,7 +732,7 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR4 = r"(?P<year>(?:19|20)\d\d)(?=\D|$|\d{1,2}[:.]\d\d)"
 # "at 8:59 pm", "@17:19 PM", ", 07:47 PM EST", "| 4:10pm", "20195:45 AM" (glued)
 _CLOCK = (
-    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+)?@?\s*)?(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
+    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+|à\s+)?@?\s*)?(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?(?:\s*(?P<zone>(?-i:[A-Z]{2,5}))\b)?"
 )
 _IN_LINE_DATES = [
