@@ -110,7 +110,7 @@ def test_date_opening_the_headline_dates_the_page() -> None:
 
 
 def test_labelled_time_line_under_related_links_dates_the_page() -> None:
-    """"Datum: 19.11.2021" printed under the story's related links, beyond the
+    """ "Datum: 19.11.2021" printed under the story's related links, beyond the
     few lines a bare date is looked for."""
     related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(6)]
     lines = ["Startseite", "Brücke gesperrt", LEAD, MORE, *related, "Datum: 19.11.2021"]
