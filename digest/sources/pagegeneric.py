@@ -223,7 +223,7 @@ _TIME_UNDER = 4
 # 19.11.2021", "Erschienen am: 01.11.2023") is still the page's own when nothing
 # nearer is: a label names the page's date, where a bare date this far off may be
 # a related story's.
-_LABELLED_REACH = 12
+_LABELLED_REACH = 40
 _LATE = timedelta(days=1)
 _STOPWORDS = frozenset(
     "the a an and or of to in on for at by with from as is are was were be been it its this "
@@ -957,7 +957,7 @@ def fallback_time(
     """A time for a page whose header and story's edges print none, or ``None``: a
     date opening the headline or the story's first paragraph ("19.10.2019, 15:30
     UhrAm 8. Spieltag …", "01.02.2022 „Der Arbeitsmarkt …"), else a labelled time
-    line within :data:`_LABELLED_REACH` under the story or above the headline."""
+    line within :data:`_LABELLED_REACH` lines under the story or above the headline."""
     opening = [title_at] if title_at is not None else []
     for at in [*opening, *range(run.start, min(run.end, run.start + 2))]:
         found = date_at_start(lines[at], facts.options, month_first=None)
