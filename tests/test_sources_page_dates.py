@@ -156,3 +156,34 @@ def test_footer_menu_is_no_crumb_trail() -> None:
     article = _read(lines)
     assert article.title == "Brücke gesperrt"
     assert LEAD in f"{article.summary}\n{article.body}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ähnliche Artikel:",
+        "Weitere Artikel zum Thema:",
+        "Artículos relacionados",
+        "Vous aimerez aussi",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns bitte mit einer Spende.",
+        "Enjoyed this article? Support our work.",
+        "この記事は会員限定です。",
+    ],
+)
+def test_more_story_ends_are_stop_markers(line: str) -> None:
+    """Related links, a plea for support and a paywall's notice end the story
+    (each left text of other stories in real pages' bodies)."""
+    assert Boilerplate.builtin().stops(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "READ MORE: First look at Thorpe Park's terrifying new rollercoaster",
+        "Vis mer Vis mindre",
+        "Mehr anzeigen",
+        "Current Issue",
+    ],
+)
+def test_more_chrome_lines_are_dropped(line: str) -> None:
+    assert Boilerplate.builtin().drops(line)
