@@ -6,7 +6,10 @@ on real pages are printed by ``tools/score_pages.py``."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,7 @@ from digest.sources.pages import read_page
 
 from .german_story import LEAD, MORE, SAVED
 
+DATA = Path(__file__).resolve().parent / "data"
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
 ENGLISH_LEAD = (
     "The city council voted on Tuesday to close the old bridge to cars after engineers "
@@ -187,3 +191,51 @@ def test_more_story_ends_are_stop_markers(line: str) -> None:
 )
 def test_more_chrome_lines_are_dropped(line: str) -> None:
     assert Boilerplate.builtin().drops(line)
+
+
+def _page(folder: str, key: str) -> dict[str, str]:
+    """One real page of a committed set (see tools/build_page_*.py)."""
+    with gzip.open(DATA / folder / "pages.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["key"] == key:
+                return dict(record)
+    raise AssertionError(f"{key} not in {folder}")
+
+
+@pytest.mark.parametrize(
+    ("folder", "key"),
+    [
+        # A labelled time line under related links or tags, 7 to 40 lines under
+        # the story: "Datum: 19.11.2021", "Stand 27.01.2022", "erstellt von
+        # Dominique — veröffentlicht 28.01.2022 06:00", "Issue Published: 7 April 2020".
+        ("page_fresh", "livenet.ch-sprache"),
+        ("page_fresh", "bundesrat.de-erinnerungen"),
+        ("page_fresh", "gay.ch-papst"),
+        ("page_fresh", "acpjournals.org.3075"),
+        # A date opening the headline or the story.
+        ("page_fresh", "bmwi.de-neubau"),
+        ("page_fresh", "d60caba9d12c467b9708ec8981cad8aa"),
+        # A post's date line with its author, or an update label inside the line.
+        ("page_fresh", "talent.ch.5031"),
+        ("page_fresh", "wevolver.com.3dprinting"),
+        # A German label: "Veröffentlichung: 04.02.2022".
+        ("page_fresh", "mix1.de-clio"),
+        # "07/05/2022" on a Spanish page is 7 May.
+        ("page_fresh", "elcomercio.pe-kenjifujimori"),
+        # A time line right over the headline (a list's layout).
+        ("page_fresh", "islamische-zeitung.de-Bundespräsident"),
+        # The headline printed again with its date.
+        ("page_fresh", "energieverbraucher.de.energie"),
+        ("page_blind", "ls/LesothoTimes_2025_11_24"),
+    ],
+)
+def test_date_of_real_pages(folder: str, key: str) -> None:
+    """Pages whose date a rule of this pass reads (each was dated by its crawl, or
+    wrongly, before)."""
+    record = _page(folder, key)
+    saved = datetime.fromisoformat(record["crawled"]).replace(tzinfo=UTC)
+    options = ReadOptions(key, boilerplate=Boilerplate.builtin(), reference_time=saved)
+    (article,) = read_page(record["dump"].encode(), options).articles
+    assert not article.time_from_crawl
+    assert article.published_at.date().isoformat() == record["date"][:10]

@@ -956,13 +956,30 @@ def fallback_time(
 ) -> Meta | None:
     """A time for a page whose header and story's edges print none, or ``None``: a
     date opening the headline or the story's first paragraph ("19.10.2019, 15:30
-    UhrAm 8. Spieltag …", "01.02.2022 „Der Arbeitsmarkt …"), else a labelled time
-    line within :data:`_LABELLED_REACH` lines under the story or above the headline."""
+    UhrAm 8. Spieltag …", "01.02.2022 „Der Arbeitsmarkt …"), a time line right over
+    or under the headline, the headline printed again with its date, else a
+    labelled time line within :data:`_LABELLED_REACH` lines under the story or
+    above the headline."""
     opening = [title_at] if title_at is not None else []
     for at in [*opening, *range(run.start, min(run.end, run.start + 2))]:
         found = date_at_start(lines[at], facts.options, month_first=None)
         if found is not None:
             return Meta(published=found[0])
+    if title_at is not None:
+        title = lines[title_at]
+        for at in (title_at - 1, title_at + 1):
+            # A time line right next to the headline is its own.
+            said = facts(lines[at]) if 0 <= at < len(lines) else None
+            if said is not None and said.has_time and not _late(said, facts):
+                return said
+        for line in lines:
+            # The headline printed again with its date ("… auf einen Blick 21.11.2022").
+            if line.startswith(title) and len(line) > len(title):
+                found = date_at_start(
+                    line[len(title) :].strip(" |-–—,"), facts.options, month_first=None
+                )
+                if found is not None:
+                    return Meta(published=found[0])
     top = run.start if title_at is None else title_at
     order = [
         *range(run.end, min(len(lines), run.end + _LABELLED_REACH)),
