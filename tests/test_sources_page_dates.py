@@ -239,3 +239,19 @@ def test_date_of_real_pages(folder: str, key: str) -> None:
     (article,) = read_page(record["dump"].encode(), options).articles
     assert not article.time_from_crawl
     assert article.published_at.date().isoformat() == record["date"][:10]
+
+
+def test_page_printing_no_sentence_is_read_not_refused() -> None:
+    """A story printed as lines without a full stop (a recipe, a list, a poem) has
+    no run of prose: its longest stretch of lines of some words is the story, so
+    the page (a title and a body) is not refused."""
+    story = [
+        "Zwei Zwiebeln in feine Würfel schneiden und in Butter glasig dünsten",
+        "Die Leber in dünne Streifen schneiden und kurz scharf anbraten",
+        "Mit einem Schuss Weißwein ablöschen und die Sahne dazugeben",
+        "Alles zusammen fünf Minuten leise köcheln lassen und abschmecken",
+    ]
+    article = _read(["Startseite", "Rezepte", "Leber mit Zwiebeln", *story, "Impressum"])
+    assert article.title == "Leber mit Zwiebeln"
+    assert story[0] in f"{article.summary}\n{article.body}"
+    assert story[-1] in article.body

@@ -912,8 +912,22 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _main_run(paragraphs: list[str], options: ReadOptions) -> generic.Run | None:
-    """The page's main run of prose (see :func:`.pagegeneric.main_run`)."""
-    return generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
+    """The page's main run of prose (see :func:`.pagegeneric.main_run`); on a page
+    printing no sentence at all, its longest stretch of lines of some words."""
+    stops = [options.boilerplate.stops(p) for p in paragraphs]
+    run = generic.main_run(paragraphs, stops)
+    if run is not None:
+        return run
+    best: generic.Run | None = None
+    start = None
+    for at, line in enumerate([*paragraphs, ""]):
+        if at < len(paragraphs) and not stops[at] and generic.weight(line) >= 6:
+            start = at if start is None else start
+            continue
+        if start is not None and (best is None or at - start > best.end - best.start):
+            best = generic.Run(start, at)
+        start = None
+    return best if best is not None and best.end - best.start >= 3 else None
 
 
 def _without_boilerplate_lines(lines: list[str], options: ReadOptions) -> list[str]:
