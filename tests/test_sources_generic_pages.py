@@ -118,8 +118,10 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     date 0.955; the held-out sites 0.623 → 0.725, 0.861 → 0.889, 0.907 → 0.953.
     The sixth round (rules from misses on dev, unseen, blind dev-sites and the fresh
     set's dev-sites): all pages 0.803 / 0.899 / 0.963, held-out sites 0.725 / 0.889 /
-    0.953.  Floors just under; the issue's title target is not reached here (see
-    the README)."""
+    0.953.  The seventh round (dates, refusals, chrome; misses of the dev-sites
+    read): all pages 0.803 / 0.905 / 0.970, held-out sites 0.725 / 0.890 / 0.953.
+    Floors just under; the issue's title target is not reached here (see the
+    README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.BLIND)
     others = {r["site"] for r in scorer.load_devset()} | {
@@ -131,8 +133,8 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     report = scorer.score_dumps(records)
     assert report.refused == []
     assert report.title_exact >= 0.80
-    assert report.body_f1 >= 0.89
-    assert report.date_accuracy >= 0.96
+    assert report.body_f1 >= 0.90
+    assert report.date_accuracy >= 0.965
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.72 and held.body_f1 >= 0.88 and held.date_accuracy >= 0.95
     held_sites = {r["site"] for r in scorer.split(records, "held-out-sites")}
@@ -146,8 +148,10 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     0.881, of boilerplate left out 0.822) and after it (title 0.671, refused 3, date
     0.827; 0.885 / 0.823).  Its rules were written from the misses of two thirds of
     its sites; the third whose misses were never read (held-out-sites, 229 pages)
-    went from title 0.611 to 0.633, date 0.833 to 0.833.  Floors just under; no
-    whole gold text, so no body F1."""
+    went from title 0.611 to 0.633, date 0.833 to 0.833.  The seventh round
+    (dates, refusals, chrome; rules from the dev-sites' misses): all pages refused
+    3 → 0, date 0.827 → 0.875; held-out sites refused 2 → 0, date 0.833 → 0.850.
+    Floors just under; no whole gold text, so no body F1."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.FRESH)
     others: set[str] = set()
@@ -158,13 +162,13 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert all(r["date"] and r["crawled"] for r in records)
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
-    assert len(report.refused) <= 3
+    assert report.refused == []
     assert report.title_exact >= 0.67
-    assert report.date_accuracy >= 0.82
+    assert report.date_accuracy >= 0.87
     found, left_out = report.snippets
     assert found >= 0.88 and left_out >= 0.82
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.63 and held.date_accuracy >= 0.83
+    assert held.title_exact >= 0.63 and held.date_accuracy >= 0.845
 
 
 @pytest.mark.slow  # trafilatura over every page of the dev set

@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from .normalise import SECTION_ALIASES
-from .pagemeta import LineFacts, Meta, caption_text, date_share, numeric_order, time_in_line
+from .pagemeta import (
+    LineFacts,
+    Meta,
+    caption_text,
+    date_at_start,
+    date_share,
+    labelled,
+    numeric_order,
+    time_in_line,
+)
 
 # Sentence ends, Latin and CJK; closing quotes and brackets may follow.
 _SENTENCE_END = re.compile(r"[.!?।。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
@@ -210,6 +219,11 @@ _STANDFIRST_AGREEMENT = 3
 # How far above the headline and under the story a time is looked for.
 _TIME_ABOVE = 4
 _TIME_UNDER = 4
+# How far under the story, or above its headline, a labelled time line ("Datum:
+# 19.11.2021", "Erschienen am: 01.11.2023") is still the page's own when nothing
+# nearer is: a label names the page's date, where a bare date this far off may be
+# a related story's.
+_LABELLED_REACH = 40
 _LATE = timedelta(days=1)
 _STOPWORDS = frozenset(
     "the a an and or of to in on for at by with from as is are was were be been it its this "
@@ -930,9 +944,69 @@ def _nearest_time(
             continue  # a date in a sentence or under a picture is not the story's
         if not ordered:
             month_first, ordered = numeric_order(list(lines)), True
+            if month_first is None and not _english(lines[run.start : run.end]):
+                month_first = False  # only American English puts the month first
         if (moment := time_in_line(line, facts.options, month_first=month_first)) is not None:
             return meta.merged(Meta(published=moment)), at
     return meta, None
+
+
+def fallback_time(
+    lines: Sequence[str], title_at: int | None, run: Run, facts: LineFacts
+) -> Meta | None:
+    """A time for a page whose header and story's edges print none, or ``None``: a
+    date opening the headline or the story's first paragraph ("19.10.2019, 15:30
+    UhrAm 8. Spieltag …", "01.02.2022 „Der Arbeitsmarkt …"), a time line right over
+    or under the headline, the headline printed again with its date, else a
+    labelled time line within :data:`_LABELLED_REACH` lines under the story or
+    above the headline."""
+    opening = [title_at] if title_at is not None else []
+    for at in [*opening, *range(run.start, min(run.end, run.start + 2))]:
+        found = date_at_start(lines[at], facts.options, month_first=None)
+        if found is not None:
+            return Meta(published=found[0])
+    if title_at is not None:
+        title = lines[title_at]
+        for at in (title_at - 1, title_at + 1):
+            # A time line right next to the headline is its own.
+            said = facts(lines[at]) if 0 <= at < len(lines) else None
+            if said is not None and said.has_time and not _late(said, facts):
+                return said
+        for line in lines:
+            # The headline printed again with its date ("… auf einen Blick 21.11.2022").
+            if line.startswith(title) and len(line) > len(title):
+                found = date_at_start(
+                    line[len(title) :].strip(" |-–—,"), facts.options, month_first=None
+                )
+                if found is not None:
+                    return Meta(published=found[0])
+    top = run.start if title_at is None else title_at
+    order = [
+        *range(run.end, min(len(lines), run.end + _LABELLED_REACH)),
+        *range(top - 1, max(-1, top - 1 - _LABELLED_REACH), -1),
+    ]
+    for at in order:
+        line = lines[at]
+        if not labelled(line):
+            continue
+        said = facts(line)
+        if said is not None and said.has_time and not _late(said, facts):
+            return said
+    return None
+
+
+# Words every English story prints and stories in other languages rarely do.
+_ENGLISH_WORDS = frozenset("the and of to is was that with for".split())
+_ENGLISH_SHARE = 0.06
+_ENGLISH_SAMPLE = 400
+
+
+def _english(story: Sequence[str]) -> bool:
+    """Whether a story reads as English (a sample of its words, by the share of
+    English function words)."""
+    words = " ".join(story)[: _ENGLISH_SAMPLE * 8].lower().split()[:_ENGLISH_SAMPLE]
+    common = sum(1 for word in words if word in _ENGLISH_WORDS)
+    return bool(words) and common >= _ENGLISH_SHARE * len(words)
 
 
 def _late(found: Meta, facts: LineFacts) -> bool:

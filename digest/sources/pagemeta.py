@@ -34,6 +34,7 @@ _LABEL = (
     r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
     rf"|veröffentlicht|erschienen|stand|datum|publié|publicado|publicada|pubblicato"
     rf"|gepubliceerd|publicerad|publicerat|publisert|udgivet|{_UPDATED_WORDS}"
+    r"|veröffentlichung|publiziert|erstellt|fecha de publicación|fecha|date de publication"
 )
 # No letter may follow the label: "Standoff ends …", "Datumsgrenze …" are no labels.
 _LABELLED = re.compile(
@@ -106,6 +107,34 @@ _DATE_HINT = re.compile(
     re.I,
 )
 _SHORT_YEAR_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d\d\b")
+# ... which a line holding only that date (and its clock time) gives too: "17.11.19",
+# "28.09.19 14:05".  Day and month in two figures: "19.1.23, 10:00-11:30" (an
+# event's time in a teaser) is no time line.
+_BARE_SHORT_DATE = re.compile(r"\d\d\.\d\d\.\d\d(?:,?\s+\d{1,2}[:.]\d\d)?")
+# A publication or update label and its date inside a line of other post facts:
+# "erstellt von Dominique — veröffentlicht 28.01.2022 06:00", "Veröffentlicht:
+# 05.01.2020 | Autor: x | Abgelegt unter: …", "Last updated on 20 Feb, 2020. 3 min read".
+_INNER_DATE_LABEL = re.compile(
+    r"(?:^|(?<=[\s|(—–-]))(?P<label>last updated|updated|published|posted|veröffentlicht"
+    r"|erschienen|aktualisiert|publié|mis à jour|publicado|publicada|actualizado|pubblicato"
+    r"|aggiornato|gepubliceerd|bijgewerkt)(?![^\W\d_])(?:\s+(?:on|am|le|el|em|il|op|den))?"
+    r"\s*[:\-–—]?\s*",
+    re.I,
+)
+_INNER_DATE_WORDS = (
+    "updated", "published", "posted", "veröffentlicht", "erschienen", "aktualisiert",
+    "publié", "mis à jour", "publicad", "actualizado", "pubblicato", "aggiornato",
+    "gepubliceerd", "bijgewerkt",
+)  # fmt: skip
+_INNER_UPDATE_WORDS = (
+    "updated", "aktualisiert", "mis à jour", "actualizado", "aggiornato", "bijgewerkt",
+)  # fmt: skip
+# What a post's date line prints after the date: its author ("26/12/2019 von
+# revamp-it Webteam", "10.12.2022 18:27 von"), its categories ("19.11.2021 in
+# Community, Deutschland") or other facts after a dash.
+_POST_TAIL = re.compile(r"^(?:von|by|in|par|por|di|door|av|af|—|–|·|•)(?:\s|$)", re.I)
+_MAX_POST_TAIL = 100
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZÀ-Þ]")
 # Wire services and the catch-all credits pages print for them.
 _AGENCY_WORD = (
     r"IANS|PTI|ANI|AFP|AP|Reuters|Bloomberg|Agencies|Agency|AAP|DPA|EFE|Xinhua|UNI|Anadolu"
@@ -341,7 +370,43 @@ def meta_line(
         parts = line.split("/")
         if len(parts) > 2 and _DATE_HINT.search(parts[0]):
             found = _meta_segments(parts, options, names=names, times=times)
+    if found is None and _MAY_HOLD_DATE.search(line):
+        found = _post_date(line, lowered, options)
     return found
+
+
+def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
+    """A post's date among other facts of one line: after a publication or update
+    label anywhere in it, or opening it before the post's author or categories."""
+    if any(word in lowered for word in _INNER_DATE_WORDS):
+        for m in _INNER_DATE_LABEL.finditer(line):
+            moment = time_in_line(line[m.end() :], options, month_first=None, anchored=True)
+            if moment is None:
+                continue
+            if not m["label"].lower().endswith(_INNER_UPDATE_WORDS):
+                return Meta(published=moment)
+            # "Le Monde | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015": the
+            # date before the update's is the publication's.
+            before = time_in_line(line[: m.start()], options, month_first=None)
+            return Meta(published=before, updated=moment)
+    found = date_at_start(line, options, month_first=None)
+    if found is None:
+        return None
+    moment, end = found
+    tail = line[end:].strip(" ,")
+    if (
+        len(tail) <= _MAX_POST_TAIL
+        and _POST_TAIL.match(tail)
+        and not _SENTENCE_INSIDE.search(tail)
+        and not tail.endswith((".", "!", "?"))
+    ):
+        return Meta(published=moment)
+    return None
+
+
+def labelled(line: str) -> bool:
+    """Whether a line opens with a time label (``Datum:``, ``Published on``)."""
+    return _LABELLED.match(line) is not None
 
 
 def _named_date(line: str, options: ReadOptions) -> Meta | None:
@@ -483,8 +548,11 @@ def _read_segment_time(segment: str, options: ReadOptions) -> Meta | None:
         # "18.11.2019, 07:39 Uhr"): read as dates inside a line are, if it is all date.
         when = when.strip(" ,.")
         # A labelled line may give the year in two figures ("Veröffentlicht am 27.04.24").
-        hinted = _DATE_HINT.search(when) or (label and _SHORT_YEAR_DATE.search(when))
-        if hinted and date_share(when := _CLOCK_WORD.sub("", when)) >= _DATE_LINE_SHARE:
+        bare = _CLOCK_WORD.sub("", when)
+        hinted = _DATE_HINT.search(when) or (
+            (label or _BARE_SHORT_DATE.fullmatch(bare)) and _SHORT_YEAR_DATE.search(when)
+        )
+        if hinted and date_share(when := bare) >= _DATE_LINE_SHARE:
             moment = time_in_line(when, options, month_first=None)
     if moment is None:
         return None
@@ -664,7 +732,7 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR4 = r"(?P<year>(?:19|20)\d\d)(?=\D|$|\d{1,2}[:.]\d\d)"
 # "at 8:59 pm", "@17:19 PM", ", 07:47 PM EST", "| 4:10pm", "20195:45 AM" (glued)
 _CLOCK = (
-    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+)?@?\s*)?(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
+    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+|à\s+)?@?\s*)?(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?(?:\s*(?P<zone>(?-i:[A-Z]{2,5}))\b)?"
 )
 _IN_LINE_DATES = [
@@ -690,7 +758,8 @@ _IN_LINE_DATES = [
     # "11/19/19 06:56 AM EST", "21/06/2014", "19.11.2019"
     re.compile(
         r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)"
-        r"(?P<year>(?:19|20)\d\d|\d\d)(?![\d/]|\.\d)"
+        # "30.09.1917:33" is "30.09.19" glued to "17:33", not the year 1917.
+        r"(?P<year>(?:19|20)\d\d(?!:\d\d)|\d\d)(?:(?![\d/]|\.\d)|(?=\d{1,2}:\d\d))"
         rf"(?:{_CLOCK})?",
         re.I,
     ),
@@ -717,12 +786,18 @@ def numeric_order(lines: list[str]) -> bool | None:
     return month_first > day_first
 
 
-def time_in_line(line: str, options: ReadOptions, *, month_first: bool | None) -> datetime | None:
+def time_in_line(
+    line: str, options: ReadOptions, *, month_first: bool | None, anchored: bool = False
+) -> datetime | None:
     """The first full date (with a year) printed anywhere in a short line, with its
     time of day when one follows: ``By Tess Bonn - 11/19/19 06:56 AM EST``,
     ``Posted on Maret 30, 2015 by Admin``.  A numeric date that reads both ways
     follows ``month_first`` (the page's own habit), else the reading nearest
-    before the crawl.  Dates after the crawl are not taken."""
+    before the crawl.  Dates after the crawl are not taken.  With ``anchored``
+    the date must open the line."""
+    if anchored:
+        found = date_at_start(line, options, month_first=month_first)
+        return found[0] if found is not None else None
     if len(line) > _MAX_META or not _MAY_HOLD_DATE.search(line):
         return None
     if month_first is None and US_ZONE.search(line):
@@ -733,6 +808,27 @@ def time_in_line(line: str, options: ReadOptions, *, month_first: bool | None) -
                 moment = _moment(int(m["year"]), month, day, m, options)
                 if moment is not None:
                     return moment
+    return None
+
+
+def date_at_start(
+    text: str, options: ReadOptions, *, month_first: bool | None
+) -> tuple[datetime, int] | None:
+    """The full date (and its clock time) opening ``text``, and where it ends:
+    ``19.10.2019, 15:30 UhrAm 8. Spieltag …`` gives 19 October 2019, 15:30."""
+    head = text[:_MAX_DATE_LINE]
+    if not _MAY_HOLD_DATE.search(head):
+        return None
+    if month_first is None and US_ZONE.search(head):
+        month_first = True
+    for kind, pattern in enumerate(_IN_LINE_DATES):
+        m = pattern.match(head)
+        if m is None:
+            continue
+        for day, month in _day_month(kind, m, month_first, options):
+            moment = _moment(int(m["year"]), month, day, m, options)
+            if moment is not None:
+                return moment, m.end()
     return None
 
 

@@ -162,12 +162,20 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
 
     # The breadcrumb opens the article; what stands above it is site navigation.
     crumbs: list[str] = []
+    paragraphs: list[str] = []
+    run: generic.Run | None = None
     for at, line in enumerate(lines[:_HEADER_SPAN]):
         if trail := _breadcrumb(line, facts):
-            crumbs, lines = trail, lines[at + 1 :]
+            paragraphs = _without_boilerplate_lines(lines[at + 1 :], options)
+            run = _main_run(paragraphs, options)
+            # A trail with no story under it is a footer's menu (`Home | Autoren |
+            # Archiv`) printed below the story: the page is read whole.
+            if run is not None:
+                crumbs, lines = trail, lines[at + 1 :]
             break
-
-    paragraphs = _without_boilerplate_lines(lines, options)
+    if not crumbs:
+        paragraphs = _without_boilerplate_lines(lines, options)
+        run = _main_run(paragraphs, options)
     if not paragraphs:
         raise SourceError(options.source, "no article text found in page dump")
     if crumbs and not named:
@@ -180,7 +188,6 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             named = under[0]
 
     page = paragraphs
-    run = generic.main_run(paragraphs, [options.boilerplate.stops(p) for p in paragraphs])
     if not named and run is not None:
         named = _crumb_column_title(paragraphs, run, facts)
     try:
@@ -270,6 +277,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if not url and options.url_template:
         url = options.url_template.format(slug=slug(title), section=section or "news")
     image = Image(url="", alt=caption or title, caption=caption) if caption else None
+    if not meta.has_time and run is not None:
+        title_at = page.index(title) if title in page else None
+        meta = meta.merged(generic.fallback_time(page, title_at, run, facts) or Meta())
     published = meta.published or meta.updated
     crawled = published is None
     if published is None:
@@ -899,6 +909,25 @@ def _decode(data: bytes, source: str) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             raise SourceError(source, "not UTF-8 or Windows-1252 text") from None
+
+
+def _main_run(paragraphs: list[str], options: ReadOptions) -> generic.Run | None:
+    """The page's main run of prose (see :func:`.pagegeneric.main_run`); on a page
+    printing no sentence at all, its longest stretch of lines of some words."""
+    stops = [options.boilerplate.stops(p) for p in paragraphs]
+    run = generic.main_run(paragraphs, stops)
+    if run is not None:
+        return run
+    best: generic.Run | None = None
+    start = None
+    for at, line in enumerate([*paragraphs, ""]):
+        if at < len(paragraphs) and not stops[at] and generic.weight(line) >= 6:
+            start = at if start is None else start
+            continue
+        if start is not None and (best is None or at - start > best.end - best.start):
+            best = generic.Run(start, at)
+        start = None
+    return best if best is not None and best.end - best.start >= 3 else None
 
 
 def _without_boilerplate_lines(lines: list[str], options: ReadOptions) -> list[str]:

@@ -1,0 +1,257 @@
+"""The page reader's date and refusal rules of the seventh pass (issue 12): post
+date lines in the shapes blogs and European sites print, a date opening the
+headline or the story, a labelled time line further off, day-first numeric dates
+on pages not in English, and a footer's menu that is no crumb trail.  The figures
+on real pages are printed by ``tools/score_pages.py``."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from digest.model import Article
+from digest.sources import Boilerplate, ReadOptions
+from digest.sources.pagemeta import meta_line, time_in_line
+from digest.sources.pages import read_page
+
+from .german_story import LEAD, MORE, SAVED
+
+DATA = Path(__file__).resolve().parent / "data"
+OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+ENGLISH_LEAD = (
+    "The city council voted on Tuesday to close the old bridge to cars after engineers "
+    "found deep cracks in two of its piers, and the work is to start in the spring."
+)
+ENGLISH_MORE = (
+    "Work on a new bridge is to begin in May and take two years, the city said. Until "
+    "then drivers will have to take the ring road that runs to the east of the town."
+)
+
+
+def _read(lines: list[str]) -> Article:
+    (article,) = read_page("\n".join(lines).encode(), OPTIONS).articles
+    return article
+
+
+@pytest.mark.parametrize(
+    ("line", "published", "updated"),
+    [
+        # A label and its date inside a line of other post facts.
+        ("erstellt von Dominique — veröffentlicht 28.01.2022 06:00", (2022, 1, 28, 6, 0), None),
+        (
+            "Veröffentlicht: 05.01.2020 | Autor: gnaddrig | Abgelegt unter: Fotografie | "
+            "Tags: Abendhimmel |5 Kommentare",
+            (2020, 1, 5, 0, 0),
+            None,
+        ),
+        ("Last updated on 20 Feb, 2020. 3 min read", None, (2020, 2, 20, 0, 0)),
+        # The date before the update's is the publication's.
+        (
+            "Le Monde | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 à 20h13 | Par Martin "
+            "Untersinger (avec Damien Leloup)",
+            (2015, 5, 4, 13, 36),
+            (2015, 5, 5, 20, 13),
+        ),
+        # The date opening the line, its author or categories after it.
+        ("26/12/2019 von revamp-it Webteam", (2019, 12, 26, 0, 0), None),
+        ("10.12.2022 18:27 von", (2022, 12, 10, 18, 27), None),
+        ("19.11.2021 in Community, Deutschland, Moscheereport", (2021, 11, 19, 0, 0), None),
+        # Labels German pages print.
+        ("Veröffentlichung: 04.02.2022", (2022, 2, 4, 0, 0), None),
+        # A two-figure year on a line holding only the date.
+        ("17.11.19", (2019, 11, 17, 0, 0), None),
+        ("28.09.19 14:05", (2019, 9, 28, 14, 5), None),
+    ],
+)
+def test_post_date_lines(
+    line: str, published: tuple[int, ...] | None, updated: tuple[int, ...] | None
+) -> None:
+    """Each shape was read as no time line before this pass."""
+    found = meta_line(line, OPTIONS)
+    assert found is not None
+    assert found.published == (datetime(*published, tzinfo=UTC) if published else None)
+    assert found.updated == (datetime(*updated, tzinfo=UTC) if updated else None)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A dated sentence or a dated headline over a dash is no post date line.
+        "12.03.2020 von der Regierung beschlossen. Das Gesetz gilt ab Mai.",
+        "24.01.2022 - Meldung - Energiewende im Gebäudebereich",
+        # An event's time in a teaser: one-figure month, a range of hours.
+        "19.1.23, 10:00-11:30",
+        # A version number is no date.
+        "Unter 13.1.3 besteht das Problem weiterhin",
+    ],
+)
+def test_lines_that_stay_no_time_line(line: str) -> None:
+    assert meta_line(line, OPTIONS) is None
+
+
+def test_two_figure_year_glued_to_a_clock() -> None:
+    """``30.09.1917:33`` (a forum's "30.09.19" run into "17:33") is 2019, not 1917."""
+    moment = time_in_line("Ely30.09.1917:33", OPTIONS, month_first=None)
+    assert moment == datetime(2019, 9, 30, 17, 33, tzinfo=UTC)
+
+
+def test_date_opening_the_story_dates_the_page() -> None:
+    lines = ["Startseite", "Brücke gesperrt", f"19.10.2023, 15:30 Uhr{LEAD}", MORE]
+    article = _read(lines)
+    assert not article.time_from_crawl
+    assert article.published_at == datetime(2023, 10, 19, 15, 30, tzinfo=UTC)
+
+
+def test_date_opening_the_headline_dates_the_page() -> None:
+    lines = ["Startseite", "24.01.2023 - Meldung - Brücke gesperrt", LEAD, MORE]
+    article = _read(lines)
+    assert not article.time_from_crawl
+    assert article.published_at.date() == datetime(2023, 1, 24).date()
+
+
+def test_labelled_time_line_under_related_links_dates_the_page() -> None:
+    """ "Datum: 19.11.2021" printed under the story's related links, beyond the
+    few lines a bare date is looked for."""
+    related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(6)]
+    lines = ["Startseite", "Brücke gesperrt", LEAD, MORE, *related, "Datum: 19.11.2021"]
+    article = _read(lines)
+    assert not article.time_from_crawl
+    assert article.published_at == datetime(2021, 11, 19, tzinfo=UTC)
+    # A bare date as far off may be a related story's: the crawl dates the page.
+    bare = _read([*lines[:-1], "19.11.2021"])
+    assert bare.time_from_crawl
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "more", "day"),
+    [
+        # German: day first.
+        ("Brücke gesperrt", LEAD, MORE, datetime(2022, 5, 7).date()),
+        # English: the reading nearest before the crawl (3 May 2024): July's.
+        ("Bridge closed to cars", ENGLISH_LEAD, ENGLISH_MORE, datetime(2022, 7, 5).date()),
+    ],
+)
+def test_numeric_date_reading_both_ways_follows_the_pages_language(
+    title: str, lead: str, more: str, day: object
+) -> None:
+    """``07/05/2022`` in a story's short lines: day first unless the story is in
+    English."""
+    stamp = "07/05/2022 20H06 - ACTUALIZADO A 07/05/2022 20H17"
+    lines = ["Menü", title, lead, "Redaktion", stamp, more]
+    assert _read(lines).published_at.date() == day
+
+
+def test_footer_menu_is_no_crumb_trail() -> None:
+    """``Home | Autoren | Archiv`` under the story: the page is not cut there (it
+    was refused as a page with a title and no body)."""
+    lines = [
+        "Login",
+        "Brücke gesperrt",
+        "Georg Quaas, 21. Jan. 2022",
+        LEAD,
+        MORE,
+        "Home | Autoren | Themen | Archiv",
+        "Impressum",
+    ]
+    article = _read(lines)
+    assert article.title == "Brücke gesperrt"
+    assert LEAD in f"{article.summary}\n{article.body}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ähnliche Artikel:",
+        "Weitere Artikel zum Thema:",
+        "Artículos relacionados",
+        "Vous aimerez aussi",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns bitte mit einer Spende.",
+        "Enjoyed this article? Support our work.",
+        "この記事は会員限定です。",
+    ],
+)
+def test_more_story_ends_are_stop_markers(line: str) -> None:
+    """Related links, a plea for support and a paywall's notice end the story
+    (each left text of other stories in real pages' bodies)."""
+    assert Boilerplate.builtin().stops(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "READ MORE: First look at Thorpe Park's terrifying new rollercoaster",
+        "Vis mer Vis mindre",
+        "Mehr anzeigen",
+        "Current Issue",
+    ],
+)
+def test_more_chrome_lines_are_dropped(line: str) -> None:
+    assert Boilerplate.builtin().drops(line)
+
+
+def _page(folder: str, key: str) -> dict[str, str]:
+    """One real page of a committed set (see tools/build_page_*.py)."""
+    with gzip.open(DATA / folder / "pages.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["key"] == key:
+                return dict(record)
+    raise AssertionError(f"{key} not in {folder}")
+
+
+@pytest.mark.parametrize(
+    ("folder", "key"),
+    [
+        # A labelled time line under related links or tags, 7 to 40 lines under
+        # the story: "Datum: 19.11.2021", "Stand 27.01.2022", "erstellt von
+        # Dominique — veröffentlicht 28.01.2022 06:00", "Issue Published: 7 April 2020".
+        ("page_fresh", "livenet.ch-sprache"),
+        ("page_fresh", "bundesrat.de-erinnerungen"),
+        ("page_fresh", "gay.ch-papst"),
+        ("page_fresh", "acpjournals.org.3075"),
+        # A date opening the headline or the story.
+        ("page_fresh", "bmwi.de-neubau"),
+        ("page_fresh", "d60caba9d12c467b9708ec8981cad8aa"),
+        # A post's date line with its author, or an update label inside the line.
+        ("page_fresh", "talent.ch.5031"),
+        ("page_fresh", "wevolver.com.3dprinting"),
+        # A German label: "Veröffentlichung: 04.02.2022".
+        ("page_fresh", "mix1.de-clio"),
+        # "07/05/2022" on a Spanish page is 7 May.
+        ("page_fresh", "elcomercio.pe-kenjifujimori"),
+        # A time line right over the headline (a list's layout).
+        ("page_fresh", "islamische-zeitung.de-Bundespräsident"),
+        # The headline printed again with its date.
+        ("page_fresh", "energieverbraucher.de.energie"),
+        ("page_blind", "ls/LesothoTimes_2025_11_24"),
+    ],
+)
+def test_date_of_real_pages(folder: str, key: str) -> None:
+    """Pages whose date a rule of this pass reads (each was dated by its crawl, or
+    wrongly, before)."""
+    record = _page(folder, key)
+    saved = datetime.fromisoformat(record["crawled"]).replace(tzinfo=UTC)
+    options = ReadOptions(key, boilerplate=Boilerplate.builtin(), reference_time=saved)
+    (article,) = read_page(record["dump"].encode(), options).articles
+    assert not article.time_from_crawl
+    assert article.published_at.date().isoformat() == record["date"][:10]
+
+
+def test_page_printing_no_sentence_is_read_not_refused() -> None:
+    """A story printed as lines without a full stop (a recipe, a list, a poem) has
+    no run of prose: its longest stretch of lines of some words is the story, so
+    the page (a title and a body) is not refused."""
+    story = [
+        "Zwei Zwiebeln in feine Würfel schneiden und in Butter glasig dünsten",
+        "Die Leber in dünne Streifen schneiden und kurz scharf anbraten",
+        "Mit einem Schuss Weißwein ablöschen und die Sahne dazugeben",
+        "Alles zusammen fünf Minuten leise köcheln lassen und abschmecken",
+    ]
+    article = _read(["Startseite", "Rezepte", "Leber mit Zwiebeln", *story, "Impressum"])
+    assert article.title == "Leber mit Zwiebeln"
+    assert story[0] in f"{article.summary}\n{article.body}"
+    assert story[-1] in article.body
