@@ -113,6 +113,9 @@ _POST_META_MARK = re.compile(
     re.I,
 )
 _POST_META_DATE_SHARE = 0.15
+# What reading as people's names or a place costs a line that may still be the
+# headline (see ``_named_headline``).
+_NAME_LIKE_COST = 1.0
 # Years glued to what follows by the crawler: "10. Februar 20199. Februar 2019".
 _GLUED_YEAR = re.compile(r"((?:19|20)\d\d)(?=\d)")
 # A clock time in a line of a few words ("Mo, 11:41 Uhr", "18. September um 08:37").
@@ -576,7 +579,8 @@ class _Context:
 
     def score(self, at: int) -> float | None:
         line = self.lines[at]
-        score = _headline_score(line, self.lead_words, self.slug_words, self.facts)
+        below = self.lines[at + 1 : at + 1 + _UNDER_HEADER_REACH]
+        score = _headline_score(line, self.lead_words, self.slug_words, self.facts, below)
         if score is None:
             return None
         if any(self.facts.is_time(b) for b in self.lines[at + 1 : at + 3]) and byline_meta(
@@ -779,7 +783,9 @@ def _can_be_headline(line: str, facts: LineFacts) -> bool:
     return known
 
 
-def _may_be_headline(line: str, facts: LineFacts) -> bool:
+def _may_be_headline(line: str, facts: LineFacts, *, names: bool = True) -> bool:
+    """Whether a line may be a headline; ``names``: a line that reads as people's
+    names or a place alone ("Faire Lieferketten", "Im Schlepptau") is none."""
     if len(line) > _MAX_HEADLINE_CHARS:
         return False
     cjk = bool(_CJK.search(line))
@@ -788,7 +794,7 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         return False
     return not (
         line.lower() in SECTION_ALIASES
-        or facts(line, names=True) is not None
+        or facts(line, names=names) is not None
         or _NOT_HEADLINE.search(line)
         or _CREDIT_LINE.match(line)
         or foreign_byline(line)
@@ -799,6 +805,22 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or _label_with_figure(line)
         or _menu_run(line)
         or _post_meta(line)
+    )
+
+
+def _named_headline(
+    line: str, own: set[str], lead_words: set[str], below: Sequence[str], facts: LineFacts
+) -> bool:
+    """Whether a line read as names or a place alone is a short headline after all
+    (``below``: the lines under it): a headline of capitalised words ("Neue
+    DJV-Online-Seminare", "Managing Python Environments", German nouns) over the
+    story's time or credit line, sharing two of its words with the story's lead (a
+    byline names the writer, whom the story rarely names)."""
+    return (
+        len(own & lead_words) >= _LEAD_AGREEMENT
+        and facts(line) is None  # no byline word, agency or time: names alone
+        and _may_be_headline(line, facts, names=False)
+        and any(facts.is_time(b) or _is_credit(b, facts) or _post_meta(b) for b in below)
     )
 
 
@@ -840,19 +862,26 @@ def _label_with_figure(line: str) -> bool:
 
 
 def _headline_score(
-    line: str, lead_words: set[str], slug_words: set[str], facts: LineFacts
+    line: str,
+    lead_words: set[str],
+    slug_words: set[str],
+    facts: LineFacts,
+    below: Sequence[str] | None = None,
 ) -> float | None:
     """How much a line reads as this page's headline (``None``: it cannot be one)."""
+    own = content_words(line)
+    score = 0.0
     if not _can_be_headline(line, facts):
-        return None
+        if below is None or not _named_headline(line, own, lead_words, below, facts):
+            return None
+        score -= _NAME_LIKE_COST  # a name, a caption's place: weaker than a headline's shape
     cjk = bool(_CJK.search(line))
     words = len(line.split())
-    own = content_words(line)
     if not own:
         return None
     # A label of a word or two ("About Us") shares all of its one word by chance.
     shared = len(own & lead_words) / (len(own) if cjk else max(len(own), _NAMED_WORDS))
-    score = 3.0 * shared
+    score += 3.0 * shared
     if slug_words:
         score += 3.0 * len(own & slug_words) / max(len(slug_words), 1)
     if 4 <= words <= _LONG_HEADLINE_WORDS or cjk:
