@@ -82,7 +82,7 @@ HEADLINE_SPAN = 40
 _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
-    r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
+    r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credits?\b|source:|follow\s)"
     r"|^\(.*\)$|:$|^(?![-–] \w)[^\w'\"‘’“”«»„‚¿¡\[]"
     r"|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
