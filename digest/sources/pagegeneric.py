@@ -425,8 +425,11 @@ def _under_header(
     the headline sits over its time line, not under it."""
     for anchor in range(at - 1, max(-1, at - _UNDER_HEADER_REACH - 1), -1):
         said = facts(lines[anchor])  # without bare names: "By …", an agency, a time
-        if (said is not None and (said.has_time or said.byline or said.agency)) or _credit_opening(
-            lines[anchor]
+        if (
+            (said is not None and (said.has_time or said.byline or said.agency))
+            or _credit_opening(lines[anchor])
+            # ... or a byline of another language ("von Daniel Braun, Davor Pasoski")
+            or foreign_byline(lines[anchor])
         ):
             break
     else:
