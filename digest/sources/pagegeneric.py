@@ -834,7 +834,10 @@ def _post_meta(line: str) -> bool:
         return False
     if _CLOCK.search(line) and len(line.split()) <= _CLOCK_LINE_WORDS:
         return True
-    return bool(_POST_META_MARK.search(line)) and (
+    # A year glued to a date by the crawler ("1. November 20231. November 2023
+    # Bockenem, Polizei"): a post's published and updated dates printed together.
+    glued = _GLUED_YEAR.search(line) is not None
+    return (glued or bool(_POST_META_MARK.search(line))) and (
         date_share(_GLUED_YEAR.sub(r"\1 ", line)) >= _POST_META_DATE_SHARE
     )
 
