@@ -610,7 +610,11 @@ class _Context:
         if line.lower() in self.quoted:
             score += _QUOTED_BONUS
         below = self.lines[at + 1 : at + 4]
-        if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
+        # The headline stands over its time or credit line (a blog's written-out
+        # date line too: "Am 13. November 2019 Von Henry In Aktuell").
+        if any(
+            self.facts.is_time(b) or _is_credit(b, self.facts) or post_date_line(b) for b in below
+        ):
             score += 1.0
         if self._over_standfirst(at):
             score += _OVER_STANDFIRST_BONUS
@@ -834,6 +838,14 @@ def _post_meta(line: str) -> bool:
         return False
     if _CLOCK.search(line) and len(line.split()) <= _CLOCK_LINE_WORDS:
         return True
+    return post_date_line(line)
+
+
+def post_date_line(line: str) -> bool:
+    """Whether a line is a post's date line written out: a date with its author,
+    its comment count or a separator (see :data:`_POST_META_MARK`)."""
+    if _DIGIT.search(line) is None:
+        return False
     # A year glued to a date by the crawler ("1. November 20231. November 2023
     # Bockenem, Polizei"): a post's published and updated dates printed together.
     glued = _GLUED_YEAR.search(line) is not None
