@@ -99,6 +99,9 @@ _NOT_HEADLINE = re.compile(
     r"|Gazette|Telegraph|Chronicle|Standard|Mail|Press|Zeitung|Rundschau|Allgemeine))$"
     # A picture's credit naming only its photographer: "Glass cloche terrariums (Lucy Akins)".
     r"|\S \((?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
+    # A link to the previous or next post: "← Older post", "SW083 – Title →",
+    # "Next title »" (a quoted headline has both « and »).
+    r"|[→⟶]$|^[←⟵]|^«(?!.*»)|^[^«]*»$"
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
