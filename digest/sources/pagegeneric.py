@@ -116,6 +116,8 @@ _POST_META_MARK = re.compile(
     re.I,
 )
 _POST_META_DATE_SHARE = 0.15
+# A line ending in an ellipsis after a word: cut short, unless it is a headline's own.
+_ELLIPSIS = re.compile(r"(?<=[\w,;])(?:\.\.\.|…)$")
 # What reading as people's names or a place costs a line that may still be the
 # headline (see ``_named_headline``).
 _NAME_LIKE_COST = 1.0
@@ -586,7 +588,12 @@ class _Context:
     def score(self, at: int) -> float | None:
         line = self.lines[at]
         below = self.lines[at + 1 : at + 1 + _UNDER_HEADER_REACH]
-        score = _headline_score(line, self.lead_words, self.slug_words, self.facts, below)
+        scored = line
+        if (cut := _ELLIPSIS.search(line)) and not self._printed_whole(line[: cut.start()]):
+            # A headline may end in an ellipsis ("Alles hat seine Zeit…"); a teaser
+            # cut short has its whole text elsewhere on the page.
+            scored = line[: cut.start()]
+        score = _headline_score(scored, self.lead_words, self.slug_words, self.facts, below)
         if score is None:
             return None
         if any(self.facts.is_time(b) for b in self.lines[at + 1 : at + 3]) and byline_meta(
@@ -625,6 +632,11 @@ class _Context:
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
+
+    def _printed_whole(self, stem: str) -> bool:
+        """Whether a longer line of the page starts with ``stem`` (the text of a
+        line ending in an ellipsis): then that line is the whole of a cut teaser."""
+        return any(other.startswith(stem) and not _ELLIPSIS.search(other) for other in self.counts)
 
     def _over_standfirst(self, at: int) -> bool:
         """Whether the line at ``at`` stands right over a standfirst: a longer line
