@@ -727,6 +727,19 @@ def headline_shaped(line: str, facts: LineFacts) -> bool:
     )
 
 
+def kicker_over(lines: Sequence[str], at: int, facts: LineFacts) -> bool:
+    """Whether the line at ``at`` is a kicker over the headline: the line under it
+    is headline-shaped too and stands right over the byline or time line
+    ("Bestseller-Autorin Birgit Kelle im Talk" over "Von Sprachregeln, …" over
+    its byline; German sites call it the Dachzeile)."""
+    under = lines[at + 1 : at + 3]
+    return (
+        len(under) == 2
+        and headline_shaped(under[0], facts)
+        and (facts.is_time(under[1]) or _is_credit(under[1], facts) or post_date_line(under[1]))
+    )
+
+
 def _is_credit(line: str, facts: LineFacts) -> bool:
     """Whether a line credits the story: a byline or agency, alone or with its time
     ("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.")."""
