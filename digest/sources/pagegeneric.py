@@ -116,6 +116,13 @@ _POST_META_MARK = re.compile(
     re.I,
 )
 _POST_META_DATE_SHARE = 0.15
+# A picture's credit on a line of its own ("© E. Schwinge", "Foto: dpa",
+# "Symbolbild / Salzgitter AG", "(Bild: Dieter Stork)"): the line over it is a caption.
+_PICTURE_CREDIT_LINE = re.compile(
+    r"^[(\[]?(?:©|(?:fotos?|bild|photos?|symbolbild|image|credit|fotografía)\b)", re.I
+)
+_CREDIT_LINE_WORDS = 8
+_CAPTION_COST = 1.0
 # A line ending in an ellipsis after a word: cut short, unless it is a headline's own.
 _ELLIPSIS = re.compile(r"(?<=[\w,;])(?:\.\.\.|…)$")
 # What reading as people's names or a place costs a line that may still be the
@@ -628,6 +635,9 @@ class _Context:
             score += 1.0
         if self._over_standfirst(at):
             score += _OVER_STANDFIRST_BONUS
+        under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
+        if weight(under) <= _CREDIT_LINE_WORDS and _PICTURE_CREDIT_LINE.match(under):
+            score -= _CAPTION_COST  # a caption, over its picture's credit
         siblings = self._siblings(at)
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
