@@ -124,12 +124,13 @@ def test_a_post_date_line_needs_a_date() -> None:
 
 
 def test_a_headline_ending_in_an_ellipsis_is_cut_only_when_printed_whole() -> None:
-    headline = "Alles hat seine Zeit…"
-    assert _read(["Blog", headline, "5. April 2017", STORY, STORY]).title == headline
+    headline = "Alles über neue Seminare…"
+    motto = "Marktplatz für ein gutes Leben"
+    lines = [motto, "Menü", "Veröffentlicht am 5. April 2017", headline, "von Henry"]
+    assert _read([*lines, STORY, STORY]).title == headline
     # A teaser cut short, its whole text printed further down the page.
-    lines = ["Seminare des Verbands im Frühjahr", "Alles über neue…", "5. April 2017"]
     lines += [STORY, STORY, "Mehr", "Alles über neue Seminare des Verbands im Netz"]
-    assert _read(lines).title == "Seminare des Verbands im Frühjahr"
+    assert _read(lines).title == motto
 
 
 def test_a_line_under_a_foreign_byline_under_a_headline_is_under_its_header() -> None:
@@ -137,10 +138,10 @@ def test_a_line_under_a_foreign_byline_under_a_headline_is_under_its_header() ->
     stands under another line's byline, as one under "By …" would."""
     lines = [
         "Menü",
-        "Neue Seminare für den Umgang mit der Presse",
+        "Presse im Frühjahr",
         "von Daniel Braun, Davor Pasoski",
-        "Zwei Seminare für den Verband",
+        "Zwei neue Seminare für die Kommunikation",
         STORY,
         STORY,
     ]
-    assert _read(lines).title == "Neue Seminare für den Umgang mit der Presse"
+    assert _read(lines).title == "Presse im Frühjahr"
