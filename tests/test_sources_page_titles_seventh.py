@@ -2,7 +2,8 @@
 headline read as names alone, a word starting with "credit", a byline of another
 language under a header, years glued by the crawler, a blog's written-out date
 line under the headline, links to the previous or next post, a headline ending in
-an ellipsis, a kicker under a crumb trail and a caption over its picture's credit.
+an ellipsis, a kicker under a crumb trail, a caption over its picture's credit and
+a post's tags.
 The figures on real pages are in test_sources_generic_pages.py."""
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def _page(folder: str, key: str) -> dict[str, str]:
         ("page_fresh", "d60caba9d12c467b9708ec8981cad8aa"),
         # A caption over "© E. Schwinge", nearer the story than the headline.
         ("page_fresh", "bfn.de-verden"),
+        # "amiga, dogs, floppy, Hunde, …" under "Schlagwörter": the post's tags.
+        ("page_fresh", "1hundetagebuch.wordpress.com.langer"),
     ],
 )
 def test_headline_of_real_pages(folder: str, key: str) -> None:
@@ -109,6 +112,9 @@ def test_a_line_read_as_names_is_the_headline_only_when_it_agrees_with_the_lead(
         ("Vorstudie zur Menüerweiterung durch FOSS-Produkte bei der RLS »", False),
         ("« Les privatisations sont au profit d’intérêts privés »", True),
         ("Hildesheimer Presse 1. November 20231. November 2023 Bockenem, Polizei", False),
+        ("Tópicos: País | Presidente Boric", False),
+        ("Schlagwörter: amiga, dogs, floppy", False),
+        ("Tagesschau: Neue Regeln für Pendler", True),
     ],
 )
 def test_which_lines_may_be_a_headline(line: str, may: bool) -> None:

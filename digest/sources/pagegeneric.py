@@ -123,6 +123,13 @@ _PICTURE_CREDIT_LINE = re.compile(
 )
 _CREDIT_LINE_WORDS = 8
 _CAPTION_COST = 1.0
+# A label over (or run into) a post's tags or topics: "Tags", "Schlagwörter:",
+# "Tópicos: País | Presidente Boric".
+_TAGS_LABEL = re.compile(
+    r"^(?:tags?|schlagw(?:ö|oe)rter|schlagworte|stichw(?:ö|oe)rter|tópicos|topics|etiquetas"
+    r"|temas|mots[- ]clés|kategorien|categories|argomenti)(?:\s*:|$)",
+    re.I,
+)
 # A line ending in an ellipsis after a word: cut short, unless it is a headline's own.
 _ELLIPSIS = re.compile(r"(?<=[\w,;])(?:\.\.\.|…)$")
 # What reading as people's names or a place costs a line that may still be the
@@ -635,6 +642,8 @@ class _Context:
             score += 1.0
         if self._over_standfirst(at):
             score += _OVER_STANDFIRST_BONUS
+        if at > 0 and _TAGS_LABEL.fullmatch(self.lines[at - 1].rstrip(":")):
+            return None  # the page's tags, under their label
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
         if weight(under) <= _CREDIT_LINE_WORDS and _PICTURE_CREDIT_LINE.match(under):
             score -= _CAPTION_COST  # a caption, over its picture's credit
@@ -715,6 +724,8 @@ class _Context:
 
     def heads_story(self, at: int) -> bool:
         """Whether the line at ``at`` stands right over the byline or time line."""
+        if at > 0 and _TAGS_LABEL.fullmatch(self.lines[at - 1].rstrip(":")):
+            return None  # the page's tags, under their label
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
         return bool(under) and (self.facts.is_time(under) or _is_credit(under, self.facts))
 
@@ -850,6 +861,7 @@ def _may_be_headline(line: str, facts: LineFacts, *, names: bool = True) -> bool
         or _label_with_figure(line)
         or _menu_run(line)
         or _post_meta(line)
+        or (":" in line and _TAGS_LABEL.match(line) is not None)
     )
 
 
