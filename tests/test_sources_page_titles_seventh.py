@@ -151,3 +151,10 @@ def test_a_line_under_a_foreign_byline_under_a_headline_is_under_its_header() ->
         STORY,
     ]
     assert _read(lines).title == "Presse im Frühjahr"
+
+
+def test_a_search_box_close_button_is_chrome() -> None:
+    """WordPress themes print "Close this search box." over the story's header,
+    where it was read as the headline."""
+    assert Boilerplate.builtin().drops("Close this search box.")
+    assert not Boilerplate.builtin().drops("Close this search box, the council said.")
