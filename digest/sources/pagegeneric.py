@@ -99,9 +99,6 @@ _NOT_HEADLINE = re.compile(
     r"|Gazette|Telegraph|Chronicle|Standard|Mail|Press|Zeitung|Rundschau|Allgemeine))$"
     # A picture's credit naming only its photographer: "Glass cloche terrariums (Lucy Akins)".
     r"|\S \((?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
-    # A link to the previous or next post: "← Older post", "SW083 – Title →",
-    # "Next title »" (a quoted headline has both « and »).
-    r"|[→⟶]$|^[←⟵]|^«(?!.*»)|^[^«]*»$"
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
@@ -603,7 +600,11 @@ class _Context:
         line = self.lines[at]
         below = self.lines[at + 1 : at + 1 + _UNDER_HEADER_REACH]
         scored = line
-        if (cut := _ELLIPSIS.search(line)) and not self._printed_whole(line[: cut.start()]):
+        if (
+            line.endswith(("...", "…"))
+            and (cut := _ELLIPSIS.search(line))
+            and not self._printed_whole(line[: cut.start()])
+        ):
             # A headline may end in an ellipsis ("Alles hat seine Zeit…"); a teaser
             # cut short has its whole text elsewhere on the page.
             scored = line[: cut.start()]
@@ -645,7 +646,7 @@ class _Context:
         if at > 0 and _TAGS_LABEL.fullmatch(self.lines[at - 1].rstrip(":")):
             return None  # the page's tags, under their label
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
-        if weight(under) <= _CREDIT_LINE_WORDS and _PICTURE_CREDIT_LINE.match(under):
+        if _PICTURE_CREDIT_LINE.match(under) and weight(under) <= _CREDIT_LINE_WORDS:
             score -= _CAPTION_COST  # a caption, over its picture's credit
         siblings = self._siblings(at)
         if siblings >= _LIST_SIBLINGS:
@@ -724,8 +725,6 @@ class _Context:
 
     def heads_story(self, at: int) -> bool:
         """Whether the line at ``at`` stands right over the byline or time line."""
-        if at > 0 and _TAGS_LABEL.fullmatch(self.lines[at - 1].rstrip(":")):
-            return None  # the page's tags, under their label
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
         return bool(under) and (self.facts.is_time(under) or _is_credit(under, self.facts))
 
@@ -756,6 +755,8 @@ def kicker_over(lines: Sequence[str], at: int, facts: LineFacts) -> bool:
     under = lines[at + 1 : at + 3]
     return (
         len(under) == 2
+        # (The reader asks about header lines anyway: the cheap test first.)
+        and facts(under[0]) is None
         and headline_shaped(under[0], facts)
         and (facts.is_time(under[1]) or _is_credit(under[1], facts) or post_date_line(under[1]))
     )
@@ -862,22 +863,42 @@ def _may_be_headline(line: str, facts: LineFacts, *, names: bool = True) -> bool
         or _menu_run(line)
         or _post_meta(line)
         or (":" in line and _TAGS_LABEL.match(line) is not None)
+        or _post_link(line)
     )
 
 
+def _name_like(line: str, facts: LineFacts) -> bool:
+    """Whether a line that may be no headline is kept out only because it reads as
+    people's names or a place alone (no byline word, agency or time)."""
+    known = facts.may_head_named.get(line)
+    if known is None:
+        known = facts.may_head_named[line] = facts(line) is None and _may_be_headline(
+            line, facts, names=False
+        )
+    return known
+
+
 def _named_headline(
-    line: str, own: set[str], lead_words: set[str], below: Sequence[str], facts: LineFacts
+    own: set[str], lead_words: set[str], below: Sequence[str], facts: LineFacts
 ) -> bool:
-    """Whether a line read as names or a place alone is a short headline after all
-    (``below``: the lines under it): a headline of capitalised words ("Neue
-    DJV-Online-Seminare", "Managing Python Environments", German nouns) over the
-    story's time or credit line, sharing two of its words with the story's lead (a
-    byline names the writer, whom the story rarely names)."""
+    """Whether a line read as names or a place alone (its words ``own``) is a short
+    headline after all (``below``: the lines under it): a headline of capitalised
+    words ("Neue DJV-Online-Seminare", "Managing Python Environments", German
+    nouns) over the story's time or credit line, sharing two of its words with the
+    story's lead (a byline names the writer, whom the story rarely names)."""
+    return len(own & lead_words) >= _LEAD_AGREEMENT and any(
+        facts.is_time(b) or _is_credit(b, facts) or _post_meta(b) for b in below
+    )
+
+
+def _post_link(line: str) -> bool:
+    """Whether a line is a link to the previous or next post: "← Older post",
+    "SW083 – Title →", "Next title »" (a quoted headline has both « and »)."""
     return (
-        len(own & lead_words) >= _LEAD_AGREEMENT
-        and facts(line) is None  # no byline word, agency or time: names alone
-        and _may_be_headline(line, facts, names=False)
-        and any(facts.is_time(b) or _is_credit(b, facts) or _post_meta(b) for b in below)
+        line.endswith(("→", "⟶"))
+        or line.startswith(("←", "⟵"))
+        or (line.startswith("«") and "»" not in line)
+        or (line.endswith("»") and "«" not in line)
     )
 
 
@@ -937,12 +958,17 @@ def _headline_score(
     below: Sequence[str] | None = None,
 ) -> float | None:
     """How much a line reads as this page's headline (``None``: it cannot be one)."""
-    own = content_words(line)
     score = 0.0
     if not _can_be_headline(line, facts):
-        if below is None or not _named_headline(line, own, lead_words, below, facts):
+        # (Cheapest tests first: most lines kept out are no names.)
+        if below is None or facts(line, names=True) is None:
+            return None
+        own = content_words(line)
+        if not _named_headline(own, lead_words, below, facts) or not _name_like(line, facts):
             return None
         score -= _NAME_LIKE_COST  # a name, a caption's place: weaker than a headline's shape
+    else:
+        own = content_words(line)
     cjk = bool(_CJK.search(line))
     words = len(line.split())
     if not own:
