@@ -94,7 +94,8 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     round's rules: title 0.703, body 0.913, date 0.878; after it: title 0.772, body
     0.913, date 0.918; after the second round (tuned on it too): title 0.841, body
     0.916, date 0.939; after the third: title 0.848, body 0.916, date 0.939; after the
-    sixth: title 0.855 (floors just under; the issue's 0.90 title is not reached)."""
+    sixth: title 0.855; after the seventh: 0.862 (floors just under; the issue's 0.90
+    title is not reached)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.UNSEEN)
     dev_sites = {r["site"] for r in scorer.load_devset()}
@@ -103,7 +104,7 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     assert not {r["site"] for r in records} & dev_sites
     report = scorer.score_dumps(records, scorer.CRAWLED_UNSEEN)
     assert report.refused == []
-    assert report.title_exact >= 0.85
+    assert report.title_exact >= 0.86
     assert report.body_f1 >= 0.91
     assert report.date_accuracy >= 0.93
 
@@ -148,9 +149,10 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     0.881, of boilerplate left out 0.822) and after it (title 0.671, refused 3, date
     0.827; 0.885 / 0.823).  Its rules were written from the misses of two thirds of
     its sites; the third whose misses were never read (held-out-sites, 229 pages)
-    went from title 0.611 to 0.633, date 0.833 to 0.833.  The seventh round
-    (dates, refusals, chrome; rules from the dev-sites' misses): all pages refused
-    3 → 0, date 0.827 → 0.875; held-out sites refused 2 → 0, date 0.833 → 0.850.
+    went from title 0.611 to 0.633, date 0.833 to 0.833.  The seventh round, two
+    passes from the dev-sites' misses: dates, refusals and chrome (refused 3 → 0,
+    date 0.827 → 0.875; held-out sites refused 2 → 0, date 0.833 → 0.850) and
+    headline rules (title 0.671 → 0.712 with both; held-out sites 0.633 → 0.664).
     Floors just under; no whole gold text, so no body F1."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.FRESH)
@@ -163,12 +165,12 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.67
+    assert report.title_exact >= 0.70
     assert report.date_accuracy >= 0.87
     found, left_out = report.snippets
     assert found >= 0.88 and left_out >= 0.82
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.63 and held.date_accuracy >= 0.845
+    assert held.title_exact >= 0.66 and held.date_accuracy >= 0.845
 
 
 @pytest.mark.slow  # trafilatura over every page of the dev set

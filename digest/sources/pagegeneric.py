@@ -91,7 +91,7 @@ HEADLINE_SPAN = 40
 _MIN_HEADLINE_SCORE = 1.5
 # Lines that are never a headline: handles, bylines, labels, captions in brackets.
 _NOT_HEADLINE = re.compile(
-    r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credit|source:|follow\s)"
+    r"^(?:@\w+|by\s|written by|posted\s|published|updated|photo|image|credits?\b|source:|follow\s)"
     r"|^\(.*\)$|:$|^(?![-–] \w)[^\w'\"‘’“”«»„‚¿¡\[]"
     r"|get short url\b|\bstaff\b|\bwriter\b|\bcorrespondent\b"
     r"|\breporter\b|\beditor(?:-at-large)?$|[\w,;](?:\.\.\.|…)$"
@@ -122,6 +122,25 @@ _POST_META_MARK = re.compile(
     re.I,
 )
 _POST_META_DATE_SHARE = 0.15
+# A picture's credit on a line of its own ("© E. Schwinge", "Foto: dpa",
+# "Symbolbild / Salzgitter AG", "(Bild: Dieter Stork)"): the line over it is a caption.
+_PICTURE_CREDIT_LINE = re.compile(
+    r"^[(\[]?(?:©|(?:fotos?|bild|photos?|symbolbild|image|credit|fotografía)\b)", re.I
+)
+_CREDIT_LINE_WORDS = 8
+_CAPTION_COST = 1.0
+# A label over (or run into) a post's tags or topics: "Tags", "Schlagwörter:",
+# "Tópicos: País | Presidente Boric".
+_TAGS_LABEL = re.compile(
+    r"^(?:tags?|schlagw(?:ö|oe)rter|schlagworte|stichw(?:ö|oe)rter|tópicos|topics|etiquetas"
+    r"|temas|mots[- ]clés|kategorien|categories|argomenti)(?:\s*:|$)",
+    re.I,
+)
+# A line ending in an ellipsis after a word: cut short, unless it is a headline's own.
+_ELLIPSIS = re.compile(r"(?<=[\w,;])(?:\.\.\.|…)$")
+# What reading as people's names or a place costs a line that may still be the
+# headline (see ``_named_headline``).
+_NAME_LIKE_COST = 1.0
 # Years glued to what follows by the crawler: "10. Februar 20199. Februar 2019".
 _GLUED_YEAR = re.compile(r"((?:19|20)\d\d)(?=\d)")
 # A clock time in a line of a few words ("Mo, 11:41 Uhr", "18. September um 08:37").
@@ -436,8 +455,11 @@ def _under_header(
     the headline sits over its time line, not under it."""
     for anchor in range(at - 1, max(-1, at - _UNDER_HEADER_REACH - 1), -1):
         said = facts(lines[anchor])  # without bare names: "By …", an agency, a time
-        if (said is not None and (said.has_time or said.byline or said.agency)) or _credit_opening(
-            lines[anchor]
+        if (
+            (said is not None and (said.has_time or said.byline or said.agency))
+            or _credit_opening(lines[anchor])
+            # ... or a byline of another language ("von Daniel Braun, Davor Pasoski")
+            or foreign_byline(lines[anchor])
         ):
             break
     else:
@@ -590,7 +612,17 @@ class _Context:
 
     def score(self, at: int) -> float | None:
         line = self.lines[at]
-        score = _headline_score(line, self.lead_words, self.slug_words, self.facts)
+        below = self.lines[at + 1 : at + 1 + _UNDER_HEADER_REACH]
+        scored = line
+        if (
+            line.endswith(("...", "…"))
+            and (cut := _ELLIPSIS.search(line))
+            and not self._printed_whole(line[: cut.start()])
+        ):
+            # A headline may end in an ellipsis ("Alles hat seine Zeit…"); a teaser
+            # cut short has its whole text elsewhere on the page.
+            scored = line[: cut.start()]
+        score = _headline_score(scored, self.lead_words, self.slug_words, self.facts, below)
         if score is None:
             return None
         if any(self.facts.is_time(b) for b in self.lines[at + 1 : at + 3]) and byline_meta(
@@ -617,14 +649,28 @@ class _Context:
         if line.lower() in self.quoted:
             score += _QUOTED_BONUS
         below = self.lines[at + 1 : at + 4]
-        if any(self.facts.is_time(b) or _is_credit(b, self.facts) for b in below):
+        # The headline stands over its time or credit line (a blog's written-out
+        # date line too: "Am 13. November 2019 Von Henry In Aktuell").
+        if any(
+            self.facts.is_time(b) or _is_credit(b, self.facts) or post_date_line(b) for b in below
+        ):
             score += 1.0
         if self._over_standfirst(at):
             score += _OVER_STANDFIRST_BONUS
+        if at > 0 and _TAGS_LABEL.fullmatch(self.lines[at - 1].rstrip(":")):
+            return None  # the page's tags, under their label
+        under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
+        if _PICTURE_CREDIT_LINE.match(under) and weight(under) <= _CREDIT_LINE_WORDS:
+            score -= _CAPTION_COST  # a caption, over its picture's credit
         siblings = self._siblings(at)
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
+
+    def _printed_whole(self, stem: str) -> bool:
+        """Whether a longer line of the page starts with ``stem`` (the text of a
+        line ending in an ellipsis): then that line is the whole of a cut teaser."""
+        return any(other.startswith(stem) and not _ELLIPSIS.search(other) for other in self.counts)
 
     def _over_standfirst(self, at: int) -> bool:
         """Whether the line at ``at`` stands right over a standfirst: a longer line
@@ -715,6 +761,21 @@ def headline_shaped(line: str, facts: LineFacts) -> bool:
     )
 
 
+def kicker_over(lines: Sequence[str], at: int, facts: LineFacts) -> bool:
+    """Whether the line at ``at`` is a kicker over the headline: the line under it
+    is headline-shaped too and stands right over the byline or time line
+    ("Bestseller-Autorin Birgit Kelle im Talk" over "Von Sprachregeln, …" over
+    its byline; German sites call it the Dachzeile)."""
+    under = lines[at + 1 : at + 3]
+    return (
+        len(under) == 2
+        # (The reader asks about header lines anyway: the cheap test first.)
+        and facts(under[0]) is None
+        and headline_shaped(under[0], facts)
+        and (facts.is_time(under[1]) or _is_credit(under[1], facts) or post_date_line(under[1]))
+    )
+
+
 def _is_credit(line: str, facts: LineFacts) -> bool:
     """Whether a line credits the story: a byline or agency, alone or with its time
     ("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.")."""
@@ -793,7 +854,9 @@ def _can_be_headline(line: str, facts: LineFacts) -> bool:
     return known
 
 
-def _may_be_headline(line: str, facts: LineFacts) -> bool:
+def _may_be_headline(line: str, facts: LineFacts, *, names: bool = True) -> bool:
+    """Whether a line may be a headline; ``names``: a line that reads as people's
+    names or a place alone ("Faire Lieferketten", "Im Schlepptau") is none."""
     if len(line) > _MAX_HEADLINE_CHARS:
         return False
     cjk = bool(_CJK.search(line))
@@ -802,7 +865,7 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         return False
     return not (
         line.lower() in SECTION_ALIASES
-        or facts(line, names=True) is not None
+        or facts(line, names=names) is not None
         or _NOT_HEADLINE.search(line)
         or _CREDIT_LINE.match(line)
         or foreign_byline(line)
@@ -813,6 +876,43 @@ def _may_be_headline(line: str, facts: LineFacts) -> bool:
         or _label_with_figure(line)
         or _menu_run(line)
         or _post_meta(line)
+        or (":" in line and _TAGS_LABEL.match(line) is not None)
+        or _post_link(line)
+    )
+
+
+def _name_like(line: str, facts: LineFacts) -> bool:
+    """Whether a line that may be no headline is kept out only because it reads as
+    people's names or a place alone (no byline word, agency or time)."""
+    known = facts.may_head_named.get(line)
+    if known is None:
+        known = facts.may_head_named[line] = facts(line) is None and _may_be_headline(
+            line, facts, names=False
+        )
+    return known
+
+
+def _named_headline(
+    own: set[str], lead_words: set[str], below: Sequence[str], facts: LineFacts
+) -> bool:
+    """Whether a line read as names or a place alone (its words ``own``) is a short
+    headline after all (``below``: the lines under it): a headline of capitalised
+    words ("Neue DJV-Online-Seminare", "Managing Python Environments", German
+    nouns) over the story's time or credit line, sharing two of its words with the
+    story's lead (a byline names the writer, whom the story rarely names)."""
+    return len(own & lead_words) >= _LEAD_AGREEMENT and any(
+        facts.is_time(b) or _is_credit(b, facts) or _post_meta(b) for b in below
+    )
+
+
+def _post_link(line: str) -> bool:
+    """Whether a line is a link to the previous or next post: "← Older post",
+    "SW083 – Title →", "Next title »" (a quoted headline has both « and »)."""
+    return (
+        line.endswith(("→", "⟶"))
+        or line.startswith(("←", "⟵"))
+        or (line.startswith("«") and "»" not in line)
+        or (line.endswith("»") and "«" not in line)
     )
 
 
@@ -823,7 +923,18 @@ def _post_meta(line: str) -> bool:
         return False
     if _CLOCK.search(line) and len(line.split()) <= _CLOCK_LINE_WORDS:
         return True
-    return bool(_POST_META_MARK.search(line)) and (
+    return post_date_line(line)
+
+
+def post_date_line(line: str) -> bool:
+    """Whether a line is a post's date line written out: a date with its author,
+    its comment count or a separator (see :data:`_POST_META_MARK`)."""
+    if _DIGIT.search(line) is None:
+        return False
+    # A year glued to a date by the crawler ("1. November 20231. November 2023
+    # Bockenem, Polizei"): a post's published and updated dates printed together.
+    glued = _GLUED_YEAR.search(line) is not None
+    return (glued or bool(_POST_META_MARK.search(line))) and (
         date_share(_GLUED_YEAR.sub(r"\1 ", line)) >= _POST_META_DATE_SHARE
     )
 
@@ -854,19 +965,31 @@ def _label_with_figure(line: str) -> bool:
 
 
 def _headline_score(
-    line: str, lead_words: set[str], slug_words: set[str], facts: LineFacts
+    line: str,
+    lead_words: set[str],
+    slug_words: set[str],
+    facts: LineFacts,
+    below: Sequence[str] | None = None,
 ) -> float | None:
     """How much a line reads as this page's headline (``None``: it cannot be one)."""
+    score = 0.0
     if not _can_be_headline(line, facts):
-        return None
+        # (Cheapest tests first: most lines kept out are no names.)
+        if below is None or facts(line, names=True) is None:
+            return None
+        own = content_words(line)
+        if not _named_headline(own, lead_words, below, facts) or not _name_like(line, facts):
+            return None
+        score -= _NAME_LIKE_COST  # a name, a caption's place: weaker than a headline's shape
+    else:
+        own = content_words(line)
     cjk = bool(_CJK.search(line))
     words = len(line.split())
-    own = content_words(line)
     if not own:
         return None
     # A label of a word or two ("About Us") shares all of its one word by chance.
     shared = len(own & lead_words) / (len(own) if cjk else max(len(own), _NAMED_WORDS))
-    score = 3.0 * shared
+    score += 3.0 * shared
     if slug_words:
         score += 3.0 * len(own & slug_words) / max(len(slug_words), 1)
     if 4 <= words <= _LONG_HEADLINE_WORDS or cjk:

@@ -449,6 +449,8 @@ class LineFacts:
         self._times: _Times = {}
         #: Whether a line may be a headline at all (``pagegeneric``), remembered.
         self.may_head: dict[str, bool] = {}
+        #: ... and whether one that reads as names alone may be (``pagegeneric``).
+        self.may_head_named: dict[str, bool] = {}
 
     def __call__(self, line: str, *, names: bool = False) -> Meta | None:
         """What ``line`` states as a header line (see :func:`meta_line`)."""

@@ -183,9 +183,11 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         # (past the trail's last crumb printed again as a section's label).
         label = paragraphs[0].lower() == crumbs[-1].lower()
         label = label and generic.weight(crumbs[-1]) <= _CRUMB_WORDS
-        under = paragraphs[1:2] if label else paragraphs[:1]
-        if under and generic.headline_shaped(under[0], facts):
-            named = under[0]
+        at = 1 if label else 0
+        if at < len(paragraphs) and generic.headline_shaped(paragraphs[at], facts):
+            named = paragraphs[at]
+            if generic.kicker_over(paragraphs, at, facts):
+                named = paragraphs[at + 1]
 
     page = paragraphs
     if not named and run is not None:
