@@ -93,6 +93,24 @@ def test_lines_that_stay_no_time_line(line: str) -> None:
     assert meta_line(line, OPTIONS) is None
 
 
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("Date de publication : 12/03/2021", (2021, 3, 12, 0, 0)),
+        ("Date de publication: 12.03.2021 à 14h05", (2021, 3, 12, 14, 5)),
+        ("Fecha de publicación: 12/03/2021", (2021, 3, 12, 0, 0)),
+    ],
+)
+def test_a_long_label_is_read_whole_not_as_its_first_word(
+    line: str, published: tuple[int, ...]
+) -> None:
+    """"Date de publication" was read as the label "date" over the time "de
+    publication : 12/03/2021", which is no time."""
+    found = meta_line(line, OPTIONS)
+    assert found is not None
+    assert found.published == datetime(*published, tzinfo=UTC)
+
+
 def test_two_figure_year_glued_to_a_clock() -> None:
     """``30.09.1917:33`` (a forum's "30.09.19" run into "17:33") is 2019, not 1917."""
     moment = time_in_line("Ely30.09.1917:33", OPTIONS, month_first=None)

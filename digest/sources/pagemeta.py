@@ -30,11 +30,13 @@ _UPDATED_WORDS = (
 )
 _LABEL = (
     r"last updated|first published|last modified|published date|publish date|updated date"
+    # Longer labels before their first words: "date de publication" before "date".
+    r"|fecha de publicación|date de publication"
     r"|updated|published|posted|modified|dated|date|originally published|original"
     r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
     rf"|veröffentlicht|erschienen|stand|datum|publié|publicado|publicada|pubblicato"
     rf"|gepubliceerd|publicerad|publicerat|publisert|udgivet|{_UPDATED_WORDS}"
-    r"|veröffentlichung|publiziert|erstellt|fecha de publicación|fecha|date de publication"
+    r"|veröffentlichung|publiziert|erstellt|fecha"
 )
 # No letter may follow the label: "Standoff ends …", "Datumsgrenze …" are no labels.
 _LABELLED = re.compile(
