@@ -175,6 +175,16 @@ def test_a_companys_strike_is_business_news(item: Article) -> None:
         # Capitals that start a sentence, or every word of a title-case headline.
         ("Striking workers picket the port for a third day", "", ""),
         ("Talks on Pay Fail as Bus Drivers Strike", "", ""),
+        # A strike that kills is an attack, whoever employs its victims.
+        ("Israeli strike kills seven World Central Kitchen aid workers in Gaza", "", ""),
+        ("Drone hits Kharkiv",
+         "A Russian drone strike killed three Nova Poshta employees on Tuesday.", ""),
+        # A company's name may open with a place or a people, not end with one.
+        ("Thousands of American Airlines pilots vote to strike", "", "American Airlines"),
+        ("Hundreds of New York Times tech workers walk out", "", "New York Times"),
+        ("More Greater Manchester bus drivers to strike", "", ""),
+        # The staff ending a sentence.
+        ("Pay row deepens", "The walkout was called by Tesco workers.", "Tesco"),
     ],
 )  # fmt: skip
 def test_the_employer_of_a_dispute(title: str, summary: str, employer: str) -> None:
