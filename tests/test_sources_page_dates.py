@@ -56,6 +56,12 @@ def _read(lines: list[str]) -> Article:
             (2015, 5, 4, 13, 36),
             (2015, 5, 5, 20, 13),
         ),
+        # An update's label after a slash (world.kbs.co.kr).
+        (
+            "Written: 2019-11-07 15:03:30 / Updated: 2019-11-07 15:30:46",
+            (2019, 11, 7, 15, 3),
+            (2019, 11, 7, 15, 30),
+        ),
         # The date opening the line, its author or categories after it.
         ("26/12/2019 von revamp-it Webteam", (2019, 12, 26, 0, 0), None),
         ("10.12.2022 18:27 von", (2022, 12, 10, 18, 27), None),
@@ -87,10 +93,32 @@ def test_post_date_lines(
         "19.1.23, 10:00-11:30",
         # A version number is no date.
         "Unter 13.1.3 besteht das Problem weiterhin",
+        # A sentence saying when something was published is no post's date line.
+        "The report published on 12 March 2021 showed that unemployment rose sharply.",
+        "Das Gesetz wurde veröffentlicht am 12.03.2021 und gilt seit Mai.",
+        "El informe publicado el 12/03/2021 muestra un aumento del paro en España",
     ],
 )
 def test_lines_that_stay_no_time_line(line: str) -> None:
     assert meta_line(line, OPTIONS) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Publicado el 12/03/2021 por Juan Pérez",
+        "Por Juan Pérez — publicado el 12/03/2021",
+        "12/03/2021 por Juan Pérez",
+        "12/03/2021 von Hans Meier",
+        "Gepubliceerd op 12/03/2021 | door Jan de Vries",
+    ],
+)
+def test_a_post_date_in_another_language_than_english_reads_day_first(line: str) -> None:
+    """Only American English puts the month first: these were read as 3 December,
+    the reading nearer the crawl."""
+    found = meta_line(line, OPTIONS)
+    assert found is not None
+    assert found.published == datetime(2021, 3, 12, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -104,8 +132,8 @@ def test_lines_that_stay_no_time_line(line: str) -> None:
 def test_a_long_label_is_read_whole_not_as_its_first_word(
     line: str, published: tuple[int, ...]
 ) -> None:
-    """"Date de publication" was read as the label "date" over the time "de
-    publication : 12/03/2021", which is no time."""
+    """A long label ("Date de publication") was read as its first word ("date")
+    over the time "de publication : 12/03/2021", which is no time."""
     found = meta_line(line, OPTIONS)
     assert found is not None
     assert found.published == datetime(*published, tzinfo=UTC)
