@@ -6,10 +6,7 @@ on real pages are printed by ``tools/score_pages.py``."""
 
 from __future__ import annotations
 
-import gzip
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +16,8 @@ from digest.sources.pagemeta import meta_line, time_in_line
 from digest.sources.pages import read_page
 
 from .german_story import LEAD, MORE, SAVED
+from .page_sets import page_record
 
-DATA = Path(__file__).resolve().parent / "data"
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
 ENGLISH_LEAD = (
     "The city council voted on Tuesday to close the old bridge to cars after engineers "
@@ -145,21 +142,21 @@ def test_two_figure_year_glued_to_a_clock() -> None:
     assert moment == datetime(2019, 9, 30, 17, 33, tzinfo=UTC)
 
 
-def test_date_opening_the_story_dates_the_page() -> None:
+def test_date_opening_the_story_dates_thepage_record() -> None:
     lines = ["Startseite", "Brücke gesperrt", f"19.10.2023, 15:30 Uhr{LEAD}", MORE]
     article = _read(lines)
     assert not article.time_from_crawl
     assert article.published_at == datetime(2023, 10, 19, 15, 30, tzinfo=UTC)
 
 
-def test_date_opening_the_headline_dates_the_page() -> None:
+def test_date_opening_the_headline_dates_thepage_record() -> None:
     lines = ["Startseite", "24.01.2023 - Meldung - Brücke gesperrt", LEAD, MORE]
     article = _read(lines)
     assert not article.time_from_crawl
     assert article.published_at.date() == datetime(2023, 1, 24).date()
 
 
-def test_labelled_time_line_under_related_links_dates_the_page() -> None:
+def test_labelled_time_line_under_related_links_dates_thepage_record() -> None:
     """ "Datum: 19.11.2021" printed under the story's related links, beyond the
     few lines a bare date is looked for."""
     related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(6)]
@@ -239,16 +236,6 @@ def test_more_chrome_lines_are_dropped(line: str) -> None:
     assert Boilerplate.builtin().drops(line)
 
 
-def _page(folder: str, key: str) -> dict[str, str]:
-    """One real page of a committed set (see tools/build_page_*.py)."""
-    with gzip.open(DATA / folder / "pages.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["key"] == key:
-                return dict(record)
-    raise AssertionError(f"{key} not in {folder}")
-
-
 @pytest.mark.parametrize(
     ("folder", "key"),
     [
@@ -279,7 +266,7 @@ def _page(folder: str, key: str) -> dict[str, str]:
 def test_date_of_real_pages(folder: str, key: str) -> None:
     """Pages whose date a rule of this pass reads (each was dated by its crawl, or
     wrongly, before)."""
-    record = _page(folder, key)
+    record = page_record(folder, key)
     saved = datetime.fromisoformat(record["crawled"]).replace(tzinfo=UTC)
     options = ReadOptions(key, boilerplate=Boilerplate.builtin(), reference_time=saved)
     (article,) = read_page(record["dump"].encode(), options).articles
