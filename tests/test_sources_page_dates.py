@@ -142,21 +142,21 @@ def test_two_figure_year_glued_to_a_clock() -> None:
     assert moment == datetime(2019, 9, 30, 17, 33, tzinfo=UTC)
 
 
-def test_date_opening_the_story_dates_thepage_record() -> None:
+def test_date_opening_the_story_dates_the_page() -> None:
     lines = ["Startseite", "Brücke gesperrt", f"19.10.2023, 15:30 Uhr{LEAD}", MORE]
     article = _read(lines)
     assert not article.time_from_crawl
     assert article.published_at == datetime(2023, 10, 19, 15, 30, tzinfo=UTC)
 
 
-def test_date_opening_the_headline_dates_thepage_record() -> None:
+def test_date_opening_the_headline_dates_the_page() -> None:
     lines = ["Startseite", "24.01.2023 - Meldung - Brücke gesperrt", LEAD, MORE]
     article = _read(lines)
     assert not article.time_from_crawl
     assert article.published_at.date() == datetime(2023, 1, 24).date()
 
 
-def test_labelled_time_line_under_related_links_dates_thepage_record() -> None:
+def test_labelled_time_line_under_related_links_dates_the_page() -> None:
     """ "Datum: 19.11.2021" printed under the story's related links, beyond the
     few lines a bare date is looked for."""
     related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(6)]
