@@ -156,6 +156,27 @@ def test_date_opening_the_headline_dates_the_page() -> None:
     assert article.published_at.date() == datetime(2023, 1, 24).date()
 
 
+SPANISH = [
+    "El ayuntamiento ha cerrado el puente principal de la ciudad después de que los "
+    "técnicos encontraran grietas en sus pilares durante una revisión rutinaria.",
+    "Según el alcalde, las obras de reparación durarán al menos tres meses y el tráfico "
+    "se desviará por la carretera de circunvalación mientras tanto.",
+]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Inicio", "Puente cerrado", f"12/03/2023 - {SPANISH[0]}", SPANISH[1]],
+        ["Inicio", "12/03/2023 - Puente cerrado por grietas", *SPANISH],
+    ],
+)
+def test_date_opening_a_story_in_another_language_reads_day_first(lines: list[str]) -> None:
+    """A numeric date opening a Spanish story or its headline is day first (it was
+    read as 3 December, the reading nearer the crawl)."""
+    assert _read(lines).published_at == datetime(2023, 3, 12, tzinfo=UTC)
+
+
 def test_labelled_time_line_under_related_links_dates_the_page() -> None:
     """ "Datum: 19.11.2021" printed under the story's related links, beyond the
     few lines a bare date is looked for."""
