@@ -12,7 +12,7 @@ from digest.model import Article
 from digest.select.disputes import company_dispute, dispute_words
 from digest.select.outlets import OutletTable
 from digest.select.places import find_countries, place_data, region_key
-from digest.select.sections import SectionDetector, desk_region
+from digest.select.sections import SectionDetector, desk_region, regional_desk
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 AMERICAS = "https://www.independent.co.uk/news/world/americas/"
@@ -126,6 +126,15 @@ def test_a_headline_slug_with_an_id_is_no_desk_code() -> None:
 def test_the_netherlands_is_known_without_its_article() -> None:
     text = 'Police warn residents after "extremely venomous" snake escapes in the Netherlands'
     assert find_countries(text, place_data().text_names) == [("Netherlands", "NL")]
+
+
+def test_a_regional_desks_reason_counts_the_foreign_names_it_outweighs() -> None:
+    places = place_data()
+    region = places.regions[region_key("Americas")]
+    evidence = ({"US": 1.0, "CA": 0.5}, ["title: Washington", "summary: Canadian"])
+    section, reason, country = regional_desk("US", places, "URL path /americas/", region, evidence)
+    assert (section, country) == ("national", "US")
+    assert "foreign 0.5 vs home 1" in reason
 
 
 # -- labour disputes -----------------------------------------------------------------
