@@ -12,7 +12,7 @@ from digest.model import Article
 from digest.select.disputes import company_dispute, dispute_words
 from digest.select.outlets import OutletTable
 from digest.select.places import find_countries, place_data, region_key
-from digest.select.sections import SectionDetector, desk_region
+from digest.select.sections import SectionDetector, desk_region, regional_desk
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 AMERICAS = "https://www.independent.co.uk/news/world/americas/"
@@ -128,6 +128,15 @@ def test_the_netherlands_is_known_without_its_article() -> None:
     assert find_countries(text, place_data().text_names) == [("Netherlands", "NL")]
 
 
+def test_a_regional_desks_reason_counts_the_foreign_names_it_outweighs() -> None:
+    places = place_data()
+    region = places.regions[region_key("Americas")]
+    evidence = ({"US": 1.0, "CA": 0.5}, ["title: Washington", "summary: Canadian"])
+    section, reason, country = regional_desk("US", places, "URL path /americas/", region, evidence)
+    assert (section, country) == ("national", "US")
+    assert "foreign 0.5 vs home 1" in reason
+
+
 # -- labour disputes -----------------------------------------------------------------
 
 KAISER = [
@@ -175,6 +184,16 @@ def test_a_companys_strike_is_business_news(item: Article) -> None:
         # Capitals that start a sentence, or every word of a title-case headline.
         ("Striking workers picket the port for a third day", "", ""),
         ("Talks on Pay Fail as Bus Drivers Strike", "", ""),
+        # A strike that kills is an attack, whoever employs its victims.
+        ("Israeli strike kills seven World Central Kitchen aid workers in Gaza", "", ""),
+        ("Drone hits Kharkiv",
+         "A Russian drone strike killed three Nova Poshta employees on Tuesday.", ""),
+        # A company's name may open with a place or a people, not end with one.
+        ("Thousands of American Airlines pilots vote to strike", "", "American Airlines"),
+        ("Hundreds of New York Times tech workers walk out", "", "New York Times"),
+        ("More Greater Manchester bus drivers to strike", "", ""),
+        # The staff ending a sentence.
+        ("Pay row deepens", "The walkout was called by Tesco workers.", "Tesco"),
     ],
 )  # fmt: skip
 def test_the_employer_of_a_dispute(title: str, summary: str, employer: str) -> None:

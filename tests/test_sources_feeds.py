@@ -268,3 +268,32 @@ def test_a_feed_linking_through_one_other_host_keeps_the_configured_publisher() 
     assert [a.publisher for a in result.articles] == [
         "Daily Planet", "Daily Planet", "Daily Planet", "reuters.com",
     ]  # fmt: skip
+
+
+def test_one_publishers_sites_in_two_countries_are_the_feeds_own() -> None:
+    # bbc.com and bbc.co.uk are one publisher's: neither holds most items alone, but
+    # the two together do, so every item keeps the configured name.
+    data = _json_feed(
+        [
+            "https://www.bbc.com/news/articles/c1",
+            "https://www.bbc.co.uk/sport/football/2",
+            "https://www.bbc.com/news/articles/c3",
+            "https://www.bbc.co.uk/news/uk-4",
+        ]
+    )
+    result = read_json(data, ReadOptions(source="bbc.json", publisher="BBC News"))
+    assert {a.publisher for a in result.articles} == {"BBC News"}
+    # A feed whose home is on the one domain and whose items are on the other.
+    rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>BBC News</title>
+    <link>https://www.bbc.co.uk/news/</link>
+    <item><title>One</title><link>https://www.bbc.com/news/articles/c1</link>
+      <pubDate>Sat, 07 Oct 2023 10:00:00 GMT</pubDate></item>
+    <item><title>Two</title><link>https://www.bbc.co.uk/sport/2</link>
+      <pubDate>Sat, 07 Oct 2023 10:00:00 GMT</pubDate></item>
+    <item><title>Three</title><link>https://www.bbc.co.uk/news/3</link>
+      <pubDate>Sat, 07 Oct 2023 10:00:00 GMT</pubDate></item>
+    <item><title>Four</title><link>https://www.dw.com/en/four/a-4</link>
+      <pubDate>Sat, 07 Oct 2023 10:00:00 GMT</pubDate></item>
+    </channel></rss>"""
+    items = read_feed(rss, ReadOptions(source="bbc.rss")).articles
+    assert [a.publisher for a in items] == ["BBC News", "BBC News", "BBC News", "dw.com"]

@@ -6,10 +6,7 @@ on real pages are printed by ``tools/score_pages.py``."""
 
 from __future__ import annotations
 
-import gzip
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +16,8 @@ from digest.sources.pagemeta import meta_line, time_in_line
 from digest.sources.pages import read_page
 
 from .german_story import LEAD, MORE, SAVED
+from .page_sets import page_record
 
-DATA = Path(__file__).resolve().parent / "data"
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
 ENGLISH_LEAD = (
     "The city council voted on Tuesday to close the old bridge to cars after engineers "
@@ -56,6 +53,12 @@ def _read(lines: list[str]) -> Article:
             (2015, 5, 4, 13, 36),
             (2015, 5, 5, 20, 13),
         ),
+        # An update's label after a slash (world.kbs.co.kr).
+        (
+            "Written: 2019-11-07 15:03:30 / Updated: 2019-11-07 15:30:46",
+            (2019, 11, 7, 15, 3),
+            (2019, 11, 7, 15, 30),
+        ),
         # The date opening the line, its author or categories after it.
         ("26/12/2019 von revamp-it Webteam", (2019, 12, 26, 0, 0), None),
         ("10.12.2022 18:27 von", (2022, 12, 10, 18, 27), None),
@@ -87,10 +90,50 @@ def test_post_date_lines(
         "19.1.23, 10:00-11:30",
         # A version number is no date.
         "Unter 13.1.3 besteht das Problem weiterhin",
+        # A sentence saying when something was published is no post's date line.
+        "The report published on 12 March 2021 showed that unemployment rose sharply.",
+        "Das Gesetz wurde veröffentlicht am 12.03.2021 und gilt seit Mai.",
+        "El informe publicado el 12/03/2021 muestra un aumento del paro en España",
     ],
 )
 def test_lines_that_stay_no_time_line(line: str) -> None:
     assert meta_line(line, OPTIONS) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Publicado el 12/03/2021 por Juan Pérez",
+        "Por Juan Pérez — publicado el 12/03/2021",
+        "12/03/2021 por Juan Pérez",
+        "12/03/2021 von Hans Meier",
+        "Gepubliceerd op 12/03/2021 | door Jan de Vries",
+    ],
+)
+def test_a_post_date_in_another_language_than_english_reads_day_first(line: str) -> None:
+    """Only American English puts the month first: these were read as 3 December,
+    the reading nearer the crawl."""
+    found = meta_line(line, OPTIONS)
+    assert found is not None
+    assert found.published == datetime(2021, 3, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("Date de publication : 12/03/2021", (2021, 3, 12, 0, 0)),
+        ("Date de publication: 12.03.2021 à 14h05", (2021, 3, 12, 14, 5)),
+        ("Fecha de publicación: 12/03/2021", (2021, 3, 12, 0, 0)),
+    ],
+)
+def test_a_long_label_is_read_whole_not_as_its_first_word(
+    line: str, published: tuple[int, ...]
+) -> None:
+    """A long label ("Date de publication") was read as its first word ("date")
+    over the time "de publication : 12/03/2021", which is no time."""
+    found = meta_line(line, OPTIONS)
+    assert found is not None
+    assert found.published == datetime(*published, tzinfo=UTC)
 
 
 def test_two_figure_year_glued_to_a_clock() -> None:
@@ -111,6 +154,27 @@ def test_date_opening_the_headline_dates_the_page() -> None:
     article = _read(lines)
     assert not article.time_from_crawl
     assert article.published_at.date() == datetime(2023, 1, 24).date()
+
+
+SPANISH = [
+    "El ayuntamiento ha cerrado el puente principal de la ciudad después de que los "
+    "técnicos encontraran grietas en sus pilares durante una revisión rutinaria.",
+    "Según el alcalde, las obras de reparación durarán al menos tres meses y el tráfico "
+    "se desviará por la carretera de circunvalación mientras tanto.",
+]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Inicio", "Puente cerrado", f"12/03/2023 - {SPANISH[0]}", SPANISH[1]],
+        ["Inicio", "12/03/2023 - Puente cerrado por grietas", *SPANISH],
+    ],
+)
+def test_date_opening_a_story_in_another_language_reads_day_first(lines: list[str]) -> None:
+    """A numeric date opening a Spanish story or its headline is day first (it was
+    read as 3 December, the reading nearer the crawl)."""
+    assert _read(lines).published_at == datetime(2023, 3, 12, tzinfo=UTC)
 
 
 def test_labelled_time_line_under_related_links_dates_the_page() -> None:
@@ -193,16 +257,6 @@ def test_more_chrome_lines_are_dropped(line: str) -> None:
     assert Boilerplate.builtin().drops(line)
 
 
-def _page(folder: str, key: str) -> dict[str, str]:
-    """One real page of a committed set (see tools/build_page_*.py)."""
-    with gzip.open(DATA / folder / "pages.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["key"] == key:
-                return dict(record)
-    raise AssertionError(f"{key} not in {folder}")
-
-
 @pytest.mark.parametrize(
     ("folder", "key"),
     [
@@ -233,7 +287,7 @@ def _page(folder: str, key: str) -> dict[str, str]:
 def test_date_of_real_pages(folder: str, key: str) -> None:
     """Pages whose date a rule of this pass reads (each was dated by its crawl, or
     wrongly, before)."""
-    record = _page(folder, key)
+    record = page_record(folder, key)
     saved = datetime.fromisoformat(record["crawled"]).replace(tzinfo=UTC)
     options = ReadOptions(key, boilerplate=Boilerplate.builtin(), reference_time=saved)
     (article,) = read_page(record["dump"].encode(), options).articles

@@ -7,10 +7,7 @@ test_sources_generic_pages.py."""
 
 from __future__ import annotations
 
-import gzip
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +18,8 @@ from digest.sources.pagemeta import LineFacts, meta_line
 from digest.sources.pages import read_page
 
 from .german_story import SAVED
+from .page_sets import page_record
 
-DATA = Path(__file__).resolve().parent / "data"
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
 
 
@@ -61,16 +58,6 @@ def test_a_headline_naming_a_date_may_still_be_the_headline(line: str) -> None:
     assert can_be_headline(line, LineFacts(OPTIONS))
 
 
-def _page(folder: str, key: str) -> dict[str, str]:
-    """One real page of a committed set (see tools/build_page_*.py)."""
-    with gzip.open(DATA / folder / "pages.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["key"] == key:
-                return dict(record)
-    raise AssertionError(f"{key} not in {folder}")
-
-
 @pytest.mark.parametrize(
     ("folder", "key"),
     [
@@ -95,7 +82,7 @@ def _page(folder: str, key: str) -> dict[str, str]:
 def test_headline_of_real_pages(folder: str, key: str) -> None:
     """Pages whose headline each rule of this pass decides (each was wrong before
     the rule but the last two, which a looser rule got wrong)."""
-    record = _page(folder, key)
+    record = page_record(folder, key)
     # Each page counts as saved when its set says (the dev set: late 2019).
     saved = datetime.fromisoformat(record.get("crawled") or "2019-11-21T12:00:00")
     options = ReadOptions(

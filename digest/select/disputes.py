@@ -49,6 +49,8 @@ class DisputeWords:
     dispute: re.Pattern[str]
     staff: frozenset[str]
     public: frozenset[str]
+    #: A strike that is an attack ("drone strike", "strike kills"), no dispute.
+    attack: re.Pattern[str]
 
 
 @cache
@@ -58,10 +60,17 @@ def dispute_words() -> DisputeWords:
         resources.files("digest.select").joinpath("places.toml").read_text("utf-8")
     )["disputes"]
     words = sorted(table["words"], key=len, reverse=True)
+    weapons = "|".join(re.escape(w) for w in table["weapons"])
+    killing = "|".join(re.escape(w) for w in table["killing"])
     return DisputeWords(
         dispute=re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in words)})\b", re.I),
         staff=frozenset(table["staff"]),
         public=frozenset(table["public"]),
+        attack=re.compile(
+            rf"\b(?:(?:{weapons})[\s-]*strikes?|strikes?\s+(?:{killing}))\b"
+            rf"|\b(?:{killing})\s+(?:\w+\s+){{0,3}}(?:in|by)\s+(?:an?\s+)?(?:\w+\s+)?strikes?\b",
+            re.I,
+        ),
     )
 
 
@@ -69,14 +78,17 @@ def company_dispute(article: Article, places: PlaceData, words: DisputeWords) ->
     """The company whose labour dispute ``article`` reports ("Kaiser"), or ``""``
     when it reports none, or only a public employer's."""
     text = f"{article.title}\n{article.summary}"
-    if not words.dispute.search(text):
+    # A strike that kills is an attack, whoever's staff it hits.
+    if words.attack.search(text) or not words.dispute.search(text):
         return ""
     parts = [article.summary]
     if not _title_case(article.title):
         parts.insert(0, article.title)
     for part in parts:
         for sentence in _BREAK.split(part):
-            for name in _employers(_TOKEN.findall(sentence), words.staff):
+            # A sentence's full stop is no part of its last word ("… Tesco workers.").
+            tokens = [t.rstrip(".") or t for t in _TOKEN.findall(sentence)]
+            for name in _employers(tokens, words.staff):
                 if _a_company(name, places, words.public):
                     return name
     return ""
@@ -121,11 +133,14 @@ def _name_ending_at(tokens: list[str], end: int) -> str:
 
 
 def _a_company(name: str, places: PlaceData, public: frozenset[str]) -> bool:
-    """Whether a name can be a company's: no place, people, public figure or body
-    (``find_countries``), and no public employer's word."""
+    """Whether a name can be a company's: none ending in a place, people, public
+    figure or body (``find_countries``: "Canadian", "Greater Manchester"), though
+    one may open it ("American Airlines", "New York Times"), and no public
+    employer's word."""
     if not name:
         return False
-    if find_countries(name, places.text_names):
+    found = find_countries(name, places.text_names)
+    if found and name.endswith(found[-1][0]):
         return False
     return not any(w.lower().strip(".") in public for w in name.split())
 

@@ -467,7 +467,7 @@ def regional_desk(
         why = f"{desk}; {'; '.join(said)}: foreign {foreign:g} vs home {at_home:g}"
         return WORLD, why, main_country(counts)
     if at_home > 0:
-        return NATIONAL, f"{desk}; {'; '.join(said)}: foreign 0 vs home {at_home:g}", home
+        return NATIONAL, f"{desk}; {'; '.join(said)}: foreign {foreign:g} vs home {at_home:g}", home
     if region.lead == home:
         return NATIONAL, f"{desk}; no places named, and {where} leads the region's news", home
     return WORLD, f"{desk}; no places named, and {where} does not lead the region's news", ""

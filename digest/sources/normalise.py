@@ -236,9 +236,11 @@ def section_from_url(url: str) -> str:
 def own_sites(item_urls: Iterable[str], feed_url: str) -> frozenset[str]:
     """The sites whose items are a feed's own: its home page's, and the one site
     most of its items are on (a publisher's feed may link through another host).
-    An aggregated feed has no such majority: each of its items is its site's."""
-    own = {site_of(home)} if (home := host_of(feed_url)) else set()
-    sites = Counter(site_of(host) for host in map(host_of, item_urls) if host)
+    An aggregated feed has no such majority: each of its items is its site's.
+    Sites go by name across their domains (:func:`_site_name`): a publisher's
+    ``bbc.com`` and ``bbc.co.uk`` are one."""
+    own = {_site_name(home)} if (home := host_of(feed_url)) else set()
+    sites = Counter(_site_name(host) for host in map(host_of, item_urls) if host)
     if sites:
         site, count = sites.most_common(1)[0]
         if 2 * count > sum(sites.values()):
@@ -251,9 +253,15 @@ def item_publisher(url: str, own: frozenset[str], feed_publisher: str) -> str:
     :func:`own_sites`): the feed's publisher (its title or the configured name) for
     its own items, the host of an item on another site."""
     host = host_of(url)
-    if host and site_of(host) not in own:
+    if host and _site_name(host) not in own:
         return host
     return feed_publisher
+
+
+def _site_name(host: str) -> str:
+    """A site's name without its top-level domains (``bbc`` for ``news.bbc.co.uk``
+    and ``bbc.com``): one publisher's sites in several countries share it."""
+    return site_of(host).split(".")[0]
 
 
 def canonical_url(url: str) -> str:

@@ -1066,9 +1066,7 @@ def _nearest_time(
         if is_prose(line) or caption_text(line):
             continue  # a date in a sentence or under a picture is not the story's
         if not ordered:
-            month_first, ordered = numeric_order(list(lines)), True
-            if month_first is None and not _english(lines[run.start : run.end]):
-                month_first = False  # only American English puts the month first
+            month_first, ordered = _page_month_first(lines, run), True
         if (moment := time_in_line(line, facts.options, month_first=month_first)) is not None:
             return meta.merged(Meta(published=moment)), at
     return meta, None
@@ -1084,8 +1082,9 @@ def fallback_time(
     labelled time line within :data:`_LABELLED_REACH` lines under the story or
     above the headline."""
     opening = [title_at] if title_at is not None else []
+    month_first = _page_month_first(lines, run)
     for at in [*opening, *range(run.start, min(run.end, run.start + 2))]:
-        found = date_at_start(lines[at], facts.options, month_first=None)
+        found = date_at_start(lines[at], facts.options, month_first=month_first)
         if found is not None:
             return Meta(published=found[0])
     if title_at is not None:
@@ -1099,7 +1098,7 @@ def fallback_time(
             # The headline printed again with its date ("… auf einen Blick 21.11.2022").
             if line.startswith(title) and len(line) > len(title):
                 found = date_at_start(
-                    line[len(title) :].strip(" |-–—,"), facts.options, month_first=None
+                    line[len(title) :].strip(" |-–—,"), facts.options, month_first=month_first
                 )
                 if found is not None:
                     return Meta(published=found[0])
@@ -1116,6 +1115,16 @@ def fallback_time(
         if said is not None and said.has_time and not _late(said, facts):
             return said
     return None
+
+
+def _page_month_first(lines: Sequence[str], run: Run) -> bool | None:
+    """Whether the page's numeric dates put the month first (:func:`numeric_order`),
+    ``False`` for a story in another language than English (only American English
+    puts the month first), ``None`` when nothing tells."""
+    month_first = numeric_order(list(lines))
+    if month_first is None and not _english(lines[run.start : run.end]):
+        return False
+    return month_first
 
 
 # Words every English story prints and stories in other languages rarely do.

@@ -30,11 +30,13 @@ _UPDATED_WORDS = (
 )
 _LABEL = (
     r"last updated|first published|last modified|published date|publish date|updated date"
+    # Longer labels before their first words: "date de publication" before "date".
+    r"|fecha de publicación|date de publication"
     r"|updated|published|posted|modified|dated|date|originally published|original"
     r"|अपडेटेड|अपडेट|प्रकाशित(?: तिथि)?"
     rf"|veröffentlicht|erschienen|stand|datum|publié|publicado|publicada|pubblicato"
     rf"|gepubliceerd|publicerad|publicerat|publisert|udgivet|{_UPDATED_WORDS}"
-    r"|veröffentlichung|publiziert|erstellt|fecha de publicación|fecha|date de publication"
+    r"|veröffentlichung|publiziert|erstellt|fecha"
 )
 # No letter may follow the label: "Standoff ends …", "Datumsgrenze …" are no labels.
 _LABELLED = re.compile(
@@ -134,6 +136,12 @@ _INNER_UPDATE_WORDS = (
 # Community, Deutschland") or other facts after a dash.
 _POST_TAIL = re.compile(r"^(?:von|by|in|par|por|di|door|av|af|—|–|·|•)(?:\s|$)", re.I)
 _MAX_POST_TAIL = 100
+# Labels and words around a date only English prints; after any other the date
+# reads day first ("Publicado el 12/03/2021 por Juan" is 12 March).
+_ENGLISH_POST_WORDS = frozenset({"last updated", "updated", "published", "posted", "by", "in"})
+# What may stand before a label inside a line: a separator of post facts, not a
+# sentence's words ("The report published on 12 March 2021 showed …").
+_FACT_SEPARATORS = "|/(—–-•·,:;"
 _SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZÀ-Þ]")
 # Wire services and the catch-all credits pages print for them.
 _AGENCY_WORD = (
@@ -380,28 +388,35 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
     label anywhere in it, or opening it before the post's author or categories."""
     if any(word in lowered for word in _INNER_DATE_WORDS):
         for m in _INNER_DATE_LABEL.finditer(line):
-            moment = time_in_line(line[m.end() :], options, month_first=None, anchored=True)
+            before = line[: m.start()].rstrip()
+            if before and before[-1] not in _FACT_SEPARATORS:
+                continue
+            month_first = None if m["label"].lower() in _ENGLISH_POST_WORDS else False
+            moment = time_in_line(line[m.end() :], options, month_first=month_first, anchored=True)
             if moment is None:
                 continue
             if not m["label"].lower().endswith(_INNER_UPDATE_WORDS):
                 return Meta(published=moment)
             # "Le Monde | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015": the
             # date before the update's is the publication's.
-            before = time_in_line(line[: m.start()], options, month_first=None)
-            return Meta(published=before, updated=moment)
+            published = time_in_line(line[: m.start()], options, month_first=month_first)
+            return Meta(published=published, updated=moment)
     found = date_at_start(line, options, month_first=None)
     if found is None:
         return None
-    moment, end = found
-    tail = line[end:].strip(" ,")
+    tail = line[found[1] :].strip(" ,")
+    shape = _POST_TAIL.match(tail)
     if (
-        len(tail) <= _MAX_POST_TAIL
-        and _POST_TAIL.match(tail)
-        and not _SENTENCE_INSIDE.search(tail)
-        and not tail.endswith((".", "!", "?"))
+        shape is None
+        or len(tail) > _MAX_POST_TAIL
+        or _SENTENCE_INSIDE.search(tail)
+        or tail.endswith((".", "!", "?"))
     ):
-        return Meta(published=moment)
-    return None
+        return None
+    if shape[0].strip().lower() not in _ENGLISH_POST_WORDS and shape[0].strip().isalpha():
+        # "12/03/2021 por Juan" is 12 March.
+        found = date_at_start(line, options, month_first=False) or found
+    return Meta(published=found[0])
 
 
 def labelled(line: str) -> bool:
