@@ -132,17 +132,40 @@ def article_fields(article: Article, stems: dict[str, str] | None = None) -> Fie
 
 
 class VectorStore:
-    """Where the vectors of one pool keep their words and weights: two arrays for
+    """Where the vectors of one pool keep their words and weights: a few arrays for
     all of them, not two per vector (each array costs 64 bytes before its items,
-    as much as a short vector's words), and the pool's words by number."""
+    as much as a short vector's words), and the pool's words by number.
 
-    __slots__ = ("headline", "ids", "ranks", "values", "words")
+    A word of a vector weighs ``(kind weight × scale of the word) / the vector's
+    norm``, worked out when it is read: a pool's vectors weigh their words by a
+    handful of field weights (3 for the headline, 1 for the standfirst and for
+    the body, summed) times the word's inverse document frequency, which is the
+    same for every vector, so each word of a vector is 4 bytes for its number and
+    one for its *kind* (its field weight, and whether it is a headline word),
+    not 8 more for a double and one for a headline mark.  The weight read is the
+    same double the product and the division gave when the vector was made.
+    """
+
+    __slots__ = ("_kinds", "_marks", "codes", "ids", "norms", "ranks", "scale", "starts", "weights")
+    __slots__ += ("words",)
 
     def __init__(self, words: Sequence[str] = ()) -> None:
         self.ids = array("i")
-        self.values = array("d")
-        #: One byte per word of :attr:`ids`: 1 where it is a headline word.
-        self.headline = bytearray()
+        #: One byte per word of :attr:`ids`: its kind, a place in :attr:`weights`.
+        self.codes = bytearray()
+        #: The weight of each kind (at most 256 kinds in one store).
+        self.weights: list[float] = []
+        #: Each kind's number by (weight, headline word), and one byte per kind
+        #: (a ``bytes.translate`` table): 1 for the kinds of headline words.
+        self._kinds: dict[tuple[float, bool], int] = {}
+        self._marks = bytearray(256)
+        #: Each word's scale, by number (its inverse document frequency; 1.0 for a
+        #: word given none).
+        self.scale = array("d")
+        #: Where each vector's words start in :attr:`ids`, and where the next
+        #: vector's would (one more than the vectors), and each vector's norm.
+        self.starts = array("i", [0])
+        self.norms = array("d")
         #: The words by number, for breaking ties by word in :meth:`Vector.top`.
         self.words = words
         #: Or, once :meth:`settle` has run, each word's place in alphabetical order.
@@ -160,44 +183,76 @@ class VectorStore:
         self.ranks = ranks
         self.words = ()
 
+    def kind(self, weight: float, headline: bool) -> int:
+        """The number of the kind of word that weighs ``weight`` (before its scale
+        and the vector's norm) and is, or is not, a headline word."""
+        key = (weight, headline)
+        code = self._kinds.get(key)
+        if code is None:
+            code = len(self.weights)
+            if code == len(self._marks):
+                raise ValueError(f"a vector store holds at most {code} word weights")
+            self._kinds[key] = code
+            self.weights.append(weight)
+            self._marks[code] = headline
+        return code
+
+    def headline_marks(self, start: int, end: int) -> bytes:
+        """One byte per word from ``start`` to ``end``: 1 for a headline word."""
+        return self.codes[start:end].translate(self._marks)
+
+    def add(self, words: Sequence[tuple[int, float, bool]], norm: float) -> tuple[int, int]:
+        """Keep a vector's words (number, weight, headline word) and its norm;
+        return the vector's number and where its words start."""
+        top = max((n for n, _, _ in words), default=-1) + 1
+        if top > len(self.scale):
+            self.scale.extend([1.0] * (top - len(self.scale)))
+        start = len(self.ids)
+        self.ids.extend([n for n, _, _ in words])
+        self.codes.extend([self.kind(w, h) for _, w, h in words])
+        self.starts.append(len(self.ids))
+        self.norms.append(norm)
+        return len(self.norms) - 1, start
+
+    def value(self, at: int, vector: int) -> float:
+        """The weight of the word at ``at`` in :attr:`ids`, of vector ``vector``."""
+        return self.weights[self.codes[at]] * self.scale[self.ids[at]] / self.norms[vector]
+
 
 class Vector:
     """A unit-length sparse vector of weighted keywords.
 
     Held compactly, as a selection keeps one per candidate (100,000 of them on a
-    big day): the words as 4-byte numbers given by the :class:`Vocabulary`, their
-    weights as doubles (not a dict of float objects), all in the arrays of a
-    :class:`VectorStore` shared by the pool.  The headline's words are marked
-    among the vector's own (a byte each), and only those the vector does not keep
-    follow them, weighing nothing: most headline words are among a vector's
-    heaviest, and holding them twice cost 12 bytes each.  The order of the words
-    is the order they were given in, so sums over them add up exactly as they
-    would over a dict of words.
+    big day): the words as 4-byte numbers given by the :class:`Vocabulary` and a
+    byte each for their kind, all in the arrays of a :class:`VectorStore` shared
+    by the pool, which works out their weights when they are read.  The
+    headline's words are marked by their kind among the vector's own, and only
+    those the vector does not keep follow them, weighing nothing: most headline
+    words are among a vector's heaviest.  The order of the words is the order
+    they were given in, so sums over them add up exactly as they would over a
+    dict of words.
     """
 
-    __slots__ = ("_store", "extra", "places", "size", "start")
+    __slots__ = ("_store", "number", "places", "size")
 
     def __init__(
         self,
         weights: Mapping[int, float],
         headline: Iterable[int] = (),
         store: VectorStore | None = None,
+        *,
+        norm: float = 1.0,
     ) -> None:
+        """A vector of the words ``weights`` gives, each weighing its weight times
+        the store's scale of the word, divided by ``norm``."""
         self._store = store = store if store is not None else VectorStore()
-        #: Where the vector's words start in the store, and how many it has.
-        self.start = len(store.values)
         self.size = len(weights)
         distinct = dict.fromkeys(headline)
-        extra = [n for n in distinct if n not in weights]
-        #: Headline words the vector does not keep, held after its own.
-        self.extra = len(extra)
-        store.ids.extend([*weights, *extra])
-        store.values.extend(list(weights.values()))
-        # The arrays advance together: headline words of the vector's own take
-        # places in ``values`` too (as zeros), so one offset finds all three.
-        store.values.extend([0.0] * self.extra)
-        store.headline.extend([n in distinct for n in weights])
-        store.headline.extend(b"\1" * self.extra)
+        own = [(n, w, n in distinct) for n, w in weights.items()]
+        # Headline words the vector does not keep follow its own, weighing nothing.
+        own += [(n, 0.0, True) for n in distinct if n not in weights]
+        #: The vector's number in its store (where its words start, its norm).
+        self.number, _ = store.add(own, norm)
         #: Cities the headline names (for the place-conflict rule).
         self.places: frozenset[str] = NO_PLACES
 
@@ -207,20 +262,28 @@ class Vector:
     @property
     def ids(self) -> array[int]:
         """The numbers of the vector's words."""
-        return self._store.ids[self.start : self.start + self.size]
+        start = self._store.starts[self.number]
+        return self._store.ids[start : start + self.size]
 
     @property
-    def values(self) -> array[float]:
+    def values(self) -> list[float]:
         """The weights of the vector's words, in the order of :attr:`ids`."""
-        return self._store.values[self.start : self.start + self.size]
+        store = self._store
+        start = store.starts[self.number]
+        end = start + self.size
+        weights, scale, norm = store.weights, store.scale, store.norms[self.number]
+        return [
+            weights[c] * scale[n] / norm
+            for c, n in zip(store.codes[start:end], store.ids[start:end], strict=True)
+        ]
 
     @property
     def headline(self) -> tuple[int, ...]:
         """The numbers of the headline's distinct content words (for the
         headline-overlap rule), the vector's own first, in its order."""
-        start, end = self.start, self.start + self.size + self.extra
         store = self._store
-        return tuple(compress(store.ids[start:end], store.headline[start:end]))
+        start, end = store.starts[self.number], store.starts[self.number + 1]
+        return tuple(compress(store.ids[start:end], store.headline_marks(start, end)))
 
     @property
     def weights(self) -> dict[int, float]:
@@ -228,10 +291,26 @@ class Vector:
         return dict(zip(self.ids, self.values, strict=True))
 
     def cosine(self, other: Vector) -> float:
-        """Cosine similarity (both are unit length, so the dot product)."""
+        """Cosine similarity (both are unit length, so the dot product).
+
+        The products are summed in the order of the shorter vector's words, as a
+        sum over all of them with 0 for the words the other lacks would add up;
+        only the words both have are weighed."""
         small, large = sorted((self, other), key=len)
-        table = large.weights
-        return sum(w * table.get(t, 0.0) for t, w in zip(small.ids, small.values, strict=True))
+        theirs = dict(zip(large.ids, range(large.size), strict=True))
+        mine = small.ids
+        shared = [(i, at) for i, n in enumerate(mine) if (at := theirs.get(n)) is not None]
+        if not shared:
+            return 0.0
+        a, b = small._store, large._store
+        first, second = a.starts[small.number], b.starts[large.number]
+        return sum(
+            (
+                a.value(first + i, small.number) * b.value(second + at, large.number)
+                for i, at in shared
+            ),
+            0.0,
+        )
 
     def top(self, n: int) -> list[int]:
         """The numbers of the ``n`` heaviest words (ties broken alphabetically, so
@@ -267,7 +346,10 @@ class Vocabulary:
         return number
 
     def count(self, fields: Iterable[Sequence[str]]) -> None:
-        """Count one document's distinct words."""
+        """Count one document's distinct words (all of a pool's before its first
+        vector is made: the vectors made here share each word's weight)."""
+        if len(self.store.norms):
+            raise RuntimeError("a vocabulary counts its words before making vectors")
         self.documents += 1
         for word in {w for f in fields for w in f}:
             self.frequency[self._id(word)] += 1
@@ -292,19 +374,23 @@ class Vocabulary:
             for word in set(found):
                 raw[word] += weight
         n = self.documents + 1
-        weighted = {
-            t: w * (math.log(n / (self._frequency(t) + 1)) + _IDF_FLOOR) for t, w in raw.items()
-        }
+        idf = {t: math.log(n / (self._frequency(t) + 1)) + _IDF_FLOOR for t in raw}
+        weighted = {t: w * idf[t] for t, w in raw.items()}
         if len(weighted) > VECTOR_TERMS:
             # The most telling words carry the story; the tail only costs memory.
             kept = sorted(weighted.items(), key=lambda p: (-p[1], p[0]))[:VECTOR_TERMS]
             weighted = dict(kept)
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        return Vector(
-            {self._id(t): v / norm for t, v in weighted.items()},
-            [self._id(w) for w in fields[0]],
-            self.store,
-        )
+        # The store keeps each word's field weight and its idf (the word's scale,
+        # the same for every vector), and the vector's norm: the weight it reads
+        # back is the same double as ``weighted[t] / norm``.
+        numbers = {self._id(t): raw[t] for t in weighted}
+        scale = self.store.scale
+        if len(scale) < len(self.words):
+            scale.extend([1.0] * (len(self.words) - len(scale)))
+        for t, number in zip(weighted, numbers, strict=True):
+            scale[number] = idf[t]
+        return Vector(numbers, [self._id(w) for w in fields[0]], self.store, norm=norm)
 
     def _frequency(self, word: str) -> int:
         number = self.ids.get(word)
