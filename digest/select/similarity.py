@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import chain, compress
+from itertools import chain, compress, repeat
+from operator import mul, truediv
 from sys import intern
 
 import snowballstemmer
@@ -62,6 +63,8 @@ MEMBERS_COMPARED = 3
 HEADLINE_MIN_SHARED = 3
 #: Groups compared with a newcomer: those sharing most signature words.
 CANDIDATES_COMPARED = 5
+#: Members whose weights an index keeps worked out (the ones met most recently).
+READ_KEPT = 512
 _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
 # Words found in every document still weigh a little (tiny pools have no contrast).
 _IDF_FLOOR = 0.05
@@ -214,10 +217,6 @@ class VectorStore:
         self.norms.append(norm)
         return len(self.norms) - 1, start
 
-    def value(self, at: int, vector: int) -> float:
-        """The weight of the word at ``at`` in :attr:`ids`, of vector ``vector``."""
-        return self.weights[self.codes[at]] * self.scale[self.ids[at]] / self.norms[vector]
-
 
 class Vector:
     """A unit-length sparse vector of weighted keywords.
@@ -267,15 +266,16 @@ class Vector:
 
     @property
     def values(self) -> list[float]:
-        """The weights of the vector's words, in the order of :attr:`ids`."""
+        """The weights of the vector's words, in the order of :attr:`ids`: each its
+        kind's weight times the word's scale, divided by the vector's norm."""
         store = self._store
         start = store.starts[self.number]
         end = start + self.size
-        weights, scale, norm = store.weights, store.scale, store.norms[self.number]
-        return [
-            weights[c] * scale[n] / norm
-            for c, n in zip(store.codes[start:end], store.ids[start:end], strict=True)
-        ]
+        # Mapped in C rather than a comprehension: a selection reads the weights
+        # of millions of words, and this is most of what comparing costs.
+        kinds = map(store.weights.__getitem__, store.codes[start:end])
+        scales = map(store.scale.__getitem__, store.ids[start:end])
+        return list(map(truediv, map(mul, kinds, scales), repeat(store.norms[self.number])))
 
     @property
     def headline(self) -> tuple[int, ...]:
@@ -291,26 +291,12 @@ class Vector:
         return dict(zip(self.ids, self.values, strict=True))
 
     def cosine(self, other: Vector) -> float:
-        """Cosine similarity (both are unit length, so the dot product).
+        """Cosine similarity (both are unit length, so the dot product)."""
+        return self.read().cosine(other.read())
 
-        The products are summed in the order of the shorter vector's words, as a
-        sum over all of them with 0 for the words the other lacks would add up;
-        only the words both have are weighed."""
-        small, large = sorted((self, other), key=len)
-        theirs = dict(zip(large.ids, range(large.size), strict=True))
-        mine = small.ids
-        shared = [(i, at) for i, n in enumerate(mine) if (at := theirs.get(n)) is not None]
-        if not shared:
-            return 0.0
-        a, b = small._store, large._store
-        first, second = a.starts[small.number], b.starts[large.number]
-        return sum(
-            (
-                a.value(first + i, small.number) * b.value(second + at, large.number)
-                for i, at in shared
-            ),
-            0.0,
-        )
+    def read(self) -> Weights:
+        """The vector's words and weights, worked out once for many comparisons."""
+        return Weights(self.ids, self.values)
 
     def top(self, n: int) -> list[int]:
         """The numbers of the ``n`` heaviest words (ties broken alphabetically, so
@@ -323,6 +309,32 @@ class Vector:
         else:
             pairs.sort(key=lambda p: (-p[0], ranks[p[1]]))
         return [t for _, t in pairs[:n]]
+
+
+class Weights:
+    """A vector's words and weights as read from its store, for comparing one
+    vector with many (working the weights out is most of what a comparison
+    costs)."""
+
+    __slots__ = ("_table", "ids", "values")
+
+    def __init__(self, ids: array[int], values: list[float]) -> None:
+        self.ids = ids
+        self.values = values
+        self._table: dict[int, float] | None = None
+
+    @property
+    def table(self) -> dict[int, float]:
+        """The weights by word number (made on first use)."""
+        if self._table is None:
+            self._table = dict(zip(self.ids, self.values, strict=True))
+        return self._table
+
+    def cosine(self, other: Weights) -> float:
+        """Cosine similarity of the two vectors: the products summed in the order
+        of the shorter one's words (this one's when both are as long)."""
+        small, large = (self, other) if len(self.ids) <= len(other.ids) else (other, self)
+        return sum(map(mul, small.values, map(large.table.get, small.ids, repeat(0.0))))
 
 
 class Vocabulary:
@@ -441,6 +453,18 @@ class GroupIndex:
         # of a pool's vocabulary are dense), not a dict: a big pool's dict and its
         # keys (an int object each) were ten times the list's 8 bytes a word.
         self._postings: list[tuple[int, ...]] = []
+        # The weights of the members met most recently: a few groups (the first
+        # to take the day's common words) meet most newcomers.
+        self._read: dict[Vector, Weights] = {}
+
+    def _weights(self, vector: Vector) -> Weights:
+        """A member's weights, worked out again only when not met recently."""
+        found = self._read.get(vector)
+        if found is None:
+            if len(self._read) >= READ_KEPT:
+                del self._read[next(iter(self._read))]
+            found = self._read[vector] = vector.read()
+        return found
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
@@ -457,7 +481,11 @@ class GroupIndex:
         # The groups sharing most signature words are the likely matches.
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         near: list[Match] = []
+        if not candidates:
+            return near
         headline = vector.headline
+        # The newcomer's weights, worked out once for all the members it meets.
+        mine = vector.read()
         for number in candidates:
             members = self.groups[number][: self.members]
             # Two headlines alike but for their cities are two stories ("man
@@ -468,7 +496,7 @@ class GroupIndex:
             # The mean over members, not the best one: a newcomer must agree with
             # the story, not with one member (which would chain stories together);
             # looser groups (events) may ask for the ``closest`` member instead.
-            found = [vector.cosine(m) for m in members]
+            found = [mine.cosine(self._weights(m)) for m in members]
             similarity = max(found) if self.closest else sum(found) / len(found)
             if any(self._headlines_match(headline, m.headline) for m in members):
                 similarity = max(similarity, self.threshold)
