@@ -31,7 +31,6 @@ from functools import cache
 from importlib import resources
 from itertools import chain, compress, repeat
 from operator import mul, truediv
-from sys import intern
 
 import snowballstemmer
 
@@ -68,6 +67,8 @@ READ_KEPT = 512
 _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
 # Words found in every document still weigh a little (tiny pools have no contrast).
 _IDF_FLOOR = 0.05
+# Word numbers below this fit a vector store's 2-byte numbers.
+_NARROW = 1 << 16
 
 
 @cache
@@ -77,7 +78,7 @@ def _stemmer() -> Callable[[str], str]:
     raw = tomllib.loads(
         resources.files("digest.select").joinpath("synonyms.toml").read_text("utf-8")
     )
-    folded = {
+    folded: dict[str, str] = {
         stemmer.stemWord(word): stemmer.stemWord(group[0])
         for group in raw["groups"]
         for word in group
@@ -89,9 +90,13 @@ def _stemmer() -> Callable[[str], str]:
         if " " not in name and country and " " not in country and name != country:
             folded.setdefault(stemmer.stemWord(name.lower()), stemmer.stemWord(country.lower()))
 
+    # Stems are not interned: a pool's tens of thousands of them grew the
+    # interpreter's table of interned strings, which never shrinks (1.8 MiB at
+    # 100,000 candidates); callers that read many texts share them through their
+    # own cache of stems (:func:`words`).
     def stem(word: str) -> str:
-        found = stemmer.stemWord(word)
-        return intern(folded.get(found, found))
+        found: str = stemmer.stemWord(word)
+        return folded.get(found, found)
 
     return stem
 
@@ -149,11 +154,23 @@ class VectorStore:
     same double the product and the division gave when the vector was made.
     """
 
-    __slots__ = ("_kinds", "_marks", "codes", "ids", "norms", "ranks", "scale", "starts", "weights")
-    __slots__ += ("words",)
+    __slots__ = (
+        "_kinds",
+        "_marks",
+        "codes",
+        "ids",
+        "norms",
+        "ranks",
+        "scale",
+        "starts",
+        "weights",
+        "words",
+    )
 
     def __init__(self, words: Sequence[str] = ()) -> None:
-        self.ids = array("i")
+        #: Word numbers in 2 bytes while they fit (a pool of under 65,536 distinct
+        #: words), then in 4.
+        self.ids = array("H")
         #: One byte per word of :attr:`ids`: its kind, a place in :attr:`weights`.
         self.codes = bytearray()
         #: The weight of each kind (at most 256 kinds in one store).
@@ -200,22 +217,23 @@ class VectorStore:
             self._marks[code] = headline
         return code
 
-    def headline_marks(self, start: int, end: int) -> bytes:
+    def headline_marks(self, start: int, end: int) -> bytearray:
         """One byte per word from ``start`` to ``end``: 1 for a headline word."""
         return self.codes[start:end].translate(self._marks)
 
-    def add(self, words: Sequence[tuple[int, float, bool]], norm: float) -> tuple[int, int]:
+    def add(self, words: Sequence[tuple[int, float, bool]], norm: float) -> int:
         """Keep a vector's words (number, weight, headline word) and its norm;
-        return the vector's number and where its words start."""
+        return the vector's number."""
         top = max((n for n, _, _ in words), default=-1) + 1
+        if top > _NARROW and self.ids.typecode == "H":
+            self.ids = array("i", self.ids)
         if top > len(self.scale):
             self.scale.extend([1.0] * (top - len(self.scale)))
-        start = len(self.ids)
         self.ids.extend([n for n, _, _ in words])
         self.codes.extend([self.kind(w, h) for _, w, h in words])
         self.starts.append(len(self.ids))
         self.norms.append(norm)
-        return len(self.norms) - 1, start
+        return len(self.norms) - 1
 
 
 class Vector:
@@ -251,7 +269,7 @@ class Vector:
         # Headline words the vector does not keep follow its own, weighing nothing.
         own += [(n, 0.0, True) for n in distinct if n not in weights]
         #: The vector's number in its store (where its words start, its norm).
-        self.number, _ = store.add(own, norm)
+        self.number = store.add(own, norm)
         #: Cities the headline names (for the place-conflict rule).
         self.places: frozenset[str] = NO_PLACES
 
@@ -334,7 +352,8 @@ class Weights:
         """Cosine similarity of the two vectors: the products summed in the order
         of the shorter one's words (this one's when both are as long)."""
         small, large = (self, other) if len(self.ids) <= len(other.ids) else (other, self)
-        return sum(map(mul, small.values, map(large.table.get, small.ids, repeat(0.0))))
+        total: float = sum(map(mul, small.values, map(large.table.get, small.ids, repeat(0.0))))
+        return total
 
 
 class Vocabulary:
