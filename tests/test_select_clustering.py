@@ -240,3 +240,12 @@ def test_a_store_names_its_limit_of_word_weights() -> None:
         Vector({0: float(k)}, [], store)
     with pytest.raises(ValueError, match="at most 256 word weights"):
         Vector({0: 256.0}, [], store)
+
+
+def test_a_store_widens_its_word_numbers_when_a_big_one_comes() -> None:
+    store = VectorStore()
+    small = Vector({3: 1.0, 65_535: 2.0}, [3], store)
+    big = Vector({70_000: 1.0, 3: 0.5}, [70_000], store)
+    assert list(small.ids) == [3, 65_535] and list(big.ids) == [70_000, 3]
+    assert small.headline == (3,) and big.headline == (70_000,)
+    assert big.cosine(small) == 0.5
