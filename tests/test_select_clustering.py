@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +18,7 @@ from digest.select.genre import classify_genre
 from digest.select.outlets import OutletTable
 from digest.select.places import local_places, place_data
 from digest.select.sections import SectionDetector
-from digest.select.similarity import Vector, VectorStore
+from digest.select.similarity import VECTOR_TERMS, Vector, VectorStore, Vocabulary
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 FILLER = [
@@ -179,3 +181,71 @@ def test_vectors_sharing_a_store_keep_their_words_weights_and_headlines() -> Non
     assert list(second.ids) == [4, 2] and second.headline == (4,)
     assert first.cosine(second) == pytest.approx(0.0) and second.cosine(second) == 1.0
     assert first.top(1) == [2] and second.top(2) == [4, 2]
+
+
+def test_a_vocabulary_vector_reads_back_the_weights_a_dict_of_doubles_held() -> None:
+    # The store keeps a kind per word, each word's idf and each vector's norm; the
+    # weight read back must be the very double (w × idf) / norm gave, or sums and
+    # ties would move.  The weights are worked out here as the selector did when
+    # it held them as doubles, including the cut to the heaviest VECTOR_TERMS.
+    documents = [
+        (["quake", "turkey"], ["rescue", "quake"], ["rescue", "teams", "dig", "quake"]),
+        (["quake", "aid"], [], ["aid", "arrives", "turkey", "teams"]),
+        (["budget", "vote"], ["parliament"], ["vote", "budget", "tax"]),
+        ([f"h{n}" for n in range(40)], ["quake"], [f"b{n}" for n in range(70)]),
+    ]
+    vocabulary = Vocabulary()
+    for fields in documents:
+        vocabulary.count(fields)
+    for fields in documents:
+        raw: dict[str, float] = defaultdict(float)
+        for weight, found in zip((3.0, 1.0, 1.0), fields, strict=True):
+            for word in set(found):
+                raw[word] += weight
+        n = len(documents) + 1
+        frequency = {w: sum(w in {x for f in d for x in f} for d in documents) for w in raw}
+        held = {t: w * (math.log(n / (frequency[t] + 1)) + 0.05) for t, w in raw.items()}
+        if len(held) > VECTOR_TERMS:
+            held = dict(sorted(held.items(), key=lambda p: (-p[1], p[0]))[:VECTOR_TERMS])
+        norm = math.sqrt(sum(v * v for v in held.values())) or 1.0
+        vector = vocabulary.vector(fields)
+        words = [vocabulary.words[i] for i in vector.ids]
+        assert words == list(held)
+        assert vector.values == [v / norm for v in held.values()]  # exactly, not approx
+        headline = {vocabulary.words[i] for i in vector.headline}
+        assert headline == set(fields[0])
+    assert len(vector) == VECTOR_TERMS
+    with pytest.raises(RuntimeError, match="before making vectors"):
+        vocabulary.count((["late"], [], []))
+
+
+def test_a_comparison_does_not_depend_on_reading_the_weights_once() -> None:
+    # Weights read once and compared with many give what each cosine gives, in
+    # the same order of summing (the first one's words when both are as long).
+    store = VectorStore()
+    a = Vector({1: 0.1, 2: 0.7, 3: 0.2}, [1], store, norm=0.9)
+    b = Vector({3: 0.3, 2: 0.1, 1: 0.6}, [], store, norm=1.1)
+    c = Vector({2: 1.0}, [2], store)
+    assert a.values == [0.1 / 0.9, 0.7 / 0.9, 0.2 / 0.9]
+    for x, y in [(a, b), (b, a), (a, c), (c, b), (c, c)]:
+        assert x.read().cosine(y.read()) == x.cosine(y)
+        small, large = (x, y) if len(x) <= len(y) else (y, x)
+        table = large.weights
+        assert x.cosine(y) == sum(v * table.get(t, 0.0) for t, v in small.weights.items())
+
+
+def test_a_store_names_its_limit_of_word_weights() -> None:
+    store = VectorStore()
+    for k in range(256):
+        Vector({0: float(k)}, [], store)
+    with pytest.raises(ValueError, match="at most 256 word weights"):
+        Vector({0: 256.0}, [], store)
+
+
+def test_a_store_widens_its_word_numbers_when_a_big_one_comes() -> None:
+    store = VectorStore()
+    small = Vector({3: 1.0, 65_535: 2.0}, [3], store)
+    big = Vector({70_000: 1.0, 3: 0.5}, [70_000], store)
+    assert list(small.ids) == [3, 65_535] and list(big.ids) == [70_000, 3]
+    assert small.headline == (3,) and big.headline == (70_000,)
+    assert big.cosine(small) == 0.5

@@ -6,7 +6,8 @@
 
 For each real labelled day (``tests/data/selector_real``) and home country IN, GB
 and US, then for GB with the day's first five picks sent the evening before (the
-memory stage), and for the 1,000 and 10,000 candidate pools of
+memory stage), for each day of the hand-written set (``tests/data/selector_eval``,
+for its own home country), and for the 1,000 and 10,000 candidate pools of
 ``bench/selection.py``: every pick with its score, outlets and reasons, and every
 rejection with its kind, score and reason, in the edition's order.
 """
@@ -15,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from digest.codec import article_from_plain
 from digest.config import SelectSettings
 from digest.model import Edition
 from digest.select import SentStory, select
@@ -55,6 +58,13 @@ def main() -> int:
         settings = SelectSettings(home_country="GB")
         again = select(day.unique(), as_of=day.as_of, settings=settings, sent=sent)
         dump(f"{day.name} GB, five picks sent before", again)
+    for path in sorted((ROOT / "tests" / "data" / "selector_eval").glob("day-*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        settings = SelectSettings(home_country=data["home_country"])
+        articles = [article_from_plain(a) for a in data["articles"]]
+        as_of = datetime.fromisoformat(data["as_of"])
+        edition = select(articles, as_of=as_of, settings=settings)
+        dump(f"{path.stem} {settings.home_country}", edition)
     # bench/selection.py builds the synthetic pools (its folder holds peak.py).
     sys.path.insert(0, str(ROOT / "bench"))
     spec = importlib.util.spec_from_file_location("bench_selection", ROOT / "bench/selection.py")

@@ -146,12 +146,18 @@ def select(
     # to a new peak.
     for candidate in candidates:
         candidate.vector = None
-    rejections[same_at:same_at] = [s.rejection() for s in same]
-    del same
-    # Two stable sorts (by id, then by score, unscored last) order the rejections as
-    # one sort on (unscored, -score, id) would, without a key tuple per rejection.
+    # Each member's record is freed as its rejection is written (last first), so
+    # the sentences take the records' memory rather than adding to it.
+    written = [same.pop().rejection() for _ in range(len(same))]
+    written.reverse()
+    rejections[same_at:same_at] = written
+    del written
+    # Two stable sorts (by id, then by score, highest first, unscored last) order
+    # the rejections as one sort on (unscored, -score, id) would, without a key
+    # tuple per rejection, and each key an object the rejection already holds (a
+    # negated score would be a new float per rejection, at the selection's peak).
     rejections.sort(key=lambda r: r.article.id)
-    rejections.sort(key=lambda r: math.inf if r.score is None else -r.score)
+    rejections.sort(key=_score_key, reverse=True)
     return Edition(
         id=edition_id(prefix, as_of, timezone),
         as_of=as_of,
@@ -160,6 +166,11 @@ def select(
         rejections=tuple(rejections),
         window_start=start,
     )
+
+
+def _score_key(rejection: Rejection) -> float:
+    """A rejection's score, or minus infinity when it has none (sorted last)."""
+    return -math.inf if rejection.score is None else rejection.score
 
 
 def _outside_window(article: Article, start: datetime, end: datetime) -> Rejection | None:

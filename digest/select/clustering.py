@@ -117,18 +117,20 @@ def resplit(story: Story, bar: float) -> list[Story]:
         return [story]
     head = members[:RESPLIT_CAP]
     vectors = [m.vector for m in head if m.vector is not None]
-    alike = [[a.cosine(b) for b in vectors] for a in vectors]
+    # Each vector's weights worked out once, not once per pair.
+    read = [v.read() for v in vectors]
+    alike = [[a.cosine(b) for b in read] for a in read]
     groups = average_linkage(alike, bar)
     groups = _rejoin_by_headline(groups, [v.headline for v in vectors])
     if len(groups) == 1:
         return [story]
     for member in members[RESPLIT_CAP:]:
         assert member.vector is not None
-        mine = member.vector
-        closest = max(groups, key=lambda g: sum(mine.cosine(vectors[i]) for i in g) / len(g))
+        mine = member.vector.read()
+        closest = max(groups, key=lambda g: sum(mine.cosine(read[i]) for i in g) / len(g))
         closest.append(len(head))
         head.append(member)
-        vectors.append(mine)
+        read.append(mine)
     groups.sort(key=lambda g: g[0])
     parts = []
     for n, group in enumerate(groups):
@@ -138,8 +140,8 @@ def resplit(story: Story, bar: float) -> list[Story]:
                 part.likeness()[head[i].article.id] = story.likeness()[head[i].article.id]
                 continue
             # As when it joined: its mean likeness to the part's first members.
-            firsts = [vectors[j] for j in group[:MEMBERS_COMPARED] if j != i]
-            mean = sum(vectors[i].cosine(v) for v in firsts) / len(firsts)
+            firsts = [read[j] for j in group[:MEMBERS_COMPARED] if j != i]
+            mean = sum(read[i].cosine(v) for v in firsts) / len(firsts)
             part.likeness()[head[i].article.id] = mean
         parts.append(part)
     return parts
@@ -226,10 +228,10 @@ def _centrality(members: list[Candidate]) -> dict[str, float]:
     sample = [m for m in members[:CENTRALITY_SAMPLE] if m.vector is not None]
     if len(sample) < 3:
         return {}
+    read = [m.vector.read() for m in sample if m.vector is not None]
     found = {}
-    for m in sample:
-        assert m.vector is not None
-        others = [o.vector.cosine(m.vector) for o in sample if o is not m and o.vector is not None]
+    for n, m in enumerate(sample):
+        others = [o.cosine(read[n]) for k, o in enumerate(read) if k != n]
         found[m.article.id] = sum(others) / len(others)
     return found
 

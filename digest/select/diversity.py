@@ -139,14 +139,15 @@ def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | 
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
     than on average), or half as alike when both headlines name the same city."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
+    read = [a.read() for a in mine] if any(p.event == story.event for p in taken) else []
     for pick in taken:
         if pick.event != story.event:
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
-        for a in mine:
+        for a, weights in zip(mine, read, strict=True):
             for b in theirs:
                 bar = threshold * _SAME_CITY if a.places & b.places else threshold
-                if a.cosine(b) >= bar:
+                if weights.cosine(b.read()) >= bar:
                     return pick
     return None
 

@@ -92,10 +92,12 @@ def score_stories(
     by_event = _outlets_by_event(stories)
     # Most stories' reasons are the same placeholders: one tuple of each kept.
     shared: Shared[tuple[str | Explain, ...]] = Shared()
+    # Many stories are told by the same few outlets: one tuple of each list kept.
+    also: Shared[tuple[str, ...]] = Shared()
     for story in stories:
         factors = _factors(story, by_event, recent, settings, overrides)
         story.score = factors.score
-        story.also = tuple(o.name for o in factors.outlets[1:])
+        story.also = also(tuple(o.name for o in factors.outlets[1:]))
         reasons = (Explain.SCORE, *story.reasons)
         if len(story.members) > 1:
             reasons += (Explain.MEMBERS,)

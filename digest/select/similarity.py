@@ -29,8 +29,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import chain, compress
-from sys import intern
+from itertools import chain, compress, repeat
+from operator import mul, truediv
 
 import snowballstemmer
 
@@ -62,9 +62,13 @@ MEMBERS_COMPARED = 3
 HEADLINE_MIN_SHARED = 3
 #: Groups compared with a newcomer: those sharing most signature words.
 CANDIDATES_COMPARED = 5
+#: Members whose weights an index keeps worked out (the ones met most recently).
+READ_KEPT = 512
 _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
 # Words found in every document still weigh a little (tiny pools have no contrast).
 _IDF_FLOOR = 0.05
+# Word numbers below this fit a vector store's 2-byte numbers.
+_NARROW = 1 << 16
 
 
 @cache
@@ -74,7 +78,7 @@ def _stemmer() -> Callable[[str], str]:
     raw = tomllib.loads(
         resources.files("digest.select").joinpath("synonyms.toml").read_text("utf-8")
     )
-    folded = {
+    folded: dict[str, str] = {
         stemmer.stemWord(word): stemmer.stemWord(group[0])
         for group in raw["groups"]
         for word in group
@@ -86,9 +90,13 @@ def _stemmer() -> Callable[[str], str]:
         if " " not in name and country and " " not in country and name != country:
             folded.setdefault(stemmer.stemWord(name.lower()), stemmer.stemWord(country.lower()))
 
+    # Stems are not interned: a pool's tens of thousands of them grew the
+    # interpreter's table of interned strings, which never shrinks (1.8 MiB at
+    # 100,000 candidates); callers that read many texts share them through their
+    # own cache of stems (:func:`words`).
     def stem(word: str) -> str:
-        found = stemmer.stemWord(word)
-        return intern(folded.get(found, found))
+        found: str = stemmer.stemWord(word)
+        return folded.get(found, found)
 
     return stem
 
@@ -132,17 +140,52 @@ def article_fields(article: Article, stems: dict[str, str] | None = None) -> Fie
 
 
 class VectorStore:
-    """Where the vectors of one pool keep their words and weights: two arrays for
+    """Where the vectors of one pool keep their words and weights: a few arrays for
     all of them, not two per vector (each array costs 64 bytes before its items,
-    as much as a short vector's words), and the pool's words by number."""
+    as much as a short vector's words), and the pool's words by number.
 
-    __slots__ = ("headline", "ids", "ranks", "values", "words")
+    A word of a vector weighs ``(kind weight × scale of the word) / the vector's
+    norm``, worked out when it is read: a pool's vectors weigh their words by a
+    handful of field weights (3 for the headline, 1 for the standfirst and for
+    the body, summed) times the word's inverse document frequency, which is the
+    same for every vector, so each word of a vector is 4 bytes for its number and
+    one for its *kind* (its field weight, and whether it is a headline word),
+    not 8 more for a double and one for a headline mark.  The weight read is the
+    same double the product and the division gave when the vector was made.
+    """
+
+    __slots__ = (
+        "_kinds",
+        "_marks",
+        "codes",
+        "ids",
+        "norms",
+        "ranks",
+        "scale",
+        "starts",
+        "weights",
+        "words",
+    )
 
     def __init__(self, words: Sequence[str] = ()) -> None:
-        self.ids = array("i")
-        self.values = array("d")
-        #: One byte per word of :attr:`ids`: 1 where it is a headline word.
-        self.headline = bytearray()
+        #: Word numbers in 2 bytes while they fit (a pool of under 65,536 distinct
+        #: words), then in 4.
+        self.ids = array("H")
+        #: One byte per word of :attr:`ids`: its kind, a place in :attr:`weights`.
+        self.codes = bytearray()
+        #: The weight of each kind (at most 256 kinds in one store).
+        self.weights: list[float] = []
+        #: Each kind's number by (weight, headline word), and one byte per kind
+        #: (a ``bytes.translate`` table): 1 for the kinds of headline words.
+        self._kinds: dict[tuple[float, bool], int] = {}
+        self._marks = bytearray(256)
+        #: Each word's scale, by number (its inverse document frequency; 1.0 for a
+        #: word given none).
+        self.scale = array("d")
+        #: Where each vector's words start in :attr:`ids`, and where the next
+        #: vector's would (one more than the vectors), and each vector's norm.
+        self.starts = array("i", [0])
+        self.norms = array("d")
         #: The words by number, for breaking ties by word in :meth:`Vector.top`.
         self.words = words
         #: Or, once :meth:`settle` has run, each word's place in alphabetical order.
@@ -160,44 +203,73 @@ class VectorStore:
         self.ranks = ranks
         self.words = ()
 
+    def kind(self, weight: float, headline: bool) -> int:
+        """The number of the kind of word that weighs ``weight`` (before its scale
+        and the vector's norm) and is, or is not, a headline word."""
+        key = (weight, headline)
+        code = self._kinds.get(key)
+        if code is None:
+            code = len(self.weights)
+            if code == len(self._marks):
+                raise ValueError(f"a vector store holds at most {code} word weights")
+            self._kinds[key] = code
+            self.weights.append(weight)
+            self._marks[code] = headline
+        return code
+
+    def headline_marks(self, start: int, end: int) -> bytearray:
+        """One byte per word from ``start`` to ``end``: 1 for a headline word."""
+        return self.codes[start:end].translate(self._marks)
+
+    def add(self, words: Sequence[tuple[int, float, bool]], norm: float) -> int:
+        """Keep a vector's words (number, weight, headline word) and its norm;
+        return the vector's number."""
+        top = max((n for n, _, _ in words), default=-1) + 1
+        if top > _NARROW and self.ids.typecode == "H":
+            self.ids = array("i", self.ids)
+        if top > len(self.scale):
+            self.scale.extend([1.0] * (top - len(self.scale)))
+        self.ids.extend([n for n, _, _ in words])
+        self.codes.extend([self.kind(w, h) for _, w, h in words])
+        self.starts.append(len(self.ids))
+        self.norms.append(norm)
+        return len(self.norms) - 1
+
 
 class Vector:
     """A unit-length sparse vector of weighted keywords.
 
     Held compactly, as a selection keeps one per candidate (100,000 of them on a
-    big day): the words as 4-byte numbers given by the :class:`Vocabulary`, their
-    weights as doubles (not a dict of float objects), all in the arrays of a
-    :class:`VectorStore` shared by the pool.  The headline's words are marked
-    among the vector's own (a byte each), and only those the vector does not keep
-    follow them, weighing nothing: most headline words are among a vector's
-    heaviest, and holding them twice cost 12 bytes each.  The order of the words
-    is the order they were given in, so sums over them add up exactly as they
-    would over a dict of words.
+    big day): the words as 4-byte numbers given by the :class:`Vocabulary` and a
+    byte each for their kind, all in the arrays of a :class:`VectorStore` shared
+    by the pool, which works out their weights when they are read.  The
+    headline's words are marked by their kind among the vector's own, and only
+    those the vector does not keep follow them, weighing nothing: most headline
+    words are among a vector's heaviest.  The order of the words is the order
+    they were given in, so sums over them add up exactly as they would over a
+    dict of words.
     """
 
-    __slots__ = ("_store", "extra", "places", "size", "start")
+    __slots__ = ("_store", "number", "places", "size")
 
     def __init__(
         self,
         weights: Mapping[int, float],
         headline: Iterable[int] = (),
         store: VectorStore | None = None,
+        *,
+        norm: float = 1.0,
     ) -> None:
+        """A vector of the words ``weights`` gives, each weighing its weight times
+        the store's scale of the word, divided by ``norm``."""
         self._store = store = store if store is not None else VectorStore()
-        #: Where the vector's words start in the store, and how many it has.
-        self.start = len(store.values)
         self.size = len(weights)
         distinct = dict.fromkeys(headline)
-        extra = [n for n in distinct if n not in weights]
-        #: Headline words the vector does not keep, held after its own.
-        self.extra = len(extra)
-        store.ids.extend([*weights, *extra])
-        store.values.extend(list(weights.values()))
-        # The arrays advance together: headline words of the vector's own take
-        # places in ``values`` too (as zeros), so one offset finds all three.
-        store.values.extend([0.0] * self.extra)
-        store.headline.extend([n in distinct for n in weights])
-        store.headline.extend(b"\1" * self.extra)
+        own = [(n, w, n in distinct) for n, w in weights.items()]
+        # Headline words the vector does not keep follow its own, weighing nothing.
+        own += [(n, 0.0, True) for n in distinct if n not in weights]
+        #: The vector's number in its store (where its words start, its norm).
+        self.number = store.add(own, norm)
         #: Cities the headline names (for the place-conflict rule).
         self.places: frozenset[str] = NO_PLACES
 
@@ -207,20 +279,29 @@ class Vector:
     @property
     def ids(self) -> array[int]:
         """The numbers of the vector's words."""
-        return self._store.ids[self.start : self.start + self.size]
+        start = self._store.starts[self.number]
+        return self._store.ids[start : start + self.size]
 
     @property
-    def values(self) -> array[float]:
-        """The weights of the vector's words, in the order of :attr:`ids`."""
-        return self._store.values[self.start : self.start + self.size]
+    def values(self) -> list[float]:
+        """The weights of the vector's words, in the order of :attr:`ids`: each its
+        kind's weight times the word's scale, divided by the vector's norm."""
+        store = self._store
+        start = store.starts[self.number]
+        end = start + self.size
+        # Mapped in C rather than a comprehension: a selection reads the weights
+        # of millions of words, and this is most of what comparing costs.
+        kinds = map(store.weights.__getitem__, store.codes[start:end])
+        scales = map(store.scale.__getitem__, store.ids[start:end])
+        return list(map(truediv, map(mul, kinds, scales), repeat(store.norms[self.number])))
 
     @property
     def headline(self) -> tuple[int, ...]:
         """The numbers of the headline's distinct content words (for the
         headline-overlap rule), the vector's own first, in its order."""
-        start, end = self.start, self.start + self.size + self.extra
         store = self._store
-        return tuple(compress(store.ids[start:end], store.headline[start:end]))
+        start, end = store.starts[self.number], store.starts[self.number + 1]
+        return tuple(compress(store.ids[start:end], store.headline_marks(start, end)))
 
     @property
     def weights(self) -> dict[int, float]:
@@ -229,9 +310,11 @@ class Vector:
 
     def cosine(self, other: Vector) -> float:
         """Cosine similarity (both are unit length, so the dot product)."""
-        small, large = sorted((self, other), key=len)
-        table = large.weights
-        return sum(w * table.get(t, 0.0) for t, w in zip(small.ids, small.values, strict=True))
+        return self.read().cosine(other.read())
+
+    def read(self) -> Weights:
+        """The vector's words and weights, worked out once for many comparisons."""
+        return Weights(self.ids, self.values)
 
     def top(self, n: int) -> list[int]:
         """The numbers of the ``n`` heaviest words (ties broken alphabetically, so
@@ -244,6 +327,33 @@ class Vector:
         else:
             pairs.sort(key=lambda p: (-p[0], ranks[p[1]]))
         return [t for _, t in pairs[:n]]
+
+
+class Weights:
+    """A vector's words and weights as read from its store, for comparing one
+    vector with many (working the weights out is most of what a comparison
+    costs)."""
+
+    __slots__ = ("_table", "ids", "values")
+
+    def __init__(self, ids: array[int], values: list[float]) -> None:
+        self.ids = ids
+        self.values = values
+        self._table: dict[int, float] | None = None
+
+    @property
+    def table(self) -> dict[int, float]:
+        """The weights by word number (made on first use)."""
+        if self._table is None:
+            self._table = dict(zip(self.ids, self.values, strict=True))
+        return self._table
+
+    def cosine(self, other: Weights) -> float:
+        """Cosine similarity of the two vectors: the products summed in the order
+        of the shorter one's words (this one's when both are as long)."""
+        small, large = (self, other) if len(self.ids) <= len(other.ids) else (other, self)
+        total: float = sum(map(mul, small.values, map(large.table.get, small.ids, repeat(0.0))))
+        return total
 
 
 class Vocabulary:
@@ -267,7 +377,10 @@ class Vocabulary:
         return number
 
     def count(self, fields: Iterable[Sequence[str]]) -> None:
-        """Count one document's distinct words."""
+        """Count one document's distinct words (all of a pool's before its first
+        vector is made: the vectors made here share each word's weight)."""
+        if len(self.store.norms):
+            raise RuntimeError("a vocabulary counts its words before making vectors")
         self.documents += 1
         for word in {w for f in fields for w in f}:
             self.frequency[self._id(word)] += 1
@@ -292,19 +405,23 @@ class Vocabulary:
             for word in set(found):
                 raw[word] += weight
         n = self.documents + 1
-        weighted = {
-            t: w * (math.log(n / (self._frequency(t) + 1)) + _IDF_FLOOR) for t, w in raw.items()
-        }
+        idf = {t: math.log(n / (self._frequency(t) + 1)) + _IDF_FLOOR for t in raw}
+        weighted = {t: w * idf[t] for t, w in raw.items()}
         if len(weighted) > VECTOR_TERMS:
             # The most telling words carry the story; the tail only costs memory.
             kept = sorted(weighted.items(), key=lambda p: (-p[1], p[0]))[:VECTOR_TERMS]
             weighted = dict(kept)
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        return Vector(
-            {self._id(t): v / norm for t, v in weighted.items()},
-            [self._id(w) for w in fields[0]],
-            self.store,
-        )
+        # The store keeps each word's field weight and its idf (the word's scale,
+        # the same for every vector), and the vector's norm: the weight it reads
+        # back is the same double as ``weighted[t] / norm``.
+        numbers = {self._id(t): raw[t] for t in weighted}
+        scale = self.store.scale
+        if len(scale) < len(self.words):
+            scale.extend([1.0] * (len(self.words) - len(scale)))
+        for t, number in zip(weighted, numbers, strict=True):
+            scale[number] = idf[t]
+        return Vector(numbers, [self._id(w) for w in fields[0]], self.store, norm=norm)
 
     def _frequency(self, word: str) -> int:
         number = self.ids.get(word)
@@ -355,6 +472,18 @@ class GroupIndex:
         # of a pool's vocabulary are dense), not a dict: a big pool's dict and its
         # keys (an int object each) were ten times the list's 8 bytes a word.
         self._postings: list[tuple[int, ...]] = []
+        # The weights of the members met most recently: a few groups (the first
+        # to take the day's common words) meet most newcomers.
+        self._read: dict[Vector, Weights] = {}
+
+    def _weights(self, vector: Vector) -> Weights:
+        """A member's weights, worked out again only when not met recently."""
+        found = self._read.get(vector)
+        if found is None:
+            if len(self._read) >= READ_KEPT:
+                del self._read[next(iter(self._read))]
+            found = self._read[vector] = vector.read()
+        return found
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
@@ -371,7 +500,11 @@ class GroupIndex:
         # The groups sharing most signature words are the likely matches.
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         near: list[Match] = []
+        if not candidates:
+            return near
         headline = vector.headline
+        # The newcomer's weights, worked out once for all the members it meets.
+        mine = vector.read()
         for number in candidates:
             members = self.groups[number][: self.members]
             # Two headlines alike but for their cities are two stories ("man
@@ -382,7 +515,7 @@ class GroupIndex:
             # The mean over members, not the best one: a newcomer must agree with
             # the story, not with one member (which would chain stories together);
             # looser groups (events) may ask for the ``closest`` member instead.
-            found = [vector.cosine(m) for m in members]
+            found = [mine.cosine(self._weights(m)) for m in members]
             similarity = max(found) if self.closest else sum(found) / len(found)
             if any(self._headlines_match(headline, m.headline) for m in members):
                 similarity = max(similarity, self.threshold)
