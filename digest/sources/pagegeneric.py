@@ -943,8 +943,10 @@ def _nearest_time(
         if is_prose(line) or caption_text(line):
             continue  # a date in a sentence or under a picture is not the story's
         if not ordered:
-            month_first, ordered = numeric_order(list(lines)), True
-            if month_first is None and not _english(lines[run.start : run.end]):
+            month_first, ordered = numeric_order(lines), True
+            if month_first is None:
+                month_first = facts.options.month_first
+            if month_first is None and not english(lines[run.start : run.end]):
                 month_first = False  # only American English puts the month first
         if (moment := time_in_line(line, facts.options, month_first=month_first)) is not None:
             return meta.merged(Meta(published=moment)), at
@@ -1001,7 +1003,7 @@ _ENGLISH_SHARE = 0.06
 _ENGLISH_SAMPLE = 400
 
 
-def _english(story: Sequence[str]) -> bool:
+def english(story: Sequence[str]) -> bool:
     """Whether a story reads as English (a sample of its words, by the share of
     English function words)."""
     words = " ".join(story)[: _ENGLISH_SAMPLE * 8].lower().split()[:_ENGLISH_SAMPLE]

@@ -33,6 +33,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from ..addresses import host_of
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from . import pagegeneric as generic
@@ -45,8 +46,18 @@ from .normalise import (
     section_from_url,
     slug,
 )
-from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text, read_time
+from .pagemeta import (
+    Dateline,
+    LineFacts,
+    Meta,
+    body_dateline,
+    caption_text,
+    page_date_order,
+    read_time,
+)
 
+#: Lines longer than this are taken as the page's prose when guessing its language.
+_PROSE_LENGTH = 80
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
 # "Home" as sites in other languages print it at the head of a crumb trail.
 _CRUMB_ROOTS = frozenset(
@@ -152,6 +163,11 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             options = dataclasses.replace(options, reference_time=fetched)
             del lines[at]
             break
+    if options.month_first is None:
+        # Numeric dates that read both ways (9/11/13) follow the page's own habit.
+        prose = [line for line in lines if len(line) > _PROSE_LENGTH]
+        order = page_date_order(lines, host_of(url), english=generic.english(prose))
+        options = dataclasses.replace(options, month_first=order)
     facts = LineFacts(options)
     # Crawlers often save the document's <title> ("Headline | Site") first.
     # It is not the page's text: the line it repeats is the headline.
