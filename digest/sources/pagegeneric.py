@@ -73,6 +73,14 @@ _LATER_RUN_FACTOR = 2.0
 _BOX_REACH = 5
 _BOX_PROSE = 2
 _BOX_AFTER = 2
+# A stop marker inside a story (a sign-up box) does not end it when, within this
+# many lines, this many paragraphs of prose resume, of this many words each on
+# average, this share of their words the story's own.
+_RESUME_REACH = 6
+_RESUME_PROSE = 2
+_RESUME_SHARE = 0.2
+_RESUME_WORDS = 20
+_RESUME_TOLD = 5
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -296,7 +304,15 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
     for at, line in enumerate(lines):
-        if stops[at] and not _opens_box(lines, at, told if total > 0 else 0):
+        if (
+            stops[at]
+            and not _opens_box(lines, at, told if total > 0 else 0)
+            and not (
+                total > 0
+                and _leading(start, best_start, told)
+                and story_resumes(lines, stops, start, at)
+            )
+        ):
             if best >= _STORY_BEFORE_STOP and _COMMENT_THREAD.search(line):
                 break  # readers' comments follow the story
             total, start, told = 0.0, at + 1, 0
@@ -334,6 +350,41 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     ):
         best_end += 1
     return Run(best_start, best_end)
+
+
+def _leading(start: int, best_start: int, told: int) -> bool:
+    """Whether the run being read (from ``start``, ``told`` paragraphs) is the
+    page's best so far and tells a story: a box under it may be inside that story
+    (a box under a lesser run is passed by no rule: the better run above stays)."""
+    return start == best_start and told >= _RESUME_TOLD
+
+
+def story_resumes(lines: Sequence[str], stops: Sequence[bool], start: int, at: int) -> bool:
+    """Whether the stop marker at ``at``, under the story's lines from ``start``,
+    heads a box inside the story (a newsletter sign-up, a teaser) rather than
+    ending it: within a few lines under it the prose goes on, and it is the same
+    story's (sharing its words), not another story's teaser or the site's blurb."""
+    if comment_thread(lines[at]):
+        return False
+    after: list[str] = []
+    for line, stop in zip(
+        lines[at + 1 : at + 1 + _RESUME_REACH], stops[at + 1 : at + 1 + _RESUME_REACH], strict=True
+    ):
+        if comment_thread(line):
+            return False
+        if stop and after:
+            break  # (the box may hold several markers: "Sign up", "Get … news")
+        if not stop and is_prose(line):
+            after.append(line)
+        elif after:
+            # Paragraphs of the story follow each other; teasers of other stories
+            # alternate with their headlines.
+            break
+    if len(after) < _RESUME_PROSE or sum(map(weight, after)) < _RESUME_WORDS * len(after):
+        return False  # (a site's short blurbs under its sign-up box are no story)
+    resumed = content_words(" ".join(after))
+    told = content_words(" ".join(lines[start:at]))
+    return bool(resumed) and len(resumed & told) >= _RESUME_SHARE * len(resumed)
 
 
 def _opens_box(lines: Sequence[str], at: int, told: int) -> bool:

@@ -636,7 +636,23 @@ def _generic_parts(
             standfirst = line
             break
     story = [p for at, p in enumerate(paragraphs[run.start : run.end], run.start) if at not in used]
-    return title, meta, standfirst, story
+    return title, meta, standfirst, _without_boxes(story, facts.options)
+
+
+def _without_boxes(story: list[str], options: ReadOptions) -> list[str]:
+    """The story without the boxes the main run went past (see
+    :func:`.pagegeneric.story_resumes`): a stop marker and the lines under it up
+    to where the prose resumes."""
+    kept: list[str] = []
+    in_box = False
+    for paragraph in story:
+        if options.boilerplate.stops(paragraph):
+            in_box = True
+        elif in_box and generic.is_prose(paragraph):
+            in_box = False
+        if not in_box:
+            kept.append(paragraph)
+    return kept
 
 
 def _take_captions(paragraphs: list[str]) -> tuple[str, list[str]]:
@@ -870,6 +886,8 @@ def _article_text(
         if started and options.boilerplate.stops(paragraph):
             after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
             resumes = run_start is not None and at < run_start <= at + 1 + _BOX_REACH
+            # A marker inside the main run heads a box the story goes on under.
+            resumes = resumes or (run_start is not None and at >= run_start)
             if generic.comment_thread(paragraph) or not (resumes or _inline_box(kept, after)):
                 break
             in_box = True
