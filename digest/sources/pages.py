@@ -56,6 +56,8 @@ from .pagemeta import (
     read_time,
 )
 
+#: A numeric date that reads both ways: day and month both 12 or under.
+_AMBIGUOUS_DATE = re.compile(r"(?<![\d/.:])(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|1[0-2])[-/.]\d\d")
 #: Lines longer than this are taken as the page's prose when guessing its language.
 _PROSE_LENGTH = 80
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
@@ -163,8 +165,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             options = dataclasses.replace(options, reference_time=fetched)
             del lines[at]
             break
-    if options.month_first is None:
-        # Numeric dates that read both ways (9/11/13) follow the page's own habit.
+    if options.month_first is None and _AMBIGUOUS_DATE.search(text):
+        # Numeric dates that read both ways (9/11/13) follow the page's own habit
+        # (looked for only on pages printing one: it costs a pass over the lines).
         prose = [line for line in lines if len(line) > _PROSE_LENGTH]
         order = page_date_order(lines, host_of(url), english=generic.english(prose))
         options = dataclasses.replace(options, month_first=order)
