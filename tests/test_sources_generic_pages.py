@@ -121,8 +121,9 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     set's dev-sites): all pages 0.803 / 0.899 / 0.963, held-out sites 0.725 / 0.889 /
     0.953.  The seventh round (dates, refusals, chrome; misses of the dev-sites
     read): all pages 0.803 / 0.905 / 0.970, held-out sites 0.725 / 0.890 / 0.953.
-    Floors just under; the issue's title target is not reached here (see the
-    README)."""
+    The eighth (numeric date order, boxes inside the story): all pages body 0.907,
+    held-out sites unchanged.  Floors just under; the issue's title target is not
+    reached here (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.BLIND)
     others = {r["site"] for r in scorer.load_devset()} | {
@@ -134,7 +135,7 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     report = scorer.score_dumps(records)
     assert report.refused == []
     assert report.title_exact >= 0.80
-    assert report.body_f1 >= 0.90
+    assert report.body_f1 >= 0.905
     assert report.date_accuracy >= 0.965
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.72 and held.body_f1 >= 0.88 and held.date_accuracy >= 0.95
@@ -153,6 +154,7 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     passes from the dev-sites' misses: dates, refusals and chrome (refused 3 → 0,
     date 0.827 → 0.875; held-out sites refused 2 → 0, date 0.833 → 0.850) and
     headline rules (title 0.671 → 0.712 with both; held-out sites 0.633 → 0.664).
+    The eighth (numeric date order, boxes inside the story): see the README.
     Floors just under; no whole gold text, so no body F1."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.FRESH)
@@ -170,7 +172,7 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     found, left_out = report.snippets
     assert found >= 0.88 and left_out >= 0.82
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.66 and held.date_accuracy >= 0.845
+    assert held.title_exact >= 0.66 and held.date_accuracy >= 0.855
 
 
 @pytest.mark.slow  # trafilatura over every page of the dev set

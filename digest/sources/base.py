@@ -201,6 +201,10 @@ class ReadOptions:
     #: ("2 hours ago") count back from it, and a feed item with no date at all
     #: is dated by it.  ``None``: such times are unreadable.
     reference_time: datetime | None = None
+    #: Whether numeric dates that read both ways (``9/11/13``) put the month
+    #: first: the page's own habit, found by :func:`~.pagemeta.numeric_order`
+    #: when a page is read; ``None``: not known (read day first).
+    month_first: bool | None = None
     #: ``Content-Type`` of a fetched document (its charset beats the XML declaration).
     content_type: str = ""
     #: Non-public networks (``10.0.0.0/8``) this source may be fetched from.

@@ -150,7 +150,11 @@ def item_error(exc: BaseException) -> str:
 
 
 def parse_time(
-    value: str, *, default_zone: tzinfo = UTC, default: datetime | None = None
+    value: str,
+    *,
+    default_zone: tzinfo = UTC,
+    default: datetime | None = None,
+    month_first: bool | None = None,
 ) -> datetime:
     """Parse a date and time as news sites print them and return it in UTC.
 
@@ -159,7 +163,9 @@ def parse_time(
     (``2020-11-23 08:55 Asia/Kolkata``) and times with no zone (taken to be in
     ``default_zone``); also ``Sun 22 Nov 2020 14.10 GMT``, ``08:55 AM (IST)``,
     ``Nov 23, 2020 · 08:55 am`` and Hindi (``22 नवंबर 2020``, Devanagari digits).
-    Numeric dates that open with the day (``23-11-2020``) are read day first.
+    Numeric dates that read both ways (``9/11/13``) follow ``month_first`` (the
+    page's habit) when it is known; else they are read day first, as most of the
+    world writes them, unless a North American zone (``EDT``) follows.
     Parts the text leaves out (a year) come from ``default`` (naive, in
     ``default_zone``), else from today.
     Raises :class:`ValueError` if nothing sensible is found or the moment is out of
@@ -176,7 +182,10 @@ def parse_time(
         # Numeric dates that open with the day (23-11-2020, 05.11.2020) are read day
         # first, as the sites served print them; ISO dates are year first.
         # A North American zone (EDT, PST) says the date is written month first.
-        dayfirst = bool(_DAY_FIRST.match(text)) and not US_ZONE.search(text)
+        # (Only there: dateutil's dayfirst reads "2025-06-04" as 6 April.)
+        dayfirst = bool(_DAY_FIRST.match(text)) and (
+            not US_ZONE.search(text) if month_first is None else not month_first
+        )
         with warnings.catch_warnings():
             # A zone name dateutil does not know ("08:55 G" in a cut line) leaves the
             # time zoneless: it is then read in default_zone, without a warning.

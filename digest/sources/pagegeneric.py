@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .base import ReadOptions
 from .normalise import SECTION_ALIASES
 from .pagemeta import (
     LineFacts,
@@ -73,6 +74,14 @@ _LATER_RUN_FACTOR = 2.0
 _BOX_REACH = 5
 _BOX_PROSE = 2
 _BOX_AFTER = 2
+# A stop marker inside a story (a sign-up box) does not end it when, within this
+# many lines, this many paragraphs of prose resume, of this many words each on
+# average, this share of their words the story's own.
+_RESUME_REACH = 6
+_RESUME_PROSE = 2
+_RESUME_SHARE = 0.2
+_RESUME_WORDS = 20
+_RESUME_TOLD = 5
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -315,7 +324,15 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
     for at, line in enumerate(lines):
-        if stops[at] and not _opens_box(lines, at, told if total > 0 else 0):
+        if (
+            stops[at]
+            and not _opens_box(lines, at, told if total > 0 else 0)
+            and not (
+                total > 0
+                and _leading(start, best_start, told)
+                and story_resumes(lines, stops, start, at)
+            )
+        ):
             if best >= _STORY_BEFORE_STOP and _COMMENT_THREAD.search(line):
                 break  # readers' comments follow the story
             total, start, told = 0.0, at + 1, 0
@@ -353,6 +370,41 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     ):
         best_end += 1
     return Run(best_start, best_end)
+
+
+def _leading(start: int, best_start: int, told: int) -> bool:
+    """Whether the run being read (from ``start``, ``told`` paragraphs) is the
+    page's best so far and tells a story: a box under it may be inside that story
+    (a box under a lesser run is passed by no rule: the better run above stays)."""
+    return start == best_start and told >= _RESUME_TOLD
+
+
+def story_resumes(lines: Sequence[str], stops: Sequence[bool], start: int, at: int) -> bool:
+    """Whether the stop marker at ``at``, under the story's lines from ``start``,
+    heads a box inside the story (a newsletter sign-up, a teaser) rather than
+    ending it: within a few lines under it the prose goes on, and it is the same
+    story's (sharing its words), not another story's teaser or the site's blurb."""
+    if comment_thread(lines[at]):
+        return False
+    after: list[str] = []
+    for line, stop in zip(
+        lines[at + 1 : at + 1 + _RESUME_REACH], stops[at + 1 : at + 1 + _RESUME_REACH], strict=True
+    ):
+        if comment_thread(line):
+            return False
+        if stop and after:
+            break  # (the box may hold several markers: "Sign up", "Get … news")
+        if not stop and is_prose(line):
+            after.append(line)
+        elif after:
+            # Paragraphs of the story follow each other; teasers of other stories
+            # alternate with their headlines.
+            break
+    if len(after) < _RESUME_PROSE or sum(map(weight, after)) < _RESUME_WORDS * len(after):
+        return False  # (a site's short blurbs under its sign-up box are no story)
+    resumed = content_words(" ".join(after))
+    told = content_words(" ".join(lines[start:at]))
+    return bool(resumed) and len(resumed & told) >= _RESUME_SHARE * len(resumed)
 
 
 def _opens_box(lines: Sequence[str], at: int, told: int) -> bool:
@@ -1066,7 +1118,7 @@ def _nearest_time(
         if is_prose(line) or caption_text(line):
             continue  # a date in a sentence or under a picture is not the story's
         if not ordered:
-            month_first, ordered = _page_month_first(lines, run), True
+            month_first, ordered = _page_month_first(lines, run, facts.options), True
         if (moment := time_in_line(line, facts.options, month_first=month_first)) is not None:
             return meta.merged(Meta(published=moment)), at
     return meta, None
@@ -1082,7 +1134,7 @@ def fallback_time(
     labelled time line within :data:`_LABELLED_REACH` lines under the story or
     above the headline."""
     opening = [title_at] if title_at is not None else []
-    month_first = _page_month_first(lines, run)
+    month_first = _page_month_first(lines, run, facts.options)
     for at in [*opening, *range(run.start, min(run.end, run.start + 2))]:
         found = date_at_start(lines[at], facts.options, month_first=month_first)
         if found is not None:
@@ -1117,12 +1169,15 @@ def fallback_time(
     return None
 
 
-def _page_month_first(lines: Sequence[str], run: Run) -> bool | None:
-    """Whether the page's numeric dates put the month first (:func:`numeric_order`),
+def _page_month_first(lines: Sequence[str], run: Run, options: ReadOptions) -> bool | None:
+    """Whether the page's numeric dates put the month first: its own one-way dates
+    (:func:`numeric_order`), else the page's habit in ``options.month_first``, else
     ``False`` for a story in another language than English (only American English
-    puts the month first), ``None`` when nothing tells."""
+    puts the month first); ``None`` when nothing tells."""
     month_first = numeric_order(list(lines))
-    if month_first is None and not _english(lines[run.start : run.end]):
+    if month_first is None:
+        month_first = options.month_first
+    if month_first is None and not english(lines[run.start : run.end]):
         return False
     return month_first
 
@@ -1133,7 +1188,7 @@ _ENGLISH_SHARE = 0.06
 _ENGLISH_SAMPLE = 400
 
 
-def _english(story: Sequence[str]) -> bool:
+def english(story: Sequence[str]) -> bool:
     """Whether a story reads as English (a sample of its words, by the share of
     English function words)."""
     words = " ".join(story)[: _ENGLISH_SAMPLE * 8].lower().split()[:_ENGLISH_SAMPLE]

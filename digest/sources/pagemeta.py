@@ -15,6 +15,7 @@ captions are recognised here too.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeAlias
@@ -608,7 +609,9 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
         local = reference.astimezone(options.timezone)
         default = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
-        moment = parse_time(text, default_zone=options.timezone, default=default)
+        moment = parse_time(
+            text, default_zone=options.timezone, default=default, month_first=options.month_first
+        )
     except ValueError:
         return None
     if default is not None and reference is not None and moment > reference + _LATE:
@@ -787,20 +790,52 @@ _IN_LINE_DATES = [
 _MAY_HOLD_DATE = re.compile(r"(?:19|20)\d\d|\d[-/.]\d")
 
 
-def numeric_order(lines: list[str]) -> bool | None:
+def numeric_order(lines: Sequence[str], *, words: bool = False) -> bool | None:
     """Whether a page prints numeric dates month first (``11/19/19``), from the
-    ones that can be read one way only; ``None`` if none tells."""
-    month_first = day_first = 0
+    ones that can be read one way only; ``None`` if none tells.  With ``words``,
+    dates with the month's name count too when the numeric ones leave it open:
+    ``November 19, 2019`` is written by those who put the month first,
+    ``19 November 2019`` by those who put the day first."""
+    month_first = day_first = named_month = named_day = 0
     for line in lines:
-        if len(line) > _MAX_META or not _DIGIT.search(line):
+        if len(line) > _MAX_META or not _MAY_HOLD_DATE.search(line):
             continue
         for m in _IN_LINE_DATES[3].finditer(line):
             a, b = int(m["a"]), int(m["b"])
             month_first += a <= 12 < b <= 31
             day_first += b <= 12 < a <= 31
+        if words and _DATE_HINT.search(line):
+            named_month += sum(1 for _ in _IN_LINE_DATES[0].finditer(line))
+            named_day += sum(1 for _ in _IN_LINE_DATES[1].finditer(line))
+    if month_first == day_first:
+        month_first, day_first = named_month, named_day
     if month_first == day_first:
         return None
     return month_first > day_first
+
+
+#: Hosts whose country writes numeric dates month first when the page is in
+#: English: the United States' own domains and the generic ones most of its
+#: outlets use (British, Indian, Australian outlets mostly use their ccTLDs).
+_MONTH_FIRST_HOST = re.compile(r"\.(?:com|org|net|us|gov|edu)$")
+
+
+def page_date_order(lines: Sequence[str], host: str, *, english: bool) -> bool | None:
+    """Whether a page's numeric dates put the month first, from the evidence it
+    gives: its numeric dates that read one way only (:func:`numeric_order`), else
+    its language (any but English: day first), else its dates with the month's
+    name, else its outlet (English on a ``.com`` or ``.us`` host: month first);
+    ``None`` when nothing tells."""
+    order = numeric_order(lines)
+    if order is None and not english:
+        # Only American English puts the month first (an embedded tweet's
+        # "November 3, 2023" on a German page says nothing of the page's habit).
+        return False
+    if order is None:
+        order = numeric_order(lines, words=True)
+    if order is None and host and _MONTH_FIRST_HOST.search(host):
+        return True
+    return order
 
 
 def time_in_line(
@@ -863,6 +898,8 @@ def _day_month(
     if b > 12:
         return [(b, a)]
     readings = [(b, a), (a, b)]  # month first, day first
+    if month_first is None:
+        month_first = options.month_first  # the page's habit, when it shows one
     if month_first is False or (month_first is None and m["sep"] == "."):
         readings.reverse()
     elif month_first is None and options.reference_time is not None:

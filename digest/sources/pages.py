@@ -33,6 +33,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from ..addresses import host_of
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from . import pagegeneric as generic
@@ -45,8 +46,20 @@ from .normalise import (
     section_from_url,
     slug,
 )
-from .pagemeta import Dateline, LineFacts, Meta, body_dateline, caption_text, read_time
+from .pagemeta import (
+    Dateline,
+    LineFacts,
+    Meta,
+    body_dateline,
+    caption_text,
+    page_date_order,
+    read_time,
+)
 
+#: A numeric date that reads both ways: day and month both 12 or under.
+_AMBIGUOUS_DATE = re.compile(r"(?<![\d/.:])(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|1[0-2])[-/.]\d\d")
+#: Lines longer than this are taken as the page's prose when guessing its language.
+_PROSE_LENGTH = 80
 _CRUMB_SEPARATORS = (">", "»", "›", "/", "|")
 # "Home" as sites in other languages print it at the head of a crumb trail.
 _CRUMB_ROOTS = frozenset(
@@ -152,6 +165,12 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             options = dataclasses.replace(options, reference_time=fetched)
             del lines[at]
             break
+    if options.month_first is None and _AMBIGUOUS_DATE.search(text):
+        # Numeric dates that read both ways (9/11/13) follow the page's own habit
+        # (looked for only on pages printing one: it costs a pass over the lines).
+        prose = [line for line in lines if len(line) > _PROSE_LENGTH]
+        order = page_date_order(lines, host_of(url), english=generic.english(prose))
+        options = dataclasses.replace(options, month_first=order)
     facts = LineFacts(options)
     # Crawlers often save the document's <title> ("Headline | Site") first.
     # It is not the page's text: the line it repeats is the headline.
@@ -622,7 +641,23 @@ def _generic_parts(
             standfirst = line
             break
     story = [p for at, p in enumerate(paragraphs[run.start : run.end], run.start) if at not in used]
-    return title, meta, standfirst, story
+    return title, meta, standfirst, _without_boxes(story, facts.options)
+
+
+def _without_boxes(story: list[str], options: ReadOptions) -> list[str]:
+    """The story without the boxes the main run went past (see
+    :func:`.pagegeneric.story_resumes`): a stop marker and the lines under it up
+    to where the prose resumes."""
+    kept: list[str] = []
+    in_box = False
+    for paragraph in story:
+        if options.boilerplate.stops(paragraph):
+            in_box = True
+        elif in_box and generic.is_prose(paragraph):
+            in_box = False
+        if not in_box:
+            kept.append(paragraph)
+    return kept
 
 
 def _take_captions(paragraphs: list[str]) -> tuple[str, list[str]]:
@@ -856,6 +891,8 @@ def _article_text(
         if started and options.boilerplate.stops(paragraph):
             after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
             resumes = run_start is not None and at < run_start <= at + 1 + _BOX_REACH
+            # A marker inside the main run heads a box the story goes on under.
+            resumes = resumes or (run_start is not None and at >= run_start)
             if generic.comment_thread(paragraph) or not (resumes or _inline_box(kept, after)):
                 break
             in_box = True
