@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import UTC, datetime
 from pathlib import Path
+
+from digest.model import Article
+from digest.sources import Boilerplate, ReadOptions
+from digest.sources.pages import read_page
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -17,3 +22,14 @@ def page_record(folder: str, key: str) -> dict[str, str]:
             if record["key"] == key:
                 return dict(record)
     raise AssertionError(f"{key} not in {folder}")
+
+
+def read_record(record: dict[str, str]) -> Article:
+    """The article the page reader makes of a set's page, with the built-in
+    boilerplate rules, as saved when its set says (the dev set: late 2019)."""
+    saved = datetime.fromisoformat(record.get("crawled") or "2019-11-21T12:00:00")
+    options = ReadOptions(
+        record["key"], boilerplate=Boilerplate.builtin(), reference_time=saved.replace(tzinfo=UTC)
+    )
+    (article,) = read_page(record["dump"].encode(), options).articles
+    return article

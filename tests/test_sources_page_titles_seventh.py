@@ -8,11 +8,6 @@ The figures on real pages are in test_sources_generic_pages.py."""
 
 from __future__ import annotations
 
-import gzip
-import json
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
 from digest.model import Article
@@ -22,8 +17,8 @@ from digest.sources.pagemeta import LineFacts
 from digest.sources.pages import read_page
 
 from .german_story import SAVED
+from .page_sets import page_record, read_record
 
-DATA = Path(__file__).resolve().parent / "data"
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
 STORY = (
     "Der Verband bietet im Frühjahr zwei neue Seminare an, die sich mit der Kommunikation "
@@ -34,16 +29,6 @@ STORY = (
 def _read(lines: list[str]) -> Article:
     (article,) = read_page("\n".join(lines).encode(), OPTIONS).articles
     return article
-
-
-def _page(folder: str, key: str) -> dict[str, str]:
-    """One real page of a committed set (see tools/build_page_*.py)."""
-    with gzip.open(DATA / folder / "pages.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["key"] == key:
-                return dict(record)
-    raise AssertionError(f"{key} not in {folder}")
 
 
 @pytest.mark.parametrize(
@@ -81,13 +66,7 @@ def _page(folder: str, key: str) -> dict[str, str]:
 )
 def test_headline_of_real_pages(folder: str, key: str) -> None:
     """Pages whose headline a rule of this pass decides (each was wrong before)."""
-    record = _page(folder, key)
-    saved = datetime.fromisoformat(record.get("crawled") or "2019-11-21T12:00:00")
-    options = ReadOptions(
-        key, boilerplate=Boilerplate.builtin(), reference_time=saved.replace(tzinfo=UTC)
-    )
-    (article,) = read_page(record["dump"].encode(), options).articles
-    assert article.title == record["title"]
+    assert read_record(page_record(folder, key)).title == page_record(folder, key)["title"]
 
 
 def test_a_line_read_as_names_is_the_headline_only_when_it_agrees_with_the_lead() -> None:
