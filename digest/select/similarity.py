@@ -25,7 +25,7 @@ import tomllib
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -63,6 +63,8 @@ HEADLINE_MIN_SHARED = 3
 #: Groups compared with a newcomer: those sharing most signature words.
 CANDIDATES_COMPARED = 5
 _FIELD_WEIGHTS = (3.0, 1.0, 1.0)
+#: Marks of a vector's words: a headline word, a word the pool writes in lower case.
+HEADLINE, COMMON = 1, 2
 # Words found in every document still weigh a little (tiny pools have no contrast).
 _IDF_FLOOR = 0.05
 
@@ -112,6 +114,41 @@ def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
     return [stems[w] if w in stems else stems.setdefault(w, stem(w)) for w in found]
 
 
+# Marks after which a sentence or a headline's clause starts: a capital there
+# says nothing about the word.
+_CLAUSE_MARKS = frozenset(".!?:;|\u2013\u2014\"\u201c\u2018(")
+
+
+def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[str, int]]:
+    """How a text writes its content words, as evidence of which are names: each
+    word (stemmed as :func:`words` does) with +1 when written with a capital
+    inside a sentence ("talks with Hamas"), -1 when written in lower case ("a
+    woman"), nothing when it starts a sentence or clause.  A text in title case
+    or capitals ("Man Charged With Murder") tells nothing and gives no votes."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("'", "").replace("\u2019", "")
+    found = [
+        (m.group(), m.start())
+        for m in _WORD.finditer(text)
+        if len(m.group()) > 1 and m.group().lower() not in STOPWORDS
+    ]
+    telling = [w for w, _ in found if len(w) > 3]
+    if len(telling) >= 3 and sum(w[0].isupper() for w in telling) >= 0.8 * len(telling):
+        return []
+    votes = []
+    for word, start in found:
+        before = text[max(0, start - 3) : start]
+        mark = before.rstrip()[-1:] or ("" if text[:start].isspace() or not start else "x")
+        if word[0].isdigit() or not mark or mark in _CLAUSE_MARKS or before.endswith(" - "):
+            continue
+        stemmed = words(word, stems)
+        if stemmed:
+            votes.append((stemmed[0], 1 if word[0].isupper() else -1))
+    return votes
+
+
 #: An article's headline, standfirst and body words.
 Fields = tuple[Sequence[str], Sequence[str], Sequence[str]]
 
@@ -141,7 +178,8 @@ class VectorStore:
     def __init__(self, words: Sequence[str] = ()) -> None:
         self.ids = array("i")
         self.values = array("d")
-        #: One byte per word of :attr:`ids`: 1 where it is a headline word.
+        #: One byte per word of :attr:`ids`: bit :data:`HEADLINE` where it is a
+        #: headline word, :data:`COMMON` where the pool writes it in lower case.
         self.headline = bytearray()
         #: The words by number, for breaking ties by word in :meth:`Vector.top`.
         self.words = words
@@ -175,13 +213,14 @@ class Vector:
     would over a dict of words.
     """
 
-    __slots__ = ("_store", "extra", "places", "size", "start")
+    __slots__ = ("_store", "extra", "places", "size", "start", "title")
 
     def __init__(
         self,
         weights: Mapping[int, float],
         headline: Iterable[int] = (),
         store: VectorStore | None = None,
+        common: Container[int] = (),
     ) -> None:
         self._store = store = store if store is not None else VectorStore()
         #: Where the vector's words start in the store, and how many it has.
@@ -196,10 +235,14 @@ class Vector:
         # The arrays advance together: headline words of the vector's own take
         # places in ``values`` too (as zeros), so one offset finds all three.
         store.values.extend([0.0] * self.extra)
-        store.headline.extend([n in distinct for n in weights])
-        store.headline.extend(b"\1" * self.extra)
+        store.headline.extend(
+            [(n in distinct) * HEADLINE | (n in common) * COMMON for n in weights]
+        )
+        store.headline.extend([HEADLINE | (n in common) * COMMON for n in extra])
         #: Cities the headline names (for the place-conflict rule).
         self.places: frozenset[str] = NO_PLACES
+        #: The headline as written (for its phrases, see :func:`_anchored`).
+        self.title = ""
 
     def __len__(self) -> int:
         return self.size
@@ -220,7 +263,18 @@ class Vector:
         headline-overlap rule), the vector's own first, in its order."""
         start, end = self.start, self.start + self.size + self.extra
         store = self._store
-        return tuple(compress(store.ids[start:end], store.headline[start:end]))
+        marks = store.headline[start:end]
+        return tuple(compress(store.ids[start:end], [m & HEADLINE for m in marks]))
+
+    @property
+    def telling(self) -> frozenset[int]:
+        """The numbers of the vector's words (its own and its headline's) that the
+        pool does not write as common words: names, and words with no evidence
+        either way (see :func:`casing_votes`)."""
+        start, end = self.start, self.start + self.size + self.extra
+        store = self._store
+        marks = store.headline[start:end]
+        return frozenset(compress(store.ids[start:end], [not m & COMMON for m in marks]))
 
     @property
     def weights(self) -> dict[int, float]:
@@ -256,6 +310,8 @@ class Vocabulary:
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
         self.frequency: list[int] = []
+        #: Per word number: mid-sentence capitalised uses minus lower-case ones.
+        self.casing: list[int] = []
         #: Where the vectors made here keep their words and weights.
         self.store = VectorStore(self.words)
 
@@ -264,7 +320,13 @@ class Vocabulary:
         if number == len(self.words):
             self.words.append(word)
             self.frequency.append(0)
+            self.casing.append(0)
         return number
+
+    def vote(self, votes: Iterable[tuple[str, int]]) -> None:
+        """Add one text's :func:`casing_votes` to the pool's."""
+        for word, vote in votes:
+            self.casing[self._id(word)] += vote
 
     def count(self, fields: Iterable[Sequence[str]]) -> None:
         """Count one document's distinct words."""
@@ -300,11 +362,11 @@ class Vocabulary:
             kept = sorted(weighted.items(), key=lambda p: (-p[1], p[0]))[:VECTOR_TERMS]
             weighted = dict(kept)
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        return Vector(
-            {self._id(t): v / norm for t, v in weighted.items()},
-            [self._id(w) for w in fields[0]],
-            self.store,
-        )
+        casing = self.casing
+        numbers = {self._id(t): v / norm for t, v in weighted.items()}
+        headline = [self._id(w) for w in fields[0]]
+        common = {n for n in chain(numbers, headline) if casing[n] < 0}
+        return Vector(numbers, headline, self.store, common)
 
     def _frequency(self, word: str) -> int:
         number = self.ids.get(word)
@@ -338,8 +400,11 @@ class GroupIndex:
         closest: bool = False,
         members: int = MEMBERS_COMPARED,
         places: bool = True,
+        anchors: bool = False,
     ) -> None:
         self.threshold = threshold
+        #: Whether a newcomer must share a telling word with the group (stories).
+        self.anchors = anchors
         #: Whether a newcomer set in other cities is kept out (stories), or not
         #: (events, which span cities: a storm, a manhunt, protests).
         self.places = places
@@ -386,6 +451,8 @@ class GroupIndex:
             similarity = max(found) if self.closest else sum(found) / len(found)
             if any(self._headlines_match(headline, m.headline) for m in members):
                 similarity = max(similarity, self.threshold)
+            elif self.anchors and similarity >= self.threshold and not _anchored(vector, members):
+                continue
             if similarity >= self.threshold:
                 near.append(Match(number, similarity))
         return near
@@ -429,6 +496,28 @@ def _elsewhere(vector: Vector, members: Sequence[Vector]) -> bool:
         return False
     theirs = frozenset().union(*(m.places for m in members))
     return bool(theirs) and vector.places.isdisjoint(theirs)
+
+
+def _anchored(vector: Vector, members: Sequence[Vector]) -> bool:
+    """Whether an item shares with a group what makes two reports one story: a
+    telling word (a name, or a word the pool never writes in lower case) with
+    one of its members, or :data:`HEADLINE_MIN_SHARED` words of any kind.  Two
+    reports alike only in common words ("woman", "car") tell two stories."""
+    mine = vector.telling
+    headline = set(vector.headline)
+    for m in members:
+        if not mine.isdisjoint(m.telling):
+            return True
+        if len(headline.intersection(m.headline)) >= HEADLINE_MIN_SHARED:
+            return True
+    phrases = _phrases(vector.title)
+    return any(not phrases.isdisjoint(_phrases(m.title)) for m in members)
+
+
+def _phrases(title: str) -> set[tuple[str, str]]:
+    """The headline's pairs of adjacent content words ("armed siege")."""
+    found = words(title)
+    return set(zip(found, found[1:]))
 
 
 def shingles(text: str, size: int = 5) -> frozenset[int]:
