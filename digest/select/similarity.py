@@ -116,7 +116,7 @@ def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
 
 # Marks after which a sentence or a headline's clause starts: a capital there
 # says nothing about the word.
-_CLAUSE_MARKS = frozenset(".!?:;|\u2013\u2014\"\u201c\u2018(")
+_CLAUSE_MARKS = frozenset('.!?:;|\u2013\u2014"\u201c\u2018(')
 
 
 def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[str, int]]:
