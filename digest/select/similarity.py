@@ -29,7 +29,7 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import chain, compress
+from itertools import chain, compress, pairwise
 from sys import intern
 
 import snowballstemmer
@@ -517,7 +517,7 @@ def _anchored(vector: Vector, members: Sequence[Vector]) -> bool:
 def _phrases(title: str) -> set[tuple[str, str]]:
     """The headline's pairs of adjacent content words ("armed siege")."""
     found = words(title)
-    return set(zip(found, found[1:]))
+    return set(pairwise(found))
 
 
 def shingles(text: str, size: int = 5) -> frozenset[int]:
