@@ -310,8 +310,9 @@ class Vocabulary:
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
         self.frequency: list[int] = []
-        #: Per word number: mid-sentence capitalised uses minus lower-case ones.
-        self.casing: list[int] = []
+        #: Per word number: mid-sentence capitalised uses minus lower-case ones
+        #: (4 bytes a word, not a list's 8-byte pointer).
+        self.casing = array("i")
         #: Where the vectors made here keep their words and weights.
         self.store = VectorStore(self.words)
 
