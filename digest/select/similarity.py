@@ -208,9 +208,10 @@ class Vector:
     :class:`VectorStore` shared by the pool.  The headline's words are marked
     among the vector's own (a byte each), and only those the vector does not keep
     follow them, weighing nothing: most headline words are among a vector's
-    heaviest, and holding them twice cost 12 bytes each.  The order of the words
-    is the order they were given in, so sums over them add up exactly as they
-    would over a dict of words.
+    heaviest, and holding them twice cost 12 bytes each.  The same byte marks
+    the words the pool writes in lower case (:data:`COMMON`, for the anchor
+    rule).  The order of the words is the order they were given in, so sums over
+    them add up exactly as they would over a dict of words.
     """
 
     __slots__ = ("_store", "extra", "places", "size", "start", "title")
@@ -390,7 +391,8 @@ class GroupIndex:
     first ``members``, or the ``closest`` of them), if that similarity reaches
     ``threshold``, or if its headline shares at least ``headline_overlap`` of its
     content words (and :data:`HEADLINE_MIN_SHARED` or more) with a member's;
-    otherwise it starts a new group.
+    otherwise it starts a new group.  With ``anchors``, a join by similarity also
+    needs an anchor shared with a member (see :func:`_anchored`).
     """
 
     def __init__(
@@ -404,7 +406,7 @@ class GroupIndex:
         anchors: bool = False,
     ) -> None:
         self.threshold = threshold
-        #: Whether a newcomer must share a telling word with the group (stories).
+        #: Whether a newcomer must share an anchor with the group (stories).
         self.anchors = anchors
         #: Whether a newcomer set in other cities is kept out (stories), or not
         #: (events, which span cities: a storm, a manhunt, protests).
@@ -500,10 +502,11 @@ def _elsewhere(vector: Vector, members: Sequence[Vector]) -> bool:
 
 
 def _anchored(vector: Vector, members: Sequence[Vector]) -> bool:
-    """Whether an item shares with a group what makes two reports one story: a
-    telling word (a name, or a word the pool never writes in lower case) with
-    one of its members, or :data:`HEADLINE_MIN_SHARED` words of any kind.  Two
-    reports alike only in common words ("woman", "car") tell two stories."""
+    """Whether an item shares with one of a group's members what makes two
+    reports one story: a telling word (a name, or a word the pool does not write
+    in lower case), :data:`HEADLINE_MIN_SHARED` headline words of any kind, or a
+    headline phrase ("armed siege").  Two reports alike only in common words
+    ("woman", "car") tell two stories, however alike their few words make them."""
     mine = vector.telling
     headline = set(vector.headline)
     for m in members:
