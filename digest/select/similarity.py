@@ -116,6 +116,7 @@ def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
 
 # Marks after which a sentence or a headline's clause starts: a capital there
 # says nothing about the word.
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _CLAUSE_MARKS = frozenset('.!?:;|\u2013\u2014"\u201c\u2018(')
 
 
@@ -125,27 +126,30 @@ def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[s
     inside a sentence ("talks with Hamas"), -1 when written in lower case ("a
     woman"), nothing when it starts a sentence or clause.  A text in title case
     or capitals ("Man Charged With Murder") tells nothing and gives no votes."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text:
+        return []
     text = text.replace("'", "").replace("\u2019", "")
-    found = [
-        (m.group(), m.start())
-        for m in _WORD.finditer(text)
-        if len(m.group()) > 1 and m.group().lower() not in STOPWORDS
-    ]
-    telling = [w for w, _ in found if len(w) > 3]
+    if not text.isascii():
+        # Accents folded as :func:`words` folds them (one pass, not one per letter).
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    found = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        lower = word.lower()
+        if len(word) > 1 and lower not in STOPWORDS and not word[0].isdigit():
+            found.append((word, lower, m.start()))
+    telling = [w for w, _, _ in found if len(w) > 3]
     if len(telling) >= 3 and sum(w[0].isupper() for w in telling) >= 0.8 * len(telling):
         return []
+    stem, cache = _stemmer(), stems if stems is not None else {}
     votes = []
-    for word, start in found:
+    for word, lower, start in found:
         before = text[max(0, start - 3) : start]
         mark = before.rstrip()[-1:] or ("" if text[:start].isspace() or not start else "x")
-        if word[0].isdigit() or not mark or mark in _CLAUSE_MARKS or before.endswith(" - "):
+        if not mark or mark in _CLAUSE_MARKS or before.endswith(" - "):
             continue
-        stemmed = words(word, stems)
-        if stemmed:
-            votes.append((stemmed[0], 1 if word[0].isupper() else -1))
+        stemmed = cache[lower] if lower in cache else cache.setdefault(lower, stem(lower))
+        votes.append((stemmed, 1 if word[0].isupper() else -1))
     return votes
 
 
