@@ -523,8 +523,10 @@ def _anchored(vector: Vector, members: Sequence[Vector]) -> bool:
 
 
 def _phrases(title: str) -> set[tuple[str, str]]:
-    """The headline's pairs of adjacent content words ("armed siege")."""
-    found = words(title)
+    """The headline's pairs of adjacent content words ("armed siege"), as written
+    (lower-cased, not stemmed: this runs on every join short of an anchor, and a
+    phrase told twice is mostly told in the same words)."""
+    found = [w for w in _WORD.findall(title.lower()) if len(w) > 1 and w not in STOPWORDS]
     return set(pairwise(found))
 
 
