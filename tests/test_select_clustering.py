@@ -18,7 +18,7 @@ from digest.select.genre import classify_genre
 from digest.select.outlets import OutletTable
 from digest.select.places import local_places, place_data
 from digest.select.sections import SectionDetector
-from digest.select.similarity import VECTOR_TERMS, Vector, VectorStore, Vocabulary
+from digest.select.similarity import VECTOR_TERMS, Vector, VectorStore, Vocabulary, casing_votes
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 FILLER = [
@@ -62,6 +62,37 @@ def test_one_story_in_two_cities_is_two_stories() -> None:
     # Without a city on one side nothing is in conflict: the words decide.
     plain = "Man charged with murder after woman found dead at home"
     assert any({melbourne, plain} <= s for s in stories([melbourne, plain]))
+
+
+def test_reports_alike_only_in_common_words_are_two_stories() -> None:
+    # "woman" and "car" are written in lower case inside a sentence: common
+    # words, which two unrelated stories share by chance (the 2023-10-07 Liverpool
+    # car row and the Hamas hostage taken from a car boot).
+    boot, row = "Woman dragged from car boot", "Car row led to the death of a woman"
+    assert stories([boot, row]) == []
+    # The same words beside a name both reports give are one story.
+    israeli, israel = (
+        "Israeli woman dragged from car boot",
+        "Car row in Israel led to the death of a woman",
+    )
+    assert stories([israeli, israel]) == [{israeli, israel}]
+
+
+def test_a_shared_headline_phrase_anchors_common_words() -> None:
+    # "armed" and "siege" are common words, but side by side in both headlines
+    # they name one incident.
+    ends = "Armed siege at family home ends in arrest"
+    told = "Neighbours describe how the armed siege unfolded"
+    assert stories([ends, told]) == [{ends, told}]
+
+
+def test_casing_votes_count_words_inside_sentences_only() -> None:
+    votes = casing_votes("Netanyahu says Israel is at war: Hamas fighters cross - Reuters")
+    # The headline's first word, the word after a colon and the outlet's name
+    # after a dash start clauses, and say nothing.
+    assert votes == [("israel", 1), ("war", -1), ("fighter", -1), ("cross", -1)]
+    # A headline in title case capitalises every word: no evidence.
+    assert casing_votes("Man Charged With Murder After Woman Found Dead") == []
 
 
 #: The words the hand-made vectors below use, numbered as a pool's vocabulary would.

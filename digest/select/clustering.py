@@ -22,6 +22,7 @@ from .similarity import (
     GroupIndex,
     Vocabulary,
     article_fields,
+    casing_votes,
     resemblance,
     shingles,
 )
@@ -50,6 +51,8 @@ def cluster(
     for c in candidates:
         found = article_fields(c.article, stems)
         vocabulary.count(found)
+        vocabulary.vote(casing_votes(c.article.title, stems))
+        vocabulary.vote(casing_votes(c.article.summary, stems))
         numbered.append(vocabulary.numbered(found))
         if keep_fields:
             c.fields = found
@@ -63,6 +66,7 @@ def cluster(
     for n, c in enumerate(candidates):
         c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
         c.vector.places = local_places(c.article.title, places)
+        c.vector.title = c.article.title
         numbered[n] = done
     # The word numbers can go before the stories are made.
     del vocabulary, numbered
@@ -71,7 +75,7 @@ def cluster(
     ordered = sorted(candidates, key=lambda c: c.article.id)
     ordered.sort(key=lambda c: c.article.published_at)
     ordered.sort(key=lambda c: not c.pinned)
-    index = GroupIndex(settings.story_similarity, settings.same_story_threshold)
+    index = GroupIndex(settings.story_similarity, settings.same_story_threshold, anchors=True)
     stories: list[Story] = []
     for c in ordered:
         assert c.vector is not None

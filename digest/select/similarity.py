@@ -25,11 +25,11 @@ import tomllib
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import chain, compress, repeat
+from itertools import chain, compress, pairwise, repeat
 from operator import mul, truediv
 
 import snowballstemmer
@@ -120,6 +120,45 @@ def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
     return [stems[w] if w in stems else stems.setdefault(w, stem(w)) for w in found]
 
 
+# Marks after which a sentence or a headline's clause starts: a capital there
+# says nothing about the word.
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_CLAUSE_MARKS = frozenset('.!?:;|\u2013\u2014"\u201c\u2018(')
+
+
+def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[str, int]]:
+    """How a text writes its content words, as evidence of which are names: each
+    word (stemmed as :func:`words` does) with +1 when written with a capital
+    inside a sentence ("talks with Hamas"), -1 when written in lower case ("a
+    woman"), nothing when it starts a sentence or clause.  A text in title case
+    or capitals ("Man Charged With Murder") tells nothing and gives no votes."""
+    if not text:
+        return []
+    text = text.replace("'", "").replace("\u2019", "")
+    if not text.isascii():
+        # Accents folded as :func:`words` folds them (one pass, not one per letter).
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    found = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        lower = word.lower()
+        if len(word) > 1 and lower not in STOPWORDS and not word[0].isdigit():
+            found.append((word, lower, m.start()))
+    telling = [w for w, _, _ in found if len(w) > 3]
+    if len(telling) >= 3 and sum(w[0].isupper() for w in telling) >= 0.8 * len(telling):
+        return []
+    stem, cache = _stemmer(), stems if stems is not None else {}
+    votes = []
+    for word, lower, start in found:
+        before = text[max(0, start - 3) : start]
+        mark = before.rstrip()[-1:] or ("" if text[:start].isspace() or not start else "x")
+        if not mark or mark in _CLAUSE_MARKS or before.endswith(" - "):
+            continue
+        stemmed = cache[lower] if lower in cache else cache.setdefault(lower, stem(lower))
+        votes.append((stemmed, 1 if word[0].isupper() else -1))
+    return votes
+
+
 #: An article's headline, standfirst and body words.
 Fields = tuple[Sequence[str], Sequence[str], Sequence[str]]
 
@@ -155,8 +194,9 @@ class VectorStore:
     """
 
     __slots__ = (
+        "_headline_marks",
         "_kinds",
-        "_marks",
+        "_telling_marks",
         "codes",
         "ids",
         "norms",
@@ -175,10 +215,13 @@ class VectorStore:
         self.codes = bytearray()
         #: The weight of each kind (at most 256 kinds in one store).
         self.weights: list[float] = []
-        #: Each kind's number by (weight, headline word), and one byte per kind
-        #: (a ``bytes.translate`` table): 1 for the kinds of headline words.
-        self._kinds: dict[tuple[float, bool], int] = {}
-        self._marks = bytearray(256)
+        #: Each kind's number by (weight, headline word, common word), and one
+        #: byte per kind (``bytes.translate`` tables): 1 for the kinds of headline
+        #: words, and 1 for the kinds of telling words (not written in lower case
+        #: by the pool, see :func:`casing_votes`).
+        self._kinds: dict[tuple[float, bool, bool], int] = {}
+        self._headline_marks = bytearray(256)
+        self._telling_marks = bytearray(256)
         #: Each word's scale, by number (its inverse document frequency; 1.0 for a
         #: word given none).
         self.scale = array("d")
@@ -203,34 +246,41 @@ class VectorStore:
         self.ranks = ranks
         self.words = ()
 
-    def kind(self, weight: float, headline: bool) -> int:
+    def kind(self, weight: float, headline: bool, common: bool = False) -> int:
         """The number of the kind of word that weighs ``weight`` (before its scale
-        and the vector's norm) and is, or is not, a headline word."""
-        key = (weight, headline)
+        and the vector's norm), is or is not a headline word, and is or is not
+        written in lower case by the pool."""
+        key = (weight, headline, common)
         code = self._kinds.get(key)
         if code is None:
             code = len(self.weights)
-            if code == len(self._marks):
+            if code == len(self._headline_marks):
                 raise ValueError(f"a vector store holds at most {code} word weights")
             self._kinds[key] = code
             self.weights.append(weight)
-            self._marks[code] = headline
+            self._headline_marks[code] = headline
+            self._telling_marks[code] = not common
         return code
 
     def headline_marks(self, start: int, end: int) -> bytearray:
         """One byte per word from ``start`` to ``end``: 1 for a headline word."""
-        return self.codes[start:end].translate(self._marks)
+        return self.codes[start:end].translate(self._headline_marks)
 
-    def add(self, words: Sequence[tuple[int, float, bool]], norm: float) -> int:
-        """Keep a vector's words (number, weight, headline word) and its norm;
-        return the vector's number."""
-        top = max((n for n, _, _ in words), default=-1) + 1
+    def telling_marks(self, start: int, end: int) -> bytearray:
+        """One byte per word from ``start`` to ``end``: 1 for a word the pool does
+        not write in lower case."""
+        return self.codes[start:end].translate(self._telling_marks)
+
+    def add(self, words: Sequence[tuple[int, float, bool, bool]], norm: float) -> int:
+        """Keep a vector's words (number, weight, headline word, common word) and
+        its norm; return the vector's number."""
+        top = max((w[0] for w in words), default=-1) + 1
         if top > _NARROW and self.ids.typecode == "H":
             self.ids = array("i", self.ids)
         if top > len(self.scale):
             self.scale.extend([1.0] * (top - len(self.scale)))
-        self.ids.extend([n for n, _, _ in words])
-        self.codes.extend([self.kind(w, h) for _, w, h in words])
+        self.ids.extend([w[0] for w in words])
+        self.codes.extend([self.kind(w, h, c) for _, w, h, c in words])
         self.starts.append(len(self.ids))
         self.norms.append(norm)
         return len(self.norms) - 1
@@ -245,18 +295,20 @@ class Vector:
     by the pool, which works out their weights when they are read.  The
     headline's words are marked by their kind among the vector's own, and only
     those the vector does not keep follow them, weighing nothing: most headline
-    words are among a vector's heaviest.  The order of the words is the order
-    they were given in, so sums over them add up exactly as they would over a
-    dict of words.
+    words are among a vector's heaviest.  The kind also marks the words the pool
+    writes in lower case (for the anchor rule, see :func:`casing_votes`).  The
+    order of the words is the order they were given in, so sums over them add up
+    exactly as they would over a dict of words.
     """
 
-    __slots__ = ("_store", "number", "places", "size")
+    __slots__ = ("_store", "number", "places", "size", "title")
 
     def __init__(
         self,
         weights: Mapping[int, float],
         headline: Iterable[int] = (),
         store: VectorStore | None = None,
+        common: Container[int] = (),
         *,
         norm: float = 1.0,
     ) -> None:
@@ -265,13 +317,15 @@ class Vector:
         self._store = store = store if store is not None else VectorStore()
         self.size = len(weights)
         distinct = dict.fromkeys(headline)
-        own = [(n, w, n in distinct) for n, w in weights.items()]
+        own = [(n, w, n in distinct, n in common) for n, w in weights.items()]
         # Headline words the vector does not keep follow its own, weighing nothing.
-        own += [(n, 0.0, True) for n in distinct if n not in weights]
+        own += [(n, 0.0, True, n in common) for n in distinct if n not in weights]
         #: The vector's number in its store (where its words start, its norm).
         self.number = store.add(own, norm)
         #: Cities the headline names (for the place-conflict rule).
         self.places: frozenset[str] = NO_PLACES
+        #: The headline as written (for its phrases, see :func:`_anchored`).
+        self.title = ""
 
     def __len__(self) -> int:
         return self.size
@@ -302,6 +356,15 @@ class Vector:
         store = self._store
         start, end = store.starts[self.number], store.starts[self.number + 1]
         return tuple(compress(store.ids[start:end], store.headline_marks(start, end)))
+
+    @property
+    def telling(self) -> frozenset[int]:
+        """The numbers of the vector's words (its own and its headline's) that the
+        pool does not write as common words: names, and words with no evidence
+        either way (see :func:`casing_votes`)."""
+        store = self._store
+        start, end = store.starts[self.number], store.starts[self.number + 1]
+        return frozenset(compress(store.ids[start:end], store.telling_marks(start, end)))
 
     @property
     def weights(self) -> dict[int, float]:
@@ -366,6 +429,9 @@ class Vocabulary:
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
         self.frequency: list[int] = []
+        #: Per word number: mid-sentence capitalised uses minus lower-case ones
+        #: (4 bytes a word, not a list's 8-byte pointer).
+        self.casing = array("i")
         #: Where the vectors made here keep their words and weights.
         self.store = VectorStore(self.words)
 
@@ -374,7 +440,13 @@ class Vocabulary:
         if number == len(self.words):
             self.words.append(word)
             self.frequency.append(0)
+            self.casing.append(0)
         return number
+
+    def vote(self, votes: Iterable[tuple[str, int]]) -> None:
+        """Add one text's :func:`casing_votes` to the pool's."""
+        for word, vote in votes:
+            self.casing[self._id(word)] += vote
 
     def count(self, fields: Iterable[Sequence[str]]) -> None:
         """Count one document's distinct words (all of a pool's before its first
@@ -421,7 +493,10 @@ class Vocabulary:
             scale.extend([1.0] * (len(self.words) - len(scale)))
         for t, number in zip(weighted, numbers, strict=True):
             scale[number] = idf[t]
-        return Vector(numbers, [self._id(w) for w in fields[0]], self.store, norm=norm)
+        headline = [self._id(w) for w in fields[0]]
+        casing = self.casing
+        common = {n for n in chain(numbers, headline) if casing[n] < 0}
+        return Vector(numbers, headline, self.store, common, norm=norm)
 
     def _frequency(self, word: str) -> int:
         number = self.ids.get(word)
@@ -444,7 +519,8 @@ class GroupIndex:
     first ``members``, or the ``closest`` of them), if that similarity reaches
     ``threshold``, or if its headline shares at least ``headline_overlap`` of its
     content words (and :data:`HEADLINE_MIN_SHARED` or more) with a member's;
-    otherwise it starts a new group.
+    otherwise it starts a new group.  With ``anchors``, a join by similarity also
+    needs an anchor shared with a member (see :func:`_anchored`).
     """
 
     def __init__(
@@ -455,8 +531,11 @@ class GroupIndex:
         closest: bool = False,
         members: int = MEMBERS_COMPARED,
         places: bool = True,
+        anchors: bool = False,
     ) -> None:
         self.threshold = threshold
+        #: Whether a newcomer must share an anchor with the group (stories).
+        self.anchors = anchors
         #: Whether a newcomer set in other cities is kept out (stories), or not
         #: (events, which span cities: a storm, a manhunt, protests).
         self.places = places
@@ -519,6 +598,8 @@ class GroupIndex:
             similarity = max(found) if self.closest else sum(found) / len(found)
             if any(self._headlines_match(headline, m.headline) for m in members):
                 similarity = max(similarity, self.threshold)
+            elif self.anchors and similarity >= self.threshold and not _anchored(vector, members):
+                continue
             if similarity >= self.threshold:
                 near.append(Match(number, similarity))
         return near
@@ -562,6 +643,31 @@ def _elsewhere(vector: Vector, members: Sequence[Vector]) -> bool:
         return False
     theirs = frozenset().union(*(m.places for m in members))
     return bool(theirs) and vector.places.isdisjoint(theirs)
+
+
+def _anchored(vector: Vector, members: Sequence[Vector]) -> bool:
+    """Whether an item shares with one of a group's members what makes two
+    reports one story: a telling word (a name, or a word the pool does not write
+    in lower case), :data:`HEADLINE_MIN_SHARED` headline words of any kind, or a
+    headline phrase ("armed siege").  Two reports alike only in common words
+    ("woman", "car") tell two stories, however alike their few words make them."""
+    mine = vector.telling
+    headline = set(vector.headline)
+    for m in members:
+        if not mine.isdisjoint(m.telling):
+            return True
+        if len(headline.intersection(m.headline)) >= HEADLINE_MIN_SHARED:
+            return True
+    phrases = _phrases(vector.title)
+    return any(not phrases.isdisjoint(_phrases(m.title)) for m in members)
+
+
+def _phrases(title: str) -> set[tuple[str, str]]:
+    """The headline's pairs of adjacent content words ("armed siege"), as written
+    (lower-cased, not stemmed: this runs on every join short of an anchor, and a
+    phrase told twice is mostly told in the same words)."""
+    found = [w for w in _WORD.findall(title.lower()) if len(w) > 1 and w not in STOPWORDS]
+    return set(pairwise(found))
 
 
 def shingles(text: str, size: int = 5) -> frozenset[int]:
