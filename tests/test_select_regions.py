@@ -199,3 +199,17 @@ def test_a_companys_strike_is_business_news(item: Article) -> None:
 def test_the_employer_of_a_dispute(title: str, summary: str, employer: str) -> None:
     item = article("https://news.example/a", title, summary)
     assert company_dispute(item, place_data(), dispute_words()) == employer
+
+
+def test_a_headline_slug_with_an_id_names_no_regional_desk() -> None:
+    # A numbered last part of five words or more is the headline's slug, as the
+    # section labels read it: "north america" in it is the story's, not a desk's.
+    places = place_data()
+    item = article(
+        "https://www.example.co.uk/news/record-heatwave-grips-north-america-12345678",
+        "Record heatwave grips North America",
+    )
+    assert desk_region(item, places) is None
+    desk = article("https://www.bbc.co.uk/news/world-us-canada-67512345", "Storm hits")
+    region = desk_region(desk, places)
+    assert region is not None and region.name == "us & canada"

@@ -437,7 +437,7 @@ def desk_region(article: Article, places: PlaceData) -> Region | None:
     a part of its address or a feed category: "US & Canada", ``/world/americas/``,
     ``/news/world-us-canada-123``), the narrowest when several do, or ``None``."""
     parts = [p for p in urlsplit(article.url).path.lower().split("/") if p]
-    if parts and not _SLUG_WITH_NUMBER.match(parts[-1]):
+    if parts and not _desk_code(parts[-1]):
         parts.pop()  # the article's own slug: its words are the headline's
     found: list[Region] = []
     for text in (article.section, *parts, *article.tags[:5]):
@@ -449,6 +449,14 @@ def desk_region(article: Article, places: PlaceData) -> Region | None:
                 found.append(region)
                 break
     return min(found, key=lambda r: len(r.countries)) if found else None
+
+
+def _desk_code(part: str) -> bool:
+    """Whether an address's last part is a desk's code with a number
+    ("world-us-canada-123"), not a headline's slug with an id ("record-heatwave-
+    grips-north-america-12345678"), as :meth:`SectionDetector._labelled` tells them."""
+    slugged = _SLUG_WITH_NUMBER.match(part)
+    return bool(slugged) and len(slugged.group(1).split("-")) <= _DESK_WORDS
 
 
 def regional_desk(
