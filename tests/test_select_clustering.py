@@ -95,6 +95,15 @@ def test_casing_votes_count_words_inside_sentences_only() -> None:
     assert casing_votes("Man Charged With Murder After Woman Found Dead") == []
 
 
+def test_casing_votes_of_a_short_text_in_capitals_are_none() -> None:
+    # Too few words for the title-case share, but capitals all the same: "murder"
+    # and "fire" are no names for being written "MURDER" and "FIRE".
+    assert casing_votes("MAN CHARGED WITH MURDER") == []
+    assert casing_votes("POLICE: FIRE KILLS MAN") == []
+    # A short text in sentence case still tells.
+    assert casing_votes("Talks with Hamas") == [("hama", 1)]
+
+
 #: The words the hand-made vectors below use, numbered as a pool's vocabulary would.
 WORDS = tuple(
     "ban bans china fukushima imports japan march moscow ocean release releases "

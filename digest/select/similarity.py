@@ -147,6 +147,10 @@ def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[s
     telling = [w for w, _, _ in found if len(w) > 3]
     if len(telling) >= 3 and sum(w[0].isupper() for w in telling) >= 0.8 * len(telling):
         return []
+    # A text in capitals, however short ("MAN CHARGED WITH MURDER"), capitalises
+    # every word: no evidence either.
+    if text.isupper():
+        return []
     stem, cache = _stemmer(), stems if stems is not None else {}
     votes = []
     for word, lower, start in found:
