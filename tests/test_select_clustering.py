@@ -95,6 +95,17 @@ def test_casing_votes_count_words_inside_sentences_only() -> None:
     assert casing_votes("Man Charged With Murder After Woman Found Dead") == []
 
 
+def test_casing_votes_of_a_script_without_capitals_are_none() -> None:
+    # Chinese, Arabic and Hebrew write names as they write every word: their
+    # words are no common words for being "lower case" (which made every word
+    # of such a pool common, and no report of it anchored by a name).
+    assert casing_votes("以色列 与 哈马斯 达成 停火 协议") == []
+    assert casing_votes("إسرائيل وحماس تتفقان على هدنة") == []
+    assert casing_votes("ישראל וחמאס הסכימו על הפסקת אש") == []
+    # Beside cased words, only those tell.
+    assert casing_votes("Talks with Hamas in 北京 resume") == [("hama", 1), ("resum", -1)]
+
+
 def test_casing_votes_of_a_short_text_in_capitals_are_none() -> None:
     # Too few words for the title-case share, but capitals all the same: "murder"
     # and "fire" are no names for being written "MURDER" and "FIRE".

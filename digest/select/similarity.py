@@ -142,7 +142,9 @@ def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[s
     for m in _WORD.finditer(text):
         word = m.group()
         lower = word.lower()
-        if len(word) > 1 and lower not in STOPWORDS and not word[0].isdigit():
+        # A word of a script without capitals (Chinese, Arabic, Hebrew) or a
+        # number says nothing either way.
+        if len(word) > 1 and lower not in STOPWORDS and lower[0] != word[0].upper():
             found.append((word, lower, m.start()))
     telling = [w for w, _, _ in found if len(w) > 3]
     if len(telling) >= 3 and sum(w[0].isupper() for w in telling) >= 0.8 * len(telling):
