@@ -106,6 +106,24 @@ def test_casing_votes_of_a_script_without_capitals_are_none() -> None:
     assert casing_votes("Talks with Hamas in 北京 resume") == [("hama", 1), ("resum", -1)]
 
 
+def test_casing_votes_skip_words_opening_a_line_or_a_sentence_past_a_wide_space() -> None:
+    # "Police" opens a sentence (after a full stop and four spaces) or a line:
+    # its capital says nothing of the word.
+    assert casing_votes("Two men were arrested.    Police say a woman was hurt") == [
+        ("men", -1),
+        ("arrest", -1),
+        ("woman", -1),
+        ("hurt", -1),
+    ]
+    assert casing_votes("Key points\nPolice say a woman was hurt") == [
+        ("point", -1),
+        ("woman", -1),
+        ("hurt", -1),
+    ]
+    # A wide space inside a sentence is still inside it; the first word is not.
+    assert casing_votes("   Talks with    Hamas resume") == [("hama", 1), ("resum", -1)]
+
+
 def test_casing_votes_of_a_short_text_in_capitals_are_none() -> None:
     # Too few words for the title-case share, but capitals all the same: "murder"
     # and "fire" are no names for being written "MURDER" and "FIRE".

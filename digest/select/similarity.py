@@ -139,14 +139,18 @@ def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[s
         # Accents folded as :func:`words` folds them (one pass, not one per letter).
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     found = []
+    # What lies between each word and the one before it (any word), or the
+    # text's start: the mark, if any, that the word follows.
+    end = 0
     for m in _WORD.finditer(text):
-        word = m.group()
+        word, start = m.group(), m.start()
+        gap, end = text[end:start], m.end()
         lower = word.lower()
         # A word of a script without capitals (Chinese, Arabic, Hebrew) or a
         # number says nothing either way.
         if len(word) > 1 and lower not in STOPWORDS and lower[0] != word[0].upper():
-            found.append((word, lower, m.start()))
-    telling = [w for w, _, _ in found if len(w) > 3]
+            found.append((word, lower, start, gap))
+    telling = [w for w, _, _, _ in found if len(w) > 3]
     if len(telling) >= 3 and sum(w[0].isupper() for w in telling) >= 0.8 * len(telling):
         return []
     # A text in capitals, however short ("MAN CHARGED WITH MURDER"), capitalises
@@ -155,10 +159,13 @@ def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[s
         return []
     stem, cache = _stemmer(), stems if stems is not None else {}
     votes = []
-    for word, lower, start in found:
+    for word, lower, start, gap in found:
         before = text[max(0, start - 3) : start]
-        mark = before.rstrip()[-1:] or ("" if text[:start].isspace() or not start else "x")
-        if not mark or mark in _CLAUSE_MARKS or before.endswith(" - "):
+        # The text's first word, or one opening a line, starts a sentence (or a
+        # heading); past a wide space, the mark is the gap's last one.
+        first = start == len(gap)
+        mark = before.rstrip()[-1:] or gap.rstrip()[-1:] or ("" if first else "x")
+        if not mark or mark in _CLAUSE_MARKS or before.endswith(" - ") or "\n" in gap:
             continue
         stemmed = cache[lower] if lower in cache else cache.setdefault(lower, stem(lower))
         votes.append((stemmed, 1 if word[0].isupper() else -1))
