@@ -100,29 +100,35 @@ def _employers(tokens: list[str], staff: frozenset[str]) -> Iterator[str]:
     lowered = [t.lower() for t in tokens]
     if not any(t in staff for t in lowered):
         return
+    # Where the run of capitalised words holding each word starts, and the first
+    # word from each on that is not capitalised, found once: walking a run from
+    # each word of a long capitalised text took time in its square.
+    capital = [t[:1].isupper() for t in tokens]
+    starts = list(range(len(tokens)))
+    for k in range(1, len(tokens)):
+        if capital[k] and capital[k - 1]:
+            starts[k] = starts[k - 1]
+    after = list(range(len(tokens) + 1))
+    for k in range(len(tokens) - 1, -1, -1):
+        if capital[k]:
+            after[k] = after[k + 1]
     for i, token in enumerate(lowered):
         if token in staff:
             j = i - 1
-            while j > 0 and i - 1 - j < _BETWEEN_WORDS and not tokens[j][:1].isupper():
+            while j > 0 and i - 1 - j < _BETWEEN_WORDS and not capital[j]:
                 j -= 1
-            yield _name_ending_at(tokens, j)
+            yield _name_ending_at(tokens, j, starts[j] if j >= 0 and capital[j] else j + 1)
         elif token == "between":
-            end = i + 1
-            while end < len(tokens) and tokens[end][:1].isupper():
-                end += 1
+            end = after[i + 1]
             if end > i + 1 and end < len(tokens) and lowered[end] == "and":
                 yield " ".join(tokens[i + 1 : end])
 
 
-def _name_ending_at(tokens: list[str], end: int) -> str:
-    """The run of capitalised words ending at ``end``, cut after its first
+def _name_ending_at(tokens: list[str], end: int, start: int) -> str:
+    """The run of capitalised words from ``start`` to ``end``, cut after its first
     possessive ("Kaiser's Southern California" → "Kaiser"); ``""`` when it starts
     the sentence, where every word is capitalised."""
-    start = end
-    while start >= 0 and tokens[start][:1].isupper():
-        start -= 1
-    start += 1
-    if start == 0 or start > end:
+    if start <= 0 or start > end:
         return ""
     run = tokens[start : end + 1]
     for k, token in enumerate(run):

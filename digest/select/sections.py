@@ -456,7 +456,7 @@ def _desk_code(part: str) -> bool:
     ("world-us-canada-123"), not a headline's slug with an id ("record-heatwave-
     grips-north-america-12345678"), as :meth:`SectionDetector._labelled` tells them."""
     slugged = _SLUG_WITH_NUMBER.match(part)
-    return bool(slugged) and len(slugged.group(1).split("-")) <= _DESK_WORDS
+    return slugged is not None and len(slugged.group(1).split("-")) <= _DESK_WORDS
 
 
 def regional_desk(
