@@ -167,10 +167,8 @@ class SectionDetector:
         for index, part in enumerate(parts[:4]):
             slugged = _SLUG_WITH_NUMBER.match(part)
             words = (slugged.group(1) if slugged else part).split("-")
-            # The article's own slug: its words are the headline's.  A desk's code
-            # with a number ("world-us-canada-123") is short; a headline's slug
-            # with an id ("who-will-foot-bill-…-c-11076248") is not.
-            if index == len(parts) - 1 and (not slugged or len(words) > _DESK_WORDS):
+            # The article's own slug: its words are the headline's (see _desk_code).
+            if index == len(parts) - 1 and not _desk_code(part):
                 break
             # Longest known prefix: "world-asia-india" is world, then asia, then India.
             for size in range(len(words), 0, -1):
@@ -453,8 +451,8 @@ def desk_region(article: Article, places: PlaceData) -> Region | None:
 
 def _desk_code(part: str) -> bool:
     """Whether an address's last part is a desk's code with a number
-    ("world-us-canada-123"), not a headline's slug with an id ("record-heatwave-
-    grips-north-america-12345678"), as :meth:`SectionDetector._labelled` tells them."""
+    ("world-us-canada-123"), which is short, not a headline's slug with an id
+    ("record-heatwave-grips-north-america-12345678", "who-will-foot-bill-…-c-11076248")."""
     slugged = _SLUG_WITH_NUMBER.match(part)
     return slugged is not None and len(slugged.group(1).split("-")) <= _DESK_WORDS
 
