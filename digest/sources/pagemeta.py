@@ -117,18 +117,16 @@ _BARE_SHORT_DATE = re.compile(r"\d\d\.\d\d\.\d\d(?:,?\s+\d{1,2}[:.]\d\d)?")
 # A publication or update label and its date inside a line of other post facts:
 # "erstellt von Dominique — veröffentlicht 28.01.2022 06:00", "Veröffentlicht:
 # 05.01.2020 | Autor: x | Abgelegt unter: …", "Last updated on 20 Feb, 2020. 3 min read".
+_INNER_DATE_WORDS = (
+    "last updated", "updated", "published", "posted", "veröffentlicht", "erschienen",
+    "aktualisiert", "publié", "mis à jour", "publicado", "publicada", "actualizado",
+    "pubblicato", "aggiornato", "gepubliceerd", "bijgewerkt",
+)  # fmt: skip
 _INNER_DATE_LABEL = re.compile(
-    r"(?:^|(?<=[\s|(—–-]))(?P<label>last updated|updated|published|posted|veröffentlicht"
-    r"|erschienen|aktualisiert|publié|mis à jour|publicado|publicada|actualizado|pubblicato"
-    r"|aggiornato|gepubliceerd|bijgewerkt)(?![^\W\d_])(?:\s+(?:on|am|le|el|em|il|op|den))?"
-    r"\s*[:\-–—]?\s*",
+    r"(?:^|(?<=[\s|(—–-]))(?P<label>" + "|".join(_INNER_DATE_WORDS) + r")(?![^\W\d_])"
+    r"(?:\s+(?:on|am|le|el|em|il|op|den))?\s*[:\-–—]?\s*",
     re.I,
 )
-_INNER_DATE_WORDS = (
-    "updated", "published", "posted", "veröffentlicht", "erschienen", "aktualisiert",
-    "publié", "mis à jour", "publicad", "actualizado", "pubblicato", "aggiornato",
-    "gepubliceerd", "bijgewerkt",
-)  # fmt: skip
 _INNER_UPDATE_WORDS = (
     "updated", "aktualisiert", "mis à jour", "actualizado", "aggiornato", "bijgewerkt",
 )  # fmt: skip
