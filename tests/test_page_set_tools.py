@@ -47,6 +47,16 @@ def test_blind_set_refuses_a_snapshot_with_pages_it_does_not_pin(tmp_path: Path)
         blind.build(fundus, out, record_sums=False)
 
 
+def test_a_set_built_into_a_folder_without_pinned_checksums_is_refused_by_name(
+    tmp_path: Path,
+) -> None:
+    """A rebuild into an empty folder names the missing checksum file, not a traceback."""
+    devset = _tool("build_page_devset")
+    (tmp_path / "LICENSE").write_text("MIT\n", "utf-8")
+    with pytest.raises(SystemExit, match=r"SHA256SUMS: no pinned checksums"):
+        devset.pin_inputs({"LICENSE": tmp_path / "LICENSE"}, tmp_path / "out", record_sums=False)
+
+
 def test_write_set_writes_the_committed_format(tmp_path: Path) -> None:
     """The one writer the five set builders share gives the committed sets' bytes
     back from their records (gzip with mtime 0, one sorted-key JSON line each)."""

@@ -271,6 +271,8 @@ def pin_inputs(inputs: dict[str, Path], out: Path, *, record_sums: bool) -> None
         out.mkdir(parents=True, exist_ok=True)
         text = "".join(f"{sha256(path)}  {name}\n" for name, path in inputs.items())
         sums_path.write_text(text, "utf-8")
+    if not sums_path.is_file():
+        sys.exit(f"{sums_path}: no pinned checksums (copy the set's SHA256SUMS there first)")
     pinned = read_sums(sums_path)
     for name, expected in pinned.items():
         path = inputs.get(name)
