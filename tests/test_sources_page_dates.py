@@ -359,3 +359,29 @@ def test_page_printing_no_sentence_is_read_not_refused() -> None:
     assert article.title == "Leber mit Zwiebeln"
     assert story[0] in f"{article.summary}\n{article.body}"
     assert story[-1] in article.body
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        # A post's published and updated dates glued by the crawler.
+        ("1. November 20161. November 2016 surfguard", datetime(2016, 11, 1, tzinfo=UTC)),
+        # Dotted numeric dates with a space after each dot.
+        ("18. 05. 2014 22:38", datetime(2014, 5, 18, 22, 38, tzinfo=UTC)),
+        ("28. 4. 2023, 18:41 Uhr", datetime(2023, 4, 28, 18, 41, tzinfo=UTC)),
+        # The Scandinavian "kl." before the clock time.
+        ("Publicerad 23 okt 2023 kl 10.23Uppdaterad kl 12.17", datetime(2023, 10, 23, 10, 23)),
+        ("02/02/2024 KL. 09:00", datetime(2024, 2, 2, 9, 0, tzinfo=UTC)),
+        # A capital month glued to the word before it.
+        ("Associated PressApril 28, 2023 GMT", datetime(2023, 4, 28, tzinfo=UTC)),
+    ],
+)
+def test_dates_in_shapes_crawlers_and_other_languages_print(line: str, when: datetime) -> None:
+    """Each was read as no date at all (the page took the crawl's time)."""
+    moment = time_in_line(line, OPTIONS, month_first=None)
+    assert moment == when.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("line", ["Version 2.1. Update", "Tabelle 3. 4. Spieltag", "AprilFools 1"])
+def test_figures_that_are_no_dates_stay_unread(line: str) -> None:
+    assert time_in_line(line, OPTIONS, month_first=None) is None

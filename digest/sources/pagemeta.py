@@ -756,16 +756,21 @@ _MONTH_WORDS = {
 }
 _MONTHS = {word: number for number, words in _MONTH_WORDS.items() for word in words.split()}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_YEAR4 = r"(?P<year>(?:19|20)\d\d)(?=\D|$|\d{1,2}[:.]\d\d)"
+# The year may be glued to a clock time ("20195:45 AM") or to the same date printed
+# again ("1. November 20161. November 2016": a post's published and updated dates).
+_YEAR4 = r"(?P<year>(?:19|20)\d\d)(?=\D|$|\d{1,2}[:.]\d\d|\d{1,2}\.\s?[^\W\d_])"
 # "at 8:59 pm", "@17:19 PM", ", 07:47 PM EST", "| 4:10pm", "20195:45 AM" (glued)
 _CLOCK = (
-    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+|à\s+)?@?\s*)?(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
+    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+|à\s+|kl\.?\s*)?@?\s*)?"
+    r"(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?(?:\s*(?P<zone>(?-i:[A-Z]{2,5}))\b)?"
 )
 _IN_LINE_DATES = [
     # "November 19, 2019", "Nov.November 18, 2019 12:02 PM", "Maret 30, 2015"
     re.compile(
-        rf"(?<![^\W\d_])(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*"
+        # (A capital month may be glued to the word before: "Associated PressApril 28".)
+        rf"(?:(?<![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
+        rf"(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*"
         rf"{_YEAR4}(?:{_CLOCK})?",
         re.I,
     ),
@@ -787,6 +792,13 @@ _IN_LINE_DATES = [
         r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)"
         # "30.09.1917:33" is "30.09.19" glued to "17:33", not the year 1917.
         r"(?P<year>(?:19|20)\d\d(?!:\d\d)|\d\d)(?:(?![\d/]|\.\d)|(?=\d{1,2}:\d\d))"
+        rf"(?:{_CLOCK})?",
+        re.I,
+    ),
+    # "18. 05. 2014 22:38", "28. 4. 2023, 18:41 Uhr": a space after each dot (read as
+    # the kind above, day first as dotted dates are).
+    re.compile(
+        r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>\.) (?P<b>\d{1,2})\. (?P<year>(?:19|20)\d\d)(?!\d)"
         rf"(?:{_CLOCK})?",
         re.I,
     ),
