@@ -124,8 +124,8 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     read): all pages 0.803 / 0.905 / 0.970, held-out sites 0.725 / 0.890 / 0.953.
     The eighth (numeric date order, boxes inside the story): all pages body 0.907,
     held-out sites unchanged.  The ninth (dates away from the headline, date
-    shapes): all pages date 0.978, held-out sites unchanged.  Floors just under; the issue's title target is not
-    reached here (see the README)."""
+    shapes): all pages date 0.978, held-out sites unchanged.  Floors just under;
+    the issue's title target is not reached here (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.BLIND)
     others = {r["site"] for r in scorer.load_devset()} | {
