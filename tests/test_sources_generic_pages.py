@@ -94,8 +94,9 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     round's rules: title 0.703, body 0.913, date 0.878; after it: title 0.772, body
     0.913, date 0.918; after the second round (tuned on it too): title 0.841, body
     0.916, date 0.939; after the third: title 0.848, body 0.916, date 0.939; after the
-    sixth: title 0.855; after the seventh: 0.862 (floors just under; the issue's 0.90
-    title is not reached)."""
+    sixth: title 0.855; after the seventh: 0.862; the ninth (dates away from the
+    headline, date shapes): date 0.980 (floors just under; the issue's 0.90 title is
+    not reached)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.UNSEEN)
     dev_sites = {r["site"] for r in scorer.load_devset()}
@@ -106,7 +107,7 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     assert report.refused == []
     assert report.title_exact >= 0.86
     assert report.body_f1 >= 0.91
-    assert report.date_accuracy >= 0.93
+    assert report.date_accuracy >= 0.975
 
 
 def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
@@ -122,8 +123,9 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     0.953.  The seventh round (dates, refusals, chrome; misses of the dev-sites
     read): all pages 0.803 / 0.905 / 0.970, held-out sites 0.725 / 0.890 / 0.953.
     The eighth (numeric date order, boxes inside the story): all pages body 0.907,
-    held-out sites unchanged.  Floors just under; the issue's title target is not
-    reached here (see the README)."""
+    held-out sites unchanged.  The ninth (dates away from the headline, date
+    shapes): all pages date 0.978, held-out sites unchanged.  Floors just under;
+    the issue's title target is not reached here (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.BLIND)
     others = {r["site"] for r in scorer.load_devset()} | {
@@ -136,7 +138,7 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert report.refused == []
     assert report.title_exact >= 0.80
     assert report.body_f1 >= 0.905
-    assert report.date_accuracy >= 0.965
+    assert report.date_accuracy >= 0.975
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.72 and held.body_f1 >= 0.88 and held.date_accuracy >= 0.95
     held_sites = {r["site"] for r in scorer.split(records, "held-out-sites")}
@@ -154,8 +156,9 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     passes from the dev-sites' misses: dates, refusals and chrome (refused 3 → 0,
     date 0.827 → 0.875; held-out sites refused 2 → 0, date 0.833 → 0.850) and
     headline rules (title 0.671 → 0.712 with both; held-out sites 0.633 → 0.664).
-    The eighth (numeric date order, boxes inside the story): see the README.
-    Floors just under; no whole gold text, so no body F1."""
+    The eighth (numeric date order, boxes inside the story): see the README.  The
+    ninth (dates away from the headline, date shapes): date 0.878 → 0.903, held-out
+    sites 0.858 → 0.867.  Floors just under; no whole gold text, so no body F1."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.FRESH)
     others: set[str] = set()
@@ -168,11 +171,11 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     report = scorer.score_dumps(records)
     assert report.refused == []
     assert report.title_exact >= 0.70
-    assert report.date_accuracy >= 0.87
+    assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
     assert found >= 0.88 and left_out >= 0.82
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.66 and held.date_accuracy >= 0.855
+    assert held.title_exact >= 0.66 and held.date_accuracy >= 0.865
 
 
 def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:

@@ -63,13 +63,37 @@ def test_numeric_date_follows_the_pages_habit(url: str, extra: tuple[str, ...], 
     assert _published(url, *extra) == day
 
 
+@pytest.mark.parametrize(
+    ("saved", "day"),
+    [
+        # Saved long after: neither reading is recent, English puts the month first.
+        (datetime(2025, 1, 1, tzinfo=UTC), date(2013, 9, 11)),
+        # Saved days after 9 November: the recent reading is the page's.
+        (datetime(2013, 11, 12, tzinfo=UTC), date(2013, 11, 9)),
+    ],
+)
+def test_english_page_without_evidence_reads_an_old_date_month_first(
+    saved: datetime, day: date
+) -> None:
+    """An English page with no host and no other date: "9/11/13" is 11 September
+    unless 9 November lies just before the crawl (it was read 9 November, the
+    reading nearer a crawl twelve years later)."""
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=saved)
+    lines = ["Home", "Bridge closed to cars", "Posted 9/11/13 3:05 PM", *STORY]
+    (article,) = read_page("\n".join(lines).encode(), options).articles
+    assert article.published_at.date() == day
+
+
 def test_page_date_order_evidence() -> None:
     """A German page on a ``.com`` host quoting a tweet ("November 3, 2023"): day
     first, by its language; an English page that tells nothing: not known."""
     tweet = "— Radu Oncescu (@oncescuradu) November 3, 2023"
     assert page_date_order([LEAD, tweet, MORE], "example.com", english=False) is False
     assert page_date_order([tweet], "example.co.uk", english=True) is True
-    assert page_date_order(["Home"], "example.co.uk", english=True) is None
+    # An English page on a British, Indian, Australian host: day first.
+    assert page_date_order(["Home"], "example.co.uk", english=True) is False
+    assert page_date_order(["Home"], "news.example.in", english=True) is False
+    assert page_date_order(["Home"], "example.io", english=True) is None
     assert page_date_order(["Home"], "example.org", english=True) is True
     assert page_date_order(["Ferry 19.11.2013"], "example.com", english=True) is False
 

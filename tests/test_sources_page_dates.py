@@ -12,7 +12,7 @@ import pytest
 
 from digest.model import Article
 from digest.sources import Boilerplate, ReadOptions
-from digest.sources.pagemeta import meta_line, time_in_line
+from digest.sources.pagemeta import meta_line, read_time, time_in_line
 from digest.sources.pages import read_page
 
 from .german_story import LEAD, MORE, SAVED
@@ -179,8 +179,8 @@ def test_date_opening_a_story_in_another_language_reads_day_first(lines: list[st
 
 def test_labelled_time_line_under_related_links_dates_the_page() -> None:
     """ "Datum: 19.11.2021" printed under the story's related links, beyond the
-    few lines a bare date is looked for."""
-    related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(6)]
+    lines a bare date is looked for."""
+    related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(20)]
     lines = ["Startseite", "Brücke gesperrt", LEAD, MORE, *related, "Datum: 19.11.2021"]
     article = _read(lines)
     assert not article.time_from_crawl
@@ -190,12 +190,62 @@ def test_labelled_time_line_under_related_links_dates_the_page() -> None:
     assert bare.time_from_crawl
 
 
+def test_bare_date_a_little_under_the_story_dates_the_page() -> None:
+    """ "21.01.2022" printed under the story's share buttons and tags (blogs and
+    German sites print the date at the story's end): it dates the page (the
+    crawl did)."""
+    chrome = ["Teilen", "Drucken", "Artenschutz, Bartgeier, Naturschutz", "Zurück", "Spenden"]
+    article = _read(["Startseite", "Brücke gesperrt", LEAD, MORE, *chrome, "21.01.2022"])
+    assert not article.time_from_crawl
+    assert article.published_at == datetime(2022, 1, 21, tzinfo=UTC)
+
+
+def test_readers_comment_dates_do_not_date_the_page() -> None:
+    """A comment's date under "3 Comments" is the reader's, not the story's: the
+    crawl dates the page."""
+    lines = ["Startseite", "Brücke gesperrt", LEAD, MORE, "3 Comments", "Gaye", "21.01.2022"]
+    assert _read(lines).time_from_crawl
+
+
+def test_time_line_above_the_headline_dates_the_page() -> None:
+    """A date printed some lines above the headline, over a sports menu: it dates
+    the page when nothing nearer does."""
+    menu = ["Sport", "Fußball", "Handball", "Tennis", "Mehr Sport:", "Bundesliga"]
+    article = _read(["Startseite", "08.11.2023", *menu, "Brücke gesperrt", LEAD, MORE])
+    assert not article.time_from_crawl
+    assert article.published_at.date() == datetime(2023, 11, 8).date()
+
+
+def test_labelled_time_line_anywhere_dates_the_page() -> None:
+    """A labelled publication line far above the story ("Veröffentlicht: …
+    | Autor: …"), when nothing nearer dates it."""
+    menu = [f"Rubrik {n}" for n in range(30)]
+    lines = [
+        "Startseite",
+        "Veröffentlicht: 05.01.2020 | Autor: gnaddrig",
+        *menu,
+        "Brücke gesperrt",
+        LEAD,
+        MORE,
+    ]
+    article = _read(lines)
+    assert not article.time_from_crawl
+    assert article.published_at == datetime(2020, 1, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("line", ["November 2021", "Nov. 2021", "Oktober 2021"])
+def test_month_and_year_without_a_day_are_no_time(line: str) -> None:
+    """A teaser's "November 2021" names no day (dateutil filled in today's day):
+    it dates nothing."""
+    assert read_time(line, OPTIONS) is None
+
+
 @pytest.mark.parametrize(
     ("title", "lead", "more", "day"),
     [
         # German: day first.
         ("Brücke gesperrt", LEAD, MORE, datetime(2022, 5, 7).date()),
-        # English: the reading nearest before the crawl (3 May 2024): July's.
+        # English, neither reading recent before the crawl (3 May 2024): month first.
         ("Bridge closed to cars", ENGLISH_LEAD, ENGLISH_MORE, datetime(2022, 7, 5).date()),
     ],
 )
@@ -309,3 +359,29 @@ def test_page_printing_no_sentence_is_read_not_refused() -> None:
     assert article.title == "Leber mit Zwiebeln"
     assert story[0] in f"{article.summary}\n{article.body}"
     assert story[-1] in article.body
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        # A post's published and updated dates glued by the crawler.
+        ("1. November 20161. November 2016 surfguard", datetime(2016, 11, 1, tzinfo=UTC)),
+        # Dotted numeric dates with a space after each dot.
+        ("18. 05. 2014 22:38", datetime(2014, 5, 18, 22, 38, tzinfo=UTC)),
+        ("28. 4. 2023, 18:41 Uhr", datetime(2023, 4, 28, 18, 41, tzinfo=UTC)),
+        # The Scandinavian "kl." before the clock time.
+        ("Publicerad 23 okt 2023 kl 10.23Uppdaterad kl 12.17", datetime(2023, 10, 23, 10, 23)),
+        ("02/02/2024 KL. 09:00", datetime(2024, 2, 2, 9, 0, tzinfo=UTC)),
+        # A capital month glued to the word before it.
+        ("Associated PressApril 28, 2023 GMT", datetime(2023, 4, 28, tzinfo=UTC)),
+    ],
+)
+def test_dates_in_shapes_crawlers_and_other_languages_print(line: str, when: datetime) -> None:
+    """Each was read as no date at all (the page took the crawl's time)."""
+    moment = time_in_line(line, OPTIONS, month_first=None)
+    assert moment == when.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("line", ["Version 2.1. Update", "Tabelle 3. 4. Spieltag", "AprilFools 1"])
+def test_figures_that_are_no_dates_stay_unread(line: str) -> None:
+    assert time_in_line(line, OPTIONS, month_first=None) is None

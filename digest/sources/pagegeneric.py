@@ -252,6 +252,8 @@ _TIME_UNDER = 4
 # nearer is: a label names the page's date, where a bare date this far off may be
 # a related story's.
 _LABELLED_REACH = 40
+# ... and how far a time line without a label is (see ``fallback_time``).
+_TIME_LINE_REACH = 15
 _LATE = timedelta(days=1)
 _STOPWORDS = frozenset(
     "the a an and or of to in on for at by with from as is are was were be been it its this "
@@ -1105,7 +1107,7 @@ def _nearest_time(
     order = [
         *range(top + 1, min(run.end, run.start + 3)),
         *range(top - 1, max(-1, top - _TIME_ABOVE - 1), -1),
-        *range(run.end, min(len(lines), run.end + _TIME_UNDER)),
+        *_under_story(lines, run, _TIME_UNDER),
         *(at for at in range(run.start + 3, run.end) if not is_prose(lines[at])),
     ]
     month_first: bool | None = None
@@ -1124,6 +1126,17 @@ def _nearest_time(
     return meta, None
 
 
+def _under_story(lines: Sequence[str], run: Run, reach: int) -> list[int]:
+    """The indices of up to ``reach`` lines under the story, up to the opening of
+    readers' comments (their dates are the readers')."""
+    under: list[int] = []
+    for at in range(run.end, min(len(lines), run.end + reach)):
+        if comment_thread(lines[at]):
+            break
+        under.append(at)
+    return under
+
+
 def fallback_time(
     lines: Sequence[str], title_at: int | None, run: Run, facts: LineFacts
 ) -> Meta | None:
@@ -1132,7 +1145,9 @@ def fallback_time(
     UhrAm 8. Spieltag …", "01.02.2022 „Der Arbeitsmarkt …"), a time line right over
     or under the headline, the headline printed again with its date, else a
     labelled time line within :data:`_LABELLED_REACH` lines under the story or
-    above the headline."""
+    above the headline, else any time line within :data:`_TIME_LINE_REACH` lines
+    under the story (not past the opening of readers' comments) or above the
+    headline, else a labelled time line anywhere on the page."""
     opening = [title_at] if title_at is not None else []
     month_first = _page_month_first(lines, run, facts.options)
     for at in [*opening, *range(run.start, min(run.end, run.start + 2))]:
@@ -1164,6 +1179,21 @@ def fallback_time(
         if not labelled(line):
             continue
         said = facts(line)
+        if said is not None and said.has_time and not _late(said, facts):
+            return said
+    # Then an unlabelled time line ("21.01.2022", "Thursday, August 6, 2020 9:09:24
+    # AM") a little further under the story (many blogs and German sites print the
+    # date at the story's end, under its tags or share buttons) or above its
+    # headline; readers' comments under the story carry their own dates.
+    under = _under_story(lines, run, _TIME_LINE_REACH)
+    for at in [*under, *range(top - 1, max(-1, top - 1 - _TIME_LINE_REACH), -1)]:
+        said = facts(lines[at])
+        if said is not None and said.has_time and not _late(said, facts):
+            return said
+    # Last, a labelled time line anywhere ("Veröffentlicht: 05.01.2020 | Autor: …"
+    # at the top of a page whose headline was not found there).
+    for line in lines:
+        said = facts(line) if labelled(line) else None
         if said is not None and said.has_time and not _late(said, facts):
             return said
     return None

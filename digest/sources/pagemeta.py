@@ -91,6 +91,11 @@ _DIGIT = re.compile(r"\d")  # Unicode digits: Devanagari ones count
 _YEAR = re.compile(
     r"(?<!\d)(?:19|20|१९|२०)\d\d(?!\d)|(?<![\d:.])'\d\d\b|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
 )
+# A text whose only figures are a year ("November 2021", "Nov. 2021"): no day.
+_YEAR_ONLY_FIGURES = re.compile(r"\D*(?:19|20)\d\d\D*")
+# How far before the crawl the nearer reading of a numeric date that reads both
+# ways (9/11/13) must lie for nearness to choose it (see ``_day_month``).
+_RECENT_READING = timedelta(days=62)
 # How far after the crawl a printed time may lie (zones, clocks set wrong).
 _LATE = timedelta(days=1)
 # A date printed without its year that would lie after the crawl is taken for
@@ -596,6 +601,10 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
         return options.reference_time - timedelta(seconds=amount * _UNIT_SECONDS[unit])
     if not _DATE_HINT.search(text) or text.isdigit():
         return None  # a bare number ("4553" views, "2019") is no time
+    if _YEAR_ONLY_FIGURES.fullmatch(text):
+        # "November 2021" names a month, not a day: dateutil would fill the day in
+        # from today's date.
+        return None
     # "0339 GMT (1139 HKT) November 19, 2019": a 24-hour clock without its colon,
     # and the same time in another zone in brackets.
     text = _ALSO_IN_ZONE.sub("", _MILITARY_CLOCK.sub(r"\1:\2 \3", text))
@@ -747,16 +756,21 @@ _MONTH_WORDS = {
 }
 _MONTHS = {word: number for number, words in _MONTH_WORDS.items() for word in words.split()}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_YEAR4 = r"(?P<year>(?:19|20)\d\d)(?=\D|$|\d{1,2}[:.]\d\d)"
+# The year may be glued to a clock time ("20195:45 AM") or to the same date printed
+# again ("1. November 20161. November 2016": a post's published and updated dates).
+_YEAR4 = r"(?P<year>(?:19|20)\d\d)(?=\D|$|\d{1,2}[:.]\d\d|\d{1,2}\.\s?[^\W\d_])"
 # "at 8:59 pm", "@17:19 PM", ", 07:47 PM EST", "| 4:10pm", "20195:45 AM" (glued)
 _CLOCK = (
-    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+|à\s+)?@?\s*)?(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
+    r"(?:\s*[,|/·•@-]?\s*(?:at\s+|um\s+|às\s+|à\s+|kl\.?\s*)?@?\s*)?"
+    r"(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?(?:\s*(?P<zone>(?-i:[A-Z]{2,5}))\b)?"
 )
 _IN_LINE_DATES = [
     # "November 19, 2019", "Nov.November 18, 2019 12:02 PM", "Maret 30, 2015"
     re.compile(
-        rf"(?<![^\W\d_])(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*"
+        # (A capital month may be glued to the word before: "Associated PressApril 28".)
+        rf"(?:(?<![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
+        rf"(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*"
         rf"{_YEAR4}(?:{_CLOCK})?",
         re.I,
     ),
@@ -778,6 +792,13 @@ _IN_LINE_DATES = [
         r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)"
         # "30.09.1917:33" is "30.09.19" glued to "17:33", not the year 1917.
         r"(?P<year>(?:19|20)\d\d(?!:\d\d)|\d\d)(?:(?![\d/]|\.\d)|(?=\d{1,2}:\d\d))"
+        rf"(?:{_CLOCK})?",
+        re.I,
+    ),
+    # "18. 05. 2014 22:38", "28. 4. 2023, 18:41 Uhr": a space after each dot (read as
+    # the kind above, day first as dotted dates are).
+    re.compile(
+        r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>\.) (?P<b>\d{1,2})\. (?P<year>(?:19|20)\d\d)(?!\d)"
         rf"(?:{_CLOCK})?",
         re.I,
     ),
@@ -816,14 +837,19 @@ def numeric_order(lines: Sequence[str], *, words: bool = False) -> bool | None:
 #: English: the United States' own domains and the generic ones most of its
 #: outlets use (British, Indian, Australian outlets mostly use their ccTLDs).
 _MONTH_FIRST_HOST = re.compile(r"\.(?:com|org|net|us|gov|edu)$")
+#: ... and hosts of countries whose English puts the day first (Britain, Ireland,
+#: India, Australia, New Zealand, South Africa and the other Commonwealth ones).
+_DAY_FIRST_HOST = re.compile(
+    r"\.(?:uk|ie|in|au|nz|za|sg|my|pk|lk|bd|ng|gh|ke|ug|tz|zw|zm|mt|cy|hk|jm|tt)$"
+)
 
 
 def page_date_order(lines: Sequence[str], host: str, *, english: bool) -> bool | None:
     """Whether a page's numeric dates put the month first, from the evidence it
     gives: its numeric dates that read one way only (:func:`numeric_order`), else
     its language (any but English: day first), else its dates with the month's
-    name, else its outlet (English on a ``.com`` or ``.us`` host: month first);
-    ``None`` when nothing tells."""
+    name, else its outlet (English on a ``.com`` or ``.us`` host: month first, on
+    a British, Indian, Australian … one: day first); ``None`` when nothing tells."""
     order = numeric_order(lines)
     if order is None and not english:
         # Only American English puts the month first (an embedded tweet's
@@ -833,6 +859,8 @@ def page_date_order(lines: Sequence[str], host: str, *, english: bool) -> bool |
         order = numeric_order(lines, words=True)
     if order is None and host and _MONTH_FIRST_HOST.search(host):
         return True
+    if order is None and host and _DAY_FIRST_HOST.search(host):
+        return False
     return order
 
 
@@ -901,7 +929,11 @@ def _day_month(
     if month_first is False or (month_first is None and m["sep"] == "."):
         readings.reverse()
     elif month_first is None and options.reference_time is not None:
-        # The reading nearest before the crawl.
+        # The reading nearest before the crawl, when one is recent: a page saved
+        # on 21 November 2019 dates "11/05/19" 5 November.  Older dates say
+        # nothing by their age: they keep the month first, as English writes them
+        # when nothing else tells (pages in other languages are read day first
+        # before this point: see ``page_date_order``).
         year = _full_year(m["year"])
         when = options.reference_time.date()
 
@@ -912,7 +944,8 @@ def _day_month(
                 return float("inf")
             return days if days >= -1 else float("inf")
 
-        readings.sort(key=age)
+        if min(age(reading) for reading in readings) <= _RECENT_READING.days:
+            readings.sort(key=age)
     return readings
 
 
