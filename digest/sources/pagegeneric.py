@@ -495,7 +495,40 @@ def headline_scores(
     best = max(scores.items(), key=lambda item: (item[1], item[0]), default=None)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None, scores
+    best = _over_own_header(lines, best, scores, context)
     return _over_standfirst(lines, best, scores, context), scores
+
+
+def _over_own_header(
+    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float], context: _Context
+) -> tuple[int, float]:
+    """The line under ``best`` when that line stands right over the story's byline
+    or time line and ``best`` does not: ``best`` is then a kicker, a site's motto or
+    a blog's name over the headline.  A deck under the headline (a sentence, or a
+    line much longer than the one over it) stands there too: it gives way."""
+    at, score = best
+    under = at + 1
+    if (
+        under in scores
+        and under < context.run.start
+        and context.heads_post(under)
+        and not context.heads_post(at)
+        and headline_shaped(lines[under], context.facts)
+        and not deck_under(lines[at], lines[under])
+        and scores[under] >= score - _STANDFIRST_MARGIN
+    ):
+        return under, scores[under]
+    return best
+
+
+def deck_under(upper: str, lower: str) -> bool:
+    """Whether ``lower`` reads as the deck under the headline ``upper``: a
+    sentence, two sentences, or a line much longer than the one over it."""
+    return (
+        lower.rstrip("'\"’”»)").endswith((".", "!"))
+        or two_sentences(lower)
+        or weight(lower) >= _STANDFIRST_WORDS
+    )
 
 
 def _under_header(
@@ -793,6 +826,12 @@ class _Context:
         """Whether the line at ``at`` stands right over the byline or time line."""
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
         return bool(under) and (self.facts.is_time(under) or _is_credit(under, self.facts))
+
+    def heads_post(self, at: int) -> bool:
+        """Whether the line at ``at`` stands right over the byline or time line, or
+        over a post's date line written out (see :func:`post_date_line`)."""
+        under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
+        return self.heads_story(at) or post_date_line(under)
 
     def _dated(self, at: int) -> bool:
         """Whether the line at ``at`` stands over its own time line (a credit line
