@@ -86,6 +86,9 @@ _RESUME_TOLD = 5
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
 _DATE_LINE_COST = 10.0
+# A post's time line opening with its date: this short, a figure this early.
+_DATED_LINE_CHARS = 120
+_DATED_LINE_OPENING = 12
 # A document title: "Headline | Site", "Headline - Site", "Headline — Site".
 _DOCUMENT_TITLE = re.compile(r"^(?P<head>\S.{8,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
 _SITE_WORDS = 5
@@ -156,6 +159,7 @@ _GLUED_YEAR = re.compile(r"((?:19|20)\d\d)(?=\d)")
 _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d\d(?![\d:])")
 _CLOCK_LINE_WORDS = 5
 _DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]{2}")
 # A byline in the commoner languages: "Von Christian Unger, Tobias Köberlein und …",
 # "von Jemima Kelly", "Par David Mouriquand", "di Viviana Mazza", "Av Kari Nordmann":
 # the word for "by", then a name (two capitalised words; "Von der Leyen …" is none).
@@ -545,6 +549,8 @@ def _under_header(
             or _credit_opening(lines[anchor])
             # ... or a byline of another language ("von Daniel Braun, Davor Pasoski")
             or foreign_byline(lines[anchor])
+            # ... or a date opening a short line ("31.01.2016 Hardware")
+            or dated_line(lines[anchor], facts)
         ):
             break
     else:
@@ -560,6 +566,17 @@ def _under_header(
         scores[above] >= _HEADER_HEADLINE_SCORE
         and bool(content_words(lines[above]) & context.lead_words)
     )
+
+
+def dated_line(line: str, facts: LineFacts) -> bool:
+    """Whether a short line opens with a full date, a post's time line with its
+    author or topic after it ("1. Februar 2022 , Daniel Dillenburg", "31.01.2016
+    Hardware"), which the header facts may not read as a whole."""
+    if len(line) > _DATED_LINE_CHARS or _DIGIT.search(line[:_DATED_LINE_OPENING]) is None:
+        return False
+    found = date_at_start(line, facts.options, month_first=None)
+    # A date (and time) alone may head a list's teaser: a post's line names more.
+    return found is not None and _LETTERS.search(line[found[1] :]) is not None
 
 
 def _over_standfirst(
