@@ -1,8 +1,9 @@
 """The generic page reader's headline rules of the eighth pass (issue 12): a site's
 motto, a blog's name or a kicker over the line standing right over the story's
-time line gives way to that line, and a short line opening with a full date (a
+time line gives way to that line; a short line opening with a full date (a
 post's time line with its author or topic run in) anchors the header a deck or a
-caption under it stands under.
+caption under it stands under; and a headline sharing no words with the story
+gives way to the page's lone line over a time line above the main run.
 The figures on real pages are in test_sources_generic_pages.py."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pytest
 
 from digest.model import Article
 from digest.sources import Boilerplate, ReadOptions
-from digest.sources.pagegeneric import dated_line, deck_under
+from digest.sources.pagegeneric import Run, dated_line, deck_under, lone_dated_headline
 from digest.sources.pagemeta import LineFacts
 from digest.sources.pages import read_page
 
@@ -41,6 +42,12 @@ def _read(lines: list[str]) -> Article:
         ("page_fresh", "jan-grosser.de.xum1541"),
         ("page_fresh", "frau-sabienes.de.konsumsparen"),
         ("page_fresh", "golf.de-augusta"),
+        # The main run read from a sign-up box, a video player's settings or a
+        # side column: the lone line over a time line above it is the headline.
+        ("page_unseen", "yahoo-3"),
+        ("page_fresh", "wir-empfehlen.info.3289"),
+        ("page_fresh", "dawo-dresden.de-Winterausstellung"),
+        ("page_fresh", "france.attc.org-privatisations"),
     ],
 )
 def test_headline_of_real_pages(folder: str, key: str) -> None:
@@ -110,3 +117,23 @@ def test_a_deck_under_a_post_date_line_is_no_headline(dated: str) -> None:
     deck = "Der Verband bietet im Frühjahr zwei neue Seminare zur Kommunikation an"
     lines = ["verband.de", "[Home] [Impressum]", headline, dated, deck, STORY, STORY]
     assert _read(lines).title == headline
+
+
+def test_the_lone_line_over_a_time_line_names_a_story_its_title_does_not() -> None:
+    """A title sharing no word with the story (a side column's line next to a main
+    run read from the wrong place) gives way to the one line above the run that
+    stands over a post's date line and shares the story's words."""
+    facts = LineFacts(OPTIONS)
+    headline = "Neue Seminare des Verbands"
+    lines = ["Menü", headline, "Am 3. Februar 2022 von Henry", "Archiv", "Kalender",
+             "Kontakt und Anfahrt", STORY, STORY]  # fmt: skip
+    run = Run(6, 8)
+    assert lone_dated_headline(lines, run, "Kontakt und Anfahrt", STORY, facts) == headline
+    # A title agreeing with the story stays.
+    assert lone_dated_headline(lines, run, "Seminare des Verbands im Frühjahr", STORY, facts) == ""
+    # Two lines over time lines: a list of teasers, no lone headline.
+    teaser = ["Ältere Seminare des Verbands", "Am 3. Januar 2022 von Henry"]
+    assert lone_dated_headline([*teaser, *lines], Run(8, 10), "Kontakt", STORY, facts) == ""
+    # A lone line over a time line that shares no word with the story names none.
+    other = ["Menü", "Ruhe vor dem Sturm", "Am 3. Februar 2022 von Henry", "Kontakt", STORY]
+    assert lone_dated_headline(other, Run(4, 5), "Kontakt", STORY, facts) == ""

@@ -1306,3 +1306,35 @@ def headline_inside(
         if score is not None and score >= _MIN_HEADLINE_SCORE and score >= best:
             return at
     return None
+
+
+#: A headline over its post's time line, far above a main run that is no story
+#: (a tag cloud, the comments), shares this many words with the page's prose.
+_LONE_AGREEMENT = 2
+
+
+def lone_dated_headline(
+    lines: Sequence[str], run: Run, title: str, story: str, facts: LineFacts
+) -> str:
+    """The one line above the main run that may be a headline and stands right over
+    a time line or a post's date line, when ``title`` agrees with ``story`` less than it
+    does; else ``""``.  A blog post's page prints one such line, its headline; a
+    main run read from a tag cloud or the comments puts a sidebar's line nearer."""
+    told = content_words(story)
+    own = len(content_words(title) & told)
+    if own >= _LONE_AGREEMENT:
+        return ""
+    found = ""
+    for at in range(run.start - 1):
+        line = lines[at]
+        under = lines[at + 1]
+        if not (facts.is_time(under) or post_date_line(under) or dated_line(under, facts)):
+            continue
+        if is_prose(line) or not _can_be_headline(line, facts):
+            continue
+        if found and found != line:
+            return ""  # a list of dated teasers: no lone headline
+        found = line
+    if found and len(content_words(found) & told) >= max(_LONE_AGREEMENT, own + 1):
+        return found
+    return ""
