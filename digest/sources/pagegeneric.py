@@ -1311,6 +1311,8 @@ def headline_inside(
 #: A headline over its post's time line, far above a main run that is no story
 #: (a tag cloud, the comments), shares this many words with the page's prose.
 _LONE_AGREEMENT = 2
+#: How much of the story is read for its words (its opening names its subject).
+_LONE_STORY_CHARS = 3000
 
 
 def lone_dated_headline(
@@ -1320,7 +1322,7 @@ def lone_dated_headline(
     a time line or a post's date line, when ``title`` agrees with ``story`` less than it
     does; else ``""``.  A blog post's page prints one such line, its headline; a
     main run read from a tag cloud or the comments puts a sidebar's line nearer."""
-    told = content_words(story)
+    told = content_words(story[:_LONE_STORY_CHARS])
     own = len(content_words(title) & told)
     if own >= _LONE_AGREEMENT:
         return ""
@@ -1328,7 +1330,8 @@ def lone_dated_headline(
     for at in range(run.start - 1):
         line = lines[at]
         under = lines[at + 1]
-        if not (facts.is_time(under) or post_date_line(under) or dated_line(under, facts)):
+        # (Time lines print a figure: the cheap test first.)
+        if _DIGIT.search(under) is None or not (facts.is_time(under) or post_date_line(under) or dated_line(under, facts)):
             continue
         if is_prose(line) or not _can_be_headline(line, facts):
             continue
