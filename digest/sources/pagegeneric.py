@@ -1331,7 +1331,9 @@ def lone_dated_headline(
         line = lines[at]
         under = lines[at + 1]
         # (Time lines print a figure: the cheap test first.)
-        if _DIGIT.search(under) is None or not (facts.is_time(under) or post_date_line(under) or dated_line(under, facts)):
+        if _DIGIT.search(under) is None or not (
+            facts.is_time(under) or post_date_line(under) or dated_line(under, facts)
+        ):
             continue
         if is_prose(line) or not _can_be_headline(line, facts):
             continue
