@@ -94,7 +94,8 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     round's rules: title 0.703, body 0.913, date 0.878; after it: title 0.772, body
     0.913, date 0.918; after the second round (tuned on it too): title 0.841, body
     0.916, date 0.939; after the third: title 0.848, body 0.916, date 0.939; after the
-    sixth: title 0.855; after the seventh: 0.862; the ninth (dates away from the
+    sixth: title 0.855; after the seventh: 0.862; after the tenth's headline rules:
+    0.883, its held-out sites 0.846 → 0.865; the ninth (dates away from the
     headline, date shapes): date 0.980 (floors just under; the issue's 0.90 title is
     not reached)."""
     scorer = _scorer()
@@ -105,7 +106,7 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     assert not {r["site"] for r in records} & dev_sites
     report = scorer.score_dumps(records, scorer.CRAWLED_UNSEEN)
     assert report.refused == []
-    assert report.title_exact >= 0.86
+    assert report.title_exact >= 0.88
     assert report.body_f1 >= 0.91
     assert report.date_accuracy >= 0.975
 
@@ -156,8 +157,9 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     passes from the dev-sites' misses: dates, refusals and chrome (refused 3 → 0,
     date 0.827 → 0.875; held-out sites refused 2 → 0, date 0.833 → 0.850) and
     headline rules (title 0.671 → 0.712 with both; held-out sites 0.633 → 0.664).
-    The eighth (numeric date order, boxes inside the story): see the README.  The
-    ninth (dates away from the headline, date shapes): date 0.878 → 0.903, held-out
+    The eighth (numeric date order, boxes inside the story) and the tenth (headline
+    choice: title 0.713 → 0.723, held-out sites 0.668 unchanged): see the README.  The ninth
+    (dates away from the headline, date shapes): date 0.878 → 0.903, held-out
     sites 0.858 → 0.867.  Floors just under; no whole gold text, so no body F1."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.FRESH)
@@ -170,7 +172,7 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.70
+    assert report.title_exact >= 0.72
     assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
     assert found >= 0.88 and left_out >= 0.82

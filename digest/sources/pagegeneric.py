@@ -86,6 +86,9 @@ _RESUME_TOLD = 5
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
 _DATE_LINE_COST = 10.0
+# A post's time line opening with its date: this short, a figure this early.
+_DATED_LINE_CHARS = 120
+_DATED_LINE_OPENING = 12
 # A document title: "Headline | Site", "Headline - Site", "Headline — Site".
 _DOCUMENT_TITLE = re.compile(r"^(?P<head>\S.{8,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
 _SITE_WORDS = 5
@@ -156,6 +159,7 @@ _GLUED_YEAR = re.compile(r"((?:19|20)\d\d)(?=\d)")
 _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d\d(?![\d:])")
 _CLOCK_LINE_WORDS = 5
 _DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]{2}")
 # A byline in the commoner languages: "Von Christian Unger, Tobias Köberlein und …",
 # "von Jemima Kelly", "Par David Mouriquand", "di Viviana Mazza", "Av Kari Nordmann":
 # the word for "by", then a name (two capitalised words; "Von der Leyen …" is none).
@@ -497,7 +501,40 @@ def headline_scores(
     best = max(scores.items(), key=lambda item: (item[1], item[0]), default=None)
     if best is None or best[1] < _MIN_HEADLINE_SCORE:
         return None, scores
+    best = _over_own_header(lines, best, scores, context)
     return _over_standfirst(lines, best, scores, context), scores
+
+
+def _over_own_header(
+    lines: Sequence[str], best: tuple[int, float], scores: dict[int, float], context: _Context
+) -> tuple[int, float]:
+    """The line under ``best`` when that line stands right over the story's byline
+    or time line and ``best`` does not: ``best`` is then a kicker, a site's motto or
+    a blog's name over the headline.  A deck under the headline (a sentence, or a
+    line much longer than the one over it) stands there too: it gives way."""
+    at, score = best
+    under = at + 1
+    if (
+        under in scores
+        and under < context.run.start
+        and context.heads_post(under)
+        and not context.heads_post(at)
+        and headline_shaped(lines[under], context.facts)
+        and not deck_under(lines[at], lines[under])
+        and scores[under] >= score - _STANDFIRST_MARGIN
+    ):
+        return under, scores[under]
+    return best
+
+
+def deck_under(upper: str, lower: str) -> bool:
+    """Whether ``lower`` reads as the deck under the headline ``upper``: a
+    sentence, two sentences, or a line much longer than the one over it."""
+    return (
+        lower.rstrip("'\"’”»)").endswith((".", "!"))
+        or two_sentences(lower)
+        or weight(lower) >= _STANDFIRST_WORDS
+    )
 
 
 def _under_header(
@@ -514,6 +551,8 @@ def _under_header(
             or _credit_opening(lines[anchor])
             # ... or a byline of another language ("von Daniel Braun, Davor Pasoski")
             or foreign_byline(lines[anchor])
+            # ... or a date opening a short line ("31.01.2016 Hardware")
+            or dated_line(lines[anchor], facts)
         ):
             break
     else:
@@ -529,6 +568,17 @@ def _under_header(
         scores[above] >= _HEADER_HEADLINE_SCORE
         and bool(content_words(lines[above]) & context.lead_words)
     )
+
+
+def dated_line(line: str, facts: LineFacts) -> bool:
+    """Whether a short line opens with a full date, a post's time line with its
+    author or topic after it ("1. Februar 2022 , Daniel Dillenburg", "31.01.2016
+    Hardware"), which the header facts may not read as a whole."""
+    if len(line) > _DATED_LINE_CHARS or _DIGIT.search(line[:_DATED_LINE_OPENING]) is None:
+        return False
+    found = date_at_start(line, facts.options, month_first=None)
+    # A date (and time) alone may head a list's teaser: a post's line names more.
+    return found is not None and _LETTERS.search(line[found[1] :]) is not None
 
 
 def _over_standfirst(
@@ -795,6 +845,12 @@ class _Context:
         """Whether the line at ``at`` stands right over the byline or time line."""
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
         return bool(under) and (self.facts.is_time(under) or _is_credit(under, self.facts))
+
+    def heads_post(self, at: int) -> bool:
+        """Whether the line at ``at`` stands right over the byline or time line, or
+        over a post's date line written out (see :func:`post_date_line`)."""
+        under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
+        return self.heads_story(at) or post_date_line(under)
 
     def _dated(self, at: int) -> bool:
         """Whether the line at ``at`` stands over its own time line (a credit line
@@ -1280,3 +1336,40 @@ def headline_inside(
         if score is not None and score >= _MIN_HEADLINE_SCORE and score >= best:
             return at
     return None
+
+
+#: A headline over its post's time line, far above a main run that is no story
+#: (a tag cloud, the comments), shares this many words with the page's prose.
+_LONE_AGREEMENT = 2
+#: How much of the story is read for its words (its opening names its subject).
+_LONE_STORY_CHARS = 3000
+
+
+def lone_dated_headline(
+    lines: Sequence[str], run: Run, title: str, story: str, facts: LineFacts
+) -> str:
+    """The one line above the main run that may be a headline and stands right over
+    a time line or a post's date line, when ``title`` agrees with ``story`` less than it
+    does; else ``""``.  A blog post's page prints one such line, its headline; a
+    main run read from a tag cloud or the comments puts a sidebar's line nearer."""
+    told = content_words(story[:_LONE_STORY_CHARS])
+    own = len(content_words(title) & told)
+    if own >= _LONE_AGREEMENT:
+        return ""
+    found = ""
+    for at in range(run.start - 1):
+        line = lines[at]
+        under = lines[at + 1]
+        # (Time lines print a figure: the cheap test first.)
+        if _DIGIT.search(under) is None or not (
+            facts.is_time(under) or post_date_line(under) or dated_line(under, facts)
+        ):
+            continue
+        if is_prose(line) or not _can_be_headline(line, facts):
+            continue
+        if found and found != line:
+            return ""  # a list of dated teasers: no lone headline
+        found = line
+    if found and len(content_words(found) & told) >= max(_LONE_AGREEMENT, own + 1):
+        return found
+    return ""

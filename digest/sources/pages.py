@@ -270,7 +270,11 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
-    title = _fullest_print(page, _agreeing_title(page, title, [standfirst, *paragraphs], facts))
+    title = _agreeing_title(page, title, [standfirst, *paragraphs], facts)
+    if run is not None and title in page:
+        told = " ".join([standfirst, *paragraphs])
+        title = generic.lone_dated_headline(page, run, title, told, facts) or title
+    title = _fullest_print(page, title)
     title = _without_label(page, title)
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
