@@ -64,6 +64,19 @@ def choose(
         if country:
             per_country[country] += 1
 
+    def swap(pick: Story, wider: Story) -> None:
+        taken[taken.index(pick)] = wider
+        for story, step in ((pick, -1), (wider, 1)):
+            per_event[story.event] += step
+            country = _country(story)
+            if country:
+                per_country[country] += step
+        wider.reasons += (
+            f"carried in place of {pick.lead.article.id} ({pick.lead.article.title}): the "
+            f"same story, which {len(wider.outlets())} outlets tell in these words and "
+            f"{len(pick.outlets())} in those",
+        )
+
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
         where = f"position {position}" if position else "the edition"
@@ -82,7 +95,14 @@ def choose(
                 continue
             twin = _told_before(story, taken, settings.story_similarity)
             if twin is not None:
-                retold[story.lead.article.id] = twin
+                if _broader(story, twin):
+                    # The same story, told by more outlets: it takes the pick's
+                    # place, and the pick becomes its retelling.
+                    swap(twin, story)
+                    remaining[n] = twin
+                    retold[twin.lead.article.id] = story
+                else:
+                    retold[story.lead.article.id] = twin
                 continue
             limit = _limit(story, per_event, per_country, settings, events, places, breadth)
             if limit:
@@ -132,6 +152,15 @@ def choose(
             )
         rejections.append(left_out(lead.article, LeftOut.RANKED_BELOW, reason, story.score))
     return _in_order(taken, overrides), rejections
+
+
+def _broader(story: Story, pick: Story) -> bool:
+    """Whether ``story``, a retelling of ``pick``, is told by more outlets (and
+    neither is pinned): of two reports of one story an edition carries the one
+    more outlets tell, not the one that happened to rank first."""
+    if story.lead.pinned or pick.lead.pinned:
+        return False
+    return len(story.outlets()) > len(pick.outlets())
 
 
 def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | None:

@@ -206,6 +206,9 @@ class SectionDetector:
                 topic = headline_topic(self.places, article.title, OVERRIDING_TOPICS)
                 if topic:
                     return self._call(topic, f"{how}, but the headline reads as {topic}", "")
+                if reported_finding(self.places, article.summary):
+                    why = f"{how}, but the standfirst reports a research finding"
+                    return self._call("science", why, "")
             if section == WORLD and not code:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
@@ -304,6 +307,9 @@ class SectionDetector:
         topic = headline_topic(self.places, article.title)
         if topic:
             return self._call(topic, f"no section label; headline reads as {topic}", "")
+        if reported_finding(self.places, article.summary):
+            why = "no section label; the standfirst reports a research finding"
+            return self._call("science", why, "")
         company = company_dispute(article, self.places, self.disputes)
         if company:
             why = f"no section label; a labour dispute at a company ({company}) is business news"
@@ -489,6 +495,14 @@ def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = N
         if any(f" {w} " in lowered for w in words):
             return topic
     return ""
+
+
+def reported_finding(places: PlaceData, standfirst: str) -> str:
+    """``"science"`` when the standfirst's first sentence reports a research
+    finding (``places.toml``'s ``[findings]``), else ``""``."""
+    first = re.split(r"(?<=[.!?])\s+", standfirst.strip(), maxsplit=1)[0]
+    lowered = f" {' '.join(re.findall(r'[a-z0-9]+', first.lower()))} "
+    return "science" if any(f" {w} " in lowered for w in places.findings) else ""
 
 
 def main_country(evidence: dict[str, float]) -> str:
