@@ -264,9 +264,16 @@ class SectionDetector:
         own = outlet.country if outlet.country != NO_COUNTRY else ""
         if not own:
             who = outlet.name or "the source"
-            return self._call(
-                NATIONAL, f"{how}: a national desk of {who}, whose country is not known", self.home
-            )
+            how = f"{how}: a national desk of {who}, whose country is not known"
+            # Whose nation it is, the places it names tell: a local desk's "Phoenix
+            # heat wave" is the US's news, wherever the publisher is.
+            counts, said = evidence
+            home = counts.get(self.home, 0.0)
+            foreign = sum(n for c, n in counts.items() if c != self.home)
+            abroad = (foreign > 0 and home == 0) or (foreign >= _DECIDES and foreign > home)
+            if abroad and not self._about_home(evidence, title):
+                return self._call(WORLD, f"{how}; {'; '.join(said)}", main_country(counts))
+            return self._call(NATIONAL, how, self.home)
         name = self.places.country_names.get(own, own)
         if own == self.home:
             return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
