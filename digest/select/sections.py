@@ -67,7 +67,7 @@ _DATELINE, _AGENCY, _TITLE, _TAG, _SUMMARY = 2.0, 0.75, 1.0, 0.75, 0.5
 _DECIDES = 1.0
 # A specialist outlet's item naming this much of abroad is placed by content.
 _NEWSY_DESKS = frozenset({"business", "science", "technology"})
-_NEWS_ON_A_DESK = 2.0
+_NEWS_ON_A_DESK = 1.0
 #: Items that must place a summit at home before its news counts as home news.
 HOSTED_AGREE = 2
 # "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
