@@ -80,6 +80,13 @@ _BLOC_ACTS = re.compile(
 )
 #: Topics whose headline words outweigh a world-desk label (``places.toml``).
 OVERRIDING_TOPICS = frozenset({"science"})
+#: A court's or the police's word in a headline: a sportsman found guilty of a
+#: crime is crime news, though the headline names his sport ("former NRL player").
+_CRIME = re.compile(
+    r"\b(guilty|convicted|sentenced|jailed|charged with|arrested|acquitted|"
+    r"sexual assault|murder|manslaughter|rape)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +319,8 @@ class SectionDetector:
         foreign = sum(n for c, n in counts.items() if c != self.home)
         summary = f"{'; '.join(said) or 'no places named'}: foreign {foreign:g} vs home {home:g}"
         topic = headline_topic(self.places, article.title)
+        if topic == "sports" and _CRIME.search(article.title):
+            topic = ""
         if topic:
             return self._call(topic, f"no section label; headline reads as {topic}", "")
         if reported_finding(self.places, article.summary):
@@ -363,7 +372,22 @@ class SectionDetector:
                 counts[code] += n
             named = ", ".join(f"{c} {n:g}" for c, n in _ranked(mentions)[:3])
             said.append(f"names ({named})")
+        region = "" if mentions else self._named_region(article)
+        if region:
+            counts[INTERNATIONAL] += _SUMMARY
+            said.append(f"names {region}, which does not take in {self.home}")
         return counts, said
+
+    def _named_region(self, article: Article) -> str:
+        """A region the headline or standfirst names ("New outbreaks in Africa")
+        that leaves out the home country, or ``""``: news from abroad, though no one
+        country is named."""
+        text = f"{article.title} {article.summary}".lower()
+        lowered = f" {' '.join(re.findall(r'[a-z]+', text))} "
+        for key, region in self.places.regions.items():
+            if self.home not in region.countries and f" {key} " in lowered:
+                return region.name
+        return ""
 
     def country(self, article: Article) -> str:
         """The country a story is mostly about (dateline first), or ``""``."""
