@@ -24,9 +24,12 @@ from ..model import LeftOut, Rejection
 from .candidates import Story, left_out
 from .overrides import Overrides
 from .places import PlaceData
+from .similarity import _phrases
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
+#: Members of a pick whose headlines tell its core phrases.
+_CORE_SAMPLE = 12
 #: An event's picks past the second need this many outlets telling the event each:
 #: a third pick needs 9 of them (3 to 6 give the same editions on the real days).
 EVENT_OUTLETS_PER_PICK = 4
@@ -173,12 +176,25 @@ def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | 
         if pick.event != story.event:
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
+        core = _core_phrases(pick)
         for a, weights in zip(mine, read, strict=True):
+            pinned = not core.isdisjoint(_phrases(a.title))
             for b in theirs:
-                bar = threshold * _SAME_CITY if a.places & b.places else threshold
+                bar = threshold * _SAME_CITY if pinned or a.places & b.places else threshold
                 if weights.cosine(b.read()) >= bar:
                     return pick
     return None
+
+
+def _core_phrases(story: Story) -> set[tuple[str, str]]:
+    """The headline phrases ("grain deal") at least half of a story's reports
+    (of two or more; the first :data:`_CORE_SAMPLE`) use: what its reports call
+    it.  Another story of its event that uses one retells it."""
+    titles = [m.article.title for m in story.members[:_CORE_SAMPLE]]
+    if len(titles) < 2:
+        return set()
+    counts = Counter(p for t in titles for p in _phrases(t))
+    return {p for p, k in counts.items() if 2 * k >= len(titles)}
 
 
 def _country(story: Story) -> str:
