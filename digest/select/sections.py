@@ -157,16 +157,14 @@ class SectionDetector:
         key = " ".join(text.lower().replace("_", " ").split()).strip(" /")
         if key in NATIONAL_DESKS:
             return NATIONAL, ""
-        if key in self.aliases:
-            return self.aliases[key], ""
         # "Tennis News", "tennis-news", "US news": the label without "news".
         bare = key.replace("-", " ").removesuffix(" news").strip()
-        if self.aliases.get(bare):
-            return self.aliases[bare], ""
         code = self.places.label_countries.get(bare)
-        if code:
+        alias = self.aliases.get(key, self.aliases.get(bare) or None)
+        # A national desk that names its country ("India News") is that country's.
+        if code and alias in (None, NATIONAL):
             return (NATIONAL if code == self.home else WORLD), code
-        return None
+        return None if alias is None else (alias, "")
 
     def from_url(self, url: str) -> tuple[str, str, str] | None:
         """``(section, country, path part)`` from a URL path, or ``None``."""
@@ -210,12 +208,9 @@ class SectionDetector:
                 return self._national_desk(outlet, how, evidence, article.title)
             if section == WORLD:
                 # A world desk's moon rover is science news, wherever it is filed.
-                topic = headline_topic(self.places, article.title, OVERRIDING_TOPICS)
+                topic, why = content_topic(self.places, article, OVERRIDING_TOPICS)
                 if topic:
-                    return self._call(topic, f"{how}, but the headline reads as {topic}", "")
-                if reported_finding(self.places, article.summary):
-                    why = f"{how}, but the standfirst reports a research finding"
-                    return self._call("science", why, "")
+                    return self._call(topic, f"{how}, but {why}", "")
             if section == WORLD and not code:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
@@ -269,17 +264,12 @@ class SectionDetector:
     ) -> SectionCall:
         """A national desk means the outlet's own country."""
         own = outlet.country if outlet.country != NO_COUNTRY else ""
-        if not own:
-            who = outlet.name or "the source"
-            how = f"{how}: a national desk of {who}, whose country is not known"
-            # Whose nation it is, the places it names tell: a local desk's "Phoenix
-            # heat wave" is the US's news, wherever the publisher is.
-            counts, said = evidence
-            home = counts.get(self.home, 0.0)
-            foreign = sum(n for c, n in counts.items() if c != self.home)
-            abroad = (foreign > 0 and home == 0) or (foreign >= _DECIDES and foreign > home)
-            if abroad and not self._about_home(evidence, title):
-                return self._call(WORLD, f"{how}; {'; '.join(said)}", main_country(counts))
+        if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
+            how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
+            if _abroad(evidence[0], self.home) and not self._about_home(evidence, title):
+                return self._call(
+                    WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0])
+                )
             return self._call(NATIONAL, how, self.home)
         name = self.places.country_names.get(own, own)
         if own == self.home:
@@ -318,14 +308,9 @@ class SectionDetector:
         home = counts.get(self.home, 0.0)
         foreign = sum(n for c, n in counts.items() if c != self.home)
         summary = f"{'; '.join(said) or 'no places named'}: foreign {foreign:g} vs home {home:g}"
-        topic = headline_topic(self.places, article.title)
-        if topic == "sports" and _CRIME.search(article.title):
-            topic = ""
+        topic, why = content_topic(self.places, article)
         if topic:
-            return self._call(topic, f"no section label; headline reads as {topic}", "")
-        if reported_finding(self.places, article.summary):
-            why = "no section label; the standfirst reports a research finding"
-            return self._call("science", why, "")
+            return self._call(topic, f"no section label; {why}", "")
         company = company_dispute(article, self.places, self.disputes)
         if company:
             why = f"no section label; a labour dispute at a company ({company}) is business news"
@@ -333,7 +318,7 @@ class SectionDetector:
         about_home = self._about_home(evidence, article.title)
         if about_home:
             return self._call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
-        if (foreign > 0 and home == 0) or (foreign >= _DECIDES and foreign > home):
+        if _abroad(counts, self.home):
             return self._call(WORLD, f"no section label; {summary}", main_country(counts))
         if home > 0 and home >= foreign:
             return self._call(NATIONAL, f"no section label; {summary}", self.home)
@@ -372,22 +357,11 @@ class SectionDetector:
                 counts[code] += n
             named = ", ".join(f"{c} {n:g}" for c, n in _ranked(mentions)[:3])
             said.append(f"names ({named})")
-        region = "" if mentions else self._named_region(article)
-        if region:
+        region = "" if mentions else named_region(self.places, self.home, article)
+        if region:  # a region named and no country: abroad, if home is not in it
             counts[INTERNATIONAL] += _SUMMARY
             said.append(f"names {region}, which does not take in {self.home}")
         return counts, said
-
-    def _named_region(self, article: Article) -> str:
-        """A region the headline or standfirst names ("New outbreaks in Africa")
-        that leaves out the home country, or ``""``: news from abroad, though no one
-        country is named."""
-        text = f"{article.title} {article.summary}".lower()
-        lowered = f" {' '.join(re.findall(r'[a-z]+', text))} "
-        for key, region in self.places.regions.items():
-            if self.home not in region.countries and f" {key} " in lowered:
-                return region.name
-        return ""
 
     def country(self, article: Article) -> str:
         """The country a story is mostly about (dateline first), or ``""``."""
@@ -526,6 +500,43 @@ def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = N
         if any(f" {w} " in lowered for w in words):
             return topic
     return ""
+
+
+def _abroad(counts: dict[str, float], home: str) -> bool:
+    """Whether what an item names puts it abroad: only foreign places, or foreign
+    ones enough to decide and more than the home country's."""
+    here = counts.get(home, 0.0)
+    foreign = sum(n for c, n in counts.items() if c != home)
+    return (foreign > 0 and here == 0) or (foreign >= _DECIDES and foreign > here)
+
+
+def named_region(places: PlaceData, home: str, article: Article) -> str:
+    """A region the headline or standfirst names ("New outbreaks in Africa") that
+    leaves out the home country, or ``""``: news from abroad, though no one country
+    is named."""
+    text = f"{article.title} {article.summary}".lower()
+    lowered = f" {' '.join(re.findall(r'[a-z]+', text))} "
+    for key, region in places.regions.items():
+        if home not in region.countries and f" {key} " in lowered:
+            return region.name
+    return ""
+
+
+def content_topic(
+    places: PlaceData, article: Article, only: frozenset[str] | None = None
+) -> tuple[str, str]:
+    """The topic (sports, science…) an item's words give it, and why, or
+    ``("", "")``: its headline's topic words (only those in ``only`` when given;
+    a sportsman's crime is no sports news), or a research finding its standfirst
+    reports (science)."""
+    topic = headline_topic(places, article.title, only)
+    if topic == "sports" and _CRIME.search(article.title):
+        topic = ""
+    if topic:
+        return topic, f"the headline reads as {topic}"
+    if reported_finding(places, article.summary):
+        return "science", "the standfirst reports a research finding"
+    return "", ""
 
 
 def reported_finding(places: PlaceData, standfirst: str) -> str:
