@@ -26,10 +26,12 @@ FEEDS = labelled_feeds(HELDOUT)
 #: picks at most, and same-story pairs' precision and recall.
 FLOORS = {
     "2023-04-04": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.81, 0.41)},
-    "2023-07-17": {"met": 0, "carried": 10, "soft": 1, "duplicates": 0, "pairs": (0.76, 0.45)},
+    "2023-07-17": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.76, 0.45)},
+    # The blind check, labelled last and measured once after the rules were final.
+    "2023-10-18": {"met": 2, "carried": 13, "soft": 1, "duplicates": 0, "pairs": (0.68, 0.34)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.
-WORLD_FLOORS = {"IN": (0.99, 0.93), "GB": (0.99, 0.92), "US": (0.98, 0.91)}
+WORLD_FLOORS = {"IN": (0.99, 0.92), "GB": (0.99, 0.92), "US": (0.94, 0.90)}
 
 
 def scores() -> tuple[DayScore, ...]:
@@ -37,7 +39,7 @@ def scores() -> tuple[DayScore, ...]:
 
 
 def test_the_held_out_set_is_real_pinned_and_labelled() -> None:
-    assert len(FEEDS) >= 2 and len(list(HELDOUT.glob("day-*.feed.json"))) == 3
+    assert len(FEEDS) == len(list(HELDOUT.glob("day-*.feed.json"))) == 3
     check_pinned_real_set(HELDOUT, FEEDS, ("labels",))
     assert {f.name.removeprefix("day-")[:10] for f in FEEDS} <= set(FLOORS)
 
