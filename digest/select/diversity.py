@@ -79,6 +79,9 @@ def choose(
             f"same story, which {len(wider.outlets())} outlets tell in these words and "
             f"{len(pick.outlets())} in those",
         )
+        # Stories taken for retellings of the pick now left out are looked at again.
+        for key in [k for k, twin in retold.items() if twin is pick]:
+            del retold[key]
 
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
