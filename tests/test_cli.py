@@ -336,7 +336,7 @@ def test_select_and_send_take_a_named_edition_of_the_day(config_file: Path) -> N
     assert document["id"] == "world-evening-2020-11-23"
     assert document["hold"].startswith("not enough news")  # the morning sent the day's news
     code, out, _ = invoke(config_file, "select", "--edition", "evening", "--as-of", evening)
-    assert code == 0 and "No story picked: nothing to send." in out
+    assert code == 0 and "Held back, not sent: not enough news" in out
     assert "No stories in the window" not in out  # there were: all sent this morning
     code, _, err = invoke(config_file, "send", "--edition", "evening", "--as-of", evening)
     assert code == 3 and "world-evening-2020-11-23: not sent: not enough news" in err

@@ -36,6 +36,21 @@ WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
          "https://news.example/world/nk-missile", "news"),
         # ... by the public suffix list, not a guess at second levels.
         ("Minister resigns over expenses", "https://www.lifestyle.ne.jp/news/resigns", "news"),
+        # What an event is read to show is analysis; an obituaries desk files features;
+        # someone's private life is gossip, whoever it is.
+        ("Floods: tunnel horror brings home climate fears", "https://news.example/world/f",
+         "analysis"),
+        ("What's going on with the governor's takeover of the district",
+         "https://news.example/politics/g", "analysis"),
+        ("Singer and actress dies at 76", "https://paper.example/obituaries/2023/07/16/x/",
+         "feature"),
+        ("Media mogul calls off engagement after two weeks", "https://news.example/world/m",
+         "soft"),
+        ("Actors reportedly divorcing after seven years", "https://news.example/world/d",
+         "soft"),
+        ("Star welcomes first child with husband", "https://news.example/world/c", "soft"),
+        ("Soldiers' bodies brought home from the front", "https://news.example/world/b",
+         "news"),
     ],
 )  # fmt: skip
 def test_headline_forms_and_paths_name_the_genre(title: str, url: str, genre: str) -> None:

@@ -278,3 +278,53 @@ def test_space_news_is_science_even_on_a_world_desk_and_banks_are_business() -> 
     assert britain.classify(raid).counted
     flood = article(title="River bursts its banks as floods hit Bavaria", dateline="Passau")
     assert britain.classify(flood).counted
+
+
+def test_an_unknown_outlets_local_desk_is_placed_by_the_places_it_names(
+    detector: SectionDetector,
+) -> None:
+    # A small paper's /local/ desk is its own nation's, which the places named tell:
+    # Phoenix is in the US, so for India it is World News; naming none, it stays home.
+    table = OutletTable()
+    phoenix = article(title="Phoenix heat wave breaks two more records",
+                      url="https://citypaper.example/news/local/weather/x/1/")  # fmt: skip
+    call = detector.classify(phoenix, table.of(phoenix))
+    assert call.counted and call.country == "US" and "country not known" in call.reason
+    plain = article(title="Council approves new bus lanes",
+                    url="https://www.citypaper.example/story/news/local/x/1/")  # fmt: skip
+    assert not detector.classify(plain, table.of(plain)).counted
+    # A national label that names its country is that country's, whatever the dateline.
+    india = detector.classify(article(section="India News", dateline="Kabul"))
+    assert india.section == "national" and not india.counted
+
+
+def test_content_places_what_a_desk_or_a_headline_word_would_misplace() -> None:
+    us = SectionDetector(SelectSettings(home_country="US"))
+    table = OutletTable()
+    # A region named and no country: abroad, when it leaves out the home country.
+    outbreak = article(title="New Outbreaks in Africa Raise Alarms About a Deadly Virus")
+    assert us.classify(outbreak).counted
+    assert not SectionDetector(SelectSettings(home_country="ZA")).classify(outbreak).counted
+    # A sportsman's crime is crime news; his match is sport.
+    verdict = article(title="Former NRL player found guilty of sexual assault after trial",
+                      dateline="Sydney")  # fmt: skip
+    assert us.classify(verdict).section == "world"
+    match = article(title="NRL star scores twice as Eels beat Storm", dateline="Sydney")
+    assert us.classify(match).section == "sports"
+    # A business outlet's report of politics abroad is news; of GDP, business.
+    resign = article(title="Two Singapore lawmakers resign after admitting affair",
+                     url="https://www.cnbc.com/2023/07/17/singapore-lawmakers.html")  # fmt: skip
+    assert us.classify(resign, table.of(resign)).counted
+    gdp = article(title="China reports second-quarter GDP miss",
+                  url="https://www.cnbc.com/2023/07/17/china-gdp.html")  # fmt: skip
+    assert us.classify(gdp, table.of(gdp)).section == "business"
+    # A standfirst reporting a research finding is science, though the headline
+    # states the finding as a fact.
+    study = article(
+        title="People in poorer districts face higher risks of heart failure",
+        summary="Adults in such districts have an 8% higher risk, a study published "
+        "Monday in the journal Circulation says. Doctors called for action.",
+        url="https://www.cnn.com/2023/07/17/health/heart-failure-risks/index.html",
+    )
+    call = us.classify(study, table.of(study))
+    assert call.section == "science" and "research finding" in call.reason

@@ -15,6 +15,8 @@ Usage (the snapshot is a bare git directory)::
 
     python tools/build_selector_realset.py /path/to/Ostabo+news-api/repo \
         2023-03-17 2023-06-24 2023-08-24 2023-09-09 2023-10-07 2023-11-22
+    python tools/build_selector_realset.py --out tests/data/selector_heldout \
+        /path/to/Ostabo+news-api/repo 2023-04-04 2023-07-17 2023-10-18
 """
 
 from __future__ import annotations
@@ -148,12 +150,15 @@ def feed_item(number: int, day: str, raw: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Write the feeds for the days named on the command line."""
+    out = OUT
+    if argv[:1] == ["--out"] and len(argv) > 1:
+        out, argv = Path(argv[1]), argv[2:]
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     repo, days = Path(argv[0]), argv[1:]
     everything = items(repo)
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     head = git(repo, "rev-parse", "gh-pages").decode().strip()
     for day in days:
         chosen = sorted(
@@ -167,7 +172,7 @@ def main(argv: list[str]) -> int:
             "_source": {"repository": "Ostabo/news-api", "commit": head},
             "items": [feed_item(n + 1, day, r) for n, r in enumerate(chosen)],
         }
-        path = OUT / f"day-{day}.feed.json"
+        path = out / f"day-{day}.feed.json"
         text = json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
         path.write_text(text, "utf-8")
         digest = hashlib.sha256(text.encode()).hexdigest()

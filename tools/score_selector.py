@@ -4,6 +4,7 @@
     python tools/score_selector.py --home US --explain 2023-10-07
     python tools/score_selector.py --pairs 2023-08-24   # the worst clustering mistakes
     python tools/score_selector.py --labels labels2     # against the second annotation
+    python tools/score_selector.py --set heldout        # the three held-out days
 
 Targets, per day and home country: at least 4 of the day's 5 biggest world
 stories carried, 0 opinion/feature/soft picks, 0 same-story pairs, at least 5
@@ -26,7 +27,8 @@ from digest.select.evaluation import (
     score_day,
 )
 
-DAYS = Path(__file__).resolve().parent.parent / "tests" / "data" / "selector_real"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+SETS = {"real": DATA / "selector_real", "heldout": DATA / "selector_heldout"}
 
 
 def main() -> int:
@@ -44,9 +46,16 @@ def main() -> int:
         default="labels",
         help="score against the first annotation (default) or the second, blind one",
     )
+    parser.add_argument(
+        "--set",
+        choices=tuple(SETS),
+        default="real",
+        help="the six days the selector is developed on (default), or the three held-out"
+        " days, labelled after its rules were written and never tuned on",
+    )
     args = parser.parse_args()
     homes = args.home or ["IN", "GB", "US"]
-    feeds = sorted(DAYS.glob("day-*.feed.json"))
+    feeds = sorted(SETS[args.set].glob("day-*.feed.json"))
     if args.days:
         feeds = [f for f in feeds if any(d in f.name for d in args.days)]
     failures = 0

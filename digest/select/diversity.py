@@ -24,9 +24,12 @@ from ..model import LeftOut, Rejection
 from .candidates import Story, left_out
 from .overrides import Overrides
 from .places import PlaceData
+from .similarity import _phrases
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
+#: Members of a pick whose headlines tell its core phrases.
+_CORE_SAMPLE = 12
 #: An event's picks past the second need this many outlets telling the event each:
 #: a third pick needs 9 of them (3 to 6 give the same editions on the real days).
 EVENT_OUTLETS_PER_PICK = 4
@@ -64,6 +67,22 @@ def choose(
         if country:
             per_country[country] += 1
 
+    def swap(pick: Story, wider: Story) -> None:
+        taken[taken.index(pick)] = wider
+        for story, step in ((pick, -1), (wider, 1)):
+            per_event[story.event] += step
+            country = _country(story)
+            if country:
+                per_country[country] += step
+        wider.reasons += (
+            f"carried in place of {pick.lead.article.id} ({pick.lead.article.title}): the "
+            f"same story, which {len(wider.outlets())} outlets tell in these words and "
+            f"{len(pick.outlets())} in those",
+        )
+        # Stories taken for retellings of the pick now left out are looked at again.
+        for key in [k for k, twin in retold.items() if twin is pick]:
+            del retold[key]
+
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
         where = f"position {position}" if position else "the edition"
@@ -82,7 +101,14 @@ def choose(
                 continue
             twin = _told_before(story, taken, settings.story_similarity)
             if twin is not None:
-                retold[story.lead.article.id] = twin
+                if _broader(story, twin):
+                    # The same story, told by more outlets: it takes the pick's
+                    # place, and the pick becomes its retelling.
+                    swap(twin, story)
+                    remaining[n] = twin
+                    retold[twin.lead.article.id] = story
+                else:
+                    retold[story.lead.article.id] = twin
                 continue
             limit = _limit(story, per_event, per_country, settings, events, places, breadth)
             if limit:
@@ -134,6 +160,15 @@ def choose(
     return _in_order(taken, overrides), rejections
 
 
+def _broader(story: Story, pick: Story) -> bool:
+    """Whether ``story``, a retelling of ``pick``, is told by more outlets (and
+    neither is pinned): of two reports of one story an edition carries the one
+    more outlets tell, not the one that happened to rank first."""
+    if story.lead.pinned or pick.lead.pinned:
+        return False
+    return len(story.outlets()) > len(pick.outlets())
+
+
 def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | None:
     """A pick of the same event that this story retells: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
@@ -144,12 +179,25 @@ def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | 
         if pick.event != story.event:
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
+        core = _core_phrases(pick)
         for a, weights in zip(mine, read, strict=True):
+            pinned = not core.isdisjoint(_phrases(a.title))
             for b in theirs:
-                bar = threshold * _SAME_CITY if a.places & b.places else threshold
+                bar = threshold * _SAME_CITY if pinned or a.places & b.places else threshold
                 if weights.cosine(b.read()) >= bar:
                     return pick
     return None
+
+
+def _core_phrases(story: Story) -> set[tuple[str, str]]:
+    """The headline phrases ("grain deal") at least half of a story's reports
+    (of two or more; the first :data:`_CORE_SAMPLE`) use: what its reports call
+    it.  Another story of its event that uses one retells it."""
+    titles = [m.article.title for m in story.members[:_CORE_SAMPLE]]
+    if len(titles) < 2:
+        return set()
+    counts = Counter(p for t in titles for p in _phrases(t))
+    return {p for p, k in counts.items() if 2 * k >= len(titles)}
 
 
 def _country(story: Story) -> str:

@@ -86,12 +86,13 @@ def group_events(stories: list[Story], threshold: float, places: PlaceData) -> l
     index = GroupIndex(threshold, closest=True, members=1, places=False)
     for number, story in enumerate(ordered):
         vectors = [m.vector for m in story.members[:3] if m.vector is not None]
-        mine = frozenset(named[number])
+        mine = frozenset(named.proper(number))
         for vector in vectors:
             for match in index.all_near(vector):
                 # Alike words must come with a name in common: "kills" and "injures"
-                # alone do not make a quake and a shooting one event.
-                if not mine.isdisjoint(named[match.group]):
+                # alone do not make a quake and a shooting one event, and neither
+                # does the country both happen in (two US serial-killer inquiries).
+                if not mine.isdisjoint(named.proper(match.group)):
                     join(number, match.group)
         index.put(vectors[0] if vectors else Vector({}))
     # Freed before the hot pairs and the numbering: this is the moment a big pool's
@@ -127,9 +128,14 @@ class _Names:
             found = {numbers.setdefault(n, len(numbers)) for n in story_names(story, places)}
             self._numbers.extend(sorted(found))
             self._starts.append(len(self._numbers))
+        self._countries = frozenset(n for name, n in numbers.items() if name.startswith("country:"))
 
     def __len__(self) -> int:
         return len(self._starts) - 1
+
+    def proper(self, story: int) -> list[int]:
+        """Story ``story``'s names but the countries its places are in."""
+        return [n for n in self[story] if n not in self._countries]
 
     def __getitem__(self, story: int) -> array[int]:
         return self._numbers[self._starts[story] : self._starts[story + 1]]

@@ -60,6 +60,9 @@ class PlaceData:
     #: Regional desks ("us canada", "americas", :func:`region_key` spelling) →
     #: the region they cover.
     regions: Mapping[str, Region] = field(default_factory=lambda: MappingProxyType({}))
+    #: Words of a standfirst's first sentence that report a research finding
+    #: ("a study published Monday in …"): science news, whatever the headline says.
+    findings: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,7 @@ def place_data() -> PlaceData:
         ),
         local_names=frozenset(local),
         regions=MappingProxyType(_regions(extra.get("regions", {}), countries)),
+        findings=frozenset(w.lower() for w in extra.get("findings", {}).get("science", ())),
     )
 
 

@@ -67,7 +67,7 @@ _DATELINE, _AGENCY, _TITLE, _TAG, _SUMMARY = 2.0, 0.75, 1.0, 0.75, 0.5
 _DECIDES = 1.0
 # A specialist outlet's item naming this much of abroad is placed by content.
 _NEWSY_DESKS = frozenset({"business", "science", "technology"})
-_NEWS_ON_A_DESK = 2.0
+_NEWS_ON_A_DESK = 1.0
 #: Items that must place a summit at home before its news counts as home news.
 HOSTED_AGREE = 2
 # "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
@@ -80,6 +80,13 @@ _BLOC_ACTS = re.compile(
 )
 #: Topics whose headline words outweigh a world-desk label (``places.toml``).
 OVERRIDING_TOPICS = frozenset({"science"})
+#: A court's or the police's word in a headline: a sportsman found guilty of a
+#: crime is crime news, though the headline names his sport ("former NRL player").
+_CRIME = re.compile(
+    r"\b(guilty|convicted|sentenced|jailed|charged with|arrested|acquitted|"
+    r"sexual assault|murder|manslaughter|rape)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,16 +157,14 @@ class SectionDetector:
         key = " ".join(text.lower().replace("_", " ").split()).strip(" /")
         if key in NATIONAL_DESKS:
             return NATIONAL, ""
-        if key in self.aliases:
-            return self.aliases[key], ""
         # "Tennis News", "tennis-news", "US news": the label without "news".
         bare = key.replace("-", " ").removesuffix(" news").strip()
-        if self.aliases.get(bare):
-            return self.aliases[bare], ""
         code = self.places.label_countries.get(bare)
-        if code:
+        alias = self.aliases.get(key, self.aliases.get(bare) or None)
+        # A national desk that names its country ("India News") is that country's.
+        if code and alias in (None, NATIONAL):
             return (NATIONAL if code == self.home else WORLD), code
-        return None
+        return None if alias is None else (alias, "")
 
     def from_url(self, url: str) -> tuple[str, str, str] | None:
         """``(section, country, path part)`` from a URL path, or ``None``."""
@@ -203,9 +208,9 @@ class SectionDetector:
                 return self._national_desk(outlet, how, evidence, article.title)
             if section == WORLD:
                 # A world desk's moon rover is science news, wherever it is filed.
-                topic = headline_topic(self.places, article.title, OVERRIDING_TOPICS)
+                topic, why = content_topic(self.places, article, OVERRIDING_TOPICS)
                 if topic:
-                    return self._call(topic, f"{how}, but the headline reads as {topic}", "")
+                    return self._call(topic, f"{how}, but {why}", "")
             if section == WORLD and not code:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
@@ -259,11 +264,13 @@ class SectionDetector:
     ) -> SectionCall:
         """A national desk means the outlet's own country."""
         own = outlet.country if outlet.country != NO_COUNTRY else ""
-        if not own:
-            who = outlet.name or "the source"
-            return self._call(
-                NATIONAL, f"{how}: a national desk of {who}, whose country is not known", self.home
-            )
+        if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
+            how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
+            if _abroad(evidence[0], self.home) and not self._about_home(evidence, title):
+                return self._call(
+                    WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0])
+                )
+            return self._call(NATIONAL, how, self.home)
         name = self.places.country_names.get(own, own)
         if own == self.home:
             return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
@@ -301,9 +308,9 @@ class SectionDetector:
         home = counts.get(self.home, 0.0)
         foreign = sum(n for c, n in counts.items() if c != self.home)
         summary = f"{'; '.join(said) or 'no places named'}: foreign {foreign:g} vs home {home:g}"
-        topic = headline_topic(self.places, article.title)
+        topic, why = content_topic(self.places, article)
         if topic:
-            return self._call(topic, f"no section label; headline reads as {topic}", "")
+            return self._call(topic, f"no section label; {why}", "")
         company = company_dispute(article, self.places, self.disputes)
         if company:
             why = f"no section label; a labour dispute at a company ({company}) is business news"
@@ -311,7 +318,7 @@ class SectionDetector:
         about_home = self._about_home(evidence, article.title)
         if about_home:
             return self._call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
-        if (foreign > 0 and home == 0) or (foreign >= _DECIDES and foreign > home):
+        if _abroad(counts, self.home):
             return self._call(WORLD, f"no section label; {summary}", main_country(counts))
         if home > 0 and home >= foreign:
             return self._call(NATIONAL, f"no section label; {summary}", self.home)
@@ -350,6 +357,10 @@ class SectionDetector:
                 counts[code] += n
             named = ", ".join(f"{c} {n:g}" for c, n in _ranked(mentions)[:3])
             said.append(f"names ({named})")
+        region = "" if mentions else named_region(self.places, self.home, article)
+        if region:  # a region named and no country: abroad, if home is not in it
+            counts[INTERNATIONAL] += _SUMMARY
+            said.append(f"names {region}, which does not take in {self.home}")
         return counts, said
 
     def country(self, article: Article) -> str:
@@ -489,6 +500,51 @@ def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = N
         if any(f" {w} " in lowered for w in words):
             return topic
     return ""
+
+
+def _abroad(counts: dict[str, float], home: str) -> bool:
+    """Whether what an item names puts it abroad: only foreign places, or foreign
+    ones enough to decide and more than the home country's."""
+    here = counts.get(home, 0.0)
+    foreign = sum(n for c, n in counts.items() if c != home)
+    return (foreign > 0 and here == 0) or (foreign >= _DECIDES and foreign > here)
+
+
+def named_region(places: PlaceData, home: str, article: Article) -> str:
+    """A region the headline or standfirst names ("New outbreaks in Africa") that
+    leaves out the home country, or ``""``: news from abroad, though no one country
+    is named."""
+    text = f"{article.title} {article.summary}".lower()
+    lowered = f" {' '.join(re.findall(r'[a-z]+', text))} "
+    for key, region in places.regions.items():
+        if home not in region.countries and f" {key} " in lowered:
+            return region.name
+    return ""
+
+
+def content_topic(
+    places: PlaceData, article: Article, only: frozenset[str] | None = None
+) -> tuple[str, str]:
+    """The topic (sports, science…) an item's words give it, and why, or
+    ``("", "")``: its headline's topic words (only those in ``only`` when given;
+    a sportsman's crime is no sports news), or a research finding its standfirst
+    reports (science)."""
+    topic = headline_topic(places, article.title, only)
+    if topic == "sports" and _CRIME.search(article.title):
+        topic = ""
+    if topic:
+        return topic, f"the headline reads as {topic}"
+    if reported_finding(places, article.summary):
+        return "science", "the standfirst reports a research finding"
+    return "", ""
+
+
+def reported_finding(places: PlaceData, standfirst: str) -> str:
+    """``"science"`` when the standfirst's first sentence reports a research
+    finding (``places.toml``'s ``[findings]``), else ``""``."""
+    first = re.split(r"(?<=[.!?])\s+", standfirst.strip(), maxsplit=1)[0]
+    lowered = f" {' '.join(re.findall(r'[a-z0-9]+', first.lower()))} "
+    return "science" if any(f" {w} " in lowered for w in places.findings) else ""
 
 
 def main_country(evidence: dict[str, float]) -> str:
