@@ -82,6 +82,10 @@ _RESUME_PROSE = 2
 _RESUME_SHARE = 0.2
 _RESUME_WORDS = 20
 _RESUME_TOLD = 5
+# A teaser's blurb alone under its headline, the second or later in a row under
+# some paragraphs of a story, earns this share of its length.
+_TEASERS = 2
+_TEASER_SHARE = 0.5
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -323,6 +327,8 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     # The story comes before the comments and the footer: past a stop marker under
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
+    prose = [is_prose(line) for line in lines]
+    teasers = 0
     for at, line in enumerate(lines):
         if (
             stops[at]
@@ -339,8 +345,14 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
             if best >= _STORY_BEFORE_STOP:
                 handicap = _LATER_RUN_FACTOR
             continue
-        if is_prose(line):
+        if prose[at]:
             labels, score = 0, weight(line)
+            # A list of teasers (headline, one-paragraph blurb, headline, blurb,
+            # ...) under a story reads as prose; a story's paragraphs follow each
+            # other.  From the second blurb in a row, a blurb earns half its length.
+            teasers = teasers + 1 if _teaser_blurb(lines, prose, at) else 0
+            if teasers >= _TEASERS and told >= _TOLD_LINES:
+                score *= _TEASER_SHARE
             told += 1
         else:
             # A cluster of headline-shaped lines (a list of links to other
@@ -370,6 +382,17 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     ):
         best_end += 1
     return Run(best_start, best_end)
+
+
+def _teaser_blurb(lines: Sequence[str], prose: Sequence[bool], at: int) -> bool:
+    """Whether the prose line at ``at`` stands alone under a headline-shaped line,
+    as a teaser's blurb does (no paragraph of prose right over or under it)."""
+    return (
+        at > 0
+        and not prose[at - 1]
+        and _link_shaped(lines[at - 1])
+        and (at + 1 >= len(lines) or not prose[at + 1])
+    )
 
 
 def _leading(start: int, best_start: int, told: int) -> bool:

@@ -1,0 +1,85 @@
+"""What follows a story on a page of any publisher stays out of its body
+(issue 12): a list of other stories' teasers printed as prose under it.  The
+figures on real pages are printed by ``tools/score_pages.py``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digest.sources import Boilerplate, ReadOptions
+from digest.sources.pages import read_page
+
+OPTIONS = ReadOptions(
+    "p.txt",
+    boilerplate=Boilerplate.builtin(),
+    reference_time=datetime(2024, 5, 3, 18, 0, tzinfo=UTC),
+)
+HEAD = ["Home", "News", "Bridge closed to cars after engineers find cracks", "May 2, 2024"]
+TOLD = [
+    "The city council voted on Tuesday to close the old river bridge to cars after "
+    "engineers found deep cracks in two of its stone piers during an inspection.",
+    "The engineers said the cracks in the bridge piers had grown since the last "
+    "inspection of the bridge, and that the council could not wait for the spring.",
+    "Drivers who cross the river bridge each morning will have to take the ring road "
+    "to the east of the town, which the council said would add about ten minutes.",
+    "Buses will still cross the bridge for now, the council said, but the engineers "
+    "will look at the piers again next week and may close the bridge to them too.",
+    "The bridge was built of stone in 1870 and has carried cars across the river since "
+    "the 1920s, when the council first paved the road that runs over the old piers.",
+]
+# Other stories' teasers, each a section label, a headline, a one-paragraph blurb
+# and an age, under the site's labels (none of them a stop marker).
+TEASERS = [
+    "Jane Doe",
+    "Town Hall reporter",
+    "Around the county",
+    "More from the region",
+    "Business",
+    "Bakery on the high street closes after ninety years",
+    "The family that ran the bakery for three generations said rising costs had made "
+    "it impossible to keep the ovens going.",
+    "3 hours ago",
+    "Sport",
+    "Town football club signs a new goalkeeper for the season",
+    "The club said the goalkeeper, who played for two league sides, had agreed a "
+    "contract for the next two seasons.",
+    "5 hours ago",
+    "Schools",
+    "Primary school wins a national award for its garden",
+    "Pupils planted more than two hundred trees and built a pond in the school's "
+    "garden over the past three years.",
+    "6 hours ago",
+    "Weather",
+    "Heavy rain expected across the county this weekend",
+    "Forecasters warned of flooding on low roads near the river and asked drivers to "
+    "take care on Saturday night.",
+    "8 hours ago",
+]
+
+
+def _body(lines: list[str]) -> str:
+    (article,) = read_page("\n".join(lines).encode(), OPTIONS).articles
+    return f"{article.summary}\n{article.body}"
+
+
+def test_teaser_list_under_the_story_stays_out() -> None:
+    body = _body([*HEAD, *TOLD, *TEASERS, "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in TOLD)
+    assert "bakery" not in body and "goalkeeper" not in body and "Forecasters" not in body
+
+
+def test_story_of_headed_sections_keeps_every_paragraph() -> None:
+    """A story whose subheadings each head one paragraph is no list of teasers:
+    its paragraphs are long and nothing but subheadings stands between them."""
+    sections = [
+        line
+        for heading, paragraph in zip(
+            ["What the engineers found", "What drivers must do", "What comes next"],
+            TOLD[1:4],
+            strict=True,
+        )
+        for line in (heading, paragraph)
+    ]
+    story = [TOLD[0], *sections, TOLD[4]]
+    body = _body([*HEAD, *story, "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in story if len(p) > 60)
