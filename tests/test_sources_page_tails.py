@@ -83,3 +83,48 @@ def test_story_of_headed_sections_keeps_every_paragraph() -> None:
         story += [heading, paragraph]
     body = _body([*HEAD, *story, "© 2024 The Town Paper"])
     assert all(p[:40] in body for p in TOLD)
+
+
+def test_box_about_the_writer_ends_the_story() -> None:
+    """A name alone, then a paragraph about that person, under the story: the
+    writer's box (in any language), and what follows it, is no part of the story."""
+    box = [
+        "Jane Doe",
+        "Jane Doe is a reporter at The Town Paper, where she has covered the council, "
+        "its roads and its bridges since 2015.",
+        "More by this writer",
+        "Council votes to keep the library open on Sundays after a long campaign",
+    ]
+    german = [
+        "Erika Mustermann",
+        "Redakteurin",
+        "Seit 2019 bei der Zeitung. Interessiert sich vor allem für Verkehr, Brücken und "
+        "die Arbeit des Stadtrats.",
+    ]
+    for lines in (box, german):
+        body = _body([*HEAD, *TOLD, *lines, "© 2024 The Town Paper"])
+        assert all(p[:40] in body for p in TOLD)
+        assert "reporter at" not in body and "Seit 2019" not in body
+
+
+def test_box_about_the_writer_inside_the_story_ends_nothing() -> None:
+    """The same box between the story's paragraphs, its prose going on under it."""
+    box = [
+        "Jane Doe",
+        "Jane Doe is a reporter at The Town Paper, where she has covered the council, "
+        "its roads and its bridges since 2015.",
+    ]
+    body = _body([*HEAD, *TOLD[:3], *box, *TOLD[3:], "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in TOLD)
+
+
+def test_name_over_a_paragraph_about_someone_else_ends_nothing() -> None:
+    """A caption naming a person over a paragraph that does not open with the
+    name is no box about the writer."""
+    lines = [
+        "John Paulson",
+        "The bridge's engineer, John Paulson, said the piers could be mended by winter "
+        "if the council found the money for the work this year.",
+    ]
+    body = _body([*HEAD, *TOLD[:4], *lines, TOLD[4], "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in [*TOLD, lines[1]])

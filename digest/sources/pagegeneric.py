@@ -86,6 +86,8 @@ _RESUME_TOLD = 5
 # some paragraphs of a story, earns this share of its length.
 _TEASERS = 2
 _TEASER_SHARE = 0.5
+# A writer's name alone (a box about the writer) has this many words at most.
+_AUTHOR_NAME_WORDS = 4
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -331,7 +333,8 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     teasers = 0
     for at, line in enumerate(lines):
         if (
-            stops[at]
+            # A box about the writer under some paragraphs ends the story too.
+            (stops[at] or (told >= _TOLD_LINES and total > 0 and author_box(lines, at)))
             and not _opens_box(lines, at, told if total > 0 else 0)
             and not (
                 total > 0
@@ -392,6 +395,31 @@ def _teaser_blurb(lines: Sequence[str], prose: Sequence[bool], at: int) -> bool:
         and not prose[at - 1]
         and _link_shaped(lines[at - 1])
         and (at + 1 >= len(lines) or not prose[at + 1])
+    )
+
+
+def author_box(lines: Sequence[str], at: int) -> bool:
+    """Whether the line at ``at`` heads a box about the writer: a name alone
+    (see :func:`names_only`), perhaps the writer's job under it, then a paragraph
+    opening with that name ("John Nichols is a national affairs correspondent
+    …") or, under the job, any paragraph; and no story going on under that
+    paragraph (a box inside the story, its prose resuming, ends nothing)."""
+    name = lines[at]
+    if not names_only(name) or len(name.split()) > _AUTHOR_NAME_WORDS:
+        return False
+    under = lines[at + 1 : at + 3]
+    if not under:
+        return False
+    bio = at + 1
+    if _JOB_ALONE.match(under[0]) or _JOB_BYLINE.match(under[0]):
+        bio += 1
+    elif not under[0].startswith(name):
+        return False
+    after = lines[bio + 1 : bio + 1 + _BOX_PROSE]
+    return (
+        bio < len(lines)
+        and is_prose(lines[bio])
+        and not (len(after) == _BOX_PROSE and all(map(is_prose, after)))
     )
 
 
