@@ -175,6 +175,45 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert held.title_exact >= 0.66 and held.date_accuracy >= 0.855
 
 
+def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
+    """The fifth set (WCXB's held-out test split, tools/build_page_modern.py): 185
+    dated article pages of 177 sites in no other set, saved in 2025-2026, English,
+    with the whole gold text; measured on main before any rule was changed for it:
+    title 0.719, body 0.902, refused 3, date 0.904 (115 pages printing it),
+    snippets found 0.858 / left out 0.874; held-out sites (66 pages) title 0.712,
+    body 0.893, date 0.860.  Floors just under; none of the issue's targets but
+    body F1 is met (see the README)."""
+    scorer = _scorer()
+    records = scorer.load_devset(scorer.MODERN)
+    others: set[str] = set()
+    for folder in (scorer.DEVSET, scorer.UNSEEN, scorer.BLIND, scorer.FRESH):
+        others |= {r["site"] for r in scorer.load_devset(folder)}
+    assert len(records) >= 150 and len({r["site"] for r in records}) >= 100
+    assert all(r["title"] and r["title"] + "\n" in r["dump"] for r in records)
+    assert all(r["body"] and r["date"] and r["crawled"] for r in records)
+    assert not {r["site"] for r in records} & others
+    report = scorer.score_dumps(records)
+    assert len(report.refused) <= 3
+    assert report.title_exact >= 0.71
+    assert report.body_f1 >= 0.90
+    assert report.date_accuracy >= 0.90
+    found, left_out = report.snippets
+    assert found >= 0.85 and left_out >= 0.87
+    held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
+    assert held.title_exact >= 0.70 and held.body_f1 >= 0.89 and held.date_accuracy >= 0.86
+    assert set(scorer.by_language(records, report)) == {"en", ""}
+
+
+@pytest.mark.slow  # trafilatura over every page of the modern set
+def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_modern_html() -> None:
+    """On the modern set's real 2025-2026 HTML too (measured 0.959 against 0.942,
+    one page refused)."""
+    scorer = _scorer()
+    ours, theirs, refused = scorer.score_html(scorer.load_devset(scorer.MODERN), scorer.MODERN)
+    assert ours >= theirs
+    assert refused <= 1
+
+
 @pytest.mark.slow  # trafilatura over every page of the dev set
 def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_real_html(
     scored: tuple[list[dict[str, object]], object],

@@ -32,7 +32,6 @@ printed without one).
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import re
@@ -45,12 +44,17 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_page_devset import (
+    XML_DECLARATION,
     _jaccard,
     _norm,
     _without_site_name,
+    bare,
+    builder_main,
     date_shown,
     gold_title,
     pin_inputs,
+    same_publisher,
+    sites_of,
     visible_lines,
     write_set,
 )
@@ -63,16 +67,6 @@ OTHER_SETS = (
 )
 TEST_DATA = Path("tests") / "resources" / "parser" / "test_data"
 _PAGE = re.compile(r"^(?P<publisher>[A-Za-z0-9]+)_\d{4}_\d\d_\d\d\.html\.gz$")
-_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
-
-
-def _bare(site: str) -> str:
-    return site.lower().removeprefix("www.")
-
-
-def _same_publisher(a: str, b: str) -> bool:
-    # A subdomain (edition.cnn.com) is the same publisher as its parent (cnn.com).
-    return a == b or a.endswith("." + b) or b.endswith("." + a)
 
 
 def gold_body(body: dict[str, Any] | None) -> list[str]:
@@ -118,10 +112,7 @@ def build(fundus: Path, out: Path, *, record_sums: bool) -> int:
     """Write the blind set into ``out``; returns the number of pages."""
     inputs = _inputs(fundus)
     pin_inputs(inputs, out, record_sums=record_sums)
-    seen_sites: set[str] = set()
-    for other in OTHER_SETS:
-        with gzip.open(other, "rt", encoding="utf-8") as handle:
-            seen_sites |= {_bare(json.loads(line)["site"]) for line in handle if line.strip()}
+    seen_sites = sites_of(OTHER_SETS)
     records: list[dict[str, Any]] = []
     skipped: list[str] = []
     for country in sorted(p for p in (fundus / TEST_DATA).iterdir() if p.is_dir()):
@@ -136,13 +127,13 @@ def build(fundus: Path, out: Path, *, record_sums: bool) -> int:
                 skipped.append(f"{name}: no meta.info entry")
                 continue
             publisher = found["publisher"]
-            site = _bare(urlparse(info["url"]).netloc)
-            if any(_same_publisher(site, seen) for seen in seen_sites):
+            site = bare(urlparse(info["url"]).netloc)
+            if any(same_publisher(site, seen) for seen in seen_sites):
                 skipped.append(f"{name}: site {site!r} is in the dev or unseen set")
                 continue
             cases_path = country / f"{publisher}.json"
             cases = json.loads(cases_path.read_text("utf-8")) if cases_path.is_file() else {}
-            markup = _XML_DECLARATION.sub(b"", gzip.decompress(page.read_bytes()), count=1)
+            markup = XML_DECLARATION.sub(b"", gzip.decompress(page.read_bytes()), count=1)
             lines, tree = visible_lines(markup)
             dump = "\n".join(lines) + "\n"
             scored = sorted(
@@ -188,14 +179,7 @@ def build(fundus: Path, out: Path, *, record_sums: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("fundus", type=Path, help="checkout of flairNLP/fundus")
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--record-checksums", action="store_true")
-    args = parser.parse_args(argv)
-    count = build(args.fundus, args.out, record_sums=args.record_checksums)
-    print(f"{count} pages written to {args.out}")
-    return 0
+    return builder_main(__doc__, build, ("fundus", "checkout of flairNLP/fundus"), OUT, argv)
 
 
 if __name__ == "__main__":

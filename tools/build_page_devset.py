@@ -37,6 +37,7 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -270,6 +271,8 @@ def pin_inputs(inputs: dict[str, Path], out: Path, *, record_sums: bool) -> None
         out.mkdir(parents=True, exist_ok=True)
         text = "".join(f"{sha256(path)}  {name}\n" for name, path in inputs.items())
         sums_path.write_text(text, "utf-8")
+    if not sums_path.is_file():
+        sys.exit(f"{sums_path}: no pinned checksums (copy the set's SHA256SUMS there first)")
     pinned = read_sums(sums_path)
     for name, expected in pinned.items():
         path = inputs.get(name)
@@ -334,6 +337,55 @@ def write_set(out: Path, records: list[dict[str, Any]], skipped: list[str]) -> N
     with gzip.GzipFile(out / "pages.jsonl.gz", "wb", compresslevel=9, mtime=0) as handle:
         handle.write(text.encode("utf-8"))
     (out / "SKIPPED.txt").write_text("".join(f"{line}\n" for line in skipped), "utf-8")
+
+
+#: An XML declaration before the markup (some saved pages start with one); lxml
+#: refuses a declaration in a ``str``, so the later set builders drop it first.
+XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+
+
+def bare(site: str) -> str:
+    """A site name as the sets compare it: lower case, without ``www.``."""
+    return site.lower().removeprefix("www.")
+
+
+def same_publisher(a: str, b: str) -> bool:
+    """Whether two bare site names are one publisher: equal, or one a subdomain of
+    the other (``edition.cnn.com`` and ``cnn.com``)."""
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def sites_of(sets: Iterable[Path]) -> set[str]:
+    """The bare site names of the pages of some committed sets (``pages.jsonl.gz``)."""
+    sites: set[str] = set()
+    for path in sets:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            sites |= {bare(json.loads(line)["site"]) for line in handle if line.strip()}
+    return sites
+
+
+def builder_main(
+    doc: str,
+    build_set: Callable[..., int],
+    source: tuple[str, str],
+    out: Path,
+    argv: list[str] | None,
+) -> int:
+    """The command line of a set builder that reads one source folder: ``source``
+    is that argument's name and help; ``build_set(folder, out, record_sums=…)``
+    writes the set and returns its page count."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(source[0], type=Path, help=source[1])
+    parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument(
+        "--record-checksums",
+        action="store_true",
+        help="write SHA256SUMS from this copy (only when re-pinning a new commit)",
+    )
+    args = parser.parse_args(argv)
+    count = build_set(getattr(args, source[0]), args.out, record_sums=args.record_checksums)
+    print(f"{count} pages written to {args.out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

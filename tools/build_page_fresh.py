@@ -32,8 +32,6 @@ for relative and year-less dates.
 
 from __future__ import annotations
 
-import argparse
-import gzip
 import json
 import re
 import subprocess
@@ -45,8 +43,18 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_page_blind import _headline, _same_publisher
-from build_page_devset import date_shown, pin_inputs, visible_lines, write_set
+from build_page_blind import _headline
+from build_page_devset import (
+    XML_DECLARATION,
+    bare,
+    builder_main,
+    date_shown,
+    pin_inputs,
+    same_publisher,
+    sites_of,
+    visible_lines,
+    write_set,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "page_fresh"
@@ -54,12 +62,7 @@ OTHER_SETS = tuple(
     ROOT / "tests" / "data" / name / "pages.jsonl.gz"
     for name in ("page_devset", "page_unseen", "page_blind")
 )
-_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _FOLDERS = ("tests/eval", "tests/cache")
-
-
-def _bare(site: str) -> str:
-    return site.lower().removeprefix("www.")
 
 
 def _site(url: str) -> str:
@@ -67,7 +70,7 @@ def _site(url: str) -> str:
     parsed = urlparse(url)
     if parsed.netloc == "web.archive.org" and (inner := re.search(r"https?://.*", parsed.path)):
         return _site(inner[0])
-    return _bare(parsed.netloc)
+    return bare(parsed.netloc)
 
 
 def _inputs(clone: Path, truth: dict[str, dict[str, Any]]) -> dict[str, Path]:
@@ -80,12 +83,12 @@ def _inputs(clone: Path, truth: dict[str, dict[str, Any]]) -> dict[str, Path]:
     return dict(sorted(names.items()))
 
 
-def added_times(clone: Path) -> dict[str, str]:
+def added_times(clone: Path, folders: tuple[str, ...] = _FOLDERS) -> dict[str, str]:
     """``file name -> ISO time`` of the first commit adding a file of that name under
-    the test folders (a file moved between folders keeps its first time)."""
+    ``folders`` (a file moved between folders keeps its first time)."""
     log = subprocess.run(
         ["git", "-C", str(clone), "-c", "core.quotepath=false", "log", "--no-renames",
-         "--diff-filter=A", "--format=@%cI", "--name-only", "--", *_FOLDERS],
+         "--diff-filter=A", "--format=@%cI", "--name-only", "--", *folders],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     times: dict[str, str] = {}
@@ -99,7 +102,7 @@ def added_times(clone: Path) -> dict[str, str]:
     return times
 
 
-def _utc(stamp: str) -> str:
+def utc(stamp: str) -> str:
     """An ISO time with an offset as a naive UTC time (the sets' ``crawled`` form)."""
     return datetime.fromisoformat(stamp).astimezone(UTC).replace(tzinfo=None).isoformat()
 
@@ -112,10 +115,7 @@ def build(clone: Path, out: Path, *, record_sums: bool) -> int:
     pin_inputs(inputs, out, record_sums=record_sums)
     by_file = {Path(name).name: path for name, path in inputs.items()}
     times = added_times(clone)
-    seen_sites: set[str] = set()
-    for other in OTHER_SETS:
-        with gzip.open(other, "rt", encoding="utf-8") as handle:
-            seen_sites |= {_bare(json.loads(line)["site"]) for line in handle if line.strip()}
+    seen_sites = sites_of(OTHER_SETS)
     records: list[dict[str, Any]] = []
     skipped: list[str] = []
     used_sites: set[str] = set()
@@ -124,13 +124,13 @@ def build(clone: Path, out: Path, *, record_sums: bool) -> int:
         site = _site(url)
         label = " ".join(str(entry.get("title") or "").split())
         stamp = str(entry.get("date") or "").strip()
-        if any(_same_publisher(site, seen) for seen in seen_sites):
+        if any(same_publisher(site, seen) for seen in seen_sites):
             skipped.append(f"{name}: site {site!r} is in the dev, unseen or blind set")
             continue
         if not label or not re.match(r"\d{4}-\d\d-\d\d$", stamp):
             skipped.append(f"{name}: no annotated title and publication day (not an article)")
             continue
-        markup = _XML_DECLARATION.sub(b"", by_file[name].read_bytes(), count=1)
+        markup = XML_DECLARATION.sub(b"", by_file[name].read_bytes(), count=1)
         try:
             lines, tree = visible_lines(markup)
         except ValueError as exc:
@@ -156,7 +156,7 @@ def build(clone: Path, out: Path, *, record_sums: bool) -> int:
                 "without": list(entry.get("without") or []),
                 "date": stamp,
                 "date_shown": date_shown(lines, stamp),
-                "crawled": _utc(times[name]),
+                "crawled": utc(times[name]),
                 "dump": dump,
             }
         )
@@ -166,14 +166,8 @@ def build(clone: Path, out: Path, *, record_sums: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("trafilatura", type=Path, help="git clone of adbar/trafilatura")
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--record-checksums", action="store_true")
-    args = parser.parse_args(argv)
-    count = build(args.trafilatura, args.out, record_sums=args.record_checksums)
-    print(f"{count} pages written to {args.out}")
-    return 0
+    help_text = "git clone of adbar/trafilatura"
+    return builder_main(__doc__, build, ("trafilatura", help_text), OUT, argv)
 
 
 if __name__ == "__main__":

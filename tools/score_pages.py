@@ -2,7 +2,7 @@
 
     python tools/score_pages.py [--html] [--show-misses] [--devset DIR]
                                 [--split all|dev|held-out|dev-sites|held-out-sites]
-                                [--set dev|unseen|blind|fresh]
+                                [--set dev|unseen|blind|fresh|modern]
 
 Text dumps (``pages.py``): title exact match rate, mean body token F1, pages
 refused although they have a title and a body, and date accuracy on the pages
@@ -58,7 +58,10 @@ BLIND = ROOT / "tests" / "data" / "page_blind"
 #: The fresh set (``tools/build_page_fresh.py``, trafilatura's evaluation pages):
 #: 638 pages from 638 sites, measured before any rule was changed for it.
 FRESH = ROOT / "tests" / "data" / "page_fresh"
-SETS = {"dev": DEVSET, "unseen": UNSEEN, "blind": BLIND, "fresh": FRESH}
+#: The modern set (``tools/build_page_modern.py``, WCXB's held-out test split of
+#: 2025-2026 pages, English): measured before any rule was changed for it.
+MODERN = ROOT / "tests" / "data" / "page_modern"
+SETS = {"dev": DEVSET, "unseen": UNSEEN, "blind": BLIND, "fresh": FRESH, "modern": MODERN}
 #: When the dev-set pages count as saved (the benchmark was crawled in late 2019).
 CRAWLED = datetime(2019, 11, 21, 12, 0, tzinfo=UTC)
 #: When the unseen set's pages count as saved (its newest page is from 2024).
@@ -276,6 +279,17 @@ def score_dumps(records: list[dict[str, Any]], crawled: datetime = CRAWLED) -> R
     return report
 
 
+def by_language(records: list[dict[str, Any]], report: Report) -> dict[str, Report]:
+    """The report's pages grouped by the language their records state (``lang``),
+    most pages first; empty when the set records no language."""
+    if not any("lang" in record for record in records):
+        return {}
+    groups: dict[str, Report] = {}
+    for record, page in zip(records, report.pages, strict=True):
+        groups.setdefault(record.get("lang", ""), Report()).pages.append(page)
+    return dict(sorted(groups.items(), key=lambda item: -len(item[1].pages)))
+
+
 def score_html(records: list[dict[str, Any]], folder: Path = DEVSET) -> tuple[float, float, int]:
     """Mean body F1 of ``htmlpage.read_html`` and of ``trafilatura.extract`` with its
     defaults on the dev set's HTML, and how many pages ``read_html`` refused."""
@@ -311,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         help="dev: the dev set (tuned on, bar its held-out third); unseen: pages from "
         "readability's and Mercury's test pages (tuned on once); blind: pages from "
         "fundus's parser tests, measured before any rule was written for them; fresh: "
-        "pages from trafilatura's evaluation data, measured before any rule change",
+        "pages from trafilatura's evaluation data, measured before any rule change; "
+        "modern: WCXB's 2025-2026 test pages, measured before any rule change",
     )
     parser.add_argument("--devset", type=Path, help="another set folder (overrides --set)")
     parser.add_argument("--html", action="store_true", help="also score the HTML readers")
@@ -347,6 +362,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{out:.3f} of the boilerplate snippets left out"
         )
     print(f"text dumps  read             {len(records) / report.seconds:,.0f} pages/s")
+    for lang, part in by_language(records, report).items():
+        print(
+            f"  lang {lang or '(none)':<6} {len(part.pages):>4} pages: title {part.title_exact:.3f}"
+            f", body F1 {part.body_f1:.3f}, refused {len(part.refused)}, date "
+            f"{part.date_accuracy:.3f} ({part.dated_pages} printing it)"
+        )
     if args.show_misses:
         for page in report.pages:
             if page.refused:
