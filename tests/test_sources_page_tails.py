@@ -86,8 +86,9 @@ def test_story_of_headed_sections_keeps_every_paragraph() -> None:
 
 
 def test_box_about_the_writer_ends_the_story() -> None:
-    """A name alone, then a paragraph about that person, under the story: the
-    writer's box (in any language), and what follows it, is no part of the story."""
+    """A name alone, then a paragraph about that person, under the story, the
+    name printed over the story too (the byline): the writer's box (in any
+    language), and what follows it, is no part of the story."""
     box = [
         "Jane Doe",
         "Jane Doe is a reporter at The Town Paper, where she has covered the council, "
@@ -102,9 +103,25 @@ def test_box_about_the_writer_ends_the_story() -> None:
         "die Arbeit des Stadtrats.",
     ]
     for lines in (box, german):
-        body = _body([*HEAD, *TOLD, *lines, "© 2024 The Town Paper"])
+        byline = f"By {lines[0]}"
+        body = _body([*HEAD[:3], byline, *HEAD[3:], *TOLD, *lines, "© 2024 The Town Paper"])
         assert all(p[:40] in body for p in TOLD)
         assert "reporter at" not in body and "Seit 2019" not in body
+
+
+def test_list_of_names_each_over_its_paragraph_ends_nothing() -> None:
+    """A list of people or products, each name over a paragraph opening with it,
+    names them nowhere over the story: no box about the writer."""
+    items = [
+        "Stella Brand",
+        "Stella Brand is a pioneer of clothes made from old fabric, and sells them in "
+        "shops across the county and on its own website.",
+        "Harbour Lights",
+        "Harbour Lights makes lamps from driftwood collected on the beaches near the "
+        "town, and sells them at the Saturday market by the river.",
+    ]
+    body = _body([*HEAD[:3], "By Jane Doe", *HEAD[3:], *TOLD, *items, "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in [*TOLD, items[1], items[3]])
 
 
 def test_box_about_the_writer_inside_the_story_ends_nothing() -> None:
@@ -114,7 +131,8 @@ def test_box_about_the_writer_inside_the_story_ends_nothing() -> None:
         "Jane Doe is a reporter at The Town Paper, where she has covered the council, "
         "its roads and its bridges since 2015.",
     ]
-    body = _body([*HEAD, *TOLD[:3], *box, *TOLD[3:], "© 2024 The Town Paper"])
+    page = [*HEAD[:3], "By Jane Doe", *HEAD[3:], *TOLD[:3], *box, *TOLD[3:]]
+    body = _body([*page, "© 2024 The Town Paper"])
     assert all(p[:40] in body for p in TOLD)
 
 
@@ -128,3 +146,42 @@ def test_name_over_a_paragraph_about_someone_else_ends_nothing() -> None:
     ]
     body = _body([*HEAD, *TOLD[:4], *lines, TOLD[4], "© 2024 The Town Paper"])
     assert all(p[:40] in body for p in [*TOLD, lines[1]])
+
+
+# The next story, printed under the story with its own header (about another
+# thing: a story printed on under a box shares the story's words).
+NEXT_STORY = [
+    "Ferry to the island will sail twice a day from June",
+    "Anna Berg",
+    "May 2, 2024 - 16:25",
+    "The ferry to the island will sail twice a day from June, the shipping company "
+    "said on Thursday, after islanders asked for a second crossing each afternoon.",
+    "Islanders had asked for a second crossing for years, saying that one boat a day "
+    "left them no way to work on the mainland and come home on the same evening.",
+    "The company said the second crossing would leave the harbour at five o'clock and "
+    "reach the island an hour later, in time for the last bus to the villages.",
+    "Tickets for the new crossing will cost the same as for the morning boat, and "
+    "children under twelve will travel free, the company said in its statement.",
+    "The shipping company said it would hire four more crew for the summer, and that "
+    "the older of its two boats would be painted and mended before the first crossing.",
+]
+
+
+def test_next_story_under_the_story_stays_out() -> None:
+    """Pages that print the next story under this one: its header (a byline over
+    a time line) under the story's paragraphs ends the story."""
+    (article,) = read_page(
+        "\n".join([*HEAD, *TOLD, *NEXT_STORY, "© 2024 The Town Paper"]).encode(), OPTIONS
+    ).articles
+    body = f"{article.summary}\n{article.body}"
+    assert article.title == HEAD[2]
+    assert all(p[:40] in body for p in TOLD)
+    assert "ferry" not in body.lower() and "Anna Berg" not in body
+
+
+def test_dated_update_inside_the_story_ends_nothing() -> None:
+    """A time line with no byline over it, under the story's paragraphs and over
+    more of them (an update to the story), does not end it."""
+    update = ["Update: May 2, 2024 - 16:25", *TOLD[3:]]
+    body = _body([*HEAD, *TOLD[:3], *update, "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in TOLD)

@@ -86,8 +86,14 @@ _RESUME_TOLD = 5
 # some paragraphs of a story, earns this share of its length.
 _TEASERS = 2
 _TEASER_SHARE = 0.5
+# How far over the story the writer's byline stands.
+_BYLINE_ABOVE = 8
 # A writer's name alone (a box about the writer) has this many words at most.
 _AUTHOR_NAME_WORDS = 4
+# A story's header: its headline, byline and time line (and a separator).
+_HEADER_LINES = 4
+# How far over a time line its byline may stand.
+_BYLINE_REACH = 2
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -332,9 +338,20 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     prose = [is_prose(line) for line in lines]
     teasers = 0
     for at, line in enumerate(lines):
+        # Under some paragraphs, a box about the writer and another story's header
+        # (the next story printed under this one) end the story too, unless the
+        # story goes on under it (a card quoting another story); the words the
+        # prose under it shares are looked for above the header (the next story's
+        # own headline shares them all).
+        ends = told >= _TOLD_LINES and total > 0 and _ends_story(lines, at, start)
         if (
-            # A box about the writer under some paragraphs ends the story too.
-            (stops[at] or (told >= _TOLD_LINES and total > 0 and author_box(lines, at)))
+            ends
+            and not (
+                _leading(start, best_start, told)
+                and story_resumes(lines, stops, start, at, max(start, at - _HEADER_LINES))
+            )
+        ) or (
+            stops[at]
             and not _opens_box(lines, at, told if total > 0 else 0)
             and not (
                 total > 0
@@ -398,12 +415,15 @@ def _teaser_blurb(lines: Sequence[str], prose: Sequence[bool], at: int) -> bool:
     )
 
 
-def author_box(lines: Sequence[str], at: int) -> bool:
-    """Whether the line at ``at`` heads a box about the writer: a name alone
-    (see :func:`names_only`), perhaps the writer's job under it, then a paragraph
-    opening with that name ("John Nichols is a national affairs correspondent
-    …") or, under the job, any paragraph; and no story going on under that
-    paragraph (a box inside the story, its prose resuming, ends nothing)."""
+def author_box(lines: Sequence[str], at: int, start: int) -> bool:
+    """Whether the line at ``at`` heads a box about the writer of the story that
+    starts at ``start``: a name alone (see :func:`names_only`) that the page
+    prints over the story too (its byline), perhaps the writer's job under it,
+    then a paragraph opening with that name ("John Nichols is a national affairs
+    correspondent …") or, under the job, any paragraph; and no story going on
+    under that paragraph (a box inside the story, its prose resuming, ends
+    nothing).  A list of products or people, each name over a paragraph opening
+    with it, names them only there."""
     name = lines[at]
     if not names_only(name) or len(name.split()) > _AUTHOR_NAME_WORDS:
         return False
@@ -420,6 +440,28 @@ def author_box(lines: Sequence[str], at: int) -> bool:
         bio < len(lines)
         and is_prose(lines[bio])
         and not (len(after) == _BOX_PROSE and all(map(is_prose, after)))
+        and any(name in line for line in lines[max(0, start - _BYLINE_ABOVE) : start])
+    )
+
+
+def _ends_story(lines: Sequence[str], at: int, start: int) -> bool:
+    """Whether the line at ``at``, under a story's paragraphs (from ``start``),
+    ends it as a stop marker would: it heads a box about the writer or another
+    story."""
+    return author_box(lines, at, start) or story_header(lines, at)
+
+
+def story_header(lines: Sequence[str], at: int) -> bool:
+    """Whether the line at ``at`` is a story's time line under its byline ("Martin
+    Gramnæs" or "By Jane Doe" over "Publisert 06.01.2026 - 17:29"): under a
+    story's paragraphs, the header of the next story (pages that print stories
+    one under another), where a bare date may be a teaser's."""
+    line = lines[at]
+    if len(line) > _DATE_LINE_CHARS or date_share(line) < _MAX_DATE_SHARE:
+        return False
+    return any(
+        names_only(above) or _credit_opening(above) or foreign_byline(above)
+        for above in lines[max(0, at - _BYLINE_REACH) : at]
     )
 
 
@@ -430,11 +472,14 @@ def _leading(start: int, best_start: int, told: int) -> bool:
     return start == best_start and told >= _RESUME_TOLD
 
 
-def story_resumes(lines: Sequence[str], stops: Sequence[bool], start: int, at: int) -> bool:
+def story_resumes(
+    lines: Sequence[str], stops: Sequence[bool], start: int, at: int, told_end: int | None = None
+) -> bool:
     """Whether the stop marker at ``at``, under the story's lines from ``start``,
     heads a box inside the story (a newsletter sign-up, a teaser) rather than
     ending it: within a few lines under it the prose goes on, and it is the same
-    story's (sharing its words), not another story's teaser or the site's blurb."""
+    story's (sharing the words of its lines up to ``told_end``, else ``at``), not
+    another story's teaser or the site's blurb."""
     if comment_thread(lines[at]):
         return False
     after: list[str] = []
@@ -454,7 +499,7 @@ def story_resumes(lines: Sequence[str], stops: Sequence[bool], start: int, at: i
     if len(after) < _RESUME_PROSE or sum(map(weight, after)) < _RESUME_WORDS * len(after):
         return False  # (a site's short blurbs under its sign-up box are no story)
     resumed = content_words(" ".join(after))
-    told = content_words(" ".join(lines[start:at]))
+    told = content_words(" ".join(lines[start : at if told_end is None else told_end]))
     return bool(resumed) and len(resumed & told) >= _RESUME_SHARE * len(resumed)
 
 
