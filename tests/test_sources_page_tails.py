@@ -185,3 +185,24 @@ def test_dated_update_inside_the_story_ends_nothing() -> None:
     update = ["Update: May 2, 2024 - 16:25", *TOLD[3:]]
     body = _body([*HEAD, *TOLD[:3], *update, "© 2024 The Town Paper"])
     assert all(p[:40] in body for p in TOLD)
+
+
+def test_list_announced_by_the_last_paragraph_is_kept() -> None:
+    """A story ending in a sentence that announces a list ("…:") goes on with the
+    list's items, lines of a few words each; a stop marker under them ends it."""
+    announced = (
+        "The council listed the roads that drivers should take while the bridge is "
+        "closed, and asked them to allow more time:"
+    )
+    items = ["The ring road east of the town", "Mill Lane and the old ford", "The bypass at Upton"]
+    body = _body([*HEAD, *TOLD, announced, *items, "Related stories", "Town fair returns in June"])
+    assert all(item in body for item in items)
+    assert "fair" not in body
+
+
+def test_label_over_tags_announces_no_list() -> None:
+    """A label ending in a colon ("Topics:") is no paragraph: the tags under it
+    stay out."""
+    tags = ["Roads and transport news", "Town council meetings", "Bridges of the county"]
+    body = _body([*HEAD, *TOLD, "Topics:", *tags, "© 2024 The Town Paper"])
+    assert "Roads and transport news" not in body and "Bridges of the county" not in body

@@ -94,6 +94,8 @@ _AUTHOR_NAME_WORDS = 4
 _HEADER_LINES = 4
 # How far over a time line its byline may stand.
 _BYLINE_REACH = 2
+# A paragraph ending in a colon announces a list of at most this many items.
+_LIST_ITEMS = 30
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -401,7 +403,19 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
         and (_is_statement(lines[best_end]) or caption_text(lines[best_end]))
     ):
         best_end += 1
-    return Run(best_start, best_end)
+    return Run(best_start, _announced_list(lines, stops, best_end))
+
+
+def _announced_list(lines: Sequence[str], stops: Sequence[bool], end: int) -> int:
+    """Where the run ending at ``end`` ends when its last paragraph announces a
+    list ("… these deals not to miss on Amazon:"): the list's items under it,
+    each a line of a few words and no sentence, belong to the story."""
+    if end == 0 or not lines[end - 1].endswith((":", "：")) or not is_prose(lines[end - 1]):
+        return end
+    last = min(len(lines), end + _LIST_ITEMS)
+    while end < last and not stops[end] and _link_shaped(lines[end]):
+        end += 1
+    return end
 
 
 def _teaser_blurb(lines: Sequence[str], prose: Sequence[bool], at: int) -> bool:
