@@ -187,8 +187,10 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     with the whole gold text; measured on main before any rule was changed for it:
     title 0.719, body 0.902, refused 3, date 0.904 (115 pages printing it),
     snippets found 0.858 / left out 0.874; held-out sites (66 pages) title 0.712,
-    body 0.893, date 0.860.  Floors just under; none of the issue's targets but
-    body F1 is met (see the README)."""
+    body 0.893, date 0.860.  Its three refusals were then read and mended (a
+    headline over the crumb trail repeating it, a footer menu read as a trail:
+    test_sources_page_trails.py): refused 0, title 0.741, body 0.913.  Floors just
+    under; the targets met are body F1 and no refusal (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.MODERN)
     others: set[str] = set()
@@ -199,9 +201,9 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert all(r["body"] and r["date"] and r["crawled"] for r in records)
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
-    assert len(report.refused) <= 3
-    assert report.title_exact >= 0.71
-    assert report.body_f1 >= 0.90
+    assert not report.refused
+    assert report.title_exact >= 0.73
+    assert report.body_f1 >= 0.905
     assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
     assert found >= 0.85 and left_out >= 0.87

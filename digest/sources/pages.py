@@ -116,6 +116,11 @@ _LEAD_WORDS = 2
 # A time line is looked for among the first lines only; a headline has some words.
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
+#: A headline printed above the crumb trail that repeats it stands this close, and
+#: a crumb that long is a headline, not a section's name.
+_CRUMB_HEADLINE_REACH = 4
+_CRUMB_HEADLINE_WORDS = 3
+_CRUMB_DEPTH = 6
 _MIN_TITLE_WORDS = 3
 # How many lines under a headline (header lines aside) may hold its standfirst.
 _STANDFIRST_REACH = 3
@@ -185,12 +190,13 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     run: generic.Run | None = None
     for at, line in enumerate(lines[:_HEADER_SPAN]):
         if trail := _breadcrumb(line, facts):
-            paragraphs = _without_boilerplate_lines(lines[at + 1 :], options)
+            opens = _headline_over_trail(lines, at, trail) + 1
+            paragraphs = _without_boilerplate_lines(lines[opens:], options)
             run = _main_run(paragraphs, options)
             # A trail with no story under it is a footer's menu (`Home | Autoren |
             # Archiv`) printed below the story: the page is read whole.
             if run is not None:
-                crumbs, lines = trail, lines[at + 1 :]
+                crumbs, lines = trail, lines[opens:]
             break
     if not crumbs:
         paragraphs = _without_boilerplate_lines(lines, options)
@@ -703,6 +709,18 @@ def _take_dateline(paragraphs: list[str], title: str) -> Dateline | None:
     return None
 
 
+def _headline_over_trail(lines: list[str], at: int, trail: list[str]) -> int:
+    """Where the article opens around the crumb trail at ``at``: the trail itself,
+    or the line just before the headline when the trail's last crumb repeats a
+    line printed a few lines above it (headline, time line, then the trail): the
+    headline is the page's, not navigation."""
+    last = trail[-1].casefold()
+    for above in range(at - 1, max(-1, at - 1 - _CRUMB_HEADLINE_REACH), -1):
+        if len(last.split()) >= _CRUMB_HEADLINE_WORDS and lines[above].casefold() == last:
+            return above - 1
+    return at
+
+
 def _breadcrumb(line: str, facts: LineFacts) -> list[str]:
     """The crumbs of a breadcrumb line (``Home > World``, ``News » International``,
     ``Home / World News / Asia``, ``होम › विदेश``), or ``[]``."""
@@ -710,7 +728,9 @@ def _breadcrumb(line: str, facts: LineFacts) -> list[str]:
     if not separator or len(line) > 240 or facts.is_time(line):
         return []
     crumbs = [c.strip() for c in line.split(separator)]
-    if len(crumbs) < 2 or not all(crumbs[:-1]):
+    # A trail runs from the home page down to the page: a longer row of links
+    # ("Home | Membership | About | FAQ's | … | Contact") is a menu.
+    if not 2 <= len(crumbs) <= _CRUMB_DEPTH or not all(crumbs[:-1]):
         return []
     if crumbs[0].lower() in _CRUMB_ROOTS:
         return crumbs

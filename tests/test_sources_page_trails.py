@@ -1,0 +1,66 @@
+"""Crumb trails on pages from sites no rule was written for (issue 12): a headline
+printed above the trail that repeats it, and a row of footer links that reads like
+a trail.  Both pages were refused ("no headline found above the article text")
+before; the figures on real pages are in test_sources_generic_pages.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digest.model import Article
+from digest.sources import Boilerplate, ReadOptions
+from digest.sources.pagemeta import LineFacts
+from digest.sources.pages import _breadcrumb, read_page
+
+SAVED = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
+LEAD = (
+    "Planning a wedding can feel overwhelming, but it does not have to be. With a "
+    "structured timeline every decision falls into place at the right moment."
+)
+MORE = (
+    "Whether you are planning a grand celebration or an intimate gathering, the key is "
+    "to start early and to book the venue before anything else on the list."
+)
+
+
+def _read(lines: list[str]) -> Article:
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (article,) = read_page("\n".join(lines).encode(), options).articles
+    return article
+
+
+def test_headline_above_the_trail_that_repeats_it_names_the_page() -> None:
+    """Headline, a byline run into its date, then ``Home » Blog » <headline>``: the
+    trail does not cut the headline off as navigation."""
+    title = "The Ultimate 12-Month Wedding Planning Timeline"
+    article = _read(
+        ["Contact Us", "Blog", title, "By thegrangehallFebruary 16, 2026No Comments",
+         f"Home » Follow Our Journey » {title}", LEAD, MORE, MORE + " Really."]
+    )  # fmt: skip
+    assert article.title == title
+    assert LEAD in f"{article.summary}\n{article.body}"
+
+
+def test_a_trail_whose_last_crumb_is_a_section_still_opens_the_article() -> None:
+    """``Home > World`` over the headline: what stands above the trail is navigation
+    (a line above repeating the section's short name is no headline)."""
+    title = "Floods close the old bridge for a week"
+    article = _read(["World", "Sport", "Home > World", title, "3 May 2024", LEAD, MORE])
+    assert article.title == title
+    assert article.section == "world"
+
+
+def test_a_long_row_of_footer_links_is_a_menu_not_a_trail() -> None:
+    """``Home | Membership | About | … | Contact`` under the story, a copyright line
+    under it: the page is read whole, not cut at the menu (it was refused)."""
+    facts = LineFacts(ReadOptions("p.txt"))
+    menu = "Home | Membership | About | FAQ's | Reviews | Terms | Privacy Policy | Contact"
+    assert _breadcrumb(menu, facts) == []
+    assert _breadcrumb("Home | Photography | Tips", facts) == ["Home", "Photography", "Tips"]
+    title = "Landscape Photography Tips for Beginners"
+    article = _read(
+        ["Sign in", title, "30 Nov", "Written By Marc Newton", LEAD, MORE, MORE + " Again.",
+         menu, "© The School of Photography. No photographers were harmed."]
+    )  # fmt: skip
+    assert article.title == title
+    assert MORE in article.body
