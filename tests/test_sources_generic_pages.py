@@ -125,8 +125,11 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     read): all pages 0.803 / 0.905 / 0.970, held-out sites 0.725 / 0.890 / 0.953.
     The eighth (numeric date order, boxes inside the story): all pages body 0.907,
     held-out sites unchanged.  The ninth (dates away from the headline, date
-    shapes): all pages date 0.978, held-out sites unchanged.  Floors just under;
-    the issue's title target is not reached here (see the README)."""
+    shapes): all pages date 0.978, held-out sites unchanged.  The eleventh (what
+    follows the story: teaser lists, a box about the writer, the next story's
+    header; misses of the dev-sites read), on its own: all pages 0.808 / 0.916 /
+    0.978, held-out sites 0.739 / 0.908 / 0.977.  Floors just under; the issue's
+    title target is not reached here (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.BLIND)
     others = {r["site"] for r in scorer.load_devset()} | {
@@ -138,10 +141,10 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     report = scorer.score_dumps(records)
     assert report.refused == []
     assert report.title_exact >= 0.80
-    assert report.body_f1 >= 0.905
+    assert report.body_f1 >= 0.91
     assert report.date_accuracy >= 0.975
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.72 and held.body_f1 >= 0.88 and held.date_accuracy >= 0.95
+    assert held.title_exact >= 0.72 and held.body_f1 >= 0.90 and held.date_accuracy >= 0.95
     held_sites = {r["site"] for r in scorer.split(records, "held-out-sites")}
     assert not held_sites & {r["site"] for r in scorer.split(records, "dev-sites")}
 
@@ -158,9 +161,11 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     date 0.827 → 0.875; held-out sites refused 2 → 0, date 0.833 → 0.850) and
     headline rules (title 0.671 → 0.712 with both; held-out sites 0.633 → 0.664).
     The eighth (numeric date order, boxes inside the story) and the tenth (headline
-    choice: title 0.713 → 0.723, held-out sites 0.668 unchanged): see the README.  The ninth
-    (dates away from the headline, date shapes): date 0.878 → 0.903, held-out
-    sites 0.858 → 0.867.  Floors just under; no whole gold text, so no body F1."""
+    choice: title 0.713 → 0.723, held-out sites 0.668 unchanged): see the README.
+    The ninth (dates away from the headline, date shapes): date 0.878 → 0.903,
+    held-out sites 0.858 → 0.867.  The eleventh (what follows the story): snippets
+    0.889 / 0.823 → 0.894 / 0.833, held-out sites 0.886 / 0.819 → 0.896 / 0.836.
+    Floors just under; no whole gold text, so no body F1."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.FRESH)
     others: set[str] = set()
@@ -175,9 +180,11 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert report.title_exact >= 0.72
     assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
-    assert found >= 0.88 and left_out >= 0.82
+    assert found >= 0.89 and left_out >= 0.83
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.66 and held.date_accuracy >= 0.865
+    held_found, held_left_out = held.snippets
+    assert held_found >= 0.89 and held_left_out >= 0.83
 
 
 def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:

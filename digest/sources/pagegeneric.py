@@ -82,6 +82,20 @@ _RESUME_PROSE = 2
 _RESUME_SHARE = 0.2
 _RESUME_WORDS = 20
 _RESUME_TOLD = 5
+# A teaser's blurb alone under its headline, the second or later in a row under
+# some paragraphs of a story, earns this share of its length.
+_TEASERS = 2
+_TEASER_SHARE = 0.5
+# How far over the story the writer's byline stands.
+_BYLINE_ABOVE = 8
+# A writer's name alone (a box about the writer) has this many words at most.
+_AUTHOR_NAME_WORDS = 4
+# A story's header: its headline, byline and time line (and a separator).
+_HEADER_LINES = 4
+# How far over a time line its byline may stand.
+_BYLINE_REACH = 2
+# A paragraph ending in a colon announces a list of at most this many items.
+_LIST_ITEMS = 30
 # A date line inside a run costs this many labels.
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
@@ -329,8 +343,22 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     # The story comes before the comments and the footer: past a stop marker under
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
+    prose = [is_prose(line) for line in lines]
+    teasers = 0
     for at, line in enumerate(lines):
+        # Under some paragraphs, a box about the writer and another story's header
+        # (the next story printed under this one) end the story too, unless the
+        # story goes on under it (a card quoting another story); the words the
+        # prose under it shares are looked for above the header (the next story's
+        # own headline shares them all).
+        ends = told >= _TOLD_LINES and total > 0 and _ends_story(lines, at, start)
         if (
+            ends
+            and not (
+                _leading(start, best_start, told)
+                and story_resumes(lines, stops, start, at, max(start, at - _HEADER_LINES))
+            )
+        ) or (
             stops[at]
             and not _opens_box(lines, at, told if total > 0 else 0)
             and not (
@@ -345,8 +373,14 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
             if best >= _STORY_BEFORE_STOP:
                 handicap = _LATER_RUN_FACTOR
             continue
-        if is_prose(line):
+        if prose[at]:
             labels, score = 0, weight(line)
+            # A list of teasers (headline, one-paragraph blurb, headline, blurb,
+            # ...) under a story reads as prose; a story's paragraphs follow each
+            # other.  From the second blurb in a row, a blurb earns half its length.
+            teasers = teasers + 1 if _teaser_blurb(lines, prose, at) else 0
+            if teasers >= _TEASERS and told >= _TOLD_LINES:
+                score *= _TEASER_SHARE
             told += 1
         else:
             # A cluster of headline-shaped lines (a list of links to other
@@ -375,7 +409,80 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
         and (_is_statement(lines[best_end]) or caption_text(lines[best_end]))
     ):
         best_end += 1
-    return Run(best_start, best_end)
+    return Run(best_start, _announced_list(lines, stops, best_end))
+
+
+def _announced_list(lines: Sequence[str], stops: Sequence[bool], end: int) -> int:
+    """Where the run ending at ``end`` ends when its last paragraph announces a
+    list ("… these deals not to miss on Amazon:"): the list's items under it,
+    each a line of a few words and no sentence, belong to the story."""
+    if end == 0 or not lines[end - 1].endswith((":", "：")) or not is_prose(lines[end - 1]):
+        return end
+    last = min(len(lines), end + _LIST_ITEMS)
+    while end < last and not stops[end] and _link_shaped(lines[end]):
+        end += 1
+    return end
+
+
+def _teaser_blurb(lines: Sequence[str], prose: Sequence[bool], at: int) -> bool:
+    """Whether the prose line at ``at`` stands alone under a headline-shaped line,
+    as a teaser's blurb does (no paragraph of prose right over or under it)."""
+    return (
+        at > 0
+        and not prose[at - 1]
+        and _link_shaped(lines[at - 1])
+        and (at + 1 >= len(lines) or not prose[at + 1])
+    )
+
+
+def author_box(lines: Sequence[str], at: int, start: int) -> bool:
+    """Whether the line at ``at`` heads a box about the writer of the story that
+    starts at ``start``: a name alone (see :func:`names_only`) that the page
+    prints over the story too (its byline), perhaps the writer's job under it,
+    then a paragraph opening with that name ("John Nichols is a national affairs
+    correspondent …") or, under the job, any paragraph; and no story going on
+    under that paragraph (a box inside the story, its prose resuming, ends
+    nothing).  A list of products or people, each name over a paragraph opening
+    with it, names them only there."""
+    name = lines[at]
+    if not names_only(name) or len(name.split()) > _AUTHOR_NAME_WORDS:
+        return False
+    under = lines[at + 1 : at + 3]
+    if not under:
+        return False
+    bio = at + 1
+    if _JOB_ALONE.match(under[0]) or _JOB_BYLINE.match(under[0]):
+        bio += 1
+    elif not under[0].startswith(name):
+        return False
+    after = lines[bio + 1 : bio + 1 + _BOX_PROSE]
+    return (
+        bio < len(lines)
+        and is_prose(lines[bio])
+        and not (len(after) == _BOX_PROSE and all(map(is_prose, after)))
+        and any(name in line for line in lines[max(0, start - _BYLINE_ABOVE) : start])
+    )
+
+
+def _ends_story(lines: Sequence[str], at: int, start: int) -> bool:
+    """Whether the line at ``at``, under a story's paragraphs (from ``start``),
+    ends it as a stop marker would: it heads a box about the writer or another
+    story."""
+    return author_box(lines, at, start) or story_header(lines, at)
+
+
+def story_header(lines: Sequence[str], at: int) -> bool:
+    """Whether the line at ``at`` is a story's time line under its byline ("Martin
+    Gramnæs" or "By Jane Doe" over "Publisert 06.01.2026 - 17:29"): under a
+    story's paragraphs, the header of the next story (pages that print stories
+    one under another), where a bare date may be a teaser's."""
+    line = lines[at]
+    if len(line) > _DATE_LINE_CHARS or date_share(line) < _MAX_DATE_SHARE:
+        return False
+    return any(
+        names_only(above) or _credit_opening(above) or foreign_byline(above)
+        for above in lines[max(0, at - _BYLINE_REACH) : at]
+    )
 
 
 def _leading(start: int, best_start: int, told: int) -> bool:
@@ -385,11 +492,14 @@ def _leading(start: int, best_start: int, told: int) -> bool:
     return start == best_start and told >= _RESUME_TOLD
 
 
-def story_resumes(lines: Sequence[str], stops: Sequence[bool], start: int, at: int) -> bool:
+def story_resumes(
+    lines: Sequence[str], stops: Sequence[bool], start: int, at: int, told_end: int | None = None
+) -> bool:
     """Whether the stop marker at ``at``, under the story's lines from ``start``,
     heads a box inside the story (a newsletter sign-up, a teaser) rather than
     ending it: within a few lines under it the prose goes on, and it is the same
-    story's (sharing its words), not another story's teaser or the site's blurb."""
+    story's (sharing the words of its lines up to ``told_end``, else ``at``), not
+    another story's teaser or the site's blurb."""
     if comment_thread(lines[at]):
         return False
     after: list[str] = []
@@ -409,7 +519,7 @@ def story_resumes(lines: Sequence[str], stops: Sequence[bool], start: int, at: i
     if len(after) < _RESUME_PROSE or sum(map(weight, after)) < _RESUME_WORDS * len(after):
         return False  # (a site's short blurbs under its sign-up box are no story)
     resumed = content_words(" ".join(after))
-    told = content_words(" ".join(lines[start:at]))
+    told = content_words(" ".join(lines[start : at if told_end is None else told_end]))
     return bool(resumed) and len(resumed & told) >= _RESUME_SHARE * len(resumed)
 
 
