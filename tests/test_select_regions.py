@@ -237,3 +237,16 @@ def test_a_long_capitalised_text_is_read_in_one_pass(word: str) -> None:
     found = list(_employers(tokens, frozenset({"workers"})))
     assert _Counted.reads < 5 * n
     assert not any(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Names with letters beyond ASCII (the tokens were ASCII: "S", "o Paulo").
+        ("Floods in São Paulo", [("São Paulo", "BR")]),
+        ("Brasília and Asunción sign a treaty", [("Brasília", "BR"), ("Asunción", "PY")]),
+        ("Storm floods Düsseldorf", [("Düsseldorf", "DE")]),
+    ],
+)
+def test_countries_named_with_accents_are_found(text: str, found: list[tuple[str, str]]) -> None:
+    assert find_countries(text, place_data().text_names) == found

@@ -385,3 +385,42 @@ def test_dates_in_shapes_crawlers_and_other_languages_print(line: str, when: dat
 @pytest.mark.parametrize("line", ["Version 2.1. Update", "Tabelle 3. 4. Spieltag", "AprilFools 1"])
 def test_figures_that_are_no_dates_stay_unread(line: str) -> None:
     assert time_in_line(line, OPTIONS, month_first=None) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["November 2021 5:30 PM", "Nov 2021, 10:00", "2021 10:00", "2021-11", "May 2021 at 9:15 am"],
+)
+def test_a_year_with_a_clock_but_no_day_is_no_time(line: str) -> None:
+    """A clock time beside a month and year (or a year alone) names no day
+    either: dateutil filled the day (and month) in from the day the reader ran,
+    so the page's date changed from one run to the next."""
+    assert read_time(line, OPTIONS) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        ("January 1, 2021 5:30 PM", datetime(2021, 1, 1, 17, 30, tzinfo=UTC)),
+        ("1 Jan 2000", datetime(2000, 1, 1, tzinfo=UTC)),
+        ("2021-12-31", datetime(2021, 12, 31, tzinfo=UTC)),
+        ("February 2, 2001 10:00", datetime(2001, 2, 2, 10, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_full_date_on_the_first_of_january_still_reads(line: str, when: datetime) -> None:
+    """A date that names its day, month and year reads whatever the day."""
+    assert read_time(line, OPTIONS) == when
+
+
+@pytest.mark.parametrize("label", ["Datum: 21.01.2022", "Veröffentlicht: 21.01.2022"])
+def test_labelled_comment_dates_do_not_date_the_page(label: str) -> None:
+    """A labelled date in the readers' comments, past every line searched near
+    the story, is a reader's: the last search of the whole page stops at the
+    comments too, and the crawl dates the page."""
+    related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(20)]
+    comments = [f"Leser {n}" for n in range(30)]
+    lines = ["Startseite", "Brücke gesperrt", LEAD, MORE, *related, "3 Comments", *comments]
+    assert _read([*lines, "Gaye", label, "Sehr gut geschrieben."]).time_from_crawl
+    # Above the comments, as far from the story, it is the page's.
+    above = _read([*lines[:-31], label, *lines[-31:]])
+    assert above.published_at == datetime(2022, 1, 21, tzinfo=UTC)

@@ -85,6 +85,13 @@ def test_a_deck_over_the_byline_does_not_take_the_headline_over_it() -> None:
         ),
         ("Seminare im Frühjahr", "Verband lädt zu neuen Seminaren ein", False),
         ("Ein Blog über Seminare, Medien und die Presse", "Neue Seminare im Frühjahr", False),
+        # Long, but not much longer than the line over it: a long headline under a
+        # long motto, no deck.
+        (
+            "Ein Blog über Seminare, Medien, die Presse und die Öffentlichkeitsarbeit",
+            "Der Verband lädt im Frühjahr zu zwei neuen Seminaren über Presse und Medien",
+            False,
+        ),
     ],
 )
 def test_which_lines_read_as_a_deck_under_a_headline(upper: str, lower: str, deck: bool) -> None:
@@ -99,6 +106,10 @@ def test_which_lines_read_as_a_deck_under_a_headline(upper: str, lower: str, dec
         ("November 12, 2019 by admin in News", True),
         # A date and time alone may head a list's teaser: left to the header facts.
         ("11/12/19 4:40PM", False),
+        # ... also with the word some languages print after the clock.
+        ("31.01.2016, 12:00 Uhr", False),
+        ("28.04.2023 18.41 h", False),
+        ("12.05.2021 09:30 uur", False),
         ("2019 war ein gutes Jahr für den Verband", False),
         ("Neue Seminare im Frühjahr", False),
         ("31.01.2016 " + "Hardware " * 20, False),  # no time line: too long

@@ -64,3 +64,17 @@ def test_a_long_row_of_footer_links_is_a_menu_not_a_trail() -> None:
     )  # fmt: skip
     assert article.title == title
     assert MORE in article.body
+
+
+def test_a_menu_entry_repeating_a_long_section_crumb_stays_navigation() -> None:
+    """``Business and Economy`` in the menu above ``Home > Business and Economy``:
+    the crumb repeats a menu entry, not a headline over its time line, so the menu
+    stays cut off (its ``Culture`` entry had become the page's section)."""
+    title = "Floods close the old bridge for a week"
+    menu = ["Menu", "Business and Economy", "Culture"]
+    trail = "Home > Business and Economy"
+    article = _read([*menu, trail, title, "By Jane Doe", "3 May 2024", LEAD, MORE])
+    assert article.title == title
+    assert article.section == ""
+    article = _read(["Business and Economy", "Sport", trail, title, "3 May 2024", LEAD, MORE])
+    assert article.section == ""

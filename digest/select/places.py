@@ -30,6 +30,8 @@ INTERNATIONAL = "XX"
 _TEXT_CITY_POPULATION = 500_000
 _MAX_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
+# ... the same in words of any alphabet ("São Paulo"): slower, for texts that need it.
+_WIDE_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\-])*(?:['’][^\W\d_]+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +182,8 @@ def _regions(table: Mapping[str, Any], countries: Mapping[str, Any]) -> dict[str
 
 def _spans(text: str) -> list[str]:
     # Tokens with possessive endings cut, so "Biden's" reads as "Biden".
-    return [(t[:-2] if t.endswith(("'s", "’s")) else t).rstrip(".-") for t in _TOKEN.findall(text)]
+    tokens = (_TOKEN if text.isascii() else _WIDE_TOKEN).findall(text)
+    return [(t[:-2] if t.endswith(("'s", "’s")) else t).rstrip(".-") for t in tokens]
 
 
 def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]:

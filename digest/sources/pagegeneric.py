@@ -37,6 +37,7 @@ from .pagemeta import (
     labelled,
     numeric_order,
     time_in_line,
+    without_clock_word,
 )
 
 # Sentence ends, Latin and CJK; closing quotes and brackets may follow.
@@ -643,7 +644,7 @@ def deck_under(upper: str, lower: str) -> bool:
     return (
         lower.rstrip("'\"’”»)").endswith((".", "!"))
         or two_sentences(lower)
-        or weight(lower) >= _STANDFIRST_WORDS
+        or weight(lower) >= max(_STANDFIRST_WORDS, _STANDFIRST_RATIO * weight(upper))
     )
 
 
@@ -687,8 +688,9 @@ def dated_line(line: str, facts: LineFacts) -> bool:
     if len(line) > _DATED_LINE_CHARS or _DIGIT.search(line[:_DATED_LINE_OPENING]) is None:
         return False
     found = date_at_start(line, facts.options, month_first=None)
-    # A date (and time) alone may head a list's teaser: a post's line names more.
-    return found is not None and _LETTERS.search(line[found[1] :]) is not None
+    # A date (and time) alone may head a list's teaser: a post's line names more
+    # ("Uhr" after the clock names nothing).
+    return found is not None and _LETTERS.search(without_clock_word(line[found[1] :])) is not None
 
 
 def _over_standfirst(
@@ -1313,7 +1315,8 @@ def fallback_time(
     labelled time line within :data:`_LABELLED_REACH` lines under the story or
     above the headline, else any time line within :data:`_TIME_LINE_REACH` lines
     under the story (not past the opening of readers' comments) or above the
-    headline, else a labelled time line anywhere on the page."""
+    headline, else a labelled time line anywhere on the page above readers'
+    comments."""
     opening = [title_at] if title_at is not None else []
     month_first = _page_month_first(lines, run, facts.options)
     for at in [*opening, *range(run.start, min(run.end, run.start + 2))]:
@@ -1357,8 +1360,12 @@ def fallback_time(
         if said is not None and said.has_time and not _late(said, facts):
             return said
     # Last, a labelled time line anywhere ("Veröffentlicht: 05.01.2020 | Autor: …"
-    # at the top of a page whose headline was not found there).
-    for line in lines:
+    # at the top of a page whose headline was not found there) but in the readers'
+    # comments.
+    comments = next(
+        (at for at in range(run.end, len(lines)) if comment_thread(lines[at])), len(lines)
+    )
+    for line in lines[:comments]:
         said = facts(line) if labelled(line) else None
         if said is not None and said.has_time and not _late(said, facts):
             return said

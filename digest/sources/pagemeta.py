@@ -91,8 +91,6 @@ _DIGIT = re.compile(r"\d")  # Unicode digits: Devanagari ones count
 _YEAR = re.compile(
     r"(?<!\d)(?:19|20|१९|२०)\d\d(?!\d)|(?<![\d:.])'\d\d\b|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
 )
-# A text whose only figures are a year ("November 2021", "Nov. 2021"): no day.
-_YEAR_ONLY_FIGURES = re.compile(r"\D*(?:19|20)\d\d\D*")
 # How far before the crawl the nearer reading of a numeric date that reads both
 # ways (9/11/13) must lie for nearness to choose it (see ``_day_month``).
 _RECENT_READING = timedelta(days=62)
@@ -101,6 +99,10 @@ _LATE = timedelta(days=1)
 # A date printed without its year that would lie after the crawl is taken for
 # last year's only if that is this recent (crawled in January, "Dec 30").
 _YEARLESS_PAST = timedelta(days=182)
+# Two stand-ins for what a printed time leaves out when it prints a year: dateutil
+# fills any missing part (the day, the month) from its default, today's date when
+# given none.  A text that names the whole date reads the same with either.
+_STAND_INS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 _UNIT_SECONDS = {
     "sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600,
     "day": 86400, "week": 604800, "month": 2592000, "year": 31536000,
@@ -423,6 +425,12 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
     return Meta(published=found[0])
 
 
+def without_clock_word(text: str) -> str:
+    """``text`` without the word some languages print after a time of day at its
+    end ("12:00 Uhr", "09:30 uur")."""
+    return _CLOCK_WORD.sub("", text)
+
+
 def labelled(line: str) -> bool:
     """Whether a line opens with a time label (``Datum:``, ``Published on``)."""
     return _LABELLED.match(line) is not None
@@ -601,10 +609,6 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
         return options.reference_time - timedelta(seconds=amount * _UNIT_SECONDS[unit])
     if not _DATE_HINT.search(text) or text.isdigit():
         return None  # a bare number ("4553" views, "2019") is no time
-    if _YEAR_ONLY_FIGURES.fullmatch(text):
-        # "November 2021" names a month, not a day: dateutil would fill the day in
-        # from today's date.
-        return None
     # "0339 GMT (1139 HKT) November 19, 2019": a 24-hour clock without its colon,
     # and the same time in another zone in brackets.
     text = _ALSO_IN_ZONE.sub("", _MILITARY_CLOCK.sub(r"\1:\2 \3", text))
@@ -612,16 +616,30 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
     # the crawl, or the year before when that would put it after the crawl.
     reference = options.reference_time
     default = None
-    if reference is not None and not _YEAR.search(text):
+    dated = _YEAR.search(text) is not None
+    if reference is not None and not dated:
         local = reference.astimezone(options.timezone)
         default = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    elif dated:
+        default = _STAND_INS[0]
     try:
         moment = parse_time(
             text, default_zone=options.timezone, default=default, month_first=options.month_first
         )
+        if dated and _may_owe_stand_in(moment):
+            again = parse_time(
+                text,
+                default_zone=options.timezone,
+                default=_STAND_INS[1],
+                month_first=options.month_first,
+            )
+            if again != moment:
+                # A part of the date is not printed: "November 2021" names a month,
+                # not a day; "May 2021, 9:15" neither.
+                return None
     except ValueError:
         return None
-    if default is not None and reference is not None and moment > reference + _LATE:
+    if not dated and reference is not None and moment > reference + _LATE:
         try:
             moment = moment.replace(year=moment.year - 1)
         except ValueError:  # 29 February
@@ -631,6 +649,18 @@ def read_time(text: str, options: ReadOptions) -> datetime | None:
     if reference is not None and moment > reference + _LATE:
         return None  # after the crawl: misread, or not this page's time
     return moment
+
+
+def _may_owe_stand_in(moment: datetime) -> bool:
+    """Whether a time read with the first of :data:`_STAND_INS` may hold a part of
+    it: its year, month or day within a day's zone shift of the stand-in's."""
+    first = _STAND_INS[0]
+    return (
+        abs(moment.year - first.year) <= 1
+        or moment.month in (first.month, 12)
+        or moment.day <= first.day + 1
+        or moment.day >= 28
+    )
 
 
 def _credit(segment: str, *, names: bool) -> Meta | None:

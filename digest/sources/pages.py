@@ -190,7 +190,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     run: generic.Run | None = None
     for at, line in enumerate(lines[:_HEADER_SPAN]):
         if trail := _breadcrumb(line, facts):
-            opens = _headline_over_trail(lines, at, trail) + 1
+            opens = _headline_over_trail(lines, at, trail, facts) + 1
             paragraphs = _without_boilerplate_lines(lines[opens:], options)
             run = _main_run(paragraphs, options)
             # A trail with no story under it is a footer's menu (`Home | Autoren |
@@ -713,14 +713,26 @@ def _take_dateline(paragraphs: list[str], title: str) -> Dateline | None:
     return None
 
 
-def _headline_over_trail(lines: list[str], at: int, trail: list[str]) -> int:
+def _headline_over_trail(lines: list[str], at: int, trail: list[str], facts: LineFacts) -> int:
     """Where the article opens around the crumb trail at ``at``: the trail itself,
     or the line just before the headline when the trail's last crumb repeats a
-    line printed a few lines above it (headline, time line, then the trail): the
-    headline is the page's, not navigation."""
+    line printed right above the trail or a few lines above it over its time line,
+    byline or post's date line (headline, time line, then the trail): the headline
+    is the page's, not navigation (a menu entry repeating a long section's name,
+    other entries under it, stands over none)."""
     last = trail[-1].casefold()
     for above in range(at - 1, max(-1, at - 1 - _CRUMB_HEADLINE_REACH), -1):
-        if len(last.split()) >= _CRUMB_HEADLINE_WORDS and lines[above].casefold() == last:
+        if (
+            len(last.split()) >= _CRUMB_HEADLINE_WORDS
+            and lines[above].casefold() == last
+            and (
+                above == at - 1
+                or any(
+                    facts(line) is not None or generic.post_date_line(line)
+                    for line in lines[above + 1 : at]
+                )
+            )
+        ):
             return above - 1
     return at
 
