@@ -35,6 +35,8 @@ NO_COUNTRY = "XX"
 # Country-code domains that are sold as generic names and say nothing of a country.
 _GENERIC_CCTLDS = frozenset({"co", "tv", "io", "me", "ai", "fm", "ly", "am", "to", "cc", "ws"})
 _CCTLD_COUNTRY = {"uk": "GB"}
+# Two-letter first labels of a host that are words, not a country's edition ("my.", "go.").
+_GENERIC_PREFIXES = frozenset({"my", "go", "me", "id", "tv", "am", "fm", "ai", "io", "co", "to"})
 # US broadcasters' call signs: K or W and two or three letters, maybe "tv" or a number.
 _CALL_SIGN = re.compile(r"[kw][a-z]{2,3}(?:tv|\d{1,2})?")
 _MIN_HOST_PLACE = 5
@@ -96,6 +98,11 @@ def country_from_host(host: str) -> str:
     tld = labels[-1]
     if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_CCTLDS:
         return _CCTLD_COUNTRY.get(tld, tld.upper())
+    # A country's edition of an international site: "uk.yahoo.com", "in.reuters.com".
+    edition = labels[0] if len(labels) > 2 else ""
+    code = _CCTLD_COUNTRY.get(edition, edition.upper())
+    if edition not in _GENERIC_PREFIXES and code in place_data().country_names:
+        return code
     name = labels[-2] if len(labels) > 1 else ""
     if _CALL_SIGN.fullmatch(name):
         return "US"

@@ -30,6 +30,8 @@ INTERNATIONAL = "XX"
 _TEXT_CITY_POPULATION = 500_000
 _MAX_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
+# Capitals each followed by a stop: "U.S.", "U.N.".
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +181,11 @@ def _regions(table: Mapping[str, Any], countries: Mapping[str, Any]) -> dict[str
 
 
 def _spans(text: str) -> list[str]:
-    # Tokens with possessive endings cut, so "Biden's" reads as "Biden".
-    return [(t[:-2] if t.endswith(("'s", "’s")) else t).rstrip(".-") for t in _TOKEN.findall(text)]
+    # Tokens with possessive endings cut, so "Biden's" reads as "Biden", and a
+    # sentence's full stop, but not an abbreviation's ("U.S.", "U.K."), which the
+    # tables spell with its stops.
+    tokens = [t[:-2] if t.endswith(("'s", "’s")) else t for t in _TOKEN.findall(text)]
+    return [t if _ABBREVIATION.fullmatch(t) else t.rstrip(".-") for t in tokens]
 
 
 def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -236,10 +241,13 @@ def dateline_country(dateline: str, data: PlaceData) -> str:
     return found[0][1] if found else ""
 
 
-def country_counts(texts: Iterable[tuple[str, float]], data: PlaceData) -> dict[str, float]:
+def country_counts(
+    texts: Iterable[tuple[str, float]], data: PlaceData, near: str = ""
+) -> dict[str, float]:
     """Weighted mentions of each country in ``(text, weight)`` pairs; a name of
     places in several countries ("Georgia") counts for the one the other names
-    point to (else the likeliest)."""
+    point to, else ``near`` (the outlet's country: "Georgia" in a US paper is
+    the state) when it is one of them, else the likeliest."""
     counts: dict[str, float] = defaultdict(float)
     unsure: list[tuple[tuple[str, ...], float]] = []
     for text, weight in texts:
@@ -249,7 +257,7 @@ def country_counts(texts: Iterable[tuple[str, float]], data: PlaceData) -> dict[
             else:
                 counts[code] += weight
     for codes, weight in unsure:
-        counts[max(codes, key=lambda c: (counts.get(c, 0.0), -codes.index(c)))] += weight
+        counts[max(codes, key=lambda c: (counts.get(c, 0.0), c == near, -codes.index(c)))] += weight
     return counts
 
 

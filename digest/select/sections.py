@@ -78,6 +78,8 @@ _BLOC_ACTS = re.compile(
     r"admi(t|ts|tted|ssion)|expan(d|ds|ded|sion)|bloc)\b",
     re.I,
 )
+# A running page's label before its headline's news: "… live updates:", "latest:".
+_RUNNING_LABEL = re.compile(r"\b(live|latest|updates|as it happened)\b", re.I)
 #: Topics whose headline words outweigh a world-desk label (``places.toml``).
 OVERRIDING_TOPICS = frozenset({"science"})
 #: A court's or the police's word in a headline: a sportsman found guilty of a
@@ -196,7 +198,7 @@ class SectionDetector:
         """The section of ``article`` (from ``outlet``, when known) with the reason;
         never raises."""
         outlet = outlet or Outlet("", article.publisher)
-        evidence = self._evidence(article)
+        evidence = self._evidence(article, outlet.country)
         country = main_country(evidence[0])
         labelled = self._labelled(article)
         summit = self._hosted_summit(article) or acting_bloc(article, self.blocs)
@@ -291,7 +293,12 @@ class SectionDetector:
         where = self.places.country_names.get(self.home, self.home)
         if home >= _DECIDES and home > foreign:
             return f"it is about {where} ({'; '.join(said)})"
-        named = find_countries(title, self.places.text_names)
+        # A headline of several clauses leads with its news: "Gaza hospital blast
+        # kills hundreds; Biden set to travel" names the US only in passing.
+        lead = lead_clause(title)
+        named = find_countries(lead, self.places.text_names) or find_countries(
+            title, self.places.text_names
+        )
         codes = [self.places.ambiguous.get(n, (c,))[0] for n, c in named]
         if self.home not in codes:
             return ""
@@ -335,9 +342,10 @@ class SectionDetector:
             )
         return self._call(NATIONAL, f"no section label; {summary}; no sign of abroad", "")
 
-    def _evidence(self, article: Article) -> Evidence:
+    def _evidence(self, article: Article, near: str = "") -> Evidence:
         """Weighted countries an item is about (dateline, agency, names) and what
-        was found, in words."""
+        was found, in words; a name of places in several countries counts for
+        ``near`` (the outlet's country) when nothing else decides."""
         counts: dict[str, float] = defaultdict(float)
         said: list[str] = []
         place = self._dateline(article)
@@ -351,7 +359,7 @@ class SectionDetector:
         elif agency in WIRE_AGENCIES:
             counts[INTERNATIONAL] += _AGENCY
             said.append(f"foreign agency {article.agency}")
-        mentions = self._mentions(article)
+        mentions = self._mentions(article, near)
         if mentions:
             for code, n in mentions.items():
                 counts[code] += n
@@ -382,11 +390,11 @@ class SectionDetector:
             return self.home
         return dateline_country(article.dateline, self.places)
 
-    def _mentions(self, article: Article) -> dict[str, float]:
+    def _mentions(self, article: Article, near: str = "") -> dict[str, float]:
         lead = article.body.split("\n\n", 1)[0][:400]
         texts = [(article.title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
         texts += [(tag, _TAG) for tag in article.tags[:5]]
-        counts = country_counts(texts, self.places)
+        counts = country_counts(texts, self.places, near)
         for name in self.home_places:
             if name in article.title or name in article.summary:
                 counts[self.home] += _TITLE
@@ -401,6 +409,16 @@ class SectionDetector:
             if re.search(rf"\b{re.escape(body)}\b", text):
                 return f"the {body} summit meets at home today (in {where})"
         return ""
+
+
+def lead_clause(title: str) -> str:
+    """The clause a headline leads with: after a running page's label ("Israel-Gaza
+    war live updates: …"), up to the first semicolon, which starts the next item of
+    a live page's headline ("…; Biden set to travel to Israel")."""
+    head, colon, rest = title.partition(":")
+    if colon and _RUNNING_LABEL.search(head):
+        title = rest
+    return title.split(";", 1)[0].strip()
 
 
 def home_blocs(places: PlaceData, home: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -567,6 +585,7 @@ __all__ = [
     "desk_region",
     "headline_topic",
     "home_blocs",
+    "lead_clause",
     "main_country",
     "regional_desk",
     "tail_country",
