@@ -24,7 +24,7 @@ from ..model import LeftOut, Rejection
 from .candidates import Story, left_out
 from .overrides import Overrides
 from .places import PlaceData
-from .similarity import _phrases
+from .similarity import _phrases, _stemmer, casing_votes
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
@@ -193,11 +193,25 @@ def _core_phrases(story: Story) -> set[tuple[str, str]]:
     """The headline phrases ("grain deal") at least half of a story's reports
     (of two or more; the first :data:`_CORE_SAMPLE`) use: what its reports call
     it.  Another story of its event that uses one retells it."""
-    titles = [m.article.title for m in story.members[:_CORE_SAMPLE]]
+    members = story.members[:_CORE_SAMPLE]
+    titles = [m.article.title for m in members]
     if len(titles) < 2:
         return set()
     counts = Counter(p for t in titles for p in _phrases(t))
-    return {p for p, k in counts.items() if 2 * k >= len(titles)}
+    core = {p for p, k in counts.items() if 2 * k >= len(titles)}
+    if not core:
+        return core
+    # A phrase of two names ("Israel-Hamas", "Donald Trump") says who or where, as
+    # every story of the event does; what happened ("grain deal", "hospital
+    # blast") has a common word in it.  A name is a word the story's reports
+    # write with a capital inside a sentence more often than without.
+    votes: Counter[str] = Counter()
+    for m in members:
+        for text in (m.article.title, m.article.summary):
+            for word, vote in casing_votes(text):
+                votes[word] += vote
+    stem = _stemmer()
+    return {p for p in core if not all(votes[stem(w)] > 0 for w in p)}
 
 
 def _country(story: Story) -> str:
