@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from ..config import ScoreWeights, SelectSettings
 from ..model import LeftOut, Rejection
 from .candidates import Story, left_out
+from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
 from .similarity import _phrases, _stemmer, casing_votes
@@ -182,7 +183,12 @@ def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | 
         core = _core_phrases(pick)
         for a, weights in zip(mine, read, strict=True):
             pinned = not core.isdisjoint(_phrases(a.title))
+            running = running_page(a.title)
             for b in theirs:
+                # A running page follows its whole event: a report of one of its
+                # developments is like it in the event's words, not a retelling.
+                if not running and running_page(b.title):
+                    continue
                 bar = threshold * _SAME_CITY if pinned or a.places & b.places else threshold
                 if weights.cosine(b.read()) >= bar:
                     return pick

@@ -42,6 +42,10 @@ _CALL_SIGN = re.compile(r"[kw][a-z]{2,3}(?:tv|\d{1,2})?")
 _MIN_HOST_PLACE = 5
 _AUTHORS = re.compile(r",|;|\band\b|&")
 _HOST_CITY_POPULATION = 250_000
+#: Domain labels of governments' and armies' own sites (never an address's first label).
+_OFFICIAL_LABELS = frozenset({"gov", "gouv", "gob", "govt", "mil", "gc"})
+#: What a government's own site counts for among the outlets telling a story.
+OFFICIAL_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +174,19 @@ class OutletTable:
             return Outlet(
                 entry.name.lower(), entry.name, entry.country, entry.weight, listed, entry.desk
             )
+        # A government's own site is where news comes from, not an outlet telling
+        # it: its press release counts for part of one.
+        weight = OFFICIAL_WEIGHT if official_host(host) else 1.0
         if publisher:
-            return Outlet(publisher.lower(), publisher, country_from_host(host), 1.0, "publisher")
+            return Outlet(publisher.lower(), publisher, country_from_host(host), weight, "publisher")
         name = host or "unknown outlet"
-        return Outlet(name, name, country_from_host(host), 1.0, "web address")
+        return Outlet(name, name, country_from_host(host), weight, "web address")
+
+
+def official_host(host: str) -> bool:
+    """Whether a web address is a government's or an army's own site (``fda.gov``,
+    ``www.gov.uk``, ``health.gov.au``, ``army.mil``, ``gouv.fr``)."""
+    return any(label in _OFFICIAL_LABELS for label in host.split(".")[1:])
 
 
 def _name_key(name: str) -> str:
@@ -186,9 +199,11 @@ def _name_key(name: str) -> str:
 
 __all__ = [
     "NO_COUNTRY",
+    "OFFICIAL_WEIGHT",
     "Outlet",
     "OutletEntry",
     "OutletTable",
     "builtin_outlets",
     "country_from_host",
+    "official_host",
 ]

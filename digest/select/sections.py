@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from ..config import SelectSettings
 from ..model import Article
 from .disputes import company_dispute, dispute_words
+from .genre import running_page
 from .outlets import NO_COUNTRY, Outlet
 from .places import (
     INTERNATIONAL,
@@ -78,8 +79,6 @@ _BLOC_ACTS = re.compile(
     r"admi(t|ts|tted|ssion)|expan(d|ds|ded|sion)|bloc)\b",
     re.I,
 )
-# A running page's label before its headline's news: "… live updates:", "latest:".
-_RUNNING_LABEL = re.compile(r"\b(live|latest|updates|as it happened)\b", re.I)
 #: Topics whose headline words outweigh a world-desk label (``places.toml``).
 OVERRIDING_TOPICS = frozenset({"science"})
 #: A court's or the police's word in a headline: a sportsman found guilty of a
@@ -416,7 +415,7 @@ def lead_clause(title: str) -> str:
     war live updates: …"), up to the first semicolon, which starts the next item of
     a live page's headline ("…; Biden set to travel to Israel")."""
     head, colon, rest = title.partition(":")
-    if colon and _RUNNING_LABEL.search(head):
+    if colon and running_page(f"{head}:"):
         title = rest
     return title.split(";", 1)[0].strip()
 
