@@ -30,8 +30,6 @@ INTERNATIONAL = "XX"
 _TEXT_CITY_POPULATION = 500_000
 _MAX_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
-# Capitals each followed by a stop: "U.S.", "U.N.".
-_ABBREVIATION = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,11 +179,8 @@ def _regions(table: Mapping[str, Any], countries: Mapping[str, Any]) -> dict[str
 
 
 def _spans(text: str) -> list[str]:
-    # Tokens with possessive endings cut, so "Biden's" reads as "Biden", and a
-    # sentence's full stop, but not an abbreviation's ("U.S.", "U.K."), which the
-    # tables spell with its stops.
-    tokens = [t[:-2] if t.endswith(("'s", "’s")) else t for t in _TOKEN.findall(text)]
-    return [t if _ABBREVIATION.fullmatch(t) else t.rstrip(".-") for t in tokens]
+    # Tokens with possessive endings cut, so "Biden's" reads as "Biden".
+    return [(t[:-2] if t.endswith(("'s", "’s")) else t).rstrip(".-") for t in _TOKEN.findall(text)]
 
 
 def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]:
