@@ -242,7 +242,8 @@ def country_counts(
     """Weighted mentions of each country in ``(text, weight)`` pairs; a name of
     places in several countries ("Georgia") counts for the one the other names
     point to, else ``near`` (the outlet's country: "Georgia" in a US paper is
-    the state) when it is one of them, else the likeliest."""
+    the state) when it is one of them and no other country is named, else the
+    likeliest."""
     counts: dict[str, float] = defaultdict(float)
     unsure: list[tuple[tuple[str, ...], float]] = []
     for text, weight in texts:
@@ -251,6 +252,9 @@ def country_counts(
                 unsure.append((data.ambiguous[name], weight))
             else:
                 counts[code] += weight
+    # The outlet's own country only when nothing else is named: "Russia and
+    # Georgia" in a US paper is still the country.
+    near = near if not counts else ""
     for codes, weight in unsure:
         counts[max(codes, key=lambda c: (counts.get(c, 0.0), c == near, -codes.index(c)))] += weight
     return counts
