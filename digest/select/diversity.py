@@ -92,6 +92,8 @@ def choose(
     capped: dict[str, str] = {}
     breadth = _EventBreadth(stories, settings.max_per_event * EVENT_OUTLETS_PER_PICK)
     retold: dict[str, Story] = {}
+    # Each pick's core phrases, read once (by lead id), not once per candidate.
+    cores: dict[str, set[tuple[str, str]]] = {}
     remaining = list(free)
     while len(taken) < count and remaining:
         best: tuple[float, int, str] | None = None
@@ -100,7 +102,7 @@ def choose(
                 break  # adjusted scores only shrink: nobody further down can win
             if story.lead.article.id in retold:
                 continue
-            twin = _told_before(story, taken, settings.story_similarity)
+            twin = _told_before(story, taken, settings.story_similarity, cores)
             if twin is not None:
                 if _broader(story, twin):
                     # The same story, told by more outlets: it takes the pick's
@@ -170,17 +172,26 @@ def _broader(story: Story, pick: Story) -> bool:
     return len(story.outlets()) > len(pick.outlets())
 
 
-def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | None:
+def _told_before(
+    story: Story,
+    taken: list[Story],
+    threshold: float,
+    cores: dict[str, set[tuple[str, str]]],
+) -> Story | None:
     """A pick of the same event that this story retells: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
-    than on average), or half as alike when both headlines name the same city."""
+    than on average), or half as alike when both headlines name the same city or
+    the story uses the pick's core phrase; a report is not compared with a running
+    page (``cores`` keeps each pick's core phrases, by its lead's id)."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     read = [a.read() for a in mine] if any(p.event == story.event for p in taken) else []
     for pick in taken:
         if pick.event != story.event:
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
-        core = _core_phrases(pick)
+        core = cores.get(pick.lead.article.id)
+        if core is None:
+            core = cores[pick.lead.article.id] = _core_phrases(pick)
         for a, weights in zip(mine, read, strict=True):
             pinned = not core.isdisjoint(_phrases(a.title))
             running = running_page(a.title)

@@ -177,10 +177,11 @@ class OutletTable:
         # A government's own site is where news comes from, not an outlet telling
         # it: its press release counts for part of one.
         weight = OFFICIAL_WEIGHT if official_host(host) else 1.0
+        country = country_from_host(host)
         if publisher:
-            return Outlet(publisher.lower(), publisher, country_from_host(host), weight, "publisher")
+            return Outlet(publisher.lower(), publisher, country, weight, "publisher")
         name = host or "unknown outlet"
-        return Outlet(name, name, country_from_host(host), weight, "web address")
+        return Outlet(name, name, country, weight, "web address")
 
 
 def official_host(host: str) -> bool:
