@@ -9,9 +9,10 @@ for more: one pick per :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the da
 dominant event, told everywhere, fills three slots; a smaller one's third pick is
 mostly a retelling of one of its first two in other words).  A story of an event already picked
 whose closest member is as alike as the clustering's bar to a pick's (half of it
-when both headlines name the same city) is the same story told in other words,
-and is left out.  Pinned stories take their positions
-first.
+when both headlines name the same city, or when it uses the pick's core phrase,
+one not made of two names) is the same story told in other words, and is left
+out; a report of one development is never taken for a running page's retelling.
+Pinned stories take their positions first.
 """
 
 from __future__ import annotations
