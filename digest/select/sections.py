@@ -292,12 +292,7 @@ class SectionDetector:
         where = self.places.country_names.get(self.home, self.home)
         if home >= _DECIDES and home > foreign:
             return f"it is about {where} ({'; '.join(said)})"
-        # A headline of several clauses leads with its news: "Gaza hospital blast
-        # kills hundreds; Biden set to travel" names the US only in passing.
-        lead = lead_clause(title)
-        named = find_countries(lead, self.places.text_names) or find_countries(
-            title, self.places.text_names
-        )
+        named = leading_names(title, self.places)
         codes = [self.places.ambiguous.get(n, (c,))[0] for n, c in named]
         if self.home not in codes:
             return ""
@@ -343,8 +338,7 @@ class SectionDetector:
 
     def _evidence(self, article: Article, near: str = "") -> Evidence:
         """Weighted countries an item is about (dateline, agency, names) and what
-        was found, in words; a name of places in several countries counts for
-        ``near`` (the outlet's country) when nothing else decides."""
+        was found, in words (``near``: the outlet's country, for ambiguous names)."""
         counts: dict[str, float] = defaultdict(float)
         said: list[str] = []
         place = self._dateline(article)
@@ -408,6 +402,15 @@ class SectionDetector:
             if re.search(rf"\b{re.escape(body)}\b", text):
                 return f"the {body} summit meets at home today (in {where})"
         return ""
+
+
+def leading_names(title: str, places: PlaceData) -> list[tuple[str, str]]:
+    """The places and actors a headline names in the clause it leads with (all of
+    the headline's when that clause names none): "…Gaza hospital blast kills
+    hundreds; Biden set to travel" names the US only in passing."""
+    return find_countries(lead_clause(title), places.text_names) or find_countries(
+        title, places.text_names
+    )
 
 
 def lead_clause(title: str) -> str:
@@ -585,6 +588,7 @@ __all__ = [
     "headline_topic",
     "home_blocs",
     "lead_clause",
+    "leading_names",
     "main_country",
     "regional_desk",
     "tail_country",
