@@ -113,3 +113,37 @@ def test_a_story_using_a_picks_core_phrase_is_its_retelling_at_half_the_bar() ->
                   words=(3, 4, 6))  # fmt: skip
     titles = pick([first, impact, angle], settings)
     assert titles == ["Russia pulls out of grain deal", "Ships wait in port as markets react"]
+
+
+def test_a_report_like_a_running_page_in_the_events_words_is_no_retelling() -> None:
+    # Cosine 2/3 (at the bar 0.4, well past it), but the pick is a live page
+    # following the whole war: a report of one development is not its retelling.
+    settings = SelectSettings(story_similarity=0.4)
+    live = story(1, "Israel-Hamas war rages as crisis deepens: Live updates", event=1, score=3,
+                 outlets=3, words=(1, 2, 3))  # fmt: skip
+    blast = story(2, "Hundreds killed in Gaza hospital blast", event=1, score=2,
+                  words=(1, 2, 4))  # fmt: skip
+    other = story(3, "Other story", event=2, score=1, words=(9,))
+    titles = pick([live, blast, other], settings)
+    assert "Hundreds killed in Gaza hospital blast" in titles
+    # Another running page of the event is still one.
+    page = story(4, "Israel-Gaza war live updates: Aid convoy waits at crossing", event=1,
+                 score=2, words=(1, 2, 5))  # fmt: skip
+    assert "Israel-Gaza war live updates: Aid convoy waits at crossing" not in pick(
+        [live, page, other], settings
+    )
+
+
+def test_a_phrase_of_two_names_is_no_core_phrase() -> None:
+    # Cosine 1/3: below the bar (0.4), above half of it. "Israel-Hamas" is in every
+    # report of the pick, but names the war every story of it tells (its reports
+    # write both words with a capital inside a sentence); "grain deal" would mark
+    # a retelling (above).
+    settings = SelectSettings(story_similarity=0.4)
+    first = story(1, "Israel-Hamas war: talks stall as Israel weighs offer", event=1,
+                  score=3, outlets=2, words=(1, 2, 3))  # fmt: skip
+    blast = story(2, "Israel-Hamas conflict: Hundreds killed in hospital blast", event=1,
+                  score=2, words=(3, 4, 5))  # fmt: skip
+    titles = pick([first, blast], settings)
+    assert titles == ["Israel-Hamas war: talks stall as Israel weighs offer",
+                      "Israel-Hamas conflict: Hundreds killed in hospital blast"]  # fmt: skip

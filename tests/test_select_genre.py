@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from digest.model import Article
-from digest.select.genre import GenreCall, classify_genre, soft_story
+from digest.select.genre import GenreCall, classify_genre, running_page, soft_story
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 
@@ -91,3 +91,26 @@ def test_a_story_most_of_whose_reports_are_features_or_analysis_is_not_news() ->
     assert "2 of 3 reports are not news" in found.reason
     # Half is not most: one report told as news and one explainer stay news.
     assert soft_story([plain, who]) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "running"),
+    [
+        ("Israel-Hamas war rages as crisis deepens: Live updates", True),
+        ("Israel-Hamas war: List of key events, day 12", True),
+        ("Europe heatwave – live: Holidaymakers evacuated", True),
+        ("Israel conflict latest: Hospital explosion caused by misfired rocket", True),
+        ("Families live in fear as floods rise", False),
+        ("The latest phone is here", False),
+    ],
+)
+def test_a_running_pages_headline_is_told_from_a_reports(title: str, running: bool) -> None:
+    assert running_page(title) is running
+
+
+def test_what_evidence_tells_us_is_analysis() -> None:
+    for title in ("Gaza hospital: What video, pictures and other evidence tell us about the blast",
+                  "What the data tells us about the heat"):  # fmt: skip
+        article = Article(id="a", url="https://news.example/world/a", title=title,
+                          published_at=WHEN)  # fmt: skip
+        assert classify_genre(article).genre == "analysis", title

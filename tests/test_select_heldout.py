@@ -25,13 +25,13 @@ FEEDS = labelled_feeds(HELDOUT)
 #: stories carried (over the three homes), soft or off-desk picks and duplicate
 #: picks at most, and same-story pairs' precision and recall.
 FLOORS = {
-    "2023-04-04": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.81, 0.41)},
+    "2023-04-04": {"met": 3, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.81, 0.41)},
     "2023-07-17": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.76, 0.45)},
     # The blind check, labelled last and measured once after the rules were final.
-    "2023-10-18": {"met": 2, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.68, 0.34)},
+    "2023-10-18": {"met": 2, "carried": 17, "soft": 0, "duplicates": 0, "pairs": (0.68, 0.34)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.
-WORLD_FLOORS = {"IN": (0.99, 0.92), "GB": (0.99, 0.92), "US": (0.94, 0.90)}
+WORLD_FLOORS = {"IN": (0.99, 0.92), "GB": (0.99, 0.92), "US": (0.95, 0.90)}
 
 
 def scores() -> tuple[DayScore, ...]:

@@ -9,7 +9,7 @@ import pytest
 from digest.config import SelectSettings
 from digest.model import Article
 from digest.select.outlets import OutletTable
-from digest.select.sections import SectionDetector
+from digest.select.sections import SectionDetector, lead_clause
 
 WHEN = datetime(2020, 11, 23, 4, 0, tzinfo=UTC)
 
@@ -328,3 +328,48 @@ def test_content_places_what_a_desk_or_a_headline_word_would_misplace() -> None:
     )
     call = us.classify(study, table.of(study))
     assert call.section == "science" and "research finding" in call.reason
+
+
+def test_a_headline_of_several_clauses_is_placed_by_the_one_it_leads_with() -> None:
+    us = SectionDetector(SelectSettings(home_country="US"))
+    # The news leads; the president named in a later clause is in passing.
+    blast = article(section="World",
+                    title="Conflict live updates: Gaza hospital explosion kills hundreds; "
+                          "Joe Biden set to travel to Israel")  # fmt: skip
+    call = us.classify(blast)
+    assert call.counted, call.reason
+    # Led by the home country's side, it is home news, whatever follows.
+    visit = article(section="World",
+                    title="War live updates: Biden lands in Israel; Gaza hospital blast "
+                          "toll rises")  # fmt: skip
+    assert not us.classify(visit).counted
+    assert lead_clause("Israel-Gaza war live updates: Biden lands; toll rises") == "Biden lands"
+    assert lead_clause("Biden: Israel not to blame; aid to flow") == "Biden: Israel not to blame"
+
+
+def test_a_place_in_several_countries_is_the_outlets_own_when_nothing_else_decides() -> None:
+    us = SectionDetector(SelectSettings(home_country="US"))
+    table = OutletTable()
+    shot = article(title="Man freed after wrongful conviction is shot dead in a traffic stop",
+                   summary="He was killed by a deputy in Georgia on Monday.",
+                   url="https://www.npr.org/2023/10/17/shot")  # fmt: skip
+    assert not us.classify(shot, table.of(shot)).counted
+    # A foreign outlet's Georgia is the likeliest one, the country.
+    tbilisi = article(title="Protesters rally outside parliament",
+                      summary="Thousands marched in Georgia on Monday.",
+                      url="https://www.bbc.co.uk/news/x-1")  # fmt: skip
+    assert us.classify(tbilisi, table.of(tbilisi)).counted
+    # The other names named decide first.
+    russia = article(title="Russia and Georgia trade accusations",
+                     url="https://www.npr.org/2023/10/17/caucasus")  # fmt: skip
+    assert us.classify(russia, table.of(russia)).counted
+
+
+def test_a_companys_insolvency_is_business_news() -> None:
+    us = SectionDetector(SelectSettings(home_country="US"))
+    for title in ("Sara Lee goes into voluntary administration in Australia",
+                  "Retailer files for Chapter 11 bankruptcy protection",
+                  "Builder collapses into liquidation owing millions"):  # fmt: skip
+        assert us.classify(article(title=title)).section == "business", title
+    # An administration that governs is not.
+    assert us.classify(article(title="Biden administration sanctions Iran")).section != "business"

@@ -9,9 +9,10 @@ for more: one pick per :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the da
 dominant event, told everywhere, fills three slots; a smaller one's third pick is
 mostly a retelling of one of its first two in other words).  A story of an event already picked
 whose closest member is as alike as the clustering's bar to a pick's (half of it
-when both headlines name the same city) is the same story told in other words,
-and is left out.  Pinned stories take their positions
-first.
+when both headlines name the same city, or when it uses the pick's core phrase,
+one not made of two names) is the same story told in other words, and is left
+out; a report of one development is never taken for a running page's retelling.
+Pinned stories take their positions first.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from collections.abc import Sequence
 from ..config import ScoreWeights, SelectSettings
 from ..model import LeftOut, Rejection
 from .candidates import Story, left_out
+from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
-from .similarity import _phrases
+from .similarity import _phrases, _stemmer, casing_votes
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
@@ -91,6 +93,8 @@ def choose(
     capped: dict[str, str] = {}
     breadth = _EventBreadth(stories, settings.max_per_event * EVENT_OUTLETS_PER_PICK)
     retold: dict[str, Story] = {}
+    # Each pick's core phrases, read once (by lead id), not once per candidate.
+    cores: dict[str, set[tuple[str, str]]] = {}
     remaining = list(free)
     while len(taken) < count and remaining:
         best: tuple[float, int, str] | None = None
@@ -99,7 +103,7 @@ def choose(
                 break  # adjusted scores only shrink: nobody further down can win
             if story.lead.article.id in retold:
                 continue
-            twin = _told_before(story, taken, settings.story_similarity)
+            twin = _told_before(story, taken, settings.story_similarity, cores)
             if twin is not None:
                 if _broader(story, twin):
                     # The same story, told by more outlets: it takes the pick's
@@ -169,20 +173,34 @@ def _broader(story: Story, pick: Story) -> bool:
     return len(story.outlets()) > len(pick.outlets())
 
 
-def _told_before(story: Story, taken: list[Story], threshold: float) -> Story | None:
+def _told_before(
+    story: Story,
+    taken: list[Story],
+    threshold: float,
+    cores: dict[str, set[tuple[str, str]]],
+) -> Story | None:
     """A pick of the same event that this story retells: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
-    than on average), or half as alike when both headlines name the same city."""
+    than on average), or half as alike when both headlines name the same city or
+    the story uses the pick's core phrase; a report is not compared with a running
+    page (``cores`` keeps each pick's core phrases, by its lead's id)."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     read = [a.read() for a in mine] if any(p.event == story.event for p in taken) else []
     for pick in taken:
         if pick.event != story.event:
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
-        core = _core_phrases(pick)
+        core = cores.get(pick.lead.article.id)
+        if core is None:
+            core = cores[pick.lead.article.id] = _core_phrases(pick)
         for a, weights in zip(mine, read, strict=True):
             pinned = not core.isdisjoint(_phrases(a.title))
+            running = running_page(a.title)
             for b in theirs:
+                # A running page follows its whole event: a report of one of its
+                # developments is like it in the event's words, not a retelling.
+                if not running and running_page(b.title):
+                    continue
                 bar = threshold * _SAME_CITY if pinned or a.places & b.places else threshold
                 if weights.cosine(b.read()) >= bar:
                     return pick
@@ -193,11 +211,25 @@ def _core_phrases(story: Story) -> set[tuple[str, str]]:
     """The headline phrases ("grain deal") at least half of a story's reports
     (of two or more; the first :data:`_CORE_SAMPLE`) use: what its reports call
     it.  Another story of its event that uses one retells it."""
-    titles = [m.article.title for m in story.members[:_CORE_SAMPLE]]
+    members = story.members[:_CORE_SAMPLE]
+    titles = [m.article.title for m in members]
     if len(titles) < 2:
         return set()
     counts = Counter(p for t in titles for p in _phrases(t))
-    return {p for p, k in counts.items() if 2 * k >= len(titles)}
+    core = {p for p, k in counts.items() if 2 * k >= len(titles)}
+    if not core:
+        return core
+    # A phrase of two names ("Israel-Hamas", "Donald Trump") says who or where, as
+    # every story of the event does; what happened ("grain deal", "hospital
+    # blast") has a common word in it.  A name is a word the story's reports
+    # write with a capital inside a sentence more often than without.
+    votes: Counter[str] = Counter()
+    for m in members:
+        for text in (m.article.title, m.article.summary):
+            for word, vote in casing_votes(text):
+                votes[word] += vote
+    stem = _stemmer()
+    return {p for p in core if not all(votes[stem(w)] > 0 for w in p)}
 
 
 def _country(story: Story) -> str:

@@ -42,6 +42,13 @@ _FIRST_PERSON = re.compile(r"\b(my|I'm|I’m|I've|I’ve|I was|I am)\b")
 _SECOND_PERSON = re.compile(r"\byou(r|'re|’re|'ll|’ll)?\b", re.I)
 #: Every genre the detector can name; ``news`` is hard news.
 GENRES = (HARD, "opinion", "analysis", "feature", "soft")
+# A running page's label: "… live updates:", "Europe heatwave – live:", "latest:",
+# "List of key events, day 12".
+_RUNNING = re.compile(
+    r"\b(live( updates| blog| news)?|latest( updates| news)?|as it happened|key events)\b"
+    r"(\s*[:|–—-]|\s*$|,)",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +143,12 @@ def _host_desks(host: str) -> tuple[str, ...]:
     return tuple(found.subdomain.lower().split("."))
 
 
+def running_page(title: str) -> bool:
+    """Whether a headline is a running page's (a live blog, "latest", a list of
+    the day's key events): a page that follows a whole event through the day."""
+    return _RUNNING.search(title) is not None
+
+
 def soft_story(calls: Sequence[GenreCall]) -> GenreCall | None:
     """The genre call a story's members make together, or ``None``: when at
     least half of them are filed under a soft desk (``/music/``, a lifestyle host),
@@ -166,5 +179,6 @@ __all__ = [
     "GenreRules",
     "classify_genre",
     "genre_rules",
+    "running_page",
     "soft_story",
 ]

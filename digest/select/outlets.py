@@ -35,11 +35,17 @@ NO_COUNTRY = "XX"
 # Country-code domains that are sold as generic names and say nothing of a country.
 _GENERIC_CCTLDS = frozenset({"co", "tv", "io", "me", "ai", "fm", "ly", "am", "to", "cc", "ws"})
 _CCTLD_COUNTRY = {"uk": "GB"}
+# Two-letter first labels of a host that are words, not a country's edition ("my.", "go.").
+_GENERIC_PREFIXES = frozenset({"my", "go", "me", "id", "tv", "am", "fm", "ai", "io", "co", "to"})
 # US broadcasters' call signs: K or W and two or three letters, maybe "tv" or a number.
 _CALL_SIGN = re.compile(r"[kw][a-z]{2,3}(?:tv|\d{1,2})?")
 _MIN_HOST_PLACE = 5
 _AUTHORS = re.compile(r",|;|\band\b|&")
 _HOST_CITY_POPULATION = 250_000
+#: Domain labels of governments' and armies' own sites (never an address's first label).
+_OFFICIAL_LABELS = frozenset({"gov", "gouv", "gob", "govt", "mil", "gc"})
+#: What a government's own site counts for among the outlets telling a story.
+OFFICIAL_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +102,11 @@ def country_from_host(host: str) -> str:
     tld = labels[-1]
     if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_CCTLDS:
         return _CCTLD_COUNTRY.get(tld, tld.upper())
+    # A country's edition of an international site: "uk.yahoo.com", "in.reuters.com".
+    edition = labels[0] if len(labels) > 2 else ""
+    code = _CCTLD_COUNTRY.get(edition, edition.upper())
+    if edition not in _GENERIC_PREFIXES and code in place_data().country_names:
+        return code
     name = labels[-2] if len(labels) > 1 else ""
     if _CALL_SIGN.fullmatch(name):
         return "US"
@@ -163,10 +174,20 @@ class OutletTable:
             return Outlet(
                 entry.name.lower(), entry.name, entry.country, entry.weight, listed, entry.desk
             )
+        # A government's own site is where news comes from, not an outlet telling
+        # it: its press release counts for part of one.
+        weight = OFFICIAL_WEIGHT if official_host(host) else 1.0
+        country = country_from_host(host)
         if publisher:
-            return Outlet(publisher.lower(), publisher, country_from_host(host), 1.0, "publisher")
+            return Outlet(publisher.lower(), publisher, country, weight, "publisher")
         name = host or "unknown outlet"
-        return Outlet(name, name, country_from_host(host), 1.0, "web address")
+        return Outlet(name, name, country, weight, "web address")
+
+
+def official_host(host: str) -> bool:
+    """Whether a web address is a government's or an army's own site (``fda.gov``,
+    ``www.gov.uk``, ``health.gov.au``, ``army.mil``, ``gouv.fr``)."""
+    return any(label in _OFFICIAL_LABELS for label in host.split(".")[1:])
 
 
 def _name_key(name: str) -> str:
@@ -179,9 +200,11 @@ def _name_key(name: str) -> str:
 
 __all__ = [
     "NO_COUNTRY",
+    "OFFICIAL_WEIGHT",
     "Outlet",
     "OutletEntry",
     "OutletTable",
     "builtin_outlets",
     "country_from_host",
+    "official_host",
 ]

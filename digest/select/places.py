@@ -239,10 +239,14 @@ def dateline_country(dateline: str, data: PlaceData) -> str:
     return found[0][1] if found else ""
 
 
-def country_counts(texts: Iterable[tuple[str, float]], data: PlaceData) -> dict[str, float]:
+def country_counts(
+    texts: Iterable[tuple[str, float]], data: PlaceData, near: str = ""
+) -> dict[str, float]:
     """Weighted mentions of each country in ``(text, weight)`` pairs; a name of
     places in several countries ("Georgia") counts for the one the other names
-    point to (else the likeliest)."""
+    point to, else ``near`` (the outlet's country: "Georgia" in a US paper is
+    the state) when it is one of them and no other country is named, else the
+    likeliest."""
     counts: dict[str, float] = defaultdict(float)
     unsure: list[tuple[tuple[str, ...], float]] = []
     for text, weight in texts:
@@ -251,8 +255,11 @@ def country_counts(texts: Iterable[tuple[str, float]], data: PlaceData) -> dict[
                 unsure.append((data.ambiguous[name], weight))
             else:
                 counts[code] += weight
+    # The outlet's own country only when nothing else is named: "Russia and
+    # Georgia" in a US paper is still the country.
+    near = near if not counts else ""
     for codes, weight in unsure:
-        counts[max(codes, key=lambda c: (counts.get(c, 0.0), -codes.index(c)))] += weight
+        counts[max(codes, key=lambda c: (counts.get(c, 0.0), c == near, -codes.index(c)))] += weight
     return counts
 
 

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from ..config import SelectSettings
 from ..model import Article
 from .disputes import company_dispute, dispute_words
+from .genre import running_page
 from .outlets import NO_COUNTRY, Outlet
 from .places import (
     INTERNATIONAL,
@@ -196,7 +197,7 @@ class SectionDetector:
         """The section of ``article`` (from ``outlet``, when known) with the reason;
         never raises."""
         outlet = outlet or Outlet("", article.publisher)
-        evidence = self._evidence(article)
+        evidence = self._evidence(article, outlet.country)
         country = main_country(evidence[0])
         labelled = self._labelled(article)
         summit = self._hosted_summit(article) or acting_bloc(article, self.blocs)
@@ -291,7 +292,7 @@ class SectionDetector:
         where = self.places.country_names.get(self.home, self.home)
         if home >= _DECIDES and home > foreign:
             return f"it is about {where} ({'; '.join(said)})"
-        named = find_countries(title, self.places.text_names)
+        named = leading_names(title, self.places)
         codes = [self.places.ambiguous.get(n, (c,))[0] for n, c in named]
         if self.home not in codes:
             return ""
@@ -335,9 +336,9 @@ class SectionDetector:
             )
         return self._call(NATIONAL, f"no section label; {summary}; no sign of abroad", "")
 
-    def _evidence(self, article: Article) -> Evidence:
+    def _evidence(self, article: Article, near: str = "") -> Evidence:
         """Weighted countries an item is about (dateline, agency, names) and what
-        was found, in words."""
+        was found, in words (``near``: the outlet's country, for ambiguous names)."""
         counts: dict[str, float] = defaultdict(float)
         said: list[str] = []
         place = self._dateline(article)
@@ -351,7 +352,7 @@ class SectionDetector:
         elif agency in WIRE_AGENCIES:
             counts[INTERNATIONAL] += _AGENCY
             said.append(f"foreign agency {article.agency}")
-        mentions = self._mentions(article)
+        mentions = self._mentions(article, near)
         if mentions:
             for code, n in mentions.items():
                 counts[code] += n
@@ -382,11 +383,11 @@ class SectionDetector:
             return self.home
         return dateline_country(article.dateline, self.places)
 
-    def _mentions(self, article: Article) -> dict[str, float]:
+    def _mentions(self, article: Article, near: str = "") -> dict[str, float]:
         lead = article.body.split("\n\n", 1)[0][:400]
         texts = [(article.title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
         texts += [(tag, _TAG) for tag in article.tags[:5]]
-        counts = country_counts(texts, self.places)
+        counts = country_counts(texts, self.places, near)
         for name in self.home_places:
             if name in article.title or name in article.summary:
                 counts[self.home] += _TITLE
@@ -401,6 +402,25 @@ class SectionDetector:
             if re.search(rf"\b{re.escape(body)}\b", text):
                 return f"the {body} summit meets at home today (in {where})"
         return ""
+
+
+def leading_names(title: str, places: PlaceData) -> list[tuple[str, str]]:
+    """The places and actors a headline names in the clause it leads with (all of
+    the headline's when that clause names none): "…Gaza hospital blast kills
+    hundreds; Biden set to travel" names the US only in passing."""
+    return find_countries(lead_clause(title), places.text_names) or find_countries(
+        title, places.text_names
+    )
+
+
+def lead_clause(title: str) -> str:
+    """The clause a headline leads with: after a running page's label ("Israel-Gaza
+    war live updates: …"), up to the first semicolon, which starts the next item of
+    a live page's headline ("…; Biden set to travel to Israel")."""
+    head, colon, rest = title.partition(":")
+    if colon and running_page(f"{head}:"):
+        title = rest
+    return title.split(";", 1)[0].strip()
 
 
 def home_blocs(places: PlaceData, home: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -567,6 +587,8 @@ __all__ = [
     "desk_region",
     "headline_topic",
     "home_blocs",
+    "lead_clause",
+    "leading_names",
     "main_country",
     "regional_desk",
     "tail_country",
