@@ -1,10 +1,13 @@
-"""The selector on the held-out real days (tests/data/selector_heldout/).
+"""The selector on the held-out real days (tests/data/selector_heldout/) and the
+blind ones (tests/data/selector_blind/).
 
-Three busy days kept apart from the six the selector is developed on, labelled
-blind after its rules were written (see the set's README).  The issue's targets
+Six busy days kept apart from the six the selector is developed on, labelled blind
+after its rules were written (see the sets' READMEs; two held-out days have since
+written rules, the blind ones were scored once at the end of that round).  The issue's targets
 are not all met here: these tests hold today's figures as floors, day by day, so
 that a change that helps the development days at the held-out days' expense
-fails.  ``python tools/score_selector.py --set heldout`` prints the whole table.
+fails.  ``python tools/score_selector.py --set heldout`` (``--set blind``) prints
+the whole table.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from . import selector_days
 from .selector_days import DATA, HOMES, check_pinned_real_set, day, labelled_feeds
 
 HELDOUT = DATA / "selector_heldout"
-FEEDS = labelled_feeds(HELDOUT)
+BLIND = DATA / "selector_blind"
+FEEDS = labelled_feeds(HELDOUT) + labelled_feeds(BLIND)
 
 #: Per day, today's figures as floors: editions meeting every target, biggest
 #: stories carried (over the three homes), soft or off-desk picks and duplicate
@@ -29,9 +33,15 @@ FLOORS = {
     "2023-07-17": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.76, 0.45)},
     # The blind check, labelled last and measured once after the rules were final.
     "2023-10-18": {"met": 2, "carried": 17, "soft": 0, "duplicates": 0, "pairs": (0.68, 0.34)},
+    # The blind days, measured once at the end of the round: the soft picks are
+    # business news without a desk label (Buffett's TSMC stake, the EU clearing
+    # Microsoft's Activision deal), a tennis report and a tech item.
+    "2023-05-15": {"met": 0, "carried": 18, "soft": 5, "duplicates": 0, "pairs": (0.84, 0.64)},
+    "2023-08-09": {"met": 2, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.78, 0.80)},
+    "2023-11-16": {"met": 0, "carried": 11, "soft": 2, "duplicates": 0, "pairs": (0.63, 0.77)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.
-WORLD_FLOORS = {"IN": (0.99, 0.92), "GB": (0.99, 0.92), "US": (0.95, 0.90)}
+WORLD_FLOORS = {"IN": (0.99, 0.93), "GB": (0.99, 0.91), "US": (0.96, 0.92)}
 
 
 def scores() -> tuple[DayScore, ...]:
@@ -39,8 +49,12 @@ def scores() -> tuple[DayScore, ...]:
 
 
 def test_the_held_out_set_is_real_pinned_and_labelled() -> None:
-    assert len(FEEDS) == len(list(HELDOUT.glob("day-*.feed.json"))) == 3
-    check_pinned_real_set(HELDOUT, FEEDS, ("labels",))
+    # A blind day was chosen before its outlets were counted: 2023-08-09's known
+    # outlets are of four countries (GB, AU, US, QA; Reuters is international).
+    for folder, countries in ((HELDOUT, 5), (BLIND, 4)):
+        feeds = labelled_feeds(folder)
+        assert len(feeds) == len(list(folder.glob("day-*.feed.json"))) == 3
+        check_pinned_real_set(folder, feeds, ("labels",), countries)
     assert {f.name.removeprefix("day-")[:10] for f in FEEDS} <= set(FLOORS)
 
 
@@ -58,7 +72,8 @@ def test_each_held_out_day_keeps_its_figures(name: str) -> None:
     assert sum(s.carried for s in daily) >= floor["carried"]
     assert sum(s.soft_picks for s in daily) <= floor["soft"]
     assert sum(s.duplicate_pairs for s in daily) <= floor["duplicates"]
-    right, found, labelled = clustering_pairs(day(HELDOUT / f"day-{name}.feed.json"))
+    (feed,) = (f for f in FEEDS if f.name == f"day-{name}.feed.json")
+    right, found, labelled = clustering_pairs(day(feed))
     precision, recall = floor["pairs"]
     assert right / found >= precision and right / labelled >= recall
 

@@ -5,6 +5,7 @@
     python tools/score_selector.py --pairs 2023-08-24   # the worst clustering mistakes
     python tools/score_selector.py --labels labels2     # against the second annotation
     python tools/score_selector.py --set heldout        # the three held-out days
+    python tools/score_selector.py --set blind          # three more, measured once
 
 Targets, per day and home country: at least 4 of the day's 5 biggest world
 stories carried, 0 opinion/feature/soft picks, 0 same-story pairs, at least 5
@@ -28,7 +29,11 @@ from digest.select.evaluation import (
 )
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SETS = {"real": DATA / "selector_real", "heldout": DATA / "selector_heldout"}
+SETS = {
+    "real": DATA / "selector_real",
+    "heldout": DATA / "selector_heldout",
+    "blind": DATA / "selector_blind",
+}
 
 
 def main() -> int:
@@ -50,8 +55,9 @@ def main() -> int:
         "--set",
         choices=tuple(SETS),
         default="real",
-        help="the six days the selector is developed on (default), or the three held-out"
-        " days, labelled after its rules were written and never tuned on",
+        help="the six days the selector is developed on (default); the three held-out"
+        " days (two since tuned on); or the three blind days, labelled last and measured"
+        " once at the end of the round that wrote its latest rules",
     )
     args = parser.parse_args()
     homes = args.home or ["IN", "GB", "US"]
