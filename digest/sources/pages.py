@@ -554,19 +554,6 @@ def _header_fits(
         # header's time line reads best, the header's "headline" is a teaser above
         # (a line reading well as a headline and agreeing with the lead is none).
         return paragraphs[best[0]]
-    best_line = paragraphs[best[0]]
-    if (
-        best[0] == run.start - 1
-        and best[1] >= _HEADER_HEADLINE_SCORE
-        and best[1] - titled >= _HEADER_HEADLINE_SCORE
-        and len(generic.content_words(best_line) & lead) >= _LEAD_WORDS
-        and not generic.content_words(header.title) & lead
-        and generic.headline_shaped(best_line, facts)
-    ):
-        # Time over the headline: the header's "headline" over the time line is a
-        # menu item or a promo (no word of the story's); the line just over the
-        # story, agreeing with it and reading far better, names the page.
-        return best_line
     if (
         best[0] >= header.consumed
         and len(generic.content_words(header.title)) >= _MIN_TITLE_WORDS
