@@ -652,6 +652,15 @@ def deck_under(upper: str, lower: str) -> bool:
     )
 
 
+def sentence_deck(upper: str, lower: str) -> bool:
+    """Whether ``lower`` reads as a deck written as sentences under the headline
+    ``upper`` (:func:`deck_under`), not as a long headline: no Title Case, and in
+    CJK text (no spaces to count) a sentence's end."""
+    if title_case(lower) or not deck_under(upper, lower):
+        return False
+    return not _CJK.search(lower) or bool(_SENTENCE_END.search(lower))
+
+
 def _under_header(
     lines: Sequence[str], at: int, scores: dict[int, float], facts: LineFacts, context: _Context
 ) -> bool:
@@ -730,7 +739,12 @@ def _over_standfirst(
         or bool(_INNER_SENTENCE.search(line))
     )
     for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
-        if above not in scores or weight(lines[above]) < _HEADLINE_WORDS:
+        if above not in scores or (
+            weight(lines[above]) < _HEADLINE_WORDS
+            # A short headline in Title Case over a deck written as sentences
+            # ("The Edge-First Manifesto" over "Cloud as a coordination layer. …").
+            and not (sentence and above == at - 1 and title_case(lines[above]))
+        ):
             continue  # a section label or a credit line between them
         upper = len(lines[above].split())
         if (
