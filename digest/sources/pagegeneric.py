@@ -739,12 +739,7 @@ def _over_standfirst(
         or bool(_INNER_SENTENCE.search(line))
     )
     for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
-        if above not in scores or (
-            weight(lines[above]) < _HEADLINE_WORDS
-            # A short headline in Title Case over a deck written as sentences
-            # ("The Edge-First Manifesto" over "Cloud as a coordination layer. …").
-            and not (sentence and above == at - 1 and title_case(lines[above]))
-        ):
+        if above not in scores or weight(lines[above]) < _HEADLINE_WORDS:
             continue  # a section label or a credit line between them
         upper = len(lines[above].split())
         if (
