@@ -1028,13 +1028,18 @@ def _contents(lines: Sequence[str], run: Run) -> dict[str, int]:
         where = above.get(key)
         if where is not None and where < at and key not in entries:
             entries[key] = where
-            if at >= run.start:
+            # ... a section's heading over its prose (a table printed twice is no
+            # table of contents).
+            if at >= run.start and at + 1 < len(lines) and is_prose(lines[at + 1]):
                 inside.append(where)
     if len(inside) < _CONTENTS_ENTRIES:
         return {}
     # The contents start with their first entry found in the story: a line above
     # them printed again (the headline over the picture, in the contents) is none.
     top = min(inside)
+    listed = set(entries.values())
+    while top - 1 in listed:
+        top -= 1  # an entry whose section opens the story, just above the main run
     return {key: where for key, where in entries.items() if where >= top}
 
 
