@@ -194,8 +194,10 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             paragraphs = _without_boilerplate_lines(lines[opens:], options)
             run = _main_run(paragraphs, options)
             # A trail with no story under it is a footer's menu (`Home | Autoren |
-            # Archiv`) printed below the story: the page is read whole.
-            if run is not None:
+            # Archiv`) printed below the story: the page is read whole.  So is a
+            # trail printed right over the story's prose, below its header, with
+            # no line under it to name the page (the headline is above it).
+            if run is not None and (run.start > 0 or named):
                 crumbs, lines = trail, lines[opens:]
             break
     if not crumbs:
