@@ -195,8 +195,10 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     snippets found 0.858 / left out 0.874; held-out sites (66 pages) title 0.712,
     body 0.893, date 0.860.  Its three refusals were then read and mended (a
     headline over the crumb trail repeating it, a footer menu read as a trail:
-    test_sources_page_trails.py): refused 0, title 0.741, body 0.913.  Floors just
-    under; the targets met are body F1 and no refusal (see the README)."""
+    test_sources_page_trails.py): refused 0, title 0.741, body 0.913.  The round
+    tuned on WCXB's dev split (test_sources_page_titles_wcxb.py), judged here by
+    scores only: title 0.757 (held-out sites 0.727 unchanged).  Floors just under;
+    the targets met are body F1 and no refusal (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.MODERN)
     others: set[str] = set()
@@ -208,7 +210,7 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert not report.refused
-    assert report.title_exact >= 0.73
+    assert report.title_exact >= 0.75
     assert report.body_f1 >= 0.905
     assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
@@ -223,8 +225,11 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
     dated article pages of 419 sites in no other set (the modern set included),
     the tuning set the modern set checks.  Measured on main when it was made:
     title 0.770, body 0.916, refused 3, date 0.953 (322 pages printing it);
-    held-out sites (124 pages) title 0.806, body 0.934, date 0.957.  Floors just
-    under the figures after the rounds tuned on it (see the README)."""
+    held-out sites (124 pages) title 0.806, body 0.934, date 0.957.  After the
+    round tuned on its misses (a table of contents between headline and story, a
+    sentence deck under the headline, a crumb trail right over the story): title
+    0.784, body 0.920, refused 1, date 0.960; held-out sites 0.831, 0.942, 0.968.
+    Floors just under (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.WCXBDEV)
     others: set[str] = set()
@@ -238,12 +243,12 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
         a for a in sites for b in others if a == b or a.endswith("." + b) or b.endswith("." + a)
     }
     report = scorer.score_dumps(records)
-    assert len(report.refused) <= 3
-    assert report.title_exact >= 0.765
-    assert report.body_f1 >= 0.91
-    assert report.date_accuracy >= 0.95
+    assert len(report.refused) <= 1
+    assert report.title_exact >= 0.78
+    assert report.body_f1 >= 0.915
+    assert report.date_accuracy >= 0.955
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.80 and held.body_f1 >= 0.93 and held.date_accuracy >= 0.95
+    assert held.title_exact >= 0.825 and held.body_f1 >= 0.94 and held.date_accuracy >= 0.965
 
 
 @pytest.mark.slow  # trafilatura over every page of the modern set
