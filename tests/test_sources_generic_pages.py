@@ -195,8 +195,10 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     snippets found 0.858 / left out 0.874; held-out sites (66 pages) title 0.712,
     body 0.893, date 0.860.  Its three refusals were then read and mended (a
     headline over the crumb trail repeating it, a footer menu read as a trail:
-    test_sources_page_trails.py): refused 0, title 0.741, body 0.913.  Floors just
-    under; the targets met are body F1 and no refusal (see the README)."""
+    test_sources_page_trails.py): refused 0, title 0.741, body 0.913.  The round
+    tuned on WCXB's dev split (test_sources_page_titles_wcxb.py), judged here by
+    scores only: title 0.757 (held-out sites 0.727 unchanged).  Floors just under;
+    the targets met are body F1 and no refusal (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.MODERN)
     others: set[str] = set()
@@ -208,7 +210,7 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert not report.refused
-    assert report.title_exact >= 0.73
+    assert report.title_exact >= 0.75
     assert report.body_f1 >= 0.905
     assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
@@ -216,6 +218,37 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.70 and held.body_f1 >= 0.89 and held.date_accuracy >= 0.86
     assert set(scorer.by_language(records, report)) == {"en", ""}
+
+
+def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
+    """The sixth set (WCXB's dev split, tools/build_page_modern.py --split dev): 426
+    dated article pages of 419 sites in no other set (the modern set included),
+    the tuning set the modern set checks.  Measured on main when it was made:
+    title 0.770, body 0.916, refused 3, date 0.953 (322 pages printing it);
+    held-out sites (124 pages) title 0.806, body 0.934, date 0.957.  After the
+    round tuned on its misses (a table of contents between headline and story, a
+    sentence deck under the headline, a crumb trail right over the story): title
+    0.784, body 0.920, refused 1, date 0.960; held-out sites 0.831, 0.942, 0.968.
+    Floors just under (see the README)."""
+    scorer = _scorer()
+    records = scorer.load_devset(scorer.WCXBDEV)
+    others: set[str] = set()
+    for folder in (scorer.DEVSET, scorer.UNSEEN, scorer.BLIND, scorer.FRESH, scorer.MODERN):
+        others |= {r["site"] for r in scorer.load_devset(folder)}
+    assert len(records) >= 400 and len({r["site"] for r in records}) >= 400
+    assert all(r["title"] and r["title"] + "\n" in r["dump"] for r in records)
+    assert all(r["body"] and r["date"] and r["crawled"] for r in records)
+    sites = {r["site"] for r in records}
+    assert not {
+        a for a in sites for b in others if a == b or a.endswith("." + b) or b.endswith("." + a)
+    }
+    report = scorer.score_dumps(records)
+    assert len(report.refused) <= 1
+    assert report.title_exact >= 0.78
+    assert report.body_f1 >= 0.915
+    assert report.date_accuracy >= 0.955
+    held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
+    assert held.title_exact >= 0.825 and held.body_f1 >= 0.94 and held.date_accuracy >= 0.965
 
 
 @pytest.mark.slow  # trafilatura over every page of the modern set

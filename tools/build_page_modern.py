@@ -1,6 +1,12 @@
 """Build the modern page-dump evaluation set from WCXB's held-out test split.
 
-    python tools/build_page_modern.py WCXB_CLONE [--out tests/data/page_modern]
+    python tools/build_page_modern.py WCXB_CLONE [--split test|dev] [--out DIR]
+
+``--split test`` (the default) writes the modern set (``tests/data/page_modern``);
+``--split dev`` writes the WCXB tuning set (``tests/data/page_wcxbdev``) from
+WCXB's ``dev`` split by the same method, leaving out every site of the five other
+sets (the modern set included), and without the HTML copies (the set is for
+tuning the text reader; the repository stays small).
 
 ``WCXB_CLONE``: a git clone of
 https://github.com/Murrough-Foley/web-content-extraction-benchmark (WCXB v1.0,
@@ -39,6 +45,8 @@ it too (``tools/score_pages.py --set modern --html``).
 
 from __future__ import annotations
 
+import argparse
+import functools
 import gzip
 import json
 import re
@@ -66,19 +74,29 @@ from build_page_devset import (
 from build_page_fresh import added_times, utc
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "tests" / "data" / "page_modern"
-OTHER_SETS = tuple(
-    ROOT / "tests" / "data" / name / "pages.jsonl.gz"
-    for name in ("page_devset", "page_unseen", "page_blind", "page_fresh")
-)
-SPLIT = "test"
+DATA = ROOT / "tests" / "data"
+#: Each WCXB split read: its output folder, the sets whose sites it leaves out,
+#: and how SKIPPED.txt names them.
+SPLITS: dict[str, tuple[Path, tuple[str, ...], str]] = {
+    "test": (
+        DATA / "page_modern",
+        ("page_devset", "page_unseen", "page_blind", "page_fresh"),
+        "the dev, unseen, blind or fresh set",
+    ),
+    "dev": (
+        DATA / "page_wcxbdev",
+        ("page_devset", "page_unseen", "page_blind", "page_fresh", "page_modern"),
+        "the dev, unseen, blind, fresh or modern set",
+    ),
+}
+OUT = SPLITS["test"][0]
 
 
-def _inputs(clone: Path, ids: list[str]) -> dict[str, Path]:
+def _inputs(clone: Path, split: str, ids: list[str]) -> dict[str, Path]:
     names = {"LICENSE": clone / "LICENSE", "metadata.json": clone / "metadata.json"}
     for key in ids:
         for kind, suffix in (("ground-truth", ".json"), ("html", ".html.gz")):
-            name = f"{SPLIT}/{kind}/{key}{suffix}"
+            name = f"{split}/{kind}/{key}{suffix}"
             names[name] = clone / name
     return dict(sorted(names.items()))
 
@@ -104,23 +122,27 @@ def page_lang(tree: Any) -> str:
     return re.split(r"[-_]", stated.strip().lower())[0]
 
 
-def build(clone: Path, out: Path, *, record_sums: bool) -> int:
-    """Write the modern set into ``out``; returns the number of pages."""
+def build(clone: Path, out: Path, *, record_sums: bool, split: str = "test") -> int:
+    """Write the set of WCXB's ``split`` (the modern set for ``test``, the tuning
+    set for ``dev``) into ``out``; returns the number of pages."""
     meta_path = clone / "metadata.json"
     files: dict[str, dict[str, Any]] = json.loads(meta_path.read_text("utf-8"))["files"]
-    ids = sorted(key for key, info in files.items() if info.get("split") == SPLIT)
-    inputs = _inputs(clone, ids)
+    ids = sorted(key for key, info in files.items() if info.get("split") == split)
+    inputs = _inputs(clone, split, ids)
     pin_inputs(inputs, out, record_sums=record_sums)
-    times = added_times(clone, (f"{SPLIT}/html",))
-    seen_sites = sites_of(OTHER_SETS)
+    times = added_times(clone, (f"{split}/html",))
+    _, others, seen_names = SPLITS[split]
+    seen_sites = sites_of(DATA / name / "pages.jsonl.gz" for name in others)
     records: list[dict[str, Any]] = []
     skipped: list[str] = []
-    html_out = out / "html"
-    if html_out.is_dir():
-        shutil.rmtree(html_out)
-    html_out.mkdir(parents=True)
+    # Only the modern set keeps the HTML (for the HTML reader's figures).
+    html_out = out / "html" if split == "test" else None
+    if html_out is not None:
+        if html_out.is_dir():
+            shutil.rmtree(html_out)
+        html_out.mkdir(parents=True)
     for key in ids:
-        truth = json.loads(inputs[f"{SPLIT}/ground-truth/{key}.json"].read_text("utf-8"))
+        truth = json.loads(inputs[f"{split}/ground-truth/{key}.json"].read_text("utf-8"))
         gold = truth["ground_truth"]
         url = str(truth["url"])
         site = bare(urlparse(url).netloc)
@@ -128,7 +150,7 @@ def build(clone: Path, out: Path, *, record_sums: bool) -> int:
         stamp = str(gold.get("publish_date") or "").strip()
         kind = files[key].get("page_type")
         if any(same_publisher(site, seen) for seen in seen_sites):
-            skipped.append(f"{key}: site {site!r} is in the dev, unseen, blind or fresh set")
+            skipped.append(f"{key}: site {site!r} is in {seen_names}")
             continue
         if kind != "article":
             skipped.append(f"{key}: a {kind} page, not an article")
@@ -136,7 +158,7 @@ def build(clone: Path, out: Path, *, record_sums: bool) -> int:
         if not label or not re.match(r"\d{4}-\d\d-\d\d$", stamp):
             skipped.append(f"{key}: no annotated title and publication day")
             continue
-        source = inputs[f"{SPLIT}/html/{key}.html.gz"]
+        source = inputs[f"{split}/html/{key}.html.gz"]
         markup = XML_DECLARATION.sub(b"", gzip.decompress(source.read_bytes()), count=1)
         try:
             lines, tree = visible_lines(markup)
@@ -171,15 +193,20 @@ def build(clone: Path, out: Path, *, record_sums: bool) -> int:
                 "dump": dump,
             }
         )
-        shutil.copyfile(source, html_out / source.name)
+        if html_out is not None:
+            shutil.copyfile(source, html_out / source.name)
     write_set(out, records, skipped)
     return len(records)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point."""
+    """Command line entry point (``--split`` picks the split and the default output)."""
+    picker = argparse.ArgumentParser(add_help=False)
+    picker.add_argument("--split", choices=sorted(SPLITS), default="test")
+    picked, rest = picker.parse_known_args(argv)
     help_text = "git clone of Murrough-Foley/web-content-extraction-benchmark"
-    return builder_main(__doc__, build, ("wcxb", help_text), OUT, argv)
+    build_split = functools.partial(build, split=picked.split)
+    return builder_main(__doc__, build_split, ("wcxb", help_text), SPLITS[picked.split][0], rest)
 
 
 if __name__ == "__main__":

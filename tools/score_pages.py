@@ -2,7 +2,7 @@
 
     python tools/score_pages.py [--html] [--show-misses] [--devset DIR]
                                 [--split all|dev|held-out|dev-sites|held-out-sites]
-                                [--set dev|unseen|blind|fresh|modern]
+                                [--set dev|unseen|blind|fresh|modern|wcxbdev]
 
 Text dumps (``pages.py``): title exact match rate, mean body token F1, pages
 refused although they have a title and a body, and date accuracy on the pages
@@ -61,7 +61,18 @@ FRESH = ROOT / "tests" / "data" / "page_fresh"
 #: The modern set (``tools/build_page_modern.py``, WCXB's held-out test split of
 #: 2025-2026 pages, English): measured before any rule was changed for it.
 MODERN = ROOT / "tests" / "data" / "page_modern"
-SETS = {"dev": DEVSET, "unseen": UNSEEN, "blind": BLIND, "fresh": FRESH, "modern": MODERN}
+#: The WCXB tuning set (``tools/build_page_modern.py --split dev``, WCXB's dev
+#: split, no site of the five other sets): tuned on, with the modern set as its
+#: held-out measure.
+WCXBDEV = ROOT / "tests" / "data" / "page_wcxbdev"
+SETS = {
+    "dev": DEVSET,
+    "unseen": UNSEEN,
+    "blind": BLIND,
+    "fresh": FRESH,
+    "modern": MODERN,
+    "wcxbdev": WCXBDEV,
+}
 #: When the dev-set pages count as saved (the benchmark was crawled in late 2019).
 CRAWLED = datetime(2019, 11, 21, 12, 0, tzinfo=UTC)
 #: When the unseen set's pages count as saved (its newest page is from 2024).
@@ -326,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         "readability's and Mercury's test pages (tuned on once); blind: pages from "
         "fundus's parser tests, measured before any rule was written for them; fresh: "
         "pages from trafilatura's evaluation data, measured before any rule change; "
-        "modern: WCXB's 2025-2026 test pages, measured before any rule change",
+        "modern: WCXB's 2025-2026 test pages, measured before any rule change; "
+        "wcxbdev: WCXB's dev split, the tuning set the modern set checks",
     )
     parser.add_argument("--devset", type=Path, help="another set folder (overrides --set)")
     parser.add_argument("--html", action="store_true", help="also score the HTML readers")

@@ -254,6 +254,11 @@ _UNDER_HEADER_COST = 3.0
 # A line printed again this deep inside the story, over its prose, heads a section.
 _SECTION_DEPTH = 3
 _SECTION_COST = 3.0
+#: A table of contents: at least this many lines above the story printed again
+#: further down as its sections' headings.
+_CONTENTS_ENTRIES = 3
+#: The numbering a contents entry or a section heading opens with ("2.1 ", "3. ").
+_SECTION_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*[.):]?\s+)+")
 _HEADER_HEADLINE_SCORE = 3.0
 # A line the page quotes elsewhere in full names it.
 _QUOTE_MARK = re.compile(r"[“\"«„]")
@@ -600,7 +605,7 @@ def headline_scores(
             scores[at] = score
     for at in [at for at in scores if _under_header(lines, at, scores, facts, context)]:
         scores[at] -= _UNDER_HEADER_COST
-    for at in [at for at in scores if context.heads_section(at)]:
+    for at in [at for at in scores if context.heads_section(at) or context.listed(at)]:
         scores[at] -= _SECTION_COST
     # The headline agrees with the lead: when some line shares words with it, a
     # line sharing none (a menu item, a promo, a site motto) is no headline.
@@ -646,6 +651,15 @@ def deck_under(upper: str, lower: str) -> bool:
         or two_sentences(lower)
         or weight(lower) >= max(_STANDFIRST_WORDS, _STANDFIRST_RATIO * weight(upper))
     )
+
+
+def sentence_deck(upper: str, lower: str) -> bool:
+    """Whether ``lower`` reads as a deck written as sentences under the headline
+    ``upper`` (:func:`deck_under`), not as a long headline: no Title Case, and in
+    CJK text (no spaces to count) a sentence's end."""
+    if title_case(lower) or not deck_under(upper, lower):
+        return False
+    return not _CJK.search(lower) or bool(_SENTENCE_END.search(lower))
 
 
 def _under_header(
@@ -806,6 +820,7 @@ class _Context:
         self.window = [
             line.lower() for line in lines[max(0, run.start - HEADLINE_SPAN) : run.start]
         ]
+        self.contents = _contents(lines, run)
         # Pages quote their own title: "6 thoughts on “<headline>”", "Share “<headline>”".
         self.quoted = {
             found.lower()
@@ -846,6 +861,10 @@ class _Context:
         ):
             return None  # the byline, names only, over its time line
         distance = abs(self.run.start - at)
+        if self.contents:
+            # A table of contents between headline and story is the story's own.
+            listed = set(self.contents.values())
+            distance -= sum(near in listed for near in range(at + 1, self.run.start))
         score += 2.0 / (1 + (distance - 1) / 3)
         if self.named_words:
             # The document title names the page: the line it repeats is the headline.
@@ -948,6 +967,13 @@ class _Context:
                 return True
         return False
 
+    def listed(self, at: int) -> bool:
+        """Whether the line at ``at`` is an entry of the table of contents above
+        the story, or a section's heading listed there (numbered or not): no
+        headline."""
+        first = self.contents.get(section_key(self.lines[at]))
+        return first is not None and first <= at
+
     def repeated(self, at: int) -> bool:
         """Whether the page prints the line at ``at`` again, alone or in a longer line."""
         line = self.lines[at]
@@ -972,6 +998,51 @@ class _Context:
         if under and _is_credit(under[0], facts) and not dated_credit(under[0]):
             under = under[1:]
         return bool(under) and (facts.is_time(under[0]) or dated_credit(under[0]))
+
+
+def section_key(line: str) -> str:
+    """A line without the numbering a contents entry or a section heading opens
+    with ("2.1 1. High-Intensity Training" and "1. High-Intensity Training" alike)."""
+    if not line[:1].isdigit():
+        return line
+    found = _SECTION_NUMBER.match(line)
+    return line[found.end() :] if found else line
+
+
+def _contents(lines: Sequence[str], run: Run) -> dict[str, int]:
+    """The table of contents above the story: each entry's :func:`section_key`
+    and the index of its first line, when at least :data:`_CONTENTS_ENTRIES`
+    lines above the story are printed again (numbered or not) further down as
+    headings; else empty.  Long pages pay for one pass over the story only
+    when lines above it could be entries."""
+    first = max(0, run.start - HEADLINE_SPAN)
+    above: dict[str, int] = {}
+    for at in range(run.start - 1, first - 1, -1):
+        key = section_key(lines[at])
+        if key and weight(key) <= _LONG_HEADLINE_WORDS:
+            above[key] = at
+    if len(above) < _CONTENTS_ENTRIES:
+        return {}
+    entries: dict[str, int] = {}
+    inside: list[int] = []  # where the entries printed again in the story itself stand
+    for at in range(first, run.end):
+        key = section_key(lines[at])
+        where = above.get(key)
+        if where is not None and where < at and key not in entries:
+            entries[key] = where
+            # ... a section's heading over its prose (a table printed twice is no
+            # table of contents).
+            if at >= run.start and at + 1 < len(lines) and is_prose(lines[at + 1]):
+                inside.append(where)
+    if len(inside) < _CONTENTS_ENTRIES:
+        return {}
+    # The contents start with their first entry found in the story: a line above
+    # them printed again (the headline over the picture, in the contents) is none.
+    top = min(inside)
+    listed = set(entries.values())
+    while top - 1 in listed:
+        top -= 1  # an entry whose section opens the story, just above the main run
+    return {key: where for key, where in entries.items() if where >= top}
 
 
 def headline_shaped(line: str, facts: LineFacts) -> bool:

@@ -194,8 +194,10 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             paragraphs = _without_boilerplate_lines(lines[opens:], options)
             run = _main_run(paragraphs, options)
             # A trail with no story under it is a footer's menu (`Home | Autoren |
-            # Archiv`) printed below the story: the page is read whole.
-            if run is not None:
+            # Archiv`) printed below the story: the page is read whole.  So is a
+            # trail printed right over the story's prose, below its header, with
+            # no line under it to name the page (the headline is above it).
+            if run is not None and (run.start > 0 or named):
                 crumbs, lines = trail, lines[opens:]
             break
     if not crumbs:
@@ -535,6 +537,18 @@ def _header_fits(
         # The run opens with a headline long enough to read as prose, the header's
         # "headline" under it is its deck or byline.
         return first
+    over = paragraphs[title_at - 1] if title_at > 0 else ""
+    if (
+        title_at - 1 in scores
+        and generic.sentence_deck(over, header.title)
+        and generic.weight(over) < generic.weight(header.title)
+        and generic.headline_shaped(over, facts)
+        and not over.endswith(".")
+        and scores[title_at - 1] >= scores.get(title_at, float("-inf")) - _HEADLINE_MARGIN
+    ):
+        # The header's "headline" is a deck written as a sentence; the shorter
+        # line right over it, reading about as well, is the headline.
+        return over
     if best is None or best[0] == title_at:
         return True
     named_again = paragraphs[best[0]]
