@@ -229,6 +229,8 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
     round tuned on its misses (a table of contents between headline and story, a
     sentence deck under the headline, a crumb trail right over the story): title
     0.784, body 0.920, refused 1, date 0.960; held-out sites 0.831, 0.942, 0.968.
+    Its last refusal (a story far below charts, nothing over it reading as a
+    headline) is read by the page's header: refused 0, title 0.786, body 0.922.
     Floors just under (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.WCXBDEV)
@@ -243,9 +245,9 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
         a for a in sites for b in others if a == b or a.endswith("." + b) or b.endswith("." + a)
     }
     report = scorer.score_dumps(records)
-    assert len(report.refused) <= 1
+    assert not report.refused
     assert report.title_exact >= 0.78
-    assert report.body_f1 >= 0.915
+    assert report.body_f1 >= 0.92
     assert report.date_accuracy >= 0.955
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.825 and held.body_f1 >= 0.94 and held.date_accuracy >= 0.965

@@ -78,3 +78,19 @@ def test_a_menu_entry_repeating_a_long_section_crumb_stays_navigation() -> None:
     assert article.section == ""
     article = _read(["Business and Economy", "Sport", trail, title, "3 May 2024", LEAD, MORE])
     assert article.section == ""
+
+
+def test_a_story_far_below_charts_keeps_the_headline_over_its_time_line() -> None:
+    """Headline, byline and time at the top, a paragraph, then a long run of chart
+    labels and figures, the story's prose far below: no line over that prose reads
+    as a headline, and the page is read by its header, not refused."""
+    title = "The Hottest Real Estate Markets in the Country"
+    charts = [f"{city}\n+{n}.{n % 10}%" for n, city in enumerate(["Austin", "Boise"] * 30, 3)]
+    article = _read(
+        ["Advertiser Disclosure", title, "Jonathan Jones", "Last Updated Nov 6, 2025",
+         LEAD, "Home Sale Price Changes Over Time", "Data: Home Sale Price Time Series",
+         *charts, MORE, MORE + " Then more.", MORE + " And the end."]
+    )  # fmt: skip
+    assert article.title == title
+    assert article.published_at.date().isoformat() == "2025-11-06"
+    assert MORE in article.body

@@ -246,29 +246,41 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             opened = None
     if header is not None and opened is not None and run is not None:
         # Headline and time from the header, the story from the main run.
-        _, meta, standfirst, paragraphs = _generic_parts(paragraphs, run, facts, slug_words, named)
-        title, meta = header.title, header.meta.merged(meta)
-        standfirst, label_section = standfirst or header.standfirst, header.label_section
+        try:
+            _, meta, standfirst, paragraphs = _generic_parts(
+                paragraphs, run, facts, slug_words, named
+            )
+        except SourceError:
+            # Nothing over the main run reads as a headline (it runs on far
+            # below charts or tables): the story runs from the header to its end.
+            title, meta, standfirst, label_section, paragraphs = _header_parts(
+                header, True, run, paragraphs, facts, options
+            )
+        else:
+            title, meta = header.title, header.meta.merged(meta)
+            standfirst, label_section = standfirst or header.standfirst, header.label_section
     elif header is not None and fits:
-        title, meta = header.title, header.meta
-        standfirst, label_section = header.standfirst, header.label_section
-        if isinstance(fits, str):
-            # The header's "headline" is the deck under the real one.
-            title = fits
-        # The story ends with the main run of prose; time lines just under it
-        # ("First published on …") are still read.
-        end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
-        footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
-        resume = run.start - header.consumed if run is not None else None
-        story = paragraphs[header.consumed : end]
-        paragraphs = _article_text(story, title, options, resume) + footer
-    elif run is not None:
-        title, meta, standfirst, paragraphs = _generic_parts(
-            paragraphs, run, facts, slug_words, named
+        title, meta, standfirst, label_section, paragraphs = _header_parts(
+            header, fits, run, paragraphs, facts, options
         )
-        label_section = ""
-        if not meta.has_time and header is not None and header.title == title:
-            meta = meta.merged(header.meta)  # the header's time, under this headline
+    elif run is not None:
+        try:
+            title, meta, standfirst, paragraphs = _generic_parts(
+                paragraphs, run, facts, slug_words, named
+            )
+        except SourceError:
+            if header is None:
+                raise
+            # No line over the main run reads as its headline (the story runs on
+            # far below charts or tables): the headline over the page's time line
+            # names it; a page with a story is not refused for its headline.
+            title, meta, standfirst, label_section, paragraphs = _header_parts(
+                header, True, run, paragraphs, facts, options
+            )
+        else:
+            label_section = ""
+            if not meta.has_time and header is not None and header.title == title:
+                meta = meta.merged(header.meta)  # the header's time, under this headline
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
@@ -602,6 +614,28 @@ def _header_fits(
             paragraphs, title_at, run, facts, slug_words=slug_words, named=named
         )
     return own is not None and own >= best[1] - _HEADLINE_MARGIN
+
+
+def _header_parts(
+    header: _Header,
+    fits: bool | str,
+    run: generic.Run | None,
+    paragraphs: list[str],
+    facts: LineFacts,
+    options: ReadOptions,
+) -> tuple[str, Meta, str, str, list[str]]:
+    """Title, header facts, standfirst, section label and story of a page read by
+    its header (a headline over its time line); ``fits`` is the deck's real
+    headline when the header took the deck for it."""
+    title = fits if isinstance(fits, str) else header.title
+    # The story ends with the main run of prose; time lines just under it
+    # ("First published on …") are still read.
+    end = run.end if run is not None and run.end > header.consumed else len(paragraphs)
+    footer = [p for p in paragraphs[end : end + _FOOTER_REACH] if facts.is_time(p)]
+    resume = run.start - header.consumed if run is not None else None
+    story = paragraphs[header.consumed : end]
+    story_text = _article_text(story, title, options, resume) + footer
+    return title, header.meta, header.standfirst, header.label_section, story_text
 
 
 def _generic_parts(
