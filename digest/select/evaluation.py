@@ -303,8 +303,8 @@ def _labelled_stories(day: Day, items: Iterable[str]) -> dict[str, list[str]]:
 
 __all__ = [
     "BIGGEST",
-    "NEWS_SECTIONS",
     "BIG_OUTLETS",
+    "NEWS_SECTIONS",
     "Day",
     "DayScore",
     "biggest_stories",
