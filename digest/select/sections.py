@@ -228,15 +228,12 @@ class SectionDetector:
             return self._call(section, how, code or country)
         desk = outlet.desk or host_desk(article.url, self.places)
         if desk:
-            outlet = dataclasses.replace(outlet, desk=desk)
             counts = evidence[0]
             foreign = sum(n for c, n in counts.items() if c != self.home)
             # A markets outlet's report of a war or a summit is still that news.
-            if outlet.desk in _NEWSY_DESKS and foreign >= _NEWS_ON_A_DESK:
+            if desk in _NEWSY_DESKS and foreign >= _NEWS_ON_A_DESK:
                 return self._by_content(article, outlet, evidence)
-            return self._call(
-                outlet.desk, f"no section label; {outlet.name} covers {outlet.desk}", country
-            )
+            return self._call(desk, f"no section label; {outlet.name} covers {desk}", country)
         if not self.use_fallback:
             return self._call("", "no section label (fallback classifier off)", country)
         return self._by_content(article, outlet, evidence)
