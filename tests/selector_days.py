@@ -10,7 +10,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from digest.select.evaluation import Day, DayScore, load_day, score_day
+from digest.select.evaluation import Day, DayScore, desk_decisions, load_day, score_day
 from digest.select.outlets import OutletTable
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -68,3 +68,16 @@ def check_pinned_real_set(
 
 
 __all__ = ["DATA", "HOMES", "check_pinned_real_set", "day", "labelled_feeds", "scores"]
+
+
+@cache
+def desk_figures(feeds: tuple[Path, ...]) -> tuple[float, float]:
+    """The news-desk decision pooled over the ``feeds`` and :data:`HOMES`: the
+    precision of "news" (kept as news-desk candidates and labelled news) and its
+    recall (labelled news and kept)."""
+    hits = kept = truth = 0
+    for feed in feeds:
+        for home in HOMES:
+            h, k, t, _ = desk_decisions(day(feed), home)
+            hits, kept, truth = hits + h, kept + k, truth + t
+    return hits / kept, hits / truth

@@ -6,6 +6,7 @@
     python tools/score_selector.py --labels labels2     # against the second annotation
     python tools/score_selector.py --set heldout        # the three held-out days
     python tools/score_selector.py --set blind          # three more, measured once
+    python tools/score_selector.py --desks --set heldout  # the news-desk decision
 
 Targets, per day and home country: at least 4 of the day's 5 biggest world
 stories carried, 0 opinion/feature/soft picks, 0 same-story pairs, at least 5
@@ -22,6 +23,7 @@ from digest.select.evaluation import (
     Day,
     clustering_errors,
     clustering_pairs,
+    desk_decisions,
     load_day,
     meets_every_target,
     run,
@@ -59,11 +61,19 @@ def main() -> int:
         " days (two since tuned on); or the three blind days, labelled last and measured"
         " once at the end of the round that wrote its latest rules",
     )
+    parser.add_argument(
+        "--desks",
+        action="store_true",
+        help="score only the news-desk decision (news vs business, sport, science…)"
+        " as a classifier over every labelled item; --explain lists its mistakes",
+    )
     args = parser.parse_args()
     homes = args.home or ["IN", "GB", "US"]
     feeds = sorted(SETS[args.set].glob("day-*.feed.json"))
     if args.days:
         feeds = [f for f in feeds if any(d in f.name for d in args.days)]
+    if args.desks:
+        return print_desks(feeds, homes, args.labels, args.explain)
     failures = 0
     right = found = labelled = 0
     print("day         home  biggest carried  soft dup outlets/picks  world P   world R")
@@ -102,6 +112,37 @@ def main() -> int:
         " meet every target"
     )
     return 0 if failures == 0 and clusters_ok else 1
+
+
+def print_desks(feeds: list[Path], homes: list[str], annotation: str, explain: bool) -> int:
+    """Precision and recall of "news desk" over every labelled item, per day and
+    home and over all: of the items kept as news-desk candidates, how many are
+    labelled news; of the items labelled news, how many are kept."""
+    print("day         home  items  kept  news  news P   news R")
+    total = [0, 0, 0, 0]
+    for feed in feeds:
+        day = load_day(feed, annotation)
+        for home in homes:
+            hits, kept, truth, wrong = desk_decisions(day, home)
+            for n, value in enumerate((hits, kept, truth, len(day.labels))):
+                total[n] += value
+            print(
+                f"{day.name}  {home}   {len(day.labels):>5} {kept:>5} {truth:>5}  "
+                f"{hits / max(kept, 1):.3f}   {hits / max(truth, 1):.3f}"
+            )
+            if explain:
+                for item, said, why in wrong:
+                    label = day.labels[item]["desk"]
+                    kind = f"kept, labelled {label}" if said else "dropped news"
+                    article = day.articles[item]
+                    print(f"   {kind:<24} {article.title[:80]}  <{article.url[:90]}>  {why[:160]}")
+    hits, kept, truth, items = total
+    print(
+        f"all days    {items} item decisions: news-desk precision {hits / max(kept, 1):.3f}"
+        f" ({kept - hits} off-desk kept), recall {hits / max(truth, 1):.3f}"
+        f" ({truth - hits} news dropped)"
+    )
+    return 0
 
 
 def print_errors(day: Day, worst: int = 6) -> None:

@@ -189,6 +189,48 @@ def world_decisions(
     return hits, called, truth
 
 
+#: The sections of the selector's news desk (the rest are business, sport, science…).
+NEWS_SECTIONS = frozenset({"world", "national"})
+
+
+def on_news_desk(
+    article: Article, detector: SectionDetector, outlets: OutletTable
+) -> tuple[bool, str]:
+    """Whether the selector keeps ``article`` as a news-desk candidate, and why:
+    its section is World or national news and its genre is not soft news filed
+    under a soft desk (showbiz, lifestyle), which the selector leaves out too."""
+    call = detector.classify(article, outlets.of(article))
+    if call.section not in NEWS_SECTIONS:
+        return False, call.reason
+    genre = classify_genre(article)
+    if genre.genre == "soft" and genre.filed:
+        return False, genre.reason
+    return True, call.reason
+
+
+def desk_decisions(
+    day: Day, home: str, settings: SelectSettings | None = None
+) -> tuple[int, int, int, list[tuple[str, bool, str]]]:
+    """The news-desk decision on every labelled item of ``day`` for ``home``:
+    (kept as news and labelled news, kept as news, labelled news, mistakes), each
+    mistake as (item, kept as news, the selector's reason)."""
+    settings = (settings or SelectSettings()).model_copy(update={"home_country": home})
+    detector = SectionDetector(settings)
+    detector.learn_summits(day.unique())
+    outlets = OutletTable()
+    hits = kept = truth = 0
+    wrong: list[tuple[str, bool, str]] = []
+    for item, label in day.labels.items():
+        said, why = on_news_desk(day.articles[item], detector, outlets)
+        real = label["desk"] == "news"
+        kept += said
+        truth += real
+        hits += said and real
+        if said != real:
+            wrong.append((item, said, why))
+    return hits, kept, truth, wrong
+
+
 def found_stories(day: Day, settings: SelectSettings | None = None) -> dict[str, int]:
     """The story number the selector's clustering gives each of the day's news-desk
     items (what the selector clusters).
@@ -262,15 +304,18 @@ def _labelled_stories(day: Day, items: Iterable[str]) -> dict[str, list[str]]:
 __all__ = [
     "BIGGEST",
     "BIG_OUTLETS",
+    "NEWS_SECTIONS",
     "Day",
     "DayScore",
     "biggest_stories",
     "clustering_errors",
     "clustering_pairs",
+    "desk_decisions",
     "found_stories",
     "is_world",
     "load_day",
     "meets_every_target",
+    "on_news_desk",
     "run",
     "score_day",
     "world_decisions",

@@ -104,7 +104,7 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
     # A desk of its own host ("au.lifestyle.yahoo.com", "blogs.example.com") says
     # the same as a path part would; the registered name itself is left alone
     # ("lifestyle.com.au" is a name, not a desk).
-    for part in _host_desks(address.hostname or ""):
+    for part in host_desks(address.hostname or ""):
         genre = rules.labels.get(part)
         if genre:
             return GenreCall(genre, f"{genre} (host {address.hostname})", filed=True)
@@ -134,7 +134,7 @@ def classify_genre(article: Article, rules: GenreRules | None = None) -> GenreCa
 
 
 @lru_cache(maxsize=4096)
-def _host_desks(host: str) -> tuple[str, ...]:
+def host_desks(host: str) -> tuple[str, ...]:
     """The labels of ``host`` in front of its registered name (by the public suffix
     list bundled with ``tld``): ``("au", "lifestyle")`` for au.lifestyle.yahoo.com."""
     found = get_tld(host, as_object=True, fail_silently=True, fix_protocol=True)
@@ -179,6 +179,7 @@ __all__ = [
     "GenreRules",
     "classify_genre",
     "genre_rules",
+    "host_desks",
     "running_page",
     "soft_story",
 ]

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from ..config import SelectSettings
 from ..model import Article
 from .disputes import company_dispute, dispute_words
-from .genre import running_page
+from .genre import host_desks, running_page
 from .outlets import NO_COUNTRY, Outlet
 from .places import (
     INTERNATIONAL,
@@ -69,6 +69,12 @@ _DECIDES = 1.0
 # A specialist outlet's item naming this much of abroad is placed by content.
 _NEWSY_DESKS = frozenset({"business", "science", "technology"})
 _NEWS_ON_A_DESK = 1.0
+# Desks a host's own label can name ("sports.yahoo.com", "finance.yahoo.com").
+_HOST_DESKS = frozenset({"sports", "business", "entertainment", "technology", "science"})
+# A sport's name spelled into a host ("nbcsports", "planetrugby"): one word, long
+# enough not to hide inside others; and words that hide "sport" itself.
+_SPORT_IN_HOST = re.compile(r"[a-z]{5,}")
+_NOT_SPORT = re.compile(r"transport|passport")
 #: Items that must place a summit at home before its news counts as home news.
 HOSTED_AGREE = 2
 # "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
@@ -220,15 +226,14 @@ class SectionDetector:
                 if region and self.home in region.countries and outlet.country != self.home:
                     return self._call(*regional_desk(self.home, self.places, how, region, evidence))
             return self._call(section, how, code or country)
-        if outlet.desk:
+        desk = outlet.desk or host_desk(article.url, self.places)
+        if desk:
             counts = evidence[0]
             foreign = sum(n for c, n in counts.items() if c != self.home)
             # A markets outlet's report of a war or a summit is still that news.
-            if outlet.desk in _NEWSY_DESKS and foreign >= _NEWS_ON_A_DESK:
+            if desk in _NEWSY_DESKS and foreign >= _NEWS_ON_A_DESK:
                 return self._by_content(article, outlet, evidence)
-            return self._call(
-                outlet.desk, f"no section label; {outlet.name} covers {outlet.desk}", country
-            )
+            return self._call(desk, f"no section label; {outlet.name} covers {desk}", country)
         if not self.use_fallback:
             return self._call("", "no section label (fallback classifier off)", country)
         return self._by_content(article, outlet, evidence)
@@ -522,6 +527,24 @@ def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = N
     return ""
 
 
+def host_desk(url: str, places: PlaceData) -> str:
+    """The one desk a web address's host says it covers, or ``""``: a desk's label
+    in front of the registered name (``sports.yahoo.com``), or a sport named in the
+    registered name itself (``nbcsports.com``, ``planetrugby.com``); the single
+    words of ``places.toml``'s sports topic, five letters or more, and never inside
+    another word that contains them ("transport")."""
+    host = (urlsplit(url).hostname or "").lower()
+    for label in host_desks(host):
+        section = places.sections.get(label, "")
+        if section in _HOST_DESKS:
+            return section
+    name = host.removeprefix("www.").split(".")[0] if host else ""
+    name = _NOT_SPORT.sub("", name)
+    if any(w in name for w in places.topics.get("sports", ()) if _SPORT_IN_HOST.fullmatch(w)):
+        return "sports"
+    return ""
+
+
 def _abroad(counts: dict[str, float], home: str) -> bool:
     """Whether what an item names puts it abroad: only foreign places, or foreign
     ones enough to decide and more than the home country's."""
@@ -587,6 +610,7 @@ __all__ = [
     "desk_region",
     "headline_topic",
     "home_blocs",
+    "host_desk",
     "lead_clause",
     "leading_names",
     "main_country",

@@ -1,0 +1,147 @@
+"""The news desk told from business, sport and the other desks (issue 11's "0
+soft picks"): desks in addresses, hosts that cover one desk, business words in
+headlines; and how the decision is measured over labelled days."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from digest.config import SelectSettings
+from digest.model import Article
+from digest.select.evaluation import desk_decisions, load_day, on_news_desk
+from digest.select.outlets import OutletTable
+from digest.select.places import place_data
+from digest.select.sections import SectionDetector, host_desk
+
+from .selector_days import DATA
+
+WHEN = datetime(2023, 11, 16, 12, 0, tzinfo=UTC)
+
+
+def article(url: str, title: str = "A headline", **fields: object) -> Article:
+    return Article(id="x", url=url, title=title, published_at=WHEN, **fields)  # type: ignore[arg-type]
+
+
+def section(item: Article, home: str = "IN") -> str:
+    detector = SectionDetector(SelectSettings(home_country=home))
+    return detector.classify(item, OutletTable().of(item)).section
+
+
+@pytest.mark.parametrize(
+    ("url", "desk"),
+    [
+        ("https://www.telegraph.co.uk/rugby-union/2023/03/17/ireland-v-england/", "sports"),
+        ("http://www.phillytv.example/nfl/philadelphia-eagles/eagles-chiefs/", "sports"),
+        ("https://www.example.com/college-football/2023/8/24/a-documentary-review", "sports"),
+        ("https://paper.example/investing/2023/03/16/first-republic-bank/index.html", "business"),
+    ],
+)
+def test_a_desk_in_the_address_files_an_item_off_the_news_desk(url: str, desk: str) -> None:
+    assert section(article(url, "Kyiv mayor meets Paris counterpart")) == desk
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # news.com.au files politics under /finance/work/leaders/, Fox News its
+        # political talk under /media/: neither is a business desk.
+        "https://www.news.com.au/finance/work/leaders/ukraine-says-g20-statement-not-enough",
+        "https://www.foxnews.com/media/biden-laughs-reporter-asking-trump-indictment",
+    ],
+)
+def test_finance_and_media_in_an_address_say_nothing_of_the_desk(url: str) -> None:
+    assert section(article(url, "Ukraine says G20 statement on Russia war falls short")) == "world"
+
+
+@pytest.mark.parametrize(
+    ("url", "desk"),
+    [
+        ("https://sports.yahoo.com/march-madness-perfect-brackets-left", "sports"),
+        ("https://www.nbcsports.example/2023/03/17/jets-leverage-rodgers", "sports"),
+        ("https://www.planetrugby.example/news/england-v-argentina-five-takeaways", "sports"),
+        ("https://football.london/arsenal-fc/news/saka-injury-27861753", "sports"),
+        ("https://money.cnn.com/2023/11/16/markets-close-higher", "business"),
+        # "sport" inside another word is no sport.
+        ("https://www.transportnews.example/rail-strike-called-off", ""),
+        ("https://www.passportindex.example/visa-rules-change", ""),
+        ("https://www.reuters.com/world/europe/a-report-2023-11-16/", ""),
+    ],
+)
+def test_a_host_names_the_one_desk_it_covers(url: str, desk: str) -> None:
+    assert host_desk(url, place_data()) == desk
+
+
+def test_a_host_desk_files_an_unlabelled_item_that_names_abroad() -> None:
+    item = article("https://www.nbcsports.example/2023/11/16/sinner-sinks-rune-in-turin")
+    assert section(item, "US") == "sports"
+
+
+@pytest.mark.parametrize(
+    ("host", "desk"),
+    [
+        ("www.atptour.com", "sports"),
+        ("www.fifa.com", "sports"),
+        ("www.liverpoolfc.com", "sports"),
+        ("www.foxbusiness.com", "business"),
+        ("www.investors.com", "business"),
+        ("www.ft.com", ""),  # a newspaper with a world desk, not a business-only outlet
+    ],
+)
+def test_sports_bodies_and_business_outlets_have_their_desk(host: str, desk: str) -> None:
+    outlet = OutletTable().of(article(f"https://{host}/news/an-item"))
+    assert outlet.desk == desk
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Buffett Exits TSMC While Hedge Funds Coatue, Tiger Global Buy",
+        "Europe backs Microsoft's deal to buy Activision Blizzard",
+        "Metro Bank board to meet bondholders over refinancing package",
+        "GAM starts funding talks with investors after Liontrust bid fails",
+        "Westpac urges RBA interest rates pause as major banks hike rates",
+    ],
+)
+def test_business_words_in_a_headline_file_it_under_business(title: str) -> None:
+    assert section(article("https://paper.example/news/articles/2023-11-16/x", title)) == "business"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A state's takeover of a school district, not a company's.
+        "How some Brazos Valley districts narrowly avoided a TEA takeover",
+        "What's going on with DeSantis' takeover of Disney special district",
+        "Kyiv says Russian strike hit grain terminal in Odesa",
+    ],
+)
+def test_news_headlines_stay_on_the_news_desk(title: str) -> None:
+    assert section(article("https://paper.example/2023/11/16/x", title), "GB") in (
+        "world",
+        "national",
+    )
+
+
+def test_soft_news_filed_under_a_soft_desk_is_off_the_news_desk() -> None:
+    detector = SectionDetector(SelectSettings(home_country="IN"))
+    item = article("https://paper.example/lifestyle/2023/11/16/kyiv-cafes-reopen")
+    kept, why = on_news_desk(item, detector, OutletTable())
+    assert not kept and "lifestyle" in why
+    kept, why = on_news_desk(
+        article("https://paper.example/world/2023/11/16/kyiv-cafes-reopen"), detector, OutletTable()
+    )
+    assert kept and "section world" in why
+
+
+def test_the_desk_decision_is_counted_over_every_labelled_item() -> None:
+    day = load_day(DATA / "selector_real" / "day-2023-03-17.feed.json")
+    hits, kept, truth, wrong = desk_decisions(day, "US")
+    news = sum(1 for label in day.labels.values() if label["desk"] == "news")
+    assert truth == news
+    assert 0 < hits <= min(kept, truth)
+    # Every mistake is one item, kept though labelled off-desk or news left out.
+    assert len(wrong) == (kept - hits) + (truth - hits)
+    for item, said, _ in wrong:
+        assert said == (day.labels[item]["desk"] != "news")
