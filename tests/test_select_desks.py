@@ -67,6 +67,11 @@ def test_finance_and_media_in_an_address_say_nothing_of_the_desk(url: str) -> No
         ("https://www.transportnews.example/rail-strike-called-off", ""),
         ("https://www.passportindex.example/visa-rules-change", ""),
         ("https://www.reuters.com/world/europe/a-report-2023-11-16/", ""),
+        # A news portal is no sports site ("news" + "portal").
+        ("https://www.nepalnewsportal.example/kathmandu-flood", ""),
+        # The registered name, not whatever label leads the host.
+        ("https://m.sportskeeda.example/nfl/news-chiefs-win", "sports"),
+        ("https://amp.nbcsports.example/2023/03/17/jets-leverage-rodgers", "sports"),
     ],
 )
 def test_a_host_names_the_one_desk_it_covers(url: str, desk: str) -> None:
@@ -115,6 +120,11 @@ def test_business_words_in_a_headline_file_it_under_business(title: str) -> None
         "How some Brazos Valley districts narrowly avoided a TEA takeover",
         "What's going on with DeSantis' takeover of Disney special district",
         "Kyiv says Russian strike hit grain terminal in Odesa",
+        # Business words in a war's or a protest's headline.
+        "Israel shares intelligence with Ukraine on Iranian drones",
+        "Russia's oligarchs profit from war in Ukraine as sanctions bite",
+        "Thousands march in Buenos Aires in interest rates protest",
+        "Ukraine's children fear for their futures as Russian strikes go on",
     ],
 )
 def test_news_headlines_stay_on_the_news_desk(title: str) -> None:

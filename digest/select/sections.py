@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from ..config import SelectSettings
 from ..model import Article
 from .disputes import company_dispute, dispute_words
-from .genre import host_desks, running_page
+from .genre import host_desks, registered_name, running_page
 from .outlets import NO_COUNTRY, Outlet
 from .places import (
     INTERNATIONAL,
@@ -74,7 +74,8 @@ _HOST_DESKS = frozenset({"sports", "business", "entertainment", "technology", "s
 # A sport's name spelled into a host ("nbcsports", "planetrugby"): one word, long
 # enough not to hide inside others; and words that hide "sport" itself.
 _SPORT_IN_HOST = re.compile(r"[a-z]{5,}")
-_NOT_SPORT = re.compile(r"transport|passport")
+# "newsportal" is "news" and "portal".
+_NOT_SPORT = re.compile(r"transport|passport|newsport(?!s)")
 #: Items that must place a summit at home before its news counts as home news.
 HOSTED_AGREE = 2
 # "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
@@ -92,6 +93,14 @@ OVERRIDING_TOPICS = frozenset({"science"})
 _CRIME = re.compile(
     r"\b(guilty|convicted|sentenced|jailed|charged with|arrested|acquitted|"
     r"sexual assault|murder|manslaughter|rape)\b",
+    re.I,
+)
+#: A war's, a spy service's or a protest's word in a headline: a country that
+#: "shares intelligence" or oligarchs who "profit from war" are no business news,
+#: though the headline uses a business word.
+_CONFLICT = re.compile(
+    r"\b(war|wars|invasion|troops|military|missiles?|airstrikes?|ceasefire|hostages?|"
+    r"intelligence|protests?|protesters)\b",
     re.I,
 )
 
@@ -538,8 +547,7 @@ def host_desk(url: str, places: PlaceData) -> str:
         section = places.sections.get(label, "")
         if section in _HOST_DESKS:
             return section
-    name = host.removeprefix("www.").split(".")[0] if host else ""
-    name = _NOT_SPORT.sub("", name)
+    name = _NOT_SPORT.sub("", registered_name(host)) if host else ""
     if any(w in name for w in places.topics.get("sports", ()) if _SPORT_IN_HOST.fullmatch(w)):
         return "sports"
     return ""
@@ -570,10 +578,12 @@ def content_topic(
 ) -> tuple[str, str]:
     """The topic (sports, science…) an item's words give it, and why, or
     ``("", "")``: its headline's topic words (only those in ``only`` when given;
-    a sportsman's crime is no sports news), or a research finding its standfirst
-    reports (science)."""
+    a sportsman's crime is no sports news, a war's profit no business news), or
+    a research finding its standfirst reports (science)."""
     topic = headline_topic(places, article.title, only)
-    if topic == "sports" and _CRIME.search(article.title):
+    if (topic == "sports" and _CRIME.search(article.title)) or (
+        topic == "business" and _CONFLICT.search(article.title)
+    ):
         topic = ""
     if topic:
         return topic, f"the headline reads as {topic}"
