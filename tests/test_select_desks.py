@@ -67,6 +67,11 @@ def test_finance_and_media_in_an_address_say_nothing_of_the_desk(url: str) -> No
         ("https://www.transportnews.example/rail-strike-called-off", ""),
         ("https://www.passportindex.example/visa-rules-change", ""),
         ("https://www.reuters.com/world/europe/a-report-2023-11-16/", ""),
+        # A town's paper is no sports site, though a tournament bears the town's
+        # name; nor are flashes and clashes the Ashes.
+        ("https://www.wimbledonguardian.example/news/23912345.council-vote/", ""),
+        ("https://www.bathurstlocal.example/news/hospital-upgrade", ""),
+        ("https://www.newsflashes.example/kyiv-strike", ""),
         # A news portal is no sports site ("news" + "portal").
         ("https://www.nepalnewsportal.example/kathmandu-flood", ""),
         # The registered name, not whatever label leads the host.

@@ -74,8 +74,11 @@ _HOST_DESKS = frozenset({"sports", "business", "entertainment", "technology", "s
 # A sport's name spelled into a host ("nbcsports", "planetrugby"): one word, long
 # enough not to hide inside others; and words that hide "sport" itself.
 _SPORT_IN_HOST = re.compile(r"[a-z]{5,}")
-# "newsportal" is "news" and "portal".
-_NOT_SPORT = re.compile(r"transport|passport|newsport(?!s)")
+# "newsportal" is "news" and "portal"; "newsflashes" hides "ashes".
+_NOT_SPORT = re.compile(r"transport|passport|newsport(?!s)|(?:cl|fl|cr|spl|w)ashes")
+# Sports words that name a town as well as its tournament or race: the Wimbledon
+# Guardian is a local paper.
+_TOWN_SPORT_WORDS = frozenset({"wimbledon", "bathurst"})
 #: Items that must place a summit at home before its news counts as home news.
 HOSTED_AGREE = 2
 # "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
@@ -540,15 +543,17 @@ def host_desk(url: str, places: PlaceData) -> str:
     """The one desk a web address's host says it covers, or ``""``: a desk's label
     in front of the registered name (``sports.yahoo.com``), or a sport named in the
     registered name itself (``nbcsports.com``, ``planetrugby.com``); the single
-    words of ``places.toml``'s sports topic, five letters or more, and never inside
-    another word that contains them ("transport")."""
+    words of ``places.toml``'s sports topic, five letters or more, save a town's
+    name ("wimbledon"), and never inside another word that contains them
+    ("transport")."""
     host = (urlsplit(url).hostname or "").lower()
     for label in host_desks(host):
         section = places.sections.get(label, "")
         if section in _HOST_DESKS:
             return section
     name = _NOT_SPORT.sub("", registered_name(host)) if host else ""
-    if any(w in name for w in places.topics.get("sports", ()) if _SPORT_IN_HOST.fullmatch(w)):
+    words = places.topics.get("sports", ())
+    if any(w in name for w in words if _SPORT_IN_HOST.fullmatch(w) and w not in _TOWN_SPORT_WORDS):
         return "sports"
     return ""
 
