@@ -100,12 +100,17 @@ _CRIME = re.compile(
 )
 #: A war's, a spy service's or a protest's word in a headline: a country that
 #: "shares intelligence" or oligarchs who "profit from war" are no business news,
-#: though the headline uses a business word.
+#: though the headline uses a business word that is a common word too
+#: (:data:`_COMMON_BUSINESS_WORDS`); "wars risk keeping interest rates higher" is.
 _CONFLICT = re.compile(
     r"\b(war|wars|invasion|troops|military|missiles?|airstrikes?|ceasefire|hostages?|"
     r"intelligence|protests?|protesters)\b",
     re.I,
 )
+_COMMON_BUSINESS_WORDS = frozenset(
+    {"shares", "profit", "profits", "stock", "investors", "revenue", "revenues",
+     "acquisition", "acquisitions", "liquidation"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,13 +535,28 @@ def regional_desk(
 def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = None) -> str:
     """The topic (``places.toml``'s ``[topics]``: sports, business…) whose words
     ``text`` uses, or ``""``; only those in ``only`` when given."""
-    lowered = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
+    lowered = _spaced_words(text)
     for topic, words in places.topics.items():
         if only is not None and topic not in only:
             continue
         if any(f" {w} " in lowered for w in words):
             return topic
     return ""
+
+
+def _spaced_words(text: str) -> str:
+    """``text``'s words, lower-cased, each with a space either side."""
+    return f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
+
+
+def _business_in_conflict(places: PlaceData, title: str) -> bool:
+    """Whether a headline's business words are only common words in a report of
+    a war, a spy service or a protest (:data:`_CONFLICT`)."""
+    if not _CONFLICT.search(title):
+        return False
+    lowered = _spaced_words(title)
+    words = places.topics.get("business", ())
+    return not any(f" {w} " in lowered for w in words if w not in _COMMON_BUSINESS_WORDS)
 
 
 def host_desk(url: str, places: PlaceData) -> str:
@@ -587,7 +607,7 @@ def content_topic(
     a research finding its standfirst reports (science)."""
     topic = headline_topic(places, article.title, only)
     if (topic == "sports" and _CRIME.search(article.title)) or (
-        topic == "business" and _CONFLICT.search(article.title)
+        topic == "business" and _business_in_conflict(places, article.title)
     ):
         topic = ""
     if topic:
