@@ -112,6 +112,18 @@ def test_a_running_pages_headline_is_told_from_a_reports(title: str, running: bo
     assert running_page(title) is running
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Zelensky tells US lawmakers Ukraine needs more air defence",
+        "Netanyahu tells US: Israel will not agree to a ceasefire",
+    ],
+)
+def test_telling_the_us_is_news_not_what_evidence_tells_us(title: str) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    assert classify_genre(article).genre == "news"
+
+
 def test_what_evidence_tells_us_is_analysis() -> None:
     for title in ("Gaza hospital: What video, pictures and other evidence tell us about the blast",
                   "What the data tells us about the heat"):  # fmt: skip
