@@ -67,6 +67,16 @@ def test_finance_and_media_in_an_address_say_nothing_of_the_desk(url: str) -> No
         ("https://www.transportnews.example/rail-strike-called-off", ""),
         ("https://www.passportindex.example/visa-rules-change", ""),
         ("https://www.reuters.com/world/europe/a-report-2023-11-16/", ""),
+        # A town's paper is no sports site, though a tournament bears the town's
+        # name; nor are flashes and clashes the Ashes.
+        ("https://www.wimbledonguardian.example/news/23912345.council-vote/", ""),
+        ("https://www.bathurstlocal.example/news/hospital-upgrade", ""),
+        ("https://www.newsflashes.example/kyiv-strike", ""),
+        # A news portal is no sports site ("news" + "portal").
+        ("https://www.nepalnewsportal.example/kathmandu-flood", ""),
+        # The registered name, not whatever label leads the host.
+        ("https://m.sportskeeda.example/nfl/news-chiefs-win", "sports"),
+        ("https://amp.nbcsports.example/2023/03/17/jets-leverage-rodgers", "sports"),
     ],
 )
 def test_a_host_names_the_one_desk_it_covers(url: str, desk: str) -> None:
@@ -102,6 +112,8 @@ def test_sports_bodies_and_business_outlets_have_their_desk(host: str, desk: str
         "Metro Bank board to meet bondholders over refinancing package",
         "GAM starts funding talks with investors after Liontrust bid fails",
         "Westpac urges RBA interest rates pause as major banks hike rates",
+        # A war's toll on the economy is business news.
+        "Wars risk keeping interest rates higher for longer, says new RBA governor",
     ],
 )
 def test_business_words_in_a_headline_file_it_under_business(title: str) -> None:
@@ -115,6 +127,11 @@ def test_business_words_in_a_headline_file_it_under_business(title: str) -> None
         "How some Brazos Valley districts narrowly avoided a TEA takeover",
         "What's going on with DeSantis' takeover of Disney special district",
         "Kyiv says Russian strike hit grain terminal in Odesa",
+        # Business words in a war's or a protest's headline.
+        "Israel shares intelligence with Ukraine on Iranian drones",
+        "Russia's oligarchs profit from war in Ukraine as sanctions bite",
+        "Ukraine says Russia's stock of missiles is running low",
+        "Ukraine's children fear for their futures as Russian strikes go on",
     ],
 )
 def test_news_headlines_stay_on_the_news_desk(title: str) -> None:

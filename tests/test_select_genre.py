@@ -102,10 +102,26 @@ def test_a_story_most_of_whose_reports_are_features_or_analysis_is_not_news() ->
         ("Israel conflict latest: Hospital explosion caused by misfired rocket", True),
         ("Families live in fear as floods rise", False),
         ("The latest phone is here", False),
+        # "live" as a verb, before a colon or at the end, is no running page.
+        ("CLARE RUNACRES thought she had just months to live: 'I spent both'", False),
+        ("The Gaza families with nowhere left to live", False),
+        ("Hamas tunnels run under the homes where they live", False),
     ],
 )
 def test_a_running_pages_headline_is_told_from_a_reports(title: str, running: bool) -> None:
     assert running_page(title) is running
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Zelensky tells US lawmakers Ukraine needs more air defence",
+        "Netanyahu tells US: Israel will not agree to a ceasefire",
+    ],
+)
+def test_telling_the_us_is_news_not_what_evidence_tells_us(title: str) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    assert classify_genre(article).genre == "news"
 
 
 def test_what_evidence_tells_us_is_analysis() -> None:

@@ -23,6 +23,9 @@ WHEN = datetime(2023, 10, 18, 12, 0, tzinfo=UTC)
         # Two letters that are words, not an edition; a site's own name.
         ("my.yahoo.com", ""),
         ("go.example.com", ""),
+        # A city's desk ("la." Los Angeles) is no country's edition.
+        ("la.curbed.com", ""),
+        ("it.reuters.com", "IT"),
         ("edition.example.com", ""),
         ("example.com", ""),
         ("bbc.co.uk", "GB"),

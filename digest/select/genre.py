@@ -43,9 +43,10 @@ _SECOND_PERSON = re.compile(r"\byou(r|'re|’re|'ll|’ll)?\b", re.I)
 #: Every genre the detector can name; ``news`` is hard news.
 GENRES = (HARD, "opinion", "analysis", "feature", "soft")
 # A running page's label: "… live updates:", "Europe heatwave – live:", "latest:",
-# "List of key events, day 12".
+# "List of key events, day 12"; not the verb ("months to live:", "where they live").
 _RUNNING = re.compile(
-    r"\b(live( updates| blog| news)?|latest( updates| news)?|as it happened|key events)\b"
+    r"\b((?<!\bto )(?<!\bwho )(?<!\bthey )(?<!\bwe )(?<!\byou )live( updates| blog| news)?"
+    r"|latest( updates| news)?|as it happened|key events)\b"
     r"(\s*[:|–—-]|\s*$|,)",
     re.I,
 )
@@ -143,6 +144,18 @@ def host_desks(host: str) -> tuple[str, ...]:
     return tuple(found.subdomain.lower().split("."))
 
 
+@lru_cache(maxsize=4096)
+def registered_name(host: str) -> str:
+    """The name ``host`` is registered under, without its public suffix:
+    ``nbcsports`` for amp.nbcsports.com, ``football`` for football.london; the
+    label before the last when the suffix is not a public one."""
+    found = get_tld(host, as_object=True, fail_silently=True, fix_protocol=True)
+    if isinstance(found, Result):
+        return found.domain.lower()
+    labels = host.lower().split(".")
+    return labels[-2] if len(labels) > 1 else labels[0]
+
+
 def running_page(title: str) -> bool:
     """Whether a headline is a running page's (a live blog, "latest", a list of
     the day's key events): a page that follows a whole event through the day."""
@@ -180,6 +193,7 @@ __all__ = [
     "classify_genre",
     "genre_rules",
     "host_desks",
+    "registered_name",
     "running_page",
     "soft_story",
 ]

@@ -35,8 +35,11 @@ NO_COUNTRY = "XX"
 # Country-code domains that are sold as generic names and say nothing of a country.
 _GENERIC_CCTLDS = frozenset({"co", "tv", "io", "me", "ai", "fm", "ly", "am", "to", "cc", "ws"})
 _CCTLD_COUNTRY = {"uk": "GB"}
-# Two-letter first labels of a host that are words, not a country's edition ("my.", "go.").
-_GENERIC_PREFIXES = frozenset({"my", "go", "me", "id", "tv", "am", "fm", "ai", "io", "co", "to"})
+# Two-letter first labels of a host that are words, not a country's edition ("my.",
+# "go."), or a city's desk ("la." Los Angeles's, never Laos's).
+_GENERIC_PREFIXES = frozenset(
+    {"my", "go", "me", "id", "tv", "am", "fm", "ai", "io", "co", "to", "la"}
+)
 # US broadcasters' call signs: K or W and two or three letters, maybe "tv" or a number.
 _CALL_SIGN = re.compile(r"[kw][a-z]{2,3}(?:tv|\d{1,2})?")
 _MIN_HOST_PLACE = 5

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from ..config import SelectSettings
 from ..model import Article
 from .disputes import company_dispute, dispute_words
-from .genre import host_desks, running_page
+from .genre import host_desks, registered_name, running_page
 from .outlets import NO_COUNTRY, Outlet
 from .places import (
     INTERNATIONAL,
@@ -74,7 +74,11 @@ _HOST_DESKS = frozenset({"sports", "business", "entertainment", "technology", "s
 # A sport's name spelled into a host ("nbcsports", "planetrugby"): one word, long
 # enough not to hide inside others; and words that hide "sport" itself.
 _SPORT_IN_HOST = re.compile(r"[a-z]{5,}")
-_NOT_SPORT = re.compile(r"transport|passport")
+# "newsportal" is "news" and "portal"; "newsflashes" hides "ashes".
+_NOT_SPORT = re.compile(r"transport|passport|newsport(?!s)|(?:cl|fl|cr|spl|w)ashes")
+# Sports words that name a town as well as its tournament or race: the Wimbledon
+# Guardian is a local paper.
+_TOWN_SPORT_WORDS = frozenset({"wimbledon", "bathurst"})
 #: Items that must place a summit at home before its news counts as home news.
 HOSTED_AGREE = 2
 # "in New Delhi", "at Delhi summit": up to three capitalised words after in/at.
@@ -94,6 +98,19 @@ _CRIME = re.compile(
     r"sexual assault|murder|manslaughter|rape)\b",
     re.I,
 )
+#: A war's, a spy service's or a protest's word in a headline: a country that
+#: "shares intelligence" or oligarchs who "profit from war" are no business news,
+#: though the headline uses a business word that is a common word too
+#: (:data:`_COMMON_BUSINESS_WORDS`); "wars risk keeping interest rates higher" is.
+_CONFLICT = re.compile(
+    r"\b(war|wars|invasion|troops|military|missiles?|airstrikes?|ceasefire|hostages?|"
+    r"intelligence|protests?|protesters)\b",
+    re.I,
+)
+_COMMON_BUSINESS_WORDS = frozenset(
+    {"shares", "profit", "profits", "stock", "investors", "revenue", "revenues",
+     "acquisition", "acquisitions", "liquidation"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,7 +535,7 @@ def regional_desk(
 def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = None) -> str:
     """The topic (``places.toml``'s ``[topics]``: sports, business…) whose words
     ``text`` uses, or ``""``; only those in ``only`` when given."""
-    lowered = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
+    lowered = _spaced_words(text)
     for topic, words in places.topics.items():
         if only is not None and topic not in only:
             continue
@@ -527,20 +544,36 @@ def headline_topic(places: PlaceData, text: str, only: frozenset[str] | None = N
     return ""
 
 
+def _spaced_words(text: str) -> str:
+    """``text``'s words, lower-cased, each with a space either side."""
+    return f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
+
+
+def _business_in_conflict(places: PlaceData, title: str) -> bool:
+    """Whether a headline's business words are only common words in a report of
+    a war, a spy service or a protest (:data:`_CONFLICT`)."""
+    if not _CONFLICT.search(title):
+        return False
+    lowered = _spaced_words(title)
+    words = places.topics.get("business", ())
+    return not any(f" {w} " in lowered for w in words if w not in _COMMON_BUSINESS_WORDS)
+
+
 def host_desk(url: str, places: PlaceData) -> str:
     """The one desk a web address's host says it covers, or ``""``: a desk's label
     in front of the registered name (``sports.yahoo.com``), or a sport named in the
     registered name itself (``nbcsports.com``, ``planetrugby.com``); the single
-    words of ``places.toml``'s sports topic, five letters or more, and never inside
-    another word that contains them ("transport")."""
+    words of ``places.toml``'s sports topic, five letters or more, save a town's
+    name ("wimbledon"), and never inside another word that contains them
+    ("transport")."""
     host = (urlsplit(url).hostname or "").lower()
     for label in host_desks(host):
         section = places.sections.get(label, "")
         if section in _HOST_DESKS:
             return section
-    name = host.removeprefix("www.").split(".")[0] if host else ""
-    name = _NOT_SPORT.sub("", name)
-    if any(w in name for w in places.topics.get("sports", ()) if _SPORT_IN_HOST.fullmatch(w)):
+    name = _NOT_SPORT.sub("", registered_name(host)) if host else ""
+    words = places.topics.get("sports", ())
+    if any(w in name for w in words if _SPORT_IN_HOST.fullmatch(w) and w not in _TOWN_SPORT_WORDS):
         return "sports"
     return ""
 
@@ -570,10 +603,12 @@ def content_topic(
 ) -> tuple[str, str]:
     """The topic (sports, science…) an item's words give it, and why, or
     ``("", "")``: its headline's topic words (only those in ``only`` when given;
-    a sportsman's crime is no sports news), or a research finding its standfirst
-    reports (science)."""
+    a sportsman's crime is no sports news, a war's profit no business news), or
+    a research finding its standfirst reports (science)."""
     topic = headline_topic(places, article.title, only)
-    if topic == "sports" and _CRIME.search(article.title):
+    if (topic == "sports" and _CRIME.search(article.title)) or (
+        topic == "business" and _business_in_conflict(places, article.title)
+    ):
         topic = ""
     if topic:
         return topic, f"the headline reads as {topic}"
