@@ -363,7 +363,8 @@ class ScoreWeights(_Section):
     ``image``, ``summary`` and ``length`` (body of at least ``long_body_chars``).  A
     story picked before and since updated is multiplied by ``repeat``; each earlier
     pick of the same event or country multiplies by ``same_event`` /
-    ``same_country`` (diversity).
+    ``same_country`` (diversity); a story told by at least ``country_outlets``
+    distinct outlets is not weighed down for its country's earlier picks.
     """
 
     image: NonNegativeFloat = 0.1
@@ -378,6 +379,7 @@ class ScoreWeights(_Section):
     repeat: Share = 0.5
     same_event: Share = 0.75
     same_country: Share = 0.85
+    country_outlets: PositiveInt = 4
 
 
 Genre = Literal["news", "opinion", "analysis", "feature", "soft"]

@@ -147,3 +147,23 @@ def test_a_phrase_of_two_names_is_no_core_phrase() -> None:
     titles = pick([first, blast], settings)
     assert titles == ["Israel-Hamas war: talks stall as Israel weighs offer",
                       "Israel-Hamas conflict: Hundreds killed in hospital blast"]  # fmt: skip
+
+
+def test_a_story_many_outlets_tell_is_not_weighed_down_for_its_country() -> None:
+    settings = SelectSettings(count=3)
+    assert settings.weights.country_outlets == 4
+    first = [story(n, f"Strike number {n} shuts London", event=n, score=10 - n)
+             for n in range(2)]  # fmt: skip
+    abroad = story(5, "Flood in Paris", event=5, score=4.5)
+    # Two British picks first: a third British story told by two outlets is
+    # weighed × 0.85² (5 → 3.6) and the French one takes the slot ...
+    small = story(4, "Flood in Manchester", event=4, score=5, outlets=2)
+    assert pick([*first, small, abroad], settings)[2] == "Flood in Paris"
+    # ... one told by four outlets is big news whatever came before it.
+    broad = story(4, "Flood in Manchester", event=4, score=5, outlets=4)
+    assert pick([*first, broad, abroad], settings)[2] == "Flood in Manchester"
+    # The number of outlets is configurable.
+    wider = settings.model_copy(
+        update={"weights": settings.weights.model_copy(update={"country_outlets": 5})}
+    )
+    assert pick([*first, broad, abroad], wider)[2] == "Flood in Paris"

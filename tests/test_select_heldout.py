@@ -42,7 +42,7 @@ FLOORS = {
     # (a business outlet's, naming abroad, so placed by content) is left.
     "2023-05-15": {"met": 2, "carried": 20, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
     "2023-08-09": {"met": 2, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.78, 0.80)},
-    "2023-11-16": {"met": 1, "carried": 11, "soft": 1, "duplicates": 0, "pairs": (0.63, 0.77)},
+    "2023-11-16": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.63, 0.77)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.
 WORLD_FLOORS = {"IN": (0.99, 0.93), "GB": (0.99, 0.91), "US": (0.96, 0.92)}

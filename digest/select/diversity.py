@@ -2,7 +2,12 @@
 
 Picks are taken best first.  A story of an event with k earlier picks is weighed
 × ``weights.same_event`` ** k and one about a country with k earlier picks ×
-``weights.same_country`` ** k; no more than ``max_per_event`` picks share an event
+``weights.same_country`` ** k, unless at least ``weights.country_outlets`` outlets
+tell it: the country weight keeps one country's many small stories from filling
+the edition, and a story that many outlets tell is big news however many of its
+country's stories came first (a British outlet-heavy day otherwise weighed a
+five-outlet Westminster story for an Indian publisher below two-outlet ones of
+other countries); no more than ``max_per_event`` picks share an event
 and ``max_per_country`` a country while other stories are left (then the best
 capped one fills the slot, and says so).  Past two picks an event needs breadth
 for more: one pick per :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the day's
@@ -271,6 +276,8 @@ def _factor(
     shared = per_event[story.event]
     country = _country(story)
     same_country = per_country[country] if country else 0
+    if same_country and len(story.outlets()) >= w.country_outlets:
+        same_country = 0
     factor = w.same_event**shared * w.same_country**same_country
     if factor == 1:
         return 1.0, ""
