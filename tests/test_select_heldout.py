@@ -43,11 +43,17 @@ FLOORS = {
     "2023-05-15": {"met": 2, "carried": 20, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
     "2023-08-09": {"met": 2, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.78, 0.80)},
     "2023-11-16": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.63, 0.77)},
+    # The second blind batch, labelled while the round's last rules were written
+    # and measured once after them: most soft picks are deaths of entertainers and
+    # oddities labelled off the news desk, a viewing guide, an analysis.
+    "2023-04-21": {"met": 0, "carried": 13, "soft": 5, "duplicates": 0, "pairs": (0.65, 0.65)},
+    "2023-06-13": {"met": 0, "carried": 11, "soft": 6, "duplicates": 0, "pairs": (0.75, 0.55)},
+    "2023-09-26": {"met": 2, "carried": 11, "soft": 0, "duplicates": 0, "pairs": (0.65, 0.73)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.
-WORLD_FLOORS = {"IN": (0.99, 0.93), "GB": (0.99, 0.91), "US": (0.96, 0.92)}
+WORLD_FLOORS = {"IN": (0.99, 0.93), "GB": (0.98, 0.91), "US": (0.97, 0.93)}
 #: The news-desk decision over every labelled item (all homes): precision, recall.
-DESK_FLOORS = {HELDOUT: (0.71, 0.94), BLIND: (0.72, 0.96)}
+DESK_FLOORS = {HELDOUT: (0.71, 0.94), BLIND: (0.715, 0.955)}
 
 
 def scores() -> tuple[DayScore, ...]:
@@ -57,9 +63,9 @@ def scores() -> tuple[DayScore, ...]:
 def test_the_held_out_set_is_real_pinned_and_labelled() -> None:
     # A blind day was chosen before its outlets were counted: 2023-08-09's known
     # outlets are of four countries (GB, AU, US, QA; Reuters is international).
-    for folder, countries in ((HELDOUT, 5), (BLIND, 4)):
+    for folder, countries, days in ((HELDOUT, 5, 3), (BLIND, 4, 6)):
         feeds = labelled_feeds(folder)
-        assert len(feeds) == len(list(folder.glob("day-*.feed.json"))) == 3
+        assert len(feeds) == len(list(folder.glob("day-*.feed.json"))) == days
         check_pinned_real_set(folder, feeds, ("labels",), countries)
     assert {f.name.removeprefix("day-")[:10] for f in FEEDS} <= set(FLOORS)
 
