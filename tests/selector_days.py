@@ -10,7 +10,15 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from digest.select.evaluation import Day, DayScore, desk_decisions, load_day, score_day
+from digest.config import SelectSettings
+from digest.select.evaluation import (
+    Day,
+    DayScore,
+    desk_decisions,
+    load_day,
+    score_day,
+    world_decisions,
+)
 from digest.select.outlets import OutletTable
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -81,3 +89,16 @@ def desk_figures(feeds: tuple[Path, ...]) -> tuple[float, float]:
             h, k, t, _ = desk_decisions(day(feed), home)
             hits, kept, truth = hits + h, kept + k, truth + t
     return hits / kept, hits / truth
+
+
+def world_figures(feeds: tuple[Path, ...], home: str) -> tuple[float, float]:
+    """World/home precision and recall for ``home``, pooled over the ``feeds``'
+    news-desk items (see :func:`~digest.select.evaluation.world_decisions`)."""
+    settings = SelectSettings(home_country=home)
+    outlets = OutletTable()
+    hits = called = truth = 0
+    for feed in feeds:
+        h, c, t = world_decisions(day(feed), home, settings, outlets)
+        hits, called, truth = hits + h, called + c, truth + t
+    print(f"\n{home}: world/home precision {hits / called:.3f}, recall {hits / truth:.3f}")
+    return hits / called, hits / truth

@@ -4,29 +4,10 @@ figures on real pages are printed by ``tools/score_pages.py``."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pages import read_page
 
-OPTIONS = ReadOptions(
-    "p.txt",
-    boilerplate=Boilerplate.builtin(),
-    reference_time=datetime(2024, 5, 3, 18, 0, tzinfo=UTC),
-)
-HEAD = ["Home", "News", "Bridge closed to cars after engineers find cracks", "May 2, 2024"]
-TOLD = [
-    "The city council voted on Tuesday to close the old river bridge to cars after "
-    "engineers found deep cracks in two of its stone piers during an inspection.",
-    "The engineers said the cracks in the bridge piers had grown since the last "
-    "inspection of the bridge, and that the council could not wait for the spring.",
-    "Drivers who cross the river bridge each morning will have to take the ring road "
-    "to the east of the town, which the council said would add about ten minutes.",
-    "Buses will still cross the bridge for now, the council said, but the engineers "
-    "will look at the piers again next week and may close the bridge to them too.",
-    "The bridge was built of stone in 1870 and has carried cars across the river since "
-    "the 1920s, when the council first paved the road that runs over the old piers.",
-]
+from .test_sources_page_boxes import HEAD, OPTIONS, TOLD
+
 # Other stories' teasers, each a section label, a headline, a one-paragraph blurb
 # and an age, under the site's labels (none of them a stop marker).
 TEASERS = [
