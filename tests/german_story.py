@@ -1,9 +1,13 @@
 """A short German story shared by the page reader's headline tests: a lead and a
-second paragraph, and the time the page was saved."""
+second paragraph, the time the page was saved, and how those tests read a page."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
+from digest.model import Article
+from digest.sources import Boilerplate, ReadOptions
+from digest.sources.pages import read_page
 
 SAVED = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
 LEAD = (
@@ -14,3 +18,16 @@ MORE = (
     "Die Arbeiten an einer neuen Brücke sollen im Mai beginnen und zwei Jahre dauern, "
     "teilte die Stadt mit. Bis dahin müssen Autofahrer die Umgehungsstraße nehmen."
 )
+#: A one-paragraph story of the titles tests (a seminar announcement).
+STORY = (
+    "Der Verband bietet im Frühjahr zwei neue Seminare an, die sich mit der Kommunikation "
+    "in sozialen Medien und mit dem Umgang mit der Presse befassen, und lädt dazu ein."
+)
+
+
+def read_lines(lines: list[str], saved: datetime = SAVED) -> Article:
+    """The one article a page dump of these ``lines`` holds, read with the
+    built-in boilerplate rules as if saved at ``saved``."""
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=saved)
+    (article,) = read_page("\n".join(lines).encode(), options).articles
+    return article

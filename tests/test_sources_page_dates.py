@@ -10,12 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from digest.model import Article
 from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pagemeta import meta_line, read_time, time_in_line
 from digest.sources.pages import read_page
 
-from .german_story import LEAD, MORE, SAVED
+from .german_story import LEAD, MORE, SAVED, read_lines
 from .page_sets import page_record
 
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
@@ -27,11 +26,6 @@ ENGLISH_MORE = (
     "Work on a new bridge is to begin in May and take two years, the city said. Until "
     "then drivers will have to take the ring road that runs to the east of the town."
 )
-
-
-def _read(lines: list[str]) -> Article:
-    (article,) = read_page("\n".join(lines).encode(), OPTIONS).articles
-    return article
 
 
 @pytest.mark.parametrize(
@@ -144,14 +138,14 @@ def test_two_figure_year_glued_to_a_clock() -> None:
 
 def test_date_opening_the_story_dates_the_page() -> None:
     lines = ["Startseite", "Brücke gesperrt", f"19.10.2023, 15:30 Uhr{LEAD}", MORE]
-    article = _read(lines)
+    article = read_lines(lines)
     assert not article.time_from_crawl
     assert article.published_at == datetime(2023, 10, 19, 15, 30, tzinfo=UTC)
 
 
 def test_date_opening_the_headline_dates_the_page() -> None:
     lines = ["Startseite", "24.01.2023 - Meldung - Brücke gesperrt", LEAD, MORE]
-    article = _read(lines)
+    article = read_lines(lines)
     assert not article.time_from_crawl
     assert article.published_at.date() == datetime(2023, 1, 24).date()
 
@@ -174,7 +168,7 @@ SPANISH = [
 def test_date_opening_a_story_in_another_language_reads_day_first(lines: list[str]) -> None:
     """A numeric date opening a Spanish story or its headline is day first (it was
     read as 3 December, the reading nearer the crawl)."""
-    assert _read(lines).published_at == datetime(2023, 3, 12, tzinfo=UTC)
+    assert read_lines(lines).published_at == datetime(2023, 3, 12, tzinfo=UTC)
 
 
 def test_labelled_time_line_under_related_links_dates_the_page() -> None:
@@ -182,11 +176,11 @@ def test_labelled_time_line_under_related_links_dates_the_page() -> None:
     lines a bare date is looked for."""
     related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(20)]
     lines = ["Startseite", "Brücke gesperrt", LEAD, MORE, *related, "Datum: 19.11.2021"]
-    article = _read(lines)
+    article = read_lines(lines)
     assert not article.time_from_crawl
     assert article.published_at == datetime(2021, 11, 19, tzinfo=UTC)
     # A bare date as far off may be a related story's: the crawl dates the page.
-    bare = _read([*lines[:-1], "19.11.2021"])
+    bare = read_lines([*lines[:-1], "19.11.2021"])
     assert bare.time_from_crawl
 
 
@@ -195,7 +189,7 @@ def test_bare_date_a_little_under_the_story_dates_the_page() -> None:
     German sites print the date at the story's end): it dates the page (the
     crawl did)."""
     chrome = ["Teilen", "Drucken", "Artenschutz, Bartgeier, Naturschutz", "Zurück", "Spenden"]
-    article = _read(["Startseite", "Brücke gesperrt", LEAD, MORE, *chrome, "21.01.2022"])
+    article = read_lines(["Startseite", "Brücke gesperrt", LEAD, MORE, *chrome, "21.01.2022"])
     assert not article.time_from_crawl
     assert article.published_at == datetime(2022, 1, 21, tzinfo=UTC)
 
@@ -204,14 +198,14 @@ def test_readers_comment_dates_do_not_date_the_page() -> None:
     """A comment's date under "3 Comments" is the reader's, not the story's: the
     crawl dates the page."""
     lines = ["Startseite", "Brücke gesperrt", LEAD, MORE, "3 Comments", "Gaye", "21.01.2022"]
-    assert _read(lines).time_from_crawl
+    assert read_lines(lines).time_from_crawl
 
 
 def test_time_line_above_the_headline_dates_the_page() -> None:
     """A date printed some lines above the headline, over a sports menu: it dates
     the page when nothing nearer does."""
     menu = ["Sport", "Fußball", "Handball", "Tennis", "Mehr Sport:", "Bundesliga"]
-    article = _read(["Startseite", "08.11.2023", *menu, "Brücke gesperrt", LEAD, MORE])
+    article = read_lines(["Startseite", "08.11.2023", *menu, "Brücke gesperrt", LEAD, MORE])
     assert not article.time_from_crawl
     assert article.published_at.date() == datetime(2023, 11, 8).date()
 
@@ -228,7 +222,7 @@ def test_labelled_time_line_anywhere_dates_the_page() -> None:
         LEAD,
         MORE,
     ]
-    article = _read(lines)
+    article = read_lines(lines)
     assert not article.time_from_crawl
     assert article.published_at == datetime(2020, 1, 5, tzinfo=UTC)
 
@@ -256,7 +250,7 @@ def test_numeric_date_reading_both_ways_follows_the_pages_language(
     English."""
     stamp = "07/05/2022 20H06 - ACTUALIZADO A 07/05/2022 20H17"
     lines = ["Menü", title, lead, "Redaktion", stamp, more]
-    assert _read(lines).published_at.date() == day
+    assert read_lines(lines).published_at.date() == day
 
 
 def test_footer_menu_is_no_crumb_trail() -> None:
@@ -271,7 +265,7 @@ def test_footer_menu_is_no_crumb_trail() -> None:
         "Home | Autoren | Themen | Archiv",
         "Impressum",
     ]
-    article = _read(lines)
+    article = read_lines(lines)
     assert article.title == "Brücke gesperrt"
     assert LEAD in f"{article.summary}\n{article.body}"
 
@@ -355,7 +349,7 @@ def test_page_printing_no_sentence_is_read_not_refused() -> None:
         "Mit einem Schuss Weißwein ablöschen und die Sahne dazugeben",
         "Alles zusammen fünf Minuten leise köcheln lassen und abschmecken",
     ]
-    article = _read(["Startseite", "Rezepte", "Leber mit Zwiebeln", *story, "Impressum"])
+    article = read_lines(["Startseite", "Rezepte", "Leber mit Zwiebeln", *story, "Impressum"])
     assert article.title == "Leber mit Zwiebeln"
     assert story[0] in f"{article.summary}\n{article.body}"
     assert story[-1] in article.body
@@ -420,7 +414,7 @@ def test_labelled_comment_dates_do_not_date_the_page(label: str) -> None:
     related = [f"Verwandter Artikel Nummer {n} über etwas anderes" for n in range(20)]
     comments = [f"Leser {n}" for n in range(30)]
     lines = ["Startseite", "Brücke gesperrt", LEAD, MORE, *related, "3 Comments", *comments]
-    assert _read([*lines, "Gaye", label, "Sehr gut geschrieben."]).time_from_crawl
+    assert read_lines([*lines, "Gaye", label, "Sehr gut geschrieben."]).time_from_crawl
     # Above the comments, as far from the story, it is the page's.
-    above = _read([*lines[:-31], label, *lines[-31:]])
+    above = read_lines([*lines[:-31], label, *lines[-31:]])
     assert above.published_at == datetime(2022, 1, 21, tzinfo=UTC)

@@ -20,20 +20,13 @@ from digest.sources.pagegeneric import (
     names_only,
 )
 from digest.sources.pagemeta import LineFacts, caption_text, meta_line
-from digest.sources.pages import read_page
 
-from .german_story import LEAD, MORE, SAVED
+from .german_story import LEAD, MORE, SAVED, read_lines
 
 STANDFIRST = (
     "Ingenieure haben tiefe Risse in den Pfeilern der alten Brücke gefunden. Der Stadtrat "
     "sperrt sie für Autos, bis eine neue gebaut ist."
 )
-
-
-def _read(lines: list[str]) -> object:
-    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
-    (article,) = read_page("\n".join(lines).encode(), options).articles
-    return article
 
 
 def test_headline_over_its_standfirst_beats_the_caption_over_the_time_line() -> None:
@@ -71,7 +64,7 @@ def test_bylines_of_other_forms_are_no_headline(byline: str) -> None:
     """A byline in another language's form, or a name with the writer's job, over
     the time line: the headline is the line over the standfirst, and the byline is
     read as such."""
-    article = _read(
+    article = read_lines(
         ["Startseite", "Stadtrat sperrt die alte Brücke für Autos", STANDFIRST, byline,
          "03.05.2024, 14:55 Uhr", LEAD, MORE, MORE + " Weiter."]
     )  # fmt: skip
@@ -99,7 +92,7 @@ def test_names_alone_are_a_byline_only_under_a_standfirst() -> None:
     """'Birgit Baumann Anna Giulia Fink' under the standfirst is the byline; a line
     of capitalised words with no small word elsewhere may be a headline."""
     assert names_only("Birgit Baumann Anna Giulia Fink")
-    article = _read(
+    article = read_lines(
         ["Panorama", "Stadtrat sperrt die alte Brücke für Autos", STANDFIRST,
          "Birgit Baumann Anna Giulia Fink", "3. Mai 2024, 17:47", LEAD, MORE, MORE + " Weiter."]
     )  # fmt: skip
@@ -132,7 +125,7 @@ def test_captions_with_their_credit_run_on(line: str, caption: bool) -> None:
 def test_headline_printed_twice_is_taken_with_its_kicker_set_off() -> None:
     """'Bei Protesten 2022: Bericht: …' over 'Bei Protesten 2022 Bericht: …' (the
     kicker run into the heading): the same letters, the fuller print is the title."""
-    article = _read(
+    article = read_lines(
         ["Politik", "Bei Protesten 2022: Bericht: Brücke für Autos gesperrt",
          "Bei Protesten 2022 Bericht: Brücke für Autos gesperrt", STANDFIRST,
          "Von dpa 30.04.2024, 18:58", LEAD, MORE, MORE + " Weiter."]
@@ -143,7 +136,7 @@ def test_headline_printed_twice_is_taken_with_its_kicker_set_off() -> None:
 def test_crumb_trail_one_crumb_a_line_names_the_page() -> None:
     """'Startseite', 'Leben', then the headline: that line names the page over the
     on-page heading, which words it otherwise."""
-    article = _read(
+    article = read_lines(
         ["Startseite", "Leben", "Alte Brücke: Stadtrat sperrt sie für Autos", "Kinder",
          "Freizeit", "Digital", "Gesundheit", "Auto", "Brückensperrung: So geht es jetzt weiter",
          "03.05.2024, 14:55 Uhr", "Anne Neuberg", LEAD, MORE, MORE + " Weiter."]
@@ -198,7 +191,7 @@ def test_picture_credit_and_mid_story_labels_do_not_end_the_story() -> None:
 
 
 def test_lesen_sie_auch_is_dropped_with_the_link_under_it() -> None:
-    article = _read(
+    article = read_lines(
         ["Startseite", "Stadtrat sperrt die alte Brücke für Autos", STANDFIRST,
          "03.05.2024, 14:55 Uhr", LEAD, "Lesen Sie auch:", "Ein anderer Artikel über Straßen",
          MORE, MORE + " Weiter."]

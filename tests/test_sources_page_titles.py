@@ -11,21 +11,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from digest.model import Article
 from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pagegeneric import can_be_headline
 from digest.sources.pagemeta import LineFacts, meta_line
-from digest.sources.pages import read_page
 
-from .german_story import SAVED
+from .german_story import SAVED, read_lines
 from .page_sets import page_record, read_record
 
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
-
-
-def _read(lines: list[str]) -> Article:
-    (article,) = read_page("\n".join(lines).encode(), OPTIONS).articles
-    return article
 
 
 @pytest.mark.parametrize(
@@ -94,7 +87,7 @@ def test_short_headline_read_as_a_name_still_names_its_story() -> None:
         "modules and calling them from Python, and most of them need a build step."
     )
     lines = ["Strangemachines", "Articles", "Performant Python", story, story.upper()]
-    assert _read(lines).title == "Performant Python"
+    assert read_lines(lines).title == "Performant Python"
 
 
 def test_labelled_time_line_with_a_two_figure_year_is_read() -> None:

@@ -10,25 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from digest.model import Article
 from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pagegeneric import can_be_headline, post_date_line
 from digest.sources.pagemeta import LineFacts
-from digest.sources.pages import read_page
 
-from .german_story import SAVED
+from .german_story import SAVED, STORY, read_lines
 from .page_sets import page_record, read_record
 
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
-STORY = (
-    "Der Verband bietet im Frühjahr zwei neue Seminare an, die sich mit der Kommunikation "
-    "in sozialen Medien und mit dem Umgang mit der Presse befassen, und lädt dazu ein."
-)
-
-
-def _read(lines: list[str]) -> Article:
-    (article,) = read_page("\n".join(lines).encode(), OPTIONS).articles
-    return article
 
 
 @pytest.mark.parametrize(
@@ -74,9 +63,9 @@ def test_a_line_read_as_names_is_the_headline_only_when_it_agrees_with_the_lead(
     it shares its words with the story under its date line; a writer's name over
     the date line does not, and is no headline."""
     lines = ["Verband", "Neue Online-Seminare", "3. Februar 2022", STORY, STORY]
-    assert _read(lines).title == "Neue Online-Seminare"
+    assert read_lines(lines).title == "Neue Online-Seminare"
     lines = ["Neue Seminare des Verbands", "Birgit Baumann", "3. Februar 2022", STORY, STORY]
-    assert _read(lines).title == "Neue Seminare des Verbands"
+    assert read_lines(lines).title == "Neue Seminare des Verbands"
 
 
 @pytest.mark.parametrize(
@@ -112,10 +101,10 @@ def test_a_headline_ending_in_an_ellipsis_is_cut_only_when_printed_whole() -> No
     headline = "Alles über neue Seminare…"
     motto = "Marktplatz für ein gutes Leben"
     lines = [motto, "Menü", "Veröffentlicht am 5. April 2017", headline, "von Henry"]
-    assert _read([*lines, STORY, STORY]).title == headline
+    assert read_lines([*lines, STORY, STORY]).title == headline
     # A teaser cut short, its whole text printed further down the page.
     lines += [STORY, STORY, "Mehr", "Alles über neue Seminare des Verbands im Netz"]
-    assert _read(lines).title == motto
+    assert read_lines(lines).title == motto
 
 
 def test_a_line_under_a_foreign_byline_under_a_headline_is_under_its_header() -> None:
@@ -129,7 +118,7 @@ def test_a_line_under_a_foreign_byline_under_a_headline_is_under_its_header() ->
         STORY,
         STORY,
     ]
-    assert _read(lines).title == "Presse im Frühjahr"
+    assert read_lines(lines).title == "Presse im Frühjahr"
 
 
 def test_a_search_box_close_button_is_chrome() -> None:

@@ -10,25 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from digest.model import Article
 from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pagegeneric import Run, dated_line, deck_under, lone_dated_headline
 from digest.sources.pagemeta import LineFacts
-from digest.sources.pages import read_page
 
-from .german_story import SAVED
+from .german_story import SAVED, STORY, read_lines
 from .page_sets import page_record, read_record
 
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
-STORY = (
-    "Der Verband bietet im Frühjahr zwei neue Seminare an, die sich mit der Kommunikation "
-    "in sozialen Medien und mit dem Umgang mit der Presse befassen, und lädt dazu ein."
-)
-
-
-def _read(lines: list[str]) -> Article:
-    (article,) = read_page("\n".join(lines).encode(), OPTIONS).articles
-    return article
 
 
 @pytest.mark.parametrize(
@@ -61,7 +50,7 @@ def test_a_blogs_motto_over_the_post_headline_gives_way_to_it() -> None:
     headline = "Neue Seminare im Frühjahr"
     motto = "Ein Blog über Seminare, soziale Medien und die Presse im Verband"
     lines = ["Startseite", "Über uns", motto, headline, "Am 3. Februar 2022 von Henry"]
-    assert _read([*lines, STORY, STORY]).title == headline
+    assert read_lines([*lines, STORY, STORY]).title == headline
 
 
 def test_a_deck_over_the_byline_does_not_take_the_headline_over_it() -> None:
@@ -70,7 +59,7 @@ def test_a_deck_over_the_byline_does_not_take_the_headline_over_it() -> None:
     headline = "Neue Seminare im Frühjahr"
     deck = "Der Verband lädt zu zwei Seminaren über die Presse ein."
     lines = ["Menü", headline, deck, "Von Birgit Baumann", "3. Februar 2022", STORY, STORY]
-    assert _read(lines).title == headline
+    assert read_lines(lines).title == headline
 
 
 @pytest.mark.parametrize(
@@ -127,7 +116,7 @@ def test_a_deck_under_a_post_date_line_is_no_headline(dated: str) -> None:
     headline = "Presse: Ein Tag beim Verband"
     deck = "Der Verband bietet im Frühjahr zwei neue Seminare zur Kommunikation an"
     lines = ["verband.de", "[Home] [Impressum]", headline, dated, deck, STORY, STORY]
-    assert _read(lines).title == headline
+    assert read_lines(lines).title == headline
 
 
 def test_the_lone_line_over_a_time_line_names_a_story_its_title_does_not() -> None:

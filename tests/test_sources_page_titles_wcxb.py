@@ -10,17 +10,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from digest.model import Article
-from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pagegeneric import Run, _contents, section_key, sentence_deck
-from digest.sources.pages import read_page
+
+from .german_story import read_lines
 
 SAVED = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 
 
 def _read(lines: list[str]) -> Article:
-    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
-    (article,) = read_page("\n".join(lines).encode(), options).articles
-    return article
+    return read_lines(lines, SAVED)
 
 
 def _prose(topic: str, n: int) -> list[str]:

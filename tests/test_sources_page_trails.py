@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from digest.model import Article
-from digest.sources import Boilerplate, ReadOptions
+from digest.sources import ReadOptions
 from digest.sources.pagemeta import LineFacts
-from digest.sources.pages import _breadcrumb, read_page
+from digest.sources.pages import _breadcrumb
+
+from .german_story import read_lines
 
 SAVED = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 LEAD = (
@@ -24,9 +26,7 @@ MORE = (
 
 
 def _read(lines: list[str]) -> Article:
-    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
-    (article,) = read_page("\n".join(lines).encode(), options).articles
-    return article
+    return read_lines(lines, SAVED)
 
 
 def test_headline_above_the_trail_that_repeats_it_names_the_page() -> None:
