@@ -31,7 +31,7 @@ from .candidates import Story, left_out
 from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
-from .similarity import _phrases, _stemmer, casing_votes
+from .similarity import casing_votes, english_stemmer, headline_phrases
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
@@ -199,7 +199,7 @@ def _told_before(
         if core is None:
             core = cores[pick.lead.article.id] = _core_phrases(pick)
         for a, weights in zip(mine, read, strict=True):
-            pinned = not core.isdisjoint(_phrases(a.title))
+            pinned = not core.isdisjoint(headline_phrases(a.title))
             running = running_page(a.title)
             for b in theirs:
                 # A running page follows its whole event: a report of one of its
@@ -220,7 +220,7 @@ def _core_phrases(story: Story) -> set[tuple[str, str]]:
     titles = [m.article.title for m in members]
     if len(titles) < 2:
         return set()
-    counts = Counter(p for t in titles for p in _phrases(t))
+    counts = Counter(p for t in titles for p in headline_phrases(t))
     core = {p for p, k in counts.items() if 2 * k >= len(titles)}
     if not core:
         return core
@@ -233,7 +233,7 @@ def _core_phrases(story: Story) -> set[tuple[str, str]]:
         for text in (m.article.title, m.article.summary):
             for word, vote in casing_votes(text):
                 votes[word] += vote
-    stem = _stemmer()
+    stem = english_stemmer()
     return {p for p in core if not all(votes[stem(w)] > 0 for w in p)}
 
 

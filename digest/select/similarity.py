@@ -72,7 +72,7 @@ _NARROW = 1 << 16
 
 
 @cache
-def _stemmer() -> Callable[[str], str]:
+def english_stemmer() -> Callable[[str], str]:
     """The English Snowball stemmer, with synonyms folded (``synonyms.toml``)."""
     stemmer = snowballstemmer.stemmer("english")
     raw = tomllib.loads(
@@ -113,7 +113,7 @@ def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
         folded = unicodedata.normalize("NFKD", folded)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = re.sub(r"(?<=\d)[,.](?=\d)", "", folded.replace("'", "").replace("’", ""))
-    stem = _stemmer()
+    stem = english_stemmer()
     found = [w for w in _WORD.findall(folded) if len(w) > 1 and w not in STOPWORDS]
     if stems is None:
         return [stem(w) for w in found]
@@ -157,7 +157,7 @@ def casing_votes(text: str, stems: dict[str, str] | None = None) -> list[tuple[s
     # every word: no evidence either.
     if text.isupper():
         return []
-    stem, cache = _stemmer(), stems if stems is not None else {}
+    stem, cache = english_stemmer(), stems if stems is not None else {}
     votes = []
     for word, lower, start, gap in found:
         before = text[max(0, start - 3) : start]
@@ -671,11 +671,11 @@ def _anchored(vector: Vector, members: Sequence[Vector]) -> bool:
             return True
         if len(headline.intersection(m.headline)) >= HEADLINE_MIN_SHARED:
             return True
-    phrases = _phrases(vector.title)
-    return any(not phrases.isdisjoint(_phrases(m.title)) for m in members)
+    phrases = headline_phrases(vector.title)
+    return any(not phrases.isdisjoint(headline_phrases(m.title)) for m in members)
 
 
-def _phrases(title: str) -> set[tuple[str, str]]:
+def headline_phrases(title: str) -> set[tuple[str, str]]:
     """The headline's pairs of adjacent content words ("armed siege"), as written
     (lower-cased, not stemmed: this runs on every join short of an anchor, and a
     phrase told twice is mostly told in the same words)."""
@@ -705,6 +705,9 @@ __all__ = [
     "VectorStore",
     "Vocabulary",
     "article_fields",
+    "casing_votes",
+    "english_stemmer",
+    "headline_phrases",
     "resemblance",
     "shingles",
     "words",
