@@ -244,43 +244,31 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
             _header_fits(header, opened, paragraphs, facts, slug_words, named) is not True
         ):
             opened = None
-    if header is not None and opened is not None and run is not None:
-        # Headline and time from the header, the story from the main run.
+    generic_read = None
+    if run is not None and not (header is not None and fits):
         try:
-            _, meta, standfirst, paragraphs = _generic_parts(
-                paragraphs, run, facts, slug_words, named
-            )
-        except SourceError:
-            # Nothing over the main run reads as a headline (it runs on far
-            # below charts or tables): the story runs from the header to its end.
-            title, meta, standfirst, label_section, paragraphs = _header_parts(
-                header, True, run, paragraphs, facts, options
-            )
-        else:
-            title, meta = header.title, header.meta.merged(meta)
-            standfirst, label_section = standfirst or header.standfirst, header.label_section
-    elif header is not None and fits:
-        title, meta, standfirst, label_section, paragraphs = _header_parts(
-            header, fits, run, paragraphs, facts, options
-        )
-    elif run is not None:
-        try:
-            title, meta, standfirst, paragraphs = _generic_parts(
-                paragraphs, run, facts, slug_words, named
-            )
+            generic_read = _generic_parts(paragraphs, run, facts, slug_words, named)
         except SourceError:
             if header is None:
                 raise
             # No line over the main run reads as its headline (the story runs on
             # far below charts or tables): the headline over the page's time line
             # names it; a page with a story is not refused for its headline.
-            title, meta, standfirst, label_section, paragraphs = _header_parts(
-                header, True, run, paragraphs, facts, options
-            )
-        else:
-            label_section = ""
-            if not meta.has_time and header is not None and header.title == title:
-                meta = meta.merged(header.meta)  # the header's time, under this headline
+            fits, opened = True, None
+    if header is not None and opened is not None and generic_read is not None:
+        # Headline and time from the header, the story from the main run.
+        _, meta, standfirst, paragraphs = generic_read
+        title, meta = header.title, header.meta.merged(meta)
+        standfirst, label_section = standfirst or header.standfirst, header.label_section
+    elif header is not None and fits:
+        title, meta, standfirst, label_section, paragraphs = _header_parts(
+            header, fits, run, paragraphs, facts, options
+        )
+    elif generic_read is not None:
+        title, meta, standfirst, paragraphs = generic_read
+        label_section = ""
+        if not meta.has_time and header is not None and header.title == title:
+            meta = meta.merged(header.meta)  # the header's time, under this headline
     else:
         raise SourceError(options.source, "page dump has a title but no article body")
 
