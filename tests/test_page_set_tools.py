@@ -62,7 +62,7 @@ def test_write_set_writes_the_committed_format(tmp_path: Path) -> None:
     back from their records (gzip with mtime 0, one sorted-key JSON line each)."""
     devset = _tool("build_page_devset")
     data = Path(__file__).resolve().parent / "data"
-    for name in ("page_unseen", "page_blind", "page_fresh", "page_modern"):
+    for name in ("page_unseen", "page_blind", "page_fresh", "page_modern", "page_libtests"):
         raw = (data / name / "pages.jsonl.gz").read_bytes()
         records = [json.loads(line) for line in gzip.decompress(raw).decode().splitlines()]
         skipped = (data / name / "SKIPPED.txt").read_text("utf-8").splitlines()
@@ -90,3 +90,49 @@ def test_modern_set_keeps_pages_whose_text_is_printed_and_states_their_language(
     )
     assert modern.page_lang(page) == "de"
     assert modern.page_lang(lxml_html.document_fromstring("<html><body>x</body></html>")) == ""
+
+
+def test_libtests_set_names_pages_as_newspaper_does_and_drops_failure_notes() -> None:
+    """newspaper's test names a page by its base domain (three labels under
+    ``co.uk``); its accepted text in capitals is a note on its own failure, not a
+    gold body (text in a script without capitals is not)."""
+    libtests = _tool("build_page_libtests")
+    assert libtests.base_domain("http://uk.reuters.com/article/x") == "reuters.com"
+    assert libtests.base_domain("http://www.telegraph.co.uk/news/x.html") == "telegraph.co.uk"
+    assert libtests.base_domain("http://www.cricket.com.au/news/x") == "cricket.com.au"
+    assert libtests.is_note("MISSED LAST PARAGRAPH")
+    assert not libtests.is_note("Markets opened lower on Monday.")
+    assert not libtests.is_note("外国专家：中美合作共赢符合国际社会利益")
+
+
+def test_libtests_crawl_time_is_when_the_present_copy_was_committed(tmp_path: Path) -> None:
+    """A saved page replaced by a later copy under the same name counts as saved
+    when that copy came in; a later change of mode alone keeps the time."""
+    import os
+    import subprocess
+
+    libtests = _tool("build_page_libtests")
+
+    def commit(when: str) -> None:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "HOME": str(tmp_path),
+            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+        }  # fmt: skip
+        subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True, env=env)
+        subprocess.run(["git", "-C", str(tmp_path), "commit", "-qm", "x"], check=True, env=env)
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    pages = tmp_path / "html"
+    pages.mkdir()
+    (pages / "a.html").write_text("old copy", "utf-8")
+    (pages / "b.html").write_text("page", "utf-8")
+    commit("2014-10-12T10:00:00+00:00")
+    (pages / "a.html").write_text("new copy", "utf-8")
+    commit("2015-01-02T10:00:00+00:00")
+    (pages / "b.html").chmod(0o755)
+    commit("2016-01-01T10:00:00+00:00")
+    times = libtests.changed_times(tmp_path, ("html",))
+    assert times["a.html"].startswith("2015-01-02")
+    assert times["b.html"].startswith("2014-10-12")

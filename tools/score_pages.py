@@ -2,7 +2,7 @@
 
     python tools/score_pages.py [--html] [--show-misses] [--devset DIR]
                                 [--split all|dev|held-out|dev-sites|held-out-sites]
-                                [--set dev|unseen|blind|fresh|modern|wcxbdev]
+                                [--set dev|unseen|blind|fresh|modern|wcxbdev|libtests]
 
 Text dumps (``pages.py``): title exact match rate, mean body token F1, pages
 refused although they have a title and a body, and date accuracy on the pages
@@ -65,6 +65,10 @@ MODERN = ROOT / "tests" / "data" / "page_modern"
 #: split, no site of the five other sets): tuned on, with the modern set as its
 #: held-out measure.
 WCXBDEV = ROOT / "tests" / "data" / "page_wcxbdev"
+#: The libtests set (``tools/build_page_libtests.py``: the test pages of newspaper,
+#: newspaper4k, goose3 and htmldate, no site of the six other sets): measured once,
+#: before any rule was written for it.
+LIBTESTS = ROOT / "tests" / "data" / "page_libtests"
 SETS = {
     "dev": DEVSET,
     "unseen": UNSEEN,
@@ -72,6 +76,7 @@ SETS = {
     "fresh": FRESH,
     "modern": MODERN,
     "wcxbdev": WCXBDEV,
+    "libtests": LIBTESTS,
 }
 #: When the dev-set pages count as saved (the benchmark was crawled in late 2019).
 CRAWLED = datetime(2019, 11, 21, 12, 0, tzinfo=UTC)
@@ -303,7 +308,8 @@ def by_language(records: list[dict[str, Any]], report: Report) -> dict[str, Repo
 
 def score_html(records: list[dict[str, Any]], folder: Path = DEVSET) -> tuple[float, float, int]:
     """Mean body F1 of ``htmlpage.read_html`` and of ``trafilatura.extract`` with its
-    defaults on the dev set's HTML, and how many pages ``read_html`` refused."""
+    defaults on the dev set's HTML, and how many pages ``read_html`` refused (only
+    the pages with a gold body: a set may keep the HTML of those alone)."""
     import trafilatura
 
     from digest.sources.htmlpage import read_html
@@ -311,7 +317,7 @@ def score_html(records: list[dict[str, Any]], folder: Path = DEVSET) -> tuple[fl
     ours: list[float] = []
     theirs: list[float] = []
     refused = 0
-    for record in records:
+    for record in (r for r in records if r["body"]):
         path = folder / "html" / f"{record['key']}.html.gz"
         markup = gzip.decompress(path.read_bytes())
         options = ReadOptions(source=str(path), reference_time=CRAWLED)
@@ -338,7 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         "fundus's parser tests, measured before any rule was written for them; fresh: "
         "pages from trafilatura's evaluation data, measured before any rule change; "
         "modern: WCXB's 2025-2026 test pages, measured before any rule change; "
-        "wcxbdev: WCXB's dev split, the tuning set the modern set checks",
+        "wcxbdev: WCXB's dev split, the tuning set the modern set checks; libtests: the "
+        "test pages of newspaper, newspaper4k, goose3 and htmldate, measured once "
+        "before any rule change",
     )
     parser.add_argument("--devset", type=Path, help="another set folder (overrides --set)")
     parser.add_argument("--html", action="store_true", help="also score the HTML readers")
