@@ -20,6 +20,7 @@ from tools.check_email import (
     MIN_CONTRAST,
     WIDTHS,
     Report,
+    carries_words,
     contrast,
     light_areas,
     sample_report,
@@ -47,6 +48,15 @@ def test_text_contrast_reads_the_glyphs_not_their_edges() -> None:
     draw.rectangle([160, 10, 170, 20], fill=(255, 255, 255))  # a broken-picture icon
     measured = text_contrast(shot.resize((400, 80)), {"x": 0, "y": 0, "w": 200, "h": 40})
     assert round(measured, 2) == round(contrast((179, 0, 27), (28, 28, 28)), 2) < MIN_CONTRAST
+
+
+def test_only_boxes_with_words_are_measured() -> None:
+    assert (
+        carries_words("View in browser")
+        and carries_words("3 stories")
+        and carries_words("alt: Ярмарка")
+    )
+    assert not carries_words("·") and not carries_words(" | ") and not carries_words("—")
 
 
 def test_light_areas_finds_bands_but_not_text_or_pictures() -> None:

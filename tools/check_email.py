@@ -205,6 +205,15 @@ def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def carries_words(text: str) -> bool:
+    """Whether a text box holds a letter or digit to read.
+
+    A separator on its own (" · ", "|") is decoration (WCAG's contrast rule exempts
+    it), and its glyph is a few anti-aliased pixels whose commonest colour is an
+    edge, so measuring it says more about the font rasteriser than the email."""
+    return any(ch.isalnum() for ch in text)
+
+
 def text_contrast(shot: Image.Image, box: dict[str, Any]) -> float:
     """The contrast of the text painted in ``box``: its background is the commonest
     colour there, its colour the commonest of the colours that stand out from the
@@ -325,7 +334,9 @@ def _view(
     shot = Image.open(io.BytesIO(png)).convert("RGB")
     small = shot.resize((width, height))
     small.save(screenshots / name)  # 1x for people to look at
-    ratios = [(text_contrast(shot, b), b["text"]) for b in data["boxes"]]
+    ratios = [
+        (text_contrast(shot, b), b["text"]) for b in data["boxes"] if carries_words(b["text"])
+    ]
     low = sorted(r for r in ratios if r[0] < MIN_CONTRAST)
     return View(
         width=width,
