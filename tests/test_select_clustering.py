@@ -318,3 +318,47 @@ def test_a_store_widens_its_word_numbers_when_a_big_one_comes() -> None:
     assert list(small.ids) == [3, 65_535] and list(big.ids) == [70_000, 3]
     assert small.headline == (3,) and big.headline == (70_000,)
     assert big.cosine(small) == 0.5
+
+
+def test_a_capital_something_is_set_in_is_a_place_a_capital_acting_is_not() -> None:
+    places = place_data()
+    canal = "Woman charged with murder after remains found in London canal"
+    assert local_places(canal, places) == {"London"}
+    assert local_places("London warns Beijing over spying", places) == frozenset()
+    # A capital's name that names another place too is no capital's ("in Victoria":
+    # the Australian state, not the Seychelles' capital).
+    assert local_places("Urgent investigation in Victoria after horse deaths", places) == (
+        frozenset()
+    )
+    sydney = "Woman charged with murder after crashing car into house in Sydney"
+    assert stories([sydney, canal]) == []
+
+
+def test_a_story_that_moved_on_from_its_first_report_is_led_by_a_later_one() -> None:
+    settings = SelectSettings()
+    detector, outlets = SectionDetector(settings), OutletTable()
+    first = "Ukraine says Black Sea Fleet commander killed in strike"
+    later = [
+        "Black Sea Fleet commander shown alive after Ukraine said it killed him",
+        "Russia shows Black Sea Fleet commander alive in video",
+        "Analysis: what the Black Sea Fleet commander's video tells us",
+    ]
+
+    def lead(hours: list[int], titles: list[str]) -> str:
+        members = []
+        for n, (title, h) in enumerate(zip([first, *titles], hours, strict=True)):
+            a = Article(id=f"a{n}", url=f"https://n{n}.example/p/{n}", title=title,
+                        published_at=WHEN + timedelta(hours=h))  # fmt: skip
+            members.append(Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a)))
+        story = Story(members)
+        clustering._moved_on(story)
+        return story.lead.article.title
+
+    # Every later report came six hours or more after the first: the next leads.
+    assert lead([0, 8, 9], later[:2]) == later[0]
+    # One report soon after the first: the story has not moved on.
+    assert lead([0, 2, 9], later[:2]) == first
+    # Two reports are a report and its follow-up, not a story that moved on.
+    assert lead([0, 8], later[:1]) == first
+    # Nor does an analysis take a report's place.
+    assert lead([0, 8, 9], [later[2], later[0]]) == first

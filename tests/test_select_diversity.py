@@ -167,3 +167,23 @@ def test_a_story_many_outlets_tell_is_not_weighed_down_for_its_country() -> None
         update={"weights": settings.weights.model_copy(update={"country_outlets": 5})}
     )
     assert pick([*first, broad, abroad], wider)[2] == "Flood in Paris"
+
+
+def test_what_came_after_a_picks_development_in_its_words_is_its_retelling() -> None:
+    # The aftermath shares no keyword with the pick (cosine 0), but names the
+    # pick's development in the pick's words ("court appearance"): the same story.
+    settings = SelectSettings()
+    plea = story(1, "Trump pleads not guilty in historic court appearance", event=1, score=3,
+                 outlets=2, words=(1, 2))  # fmt: skip
+    after = story(2, "Trump's first words after court appearance as well-wishers gather",
+                  event=1, score=2, words=(7, 8))  # fmt: skip
+    other = story(3, "Rally planned after verdict on ballot access", event=1, score=1.5,
+                  words=(9, 10))  # fmt: skip
+    titles = pick([plea, after, other], settings)
+    assert after.lead.article.title not in titles
+    # Something after another development of the event is a story of its own.
+    assert other.lead.article.title in titles
+    # Nor is a running page that follows the whole event taken for the aftermath.
+    live = story(4, "Trump live: supporters rally after court appearance", event=1, score=2,
+                 words=(11, 12))  # fmt: skip
+    assert live.lead.article.title in pick([plea, live], settings)

@@ -51,6 +51,15 @@ WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
         ("Star welcomes first child with husband", "https://news.example/world/c", "soft"),
         ("Soldiers' bodies brought home from the front", "https://news.example/world/b",
          "news"),
+        # A viewing guide serves the reader; a report of the sky's show does not.
+        ("Lyrid meteor shower peaks this weekend. How to see it in Northern California",
+         "https://tv.example/article/lyrid-meteor-shower/43668307", "soft"),
+        ("Lyrid meteor shower: When and where you can watch it this weekend",
+         "https://news.example/story/lyrids-12862720", "soft"),
+        ("Supermoon rises tonight, and here's when to see it", "https://news.example/world/w",
+         "soft"),
+        ("Thousands watch meteor shower light up the sky over the desert",
+         "https://news.example/world/s", "news"),
     ],
 )  # fmt: skip
 def test_headline_forms_and_paths_name_the_genre(title: str, url: str, genre: str) -> None:

@@ -128,8 +128,8 @@ def test_clustering_mistakes_account_for_every_wrong_pair() -> None:
 
 
 def test_the_news_desk_is_told_from_business_sport_and_the_rest() -> None:
-    # No target in the issue; floors at today's figures (0.743 and 0.969 over the
+    # No target in the issue; floors at today's figures (0.746 and 0.969 over the
     # six days and three homes), so that a desk rule costing news fails.
     precision, recall = selector_days.desk_figures(tuple(FEEDS))
     print(f"\nnews-desk precision {precision:.3f}, recall {recall:.3f}")
-    assert precision >= 0.74 and recall >= 0.96
+    assert precision >= 0.745 and recall >= 0.96

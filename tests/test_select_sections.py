@@ -280,6 +280,32 @@ def test_space_news_is_science_even_on_a_world_desk_and_banks_are_business() -> 
     assert britain.classify(flood).counted
 
 
+def test_an_artists_death_is_entertainment_news_even_on_a_world_desk() -> None:
+    britain = SectionDetector(SelectSettings(home_country="GB"))
+    table = OutletTable()
+    for title, url in (
+        ("Treat Williams: Everwood and Hair actor dies in road accident",
+         "https://www.bbc.co.uk/news/world-us-canada-65886521"),
+        ("Cormac McCarthy, celebrated US author, dead aged 89",
+         "https://www.9news.com.au/world/cormac-mccarthy-dead/f98ad78f"),
+        ("Mark Stewart, frontman of The Pop Group, dies aged 62",
+         "https://news.example/story/mark-stewart-12862993"),
+    ):  # fmt: skip
+        obituary = article(title=title, url=url)
+        call = britain.classify(obituary, table.of(obituary))
+        assert call.section == "entertainment" and not call.counted, call.reason
+        assert "an artist's death" in call.reason
+    # A politician's death is news; so is a killing the police speak of, and an
+    # actor's crime, though the headline calls him an actor.
+    for title in (
+        "Nigel Lawson: Reforming chancellor dies aged 91",
+        "Retired dean married to Pulitzer Prize-winning writer found shot to death",
+        "Actor charged with murder after death of his neighbour in Paris",
+    ):
+        news = article(title=title, url="https://news.example/world/2023/x")
+        assert britain.classify(news, table.of(news)).counted, title
+
+
 def test_an_unknown_outlets_local_desk_is_placed_by_the_places_it_names(
     detector: SectionDetector,
 ) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from array import array
 from collections import Counter
+from datetime import timedelta
 
 from ..config import SelectSettings
 from .candidates import Candidate, SameStory, Shared, Story
@@ -31,6 +32,10 @@ from .similarity import (
 COPY_RESEMBLANCE = 0.8
 #: Members of a story whose likeness to each other picks its lead.
 CENTRALITY_SAMPLE = 12
+#: A story whose other reports all came this long after its lead has moved on
+#: (``select.spread_hours``' default: what "spreading" counts as the news of now)
+#: when it has this many members (one later report is a follow-up, not the story).
+MOVED_ON, MOVED_ON_MEMBERS = timedelta(hours=6), 3
 #: Members of a story regrouped by :func:`resplit` (later ones follow them).
 RESPLIT_CAP = 40
 #: Core headline words two sub-groups share to stay one story.
@@ -204,6 +209,7 @@ def _lead_and_rest(story: Story, likeness: Shared[str]) -> list[SameStory]:
             c.article.id,
         )
     )
+    _moved_on(story)
     if story.lead is not first:
         assert first.vector is not None and story.lead.vector is not None
         story.likeness()[first.article.id] = first.vector.cosine(story.lead.vector)
@@ -224,6 +230,24 @@ def _lead_and_rest(story: Story, likeness: Shared[str]) -> list[SameStory]:
         sim = story.likeness()[other.article.id]
         rejections.append(SameStory(other, lead, original, likeness(f"{sim:.2f}")))
     return rejections
+
+
+def _moved_on(story: Story) -> None:
+    """When every other report of a story came :data:`MOVED_ON` or more after its
+    lead, the story has moved on from what the lead reports (a claim answered, a
+    manhunt ended): the next report leads instead.  The first report is the most
+    like the others because each later one retells it ("Ukraine says Black Sea
+    Fleet commander killed"; then four reports: "… commander shown alive after
+    Ukraine said it killed him"), yet the story the outlets tell is the later one."""
+    members = story.members
+    if len(members) < MOVED_ON_MEMBERS or members[0].pinned:
+        return
+    lead, after = members[0], members[1]
+    if lead.genre.hard and not after.genre.hard:
+        return
+    start = lead.article.published_at + MOVED_ON
+    if all(m.article.published_at >= start for m in members[1:]):
+        members[0], members[1] = after, lead
 
 
 def _centrality(members: list[Candidate]) -> dict[str, float]:

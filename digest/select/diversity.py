@@ -22,6 +22,7 @@ Pinned stories take their positions first.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -46,6 +47,10 @@ EVENT_OUTLETS_PER_PICK = 4
 #: the bar, are one incident: "police kill man in Albuquerque shootout" and
 #: "officer-involved shooting in Albuquerque").
 _SAME_CITY = 0.5
+
+
+#: What a headline says it comes after ("first words after court appearance").
+_AFTER = re.compile(r"\bafter (?:his |her |their |its |the |a )?([\w'’-]+) ([\w'’-]+)", re.I)
 
 
 def choose(
@@ -199,8 +204,10 @@ def _told_before(
         if core is None:
             core = cores[pick.lead.article.id] = _core_phrases(pick)
         for a, weights in zip(mine, read, strict=True):
-            pinned = not core.isdisjoint(headline_phrases(a.title))
             running = running_page(a.title)
+            if not running and _follows(a.title, pick):
+                return pick
+            pinned = not core.isdisjoint(headline_phrases(a.title))
             for b in theirs:
                 # A running page follows its whole event: a report of one of its
                 # developments is like it in the event's words, not a retelling.
@@ -210,6 +217,19 @@ def _told_before(
                 if weights.cosine(b.read()) >= bar:
                     return pick
     return None
+
+
+def _follows(title: str, pick: Story) -> bool:
+    """Whether a headline tells what came after the development a pick reports, in
+    the pick's own words ("Trump's first words after court appearance", the pick's
+    reports: "… pleads not guilty in historic court appearance"): the same story's
+    aftermath, which an edition carrying the pick does not carry again (the two
+    share few other words, so likeness alone does not find it)."""
+    after = _AFTER.search(title)
+    if after is None:
+        return False
+    phrase = (after[1].lower(), after[2].lower())
+    return any(phrase in headline_phrases(m.article.title) for m in pick.members[:_CORE_SAMPLE])
 
 
 def _core_phrases(story: Story) -> set[tuple[str, str]]:

@@ -65,6 +65,11 @@ class PlaceData:
     #: Words of a standfirst's first sentence that report a research finding
     #: ("a study published Monday in …"): science news, whatever the headline says.
     findings: frozenset[str] = frozenset()
+    #: Who an artist is ("actor", "novelist"): a headline reporting such a one's
+    #: death is entertainment news.
+    artists: frozenset[str] = frozenset()
+    #: Capital cities (left out of :attr:`local_names`) whose names name nothing else.
+    capitals: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,7 @@ def place_data() -> PlaceData:
     dateline.update({name: code for name, (_, code) in every.items()})
     text.update({name: code for name, (_, code) in big.items()})
     local = set(big)
+    capitals: dict[str, str] = {}
     for state in cache_.get_us_states().values():
         text[str(state["name"])] = "US"
     names: dict[str, str] = {}
@@ -132,6 +138,7 @@ def place_data() -> PlaceData:
         if capital:
             text.setdefault(capital, code)
             local.discard(capital)
+            capitals[capital] = code
     aliases: dict[str, str] = extra.get("aliases", {})
     text.update(aliases)
     text.update(extra.get("demonyms", {}))
@@ -142,6 +149,7 @@ def place_data() -> PlaceData:
     for table in ("aliases", "demonyms", "actors"):
         local.difference_update(extra.get(table, {}))
     local.difference_update(names.values())
+    ambiguous_names = set(extra.get("ambiguous", {}))
     topics = {k: frozenset(w.lower() for w in v) for k, v in extra.get("topics", {}).items()}
     labels = {name.lower(): code for code, name in names.items()}
     labels.update({name.lower(): code for name, code in aliases.items() if len(name) > 1})
@@ -162,6 +170,12 @@ def place_data() -> PlaceData:
         local_names=frozenset(local),
         regions=MappingProxyType(_regions(extra.get("regions", {}), countries)),
         findings=frozenset(w.lower() for w in extra.get("findings", {}).get("science", ())),
+        # A capital's name that stands for another place too ("Victoria", the
+        # Seychelles' and an Australian state) is not taken for the capital.
+        capitals=frozenset(
+            c for c, code in capitals.items() if text.get(c) == code and c not in ambiguous_names
+        ),
+        artists=frozenset(w.lower() for w in extra.get("obituaries", {}).get("entertainment", ())),
     )
 
 
@@ -218,10 +232,21 @@ NO_PLACES: frozenset[str] = frozenset()
 
 
 def local_places(text: str, data: PlaceData) -> frozenset[str]:
-    """The cities (not capitals) that ``text`` names ("Melbourne", "Rostov-on-Don"),
-    as :attr:`PlaceData.local_names` spells them."""
-    found = [name for name, _ in find_countries(text, data.text_names) if name in data.local_names]
+    """The cities that ``text`` names ("Melbourne", "Rostov-on-Don"), as
+    :attr:`PlaceData.local_names` spells them, and the capitals it sets something
+    in ("remains found in London canal"): a capital named alone mostly stands for
+    its government ("Beijing warns"), but not after "in", "at" or "near"."""
+    found = [
+        name
+        for name, _ in find_countries(text, data.text_names)
+        if name in data.local_names or (name in data.capitals and _set_in(name, text))
+    ]
     return frozenset(found) if found else NO_PLACES
+
+
+def _set_in(name: str, text: str) -> bool:
+    """Whether ``text`` sets something in the place ``name`` ("in London")."""
+    return re.search(rf"\b(?:in|at|near|outside)\s+{re.escape(name)}\b", text) is not None
 
 
 def dateline_country(dateline: str, data: PlaceData) -> str:

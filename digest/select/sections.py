@@ -98,6 +98,10 @@ _CRIME = re.compile(
     r"sexual assault|murder|manslaughter|rape)\b",
     re.I,
 )
+#: A death a headline reports ("dies aged 89", "dead at 71", "cause of death").
+_DEATH = re.compile(r"\b(dies|died|dead|death|passes away|passed away|obituary)\b", re.I)
+#: A killing's words ("shot to death", "stabbed to death"): a crime's news.
+_KILLING = re.compile(r"\bto death\b", re.I)
 #: A war's, a spy service's or a protest's word in a headline: a country that
 #: "shares intelligence" or oligarchs who "profit from war" are no business news,
 #: though the headline uses a business word that is a common word too
@@ -603,8 +607,10 @@ def content_topic(
 ) -> tuple[str, str]:
     """The topic (sports, science…) an item's words give it, and why, or
     ``("", "")``: its headline's topic words (only those in ``only`` when given;
-    a sportsman's crime is no sports news, a war's profit no business news), or
-    a research finding its standfirst reports (science)."""
+    a sportsman's crime is no sports news, a war's profit no business news), an
+    artist's death (entertainment, whatever ``only`` says: a world desk's obituary
+    of an actor is still the arts desk's), or a research finding its standfirst
+    reports (science)."""
     topic = headline_topic(places, article.title, only)
     if (topic == "sports" and _CRIME.search(article.title)) or (
         topic == "business" and _business_in_conflict(places, article.title)
@@ -612,9 +618,21 @@ def content_topic(
         topic = ""
     if topic:
         return topic, f"the headline reads as {topic}"
+    if artist_death(places, article.title):
+        return "entertainment", "the headline reports an artist's death"
     if reported_finding(places, article.summary):
         return "science", "the standfirst reports a research finding"
     return "", ""
+
+
+def artist_death(places: PlaceData, title: str) -> bool:
+    """Whether a headline reports the death of someone it calls an artist
+    (``places.toml``'s ``[obituaries]``: "Everwood star Treat Williams dies"), not a
+    killing the police or a court speak of ("writer found shot to death")."""
+    if not _DEATH.search(title) or _KILLING.search(title) or _CRIME.search(title):
+        return False
+    lowered = _spaced_words(title)
+    return any(f" {w} " in lowered for w in places.artists)
 
 
 def reported_finding(places: PlaceData, standfirst: str) -> str:
@@ -642,6 +660,7 @@ __all__ = [
     "SectionCall",
     "SectionDetector",
     "acting_bloc",
+    "artist_death",
     "desk_region",
     "headline_topic",
     "home_blocs",
