@@ -38,15 +38,18 @@ FLOORS = {
     # business news without a desk label (Buffett's TSMC stake, the EU clearing
     # Microsoft's Activision deal), a tennis report and a tech item; the tech item
     # (a business outlet's, naming abroad, so placed by content) is left.
-    "2023-05-15": {"met": 2, "carried": 20, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
-    "2023-08-09": {"met": 2, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.78, 0.80)},
+    "2023-05-15": {"met": 2, "carried": 20, "soft": 0, "duplicates": 0, "pairs": (0.90, 0.64)},
+    "2023-08-09": {"met": 3, "carried": 15, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.80)},
     "2023-11-16": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.63, 0.77)},
     # The second blind batch, labelled while the round's last rules were written
     # and measured once after them: most soft picks are deaths of entertainers and
     # oddities labelled off the news desk, a viewing guide, an analysis.
-    "2023-04-21": {"met": 0, "carried": 13, "soft": 5, "duplicates": 0, "pairs": (0.65, 0.65)},
-    "2023-06-13": {"met": 0, "carried": 11, "soft": 6, "duplicates": 0, "pairs": (0.75, 0.55)},
+    "2023-04-21": {"met": 0, "carried": 13, "soft": 5, "duplicates": 0, "pairs": (0.73, 0.65)},
+    "2023-06-13": {"met": 0, "carried": 11, "soft": 6, "duplicates": 0, "pairs": (0.76, 0.55)},
     "2023-09-26": {"met": 2, "carried": 11, "soft": 0, "duplicates": 0, "pairs": (0.65, 0.73)},
+    # Stop 27's clustering pass raised the pairs' precision of 2023-04-21, 05-15,
+    # 06-13 and 08-09 (round-ups and two countries' reports sharing no name stand
+    # apart); 2023-08-09's US edition then met every target.
 }
 #: World/home precision and recall pooled over the labelled days, per home.
 WORLD_FLOORS = {"IN": (0.99, 0.93), "GB": (0.98, 0.91), "US": (0.97, 0.93)}

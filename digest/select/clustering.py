@@ -11,6 +11,7 @@ sentence is written when the edition is made (:class:`~.candidates.SameStory`).
 from __future__ import annotations
 
 import itertools
+import re
 from array import array
 from collections import Counter
 
@@ -23,6 +24,7 @@ from .similarity import (
     Vocabulary,
     article_fields,
     casing_votes,
+    headline_countries,
     resemblance,
     shingles,
 )
@@ -35,6 +37,17 @@ CENTRALITY_SAMPLE = 12
 RESPLIT_CAP = 40
 #: Core headline words two sub-groups share to stay one story.
 RESPLIT_SHARED_WORDS = 2
+# A round-up's headline: a page gathering a running event's many developments
+# ("Russia-Ukraine war at a glance: what we know on day 422 of the invasion",
+# "List of key events, day 532", "What happened in the war this week? Catch up
+# …", "Live news updates from April 21: Deloitte to cut jobs, Raab resigns").
+_ROUNDUP = re.compile(
+    r"\bday \d{1,4} of (?:the )?(?:war|invasion|conflict)\b|\bkey events\b"
+    r"|\bwhat happened\b.*\bthis week\b"
+    r"|\bcatch up (?:on|with)\b|\bupdates? from (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
+    r"|nov|dec)[a-z]* \d{1,2}\b",
+    re.I,
+)
 
 
 def cluster(
@@ -63,13 +76,15 @@ def cluster(
     vocabulary.store.settle()
     done = array("i")
     places = place_data()
+    country_sets: dict[frozenset[str], frozenset[str]] = {}
     for n, c in enumerate(candidates):
         c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
         c.vector.places = local_places(c.article.title, places)
+        c.vector.countries = headline_countries(c.article.title, places, country_sets)
         c.vector.title = c.article.title
         numbered[n] = done
     # The word numbers can go before the stories are made.
-    del vocabulary, numbered
+    del vocabulary, numbered, country_sets
     # Pinned first, then by time, then by id: three stable sorts give the order one
     # sort on a key tuple would, without a tuple per candidate on top of the vectors.
     ordered = sorted(candidates, key=lambda c: c.article.id)
@@ -79,6 +94,12 @@ def cluster(
     stories: list[Story] = []
     for c in ordered:
         assert c.vector is not None
+        # A round-up tells many developments, so no one story's; it stays alone,
+        # and no report joins it (its words reach every story of its event).
+        if roundup(c.article.title):
+            index.seal()
+            stories.append(Story([c]))
+            continue
         # A pinned article always leads its own story: the editor chose it.
         match = None if c.pinned else index.nearest(c.vector)
         if match is None:
@@ -101,6 +122,13 @@ def cluster(
         rejections += _lead_and_rest(story, likeness)
         story.similarity = None  # written into the rejections; not needed after
     return stories, rejections
+
+
+def roundup(title: str) -> bool:
+    """Whether a headline is a round-up's: a page gathering the many developments
+    of a running event (a war's "key events, day 532", a week's catch-up, a
+    dated page of the day's news), which tells no one of them."""
+    return _ROUNDUP.search(title) is not None
 
 
 def resplit(story: Story, bar: float) -> list[Story]:
@@ -240,4 +268,4 @@ def _centrality(members: list[Candidate]) -> dict[str, float]:
     return found
 
 
-__all__ = ["COPY_RESEMBLANCE", "cluster", "resplit"]
+__all__ = ["COPY_RESEMBLANCE", "cluster", "resplit", "roundup"]
