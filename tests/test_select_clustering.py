@@ -111,6 +111,7 @@ def test_a_round_up_of_a_running_event_is_no_one_story() -> None:
         assert clustering.roundup(title), title
     # A day in a date or a report's own words is no round-up.
     assert not clustering.roundup("GCSE results day 2023: fall in top grades")
+    assert not clustering.roundup("Police catch up with fugitive after a week on the run")
     assert not clustering.roundup("Russia-Ukraine war live: Moscow bombs own city")
 
 

@@ -39,12 +39,12 @@ RESPLIT_CAP = 40
 RESPLIT_SHARED_WORDS = 2
 # A round-up's headline: a page gathering a running event's many developments
 # ("Russia-Ukraine war at a glance: what we know on day 422 of the invasion",
-# "List of key events, day 532", "What happened in the war this week? Catch up
-# …", "Live news updates from April 21: Deloitte to cut jobs, Raab resigns").
+# "List of key events, day 532", "What happened in the war this week?", "Live
+# news updates from April 21: Deloitte to cut jobs, Raab resigns").
 _ROUNDUP = re.compile(
     r"\bday \d{1,4} of (?:the )?(?:war|invasion|conflict)\b|\bkey events\b"
     r"|\bwhat happened\b.*\bthis week\b"
-    r"|\bcatch up (?:on|with)\b|\bupdates? from (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
+    r"|\bupdates? from (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
     r"|nov|dec)[a-z]* \d{1,2}\b",
     re.I,
 )
