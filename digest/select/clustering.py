@@ -1,7 +1,8 @@
 """Same-story clustering: items telling one story become one :class:`Story`.
 
 Items join stories in publication order (a story grows as outlets pick it up),
-which makes the grouping independent of the scoring weights; see
+which makes the grouping independent of the scoring weights; a round-up of a
+running event (:func:`roundup`) stays a story of its own.  See
 :mod:`digest.select.similarity` for the keyword vectors and the near-linear index.
 Every member but the lead is left out with kind ``SAME_STORY``, naming the lead
 and whether it is a near-identical copy (wire copy under a new headline); the

@@ -6,7 +6,8 @@ word's inverse document frequency *in the day's pool* (so "Covid" on a Covid day
 says little and "Blinken" says a lot), keeping the :data:`VECTOR_TERMS` heaviest.
 Two items are one story when the cosine of their vectors reaches a threshold,
 unless their headlines are set in different cities and share none: "man charged
-with murder" in Melbourne and in Sydney are two stories.
+with murder" in Melbourne and in Sydney are two stories; or in different
+countries with no name in common ("boat capsizes" in Nigeria and in New York).
 
 No all-pairs comparison: an inverted index maps each article's few most telling
 words (its *signature*) to the stories that contain them, and a word that already
