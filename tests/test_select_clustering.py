@@ -18,7 +18,14 @@ from digest.select.genre import classify_genre
 from digest.select.outlets import OutletTable
 from digest.select.places import local_places, place_data
 from digest.select.sections import SectionDetector
-from digest.select.similarity import VECTOR_TERMS, Vector, VectorStore, Vocabulary, casing_votes
+from digest.select.similarity import (
+    VECTOR_TERMS,
+    Vector,
+    VectorStore,
+    Vocabulary,
+    casing_votes,
+    headline_countries,
+)
 
 WHEN = datetime(2023, 6, 24, 12, 0, tzinfo=UTC)
 FILLER = [
@@ -62,6 +69,50 @@ def test_one_story_in_two_cities_is_two_stories() -> None:
     # Without a city on one side nothing is in conflict: the words decide.
     plain = "Man charged with murder after woman found dead at home"
     assert any({melbourne, plain} <= s for s in stories([melbourne, plain]))
+
+
+def test_reports_in_two_countries_sharing_no_name_are_two_stories() -> None:
+    # The 2023-05-15 mistake: two elections' "results: what we know" pages.
+    thailand = "Thailand election results: what we know so far"
+    turkey = "Turkey election results: what we know so far"
+    assert stories([thailand, turkey]) == []
+    # A third country's report of the same kind joins neither; one naming the
+    # same country joins its own.
+    again = "Thailand election results: reformists take the lead"
+    assert stories([thailand, turkey, again]) == [{thailand, again}]
+    # Countries apart but a name in common ("Biden"): one actor's story, told
+    # from both ends, stays one.
+    india = "Biden warns India over plot to kill Sikh separatist"
+    america = "Biden says US thwarted plot to kill Sikh separatist in America"
+    assert stories([india, america]) == [{india, america}]
+
+
+def test_a_headline_names_every_country_an_ambiguous_place_may_mean() -> None:
+    places, known = place_data(), dict[frozenset[str], frozenset[str]]()
+    assert headline_countries("Perth mum charged", places, known) == {"AU", "GB"}
+    # International bodies are no place; a second headline naming one country
+    # shares the first one's set.
+    sudan = headline_countries("UN warns on Sudan", places, known)
+    assert sudan == {"SD"}
+    assert headline_countries("Sudan fighting spreads", places, known) is sudan
+    assert headline_countries("Man charged with murder", places, known) == frozenset()
+
+
+def test_a_round_up_of_a_running_event_is_no_one_story() -> None:
+    glance = "Russia-Ukraine war at a glance: what we know on day 422 of the invasion"
+    report = "Russia accidentally bombs its own city of Belgorod near Ukraine war front"
+    other = "Russia's air force accidentally bombs own city of Belgorod"
+    assert stories([report, glance, other]) == [{report, other}]
+    for title in (
+        "Russia-Ukraine war: List of key events, day 532",
+        "What happened in the Russia-Ukraine war this week? Catch up with the news",
+        "Live news updates from April 21: Deloitte to cut jobs, UK deputy PM Raab resigns",
+    ):
+        assert clustering.roundup(title), title
+    # A day in a date or a report's own words is no round-up.
+    assert not clustering.roundup("GCSE results day 2023: fall in top grades")
+    assert not clustering.roundup("Police catch up with fugitive after a week on the run")
+    assert not clustering.roundup("Russia-Ukraine war live: Moscow bombs own city")
 
 
 def test_reports_alike_only_in_common_words_are_two_stories() -> None:

@@ -111,9 +111,11 @@ def test_same_story_clustering_on_real_headlines() -> None:
     precision, recall = right / found, right / labelled
     print(f"\nsame-story pairs: precision {precision:.3f}, recall {recall:.3f}")
     # Targets 0.95 and 0.85 are not met on headline-only items; floors at today's
-    # (0.795 and 0.727).  Most wrongly joined pairs are two developments of one
-    # labelled event (the Fukushima release and China's seafood ban).
-    assert precision >= 0.79
+    # (0.800 and 0.727, stop 27: round-ups and reports set in other countries
+    # sharing no name stand apart).  Most wrongly joined pairs are two
+    # developments of one labelled event (the Fukushima release and China's
+    # seafood ban).
+    assert precision >= 0.80
     assert recall >= 0.72
 
 

@@ -1,7 +1,8 @@
 """Same-story clustering: items telling one story become one :class:`Story`.
 
 Items join stories in publication order (a story grows as outlets pick it up),
-which makes the grouping independent of the scoring weights; see
+which makes the grouping independent of the scoring weights; a round-up of a
+running event (:func:`roundup`) stays a story of its own.  See
 :mod:`digest.select.similarity` for the keyword vectors and the near-linear index.
 Every member but the lead is left out with kind ``SAME_STORY``, naming the lead
 and whether it is a near-identical copy (wire copy under a new headline); the
@@ -11,6 +12,7 @@ sentence is written when the edition is made (:class:`~.candidates.SameStory`).
 from __future__ import annotations
 
 import itertools
+import re
 from array import array
 from collections import Counter
 from datetime import timedelta
@@ -24,6 +26,7 @@ from .similarity import (
     Vocabulary,
     article_fields,
     casing_votes,
+    headline_countries,
     resemblance,
     shingles,
 )
@@ -40,6 +43,17 @@ MOVED_ON, MOVED_ON_MEMBERS = timedelta(hours=6), 3
 RESPLIT_CAP = 40
 #: Core headline words two sub-groups share to stay one story.
 RESPLIT_SHARED_WORDS = 2
+# A round-up's headline: a page gathering a running event's many developments
+# ("Russia-Ukraine war at a glance: what we know on day 422 of the invasion",
+# "List of key events, day 532", "What happened in the war this week?", "Live
+# news updates from April 21: Deloitte to cut jobs, Raab resigns").
+_ROUNDUP = re.compile(
+    r"\bday \d{1,4} of (?:the )?(?:war|invasion|conflict)\b|\bkey events\b"
+    r"|\bwhat happened\b.*\bthis week\b"
+    r"|\bupdates? from (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
+    r"|nov|dec)[a-z]* \d{1,2}\b",
+    re.I,
+)
 
 
 def cluster(
@@ -68,13 +82,15 @@ def cluster(
     vocabulary.store.settle()
     done = array("i")
     places = place_data()
+    country_sets: dict[frozenset[str], frozenset[str]] = {}
     for n, c in enumerate(candidates):
         c.vector = vocabulary.vector(vocabulary.fields(numbered[n]))
         c.vector.places = local_places(c.article.title, places)
+        c.vector.countries = headline_countries(c.article.title, places, country_sets)
         c.vector.title = c.article.title
         numbered[n] = done
     # The word numbers can go before the stories are made.
-    del vocabulary, numbered
+    del vocabulary, numbered, country_sets
     # Pinned first, then by time, then by id: three stable sorts give the order one
     # sort on a key tuple would, without a tuple per candidate on top of the vectors.
     ordered = sorted(candidates, key=lambda c: c.article.id)
@@ -84,6 +100,12 @@ def cluster(
     stories: list[Story] = []
     for c in ordered:
         assert c.vector is not None
+        # A round-up tells many developments, so no one story's; it stays alone,
+        # and no report joins it (its words reach every story of its event).
+        if roundup(c.article.title):
+            index.seal()
+            stories.append(Story([c]))
+            continue
         # A pinned article always leads its own story: the editor chose it.
         match = None if c.pinned else index.nearest(c.vector)
         if match is None:
@@ -106,6 +128,13 @@ def cluster(
         rejections += _lead_and_rest(story, likeness)
         story.similarity = None  # written into the rejections; not needed after
     return stories, rejections
+
+
+def roundup(title: str) -> bool:
+    """Whether a headline is a round-up's: a page gathering the many developments
+    of a running event (a war's "key events, day 532", a week's catch-up, a
+    dated page of the day's news), which tells no one of them."""
+    return _ROUNDUP.search(title) is not None
 
 
 def resplit(story: Story, bar: float) -> list[Story]:
@@ -264,4 +293,4 @@ def _centrality(members: list[Candidate]) -> dict[str, float]:
     return found
 
 
-__all__ = ["COPY_RESEMBLANCE", "cluster", "resplit"]
+__all__ = ["COPY_RESEMBLANCE", "cluster", "resplit", "roundup"]

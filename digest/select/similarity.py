@@ -6,7 +6,8 @@ word's inverse document frequency *in the day's pool* (so "Covid" on a Covid day
 says little and "Blinken" says a lot), keeping the :data:`VECTOR_TERMS` heaviest.
 Two items are one story when the cosine of their vectors reaches a threshold,
 unless their headlines are set in different cities and share none: "man charged
-with murder" in Melbourne and in Sydney are two stories.
+with murder" in Melbourne and in Sydney are two stories; or in different
+countries with no name in common ("boat capsizes" in Nigeria and in New York).
 
 No all-pairs comparison: an inverted index maps each article's few most telling
 words (its *signature*) to the stories that contain them, and a word that already
@@ -35,7 +36,7 @@ from operator import mul, truediv
 import snowballstemmer
 
 from ..model import Article
-from .places import NO_PLACES, place_data
+from .places import INTERNATIONAL, NO_PLACES, PlaceData, find_countries, place_data
 
 # Words that say nothing about which story a text tells.
 STOPWORDS = frozenset(
@@ -314,7 +315,7 @@ class Vector:
     exactly as they would over a dict of words.
     """
 
-    __slots__ = ("_store", "number", "places", "size", "title")
+    __slots__ = ("_store", "countries", "number", "places", "size", "title")
 
     def __init__(
         self,
@@ -337,6 +338,8 @@ class Vector:
         self.number = store.add(own, norm)
         #: Cities the headline names (for the place-conflict rule).
         self.places: frozenset[str] = NO_PLACES
+        #: Countries the headline's places are in (for the country-conflict rule).
+        self.countries: frozenset[str] = NO_PLACES
         #: The headline as written (for its phrases, see :func:`_anchored`).
         self.title = ""
 
@@ -602,7 +605,7 @@ class GroupIndex:
             # Two headlines alike but for their cities are two stories ("man
             # charged with murder in Melbourne" / "... in Sydney"), so the city
             # check comes before the headline-overlap rule.
-            if self.places and _elsewhere(vector, members):
+            if self.places and (_elsewhere(vector, members) or _abroad(vector, members)):
                 continue
             # The mean over members, not the best one: a newcomer must agree with
             # the story, not with one member (which would chain stories together);
@@ -631,6 +634,12 @@ class GroupIndex:
         self.put(vector, match.group)
         return match
 
+    def seal(self) -> int:
+        """Start a group no item can join (its member is known to no word);
+        return its number."""
+        self.groups.append(())
+        return len(self.groups) - 1
+
     def put(self, vector: Vector, group: int | None = None) -> int:
         """Put an item in ``group`` (a new group when ``None``); return its number."""
         if group is None:
@@ -656,6 +665,37 @@ def _elsewhere(vector: Vector, members: Sequence[Vector]) -> bool:
         return False
     theirs = frozenset().union(*(m.places for m in members))
     return bool(theirs) and vector.places.isdisjoint(theirs)
+
+
+def _abroad(vector: Vector, members: Sequence[Vector]) -> bool:
+    """Whether an item is set in other countries than a group and shares no name
+    with any member: "boat capsizes" in Nigeria and on New York's Erie Canal,
+    "election results: what we know" in Thailand and in Turkey.  Alike words with
+    no name in common are a coincidence once the places disagree; two reports
+    naming different countries but one actor ("Biden", "BRICS") stay together."""
+    if not vector.countries or any(not m.countries for m in members):
+        return False
+    if any(not vector.countries.isdisjoint(m.countries) for m in members):
+        return False
+    mine = vector.telling
+    return all(mine.isdisjoint(m.telling) for m in members)
+
+
+def headline_countries(
+    title: str, data: PlaceData, known: dict[frozenset[str], frozenset[str]]
+) -> frozenset[str]:
+    """The countries whose places a headline names (every country a name may mean,
+    "Perth" both Australia and Scotland's; international bodies are no place).
+    ``known`` holds the sets already made, so a pool's many headlines naming one
+    country share one set."""
+    found: set[str] = set()
+    for name, code in find_countries(title, data.text_names):
+        found.update(data.ambiguous.get(name, (code,)))
+    found.discard(INTERNATIONAL)
+    if not found:
+        return NO_PLACES
+    key = frozenset(found)
+    return known.setdefault(key, key)
 
 
 def _anchored(vector: Vector, members: Sequence[Vector]) -> bool:
@@ -707,6 +747,7 @@ __all__ = [
     "article_fields",
     "casing_votes",
     "english_stemmer",
+    "headline_countries",
     "headline_phrases",
     "resemblance",
     "shingles",
