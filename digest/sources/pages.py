@@ -144,6 +144,8 @@ _AGREEMENT_WORDS = 150
 # and the headline printed alone stands this near.
 _RUN_IN_LABEL_WORDS = 4
 _LABEL_REACH = 5
+# ... or anywhere on the page, when it has this many words.
+_FAR_TITLE_WORDS = 5
 _AGREEING_SCORE = 1.5
 _AGREEING_WORDS = 2
 _UNDER_TITLE = 5
@@ -419,14 +421,21 @@ def _without_label(page: list[str], title: str) -> str:
     if title not in page:
         return title
     at = page.index(title)
-    for near in page[max(0, at - _LABEL_REACH) : at + _LABEL_REACH + 1]:
+    close = range(max(0, at - _LABEL_REACH), min(len(page), at + _LABEL_REACH + 1))
+    # Printed alone further off (in a related list, a share text), the end is the
+    # headline only when it is long enough not to be a topic's name.
+    far = [where for where in range(len(page)) if where not in close]
+    for where in [*close, *far]:
+        near = page[where]
         if (
             len(near) < len(title)
             and title.endswith(near)
-            and len(near.split()) >= _MIN_TITLE_WORDS
+            and len(near.split()) >= (_MIN_TITLE_WORDS if where in close else _FAR_TITLE_WORDS)
             and generic.weight(title[: -len(near)]) <= _RUN_IN_LABEL_WORDS
             # "Italien: Reise- und Sicherheitshinweise": a kicker, part of the headline.
             and not title[: -len(near)].rstrip().endswith((":", "-", "–", "—"))
+            # "12 of the <words>": the headline's own opening, not a label.
+            and not generic.ends_in_stopword(title[: -len(near)])
         ):
             return near
     return title
