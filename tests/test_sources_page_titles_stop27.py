@@ -56,9 +56,9 @@ def test_the_headline_over_a_split_byline_beats_a_search_prompt_above_it() -> No
 
 
 def test_a_label_run_into_the_headline_gives_way_to_its_bare_print_far_off() -> None:
-    """ "Blog <headline>" over the story, the headline printed alone again far below
-    (in the list of recent posts): the bare print is the headline.  A short end
-    printed far off ("Electric Scooters", a topic's name) is no headline."""
+    """A label run into the headline ("Blog <headline>") over the story, the
+    headline printed alone again far below (in the list of recent posts): the bare
+    print is the headline."""
     title = "Machine Learning Industry News: AI in Patient Care and Operations"
     story = [
         f"Hospitals use machine learning in patient care, part {k}: the industry news "
@@ -72,9 +72,9 @@ def test_a_label_run_into_the_headline_gives_way_to_its_bare_print_far_off() -> 
 
 
 def test_a_headline_opening_with_a_count_keeps_its_opening() -> None:
-    """ "12 of the Best Sewing Machines" is printed whole over the story and
-    "Best Sewing Machines for Beginners" alone far off (a menu's link): "12 of the"
-    runs on into the rest, it is no label run into the headline."""
+    """The headline "12 of the Best Sewing Machines for Beginners" over the story,
+    its end printed alone far off (a menu's link): "12 of the" runs on into the
+    rest, it is no label run into the headline."""
     assert ends_in_stopword("12 of the")
     assert not ends_in_stopword("Blog")
     title = "12 of the Best Sewing Machines for Beginners"
