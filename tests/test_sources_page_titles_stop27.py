@@ -125,3 +125,26 @@ def test_a_headline_that_exclaims_opens_the_story_over_its_authors_name() -> Non
     teaser = "Neue Studie zu Satelliten und Drohnen im Klimaschutz"
     lines = ["Suche", teaser, "Umwelt", "Lösung", title, "Nenad Stojkovic", *story]
     assert _read(lines).title == title
+
+
+def test_the_headline_over_the_pictures_caption_beats_the_deck_over_the_time() -> None:
+    """Headline, the picture's caption with its credit, then the deck written as a
+    sentence over the time line: the deck heads the header, the headline over the
+    caption is the page's."""
+    title = "Fikk overraskelse av manageren på fødestua: – Helt absurd"
+    story = [
+        "Tone Damli fødte datteren tre uker for tidlig, og manageren David Eriksen kom på "
+        "besøk på fødestua med blomster og en overraskelse.",
+        "– Det var helt absurd, sier Damli til Nettavisen. Hun forteller at manageren "
+        "hadde ordnet alt med sykehuset på forhånd.",
+        "Eriksen sier selv at han bare ville gjøre dagen litt lettere for familien etter "
+        "en lang natt på sykehuset i Oslo.",
+    ]
+    caption = (
+        "BESØK: Tone Damli fikk besøk av manageren sin David Eriksen da hun fødte "
+        "datteren. Foto: Alexander Winge"
+    )
+    deck = "David Eriksen måtte ta grep da Tone Damli fødte tre uker for tidlig."
+    lines = ["Nyheter", "Sport", "Meny", "Tone Damli", title, caption, deck]
+    lines += ["15.10.24 23:35", "Tuva Løland", *story]
+    assert read_lines(lines, datetime(2024, 10, 16, 9, 0, tzinfo=UTC)).title == title

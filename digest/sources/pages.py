@@ -587,14 +587,17 @@ def _header_fits(
         return True
     if (
         title_at - _DECK_REACH <= best[0] < title_at
-        and all(generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at])
+        and all(
+            generic.weight(p) < _MIN_DECK_WORDS or caption_text(p)
+            for p in paragraphs[best[0] + 1 : title_at]
+        )
         # A headline agrees with the story under it; a site's motto does not.
         and generic.content_words(paragraphs[best[0]]) & lead
         # A topic label over the headline is named again inside it.
         and paragraphs[best[0]].lower() not in header.title.lower()
     ):
         # The header's "headline" is the deck under the real one (a label such as
-        # "New, 15 comments" may stand between them).
+        # "New, 15 comments" may stand between them, or the picture's caption).
         return paragraphs[best[0]]
     if (
         title_at > run.start > best[0]
