@@ -1,7 +1,7 @@
 """Headlines found by stop 27's title pass (issue 12): a byline split by the crawler
 into its label and the name, a label run into the headline whose bare text is
-printed far off, a document title that names the line over the byline, and a
-headline that exclaims at the top of the story.  The figures are in the README
+printed far off, a headline that exclaims at the top of the story, and a headline
+over the picture's caption over the deck.  The figures are in the README
 and the page-set floor tests."""
 
 from __future__ import annotations
@@ -87,25 +87,6 @@ def test_a_headline_opening_with_a_count_keeps_its_opening() -> None:
     lines += ["Popular", "Best Sewing Machines for Beginners", "Quilting", "About"]
     lines += ["Contact", "Privacy", "Shop"]
     assert _read(lines).title == title
-
-
-def test_the_line_the_document_title_names_is_no_standfirst() -> None:
-    """The document title names the headline, printed over the byline and the
-    time line; the line right above it (a teaser of an older story on the same
-    topic, agreeing with the lead) is not taken for the headline over a standfirst."""
-    title = "Strava-Karten ab sofort mit mehr Infos"
-    story = [
-        "Strava wertet mit einem Update sein Routen-Tool auf. In den Karten werden nun "
-        "die beliebtesten Orte der gesamten Strava-Community angezeigt.",
-        "Mitte Januar 2022 hat Strava ein Update für sein Routen-Tool ausgerollt, das "
-        "speziell die Karten der Trainings- und Tracking-Plattform betrifft.",
-        "Die neuen Infos in den Karten zeigen Aussichtspunkte, Cafés und Parkplätze, die "
-        "andere Sportler oft ansteuern, und helfen bei der Planung.",
-    ]
-    lines = [f"{title} | BIKE Magazin", "Home", "News", "Szene-News"]
-    lines += ["Strava-Update: POI bei Routen-Tool", title, "Stefan Loibl"]
-    lines += ["• Publiziert vor einer Stunde", *story]
-    assert read_lines(lines, datetime(2022, 2, 4, 9, 0, tzinfo=UTC)).title == title
 
 
 def test_a_headline_that_exclaims_opens_the_story_over_its_authors_name() -> None:

@@ -728,8 +728,6 @@ def _over_standfirst(
     deck over the byline or time line, with the headline just above it.  The
     headline must share a word with the lead too."""
     at, score = best
-    if context.names_page(at):
-        return best  # the document title names the page: it is no standfirst
     lead = context.lead_words
     line = lines[at]
     above = at - 1
@@ -915,10 +913,6 @@ class _Context:
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
-
-    def names_page(self, at: int) -> bool:
-        """Whether the line at ``at`` says what the document title says, word for word."""
-        return bool(self.named_words) and content_words(self.lines[at]) == self.named_words
 
     def _printed_whole(self, stem: str) -> bool:
         """Whether a longer line of the page starts with ``stem`` (the text of a

@@ -414,10 +414,10 @@ def _agreeing_title(page: list[str], title: str, story: list[str], facts: LineFa
 
 
 def _without_label(page: list[str], title: str) -> str:
-    """The headline without a label run into it: when a line near the headline is
-    its end printed alone ("Blog <headline>", "Sie sind hier: > <headline>",
-    "27.01.2022<headline>", "›<headline>"), and what comes before is a label of a
-    few words, the line printed alone is the headline."""
+    """The headline without a label run into it: when a line near the headline (or
+    anywhere on the page, if long) is its end printed alone ("Blog <headline>", "Sie
+    sind hier: > <headline>", "27.01.2022<headline>", "›<headline>"), and what comes
+    before is a label of a few words, the line printed alone is the headline."""
     if title not in page:
         return title
     at = page.index(title)
@@ -425,8 +425,9 @@ def _without_label(page: list[str], title: str) -> str:
     # Printed alone further off (in a related list, a share text), the end is the
     # headline only when it is long enough not to be a topic's name.
     far = [where for where in range(len(page)) if where not in close]
-    for where in [*close, *far]:
-        near = page[where]
+    order: list[int] = [*close, *far]
+    for where in order:
+        near: str = page[where]
         if (
             len(near) < len(title)
             and title.endswith(near)
