@@ -128,8 +128,10 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     shapes): all pages date 0.978, held-out sites unchanged.  The eleventh (what
     follows the story: teaser lists, a box about the writer, the next story's
     header; misses of the dev-sites read), on its own: all pages 0.808 / 0.916 /
-    0.978, held-out sites 0.739 / 0.908 / 0.977.  Floors just under; the issue's
-    title target is not reached here (see the README)."""
+    0.978, held-out sites 0.739 / 0.908 / 0.977.  Stop 27's title pass (misses of
+    the dev-sites read): all pages title 0.818, held-out sites 0.739 unchanged.
+    Floors just under; the issue's title target is not reached here (see the
+    README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.BLIND)
     others = {r["site"] for r in scorer.load_devset()} | {
@@ -140,7 +142,7 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.80
+    assert report.title_exact >= 0.81
     assert report.body_f1 >= 0.91
     assert report.date_accuracy >= 0.975
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
@@ -165,6 +167,7 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     The ninth (dates away from the headline, date shapes): date 0.878 → 0.903,
     held-out sites 0.858 → 0.867.  The eleventh (what follows the story): snippets
     0.889 / 0.823 → 0.894 / 0.833, held-out sites 0.886 / 0.819 → 0.896 / 0.836.
+    Stop 27's title pass: title 0.730 → 0.735 (held-out sites 0.686 unchanged).
     Floors just under; no whole gold text, so no body F1."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.FRESH)
@@ -177,7 +180,7 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.72
+    assert report.title_exact >= 0.73
     assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
     assert found >= 0.89 and left_out >= 0.83
@@ -231,7 +234,8 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
     0.784, body 0.920, refused 1, date 0.960; held-out sites 0.831, 0.942, 0.968.
     Its last refusal (a story far below charts, nothing over it reading as a
     headline) is read by the page's header: refused 0, title 0.786, body 0.922.
-    Floors just under (see the README)."""
+    Stop 27's title pass: title 0.791 (held-out sites 0.839 unchanged).  Floors
+    just under (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.WCXBDEV)
     others: set[str] = set()
@@ -246,7 +250,7 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
     }
     report = scorer.score_dumps(records)
     assert not report.refused
-    assert report.title_exact >= 0.78
+    assert report.title_exact >= 0.79
     assert report.body_f1 >= 0.92
     assert report.date_accuracy >= 0.955
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))

@@ -52,6 +52,11 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # November 18th, 2019 at 11:04 a.m.", "Posted on March 30, 2015 by Admin."
 _CREDIT_OPENING = re.compile(r"^(?:by|posted|published|updated|written by)\s", re.I)
 _CREDIT_DATE_SHARE = 0.25
+# A byline's label alone, the name on the next line ("By" / "Amy Roeder"): crawlers
+# save the label and the linked name as two lines; the label is the credit line.
+_BYLINE_LABEL = re.compile(
+    r"^(?:by|written by|posted by|words by|reviewed by|authors?)\s*:?$", re.I
+)
 _MAX_CREDIT_CHARS = 160
 # Lines long enough to be prose whatever their ending.
 _LONG_PROSE_CHARS = 160
@@ -573,6 +578,13 @@ def content_words(text: str) -> set[str]:
     return words
 
 
+def ends_in_stopword(text: str) -> bool:
+    """Whether a text's last word is one of the commonest English ones ("12 of
+    the"): the text runs on into what follows, it is no label of its own."""
+    words = text.lower().split()
+    return bool(words) and words[-1] in _STOPWORDS
+
+
 def headline_at(
     lines: Sequence[str],
     run: Run,
@@ -780,7 +792,7 @@ def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, fou
     below = lines[run.start + 1 : run.start + 3]
     if found:
         # Standfirsts stand over bylines too: only a line that is no sentence.
-        return not line.endswith((".", "!")) and any(
+        return not line.endswith(".") and any(
             facts.is_time(b) or _is_credit(b, facts) for b in below
         )
     return True
@@ -1074,8 +1086,8 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
     ("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.")."""
     found = facts(line, names=True)
     if found is not None:
-        return bool(found.byline or found.agency)
-    return dated_credit(line) or foreign_byline(line)
+        return bool(found.byline or found.agency) or bool(_BYLINE_LABEL.match(line))
+    return dated_credit(line) or foreign_byline(line) or bool(_BYLINE_LABEL.match(line))
 
 
 def _credit_opening(line: str) -> bool:

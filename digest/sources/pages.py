@@ -144,6 +144,8 @@ _AGREEMENT_WORDS = 150
 # and the headline printed alone stands this near.
 _RUN_IN_LABEL_WORDS = 4
 _LABEL_REACH = 5
+# ... or anywhere on the page, when it has this many words.
+_FAR_TITLE_WORDS = 5
 _AGREEING_SCORE = 1.5
 _AGREEING_WORDS = 2
 _UNDER_TITLE = 5
@@ -412,21 +414,29 @@ def _agreeing_title(page: list[str], title: str, story: list[str], facts: LineFa
 
 
 def _without_label(page: list[str], title: str) -> str:
-    """The headline without a label run into it: when a line near the headline is
-    its end printed alone ("Blog <headline>", "Sie sind hier: > <headline>",
-    "27.01.2022<headline>", "›<headline>"), and what comes before is a label of a
-    few words, the line printed alone is the headline."""
+    """The headline without a label run into it: when a line near the headline (or
+    anywhere on the page, if long) is its end printed alone ("Blog <headline>", "Sie
+    sind hier: > <headline>", "27.01.2022<headline>", "›<headline>"), and what comes
+    before is a label of a few words, the line printed alone is the headline."""
     if title not in page:
         return title
     at = page.index(title)
-    for near in page[max(0, at - _LABEL_REACH) : at + _LABEL_REACH + 1]:
+    close = range(max(0, at - _LABEL_REACH), min(len(page), at + _LABEL_REACH + 1))
+    # Printed alone further off (in a related list, a share text), the end is the
+    # headline only when it is long enough not to be a topic's name.
+    far = [where for where in range(len(page)) if where not in close]
+    order: list[int] = [*close, *far]
+    for where in order:
+        near: str = page[where]
         if (
             len(near) < len(title)
             and title.endswith(near)
-            and len(near.split()) >= _MIN_TITLE_WORDS
+            and len(near.split()) >= (_MIN_TITLE_WORDS if where in close else _FAR_TITLE_WORDS)
             and generic.weight(title[: -len(near)]) <= _RUN_IN_LABEL_WORDS
             # "Italien: Reise- und Sicherheitshinweise": a kicker, part of the headline.
             and not title[: -len(near)].rstrip().endswith((":", "-", "–", "—"))
+            # "12 of the <words>": the headline's own opening, not a label.
+            and not generic.ends_in_stopword(title[: -len(near)])
         ):
             return near
     return title
@@ -578,14 +588,17 @@ def _header_fits(
         return True
     if (
         title_at - _DECK_REACH <= best[0] < title_at
-        and all(generic.weight(p) < _MIN_DECK_WORDS for p in paragraphs[best[0] + 1 : title_at])
+        and all(
+            generic.weight(p) < _MIN_DECK_WORDS or caption_text(p)
+            for p in paragraphs[best[0] + 1 : title_at]
+        )
         # A headline agrees with the story under it; a site's motto does not.
         and generic.content_words(paragraphs[best[0]]) & lead
         # A topic label over the headline is named again inside it.
         and paragraphs[best[0]].lower() not in header.title.lower()
     ):
         # The header's "headline" is the deck under the real one (a label such as
-        # "New, 15 comments" may stand between them).
+        # "New, 15 comments" may stand between them, or the picture's caption).
         return paragraphs[best[0]]
     if (
         title_at > run.start > best[0]
