@@ -136,3 +136,55 @@ def test_libtests_crawl_time_is_when_the_present_copy_was_committed(tmp_path: Pa
     times = libtests.changed_times(tmp_path, ("html",))
     assert times["a.html"].startswith("2015-01-02")
     assert times["b.html"].startswith("2014-10-12")
+
+
+def test_libtests_headline_is_not_the_site_name_a_brand_or_a_printed_title() -> None:
+    """A blog theme's ``<h1>`` linking to the blog's home names the site, not the
+    post (a "Post - Blog" title would otherwise confirm it); a one-word name (the
+    brand) confirms no two-word ``<h1>``; a ``<title>`` a broken head left in the
+    body is printed in the dump but is no headline line."""
+    libtests = _tool("build_page_libtests")
+    devset = _tool("build_page_devset")
+    url = "https://example.org/blog/2020/01/24/fog/"
+    page = (
+        b"<html><head><title>Fog soup tonight - Life and me</title></head><body>"
+        b'<h1><a href="https://example.org/blog/">Life and me</a></h1>'
+        b'<h1 class="entry-title"><a href="/blog/2020/01/24/fog/">Fog soup tonight</a></h1>'
+        b"<p>It was foggy.</p></body></html>"
+    )
+    lines, tree = devset.visible_lines(page)
+    first, second = tree.iter("h1")
+    assert libtests.names_home(first, url)
+    assert not libtests.names_home(second, url)  # the post's own permalink
+    assert not libtests.names_home(first, "https://other.org/blog/x/")
+    story, names = libtests.story_headings(tree, url)
+    assert names == {"life and me"} and len(list(story.iter("h1"))) == 1
+    assert len(list(tree.iter("h1"))) == 2  # the dump's tree is left whole
+    assert devset.gold_title(lines, story) == ("Fog soup tonight", "h1")
+
+    brand = b"<html><head><title>MEDEF</title></head><body><h1>Medef Contact</h1></body></html>"
+    lines, tree = devset.visible_lines(brand)
+    assert devset.gold_title(lines, tree) == ("Medef Contact", "h1")
+    assert not libtests.confirmed_by_names("Medef Contact", tree)
+    named = b"<html><head><title>Going Gray | Details</title></head><body><h1>Going Gray</h1>"
+    assert libtests.confirmed_by_names("Going Gray", devset.visible_lines(named)[1])
+
+    broken = b"<br><b>Warning</b>: x<br>\n<html><head><title>Kein Cyberterror</title></head><p>Hi"
+    lines, tree = devset.visible_lines(broken)
+    assert "Kein Cyberterror" in lines
+    assert libtests.printed_title_only("Kein Cyberterror", lines, tree)
+    lines, tree = devset.visible_lines(b"<html><head><title>A b</title></head><body><h2>A b</h2>")
+    assert not libtests.printed_title_only("A b", lines, tree)
+
+
+def test_libtests_gold_body_is_not_text_holding_the_headline(tmp_path: Path) -> None:
+    """An accepted text that holds the page's headline took the page's top with the
+    story, so it is no gold body; the same text without the headline is."""
+    libtests = _tool("build_page_libtests")
+    story = "\n\n".join(f"Paragraph {n} of the story, told at some length here." for n in range(12))
+    dump = "Home\nWoman ordered hit, police say\n" + story.replace("\n\n", "\n") + "\n"
+    text = tmp_path / "page.txt"
+    text.write_text(story, "utf-8")
+    assert libtests._body({"text": text}, dump, "Woman ordered hit, police say") == story
+    text.write_text("Woman ordered hit, police say Share Pin It\n\n" + story, "utf-8")
+    assert libtests._body({"text": text}, dump, "Woman ordered hit, police say") == ""

@@ -220,7 +220,8 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert found >= 0.85 and left_out >= 0.87
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.70 and held.body_f1 >= 0.89 and held.date_accuracy >= 0.86
-    assert set(scorer.by_language(records, report)) == {"en", ""}
+    # Its 3 pages stating no language are too few to be shown apart.
+    assert set(scorer.by_language(records, report)) == {"en"}
 
 
 def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
@@ -259,13 +260,13 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
 
 def test_libtests_set_is_real_and_shares_no_site_with_the_others() -> None:
     """The seventh set (the test pages of newspaper, newspaper4k, goose3 and
-    htmldate, tools/build_page_libtests.py): 375 pages of 331 sites in no other set,
+    htmldate, tools/build_page_libtests.py): 368 pages of 326 sites in no other set,
     dated 2011-2023, 30 languages; a whole gold body (the text the newspaper libraries
-    accept) on 69 pages, a gold day on 320 (htmldate's hand-annotated days on 273).
-    Measured once on main c636c3e, before any rule was written for it: title 0.736,
-    body 0.904, refused 1, date 0.899 (199 pages printing it), goose3 openings found
-    0.571; held-out sites (137 pages) title 0.752, body 0.864, date 0.905.  Floors
-    just under those figures (see the README)."""
+    accept) on 61 pages, a gold day on 314 (htmldate's hand-annotated days on 267).
+    Measured on the reader of main c636c3e, before any rule was written for it: title
+    0.747, body 0.926, refused 1, date 0.903 (196 pages printing it), goose3 openings
+    found 0.571; held-out sites (136 pages) title 0.757, body 0.904, date 0.903.
+    Floors just under those figures (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.LIBTESTS)
     others: set[str] = set()
@@ -282,18 +283,18 @@ def test_libtests_set_is_real_and_shares_no_site_with_the_others() -> None:
     }
     report = scorer.score_dumps(records)
     assert len(report.refused) <= 1
-    assert report.title_exact >= 0.73
-    assert report.body_f1 >= 0.90
-    assert report.date_accuracy >= 0.895
+    assert report.title_exact >= 0.745
+    assert report.body_f1 >= 0.925
+    assert report.date_accuracy >= 0.90
     assert report.snippets[0] >= 0.57
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.75 and held.body_f1 >= 0.86 and held.date_accuracy >= 0.90
+    assert held.title_exact >= 0.755 and held.body_f1 >= 0.90 and held.date_accuracy >= 0.90
 
 
 @pytest.mark.slow  # trafilatura over the libtests set's pages with a gold body
 def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_libtests_html() -> None:
-    """On the libtests set's HTML (the 69 pages with a gold body): measured 0.945
-    against 0.932, none refused."""
+    """On the libtests set's HTML (the 61 pages with a gold body): measured 0.952
+    against 0.936, none refused."""
     scorer = _scorer()
     ours, theirs, refused = scorer.score_html(scorer.load_devset(scorer.LIBTESTS), scorer.LIBTESTS)
     assert ours >= theirs

@@ -129,14 +129,7 @@ def gold_title(lines: list[str], tree: Any) -> tuple[str, str]:
     story ("The GiveWell Blog") does not agree and loses to the ``og:title``.
     """
     h1s = [_SPACE.sub(" ", h1.text_content()).strip() for h1 in tree.iter("h1")]
-    named: list[tuple[str, str]] = []
-    for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or "").lower()
-        if key in ("og:title", "twitter:title") and meta.get("content"):
-            named.append((key, _SPACE.sub(" ", meta.get("content")).strip()))
-    title = tree.find(".//title")
-    if title is not None and title.text:
-        named.append(("title", _SPACE.sub(" ", title.text).strip()))
+    named = page_names(tree)
     by_norm = {_norm(line): line for line in reversed(lines)}
     variants = [v for _, n in named for v in (n, *_without_site_name(n))]
     scored = [
@@ -157,6 +150,20 @@ def gold_title(lines: list[str], tree: Any) -> tuple[str, str]:
         if _norm(h1) not in sites and not any(_norm(h1) == _norm(n) for _, n in named[-1:]):
             return by_norm[_norm(h1)], "h1 (alone)"
     return "", ""
+
+
+def page_names(tree: Any) -> list[tuple[str, str]]:
+    """What a page calls itself: ``(source, text)`` for its ``og:title`` and
+    ``twitter:title`` (in page order), then its ``<title>``."""
+    named: list[tuple[str, str]] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        if key in ("og:title", "twitter:title") and meta.get("content"):
+            named.append((key, _SPACE.sub(" ", meta.get("content")).strip()))
+    title = tree.find(".//title")
+    if title is not None and title.text:
+        named.append(("title", _SPACE.sub(" ", title.text).strip()))
+    return named
 
 
 def _jaccard(a: str, b: str) -> float:

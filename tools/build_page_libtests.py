@@ -36,22 +36,26 @@ only when
 - it has a headline line confirmed twice: the library's title is a line of the dump
   or the dev-set method's headline agrees with it (the blind set's check); without
   a library title, the dev-set method's headline when the page's own names
-  (``og:title``, ``<title>``) confirm it (an ``<h1>`` alone is not enough).
+  (``og:title``, ``<title>``) confirm it by at least two shared words (an ``<h1>``
+  alone is not enough, :func:`confirmed_by_names`); never the site's name
+  (:func:`story_headings`) nor a ``<title>`` printed from a broken head
+  (:func:`printed_title_only`).
 
 Gold body: the library's accepted text when it is a whole text (at least
-:data:`MIN_BODY` characters, not a note in capitals saying what went wrong) of
-which at least half the paragraphs are printed in the dump; else ``""`` (not
-scored).  goose3's opening is kept as a ``with`` snippet instead.  Gold date:
-htmldate's annotated day; on the other pages the page's own publication time
-(``gold_date``, as the dev set).  ``crawled``: when the page's file was last
-committed to its library (the saved page is at most that new), the reference time
-for relative and year-less dates.  The HTML of the pages with a gold body is kept
-(gzipped) in ``html/`` for the HTML reader's figures.
+:data:`MIN_BODY` characters, not a note in capitals saying what went wrong, not
+holding the page's headline) of which at least half the paragraphs are printed in
+the dump; else ``""`` (not scored).  goose3's opening is kept as a ``with``
+snippet instead.  Gold date: htmldate's annotated day; on the other pages the
+page's own publication time (``gold_date``, as the dev set).  ``crawled``: when
+the page's file was last committed to its library (the saved page is at most that
+new), the reference time for relative and year-less dates.  The HTML of the pages
+with a gold body is kept (gzipped) in ``html/`` for the HTML reader's figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import gzip
 import hashlib
 import json
@@ -61,17 +65,21 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_page_blind import _headline
 from build_page_devset import (
     XML_DECLARATION,
+    _jaccard,
+    _norm,
+    _without_site_name,
     bare,
     date_shown,
     gold_date,
     gold_title,
+    page_names,
     pin_inputs,
     same_publisher,
     sites_of,
@@ -221,13 +229,70 @@ def _inputs(clones: dict[str, Path], pages: list[dict[str, Any]]) -> dict[str, P
     return dict(sorted(names.items()))
 
 
-def _body(page: dict[str, Any], dump: str) -> str:
+def names_home(h1: Any, url: str) -> bool:
+    """Whether an ``<h1>`` is wholly one link to a page above ``url`` on its host
+    (the site's or the blog's home page): blog themes print the site's name in an
+    ``<h1>`` over every post, and a name like "Story - Blog" then confirms it."""
+    text = _norm(h1.text_content())
+    link = next((a for a in h1.iter("a") if text and _norm(a.text_content()) == text), None)
+    if link is None:
+        return False
+    target, page = urlparse(urljoin(url, link.get("href") or "")), urlparse(url)
+    home = target.path.rstrip("/")
+    return bare(target.netloc) == bare(page.netloc) and (
+        not home or (page.path.startswith(home + "/") and page.path.rstrip("/") != home)
+    )
+
+
+def story_headings(tree: Any, url: str) -> tuple[Any, set[str]]:
+    """A copy of a parsed page without its site-name ``<h1>`` elements
+    (:func:`names_home`), for the headline checks (the dump keeps them), and those
+    names (normalised: a page line reading one is the site's name, not a headline)."""
+    story = copy.deepcopy(tree)
+    names: set[str] = set()
+    for h1 in [h1 for h1 in story.iter("h1") if names_home(h1, url)]:
+        names.add(_norm(h1.text_content()))
+        h1.drop_tree()
+    return story, names
+
+
+def confirmed_by_names(title: str, tree: Any) -> bool:
+    """Whether an ``<h1>`` headline shares at least two words with one of the page's
+    names (or its part without a site name) that it agrees with (word overlap >= 0.5,
+    the dev set's check): a one-word name is the site's brand ("MEDEF"), which
+    "agrees" with any two-word ``<h1>`` holding it ("Medef Contactez-nous")."""
+    words = set(_norm(title).split())
+    return any(
+        len(words & set(_norm(variant).split())) >= 2 and _jaccard(title, variant) >= 0.5
+        for _, name in page_names(tree)
+        for variant in (name, *_without_site_name(name))
+    )
+
+
+def printed_title_only(title: str, lines: list[str], tree: Any) -> bool:
+    """Whether the only dump line reading ``title`` is the page's ``<title>`` itself,
+    printed because a broken head (text before ``<html>``) left it in the body: a
+    browser never prints it, so it is no headline line."""
+    body = tree.find("body")
+    printed = {
+        _norm(element.text or "")
+        for element in (body.iter("title") if body is not None else ())
+        if not any(parent.tag == "svg" for parent in element.iterancestors())
+    }
+    return _norm(title) in printed and sum(_norm(line) == _norm(title) for line in lines) == 1
+
+
+def _body(page: dict[str, Any], dump: str, title: str) -> str:
     """The library's accepted text as gold body, or ``""`` (see the module doc)."""
     path = page["text"]
     if not isinstance(path, Path) or not path.is_file():
         return ""
     text = path.read_text("utf-8").strip()
     if len(text) < MIN_BODY or is_note(text) or printed_share(text, dump) < 0.5:
+        return ""
+    # Text holding the page's headline is the extractor's take of the page's top
+    # (breadcrumbs, headline, byline, share counts), not the article text alone.
+    if _norm(title) in _norm(text):
         return ""
     return text
 
@@ -279,14 +344,19 @@ def build(clones: dict[str, Path], out: Path, *, record_sums: bool) -> int:
         except ValueError as exc:
             skipped.append(f"{name}: not parseable HTML ({exc})")
             continue
+        story, site_names = story_headings(tree, page["url"])
         if page["label"]:
-            title, title_from = _headline(lines, tree, page["label"])
+            title, title_from = _headline(lines, story, page["label"])
             title_from = title_from.replace("fundus", "annotated")
         else:
-            title, title_from = gold_title(lines, tree)
+            title, title_from = gold_title(lines, story)
             # No label to confirm it: only a headline the page's own names confirm.
-            if title_from == "h1 (alone)":
+            if title_from == "h1 (alone)" or (
+                title_from == "h1" and not confirmed_by_names(title, story)
+            ):
                 title = ""
+        if title and (_norm(title) in site_names or printed_title_only(title, lines, tree)):
+            title = ""
         if not title:
             skipped.append(f"{name}: no headline line confirmed ({page['label'][:60]!r})")
             continue
@@ -294,7 +364,7 @@ def build(clones: dict[str, Path], out: Path, *, record_sums: bool) -> int:
         stamp = page.get("date") or gold_date(tree)
         snippet = page["snippet"]
         copies.add(fingerprint)
-        body = _body(page, dump)
+        body = _body(page, dump, title)
         records.append(
             {
                 "key": name,

@@ -295,15 +295,26 @@ def score_dumps(records: list[dict[str, Any]], crawled: datetime = CRAWLED) -> R
     return report
 
 
+#: The fewest pages a language group is shown with: a smaller group's figures tell
+#: how single pages fared, which a set kept blind must not show.
+MIN_GROUP = 10
+
+
 def by_language(records: list[dict[str, Any]], report: Report) -> dict[str, Report]:
     """The report's pages grouped by the language their records state (``lang``),
-    most pages first; empty when the set records no language."""
+    most pages first; the languages with fewer than :data:`MIN_GROUP` pages pooled
+    as ``"other"`` (left out when the pool too is smaller); empty when the set
+    records no language."""
     if not any("lang" in record for record in records):
         return {}
     groups: dict[str, Report] = {}
     for record, page in zip(records, report.pages, strict=True):
         groups.setdefault(record.get("lang", ""), Report()).pages.append(page)
-    return dict(sorted(groups.items(), key=lambda item: -len(item[1].pages)))
+    shown = {lang: part for lang, part in groups.items() if len(part.pages) >= MIN_GROUP}
+    rest = [page for lang, part in groups.items() if lang not in shown for page in part.pages]
+    if len(rest) >= MIN_GROUP:
+        shown["other"] = Report(pages=rest)
+    return dict(sorted(shown.items(), key=lambda item: -len(item[1].pages)))
 
 
 def score_html(records: list[dict[str, Any]], folder: Path = DEVSET) -> tuple[float, float, int]:
@@ -383,10 +394,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"text dumps  read             {len(records) / report.seconds:,.0f} pages/s")
     for lang, part in by_language(records, report).items():
+        bodies = any(p.body_f1 is not None for p in part.pages)
         print(
             f"  lang {lang or '(none)':<6} {len(part.pages):>4} pages: title {part.title_exact:.3f}"
-            f", body F1 {part.body_f1:.3f}, refused {len(part.refused)}, date "
-            f"{part.date_accuracy:.3f} ({part.dated_pages} printing it)"
+            f", body F1 {f'{part.body_f1:.3f}' if bodies else 'n/a'}, refused "
+            f"{len(part.refused)}, date {part.date_accuracy:.3f} ({part.dated_pages} printing it)"
         )
     if args.show_misses:
         for page in report.pages:
