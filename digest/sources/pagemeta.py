@@ -142,6 +142,8 @@ _INNER_UPDATE_WORDS = (
 # Community, Deutschland") or other facts after a dash.
 _POST_TAIL = re.compile(r"^(?:von|by|in|par|por|di|door|av|af|—|–|·|•)(?:\s|$)", re.I)
 _MAX_POST_TAIL = 100
+# The word "on" before a post's date, in the languages :data:`_POST_TAIL` knows.
+_ON_DATE = re.compile(r"^(?:on|am|le|el|il|op|den|em|på)\s+", re.I)
 # Labels and words around a date only English prints; after any other the date
 # reads day first ("Publicado el 12/03/2021 por Juan" is 12 March).
 _ENGLISH_POST_WORDS = frozenset({"last updated", "updated", "published", "posted", "by", "in"})
@@ -407,10 +409,15 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
             # date before the update's is the publication's.
             published = time_in_line(line[: m.start()], options, month_first=month_first)
             return Meta(published=published, updated=moment)
-    found = date_at_start(line, options, month_first=None)
+    # The date may follow the word "on" ("am 23. Januar 2020 von Christian Spließ in
+    # Allgemeines", a blog theme's post line): the tail below still has to name the
+    # author or categories.
+    opening = _ON_DATE.match(line)
+    start = opening.end() if opening is not None else 0
+    found = date_at_start(line[start:], options, month_first=None)
     if found is None:
         return None
-    tail = line[found[1] :].strip(" ,")
+    tail = line[start + found[1] :].strip(" ,")
     shape = _POST_TAIL.match(tail)
     if (
         shape is None
@@ -421,7 +428,7 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
         return None
     if shape[0].strip().lower() not in _ENGLISH_POST_WORDS and shape[0].strip().isalpha():
         # "12/03/2021 por Juan" is 12 March.
-        found = date_at_start(line, options, month_first=False) or found
+        found = date_at_start(line[start:], options, month_first=False) or found
     return Meta(published=found[0])
 
 
