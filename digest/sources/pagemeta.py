@@ -30,7 +30,10 @@ _UPDATED_WORDS = (
     r"|aggiornato|bijgewerkt|uppdaterad|uppdaterat|oppdatert|opdateret"
 )
 _LABEL = (
-    r"last updated|first published|last modified|published date|publish date|updated date"
+    # "Page last modified Jan. 17, 2025", "Page last reviewed: 2 March 2023" (the
+    # foot of an agency's or a health service's page).
+    r"page last (?:updated|modified|reviewed)|last reviewed"
+    r"|last updated|first published|last modified|published date|publish date|updated date"
     # Longer labels before their first words: "date de publication" before "date".
     r"|fecha de publicación|date de publication"
     r"|updated|published|posted|modified|dated|date|originally published|original"
@@ -142,8 +145,6 @@ _INNER_UPDATE_WORDS = (
 # Community, Deutschland") or other facts after a dash.
 _POST_TAIL = re.compile(r"^(?:von|by|in|par|por|di|door|av|af|—|–|·|•)(?:\s|$)", re.I)
 _MAX_POST_TAIL = 100
-# The word "on" before a post's date, in the languages :data:`_POST_TAIL` knows.
-_ON_DATE = re.compile(r"^(?:on|am|le|el|il|op|den|em|på)\s+", re.I)
 # Labels and words around a date only English prints; after any other the date
 # reads day first ("Publicado el 12/03/2021 por Juan" is 12 March).
 _ENGLISH_POST_WORDS = frozenset({"last updated", "updated", "published", "posted", "by", "in"})
@@ -409,15 +410,10 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
             # date before the update's is the publication's.
             published = time_in_line(line[: m.start()], options, month_first=month_first)
             return Meta(published=published, updated=moment)
-    # The date may follow the word "on" ("am 23. Januar 2020 von Christian Spließ in
-    # Allgemeines", a blog theme's post line): the tail below still has to name the
-    # author or categories.
-    opening = _ON_DATE.match(line)
-    start = opening.end() if opening is not None else 0
-    found = date_at_start(line[start:], options, month_first=None)
+    found = date_at_start(line, options, month_first=None)
     if found is None:
         return None
-    tail = line[start + found[1] :].strip(" ,")
+    tail = line[found[1] :].strip(" ,")
     shape = _POST_TAIL.match(tail)
     if (
         shape is None
@@ -428,7 +424,7 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
         return None
     if shape[0].strip().lower() not in _ENGLISH_POST_WORDS and shape[0].strip().isalpha():
         # "12/03/2021 por Juan" is 12 March.
-        found = date_at_start(line[start:], options, month_first=False) or found
+        found = date_at_start(line, options, month_first=False) or found
     return Meta(published=found[0])
 
 
@@ -592,9 +588,9 @@ def _read_segment_time(segment: str, options: ReadOptions) -> Meta | None:
             moment = time_in_line(when, options, month_first=None)
     if moment is None:
         return None
-    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")) or (
-        _UPDATED_LABEL.match(label)
-    ):
+    if label.startswith(
+        ("updat", "last updat", "modif", "last modif", "page last", "last review", "अपडेट")
+    ) or (_UPDATED_LABEL.match(label)):
         return Meta(updated=moment, dateline=place)
     return Meta(published=moment, dateline=place)
 
