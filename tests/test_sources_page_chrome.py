@@ -46,6 +46,14 @@ def _read(lines: list[str]) -> tuple[str, datetime]:
         "Read these next",
         "More you might like",
         "Související",  # Czech: "related"
+        # A blog theme's lines under a post, in English and German.
+        "Ähnliche Beiträge",
+        "Kommentar verfassen",
+        "Dieser Beitrag wurde am 3. Mai 2024 veröffentlicht",
+        "This entry was posted in News and tagged bridge.",
+        "11 Antworten zu „Brücke gesperrt“",
+        "Kategorien: Verkehr, Stadt",
+        "Blog at WordPress.com.",
     ],
 )
 def test_heading_under_the_story_ends_it(heading: str) -> None:
@@ -77,7 +85,21 @@ def test_read_also_link_inside_the_story_is_dropped(link: str) -> None:
     assert link not in body
 
 
-@pytest.mark.parametrize("button", ["Speichern", "Merken", "Teilen", "Partager", "Condividi"])
+@pytest.mark.parametrize(
+    "button",
+    [
+        "Speichern",
+        "Merken",
+        "Teilen",
+        "Partager",
+        "Condividi",
+        "Share this:",  # a blog's share row's label
+        "Teilen mit:",
+        "Beitrag teilen",
+        "Teile diesen Beitrag auf",
+        "Rezept drucken",
+    ],
+)
 def test_buttons_in_other_languages_are_dropped(button: str) -> None:
     body, _ = _read([*HEAD, *TOLD[:2], button, *TOLD[2:], "© 2024 The Town Paper"])
     assert all(p[:40] in body for p in TOLD)
@@ -111,3 +133,17 @@ def test_teaser_date_later_than_the_pages_update_is_not_its_publication() -> Non
     teasers = ["Town football club signs a new goalkeeper for the season", "May 3, 2024"]
     _, published = _read([*head, *TOLD, *teasers, *TOLD[:1], "© 2024 The Town Paper"])
     assert published.date() == datetime(2024, 5, 1).date()
+
+
+def test_readers_comments_under_a_blogs_comment_form_do_not_become_the_story() -> None:
+    """Under a German blog's comment form ("Hinterlasse einen Kommentar") the
+    readers' comments follow, longer than the story: the story stays the text."""
+    comments = [
+        f"Reader {n} wrote that the council should have closed the old bridge years "
+        "ago, because everyone in the village had seen the stones crumbling and the "
+        "water rising under the arches every single winter since the great flood."
+        for n in range(1, 16)
+    ]
+    body, _ = _read([*HEAD, *TOLD, "Hinterlasse einen Kommentar", *comments])
+    assert all(p[:40] in body for p in TOLD)
+    assert "Reader" not in body
