@@ -66,7 +66,8 @@ def test_held_out_split_figures_do_not_regress(
     assert len(held) + len(tuned) == len(records) and len(held) == len(records) // 3
     held_report, tuned_report = scorer.score_dumps(held), scorer.score_dumps(tuned)
     assert held_report.title_exact >= 0.89 and tuned_report.title_exact >= 0.97
-    assert held_report.body_f1 >= 0.90 and tuned_report.body_f1 >= 0.90
+    # Stop 27 (chrome under the story): body 0.911 → 0.919 held out, 0.919 → 0.920 tuned.
+    assert held_report.body_f1 >= 0.915 and tuned_report.body_f1 >= 0.915
     assert held_report.date_accuracy >= 0.96 and tuned_report.date_accuracy >= 0.95
     assert held_report.refused == [] and tuned_report.refused == []
 
@@ -107,7 +108,7 @@ def test_unseen_set_is_real_and_from_other_sites() -> None:
     report = scorer.score_dumps(records, scorer.CRAWLED_UNSEEN)
     assert report.refused == []
     assert report.title_exact >= 0.88
-    assert report.body_f1 >= 0.91
+    assert report.body_f1 >= 0.915  # stop 27: 0.916 → 0.920 (unseen), 0.917 → 0.918 (blind)
     assert report.date_accuracy >= 0.975
 
 
@@ -143,7 +144,7 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     report = scorer.score_dumps(records)
     assert report.refused == []
     assert report.title_exact >= 0.81
-    assert report.body_f1 >= 0.91
+    assert report.body_f1 >= 0.915  # stop 27: 0.916 → 0.920 (unseen), 0.917 → 0.918 (blind)
     assert report.date_accuracy >= 0.975
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.72 and held.body_f1 >= 0.90 and held.date_accuracy >= 0.95
@@ -183,11 +184,11 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert report.title_exact >= 0.73
     assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
-    assert found >= 0.89 and left_out >= 0.83
+    assert found >= 0.89 and left_out >= 0.855  # stop 27: left out 0.834 → 0.859
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.66 and held.date_accuracy >= 0.865
     held_found, held_left_out = held.snippets
-    assert held_found >= 0.89 and held_left_out >= 0.83
+    assert held_found >= 0.89 and held_left_out >= 0.85  # stop 27: 0.838 → 0.852
 
 
 def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
@@ -214,7 +215,7 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     report = scorer.score_dumps(records)
     assert not report.refused
     assert report.title_exact >= 0.75
-    assert report.body_f1 >= 0.905
+    assert report.body_f1 >= 0.91  # stop 27: 0.914 → 0.915
     assert report.date_accuracy >= 0.90
     found, left_out = report.snippets
     assert found >= 0.85 and left_out >= 0.87
@@ -253,7 +254,7 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not report.refused
     assert report.title_exact >= 0.79
     assert report.body_f1 >= 0.92
-    assert report.date_accuracy >= 0.955
+    assert report.date_accuracy >= 0.96  # stop 27: 0.960 → 0.966
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.825 and held.body_f1 >= 0.94 and held.date_accuracy >= 0.965
 

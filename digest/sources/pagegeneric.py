@@ -69,7 +69,13 @@ _LABEL_COST = 4.0
 _COMMENT_THREAD = re.compile(
     r"^(?:\d+|one|no) (?:responses?|replies|comments?|thoughts?) (?:to|on)\b"
     r"|^.{1,60} on \w.{3,30}\d at \d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote):?$"
-    r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments$",
+    r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments$"
+    # The same in the commoner European languages ("142 Antworten zu „…“") and a
+    # blog's comment form over the comments ("Hinterlasse einen Kommentar").
+    r"|^\d+ (?:antworten|kommentare|réponses|respuestas|risposte) (?:zu|auf|à|a)\b"
+    r"|^(?:kommentar verfassen|schreibe einen kommentar|hinterlasse(?:n sie)? (?:eine antwort"
+    r"|einen kommentar)|laisser un commentaire|deja (?:un comentario|una respuesta)"
+    r"|lascia un commento)\W*$",
     re.I,
 )
 # A run of this many words ended by a stop marker is likely the story: a run

@@ -30,7 +30,10 @@ _UPDATED_WORDS = (
     r"|aggiornato|bijgewerkt|uppdaterad|uppdaterat|oppdatert|opdateret"
 )
 _LABEL = (
-    r"last updated|first published|last modified|published date|publish date|updated date"
+    # "Page last modified Jan. 17, 2025", "Page last reviewed: 2 March 2023" (the
+    # foot of an agency's or a health service's page).
+    r"page last (?:updated|modified|reviewed)|last reviewed"
+    r"|last updated|first published|last modified|published date|publish date|updated date"
     # Longer labels before their first words: "date de publication" before "date".
     r"|fecha de publicación|date de publication"
     r"|updated|published|posted|modified|dated|date|originally published|original"
@@ -585,9 +588,9 @@ def _read_segment_time(segment: str, options: ReadOptions) -> Meta | None:
             moment = time_in_line(when, options, month_first=None)
     if moment is None:
         return None
-    if label.startswith(("updat", "last updat", "modif", "last modif", "अपडेट")) or (
-        _UPDATED_LABEL.match(label)
-    ):
+    if label.startswith(
+        ("updat", "last updat", "modif", "last modif", "page last", "last review", "अपडेट")
+    ) or (_UPDATED_LABEL.match(label)):
         return Meta(updated=moment, dateline=place)
     return Meta(published=moment, dateline=place)
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ..addresses import host_of
 from ..errors import SourceError
@@ -136,6 +137,9 @@ _CRUMB_WORDS = 3
 _CRUMB_AGREEMENT = 0.4
 # Prints of the headline this close, with the same letters, are one headline.
 _REPRINT_REACH = 2
+# How much later than a page's update its publication may read (a date printed
+# without its time reads as midnight).
+_SAME_DAY = timedelta(days=1)
 _LETTERS = re.compile(r"[\W_]+")
 # A headline shares a word with the first this many words of its story; a line
 # standing in for one that does not must read at least this well as a headline.
@@ -740,6 +744,10 @@ def _take_footer_times(
     for paragraph in paragraphs[1:]:
         said = facts(paragraph)
         if said is not None and said.has_time:
+            if meta.updated and said.published and said.published > meta.updated + _SAME_DAY:
+                # A story is published before its last update: a later date under
+                # it is another story's (a teaser's), not this one's publication.
+                said = dataclasses.replace(said, published=None)
             meta = meta.merged(said)
         else:
             kept.append(paragraph)
