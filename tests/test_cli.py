@@ -98,6 +98,19 @@ def test_a_config_mistake_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in out + err
 
 
+@pytest.mark.parametrize("setting", ["unsubscribe_url", "view_online_url"])
+def test_a_stray_brace_in_a_link_pattern_stops_the_run_with_its_name(
+    config_file: Path, setting: str
+) -> None:
+    # The senders fill these links before the renderer checks them.
+    data = tomllib.loads(config_file.read_text())
+    data.setdefault("render", {})[setting] = "{"
+    config_file.write_bytes(tomli_w.dumps(data).encode())
+    code, _, err = invoke(config_file, "run", "--as-of", AS_OF)
+    assert code == 2
+    assert f"error: render.{setting}: bad pattern '{{'" in err and "Traceback" not in err
+
+
 def test_as_of_must_be_iso_8601(config_file: Path) -> None:
     code, _, err = invoke(config_file, "select", "--as-of", "yesterday")
     assert code == 2

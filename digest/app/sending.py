@@ -10,6 +10,7 @@ from ..config import Config
 from ..delivery import Progress, RetryPolicy, deliver
 from ..errors import ConfigError, DigestError
 from ..model import Edition, Renditions
+from ..render import fill_link
 from ..senders import Outgoing, Recipient, Sender, build_sender, hooks
 from ..store import Store
 from .reports import Built, QueueReport, SendReport
@@ -82,9 +83,7 @@ class Sending:
         """``render.<setting>`` (``unsubscribe_url``, ``view_online_url``) filled
         with ``[digest] site_url``: where ``digest serve`` answers by default."""
         pattern: str = getattr(self.config.render, setting)
-        return pattern.format(
-            site_url=self.config.digest.site_url.rstrip("/"), edition_id=edition_id
-        )
+        return fill_link(setting, pattern, self.config.digest.site_url, edition_id)
 
     def send(
         self,

@@ -246,10 +246,9 @@ def check_patterns(digest: DigestSettings, settings: RenderSettings) -> None:
     probe = dict.fromkeys(PREHEADER_FIELDS, "")
     _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
     _format_pattern("preheader", settings.preheader, probe)
-    links = {"site_url": digest.site_url.rstrip("/"), "edition_id": "any-edition"}
     for setting in ("view_online_url", "unsubscribe_url"):
         pattern = getattr(settings, setting)
-        if not safe_url(_format_pattern(setting, pattern, links)):
+        if not safe_url(fill_link(setting, pattern, digest.site_url, "any-edition")):
             raise ConfigError(f"render.{setting}: {pattern!r} does not give an http(s) URL")
     _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
 
@@ -267,6 +266,18 @@ def _pictures(settings: RenderSettings, base_dir: Path, fetch: Fetch | None) -> 
         density=images.density,
         quality=images.quality,
     )
+
+
+def fill_link(setting: str, pattern: str, site_url: str, edition_id: str = "") -> str:
+    """A link pattern (``render.view_online_url``, ``render.unsubscribe_url``) filled
+    with ``site_url`` and ``edition_id``.
+
+    Raises :class:`ConfigError` naming the setting when the pattern cannot be filled;
+    senders fill these links before any renderer is built, so they must not meet a
+    stray brace as a bare ``ValueError``.
+    """
+    fields = {"site_url": site_url.rstrip("/"), "edition_id": edition_id}
+    return _format_pattern(setting, pattern, fields)
 
 
 def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
@@ -682,6 +693,7 @@ __all__ = [
     "Timings",
     "check_template_folder",
     "default_templates",
+    "fill_link",
     "generic_values",
     "load_locale",
     "personalise",
