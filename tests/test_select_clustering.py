@@ -395,11 +395,12 @@ def test_a_story_that_moved_on_from_its_first_report_is_led_by_a_later_one() -> 
         "Analysis: what the Black Sea Fleet commander's video tells us",
     ]
 
-    def lead(hours: list[int], titles: list[str]) -> str:
+    def lead(hours: list[int], titles: list[str], crawled: bool = False) -> str:
         members = []
         for n, (title, h) in enumerate(zip([first, *titles], hours, strict=True)):
             a = Article(id=f"a{n}", url=f"https://n{n}.example/p/{n}", title=title,
-                        published_at=WHEN + timedelta(hours=h))  # fmt: skip
+                        published_at=WHEN + timedelta(hours=h),
+                        time_from_crawl=crawled and n > 0)  # fmt: skip
             members.append(Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a)))
         story = Story(members)
         clustering._moved_on(story)
@@ -413,3 +414,26 @@ def test_a_story_that_moved_on_from_its_first_report_is_led_by_a_later_one() -> 
     assert lead([0, 8], later[:1]) == first
     # Nor does an analysis take a report's place.
     assert lead([0, 8, 9], [later[2], later[0]]) == first
+    # Later reports whose times are the crawl's (their pages printed none) may
+    # have been written with the first: no sign the story moved on.
+    assert lead([0, 8, 9], later[:2], crawled=True) == first
+
+
+def test_a_dated_page_is_a_round_up_a_report_of_a_dated_event_is_not() -> None:
+    assert not clustering.roundup("Updates from June 2 press briefing on the border")
+    assert not clustering.roundup("Mayor gives updates from Dec 5 council meeting")
+    assert clustering.roundup("Ukraine war: live updates from Sept. 3, 2023")
+    assert clustering.roundup("Live updates from May 3")
+
+
+def test_a_capital_that_names_a_state_or_its_country_is_no_city() -> None:
+    places = place_data()
+    # "Washington" is a state too, "Luxembourg" its country: set "in" either, a
+    # headline names no city, and a report from a city of the state may join it.
+    assert local_places("Wildfire forces evacuations in Washington", places) == frozenset()
+    assert local_places("Floods in Luxembourg cut roads", places) == frozenset()
+    state = "Wildfire forces thousands to evacuate homes in Washington"
+    seattle = "Wildfire near Seattle forces thousands to evacuate homes"
+    assert stories([state, seattle]) == [{state, seattle}]
+    # A headline may open on the word, capitalised.
+    assert local_places("In London, remains found in canal", places) == {"London"}

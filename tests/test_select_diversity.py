@@ -187,3 +187,18 @@ def test_what_came_after_a_picks_development_in_its_words_is_its_retelling() -> 
     live = story(4, "Trump live: supporters rally after court appearance", event=1, score=2,
                  words=(11, 12))  # fmt: skip
     assert live.lead.article.title in pick([plea, live], settings)
+
+
+def test_what_came_after_a_pick_is_read_in_the_words_the_pick_is_read_in() -> None:
+    # "after Trump's arrest" names the pick's "Trump arrest" ("Trump's" is "trump"
+    # in a headline's phrases), and so does "after his ex-wife's arrest" not.
+    settings = SelectSettings()
+    arrest = story(1, "Trump arrest: what happens next in Manhattan", event=1, score=3,
+                   outlets=2, words=(1, 2))  # fmt: skip
+    after = story(2, "Markets shrug after Trump's arrest in New York", event=1, score=2,
+                  words=(7, 8))  # fmt: skip
+    wife = story(3, "Donors rally after his ex-wife's arrest", event=1, score=1.5,
+                 words=(9, 10))  # fmt: skip
+    titles = pick([arrest, after, wife], settings)
+    assert after.lead.article.title not in titles
+    assert wife.lead.article.title in titles

@@ -9,7 +9,8 @@ import pytest
 from digest.config import SelectSettings
 from digest.model import Article
 from digest.select.outlets import OutletTable
-from digest.select.sections import SectionDetector, lead_clause
+from digest.select.places import place_data
+from digest.select.sections import SectionDetector, artist_death, lead_clause
 
 WHEN = datetime(2020, 11, 23, 4, 0, tzinfo=UTC)
 
@@ -304,6 +305,21 @@ def test_an_artists_death_is_entertainment_news_even_on_a_world_desk() -> None:
     ):
         news = article(title=title, url="https://news.example/world/2023/x")
         assert britain.classify(news, table.of(news)).counted, title
+
+
+def test_an_artists_relative_a_killing_or_a_death_toll_is_no_artists_death() -> None:
+    places = place_data()
+    for title in (
+        "Actor's son shot dead outside nightclub",
+        "Singer's mother dies after fall at home",
+        "Rapper shot dead in Los Angeles",
+        "Author receives death threats over new novel",
+        "Pop star's father dies aged 80",
+    ):
+        assert not artist_death(places, title), title
+    # The possessive that is the death itself is the artist's.
+    assert artist_death(places, "Actor's death ruled accidental by coroner")
+    assert artist_death(places, "Film director and screenwriter died on Sunday")
 
 
 def test_an_unknown_outlets_local_desk_is_placed_by_the_places_it_names(

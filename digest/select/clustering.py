@@ -50,8 +50,11 @@ RESPLIT_SHARED_WORDS = 2
 _ROUNDUP = re.compile(
     r"\bday \d{1,4} of (?:the )?(?:war|invasion|conflict)\b|\bkey events\b"
     r"|\bwhat happened\b.*\bthis week\b"
-    r"|\bupdates? from (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
-    r"|nov|dec)[a-z]* \d{1,2}\b",
+    # A dated page's date ends its name ("updates from April 21:"); one followed by
+    # more words is a report's ("updates from June 2 press briefing").
+    r"|\bupdates? from (?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?"
+    r"|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r" \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?\s*(?:[:,;|\-–—]|$)",
     re.I,
 )
 
@@ -273,6 +276,10 @@ def _moved_on(story: Story) -> None:
         return
     lead, after = members[0], members[1]
     if lead.genre.hard and not after.genre.hard:
+        return
+    # A time taken from the crawl (the page printed none) says when a page was
+    # read, not when it was written: no evidence that the story moved on.
+    if any(m.article.time_from_crawl for m in members):
         return
     start = lead.article.published_at + MOVED_ON
     if all(m.article.published_at >= start for m in members[1:]):

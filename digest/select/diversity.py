@@ -32,7 +32,7 @@ from .candidates import Story, left_out
 from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
-from .similarity import casing_votes, english_stemmer, headline_phrases
+from .similarity import casing_votes, content_words, english_stemmer, headline_phrases
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
@@ -50,7 +50,7 @@ _SAME_CITY = 0.5
 
 
 #: What a headline says it comes after ("first words after court appearance").
-_AFTER = re.compile(r"\bafter (?:his |her |their |its |the |a )?([\w'’-]+) ([\w'’-]+)", re.I)
+_AFTER = re.compile(r"\bafter\b(.+)", re.I)
 
 
 def choose(
@@ -226,9 +226,11 @@ def _follows(title: str, pick: Story) -> bool:
     aftermath, which an edition carrying the pick does not carry again (the two
     share few other words, so likeness alone does not find it)."""
     after = _AFTER.search(title)
-    if after is None:
+    # Split as the pick's phrases are ("after Trump's arrest" is "trump arrest").
+    words = content_words(after[1])[:2] if after else []
+    if len(words) < 2:
         return False
-    phrase = (after[1].lower(), after[2].lower())
+    phrase = (words[0], words[1])
     return any(phrase in headline_phrases(m.article.title) for m in pick.members[:_CORE_SAMPLE])
 
 

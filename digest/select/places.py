@@ -125,8 +125,8 @@ def place_data() -> PlaceData:
     text.update({name: code for name, (_, code) in big.items()})
     local = set(big)
     capitals: dict[str, str] = {}
-    for state in cache_.get_us_states().values():
-        text[str(state["name"])] = "US"
+    states = {str(state["name"]) for state in cache_.get_us_states().values()}
+    text.update(dict.fromkeys(states, "US"))
     names: dict[str, str] = {}
     for code, country in countries.items():
         name = str(country["name"]).strip()
@@ -149,7 +149,8 @@ def place_data() -> PlaceData:
     for table in ("aliases", "demonyms", "actors"):
         local.difference_update(extra.get(table, {}))
     local.difference_update(names.values())
-    ambiguous_names = set(extra.get("ambiguous", {}))
+    # Names that stand for another place too, so are not taken for a capital.
+    elsewhere = set(extra.get("ambiguous", {})) | states | set(names.values())
     topics = {k: frozenset(w.lower() for w in v) for k, v in extra.get("topics", {}).items()}
     labels = {name.lower(): code for code, name in names.items()}
     labels.update({name.lower(): code for name, code in aliases.items() if len(name) > 1})
@@ -171,9 +172,10 @@ def place_data() -> PlaceData:
         regions=MappingProxyType(_regions(extra.get("regions", {}), countries)),
         findings=frozenset(w.lower() for w in extra.get("findings", {}).get("science", ())),
         # A capital's name that stands for another place too ("Victoria", the
-        # Seychelles' and an Australian state) is not taken for the capital.
+        # Seychelles' and an Australian state; "Washington", a state too; "Luxembourg",
+        # its country) is not taken for the capital.
         capitals=frozenset(
-            c for c, code in capitals.items() if text.get(c) == code and c not in ambiguous_names
+            c for c, code in capitals.items() if text.get(c) == code and c not in elsewhere
         ),
         artists=frozenset(w.lower() for w in extra.get("obituaries", {}).get("entertainment", ())),
     )
@@ -246,7 +248,8 @@ def local_places(text: str, data: PlaceData) -> frozenset[str]:
 
 def _set_in(name: str, text: str) -> bool:
     """Whether ``text`` sets something in the place ``name`` ("in London")."""
-    return re.search(rf"\b(?:in|at|near|outside)\s+{re.escape(name)}\b", text) is not None
+    # The word before may be capitalised ("In London, …", "Protests In Paris").
+    return re.search(rf"\b(?i:in|at|near|outside)\s+{re.escape(name)}\b", text) is not None
 
 
 def dateline_country(dateline: str, data: PlaceData) -> str:

@@ -98,10 +98,19 @@ _CRIME = re.compile(
     r"sexual assault|murder|manslaughter|rape)\b",
     re.I,
 )
-#: A death a headline reports ("dies aged 89", "dead at 71", "cause of death").
-_DEATH = re.compile(r"\b(dies|died|dead|death|passes away|passed away|obituary)\b", re.I)
-#: A killing's words ("shot to death", "stabbed to death"): a crime's news.
-_KILLING = re.compile(r"\bto death\b", re.I)
+#: A death a headline reports ("dies aged 89", "dead at 71", "cause of death"); not
+#: "death" naming something else (a disaster's "death toll", a "death threat").
+_DEATH = re.compile(
+    r"\b(dies|died|dead|passes away|passed away|obituary"
+    r"|death(?! (?:toll|threats?|penalty|sentence|row|trap)s?\b))\b",
+    re.I,
+)
+#: A killing's words ("shot to death", "shot dead"): a crime's news.
+_KILLING = re.compile(r"\b(to death|shot dead|gunned down)\b", re.I)
+#: Someone named through another ("actor's son", "singer's mother"), in
+#: :func:`_spaced_words`' spelling: the one who died is not the artist, unless the
+#: possessive is the death itself ("actor's death").
+_THROUGH_ANOTHER = re.compile(r" [a-z0-9]+ s (?!(?:death|funeral|obituary) )")
 #: A war's, a spy service's or a protest's word in a headline: a country that
 #: "shares intelligence" or oligarchs who "profit from war" are no business news,
 #: though the headline uses a business word that is a common word too
@@ -628,10 +637,11 @@ def content_topic(
 def artist_death(places: PlaceData, title: str) -> bool:
     """Whether a headline reports the death of someone it calls an artist
     (``places.toml``'s ``[obituaries]``: "Everwood star Treat Williams dies"), not a
-    killing the police or a court speak of ("writer found shot to death")."""
+    killing the police or a court speak of ("writer found shot to death"), nor an
+    artist's relative's death ("singer's mother dies")."""
     if not _DEATH.search(title) or _KILLING.search(title) or _CRIME.search(title):
         return False
-    lowered = _spaced_words(title)
+    lowered = _THROUGH_ANOTHER.sub(" ", _spaced_words(title))
     return any(f" {w} " in lowered for w in places.artists)
 
 

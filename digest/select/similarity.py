@@ -719,8 +719,13 @@ def headline_phrases(title: str) -> set[tuple[str, str]]:
     """The headline's pairs of adjacent content words ("armed siege"), as written
     (lower-cased, not stemmed: this runs on every join short of an anchor, and a
     phrase told twice is mostly told in the same words)."""
-    found = [w for w in _WORD.findall(title.lower()) if len(w) > 1 and w not in STOPWORDS]
-    return set(pairwise(found))
+    return set(pairwise(content_words(title)))
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` a headline phrase is made of, in order (lower-cased;
+    no stopword, no single letter: "Trump's" is "trump")."""
+    return [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOPWORDS]
 
 
 def shingles(text: str, size: int = 5) -> frozenset[int]:
@@ -746,6 +751,7 @@ __all__ = [
     "Vocabulary",
     "article_fields",
     "casing_votes",
+    "content_words",
     "english_stemmer",
     "headline_countries",
     "headline_phrases",
