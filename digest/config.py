@@ -358,7 +358,8 @@ class ScoreWeights(_Section):
     boost``, where ``coverage = 1 + story_size × min(other outlets' weights,
     story_size_cap)``, ``spreading = 1 + spread × (share of the story's outlets that
     joined in the last select.spread_hours)`` and ``placed`` is ``unplaced`` for a
-    story placed abroad only by its outlet's country (1 otherwise); outlets telling
+    story placed abroad only by its outlet's country or a place named in passing
+    (1 otherwise); outlets telling
     only other stories of the same event count ``event_share`` each; ``quality`` adds
     ``image``, ``summary`` and ``length`` (body of at least ``long_body_chars``).  A
     story picked before and since updated is multiplied by ``repeat``; each earlier

@@ -32,17 +32,16 @@ FLOORS = {
     "2023-04-04": {"met": 3, "carried": 15, "soft": 0, "duplicates": 0, "pairs": (0.81, 0.41)},
     "2023-07-17": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.76, 0.45)},
     # The blind check, labelled last and measured once after the rules were final.
-    # Stop 27's two selector passes together cost its US edition one biggest story
-    # (17 -> 16; each alone keeps 17): the hospital blast is now led by a later live
-    # page ("U.S. says Israel 'not responsible'"), which the labels file under
-    # another development; the blind days gained eight.
-    "2023-10-18": {"met": 2, "carried": 16, "soft": 0, "duplicates": 0, "pairs": (0.68, 0.34)},
+    # Stop 27's first two selector passes together cost its US edition one biggest
+    # story (the hospital blast, led by a later live page the labels file under
+    # another development); s27-us's "U.S." reading won one back (16 -> 17).
+    "2023-10-18": {"met": 2, "carried": 17, "soft": 0, "duplicates": 0, "pairs": (0.68, 0.34)},
     # The blind days, measured once at the end of the round, then after s26-desk's
     # desk rules (fitted on the development days only): the soft picks were
     # business news without a desk label (Buffett's TSMC stake, the EU clearing
     # Microsoft's Activision deal), a tennis report and a tech item; the tech item
     # (a business outlet's, naming abroad, so placed by content) is left.
-    "2023-05-15": {"met": 2, "carried": 20, "soft": 0, "duplicates": 0, "pairs": (0.90, 0.64)},
+    "2023-05-15": {"met": 3, "carried": 21, "soft": 0, "duplicates": 0, "pairs": (0.90, 0.64)},
     "2023-08-09": {"met": 3, "carried": 16, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.80)},
     "2023-11-16": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.63, 0.77)},
     # The second blind batch, labelled while the round's last rules were written
@@ -55,12 +54,15 @@ FLOORS = {
     "2023-04-21": {"met": 0, "carried": 13, "soft": 3, "duplicates": 0, "pairs": (0.73, 0.65)},
     "2023-06-13": {"met": 0, "carried": 14, "soft": 3, "duplicates": 0, "pairs": (0.76, 0.55)},
     "2023-09-26": {"met": 2, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.65, 0.73)},
+    # Stop 27's "U.S." pass (abbreviations keep their stops) carried one more
+    # biggest story on 2023-10-18 (US) and 2023-05-15 (GB, which now meets every
+    # target).
     # Stop 27's clustering pass raised the pairs' precision of 2023-04-21, 05-15,
     # 06-13 and 08-09 (round-ups and two countries' reports sharing no name stand
     # apart).
 }
 #: World/home precision and recall pooled over the labelled days, per home.
-WORLD_FLOORS = {"IN": (0.99, 0.93), "GB": (0.98, 0.91), "US": (0.97, 0.93)}
+WORLD_FLOORS = {"IN": (0.99, 0.935), "GB": (0.98, 0.92), "US": (0.97, 0.93)}
 #: The news-desk decision over every labelled item (all homes): precision, recall.
 DESK_FLOORS = {HELDOUT: (0.715, 0.94), BLIND: (0.725, 0.955)}
 

@@ -250,3 +250,25 @@ def test_a_long_capitalised_text_is_read_in_one_pass(word: str) -> None:
 )
 def test_countries_named_with_accents_are_found(text: str, found: list[tuple[str, str]]) -> None:
     assert find_countries(text, place_data().text_names) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("U.S. stocks slide as bank shares fall", [("U.S.", "US")]),
+        # The abbreviation's last stop is also the sentence's.
+        ("Regulators open an inquiry into SUV recalls in the U.S.", [("U.S.", "US")]),
+        ("U.K. police say man arrested over triple murder", [("U.K.", "GB")]),
+        ("Wildfire smoke blankets L.A. suburbs", [("L.A.", "US")]),
+        ("U.S. Virgin Islands subpoenas Musk", [("U.S. Virgin Islands", "US")]),
+        # A sentence's full stop still goes.
+        ("Floods displace thousands in Kenya.", [("Kenya", "KE")]),
+    ],
+)
+def test_an_abbreviation_keeps_its_full_stops(text: str, found: list[tuple[str, str]]) -> None:
+    assert find_countries(text, place_data().text_names) == found
+
+
+def test_an_abbreviation_ending_a_sentence_before_more_text_is_still_a_name() -> None:
+    text = "Stocks slide in the U.S.. Markets fall."
+    assert find_countries(text, place_data().text_names) == [("U.S.", "US")]

@@ -122,6 +122,15 @@ def test_with_nothing_to_go_on_the_outlet_decides_and_says_so(
     abroad = article(title=rain, url="https://www.nbcnews.com/news/weather/rain-n123")
     call = detector.classify(abroad, table.of(abroad))
     assert call.counted and call.by_outlet and "NBC News is from United States" in call.reason
+    # A place only the standfirst names puts an item abroad as weakly as its
+    # outlet does; one the headline names, firmly.
+    recall = "Regulators open an inquiry into a recall of 250,000 SUVs in the U.S. after crashes"
+    passing = detector.classify(article(title="Carmaker recall prompts inquiry", summary=recall))
+    assert passing.counted and passing.country == "US" and passing.by_outlet
+    named = detector.classify(article(title="U.S. regulators open an inquiry into SUV recall"))
+    assert named.counted and named.country == "US" and not named.by_outlet
+    region = detector.classify(article(title="New outbreaks in Africa raise alarm over Marburg"))
+    assert region.counted and not region.by_outlet
     home = article(title=rain, url="https://www.ndtv.com/news/rain-123")
     call = detector.classify(home, table.of(home))
     assert not call.counted and "NDTV is a home outlet" in call.reason
@@ -162,6 +171,12 @@ def test_a_story_told_from_the_home_countrys_side_is_national_news() -> None:
         assert not call.counted, title
     item = article(title="Hamas fighters storm Israeli towns near Gaza", url=world_desk)
     assert us.classify(item, table.of(item)).counted
+    # Named once among three other countries, home is one party of foreign news;
+    # among two, it may still be the side the story is told from.
+    tanks = article(title="Russia says German tanks, U.S. vehicles captured in Ukraine")
+    assert us.classify(tanks).counted
+    trip = article(title="China looms large over Biden's trip to Vietnam")
+    assert not us.classify(trip).counted
     # Georgia next to Trump is the US state, not the country.
     georgia = article(title="Trump surrenders at Georgia jail over election charges")
     assert us.classify(georgia).section == "national"
@@ -177,6 +192,14 @@ def test_a_specialist_outlet_keeps_its_desk_unless_the_item_is_news_from_abroad(
     war = article(title="China's Xi to visit Russia's Putin in Moscow next week",
                   url="https://www.cnbc.com/2023/03/17/xi-russia.html")  # fmt: skip
     assert detector.classify(war, table.of(war)).counted
+    # Its own country named by its name or code is its home market, not abroad;
+    # its country's president is news.
+    ev_sales = article(title="GM overtakes Ford in EV sales in the U.S.",
+                       url="https://www.cnbc.com/2023/04/04/gm-ev-sales.html")  # fmt: skip
+    assert detector.classify(ev_sales, table.of(ev_sales)).section == "business"
+    biden = article(title="Biden to order federal agencies to prioritize climate",
+                    url="https://www.cnbc.com/2023/04/21/biden-order.html")  # fmt: skip
+    assert detector.classify(biden, table.of(biden)).counted
     match = article(title="Messi scores twice as Inter Miami beat Orlando",
                     url="https://www.espn.com/soccer/story/_/id/1/messi")  # fmt: skip
     assert detector.classify(match, table.of(match)).section == "sports"

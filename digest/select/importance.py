@@ -13,7 +13,8 @@ A story's score, with every factor shown in ``--explain``::
                     stories of its event, others + 1)
     spreading = 1 + weights.spread × (share of its outlets that joined in the
                 last select.spread_hours)
-    placed    = weights.unplaced when only the outlet's country put it abroad, else 1
+    placed    = weights.unplaced when only the outlet's country, or a place named only
+                in passing, put it abroad, else 1
     score     = own × coverage × spreading × placed + select.boost[id]
                 (× weights.repeat for an update of a story sent before)
 
@@ -210,7 +211,7 @@ def _formula(story: Story, f: _Factors, as_of: datetime, settings: SelectSetting
         f"({f.new} joined in the last {settings.spread_hours:g}h) × {own}"
     )
     if f.placed != 1.0:
-        formula += f" × placed {f.placed:g} (abroad only by its outlet's country)"
+        formula += f" × placed {f.placed:g} (abroad only by its outlet or a passing mention)"
     if f.boost:
         formula += f" + editor's boost {f.boost:+g}"
     if f.repeat != 1.0:

@@ -32,6 +32,9 @@ _MAX_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
 # ... the same in words of any alphabet ("São Paulo"): slower, for texts that need it.
 _WIDE_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\-])*(?:['’][^\W\d_]+)?")
+# Capitals each followed by a full stop ("U.S.", "U.K.", "L.A."): the stops are
+# part of the name, not the end of a sentence.
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +202,15 @@ def _regions(table: Mapping[str, Any], countries: Mapping[str, Any]) -> dict[str
 def _spans(text: str) -> list[str]:
     # Tokens with possessive endings cut, so "Biden's" reads as "Biden".
     tokens = (_TOKEN if text.isascii() else _WIDE_TOKEN).findall(text)
-    return [(t[:-2] if t.endswith(("'s", "’s")) else t).rstrip(".-") for t in tokens]
+    return [_bare(t[:-2] if t.endswith(("'s", "’s")) else t) for t in tokens]
+
+
+def _bare(token: str) -> str:
+    """A token without the full stops and hyphens that end it, but an
+    abbreviation's own last stop, which the tables spell ("U.S.", "U.K."): a
+    sentence ending "…in the U.S." still names the country."""
+    bare = token.rstrip(".-")
+    return bare + "." if token.startswith(f"{bare}.") and _INITIALS.fullmatch(f"{bare}.") else bare
 
 
 def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]:

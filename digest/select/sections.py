@@ -135,7 +135,8 @@ class SectionCall:
     counted: bool
     reason: str
     country: str = ""
-    #: Placed abroad only because its outlet is foreign (nothing in it named a place).
+    #: Placed abroad on weak evidence: only its outlet is foreign, or what it names
+    #: abroad is too little to decide (a place its standfirst names in passing).
     by_outlet: bool = False
 
 
@@ -258,10 +259,8 @@ class SectionDetector:
             return self._call(section, how, code or country)
         desk = outlet.desk or host_desk(article.url, self.places)
         if desk:
-            counts = evidence[0]
-            foreign = sum(n for c, n in counts.items() if c != self.home)
-            # A markets outlet's report of a war or a summit is still that news.
-            if desk in _NEWSY_DESKS and foreign >= _NEWS_ON_A_DESK:
+            news = news_on_desk(self.places, self.home, article, outlet.country, evidence[0])
+            if desk in _NEWSY_DESKS and news:
                 return self._by_content(article, outlet, evidence)
             return self._call(desk, f"no section label; {outlet.name} covers {desk}", country)
         if not self.use_fallback:
@@ -334,7 +333,9 @@ class SectionDetector:
         first = next(c for c in codes if c != INTERNATIONAL)
         others = [c for c in codes if c not in (self.home, INTERNATIONAL)]
         most = max((others.count(c) for c in others), default=0)
-        if first == self.home or codes.count(self.home) >= most:
+        # Named once among three or more others ("German tanks, U.S. vehicles
+        # captured in Ukraine"), home is one party of foreign news.
+        if first == self.home or (codes.count(self.home) >= most and len(set(others)) < 3):
             return f"the headline tells it from {where}'s side"
         return ""
 
@@ -355,7 +356,9 @@ class SectionDetector:
         if about_home:
             return self._call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
         if _abroad(counts, self.home):
-            return self._call(WORLD, f"no section label; {summary}", main_country(counts))
+            call = self._call(WORLD, f"no section label; {summary}", main_country(counts))
+            weak = placed_in_passing(self.places, self.home, article, foreign)
+            return dataclasses.replace(call, by_outlet=weak)
         if home > 0 and home >= foreign:
             return self._call(NATIONAL, f"no section label; {summary}", self.home)
         own = outlet.country if outlet.country != NO_COUNTRY else ""
@@ -597,6 +600,41 @@ def _abroad(counts: dict[str, float], home: str) -> bool:
     here = counts.get(home, 0.0)
     foreign = sum(n for c, n in counts.items() if c != home)
     return (foreign > 0 and here == 0) or (foreign >= _DECIDES and foreign > here)
+
+
+def news_on_desk(
+    places: PlaceData, home: str, article: Article, own: str, counts: dict[str, float]
+) -> bool:
+    """Whether a specialist outlet's item is news from abroad: it names enough of
+    abroad (a markets outlet's report of a war or a summit is still that news), and
+    not only its outlet's own country by name (:func:`own_market`)."""
+    foreign = sum(n for c, n in counts.items() if c != home)
+    return foreign >= _NEWS_ON_A_DESK and not own_market(places, article, own)
+
+
+def own_market(places: PlaceData, article: Article, own: str) -> bool:
+    """Whether all an item's headline and standfirst name is its outlet's own
+    country, by its name or its code ("EV sales in the U.S."): a markets outlet's
+    home market, no news from abroad (its president, states or cities would be)."""
+    full = places.country_names.get(own, "")
+    found = [
+        f for t in (article.title, article.summary) for f in find_countries(t, places.text_names)
+    ]
+    return bool(found and own) and all(
+        n in (full, own) or n.replace(".", "") == own for n, _ in found
+    )
+
+
+def placed_in_passing(places: PlaceData, home: str, article: Article, foreign: float) -> bool:
+    """Whether an item is put abroad only in passing: by too little to decide
+    (``foreign``, its weight of foreign evidence), none of it a place its headline
+    names, and no region named.  A standfirst's "a recall of SUVs in the U.S." says
+    where a story happens no more surely than its outlet's country does."""
+    if foreign >= _DECIDES:
+        return False
+    if any(c != home for _, c in find_countries(article.title, places.text_names)):
+        return False
+    return not named_region(places, home, article)
 
 
 def named_region(places: PlaceData, home: str, article: Article) -> str:
