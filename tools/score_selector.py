@@ -5,7 +5,8 @@
     python tools/score_selector.py --pairs 2023-08-24   # the worst clustering mistakes
     python tools/score_selector.py --labels labels2     # against the second annotation
     python tools/score_selector.py --set heldout        # the three held-out days
-    python tools/score_selector.py --set blind          # three more, measured once
+    python tools/score_selector.py --set blind          # six more (stop 26), since tuned on
+    python tools/score_selector.py --set blind3         # four more, labelled first, measured once
     python tools/score_selector.py --desks --set heldout  # the news-desk decision
 
 Targets, per day and home country: at least 4 of the day's 5 biggest world
@@ -35,6 +36,7 @@ SETS = {
     "real": DATA / "selector_real",
     "heldout": DATA / "selector_heldout",
     "blind": DATA / "selector_blind",
+    "blind3": DATA / "selector_blind3",
 }
 
 
@@ -58,8 +60,9 @@ def main() -> int:
         choices=tuple(SETS),
         default="real",
         help="the six days the selector is developed on (default); the three held-out"
-        " days (two since tuned on); or the three blind days, labelled last and measured"
-        " once at the end of the round that wrote its latest rules",
+        " days (two since tuned on); the six blind days of stop 26 (since read and tuned"
+        " on); or blind3, four days labelled at the start of stop 27 and measured once"
+        " at its end",
     )
     parser.add_argument(
         "--desks",
