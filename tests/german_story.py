@@ -31,3 +31,13 @@ def read_lines(lines: list[str], saved: datetime = SAVED) -> Article:
     options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=saved)
     (article,) = read_page("\n".join(lines).encode(), options).articles
     return article
+
+
+def paragraphs(topic: str, n: int) -> list[str]:
+    """``n`` ordinary English paragraphs about ``topic``: the main run of prose a
+    headline test puts under its candidate lines."""
+    return [
+        f"{topic} is part {k} of a routine that many people have come to rely on, and it "
+        f"takes only a few minutes each day to see what it does for the rest of the week."
+        for k in range(n)
+    ]

@@ -13,21 +13,13 @@ from digest.sources import ReadOptions
 from digest.sources.pagegeneric import _is_credit, ends_in_stopword
 from digest.sources.pagemeta import LineFacts
 
-from .german_story import read_lines
+from .german_story import paragraphs, read_lines
 
 SAVED = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 
 
 def _read(lines: list[str]) -> Article:
     return read_lines(lines, SAVED)
-
-
-def _prose(topic: str, n: int) -> list[str]:
-    return [
-        f"{topic} is covered in part {k} of this guide, which compares prices, "
-        f"coverage and service so that you can pick the right one for your next trip."
-        for k in range(n)
-    ]
 
 
 def test_a_bylines_label_alone_is_a_credit_line() -> None:
@@ -51,7 +43,7 @@ def test_the_headline_over_a_split_byline_beats_a_search_prompt_above_it() -> No
     )
     lines = ["Home", "Destinations", "Guides", "Shop", "About"]
     lines += ["What are you looking for?", title, "Written By:", "Cazzy Magennis"]
-    lines += ["Last Updated:", "August 1, 2025", lead, *_prose("Car rental", 4)]
+    lines += ["Last Updated:", "August 1, 2025", lead, *paragraphs("Car rental", 4)]
     assert _read(lines).title == title
 
 

@@ -12,21 +12,13 @@ from datetime import UTC, datetime
 from digest.model import Article
 from digest.sources.pagegeneric import Run, _contents, section_key, sentence_deck
 
-from .german_story import read_lines
+from .german_story import paragraphs, read_lines
 
 SAVED = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 
 
 def _read(lines: list[str]) -> Article:
     return read_lines(lines, SAVED)
-
-
-def _prose(topic: str, n: int) -> list[str]:
-    return [
-        f"{topic} is part {k} of a routine that many people have come to rely on, and it "
-        f"takes only a few minutes each day to see what it does for the rest of the week."
-        for k in range(n)
-    ]
 
 
 SECTIONS = [
@@ -47,7 +39,7 @@ def test_a_table_of_contents_between_headline_and_story_is_the_storys_own() -> N
     contents += ["3 Final Words"]
     story: list[str] = []
     for k, name in enumerate(SECTIONS, 1):
-        story += [f"{k}. {name}", *_prose(f"Among fitness trends, {name}", 3)]
+        story += [f"{k}. {name}", *paragraphs(f"Among fitness trends, {name}", 3)]
     lines = ["Log In", "Get Started", title, "Written by Philip Stefanov", "A Brief Look"]
     lines += [
         "Coaching platforms, wearable technology and virtual reality workouts are the "
@@ -56,24 +48,24 @@ def test_a_table_of_contents_between_headline_and_story_is_the_storys_own() -> N
         "The Top Trends",
         *story,
         "Final Words",
-        *_prose("Training", 2),
+        *paragraphs("Training", 2),
     ]
     article = _read(lines)
     assert article.title == title
 
 
-def test_contents_are_entries_printed_again_over_the_storys_prose() -> None:
+def test_contents_are_entries_printed_again_over_the_storysparagraphs() -> None:
     """Entries count when they head a section of prose further down (numbered or
     not); a short table printed twice (values under values) is no contents."""
     assert section_key("2.1 1. Coaching Platforms") == "Coaching Platforms"
     assert section_key("2025 AI Search Trends") == "2025 AI Search Trends"
     entries = [f"{k}. {name}" for k, name in enumerate(SECTIONS, 1)]
-    story = [line for name in SECTIONS for line in (name, *_prose(name, 1))]
-    lines = ["Headline of the page", *entries, *_prose("Lead", 1), *story]
+    story = [line for name in SECTIONS for line in (name, *paragraphs(name, 1))]
+    lines = ["Headline of the page", *entries, *paragraphs("Lead", 1), *story]
     found = _contents(lines, Run(5, len(lines)))
     assert set(found) == set(SECTIONS) and min(found.values()) == 1
     table = ["Meal 1", "Eat every 2 hours", "Meal 2", "Eat 60 minutes before"]
-    twice = ["Headline of the page", *table, *_prose("Lead", 1), *table, *_prose("Tail", 1)]
+    twice = ["Headline of the page", *table, *paragraphs("Lead", 1), *table, *paragraphs("Tail", 1)]
     assert _contents(twice, Run(5, len(twice))) == {}
 
 
@@ -105,7 +97,7 @@ def test_a_long_headline_in_title_case_under_a_label_stays() -> None:
     assert not sentence_deck(
         "短い見出しです", "ITエンジニア/デザイナ向けにオープンソースを毎日紹介する記事です"
     )
-    lines = ["Menu", "Destinations", label, title, "January 5, 2025", *_prose("Rail travel", 4)]
+    lines = ["Menu", "Destinations", label, title, "January 5, 2025", *paragraphs("Rail travel", 4)]
     assert _read(lines).title == title
 
 
@@ -116,7 +108,7 @@ def test_a_trail_right_over_the_story_does_not_cut_off_its_headline() -> None:
     title = "Plumbing Pricing Guide 2025: Average Rates and How to Price Jobs"
     lines = ["Start free trial", "How to", title, "Written by Jorge Jimenez"]
     lines += ["Posted on November 6th, 2025", "10min read", "Industry", "Size"]
-    lines += ["Home / Blog / Plumbing Pricing Guide", *_prose("Pricing plumbing jobs", 4)]
+    lines += ["Home / Blog / Plumbing Pricing Guide", *paragraphs("Pricing plumbing jobs", 4)]
     article = _read(lines)
     assert article.title == title
     assert not article.time_from_crawl
