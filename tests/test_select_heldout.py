@@ -44,7 +44,9 @@ FLOORS = {
     # (a business outlet's, naming abroad, so placed by content) is left.
     "2023-05-15": {"met": 3, "carried": 21, "soft": 0, "duplicates": 0, "pairs": (0.90, 0.64)},
     "2023-08-09": {"met": 3, "carried": 16, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.80)},
-    "2023-11-16": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.63, 0.77)},
+    # The second read of stop 27 ("America", "Britain" and the demonyms are a
+    # markets outlet's own market too) left a business outlet's tech item at its desk.
+    "2023-11-16": {"met": 3, "carried": 12, "soft": 0, "duplicates": 0, "pairs": (0.63, 0.77)},
     # The second blind batch, labelled while the round's last rules were written
     # and measured once after them: most soft picks were deaths of entertainers and
     # oddities labelled off the news desk, a viewing guide, an analysis.  Since read

@@ -197,6 +197,11 @@ def test_a_specialist_outlet_keeps_its_desk_unless_the_item_is_news_from_abroad(
     ev_sales = article(title="GM overtakes Ford in EV sales in the U.S.",
                        url="https://www.cnbc.com/2023/04/04/gm-ev-sales.html")  # fmt: skip
     assert detector.classify(ev_sales, table.of(ev_sales)).section == "business"
+    # ... by any name for the whole country ("America", "American"), too.
+    for title in ("America's factories add jobs for a third month",
+                  "American shoppers pull back as prices rise"):  # fmt: skip
+        factories = article(title=title, url="https://www.cnbc.com/2023/05/05/jobs.html")
+        assert detector.classify(factories, table.of(factories)).section == "business", title
     biden = article(title="Biden to order federal agencies to prioritize climate",
                     url="https://www.cnbc.com/2023/04/21/biden-order.html")  # fmt: skip
     assert detector.classify(biden, table.of(biden)).counted

@@ -149,3 +149,36 @@ def test_readers_comments_under_a_blogs_comment_form_do_not_become_the_story() -
     body, _ = _read([*HEAD, *TOLD, "Hinterlasse einen Kommentar", *comments])
     assert all(p[:40] in body for p in TOLD)
     assert "Reader" not in body
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A sentence of the story opening like a related-links heading: it ends in
+        # a full stop, as no heading does.
+        "More stories from survivors emerged on Tuesday.",
+        "Related posts on the forum went up overnight.",
+        # A subheading counting answers ("5 réponses à vos questions"): a blog's
+        # count of replies quotes the post's title after it.
+        "5 réponses à vos questions",
+        "3 respuestas a la crisis del puente",
+        "10 Antworten auf die wichtigsten Fragen",
+    ],
+)
+def test_a_line_of_the_story_worded_like_a_heading_does_not_end_it(sentence: str) -> None:
+    body, _ = _read([*HEAD, *TOLD[:3], sentence, *TOLD[3:], "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in TOLD)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "5 réponses à « Le pont est fermé »",
+        "3 respuestas a “El puente”",
+        "12 risposte a “Il ponte”",
+    ],
+)
+def test_a_count_of_replies_quoting_the_post_ends_it(heading: str) -> None:
+    body, _ = _read([*HEAD, *TOLD, heading, *BIO, "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in TOLD)
+    assert "smallholding" not in body

@@ -73,6 +73,9 @@ class PlaceData:
     artists: frozenset[str] = frozenset()
     #: Capital cities (left out of :attr:`local_names`) whose names name nothing else.
     capitals: frozenset[str] = frozenset()
+    #: Other names of a country as a whole than its own: ``[whole_country]``'s and
+    #: the demonyms.
+    whole_country: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,9 @@ def place_data() -> PlaceData:
             c for c, code in capitals.items() if text.get(c) == code and c not in elsewhere
         ),
         artists=frozenset(w.lower() for w in extra.get("obituaries", {}).get("entertainment", ())),
+        whole_country=frozenset(
+            [*extra.get("whole_country", {}).get("names", ()), *extra.get("demonyms", {})]
+        ),
     )
 
 

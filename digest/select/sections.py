@@ -614,14 +614,17 @@ def news_on_desk(
 
 def own_market(places: PlaceData, article: Article, own: str) -> bool:
     """Whether all an item's headline and standfirst name is its outlet's own
-    country, by its name or its code ("EV sales in the U.S."): a markets outlet's
-    home market, no news from abroad (its president, states or cities would be)."""
+    country, by its code or any name for the whole of it ("EV sales in the U.S.",
+    "America's factories"): a markets outlet's home market, no news from abroad (its
+    president, states or cities would be)."""
     full = places.country_names.get(own, "")
     found = [
         f for t in (article.title, article.summary) for f in find_countries(t, places.text_names)
     ]
+    # (A territory's own name, "U.S. Virgin Islands", is no name for the whole.)
     return bool(found and own) and all(
-        n in (full, own) or n.replace(".", "") == own for n, _ in found
+        c == own and (n in (full, own) or n in places.whole_country or n.replace(".", "") == own)
+        for n, c in found
     )
 
 

@@ -72,7 +72,7 @@ _COMMENT_THREAD = re.compile(
     r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments$"
     # The same in the commoner European languages ("142 Antworten zu „…“") and a
     # blog's comment form over the comments ("Hinterlasse einen Kommentar").
-    r"|^\d+ (?:antworten|kommentare|réponses|respuestas|risposte) (?:zu|auf|à|a)\b"
+    r"|^\d+ (?:antworten|kommentare|réponses|respuestas|risposte) (?:zu|auf|à|a)\s*[\"“„«‘‚']"
     r"|^(?:kommentar verfassen|schreibe einen kommentar|hinterlasse(?:n sie)? (?:eine antwort"
     r"|einen kommentar)|laisser un commentaire|deja (?:un comentario|una respuesta)"
     r"|lascia un commento)\W*$",
