@@ -200,8 +200,10 @@ def template_context(
     """What every template sees; our own links carry the channel's UTM tags
     (the unsubscribe link is a placeholder, filled per recipient)."""
     params = utm_params(settings, edition, channel)
+    view_online = fill_link(
+        "view_online_url", settings.view_online_url, digest.site_url, edition.id
+    )
     local = edition.as_of.astimezone(ZoneInfo(edition.timezone))
-    names = {"site_url": digest.site_url.rstrip("/"), "edition_id": edition.id}
     date_label = locale.format(local, settings.date_format or locale.date_format)
     return {
         "digest": digest,
@@ -220,7 +222,7 @@ def template_context(
         "accent": settings.accent_color,
         "colours": palette(settings.accent_color, settings.accent_color_dark),
         "unsubscribe_url": Link(placeholder(UNSUBSCRIBE_URL)),
-        "view_online_url": Link(tag_url(settings.view_online_url.format(**names), params)),
+        "view_online_url": Link(tag_url(view_online, params)),
         "site_url": Link(tag_url(digest.site_url, params)),
         "site_host": digest.site_url.split("//", 1)[-1].strip("/"),
         "postal_address": clean_text(digest.postal_address),

@@ -1089,11 +1089,14 @@ def kicker_over(lines: Sequence[str], at: int, facts: LineFacts) -> bool:
 
 def _is_credit(line: str, facts: LineFacts) -> bool:
     """Whether a line credits the story: a byline or agency, alone or with its time
-    ("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.")."""
+    ("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m."), or a
+    byline's label alone ("Written By:")."""
+    if _BYLINE_LABEL.match(line):
+        return True
     found = facts(line, names=True)
     if found is not None:
-        return bool(found.byline or found.agency) or bool(_BYLINE_LABEL.match(line))
-    return dated_credit(line) or foreign_byline(line) or bool(_BYLINE_LABEL.match(line))
+        return bool(found.byline or found.agency)
+    return dated_credit(line) or foreign_byline(line)
 
 
 def _credit_opening(line: str) -> bool:

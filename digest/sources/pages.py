@@ -30,6 +30,7 @@ the page at its first stop marker once the story has started.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -428,10 +429,8 @@ def _without_label(page: list[str], title: str) -> str:
     close = range(max(0, at - _LABEL_REACH), min(len(page), at + _LABEL_REACH + 1))
     # Printed alone further off (in a related list, a share text), the end is the
     # headline only when it is long enough not to be a topic's name.
-    far = [where for where in range(len(page)) if where not in close]
-    order: list[int] = [*close, *far]
-    for where in order:
-        near: str = page[where]
+    for where in itertools.chain(close, range(close.start), range(close.stop, len(page))):
+        near = page[where]
         if (
             len(near) < len(title)
             and title.endswith(near)
