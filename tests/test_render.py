@@ -30,7 +30,7 @@ from digest.render import (
     push_payload,
 )
 from digest.render.email import build_email_html
-from digest.render.personal import placeholders
+from digest.render.personal import generic_values, placeholders
 from digest.render.text import clean_text, cut
 
 from .conftest import ROOT
@@ -675,6 +675,14 @@ def test_generic_values_fill_the_configured_unsubscribe_page() -> None:
     generic = RENDERER.render_generic(edition()).email
     assert 'href="https://www.mid-day.com/newsletter/unsubscribe"' in generic.html
     assert "%%" not in generic.html
+
+
+def test_generic_values_name_a_bad_unsubscribe_pattern() -> None:
+    """The export and archive copies fill the link too: a stray brace is the
+    setting's error, not a bare ValueError from ``str.format``."""
+    settings = RenderSettings(unsubscribe_url="{site_url}/u/{")
+    with pytest.raises(ConfigError, match=r"render\.unsubscribe_url: bad pattern"):
+        generic_values(RENDERER.digest, settings, "e1")
 
 
 def test_timings_split_render_time(rendered: Renditions) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,6 +46,7 @@ from .headlines import Fitted, Headline, fit_headline, fit_text, headlines
 from .images import SLOTS, Fetch, Pictures, http_fetch
 from .links import safe_url, tag_url
 from .locale import Locale, greeting, load_locale
+from .patterns import fill_link, format_pattern
 from .personal import UNSUBSCRIBE_URL, generic_values, personalise, placeholder
 from .sandbox import LimitedEnvironment, render_limited
 from .telegram import TELEGRAM_CAPTION_MAX, TELEGRAM_TEXT_MAX, shown_length
@@ -246,13 +246,13 @@ def check_patterns(digest: DigestSettings, settings: RenderSettings) -> None:
     or campaign pattern cannot be filled (caught when the renderer is built, not at
     send time as "no value for %%unsubscribe_url%%")."""
     probe = dict.fromkeys(PREHEADER_FIELDS, "")
-    _format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
-    _format_pattern("preheader", settings.preheader, probe)
+    format_pattern("subject", settings.subject, {k: probe[k] for k in SUBJECT_FIELDS})
+    format_pattern("preheader", settings.preheader, probe)
     for setting in ("view_online_url", "unsubscribe_url"):
         pattern = getattr(settings, setting)
         if not safe_url(fill_link(setting, pattern, digest.site_url, "any-edition")):
             raise ConfigError(f"render.{setting}: {pattern!r} does not give an http(s) URL")
-    _format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
+    format_pattern("utm.campaign", settings.utm.campaign, {"edition_id": ""})
 
 
 def _pictures(settings: RenderSettings, base_dir: Path, fetch: Fetch | None) -> Pictures | None:
@@ -268,40 +268,6 @@ def _pictures(settings: RenderSettings, base_dir: Path, fetch: Fetch | None) -> 
         density=images.density,
         quality=images.quality,
     )
-
-
-def fill_link(setting: str, pattern: str, site_url: str, edition_id: str = "") -> str:
-    """A link pattern (``render.view_online_url``, ``render.unsubscribe_url``) filled
-    with ``site_url`` and ``edition_id``.
-
-    Raises :class:`ConfigError` naming the setting when the pattern cannot be filled;
-    senders fill these links before any renderer is built, so they must not meet a
-    stray brace as a bare ``ValueError``.
-    """
-    fields = {"site_url": site_url.rstrip("/"), "edition_id": edition_id}
-    return _format_pattern(setting, pattern, fields)
-
-
-def _format_pattern(setting: str, pattern: str, fields: dict[str, Any]) -> str:
-    """``pattern`` (the ``render.<setting>`` value) with ``fields`` filled in.
-
-    Raises :class:`ConfigError` naming the setting for an unknown field, a stray
-    brace or an attribute lookup such as ``{lead.upper}``.
-    """
-    known = ", ".join("{" + f + "}" for f in fields)
-    try:
-        # Only plain fields: a format spec ("{lead:>99999999999}") can ask for any
-        # amount of memory, and an attribute or index ("{lead.__class__}") reaches
-        # into Python objects.
-        for _, name, spec, conversion in string.Formatter().parse(pattern):
-            if name is not None and (name not in fields or spec or conversion):
-                shown = "{" + name + (f"!{conversion}" if conversion else "")
-                shown += (f":{spec}" if spec else "") + "}"
-                raise ValueError(f"{shown} is not one of the fields")
-        return pattern.format(**fields)
-    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
-        problem = f"render.{setting}: bad pattern {pattern!r} ({exc}); use {known}"
-        raise ConfigError(problem) from None
 
 
 class Templates:
@@ -478,15 +444,15 @@ class Renderer:
         patterns = subject_patterns(self.settings.subject, self.settings.subject_fallbacks)
         for option in self._headlines(edition, edition.picks[0]):
             for number, pattern in enumerate(patterns):
-                text = _format_pattern("subject", pattern, {**fields, "lead": option.text})
+                text = format_pattern("subject", pattern, {**fields, "lead": option.text})
                 if len(text) <= limit:
                     how = "the full pattern" if number == 0 else f"the shorter pattern {pattern!r}"
                     return Fitted(text, f"{option.source}, {how} ({len(text)}/{limit})")
         pattern = without_date(self.settings.subject)
         lead = clean_text(edition.picks[0].title)
-        without_lead = _format_pattern("subject", pattern, {**fields, "lead": ""})
+        without_lead = format_pattern("subject", pattern, {**fields, "lead": ""})
         room = max(10, limit - len(without_lead))
-        text = cut(_format_pattern("subject", pattern, {**fields, "lead": cut(lead, room)}), limit)
+        text = cut(format_pattern("subject", pattern, {**fields, "lead": cut(lead, room)}), limit)
         return Fitted(text, f"nothing fits whole: the headline cut ({len(text)}/{limit})")
 
     def _headlines(self, edition: Edition, pick: Pick) -> list[Headline]:
@@ -506,7 +472,7 @@ class Renderer:
         }
         summary = fields["lead_summary"]
         empty = {**fields, "lead_summary": ""}
-        room = limit - len(_format_pattern("preheader", self.settings.preheader, empty))
+        room = limit - len(format_pattern("preheader", self.settings.preheader, empty))
         if "{lead_summary}" in self.settings.preheader:
             fields["lead_summary"] = fit_text(summary, room)
             room -= len(fields["lead_summary"])
@@ -520,7 +486,7 @@ class Renderer:
             told.append(fitted.text)
             how.append(fitted.note)
         fields["others"] = " · ".join(told)
-        text = _format_pattern("preheader", self.settings.preheader, fields).strip(" ·")
+        text = format_pattern("preheader", self.settings.preheader, fields).strip(" ·")
         if "{others}" in self.settings.preheader:
             note = f"{len(told)} more headline(s)"
             if any(h != "the headline" for h in how):

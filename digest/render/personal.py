@@ -28,6 +28,7 @@ from ..config import DigestSettings, RenderSettings
 from ..errors import RenderError
 from ..model import EmailRendition
 from .links import safe_url
+from .patterns import fill_link
 from .text import clean_text
 
 PLACEHOLDER = re.compile(r"%%([a-z0-9_]+)(?:\|([^%<>]*))?%%")
@@ -90,9 +91,12 @@ def generic_values(
     digest: DigestSettings, settings: RenderSettings, edition_id: str
 ) -> dict[str, str]:
     """Placeholder values for a copy addressed to nobody in particular (export,
-    file sender, web archive): the configured unsubscribe page, no name."""
-    names = {"site_url": digest.site_url.rstrip("/"), "edition_id": edition_id}
-    return {UNSUBSCRIBE_URL: safe_url(settings.unsubscribe_url.format(**names))}
+    file sender, web archive): the configured unsubscribe page, no name.
+
+    Raises :class:`ConfigError` naming ``render.unsubscribe_url`` when its pattern
+    cannot be filled."""
+    link = fill_link("unsubscribe_url", settings.unsubscribe_url, digest.site_url, edition_id)
+    return {UNSUBSCRIBE_URL: safe_url(link)}
 
 
 def personalise(rendition: EmailRendition, values: Mapping[str, str]) -> EmailRendition:
