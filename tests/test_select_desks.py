@@ -114,6 +114,10 @@ def test_sports_bodies_and_business_outlets_have_their_desk(host: str, desk: str
         "Westpac urges RBA interest rates pause as major banks hike rates",
         # A war's toll on the economy is business news.
         "Wars risk keeping interest rates higher for longer, says new RBA governor",
+        # A markets regulator's case is business news.
+        "US SEC sues Coinbase, one day after suing Binance",
+        "Binance lawsuit: 61 cryptocurrencies are now seen as securities by the SEC",
+        "FTC and 17 states sue Amazon on antitrust charges",
     ],
 )
 def test_business_words_in_a_headline_file_it_under_business(title: str) -> None:
@@ -132,6 +136,8 @@ def test_business_words_in_a_headline_file_it_under_business(title: str) -> None
         "Russia's oligarchs profit from war in Ukraine as sanctions bite",
         "Ukraine says Russia's stock of missiles is running low",
         "Ukraine's children fear for their futures as Russian strikes go on",
+        # "Sec." is a secretary, not the markets regulator.
+        "Sec. Blinken charges Russia with war crimes in Ukraine",
     ],
 )
 def test_news_headlines_stay_on_the_news_desk(title: str) -> None:
@@ -162,3 +168,25 @@ def test_the_desk_decision_is_counted_over_every_labelled_item() -> None:
     assert len(wrong) == (kept - hits) + (truth - hits)
     for item, said, _ in wrong:
         assert said == (day.labels[item]["desk"] != "news")
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "desk"),
+    [
+        # An arts award's night or nominations is the arts desk's, on a world desk too.
+        ("https://www.9news.example/world/emmy-nominations-2023-full-list/3792167e",
+         "'Succession' tops Emmy nominations with 27 as HBO takes top 3 spots",
+         "entertainment"),
+        ("https://paper.example/world/2023/05/15/x",
+         "Bafta TV Awards 2023: full list of winners", "entertainment"),
+        # An artist or a reporter described by a prize is told by what happened.
+        ("https://paper.example/world/2023/05/15/y",
+         "Emmy-winning journalist killed in strike on Gaza City", "world"),
+        ("https://paper.example/world/2023/05/15/z",
+         "Oscar-winning actor arrested over assault in central London", "world"),
+    ],
+)  # fmt: skip
+def test_an_arts_award_is_entertainment_news_even_on_a_world_desk(
+    url: str, title: str, desk: str
+) -> None:
+    assert section(article(url, title), "US") == desk

@@ -144,3 +144,33 @@ def test_what_evidence_tells_us_is_analysis() -> None:
         article = Article(id="a", url="https://news.example/world/a", title=title,
                           published_at=WHEN)  # fmt: skip
         assert classify_genre(article).genre == "analysis", title
+
+
+@pytest.mark.parametrize(
+    ("title", "genre"),
+    [
+        # The dead who are not: an oddity, however many outlets tell it.
+        ("'Dead' woman found breathing in coffin at own funeral", "soft"),
+        ("Woman pronounced dead in Ecuador starts knocking on coffin during wake", "soft"),
+        ("Man declared dead by doctors wakes up in hospital morgue", "soft"),
+        # Declared dead, or a quoted 'dead', in a report is the report's word.
+        ("Climber declared dead after fall on Ben Nevis", "news"),
+        ("Teen texts 'dead' to mate before vanishing into bush", "news"),
+        # Who caught the eye at an occasion is its gossip; a theft from a show is not.
+        ("Prince Louis steals the show at the coronation", "soft"),
+        ("Penny Mordaunt stole the spotlight with enormous sword", "soft"),
+        ("Thieves steal the show's costumes from Paris theatre", "news"),
+        # An event explained by its cause or read against its era is analysis.
+        ("Vermont flooding worsened by climate change, increasing rain", "analysis"),
+        ("Floods test Vermont's quaint mountain towns in age of climate change", "analysis"),
+        ("In an era of Uber, Netflix and apathy, the coronation was superb and absurd",
+         "analysis"),
+        ("Floods driven by heavy rain kill 12 in northern Italy", "news"),
+        ("Climate change plan will leave UK unprepared, advisers warn", "news"),
+        ("Pope warns of dangers in the age of artificial intelligence", "news"),
+    ],
+)  # fmt: skip
+def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    call = classify_genre(article)
+    assert call.genre == genre, call.reason

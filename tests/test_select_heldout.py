@@ -54,8 +54,12 @@ FLOORS = {
     # soft, a story that moved on is led by its later reports; the oddities (a
     # "dead" woman alive in her coffin, a beer brand's cans destroyed) and a
     # feature a false join lends a second outlet are left.
+    # Stop 28's soft pass (s28-soft): the "dead" woman alive in her coffin is an
+    # oddity; 2023-06-13's GB and US editions meet every target, and the IN
+    # edition's freed slot went to a retelling of Trump's arraignment ("Trump's
+    # first words after court appearance") that the picks' dedup does not find.
     "2023-04-21": {"met": 0, "carried": 13, "soft": 3, "duplicates": 0, "pairs": (0.73, 0.65)},
-    "2023-06-13": {"met": 0, "carried": 14, "soft": 3, "duplicates": 0, "pairs": (0.76, 0.55)},
+    "2023-06-13": {"met": 2, "carried": 14, "soft": 0, "duplicates": 1, "pairs": (0.76, 0.55)},
     "2023-09-26": {"met": 2, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.65, 0.73)},
     # Stop 27's "U.S." pass (abbreviations keep their stops) carried one more
     # biggest story on 2023-10-18 (US) and 2023-05-15 (GB, which now meets every
@@ -66,15 +70,21 @@ FLOORS = {
     # The third blind batch (selector_blind3), labelled at the start of stop 27 and
     # measured once at its end: 3 of 12 editions met every target on the code of
     # the stop's start, 6 at its end.
+    # Stop 28's soft pass: the SEC's suit against Coinbase is business news, an
+    # Emmy nominations list the arts desk's, "Vermont flooding worsened by climate
+    # change" an analysis; 2023-07-12's US edition then carries "Wife of famous
+    # presenter reveals husband …", a retelling of the Huw Edwards pick.
     "2023-05-06": {"met": 1, "carried": 8, "soft": 2, "duplicates": 0, "pairs": (0.50, 0.37)},
-    "2023-06-06": {"met": 2, "carried": 15, "soft": 1, "duplicates": 1, "pairs": (0.91, 0.51)},
-    "2023-07-12": {"met": 0, "carried": 9, "soft": 4, "duplicates": 0, "pairs": (0.82, 0.71)},
+    "2023-06-06": {"met": 2, "carried": 15, "soft": 0, "duplicates": 1, "pairs": (0.91, 0.51)},
+    "2023-07-12": {"met": 0, "carried": 9, "soft": 0, "duplicates": 1, "pairs": (0.82, 0.71)},
     "2023-10-27": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.
 WORLD_FLOORS = {"IN": (0.99, 0.935), "GB": (0.98, 0.92), "US": (0.97, 0.93)}
 #: The news-desk decision over every labelled item (all homes): precision, recall.
-DESK_FLOORS = {HELDOUT: (0.715, 0.94), BLIND: (0.725, 0.955), BLIND3: (0.725, 0.94)}
+#: (Stop 28's soft pass: a markets regulator's case and an arts award leave the
+#: news desk.)
+DESK_FLOORS = {HELDOUT: (0.718, 0.94), BLIND: (0.729, 0.955), BLIND3: (0.737, 0.94)}
 
 
 def scores() -> tuple[DayScore, ...]:

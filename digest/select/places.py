@@ -71,6 +71,9 @@ class PlaceData:
     #: Who an artist is ("actor", "novelist"): a headline reporting such a one's
     #: death is entertainment news.
     artists: frozenset[str] = frozenset()
+    #: An arts award's names ("emmy nominations", "baftas"): its night is
+    #: entertainment news, whichever desk files it.
+    ceremonies: frozenset[str] = frozenset()
     #: Capital cities (left out of :attr:`local_names`) whose names name nothing else.
     capitals: frozenset[str] = frozenset()
     #: Other names of a country as a whole than its own: ``[whole_country]``'s and
@@ -184,6 +187,9 @@ def place_data() -> PlaceData:
             c for c, code in capitals.items() if text.get(c) == code and c not in elsewhere
         ),
         artists=frozenset(w.lower() for w in extra.get("obituaries", {}).get("entertainment", ())),
+        ceremonies=frozenset(
+            w.lower() for w in extra.get("ceremonies", {}).get("entertainment", ())
+        ),
         whole_country=frozenset(
             [*extra.get("whole_country", {}).get("names", ()), *extra.get("demonyms", {})]
         ),

@@ -658,9 +658,9 @@ def content_topic(
     """The topic (sports, science…) an item's words give it, and why, or
     ``("", "")``: its headline's topic words (only those in ``only`` when given;
     a sportsman's crime is no sports news, a war's profit no business news), an
-    artist's death (entertainment, whatever ``only`` says: a world desk's obituary
-    of an actor is still the arts desk's), or a research finding its standfirst
-    reports (science)."""
+    artist's death or an arts award (entertainment, whatever ``only`` says: a world
+    desk's obituary of an actor or list of Emmy nominees is still the arts desk's),
+    or a research finding its standfirst reports (science)."""
     topic = headline_topic(places, article.title, only)
     if (topic == "sports" and _CRIME.search(article.title)) or (
         topic == "business" and _business_in_conflict(places, article.title)
@@ -670,6 +670,8 @@ def content_topic(
         return topic, f"the headline reads as {topic}"
     if artist_death(places, article.title):
         return "entertainment", "the headline reports an artist's death"
+    if arts_award(places, article.title):
+        return "entertainment", "the headline reports an arts award"
     if reported_finding(places, article.summary):
         return "science", "the standfirst reports a research finding"
     return "", ""
@@ -684,6 +686,13 @@ def artist_death(places: PlaceData, title: str) -> bool:
         return False
     lowered = _THROUGH_ANOTHER.sub(" ", _spaced_words(title))
     return any(f" {w} " in lowered for w in places.artists)
+
+
+def arts_award(places: PlaceData, title: str) -> bool:
+    """Whether a headline reports an arts award's night or nominations
+    (``places.toml``'s ``[ceremonies]``: "'Succession' tops Emmy nominations")."""
+    lowered = _spaced_words(title)
+    return any(f" {w} " in lowered for w in places.ceremonies)
 
 
 def reported_finding(places: PlaceData, standfirst: str) -> str:
@@ -712,6 +721,7 @@ __all__ = [
     "SectionDetector",
     "acting_bloc",
     "artist_death",
+    "arts_award",
     "desk_region",
     "headline_topic",
     "home_blocs",
