@@ -202,3 +202,31 @@ def test_what_came_after_a_pick_is_read_in_the_words_the_pick_is_read_in() -> No
     titles = pick([arrest, after, wife], settings)
     assert after.lead.article.title not in titles
     assert wife.lead.article.title in titles
+
+
+def test_a_story_split_over_two_events_is_a_picks_retelling_when_its_reports_agree() -> None:
+    # Event grouping wants a name in common, and these headlines share none
+    # ("Ukrainian"/"Ukraine", "Kherson"/"Nova Kakhovka"): two events, one story.
+    settings = SelectSettings(count=2)
+    dam = story(1, "Ukraine dam: thousands flee floods near Nova Kakhovka", event=1, score=5,
+                outlets=3, words=(1, 2, 3))  # fmt: skip
+    again = story(2, "Critical Ukrainian dam near Kherson destroyed", event=2, score=4,
+                  outlets=2, words=(1, 2, 4))  # fmt: skip
+    other = story(3, "Other story", event=3, score=1, words=(9,))
+    assert pick([dam, again, other], settings) == [dam.lead.article.title, "Other story"]
+
+
+def test_across_events_one_alike_pair_or_another_country_is_no_retelling() -> None:
+    settings = SelectSettings(count=2)
+    dam = story(1, "Ukraine dam: thousands flee floods near Nova Kakhovka", event=1, score=5,
+                words=(1, 2, 3))  # fmt: skip
+    # One report each: a single alike pair across events is chance.
+    lone = story(2, "Critical Ukrainian dam near Kherson destroyed", event=2, score=4,
+                 words=(1, 2, 4))  # fmt: skip
+    assert pick([dam, lone], settings) == [dam.lead.article.title, lone.lead.article.title]
+    # Reports that agree, but about another country's dam.
+    wide = story(1, "Ukraine dam: thousands flee floods near Nova Kakhovka", event=1, score=5,
+                 outlets=3, words=(1, 2, 3))  # fmt: skip
+    abroad = story(4, "Dam bursts in Libya's Derna after storm", event=2, score=4, outlets=2,
+                   words=(1, 2, 4))  # fmt: skip
+    assert pick([wide, abroad], settings) == [wide.lead.article.title, abroad.lead.article.title]

@@ -75,7 +75,10 @@ FLOORS = {
     # change" an analysis; 2023-07-12's US edition then carries "Wife of famous
     # presenter reveals husband …", a retelling of the Huw Edwards pick.
     "2023-05-06": {"met": 1, "carried": 8, "soft": 2, "duplicates": 0, "pairs": (0.50, 0.37)},
-    "2023-06-06": {"met": 2, "carried": 15, "soft": 0, "duplicates": 1, "pairs": (0.91, 0.51)},
+    # Stop 28's s28-carry: the dam's two stories, split over two events by their
+    # grouping, are one pick (duplicates 1 -> 0); with the soft pass the GB edition
+    # meets every target.
+    "2023-06-06": {"met": 3, "carried": 15, "soft": 0, "duplicates": 0, "pairs": (0.91, 0.51)},
     "2023-07-12": {"met": 0, "carried": 9, "soft": 0, "duplicates": 1, "pairs": (0.82, 0.71)},
     "2023-10-27": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
 }

@@ -17,6 +17,11 @@ whose closest member is as alike as the clustering's bar to a pick's (half of it
 when both headlines name the same city, or when it uses the pick's core phrase,
 one not made of two names) is the same story told in other words, and is left
 out; a report of one development is never taken for a running page's retelling.
+Event grouping can split one story's reports (it wants a name in common, and
+"Ukrainian dam near Kherson" shares none with "Ukraine dam … Nova Kakhovka"): a
+story about a pick's country, of another event, is a retelling when several of
+their closest members' pairs, and :data:`CROSS_EVENT_SHARE` of them, are alike at
+the clustering's bar (one alike pair across events is chance).
 Pinned stories take their positions first.
 """
 
@@ -32,7 +37,7 @@ from .candidates import Story, left_out
 from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
-from .similarity import casing_votes, content_words, english_stemmer, headline_phrases
+from .similarity import Weights, casing_votes, content_words, english_stemmer, headline_phrases
 
 #: Members of a story compared with the picks of its event.
 _COMPARED = 3
@@ -41,6 +46,14 @@ _CORE_SAMPLE = 12
 #: An event's picks past the second need this many outlets telling the event each:
 #: a third pick needs 9 of them (3 to 6 give the same editions on the real days).
 EVENT_OUTLETS_PER_PICK = 4
+#: A story of another event than a pick's, about the same country, retells it when
+#: at least :data:`CROSS_EVENT_PAIRS` of their compared members' pairs, and this
+#: share of them, are alike at the clustering's bar: the reports agree, where two
+#: stories of different events alike by chance have one such pair (a dam's
+#: collapse, split over two events, has 4 of 9; a pardon and a war report 3 of 9,
+#: about two countries).
+CROSS_EVENT_SHARE = 0.4
+CROSS_EVENT_PAIRS = 2
 #: The share of the clustering's bar at which two reports of one event whose
 #: headlines name the same city are one story (clustering never joins reports
 #: set in different cities; two of one event set in the same city, alike at half
@@ -195,9 +208,14 @@ def _told_before(
     the story uses the pick's core phrase; a report is not compared with a running
     page (``cores`` keeps each pick's core phrases, by its lead's id)."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
-    read = [a.read() for a in mine] if any(p.event == story.event for p in taken) else []
-    for pick in taken:
+    country = _country(story)
+    # Read (a dict per member) only when some pick may be compared with.
+    compared = [p for p in taken if p.event == story.event or (country and _country(p) == country)]
+    read = [a.read() for a in mine] if compared else []
+    for pick in compared:
         if pick.event != story.event:
+            if _alike_across_events(read, pick, threshold):
+                return pick
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
         core = cores.get(pick.lead.article.id)
@@ -217,6 +235,17 @@ def _told_before(
                 if weights.cosine(b.read()) >= bar:
                     return pick
     return None
+
+
+def _alike_across_events(read: list[Weights], pick: Story, threshold: float) -> bool:
+    """Whether a story (its compared members' weights) and a pick of another event
+    about its country agree as one story's reports do: at least
+    :data:`CROSS_EVENT_PAIRS` of their pairs, and :data:`CROSS_EVENT_SHARE` of them,
+    alike at ``threshold``."""
+    theirs = [m.vector.read() for m in pick.members[:_COMPARED] if m.vector is not None]
+    pairs = len(read) * len(theirs)
+    alike = sum(1 for a in read for b in theirs if a.cosine(b) >= threshold)
+    return alike >= CROSS_EVENT_PAIRS and alike >= CROSS_EVENT_SHARE * pairs
 
 
 def _follows(title: str, pick: Story) -> bool:
