@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 from ..addresses import host_of
 from ..model import Article
-from .places import city_rows, place_data
+from .places import city_rows, find_countries, place_data
 
 #: Country code of outlets with no national desk of their own (wire agencies).
 NO_COUNTRY = "XX"
@@ -49,6 +49,13 @@ _HOST_CITY_POPULATION = 250_000
 _OFFICIAL_LABELS = frozenset({"gov", "gouv", "gob", "govt", "mil", "gc"})
 #: What a government's own site counts for among the outlets telling a story.
 OFFICIAL_WEIGHT = 0.5
+# An outlet's name ending a headline: a newsroom's word, a network's channel
+# ("NBC 5 Dallas-Fort Worth") or a US station's call sign ("KABC-TV").
+_CREDIT = re.compile(
+    r"^(?:[^:;?!]{0,40}\b(?:News|NEWS|TV|(?:NBC|ABC|CBS|FOX|CW) \d+)\b[^:;?!]{0,40}"
+    r"|[KW][A-Z]{2,3}(?:-TV)?)$"
+)
+_STATION = re.compile(r"[KW][A-Z]{2,3}(?:-TV)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +168,29 @@ class OutletTable:
         if found is None:
             found = self._resolve(*cache_key)
             self._found[cache_key] = found
-        return found
+        if found.country:
+            return found
+        # A video site's or an aggregator's item credits its newsroom at the end of
+        # the headline ("… | 9 News Australia", "… - KABC-TV"): its country.
+        credit = credit_of(article.title)
+        country = self._credit_country(credit) if credit else ""
+        if not country:
+            return found
+        return Outlet(
+            found.key, found.name, country, found.weight, f"{found.how}, credited {credit!r}",
+            found.desk,
+        )
+
+    def _credit_country(self, credit: str) -> str:
+        """The country of the newsroom a headline credits: a US station's call
+        sign, a listed outlet's name, or the one country its name places it in."""
+        if _STATION.fullmatch(credit):
+            return "US"
+        row = self._by_name.get(_name_key(credit))
+        if row is not None:
+            return row[1].country
+        codes = {c for _, c in find_countries(credit, place_data().text_names, compounds=True)}
+        return codes.pop() if len(codes) == 1 else ""
 
     def _resolve(self, host: str, publisher: str, byline: str) -> Outlet:
         row = self.lookup(host) if host else None
@@ -187,6 +216,20 @@ class OutletTable:
         return Outlet(name, name, country, weight, "web address")
 
 
+def credit_of(title: str) -> str:
+    """The newsroom's name some feeds end a headline with ("… - NBC 5 Dallas-Fort
+    Worth", "… | 9 News Australia", "… - KABC-TV"), or ``""``."""
+    head, _, credit = title.rpartition(" - " if " - " in title else " | ")
+    return credit.strip() if head and _CREDIT.search(credit.strip()) else ""
+
+
+def without_credit(title: str) -> str:
+    """A headline without its newsroom's name (:func:`credit_of`): the place in a
+    station's name is where the station is, not where the story happens."""
+    credit = credit_of(title)
+    return title.rpartition(" - " if " - " in title else " | ")[0] if credit else title
+
+
 def official_host(host: str) -> bool:
     """Whether a web address is a government's or an army's own site (``fda.gov``,
     ``www.gov.uk``, ``health.gov.au``, ``army.mil``, ``gouv.fr``)."""
@@ -209,5 +252,7 @@ __all__ = [
     "OutletTable",
     "builtin_outlets",
     "country_from_host",
+    "credit_of",
     "official_host",
+    "without_credit",
 ]

@@ -35,6 +35,8 @@ _WIDE_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\-])*(?:['’][^\W\d_]+)?")
 # Capitals each followed by a full stop ("U.S.", "U.K.", "L.A."): the stops are
 # part of the name, not the end of a sentence.
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+# A compound that names a stance, not a place ("pro-Palestinian", "anti-Israel").
+_STANCE = re.compile(r"(?i:pro|anti)-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,10 +207,24 @@ def _regions(table: Mapping[str, Any], countries: Mapping[str, Any]) -> dict[str
     return regions
 
 
-def _spans(text: str) -> list[str]:
-    # Tokens with possessive endings cut, so "Biden's" reads as "Biden".
+def _spans(text: str, compounds: bool = False) -> list[str]:
+    """``text``'s words with possessive endings cut ("Biden's" reads as "Biden");
+    with ``compounds``, words joined by hyphens apart, each after the first keeping
+    its hyphen in front ("Israel-Gaza" is "Israel", "-Gaza"): a compound of names
+    names each ("Russia-Ukraine war", "Sino-US ties", "Biden-backed bill"), and a
+    name spelled with hyphens ("Rostov-on-Don", "Kim Jong-un") is its parts joined
+    again.  A stance is no place: "pro-Palestinian", "anti-Israel" stay whole."""
     tokens = (_TOKEN if text.isascii() else _WIDE_TOKEN).findall(text)
-    return [_bare(t[:-2] if t.endswith(("'s", "’s")) else t) for t in tokens]
+    spans: list[str] = []
+    for token in tokens:
+        token = token[:-2] if token.endswith(("'s", "’s")) else token
+        if not compounds or "-" not in token.strip("-") or _STANCE.match(token):
+            spans.append(_bare(token))
+            continue
+        first, *rest = token.split("-")
+        spans.append(_bare(first))
+        spans.extend(f"-{_bare(part)}" for part in rest if part)
+    return [s for s in spans if s.strip("-")]
 
 
 def _bare(token: str) -> str:
@@ -219,20 +235,25 @@ def _bare(token: str) -> str:
     return bare + "." if token.startswith(f"{bare}.") and _INITIALS.fullmatch(f"{bare}.") else bare
 
 
-def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]:
+def find_countries(
+    text: str, names: Mapping[str, str], compounds: bool = False
+) -> list[tuple[str, str]]:
     """Place names found in ``text`` as ``(name, country code)``, in order.
 
-    Only capitalised words start a name; the longest known name wins.
+    Only capitalised words start a name; the longest known name wins.  With
+    ``compounds``, each name of a hyphenated compound counts ("Russia-Ukraine
+    war"): where a story happens, not which headlines share a name (clustering
+    compares names as headlines spell them).
     """
-    tokens = _spans(text)
+    tokens = _spans(text, compounds)
     found: list[tuple[str, str]] = []
     i = 0
     while i < len(tokens):
-        if not tokens[i][:1].isupper():
+        if not tokens[i].lstrip("-")[:1].isupper():
             i += 1
             continue
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
-            name = " ".join(tokens[i : i + size])
+            name = _joined(tokens[i : i + size])
             # Plural demonyms: "Ukrainians" as "Ukrainian".
             code = names.get(name) or (names.get(name[:-1]) if name.endswith("ns") else None)
             if code:
@@ -242,6 +263,16 @@ def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]
         else:
             i += 1
     return found
+
+
+def _joined(spans: list[str]) -> str:
+    """Words of :func:`_spans` as the name they spell: "New York", "Rostov-on-Don"."""
+    if len(spans) == 1:
+        return spans[0].lstrip("-")
+    name = spans[0].lstrip("-")
+    for span in spans[1:]:
+        name += span if span[0] == "-" else f" {span}"
+    return name
 
 
 #: The one empty set of places every text naming no city shares: each vector of a
@@ -295,7 +326,7 @@ def country_counts(
     counts: dict[str, float] = defaultdict(float)
     unsure: list[tuple[tuple[str, ...], float]] = []
     for text, weight in texts:
-        for name, code in find_countries(text, data.text_names):
+        for name, code in find_countries(text, data.text_names, compounds=True):
             if name in data.ambiguous:
                 unsure.append((data.ambiguous[name], weight))
             else:
