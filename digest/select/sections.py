@@ -448,8 +448,9 @@ def leading_names(title: str, places: PlaceData) -> list[tuple[str, str]]:
     the headline's when that clause names none): "…Gaza hospital blast kills
     hundreds; Biden set to travel" names the US only in passing."""
     title = without_credit(title)
-    return find_countries(lead_clause(title), places.text_names) or find_countries(
-        title, places.text_names
+    names = places.text_names
+    return find_countries(lead_clause(title), names, people=places) or find_countries(
+        title, names, people=places
     )
 
 
