@@ -42,6 +42,10 @@ _GENERIC_PREFIXES = frozenset(
 )
 # US broadcasters' call signs: K or W and two or three letters, maybe "tv" or a number.
 _CALL_SIGN = re.compile(r"[kw][a-z]{2,3}(?:tv|\d{1,2})?")
+# A US network's local station named by its channel ("fox8", "abc12", "fox4news",
+# "nbc4i"): the networks brand their affiliates so; elsewhere a broadcaster's
+# site has its country's domain ("abc.net.au").
+_AFFILIATE = re.compile(r"(?:fox|abc|nbc|cbs|cw)\d{1,2}[a-z]{0,4}")
 _MIN_HOST_PLACE = 5
 _AUTHORS = re.compile(r",|;|\band\b|&")
 _HOST_CITY_POPULATION = 250_000
@@ -118,7 +122,7 @@ def country_from_host(host: str) -> str:
     if edition not in _GENERIC_PREFIXES and code in place_data().country_names:
         return code
     name = labels[-2] if len(labels) > 1 else ""
-    if _CALL_SIGN.fullmatch(name):
+    if _CALL_SIGN.fullmatch(name) or _AFFILIATE.fullmatch(name):
         return "US"
     return next((code for place, code in _host_places() if place in name), "")
 
