@@ -327,7 +327,9 @@ class SectionDetector:
         if home >= _DECIDES and home > foreign:
             return f"it is about {where} ({'; '.join(said)})"
         named = leading_names(title, self.places)
-        codes = [self.places.ambiguous.get(n, (c,))[0] for n, c in named]
+        # A name of places in several countries ("Birmingham") is the one the
+        # evidence settled on (the item's other names, its outlet's country).
+        codes = [settled(self.places.ambiguous.get(n, (c,)), counts) for n, c in named]
         if self.home not in codes:
             return ""
         first = next(c for c in codes if c != INTERNATIONAL)
@@ -707,6 +709,12 @@ def reported_finding(places: PlaceData, standfirst: str) -> str:
     first = re.split(r"(?<=[.!?])\s+", standfirst.strip(), maxsplit=1)[0]
     lowered = f" {' '.join(re.findall(r'[a-z0-9]+', first.lower()))} "
     return "science" if any(f" {w} " in lowered for w in places.findings) else ""
+
+
+def settled(codes: Sequence[str], counts: dict[str, float]) -> str:
+    """Which of a place name's ``codes`` (likeliest first) the weighed evidence
+    chose: the one it counts most for, else the likeliest."""
+    return max(codes, key=lambda c: (counts.get(c, 0.0), -codes.index(c)))
 
 
 def main_country(evidence: dict[str, float]) -> str:
