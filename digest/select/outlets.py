@@ -116,15 +116,24 @@ def country_from_host(host: str) -> str:
     tld = labels[-1]
     if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_CCTLDS:
         return _CCTLD_COUNTRY.get(tld, tld.upper())
-    # A country's edition of an international site: "uk.yahoo.com", "in.reuters.com".
-    edition = labels[0] if len(labels) > 2 else ""
-    code = _CCTLD_COUNTRY.get(edition, edition.upper())
-    if edition not in _GENERIC_PREFIXES and code in place_data().country_names:
+    code = edition_country(host)
+    if code:
         return code
     name = labels[-2] if len(labels) > 1 else ""
     if _CALL_SIGN.fullmatch(name) or _AFFILIATE.fullmatch(name):
         return "US"
     return next((code for place, code in _host_places() if place in name), "")
+
+
+def edition_country(host: str) -> str:
+    """The country of an international site's edition its host names
+    ("uk.yahoo.com", "in.reuters.com", "au.news.yahoo.com"), or ``""``."""
+    labels = host.split(".")
+    edition = labels[0] if len(labels) > 2 else ""
+    code = _CCTLD_COUNTRY.get(edition, edition.upper())
+    if edition not in _GENERIC_PREFIXES and code in place_data().country_names:
+        return code
+    return ""
 
 
 @cache
@@ -207,9 +216,11 @@ class OutletTable:
                 break
         if row is not None:
             listed, entry = row
-            return Outlet(
-                entry.name.lower(), entry.name, entry.country, entry.weight, listed, entry.desk
-            )
+            # A listed site's edition for another country ("au.news.yahoo.com" of
+            # "news.yahoo.com") runs that country's national desk.
+            edition = edition_country(host) if host != listed and entry.country else ""
+            country = edition if edition and entry.country != NO_COUNTRY else entry.country
+            return Outlet(entry.name.lower(), entry.name, country, entry.weight, listed, entry.desk)
         # A government's own site is where news comes from, not an outlet telling
         # it: its press release counts for part of one.
         weight = OFFICIAL_WEIGHT if official_host(host) else 1.0
