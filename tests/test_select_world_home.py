@@ -82,7 +82,7 @@ def test_a_places_name_as_a_persons_first_name_is_no_place(text: str, codes: lis
 
 def test_a_foreign_outlets_americas_desk_report_of_jordan_neely_is_us_news() -> None:
     report = item("https://www.independent.co.uk/news/world/americas/crime/jordan-neely-b2333",
-                  "Jordan Neely – latest: ex-Marine identified as man who choked passenger")  # fmt: skip
+                  "Jordan Neely – latest: ex-Marine identified as man who choked him")  # fmt: skip
     assert not counted(report, "US")
     assert counted(report, "GB")
 

@@ -189,10 +189,8 @@ class OutletTable:
         country = self._credit_country(credit) if credit else ""
         if not country:
             return found
-        return Outlet(
-            found.key, found.name, country, found.weight, f"{found.how}, credited {credit!r}",
-            found.desk,
-        )
+        how = f"{found.how}, credited {credit!r}"
+        return Outlet(found.key, found.name, country, found.weight, how, found.desk)
 
     def _credit_country(self, credit: str) -> str:
         """The country of the newsroom a headline credits: a US station's call

@@ -327,8 +327,6 @@ class SectionDetector:
         if home >= _DECIDES and home > foreign:
             return f"it is about {where} ({'; '.join(said)})"
         named = leading_names(title, self.places)
-        # A name of places in several countries ("Birmingham") is the one the
-        # evidence settled on (the item's other names, its outlet's country).
         codes = [settled(self.places.ambiguous.get(n, (c,)), counts) for n, c in named]
         if self.home not in codes:
             return ""
@@ -424,8 +422,7 @@ class SectionDetector:
         return dateline_country(article.dateline, self.places)
 
     def _mentions(self, article: Article, near: str = "") -> dict[str, float]:
-        lead = article.body.split("\n\n", 1)[0][:400]
-        title = without_credit(article.title)
+        title, lead = without_credit(article.title), article.body.split("\n\n", 1)[0][:400]
         texts = [(title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
         texts += [(tag, _TAG) for tag in article.tags[:5]]
         counts = country_counts(texts, self.places, near)
@@ -454,7 +451,6 @@ def leading_names(title: str, places: PlaceData) -> list[tuple[str, str]]:
     return find_countries(lead_clause(title), names, people=places) or find_countries(
         title, names, people=places
     )
-
 
 
 def lead_clause(title: str) -> str:
@@ -713,7 +709,8 @@ def reported_finding(places: PlaceData, standfirst: str) -> str:
 
 def settled(codes: Sequence[str], counts: dict[str, float]) -> str:
     """Which of a place name's ``codes`` (likeliest first) the weighed evidence
-    chose: the one it counts most for, else the likeliest."""
+    chose ("Birmingham" in an Alabama station's report: the item's other names and
+    its outlet's country): the one it counts most for, else the likeliest."""
     return max(codes, key=lambda c: (counts.get(c, 0.0), -codes.index(c)))
 
 
