@@ -82,8 +82,15 @@ FLOORS = {
     "2023-07-12": {"met": 0, "carried": 9, "soft": 0, "duplicates": 1, "pairs": (0.82, 0.71)},
     "2023-10-27": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
 }
-#: World/home precision and recall pooled over the labelled days, per home.
-WORLD_FLOORS = {"IN": (0.99, 0.935), "GB": (0.98, 0.92), "US": (0.97, 0.93)}
+#: World/home precision and recall pooled over the labelled days, per home.  Stop
+#: 28's place and outlet pass (compounds of names, newsroom credits, people named
+#: like places, outlets' countries) raised them from 0.999/0.939, 0.985/0.924 and
+#: 0.972/0.936.
+WORLD_FLOORS = {"IN": (0.995, 0.945), "GB": (0.985, 0.93), "US": (0.97, 0.94)}
+#: Editions below the issue's world/home targets (precision 0.95, recall 0.9): on
+#: 2023-10-18 every Israel-Gaza report is the US's own news to its annotator (the
+#: president flew there), though most name only Israel and Gaza.
+WORLD_SHORT = {("2023-10-18", "US")}
 #: The news-desk decision over every labelled item (all homes): precision, recall.
 #: (Stop 28's soft pass: a markets regulator's case and an arts award leave the
 #: news desk.)
@@ -128,6 +135,13 @@ def test_each_held_out_day_keeps_its_figures(name: str) -> None:
 def test_world_news_is_told_from_home_news_on_held_out_days(home: str) -> None:
     precision, recall = selector_days.world_figures(tuple(FEEDS), home)
     assert precision >= WORLD_FLOORS[home][0] and recall >= WORLD_FLOORS[home][1]
+
+
+def test_every_other_held_out_edition_meets_the_world_home_targets() -> None:
+    # Since stop 28: 2023-05-06 (GB precision, US recall) and 2023-07-12 (GB
+    # recall) of the third blind batch were below them.
+    short = {(s.day, s.home) for s in scores() if s.world_precision < 0.95 or s.world_recall < 0.9}
+    assert short <= WORLD_SHORT
 
 
 @pytest.mark.parametrize("folder", sorted(DESK_FLOORS), ids=lambda f: f.name)

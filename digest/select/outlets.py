@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 from ..addresses import host_of
 from ..model import Article
-from .places import city_rows, place_data
+from .places import city_rows, find_countries, place_data
 
 #: Country code of outlets with no national desk of their own (wire agencies).
 NO_COUNTRY = "XX"
@@ -42,6 +42,10 @@ _GENERIC_PREFIXES = frozenset(
 )
 # US broadcasters' call signs: K or W and two or three letters, maybe "tv" or a number.
 _CALL_SIGN = re.compile(r"[kw][a-z]{2,3}(?:tv|\d{1,2})?")
+# A US network's local station named by its channel ("fox8", "abc12", "fox4news",
+# "nbc4i"): the networks brand their affiliates so; elsewhere a broadcaster's
+# site has its country's domain ("abc.net.au").
+_AFFILIATE = re.compile(r"(?:fox|abc|nbc|cbs|cw)\d{1,2}[a-z]{0,4}")
 _MIN_HOST_PLACE = 5
 _AUTHORS = re.compile(r",|;|\band\b|&")
 _HOST_CITY_POPULATION = 250_000
@@ -49,6 +53,13 @@ _HOST_CITY_POPULATION = 250_000
 _OFFICIAL_LABELS = frozenset({"gov", "gouv", "gob", "govt", "mil", "gc"})
 #: What a government's own site counts for among the outlets telling a story.
 OFFICIAL_WEIGHT = 0.5
+# An outlet's name ending a headline: a newsroom's word, a network's channel
+# ("NBC 5 Dallas-Fort Worth") or a US station's call sign ("KABC-TV").
+_CREDIT = re.compile(
+    r"^(?:[^:;?!]{0,40}\b(?:News|NEWS|TV|(?:NBC|ABC|CBS|FOX|CW) \d+)\b[^:;?!]{0,40}"
+    r"|[KW][A-Z]{2,3}(?:-TV)?)$"
+)
+_STATION = re.compile(r"[KW][A-Z]{2,3}(?:-TV)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,15 +116,24 @@ def country_from_host(host: str) -> str:
     tld = labels[-1]
     if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_CCTLDS:
         return _CCTLD_COUNTRY.get(tld, tld.upper())
-    # A country's edition of an international site: "uk.yahoo.com", "in.reuters.com".
+    code = edition_country(host)
+    if code:
+        return code
+    name = labels[-2] if len(labels) > 1 else ""
+    if _CALL_SIGN.fullmatch(name) or _AFFILIATE.fullmatch(name):
+        return "US"
+    return next((code for place, code in _host_places() if place in name), "")
+
+
+def edition_country(host: str) -> str:
+    """The country of an international site's edition its host names
+    ("uk.yahoo.com", "in.reuters.com", "au.news.yahoo.com"), or ``""``."""
+    labels = host.split(".")
     edition = labels[0] if len(labels) > 2 else ""
     code = _CCTLD_COUNTRY.get(edition, edition.upper())
     if edition not in _GENERIC_PREFIXES and code in place_data().country_names:
         return code
-    name = labels[-2] if len(labels) > 1 else ""
-    if _CALL_SIGN.fullmatch(name):
-        return "US"
-    return next((code for place, code in _host_places() if place in name), "")
+    return ""
 
 
 @cache
@@ -161,7 +181,27 @@ class OutletTable:
         if found is None:
             found = self._resolve(*cache_key)
             self._found[cache_key] = found
-        return found
+        if found.country:
+            return found
+        # A video site's or an aggregator's item credits its newsroom at the end of
+        # the headline ("… | 9 News Australia", "… - KABC-TV"): its country.
+        credit = credit_of(article.title)
+        country = self._credit_country(credit) if credit else ""
+        if not country:
+            return found
+        how = f"{found.how}, credited {credit!r}"
+        return Outlet(found.key, found.name, country, found.weight, how, found.desk)
+
+    def _credit_country(self, credit: str) -> str:
+        """The country of the newsroom a headline credits: a US station's call
+        sign, a listed outlet's name, or the one country its name places it in."""
+        if _STATION.fullmatch(credit):
+            return "US"
+        row = self._by_name.get(_name_key(credit))
+        if row is not None:
+            return row[1].country
+        codes = {c for _, c in find_countries(credit, place_data().text_names, compounds=True)}
+        return codes.pop() if len(codes) == 1 else ""
 
     def _resolve(self, host: str, publisher: str, byline: str) -> Outlet:
         row = self.lookup(host) if host else None
@@ -174,9 +214,11 @@ class OutletTable:
                 break
         if row is not None:
             listed, entry = row
-            return Outlet(
-                entry.name.lower(), entry.name, entry.country, entry.weight, listed, entry.desk
-            )
+            # A listed site's edition for another country ("au.news.yahoo.com" of
+            # "news.yahoo.com") runs that country's national desk.
+            edition = edition_country(host) if host != listed and entry.country else ""
+            country = edition if edition and entry.country != NO_COUNTRY else entry.country
+            return Outlet(entry.name.lower(), entry.name, country, entry.weight, listed, entry.desk)
         # A government's own site is where news comes from, not an outlet telling
         # it: its press release counts for part of one.
         weight = OFFICIAL_WEIGHT if official_host(host) else 1.0
@@ -185,6 +227,20 @@ class OutletTable:
             return Outlet(publisher.lower(), publisher, country, weight, "publisher")
         name = host or "unknown outlet"
         return Outlet(name, name, country, weight, "web address")
+
+
+def credit_of(title: str) -> str:
+    """The newsroom's name some feeds end a headline with ("… - NBC 5 Dallas-Fort
+    Worth", "… | 9 News Australia", "… - KABC-TV"), or ``""``."""
+    head, _, credit = title.rpartition(" - " if " - " in title else " | ")
+    return credit.strip() if head and _CREDIT.search(credit.strip()) else ""
+
+
+def without_credit(title: str) -> str:
+    """A headline without its newsroom's name (:func:`credit_of`): the place in a
+    station's name is where the station is, not where the story happens."""
+    credit = credit_of(title)
+    return title.rpartition(" - " if " - " in title else " | ")[0] if credit else title
 
 
 def official_host(host: str) -> bool:
@@ -209,5 +265,7 @@ __all__ = [
     "OutletTable",
     "builtin_outlets",
     "country_from_host",
+    "credit_of",
     "official_host",
+    "without_credit",
 ]

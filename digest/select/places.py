@@ -35,6 +35,8 @@ _WIDE_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\-])*(?:['’][^\W\d_]+)?")
 # Capitals each followed by a full stop ("U.S.", "U.K.", "L.A."): the stops are
 # part of the name, not the end of a sentence.
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+# A compound that names a stance, not a place ("pro-Palestinian", "anti-Israel").
+_STANCE = re.compile(r"(?i:pro|anti)-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,10 @@ class PlaceData:
     #: Other names of a country as a whole than its own: ``[whole_country]``'s and
     #: the demonyms.
     whole_country: frozenset[str] = frozenset()
+    #: Names of places and parties that are people's names too ("Jordan", "Tory"),
+    #: and the words that, beside one, still make it a place ("Jordan Valley").
+    given_names: frozenset[str] = frozenset()
+    not_surnames: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +199,8 @@ def place_data() -> PlaceData:
         whole_country=frozenset(
             [*extra.get("whole_country", {}).get("names", ()), *extra.get("demonyms", {})]
         ),
+        given_names=frozenset(extra.get("people", {}).get("names", ())),
+        not_surnames=frozenset(extra.get("people", {}).get("not_names", ())),
     )
 
 
@@ -211,10 +219,24 @@ def _regions(table: Mapping[str, Any], countries: Mapping[str, Any]) -> dict[str
     return regions
 
 
-def _spans(text: str) -> list[str]:
-    # Tokens with possessive endings cut, so "Biden's" reads as "Biden".
+def _spans(text: str, compounds: bool = False) -> list[str]:
+    """``text``'s words with possessive endings cut ("Biden's" reads as "Biden");
+    with ``compounds``, words joined by hyphens apart, each after the first keeping
+    its hyphen in front ("Israel-Gaza" is "Israel", "-Gaza"): a compound of names
+    names each ("Russia-Ukraine war", "Sino-US ties", "Biden-backed bill"), and a
+    name spelled with hyphens ("Rostov-on-Don", "Kim Jong-un") is its parts joined
+    again.  A stance is no place: "pro-Palestinian", "anti-Israel" stay whole."""
     tokens = (_TOKEN if text.isascii() else _WIDE_TOKEN).findall(text)
-    return [_bare(t[:-2] if t.endswith(("'s", "’s")) else t) for t in tokens]
+    spans: list[str] = []
+    for token in tokens:
+        token = token[:-2] if token.endswith(("'s", "’s")) else token
+        if not compounds or "-" not in token.strip("-") or _STANCE.match(token):
+            spans.append(_bare(token))
+            continue
+        first, *rest = token.split("-")
+        spans.append(_bare(first))
+        spans.extend(f"-{_bare(part)}" for part in rest if part)
+    return [s for s in spans if s.strip("-")]
 
 
 def _bare(token: str) -> str:
@@ -225,29 +247,80 @@ def _bare(token: str) -> str:
     return bare + "." if token.startswith(f"{bare}.") and _INITIALS.fullmatch(f"{bare}.") else bare
 
 
-def find_countries(text: str, names: Mapping[str, str]) -> list[tuple[str, str]]:
+def find_countries(
+    text: str,
+    names: Mapping[str, str],
+    compounds: bool = False,
+    people: PlaceData | None = None,
+) -> list[tuple[str, str]]:
     """Place names found in ``text`` as ``(name, country code)``, in order.
 
-    Only capitalised words start a name; the longest known name wins.
+    Only capitalised words start a name; the longest known name wins.  With
+    ``compounds``, each name of a hyphenated compound counts ("Russia-Ukraine
+    war"): where a story happens, not which headlines share a name (clustering
+    compares names as headlines spell them).  With ``people``, its
+    :attr:`PlaceData.given_names` used as a person's first name ("Jordan Neely",
+    "Tory Lanez") name no place (:func:`_named_person`).
     """
-    tokens = _spans(text)
+    tokens = _spans(text, compounds)
     found: list[tuple[str, str]] = []
     i = 0
     while i < len(tokens):
-        if not tokens[i][:1].isupper():
+        if not tokens[i].lstrip("-")[:1].isupper():
             i += 1
             continue
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
-            name = " ".join(tokens[i : i + size])
+            name = _joined(tokens[i : i + size])
             # Plural demonyms: "Ukrainians" as "Ukrainian".
             code = names.get(name) or (names.get(name[:-1]) if name.endswith("ns") else None)
             if code:
-                found.append((name, code))
+                if not (people and size == 1 and _named_person(text, tokens, i, names, people)):
+                    found.append((name, code))
                 i += size
                 break
         else:
             i += 1
     return found
+
+
+def _named_person(
+    text: str, tokens: list[str], i: int, names: Mapping[str, str], data: PlaceData
+) -> bool:
+    """Whether ``tokens[i]``, a place's or a party's name that is a person's too
+    ("Jordan", "Tory", "Dalian"), is a person's first name here: the next word,
+    after a space, is capitalised and no known name nor a place's word ("Jordan
+    Neely", "Tory Lanez", but "Jordan Valley", "Tory MPs", "Sydney, Australia"), in
+    a text whose capitals mean names (not Title Case).  (A surname, "Jim Jordan",
+    is left to the place: a story told of him often names nothing else.)"""
+    if tokens[i] not in data.given_names or i + 1 >= len(tokens) or _title_case(tokens):
+        return False
+    word = tokens[i + 1]
+    if (
+        not word[:1].isupper()
+        or word in names
+        or word in data.not_surnames
+        or word.isupper()
+        or _INITIALS.fullmatch(word)
+    ):
+        return False
+    return re.search(rf"\b{re.escape(tokens[i])}[ \u00a0]{re.escape(word)}", text) is not None
+
+
+def _title_case(tokens: list[str]) -> bool:
+    """Whether most of a text's longer words are capitalised ("Ukraine's New
+    Missiles Could Knock Out…"): its capitals then say nothing of names."""
+    long = [t for t in tokens if len(t) > 3 and t[0] != "-"]
+    return len(long) >= 3 and sum(t[0].isupper() for t in long) > 0.75 * len(long)
+
+
+def _joined(spans: list[str]) -> str:
+    """Words of :func:`_spans` as the name they spell: "New York", "Rostov-on-Don"."""
+    if len(spans) == 1:
+        return spans[0].lstrip("-")
+    name = spans[0].lstrip("-")
+    for span in spans[1:]:
+        name += span if span[0] == "-" else f" {span}"
+    return name
 
 
 #: The one empty set of places every text naming no city shares: each vector of a
@@ -301,7 +374,7 @@ def country_counts(
     counts: dict[str, float] = defaultdict(float)
     unsure: list[tuple[tuple[str, ...], float]] = []
     for text, weight in texts:
-        for name, code in find_countries(text, data.text_names):
+        for name, code in find_countries(text, data.text_names, compounds=True, people=data):
             if name in data.ambiguous:
                 unsure.append((data.ambiguous[name], weight))
             else:

@@ -36,7 +36,7 @@ from ..config import SelectSettings
 from ..model import Article
 from .disputes import company_dispute, dispute_words
 from .genre import host_desks, registered_name, running_page
-from .outlets import NO_COUNTRY, Outlet
+from .outlets import NO_COUNTRY, Outlet, without_credit
 from .places import (
     INTERNATIONAL,
     PlaceData,
@@ -219,7 +219,7 @@ class SectionDetector:
                 if found is None or (not found[0] and size < len(words)):
                     continue
                 section, code = found
-                if not section:
+                if not section or both_desks(self, found, words[size:]):
                     break
                 # "world-asia-india": the country at the end decides home or abroad.
                 sub = tail_country(words[size:], self.places)
@@ -327,7 +327,7 @@ class SectionDetector:
         if home >= _DECIDES and home > foreign:
             return f"it is about {where} ({'; '.join(said)})"
         named = leading_names(title, self.places)
-        codes = [self.places.ambiguous.get(n, (c,))[0] for n, c in named]
+        codes = [settled(self.places.ambiguous.get(n, (c,)), counts) for n, c in named]
         if self.home not in codes:
             return ""
         first = next(c for c in codes if c != INTERNATIONAL)
@@ -422,8 +422,8 @@ class SectionDetector:
         return dateline_country(article.dateline, self.places)
 
     def _mentions(self, article: Article, near: str = "") -> dict[str, float]:
-        lead = article.body.split("\n\n", 1)[0][:400]
-        texts = [(article.title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
+        title, lead = without_credit(article.title), article.body.split("\n\n", 1)[0][:400]
+        texts = [(title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
         texts += [(tag, _TAG) for tag in article.tags[:5]]
         counts = country_counts(texts, self.places, near)
         for name in self.home_places:
@@ -446,8 +446,10 @@ def leading_names(title: str, places: PlaceData) -> list[tuple[str, str]]:
     """The places and actors a headline names in the clause it leads with (all of
     the headline's when that clause names none): "…Gaza hospital blast kills
     hundreds; Biden set to travel" names the US only in passing."""
-    return find_countries(lead_clause(title), places.text_names) or find_countries(
-        title, places.text_names
+    title = without_credit(title)
+    names = places.text_names
+    return find_countries(lead_clause(title), names, people=places) or find_countries(
+        title, names, people=places
     )
 
 
@@ -484,6 +486,15 @@ def acting_bloc(article: Article, blocs: Sequence[tuple[str, re.Pattern[str]]]) 
         if pattern.search(text):
             return f"the {name} group, which the home country belongs to, acts as one"
     return ""
+
+
+def both_desks(detector: SectionDetector, found: tuple[str, str], rest: Sequence[str]) -> bool:
+    """Whether a desk's name joins the national desk and the world's
+    ("national-international", "nation-world"): it files both, so it says nothing
+    of where a story happens.  (A desk named for a country and the world,
+    "uk-world-news", is left as that country's.)"""
+    after = detector.label(" ".join(rest)) if rest else None
+    return found == (NATIONAL, "") and after == (WORLD, "")
 
 
 def tail_country(words: Sequence[str], places: PlaceData) -> str:
@@ -619,7 +630,9 @@ def own_market(places: PlaceData, article: Article, own: str) -> bool:
     president, states or cities would be)."""
     full = places.country_names.get(own, "")
     found = [
-        f for t in (article.title, article.summary) for f in find_countries(t, places.text_names)
+        f
+        for t in (article.title, article.summary)
+        for f in find_countries(t, places.text_names, compounds=True)
     ]
     # (A territory's own name, "U.S. Virgin Islands", is no name for the whole.)
     return bool(found and own) and all(
@@ -635,7 +648,7 @@ def placed_in_passing(places: PlaceData, home: str, article: Article, foreign: f
     where a story happens no more surely than its outlet's country does."""
     if foreign >= _DECIDES:
         return False
-    if any(c != home for _, c in find_countries(article.title, places.text_names)):
+    if any(c != home for _, c in find_countries(article.title, places.text_names, True)):
         return False
     return not named_region(places, home, article)
 
@@ -701,6 +714,13 @@ def reported_finding(places: PlaceData, standfirst: str) -> str:
     first = re.split(r"(?<=[.!?])\s+", standfirst.strip(), maxsplit=1)[0]
     lowered = f" {' '.join(re.findall(r'[a-z0-9]+', first.lower()))} "
     return "science" if any(f" {w} " in lowered for w in places.findings) else ""
+
+
+def settled(codes: Sequence[str], counts: dict[str, float]) -> str:
+    """Which of a place name's ``codes`` (likeliest first) the weighed evidence
+    chose ("Birmingham" in an Alabama station's report: the item's other names and
+    its outlet's country): the one it counts most for, else the likeliest."""
+    return max(codes, key=lambda c: (counts.get(c, 0.0), -codes.index(c)))
 
 
 def main_country(evidence: dict[str, float]) -> str:

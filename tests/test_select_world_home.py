@@ -1,0 +1,150 @@
+"""The world/home decision's readings of places, outlets and desks (stop 28): each
+test a hand-written item of a kind the labelled days got wrong."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from digest.config import SelectSettings
+from digest.model import Article
+from digest.select.outlets import OutletTable, country_from_host, credit_of, without_credit
+from digest.select.places import find_countries, place_data
+from digest.select.sections import SectionDetector
+
+WHEN = datetime(2023, 7, 12, 12, 0, tzinfo=UTC)
+
+
+def item(url: str, title: str, summary: str = "", section: str = "") -> Article:
+    return Article(id=url, url=url, title=title, summary=summary, section=section,
+                   published_at=WHEN)  # fmt: skip
+
+
+def counted(article: Article, home: str) -> bool:
+    """Whether the item is World News for a publisher in ``home``."""
+    detector = SectionDetector(SelectSettings(home_country=home))
+    return detector.classify(article, OutletTable().of(article)).counted
+
+
+def names(text: str) -> list[str]:
+    """The countries the world/home decision reads in ``text``."""
+    data = place_data()
+    return [code for _, code in find_countries(text, data.text_names, True, data)]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Russia-Ukraine war latest: talks stall", ["RU", "UA"]),
+        ("Sino-US ties fray", ["US"]),
+        ("Senate advances Biden-backed bill", ["US"]),
+        # Names spelled with hyphens stay whole; a stance names no place.
+        ("Shelling in Rostov-on-Don", ["RU"]),
+        ("Kim Jong-un fires missile", ["KP"]),
+        ("New York-based firm sued", ["US"]),
+        ("Arrest after death of man at pro-Palestinian rally", []),
+    ],
+)
+def test_each_name_of_a_compound_is_a_place(text: str, codes: list[str]) -> None:
+    assert names(text) == codes
+
+
+def test_clustering_still_reads_a_compound_as_one_word() -> None:
+    # Headlines are compared by the names they spell: the compound reading is the
+    # world/home decision's only.
+    assert find_countries("Israel-Gaza war live", place_data().text_names) == []
+
+
+def test_a_home_outlets_report_of_a_war_named_by_a_compound_is_world_news() -> None:
+    report = item("https://www.thetimes.co.uk/article/israel-gaza-war-latest-0bhd5s6rw",
+                  "Israel-Gaza war latest: ground forces 'expanding activity'")  # fmt: skip
+    assert counted(report, "GB") and counted(report, "US")
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Jordan Neely: ex-Marine charged over subway death", []),
+        ("Tory Lanez sentenced to 10 years for shooting Megan Thee Stallion", []),
+        ("Dalian Atkinson: police officer keeps her job", []),
+        ("Princess Charlotte and Prince Louis steal the show", ["GB", "GB"]),
+        # The place, beside a place's word, after a comma, or in Title Case.
+        ("Settlers move into the Jordan Valley", ["JO"]),
+        ("Tory MPs revolt over planning bill", ["GB"]),
+        ("School drop-off row in Randwick, Sydney", ["AU"]),
+        ("Why Jordan Cancelled The Summit With Biden", ["JO", "US"]),
+    ],
+)
+def test_a_places_name_as_a_persons_first_name_is_no_place(text: str, codes: list[str]) -> None:
+    assert names(text) == codes
+
+
+def test_a_foreign_outlets_americas_desk_report_of_jordan_neely_is_us_news() -> None:
+    report = item("https://www.independent.co.uk/news/world/americas/crime/jordan-neely-b2333",
+                  "Jordan Neely – latest: ex-Marine identified as man who choked him")  # fmt: skip
+    assert not counted(report, "US")
+    assert counted(report, "GB")
+
+
+@pytest.mark.parametrize(
+    ("title", "credit"),
+    [
+        ("Teen arrested in Mexico for murder - NBC 5 Dallas-Fort Worth", "NBC 5 Dallas-Fort Worth"),
+        ("Mexico shooting: US citizens among 7 injured - KABC-TV", "KABC-TV"),
+        ("Five killed in crash | 9 News Australia", "9 News Australia"),
+        # A headline's own dash is no credit.
+        ("Boris Johnson - the interview", ""),
+        ("Russia - Ukraine talks resume", ""),
+    ],
+)
+def test_a_headlines_newsroom_credit_is_read_apart(title: str, credit: str) -> None:
+    assert credit_of(title) == credit
+    assert without_credit(title) == (title.rpartition(credit)[0][:-3] if credit else title)
+
+
+def test_a_credited_newsroom_gives_an_unknown_outlet_its_country() -> None:
+    video = item("https://www.youtube.com/watch?v=abc", "Five killed in crash | 9 News Australia")
+    assert OutletTable().of(video).country == "AU"
+    assert counted(video, "GB") and counted(video, "US")
+    # The station's city is where it is, not where the story happens.
+    station = item("https://www.youtube.com/watch?v=def",
+                   "Teen arrested in Mexico for murder - NBC 5 Dallas-Fort Worth")  # fmt: skip
+    assert OutletTable().of(station).country == "US"
+    assert counted(station, "US")
+
+
+def test_a_desk_of_the_nation_and_the_world_says_nothing_of_where() -> None:
+    # A US outlet's desk: its "national" alone would make every item US news.
+    report = item("https://www.usatoday.com/story/news/nation-world/teen-arrested-in-mexico/3212/",
+                  "Teen arrested in Mexico over party shooting")  # fmt: skip
+    assert counted(report, "US")
+    home = item("https://www.usatoday.com/story/news/nation-world/senate-passes-bill/3213/",
+                "Senate passes Biden-backed bill")  # fmt: skip
+    assert not counted(home, "US")
+
+
+@pytest.mark.parametrize(
+    ("host", "country"),
+    [("fox8.com", "US"), ("abc12.com", "US"), ("fox4news.com", "US"), ("abc.net.au", "AU"),
+     ("foxnews.example", "")],
+)  # fmt: skip
+def test_a_us_networks_station_named_by_its_channel_is_american(host: str, country: str) -> None:
+    assert country_from_host(host) == country
+
+
+def test_a_listed_sites_edition_for_another_country_is_that_countrys() -> None:
+    story = item("https://au.news.yahoo.com/residents-horrified-rats-fishing-town-1234.html",
+                 "Residents horrified as fishing town 'comes alive' with rats")  # fmt: skip
+    assert OutletTable().of(story).country == "AU"
+    assert counted(story, "US")
+    assert OutletTable().of(item("https://news.yahoo.com/x-1.html", "x")).country == "US"
+
+
+def test_a_name_of_places_in_two_countries_is_the_one_the_evidence_chose() -> None:
+    # An Alabama station's report: Birmingham is Alabama's, abroad for Britain.
+    report = item("https://www.wbrc.com/2023/07/12/two-birmingham-firefighters-shot/",
+                  "2 Birmingham firefighters shot, transported to UAB Hospital",
+                  "Two firefighters were shot in Birmingham, Alabama, on Wednesday.")  # fmt: skip
+    assert counted(report, "GB")
+    assert not counted(report, "US")
