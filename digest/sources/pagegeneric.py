@@ -1511,7 +1511,25 @@ def fallback_time(
         found = date_at_start(lines[at], facts.options, month_first=month_first)
         if found is not None and not _late(Meta(published=found[0]), facts):
             return Meta(published=found[0])
-    return None
+    return _only_time(lines[:comments], facts)
+
+
+def _only_time(lines: Sequence[str], facts: LineFacts) -> Meta | None:
+    """The time of the page's only dated day, or ``None``: when every time line on
+    the page (readers' comments aside) names the same day, that is the story's,
+    wherever it stands (under a headline the reader did not take for the page's).
+    Teasers' and related stories' dates would name other days."""
+    first: Meta | None = None
+    for line in lines:
+        said = facts(line)
+        if said is None or not said.has_time or _late(said, facts):
+            continue
+        moment = said.published or said.updated
+        if first is None:
+            first = said
+        elif moment is not None and moment.date() != (first.published or first.updated).date():
+            return None
+    return first
 
 
 def _with_publication(lines: Sequence[str], at: int, said: Meta, facts: LineFacts) -> Meta:
