@@ -25,7 +25,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES
@@ -1520,14 +1520,15 @@ def _only_time(lines: Sequence[str], facts: LineFacts) -> Meta | None:
     wherever it stands (under a headline the reader did not take for the page's).
     Teasers' and related stories' dates would name other days."""
     first: Meta | None = None
+    day: date | None = None
     for line in lines:
         said = facts(line)
-        if said is None or not said.has_time or _late(said, facts):
+        moment = None if said is None else said.published or said.updated
+        if said is None or moment is None or _late(said, facts):
             continue
-        moment = said.published or said.updated
-        if first is None:
-            first = said
-        elif moment is not None and moment.date() != (first.published or first.updated).date():
+        if day is None:
+            first, day = said, moment.date()
+        elif moment.date() != day:
             return None
     return first
 
