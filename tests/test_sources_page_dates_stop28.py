@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from digest.sources import Boilerplate, ReadOptions
+from digest.sources.pagemeta import meta_line
+
 from .german_story import LEAD, MORE, paragraphs, read_lines
 
 STORY = paragraphs("The morning walk", 4)
@@ -160,3 +165,26 @@ def test_page_printing_several_days_far_from_the_story_stays_crawl_dated() -> No
         "October 2, 2025",
     ]
     assert read_lines(lines, LATER).time_from_crawl
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        # A reading time after a dash, as after "|" (upper case, "Average ... time").
+        ("AUG 25 2024 - 8 MIN READ", (2024, 8, 25, 0, 0)),
+        ("February 4 2026 - Average reading time: 12 min", (2026, 2, 4, 0, 0)),
+        # A clock alone between separators belongs to the date before it.
+        ("04.02.2022 | 15:33 Uhr | Dennis Steimels", (2022, 2, 4, 15, 33)),
+    ],
+)
+def test_time_line_shapes(line: str, published: tuple[int, ...]) -> None:
+    """Each shape was no time line before stop 28."""
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=LATER)
+    found = meta_line(line, options)
+    assert found is not None
+    assert found.published == datetime(*published, tzinfo=UTC)
+
+
+def test_a_headline_with_a_reading_time_is_no_time_line() -> None:
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=LATER)
+    assert meta_line("How to train for a marathon - 5 min read", options) is None
