@@ -291,10 +291,15 @@ _LABELLED_REACH = 40
 # ... and how far a time line without a label is (see ``fallback_time``).
 _TIME_LINE_REACH = 15
 _LATE = timedelta(days=1)
-# An embedded social post's credit names its account ("Ein Beitrag geteilt von Ana
-# (@ana) am Apr 21, 2019", "— Jane Roe (@janeroe) November 19, 2019"): its date is
-# the post's, often weeks before the story quoting it.
-_EMBED_CREDIT = re.compile(r"\(@\w{1,30}\)")
+# An embedded Instagram post's credit ("Ein Beitrag geteilt von Ana (@ana) am Apr
+# 21, 2019", "A post shared by …"): its date is the post's, often weeks before the
+# story quoting it.  (A quoted tweet's "— Jane Roe (@janeroe) November 19, 2019" is
+# left alone: pages quote the day's tweets, and their date is the story's as often.)
+_EMBED_CREDIT = re.compile(
+    r"\b(?:a post shared by|ein beitrag geteilt von|une publication partagée par"
+    r"|una publicación compartida de|un post condiviso da)\b",
+    re.I,
+)
 # A reference to a paper ("In: Science; Vol. 371, Issue 6526, pp. 260 - 264, 15.
 # Januar 2021, DOI 10.1126/…"): its date is the paper's, not the story's.
 _CITATION = re.compile(r"\bdoi\b:?\s*10\.|\bvol\.\s*\d|\bpp\.\s*\d", re.I)
