@@ -142,11 +142,11 @@ def test_header_printed_twice_is_no_list_of_teasers() -> None:
 
 
 def test_page_printing_one_day_is_dated_by_it_wherever_it_stands() -> None:
-    """The only date on the page stands far from the story (under a headline the
-    reader did not take, or past a long footer), beyond where a bare date is looked
-    for: it dates the page, where the crawl did."""
-    footer = [f"Footer link number {n}" for n in range(20)]
-    lines = ["Home", "How to train for a marathon", *STORY, *footer, "November 18, 2025"]
+    """The only date on the page stands far above the story (by a headline the
+    reader did not take, over a long menu), beyond where a bare date is looked for:
+    it dates the page, where the crawl did."""
+    menu = [f"Menu link number {n}" for n in range(20)]
+    lines = ["Reviews", "November 18, 2025", *menu, "How to train for a marathon", *STORY]
     article = read_lines(lines, LATER)
     assert not article.time_from_crawl
     assert article.published_at.date() == datetime(2025, 11, 18).date()
@@ -154,16 +154,24 @@ def test_page_printing_one_day_is_dated_by_it_wherever_it_stands() -> None:
 
 def test_page_printing_several_days_far_from_the_story_stays_crawl_dated() -> None:
     """Two days far from the story (teasers, a related post): neither is taken."""
-    footer = [f"Footer link number {n}" for n in range(20)]
+    menu = [f"Menu link number {n}" for n in range(20)]
     lines = [
-        "Home",
-        "How to train for a marathon",
-        *STORY,
-        *footer,
+        "Reviews",
         "November 18, 2025",
         "Other story",
         "October 2, 2025",
+        *menu,
+        "How to train for a marathon",
+        *STORY,
     ]
+    assert read_lines(lines, LATER).time_from_crawl
+
+
+def test_page_printing_its_one_day_only_far_under_the_story_stays_crawl_dated() -> None:
+    """A bare date only far under the story, past where one is looked for, may be a
+    related story's (see test_sources_page_dates.py): the crawl still dates it."""
+    footer = [f"Footer link number {n}" for n in range(20)]
+    lines = ["Home", "How to train for a marathon", *STORY, *footer, "November 18, 2025"]
     assert read_lines(lines, LATER).time_from_crawl
 
 

@@ -1516,22 +1516,26 @@ def fallback_time(
         found = date_at_start(lines[at], facts.options, month_first=month_first)
         if found is not None and not _late(Meta(published=found[0]), facts):
             return Meta(published=found[0])
-    return _only_time(lines[:comments], facts)
+    return _only_time(lines[:comments], run.end, facts)
 
 
-def _only_time(lines: Sequence[str], facts: LineFacts) -> Meta | None:
+def _only_time(lines: Sequence[str], end: int, facts: LineFacts) -> Meta | None:
     """The time of the page's only dated day, or ``None``: when every time line on
-    the page (readers' comments aside) names the same day, that is the story's,
-    wherever it stands (under a headline the reader did not take for the page's).
-    Teasers' and related stories' dates would name other days."""
+    the page (readers' comments aside) names the same day, and it is printed above
+    the story's end (``end``), it is the story's wherever it stands (under a
+    headline the reader did not take for the page's).  Teasers' and related
+    stories' dates would name other days; a date only under the story, past where
+    one is looked for, may be a related story's all the same."""
     first: Meta | None = None
     day: date | None = None
-    for line in lines:
+    for at, line in enumerate(lines):
         said = facts(line)
         moment = None if said is None else said.published or said.updated
         if said is None or moment is None or _late(said, facts):
             continue
         if day is None:
+            if at >= end:
+                return None
             first, day = said, moment.date()
         elif moment.date() != day:
             return None
