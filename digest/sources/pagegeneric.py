@@ -21,10 +21,11 @@ The article is found from the text alone:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES
@@ -290,6 +291,29 @@ _LABELLED_REACH = 40
 # ... and how far a time line without a label is (see ``fallback_time``).
 _TIME_LINE_REACH = 15
 _LATE = timedelta(days=1)
+# An embedded Instagram post's credit ("Ein Beitrag geteilt von Ana (@ana) am Apr
+# 21, 2019", "A post shared by …"): its date is the post's, often weeks before the
+# story quoting it.  (A quoted tweet's "— Jane Roe (@janeroe) November 19, 2019" is
+# left alone: pages quote the day's tweets, and their date is the story's as often.)
+_EMBED_CREDIT = re.compile(
+    r"\b(?:a post shared by|ein beitrag geteilt von|une publication partagée par"
+    r"|una publicación compartida de|un post condiviso da)\b",
+    re.I,
+)
+# A reference to a paper ("In: Science; Vol. 371, Issue 6526, pp. 260 - 264, 15.
+# Januar 2021, DOI 10.1126/…"): its date is the paper's, not the story's.
+_CITATION = re.compile(r"\bdoi\b:?\s*10\.|\bvol\.\s*\d|\bpp\.\s*\d", re.I)
+# A post's date line opening with its label, run together with its author, tags and
+# categories by the crawler past the length of a header line ("Posted byDamien
+# WalterDecember 30, 2024December 30, 2024Posted inPodcast, …"): its head is read.
+_POST_LABEL = re.compile(r"^(?:posted|published|updated)(?:\s|by|on|in\b)", re.I)
+# How far into the story a line opening with a full date is still the story's
+# dateline ("27.1.2022 - Bei der Erinnerung …" under the standfirst and byline).
+_OPENING_DATE_LINES = 5
+# How many time lines between headline and story make a list of teasers.
+_TEASER_TIMES = 3
+# How many time lines next to an update's one are read for the publication's.
+_TIME_BLOCK = 3
 _STOPWORDS = frozenset(
     "the a an and or of to in on for at by with from as is are was were be been it its this "
     "that these those he she they we you i his her their our your not but has have had will "
@@ -1332,7 +1356,10 @@ def header_meta(
     used: set[int] = set()
     top = run.start if title_at is None else title_at + 1
     window = range(max(0, top if title_at is not None else run.start - 6), run.start)
+    teasers = _teaser_times(lines, window, facts)
     for at in window:
+        if at in teasers:
+            continue  # a list of other stories' dated credits over the story
         found = facts(lines[at], names=True)
         if found is not None:
             meta = meta.merged(found)
@@ -1347,14 +1374,19 @@ def header_meta(
         used.add(at)
         at += 1
     if not meta.has_time:
-        meta, dated_at = _nearest_time(lines, title_at, run, facts, meta)
+        meta, dated_at = _nearest_time(lines, title_at, run, facts, meta, teasers)
         if dated_at is not None and run.start <= dated_at < run.end and facts(lines[dated_at]):
             used.add(dated_at)
     return meta, used
 
 
 def _nearest_time(
-    lines: Sequence[str], title_at: int | None, run: Run, facts: LineFacts, meta: Meta
+    lines: Sequence[str],
+    title_at: int | None,
+    run: Run,
+    facts: LineFacts,
+    meta: Meta,
+    teasers: frozenset[int] = frozenset(),
 ) -> tuple[Meta, int | None]:
     """The time printed nearest the headline, and its line: a time line, or a full
     date inside a credit line ("By Tess Bonn - 11/19/19 06:56 AM EST").
@@ -1365,7 +1397,7 @@ def _nearest_time(
     """
     top = run.start - 1 if title_at is None else title_at
     order = [
-        *range(top + 1, min(run.end, run.start + 3)),
+        *(at for at in range(top + 1, min(run.end, run.start + 3)) if at not in teasers),
         *range(top - 1, max(-1, top - _TIME_ABOVE - 1), -1),
         *_under_story(lines, run, _TIME_UNDER),
         *(at for at in range(run.start + 3, run.end) if not is_prose(lines[at])),
@@ -1374,16 +1406,33 @@ def _nearest_time(
     ordered = False
     for at in order:
         line = lines[at]
+        if _EMBED_CREDIT.search(line) or _CITATION.search(line):
+            continue  # an embedded post's or a cited paper's date is not the story's
         found = facts(line)
         if found is not None and found.has_time and not _late(found, facts):
-            return meta.merged(found), at
-        if is_prose(line) or caption_text(line):
+            return meta.merged(_with_publication(lines, at, found, facts)), at
+        if _POST_LABEL.match(line) and len(line) > _MAX_CREDIT_CHARS:
+            line = line[:_MAX_CREDIT_CHARS]  # a post line run together: its head
+        elif is_prose(line) or caption_text(line):
             continue  # a date in a sentence or under a picture is not the story's
         if not ordered:
             month_first, ordered = _page_month_first(lines, run, facts.options), True
         if (moment := time_in_line(line, facts.options, month_first=month_first)) is not None:
             return meta.merged(Meta(published=moment)), at
     return meta, None
+
+
+def _teaser_times(lines: Sequence[str], window: range, facts: LineFacts) -> frozenset[int]:
+    """The time lines between the headline and the story when they name
+    :data:`_TEASER_TIMES` or more different days: a list of other stories, each
+    with its dated credit ("Subharun Mukherjee |July 15, 2025"), whose dates are
+    theirs.  A header prints one day (published and updated, maybe twice over)."""
+    dated: dict[int, object] = {}
+    for at in window:
+        said = facts(lines[at])
+        if said is not None and (moment := said.published or said.updated) is not None:
+            dated[at] = moment.date()
+    return frozenset(dated) if len(set(dated.values())) >= _TEASER_TIMES else frozenset()
 
 
 def _under_story(lines: Sequence[str], run: Run, reach: int) -> list[int]:
@@ -1441,7 +1490,7 @@ def fallback_time(
             continue
         said = facts(line)
         if said is not None and said.has_time and not _late(said, facts):
-            return said
+            return _with_publication(lines, at, said, facts)
     # Then an unlabelled time line ("21.01.2022", "Thursday, August 6, 2020 9:09:24
     # AM") a little further under the story (many blogs and German sites print the
     # date at the story's end, under its tags or share buttons) or above its
@@ -1450,18 +1499,66 @@ def fallback_time(
     for at in [*under, *range(top - 1, max(-1, top - 1 - _TIME_LINE_REACH), -1)]:
         said = facts(lines[at])
         if said is not None and said.has_time and not _late(said, facts):
-            return said
+            return _with_publication(lines, at, said, facts)
     # Last, a labelled time line anywhere ("Veröffentlicht: 05.01.2020 | Autor: …"
     # at the top of a page whose headline was not found there) but in the readers'
     # comments.
     comments = next(
         (at for at in range(run.end, len(lines)) if comment_thread(lines[at])), len(lines)
     )
-    for line in lines[:comments]:
+    for at, line in enumerate(lines[:comments]):
         said = facts(line) if labelled(line) else None
         if said is not None and said.has_time and not _late(said, facts):
-            return said
-    return None
+            return _with_publication(lines, at, said, facts)
+    # Last, a full date opening one of the story's first lines under its standfirst
+    # and byline ("27.1.2022 - Bei der Erinnerung …"): the story's own dateline.
+    for at in range(run.start, min(run.end, run.start + _OPENING_DATE_LINES)):
+        found = date_at_start(lines[at], facts.options, month_first=month_first)
+        if found is not None and not _late(Meta(published=found[0]), facts):
+            return Meta(published=found[0])
+    return _only_time(lines[:comments], run.end, facts)
+
+
+def _only_time(lines: Sequence[str], end: int, facts: LineFacts) -> Meta | None:
+    """The time of the page's only dated day, or ``None``: when every time line on
+    the page (readers' comments aside) names the same day, and it is printed above
+    the story's end (``end``), it is the story's wherever it stands (under a
+    headline the reader did not take for the page's).  Teasers' and related
+    stories' dates would name other days; a date only under the story, past where
+    one is looked for, may be a related story's all the same."""
+    first: Meta | None = None
+    day: date | None = None
+    for at, line in enumerate(lines):
+        said = facts(line)
+        moment = None if said is None else said.published or said.updated
+        if said is None or moment is None or _late(said, facts):
+            continue
+        if day is None:
+            if at >= end:
+                return None
+            first, day = said, moment.date()
+        elif moment.date() != day:
+            return None
+    return first
+
+
+def _with_publication(lines: Sequence[str], at: int, said: Meta, facts: LineFacts) -> Meta:
+    """A time line's facts, with the publication's time when the line gives only an
+    update's and a time line next to it gives the publication's: pages list a post's
+    dates together (``Updated November 23, 2013`` / ``Updated September 26, 2011`` /
+    ``Posted July 10, 2004``), and the story was published then, not last updated."""
+    if said.published is not None or said.updated is None:
+        return said
+    for step in (1, -1):
+        near = at + step
+        while 0 <= near < len(lines) and abs(near - at) <= _TIME_BLOCK:
+            other = facts(lines[near])
+            if other is None or not other.has_time:
+                break
+            if other.published is not None and other.published <= said.updated:
+                return dataclasses.replace(said, published=other.published)
+            near += step
+    return said
 
 
 def _page_month_first(lines: Sequence[str], run: Run, options: ReadOptions) -> bool | None:

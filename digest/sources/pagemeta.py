@@ -55,9 +55,16 @@ _CLOCK_WORD = re.compile(r"\s+(?:uhr|h|heures?|horas?|ore|uur)\.?$", re.I)
 _DATE_LINE_SHARE = 0.6
 _MAX_DATE_LINE = 60
 # Segments that carry nothing worth keeping: "2 min read", "Read Time: 3 min".
-_IGNORED_SEGMENT = re.compile(
-    r"^(?:\d+\s*min(?:ute)?s?\s*read|read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)$", re.I
+_READ_TIME = (
+    r"(?:\d+\s*min(?:ute)?s?\s*read|(?:average\s+)?read(?:ing)? time\s*:?\s*\d+\s*min(?:ute)?s?)"
 )
+_IGNORED_SEGMENT = re.compile(rf"^{_READ_TIME}$", re.I)
+# A date over a dash before the reading time ("AUG 25 2024 - 8 MIN READ", "February 4
+# 2026 - Average reading time: 12 min"): the dash separates them as "|" would.
+_READ_TIME_TAIL = re.compile(rf"^(?P<main>.+?)\s+[-–—]\s+{_READ_TIME}$", re.I)
+# A clock alone between separators, after its date ("04.02.2022 | 15:33 Uhr | Dennis
+# Steimels"): it belongs to the date before it.
+_CLOCK_SEGMENT = re.compile(r"^\s*\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?\s*$", re.I)
 # A byline with its time on one line, a handle or "on" between them.
 _DATED_BYLINE = re.compile(
     r"^[Bb]y:?\s+(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})"
@@ -352,6 +359,10 @@ def meta_line(
     found = _meta_segments(line.split("|"), options, names=names, times=times)
     if found is None and "|" in line:
         found = _time(line.replace("|", " "), options, times)  # "23 Nov, 2020 | 08:55 AM"
+    if found is None and "|" in line and (parts := _clocks_joined(line.split("|"))):
+        found = _meta_segments(parts, options, names=names, times=times)
+    if found is None and (m := _READ_TIME_TAIL.match(line)):
+        found = meta_line(m["main"], options, names=names, times=times)
     if found is None and (not _HARD_SEPARATORS.isdisjoint(line) or _SPACED_SEPARATOR.search(line)):
         # "2 min read . Updated: 23 Nov 2020, 08:55 AM IST", "Reuters • 2 hours ago"
         parts = _SOFT_SEPARATORS.split(line)
@@ -390,6 +401,18 @@ def meta_line(
     if found is None and _MAY_HOLD_DATE.search(line):
         found = _post_date(line, lowered, options)
     return found
+
+
+def _clocks_joined(parts: list[str]) -> list[str]:
+    """``parts`` with each clock alone joined to the date before it, or an empty list
+    when no part is a clock alone."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and _CLOCK_SEGMENT.match(part):
+            joined[-1] = f"{joined[-1].strip()} {part.strip()}"
+        else:
+            joined.append(part)
+    return joined if len(joined) < len(parts) else []
 
 
 def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
