@@ -170,7 +170,8 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     0.889 / 0.823 → 0.894 / 0.833, held-out sites 0.886 / 0.819 → 0.896 / 0.836.
     Stop 27's title pass: title 0.730 → 0.735 (held-out sites 0.686 unchanged).
     Stop 28's dates (misses of every split read): date 0.903 → 0.930, held-out
-    sites 0.867 → 0.908.  Floors just under; no whole gold text, so no body F1."""
+    sites 0.867 → 0.908.  Stop 28's headline pass: title 0.735 → 0.738 (held-out
+    sites 0.686 → 0.690).  Floors just under; no whole gold text, so no body F1."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.FRESH)
     others: set[str] = set()
@@ -182,12 +183,12 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.73
+    assert report.title_exact >= 0.735  # stop 28: 0.735 → 0.738
     assert report.date_accuracy >= 0.925  # stop 28: 0.903 → 0.930
     found, left_out = report.snippets
     assert found >= 0.89 and left_out >= 0.855  # stop 27: left out 0.834 → 0.859
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.66 and held.date_accuracy >= 0.905  # stop 28: 0.867 → 0.908
+    assert held.title_exact >= 0.685 and held.date_accuracy >= 0.905  # stop 28: 0.690, 0.908
     held_found, held_left_out = held.snippets
     assert held_found >= 0.89 and held_left_out >= 0.85  # stop 27: 0.838 → 0.852
 
@@ -203,9 +204,10 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     test_sources_page_trails.py): refused 0, title 0.741, body 0.913.  The round
     tuned on WCXB's dev split (test_sources_page_titles_wcxb.py), judged here by
     scores only: title 0.757 (held-out sites 0.727 unchanged).  Stop 28's dates
-    (misses read): date 0.913 → 0.957, held-out sites 0.884 → 0.930; title 0.762.
-    Floors just under; the targets met are body F1, date and no refusal (see the
-    README)."""
+    (misses read): date 0.913 → 0.957, held-out sites 0.884 → 0.930.  Stop 28's
+    headline pass (a writer's box over the time line, a byline's label, an aside in
+    brackets, a site's own links): title 0.789, held-out sites 0.742.  Floors just
+    under; the targets met are body F1, date and no refusal (see the README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.MODERN)
     others: set[str] = set()
@@ -217,13 +219,13 @@ def test_modern_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert not report.refused
-    assert report.title_exact >= 0.75
+    assert report.title_exact >= 0.785  # stop 28: 0.757 → 0.789
     assert report.body_f1 >= 0.91  # stop 27: 0.914 → 0.915
     assert report.date_accuracy >= 0.95  # stop 28: 0.913 → 0.957
     found, left_out = report.snippets
     assert found >= 0.85 and left_out >= 0.87
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.70 and held.body_f1 >= 0.89 and held.date_accuracy >= 0.925
+    assert held.title_exact >= 0.74 and held.body_f1 >= 0.89 and held.date_accuracy >= 0.925
     # Its 3 pages stating no language are too few to be shown apart.
     assert set(scorer.by_language(records, report)) == {"en"}
 
@@ -240,7 +242,8 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
     Its last refusal (a story far below charts, nothing over it reading as a
     headline) is read by the page's header: refused 0, title 0.786, body 0.922.
     Stop 27's title pass: title 0.791 (held-out sites 0.839 unchanged).  Stop 28's
-    dates: 0.966 → 0.978, held-out sites 0.968 → 0.979.  Floors just under (see the
+    dates: 0.966 → 0.978, held-out sites 0.968 → 0.979; its headline pass: title
+    0.803, held-out sites 0.863.  Floors just under (see the
     README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.WCXBDEV)
@@ -256,11 +259,11 @@ def test_wcxb_tuning_set_is_real_and_shares_no_site_with_the_others() -> None:
     }
     report = scorer.score_dumps(records)
     assert not report.refused
-    assert report.title_exact >= 0.79
+    assert report.title_exact >= 0.80  # stop 28: 0.791 → 0.803
     assert report.body_f1 >= 0.92
     assert report.date_accuracy >= 0.975  # stop 27: 0.960 → 0.966, stop 28: → 0.978
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.825 and held.body_f1 >= 0.94 and held.date_accuracy >= 0.975
+    assert held.title_exact >= 0.86 and held.body_f1 >= 0.94 and held.date_accuracy >= 0.975
 
 
 def test_libtests_set_is_real_and_shares_no_site_with_the_others() -> None:
@@ -271,7 +274,9 @@ def test_libtests_set_is_real_and_shares_no_site_with_the_others() -> None:
     Measured on the reader of main c636c3e, before any rule was written for it: title
     0.747, body 0.926, refused 1, date 0.903 (196 pages printing it), goose3 openings
     found 0.571; held-out sites (136 pages) title 0.757, body 0.904, date 0.903.
-    Floors just under those figures (see the README)."""
+    After stop 28's headline pass (its misses not read): title 0.750, held-out
+    sites 0.765, the rest unchanged.  Floors just under those figures (see the
+    README)."""
     scorer = _scorer()
     records = scorer.load_devset(scorer.LIBTESTS)
     others: set[str] = set()
@@ -288,12 +293,12 @@ def test_libtests_set_is_real_and_shares_no_site_with_the_others() -> None:
     }
     report = scorer.score_dumps(records)
     assert len(report.refused) <= 1
-    assert report.title_exact >= 0.745
+    assert report.title_exact >= 0.748  # stop 28: 0.747 → 0.750
     assert report.body_f1 >= 0.925
     assert report.date_accuracy >= 0.90
     assert report.snippets[0] >= 0.57
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.755 and held.body_f1 >= 0.90 and held.date_accuracy >= 0.90
+    assert held.title_exact >= 0.76 and held.body_f1 >= 0.90 and held.date_accuracy >= 0.90
 
 
 @pytest.mark.slow  # trafilatura over the libtests set's pages with a gold body

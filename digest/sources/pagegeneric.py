@@ -145,8 +145,12 @@ _NOT_HEADLINE = re.compile(
     # An outlet's name, as credited over a picture or a story: "The Yomiuri Shimbun".
     r"|^(?-i:(?:The )?(?:[A-Z][\w'’.-]+ ){1,3}(?:Shimbun|Times|Post|Herald|Journal|Tribune"
     r"|Gazette|Telegraph|Chronicle|Standard|Mail|Press|Zeitung|Rundschau|Allgemeine))$"
-    # A picture's credit naming only its photographer: "Glass cloche terrariums (Lucy Akins)".
-    r"|\S \((?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
+    # A picture's credit naming only its photographer: "Glass cloche terrariums (Lucy
+    # Akins)"; a headline's own aside opens with a small word, no name does ("How to
+    # Stay Productive (While Travelling)", "Working Mom (Without Totally Losing It)").
+    r"|\S \((?!(?-i:While|Without|With|And|For|In|On|Or|Not|From|The|A|An|But|Plus|Even"
+    r"|How|What|Why|When|Where|Who|Is|Are|At|To|Of|Vs|Via|Part)\b)"
+    r"(?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
@@ -1121,6 +1125,12 @@ def _is_credit(line: str, facts: LineFacts) -> bool:
     if found is not None:
         return bool(found.byline or found.agency)
     return dated_credit(line) or foreign_byline(line)
+
+
+def byline_label(line: str) -> bool:
+    """Whether a line is a byline's label alone ("By", "Written By:"), the name on
+    the line under it."""
+    return bool(_BYLINE_LABEL.match(line))
 
 
 def _credit_opening(line: str) -> bool:

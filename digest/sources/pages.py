@@ -96,6 +96,8 @@ _MIN_DECK_WORDS = 4
 _INNER_HEADERS = 8
 # A field label printed over its value: "Author:", "Publish date:", "By:".
 _FIELD_LABEL = re.compile(r"^\w+(?: \w+)?:$")
+#: The most words of a writer's job printed between their name and bio.
+_JOB_WORDS = 4
 # How many credit lines (and field labels) may stand over a time line.
 _CREDIT_SPAN = 4
 # A picture's credit on a line of its own, in brackets: "(Jacquelyn Martin / AP)".
@@ -115,6 +117,8 @@ _HEADLINE_MARGIN = 1.0
 # A header's headline scoring this well and sharing a word with the lead heads it.
 _HEADER_HEADLINE_SCORE = 3.0
 _LEAD_WORDS = 2
+#: The most words of a topic label between a time line and the headline under it.
+_TOPIC_LABEL_WORDS = 3
 # A time line is looked for among the first lines only; a headline has some words.
 # Real menus run to hundreds of lines (every city, every section).
 _HEADER_SPAN = 600
@@ -563,7 +567,7 @@ def _header_fits(
         # line right over it, reading about as well, is the headline.
         return over
     if best is None or best[0] == title_at:
-        return True
+        return _headline_under_time(header, run, paragraphs, facts) or True
     named_again = paragraphs[best[0]]
     if len(named_again) < len(header.title) and header.title.lower().endswith(named_again.lower()):
         # The header's line is a crumb trail or a label run into the headline
@@ -588,7 +592,7 @@ def _header_fits(
     ) and not any(facts.is_time(p) for p in paragraphs[header.consumed : run.start]):
         # The best line stands between the header and the story (a subheading, a
         # caption): the story's own header is above it.
-        return True
+        return _headline_under_time(header, run, paragraphs, facts) or True
     if (
         title_at - _DECK_REACH <= best[0] < title_at
         and all(
@@ -618,6 +622,33 @@ def _header_fits(
             paragraphs, title_at, run, facts, slug_words=slug_words, named=named
         )
     return own is not None and own >= best[1] - _HEADLINE_MARGIN
+
+
+def _headline_under_time(
+    header: _Header, run: generic.Run, paragraphs: list[str], facts: LineFacts
+) -> str:
+    """The headline under the header's time line when the page prints its date
+    over the headline: the header's "headline" (a menu's call to action, "Book a
+    Demo Log In") shares no word with the story, the line under the time line (a
+    topic label of a few words may come between) shares two or more and may be a
+    headline.  ``""`` when the header's line may be the headline."""
+    lead = generic.content_words(" ".join(paragraphs[run.start : run.start + 4]))
+    own = generic.content_words(header.title)
+    if own & lead:
+        return ""
+    for at in range(header.consumed, min(run.start, header.consumed + 2)):
+        line = paragraphs[at]
+        if (
+            generic.can_be_headline(line, facts)
+            and len(generic.content_words(line) & lead) >= _LEAD_WORDS
+            # A headline over its deck or caption shares words with it; a call to
+            # action or a menu entry over the time line shares none.
+            and not generic.content_words(line) & own
+        ):
+            return line
+        if generic.weight(line) > _TOPIC_LABEL_WORDS:
+            break  # only a topic label may stand between time line and headline
+    return ""
 
 
 def _header_parts(
@@ -878,11 +909,25 @@ def _headline_below(paragraphs: list[str], at: int, options: ReadOptions) -> str
 def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header:
     meta = Meta()
     above = time_at - 1
-    while above > 0 and time_at - above <= _CREDIT_SPAN:
+    boxed = 0  # lines of a writer's box (bio, job) between the credits
+    labelled = False
+    while above > 0 and time_at - above <= _CREDIT_SPAN + boxed:
+        if generic.byline_label(paragraphs[above]):
+            # "By" over the name: over it, names alone are no credit (a short
+            # Title Case headline reads as names), "By Jane Doe" still is.
+            labelled = True
+            above -= 1
+            continue
         if _FIELD_LABEL.match(paragraphs[above]):
             above -= 1  # "Author:" over the name, "Publish date:" over the date
             continue
-        credit = facts(paragraphs[above], names=True) or generic.byline_meta(paragraphs, above)
+        if (name_at := _writer_bio(paragraphs, above)) is not None:
+            boxed += above - name_at  # the writer's bio under their name and job
+            above = name_at
+            continue
+        credit = facts(paragraphs[above], names=not labelled) or (
+            None if labelled else generic.byline_meta(paragraphs, above)
+        )
         if credit is None or credit.has_time:
             break
         meta = meta.merged(credit)
@@ -906,6 +951,26 @@ def _header_at(paragraphs: list[str], time_at: int, facts: LineFacts) -> _Header
         (named for label in reversed(labels) if (named := _label_section(label))), ""
     )
     return _Header(paragraphs[title_at], meta, standfirst, label_section, at)
+
+
+def _writer_bio(paragraphs: list[str], at: int) -> int | None:
+    """Where the writer's name stands when the line at ``at`` is their bio in the
+    byline's box over the time line: prose opening with a name printed alone
+    right over it or over the writer's job ("Donna Currie" over "Donna Currie is a
+    food writer …"; "Rebecca Drew", "UCaaS Researcher, Reporter", "Rebecca Drew has
+    been …").  The box credits the story; the headline stands over it, not in it."""
+    line = paragraphs[at]
+    if not generic.is_prose(line):
+        return None
+    name_at = at - 1
+    if (
+        name_at > 0
+        and len(paragraphs[name_at].split()) <= _JOB_WORDS
+        and not line.startswith(paragraphs[name_at] + " ")
+    ):
+        name_at -= 1  # the writer's job, a few words, between name and bio
+    name = paragraphs[name_at] if name_at >= 0 else ""
+    return name_at if generic.names_only(name) and line.startswith(name + " ") else None
 
 
 def _label_section(label: str) -> str:
