@@ -118,6 +118,7 @@ def test_sports_bodies_and_business_outlets_have_their_desk(host: str, desk: str
         "US SEC sues Coinbase, one day after suing Binance",
         "Binance lawsuit: 61 cryptocurrencies are now seen as securities by the SEC",
         "FTC and 17 states sue Amazon on antitrust charges",
+        "Bitcoin tops $40,000 for the first time since 2022",
     ],
 )
 def test_business_words_in_a_headline_file_it_under_business(title: str) -> None:
@@ -138,6 +139,8 @@ def test_business_words_in_a_headline_file_it_under_business(title: str) -> None
         "Ukraine's children fear for their futures as Russian strikes go on",
         # "Sec." is a secretary, not the markets regulator.
         "Sec. Blinken charges Russia with war crimes in Ukraine",
+        # Bitcoin stolen for a missile programme is a state's hack, not markets news.
+        "North Korean hackers stole $600m in bitcoin to fund missile programme",
     ],
 )
 def test_news_headlines_stay_on_the_news_desk(title: str) -> None:
@@ -184,6 +187,11 @@ def test_the_desk_decision_is_counted_over_every_labelled_item() -> None:
          "Emmy-winning journalist killed in strike on Gaza City", "world"),
         ("https://paper.example/world/2023/05/15/z",
          "Oscar-winning actor arrested over assault in central London", "world"),
+        # A crime or a killing at an award's night is told by what happened.
+        ("https://paper.example/world/2023/05/15/v",
+         "Gunman kills two outside Brit Awards party in London", "world"),
+        ("https://paper.example/world/2023/05/15/w",
+         "Man charged with murder after shooting near Oscars ceremony", "world"),
     ],
 )  # fmt: skip
 def test_an_arts_award_is_entertainment_news_even_on_a_world_desk(

@@ -156,6 +156,10 @@ def test_what_evidence_tells_us_is_analysis() -> None:
         # Declared dead, or a quoted 'dead', in a report is the report's word.
         ("Climber declared dead after fall on Ben Nevis", "news"),
         ("Teen texts 'dead' to mate before vanishing into bush", "news"),
+        # The dead found alive where war or disaster left them is news.
+        ("Hostage declared dead by Israel found alive in Gaza", "news"),
+        ("Soldier declared dead found alive in Russian prison camp", "news"),
+        ("'Dead' man found alive in his coffin at own wake", "soft"),
         # Who caught the eye at an occasion is its gossip; a theft from a show is not.
         ("Prince Louis steals the show at the coronation", "soft"),
         ("Penny Mordaunt stole the spotlight with enormous sword", "soft"),
@@ -166,6 +170,9 @@ def test_what_evidence_tells_us_is_analysis() -> None:
         ("In an era of Uber, Netflix and apathy, the coronation was superb and absurd",
          "analysis"),
         ("Floods driven by heavy rain kill 12 in northern Italy", "news"),
+        # A cause named on the way to what happened is the report's.
+        ("Canada wildfires fuelled by climate change force 30,000 to flee", "news"),
+        ("Heatwave made more likely by climate change, scientists say", "analysis"),
         ("Climate change plan will leave UK unprepared, advisers warn", "news"),
         ("Pope warns of dangers in the age of artificial intelligence", "news"),
     ],

@@ -107,6 +107,10 @@ _DEATH = re.compile(
 )
 #: A killing's words ("shot to death", "shot dead"): a crime's news.
 _KILLING = re.compile(r"\b(to death|shot dead|gunned down)\b", re.I)
+#: Violence at an occasion ("gunman kills two outside Grammys party"): the news of
+#: what happened, not of the occasion.  Not "killing" ("'Killing Eve' tops Emmy
+#: nominations" names a show).
+_VIOLENCE = re.compile(r"\b(kills|killed|shooting|gunman|gunmen|stabbed|stabbing)\b", re.I)
 #: Someone named through another ("actor's son", "singer's mother"), in
 #: :func:`_spaced_words`' spelling: the one who died is not the artist, unless the
 #: possessive is the death itself ("actor's death").
@@ -122,7 +126,9 @@ _CONFLICT = re.compile(
 )
 _COMMON_BUSINESS_WORDS = frozenset(
     {"shares", "profit", "profits", "stock", "investors", "revenue", "revenues",
-     "acquisition", "acquisitions", "liquidation"}
+     "acquisition", "acquisitions", "liquidation",
+     # Coins a state's hackers steal for its missiles are loot, not markets news.
+     "bitcoin", "crypto exchange", "cryptocurrency exchange"}
 )  # fmt: skip
 
 
@@ -703,7 +709,11 @@ def artist_death(places: PlaceData, title: str) -> bool:
 
 def arts_award(places: PlaceData, title: str) -> bool:
     """Whether a headline reports an arts award's night or nominations
-    (``places.toml``'s ``[ceremonies]``: "'Succession' tops Emmy nominations")."""
+    (``places.toml``'s ``[ceremonies]``: "'Succession' tops Emmy nominations"), not
+    a crime or a killing at one ("man charged with murder after shooting near Oscars
+    ceremony"), which is told by what happened, as an artist's is."""
+    if _CRIME.search(title) or _KILLING.search(title) or _VIOLENCE.search(title):
+        return False
     lowered = _spaced_words(title)
     return any(f" {w} " in lowered for w in places.ceremonies)
 
