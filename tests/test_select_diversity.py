@@ -189,6 +189,27 @@ def test_what_came_after_a_picks_development_in_its_words_is_its_retelling() -> 
     assert live.lead.article.title in pick([plea, live], settings)
 
 
+def test_what_came_after_a_pick_is_read_in_its_retellings_words_too() -> None:
+    # Clustering split the plea's reports in two: the half picked says "arraignment",
+    # the half left out as its retelling "court appearance".  What came after the
+    # court appearance is the pick's story all the same.
+    settings = SelectSettings(count=3)
+    plea = story(1, "Trump pleads not guilty in arraignment over classified documents",
+                 event=1, score=5, outlets=3, words=(1, 2, 3))  # fmt: skip
+    half = story(2, "Trump pleads not guilty in historic court appearance", event=1, score=4,
+                 outlets=2, words=(1, 2, 4))  # fmt: skip
+    after = story(3, "Trump's first words after court appearance as well-wishers gather",
+                  event=1, score=3, words=(7, 8))  # fmt: skip
+    other = story(4, "Other story", event=2, score=1, words=(9,))
+    chosen, below = choose([plea, half, after, other], settings, Overrides(), ["e"] * 3,
+                           place_data())  # fmt: skip
+    assert [s.lead.article.title for s in chosen] == [plea.lead.article.title, "Other story"]
+    assert {r.article.id for r in below if r.kind is LeftOut.SAME_STORY} == {"s2m0", "s3m0"}
+    # Without the half that says "court appearance", nothing ties the aftermath
+    # to the plea (the words are the retelling's, not any story's of the event).
+    assert after.lead.article.title in pick([plea, after, other], settings)
+
+
 def test_what_came_after_a_pick_is_read_in_the_words_the_pick_is_read_in() -> None:
     # "after Trump's arrest" names the pick's "Trump arrest" ("Trump's" is "trump"
     # in a headline's phrases), and so does "after his ex-wife's arrest" not.
