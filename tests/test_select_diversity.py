@@ -251,3 +251,20 @@ def test_across_events_one_alike_pair_or_another_country_is_no_retelling() -> No
     abroad = story(4, "Dam bursts in Libya's Derna after storm", event=2, score=4, outlets=2,
                    words=(1, 2, 4))  # fmt: skip
     assert pick([wide, abroad], settings) == [wide.lead.article.title, abroad.lead.article.title]
+
+
+def test_a_story_placed_nowhere_is_a_picks_retelling_on_one_alike_pair() -> None:
+    # A headline hiding who and where shares no name for grouping and no country:
+    # one pair alike at the clustering's bar ties it to the pick it retells.
+    settings = SelectSettings(count=2)
+    named = story(1, "Huw Edwards named by his wife as BBC presenter in photos row", event=1,
+                  score=5, outlets=3, words=(1, 2, 3))  # fmt: skip
+    hidden = story(2, "Wife of famous presenter reveals husband at centre of scandal",
+                   event=2, score=4, words=(1, 4, 5))  # fmt: skip
+    other = story(3, "Other story", event=3, score=1, words=(9,))
+    assert pick([named, hidden, other], settings) == [named.lead.article.title, "Other story"]
+    # Told in other words, it is a story of its own.
+    apart = story(4, "Wife of famous singer opens her own bakery", event=2, score=4,
+                  words=(6, 7, 8))  # fmt: skip
+    assert pick([named, apart, other], settings) == [named.lead.article.title,
+                                                    apart.lead.article.title]  # fmt: skip

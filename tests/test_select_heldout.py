@@ -83,7 +83,10 @@ FLOORS = {
     # grouping, are one pick (duplicates 1 -> 0); with the soft pass the GB edition
     # meets every target.
     "2023-06-06": {"met": 3, "carried": 15, "soft": 0, "duplicates": 0, "pairs": (0.91, 0.51)},
-    "2023-07-12": {"met": 0, "carried": 9, "soft": 0, "duplicates": 1, "pairs": (0.82, 0.71)},
+    # s28-dedup: a story placed nowhere ("Wife of famous presenter reveals husband
+    # …") is a pick's retelling on one pair alike at the clustering's bar; the US
+    # edition meets every target (duplicates 1 -> 0).
+    "2023-07-12": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.71)},
     "2023-10-27": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.

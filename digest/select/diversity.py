@@ -21,7 +21,10 @@ Event grouping can split one story's reports (it wants a name in common, and
 "Ukrainian dam near Kherson" shares none with "Ukraine dam … Nova Kakhovka"): a
 story about a pick's country, of another event, is a retelling when several of
 their closest members' pairs, and :data:`CROSS_EVENT_SHARE` of them, are alike at
-the clustering's bar (one alike pair across events is chance).
+the clustering's bar (one alike pair across events is chance); a story placed in
+no country, whose headline hides who and where, needs one such pair with a pick or
+its retellings (:func:`_alike_unplaced`).  What a headline says came after a pick's
+development, in the words of the pick or of its retellings, is the pick again.
 Pinned stories take their positions first.
 """
 
@@ -212,16 +215,19 @@ def _told_before(
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
     than on average), or half as alike when both headlines name the same city or
     the story uses the pick's core phrase; a report is not compared with a running
-    page (``cores`` keeps each pick's core phrases, by its lead's id; ``retellings``
-    gives the stories already left out as a pick's retellings)."""
+    page; a story placed nowhere is compared with every pick (``cores`` keeps each
+    pick's core phrases, by its lead's id; ``retellings`` gives the stories already
+    left out as a pick's retellings)."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     country = _country(story)
     # Read (a dict per member) only when some pick may be compared with.
-    compared = [p for p in taken if p.event == story.event or (country and _country(p) == country)]
+    compared = [p for p in taken if p.event == story.event or not country or _country(p) == country]
     read = [a.read() for a in mine] if compared else []
     for pick in compared:
         if pick.event != story.event:
-            if _alike_across_events(read, pick, threshold):
+            if country and _alike_across_events(read, pick, threshold):
+                return pick
+            if not country and _alike_unplaced(read, pick, retellings(pick), threshold):
                 return pick
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
@@ -253,6 +259,27 @@ def _alike_across_events(read: list[Weights], pick: Story, threshold: float) -> 
     pairs = len(read) * len(theirs)
     alike = sum(1 for a in read for b in theirs if a.cosine(b) >= threshold)
     return alike >= CROSS_EVENT_PAIRS and alike >= CROSS_EVENT_SHARE * pairs
+
+
+def _alike_unplaced(
+    read: list[Weights], pick: Story, retellings: list[Story], threshold: float
+) -> bool:
+    """Whether a story placed in no country (its compared members' weights) retells
+    a pick of another event: one of its members is alike at ``threshold`` to one
+    of the pick's or of its retellings'.  A headline that hides who and where
+    ("Wife of famous presenter reveals husband at centre of 'sex pictures
+    scandal'") shares no name for event grouping and no country for
+    :func:`_alike_across_events`; only its words tie it to its story, and with no
+    place words to share by chance (the likeness of two stories of one country
+    is partly their country's words), one pair alike at the clustering's bar says
+    they tell one thing."""
+    theirs = [
+        m.vector.read()
+        for told in (pick, *retellings)
+        for m in told.members[:_COMPARED]
+        if m.vector is not None
+    ]
+    return any(a.cosine(b) >= threshold for a in read for b in theirs)
 
 
 def _follows(
