@@ -189,6 +189,27 @@ def test_what_came_after_a_picks_development_in_its_words_is_its_retelling() -> 
     assert live.lead.article.title in pick([plea, live], settings)
 
 
+def test_what_came_after_a_pick_is_read_in_its_retellings_words_too() -> None:
+    # Clustering split the plea's reports in two: the half picked says "arraignment",
+    # the half left out as its retelling "court appearance".  What came after the
+    # court appearance is the pick's story all the same.
+    settings = SelectSettings(count=3)
+    plea = story(1, "Trump pleads not guilty in arraignment over classified documents",
+                 event=1, score=5, outlets=3, words=(1, 2, 3))  # fmt: skip
+    half = story(2, "Trump pleads not guilty in historic court appearance", event=1, score=4,
+                 outlets=2, words=(1, 2, 4))  # fmt: skip
+    after = story(3, "Trump's first words after court appearance as well-wishers gather",
+                  event=1, score=3, words=(7, 8))  # fmt: skip
+    other = story(4, "Other story", event=2, score=1, words=(9,))
+    chosen, below = choose([plea, half, after, other], settings, Overrides(), ["e"] * 3,
+                           place_data())  # fmt: skip
+    assert [s.lead.article.title for s in chosen] == [plea.lead.article.title, "Other story"]
+    assert {r.article.id for r in below if r.kind is LeftOut.SAME_STORY} == {"s2m0", "s3m0"}
+    # Without the half that says "court appearance", nothing ties the aftermath
+    # to the plea (the words are the retelling's, not any story's of the event).
+    assert after.lead.article.title in pick([plea, after, other], settings)
+
+
 def test_what_came_after_a_pick_is_read_in_the_words_the_pick_is_read_in() -> None:
     # "after Trump's arrest" names the pick's "Trump arrest" ("Trump's" is "trump"
     # in a headline's phrases), and so does "after his ex-wife's arrest" not.
@@ -230,3 +251,20 @@ def test_across_events_one_alike_pair_or_another_country_is_no_retelling() -> No
     abroad = story(4, "Dam bursts in Libya's Derna after storm", event=2, score=4, outlets=2,
                    words=(1, 2, 4))  # fmt: skip
     assert pick([wide, abroad], settings) == [wide.lead.article.title, abroad.lead.article.title]
+
+
+def test_a_story_placed_nowhere_is_a_picks_retelling_on_one_alike_pair() -> None:
+    # A headline hiding who and where shares no name for grouping and no country:
+    # one pair alike at the clustering's bar ties it to the pick it retells.
+    settings = SelectSettings(count=2)
+    named = story(1, "Huw Edwards named by his wife as BBC presenter in photos row", event=1,
+                  score=5, outlets=3, words=(1, 2, 3))  # fmt: skip
+    hidden = story(2, "Wife of famous presenter reveals husband at centre of scandal",
+                   event=2, score=4, words=(1, 4, 5))  # fmt: skip
+    other = story(3, "Other story", event=3, score=1, words=(9,))
+    assert pick([named, hidden, other], settings) == [named.lead.article.title, "Other story"]
+    # Told in other words, it is a story of its own.
+    apart = story(4, "Wife of famous singer opens her own bakery", event=2, score=4,
+                  words=(6, 7, 8))  # fmt: skip
+    assert pick([named, apart, other], settings) == [named.lead.article.title,
+                                                    apart.lead.article.title]  # fmt: skip

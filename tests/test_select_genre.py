@@ -175,6 +175,12 @@ def test_what_evidence_tells_us_is_analysis() -> None:
         ("Heatwave made more likely by climate change, scientists say", "analysis"),
         ("Climate change plan will leave UK unprepared, advisers warn", "news"),
         ("Pope warns of dangers in the age of artificial intelligence", "news"),
+        # A question of succession asked for a country is a reading of the moment; a
+        # speaker asking whether something is so is news.
+        ("Italy mourns and asks who will succeed Berlusconi", "analysis"),
+        ("Party members wonder who could replace the outgoing leader", "analysis"),
+        ("Suella Braverman asks if UN refugee rules are fit for modern age", "news"),
+        ("Berlusconi's party names who will lead it after his death", "news"),
     ],
 )  # fmt: skip
 def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str) -> None:

@@ -58,8 +58,12 @@ FLOORS = {
     # oddity; 2023-06-13's GB and US editions meet every target, and the IN
     # edition's freed slot went to a retelling of Trump's arraignment ("Trump's
     # first words after court appearance") that the picks' dedup does not find.
+    # Stop 28's s28-dedup: what came after a pick is read in its retellings' words
+    # too (the arraignment's reports, split in two, say "court appearance" in the
+    # half left out), and a question of succession asked for a country is analysis;
+    # the IN edition then meets every target (duplicates 1 -> 0).
     "2023-04-21": {"met": 0, "carried": 13, "soft": 3, "duplicates": 0, "pairs": (0.73, 0.65)},
-    "2023-06-13": {"met": 2, "carried": 14, "soft": 0, "duplicates": 1, "pairs": (0.76, 0.55)},
+    "2023-06-13": {"met": 3, "carried": 15, "soft": 0, "duplicates": 0, "pairs": (0.76, 0.55)},
     "2023-09-26": {"met": 2, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.65, 0.73)},
     # Stop 27's "U.S." pass (abbreviations keep their stops) carried one more
     # biggest story on 2023-10-18 (US) and 2023-05-15 (GB, which now meets every
@@ -79,7 +83,10 @@ FLOORS = {
     # grouping, are one pick (duplicates 1 -> 0); with the soft pass the GB edition
     # meets every target.
     "2023-06-06": {"met": 3, "carried": 15, "soft": 0, "duplicates": 0, "pairs": (0.91, 0.51)},
-    "2023-07-12": {"met": 0, "carried": 9, "soft": 0, "duplicates": 1, "pairs": (0.82, 0.71)},
+    # s28-dedup: a story placed nowhere ("Wife of famous presenter reveals husband
+    # …") is a pick's retelling on one pair alike at the clustering's bar; the US
+    # edition meets every target (duplicates 1 -> 0).
+    "2023-07-12": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.71)},
     "2023-10-27": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.  Stop

@@ -21,7 +21,10 @@ Event grouping can split one story's reports (it wants a name in common, and
 "Ukrainian dam near Kherson" shares none with "Ukraine dam … Nova Kakhovka"): a
 story about a pick's country, of another event, is a retelling when several of
 their closest members' pairs, and :data:`CROSS_EVENT_SHARE` of them, are alike at
-the clustering's bar (one alike pair across events is chance).
+the clustering's bar (one alike pair across events is chance); a story placed in
+no country, whose headline hides who and where, needs one such pair with a pick or
+its retellings (:func:`_alike_unplaced`).  What a headline says came after a pick's
+development, in the words of the pick or of its retellings, is the pick again.
 Pinned stories take their positions first.
 """
 
@@ -29,7 +32,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 
 from ..config import ScoreWeights, SelectSettings
 from ..model import LeftOut, Rejection
@@ -119,6 +123,10 @@ def choose(
     # Each pick's core phrases, read once (by lead id), not once per candidate.
     cores: dict[str, set[tuple[str, str]]] = {}
     remaining = list(free)
+
+    def retellings(pick: Story) -> list[Story]:
+        return [s for s in remaining if retold.get(s.lead.article.id) is pick]
+
     while len(taken) < count and remaining:
         best: tuple[float, int, str] | None = None
         for n, story in enumerate(remaining):
@@ -126,7 +134,7 @@ def choose(
                 break  # adjusted scores only shrink: nobody further down can win
             if story.lead.article.id in retold:
                 continue
-            twin = _told_before(story, taken, settings.story_similarity, cores)
+            twin = _told_before(story, taken, settings.story_similarity, cores, retellings)
             if twin is not None:
                 if _broader(story, twin):
                     # The same story, told by more outlets: it takes the pick's
@@ -201,20 +209,25 @@ def _told_before(
     taken: list[Story],
     threshold: float,
     cores: dict[str, set[tuple[str, str]]],
+    retellings: Callable[[Story], list[Story]] = lambda pick: [],
 ) -> Story | None:
     """A pick of the same event that this story retells: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
     than on average), or half as alike when both headlines name the same city or
     the story uses the pick's core phrase; a report is not compared with a running
-    page (``cores`` keeps each pick's core phrases, by its lead's id)."""
+    page; a story placed nowhere is compared with every pick (``cores`` keeps each
+    pick's core phrases, by its lead's id; ``retellings`` gives the stories already
+    left out as a pick's retellings)."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     country = _country(story)
     # Read (a dict per member) only when some pick may be compared with.
-    compared = [p for p in taken if p.event == story.event or (country and _country(p) == country)]
+    compared = [p for p in taken if p.event == story.event or not country or _country(p) == country]
     read = [a.read() for a in mine] if compared else []
     for pick in compared:
         if pick.event != story.event:
-            if _alike_across_events(read, pick, threshold):
+            if country and _alike_across_events(read, pick, threshold):
+                return pick
+            if not country and _alike_unplaced(read, pick, retellings(pick), threshold):
                 return pick
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
@@ -223,7 +236,7 @@ def _told_before(
             core = cores[pick.lead.article.id] = _core_phrases(pick)
         for a, weights in zip(mine, read, strict=True):
             running = running_page(a.title)
-            if not running and _follows(a.title, pick):
+            if not running and _follows(a.title, pick, retellings):
                 return pick
             pinned = not core.isdisjoint(headline_phrases(a.title))
             for b in theirs:
@@ -248,19 +261,54 @@ def _alike_across_events(read: list[Weights], pick: Story, threshold: float) -> 
     return alike >= CROSS_EVENT_PAIRS and alike >= CROSS_EVENT_SHARE * pairs
 
 
-def _follows(title: str, pick: Story) -> bool:
+def _alike_unplaced(
+    read: list[Weights], pick: Story, retellings: list[Story], threshold: float
+) -> bool:
+    """Whether a story placed in no country (its compared members' weights) retells
+    a pick of another event: one of its members is alike at ``threshold`` to one
+    of the pick's or of its retellings'.  A headline that hides who and where
+    ("Wife of famous presenter reveals husband at centre of 'sex pictures
+    scandal'") shares no name for event grouping and no country for
+    :func:`_alike_across_events`; only its words tie it to its story, and with no
+    place words to share by chance (the likeness of two stories of one country
+    is partly their country's words), one pair alike at the clustering's bar says
+    they tell one thing."""
+    theirs = [
+        m.vector.read()
+        for told in (pick, *retellings)
+        for m in told.members[:_COMPARED]
+        if m.vector is not None
+    ]
+    return any(a.cosine(b) >= threshold for a in read for b in theirs)
+
+
+def _follows(
+    title: str, pick: Story, retellings: Callable[[Story], list[Story]] = lambda pick: []
+) -> bool:
     """Whether a headline tells what came after the development a pick reports, in
     the pick's own words ("Trump's first words after court appearance", the pick's
     reports: "… pleads not guilty in historic court appearance"): the same story's
     aftermath, which an edition carrying the pick does not carry again (the two
-    share few other words, so likeness alone does not find it)."""
+    share few other words, so likeness alone does not find it).  The pick's words
+    include its retellings' (``retellings(pick)``): clustering can split one
+    story's reports in two ("pleads not guilty in arraignment", "… in historic
+    court appearance"), and the half left out as a retelling is the pick's story
+    as much as the half picked."""
     after = _AFTER.search(title)
     # Split as the pick's phrases are ("after Trump's arrest" is "trump arrest").
     words = content_words(after[1])[:2] if after else []
     if len(words) < 2:
         return False
     phrase = (words[0], words[1])
-    return any(phrase in headline_phrases(m.article.title) for m in pick.members[:_CORE_SAMPLE])
+    # The retellings are read only when the pick's own reports do not say it.
+    for told in chain([pick], _lazy(retellings, pick)):
+        if any(phrase in headline_phrases(m.article.title) for m in told.members[:_CORE_SAMPLE]):
+            return True
+    return False
+
+
+def _lazy(retellings: Callable[[Story], list[Story]], pick: Story) -> Iterator[Story]:
+    yield from retellings(pick)
 
 
 def _core_phrases(story: Story) -> set[tuple[str, str]]:
