@@ -314,8 +314,6 @@ _POST_LABEL = re.compile(r"^(?:posted|published|updated)(?:\s|by|on|in\b)", re.I
 # How far into the story a line opening with a full date is still the story's
 # dateline ("27.1.2022 - Bei der Erinnerung …" under the standfirst and byline).
 _OPENING_DATE_LINES = 5
-# What sets a dateline's date off from the story's text after it.
-_DATELINE_SEPARATOR = re.compile(r"\s*[-–—:|]")
 # How many time lines between headline and story make a list of teasers.
 _TEASER_TIMES = 3
 # How many time lines next to an update's one are read for the publication's.
@@ -1524,14 +1522,15 @@ def fallback_time(
             return _with_publication(lines, at, said, facts)
     # Last, a full date opening one of the story's first lines under its standfirst
     # and byline ("27.1.2022 - Bei der Erinnerung …"): the story's own dateline.
-    # Past the first two lines (read above), the date is set off from the text by a
-    # dash, colon or bar, as a dateline is: a sentence may open with the day it
-    # tells of ("12 March 2021 was the day the attack …").
+    # Past the first two lines (read above), a date going on into a sentence is the
+    # day the sentence tells of ("12 March 2021 was the day the attack …"); a
+    # dateline's date is set off from the text ("27.1.2022 - Bei …", "01.02.2022
+    # „Der Arbeitsmarkt …").
     for at in range(run.start, min(run.end, run.start + _OPENING_DATE_LINES)):
         found = date_at_start(lines[at], facts.options, month_first=month_first)
         if (
             found is not None
-            and _DATELINE_SEPARATOR.match(lines[at], found[1])
+            and not lines[at][found[1] :].lstrip()[:1].islower()
             and not _late(Meta(published=found[0]), facts)
         ):
             return Meta(published=found[0])
