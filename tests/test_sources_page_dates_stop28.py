@@ -196,3 +196,17 @@ def test_time_line_shapes(line: str, published: tuple[int, ...]) -> None:
 def test_a_headline_with_a_reading_time_is_no_time_line() -> None:
     options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=LATER)
     assert meta_line("How to train for a marathon - 5 min read", options) is None
+
+
+def test_story_sentence_opening_with_a_date_is_no_dateline() -> None:
+    """A sentence of the story opening with the day it tells of ("12 March 2021 was
+    the day …") four lines in is no dateline; a date set off from the text by a
+    quote mark ("01.02.2022 „Der …") still is."""
+    told = (
+        "12 March 2021 was the day the attack left four people dead, and the town "
+        "still marks it each year with a walk."
+    )
+    lines = ["Home", "The attack remembered", *STORY[:3], told, STORY[3]]
+    assert read_lines(lines).time_from_crawl
+    lines[5] = "01.02.2022 „Der Arbeitsmarkt ist gut in das Jahr gestartet“, sagte die Chefin."
+    assert read_lines(lines).published_at == datetime(2022, 2, 1, tzinfo=UTC)

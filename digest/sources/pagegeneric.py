@@ -1437,7 +1437,7 @@ def _teaser_times(lines: Sequence[str], window: range, facts: LineFacts) -> froz
     :data:`_TEASER_TIMES` or more different days: a list of other stories, each
     with its dated credit ("Subharun Mukherjee |July 15, 2025"), whose dates are
     theirs.  A header prints one day (published and updated, maybe twice over)."""
-    dated: dict[int, object] = {}
+    dated: dict[int, date] = {}
     for at in window:
         said = facts(lines[at])
         if said is not None and (moment := said.published or said.updated) is not None:
@@ -1522,9 +1522,17 @@ def fallback_time(
             return _with_publication(lines, at, said, facts)
     # Last, a full date opening one of the story's first lines under its standfirst
     # and byline ("27.1.2022 - Bei der Erinnerung …"): the story's own dateline.
+    # Past the first two lines (read above), a date going on into a sentence is the
+    # day the sentence tells of ("12 March 2021 was the day the attack …"); a
+    # dateline's date is set off from the text ("27.1.2022 - Bei …", "01.02.2022
+    # „Der Arbeitsmarkt …").
     for at in range(run.start, min(run.end, run.start + _OPENING_DATE_LINES)):
         found = date_at_start(lines[at], facts.options, month_first=month_first)
-        if found is not None and not _late(Meta(published=found[0]), facts):
+        if (
+            found is not None
+            and not lines[at][found[1] :].lstrip()[:1].islower()
+            and not _late(Meta(published=found[0]), facts)
+        ):
             return Meta(published=found[0])
     return _only_time(lines[:comments], run.end, facts)
 
