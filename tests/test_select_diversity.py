@@ -230,3 +230,17 @@ def test_across_events_one_alike_pair_or_another_country_is_no_retelling() -> No
     abroad = story(4, "Dam bursts in Libya's Derna after storm", event=2, score=4, outlets=2,
                    words=(1, 2, 4))  # fmt: skip
     assert pick([wide, abroad], settings) == [wide.lead.article.title, abroad.lead.article.title]
+
+
+def test_across_events_reports_set_in_different_cities_are_two_stories() -> None:
+    # Two shootings in one country on one day: alike in their words ("shooting",
+    # "killed", "gunman"), but set in two cities, so two incidents, as clustering
+    # holds them apart.
+    settings = SelectSettings(count=2)
+    first = story(1, "Four killed in Philadelphia shooting", event=1, score=5, outlets=3,
+                  words=(1, 2, 3))  # fmt: skip
+    second = story(2, "Gunman kills five in Louisville shooting", event=2, score=4, outlets=3,
+                   words=(1, 2, 4))  # fmt: skip
+    titles = pick([first, second], settings)
+    assert titles == [first.lead.article.title, second.lead.article.title]
+

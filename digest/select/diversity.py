@@ -20,8 +20,10 @@ out; a report of one development is never taken for a running page's retelling.
 Event grouping can split one story's reports (it wants a name in common, and
 "Ukrainian dam near Kherson" shares none with "Ukraine dam … Nova Kakhovka"): a
 story about a pick's country, of another event, is a retelling when several of
-their closest members' pairs, and :data:`CROSS_EVENT_SHARE` of them, are alike at
-the clustering's bar (one alike pair across events is chance).
+the pairs of their first reports (each story's best-telling three), and
+:data:`CROSS_EVENT_SHARE` of them, are alike at the clustering's bar (one alike
+pair across events is chance); a pair set in two cities never is (two shootings
+on one day share their words, not their incident).
 Pinned stories take their positions first.
 """
 
@@ -37,9 +39,17 @@ from .candidates import Story, left_out
 from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
-from .similarity import Weights, casing_votes, content_words, english_stemmer, headline_phrases
+from .similarity import (
+    Vector,
+    Weights,
+    casing_votes,
+    content_words,
+    english_stemmer,
+    headline_phrases,
+)
 
-#: Members of a story compared with the picks of its event.
+#: Members of a story (its first, the reports that tell it best) compared with a
+#: pick's first members: the picks of its event, and of its country across events.
 _COMPARED = 3
 #: Members of a pick whose headlines tell its core phrases.
 _CORE_SAMPLE = 12
@@ -214,7 +224,7 @@ def _told_before(
     read = [a.read() for a in mine] if compared else []
     for pick in compared:
         if pick.event != story.event:
-            if _alike_across_events(read, pick, threshold):
+            if _alike_across_events(mine, read, pick, threshold):
                 return pick
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
@@ -237,15 +247,24 @@ def _told_before(
     return None
 
 
-def _alike_across_events(read: list[Weights], pick: Story, threshold: float) -> bool:
-    """Whether a story (its compared members' weights) and a pick of another event
-    about its country agree as one story's reports do: at least
+def _alike_across_events(
+    mine: list[Vector], read: list[Weights], pick: Story, threshold: float
+) -> bool:
+    """Whether a story (its compared members, ``read`` their weights) and a pick of
+    another event about its country agree as one story's reports do: at least
     :data:`CROSS_EVENT_PAIRS` of their pairs, and :data:`CROSS_EVENT_SHARE` of them,
-    alike at ``threshold``."""
-    theirs = [m.vector.read() for m in pick.members[:_COMPARED] if m.vector is not None]
-    pairs = len(read) * len(theirs)
-    alike = sum(1 for a in read for b in theirs if a.cosine(b) >= threshold)
-    return alike >= CROSS_EVENT_PAIRS and alike >= CROSS_EVENT_SHARE * pairs
+    alike at ``threshold``.  A pair set in different cities is never alike."""
+    theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
+    alike = 0
+    for a, weights in zip(mine, read, strict=True):
+        for b in theirs:
+            # Two shootings in two cities share their words ("gunman kills"), not
+            # their incident (clustering keeps such reports apart too).  A running
+            # page is compared: one of the event's live pages is its report.
+            if a.places and b.places and a.places.isdisjoint(b.places):
+                continue
+            alike += weights.cosine(b.read()) >= threshold
+    return alike >= CROSS_EVENT_PAIRS and alike >= CROSS_EVENT_SHARE * len(mine) * len(theirs)
 
 
 def _follows(title: str, pick: Story) -> bool:
