@@ -244,3 +244,14 @@ def test_across_events_reports_set_in_different_cities_are_two_stories() -> None
     titles = pick([first, second], settings)
     assert titles == [first.lead.article.title, second.lead.article.title]
 
+
+def test_in_one_event_reports_set_in_different_cities_are_two_stories() -> None:
+    # Grouping may put two shootings in one event ("mass shooting" in common);
+    # set in two cities, they are two incidents all the same.
+    settings = SelectSettings(count=2)
+    first = story(1, "Mass shooting in Philadelphia: four killed", event=1, score=5, outlets=3,
+                  words=(1, 2, 3))  # fmt: skip
+    second = story(2, "Mass shooting in Louisville: five killed", event=1, score=4, outlets=3,
+                   words=(1, 2, 4))  # fmt: skip
+    titles = pick([first, second], settings)
+    assert titles == [first.lead.article.title, second.lead.article.title]

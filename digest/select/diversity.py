@@ -212,11 +212,13 @@ def _told_before(
     threshold: float,
     cores: dict[str, set[tuple[str, str]]],
 ) -> Story | None:
-    """A pick of the same event that this story retells: some member of each is
+    """A pick that this story retells.  Of the same event: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
     than on average), or half as alike when both headlines name the same city or
     the story uses the pick's core phrase; a report is not compared with a running
-    page (``cores`` keeps each pick's core phrases, by its lead's id)."""
+    page, nor with one set in another city (``cores`` keeps each pick's core
+    phrases, by its lead's id).  Of another event about the story's country: see
+    :func:`_alike_across_events`."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     country = _country(story)
     # Read (a dict per member) only when some pick may be compared with.
@@ -238,8 +240,9 @@ def _told_before(
             pinned = not core.isdisjoint(headline_phrases(a.title))
             for b in theirs:
                 # A running page follows its whole event: a report of one of its
-                # developments is like it in the event's words, not a retelling.
-                if not running and running_page(b.title):
+                # developments is like it in the event's words, not a retelling;
+                # two reports set in two cities are two incidents.
+                if (not running and running_page(b.title)) or _elsewhere(a, b):
                     continue
                 bar = threshold * _SAME_CITY if pinned or a.places & b.places else threshold
                 if weights.cosine(b.read()) >= bar:
@@ -258,13 +261,20 @@ def _alike_across_events(
     alike = 0
     for a, weights in zip(mine, read, strict=True):
         for b in theirs:
-            # Two shootings in two cities share their words ("gunman kills"), not
-            # their incident (clustering keeps such reports apart too).  A running
-            # page is compared: one of the event's live pages is its report.
-            if a.places and b.places and a.places.isdisjoint(b.places):
+            # A running page is compared: a live page of the split event is one of
+            # its reports ("Nova Kakhovka dam live updates").
+            if _elsewhere(a, b):
                 continue
             alike += weights.cosine(b.read()) >= threshold
     return alike >= CROSS_EVENT_PAIRS and alike >= CROSS_EVENT_SHARE * len(mine) * len(theirs)
+
+
+def _elsewhere(a: Vector, b: Vector) -> bool:
+    """Whether two reports are set in different cities: both headlines name some,
+    none in common ("mass shooting in Philadelphia" / "... in Louisville"), so the
+    words they share are the kind of news, not one incident (clustering never
+    joins such reports either)."""
+    return bool(a.places) and bool(b.places) and a.places.isdisjoint(b.places)
 
 
 def _follows(title: str, pick: Story) -> bool:
