@@ -20,10 +20,12 @@ out; a report of one development is never taken for a running page's retelling.
 Event grouping can split one story's reports (it wants a name in common, and
 "Ukrainian dam near Kherson" shares none with "Ukraine dam … Nova Kakhovka"): a
 story about a pick's country, of another event, is a retelling when several of
-their closest members' pairs, and :data:`CROSS_EVENT_SHARE` of them, are alike at
-the clustering's bar (one alike pair across events is chance); a story placed in
-no country, whose headline hides who and where, needs one such pair with a pick or
-its retellings (:func:`_alike_unplaced`).  What a headline says came after a pick's
+their first reports' pairs (each story's best-telling three), and
+:data:`CROSS_EVENT_SHARE` of them, are alike at the clustering's bar (one alike
+pair across events is chance); a pair set in two cities never is (two shootings
+on one day share their words, not their incident).  A story placed in no country,
+whose headline hides who and where, needs one alike pair with a pick or its
+retellings (:func:`_alike_unplaced`).  What a headline says came after a pick's
 development, in the words of the pick or of its retellings, is the pick again.
 Pinned stories take their positions first.
 """
@@ -41,9 +43,17 @@ from .candidates import Story, left_out
 from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
-from .similarity import Weights, casing_votes, content_words, english_stemmer, headline_phrases
+from .similarity import (
+    Vector,
+    Weights,
+    casing_votes,
+    content_words,
+    english_stemmer,
+    headline_phrases,
+)
 
-#: Members of a story compared with the picks of its event.
+#: Members of a story (its first, the reports that tell it best) compared with a
+#: pick's first members: the picks of its event, and of its country across events.
 _COMPARED = 3
 #: Members of a pick whose headlines tell its core phrases.
 _CORE_SAMPLE = 12
@@ -211,13 +221,15 @@ def _told_before(
     cores: dict[str, set[tuple[str, str]]],
     retellings: Callable[[Story], list[Story]] = lambda pick: [],
 ) -> Story | None:
-    """A pick of the same event that this story retells: some member of each is
+    """A pick that this story retells.  Of the same event: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
     than on average), or half as alike when both headlines name the same city or
     the story uses the pick's core phrase; a report is not compared with a running
-    page; a story placed nowhere is compared with every pick (``cores`` keeps each
-    pick's core phrases, by its lead's id; ``retellings`` gives the stories already
-    left out as a pick's retellings)."""
+    page, nor with one set in another city (``cores`` keeps each pick's core
+    phrases, by its lead's id; ``retellings`` gives the stories already left out
+    as a pick's retellings).  Of another event: about the story's country, see
+    :func:`_alike_across_events`; a story placed nowhere is compared with every
+    pick, see :func:`_alike_unplaced`."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     country = _country(story)
     # Read (a dict per member) only when some pick may be compared with.
@@ -225,7 +237,7 @@ def _told_before(
     read = [a.read() for a in mine] if compared else []
     for pick in compared:
         if pick.event != story.event:
-            if country and _alike_across_events(read, pick, threshold):
+            if country and _alike_across_events(mine, read, pick, threshold):
                 return pick
             if not country and _alike_unplaced(read, pick, retellings(pick), threshold):
                 return pick
@@ -241,8 +253,9 @@ def _told_before(
             pinned = not core.isdisjoint(headline_phrases(a.title))
             for b in theirs:
                 # A running page follows its whole event: a report of one of its
-                # developments is like it in the event's words, not a retelling.
-                if not running and running_page(b.title):
+                # developments is like it in the event's words, not a retelling;
+                # two reports set in two cities are two incidents.
+                if (not running and running_page(b.title)) or _elsewhere(a, b):
                     continue
                 bar = threshold * _SAME_CITY if pinned or a.places & b.places else threshold
                 if weights.cosine(b.read()) >= bar:
@@ -250,15 +263,31 @@ def _told_before(
     return None
 
 
-def _alike_across_events(read: list[Weights], pick: Story, threshold: float) -> bool:
-    """Whether a story (its compared members' weights) and a pick of another event
-    about its country agree as one story's reports do: at least
+def _alike_across_events(
+    mine: list[Vector], read: list[Weights], pick: Story, threshold: float
+) -> bool:
+    """Whether a story (its compared members, ``read`` their weights) and a pick of
+    another event about its country agree as one story's reports do: at least
     :data:`CROSS_EVENT_PAIRS` of their pairs, and :data:`CROSS_EVENT_SHARE` of them,
-    alike at ``threshold``."""
-    theirs = [m.vector.read() for m in pick.members[:_COMPARED] if m.vector is not None]
-    pairs = len(read) * len(theirs)
-    alike = sum(1 for a in read for b in theirs if a.cosine(b) >= threshold)
-    return alike >= CROSS_EVENT_PAIRS and alike >= CROSS_EVENT_SHARE * pairs
+    alike at ``threshold``.  A pair set in different cities is never alike."""
+    theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
+    alike = 0
+    for a, weights in zip(mine, read, strict=True):
+        for b in theirs:
+            # A running page is compared: a live page of the split event is one of
+            # its reports ("Nova Kakhovka dam live updates").
+            if _elsewhere(a, b):
+                continue
+            alike += weights.cosine(b.read()) >= threshold
+    return alike >= CROSS_EVENT_PAIRS and alike >= CROSS_EVENT_SHARE * len(mine) * len(theirs)
+
+
+def _elsewhere(a: Vector, b: Vector) -> bool:
+    """Whether two reports are set in different cities: both headlines name some,
+    none in common ("mass shooting in Philadelphia" / "... in Louisville"), so the
+    words they share are the kind of news, not one incident (clustering never
+    joins such reports either)."""
+    return bool(a.places) and bool(b.places) and a.places.isdisjoint(b.places)
 
 
 def _alike_unplaced(
