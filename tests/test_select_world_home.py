@@ -148,3 +148,49 @@ def test_a_name_of_places_in_two_countries_is_the_one_the_evidence_chose() -> No
                   "Two firefighters were shot in Birmingham, Alabama, on Wednesday.")  # fmt: skip
     assert counted(report, "GB")
     assert not counted(report, "US")
+
+
+def test_a_listed_outlets_name_beats_a_call_signs_shape() -> None:
+    # WION is India's, though its name has a US call sign's shape.
+    video = item("https://www.youtube.com/watch?v=ghi", "Floods cut off villages | WION")
+    assert OutletTable().of(video).country == "IN"
+    station = item("https://www.youtube.com/watch?v=jkl", "Floods cut off villages - KVUE")
+    assert OutletTable().of(station).country == "US"
+
+
+def test_a_known_name_ending_a_headline_is_no_call_sign() -> None:
+    # "WHO" is the health body's name, kept in the headline, not a US station's.
+    title = "Cholera cases double in a month - WHO"
+    assert credit_of(title) == ""
+    assert without_credit(title) == title
+    assert OutletTable().of(item("https://www.youtube.com/watch?v=mno", title)).country == ""
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        # A compound spelled with joining words is one place's name, not its parts.
+        ("Floods in Newcastle-upon-Tyne", []),
+        ("Stratford-upon-Avon theatre closes", []),
+        # Combining forms and names still name each part.
+        ("Sino-US ties", ["US"]),
+        ("Israel-Gaza war", ["Israel", "Gaza"]),
+        ("Ex-Tory MP quits", ["Tory"]),
+    ],
+)
+def test_a_compound_that_is_one_name_names_none_of_its_parts(title: str, names: list[str]) -> None:
+    data = place_data()
+    found = find_countries(title, data.text_names, compounds=True, people=data)
+    assert [name for name, _ in found] == names
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Israel Defense Forces strike camp near border",
+     "India Meteorological Department warns of heavy rain"],
+)  # fmt: skip
+def test_a_place_leading_an_institutions_name_is_the_place(title: str) -> None:
+    # A first name and a surname make a person; a place's name before two more
+    # capitalised words leads an institution's name.
+    data = place_data()
+    assert find_countries(title, data.text_names, compounds=True, people=data)

@@ -195,11 +195,13 @@ class OutletTable:
     def _credit_country(self, credit: str) -> str:
         """The country of the newsroom a headline credits: a US station's call
         sign, a listed outlet's name, or the one country its name places it in."""
-        if _STATION.fullmatch(credit):
-            return "US"
+        # A listed outlet's name first: some foreign newsrooms' names have a call
+        # sign's shape ("WION", India's).
         row = self._by_name.get(_name_key(credit))
         if row is not None:
             return row[1].country
+        if _STATION.fullmatch(credit):
+            return "US"
         codes = {c for _, c in find_countries(credit, place_data().text_names, compounds=True)}
         return codes.pop() if len(codes) == 1 else ""
 
@@ -233,7 +235,12 @@ def credit_of(title: str) -> str:
     """The newsroom's name some feeds end a headline with ("… - NBC 5 Dallas-Fort
     Worth", "… | 9 News Australia", "… - KABC-TV"), or ``""``."""
     head, _, credit = title.rpartition(" - " if " - " in title else " | ")
-    return credit.strip() if head and _CREDIT.search(credit.strip()) else ""
+    credit = credit.strip()
+    if not head or not _CREDIT.search(credit):
+        return ""
+    # Capitals of a call sign's shape that name a body or a place ("- WHO") are
+    # part of the headline, not its newsroom.
+    return "" if _STATION.fullmatch(credit) and credit in place_data().text_names else credit
 
 
 def without_credit(title: str) -> str:

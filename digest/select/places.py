@@ -37,6 +37,9 @@ _WIDE_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\-])*(?:['’][^\W\d_]+)?")
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 # A compound that names a stance, not a place ("pro-Palestinian", "anti-Israel").
 _STANCE = re.compile(r"(?i:pro|anti)-")
+# A compound with a lowercase word inside it is one place's name ("Newcastle-upon-
+# Tyne", "Trinidad-and-Tobago"), not a compound of names.
+_JOINED_NAME = re.compile(r"[^\W\d_][^-]*(?:-[^\W\d_A-Z][^-]*)+-[A-Z][^-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,13 +227,19 @@ def _spans(text: str, compounds: bool = False) -> list[str]:
     with ``compounds``, words joined by hyphens apart, each after the first keeping
     its hyphen in front ("Israel-Gaza" is "Israel", "-Gaza"): a compound of names
     names each ("Russia-Ukraine war", "Sino-US ties", "Biden-backed bill"), and a
-    name spelled with hyphens ("Rostov-on-Don", "Kim Jong-un") is its parts joined
-    again.  A stance is no place: "pro-Palestinian", "anti-Israel" stay whole."""
+    name spelled with hyphens ("Kim Jong-un") is its parts joined again.  A stance
+    is no place ("pro-Palestinian", "anti-Israel"), nor is a part of one place's
+    name joined by lowercase words ("Newcastle-upon-Tyne"): these stay whole."""
     tokens = (_TOKEN if text.isascii() else _WIDE_TOKEN).findall(text)
     spans: list[str] = []
     for token in tokens:
         token = token[:-2] if token.endswith(("'s", "’s")) else token
-        if not compounds or "-" not in token.strip("-") or _STANCE.match(token):
+        if (
+            not compounds
+            or "-" not in token.strip("-")
+            or _STANCE.match(token)
+            or _JOINED_NAME.fullmatch(token)
+        ):
             spans.append(_bare(token))
             continue
         first, *rest = token.split("-")
@@ -301,9 +310,22 @@ def _named_person(
         or word in data.not_surnames
         or word.isupper()
         or _INITIALS.fullmatch(word)
+        # A third capitalised word makes an institution's name ("Israel Defense
+        # Forces", "India Meteorological Department"), not a first name and a
+        # surname; a person's name is followed by a verb or punctuation.
+        or _institution(text, tokens[i : i + 3], names)
     ):
         return False
     return re.search(rf"\b{re.escape(tokens[i])}[ \u00a0]{re.escape(word)}", text) is not None
+
+
+def _institution(text: str, words: list[str], names: Mapping[str, str]) -> bool:
+    """Whether three words run, spaced only, capitalised, the last no known name,
+    in ``text`` ("Israel Defense Forces"): an institution's name."""
+    if len(words) < 3 or not words[2][:1].isupper() or words[2] in names:
+        return False
+    spaced = "[ \u00a0]".join(re.escape(w) for w in words)
+    return re.search(rf"\b{spaced}\b", text) is not None
 
 
 def _title_case(tokens: list[str]) -> bool:
