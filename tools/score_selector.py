@@ -7,6 +7,7 @@
     python tools/score_selector.py --set heldout        # the three held-out days
     python tools/score_selector.py --set blind          # six more (stop 26), since tuned on
     python tools/score_selector.py --set blind3         # four more, labelled first, measured once
+    python tools/score_selector.py --set blind4         # stop 28's four, the same way
     python tools/score_selector.py --desks --set heldout  # the news-desk decision
 
 Targets, per day and home country: at least 4 of the day's 5 biggest world
@@ -37,6 +38,7 @@ SETS = {
     "heldout": DATA / "selector_heldout",
     "blind": DATA / "selector_blind",
     "blind3": DATA / "selector_blind3",
+    "blind4": DATA / "selector_blind4",
 }
 
 
@@ -61,8 +63,9 @@ def main() -> int:
         default="real",
         help="the six days the selector is developed on (default); the three held-out"
         " days (two since tuned on); the six blind days of stop 26 (since read and tuned"
-        " on); or blind3, four days labelled at the start of stop 27 and measured once"
-        " at its end",
+        " on); blind3, four days labelled at the start of stop 27 and measured once"
+        " at its end (since read); or blind4, four days labelled at the start of stop 28"
+        " and measured once at its end",
     )
     parser.add_argument(
         "--desks",
