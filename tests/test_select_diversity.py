@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from digest.config import SelectSettings
 from digest.model import Article, LeftOut
 from digest.select.candidates import Candidate, Story
@@ -270,26 +272,15 @@ def test_a_story_placed_nowhere_is_a_picks_retelling_on_one_alike_pair() -> None
                                                     apart.lead.article.title]  # fmt: skip
 
 
-def test_across_events_reports_set_in_different_cities_are_two_stories() -> None:
+@pytest.mark.parametrize("second_event", [2, 1], ids=["across events", "in one event"])
+def test_reports_set_in_different_cities_are_two_stories(second_event: int) -> None:
     # Two shootings in one country on one day: alike in their words ("shooting",
-    # "killed", "gunman"), but set in two cities, so two incidents, as clustering
-    # holds them apart.
-    settings = SelectSettings(count=2)
-    first = story(1, "Four killed in Philadelphia shooting", event=1, score=5, outlets=3,
-                  words=(1, 2, 3))  # fmt: skip
-    second = story(2, "Gunman kills five in Louisville shooting", event=2, score=4, outlets=3,
-                   words=(1, 2, 4))  # fmt: skip
-    titles = pick([first, second], settings)
-    assert titles == [first.lead.article.title, second.lead.article.title]
-
-
-def test_in_one_event_reports_set_in_different_cities_are_two_stories() -> None:
-    # Grouping may put two shootings in one event ("mass shooting" in common);
-    # set in two cities, they are two incidents all the same.
+    # "killed"), but set in two cities, so two incidents, as clustering holds them
+    # apart; grouping may even put both in one event ("mass shooting" in common).
     settings = SelectSettings(count=2)
     first = story(1, "Mass shooting in Philadelphia: four killed", event=1, score=5, outlets=3,
                   words=(1, 2, 3))  # fmt: skip
-    second = story(2, "Mass shooting in Louisville: five killed", event=1, score=4, outlets=3,
-                   words=(1, 2, 4))  # fmt: skip
+    second = story(2, "Mass shooting in Louisville: five killed", event=second_event, score=4,
+                   outlets=3, words=(1, 2, 4))  # fmt: skip
     titles = pick([first, second], settings)
     assert titles == [first.lead.article.title, second.lead.article.title]
