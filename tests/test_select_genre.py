@@ -181,6 +181,15 @@ def test_what_evidence_tells_us_is_analysis() -> None:
         ("Party members wonder who could replace the outgoing leader", "analysis"),
         ("Suella Braverman asks if UN refugee rules are fit for modern age", "news"),
         ("Berlusconi's party names who will lead it after his death", "news"),
+        # Filling posts or following rules is not coming after someone.
+        ("Minister asks who can fill 100,000 care vacancies", "news"),
+        ("Ministers wonder who will follow the new asylum rules", "news"),
+        ("Spain wonders who can fill his shoes as Nadal retires", "analysis"),
+        ("Labour asks who could follow her as deputy leader", "analysis"),
+        # Naming or choosing a successor is the news itself.
+        ("Conservatives name Sunak to succeed Truss as leader", "news"),
+        ("Who will replace the Pope? Cardinals gather in Rome", "news"),
+        ("Party to choose who will lead it after resignation", "news"),
     ],
 )  # fmt: skip
 def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str) -> None:

@@ -34,8 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from itertools import chain
+from collections.abc import Callable, Sequence
 
 from ..config import ScoreWeights, SelectSettings
 from ..model import LeftOut, Rejection
@@ -60,6 +59,9 @@ _CORE_SAMPLE = 12
 #: An event's picks past the second need this many outlets telling the event each:
 #: a third pick needs 9 of them (3 to 6 give the same editions on the real days).
 EVENT_OUTLETS_PER_PICK = 4
+#: The stories already left out as a pick's retellings (read as the pick's own
+#: reports: clustering can split one story's reports in two).
+Retellings = Callable[[Story], list[Story]]
 #: A story of another event than a pick's, about the same country, retells it when
 #: at least :data:`CROSS_EVENT_PAIRS` of their compared members' pairs, and this
 #: share of them, are alike at the clustering's bar: the reports agree, where two
@@ -219,7 +221,7 @@ def _told_before(
     taken: list[Story],
     threshold: float,
     cores: dict[str, set[tuple[str, str]]],
-    retellings: Callable[[Story], list[Story]] = lambda pick: [],
+    retellings: Retellings | None = None,
 ) -> Story | None:
     """A pick that this story retells.  Of the same event: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
@@ -237,9 +239,12 @@ def _told_before(
     read = [a.read() for a in mine] if compared else []
     for pick in compared:
         if pick.event != story.event:
-            if country and _alike_across_events(mine, read, pick, threshold):
-                return pick
-            if not country and _alike_unplaced(read, pick, retellings(pick), threshold):
+            if country:
+                if _alike_across_events(mine, read, pick, threshold):
+                    return pick
+                continue
+            told = retellings(pick) if retellings is not None else []
+            if _alike_unplaced(read, pick, told, threshold):
                 return pick
             continue
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
@@ -311,9 +316,7 @@ def _alike_unplaced(
     return any(a.cosine(b) >= threshold for a in read for b in theirs)
 
 
-def _follows(
-    title: str, pick: Story, retellings: Callable[[Story], list[Story]] = lambda pick: []
-) -> bool:
+def _follows(title: str, pick: Story, retellings: Retellings | None = None) -> bool:
     """Whether a headline tells what came after the development a pick reports, in
     the pick's own words ("Trump's first words after court appearance", the pick's
     reports: "… pleads not guilty in historic court appearance"): the same story's
@@ -322,22 +325,21 @@ def _follows(
     include its retellings' (``retellings(pick)``): clustering can split one
     story's reports in two ("pleads not guilty in arraignment", "… in historic
     court appearance"), and the half left out as a retelling is the pick's story
-    as much as the half picked."""
+    as much as the half picked (none when ``retellings`` is not given)."""
     after = _AFTER.search(title)
     # Split as the pick's phrases are ("after Trump's arrest" is "trump arrest").
     words = content_words(after[1])[:2] if after else []
     if len(words) < 2:
         return False
     phrase = (words[0], words[1])
-    # The retellings are read only when the pick's own reports do not say it.
-    for told in chain([pick], _lazy(retellings, pick)):
-        if any(phrase in headline_phrases(m.article.title) for m in told.members[:_CORE_SAMPLE]):
-            return True
-    return False
 
+    def says(told: Story) -> bool:
+        return any(phrase in headline_phrases(m.article.title) for m in told.members[:_CORE_SAMPLE])
 
-def _lazy(retellings: Callable[[Story], list[Story]], pick: Story) -> Iterator[Story]:
-    yield from retellings(pick)
+    # The retellings are looked up only when the pick's own reports do not say it.
+    if says(pick):
+        return True
+    return retellings is not None and any(says(told) for told in retellings(pick))
 
 
 def _core_phrases(story: Story) -> set[tuple[str, str]]:
