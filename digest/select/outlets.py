@@ -234,20 +234,27 @@ class OutletTable:
 def credit_of(title: str) -> str:
     """The newsroom's name some feeds end a headline with ("… - NBC 5 Dallas-Fort
     Worth", "… | 9 News Australia", "… - KABC-TV"), or ``""``."""
-    head, _, credit = title.rpartition(" - " if " - " in title else " | ")
-    credit = credit.strip()
-    if not head or not _CREDIT.search(credit):
-        return ""
-    # Capitals of a call sign's shape that name a body or a place ("- WHO") are
-    # part of the headline, not its newsroom.
-    return "" if _STATION.fullmatch(credit) and credit in place_data().text_names else credit
+    return _split_credit(title)[1]
 
 
 def without_credit(title: str) -> str:
     """A headline without its newsroom's name (:func:`credit_of`): the place in a
     station's name is where the station is, not where the story happens."""
-    credit = credit_of(title)
-    return title.rpartition(" - " if " - " in title else " | ")[0] if credit else title
+    return _split_credit(title)[0]
+
+
+def _split_credit(title: str) -> tuple[str, str]:
+    """``title`` cut before the newsroom's name ending it, and that name; or
+    ``(title, "")`` when it ends with none."""
+    head, _, credit = title.rpartition(" - " if " - " in title else " | ")
+    credit = credit.strip()
+    if not head or not _CREDIT.search(credit):
+        return title, ""
+    # Capitals of a call sign's shape that name a body or a place ("- WHO") are
+    # part of the headline, not its newsroom.
+    if _STATION.fullmatch(credit) and credit in place_data().text_names:
+        return title, ""
+    return head, credit
 
 
 def official_host(host: str) -> bool:
