@@ -251,6 +251,9 @@ _STANDFIRST_MARGIN = 2.5
 _STANDFIRST_WORDS = 12
 _STANDFIRST_RATIO = 1.5
 _HEADLINE_WORDS = 4
+# Over a deck written as a full sentence, a headline may be as short as this
+# ("Hardware-Attested Nix Builds" over "More confidence in … artifacts.").
+_SHORT_HEADLINE_WORDS = 3
 # Title Case: this share of the words longer than a short word are capitalised.
 _SHORT_WORD = 3
 _TITLE_CASE = 0.8
@@ -786,8 +789,10 @@ def _over_standfirst(
         or words > _LONG_HEADLINE_WORDS
         or bool(_INNER_SENTENCE.search(line))
     )
+    # A full sentence under a line: a short headline may stand over it.
+    shortest = _SHORT_HEADLINE_WORDS if line.rstrip("'\"’”»)").endswith(".") else _HEADLINE_WORDS
     for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
-        if above not in scores or weight(lines[above]) < _HEADLINE_WORDS:
+        if above not in scores or weight(lines[above]) < shortest:
             continue  # a section label or a credit line between them
         upper = len(lines[above].split())
         if (
@@ -802,12 +807,31 @@ def _over_standfirst(
         ) and (
             not lines[above].endswith(".")
             and not lines[above].isupper()
-            and content_words(lines[above]) & lead
+            and (content_words(lines[above]) & lead or _deck_over_credit(lines, above, at, context))
             and (scores[above] >= score - _STANDFIRST_MARGIN)
         ):
             return above, scores[above]
+        if weight(lines[above]) < _HEADLINE_WORDS:
+            continue  # a short line that is no headline over the sentence: a label
         break
     return best
+
+
+def _deck_over_credit(lines: Sequence[str], above: int, at: int, context: _Context) -> bool:
+    """Whether the line at ``at`` is a deck right over the byline or time line with
+    the headline right over it: headline, deck, credit is the universal layout, and
+    a headline written as a pun or a question ("Why collaborative thinking beats
+    individual smarts") need share no word with the story's lead."""
+    return (
+        above == at - 1
+        and context.heads_story(at)
+        and headline_shaped(lines[above], context.facts)
+        and deck_under(lines[above], lines[at])
+        # ... not the last line of a list over the story's header (recent comments,
+        # teasers): a headline opens its block, under a menu label or a kicker.
+        and context.siblings(above) < _LIST_SIBLINGS
+        and (above == 0 or weight(lines[above - 1]) < _STANDFIRST_WORDS)
+    )
 
 
 def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, found: bool) -> bool:
@@ -943,7 +967,7 @@ class _Context:
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
         if _PICTURE_CREDIT_LINE.match(under) and weight(under) <= _CREDIT_LINE_WORDS:
             score -= _CAPTION_COST  # a caption, over its picture's credit
-        siblings = self._siblings(at)
+        siblings = self.siblings(at)
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
@@ -979,7 +1003,7 @@ class _Context:
             and len(content_words(below) & self.lead_words) >= _STANDFIRST_AGREEMENT
         )
 
-    def _siblings(self, at: int) -> int:
+    def siblings(self, at: int) -> int:
         """How many lines near ``at`` (above the story) are headline-shaped and of
         about its size: a headline in a list of other stories has several."""
         line = self.lines[at]
