@@ -77,3 +77,29 @@ def test_the_last_of_a_list_of_comments_over_a_headline_is_no_headline() -> None
     facts = LineFacts(ReadOptions("p.txt", boilerplate=Boilerplate.builtin()))
     found = headline_at(lines, Run(lines.index(title) + 3, len(lines)), facts, slug_words=set())
     assert found is not None and lines[found[0]] == title
+
+
+def test_a_headline_with_the_sites_name_printed_alone_too() -> None:
+    """A line read as the headline in a document title's shape ("Feuerwehrleute
+    sollen später in Pension | wdr aktuell", over a video), with the headline
+    printed alone on the page: the headline alone is the title."""
+    title = "Firefighters are to retire later"
+    lead = (
+        "The state government wants firefighters to retire later, at sixty-two rather "
+        "than sixty, and the unions have already said they will fight the plan."
+    )
+    lines = [*MENU, f"{title} | wdr aktuell", "Video: 02:57 Min.", "Share", title, lead]
+    lines += paragraphs("Retirement", 5)
+    assert _read(lines).title == title
+
+
+def test_a_headline_with_a_dash_is_kept_when_its_start_is_not_printed_alone() -> None:
+    """Guard: a headline with a dash in it ("Teil 49 – Büssing-NAG") whose first
+    part the page does not print alone keeps its whole text."""
+    title = "The Trucks of the Postwar Years - Part 49"
+    lead = (
+        "The trucks of the postwar years were built from parts left over from the war, "
+        "and part 49 of the series looks at the trucks one firm built from them."
+    )
+    lines = [*MENU, title, "March 3, 2021", lead, *paragraphs("The trucks", 5)]
+    assert _read(lines).title == title
