@@ -1,7 +1,7 @@
-"""Headlines found by stop 29's headline pass (issue 12): a short headline over a
-deck written as a full sentence, a headline sharing no word with the lead over
-its deck and the byline, and a headline read with the site's name after it when
-the page prints it alone too.  The figures are in the README."""
+"""Headlines found by stop 29's headline pass (issue 12): a headline sharing no
+word with the lead over its deck and the byline, and a headline read with the
+site's name after it when the page prints it alone too.  The figures are in the
+README."""
 
 from __future__ import annotations
 
@@ -20,20 +20,6 @@ MENU = ["Home", "Blog", "Projects", "About", "Contact"]
 
 def _read(lines: list[str]) -> Article:
     return read_lines(lines, SAVED)
-
-
-def test_a_short_headline_over_a_sentence_deck_is_the_title() -> None:
-    """A headline of three words over a deck that is a full sentence (a blog's
-    "Hardware-Attested Nix Builds" over "More confidence in … artifacts."): the
-    deck shares more of the lead's words, but headline then deck is the layout."""
-    title = "Hardware-Attested Nix Builds"
-    deck = "More confidence in the integrity of your Nix artifacts."
-    lead = (
-        "We have recently run what might be the first hardware-attested Nix build, and "
-        "attestation gives independent evidence of how the artifacts were built."
-    )
-    lines = ["Dec 17, 2025 Julian Arni", title, deck, lead, *paragraphs("Attestation", 5)]
-    assert _read(lines).title == title
 
 
 def test_a_headline_sharing_no_lead_word_over_its_deck_and_byline() -> None:

@@ -251,9 +251,6 @@ _STANDFIRST_MARGIN = 2.5
 _STANDFIRST_WORDS = 12
 _STANDFIRST_RATIO = 1.5
 _HEADLINE_WORDS = 4
-# Over a deck written as a full sentence, a headline may be as short as this
-# ("Hardware-Attested Nix Builds" over "More confidence in … artifacts.").
-_SHORT_HEADLINE_WORDS = 3
 # Title Case: this share of the words longer than a short word are capitalised.
 _SHORT_WORD = 3
 _TITLE_CASE = 0.8
@@ -789,10 +786,8 @@ def _over_standfirst(
         or words > _LONG_HEADLINE_WORDS
         or bool(_INNER_SENTENCE.search(line))
     )
-    # A full sentence under a line: a short headline may stand over it.
-    shortest = _SHORT_HEADLINE_WORDS if line.rstrip("'\"’”»)").endswith(".") else _HEADLINE_WORDS
     for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
-        if above not in scores or weight(lines[above]) < shortest:
+        if above not in scores or weight(lines[above]) < _HEADLINE_WORDS:
             continue  # a section label or a credit line between them
         upper = len(lines[above].split())
         if (
@@ -811,8 +806,6 @@ def _over_standfirst(
             and (scores[above] >= score - _STANDFIRST_MARGIN)
         ):
             return above, scores[above]
-        if weight(lines[above]) < _HEADLINE_WORDS:
-            continue  # a short line that is no headline over the sentence: a label
         break
     return best
 
