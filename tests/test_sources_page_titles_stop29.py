@@ -79,13 +79,15 @@ def test_a_headline_with_the_sites_name_printed_alone_too() -> None:
     assert _read(lines).title == title
 
 
-def test_a_headline_with_a_dash_is_kept_when_its_start_is_not_printed_alone() -> None:
-    """Guard: a headline with a dash in it ("Teil 49 – Büssing-NAG") whose first
-    part the page does not print alone keeps its whole text."""
-    title = "The Trucks of the Postwar Years - Part 49"
+def test_a_headline_with_a_dash_is_kept_when_its_start_is_printed_alone() -> None:
+    """Guard: a headline with a dash in it whose first part is a category the
+    page lists too ("Wedding Planning Tools – Caterer Comparison Spreadsheet")
+    keeps its whole text: a dash joins a headline's own parts."""
+    title = "Wedding Planning Tools – Caterer Comparison Spreadsheet"
     lead = (
-        "The trucks of the postwar years were built from parts left over from the war, "
-        "and part 49 of the series looks at the trucks one firm built from them."
+        "Comparing caterers is easier with a spreadsheet: list each caterer's price "
+        "per guest, the menu, the tasting fee and what the deposit covers."
     )
-    lines = [*MENU, title, "March 3, 2021", lead, *paragraphs("The trucks", 5)]
+    lines = [*MENU, title, "By Jane Doe", "March 3, 2021", lead, *paragraphs("Catering", 5)]
+    lines += ["Categories", "Venue Spotlight", "Wedding Planning", "Wedding Planning Tools"]
     assert _read(lines).title == title

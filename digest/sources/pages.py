@@ -454,9 +454,11 @@ def _without_site(page: list[str], title: str) -> str:
     """The headline without the site's name after it: a line read as the headline
     that has a document title's shape ("Alles Neue mach der Mai… | Bibliothek 2.0
     und mehr", "… | wdr aktuell": a share text, the picture's title) names the page
-    by its headline part when the page prints that part as a line of its own."""
+    by its headline part when the page prints that part as a line of its own.
+    Only after a bar: a dash also joins a headline's own parts ("Wedding Planning
+    Tools – Caterer Comparison Spreadsheet", its first part a category's name)."""
     head = generic.document_title(title)
-    return head if head and head in page else title
+    return head if head and head in page and " | " in title[len(head) :] else title
 
 
 def _fullest_print(page: list[str], title: str) -> str:
