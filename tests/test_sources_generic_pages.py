@@ -143,7 +143,7 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.81
+    assert report.title_exact >= 0.82  # stop 29: 0.818 → 0.823
     assert report.body_f1 >= 0.915  # stop 27: 0.916 → 0.920 (unseen), 0.917 → 0.918 (blind)
     assert report.date_accuracy >= 0.975
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
@@ -183,7 +183,7 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert not {r["site"] for r in records} & others
     report = scorer.score_dumps(records)
     assert report.refused == []
-    assert report.title_exact >= 0.735  # stop 28: 0.735 → 0.738
+    assert report.title_exact >= 0.743  # stop 28: 0.735 → 0.738; stop 29: 0.740 → 0.745
     assert report.date_accuracy >= 0.925  # stop 28: 0.903 → 0.930
     found, left_out = report.snippets
     assert found >= 0.89 and left_out >= 0.855  # stop 27: left out 0.834 → 0.859

@@ -802,12 +802,29 @@ def _over_standfirst(
         ) and (
             not lines[above].endswith(".")
             and not lines[above].isupper()
-            and content_words(lines[above]) & lead
+            and (content_words(lines[above]) & lead or _deck_over_credit(lines, above, at, context))
             and (scores[above] >= score - _STANDFIRST_MARGIN)
         ):
             return above, scores[above]
         break
     return best
+
+
+def _deck_over_credit(lines: Sequence[str], above: int, at: int, context: _Context) -> bool:
+    """Whether the line at ``at`` is a deck right over the byline or time line with
+    the headline right over it: headline, deck, credit is the universal layout, and
+    a headline written as a pun or a question ("Why collaborative thinking beats
+    individual smarts") need share no word with the story's lead."""
+    return (
+        above == at - 1
+        and context.heads_story(at)
+        and headline_shaped(lines[above], context.facts)
+        and deck_under(lines[above], lines[at])
+        # ... not the last line of a list over the story's header (recent comments,
+        # teasers): a headline opens its block, under a menu label or a kicker.
+        and context.siblings(above) < _LIST_SIBLINGS
+        and (above == 0 or weight(lines[above - 1]) < _STANDFIRST_WORDS)
+    )
 
 
 def opens_with_headline(lines: Sequence[str], run: Run, facts: LineFacts, *, found: bool) -> bool:
@@ -943,7 +960,7 @@ class _Context:
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
         if _PICTURE_CREDIT_LINE.match(under) and weight(under) <= _CREDIT_LINE_WORDS:
             score -= _CAPTION_COST  # a caption, over its picture's credit
-        siblings = self._siblings(at)
+        siblings = self.siblings(at)
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
@@ -979,7 +996,7 @@ class _Context:
             and len(content_words(below) & self.lead_words) >= _STANDFIRST_AGREEMENT
         )
 
-    def _siblings(self, at: int) -> int:
+    def siblings(self, at: int) -> int:
         """How many lines near ``at`` (above the story) are headline-shaped and of
         about its size: a headline in a list of other stories has several."""
         line = self.lines[at]

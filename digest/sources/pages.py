@@ -289,6 +289,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         title = generic.lone_dated_headline(page, run, title, told, facts) or title
     title = _fullest_print(page, title)
     title = _without_label(page, title)
+    title = _without_site(page, title)
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
     dateline, agency = meta.dateline, meta.agency
@@ -447,6 +448,17 @@ def _without_label(page: list[str], title: str) -> str:
         ):
             return near
     return title
+
+
+def _without_site(page: list[str], title: str) -> str:
+    """The headline without the site's name after it: a line read as the headline
+    that has a document title's shape ("Alles Neue mach der Mai… | Bibliothek 2.0
+    und mehr", "… | wdr aktuell": a share text, the picture's title) names the page
+    by its headline part when the page prints that part as a line of its own.
+    Only after a bar: a dash also joins a headline's own parts ("Wedding Planning
+    Tools – Caterer Comparison Spreadsheet", its first part a category's name)."""
+    head = generic.document_title(title)
+    return head if head and head in page and " | " in title[len(head) :] else title
 
 
 def _fullest_print(page: list[str], title: str) -> str:
