@@ -34,6 +34,8 @@ _LABEL = (
     # foot of an agency's or a health service's page).
     r"page last (?:updated|modified|reviewed)|last reviewed"
     r"|last updated|first published|last modified|published date|publish date|updated date"
+    # A forum thread's first post ("Start date Sep 18, 2020" over the thread).
+    r"|start date"
     # Longer labels before their first words: "date de publication" before "date".
     r"|fecha de publicación|date de publication"
     r"|updated|published|posted|modified|dated|date|originally published|original"
@@ -97,6 +99,7 @@ _RELATIVE = re.compile(
     r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
     re.I,
 )
+_LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")  # Unicode digits: Devanagari ones count
 _YEAR = re.compile(
     r"(?<!\d)(?:19|20|१९|२०)\d\d(?!\d)|(?<![\d:.])'\d\d\b|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
@@ -151,6 +154,9 @@ _INNER_UPDATE_WORDS = (
 # revamp-it Webteam", "10.12.2022 18:27 von"), its categories ("19.11.2021 in
 # Community, Deutschland") or other facts after a dash.
 _POST_TAIL = re.compile(r"^(?:von|by|in|par|por|di|door|av|af|—|–|·|•)(?:\s|$)", re.I)
+# ... and what it may print before the date: "on" as the languages say it ("am 23.
+# Januar 2020 von Christian", "on March 3, 2020 by admin", "le 4 mai 2021 par Marie").
+_POST_ON = re.compile(r"^(?:on|am|le|el|em|il|op|den|på)\s+(?=\d|[^\W\d_]+\.?\s*\d)", re.I)
 _MAX_POST_TAIL = 100
 # Labels and words around a date only English prints; after any other the date
 # reads day first ("Publicado el 12/03/2021 por Juan" is 12 March).
@@ -433,6 +439,8 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
             # date before the update's is the publication's.
             published = time_in_line(line[: m.start()], options, month_first=month_first)
             return Meta(published=published, updated=moment)
+    if on := _POST_ON.match(line):
+        line = line[on.end() :]
     found = date_at_start(line, options, month_first=None)
     if found is None:
         return None
@@ -927,8 +935,9 @@ def time_in_line(
     time of day when one follows: ``By Tess Bonn - 11/19/19 06:56 AM EST``,
     ``Posted on Maret 30, 2015 by Admin``.  A numeric date that reads both ways
     follows ``month_first`` (the page's own habit), else the reading nearest
-    before the crawl.  Dates after the crawl are not taken.  With ``anchored``
-    the date must open the line."""
+    before the crawl.  Dates after the crawl are not taken; a line of dates
+    alone gives the earliest (a post's creation, not its last change).  With
+    ``anchored`` the date must open the line."""
     if anchored:
         found = date_at_start(line, options, month_first=month_first)
         return found[0] if found is not None else None
@@ -936,13 +945,21 @@ def time_in_line(
         return None
     if month_first is None and US_ZONE.search(line):
         month_first = True  # a US time zone: US dates are written month first
+    moments: list[datetime] = []
+    rest = line
     for kind, pattern in enumerate(_IN_LINE_DATES):
         for m in pattern.finditer(line):
             for day, month in _day_month(kind, m, month_first, options):
                 moment = _moment(int(m["year"]), month, day, m, options)
                 if moment is not None:
-                    return moment
-    return None
+                    moments.append(moment)
+                    rest = rest.replace(m[0], " ")
+                    break
+    if len(moments) > 1 and not _LETTER.search(rest):
+        # A line of dates alone ("2018-08-29 14:15:57 2018-06-22 10:20", a post's
+        # last change and its creation) gives the earliest: an update comes later.
+        return min(moments)
+    return moments[0] if moments else None
 
 
 def date_at_start(
