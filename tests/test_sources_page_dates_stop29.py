@@ -1,44 +1,18 @@
-"""The page reader's date rules of stop 29 (issue 12): a post line opening with
-"on" before its date ("am 23. Januar 2020 von …"), a forum thread's "Start date"
-label, and a line of dates alone (a post's last change and its creation), which
-gives the earliest.  The figures on real pages are printed by
+"""The page reader's date rules of stop 29 (issue 12): a forum thread's "Start
+date" label, and a line of dates alone (a post's last change and its creation),
+which gives the earliest.  The figures on real pages are printed by
 ``tools/score_pages.py``."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pagemeta import meta_line, time_in_line
-
-from .german_story import LEAD, MORE, read_lines
 
 #: When the pages count as saved (after every date they print).
 LATER = datetime(2026, 3, 29, 12, 0, tzinfo=UTC)
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=LATER)
-
-
-@pytest.mark.parametrize(
-    ("line", "published"),
-    [
-        ("am 23. Januar 2020 von Christian Spließ in Allgemeines", (2020, 1, 23)),
-        ("on March 3, 2020 by admin", (2020, 3, 3)),
-        ("le 4 mai 2021 par Marie", (2021, 5, 4)),
-    ],
-)
-def test_post_line_opening_with_on_before_its_date(line: str, published: tuple[int, ...]) -> None:
-    """A blog's post line says "on" before the date, as its language says it: it was
-    no time line (the date had to open the line)."""
-    found = meta_line(line, OPTIONS)
-    assert found is not None
-    assert found.published == datetime(*published, tzinfo=UTC)
-
-
-def test_sentence_opening_with_on_a_date_is_no_post_line() -> None:
-    """ "Am 23. Januar 2020 wurde …" is the story's sentence, not a post line."""
-    assert meta_line("Am 23. Januar 2020 wurde das Haus verkauft.", OPTIONS) is None
 
 
 def test_forum_thread_start_date_is_a_time_label() -> None:
@@ -61,18 +35,3 @@ def test_dates_among_words_keep_the_first() -> None:
     line = "Video der Sendung vom 16.10.2019 18:15 Uhr (16.1.2019)"
     moment = time_in_line(line, OPTIONS, month_first=False)
     assert moment == datetime(2019, 10, 16, 18, 15, tzinfo=UTC)
-
-
-def test_page_dated_by_its_post_line_with_on() -> None:
-    """The whole page: the post line under the headline dates it."""
-    lines = [
-        "Startseite",
-        "Brücke gesperrt",
-        "am 23. Januar 2020 von Christian Spließ in Allgemeines",
-        LEAD,
-        MORE,
-        LEAD,
-    ]
-    article = read_lines(lines)
-    assert not article.time_from_crawl
-    assert article.published_at == datetime(2020, 1, 23, tzinfo=UTC)

@@ -154,9 +154,6 @@ _INNER_UPDATE_WORDS = (
 # revamp-it Webteam", "10.12.2022 18:27 von"), its categories ("19.11.2021 in
 # Community, Deutschland") or other facts after a dash.
 _POST_TAIL = re.compile(r"^(?:von|by|in|par|por|di|door|av|af|—|–|·|•)(?:\s|$)", re.I)
-# ... and what it may print before the date: "on" as the languages say it ("am 23.
-# Januar 2020 von Christian", "on March 3, 2020 by admin", "le 4 mai 2021 par Marie").
-_POST_ON = re.compile(r"^(?:on|am|le|el|em|il|op|den|på)\s+(?=\d|[^\W\d_]+\.?\s*\d)", re.I)
 _MAX_POST_TAIL = 100
 # Labels and words around a date only English prints; after any other the date
 # reads day first ("Publicado el 12/03/2021 por Juan" is 12 March).
@@ -439,8 +436,6 @@ def _post_date(line: str, lowered: str, options: ReadOptions) -> Meta | None:
             # date before the update's is the publication's.
             published = time_in_line(line[: m.start()], options, month_first=month_first)
             return Meta(published=published, updated=moment)
-    if on := _POST_ON.match(line):
-        line = line[on.end() :]
     found = date_at_start(line, options, month_first=None)
     if found is None:
         return None
