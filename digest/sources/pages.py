@@ -171,10 +171,12 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     A page in a known shape (a time line under its headline, atop the story) is
     read by its header; any other by the generic reader (:mod:`.pagegeneric`).  A
     page printing no readable time is dated by its crawl (a ``fetched_at:`` line,
-    else ``options.reference_time``: the file's modification time) and flagged.
+    else ``options.reference_time``: the file's modification time, else the time
+    it is read) and flagged.
 
-    Raises :class:`SourceError` if the bytes are not text or hold no article.
-    """
+    Raises :class:`SourceError` naming the file if the bytes are binary data or
+    the text holds no title or no story; a page with both is never refused (any
+    text encoding, no time printed, no crawl time, a one-sentence story)."""
     text = _decode(data, options.source)
     lines = [clean_text(line) for line in text.splitlines()]
     url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
