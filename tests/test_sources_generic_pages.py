@@ -386,11 +386,15 @@ def test_fetched_at_line_gives_the_crawl_time_and_leaves_the_text() -> None:
     assert "fetched_at" not in article.body + article.title
 
 
-def test_unreadable_fetched_at_line_is_a_named_error() -> None:
+def test_unreadable_fetched_at_line_leaves_the_file_time() -> None:
+    """Stop 29: a page with a title and a body is not refused for its crawler's
+    header line (this was a named error); the line is dropped, the file time
+    stands."""
     page = "fetched_at: not a time\n" + NO_DATE_PAGE
-    with pytest.raises(SourceError, match="fetched_at") as caught:
-        read_page(page.encode(), ReadOptions("odd.txt", reference_time=SAVED))
-    assert caught.value.source == "odd.txt"
+    (article,) = read_page(page.encode(), ReadOptions("odd.txt", reference_time=SAVED)).articles
+    assert article.time_from_crawl
+    assert article.published_at == SAVED
+    assert "fetched_at" not in article.title + article.body
 
 
 def test_printed_date_is_read_not_the_crawl_time() -> None:
@@ -416,9 +420,13 @@ def test_headline_is_the_line_agreeing_with_the_lead_not_a_menu_entry() -> None:
     assert article.title == "Old bridge closed to cars after council vote"
 
 
-def test_page_with_no_crawl_time_and_no_date_names_what_is_missing() -> None:
-    with pytest.raises(SourceError, match="no crawl time"):
-        read_page(NO_DATE_PAGE.encode(), ReadOptions("p.txt"))
+def test_page_with_no_crawl_time_and_no_date_is_dated_when_read() -> None:
+    """Stop 29: no date printed, no crawl time given: the page is dated when it is
+    read and flagged (it was refused, "no crawl time")."""
+    before = datetime.now(UTC)
+    (article,) = read_page(NO_DATE_PAGE.encode(), ReadOptions("p.txt")).articles
+    assert article.time_from_crawl
+    assert before <= article.published_at <= datetime.now(UTC)
 
 
 LEBANON_HTML = ROOT / "tests" / "fixtures" / "html" / "lebanon-article.html"

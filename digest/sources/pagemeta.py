@@ -34,6 +34,8 @@ _LABEL = (
     # foot of an agency's or a health service's page).
     r"page last (?:updated|modified|reviewed)|last reviewed"
     r"|last updated|first published|last modified|published date|publish date|updated date"
+    # A forum thread's first post ("Start date Sep 18, 2020" over the thread).
+    r"|start date"
     # Longer labels before their first words: "date de publication" before "date".
     r"|fecha de publicación|date de publication"
     r"|updated|published|posted|modified|dated|date|originally published|original"
@@ -97,6 +99,7 @@ _RELATIVE = re.compile(
     r"|(?P<hn>\d+)\s*(?P<hunit>मिनट|घंटे|घंटा|दिन)\s+पहले|just now)$",
     re.I,
 )
+_LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")  # Unicode digits: Devanagari ones count
 _YEAR = re.compile(
     r"(?<!\d)(?:19|20|१९|२०)\d\d(?!\d)|(?<![\d:.])'\d\d\b|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
@@ -927,8 +930,9 @@ def time_in_line(
     time of day when one follows: ``By Tess Bonn - 11/19/19 06:56 AM EST``,
     ``Posted on Maret 30, 2015 by Admin``.  A numeric date that reads both ways
     follows ``month_first`` (the page's own habit), else the reading nearest
-    before the crawl.  Dates after the crawl are not taken.  With ``anchored``
-    the date must open the line."""
+    before the crawl.  Dates after the crawl are not taken; a line of dates
+    alone gives the earliest (a post's creation, not its last change).  With
+    ``anchored`` the date must open the line."""
     if anchored:
         found = date_at_start(line, options, month_first=month_first)
         return found[0] if found is not None else None
@@ -936,13 +940,21 @@ def time_in_line(
         return None
     if month_first is None and US_ZONE.search(line):
         month_first = True  # a US time zone: US dates are written month first
+    moments: list[datetime] = []
+    rest = line
     for kind, pattern in enumerate(_IN_LINE_DATES):
         for m in pattern.finditer(line):
             for day, month in _day_month(kind, m, month_first, options):
                 moment = _moment(int(m["year"]), month, day, m, options)
                 if moment is not None:
-                    return moment
-    return None
+                    moments.append(moment)
+                    rest = rest.replace(m[0], " ")
+                    break
+    if len(moments) > 1 and not _LETTER.search(rest):
+        # A line of dates alone ("2018-08-29 14:15:57 2018-06-22 10:20", a post's
+        # last change and its creation) gives the earliest: an update comes later.
+        return min(moments)
+    return moments[0] if moments else None
 
 
 def date_at_start(

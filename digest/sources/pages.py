@@ -29,11 +29,12 @@ the page at its first stop marker once the story has started.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..addresses import host_of
 from ..errors import SourceError
@@ -79,6 +80,10 @@ _SENTENCE_BREAK = re.compile(
     r"[.!?]['\"’”]?\s+['\"‘“]?[A-Z]|[。！？]\S"
 )
 _MIN_BODY_CHARS = 80
+# A page printing no paragraph of prose still tells a story in short sentences of
+# this many words or more, this many words in all (a one-sentence brief).
+_BRIEF_LINE_WORDS = 4
+_BRIEF_WORDS = 8
 # How far above the story the nearest line of a few words is taken as its headline
 # when no line reads as one.
 _FALLBACK_REACH = 12
@@ -166,19 +171,21 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     A page in a known shape (a time line under its headline, atop the story) is
     read by its header; any other by the generic reader (:mod:`.pagegeneric`).  A
     page printing no readable time is dated by its crawl (a ``fetched_at:`` line,
-    else ``options.reference_time``: the file's modification time) and flagged.
+    else ``options.reference_time``: the file's modification time, else the time
+    it is read) and flagged.
 
-    Raises :class:`SourceError` if the bytes are not text or hold no article.
-    """
+    Raises :class:`SourceError` naming the file if the bytes are binary data or
+    the text holds no title or no story; a page with both is never refused (any
+    text encoding, no time printed, no crawl time, a one-sentence story)."""
     text = _decode(data, options.source)
     lines = [clean_text(line) for line in text.splitlines()]
     url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
     for at, line in enumerate(lines[:12]):
         if m := _FETCHED_LINE.match(line):
-            fetched = read_time(m["when"], options)
-            if fetched is None:
-                raise SourceError(options.source, f"unreadable fetched_at line: {line[:80]!r}")
-            options = dataclasses.replace(options, reference_time=fetched)
+            # An unreadable crawl time leaves the file's in place: the page is
+            # not refused for its crawler's header line.
+            if (fetched := read_time(m["when"], options)) is not None:
+                options = dataclasses.replace(options, reference_time=fetched)
             del lines[at]
             break
     if options.month_first is None and _AMBIGUOUS_DATE.search(text):
@@ -328,12 +335,9 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     published = meta.published or meta.updated
     crawled = published is None
     if published is None:
-        if options.reference_time is None:
-            raise SourceError(
-                options.source,
-                "no readable time on the page and no crawl time (file time or fetched_at line)",
-            )
-        published = options.reference_time
+        # No crawl time given (no file time, no fetched_at line): the page is being
+        # read now, so it was saved by now; it is not refused for want of a time.
+        published = options.reference_time or datetime.now(UTC)
     article = Article(
         id=article_id(url=url) if url else article_id(source=options.publisher, guid=title),
         url=url,
@@ -727,6 +731,13 @@ def _generic_parts(
             # A short headline read as a person's name ("Performant Python") over
             # the story: a page with a story is not refused for its headline.
             title_at = run.start - 1
+        elif named:
+            # The dump's document title ("Headline | Site") names a story printed
+            # with no headline over it: a page with a title is not refused.
+            meta, used = generic.header_meta(paragraphs, None, run, facts)
+            lines = enumerate(paragraphs[run.start : run.end], run.start)
+            story = [p for at, p in lines if at not in used]
+            return named, meta, "", _without_boxes(story, facts.options)
         else:
             raise SourceError(facts.options.source, "no headline found above the article text")
     title = paragraphs[title_at]
@@ -1107,16 +1118,69 @@ def _language(text: str) -> str:
 
 
 def _decode(data: bytes, source: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise SourceError(source, "binary data, not a text page dump")
+    """The text of a dump: UTF-8, UTF-16 or UTF-32 (a byte-order mark, or UTF-16
+    without one: every other byte nul), UTF-8 with a few broken bytes (a dump cut
+    mid-character) or Windows-1252 as browsers read it (the five bytes it leaves
+    undefined are Latin-1's).  No text page is refused for its encoding; binary
+    data (nul bytes in no UTF-16 pattern) is."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                break
+    head = data[:4096]
+    if b"\x00" in head:
+        wide = _utf16_without_bom(head)
+        if wide is None:
+            raise SourceError(source, "binary data, not a text page dump")
+        return data.decode(wide, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Crawlers on Windows save cp1252; anything else is not a dump.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise SourceError(source, "not UTF-8 or Windows-1252 text") from None
+        pass
+    # As many valid UTF-8 sequences as broken bytes or more: UTF-8 text, damaged (cut
+    # mid-character, a stray byte); else a single-byte text (crawlers on Windows
+    # save cp1252), whose accented letters are no UTF-8 sequences.
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    broken = data.decode("utf-8-sig", errors="replace").count("\ufffd")
+    if valid >= broken:
+        return data.decode("utf-8-sig", errors="replace")
+    return data.decode("cp1252", errors=_LATIN1_FALLBACK)
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+#: Share of the even (or odd) bytes that must be nul for UTF-16 without a mark.
+_UTF16_NULS = 0.9
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``head`` reads as UTF-16 text of
+    mostly Latin letters saved without a byte-order mark, else ``None``."""
+    even, odd = head[0::2], head[1::2]
+    if odd and odd.count(0) >= _UTF16_NULS * len(odd) and even.count(0) < len(even) / 2:
+        return "utf-16-le"
+    if even and even.count(0) >= _UTF16_NULS * len(even) and odd.count(0) < len(odd) / 2:
+        return "utf-16-be"
+    return None
+
+
+def _latin1_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Browsers' Windows-1252: the bytes cp1252 leaves undefined are Latin-1's."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+_LATIN1_FALLBACK = "digest-cp1252-latin1"
+codecs.register_error(_LATIN1_FALLBACK, _latin1_bytes)
 
 
 def _main_run(paragraphs: list[str], options: ReadOptions) -> generic.Run | None:
@@ -1135,7 +1199,32 @@ def _main_run(paragraphs: list[str], options: ReadOptions) -> generic.Run | None
         if start is not None and (best is None or at - start > best.end - best.start):
             best = generic.Run(start, at)
         start = None
-    return best if best is not None and best.end - best.start >= 3 else None
+    if best is not None and best.end - best.start >= 3:
+        return best
+    return _told_lines(paragraphs, stops)
+
+
+def _told_lines(paragraphs: list[str], stops: list[bool]) -> generic.Run | None:
+    """The longest stretch of short sentences (a brief of one sentence under its
+    headline, a story told as a bulleted list), when it tells :data:`_BRIEF_WORDS`
+    words or more; ``None`` if none does.  A page with a title and such a body is
+    not refused for the shortness of its story."""
+    best: generic.Run | None = None
+    start = None
+    for at, line in enumerate([*paragraphs, ""]):
+        told = line.endswith(_SENTENCE_END + _CJK_SENTENCE_END) and (
+            generic.weight(line) >= _BRIEF_LINE_WORDS
+        )
+        if at < len(paragraphs) and not stops[at] and told:
+            start = at if start is None else start
+            continue
+        if start is not None and (best is None or at - start > best.end - best.start):
+            best = generic.Run(start, at)
+        start = None
+    if best is None:
+        return None
+    words = sum(generic.weight(line) for line in paragraphs[best.start : best.end])
+    return best if words >= _BRIEF_WORDS else None
 
 
 def _without_boilerplate_lines(lines: list[str], options: ReadOptions) -> list[str]:
