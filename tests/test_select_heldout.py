@@ -88,7 +88,10 @@ FLOORS = {
     # s28-dedup: a story placed nowhere ("Wife of famous presenter reveals husband
     # …") is a pick's retelling on one pair alike at the clustering's bar; the US
     # edition meets every target (duplicates 1 -> 0).
-    "2023-07-12": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.71)},
+    # Stop 29's s29-carry: "North Korean" is North Korea's name too, so the
+    # missile's flight time joins its launch (3 outlets): the IN and GB editions
+    # carry it and meet every target.
+    "2023-07-12": {"met": 3, "carried": 11, "soft": 0, "duplicates": 0, "pairs": (0.83, 0.78)},
     "2023-10-27": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
     # The fourth blind batch (selector_blind4), labelled at the start of stop 28 and
     # measured once at its end: 3 of 12 editions met every target on the code of
