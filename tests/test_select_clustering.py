@@ -24,6 +24,7 @@ from digest.select.similarity import (
     VectorStore,
     Vocabulary,
     casing_votes,
+    english_stemmer,
     headline_countries,
 )
 
@@ -85,6 +86,16 @@ def test_reports_in_two_countries_sharing_no_name_are_two_stories() -> None:
     india = "Biden warns India over plot to kill Sikh separatist"
     america = "Biden says US thwarted plot to kill Sikh separatist in America"
     assert stories([india, america]) == [{india, america}]
+
+
+def test_a_two_word_demonym_is_its_countrys_name() -> None:
+    # The 2023-07-12 split (blind3): "North Korean" and "North Korea" shared no
+    # word, so the report of the flight's length stood apart from the launch.
+    stem = english_stemmer()
+    assert stem("korean") == stem("korea") and stem("lankan") == stem("lanka")
+    launch = "North Korea fires long-range ballistic missile, South says"
+    flight = "North Korean missile flies for 74 minutes, its longest ever"
+    assert stories([launch, flight]) == [{launch, flight}]
 
 
 def test_a_headline_names_every_country_an_ambiguous_place_may_mean() -> None:

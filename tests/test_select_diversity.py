@@ -136,6 +136,29 @@ def test_a_report_like_a_running_page_in_the_events_words_is_no_retelling() -> N
     )
 
 
+def test_an_events_second_running_page_retells_its_first_however_unlike() -> None:
+    # Two live pages of one war share no word (cosine 0): each follows the whole
+    # event, so the second tells the reader nothing the first does not.
+    settings = SelectSettings(count=3)
+    live = story(1, "Israel-Hamas war live: Netanyahu says Israel will run Gaza security",
+                 event=1, score=3, outlets=3, words=(1, 2))  # fmt: skip
+    page = story(2, "Israeli forces 'in depths' of Gaza City: Live updates", event=1,
+                 score=2, outlets=2, words=(3, 4))  # fmt: skip
+    report = story(3, "Israel says troops pushing deep into Gaza City", event=1, score=1.5,
+                   words=(5, 6))  # fmt: skip
+    other = story(4, "Other story", event=2, score=1, words=(9,))
+    chosen, below = choose([live, page, report, other], settings, Overrides(),
+                           ["e"] * 4, place_data())  # fmt: skip
+    titles = [s.lead.article.title for s in chosen]
+    assert page.lead.article.title not in titles
+    assert report.lead.article.title in titles and "Other story" in titles
+    assert [r.article.id for r in below if r.kind is LeftOut.SAME_STORY] == ["s2m0"]
+    # A running page of another event is no retelling.
+    elsewhere = story(5, "Ukraine war live: drones hit Odesa port", event=2, score=2,
+                      words=(7, 8))  # fmt: skip
+    assert elsewhere.lead.article.title in pick([live, elsewhere, other], settings)
+
+
 def test_a_phrase_of_two_names_is_no_core_phrase() -> None:
     # Cosine 1/3: below the bar (0.4), above half of it. "Israel-Hamas" is in every
     # report of the pick, but names the war every story of it tells (its reports

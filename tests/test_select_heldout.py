@@ -88,7 +88,10 @@ FLOORS = {
     # s28-dedup: a story placed nowhere ("Wife of famous presenter reveals husband
     # …") is a pick's retelling on one pair alike at the clustering's bar; the US
     # edition meets every target (duplicates 1 -> 0).
-    "2023-07-12": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.71)},
+    # Stop 29's s29-carry: "North Korean" is North Korea's name too, so the
+    # missile's flight time joins its launch (3 outlets): the IN and GB editions
+    # carry it and meet every target.
+    "2023-07-12": {"met": 3, "carried": 11, "soft": 0, "duplicates": 0, "pairs": (0.83, 0.78)},
     "2023-10-27": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.84, 0.64)},
     # The fourth blind batch (selector_blind4), labelled at the start of stop 28 and
     # measured once at its end: 3 of 12 editions met every target on the code of
@@ -97,7 +100,10 @@ FLOORS = {
     "2023-03-28": {"met": 2, "carried": 13, "soft": 1, "duplicates": 0, "pairs": (0.60, 0.58)},
     "2023-08-01": {"met": 0, "carried": 15, "soft": 3, "duplicates": 0, "pairs": (0.70, 0.66)},
     "2023-09-13": {"met": 0, "carried": 16, "soft": 4, "duplicates": 0, "pairs": (0.76, 0.65)},
-    "2023-11-07": {"met": 1, "carried": 14, "soft": 1, "duplicates": 1, "pairs": (0.62, 0.53)},
+    # Stop 29's s29-carry: an event's second running page retells its first (the
+    # GB edition's two Gaza City picks, a live page and a report, are one); the
+    # GB edition then meets every target (duplicates 1 -> 0).
+    "2023-11-07": {"met": 2, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.62, 0.53)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.  Stop
 #: 28's place and outlet pass (compounds of names, newsroom credits, people named

@@ -16,7 +16,8 @@ mostly a retelling of one of its first two in other words).  A story of an event
 whose closest member is as alike as the clustering's bar to a pick's (half of it
 when both headlines name the same city, or when it uses the pick's core phrase,
 one not made of two names) is the same story told in other words, and is left
-out; a report of one development is never taken for a running page's retelling.
+out; a report of one development is never taken for a running page's retelling,
+and a second running page of an event always is (both follow the whole event).
 Event grouping can split one story's reports (it wants a name in common, and
 "Ukrainian dam near Kherson" shares none with "Ukraine dam … Nova Kakhovka"): a
 story about a pick's country, of another event, is a retelling when several of
@@ -226,8 +227,9 @@ def _told_before(
     """A pick that this story retells.  Of the same event: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
     than on average), or half as alike when both headlines name the same city or
-    the story uses the pick's core phrase; a report is not compared with a running
-    page, nor with one set in another city (``cores`` keeps each pick's core
+    the story uses the pick's core phrase; a running page retells a running page
+    of its event; a report is not compared with a running page, nor with one set
+    in another city (``cores`` keeps each pick's core
     phrases, by its lead's id; ``retellings`` gives the stories already left out
     as a pick's retellings).  Of another event: about the story's country, see
     :func:`_alike_across_events`; a story placed nowhere is compared with every
@@ -247,6 +249,10 @@ def _told_before(
             if _alike_unplaced(read, pick, told, threshold):
                 return pick
             continue
+        # Two running pages of one event follow the same running story, whatever
+        # development each headline leads with: an edition carries one.
+        if running_page(story.lead.article.title) and running_page(pick.lead.article.title):
+            return pick
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
         core = cores.get(pick.lead.article.id)
         if core is None:

@@ -90,6 +90,12 @@ def english_stemmer() -> Callable[[str], str]:
         country = places.country_names.get(code, "")
         if " " not in name and country and " " not in country and name != country:
             folded.setdefault(stemmer.stemWord(name.lower()), stemmer.stemWord(country.lower()))
+            continue
+        # "North Korean" and "North Korea", "Sri Lankan" and "Sri Lanka": two
+        # words differing in the last only, so the last words name one country.
+        mine, theirs = name.lower().split(), country.lower().split()
+        if len(mine) == len(theirs) > 1 and mine[:-1] == theirs[:-1] and mine != theirs:
+            folded.setdefault(stemmer.stemWord(mine[-1]), stemmer.stemWord(theirs[-1]))
 
     # Stems are not interned: a pool's tens of thousands of them grew the
     # interpreter's table of interned strings, which never shrinks (1.8 MiB at
