@@ -46,7 +46,8 @@ _JOINED_NAME = re.compile(r"[^\W\d_][^-]*(?:-[^\W\d_A-Z][^-]*)+-[A-Z][^-]*")
 class PlaceData:
     """Name → ISO 3166 country code tables, and topic words."""
 
-    #: Names safe to recognise anywhere in a headline or standfirst.
+    #: Names safe to recognise anywhere in a headline or standfirst (``""`` for
+    #: a name that contains a place's and names none: "American XL").
     text_names: Mapping[str, str]
     #: Names recognised in a dateline (includes every listed city).
     dateline_names: Mapping[str, str]
@@ -163,6 +164,8 @@ def place_data() -> PlaceData:
     text.update(extra.get("actors", {}))
     for name, codes in extra.get("ambiguous", {}).items():
         text[name] = codes[0]
+    # Names that contain a place's but name no place: found whole, as nothing.
+    text.update(dict.fromkeys(extra.get("not_places", {}).get("names", ()), ""))
     dateline.update(text)
     for table in ("aliases", "demonyms", "actors"):
         local.difference_update(extra.get(table, {}))
@@ -281,9 +284,15 @@ def find_countries(
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             name = _joined(tokens[i : i + size])
             # Plural demonyms: "Ukrainians" as "Ukrainian".
-            code = names.get(name) or (names.get(name[:-1]) if name.endswith("ns") else None)
-            if code:
-                if not (people and size == 1 and _named_person(text, tokens, i, names, people)):
+            code = names.get(name)
+            if code is None and name.endswith("ns"):
+                code = names.get(name[:-1])
+            if code is not None:
+                # A name that contains a place's and names none ("American XL",
+                # "Indian Ocean") is read whole, and found as nothing.
+                if code and not (
+                    people and size == 1 and _named_person(text, tokens, i, names, people)
+                ):
                     found.append((name, code))
                 i += size
                 break
