@@ -243,3 +243,18 @@ def test_a_region_named_for_a_continents_part_is_abroad_for_the_us() -> None:
     ties = item("https://www.reuters.com/world/eu-seeks-revive-latam-ties-2023-07-17/",
                 "EU seeks to revive Latin America, Caribbean ties as it turns away from China")  # fmt: skip
     assert counted(ties, "US")
+
+
+def test_a_home_national_desk_naming_only_abroad_files_world_news() -> None:
+    # A US paper's politics desk explaining a foreign leader is World News to its
+    # own readers too; one foreign place beside a home politician stays home news.
+    profile = item("https://www.usatoday.com/story/news/politics/2023/06/24/who-is-lukashenko/1/",
+                   "Who is Putin ally Belarusian President Alexander Lukashenko?")  # fmt: skip
+    assert counted(profile, "US")
+    trip = item("https://www.usatoday.com/story/news/politics/2023/03/28/harris-ghana/2/",
+                "Harris, in Ghana, promises Africa support, but must overcome skeptics")  # fmt: skip
+    assert not counted(trip, "US")
+    first_minister = item("https://news.stv.tv/politics/yousaf-spent-morning-on-phone-123",
+                          "Yousaf spent morning on phone to family in Gaza after Israel attack",
+                          section="Politics")  # fmt: skip
+    assert not counted(first_minister, "GB")

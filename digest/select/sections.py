@@ -66,6 +66,10 @@ _DESK_WORDS = 4
 _DATELINE, _AGENCY, _TITLE, _TAG, _SUMMARY = 2.0, 0.75, 1.0, 0.75, 0.5
 # One foreign name in the headline is enough when nothing points home.
 _DECIDES = 1.0
+# A home outlet's national desk is overruled by this much of abroad and no home:
+# two names of abroad ("Putin ally Belarusian President"), since one is often where
+# a home politician went ("Harris, in Ghana, promises Africa support").
+_FOREIGN_DESK = 2.0
 # A specialist outlet's item naming this much of abroad is placed by content.
 _NEWSY_DESKS = frozenset({"business", "science", "technology"})
 _NEWS_ON_A_DESK = 1.0
@@ -314,6 +318,11 @@ class SectionDetector:
             return self._call(NATIONAL, how, self.home)
         name = self.places.country_names.get(own, own)
         if own == self.home:
+            abroad = foreign_only(evidence, self.home)
+            if abroad:
+                return self._call(
+                    WORLD, f"{how} of {outlet.name} ({name}), but {abroad}", main_country(evidence[0])
+                )
             return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
         about_home = self._about_home(evidence, title)
         if about_home:
@@ -617,6 +626,17 @@ def _abroad(counts: dict[str, float], home: str) -> bool:
     here = counts.get(home, 0.0)
     foreign = sum(n for c, n in counts.items() if c != home)
     return (foreign > 0 and here == 0) or (foreign >= _DECIDES and foreign > here)
+
+
+def foreign_only(evidence: Evidence, home: str) -> str:
+    """Why an item filed on a home outlet's national desk is news from abroad, or
+    ``""``: it names enough of abroad to decide and nothing of home ("Who is Putin
+    ally Belarusian President Lukashenko?" on a US paper's politics desk)."""
+    counts, said = evidence
+    foreign = sum(n for c, n in counts.items() if c not in (home, INTERNATIONAL))
+    if counts.get(home, 0.0) > 0 or foreign < _FOREIGN_DESK:
+        return ""
+    return f"it names only abroad ({'; '.join(said)})"
 
 
 def news_on_desk(
