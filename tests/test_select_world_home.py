@@ -258,3 +258,28 @@ def test_a_home_national_desk_naming_only_abroad_files_world_news() -> None:
                           "Yousaf spent morning on phone to family in Gaza after Israel attack",
                           section="Politics")  # fmt: skip
     assert not counted(first_minister, "GB")
+
+
+@pytest.mark.parametrize(
+    ("title", "home", "world"),
+    [
+        # An unknown outlet's video naming only a town, where a town is expected.
+        ("Whittier police officer shot, rushed to the hospital", "GB", True),
+        ("Whittier police officer shot, rushed to the hospital", "US", False),
+        ("Arrest made in death of protester in Thousand Oaks", "IN", True),
+        # A town's name before someone's surname is that person's.
+        ("Protesters gather in Whittier Hayes case", "GB", False),
+    ],
+)
+def test_a_town_named_where_a_town_is_expected_places_the_item(
+    title: str, home: str, world: bool
+) -> None:
+    video = item("https://www.youtube.com/watch?v=B8sr7giOOlU", title)
+    assert counted(video, home) is world
+
+
+def test_a_known_outlets_town_abroad_by_a_local_name_is_not_read() -> None:
+    # "Suffolk" in a Suffolk paper is the county, not Suffolk, Virginia.
+    flypast = item("https://www.eadt.co.uk/news/23500000.coronation-flypast/",
+                   "Coronation flypast: What time to see Red Arrows in Suffolk")  # fmt: skip
+    assert not counted(flypast, "GB")

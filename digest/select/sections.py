@@ -44,6 +44,7 @@ from .places import (
     country_counts,
     dateline_country,
     find_countries,
+    find_towns,
     place_data,
     region_key,
 )
@@ -444,6 +445,10 @@ class SectionDetector:
         for name in self.home_places:
             if name in article.title or name in article.summary:
                 counts[self.home] += _TITLE
+        if not counts:  # a town, where one is expected ("Whittier police officer shot")
+            for text, weight in texts[:3]:
+                for _, code in find_towns(text, self.places, "" if near == NO_COUNTRY else near):
+                    counts[code] += weight
         return counts
 
     def _hosted_summit(self, article: Article) -> str:
