@@ -283,3 +283,25 @@ def test_a_known_outlets_town_abroad_by_a_local_name_is_not_read() -> None:
     flypast = item("https://www.eadt.co.uk/news/23500000.coronation-flypast/",
                    "Coronation flypast: What time to see Red Arrows in Suffolk")  # fmt: skip
     assert not counted(flypast, "GB")
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "home", "world"),
+    [
+        ("https://www.news.com.au/technology/environment/china-floods/news-story/1a2b",
+         "Crazy photos as Beijing flooded", "GB", True),
+        ("https://www.news.com.au/technology/innovation/military/poland-pm/news-story/3c4d",
+         "'Increasingly dangerous': Putin's new threat", "US", True),
+        ("https://www.reuters.com/technology/cybersecurity/australia-cyber-2023-11-22/",
+         "Australia beefs up cyber defences after major breaches", "IN", True),
+        # A home beat is home news still; a topical desk's other sub-desks keep it.
+        ("https://www.nbcnews.com/science/environment/heat-wave-spreads-rcna1",
+         "History-making heat set to spread across Texas", "US", False),
+        ("https://www.news.com.au/technology/gadgets/iphone/news-story/5e6f",
+         "Crazy photos as Beijing gadget fair opens", "GB", False),
+    ],
+)  # fmt: skip
+def test_a_topical_desks_news_beat_is_placed_by_what_it_names(
+    url: str, title: str, home: str, world: bool
+) -> None:
+    assert counted(item(url, title, section="Technology"), home) is world

@@ -92,6 +92,8 @@ class PlaceData:
     #: and the words that, beside one, still make it a place ("Jordan Valley").
     given_names: frozenset[str] = frozenset()
     not_surnames: frozenset[str] = frozenset()
+    #: Sub-desks of a topical desk that are news beats ("environment", "military").
+    news_beats: frozenset[str] = frozenset()
     #: Towns of :data:`_TOWN_POPULATION` people and more that :attr:`text_names`
     #: leaves out → the biggest one's country, and → every country with a town so
     #: named, for names of towns in several.
@@ -224,6 +226,7 @@ def place_data() -> PlaceData:
         ),
         given_names=frozenset(extra.get("people", {}).get("names", ())),
         not_surnames=frozenset(extra.get("people", {}).get("not_names", ())),
+        news_beats=frozenset(extra.get("news_beats", {}).get("desks", ())),
         towns=MappingProxyType(towns),
         town_countries=MappingProxyType(
             {n: frozenset(countries_of[n]) for n in towns if len(countries_of[n]) > 1}

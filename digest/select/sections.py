@@ -280,7 +280,15 @@ class SectionDetector:
 
     def _labelled(self, article: Article) -> tuple[str, str, str] | None:
         """``(section, country, how)`` from the source's label, the URL path or the
-        feed categories, or ``None`` when nothing usable labels the item."""
+        feed categories, or ``None`` when nothing usable labels the item (nor when
+        a topical desk's sub-desk in its address is a news beat: :func:`news_beat`)."""
+        found = self._label_of(article)
+        if found and found[0] not in (WORLD, NATIONAL) and news_beat(article.url, self.places):
+            return None
+        return found
+
+    def _label_of(self, article: Article) -> tuple[str, str, str] | None:
+        """What :meth:`_labelled` reads, before the news beats."""
         if article.section:
             found = self.label(article.section)
             if found is None:
@@ -515,6 +523,15 @@ def both_desks(detector: SectionDetector, found: tuple[str, str], rest: Sequence
     "uk-world-news", is left as that country's.)"""
     after = detector.label(" ".join(rest)) if rest else None
     return found == (NATIONAL, "") and after == (WORLD, "")
+
+
+def news_beat(url: str, places: PlaceData) -> bool:
+    """Whether an address's desks (its parts before the article's slug) name a
+    news beat (``places.toml``'s ``[news_beats]``: "/technology/environment/",
+    "/technology/innovation/military/"): an outlet that files weather, war and
+    spies under technology files news there."""
+    parts = [p for p in urlsplit(url).path.lower().split("/") if p][:-1]
+    return any(p in places.news_beats for p in parts[:4])
 
 
 def tail_country(words: Sequence[str], places: PlaceData) -> str:
