@@ -305,3 +305,9 @@ def test_a_topical_desks_news_beat_is_placed_by_what_it_names(
     url: str, title: str, home: str, world: bool
 ) -> None:
     assert counted(item(url, title, section="Technology"), home) is world
+
+
+def test_a_science_desks_environment_is_science() -> None:
+    research = item("https://www.nbcnews.com/science/environment/greenland-ice-rcna2",
+                    "Climate tipping points near for Greenland, researchers say", section="Science")  # fmt: skip
+    assert not counted(research, "IN")

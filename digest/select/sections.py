@@ -94,6 +94,10 @@ _BLOC_ACTS = re.compile(
     r"admi(t|ts|tted|ssion)|expan(d|ds|ded|sion)|bloc)\b",
     re.I,
 )
+# Desks whose sub-desks are never news beats: the news desks, and science (its
+# environment and climate desks report research: "Climate tipping points near for
+# Greenland, researchers say").
+_BEATLESS = frozenset({WORLD, NATIONAL, "science"})
 #: Topics whose headline words outweigh a world-desk label (``places.toml``).
 OVERRIDING_TOPICS = frozenset({"science"})
 #: A court's or the police's word in a headline: a sportsman found guilty of a
@@ -283,7 +287,8 @@ class SectionDetector:
         feed categories, or ``None`` when nothing usable labels the item (nor when
         a topical desk's sub-desk in its address is a news beat: :func:`news_beat`)."""
         found = self._label_of(article)
-        if found and found[0] not in (WORLD, NATIONAL) and news_beat(article.url, self.places):
+        # (A science desk's environment or climate is its own: research, not news.)
+        if found and found[0] not in _BEATLESS and news_beat(article.url, self.places):
             return None
         return found
 
