@@ -225,7 +225,7 @@ def test_names_of_places_the_lists_lack(text: str, codes: list[str]) -> None:
 
 def test_a_dog_breed_named_for_a_country_places_nothing_there() -> None:
     attack = item("https://news.sky.com/story/man-arrested-after-girl-attacked-12961234",
-                  "Man arrested after girl attacked by American XL bully in Birmingham")  # fmt: skip
+                  "Man arrested after girl mauled by American XL bully in Birmingham")  # fmt: skip
     assert counted(attack, "US") and not counted(attack, "GB")
 
 
@@ -241,18 +241,18 @@ def test_a_town_named_like_a_us_city_is_the_outlets_own() -> None:
 
 def test_a_region_named_for_a_continents_part_is_abroad_for_the_us() -> None:
     ties = item("https://www.reuters.com/world/eu-seeks-revive-latam-ties-2023-07-17/",
-                "EU seeks to revive Latin America, Caribbean ties as it turns away from China")  # fmt: skip
+                "EU seeks to revive Latin America, Caribbean ties, turns from China")  # fmt: skip
     assert counted(ties, "US")
 
 
 def test_a_home_national_desk_naming_only_abroad_files_world_news() -> None:
     # A US paper's politics desk explaining a foreign leader is World News to its
     # own readers too; one foreign place beside a home politician stays home news.
-    profile = item("https://www.usatoday.com/story/news/politics/2023/06/24/who-is-lukashenko/1/",
+    profile = item("https://www.usatoday.com/story/news/politics/2023/06/24/lukashenko/1/",
                    "Who is Putin ally Belarusian President Alexander Lukashenko?")  # fmt: skip
     assert counted(profile, "US")
     trip = item("https://www.usatoday.com/story/news/politics/2023/03/28/harris-ghana/2/",
-                "Harris, in Ghana, promises Africa support, but must overcome skeptics")  # fmt: skip
+                "Harris, in Ghana, promises Africa support, but faces skeptics")  # fmt: skip
     assert not counted(trip, "US")
     first_minister = item("https://news.stv.tv/politics/yousaf-spent-morning-on-phone-123",
                           "Yousaf spent morning on phone to family in Gaza after Israel attack",
@@ -309,5 +309,6 @@ def test_a_topical_desks_news_beat_is_placed_by_what_it_names(
 
 def test_a_science_desks_environment_is_science() -> None:
     research = item("https://www.nbcnews.com/science/environment/greenland-ice-rcna2",
-                    "Climate tipping points near for Greenland, researchers say", section="Science")  # fmt: skip
+                    "Climate tipping points near for Greenland, researchers say",
+                    section="Science")  # fmt: skip
     assert not counted(research, "IN")

@@ -335,7 +335,9 @@ class SectionDetector:
             abroad = foreign_only(evidence, self.home)
             if abroad:
                 return self._call(
-                    WORLD, f"{how} of {outlet.name} ({name}), but {abroad}", main_country(evidence[0])
+                    WORLD,
+                    f"{how} of {outlet.name} ({name}), but {abroad}",
+                    main_country(evidence[0]),
                 )
             return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
         about_home = self._about_home(evidence, title)
