@@ -252,7 +252,7 @@ class SectionDetector:
         evidence = self._evidence(article, outlet.country)
         country = main_country(evidence[0])
         labelled = self._labelled(article)
-        summit = self._hosted_summit(article) or acting_bloc(article, self.blocs)
+        summit = hosted_summit(article, self.hosted) or acting_bloc(article, self.blocs)
         if summit and (labelled[0] in (WORLD, NATIONAL) if labelled else not outlet.desk):
             return self._call(NATIONAL, summit, self.home)
         if labelled is not None:
@@ -421,7 +421,7 @@ class SectionDetector:
         elif agency in WIRE_AGENCIES:
             counts[INTERNATIONAL] += _AGENCY
             said.append(f"foreign agency {article.agency}")
-        mentions = self._mentions(article, near)
+        mentions = mentions_of(article, self.places, self.home_places, near)
         if mentions:
             for code, n in mentions.items():
                 counts[code] += n
@@ -452,29 +452,36 @@ class SectionDetector:
             return self.home
         return dateline_country(article.dateline, self.places)
 
-    def _mentions(self, article: Article, near: str = "") -> dict[str, float]:
-        title, lead = without_credit(article.title), article.body.split("\n\n", 1)[0][:400]
-        texts = [(title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
-        texts += [(tag, _TAG) for tag in article.tags[:5]]
-        counts = country_counts(texts, self.places, near)
-        for name in self.home_places:
-            if name in article.title or name in article.summary:
-                counts[self.home] += _TITLE
-        if not counts:  # a town, where one is expected ("Whittier police officer shot")
-            for text, weight in texts[:3]:
-                for _, code in find_towns(text, self.places, "" if near == NO_COUNTRY else near):
-                    counts[code] += weight
-        return counts
 
-    def _hosted_summit(self, article: Article) -> str:
-        """Why an item is news of a summit meeting at home today, or ``""``."""
-        if not self.hosted:
-            return ""
-        text = f"{article.title} {article.summary}"
-        for body, where in sorted(self.hosted.items()):
-            if re.search(rf"\b{re.escape(body)}\b", text):
-                return f"the {body} summit meets at home today (in {where})"
-        return ""
+def mentions_of(
+    article: Article, places: PlaceData, home_places: dict[str, str], near: str = ""
+) -> dict[str, float]:
+    """Weighted countries an item's headline, standfirst, first paragraph and tags
+    name (``near``: the outlet's country, for ambiguous names); the configured
+    ``home_places``; and, when nothing else is named, a town where one is
+    expected ("Whittier police officer shot": :func:`places.find_towns`)."""
+    title, lead = without_credit(article.title), article.body.split("\n\n", 1)[0][:400]
+    texts = [(title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
+    texts += [(tag, _TAG) for tag in article.tags[:5]]
+    counts = country_counts(texts, places, near)
+    for name, code in home_places.items():
+        if name in article.title or name in article.summary:
+            counts[code] += _TITLE
+    if not counts:
+        for text, weight in texts[:3]:
+            for _, code in find_towns(text, places, "" if near == NO_COUNTRY else near):
+                counts[code] += weight
+    return counts
+
+
+def hosted_summit(article: Article, hosted: dict[str, str]) -> str:
+    """Why an item is news of a summit meeting at home today (``hosted``: body →
+    where, :meth:`SectionDetector.learn_summits`), or ``""``."""
+    text = f"{article.title} {article.summary}"
+    for body, where in sorted(hosted.items()):
+        if re.search(rf"\b{re.escape(body)}\b", text):
+            return f"the {body} summit meets at home today (in {where})"
+    return ""
 
 
 def leading_names(title: str, places: PlaceData) -> list[tuple[str, str]]:
