@@ -115,7 +115,7 @@ FLOORS = {
 #: Stop 29's world/home pass (s29-world: names the tables lacked, towns, a home
 #: national desk naming only abroad, topical desks' news beats) raised them from
 #: 0.999/0.951, 0.986/0.934 and 0.975/0.941 (the four batches together) to
-#: 0.999/0.957, 0.987/0.944 and 0.976/0.953.
+#: 0.999/0.956, 0.987/0.943 and 0.976/0.951.
 WORLD_FLOORS = {"IN": (0.995, 0.955), "GB": (0.985, 0.94), "US": (0.97, 0.95)}
 #: Editions below the issue's world/home targets (precision 0.95, recall 0.9): on
 #: 2023-10-18 every Israel-Gaza report is the US's own news to its annotator (the
