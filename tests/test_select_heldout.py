@@ -53,8 +53,8 @@ FLOORS = {
     # The second read of stop 27 ("America", "Britain" and the demonyms are a
     # markets outlet's own market too) left a business outlet's tech item at its desk.
     # s29-world: the Iceland volcano filed under news.com.au's /technology/
-    # environment/ is world news (GB edition carried 4 -> 6).
-    "2023-11-16": {"met": 3, "carried": 14, "soft": 0, "duplicates": 0, "pairs": (0.63, 0.77)},
+    # environment/ is world news (GB edition carried 4 -> 5).
+    "2023-11-16": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.63, 0.77)},
     # The second blind batch, labelled while the round's last rules were written
     # and measured once after them: most soft picks were deaths of entertainers and
     # oddities labelled off the news desk, a viewing guide, an analysis.  Since read
