@@ -45,10 +45,16 @@ FLOORS = {
     # Microsoft's Activision deal), a tennis report and a tech item; the tech item
     # (a business outlet's, naming abroad, so placed by content) is left.
     "2023-05-15": {"met": 3, "carried": 21, "soft": 0, "duplicates": 0, "pairs": (0.90, 0.64)},
-    "2023-08-09": {"met": 3, "carried": 16, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.80)},
+    # Stop 29's world/home pass (s29-world) moves a few items of the day in and
+    # out of the US edition's pool, and with the pool's word weights one pair of the
+    # Australian mushroom poisoning's reports (0.31 alike before) falls below the
+    # clustering's bar: the story, split in two, ranks ninth (carried 16 -> 15).
+    "2023-08-09": {"met": 3, "carried": 15, "soft": 0, "duplicates": 0, "pairs": (0.82, 0.80)},
     # The second read of stop 27 ("America", "Britain" and the demonyms are a
     # markets outlet's own market too) left a business outlet's tech item at its desk.
-    "2023-11-16": {"met": 3, "carried": 12, "soft": 0, "duplicates": 0, "pairs": (0.63, 0.77)},
+    # s29-world: the Iceland volcano filed under news.com.au's /technology/
+    # environment/ is world news (GB edition carried 4 -> 5).
+    "2023-11-16": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.63, 0.77)},
     # The second blind batch, labelled while the round's last rules were written
     # and measured once after them: most soft picks were deaths of entertainers and
     # oddities labelled off the news desk, a viewing guide, an analysis.  Since read
@@ -97,8 +103,11 @@ FLOORS = {
     # measured once at its end: 3 of 12 editions met every target on the code of
     # the stop's start and at its end (the soft picks: a zoo's sun bears, "Five
     # things to know" after a vaccine's approval, a firm's job cuts).
-    "2023-03-28": {"met": 2, "carried": 13, "soft": 1, "duplicates": 0, "pairs": (0.60, 0.58)},
-    "2023-08-01": {"met": 0, "carried": 15, "soft": 3, "duplicates": 0, "pairs": (0.70, 0.66)},
+    # s29-world: a town where one is expected, a topical desk's news beat and a
+    # home national desk naming only abroad; 2023-03-28 IN and 2023-08-01 GB then
+    # meet every target (soft picks 1 -> 0, 3 -> 2: the freed slots went to world news).
+    "2023-03-28": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.60, 0.58)},
+    "2023-08-01": {"met": 1, "carried": 15, "soft": 2, "duplicates": 0, "pairs": (0.70, 0.66)},
     "2023-09-13": {"met": 0, "carried": 16, "soft": 4, "duplicates": 0, "pairs": (0.76, 0.65)},
     # Stop 29's s29-carry: an event's second running page retells its first (the
     # GB edition's two Gaza City picks, a live page and a report, are one); the
@@ -109,21 +118,27 @@ FLOORS = {
 #: 28's place and outlet pass (compounds of names, newsroom credits, people named
 #: like places, outlets' countries) raised them from 0.999/0.939, 0.985/0.924 and
 #: 0.972/0.936.
-WORLD_FLOORS = {"IN": (0.995, 0.945), "GB": (0.985, 0.93), "US": (0.97, 0.94)}
+#: Stop 29's world/home pass (s29-world: names the tables lacked, towns, a home
+#: national desk naming only abroad, topical desks' news beats) raised them from
+#: 0.999/0.951, 0.986/0.934 and 0.975/0.941 (the four batches together) to
+#: 0.999/0.956, 0.987/0.943 and 0.976/0.951.
+WORLD_FLOORS = {"IN": (0.995, 0.955), "GB": (0.985, 0.94), "US": (0.97, 0.95)}
 #: Editions below the issue's world/home targets (precision 0.95, recall 0.9): on
 #: 2023-10-18 every Israel-Gaza report is the US's own news to its annotator (the
 #: president flew there), though most name only Israel and Gaza.
-#: The fourth blind batch, measured once at the end of stop 28: 2023-08-01's GB
-#: and US recall (0.884, 0.899; 0.874 and 0.899 on the code of the stop's start).
-WORLD_SHORT = {("2023-10-18", "US"), ("2023-08-01", "GB"), ("2023-08-01", "US")}
+#: The fourth blind batch's 2023-08-01 GB and US recall (0.884, 0.899 at the end
+#: of stop 28) rose to 0.926 and 0.944 in stop 29 (a Whittier police video, news.com.au's
+#: Beijing floods and Putin's threat under /technology/, "Portland" a Dorset town).
+WORLD_SHORT = {("2023-10-18", "US")}
 #: The news-desk decision over every labelled item (all homes): precision, recall.
 #: (Stop 28's soft pass: a markets regulator's case and an arts award leave the
 #: news desk.)
 DESK_FLOORS = {
-    HELDOUT: (0.718, 0.94),
+    # Stop 29 (s29-world): a topical desk's news beat is placed by content.
+    HELDOUT: (0.718, 0.945),
     BLIND: (0.729, 0.955),
     BLIND3: (0.737, 0.94),
-    BLIND4: (0.737, 0.965),
+    BLIND4: (0.737, 0.97),
 }
 
 

@@ -150,7 +150,7 @@ def _host_places() -> tuple[tuple[str, str], ...]:
     ]  # fmt: skip
     for name, code in named:
         key = "".join(ch for ch in name.lower() if ch.isalpha())
-        if len(key) >= _MIN_HOST_PLACE and code != "XX" and name not in data.ambiguous:
+        if len(key) >= _MIN_HOST_PLACE and code not in ("XX", "") and name not in data.ambiguous:
             found.setdefault(key, code)
     return tuple(sorted(found.items(), key=lambda p: (-len(p[0]), p[0])))
 

@@ -28,6 +28,9 @@ INTERNATIONAL = "XX"
 #: Cities at least this big are recognised in running text; datelines accept any
 #: city GeoNames lists (15,000 people and more), where a place name is expected.
 _TEXT_CITY_POPULATION = 500_000
+#: Towns at least this big are read in an item that names no other place, where
+#: a town's name is expected (:func:`find_towns`).
+_TOWN_POPULATION = 50_000
 _MAX_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
 # ... the same in words of any alphabet ("São Paulo"): slower, for texts that need it.
@@ -46,7 +49,8 @@ _JOINED_NAME = re.compile(r"[^\W\d_][^-]*(?:-[^\W\d_A-Z][^-]*)+-[A-Z][^-]*")
 class PlaceData:
     """Name → ISO 3166 country code tables, and topic words."""
 
-    #: Names safe to recognise anywhere in a headline or standfirst.
+    #: Names safe to recognise anywhere in a headline or standfirst (``""`` for
+    #: a name that contains a place's and names none: "American XL").
     text_names: Mapping[str, str]
     #: Names recognised in a dateline (includes every listed city).
     dateline_names: Mapping[str, str]
@@ -88,6 +92,15 @@ class PlaceData:
     #: and the words that, beside one, still make it a place ("Jordan Valley").
     given_names: frozenset[str] = frozenset()
     not_surnames: frozenset[str] = frozenset()
+    #: Sub-desks of a topical desk that are news beats ("environment", "military").
+    news_beats: frozenset[str] = frozenset()
+    #: Towns of :data:`_TOWN_POPULATION` people and more that :attr:`text_names`
+    #: leaves out → the biggest one's country, and → every country with a town so
+    #: named, for names of towns in several.
+    towns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    town_countries: Mapping[str, frozenset[str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +146,10 @@ def place_data() -> PlaceData:
     dateline: dict[str, str] = {}
     big: dict[str, tuple[int, str]] = {}
     every: dict[str, tuple[int, str]] = {}
+    countries_of: dict[str, set[str]] = defaultdict(set)
     for name, population, country in city_rows():
         entry = (population, country)
+        countries_of[name].add(country)
         if entry > every.get(name, (-1, "")):
             every[name] = entry
         if entry[0] >= _TEXT_CITY_POPULATION and entry > big.get(name, (-1, "")):
@@ -163,6 +178,8 @@ def place_data() -> PlaceData:
     text.update(extra.get("actors", {}))
     for name, codes in extra.get("ambiguous", {}).items():
         text[name] = codes[0]
+    # Names that contain a place's but name no place: found whole, as nothing.
+    text.update(dict.fromkeys(extra.get("not_places", {}).get("names", ()), ""))
     dateline.update(text)
     for table in ("aliases", "demonyms", "actors"):
         local.difference_update(extra.get(table, {}))
@@ -170,6 +187,11 @@ def place_data() -> PlaceData:
     # Names that stand for another place too, so are not taken for a capital.
     elsewhere = set(extra.get("ambiguous", {})) | states | set(names.values())
     topics = {k: frozenset(w.lower() for w in v) for k, v in extra.get("topics", {}).items()}
+    towns = {
+        name: code
+        for name, (population, code) in every.items()
+        if population >= _TOWN_POPULATION and name not in text
+    }
     labels = {name.lower(): code for code, name in names.items()}
     labels.update({name.lower(): code for name, code in aliases.items() if len(name) > 1})
     return PlaceData(
@@ -204,6 +226,11 @@ def place_data() -> PlaceData:
         ),
         given_names=frozenset(extra.get("people", {}).get("names", ())),
         not_surnames=frozenset(extra.get("people", {}).get("not_names", ())),
+        news_beats=frozenset(extra.get("news_beats", {}).get("desks", ())),
+        towns=MappingProxyType(towns),
+        town_countries=MappingProxyType(
+            {n: frozenset(countries_of[n]) for n in towns if len(countries_of[n]) > 1}
+        ),
     )
 
 
@@ -281,9 +308,15 @@ def find_countries(
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             name = _joined(tokens[i : i + size])
             # Plural demonyms: "Ukrainians" as "Ukrainian".
-            code = names.get(name) or (names.get(name[:-1]) if name.endswith("ns") else None)
-            if code:
-                if not (people and size == 1 and _named_person(text, tokens, i, names, people)):
+            code = names.get(name)
+            if code is None and name.endswith("ns"):
+                code = names.get(name[:-1])
+            if code is not None:
+                # A name that contains a place's and names none ("American XL",
+                # "Indian Ocean") is read whole, and found as nothing.
+                if code and not (
+                    people and size == 1 and _named_person(text, tokens, i, names, people)
+                ):
                     found.append((name, code))
                 i += size
                 break
@@ -370,6 +403,46 @@ def _set_in(name: str, text: str) -> bool:
     return re.search(rf"\b(?i:in|at|near|outside)\s+{re.escape(name)}\b", text) is not None
 
 
+# Where a town's name is expected: after "in", "at", "near", "outside" or "from";
+# before a word of what is there or who lives there ("Whittier police", "Walsall
+# man"); or before a comma and a capitalised word ("Hartford, Connecticut").
+_TOWN_AFTER = (
+    "police|cops|man|woman|boy|girl|teen|teenager|mother|father|mum|dad|family|"
+    "resident|residents|home|homes|hotel|school|hospital|shooting|stabbing|crash|"
+    "fire|council|mayor|officer|officers|neighbourhood|neighborhood|apartment|flat|"
+    "pub|bar|restaurant|church|mosque|synagogue|park|beach|airport|station|prison|"
+    "court|suburb|community|flood|floods|flooding|storm|blast|explosion"
+)
+
+
+def find_towns(text: str, data: PlaceData, near: str = "") -> list[tuple[str, str]]:
+    """Towns (:attr:`PlaceData.towns`) that ``text`` names where a place's name is
+    expected (after "in", before "police"…), as ``(name, country code)``: for an
+    item naming no other place ("Whittier police officer shot", "Arrest made in
+    death of protester in Thousand Oaks").  A town of the outlet's own country
+    (``near``) is that country's; one of only another country's is read for an
+    outlet of unknown country only (a known one's "Red Arrows in Suffolk" is the
+    county the lists lack, not Suffolk, Virginia), and a name of towns in several
+    countries is no place then; a town's
+    name before another capitalised word is someone's ("in David Carrick case")
+    unless the word is a place's ("Ipswich Hospital")."""
+    found: list[tuple[str, str]] = []
+    for name, code in find_countries(text, data.towns):
+        codes = data.town_countries.get(name, frozenset({code}))
+        if near in codes:
+            code = near
+        elif near or len(codes) > 1:
+            continue
+        n = re.escape(name)
+        before = re.search(rf"\b(?i:in|at|near|outside|from)\s+{n}\b(?:\s+([A-Z]\w*))?", text)
+        if before and before.group(1) and before.group(1) not in data.not_surnames:
+            before = None  # "in David Carrick case": someone's name
+        after = rf"\b{n}(?:['’]s)?\s+(?i:{_TOWN_AFTER})\b"
+        if before or re.search(after, text) or re.search(rf"\b{n},\s+[A-Z]", text):
+            found.append((name, code))
+    return found
+
+
 def dateline_country(dateline: str, data: PlaceData) -> str:
     """The country code of a dateline ("Mogadishu", "Les Cayes, Haiti"), or ``""``."""
     cleaned = dateline.strip(" ,.:;-")
@@ -417,6 +490,7 @@ __all__ = [
     "country_counts",
     "dateline_country",
     "find_countries",
+    "find_towns",
     "local_places",
     "place_data",
     "region_key",

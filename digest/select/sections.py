@@ -44,6 +44,7 @@ from .places import (
     country_counts,
     dateline_country,
     find_countries,
+    find_towns,
     place_data,
     region_key,
 )
@@ -66,6 +67,10 @@ _DESK_WORDS = 4
 _DATELINE, _AGENCY, _TITLE, _TAG, _SUMMARY = 2.0, 0.75, 1.0, 0.75, 0.5
 # One foreign name in the headline is enough when nothing points home.
 _DECIDES = 1.0
+# A home outlet's national desk is overruled by this much of abroad and no home:
+# two names of abroad ("Putin ally Belarusian President"), since one is often where
+# a home politician went ("Harris, in Ghana, promises Africa support").
+_FOREIGN_DESK = 2.0
 # A specialist outlet's item naming this much of abroad is placed by content.
 _NEWSY_DESKS = frozenset({"business", "science", "technology"})
 _NEWS_ON_A_DESK = 1.0
@@ -89,6 +94,10 @@ _BLOC_ACTS = re.compile(
     r"admi(t|ts|tted|ssion)|expan(d|ds|ded|sion)|bloc)\b",
     re.I,
 )
+# Desks whose sub-desks are never news beats: the news desks, and science (its
+# environment and climate desks report research: "Climate tipping points near for
+# Greenland, researchers say").
+_BEATLESS = frozenset({WORLD, NATIONAL, "science"})
 #: Topics whose headline words outweigh a world-desk label (``places.toml``).
 OVERRIDING_TOPICS = frozenset({"science"})
 #: A court's or the police's word in a headline: a sportsman found guilty of a
@@ -243,7 +252,7 @@ class SectionDetector:
         evidence = self._evidence(article, outlet.country)
         country = main_country(evidence[0])
         labelled = self._labelled(article)
-        summit = self._hosted_summit(article) or acting_bloc(article, self.blocs)
+        summit = hosted_summit(article, self.hosted) or acting_bloc(article, self.blocs)
         if summit and (labelled[0] in (WORLD, NATIONAL) if labelled else not outlet.desk):
             return self._call(NATIONAL, summit, self.home)
         if labelled is not None:
@@ -275,7 +284,16 @@ class SectionDetector:
 
     def _labelled(self, article: Article) -> tuple[str, str, str] | None:
         """``(section, country, how)`` from the source's label, the URL path or the
-        feed categories, or ``None`` when nothing usable labels the item."""
+        feed categories, or ``None`` when nothing usable labels the item (nor when
+        a topical desk's sub-desk in its address is a news beat: :func:`news_beat`)."""
+        found = self._label_of(article)
+        # (A science desk's environment or climate is its own: research, not news.)
+        if found and found[0] not in _BEATLESS and news_beat(article.url, self.places):
+            return None
+        return found
+
+    def _label_of(self, article: Article) -> tuple[str, str, str] | None:
+        """What :meth:`_labelled` reads, before the news beats."""
         if article.section:
             found = self.label(article.section)
             if found is None:
@@ -314,6 +332,13 @@ class SectionDetector:
             return self._call(NATIONAL, how, self.home)
         name = self.places.country_names.get(own, own)
         if own == self.home:
+            abroad = foreign_only(evidence, self.home)
+            if abroad:
+                return self._call(
+                    WORLD,
+                    f"{how} of {outlet.name} ({name}), but {abroad}",
+                    main_country(evidence[0]),
+                )
             return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
         about_home = self._about_home(evidence, title)
         if about_home:
@@ -396,7 +421,7 @@ class SectionDetector:
         elif agency in WIRE_AGENCIES:
             counts[INTERNATIONAL] += _AGENCY
             said.append(f"foreign agency {article.agency}")
-        mentions = self._mentions(article, near)
+        mentions = mentions_of(article, self.places, self.home_places, near)
         if mentions:
             for code, n in mentions.items():
                 counts[code] += n
@@ -427,25 +452,36 @@ class SectionDetector:
             return self.home
         return dateline_country(article.dateline, self.places)
 
-    def _mentions(self, article: Article, near: str = "") -> dict[str, float]:
-        title, lead = without_credit(article.title), article.body.split("\n\n", 1)[0][:400]
-        texts = [(title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
-        texts += [(tag, _TAG) for tag in article.tags[:5]]
-        counts = country_counts(texts, self.places, near)
-        for name in self.home_places:
-            if name in article.title or name in article.summary:
-                counts[self.home] += _TITLE
-        return counts
 
-    def _hosted_summit(self, article: Article) -> str:
-        """Why an item is news of a summit meeting at home today, or ``""``."""
-        if not self.hosted:
-            return ""
-        text = f"{article.title} {article.summary}"
-        for body, where in sorted(self.hosted.items()):
-            if re.search(rf"\b{re.escape(body)}\b", text):
-                return f"the {body} summit meets at home today (in {where})"
-        return ""
+def mentions_of(
+    article: Article, places: PlaceData, home_places: dict[str, str], near: str = ""
+) -> dict[str, float]:
+    """Weighted countries an item's headline, standfirst, first paragraph and tags
+    name (``near``: the outlet's country, for ambiguous names); the configured
+    ``home_places``; and, when nothing else is named, a town where one is
+    expected ("Whittier police officer shot": :func:`places.find_towns`)."""
+    title, lead = without_credit(article.title), article.body.split("\n\n", 1)[0][:400]
+    texts = [(title, _TITLE), (article.summary, _SUMMARY), (lead, _SUMMARY)]
+    texts += [(tag, _TAG) for tag in article.tags[:5]]
+    counts = country_counts(texts, places, near)
+    for name, code in home_places.items():
+        if name in article.title or name in article.summary:
+            counts[code] += _TITLE
+    if not counts:
+        for text, weight in texts[:3]:
+            for _, code in find_towns(text, places, "" if near == NO_COUNTRY else near):
+                counts[code] += weight
+    return counts
+
+
+def hosted_summit(article: Article, hosted: dict[str, str]) -> str:
+    """Why an item is news of a summit meeting at home today (``hosted``: body →
+    where, :meth:`SectionDetector.learn_summits`), or ``""``."""
+    text = f"{article.title} {article.summary}"
+    for body, where in sorted(hosted.items()):
+        if re.search(rf"\b{re.escape(body)}\b", text):
+            return f"the {body} summit meets at home today (in {where})"
+    return ""
 
 
 def leading_names(title: str, places: PlaceData) -> list[tuple[str, str]]:
@@ -501,6 +537,15 @@ def both_desks(detector: SectionDetector, found: tuple[str, str], rest: Sequence
     "uk-world-news", is left as that country's.)"""
     after = detector.label(" ".join(rest)) if rest else None
     return found == (NATIONAL, "") and after == (WORLD, "")
+
+
+def news_beat(url: str, places: PlaceData) -> bool:
+    """Whether an address's desks (its parts before the article's slug) name a
+    news beat (``places.toml``'s ``[news_beats]``: "/technology/environment/",
+    "/technology/innovation/military/"): an outlet that files weather, war and
+    spies under technology files news there."""
+    parts = [p for p in urlsplit(url).path.lower().split("/") if p][:-1]
+    return any(p in places.news_beats for p in parts[:4])
 
 
 def tail_country(words: Sequence[str], places: PlaceData) -> str:
@@ -617,6 +662,17 @@ def _abroad(counts: dict[str, float], home: str) -> bool:
     here = counts.get(home, 0.0)
     foreign = sum(n for c, n in counts.items() if c != home)
     return (foreign > 0 and here == 0) or (foreign >= _DECIDES and foreign > here)
+
+
+def foreign_only(evidence: Evidence, home: str) -> str:
+    """Why an item filed on a home outlet's national desk is news from abroad, or
+    ``""``: it names enough of abroad to decide and nothing of home ("Who is Putin
+    ally Belarusian President Lukashenko?" on a US paper's politics desk)."""
+    counts, said = evidence
+    foreign = sum(n for c, n in counts.items() if c not in (home, INTERNATIONAL))
+    if counts.get(home, 0.0) > 0 or foreign < _FOREIGN_DESK:
+        return ""
+    return f"it names only abroad ({'; '.join(said)})"
 
 
 def news_on_desk(
