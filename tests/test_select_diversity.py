@@ -159,6 +159,18 @@ def test_an_events_second_running_page_retells_its_first_however_unlike() -> Non
     assert elsewhere.lead.article.title in pick([live, elsewhere, other], settings)
 
 
+def test_running_pages_of_one_event_about_two_countries_are_two_stories() -> None:
+    # Events are chains: an analysis of what one war means for another puts both
+    # wars' live pages in one event, and neither retells the other.
+    settings = SelectSettings(count=3)
+    ukraine = story(1, "Ukraine war live: drones hit Odesa port", event=1, score=3,
+                    outlets=3, words=(1, 2))  # fmt: skip
+    niger = story(2, "Niger coup live: junta closes airspace as deadline passes", event=1,
+                  score=2, outlets=2, words=(3, 4))  # fmt: skip
+    other = story(3, "Other story", event=2, score=1, words=(9,))
+    assert niger.lead.article.title in pick([ukraine, niger, other], settings)
+
+
 def test_a_phrase_of_two_names_is_no_core_phrase() -> None:
     # Cosine 1/3: below the bar (0.4), above half of it. "Israel-Hamas" is in every
     # report of the pick, but names the war every story of it tells (its reports

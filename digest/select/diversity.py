@@ -17,7 +17,9 @@ whose closest member is as alike as the clustering's bar to a pick's (half of it
 when both headlines name the same city, or when it uses the pick's core phrase,
 one not made of two names) is the same story told in other words, and is left
 out; a report of one development is never taken for a running page's retelling,
-and a second running page of an event always is (both follow the whole event).
+and a second running page of an event about the same country always is (both
+follow the whole event; the country keeps apart two wars' live pages that an
+analysis tying them chained into one event).
 Event grouping can split one story's reports (it wants a name in common, and
 "Ukrainian dam near Kherson" shares none with "Ukraine dam … Nova Kakhovka"): a
 story about a pick's country, of another event, is a retelling when several of
@@ -228,12 +230,12 @@ def _told_before(
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
     than on average), or half as alike when both headlines name the same city or
     the story uses the pick's core phrase; a running page retells a running page
-    of its event; a report is not compared with a running page, nor with one set
-    in another city (``cores`` keeps each pick's core
-    phrases, by its lead's id; ``retellings`` gives the stories already left out
-    as a pick's retellings).  Of another event: about the story's country, see
-    :func:`_alike_across_events`; a story placed nowhere is compared with every
-    pick, see :func:`_alike_unplaced`."""
+    of its event about the same country (:func:`_one_running_story`); a report is
+    not compared with a running page, nor with one set in another city (``cores``
+    keeps each pick's core phrases, by its lead's id; ``retellings`` gives the
+    stories already left out as a pick's retellings).  Of another event: about the
+    story's country, see :func:`_alike_across_events`; a story placed nowhere is
+    compared with every pick, see :func:`_alike_unplaced`."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     country = _country(story)
     # Read (a dict per member) only when some pick may be compared with.
@@ -250,8 +252,11 @@ def _told_before(
                 return pick
             continue
         # Two running pages of one event follow the same running story, whatever
-        # development each headline leads with: an edition carries one.
-        if running_page(story.lead.article.title) and running_page(pick.lead.article.title):
+        # development each headline leads with: an edition carries one.  They must
+        # be about one country: events are chains, and an analysis tying two wars
+        # ("What the Niger coup could mean for Russia's war in Ukraine") puts both
+        # wars' live pages in one event.
+        if _one_running_story(story, pick):
             return pick
         theirs = [m.vector for m in pick.members[:_COMPARED] if m.vector is not None]
         core = cores.get(pick.lead.article.id)
@@ -272,6 +277,15 @@ def _told_before(
                 if weights.cosine(b.read()) >= bar:
                     return pick
     return None
+
+
+def _one_running_story(story: Story, pick: Story) -> bool:
+    """Whether a story and a pick of its event are two running pages of one
+    running story: both led by a running page, about the same country."""
+    if not (running_page(story.lead.article.title) and running_page(pick.lead.article.title)):
+        return False
+    country = _country(story)
+    return bool(country) and country == _country(pick)
 
 
 def _alike_across_events(
