@@ -11,6 +11,7 @@ from digest.model import Article
 from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pagegeneric import Run, headline_at
 from digest.sources.pagemeta import LineFacts
+from digest.sources.pages import _without_site
 
 from .german_story import paragraphs, read_lines
 
@@ -65,6 +66,42 @@ def test_the_last_of_a_list_of_comments_over_a_headline_is_no_headline() -> None
     assert found is not None and lines[found[0]] == title
 
 
+def test_a_sections_label_over_a_title_case_headline_is_no_headline() -> None:
+    """Guard (review of stop 29): a section's label ("Blog - Latest News") over a
+    headline in Title Case ending in "!" over its time line: the headline is no
+    deck however it ends, so the label, sharing no word with the lead, stays out."""
+    title = "[The Palace] More Reviews from KLOOK Visitors!"
+    lead = (
+        "Visitors who booked their tickets online came to the theatre to watch the show "
+        "and have left their reviews of the evening, the music and the cast on the site."
+    )
+    lines = [*MENU, "SNS", "Blog - Latest News", title]
+    lines += ["October 12, 2018/0 Comments/in Promotion /by jdadmin", lead]
+    lines += paragraphs("The show", 5)
+    facts = LineFacts(ReadOptions("p.txt", boilerplate=Boilerplate.builtin()))
+    found = headline_at(lines, Run(lines.index(title) + 2, len(lines)), facts, slug_words=set())
+    assert found is not None and lines[found[0]] == title
+
+
+def test_the_last_of_a_list_of_related_headlines_is_no_headline() -> None:
+    """Guard (review of stop 29): over a long headline in sentence case and its
+    byline, the last of a list of related headlines of a size is no headline over
+    a deck: the headline stays."""
+    title = "Inside the quiet collapse of the town that once made every bicycle in the country"
+    lead = (
+        "The town council voted on Tuesday to close the old bridge to cars after engineers "
+        "found deep cracks in two of its piers, and the work on a new one starts in May."
+    )
+    related = [
+        "Ten ways to fix your old bicycle",
+        "Why the price of steel keeps rising",
+        "A guide to the best cycling routes",
+    ]
+    lines = [*MENU, *related, title, "By Jane Doe", "March 3, 2021", lead]
+    lines += paragraphs("Bridges", 5)
+    assert _read(lines).title == title
+
+
 def test_a_headline_with_the_sites_name_printed_alone_too() -> None:
     """A line read as the headline in a document title's shape ("Feuerwehrleute
     sollen später in Pension | wdr aktuell", over a video), with the headline
@@ -91,3 +128,45 @@ def test_a_headline_with_a_dash_is_kept_when_its_start_is_printed_alone() -> Non
     lines = [*MENU, title, "By Jane Doe", "March 3, 2021", lead, *paragraphs("Catering", 5)]
     lines += ["Categories", "Venue Spotlight", "Wedding Planning", "Wedding Planning Tools"]
     assert _read(lines).title == title
+
+
+def test_a_headline_with_a_bar_is_kept_when_its_start_is_not_printed_alone() -> None:
+    """Guard (review of stop 29): a headline with a bar in it ("Bridge closures
+    explained | Council shuts old bridge") whose first part the page does not
+    print alone keeps its whole text: only a part printed alone names the page."""
+    title = "Bridge closures explained | Council shuts old bridge"
+    lead = (
+        "The town council voted on Tuesday to close the old bridge to cars after engineers "
+        "found deep cracks in two of its piers, and the work on a new one starts in May."
+    )
+    lines = [*MENU, title, "By Jane Doe", "March 3, 2021", lead, *paragraphs("Bridges", 5)]
+    lines += ["Tags", "Bridge closures", "Town council"]
+    assert _read(lines).title == title
+
+
+def test_a_topic_over_a_bar_printed_as_a_tag_keeps_its_headline() -> None:
+    """Guard (review of stop 29): a headline written as topic, bar, headline
+    ("Bridge closures explained | Council shuts old bridge") on a page listing the
+    topic as a tag keeps its whole text: the part after the bar agrees with the
+    lead, which a site's name does not."""
+    title = "Bridge closures explained | Council shuts old bridge"
+    lead = (
+        "The town council voted on Tuesday to shut the old bridge to cars after engineers "
+        "found deep cracks in two of its piers, and the work on a new one starts in May."
+    )
+    lines = [*MENU, title, "By Jane Doe", "March 3, 2021", lead, *paragraphs("Bridges", 5)]
+    lines += ["Tags", "Bridge closures explained", "Town council"]
+    assert _read(lines).title == title
+
+
+def test_a_sites_name_of_short_words_the_lead_uses_too_is_cut() -> None:
+    """A site's name after the bar whose short words any lead in its language uses
+    ("Bibliothek 2.0 und mehr" over a German post saying "und" and "mehr") is no
+    headline's second part: the headline printed alone is the title."""
+    title = "Alles Neue macht der Mai…"
+    lead = (
+        "Nachdem ich mein Blog über zwei Jahre vernachlässigt hatte, wird es Zeit für "
+        "einen Neuanfang und mehr Beiträge: der Umzug auf neue Server ist gemacht."
+    )
+    line = f"{title} | Bibliothek 2.0 und mehr"
+    assert _without_site([line, *MENU, "Uncategorized", title, lead], line, lead) == title

@@ -819,7 +819,9 @@ def _deck_over_credit(lines: Sequence[str], above: int, at: int, context: _Conte
         above == at - 1
         and context.heads_story(at)
         and headline_shaped(lines[above], context.facts)
-        and deck_under(lines[above], lines[at])
+        # A deck is written as sentences: a Title Case line ending in "!" under a
+        # section's label ("Blog - Latest News") is the headline, not its deck.
+        and sentence_deck(lines[above], lines[at])
         # ... not the last line of a list over the story's header (recent comments,
         # teasers): a headline opens its block, under a menu label or a kicker.
         and context.siblings(above) < _LIST_SIBLINGS

@@ -103,6 +103,13 @@ _INNER_HEADERS = 8
 _FIELD_LABEL = re.compile(r"^\w+(?: \w+)?:$")
 #: The most words of a writer's job printed between their name and bio.
 _JOB_WORDS = 4
+#: How many words the part of a headline after a bar shares with the story's
+#: lead (its first paragraphs, under the standfirst) when it tells the story, not
+#: the site's name (see :func:`_without_site`).
+_SITE_AGREEMENT = 2
+_LEAD_PARAGRAPHS = 2
+#: The fewest letters of a word counted there: shorter ones are function words.
+_SITE_WORD_CHARS = 5
 # How many credit lines (and field labels) may stand over a time line.
 _CREDIT_SPAN = 4
 # A picture's credit on a line of its own, in brackets: "(Jacquelyn Martin / AP)".
@@ -296,7 +303,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
         title = generic.lone_dated_headline(page, run, title, told, facts) or title
     title = _fullest_print(page, title)
     title = _without_label(page, title)
-    title = _without_site(page, title)
+    title = _without_site(page, title, " ".join([standfirst, *paragraphs[:_LEAD_PARAGRAPHS]]))
     caption, paragraphs = _take_captions(paragraphs)
     meta, paragraphs = _take_footer_times(meta, paragraphs, facts)
     dateline, agency = meta.dateline, meta.agency
@@ -454,15 +461,25 @@ def _without_label(page: list[str], title: str) -> str:
     return title
 
 
-def _without_site(page: list[str], title: str) -> str:
+def _without_site(page: list[str], title: str, lead: str) -> str:
     """The headline without the site's name after it: a line read as the headline
     that has a document title's shape ("Alles Neue mach der Mai… | Bibliothek 2.0
     und mehr", "… | wdr aktuell": a share text, the picture's title) names the page
     by its headline part when the page prints that part as a line of its own.
     Only after a bar: a dash also joins a headline's own parts ("Wedding Planning
-    Tools – Caterer Comparison Spreadsheet", its first part a category's name)."""
+    Tools – Caterer Comparison Spreadsheet", its first part a category's name).
+    ``lead``: the story's opening, which a site's name does not retell."""
     head = generic.document_title(title)
-    return head if head and head in page and " | " in title[len(head) :] else title
+    if not head or head not in page or " | " not in title[len(head) :]:
+        return title
+    # A topic over a bar, its headline after it ("Bridge closures explained |
+    # Council shuts old bridge", the topic a tag the page lists): the part after
+    # the bar agrees with the lead, a site's name does not. Short words are left
+    # out: function words of other languages ("und mehr") agree with any lead.
+    tail = {
+        word for word in generic.content_words(title[len(head) :]) if len(word) >= _SITE_WORD_CHARS
+    }
+    return title if len(tail & generic.content_words(lead)) >= _SITE_AGREEMENT else head
 
 
 def _fullest_print(page: list[str], title: str) -> str:
