@@ -7,7 +7,8 @@ sets (navigation, share buttons, footers around a story)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import codecs
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -59,6 +60,26 @@ def test_utf16_and_utf32_dumps_are_read(codec: str) -> None:
     assert "Brücke" in article.summary
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("shape", ["Russian chrome", "Chinese page"])
+def test_utf16_dumps_without_a_mark_in_any_script_are_read(codec: str, shape: str) -> None:
+    """UTF-16 with no byte-order mark and few nul bytes (Cyrillic, Chinese: only
+    spaces and line ends have a nul high byte) was refused as binary data."""
+    text = SHAPES[shape].decode()
+    article = read(text.encode(codec))
+    assert article.title == text.splitlines()[1]
+    assert article.summary
+
+
+def test_big_endian_utf32_dump_cut_short_is_read() -> None:
+    """A UTF-32 dump with a big-endian mark missing its last byte (not UTF-32
+    strictly, then) was refused as binary data."""
+    text = "\n".join([GERMAN_TITLE, GERMAN, GERMAN])
+    article = read((codecs.BOM_UTF32_BE + text.encode("utf-32-be"))[:-1])
+    assert article.title == GERMAN_TITLE
+    assert article.summary == GERMAN
+
+
 def test_utf8_dump_cut_mid_character_is_read_as_utf8() -> None:
     """A dump cut in the middle of its last character: the whole page was read as
     Windows-1252 ("BrÃ¼cke")."""
@@ -86,9 +107,17 @@ def test_windows_1252_dump_with_an_undefined_byte_is_read() -> None:
     assert "„Straße“" in article.body
 
 
-def test_binary_data_is_still_refused_naming_the_file() -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x01\x02PK\x03\x04" * 100,
+        b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 50,
+        bytes(range(256)) * 8,
+    ],
+)
+def test_binary_data_is_still_refused_naming_the_file(data: bytes) -> None:
     with pytest.raises(SourceError, match=r"junk\.txt.*binary data") as caught:
-        read(b"\x00\x01\x02PK\x03\x04" * 100, source="junk.txt")
+        read(data, source="junk.txt")
     assert caught.value.source == "junk.txt"
 
 
@@ -105,12 +134,16 @@ def test_unreadable_fetched_at_line_leaves_the_file_time() -> None:
 
 def test_page_with_no_time_and_no_crawl_time_is_dated_now() -> None:
     """No time printed, no file time, no fetched_at line: refused ("no readable
-    time"); it is dated when it is read and flagged."""
-    before = datetime.now(UTC)
-    article = read(dump(*CHROME, TITLE, P1, P2, *FOOTER), saved=None)
+    time"); it is dated when it is read (by the injected clock, not the wall
+    clock, given in UTC whatever zone the clock tells) and flagged."""
+    now = datetime(2024, 5, 3, 20, 0, tzinfo=timezone(timedelta(hours=2)))
+    options = ReadOptions("page.txt", boilerplate=Boilerplate.builtin(), clock=lambda: now)
+    data = dump(*CHROME, TITLE, P1, P2, *FOOTER)
+    (article,) = read_page(data, options).articles
     assert article.title == TITLE
     assert article.time_from_crawl
-    assert before <= article.published_at <= datetime.now(UTC)
+    assert article.published_at == datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
+    assert article.published_at.tzinfo is UTC
 
 
 # -- Short stories and missing headline lines ----------------------------------

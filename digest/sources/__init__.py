@@ -160,7 +160,7 @@ def _read_one(
             options = dataclasses.replace(
                 options,
                 content_type=fetched.content_type,
-                reference_time=options.reference_time or datetime.now(UTC),
+                reference_time=options.reference_time or options.clock(),
             )
             chosen = kind
             if kind == "auto":

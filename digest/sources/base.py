@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from importlib import resources
@@ -185,6 +186,11 @@ def _joinable(pattern: re.Pattern[str], flags: int) -> bool:
     return True
 
 
+def _utc_now() -> datetime:
+    """The wall clock in UTC: :attr:`ReadOptions.clock` unless one is injected."""
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """How to read one source: who publishes it and how to clean it."""
@@ -209,6 +215,10 @@ class ReadOptions:
     content_type: str = ""
     #: Non-public networks (``10.0.0.0/8``) this source may be fetched from.
     allow_networks: tuple[IPv4Network | IPv6Network, ...] = ()
+    #: The time now (tz-aware): a page with no time printed and no crawl time is
+    #: dated when it is read.  Injected so that tests and replays read the same
+    #: page the same way on any day.
+    clock: Callable[[], datetime] = field(default=_utc_now, compare=False)
 
 
 class Reader(Protocol):

@@ -34,7 +34,7 @@ import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from ..addresses import host_of
 from ..errors import SourceError
@@ -344,7 +344,8 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     if published is None:
         # No crawl time given (no file time, no fetched_at line): the page is being
         # read now, so it was saved by now; it is not refused for want of a time.
-        published = options.reference_time or datetime.now(UTC)
+        # The clock is the options' (injected), in UTC as every time of an article.
+        published = (options.reference_time or options.clock()).astimezone(UTC)
     article = Article(
         id=article_id(url=url) if url else article_id(source=options.publisher, guid=title),
         url=url,
@@ -1136,16 +1137,15 @@ def _language(text: str) -> str:
 
 def _decode(data: bytes, source: str) -> str:
     """The text of a dump: UTF-8, UTF-16 or UTF-32 (a byte-order mark, or UTF-16
-    without one: every other byte nul), UTF-8 with a few broken bytes (a dump cut
-    mid-character) or Windows-1252 as browsers read it (the five bytes it leaves
-    undefined are Latin-1's).  No text page is refused for its encoding; binary
-    data (nul bytes in no UTF-16 pattern) is."""
+    without one: printable text read so, in any script), UTF-8 with a few broken
+    bytes (a dump cut mid-character) or Windows-1252 as browsers read it (the
+    five bytes it leaves undefined are Latin-1's).  No text page is refused for
+    its encoding; binary data (nul bytes, and no printable UTF-16) is."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                break
+            # A dump cut short (half a character at its end) is still this text:
+            # read as anything else, UTF-32 would be UTF-16 with nuls between letters.
+            return data.decode(codec, errors="replace")
     head = data[:4096]
     if b"\x00" in head:
         wide = _utf16_without_bom(head)
@@ -1175,19 +1175,26 @@ _BOMS = (
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
-#: Share of the even (or odd) bytes that must be nul for UTF-16 without a mark.
-_UTF16_NULS = 0.9
+#: Share of the characters of UTF-16 without a mark that must be printable (or
+#: spaces, line ends): binary data read as UTF-16 gives control characters,
+#: private-use and unassigned code points.
+_UTF16_PRINTABLE = 0.98
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
-    """``"utf-16-le"`` or ``"utf-16-be"`` when ``head`` reads as UTF-16 text of
-    mostly Latin letters saved without a byte-order mark, else ``None``."""
-    even, odd = head[0::2], head[1::2]
-    if odd and odd.count(0) >= _UTF16_NULS * len(odd) and even.count(0) < len(even) / 2:
-        return "utf-16-le"
-    if even and even.count(0) >= _UTF16_NULS * len(even) and odd.count(0) < len(odd) / 2:
-        return "utf-16-be"
-    return None
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``head`` reads as UTF-16 text saved
+    without a byte-order mark, else ``None``.  The high byte of a character is
+    the one most often nul (Latin letters, spaces and line ends in any script);
+    read that way the text must be printable, which binary data is not."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if even == odd:
+        return None
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    text = head[: len(head) // 2 * 2].decode(codec, errors="replace").lstrip("\ufeff")
+    shown = sum(1 for char in text if char.isprintable() or char in "\n\r\t")
+    if "\x00" in text or shown < _UTF16_PRINTABLE * len(text):
+        return None
+    return codec
 
 
 def _latin1_bytes(error: UnicodeError) -> tuple[str, int]:
