@@ -338,3 +338,11 @@ def test_a_town_is_read_only_where_a_town_is_expected(
     text: str, near: str, towns: list[tuple[str, str]]
 ) -> None:
     assert find_towns(text, place_data(), near) == towns
+
+
+def test_a_cabinet_member_abroad_is_home_news_on_a_national_desk() -> None:
+    # Two foreign names and a home politician the tables lacked: the trip is home
+    # news on the home outlet's politics desk, as "Harris, in Ghana" is.
+    trip = item("https://www.usatoday.com/story/news/politics/2023/07/06/yellen-china/3/",
+                "Yellen heads to China for talks with Beijing's new economic team")  # fmt: skip
+    assert not counted(trip, "US")
