@@ -10,7 +10,7 @@ import pytest
 from digest.config import SelectSettings
 from digest.model import Article
 from digest.select.outlets import OutletTable, country_from_host, credit_of, without_credit
-from digest.select.places import find_countries, place_data
+from digest.select.places import find_countries, find_towns, place_data
 from digest.select.sections import SectionDetector
 
 WHEN = datetime(2023, 7, 12, 12, 0, tzinfo=UTC)
@@ -311,3 +311,38 @@ def test_a_science_desks_environment_is_science() -> None:
                     "Climate tipping points near for Greenland, researchers say",
                     section="Science")  # fmt: skip
     assert not counted(research, "IN")
+
+
+# -- Second read of stop 29 (s29-rev4): towns named by words and people --------
+
+
+@pytest.mark.parametrize(
+    ("text", "near", "towns"),
+    [
+        # A town named by an ordinary word is never read ([towns] words).
+        ("Union Station evacuated after bomb threat", "", []),
+        ("Most homes in the valley flooded overnight", "", []),
+        # A comma reads a town only before a state's abbreviation: in a Title Case
+        # headline, "Nice, Cheap Holidays" is no town of France.
+        ("Nice, Cheap Holidays For Families This Summer", "", []),
+        ("Whittier, Calif. — Two officers were shot on Tuesday", "", [("Whittier", "US")]),
+        # After a capitalised word, a town's name ends someone's; "The" and its like
+        # may lead a town's.
+        ("Michael Jackson's family sues concert promoter", "", []),
+        ("Jennifer Taylor Reading police say", "GB", []),
+        ("The Whittier police said two officers were shot", "", [("Whittier", "US")]),
+        ("Reading man jailed for attack", "GB", [("Reading", "GB")]),
+    ],
+)
+def test_a_town_is_read_only_where_a_town_is_expected(
+    text: str, near: str, towns: list[tuple[str, str]]
+) -> None:
+    assert find_towns(text, place_data(), near) == towns
+
+
+def test_a_cabinet_member_abroad_is_home_news_on_a_national_desk() -> None:
+    # Two foreign names and a home politician the tables lacked: the trip is home
+    # news on the home outlet's politics desk, as "Harris, in Ghana" is.
+    trip = item("https://www.usatoday.com/story/news/politics/2023/07/06/yellen-china/3/",
+                "Yellen heads to China for talks with Beijing's new economic team")  # fmt: skip
+    assert not counted(trip, "US")

@@ -10,6 +10,7 @@ capitalised words, longest name first, so "New Jersey" is not "Jersey".
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 import tomllib
@@ -101,6 +102,9 @@ class PlaceData:
     town_countries: Mapping[str, frozenset[str]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    #: Capitalised words that may stand before a town's name ("The Whittier
+    #: police"); after any other, the name ends someone's ("Michael Jackson's home").
+    town_lead_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +191,12 @@ def place_data() -> PlaceData:
     # Names that stand for another place too, so are not taken for a capital.
     elsewhere = set(extra.get("ambiguous", {})) | states | set(names.values())
     topics = {k: frozenset(w.lower() for w in v) for k, v in extra.get("topics", {}).items()}
+    # Towns named by an ordinary word or a first name ("Man", "Union", "Taylor").
+    not_towns = set(extra.get("towns", {}).get("words", ()))
     towns = {
         name: code
         for name, (population, code) in every.items()
-        if population >= _TOWN_POPULATION and name not in text
+        if population >= _TOWN_POPULATION and name not in text and name not in not_towns
     }
     labels = {name.lower(): code for code, name in names.items()}
     labels.update({name.lower(): code for name, code in aliases.items() if len(name) > 1})
@@ -231,6 +237,7 @@ def place_data() -> PlaceData:
         town_countries=MappingProxyType(
             {n: frozenset(countries_of[n]) for n in towns if len(countries_of[n]) > 1}
         ),
+        town_lead_words=frozenset(extra.get("towns", {}).get("before", ())),
     )
 
 
@@ -405,7 +412,7 @@ def _set_in(name: str, text: str) -> bool:
 
 # Where a town's name is expected: after "in", "at", "near", "outside" or "from";
 # before a word of what is there or who lives there ("Whittier police", "Walsall
-# man"); or before a comma and a capitalised word ("Hartford, Connecticut").
+# man"); or before a comma and a state's abbreviation ("Thousand Oaks, Calif.").
 _TOWN_AFTER = (
     "police|cops|man|woman|boy|girl|teen|teenager|mother|father|mum|dad|family|"
     "resident|residents|home|homes|hotel|school|hospital|shooting|stabbing|crash|"
@@ -425,7 +432,8 @@ def find_towns(text: str, data: PlaceData, near: str = "") -> list[tuple[str, st
     county the lists lack, not Suffolk, Virginia), and a name of towns in several
     countries is no place then; a town's
     name before another capitalised word is someone's ("in David Carrick case")
-    unless the word is a place's ("Ipswich Hospital")."""
+    unless the word is a place's ("Ipswich Hospital"), and so is one after a
+    capitalised word ("Michael Jackson's family") but "The" and its like."""
     found: list[tuple[str, str]] = []
     for name, code in find_countries(text, data.towns):
         codes = data.town_countries.get(name, frozenset({code}))
@@ -438,9 +446,28 @@ def find_towns(text: str, data: PlaceData, near: str = "") -> list[tuple[str, st
         if before and before.group(1) and before.group(1) not in data.not_surnames:
             before = None  # "in David Carrick case": someone's name
         after = rf"\b{n}(?:['’]s)?\s+(?i:{_TOWN_AFTER})\b"
-        if before or re.search(after, text) or re.search(rf"\b{n},\s+[A-Z]", text):
+        # "X, Calif." / "X, N.Y.": a state's abbreviation (a state's name is a place
+        # already); not "Man, Woman Killed" nor "Taylor, Travis" in a Title Case headline.
+        state = rf"\b{n},\s+{_STATE_ABBREVIATION}"
+        if before or any(
+            not _ends_a_name(text, m.start(), data)
+            for m in itertools.chain(re.finditer(after, text), re.finditer(state, text))
+        ):
             found.append((name, code))
     return found
+
+
+# A US or Australian state's abbreviation after a town's name and a comma: "Calif.",
+# "Fla.", "N.Y.", "NSW", "CA".
+_STATE_ABBREVIATION = r"(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2}|[A-Z]{2,3}\b)"
+
+
+def _ends_a_name(text: str, start: int, data: PlaceData) -> bool:
+    """Whether the town's name at ``start`` ends someone's: it follows a capitalised
+    word ("Michael Jackson's family", "Kim Taylor, …") other than one that may
+    lead a town's name (:attr:`PlaceData.town_lead_words`: "The Whittier police")."""
+    previous = re.search(r"([A-Z][\w'’.-]*)\s+$", text[:start])
+    return previous is not None and previous.group(1) not in data.town_lead_words
 
 
 def dateline_country(dateline: str, data: PlaceData) -> str:
