@@ -39,6 +39,7 @@ SETS = {
     "blind": DATA / "selector_blind",
     "blind3": DATA / "selector_blind3",
     "blind4": DATA / "selector_blind4",
+    "blind5": DATA / "selector_blind5",
 }
 
 
@@ -64,8 +65,9 @@ def main() -> int:
         help="the six days the selector is developed on (default); the three held-out"
         " days (two since tuned on); the six blind days of stop 26 (since read and tuned"
         " on); blind3, four days labelled at the start of stop 27 and measured once"
-        " at its end (since read); or blind4, four days labelled at the start of stop 28"
-        " and measured once at its end",
+        " at its end (since read); blind4, four days labelled at the start of stop 28"
+        " and measured once at its end (since read); or blind5, four days labelled at"
+        " the start of stop 29 and measured once at its end",
     )
     parser.add_argument(
         "--desks",
