@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
 
@@ -457,11 +457,52 @@ def test_html_page_without_date_or_url_is_dated_by_its_crawl_not_refused() -> No
     assert not dated.time_from_crawl
 
 
-def test_html_page_without_date_and_without_crawl_time_names_what_is_missing() -> None:
+def test_html_page_without_date_and_without_crawl_time_is_dated_when_read() -> None:
+    """Issue 12: no date in the markup and no crawl time given (read from bytes,
+    not a saved file) was refused ("no crawl time"); like a text dump, the page
+    is dated when it is read (the injected clock, in UTC) and flagged."""
     from digest.sources.htmlpage import read_html
 
-    with pytest.raises(SourceError, match="no crawl time"):
-        read_html(_undated_html(), ReadOptions("x.html"))
+    now = datetime(2020, 11, 23, 9, 30, tzinfo=timezone(timedelta(hours=2)))
+    (article,) = read_html(_undated_html(), ReadOptions("x.html", clock=lambda: now)).articles
+    assert article.title == "Lebanon marks a muted independence day amid economic collapse"
+    assert article.time_from_crawl
+    assert article.published_at == datetime(2020, 11, 23, 7, 30, tzinfo=UTC)
+    assert article.published_at.tzinfo is UTC
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_html_page_with_a_control_character_in_its_text_is_read(encoding: str) -> None:
+    """A stray backspace in the story's text (a modern page of a review site):
+    libxml2 stopped reading there and the page was refused ("no article text")."""
+    from digest.sources.htmlpage import read_html
+
+    data = LEBANON_HTML.read_bytes().replace(b"Lebanon marked", b"Lebanon\x08 marked", 1)
+    markup = data.decode("utf-8").encode(encoding, "replace")
+    (article,) = read_html(markup, ReadOptions("x.html")).articles
+    assert article.body.startswith("Lebanon marked the 77th anniversary")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        b"fetched_at: 2020-11-23T06:00:00Z\n",
+        b"<!-- crawled_at: 2020-11-23T06:00:00Z -->\n",
+    ],
+)
+def test_html_page_without_date_takes_the_crawlers_fetched_at_note(note: bytes) -> None:
+    """A crawler's ``fetched_at:`` line before the markup (or in a comment atop
+    it) dates an undated page, as in text dumps, over the file's time; the line
+    is not read as the story's text."""
+    from digest.sources.htmlpage import read_html
+
+    options = ReadOptions("x.html", reference_time=SAVED)
+    (article,) = read_html(note + _undated_html(), options).articles
+    assert article.time_from_crawl
+    assert article.published_at == datetime(2020, 11, 23, 6, 0, tzinfo=UTC)
+    assert "fetched" not in article.body and "crawled" not in article.body
+    (unreadable,) = read_html(b"fetched_at: soon\n" + _undated_html(), options).articles
+    assert unreadable.published_at == SAVED
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,10 @@ are never run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 from lxml import etree
@@ -27,27 +29,43 @@ _PUBLISHED = (
     "pubdate", "publish-date", "dc.date.issued", "date",
 )  # fmt: skip
 _MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-modified")
+#: A crawler's note of when it saved the page, as the text dumps' ``fetched_at:``
+#: line: on a line of its own before the markup, or in a comment near the top
+#: (``<!-- fetched_at: 2020-11-23T06:00:00Z -->``).
+_FETCHED_NOTE = rb"[ \t]*(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?[ \t]*:[ \t]*"
+_FETCHED_LINE = re.compile(rb"^" + _FETCHED_NOTE + rb"(?P<when>[^<>\r\n]+?)\s*$", re.I | re.M)
+_FETCHED_COMMENT = re.compile(rb"<!--" + _FETCHED_NOTE + rb"(?P<when>[^<>]+?)\s*-->", re.I)
+#: Control characters XML forbids: libxml2 stops reading the body at one (a stray
+#: backspace in a page's text left trafilatura no article), so they are dropped,
+#: as trafilatura's own loader does.  In bytes of an unknown encoding, nul (UTF-16)
+#: and escape (ISO-2022-JP) are kept.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+#: How far into the file the comment is looked for (the head's first lines).
+_FETCHED_REACH = 2048
 
 
 def read_html(data: bytes, options: ReadOptions) -> SourceResult:
     """Extract the main article of an HTML page.
 
     A page without a canonical URL is identified by its source and title; one
-    without a readable publication time is dated by its crawl
-    (``options.reference_time``: the fetch, or the file's modification time) and
-    flagged (``Article.time_from_crawl``).
+    without a readable publication time is dated by its crawl (a crawler's
+    ``fetched_at:`` note atop the file, else ``options.reference_time``: the
+    fetch, or the file's modification time, else the time it is read) and
+    flagged (``Article.time_from_crawl``), never refused.
 
-    Raises :class:`SourceError` when no article text or title is found, or when
-    the page has no readable time and there is no crawl time either.
+    Raises :class:`SourceError` naming the file when no article text or title is
+    found.
     """
     import trafilatura  # slow to import; only HTML sources need it
 
+    data, options = _crawl_note(data, options)
     data = without_doctype(data, options.source, "HTML page")
-    markup: bytes | str = data
+    markup: bytes | str = _CONTROL_BYTES.sub(b"", data)
     # Bytes that are valid UTF-8 are UTF-8, whatever a <meta charset> claims;
     # anything else is left to the page's declaration.
     with contextlib.suppress(UnicodeDecodeError):
-        markup = data.decode("utf-8-sig")
+        markup = _CONTROL_CHARS.sub("", data.decode("utf-8-sig"))
     try:
         tree = lxml_html.document_fromstring(markup, parser=_parser())
     except (etree.ParserError, ValueError) as exc:
@@ -81,12 +99,9 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
     published = _time(times.get("published") or document.get("date"), options)
     crawled = published is None
     if published is None:
-        if options.reference_time is None:
-            raise SourceError(
-                options.source,
-                "no readable publication time in the HTML page and no crawl time",
-            )
-        published = options.reference_time
+        # No crawl time given (no file time, no note): the page is being read
+        # now.  The clock is the options' (injected), in UTC as every article time.
+        published = (options.reference_time or options.clock()).astimezone(UTC)
     updated = _time(times.get("modified"), options)
     byline = clean_text(document.get("author"))
     paragraphs = [clean_text(p) for p in str(document["text"]).split("\n")]
@@ -116,6 +131,23 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
         time_from_crawl=crawled,
     )
     return SourceResult(options.source, (article,))
+
+
+def _crawl_note(data: bytes, options: ReadOptions) -> tuple[bytes, ReadOptions]:
+    """The markup without a crawler's ``fetched_at:`` line before it, and the
+    options with the crawl time the line or a comment atop the head gives.  An
+    unreadable note leaves the file's time in place (as in page dumps)."""
+    head = data[: min(_FETCHED_REACH, max(data.find(b"<"), 0))]
+    noted = _FETCHED_LINE.search(head)
+    if noted is not None:
+        data = data[: noted.start()] + data[noted.end() :]
+    else:
+        noted = _FETCHED_COMMENT.search(data[:_FETCHED_REACH])
+    if noted is not None:
+        fetched = _time(noted["when"].decode("ascii", "replace"), options)
+        if fetched is not None:
+            options = dataclasses.replace(options, reference_time=fetched.astimezone(UTC))
+    return data, options
 
 
 def _parser() -> lxml_html.HTMLParser:
