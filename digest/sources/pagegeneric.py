@@ -37,6 +37,7 @@ from .pagemeta import (
     date_share,
     labelled,
     numeric_order,
+    post_statement_time,
     time_in_line,
     without_clock_word,
 )
@@ -1515,6 +1516,9 @@ def fallback_time(
     ]
     for at in order:
         line = lines[at]
+        stated = post_statement_time(line, facts.options, month_first=month_first)
+        if stated is not None and not _late(Meta(published=stated), facts):
+            return Meta(published=stated)  # "This entry was posted … on March 3, 2020"
         if not labelled(line):
             continue
         said = facts(line)

@@ -460,6 +460,30 @@ def without_clock_word(text: str) -> str:
     return _CLOCK_WORD.sub("", text)
 
 
+#: A sentence stating when the post was published, as blog themes print it under
+#: the story: "This entry was posted in News on March 3, 2020 by admin.",
+#: "Dieser Beitrag wurde am 04/02/2020 von kj in … veröffentlicht.", "Von israel
+#: news am 21/02/2021. Abgelegt unter …".  Its first date is the post's.
+_POST_STATEMENT = re.compile(
+    r"^(?:this (?:entry|post|article|story) was (?:originally |first )?(?:posted|published|written)"
+    r"|(?:dieser|der) (?:beitrag|artikel|eintrag) wurde"
+    r"|(?:von|posted by) [^.,:;]{1,40}? (?:am|on) (?=\d))",
+    re.I,
+)
+#: How much of such a sentence is read for its date (the date comes early).
+_POST_STATEMENT_HEAD = 120
+
+
+def post_statement_time(
+    line: str, options: ReadOptions, *, month_first: bool | None
+) -> datetime | None:
+    """The date of a sentence stating when the post was published (see
+    :data:`_POST_STATEMENT`), or ``None`` for any other line."""
+    if _POST_STATEMENT.match(line) is None:
+        return None
+    return time_in_line(line[:_POST_STATEMENT_HEAD], options, month_first=month_first)
+
+
 def labelled(line: str) -> bool:
     """Whether a line opens with a time label (``Datum:``, ``Published on``)."""
     return _LABELLED.match(line) is not None
