@@ -315,6 +315,8 @@ _POST_LABEL = re.compile(r"^(?:posted|published|updated)(?:\s|by|on|in\b)", re.I
 # How far into the story a line opening with a full date is still the story's
 # dateline ("27.1.2022 - Bei der Erinnerung …" under the standfirst and byline).
 _OPENING_DATE_LINES = 5
+# In ``_nearest_time``'s order of lines: where the story's opening dates are tried.
+_OPENING = -1
 # How many time lines between headline and story make a list of teasers.
 _TEASER_TIMES = 3
 # How many time lines next to an update's one are read for the publication's.
@@ -1426,15 +1428,25 @@ def _nearest_time(
     times of other stories (a list of related links) stand further away.
     """
     top = run.start - 1 if title_at is None else title_at
-    order = [
+    near = [
         *(at for at in range(top + 1, min(run.end, run.start + 3)) if at not in teasers),
         *range(top - 1, max(-1, top - _TIME_ABOVE - 1), -1),
         *_under_story(lines, run, _TIME_UNDER),
-        *(at for at in range(run.start + 3, run.end) if not is_prose(lines[at])),
     ]
+    # Short lines further down the story come last, after a date opening one of
+    # the story's first lines (its dateline: "29.11.2022 – Mehrfach …"): a short
+    # dated line inside the run is more often a reader's comment or a teaser the
+    # run took in than the story's own time.
+    inside = [at for at in range(run.start + 3, run.end) if not is_prose(lines[at])]
     month_first: bool | None = None
     ordered = False
-    for at in order:
+    for at in [*near, _OPENING, *inside]:
+        if at == _OPENING:
+            if not ordered:
+                month_first, ordered = _page_month_first(lines, run, facts.options), True
+            if (opening := _opening_date(lines, run, facts, month_first)) is not None:
+                return meta.merged(opening), None
+            continue
         line = lines[at]
         if _EMBED_CREDIT.search(line) or _CITATION.search(line):
             continue  # an embedded post's or a cited paper's date is not the story's
@@ -1549,6 +1561,18 @@ def fallback_time(
     # day the sentence tells of ("12 March 2021 was the day the attack …"); a
     # dateline's date is set off from the text ("27.1.2022 - Bei …", "01.02.2022
     # „Der Arbeitsmarkt …").
+    return _opening_date(lines, run, facts, month_first) or _only_time(
+        lines[:comments], run.end, facts
+    )
+
+
+def _opening_date(
+    lines: Sequence[str], run: Run, facts: LineFacts, month_first: bool | None
+) -> Meta | None:
+    """A full date opening one of the story's first :data:`_OPENING_DATE_LINES`
+    lines and set off from its text ("27.1.2022 - Bei …", "01.02.2022 „Der …"),
+    or ``None``: a date going on into a sentence is the day the sentence tells of
+    ("12 March 2021 was the day the attack …")."""
     for at in range(run.start, min(run.end, run.start + _OPENING_DATE_LINES)):
         found = date_at_start(lines[at], facts.options, month_first=month_first)
         if (
@@ -1557,7 +1581,7 @@ def fallback_time(
             and not _late(Meta(published=found[0]), facts)
         ):
             return Meta(published=found[0])
-    return _only_time(lines[:comments], run.end, facts)
+    return None
 
 
 def _only_time(lines: Sequence[str], end: int, facts: LineFacts) -> Meta | None:
