@@ -17,6 +17,8 @@ from digest.model import Article
 from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pages import read_page
 
+from .german_story import paragraphs
+
 SAVED = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
 TITLE = "Council closes the old bridge to cars"
 P1 = (
@@ -242,3 +244,72 @@ def test_date_only_in_the_footer_dates_the_page() -> None:
     article = read(SHAPES["date only in the footer"])
     assert not article.time_from_crawl
     assert article.published_at == datetime(2024, 3, 3, tzinfo=UTC)
+
+
+# -- Error pages saved instead of a story (stop 30) ----------------------------
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            *CHROME,
+            "Page not found",
+            "Sorry, the page you are looking for does not exist or has been moved. Try the"
+            " search box below or go back to the home page.",
+            "Search",
+            *FOOTER,
+        ],
+        [
+            "404 Not Found | Town News",
+            *CHROME,
+            "404",
+            "Oops! That page can’t be found.",
+            "It looks like nothing was found at this location. Maybe try one of the links"
+            " below or a search?",
+            "Recent posts",
+            TITLE,
+            *FOOTER,
+        ],
+        [
+            *CHROME,
+            "Seite nicht gefunden",
+            "Die angeforderte Seite konnte leider nicht gefunden werden. Bitte nutzen Sie"
+            " die Suche oder kehren Sie zur Startseite zurück.",
+            "Impressum",
+        ],
+    ],
+)
+def test_a_servers_error_page_is_refused_naming_the_file(lines: list[str]) -> None:
+    """A crawler that saved a 404 page instead of the story gave an "article"
+    headed "Page not found"; it is refused, the file and the headline named."""
+    with pytest.raises(SourceError, match=r"page\.txt: an error page, not an article"):
+        read(dump(*lines))
+
+
+@pytest.mark.parametrize(
+    ("title", "story"),
+    [
+        # An article about such errors says more in its headline.
+        ("Error 404: why the web forgets its own pages", [P1, P2]),
+        # A headline of those words over a story of some length is a story.
+        ("Not Found", [P1, *paragraphs("The bridge", 8), P2]),
+    ],
+)
+def test_stories_about_or_headed_like_errors_are_read(title: str, story: list[str]) -> None:
+    """Not refused: only a headline that is an error's phrase alone, over a few
+    lines, marks an error page."""
+    article = read(dump(*CHROME, title, *story, *FOOTER))
+    assert "ring road" in f"{article.summary} {article.body}"
+
+
+def test_an_html_error_page_is_refused_naming_the_file() -> None:
+    from digest.sources.htmlpage import read_html
+
+    markup = (
+        b"<html><head><title>404 Not Found</title></head><body><main><h1>Page not found</h1>"
+        b"<p>Sorry, the page you are looking for does not exist or has been moved. Try the"
+        b" search box below or go back to the home page of the site.</p></main></body></html>"
+    )
+    with pytest.raises(SourceError, match=r"gone\.html: an error page, not an article"):
+        read_html(markup, ReadOptions("gone.html", reference_time=SAVED))

@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 from ..errors import SourceError
 from ..model import Article, Image, SourceResult
 from .base import ReadOptions
+from .errorpage import refuse_error_page
 from .normalise import article_id, canonical_section, clean_text, parse_time, section_from_url
 from .prolog import without_doctype
 
@@ -55,7 +56,8 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
     flagged (``Article.time_from_crawl``), never refused.
 
     Raises :class:`SourceError` naming the file when no article text or title is
-    found.
+    found, or when the page is a server's error page (``404 Not Found`` over a
+    few lines).
     """
     import trafilatura  # slow to import; only HTML sources need it
 
@@ -110,6 +112,8 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
         not paragraphs[0] or paragraphs[0] == title or _is_byline(paragraphs[0], byline)
     ):
         paragraphs.pop(0)
+    body = "\n\n".join(p for p in paragraphs if p)
+    refuse_error_page(options.source, title, body)
     categories = [clean_text(c) for c in (document.get("categories") or []) if c]
     section = next((canonical_section(c) for c in categories), "") or section_from_url(url)
     image_url = document.get("image") or ""
@@ -118,7 +122,7 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
         url=url,
         title=title,
         summary=clean_text(document.get("description")),
-        body="\n\n".join(p for p in paragraphs if p),
+        body=body,
         section=section,
         tags=tuple(categories + [clean_text(t) for t in document.get("tags") or []]),
         published_at=published,

@@ -41,6 +41,7 @@ from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from . import pagegeneric as generic
 from .base import ReadOptions
+from .errorpage import refuse_error_page
 from .normalise import (
     SECTION_ALIASES,
     article_id,
@@ -182,8 +183,10 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     it is read) and flagged.
 
     Raises :class:`SourceError` naming the file if the bytes are binary data or
-    the text holds no title or no story; a page with both is never refused (any
-    text encoding, no time printed, no crawl time, a one-sentence story)."""
+    the text holds no title or no story, or when it is a server's error page
+    saved instead of a story (``404 Not Found`` over a few lines, see
+    :mod:`.errorpage`); a page with both is never refused (any text encoding, no
+    time printed, no crawl time, a one-sentence story)."""
     text = _decode(data, options.source)
     lines = [clean_text(line) for line in text.splitlines()]
     url = next((m.group(1) for line in lines[:12] if (m := _URL_LINE.match(line))), "")
@@ -329,6 +332,7 @@ def read_page(data: bytes, options: ReadOptions) -> SourceResult:
     body = "\n\n".join(paragraphs)
     if len(body) < _MIN_BODY_CHARS and not summary:
         raise SourceError(options.source, "page dump has a title but no article body")
+    refuse_error_page(options.source, title, f"{summary} {body}")
 
     section_label = _section_label(crumbs)
     section = canonical_section(section_label) if section_label else ""

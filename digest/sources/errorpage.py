@@ -1,0 +1,41 @@
+"""Error pages saved instead of a story: a server's "404 Not Found", "Access denied"
+or "Seite nicht gefunden" page read by a page reader would be taken for an
+article.  The phrases are data (``errorpage.toml``)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+from ..errors import SourceError
+
+# A site's name after the headline ("Page not found | Town News", "404 – Site").
+_SITE_TAIL = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,60}$")
+
+
+@cache
+def _rules() -> tuple[re.Pattern[str], int]:
+    data = tomllib.loads(
+        resources.files("digest.sources").joinpath("errorpage.toml").read_text("utf-8")
+    )
+    pattern = re.compile(r"^(?:" + "|".join(data["titles"]) + r")[.!]?$", re.I)
+    return pattern, int(data["max_words"])
+
+
+def error_title(title: str) -> bool:
+    """Whether a headline is an error page's (``404 Not Found``, ``Page not found |
+    Site``): the whole headline, a site's name after it aside, is such a phrase."""
+    pattern, _ = _rules()
+    title = " ".join(title.split())
+    return bool(pattern.match(title) or pattern.match(_SITE_TAIL.sub("", title)))
+
+
+def refuse_error_page(source: str, title: str, text: str) -> None:
+    """Raise :class:`SourceError` naming ``source`` when the page is a server's
+    error page: its headline reads as one (:func:`error_title`) and it holds no
+    more than a few lines of text (``max_words`` in ``errorpage.toml``)."""
+    _, max_words = _rules()
+    if error_title(title) and len(text.split()) <= max_words:
+        raise SourceError(source, f"an error page, not an article ({title!r})")
