@@ -145,7 +145,7 @@ def test_blind_set_is_real_and_shares_no_site_with_the_others() -> None:
     assert report.refused == []
     assert report.title_exact >= 0.82  # stop 29: 0.818 → 0.823
     assert report.body_f1 >= 0.915  # stop 27: 0.916 → 0.920 (unseen), 0.917 → 0.918 (blind)
-    assert report.date_accuracy >= 0.975
+    assert report.date_accuracy >= 0.99  # stop 30: 0.985 → 0.993
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
     assert held.title_exact >= 0.72 and held.body_f1 >= 0.90 and held.date_accuracy >= 0.95
     held_sites = {r["site"] for r in scorer.split(records, "held-out-sites")}
@@ -184,11 +184,12 @@ def test_fresh_set_is_real_and_shares_no_site_with_the_others() -> None:
     report = scorer.score_dumps(records)
     assert report.refused == []
     assert report.title_exact >= 0.743  # stop 28: 0.735 → 0.738; stop 29: 0.740 → 0.745
-    assert report.date_accuracy >= 0.925  # stop 28: 0.903 → 0.930
+    assert report.date_accuracy >= 0.935  # stop 28: 0.903 → 0.930; stop 30: 0.933 → 0.939
     found, left_out = report.snippets
     assert found >= 0.89 and left_out >= 0.855  # stop 27: left out 0.834 → 0.859
     held = scorer.score_dumps(scorer.split(records, "held-out-sites"))
-    assert held.title_exact >= 0.685 and held.date_accuracy >= 0.905  # stop 28: 0.690, 0.908
+    # stop 28: 0.690, 0.908; stop 30: date 0.908 → 0.925
+    assert held.title_exact >= 0.685 and held.date_accuracy >= 0.92
     held_found, held_left_out = held.snippets
     assert held_found >= 0.89 and held_left_out >= 0.85  # stop 27: 0.838 → 0.852
 
