@@ -262,6 +262,11 @@ _MENU_WORDS = 13
 # list of other stories (related links, most read); each one costs.
 _LIST_REACH = 3
 _LIST_SIBLINGS = 2
+#: A list of labels (categories, tags) has this many items at least, each of at
+#: most this many words, set apart by a comma, a bullet or a bar.
+_LABEL_LIST_ITEMS = 3
+_LABEL_ITEM_WORDS = 3
+_LABEL_SEPARATOR = re.compile(r"\s*[,•·|]\s+|\s+[•·|]\s*")
 _LIST_COST = 1.0
 _LIST_SIZE = 0.6
 # A line this close under a time line under a headline-like line is no headline.
@@ -773,6 +778,7 @@ def _over_standfirst(
         and context.heads_story(at)
         and not lines[above].endswith(".")
         and not lines[above].isupper()
+        and not label_list(lines[above])
         and line.lower() not in lines[above].lower()  # a crumb trail ending in it
         # Pages repeat their headline (in a crumb, a share text), not the deck.
         and (context.repeated(above) or not context.repeated(at))
@@ -802,12 +808,25 @@ def _over_standfirst(
         ) and (
             not lines[above].endswith(".")
             and not lines[above].isupper()
+            and not label_list(lines[above])
             and (content_words(lines[above]) & lead or _deck_over_credit(lines, above, at, context))
             and (scores[above] >= score - _STANDFIRST_MARGIN)
         ):
             return above, scores[above]
         break
     return best
+
+
+def label_list(line: str) -> bool:
+    """Whether a line is a list of labels (a post's categories or tags: "Asia,
+    Packing & Planning, Travel Inspiration", "Bars & Nightlife • Food"): three
+    items or more set apart by commas, bullets or bars, none over a few words
+    nor ending a sentence.  It names topics, not a story: no headline over a deck."""
+    items = [item.strip() for item in _LABEL_SEPARATOR.split(line)]
+    return len(items) >= _LABEL_LIST_ITEMS and all(
+        0 < len(item.split()) <= _LABEL_ITEM_WORDS and not item.endswith((".", "?", "!"))
+        for item in items
+    )
 
 
 def _deck_over_credit(lines: Sequence[str], above: int, at: int, context: _Context) -> bool:
