@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from digest.model import Article
-from digest.sources.pagegeneric import label_list
+from digest.sources.pagegeneric import _label_with_figure, label_list
 
 from .german_story import paragraphs, read_lines
 
@@ -53,3 +53,34 @@ def test_a_headline_listing_names_is_no_label_list() -> None:
     assert not label_list("Best Cheap Homemade Halloween Costumes | 2020")
     assert not label_list("Rain, wind, snow: what the storm will bring tonight.")
     assert label_list("ARD, Demonstrationen, Neu, Tagesschau, Top-Thema")
+
+
+def test_a_headline_with_a_subtitle_naming_its_year_is_a_headline() -> None:
+    """A headline whose part after the colon names the year it is for ("Mobile UX
+    Design: The Ultimate Guide 2025") is no labelled fact ("Reading time: 4 min"):
+    it heads the guide over its date and byline, not a button of the menu above
+    ("See all case studies")."""
+    title = "Mobile UX Design: The Ultimate Guide 2025"
+    lead = (
+        "To create a successful app it is not enough to have a brilliant concept: "
+        "mobile UX design decides whether people keep the app after the first days."
+    )
+    lines = [*MENU, "See all case studies", "Analytics", title]
+    lines += ["PUBLISHED", "3 January, 2025", "Annemarie Bufe", "Product Analytics Expert", lead]
+    lines += paragraphs("Good mobile UX design", 5)
+    assert _read(lines).title == title
+
+
+@pytest.mark.parametrize(
+    ("line", "fact"),
+    [
+        ("Analytics for Ecommerce: Complete Guide 2025", False),
+        ("Published: May 2025", True),
+        ("Copyright: All rights reserved 2025", True),
+        ("Reading time: 4 min", True),
+    ],
+)
+def test_only_a_title_case_subtitle_ending_in_a_year_is_no_fact(line: str, fact: bool) -> None:
+    """Guard: a month's name before the year, or small print in sentence case,
+    keeps a labelled line a fact."""
+    assert _label_with_figure(line) is fact

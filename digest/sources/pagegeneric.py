@@ -36,6 +36,7 @@ from .pagemeta import (
     date_at_start,
     date_share,
     labelled,
+    month_name,
     numeric_order,
     time_in_line,
     without_clock_word,
@@ -245,6 +246,10 @@ _LABEL_WORDS = 5
 _LABELLED = re.compile(r"^(?P<label>[^:\d]{1,30}):\s*(?P<value>\S.*)$")
 _LABEL_WORDS_MAX = 3
 _LABEL_VALUE_WORDS = 4
+# A headline's subtitle after its colon, ending in the year it is for ("The
+# Ultimate Guide 2025"): this many words at least, the year a word of its own.
+_SUBTITLE_WORDS = 3
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _STANDFIRST_REACH = 2
 _STANDFIRST_MARGIN = 2.5
 # A line this much longer than the one over it (and of some length) is its standfirst.
@@ -1347,6 +1352,24 @@ def _label_with_figure(line: str) -> bool:
         and len(found["label"].split()) <= _LABEL_WORDS_MAX
         and len(found["value"].split()) <= _LABEL_VALUE_WORDS
         and any(ch.isdigit() for ch in found["value"])
+        and not _dated_subtitle(found["value"])
+    )
+
+
+def _dated_subtitle(value: str) -> bool:
+    """Whether the part after a colon is a headline's subtitle naming its year
+    ("Mobile UX Design: The Ultimate Guide 2025"): words in Title Case, then the
+    year as the only figure, after no month's name ("Published: May 2025" is a
+    fact)."""
+    words = value.split()
+    return (
+        len(words) >= _SUBTITLE_WORDS
+        and _YEAR.fullmatch(words[-1]) is not None
+        and not any(ch.isdigit() for ch in " ".join(words[:-1]))
+        and not month_name(words[-2])
+        # A subtitle is written as a headline ("Complete Guide 2025"); small print
+        # is not ("All rights reserved 2025").
+        and title_case(" ".join(words[:-1]))
     )
 
 
