@@ -36,6 +36,7 @@ from .pagemeta import (
     date_at_start,
     date_share,
     labelled,
+    month_name,
     numeric_order,
     post_statement_time,
     time_in_line,
@@ -246,6 +247,10 @@ _LABEL_WORDS = 5
 _LABELLED = re.compile(r"^(?P<label>[^:\d]{1,30}):\s*(?P<value>\S.*)$")
 _LABEL_WORDS_MAX = 3
 _LABEL_VALUE_WORDS = 4
+# A headline's subtitle after its colon, ending in the year it is for ("The
+# Ultimate Guide 2025"): this many words at least, the year a word of its own.
+_SUBTITLE_WORDS = 3
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _STANDFIRST_REACH = 2
 _STANDFIRST_MARGIN = 2.5
 # A line this much longer than the one over it (and of some length) is its standfirst.
@@ -263,6 +268,11 @@ _MENU_WORDS = 13
 # list of other stories (related links, most read); each one costs.
 _LIST_REACH = 3
 _LIST_SIBLINGS = 2
+#: A list of labels (categories, tags) has this many items at least, each of at
+#: most this many words, set apart by a comma, a bullet or a bar.
+_LABEL_LIST_ITEMS = 3
+_LABEL_ITEM_WORDS = 3
+_LABEL_SEPARATOR = re.compile(r"\s*[,•·|]\s+|\s+[•·|]\s*")
 _LIST_COST = 1.0
 _LIST_SIZE = 0.6
 # A line this close under a time line under a headline-like line is no headline.
@@ -776,6 +786,7 @@ def _over_standfirst(
         and context.heads_story(at)
         and not lines[above].endswith(".")
         and not lines[above].isupper()
+        and not label_list(lines[above])
         and line.lower() not in lines[above].lower()  # a crumb trail ending in it
         # Pages repeat their headline (in a crumb, a share text), not the deck.
         and (context.repeated(above) or not context.repeated(at))
@@ -805,12 +816,25 @@ def _over_standfirst(
         ) and (
             not lines[above].endswith(".")
             and not lines[above].isupper()
+            and not label_list(lines[above])
             and (content_words(lines[above]) & lead or _deck_over_credit(lines, above, at, context))
             and (scores[above] >= score - _STANDFIRST_MARGIN)
         ):
             return above, scores[above]
         break
     return best
+
+
+def label_list(line: str) -> bool:
+    """Whether a line is a list of labels (a post's categories or tags: "Asia,
+    Packing & Planning, Travel Inspiration", "Bars & Nightlife • Food"): three
+    items or more set apart by commas, bullets or bars, none over a few words
+    nor ending a sentence.  It names topics, not a story: no headline over a deck."""
+    items = [item.strip() for item in _LABEL_SEPARATOR.split(line)]
+    return len(items) >= _LABEL_LIST_ITEMS and all(
+        0 < len(item.split()) <= _LABEL_ITEM_WORDS and not item.endswith((".", "?", "!"))
+        for item in items
+    )
 
 
 def _deck_over_credit(lines: Sequence[str], above: int, at: int, context: _Context) -> bool:
@@ -1331,6 +1355,24 @@ def _label_with_figure(line: str) -> bool:
         and len(found["label"].split()) <= _LABEL_WORDS_MAX
         and len(found["value"].split()) <= _LABEL_VALUE_WORDS
         and any(ch.isdigit() for ch in found["value"])
+        and not _dated_subtitle(found["value"])
+    )
+
+
+def _dated_subtitle(value: str) -> bool:
+    """Whether the part after a colon is a headline's subtitle naming its year
+    ("Mobile UX Design: The Ultimate Guide 2025"): words in Title Case, then the
+    year as the only figure, after no month's name ("Published: May 2025" is a
+    fact)."""
+    words = value.split()
+    return (
+        len(words) >= _SUBTITLE_WORDS
+        and _YEAR.fullmatch(words[-1]) is not None
+        and not any(ch.isdigit() for ch in " ".join(words[:-1]))
+        and not month_name(words[-2])
+        # A subtitle is written as a headline ("Complete Guide 2025"); small print
+        # is not ("All rights reserved 2025").
+        and title_case(" ".join(words[:-1]))
     )
 
 

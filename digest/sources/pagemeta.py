@@ -839,6 +839,13 @@ _MONTH_WORDS = {
 }
 _MONTHS = {word: number for number, words in _MONTH_WORDS.items() for word in words.split()}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def month_name(word: str) -> bool:
+    """Whether a word names a month in one of the languages read ("May", "März")."""
+    return word.lower().rstrip(".,") in _MONTHS
+
+
 # The year may be glued to a clock time ("20195:45 AM") or to the same date printed
 # again ("1. November 20161. November 2016": a post's published and updated dates).
 _YEAR4 = r"(?P<year>(?:19|20)\d\d)(?=\D|$|\d{1,2}[:.]\d\d|\d{1,2}\.\s?[^\W\d_])"
