@@ -120,6 +120,11 @@ def test_a_story_most_of_whose_reports_are_features_or_analysis_is_not_news() ->
         ("CLARE RUNACRES thought she had just months to live: 'I spent both'", False),
         ("The Gaza families with nowhere left to live", False),
         ("Hamas tunnels run under the homes where they live", False),
+        # A page's name ending in "updates" after a dash or a bar; not the verb.
+        ("Oxygen on missing submarine expected to be running low - updates", True),
+        ("Sydney storm | updates", True),
+        ("Retailer updates its profit guidance", False),
+        ("Storm updates", False),
     ],
 )
 def test_a_running_pages_headline_is_told_from_a_reports(title: str, running: bool) -> None:
@@ -190,6 +195,17 @@ def test_what_evidence_tells_us_is_analysis() -> None:
         ("Conservatives name Sunak to succeed Truss as leader", "news"),
         ("Who will replace the Pope? Cardinals gather in Rome", "news"),
         ("Party to choose who will lead it after resignation", "news"),
+        # Whom someone descends from is a feature's angle; descendants who act are news.
+        ("Missing explorer's wife is descended from shipwreck victims", "feature"),
+        ("Senator was a direct descendant of a Confederate general", "feature"),
+        ("Descendants of enslaved people sue university over its past", "news"),
+        ("Rebels descended from the hills on the capital overnight", "news"),
+        # A television show's news is showbiz, whichever desk files it; a country's
+        # talent or a factor is not a show.
+        ("MasterChef to return to air after judge's sudden death", "soft"),
+        ("Britain's Got Talent judge quits ahead of the live final", "soft"),
+        ("Minister says country has got talent to lead on AI", "news"),
+        ("Inflation is the x factor in the rate decision, bank says", "news"),
     ],
 )  # fmt: skip
 def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str) -> None:

@@ -204,11 +204,16 @@ def test_the_news_desk_keeps_its_figures_on_held_out_days(folder: Path) -> None:
 #: stop's start and at its end. Its floors stand apart from the read batches'
 #: (FLOORS, the pooled world/home floors and WORLD_SHORT), so that the honest figure
 #: is kept as it was measured: per day, editions meeting every target, biggest
-#: stories carried, soft and duplicate picks at most, same-story pairs.
+#: stories carried, soft and duplicate picks at most, same-story pairs.  Stop 30
+#: (s30-big), reading the batch, raised them: a television show's news is soft
+#: (MasterChef's return: 2023-05-03 soft 4 -> 1, GB and US met), whom someone
+#: descends from is a feature and a page named "… - updates" a running page (the
+#: Titan CEO's wife no longer leads the sub's story: 2023-06-22 soft 6 -> 3, carried
+#: 8 -> 9); 1 -> 3 of 12 editions.
 BLIND5_FLOORS = {
     "2023-04-13": {"met": 0, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.74, 0.75)},
-    "2023-05-03": {"met": 0, "carried": 14, "soft": 4, "duplicates": 0, "pairs": (0.83, 0.79)},
-    "2023-06-22": {"met": 0, "carried": 8, "soft": 6, "duplicates": 0, "pairs": (0.74, 0.67)},
+    "2023-05-03": {"met": 2, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.83, 0.79)},
+    "2023-06-22": {"met": 0, "carried": 9, "soft": 3, "duplicates": 0, "pairs": (0.74, 0.67)},
     "2023-10-24": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.43, 0.58)},
 }
 

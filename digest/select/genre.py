@@ -47,7 +47,10 @@ GENRES = (HARD, "opinion", "analysis", "feature", "soft")
 _RUNNING = re.compile(
     r"\b((?<!\bto )(?<!\bwho )(?<!\bthey )(?<!\bwe )(?<!\byou )live( updates| blog| news)?"
     r"|latest( updates| news)?|as it happened|key events)\b"
-    r"(\s*[:|–—-]|\s*$|,)",
+    r"(\s*[:|–—-]|\s*$|,)"
+    # "Oxygen on missing submarine expected to be running low - updates": a page's
+    # name ending in "updates" after a dash or a bar is a running page's.
+    r"|\s[|–—-]\s*(live )?updates\s*$",
     re.I,
 )
 
