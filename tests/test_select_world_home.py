@@ -346,3 +346,121 @@ def test_a_cabinet_member_abroad_is_home_news_on_a_national_desk() -> None:
     trip = item("https://www.usatoday.com/story/news/politics/2023/07/06/yellen-china/3/",
                 "Yellen heads to China for talks with Beijing's new economic team")  # fmt: skip
     assert not counted(trip, "US")
+
+
+# -- Stop 30 (s30-world): desks under the world desk, credits, parties, people ----
+
+
+@pytest.mark.parametrize("section", ["", "World"])
+def test_the_home_countrys_desk_under_the_world_desk_is_national(section: str) -> None:
+    # "/world/us/" is an agency's US desk: US news for a publisher in the US, even
+    # when the source's own label says only "World".
+    report = item("https://www.reuters.com/world/us/rust-armorer-charged-2023-06-22/",
+                  "'Rust' armorer faces new charge of tampering with evidence",
+                  section=section)  # fmt: skip
+    assert not counted(report, "US")
+    assert counted(report, "GB") and counted(report, "IN")
+
+
+def test_a_slug_under_the_world_desk_is_no_countrys_desk() -> None:
+    # The article's own slug begins with "us": the headline's words, not a desk.
+    report = item("https://www.9news.com.au/world/us-armorer-faces-new-charge/6563c657",
+                  "Armorer faces new charge of tampering with evidence")  # fmt: skip
+    assert counted(report, "US")
+    # Another country's desk under the world desk is World News for the US.
+    abroad = item("https://www.reuters.com/world/uk/police-arrest-protesters-2023-05-06/",
+                  "Police arrest protesters before ceremony")  # fmt: skip
+    assert counted(abroad, "US") and not counted(abroad, "GB")
+
+
+@pytest.mark.parametrize(
+    ("title", "credit"),
+    [
+        ("Queenslanders urged to get influenza vaccine | 7NEWS", "7NEWS"),
+        ("Laws to allow children to be held in watch houses slammed | ABC News", "ABC News"),
+    ],
+)
+def test_a_newsroom_credited_by_its_videos_name_is_its_countrys(title: str, credit: str) -> None:
+    # Australia's ABC signs its videos "ABC News" (outlets.toml [credits]): not the
+    # US network, whose site is abcnews.go.com.
+    video = item("https://www.youtube.com/watch?v=abc", title)
+    assert credit_of(title) == credit
+    assert OutletTable().of(video).country == "AU"
+    assert counted(video, "US") and counted(video, "GB")
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("New Zealand Labour minister suddenly defects to Māori party", ["NZ"]),
+        ("Irish Labour leader resigns", ["IE"]),
+        ("Labour minister resigns over expenses", ["GB"]),
+        ("Biden and Labour leader Starmer meet", ["US", "GB", "GB"]),
+    ],
+)
+def test_a_party_after_a_countrys_name_is_that_countrys(text: str, codes: list[str]) -> None:
+    assert names(text) == codes
+
+
+def test_a_foreign_countrys_labour_party_is_world_news_for_britain() -> None:
+    report = item("https://www.theguardian.com/world/2023/may/03/new-zealand-labour-minister",
+                  "New Zealand Labour minister suddenly defects to Māori party",
+                  section="World news")  # fmt: skip
+    assert counted(report, "GB")
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Lost dog treks 150 miles on frozen Alaskan sea", ["US"]),
+        ("Queenslanders urged to get influenza vaccine", ["AU"]),
+        ("Texan rancher sues over wall", ["US"]),
+    ],
+)
+def test_a_states_people_are_its_countrys(text: str, codes: list[str]) -> None:
+    assert names(text) == codes
+
+
+def test_an_item_naming_a_states_people_is_that_countrys_news() -> None:
+    story = item("https://pets.example/lost-dog-returns", "Lost dog treks 150 miles on "
+                 "frozen Alaskan sea and returns home")  # fmt: skip
+    assert not counted(story, "US")
+    assert counted(story, "GB") and counted(story, "IN")
+
+
+@pytest.mark.parametrize(
+    ("url", "country"),
+    [
+        ("https://www.ukrinform.net/rubric-ato/3726544-president-on-situation.html", "UA"),
+        ("https://www.cpr.org/2023/06/22/hail-storm-interrupts-concert/", "US"),
+        ("https://www.palmbeachpost.com/story/weather/hurricane/2023/06/22/x/1/", "US"),
+        ("https://www.cornwalllive.com/news/cornwall-news/young-man-died-8897/", "GB"),
+        # Denver's 9NEWS, not Australia's Nine.
+        ("https://www.9news.com/article/news/local/x/73-1", "US"),
+        ("https://www.9news.com.au/national/x/1", "AU"),
+    ],
+)
+def test_regional_and_foreign_outlets_have_their_country(url: str, country: str) -> None:
+    assert OutletTable().of(item(url, "A headline")).country == country
+
+
+def test_a_foreign_outlets_report_naming_nothing_is_world_news() -> None:
+    report = item("https://www.ukrinform.net/rubric-ato/3726544-president-on-znpp.html",
+                  "President on situation at ZNPP: World must know and act")  # fmt: skip
+    assert counted(report, "GB") and counted(report, "US")
+
+
+def test_a_social_policy_desk_is_the_outlets_national_desk() -> None:
+    # The Guardian's /society/: the UK's poverty, housing and health; its "study
+    # finds" is no science news.
+    report = item("https://www.theguardian.com/society/2023/oct/24/uk-children-destitution",
+                  "More than 1 million UK children experienced destitution last year, "
+                  "study finds")  # fmt: skip
+    assert not counted(report, "GB")
+    assert counted(report, "US") and counted(report, "IN")
+
+
+def test_words_before_which_a_town_is_expected_are_data() -> None:
+    data = place_data()
+    assert {"police", "man", "shooting"} <= data.town_after
+    assert find_towns("Walsall man jailed for attack", data, "GB") == [("Walsall", "GB")]

@@ -236,8 +236,14 @@ class SectionDetector:
                 section, code = found
                 if not section or both_desks(self, found, words[size:]):
                     break
-                # "world-asia-india": the country at the end decides home or abroad.
+                # "world-asia-india": the country at the end decides home or abroad;
+                # so does the home country's desk under the world desk ("/world/us/"
+                # for a publisher in the US; another country's says no more than
+                # the world desk, and what the item names may still make it home's).
                 sub = tail_country(words[size:], self.places)
+                if not sub and found == (WORLD, ""):
+                    below = country_subdesk(parts, index, self.places)
+                    sub = below if below == self.home else ""
                 if section == WORLD and sub:
                     section, code = (NATIONAL if sub == self.home else WORLD), sub
                 return section, code, part
@@ -298,6 +304,12 @@ class SectionDetector:
             found = self.label(article.section)
             if found is None:
                 return article.section.lower(), "", f"labelled {article.section!r} by the source"
+            # A bare "World" says less than the address's country desk under it
+            # ("/world/us/"): the address decides home or abroad.
+            sub = self.from_url(article.url) if found == (WORLD, "") else None
+            if sub and sub[0] == NATIONAL and sub[1] == self.home:
+                how = f"labelled {article.section!r} by the source, URL path /{sub[2]}/"
+                return sub[0], sub[1], how
             if found[0]:
                 return found[0], found[1], f"labelled {article.section!r} by the source"
         from_url = self.from_url(article.url)
@@ -559,6 +571,18 @@ def tail_country(words: Sequence[str], places: PlaceData) -> str:
         if code:
             return code
     return ""
+
+
+def country_subdesk(parts: Sequence[str], index: int, places: PlaceData) -> str:
+    """The country whose desk is the address's part after ``parts[index]``, the
+    world desk ("/world/us/", "/world/uk/", "/news/world/india/"), or ``""``: not
+    the article's own slug ("/world/us-launch-airstrikes-…/"), nor a region's desk
+    ("/world/europe/")."""
+    if index + 1 >= len(parts) - 1 and not (
+        index + 1 < len(parts) and _desk_code(parts[index + 1])
+    ):
+        return ""
+    return places.label_countries.get(parts[index + 1].replace("-", " "), "")
 
 
 def desk_region(article: Article, places: PlaceData) -> Region | None:
