@@ -108,7 +108,7 @@ FLOORS = {
     # home national desk naming only abroad; 2023-03-28 IN and 2023-08-01 GB then
     # meet every target (soft picks 1 -> 0, 3 -> 2: the freed slots went to world news).
     "2023-03-28": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.60, 0.58)},
-    "2023-08-01": {"met": 1, "carried": 15, "soft": 2, "duplicates": 0, "pairs": (0.70, 0.66)},
+    "2023-08-01": {"met": 1, "carried": 16, "soft": 2, "duplicates": 0, "pairs": (0.70, 0.66)},
     "2023-09-13": {"met": 0, "carried": 16, "soft": 4, "duplicates": 0, "pairs": (0.76, 0.65)},
     # Stop 29's s29-carry: an event's second running page retells its first (the
     # GB edition's two Gaza City picks, a live page and a report, are one); the
@@ -123,7 +123,11 @@ FLOORS = {
 #: national desk naming only abroad, topical desks' news beats) raised them from
 #: 0.999/0.951, 0.986/0.934 and 0.975/0.941 (the four batches together) to
 #: 0.999/0.956, 0.987/0.943 and 0.976/0.951.
-WORLD_FLOORS = {"IN": (0.995, 0.955), "GB": (0.985, 0.94), "US": (0.97, 0.95)}
+#: Stop 30's world/home pass (s30-world: the home desk under a world desk, videos'
+#: newsroom credits, a party after a country's name, states' people, a killing on
+#: a business or technology desk, outlets' countries) raised them to 0.999/0.960,
+#: 0.988/0.948 and 0.977/0.959.
+WORLD_FLOORS = {"IN": (0.995, 0.958), "GB": (0.985, 0.945), "US": (0.975, 0.955)}
 #: Editions below the issue's world/home targets (precision 0.95, recall 0.9): on
 #: 2023-10-18 every Israel-Gaza report is the US's own news to its annotator (the
 #: president flew there), though most name only Israel and Gaza.
@@ -204,11 +208,14 @@ def test_the_news_desk_keeps_its_figures_on_held_out_days(folder: Path) -> None:
 #: stop's start and at its end. Its floors stand apart from the read batches'
 #: (FLOORS, the pooled world/home floors and WORLD_SHORT), so that the honest figure
 #: is kept as it was measured: per day, editions meeting every target, biggest
-#: stories carried, soft and duplicate picks at most, same-story pairs.
+#: stories carried, soft and duplicate picks at most, same-story pairs.  Stop 30's
+#: world/home pass (s30-world), tuned on the batch once it was read, raised
+#: 2023-04-13 from 0 to 2 editions met (world recall 0.883/0.887 to 0.906/0.919 for
+#: IN and GB) and 2023-06-22 from 8 to 11 biggest stories carried: 3 of 12 editions.
 BLIND5_FLOORS = {
-    "2023-04-13": {"met": 0, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.74, 0.75)},
+    "2023-04-13": {"met": 2, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.74, 0.75)},
     "2023-05-03": {"met": 0, "carried": 14, "soft": 4, "duplicates": 0, "pairs": (0.83, 0.79)},
-    "2023-06-22": {"met": 0, "carried": 8, "soft": 6, "duplicates": 0, "pairs": (0.74, 0.67)},
+    "2023-06-22": {"met": 0, "carried": 11, "soft": 6, "duplicates": 0, "pairs": (0.74, 0.67)},
     "2023-10-24": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.43, 0.58)},
 }
 

@@ -11,7 +11,7 @@ from digest.config import SelectSettings
 from digest.model import Article
 from digest.select.outlets import OutletTable, country_from_host, credit_of, without_credit
 from digest.select.places import find_countries, find_towns, place_data
-from digest.select.sections import SectionDetector
+from digest.select.sections import SectionDetector, artist_death
 
 WHEN = datetime(2023, 7, 12, 12, 0, tzinfo=UTC)
 
@@ -450,14 +450,53 @@ def test_a_foreign_outlets_report_naming_nothing_is_world_news() -> None:
     assert counted(report, "GB") and counted(report, "US")
 
 
-def test_a_social_policy_desk_is_the_outlets_national_desk() -> None:
-    # The Guardian's /society/: the UK's poverty, housing and health; its "study
-    # finds" is no science news.
-    report = item("https://www.theguardian.com/society/2023/oct/24/uk-children-destitution",
-                  "More than 1 million UK children experienced destitution last year, "
-                  "study finds")  # fmt: skip
-    assert not counted(report, "GB")
-    assert counted(report, "US") and counted(report, "IN")
+@pytest.mark.parametrize(
+    ("url", "title", "section"),
+    [
+        (
+            "https://www.news.com.au/technology/arrest-made-over-death-of-founder/news-story/1",
+            "Arrest made over death of Cash App founder",
+            "technology",
+        ),
+        (
+            "https://abcnews.go.com/Business/wireStory/gas-explosion-kills-31-people-1",
+            "Cooking gas explosion kills 31 people at a barbecue restaurant in northwestern China",
+            "Business",
+        ),
+        (
+            "https://www.news.com.au/lifestyle/real-life/news-life/dad-kills-son/news-story/2",
+            "Bombshell reveal after dad kills son in Yamba",
+            "lifestyle",
+        ),
+    ],
+)
+def test_a_killing_on_a_business_or_technology_desk_is_news(
+    url: str, title: str, section: str
+) -> None:
+    report = item(url, title, section=section)
+    detector = SectionDetector(SelectSettings(home_country="GB"))
+    assert detector.classify(report, OutletTable().of(report)).section in ("world", "national")
+
+
+def test_a_killing_on_a_specialist_outlets_desk_is_news() -> None:
+    # CNBC covers business (outlets.toml); a founder's stabbing death is news.
+    report = item("https://www.cnbc.com/2023/04/13/tech-consultant-arrested-in-stabbing.html",
+                  "Arrest made in stabbing death of Cash App founder Bob Lee")  # fmt: skip
+    assert counted(report, "GB") and not counted(report, "US")
+    # A founder's death alone, or a fraud charge, stays on the business desk.
+    for title in ("Ann Summers boss Jacqueline Gold dies aged 62",
+                  "Four charged with fraud over collapse of cake chain"):  # fmt: skip
+        assert not counted(item("https://www.cnbc.com/2023/04/13/x.html", title), "GB")
+
+
+def test_a_hotels_stars_are_no_artists() -> None:
+    # "three-star hotel": a rating, not a star of the arts whose death is
+    # entertainment news.
+    report = item("https://www.mirror.co.uk/news/world-news/british-teenager-dies-31271745",
+                  "British teenager, 18, dies in horror balcony fall at three-star hotel",
+                  section="World News")  # fmt: skip
+    assert counted(report, "US")
+    assert artist_death(place_data(), "Everwood star Treat Williams dies aged 71")
 
 
 def test_words_before_which_a_town_is_expected_are_data() -> None:

@@ -116,6 +116,18 @@ _DEATH = re.compile(
 )
 #: A killing's words ("shot to death", "shot dead"): a crime's news.
 _KILLING = re.compile(r"\b(to death|shot dead|gunned down)\b", re.I)
+#: A killing or a death a crime caused, as a headline reports it ("explosion kills
+#: 31", "arrest made over death of", "stabbing death"): news, though a business,
+#: technology or lifestyle desk files it (the victim ran a company, a tech firm).
+_KILLED = re.compile(
+    r"\b(kills|killed|murder|murdered|manslaughter|stabbing death|to death|shot dead|"
+    r"gunned down|arrest(?:ed|s)? (?:made )?(?:in|over|after) (?:the )?(?:\w+ )?death)\b",
+    re.I,
+)
+#: Desks whose items reporting a killing (:data:`_KILLED`) are placed as news.
+_KILLING_DESKS = frozenset({"business", "technology", "lifestyle"})
+#: A hotel's or a restaurant's rating ("three-star hotel"): no star of the arts.
+_RATING = re.compile(r"\b(?:one|two|three|four|five|seven|\d)[- ]star\b", re.I)
 #: Violence at an occasion ("gunman kills two outside Grammys party"): the news of
 #: what happened, not of the occasion.  Not "killing" ("'Killing Eve' tops Emmy
 #: nominations" names a show).
@@ -243,7 +255,8 @@ class SectionDetector:
                 sub = tail_country(words[size:], self.places)
                 if not sub and found == (WORLD, ""):
                     below = country_subdesk(parts, index, self.places)
-                    sub = below if below == self.home else ""
+                    if below == self.home:
+                        return NATIONAL, below, f"{part}/{parts[index + 1]}"
                 if section == WORLD and sub:
                     section, code = (NATIONAL if sub == self.home else WORLD), sub
                 return section, code, part
@@ -281,7 +294,8 @@ class SectionDetector:
         desk = outlet.desk or host_desk(article.url, self.places)
         if desk:
             news = news_on_desk(self.places, self.home, article, outlet.country, evidence[0])
-            if desk in _NEWSY_DESKS and news:
+            killing = desk in _KILLING_DESKS and _KILLED.search(article.title)
+            if (desk in _NEWSY_DESKS and news) or killing:
                 return self._by_content(article, outlet, evidence)
             return self._call(desk, f"no section label; {outlet.name} covers {desk}", country)
         if not self.use_fallback:
@@ -296,6 +310,10 @@ class SectionDetector:
         # (A science desk's environment or climate is its own: research, not news.)
         if found and found[0] not in _BEATLESS and news_beat(article.url, self.places):
             return None
+        # A killing a business or technology desk files ("Arrest made over death of
+        # Cash App founder") is news, placed by what it names.
+        if found and found[0] in _KILLING_DESKS and _KILLED.search(article.title):
+            return None
         return found
 
     def _label_of(self, article: Article) -> tuple[str, str, str] | None:
@@ -304,10 +322,10 @@ class SectionDetector:
             found = self.label(article.section)
             if found is None:
                 return article.section.lower(), "", f"labelled {article.section!r} by the source"
-            # A bare "World" says less than the address's country desk under it
-            # ("/world/us/"): the address decides home or abroad.
+            # A bare "World" says less than the address's home desk under the world
+            # desk ("/world/us/"): the address decides.
             sub = self.from_url(article.url) if found == (WORLD, "") else None
-            if sub and sub[0] == NATIONAL and sub[1] == self.home:
+            if sub and "/" in sub[2]:
                 how = f"labelled {article.section!r} by the source, URL path /{sub[2]}/"
                 return sub[0], sub[1], how
             if found[0]:
@@ -783,7 +801,7 @@ def artist_death(places: PlaceData, title: str) -> bool:
     artist's relative's death ("singer's mother dies")."""
     if not _DEATH.search(title) or _KILLING.search(title) or _CRIME.search(title):
         return False
-    lowered = _THROUGH_ANOTHER.sub(" ", _spaced_words(title))
+    lowered = _THROUGH_ANOTHER.sub(" ", _spaced_words(_RATING.sub(" ", title)))
     return any(f" {w} " in lowered for w in places.artists)
 
 
