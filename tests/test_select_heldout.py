@@ -125,9 +125,9 @@ FLOORS = {
 #: 0.999/0.956, 0.987/0.943 and 0.976/0.951.
 #: Stop 30's world/home pass (s30-world: the home desk under a world desk, videos'
 #: newsroom credits, a party after a country's name, states' people, a killing on
-#: a business or technology desk, outlets' countries) raised them to 0.999/0.960,
-#: 0.988/0.948 and 0.977/0.959.
-WORLD_FLOORS = {"IN": (0.995, 0.958), "GB": (0.985, 0.945), "US": (0.975, 0.955)}
+#: a business or technology desk, another country's desk told from home's side,
+#: outlets' countries) raised them to 0.999/0.960, 0.988/0.948 and 0.980/0.959.
+WORLD_FLOORS = {"IN": (0.995, 0.958), "GB": (0.985, 0.945), "US": (0.977, 0.955)}
 #: Editions below the issue's world/home targets (precision 0.95, recall 0.9): on
 #: 2023-10-18 every Israel-Gaza report is the US's own news to its annotator (the
 #: president flew there), though most name only Israel and Gaza.
@@ -142,8 +142,10 @@ DESK_FLOORS = {
     # Stop 29 (s29-world): a topical desk's news beat is placed by content.
     HELDOUT: (0.718, 0.945),
     BLIND: (0.729, 0.955),
-    BLIND3: (0.737, 0.94),
-    BLIND4: (0.737, 0.97),
+    # Stop 30 (s30-world): a State of Origin round-up is sport, killings on business
+    # and technology desks news.
+    BLIND3: (0.738, 0.94),
+    BLIND4: (0.738, 0.97),
 }
 
 

@@ -499,6 +499,27 @@ def test_a_hotels_stars_are_no_artists() -> None:
     assert artist_death(place_data(), "Everwood star Treat Williams dies aged 71")
 
 
+def test_another_countrys_desk_told_from_homes_side_is_home_news() -> None:
+    # A desk that names another country ("uk-politics") is that country's national
+    # desk, as a foreign outlet's own is: a story on it told from home's side is
+    # home news too ("Joe Biden's Irish 'homecoming'" for a publisher in the US).
+    report = item("https://www.bbc.com/news/uk-politics-65259211",
+                  "Joe Biden's Irish 'homecoming' could carry political weight")  # fmt: skip
+    assert not counted(report, "US")
+    assert counted(report, "IN")
+    # Named after another country, home is one party of that country's news.
+    abroad = item("https://www.bbc.com/news/uk-politics-65259212",
+                  "Sunak and Macron meet Biden over Ireland trade deal")  # fmt: skip
+    assert counted(abroad, "IN")
+
+
+def test_a_state_of_origin_round_up_is_sport() -> None:
+    report = item("https://www.abc.net.au/news/2023-07-12/five-quick-hits-state-of-origin/1",
+                  "Five quick hits as New South Wales win Game III, but Queensland wins "
+                  "State of Origin")  # fmt: skip
+    assert not counted(report, "US") and not counted(report, "GB")
+
+
 def test_words_before_which_a_town_is_expected_are_data() -> None:
     data = place_data()
     assert {"police", "man", "shooting"} <= data.town_after

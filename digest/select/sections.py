@@ -283,6 +283,12 @@ class SectionDetector:
                 topic, why = content_topic(self.places, article, OVERRIDING_TOPICS)
                 if topic:
                     return self._call(topic, f"{how}, but {why}", "")
+            if section == WORLD and code and code != self.home:
+                # Another country's national desk ("uk-politics", "/uk/"), like a
+                # foreign outlet's: a story told from home's side is home news too.
+                about_home = self._about_home(evidence, article.title)
+                if about_home:
+                    return self._call(NATIONAL, f"{how}, but {about_home}", self.home)
             if section == WORLD and not code:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
