@@ -277,7 +277,7 @@ class SectionDetector:
         if labelled is not None:
             section, code, how = labelled
             if section == NATIONAL and not code:
-                return self._national_desk(outlet, how, evidence, article.title)
+                return national_desk(self, outlet, how, evidence, article.title)
             if section == WORLD:
                 # A world desk's moon rover is science news, wherever it is filed.
                 topic, why = content_topic(self.places, article, OVERRIDING_TOPICS)
@@ -353,35 +353,6 @@ class SectionDetector:
             if topic:
                 return topic, "", f"feed category {tag!r} ({topic})"
         return None
-
-    def _national_desk(
-        self, outlet: Outlet, how: str, evidence: Evidence, title: str
-    ) -> SectionCall:
-        """A national desk means the outlet's own country."""
-        own = outlet.country if outlet.country != NO_COUNTRY else ""
-        if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
-            how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
-            if _abroad(evidence[0], self.home) and not self._about_home(evidence, title):
-                return self._call(
-                    WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0])
-                )
-            return self._call(NATIONAL, how, self.home)
-        name = self.places.country_names.get(own, own)
-        if own == self.home:
-            abroad = foreign_only(evidence, self.home)
-            if abroad:
-                return self._call(
-                    WORLD,
-                    f"{how} of {outlet.name} ({name}), but {abroad}",
-                    main_country(evidence[0]),
-                )
-            return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
-        about_home = self._about_home(evidence, title)
-        if about_home:
-            return self._call(
-                NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", self.home
-            )
-        return self._call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
 
     def _about_home(self, evidence: Evidence, title: str) -> str:
         """Why a story is the home country's own news, or ``""``: mostly about it,
@@ -487,6 +458,30 @@ class SectionDetector:
         if article.dateline in self.home_places:
             return self.home
         return dateline_country(article.dateline, self.places)
+
+
+def national_desk(
+    detector: SectionDetector, outlet: Outlet, how: str, evidence: Evidence, title: str
+) -> SectionCall:
+    """A national desk means the outlet's own country (for ``detector``'s home)."""
+    home, call = detector.home, detector._call
+    own = outlet.country if outlet.country != NO_COUNTRY else ""
+    if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
+        how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
+        if _abroad(evidence[0], home) and not detector._about_home(evidence, title):
+            return call(WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0]))
+        return call(NATIONAL, how, home)
+    name = detector.places.country_names.get(own, own)
+    if own == home:
+        abroad = foreign_only(evidence, home)
+        if abroad:
+            why = f"{how} of {outlet.name} ({name}), but {abroad}"
+            return call(WORLD, why, main_country(evidence[0]))
+        return call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
+    about_home = detector._about_home(evidence, title)
+    if about_home:
+        return call(NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", home)
+    return call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
 
 
 def mentions_of(
@@ -856,6 +851,7 @@ __all__ = [
     "acting_bloc",
     "artist_death",
     "arts_award",
+    "country_subdesk",
     "desk_region",
     "headline_topic",
     "home_blocs",
@@ -863,6 +859,7 @@ __all__ = [
     "lead_clause",
     "leading_names",
     "main_country",
+    "national_desk",
     "regional_desk",
     "tail_country",
 ]
