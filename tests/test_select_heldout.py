@@ -108,7 +108,7 @@ FLOORS = {
     # home national desk naming only abroad; 2023-03-28 IN and 2023-08-01 GB then
     # meet every target (soft picks 1 -> 0, 3 -> 2: the freed slots went to world news).
     "2023-03-28": {"met": 3, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.60, 0.58)},
-    "2023-08-01": {"met": 1, "carried": 15, "soft": 2, "duplicates": 0, "pairs": (0.70, 0.66)},
+    "2023-08-01": {"met": 1, "carried": 16, "soft": 2, "duplicates": 0, "pairs": (0.70, 0.66)},
     "2023-09-13": {"met": 0, "carried": 16, "soft": 4, "duplicates": 0, "pairs": (0.76, 0.65)},
     # Stop 29's s29-carry: an event's second running page retells its first (the
     # GB edition's two Gaza City picks, a live page and a report, are one); the
@@ -123,7 +123,11 @@ FLOORS = {
 #: national desk naming only abroad, topical desks' news beats) raised them from
 #: 0.999/0.951, 0.986/0.934 and 0.975/0.941 (the four batches together) to
 #: 0.999/0.956, 0.987/0.943 and 0.976/0.951.
-WORLD_FLOORS = {"IN": (0.995, 0.955), "GB": (0.985, 0.94), "US": (0.97, 0.95)}
+#: Stop 30's world/home pass (s30-world: the home desk under a world desk, videos'
+#: newsroom credits, a party after a country's name, states' people, a killing on
+#: a business or technology desk, another country's desk told from home's side,
+#: outlets' countries) raised them to 0.999/0.960, 0.988/0.948 and 0.980/0.959.
+WORLD_FLOORS = {"IN": (0.995, 0.958), "GB": (0.985, 0.945), "US": (0.977, 0.955)}
 #: Editions below the issue's world/home targets (precision 0.95, recall 0.9): on
 #: 2023-10-18 every Israel-Gaza report is the US's own news to its annotator (the
 #: president flew there), though most name only Israel and Gaza.
@@ -138,8 +142,10 @@ DESK_FLOORS = {
     # Stop 29 (s29-world): a topical desk's news beat is placed by content.
     HELDOUT: (0.718, 0.945),
     BLIND: (0.729, 0.955),
-    BLIND3: (0.737, 0.94),
-    BLIND4: (0.737, 0.97),
+    # Stop 30 (s30-world): a State of Origin round-up is sport, killings on business
+    # and technology desks news.
+    BLIND3: (0.738, 0.94),
+    BLIND4: (0.738, 0.97),
 }
 
 
@@ -205,15 +211,16 @@ def test_the_news_desk_keeps_its_figures_on_held_out_days(folder: Path) -> None:
 #: (FLOORS, the pooled world/home floors and WORLD_SHORT), so that the honest figure
 #: is kept as it was measured: per day, editions meeting every target, biggest
 #: stories carried, soft and duplicate picks at most, same-story pairs.  Stop 30
-#: (s30-big), reading the batch, raised them: a television show's news is soft
+#: read the batch and raised them.  s30-big: a television show's news is soft
 #: (MasterChef's return: 2023-05-03 soft 4 -> 1, GB and US met), whom someone
 #: descends from is a feature and a page named "… - updates" a running page (the
-#: Titan CEO's wife no longer leads the sub's story: 2023-06-22 soft 6 -> 3, carried
-#: 8 -> 9); 1 -> 3 of 12 editions.
+#: Titan CEO's wife no longer leads the sub's story: 2023-06-22 soft 6 -> 3).
+#: s30-world: 2023-04-13 from 0 to 2 editions met (world recall 0.883/0.887 to
+#: 0.906/0.919 for IN and GB) and 2023-06-22 from 8 to 11 biggest stories carried (12 with both).
 BLIND5_FLOORS = {
-    "2023-04-13": {"met": 0, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.74, 0.75)},
+    "2023-04-13": {"met": 2, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.74, 0.75)},
     "2023-05-03": {"met": 2, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.83, 0.79)},
-    "2023-06-22": {"met": 0, "carried": 9, "soft": 3, "duplicates": 0, "pairs": (0.74, 0.67)},
+    "2023-06-22": {"met": 0, "carried": 12, "soft": 3, "duplicates": 0, "pairs": (0.74, 0.67)},
     "2023-10-24": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.43, 0.58)},
 }
 

@@ -11,7 +11,7 @@ from digest.config import SelectSettings
 from digest.model import Article
 from digest.select.outlets import OutletTable, country_from_host, credit_of, without_credit
 from digest.select.places import find_countries, find_towns, place_data
-from digest.select.sections import SectionDetector
+from digest.select.sections import SectionDetector, artist_death
 
 WHEN = datetime(2023, 7, 12, 12, 0, tzinfo=UTC)
 
@@ -346,3 +346,181 @@ def test_a_cabinet_member_abroad_is_home_news_on_a_national_desk() -> None:
     trip = item("https://www.usatoday.com/story/news/politics/2023/07/06/yellen-china/3/",
                 "Yellen heads to China for talks with Beijing's new economic team")  # fmt: skip
     assert not counted(trip, "US")
+
+
+# -- Stop 30 (s30-world): desks under the world desk, credits, parties, people ----
+
+
+@pytest.mark.parametrize("section", ["", "World"])
+def test_the_home_countrys_desk_under_the_world_desk_is_national(section: str) -> None:
+    # "/world/us/" is an agency's US desk: US news for a publisher in the US, even
+    # when the source's own label says only "World".
+    report = item("https://www.reuters.com/world/us/rust-armorer-charged-2023-06-22/",
+                  "'Rust' armorer faces new charge of tampering with evidence",
+                  section=section)  # fmt: skip
+    assert not counted(report, "US")
+    assert counted(report, "GB") and counted(report, "IN")
+
+
+def test_a_slug_under_the_world_desk_is_no_countrys_desk() -> None:
+    # The article's own slug begins with "us": the headline's words, not a desk.
+    report = item("https://www.9news.com.au/world/us-armorer-faces-new-charge/6563c657",
+                  "Armorer faces new charge of tampering with evidence")  # fmt: skip
+    assert counted(report, "US")
+    # Another country's desk under the world desk is World News for the US.
+    abroad = item("https://www.reuters.com/world/uk/police-arrest-protesters-2023-05-06/",
+                  "Police arrest protesters before ceremony")  # fmt: skip
+    assert counted(abroad, "US") and not counted(abroad, "GB")
+
+
+@pytest.mark.parametrize(
+    ("title", "credit"),
+    [
+        ("Queenslanders urged to get influenza vaccine | 7NEWS", "7NEWS"),
+        ("Laws to allow children to be held in watch houses slammed | ABC News", "ABC News"),
+    ],
+)
+def test_a_newsroom_credited_by_its_videos_name_is_its_countrys(title: str, credit: str) -> None:
+    # Australia's ABC signs its videos "ABC News" (outlets.toml [credits]): not the
+    # US network, whose site is abcnews.go.com.
+    video = item("https://www.youtube.com/watch?v=abc", title)
+    assert credit_of(title) == credit
+    assert OutletTable().of(video).country == "AU"
+    assert counted(video, "US") and counted(video, "GB")
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("New Zealand Labour minister suddenly defects to Māori party", ["NZ"]),
+        ("Irish Labour leader resigns", ["IE"]),
+        ("Labour minister resigns over expenses", ["GB"]),
+        ("Biden and Labour leader Starmer meet", ["US", "GB", "GB"]),
+    ],
+)
+def test_a_party_after_a_countrys_name_is_that_countrys(text: str, codes: list[str]) -> None:
+    assert names(text) == codes
+
+
+def test_a_foreign_countrys_labour_party_is_world_news_for_britain() -> None:
+    report = item("https://www.theguardian.com/world/2023/may/03/new-zealand-labour-minister",
+                  "New Zealand Labour minister suddenly defects to Māori party",
+                  section="World news")  # fmt: skip
+    assert counted(report, "GB")
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Lost dog treks 150 miles on frozen Alaskan sea", ["US"]),
+        ("Queenslanders urged to get influenza vaccine", ["AU"]),
+        ("Texan rancher sues over wall", ["US"]),
+    ],
+)
+def test_a_states_people_are_its_countrys(text: str, codes: list[str]) -> None:
+    assert names(text) == codes
+
+
+def test_an_item_naming_a_states_people_is_that_countrys_news() -> None:
+    story = item("https://pets.example/lost-dog-returns", "Lost dog treks 150 miles on "
+                 "frozen Alaskan sea and returns home")  # fmt: skip
+    assert not counted(story, "US")
+    assert counted(story, "GB") and counted(story, "IN")
+
+
+@pytest.mark.parametrize(
+    ("url", "country"),
+    [
+        ("https://www.ukrinform.net/rubric-ato/3726544-president-on-situation.html", "UA"),
+        ("https://www.cpr.org/2023/06/22/hail-storm-interrupts-concert/", "US"),
+        ("https://www.palmbeachpost.com/story/weather/hurricane/2023/06/22/x/1/", "US"),
+        ("https://www.cornwalllive.com/news/cornwall-news/young-man-died-8897/", "GB"),
+        # Denver's 9NEWS, not Australia's Nine.
+        ("https://www.9news.com/article/news/local/x/73-1", "US"),
+        ("https://www.9news.com.au/national/x/1", "AU"),
+    ],
+)
+def test_regional_and_foreign_outlets_have_their_country(url: str, country: str) -> None:
+    assert OutletTable().of(item(url, "A headline")).country == country
+
+
+def test_a_foreign_outlets_report_naming_nothing_is_world_news() -> None:
+    report = item("https://www.ukrinform.net/rubric-ato/3726544-president-on-znpp.html",
+                  "President on situation at ZNPP: World must know and act")  # fmt: skip
+    assert counted(report, "GB") and counted(report, "US")
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "section"),
+    [
+        (
+            "https://www.news.com.au/technology/arrest-made-over-death-of-founder/news-story/1",
+            "Arrest made over death of Cash App founder",
+            "technology",
+        ),
+        (
+            "https://abcnews.go.com/Business/wireStory/gas-explosion-kills-31-people-1",
+            "Cooking gas explosion kills 31 people at a barbecue restaurant in northwestern China",
+            "Business",
+        ),
+        (
+            "https://www.news.com.au/lifestyle/real-life/news-life/dad-kills-son/news-story/2",
+            "Bombshell reveal after dad kills son in Yamba",
+            "lifestyle",
+        ),
+    ],
+)
+def test_a_killing_on_a_business_or_technology_desk_is_news(
+    url: str, title: str, section: str
+) -> None:
+    report = item(url, title, section=section)
+    detector = SectionDetector(SelectSettings(home_country="GB"))
+    assert detector.classify(report, OutletTable().of(report)).section in ("world", "national")
+
+
+def test_a_killing_on_a_specialist_outlets_desk_is_news() -> None:
+    # CNBC covers business (outlets.toml); a founder's stabbing death is news.
+    report = item("https://www.cnbc.com/2023/04/13/tech-consultant-arrested-in-stabbing.html",
+                  "Arrest made in stabbing death of Cash App founder Bob Lee")  # fmt: skip
+    assert counted(report, "GB") and not counted(report, "US")
+    # A founder's death alone, or a fraud charge, stays on the business desk.
+    for title in ("Ann Summers boss Jacqueline Gold dies aged 62",
+                  "Four charged with fraud over collapse of cake chain"):  # fmt: skip
+        assert not counted(item("https://www.cnbc.com/2023/04/13/x.html", title), "GB")
+
+
+def test_a_hotels_stars_are_no_artists() -> None:
+    # "three-star hotel": a rating, not a star of the arts whose death is
+    # entertainment news.
+    report = item("https://www.mirror.co.uk/news/world-news/british-teenager-dies-31271745",
+                  "British teenager, 18, dies in horror balcony fall at three-star hotel",
+                  section="World News")  # fmt: skip
+    assert counted(report, "US")
+    assert artist_death(place_data(), "Everwood star Treat Williams dies aged 71")
+
+
+def test_another_countrys_desk_told_from_homes_side_is_home_news() -> None:
+    # A desk that names another country ("uk-politics") is that country's national
+    # desk, as a foreign outlet's own is: a story on it told from home's side is
+    # home news too ("Joe Biden's Irish 'homecoming'" for a publisher in the US).
+    report = item("https://www.bbc.com/news/uk-politics-65259211",
+                  "Joe Biden's Irish 'homecoming' could carry political weight")  # fmt: skip
+    assert not counted(report, "US")
+    assert counted(report, "IN")
+    # Named after another country, home is one party of that country's news.
+    abroad = item("https://www.bbc.com/news/uk-politics-65259212",
+                  "Sunak and Macron meet Biden over Ireland trade deal")  # fmt: skip
+    assert counted(abroad, "IN")
+
+
+def test_a_state_of_origin_round_up_is_sport() -> None:
+    report = item("https://www.abc.net.au/news/2023-07-12/five-quick-hits-state-of-origin/1",
+                  "Five quick hits as New South Wales win Game III, but Queensland wins "
+                  "State of Origin")  # fmt: skip
+    assert not counted(report, "US") and not counted(report, "GB")
+
+
+def test_words_before_which_a_town_is_expected_are_data() -> None:
+    data = place_data()
+    assert {"police", "man", "shooting"} <= data.town_after
+    assert find_towns("Walsall man jailed for attack", data, "GB") == [("Walsall", "GB")]

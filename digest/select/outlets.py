@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
 from ..addresses import host_of
 from ..model import Article
@@ -60,6 +61,8 @@ _CREDIT = re.compile(
     r"|[KW][A-Z]{2,3}(?:-TV)?)$"
 )
 _STATION = re.compile(r"[KW][A-Z]{2,3}(?:-TV)?")
+# The table of ``outlets.toml`` that holds headline credits, not a host.
+_CREDITS = "credits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +94,24 @@ class OutletEntry:
 
 
 @cache
-def builtin_outlets() -> Mapping[str, OutletEntry]:
-    """The built-in host → outlet table (``outlets.toml``; loaded once, read-only)."""
-    raw = tomllib.loads(
+def _outlets_toml() -> dict[str, Any]:
+    """``outlets.toml`` as read (once per process)."""
+    return tomllib.loads(
         resources.files("digest.select").joinpath("outlets.toml").read_text("utf-8")
     )
+
+
+@cache
+def credit_countries() -> Mapping[str, str]:
+    """Newsrooms' names as headlines credit them ("7NEWS", "ABC News") → country:
+    ``outlets.toml``'s ``[credits]``, read before the listed outlets' names."""
+    return MappingProxyType({str(k): str(v) for k, v in _outlets_toml().get(_CREDITS, {}).items()})
+
+
+@cache
+def builtin_outlets() -> Mapping[str, OutletEntry]:
+    """The built-in host → outlet table (``outlets.toml``; loaded once, read-only)."""
+    raw = {host: row for host, row in _outlets_toml().items() if host != _CREDITS}
     table = {
         host.lower(): OutletEntry(
             name=str(row["name"]),
@@ -195,8 +211,11 @@ class OutletTable:
     def _credit_country(self, credit: str) -> str:
         """The country of the newsroom a headline credits: a US station's call
         sign, a listed outlet's name, or the one country its name places it in."""
-        # A listed outlet's name first: some foreign newsrooms' names have a call
-        # sign's shape ("WION", India's).
+        # A newsroom credited by another name than its site's first ("| ABC News"
+        # signs Australia's ABC's videos), then a listed outlet's name: some foreign
+        # newsrooms' names have a call sign's shape ("WION", India's).
+        if credit in credit_countries():
+            return credit_countries()[credit]
         row = self._by_name.get(_name_key(credit))
         if row is not None:
             return row[1].country
@@ -248,7 +267,7 @@ def _split_credit(title: str) -> tuple[str, str]:
     ``(title, "")`` when it ends with none."""
     head, _, credit = title.rpartition(" - " if " - " in title else " | ")
     credit = credit.strip()
-    if not head or not _CREDIT.search(credit):
+    if not head or not (_CREDIT.search(credit) or credit in credit_countries()):
         return title, ""
     # Capitals of a call sign's shape that name a body or a place ("- WHO") are
     # part of the headline, not its newsroom.
@@ -279,6 +298,7 @@ __all__ = [
     "OutletTable",
     "builtin_outlets",
     "country_from_host",
+    "credit_countries",
     "credit_of",
     "official_host",
     "without_credit",

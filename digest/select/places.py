@@ -105,6 +105,12 @@ class PlaceData:
     #: Capitalised words that may stand before a town's name ("The Whittier
     #: police"); after any other, the name ends someone's ("Michael Jackson's home").
     town_lead_words: frozenset[str] = frozenset()
+    #: Lower-case words of what is at a town or who lives there ("police", "man"):
+    #: after one, a capitalised word is expected to be a town's name.
+    town_after: frozenset[str] = frozenset()
+    #: Parties' names that are one country's actors ("Labour") but, after another
+    #: country's name ("New Zealand Labour"), name that country's party.
+    parties: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +244,8 @@ def place_data() -> PlaceData:
             {n: frozenset(countries_of[n]) for n in towns if len(countries_of[n]) > 1}
         ),
         town_lead_words=frozenset(extra.get("towns", {}).get("before", ())),
+        town_after=frozenset(w.lower() for w in extra.get("towns", {}).get("after", ())),
+        parties=frozenset(extra.get("parties", {}).get("names", ())),
     )
 
 
@@ -308,6 +316,9 @@ def find_countries(
     tokens = _spans(text, compounds)
     found: list[tuple[str, str]] = []
     i = 0
+    # Where the last name found ends: a party's name right after it is that
+    # country's party ("New Zealand Labour"), no other country's actor.
+    after_name = -1
     while i < len(tokens):
         if not tokens[i].lstrip("-")[:1].isupper():
             i += 1
@@ -322,10 +333,15 @@ def find_countries(
                 # A name that contains a place's and names none ("American XL",
                 # "Indian Ocean") is read whole, and found as nothing.
                 if code and not (
-                    people and size == 1 and _named_person(text, tokens, i, names, people)
+                    people
+                    and (
+                        (size == 1 and _named_person(text, tokens, i, names, people))
+                        or (i == after_name and name in people.parties)
+                    )
                 ):
                     found.append((name, code))
                 i += size
+                after_name = i
                 break
         else:
             i += 1
@@ -411,15 +427,9 @@ def _set_in(name: str, text: str) -> bool:
 
 
 # Where a town's name is expected: after "in", "at", "near", "outside" or "from";
-# before a word of what is there or who lives there ("Whittier police", "Walsall
-# man"); or before a comma and a state's abbreviation ("Thousand Oaks, Calif.").
-_TOWN_AFTER = (
-    "police|cops|man|woman|boy|girl|teen|teenager|mother|father|mum|dad|family|"
-    "resident|residents|home|homes|hotel|school|hospital|shooting|stabbing|crash|"
-    "fire|council|mayor|officer|officers|neighbourhood|neighborhood|apartment|flat|"
-    "pub|bar|restaurant|church|mosque|synagogue|park|beach|airport|station|prison|"
-    "court|suburb|community|flood|floods|flooding|storm|blast|explosion"
-)
+# before a word of what is there or who lives there (``places.toml``'s
+# ``[towns] after``: "Whittier police", "Walsall man"); or before a comma and a
+# state's abbreviation ("Thousand Oaks, Calif.").
 
 
 def find_towns(text: str, data: PlaceData, near: str = "") -> list[tuple[str, str]]:
@@ -445,7 +455,7 @@ def find_towns(text: str, data: PlaceData, near: str = "") -> list[tuple[str, st
         before = re.search(rf"\b(?i:in|at|near|outside|from)\s+{n}\b(?:\s+([A-Z]\w*))?", text)
         if before and before.group(1) and before.group(1) not in data.not_surnames:
             before = None  # "in David Carrick case": someone's name
-        after = rf"\b{n}(?:['’]s)?\s+(?i:{_TOWN_AFTER})\b"
+        after = rf"\b{n}(?:['’]s)?\s+(?i:{_alternation(data.town_after)})\b"
         # "X, Calif." / "X, N.Y.": a state's abbreviation (a state's name is a place
         # already); not "Man, Woman Killed" nor "Taylor, Travis" in a Title Case headline.
         state = rf"\b{n},\s+{_STATE_ABBREVIATION}"
@@ -455,6 +465,12 @@ def find_towns(text: str, data: PlaceData, near: str = "") -> list[tuple[str, st
         ):
             found.append((name, code))
     return found
+
+
+@cache
+def _alternation(words: frozenset[str]) -> str:
+    """``words`` as one alternation of a regular expression."""
+    return "|".join(sorted(map(re.escape, words)))
 
 
 # A US or Australian state's abbreviation after a town's name and a comma: "Calif.",

@@ -116,6 +116,18 @@ _DEATH = re.compile(
 )
 #: A killing's words ("shot to death", "shot dead"): a crime's news.
 _KILLING = re.compile(r"\b(to death|shot dead|gunned down)\b", re.I)
+#: A killing or a death a crime caused, as a headline reports it ("explosion kills
+#: 31", "arrest made over death of", "stabbing death"): news, though a business,
+#: technology or lifestyle desk files it (the victim ran a company, a tech firm).
+_KILLED = re.compile(
+    r"\b(kills|killed|murder|murdered|manslaughter|stabbing death|to death|shot dead|"
+    r"gunned down|arrest(?:ed|s)? (?:made )?(?:in|over|after) (?:the )?(?:\w+ )?death)\b",
+    re.I,
+)
+#: Desks whose items reporting a killing (:data:`_KILLED`) are placed as news.
+_KILLING_DESKS = frozenset({"business", "technology", "lifestyle"})
+#: A hotel's or a restaurant's rating ("three-star hotel"): no star of the arts.
+_RATING = re.compile(r"\b(?:one|two|three|four|five|seven|\d)[- ]star\b", re.I)
 #: Violence at an occasion ("gunman kills two outside Grammys party"): the news of
 #: what happened, not of the occasion.  Not "killing" ("'Killing Eve' tops Emmy
 #: nominations" names a show).
@@ -236,8 +248,15 @@ class SectionDetector:
                 section, code = found
                 if not section or both_desks(self, found, words[size:]):
                     break
-                # "world-asia-india": the country at the end decides home or abroad.
+                # "world-asia-india": the country at the end decides home or abroad;
+                # so does the home country's desk under the world desk ("/world/us/"
+                # for a publisher in the US; another country's says no more than
+                # the world desk, and what the item names may still make it home's).
                 sub = tail_country(words[size:], self.places)
+                if not sub and found == (WORLD, ""):
+                    below = country_subdesk(parts, index, self.places)
+                    if below == self.home:
+                        return NATIONAL, below, f"{part}/{parts[index + 1]}"
                 if section == WORLD and sub:
                     section, code = (NATIONAL if sub == self.home else WORLD), sub
                 return section, code, part
@@ -258,12 +277,18 @@ class SectionDetector:
         if labelled is not None:
             section, code, how = labelled
             if section == NATIONAL and not code:
-                return self._national_desk(outlet, how, evidence, article.title)
+                return national_desk(self, outlet, how, evidence, article.title)
             if section == WORLD:
                 # A world desk's moon rover is science news, wherever it is filed.
                 topic, why = content_topic(self.places, article, OVERRIDING_TOPICS)
                 if topic:
                     return self._call(topic, f"{how}, but {why}", "")
+            if section == WORLD and code and code != self.home:
+                # Another country's national desk ("uk-politics", "/uk/"), like a
+                # foreign outlet's: a story told from home's side is home news too.
+                about_home = self._about_home(evidence, article.title)
+                if about_home:
+                    return self._call(NATIONAL, f"{how}, but {about_home}", self.home)
             if section == WORLD and not code:
                 about_home = self._about_home(evidence, article.title)
                 if about_home:
@@ -275,7 +300,8 @@ class SectionDetector:
         desk = outlet.desk or host_desk(article.url, self.places)
         if desk:
             news = news_on_desk(self.places, self.home, article, outlet.country, evidence[0])
-            if desk in _NEWSY_DESKS and news:
+            killing = desk in _KILLING_DESKS and _KILLED.search(article.title)
+            if (desk in _NEWSY_DESKS and news) or killing:
                 return self._by_content(article, outlet, evidence)
             return self._call(desk, f"no section label; {outlet.name} covers {desk}", country)
         if not self.use_fallback:
@@ -290,6 +316,10 @@ class SectionDetector:
         # (A science desk's environment or climate is its own: research, not news.)
         if found and found[0] not in _BEATLESS and news_beat(article.url, self.places):
             return None
+        # A killing a business or technology desk files ("Arrest made over death of
+        # Cash App founder") is news, placed by what it names.
+        if found and found[0] in _KILLING_DESKS and _KILLED.search(article.title):
+            return None
         return found
 
     def _label_of(self, article: Article) -> tuple[str, str, str] | None:
@@ -298,6 +328,12 @@ class SectionDetector:
             found = self.label(article.section)
             if found is None:
                 return article.section.lower(), "", f"labelled {article.section!r} by the source"
+            # A bare "World" says less than the address's home desk under the world
+            # desk ("/world/us/"): the address decides.
+            sub = self.from_url(article.url) if found == (WORLD, "") else None
+            if sub and "/" in sub[2]:
+                how = f"labelled {article.section!r} by the source, URL path /{sub[2]}/"
+                return sub[0], sub[1], how
             if found[0]:
                 return found[0], found[1], f"labelled {article.section!r} by the source"
         from_url = self.from_url(article.url)
@@ -317,35 +353,6 @@ class SectionDetector:
             if topic:
                 return topic, "", f"feed category {tag!r} ({topic})"
         return None
-
-    def _national_desk(
-        self, outlet: Outlet, how: str, evidence: Evidence, title: str
-    ) -> SectionCall:
-        """A national desk means the outlet's own country."""
-        own = outlet.country if outlet.country != NO_COUNTRY else ""
-        if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
-            how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
-            if _abroad(evidence[0], self.home) and not self._about_home(evidence, title):
-                return self._call(
-                    WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0])
-                )
-            return self._call(NATIONAL, how, self.home)
-        name = self.places.country_names.get(own, own)
-        if own == self.home:
-            abroad = foreign_only(evidence, self.home)
-            if abroad:
-                return self._call(
-                    WORLD,
-                    f"{how} of {outlet.name} ({name}), but {abroad}",
-                    main_country(evidence[0]),
-                )
-            return self._call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
-        about_home = self._about_home(evidence, title)
-        if about_home:
-            return self._call(
-                NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", self.home
-            )
-        return self._call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
 
     def _about_home(self, evidence: Evidence, title: str) -> str:
         """Why a story is the home country's own news, or ``""``: mostly about it,
@@ -451,6 +458,30 @@ class SectionDetector:
         if article.dateline in self.home_places:
             return self.home
         return dateline_country(article.dateline, self.places)
+
+
+def national_desk(
+    detector: SectionDetector, outlet: Outlet, how: str, evidence: Evidence, title: str
+) -> SectionCall:
+    """A national desk means the outlet's own country (for ``detector``'s home)."""
+    home, call = detector.home, detector._call
+    own = outlet.country if outlet.country != NO_COUNTRY else ""
+    if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
+        how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
+        if _abroad(evidence[0], home) and not detector._about_home(evidence, title):
+            return call(WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0]))
+        return call(NATIONAL, how, home)
+    name = detector.places.country_names.get(own, own)
+    if own == home:
+        abroad = foreign_only(evidence, home)
+        if abroad:
+            why = f"{how} of {outlet.name} ({name}), but {abroad}"
+            return call(WORLD, why, main_country(evidence[0]))
+        return call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
+    about_home = detector._about_home(evidence, title)
+    if about_home:
+        return call(NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", home)
+    return call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
 
 
 def mentions_of(
@@ -559,6 +590,18 @@ def tail_country(words: Sequence[str], places: PlaceData) -> str:
         if code:
             return code
     return ""
+
+
+def country_subdesk(parts: Sequence[str], index: int, places: PlaceData) -> str:
+    """The country whose desk is the address's part after ``parts[index]``, the
+    world desk ("/world/us/", "/world/uk/", "/news/world/india/"), or ``""``: not
+    the article's own slug ("/world/us-launch-airstrikes-…/"), nor a region's desk
+    ("/world/europe/")."""
+    if index + 1 >= len(parts) - 1 and not (
+        index + 1 < len(parts) and _desk_code(parts[index + 1])
+    ):
+        return ""
+    return places.label_countries.get(parts[index + 1].replace("-", " "), "")
 
 
 def desk_region(article: Article, places: PlaceData) -> Region | None:
@@ -759,7 +802,7 @@ def artist_death(places: PlaceData, title: str) -> bool:
     artist's relative's death ("singer's mother dies")."""
     if not _DEATH.search(title) or _KILLING.search(title) or _CRIME.search(title):
         return False
-    lowered = _THROUGH_ANOTHER.sub(" ", _spaced_words(title))
+    lowered = _THROUGH_ANOTHER.sub(" ", _spaced_words(_RATING.sub(" ", title)))
     return any(f" {w} " in lowered for w in places.artists)
 
 
@@ -808,6 +851,7 @@ __all__ = [
     "acting_bloc",
     "artist_death",
     "arts_award",
+    "country_subdesk",
     "desk_region",
     "headline_topic",
     "home_blocs",
@@ -815,6 +859,7 @@ __all__ = [
     "lead_clause",
     "leading_names",
     "main_country",
+    "national_desk",
     "regional_desk",
     "tail_country",
 ]
