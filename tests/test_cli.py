@@ -237,8 +237,9 @@ def test_a_held_run_names_the_sources_that_failed(tmp_path: Path) -> None:
     code, out, err = invoke(path, "run", "--as-of", AS_OF)
     assert code == 3
     said = " ".join(err.split())  # the console wraps long lines
-    assert "not enough news" in said
-    assert "1 source(s) failed" in said and "missing.rss: no such file or folder" in said
+    assert "not enough news" in said and "1 source(s) failed" in said
+    # The console may break the long temporary path anywhere, even at its dot.
+    assert "missing.rss:nosuchfileorfolder" in "".join(err.split())
     assert "Traceback" not in out + err
 
 
@@ -295,8 +296,9 @@ def test_a_run_that_sends_still_names_the_sources_that_failed(
     code, out, err = invoke(config_file, "run", "--as-of", AS_OF)
     assert code == 0
     assert "out: 1 delivered" in out
-    said = " ".join(err.split())
-    assert "source failed: " in said and "missing.rss: no such file or folder" in said
+    assert "source failed: " in " ".join(err.split())
+    # The console may break the long temporary path anywhere, even at its dot.
+    assert "missing.rss:nosuchfileorfolder" in "".join(err.split())
     with open_store(tmp_path / "store.sqlite3") as store:
         (run,) = store.runs()
     assert run["status"] == "done"
