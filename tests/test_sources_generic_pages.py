@@ -510,6 +510,9 @@ def test_utf16_html_page_in_cyrillic_keeps_its_letters(encoding: str) -> None:
     [
         b"fetched_at: 2020-11-23T06:00:00Z\n",
         b"<!-- crawled_at: 2020-11-23T06:00:00Z -->\n",
+        # After a UTF-8 byte order mark the line was missed, and the page was
+        # dated, unflagged, by the crawl date the line printed.
+        b"\xef\xbb\xbffetched_at: 2020-11-23T06:00:00Z\n",
     ],
 )
 def test_html_page_without_date_takes_the_crawlers_fetched_at_note(note: bytes) -> None:

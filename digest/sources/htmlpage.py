@@ -34,7 +34,10 @@ _MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-m
 #: line: on a line of its own before the markup, or in a comment near the top
 #: (``<!-- fetched_at: 2020-11-23T06:00:00Z -->``).
 _FETCHED_NOTE = rb"[ \t]*(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?[ \t]*:[ \t]*"
-_FETCHED_LINE = re.compile(rb"^" + _FETCHED_NOTE + rb"(?P<when>[^<>\r\n]+?)\s*$", re.I | re.M)
+#: The line may open a file that starts with a UTF-8 byte order mark (kept).
+_FETCHED_LINE = re.compile(
+    rb"^(?:\xef\xbb\xbf)?(?P<line>" + _FETCHED_NOTE + rb"(?P<when>[^<>\r\n]+?)\s*)$", re.I | re.M
+)
 _FETCHED_COMMENT = re.compile(rb"<!--" + _FETCHED_NOTE + rb"(?P<when>[^<>]+?)\s*-->", re.I)
 #: Control characters XML forbids: libxml2 stops reading the body at one (a stray
 #: backspace in a page's text left trafilatura no article), so they are dropped,
@@ -145,7 +148,7 @@ def _crawl_note(data: bytes, options: ReadOptions) -> tuple[bytes, ReadOptions]:
     head = data[: min(_FETCHED_REACH, max(data.find(b"<"), 0))]
     noted = _FETCHED_LINE.search(head)
     if noted is not None:
-        data = data[: noted.start()] + data[noted.end() :]
+        data = data[: noted.start("line")] + data[noted.end("line") :]
     else:
         noted = _FETCHED_COMMENT.search(data[:_FETCHED_REACH])
     if noted is not None:
