@@ -486,11 +486,33 @@ def test_html_page_with_a_control_character_in_its_text_is_read(encoding: str) -
     assert article.body.startswith("Lebanon marked the 77th anniversary")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_html_page_in_cyrillic_keeps_its_letters(encoding: str) -> None:
+    """Dropping control bytes from a page of unknown encoding cut UTF-16 apart:
+    Cyrillic letters hold 0x04 ("М" is 1c 04) and the page came out as CJK noise."""
+    from digest.sources.htmlpage import read_html
+
+    story = "Москва открыла новый парк на берегу реки. " * 12
+    page = (
+        f'<html><head><meta charset="{encoding}"><title>Новый парк в Москве</title>'
+        '<meta property="article:published_time" content="2020-11-23T06:00:00Z">'
+        f"</head><body><article><h1>Новый парк в Москве</h1><p>{story}</p><p>{story}</p>"
+        "</article></body></html>"
+    )
+    data = ("\ufeff" + page).encode(encoding)
+    (article,) = read_html(data, ReadOptions("x.html")).articles
+    assert article.title == "Новый парк в Москве"
+    assert article.body.startswith("Москва открыла новый парк")
+
+
 @pytest.mark.parametrize(
     "note",
     [
         b"fetched_at: 2020-11-23T06:00:00Z\n",
         b"<!-- crawled_at: 2020-11-23T06:00:00Z -->\n",
+        # After a UTF-8 byte order mark the line was missed, and the page was
+        # dated, unflagged, by the crawl date the line printed.
+        b"\xef\xbb\xbffetched_at: 2020-11-23T06:00:00Z\n",
     ],
 )
 def test_html_page_without_date_takes_the_crawlers_fetched_at_note(note: bytes) -> None:

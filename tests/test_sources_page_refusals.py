@@ -273,6 +273,13 @@ def test_date_only_in_the_footer_dates_the_page() -> None:
         ],
         [
             *CHROME,
+            "Page not found – Town News",
+            "Nothing was found at this address. It may have moved, or it never was; try"
+            " the search box below or one of the links in the menu.",
+            *FOOTER,
+        ],
+        [
+            *CHROME,
             "Seite nicht gefunden",
             "Die angeforderte Seite konnte leider nicht gefunden werden. Bitte nutzen Sie"
             " die Suche oder kehren Sie zur Startseite zurück.",
@@ -294,6 +301,9 @@ def test_a_servers_error_page_is_refused_naming_the_file(lines: list[str]) -> No
         ("Error 404: why the web forgets its own pages", [P1, P2]),
         # A headline of those words over a story of some length is a story.
         ("Not Found", [P1, *paragraphs("The bridge", 8), P2]),
+        # A short brief whose headline goes on after a dash: no site's name cut off.
+        ("Access denied – council shuts the old bridge to cars", [P1, P2]),
+        ("Not found - search for missing barge on the river called off", [P1, P2]),
     ],
 )
 def test_stories_about_or_headed_like_errors_are_read(title: str, story: list[str]) -> None:

@@ -52,6 +52,9 @@ def test_a_headline_listing_names_is_no_label_list() -> None:
     assert not label_list("Özil, Salut und Kreuzketten")
     assert not label_list("Best Cheap Homemade Halloween Costumes | 2020")
     assert not label_list("Rain, wind, snow: what the storm will bring tonight.")
+    # A colon opens the headline's second part, however short it is.
+    assert not label_list("Rain, wind, snow: storm hits")
+    assert not label_list("Floods, Fires, Drought: Climate Bill")
     assert label_list("ARD, Demonstrationen, Neu, Tagesschau, Top-Thema")
 
 

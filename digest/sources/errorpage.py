@@ -12,7 +12,11 @@ from importlib import resources
 from ..errors import SourceError
 
 # A site's name after the headline ("Page not found | Town News", "404 – Site").
-_SITE_TAIL = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,60}$")
+_SITE_TAIL = re.compile(r"\s+(?P<mark>[|–—-])\s+(?P<name>[^|–—-]{1,60})$")
+# After a dash, a site's name is a word or a few capitalised ones ("MySite", "Town
+# News", "example.com"); a headline's second half reads on ("Access denied – court
+# rules against …") and is kept, so a short brief so headed is read.
+_SITE_NAME_WORDS = 4
 
 
 @cache
@@ -29,7 +33,21 @@ def error_title(title: str) -> bool:
     Site``): the whole headline, a site's name after it aside, is such a phrase."""
     pattern, _ = _rules()
     title = " ".join(title.split())
-    return bool(pattern.match(title) or pattern.match(_SITE_TAIL.sub("", title)))
+    return bool(pattern.match(title) or pattern.match(_without_site_name(title)))
+
+
+def _without_site_name(title: str) -> str:
+    """The headline without a site's name after a bar, or after a dash when it
+    reads as a name (one word, or a few capitalised ones), not as the headline's
+    second half."""
+    tail = _SITE_TAIL.search(title)
+    if tail is None:
+        return title
+    words = tail["name"].split()
+    named = tail["mark"] == "|" or len(words) == 1
+    if not named and len(words) <= _SITE_NAME_WORDS:
+        named = all(word[0].isupper() or word[0].isdigit() or "." in word for word in words)
+    return title[: tail.start()] if named else title
 
 
 def refuse_error_page(source: str, title: str, text: str) -> None:

@@ -34,12 +34,16 @@ _MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-m
 #: line: on a line of its own before the markup, or in a comment near the top
 #: (``<!-- fetched_at: 2020-11-23T06:00:00Z -->``).
 _FETCHED_NOTE = rb"[ \t]*(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?[ \t]*:[ \t]*"
-_FETCHED_LINE = re.compile(rb"^" + _FETCHED_NOTE + rb"(?P<when>[^<>\r\n]+?)\s*$", re.I | re.M)
+#: The line may open a file that starts with a UTF-8 byte order mark (kept).
+_FETCHED_LINE = re.compile(
+    rb"^(?:\xef\xbb\xbf)?(?P<line>" + _FETCHED_NOTE + rb"(?P<when>[^<>\r\n]+?)\s*)$", re.I | re.M
+)
 _FETCHED_COMMENT = re.compile(rb"<!--" + _FETCHED_NOTE + rb"(?P<when>[^<>]+?)\s*-->", re.I)
 #: Control characters XML forbids: libxml2 stops reading the body at one (a stray
 #: backspace in a page's text left trafilatura no article), so they are dropped,
-#: as trafilatura's own loader does.  In bytes of an unknown encoding, nul (UTF-16)
-#: and escape (ISO-2022-JP) are kept.
+#: as trafilatura's own loader does.  In bytes of an unknown encoding, escape
+#: (ISO-2022-JP) is kept, and bytes holding a nul (UTF-16 or UTF-32, where
+#: 0x01-0x1f are halves of letters: Cyrillic "М" is 1c 04) are left whole.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 #: How far into the file the comment is looked for (the head's first lines).
@@ -63,7 +67,7 @@ def read_html(data: bytes, options: ReadOptions) -> SourceResult:
 
     data, options = _crawl_note(data, options)
     data = without_doctype(data, options.source, "HTML page")
-    markup: bytes | str = _CONTROL_BYTES.sub(b"", data)
+    markup: bytes | str = data if b"\x00" in data else _CONTROL_BYTES.sub(b"", data)
     # Bytes that are valid UTF-8 are UTF-8, whatever a <meta charset> claims;
     # anything else is left to the page's declaration.
     with contextlib.suppress(UnicodeDecodeError):
@@ -144,7 +148,7 @@ def _crawl_note(data: bytes, options: ReadOptions) -> tuple[bytes, ReadOptions]:
     head = data[: min(_FETCHED_REACH, max(data.find(b"<"), 0))]
     noted = _FETCHED_LINE.search(head)
     if noted is not None:
-        data = data[: noted.start()] + data[noted.end() :]
+        data = data[: noted.start("line")] + data[noted.end("line") :]
     else:
         noted = _FETCHED_COMMENT.search(data[:_FETCHED_REACH])
     if noted is not None:

@@ -829,10 +829,14 @@ def label_list(line: str) -> bool:
     """Whether a line is a list of labels (a post's categories or tags: "Asia,
     Packing & Planning, Travel Inspiration", "Bars & Nightlife • Food"): three
     items or more set apart by commas, bullets or bars, none over a few words
-    nor ending a sentence.  It names topics, not a story: no headline over a deck."""
+    nor ending a sentence.  It names topics, not a story: no headline over a deck.
+    A colon opens a headline's second part ("Rain, wind, snow: storm hits"): no label
+    holds one."""
     items = [item.strip() for item in _LABEL_SEPARATOR.split(line)]
     return len(items) >= _LABEL_LIST_ITEMS and all(
-        0 < len(item.split()) <= _LABEL_ITEM_WORDS and not item.endswith((".", "?", "!"))
+        0 < len(item.split()) <= _LABEL_ITEM_WORDS
+        and not item.endswith((".", "?", "!"))
+        and ":" not in item
         for item in items
     )
 
