@@ -3,6 +3,7 @@ test a hand-written item of a kind the labelled days got wrong."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -542,3 +543,6 @@ def test_words_before_which_a_town_is_expected_are_data() -> None:
     data = place_data()
     assert {"police", "man", "shooting"} <= data.town_after
     assert find_towns("Walsall man jailed for attack", data, "GB") == [("Walsall", "GB")]
+    # No such words (a list left empty): no word after a name makes it a town's.
+    bare = dataclasses.replace(data, town_after=frozenset())
+    assert find_towns("Walsall man jailed for attack", bare, "GB") == []
