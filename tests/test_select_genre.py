@@ -206,6 +206,10 @@ def test_what_evidence_tells_us_is_analysis() -> None:
         ("Britain's Got Talent judge quits ahead of the live final", "soft"),
         ("Minister says country has got talent to lead on AI", "news"),
         ("Inflation is the x factor in the rate decision, bank says", "news"),
+        # A degree or a stag party is no dating show.
+        ("Students who finish the bachelor's degree will pay less, minister says", "news"),
+        ("Groom shot dead at the bachelor party in Texas", "news"),
+        ("The Bachelor's lead announces engagement", "soft"),
     ],
 )  # fmt: skip
 def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str) -> None:

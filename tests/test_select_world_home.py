@@ -3,6 +3,7 @@ test a hand-written item of a kind the labelled days got wrong."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -489,6 +490,24 @@ def test_a_killing_on_a_specialist_outlets_desk_is_news() -> None:
         assert not counted(item("https://www.cnbc.com/2023/04/13/x.html", title), "GB")
 
 
+@pytest.mark.parametrize(
+    ("url", "title", "section"),
+    [
+        ("https://www.news.com.au/technology/google-kills-stadia/news-story/3",
+         "Google kills Stadia, its cloud gaming service", "technology"),
+        ("https://www.news.com.au/finance/business/apple-ipod/news-story/4",
+         "Apple killed the iPod after 21 years", "business"),
+        ("https://www.news.com.au/lifestyle/murder-mystery/news-story/5",
+         "Murder mystery weekends to book this winter", "lifestyle"),
+    ],
+)  # fmt: skip
+def test_a_company_killing_a_product_stays_on_its_desk(url: str, title: str, section: str) -> None:
+    # "kills" of a product or a feature is the desk's own news, no killing.
+    report = item(url, title, section=section)
+    detector = SectionDetector(SelectSettings(home_country="GB"))
+    assert detector.classify(report, OutletTable().of(report)).section == section
+
+
 def test_a_hotels_stars_are_no_artists() -> None:
     # "three-star hotel": a rating, not a star of the arts whose death is
     # entertainment news.
@@ -524,3 +543,6 @@ def test_words_before_which_a_town_is_expected_are_data() -> None:
     data = place_data()
     assert {"police", "man", "shooting"} <= data.town_after
     assert find_towns("Walsall man jailed for attack", data, "GB") == [("Walsall", "GB")]
+    # No such words (a list left empty): no word after a name makes it a town's.
+    bare = dataclasses.replace(data, town_after=frozenset())
+    assert find_towns("Walsall man jailed for attack", bare, "GB") == []

@@ -469,8 +469,9 @@ def find_towns(text: str, data: PlaceData, near: str = "") -> list[tuple[str, st
 
 @cache
 def _alternation(words: frozenset[str]) -> str:
-    """``words`` as one alternation of a regular expression."""
-    return "|".join(sorted(map(re.escape, words)))
+    """``words`` as one alternation of a regular expression; one that matches
+    nothing when there are none (an empty one would match before any word)."""
+    return "|".join(sorted(map(re.escape, words))) or "(?!)"
 
 
 # A US or Australian state's abbreviation after a town's name and a comma: "Calif.",

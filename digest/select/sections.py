@@ -120,7 +120,16 @@ _KILLING = re.compile(r"\b(to death|shot dead|gunned down)\b", re.I)
 #: 31", "arrest made over death of", "stabbing death"): news, though a business,
 #: technology or lifestyle desk files it (the victim ran a company, a tech firm).
 _KILLED = re.compile(
-    r"\b(kills|killed|murder|murdered|manslaughter|stabbing death|to death|shot dead|"
+    # "kills"/"killed" with a victim or a victim's count only: a company or a
+    # product "kills" a feature ("Google kills Stadia", "Apple killed the iPod").
+    r"\b(kills (?:(?:at least|up to|more than|over|about|nearly) )?"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|scores)"
+    r"|kills (?:(?:his|her|their|a|an|the|two|three) )?(?:sons?|daughters?|wife|husband|"
+    r"partner|mother|father|mum|dad|child|children|baby|man|woman|boy|girl|teen|teenager|"
+    r"family|workers?|driver|officer|people|person)"
+    r"|(?:was|were|is|are|been|being|\d+|people) killed"
+    r"|killed (?:in|at|after|during|when|while|outside|near|by (?:a|an|his|her|police|gunm[ae]n))"
+    r"|murder(?:ed)?(?! myster)|manslaughter|stabbing death|to death|shot dead|"
     r"gunned down|arrest(?:ed|s)? (?:made )?(?:in|over|after) (?:the )?(?:\w+ )?death)\b",
     re.I,
 )
