@@ -27,6 +27,7 @@ BLIND = DATA / "selector_blind"
 BLIND3 = DATA / "selector_blind3"
 BLIND4 = DATA / "selector_blind4"
 BLIND5 = DATA / "selector_blind5"
+BLIND6 = DATA / "selector_blind6"
 FEEDS = [f for folder in (HELDOUT, BLIND, BLIND3, BLIND4) for f in labelled_feeds(folder)]
 
 #: Per day, today's figures as floors: editions meeting every target, biggest
@@ -225,17 +226,36 @@ BLIND5_FLOORS = {
 }
 
 
-def test_the_fifth_blind_batch_is_real_pinned_and_labelled() -> None:
-    feeds = labelled_feeds(BLIND5)
-    assert len(feeds) == len(list(BLIND5.glob("day-*.feed.json"))) == 4
-    check_pinned_real_set(BLIND5, feeds, ("labels",), 4)
-    assert {f.name.removeprefix("day-")[:10] for f in feeds} == set(BLIND5_FLOORS)
+#: The sixth blind batch (selector_blind6), labelled at the start of stop 30 and
+#: measured once at its end: 3 of 12 editions met every target on the code of the
+#: stop's start (6cc248a), 2 at its end (2023-04-27 IN lost one to a knock-on of the
+#: world/home rules).  Kept apart from the read batches' floors, as BLIND5_FLOORS.
+BLIND6_FLOORS = {
+    "2023-04-27": {"met": 1, "carried": 7, "soft": 2, "duplicates": 0, "pairs": (0.63, 0.79)},
+    "2023-05-25": {"met": 1, "carried": 14, "soft": 2, "duplicates": 0, "pairs": (0.67, 0.68)},
+    "2023-08-16": {"met": 0, "carried": 7, "soft": 7, "duplicates": 0, "pairs": (0.65, 0.77)},
+    "2023-10-12": {"met": 0, "carried": 4, "soft": 8, "duplicates": 0, "pairs": (0.47, 0.32)},
+}
+#: The honest batches, each scored once in its stop, with its own floors.
+HONEST_BATCHES = {BLIND5: BLIND5_FLOORS, BLIND6: BLIND6_FLOORS}
 
 
-@pytest.mark.parametrize("name", sorted(BLIND5_FLOORS))
-def test_each_fifth_blind_batch_day_keeps_its_figures(name: str) -> None:
-    floor = BLIND5_FLOORS[name]
-    feed = BLIND5 / f"day-{name}.feed.json"
+@pytest.mark.parametrize("folder", sorted(HONEST_BATCHES), ids=lambda f: f.name)
+def test_each_honest_blind_batch_is_real_pinned_and_labelled(folder: Path) -> None:
+    feeds = labelled_feeds(folder)
+    assert len(feeds) == len(list(folder.glob("day-*.feed.json"))) == 4
+    check_pinned_real_set(folder, feeds, ("labels",), 4)
+    assert {f.name.removeprefix("day-")[:10] for f in feeds} == set(HONEST_BATCHES[folder])
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [(folder, name) for folder, floors in HONEST_BATCHES.items() for name in sorted(floors)],
+    ids=lambda v: v.name if isinstance(v, Path) else v,
+)
+def test_each_honest_blind_batch_day_keeps_its_figures(folder: Path, name: str) -> None:
+    floor = HONEST_BATCHES[folder][name]
+    feed = folder / f"day-{name}.feed.json"
     daily = selector_days.scores((feed,))
     assert all(s.picks == 8 for s in daily)
     assert sum(meets_every_target(s) for s in daily) >= floor["met"]

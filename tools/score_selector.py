@@ -40,6 +40,7 @@ SETS = {
     "blind3": DATA / "selector_blind3",
     "blind4": DATA / "selector_blind4",
     "blind5": DATA / "selector_blind5",
+    "blind6": DATA / "selector_blind6",
 }
 
 
@@ -66,8 +67,9 @@ def main() -> int:
         " days (two since tuned on); the six blind days of stop 26 (since read and tuned"
         " on); blind3, four days labelled at the start of stop 27 and measured once"
         " at its end (since read); blind4, four days labelled at the start of stop 28"
-        " and measured once at its end (since read); or blind5, four days labelled at"
-        " the start of stop 29 and measured once at its end",
+        " and measured once at its end (since read); blind5, four days labelled at"
+        " the start of stop 29 and measured once at its end (since read); or blind6, four"
+        " days labelled at the start of stop 30 and measured once at its end",
     )
     parser.add_argument(
         "--desks",
