@@ -19,6 +19,15 @@ MORE = (
     "teilte die Stadt mit. Bis dahin müssen Autofahrer die Umgehungsstraße nehmen."
 )
 #: A one-paragraph story of the titles tests (a seminar announcement).
+#: An English story of the same shape, for pages whose dates are read in English.
+ENGLISH_LEAD = (
+    "The city council voted on Tuesday to close the old bridge to cars after engineers "
+    "found deep cracks in two of its piers, and the work is to start in the spring."
+)
+ENGLISH_MORE = (
+    "Work on a new bridge is to begin in May and take two years, the city said. Until "
+    "then drivers will have to take the ring road that runs to the east of the town."
+)
 STORY = (
     "Der Verband bietet im Frühjahr zwei neue Seminare an, die sich mit der Kommunikation "
     "in sozialen Medien und mit dem Umgang mit der Presse befassen, und lädt dazu ein."

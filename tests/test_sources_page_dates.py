@@ -14,18 +14,10 @@ from digest.sources import Boilerplate, ReadOptions
 from digest.sources.pagemeta import meta_line, read_time, time_in_line
 from digest.sources.pages import read_page
 
-from .german_story import LEAD, MORE, SAVED, read_lines
+from .german_story import ENGLISH_LEAD, ENGLISH_MORE, LEAD, MORE, SAVED, read_lines
 from .page_sets import page_record
 
 OPTIONS = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
-ENGLISH_LEAD = (
-    "The city council voted on Tuesday to close the old bridge to cars after engineers "
-    "found deep cracks in two of its piers, and the work is to start in the spring."
-)
-ENGLISH_MORE = (
-    "Work on a new bridge is to begin in May and take two years, the city said. Until "
-    "then drivers will have to take the ring road that runs to the east of the town."
-)
 
 
 @pytest.mark.parametrize(

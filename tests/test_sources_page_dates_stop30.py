@@ -12,16 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from .german_story import LEAD, MORE, SAVED, read_lines
+from .german_story import ENGLISH_LEAD, ENGLISH_MORE, LEAD, MORE, SAVED, read_lines
 
-ENGLISH_LEAD = (
-    "The city council voted on Tuesday to close the old bridge to cars after engineers "
-    "found deep cracks in two of its piers, and the work is to start in the spring."
-)
-ENGLISH_MORE = (
-    "Work on a new bridge is to begin in May and take two years, the city said. Until "
-    "then drivers will have to take the ring road that runs to the east of the town."
-)
 GERMAN_PAGE = [
     "Aktuelles aus dem Stadtrat",
     "Menü",
