@@ -508,6 +508,30 @@ def test_a_company_killing_a_product_stays_on_its_desk(url: str, title: str, sec
     assert detector.classify(report, OutletTable().of(report)).section == section
 
 
+def test_which_killings_and_desks_count_is_data() -> None:
+    # places.toml's [killings] decides: without the table, a business desk's
+    # murder report stays on the business desk; a desk added to it is read too.
+    report = item("https://www.news.com.au/finance/business/boss-murder/news-story/6",
+                  "Businessman murdered outside his Sydney office", section="business")  # fmt: skip
+    builtin = place_data()
+    assert SectionDetector(SelectSettings(home_country="GB"), builtin).classify(
+        report, OutletTable().of(report)
+    ).section in ("world", "national")
+    bare = dataclasses.replace(builtin, killing_desks=frozenset())
+    assert (
+        SectionDetector(SelectSettings(home_country="GB"), bare)
+        .classify(report, OutletTable().of(report))
+        .section
+        == "business"
+    )
+    sport = item("https://www.news.com.au/sport/boxer-murder/news-story/7",
+                 "Former boxer murdered outside Sydney gym", section="sport")  # fmt: skip
+    wider = dataclasses.replace(builtin, killing_desks=builtin.killing_desks | {"sports"})
+    assert SectionDetector(SelectSettings(home_country="GB"), wider).classify(
+        sport, OutletTable().of(sport)
+    ).section in ("world", "national")
+
+
 def test_a_hotels_stars_are_no_artists() -> None:
     # "three-star hotel": a rating, not a star of the arts whose death is
     # entertainment news.

@@ -389,6 +389,21 @@ def test_fetched_at_line_gives_the_crawl_time_and_leaves_the_text() -> None:
     assert "fetched_at" not in article.body + article.title
 
 
+@pytest.mark.parametrize("label", ["fetched_at", "Crawled on", "saved", "retrieved at"])
+def test_text_and_html_readers_take_the_same_crawl_notes(label: str) -> None:
+    """Both readers share one list of the crawler's note labels (``base.py``):
+    a label one learns, the other reads too."""
+    from digest.sources.htmlpage import read_html
+
+    note = f"{label}: 2019-11-20T08:30:00Z\n"
+    options = ReadOptions("p.txt", boilerplate=Boilerplate.builtin(), reference_time=SAVED)
+    (text,) = read_page((note + NO_DATE_PAGE).encode(), options).articles
+    (html,) = read_html(note.encode() + _undated_html(), options).articles
+    when = datetime(2019, 11, 20, 8, 30, tzinfo=UTC)
+    assert text.published_at == html.published_at == when
+    assert text.time_from_crawl and html.time_from_crawl
+
+
 def test_unreadable_fetched_at_line_leaves_the_file_time() -> None:
     """Stop 29: a page with a title and a body is not refused for its crawler's
     header line (this was a named error); the line is dropped, the file time

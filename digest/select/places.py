@@ -111,6 +111,10 @@ class PlaceData:
     #: Parties' names that are one country's actors ("Labour") but, after another
     #: country's name ("New Zealand Labour"), name that country's party.
     parties: frozenset[str] = frozenset()
+    #: A killing a headline reports (``[killings]``' patterns, as one).
+    killing: re.Pattern[str] = re.compile(r"(?!)")
+    #: Desks whose items reporting a :attr:`killing` are placed as news.
+    killing_desks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +250,15 @@ def place_data() -> PlaceData:
         town_lead_words=frozenset(extra.get("towns", {}).get("before", ())),
         town_after=frozenset(w.lower() for w in extra.get("towns", {}).get("after", ())),
         parties=frozenset(extra.get("parties", {}).get("names", ())),
+        killing=_alternatives(extra.get("killings", {}).get("patterns", ())),
+        killing_desks=frozenset(extra.get("killings", {}).get("desks", ())),
     )
+
+
+def _alternatives(patterns: Iterable[str]) -> re.Pattern[str]:
+    """Whole-word, case-insensitive alternatives as one pattern (none: never matches)."""
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"\b(?:{joined})\b", re.I) if joined else re.compile(r"(?!)")
 
 
 def _regions(table: Mapping[str, Any], countries: Mapping[str, Any]) -> dict[str, Region]:

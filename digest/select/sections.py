@@ -116,25 +116,6 @@ _DEATH = re.compile(
 )
 #: A killing's words ("shot to death", "shot dead"): a crime's news.
 _KILLING = re.compile(r"\b(to death|shot dead|gunned down)\b", re.I)
-#: A killing or a death a crime caused, as a headline reports it ("explosion kills
-#: 31", "arrest made over death of", "stabbing death"): news, though a business,
-#: technology or lifestyle desk files it (the victim ran a company, a tech firm).
-_KILLED = re.compile(
-    # "kills"/"killed" with a victim or a victim's count only: a company or a
-    # product "kills" a feature ("Google kills Stadia", "Apple killed the iPod").
-    r"\b(kills (?:(?:at least|up to|more than|over|about|nearly) )?"
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|scores)"
-    r"|kills (?:(?:his|her|their|a|an|the|two|three) )?(?:sons?|daughters?|wife|husband|"
-    r"partner|mother|father|mum|dad|child|children|baby|man|woman|boy|girl|teen|teenager|"
-    r"family|workers?|driver|officer|people|person)"
-    r"|(?:was|were|is|are|been|being|\d+|people) killed"
-    r"|killed (?:in|at|after|during|when|while|outside|near|by (?:a|an|his|her|police|gunm[ae]n))"
-    r"|murder(?:ed)?(?! myster)|manslaughter|stabbing death|to death|shot dead|"
-    r"gunned down|arrest(?:ed|s)? (?:made )?(?:in|over|after) (?:the )?(?:\w+ )?death)\b",
-    re.I,
-)
-#: Desks whose items reporting a killing (:data:`_KILLED`) are placed as news.
-_KILLING_DESKS = frozenset({"business", "technology", "lifestyle"})
 #: A hotel's or a restaurant's rating ("three-star hotel"): no star of the arts.
 _RATING = re.compile(r"\b(?:one|two|three|four|five|seven|\d)[- ]star\b", re.I)
 #: Violence at an occasion ("gunman kills two outside Grammys party"): the news of
@@ -286,7 +267,7 @@ class SectionDetector:
         if labelled is not None:
             section, code, how = labelled
             if section == NATIONAL and not code:
-                return national_desk(self, outlet, how, evidence, article.title)
+                return self._national_desk(outlet, how, evidence, article.title)
             if section == WORLD:
                 # A world desk's moon rover is science news, wherever it is filed.
                 topic, why = content_topic(self.places, article, OVERRIDING_TOPICS)
@@ -309,8 +290,7 @@ class SectionDetector:
         desk = outlet.desk or host_desk(article.url, self.places)
         if desk:
             news = news_on_desk(self.places, self.home, article, outlet.country, evidence[0])
-            killing = desk in _KILLING_DESKS and _KILLED.search(article.title)
-            if (desk in _NEWSY_DESKS and news) or killing:
+            if (desk in _NEWSY_DESKS and news) or reports_killing(self.places, desk, article):
                 return self._by_content(article, outlet, evidence)
             return self._call(desk, f"no section label; {outlet.name} covers {desk}", country)
         if not self.use_fallback:
@@ -327,7 +307,7 @@ class SectionDetector:
             return None
         # A killing a business or technology desk files ("Arrest made over death of
         # Cash App founder") is news, placed by what it names.
-        if found and found[0] in _KILLING_DESKS and _KILLED.search(article.title):
+        if found and reports_killing(self.places, found[0], article):
             return None
         return found
 
@@ -385,6 +365,29 @@ class SectionDetector:
         if first == self.home or (codes.count(self.home) >= most and len(set(others)) < 3):
             return f"the headline tells it from {where}'s side"
         return ""
+
+    def _national_desk(
+        self, outlet: Outlet, how: str, evidence: Evidence, title: str
+    ) -> SectionCall:
+        """A national desk means the outlet's own country (seen from home)."""
+        home, call = self.home, self._call
+        own = outlet.country if outlet.country != NO_COUNTRY else ""
+        if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
+            how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
+            if _abroad(evidence[0], home) and not self._about_home(evidence, title):
+                return call(WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0]))
+            return call(NATIONAL, how, home)
+        name = self.places.country_names.get(own, own)
+        if own == home:
+            abroad = foreign_only(evidence, home)
+            if abroad:
+                why = f"{how} of {outlet.name} ({name}), but {abroad}"
+                return call(WORLD, why, main_country(evidence[0]))
+            return call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
+        about_home = self._about_home(evidence, title)
+        if about_home:
+            return call(NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", home)
+        return call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
 
     def _by_content(self, article: Article, outlet: Outlet, evidence: Evidence) -> SectionCall:
         """Place an unlabelled item by what it is about, then by its outlet."""
@@ -467,30 +470,6 @@ class SectionDetector:
         if article.dateline in self.home_places:
             return self.home
         return dateline_country(article.dateline, self.places)
-
-
-def national_desk(
-    detector: SectionDetector, outlet: Outlet, how: str, evidence: Evidence, title: str
-) -> SectionCall:
-    """A national desk means the outlet's own country (for ``detector``'s home)."""
-    home, call = detector.home, detector._call
-    own = outlet.country if outlet.country != NO_COUNTRY else ""
-    if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
-        how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
-        if _abroad(evidence[0], home) and not detector._about_home(evidence, title):
-            return call(WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0]))
-        return call(NATIONAL, how, home)
-    name = detector.places.country_names.get(own, own)
-    if own == home:
-        abroad = foreign_only(evidence, home)
-        if abroad:
-            why = f"{how} of {outlet.name} ({name}), but {abroad}"
-            return call(WORLD, why, main_country(evidence[0]))
-        return call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
-    about_home = detector._about_home(evidence, title)
-    if about_home:
-        return call(NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", home)
-    return call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
 
 
 def mentions_of(
@@ -804,6 +783,12 @@ def content_topic(
     return "", ""
 
 
+def reports_killing(places: PlaceData, desk: str, article: Article) -> bool:
+    """Whether ``desk`` is one whose items reporting a killing are news
+    (``places.toml`` ``[killings]``) and the headline reports one."""
+    return desk in places.killing_desks and bool(places.killing.search(article.title))
+
+
 def artist_death(places: PlaceData, title: str) -> bool:
     """Whether a headline reports the death of someone it calls an artist
     (``places.toml``'s ``[obituaries]``: "Everwood star Treat Williams dies"), not a
@@ -868,7 +853,6 @@ __all__ = [
     "lead_clause",
     "leading_names",
     "main_country",
-    "national_desk",
     "regional_desk",
     "tail_country",
 ]

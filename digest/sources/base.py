@@ -84,6 +84,9 @@ class Boilerplate:
         return any(p.search(line) for p in self.stop_markers)
 
 
+#: How a crawler labels the note of when it saved a page ("fetched_at:",
+#: "Crawled on:", "saved:"): shared by the text-dump and HTML readers.
+FETCHED_NOTE_LABEL = r"(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?"
 _BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 

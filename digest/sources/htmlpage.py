@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 
 from ..errors import SourceError
 from ..model import Article, Image, SourceResult
-from .base import ReadOptions
+from .base import FETCHED_NOTE_LABEL, ReadOptions
 from .errorpage import refuse_error_page
 from .normalise import article_id, canonical_section, clean_text, parse_time, section_from_url
 from .prolog import without_doctype
@@ -33,7 +33,7 @@ _MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-m
 #: A crawler's note of when it saved the page, as the text dumps' ``fetched_at:``
 #: line: on a line of its own before the markup, or in a comment near the top
 #: (``<!-- fetched_at: 2020-11-23T06:00:00Z -->``).
-_FETCHED_NOTE = rb"[ \t]*(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?[ \t]*:[ \t]*"
+_FETCHED_NOTE = rb"[ \t]*" + FETCHED_NOTE_LABEL.encode() + rb"[ \t]*:[ \t]*"
 #: The line may open a file that starts with a UTF-8 byte order mark (kept).
 _FETCHED_LINE = re.compile(
     rb"^(?:\xef\xbb\xbf)?(?P<line>" + _FETCHED_NOTE + rb"(?P<when>[^<>\r\n]+?)\s*)$", re.I | re.M

@@ -40,7 +40,7 @@ from ..addresses import host_of
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from . import pagegeneric as generic
-from .base import ReadOptions
+from .base import FETCHED_NOTE_LABEL, ReadOptions
 from .errorpage import refuse_error_page
 from .normalise import (
     SECTION_ALIASES,
@@ -116,9 +116,7 @@ _CREDIT_SPAN = 4
 # A picture's credit on a line of its own, in brackets: "(Jacquelyn Martin / AP)".
 _PICTURE_CREDIT = re.compile(r"^[(\[][^()\[\]]{3,80}[/|][^()\[\]]{2,80}[)\]]$")
 # "fetched_at: 2020-11-23T06:00:00Z": when the crawler saved the page.
-_FETCHED_LINE = re.compile(
-    r"^(?:fetched|crawled|saved|retrieved)(?:[ _]at| on)?\s*:\s*(?P<when>.+)$", re.I
-)
+_FETCHED_LINE = re.compile(rf"^{FETCHED_NOTE_LABEL}\s*:\s*(?P<when>.+)$", re.I)
 _URL_SLUG = re.compile(r"[-_+.]|\.html?$")
 # How many lines (standfirst, repeated headline, caption, share labels) may stand
 # between a known header and the story's first paragraph.
