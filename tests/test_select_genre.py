@@ -216,3 +216,44 @@ def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str)
     article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
     call = classify_genre(article)
     assert call.genre == genre, call.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "genre"),
+    [
+        # A guide to what is coming or what it means, with no marker in the address.
+        ("What to expect as the king is crowned: key timings", "analysis"),
+        ("What the coup could mean for the war in Ukraine", "analysis"),
+        ("Sudan crisis: Three ways the conflict could play out", "analysis"),
+        ("State budget 2023: Winners and losers", "analysis"),
+        ("New Covid shots: Five things to know after the approval", "analysis"),
+        ("Studio feud: timeline of events", "analysis"),
+        ("Autumn statement: key announcements at a glance", "analysis"),
+        ("The inquiry is about to report. Here's a recap of four years", "analysis"),
+        ("Submarine hull used materials that 'simply didn't work': expert", "analysis"),
+        ("Navy heard an implosion. Experts explain how it can happen", "analysis"),
+        # The human side of the news: pictures, a reporter inside, a profile, stories.
+        ("Libya floods: before and after satellite images reveal the scale", "feature"),
+        ("Ukraine offensive: BBC goes inside village freed from Russian forces", "feature"),
+        ("Coup leader General Ali: The ex-peacekeeper who seized power", "feature"),
+        ("Festival massacre: soldiers patrol the site as survivors tell their stories", "feature"),
+        ("Tourist caught up in earthquake relives terrifying night", "feature"),
+        ("'We shed many tears': a day in the life of a nurse", "feature"),
+        ("Shot at while they drowned. Executed in the desert. Survivors speak", "feature"),
+        # Where to look at the sky is a viewing guide.
+        ("Solar eclipse Saturday: Where to look for it in Atlanta", "soft"),
+        # Reports that share the words stay news.
+        ("Minister says his plan means jobs for the north", "news"),
+        ("Three killed in crash of bus heading to St. Louis. Driver held", "news"),
+        ("Gov. Healey declares emergency in flooded towns", "news"),
+        ("Election recount ordered in marginal seat", "news"),
+        ("Police search for where to look for missing climber", "news"),
+        ("Whooping cough outbreak 'well overdue', experts say", "news"),
+        ("Court sets timeline for Trump trial", "news"),
+        ("Ministers expect inflation to fall", "news"),
+    ],
+)  # fmt: skip
+def test_explainer_and_feature_forms_with_no_marker_are_not_news(title: str, genre: str) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    call = classify_genre(article)
+    assert call.genre == genre, call.reason

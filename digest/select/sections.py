@@ -318,9 +318,11 @@ class SectionDetector:
             if found is None:
                 return article.section.lower(), "", f"labelled {article.section!r} by the source"
             # A bare "World" says less than the address's home desk under the world
-            # desk ("/world/us/"): the address decides.
+            # desk ("/world/us/"), or than a topic's desk in it: a sports site that
+            # labels every item "World" files its rugby under "/rugby-union/" (the
+            # address decides).
             sub = self.from_url(article.url) if found == (WORLD, "") else None
-            if sub and "/" in sub[2]:
+            if sub and ("/" in sub[2] or sub[0] in self.places.topics):
                 how = f"labelled {article.section!r} by the source, URL path /{sub[2]}/"
                 return sub[0], sub[1], how
             if found[0]:
