@@ -85,6 +85,10 @@ _COMMENT_THREAD = re.compile(
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0
 _LATER_RUN_FACTOR = 2.0
+# A run this many lines or more under the best one (past a sidebar, menus, a
+# footer's link lists, with no stop marker between) must be this many times as large.
+_FAR_LINES = 30
+_FAR_FACTOR = 1.5
 # How far under a stop marker the story's prose must go on for it to open a box.
 _BOX_REACH = 5
 _BOX_PROSE = 2
@@ -456,7 +460,12 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
         if total <= 0:
             total, start, told = 0.0, at, int(score > 0)
         total += score
-        if total > best * (handicap if start > best_end else 1.0):
+        factor = handicap if start > best_end else 1.0
+        if best >= _STORY_BEFORE_STOP and start - best_end >= _FAR_LINES:
+            # The story comes before the sidebar and the footer: a run of prose
+            # far under it (a legal notice, a tag cloud, a site's blurb) is theirs.
+            factor *= _FAR_FACTOR
+        if total > best * factor:
             best, best_start, best_end = total, start, at + 1
     if best <= 0:
         return None
