@@ -42,6 +42,7 @@ from collections.abc import Callable, Sequence
 from ..config import ScoreWeights, SelectSettings
 from ..model import LeftOut, Rejection
 from .candidates import Story, left_out
+from .events import story_names
 from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
@@ -62,6 +63,10 @@ _CORE_SAMPLE = 12
 #: An event's picks past the second need this many outlets telling the event each:
 #: a third pick needs 9 of them (3 to 6 give the same editions on the real days).
 EVENT_OUTLETS_PER_PICK = 4
+#: A story told by at least this many outlets is not held back by its event's cap
+#: (``max_per_event`` or the breadth above), only weighed down: on a war's busiest
+#: days its distinct developments are each among the day's biggest stories.
+EVENT_CAP_OUTLETS = 3
 #: The stories already left out as a pick's retellings (read as the pick's own
 #: reports: clustering can split one story's reports in two).
 Retellings = Callable[[Story], list[Story]]
@@ -79,6 +84,17 @@ CROSS_EVENT_PAIRS = 2
 #: the bar, are one incident: "police kill man in Albuquerque shootout" and
 #: "officer-involved shooting in Albuquerque").
 _SAME_CITY = 0.5
+#: An event of at least this many stories is big: its developments share its words
+#: and names, so one alike pair of reports no longer makes a story a pick's
+#: retelling unless their leads share a name the event's stories seldom use (see
+#: :class:`_EventNames`); otherwise at least :data:`CROSS_EVENT_PAIRS` pairs, and
+#: :data:`BIG_EVENT_SHARE` of them, must be alike (2023-10-12: "Blinken arrives in
+#: Tel Aviv" and "Israel links Gaza aid to hostages' release" have one pair of six).
+BIG_EVENT_STORIES = 6
+BIG_EVENT_SHARE = 1 / 3
+#: A name at least this share of a big event's stories use is the event's, not a
+#: development's ("Israel", "Gaza", "Hamas").
+EVENT_NAME_SHARE = 1 / 3
 
 
 #: What a headline says it comes after ("first words after court appearance").
@@ -134,6 +150,7 @@ def choose(
         take(story)
     capped: dict[str, str] = {}
     breadth = _EventBreadth(stories, settings.max_per_event * EVENT_OUTLETS_PER_PICK)
+    event_names = _EventNames(stories, places)
     retold: dict[str, Story] = {}
     # Each pick's core phrases, read once (by lead id), not once per candidate.
     cores: dict[str, set[tuple[str, str]]] = {}
@@ -149,7 +166,9 @@ def choose(
                 break  # adjusted scores only shrink: nobody further down can win
             if story.lead.article.id in retold:
                 continue
-            twin = _told_before(story, taken, settings.story_similarity, cores, retellings)
+            twin = _told_before(
+                story, taken, settings.story_similarity, cores, retellings, event_names
+            )
             if twin is not None:
                 if _broader(story, twin):
                     # The same story, told by more outlets: it takes the pick's
@@ -225,6 +244,7 @@ def _told_before(
     threshold: float,
     cores: dict[str, set[tuple[str, str]]],
     retellings: Retellings | None = None,
+    names: _EventNames | None = None,
 ) -> Story | None:
     """A pick that this story retells.  Of the same event: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
@@ -262,6 +282,9 @@ def _told_before(
         core = cores.get(pick.lead.article.id)
         if core is None:
             core = cores[pick.lead.article.id] = _core_phrases(pick)
+        alike = pairs = 0
+        # Whether one alike pair is enough: asked at the first (names are read then).
+        one_pair: bool | None = None
         for a, weights in zip(mine, read, strict=True):
             running = running_page(a.title)
             if not running and _follows(a.title, pick, retellings):
@@ -273,9 +296,20 @@ def _told_before(
                 # two reports set in two cities are two incidents.
                 if (not running and running_page(b.title)) or _elsewhere(a, b):
                     continue
+                pairs += 1
                 bar = threshold * _SAME_CITY if pinned or a.places & b.places else threshold
-                if weights.cosine(b.read()) >= bar:
+                if weights.cosine(b.read()) < bar:
+                    continue
+                if one_pair is None:
+                    one_pair = names is None or names.specific(story, pick)
+                if bar < threshold or one_pair:
                     return pick
+                alike += 1
+        # Every development of a big event shares its words ("Israel", "Gaza",
+        # "hostages"): one pair alike at the bar among many is chance, as across
+        # events; the reports of one story agree in several pairs.
+        if alike >= CROSS_EVENT_PAIRS and alike >= BIG_EVENT_SHARE * pairs:
+            return pick
     return None
 
 
@@ -491,6 +525,48 @@ class _EventBreadth:
         return self._known[event]
 
 
+class _EventNames:
+    """The names of big events (:data:`BIG_EVENT_STORIES` stories or more): those at
+    least :data:`EVENT_NAME_SHARE` of an event's stories use are the event's, the
+    rest name its developments ("Blinken", "Sokolov").  Worked out on first asking,
+    for the events of picks only, and each story's names once."""
+
+    def __init__(self, stories: list[Story], places: PlaceData) -> None:
+        self._stories = stories
+        self._places = places
+        self._common: dict[int, frozenset[str] | None] = {}
+        self._names: dict[str, frozenset[str]] = {}
+
+    def names(self, story: Story) -> frozenset[str]:
+        """A story's names (:func:`~.events.story_names`)."""
+        key = story.lead.article.id
+        if key not in self._names:
+            self._names[key] = story_names(story, self._places)
+        return self._names[key]
+
+    def common(self, event: int) -> frozenset[str] | None:
+        """The names of a big event, or ``None`` for a smaller one."""
+        if event not in self._common:
+            told = [s for s in self._stories if s.event == event]
+            if len(told) < BIG_EVENT_STORIES:
+                self._common[event] = None
+            else:
+                counts = Counter(n for s in told for n in self.names(s))
+                floor = EVENT_NAME_SHARE * len(told)
+                self._common[event] = frozenset(n for n, k in counts.items() if k >= floor)
+        return self._common[event]
+
+    def specific(self, story: Story, pick: Story) -> bool:
+        """Whether ``story`` and ``pick``, of one event, share a name of their own:
+        always for a small event, else one the event's stories seldom use (the
+        countries its places are in do not count)."""
+        common = self.common(pick.event)
+        if common is None:
+            return True
+        shared = self.names(story) & self.names(pick)
+        return any(n not in common and not n.startswith("country:") for n in shared)
+
+
 def _limit(
     story: Story,
     per_event: Counter[int],
@@ -501,6 +577,11 @@ def _limit(
     breadth: _EventBreadth,
 ) -> str:
     shared = per_event[story.event]
+    if len(story.outlets()) >= EVENT_CAP_OUTLETS:
+        # A development that many outlets tell is among the day's big stories
+        # however many of its event's came first: the cap holds back the event's
+        # small side stories, not its big ones (its weight still orders them).
+        shared = 0
     if shared >= settings.max_per_event:
         return (
             f"diversity: {shared} picks already about the event of "
