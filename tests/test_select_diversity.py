@@ -363,3 +363,29 @@ def test_an_events_story_many_outlets_tell_is_not_held_back_by_its_cap() -> None
     other = story(20, "Other story", event=2, score=1, words=(40,))
     titles = pick([*war, small, other], settings)
     assert titles == [f"War development {n}" for n in range(4)]
+
+
+def test_a_developments_fragments_count_their_outlets_together() -> None:
+    # Three picks of one war already.  Clustering split Blinken's visit into three
+    # fragments of 2, 1 and 1 outlets; the name the war's other stories seldom use
+    # ties them: told by four outlets, the visit takes the last slot, neither capped
+    # nor weighed down for its event, before another event's story.  (Their
+    # country's cap is not what is tested here.)
+    settings = SelectSettings(count=4, max_per_country=5)
+    war = [story(n, f"Israel strikes Gaza in wave {n}", event=1, score=10 - n, outlets=3,
+                 words=(n + 10,)) for n in range(3)]  # fmt: skip
+    visit = story(
+        5,
+        "Blinken arrives in Israel for talks with its leaders",
+        event=1,
+        score=3,
+        outlets=2,
+        words=(20,),
+    )
+    pieces = [story(6 + n, f"Blinken {verb}", event=1, score=0.5, words=(21 + n,))
+              for n, verb in enumerate(("pledges support", "plans a tour"))]  # fmt: skip
+    side = [story(10 + n, f"Israel and Gaza report {n}", event=1, score=0.1, words=(30 + n,))
+            for n in range(5)]  # fmt: skip
+    other = story(20, "Other story", event=2, score=1.5, words=(40,))
+    titles = pick([*war, visit, *pieces, *side, other], settings)
+    assert titles[3] == "Blinken arrives in Israel for talks with its leaders"
