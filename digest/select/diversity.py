@@ -208,6 +208,13 @@ def choose(
         story = remaining.pop(best[1])
         if best[2]:
             story.reasons += (best[2],)
+        if per_event[story.event] >= settings.max_per_event and "cap lifted" not in best[2]:
+            # Past its event's cap by its breadth (see :func:`_limit`): said so.
+            story.reasons += (
+                f"diversity cap lifted: {per_event[story.event]} picks already about its "
+                f"event, but told by {EVENT_CAP_OUTLETS}+ outlets (with its development's "
+                "fragments) it is among the day's big stories",
+            )
         capped.pop(story.lead.article.id, None)
         take(story)
     rejections = []
