@@ -389,3 +389,20 @@ def test_a_developments_fragments_count_their_outlets_together() -> None:
     other = story(20, "Other story", event=2, score=1.5, words=(40,))
     titles = pick([*war, visit, *pieces, *side, other], settings)
     assert titles[3] == "Blinken arrives in Israel for talks with its leaders"
+
+
+def test_two_running_pages_of_a_big_event_are_one_story() -> None:
+    # Two live pages of one war, their latest headlines naming no one of their
+    # own: they cover the same ground, so one alike pair makes the second a
+    # retelling of the first (blind3 2023-10-27 picked both).
+    settings = SelectSettings(count=3)
+    first = story(1, "Israel-Gaza war latest: ground forces 'expanding activity'", event=1,
+                  score=10, outlets=3, words=(1, 2, 3))  # fmt: skip
+    _reword(first.members[1], (6, 7, 8))
+    _reword(first.members[2], (9, 10, 11))
+    second = story(2, "Israel-Hamas war live updates: internet is cut off in Gaza", event=1,
+                   score=5, words=(3, 4, 5))  # fmt: skip
+    others = [story(10 + n, f"Israel strikes Gaza target {n}", event=1, score=1 - n / 10,
+                    words=(20 + n,)) for n in range(5)]  # fmt: skip
+    titles = pick([first, second, *others], settings)
+    assert first.lead.article.title in titles and second.lead.article.title not in titles

@@ -321,7 +321,9 @@ def _told_before(
                     continue
                 if one_pair is None:
                     one_pair = names is None or names.specific(story, pick)
-                if bar < threshold or one_pair:
+                # Two running pages of one event cover the same ground, whatever
+                # names their latest headlines carry.
+                if bar < threshold or one_pair or (running and running_page(b.title)):
                     return pick
                 alike += 1
         # Every development of a big event shares its words ("Israel", "Gaza",
