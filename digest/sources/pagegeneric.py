@@ -261,6 +261,8 @@ _STANDFIRST_MARGIN = 2.5
 _STANDFIRST_WORDS = 12
 _STANDFIRST_RATIO = 1.5
 _HEADLINE_WORDS = 4
+#: ... or this many, right over a deck written as one full sentence.
+_SHORT_HEADLINE_WORDS = 3
 # Title Case: this share of the words longer than a short word are capitalised.
 _SHORT_WORD = 3
 _TITLE_CASE = 0.8
@@ -810,7 +812,10 @@ def _over_standfirst(
         or bool(_INNER_SENTENCE.search(line))
     )
     for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
-        if above not in scores or weight(lines[above]) < _HEADLINE_WORDS:
+        # A full sentence right under a short headline ("Hardware-Attested Nix
+        # Builds" over "More confidence in …."): three words make a headline there.
+        least = _SHORT_HEADLINE_WORDS if above == at - 1 and line.endswith(".") else _HEADLINE_WORDS
+        if above not in scores or weight(lines[above]) < least:
             continue  # a section label or a credit line between them
         upper = len(lines[above].split())
         if (
@@ -1368,6 +1373,9 @@ def _label_with_figure(line: str) -> bool:
         and len(found["label"].split()) <= _LABEL_WORDS_MAX
         and len(found["value"].split()) <= _LABEL_VALUE_WORDS
         and any(ch.isdigit() for ch in found["value"])
+        # A question asks, a fact states ("Cloud Computing Innovations: What's
+        # Next in 2025?" is a headline).
+        and not found["value"].endswith("?")
         and not _dated_subtitle(found["value"])
     )
 
