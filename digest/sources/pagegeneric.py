@@ -86,7 +86,11 @@ _COMMENT_THREAD = re.compile(
 _STORY_BEFORE_STOP = 40.0
 _LATER_RUN_FACTOR = 2.0
 # A run this many lines or more under the best one (past a sidebar, menus, a
-# footer's link lists, with no stop marker between) must be this many times as large.
+# footer's link lists) must be this many times as large; past a stop marker too,
+# where this multiplies _LATER_RUN_FACTOR (3x: two of stop 31's three fresh-set
+# title gains need that).  Known costs: a story split by a long table keeps its
+# first part even when the part under the table is larger (wcxbdev 0243), and a
+# story far under a run of a site's teaser blurbs loses to them (fresh zoll.de).
 _FAR_LINES = 30
 _FAR_FACTOR = 1.5
 # How far under a stop marker the story's prose must go on for it to open a box.
