@@ -235,3 +235,24 @@ def test_science_sport_and_arts_words_and_desks_file_an_item_off_the_news_desk(
     url: str, title: str, label: str, desk: str
 ) -> None:
     assert section(article(url, title, section=label), "IN") == desk
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "label", "desk"),
+    [
+        # "Eclipse" the verb is no sky show: a world desk's economy report stays news.
+        ("https://news.example/world/germany-economy-12940001",
+         "Germany set to eclipse Japan as world's third-largest economy", "World", "world"),
+        ("https://news.example/world/rebels-12940002",
+         "Rebel gains eclipse peace talks in Sudan", "World", "world"),
+        # The sky's show still files a world desk's item under science.
+        ("https://news.example/world/eclipse-12940003",
+         "Total eclipse plunges Mexico into darkness", "World", "science"),
+        ("https://news.example/world/eclipse-12940004",
+         "Annular eclipse draws crowds to Texas", "World", "science"),
+    ],
+)  # fmt: skip
+def test_eclipse_the_verb_is_not_the_science_desk_s(
+    url: str, title: str, label: str, desk: str
+) -> None:
+    assert section(article(url, title, section=label), "IN") == desk

@@ -570,6 +570,8 @@ class _EventNames:
         self._common: dict[int, frozenset[str] | None] = {}
         self._names: dict[str, frozenset[str]] = {}
         self._told: dict[int, list[Story]] = {}
+        # Each story's development, by lead id: asked again in every round of picks.
+        self._outlets: dict[str, int] = {}
 
     def names(self, story: Story) -> frozenset[str]:
         """A story's names (:func:`~.events.story_names`)."""
@@ -583,7 +585,15 @@ class _EventNames:
         that share a name of their own with it: clustering splits one development's
         reports into fragments, each of which looks small, and the name the event's
         other stories seldom use ("Blinken") ties them.  For a story of a small
-        event, or naming nothing of its own, its own outlets."""
+        event, or naming nothing of its own, its own outlets.  Worked out once per
+        story (a read of up to :data:`EVENT_SAMPLE` stories), not once per round."""
+        key = story.lead.article.id
+        if key not in self._outlets:
+            self._outlets[key] = self._development(story)
+        return self._outlets[key]
+
+    def _development(self, story: Story) -> int:
+        """:meth:`development`, worked out."""
         keys = {o.key for o in story.outlets()}
         common = self.common(story.event)
         if common is None:
