@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from digest.model import Article
@@ -14,14 +15,22 @@ from digest.sources.pages import read_page
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def page_record(folder: str, key: str) -> dict[str, str]:
-    """One real page of a committed set (see tools/build_page_*.py)."""
+@cache
+def _set_records(folder: str) -> dict[str, dict[str, str]]:
+    """Every page of a committed set by key, read once per session (the page tests
+    ask for dozens of pages of the same sets)."""
     with gzip.open(DATA / folder / "pages.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["key"] == key:
-                return dict(record)
-    raise AssertionError(f"{key} not in {folder}")
+        records = (json.loads(line) for line in handle)
+        return {record["key"]: record for record in records}
+
+
+def page_record(folder: str, key: str) -> dict[str, str]:
+    """One real page of a committed set (see tools/build_page_*.py); a copy, so a
+    test may change it."""
+    record = _set_records(folder).get(key)
+    if record is None:
+        raise AssertionError(f"{key} not in {folder}")
+    return dict(record)
 
 
 def read_record(record: dict[str, str]) -> Article:

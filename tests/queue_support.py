@@ -44,31 +44,57 @@ def _redis_server(folder: Path, *args: str, password: str | None = None) -> Iter
             "redis-server is not installed: the queue tests need Debian's redis-server "
             "(apt-get install redis-server; .ci/run installs it)"
         )
-    port = free_port()
     login = ["--requirepass", password] if password else []
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-         "no", "--dir", str(folder), "--protected-mode", "yes", *login, *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url, password=password)
-    for _ in range(500):
-        try:
-            client.ping()
+    # The port is free when picked, but another process (the other xdist worker
+    # starting its own server) may bind it first: then this server exits, and the
+    # other one answers the pings.  Only a server whose process id is this one's
+    # is taken; otherwise another port is tried.
+    for _ in range(_PORT_ATTEMPTS):
+        port = free_port()
+        server = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", "--dir", str(folder), "--protected-mode", "yes", *login, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"redis://127.0.0.1:{port}/0"
+        client = redis.Redis.from_url(url, password=password)
+        if _answers(client, server):
             break
-        except redis.ConnectionError:
-            assert server.poll() is None, f"redis-server exited with {server.returncode}"
-            time.sleep(0.02)
+        client.close()
+        _halt(server)
     else:
-        pytest.fail("redis-server did not answer within 10 s")
+        pytest.fail(f"redis-server could not take a port in {_PORT_ATTEMPTS} tries")
     try:
         yield url
     finally:
         client.close()
-        server.terminate()
-        server.wait(timeout=10)
+        _halt(server)
+
+
+#: How many free ports a redis-server is started on before the tests give up.
+_PORT_ATTEMPTS = 5
+
+
+def _answers(client: redis.Redis, server: subprocess.Popen[bytes]) -> bool:
+    """Whether ``server`` itself answers ``client`` (``False`` once it has exited,
+    or when another server answers on its port)."""
+    deadline = time.monotonic() + 300  # bounds a hung server; not a timing
+    while True:
+        try:
+            return int(client.info("server")["process_id"]) == server.pid
+        except redis.ConnectionError:  # also a password refused by another server
+            if server.poll() is not None:
+                return False
+            if time.monotonic() > deadline:
+                pytest.fail("redis-server did not answer in 5 minutes")
+            time.sleep(0.02)
+
+
+def _halt(server: subprocess.Popen[bytes]) -> None:
+    """Stop ``server`` (if it still runs) and reap it."""
+    server.terminate()
+    server.wait(timeout=60)
 
 
 @pytest.fixture(scope="session")

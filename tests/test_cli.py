@@ -276,7 +276,7 @@ def test_a_sender_type_typo_stops_run_and_schedule_at_once(
 
     command = [Path(sys.executable).parent / "digest", "--config", str(config_file), "schedule"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     except subprocess.TimeoutExpired:
         pytest.fail("digest schedule started with an unknown sender type")
     assert done.returncode == 2

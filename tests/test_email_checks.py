@@ -24,6 +24,7 @@ from tools.check_email import (
     contrast,
     light_areas,
     sample_report,
+    save_shot,
     text_contrast,
 )
 
@@ -48,6 +49,26 @@ def test_text_contrast_reads_the_glyphs_not_their_edges() -> None:
     draw.rectangle([160, 10, 170, 20], fill=(255, 255, 255))  # a broken-picture icon
     measured = text_contrast(shot.resize((400, 80)), {"x": 0, "y": 0, "w": 200, "h": 40})
     assert round(measured, 2) == round(contrast((179, 0, 27), (28, 28, 28)), 2) < MIN_CONTRAST
+
+
+def test_a_screenshot_is_replaced_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under pytest-xdist both workers may build this module's report and write the
+    same screenshots while the other's tests read them: a screenshot being written
+    leaves the one there whole until the new one is complete (here, a writer that
+    dies after a few bytes leaves the old one as it was, and no stray file)."""
+    path = tmp_path / "email-375-light.png"
+    Image.new("RGB", (40, 40), (1, 2, 3)).save(path)
+    before = path.read_bytes()
+
+    def dies_midway(self: Image.Image, fp: str | Path, *args: object, **kw: object) -> None:
+        Path(fp).write_bytes(before[:8])
+        raise OSError("the writer died")
+
+    monkeypatch.setattr(Image.Image, "save", dies_midway)
+    with pytest.raises(OSError):
+        save_shot(Image.new("RGB", (40, 40)), path)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]
 
 
 def test_only_boxes_with_words_are_measured() -> None:

@@ -198,3 +198,61 @@ def test_an_arts_award_is_entertainment_news_even_on_a_world_desk(
     url: str, title: str, desk: str
 ) -> None:
     assert section(article(url, title), "US") == desk
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "label", "desk"),
+    [
+        # A science-and-technology desk in one word, and a space desk.
+        ("https://www.dailymail.example/sciencetech/article-12622893/x.html",
+         "Antarctica's melting ice shelves have unleashed 7.5 trillion tonnes of water",
+         "", "science"),
+        ("https://www.independent.example/space/ring-of-fire-b2425790.html",
+         "'Ring of fire' over the Americas this month will be the last until 2046", "", "science"),
+        # A sports site that labels everything "World" files its rugby under /rugby-union/.
+        ("https://www.codesports.example/rugby-union/world-cup/wallabies-drop-hooper",
+         "Wallabies drop Michael Hooper, new captain to lead squad", "World", "sports"),
+        # A World Cup is a sport's; the sky's shows are science's; a music icon's death
+        # is the arts desk's, though a world desk files it.
+        ("https://news.example/story/lionesses-through-12940000",
+         "England's Lionesses through to their first World Cup final", "", "sports"),
+        ("https://paper.example/news/atlanta-news/solar-eclipse-saturday/XQA6FM",
+         "Solar eclipse darkens the sky over Georgia on Saturday", "", "science"),
+        ("https://www.9news.example/world/tina-turner-dies/948992f8",
+         "Tributes pour in for Tina Turner after music icon dies aged 83", "", "entertainment"),
+        ("https://news.example/story/pop-band-renamed-12890000",
+         "Pop band renamed for upcoming tour dedicated to former member", "", "entertainment"),
+        # A civil-rights icon's death, a tax band, a world-desk report: news.
+        ("https://www.9news.example/world/icon-dies/948992f9",
+         "Civil rights icon dies aged 83 in Atlanta", "", "world"),
+        ("https://news.example/story/council-tax-band-12890001",
+         "Millions of French homes moved up a council tax band", "", "world"),
+        ("https://paper.example/world/2023/10/12/x",
+         "Israel links Gaza aid to hostages' release", "", "world"),
+    ],
+)  # fmt: skip
+def test_science_sport_and_arts_words_and_desks_file_an_item_off_the_news_desk(
+    url: str, title: str, label: str, desk: str
+) -> None:
+    assert section(article(url, title, section=label), "IN") == desk
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "label", "desk"),
+    [
+        # "Eclipse" the verb is no sky show: a world desk's economy report stays news.
+        ("https://news.example/world/germany-economy-12940001",
+         "Germany set to eclipse Japan as world's third-largest economy", "World", "world"),
+        ("https://news.example/world/rebels-12940002",
+         "Rebel gains eclipse peace talks in Sudan", "World", "world"),
+        # The sky's show still files a world desk's item under science.
+        ("https://news.example/world/eclipse-12940003",
+         "Total eclipse plunges Mexico into darkness", "World", "science"),
+        ("https://news.example/world/eclipse-12940004",
+         "Annular eclipse draws crowds to Texas", "World", "science"),
+    ],
+)  # fmt: skip
+def test_eclipse_the_verb_is_not_the_science_desk_s(
+    url: str, title: str, label: str, desk: str
+) -> None:
+    assert section(article(url, title, section=label), "IN") == desk

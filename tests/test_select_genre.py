@@ -216,3 +216,90 @@ def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str)
     article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
     call = classify_genre(article)
     assert call.genre == genre, call.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "genre"),
+    [
+        # A guide to what is coming or what it means, with no marker in the address.
+        ("What to expect as the king is crowned: key timings", "analysis"),
+        ("What the coup could mean for the war in Ukraine", "analysis"),
+        ("Sudan crisis: Three ways the conflict could play out", "analysis"),
+        ("State budget 2023: Winners and losers", "analysis"),
+        ("New Covid shots: Five things to know after the approval", "analysis"),
+        ("Studio feud: timeline of events", "analysis"),
+        ("Autumn statement: key announcements at a glance", "analysis"),
+        ("The inquiry is about to report. Here's a recap of four years", "analysis"),
+        ("Submarine hull used materials that 'simply didn't work': expert", "analysis"),
+        ("Navy heard an implosion. Experts explain how it can happen", "analysis"),
+        # The human side of the news: pictures, a reporter inside, a profile, stories.
+        ("Libya floods: before and after satellite images reveal the scale", "feature"),
+        ("Ukraine offensive: BBC goes inside village freed from Russian forces", "feature"),
+        ("Coup leader General Ali: The ex-peacekeeper who seized power", "feature"),
+        ("Festival massacre: soldiers patrol the site as survivors tell their stories", "feature"),
+        ("Tourist caught up in earthquake relives terrifying night", "feature"),
+        ("'We shed many tears': a day in the life of a nurse", "feature"),
+        ("Shot at while they drowned. Executed in the desert. Survivors speak", "feature"),
+        # Where to look at the sky is a viewing guide.
+        ("Solar eclipse Saturday: Where to look for it in Atlanta", "soft"),
+        # Reports that share the words stay news.
+        ("Minister says his plan means jobs for the north", "news"),
+        ("Three killed in crash of bus heading to St. Louis. Driver held", "news"),
+        ("Gov. Healey declares emergency in flooded towns", "news"),
+        ("Election recount ordered in marginal seat", "news"),
+        ("Police search for where to look for missing climber", "news"),
+        ("Whooping cough outbreak 'well overdue', experts say", "news"),
+        ("Court sets timeline for Trump trial", "news"),
+        ("Ministers expect inflation to fall", "news"),
+    ],
+)  # fmt: skip
+def test_explainer_and_feature_forms_with_no_marker_are_not_news(title: str, genre: str) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    call = classify_genre(article)
+    assert call.genre == genre, call.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "genre"),
+    [
+        # A hyphen inside a word is no dash before a byline-like "expert" or "analyst".
+        ("Man charged over death of bomb-disposal expert", "news"),
+        ("Russia detains ex-CIA analyst on spying charges", "news"),
+        ("Iran executes British-Iranian analyst", "news"),
+        # The police's or a court's timeline of a case is a report of it.
+        ("Police release timeline of missing mother's last movements", "news"),
+        ("Gaza truce: timeline for hostage release agreed", "news"),
+        # The explainer's forms still read as explainers.
+        ("Military says troops probing defences - military expert", "analysis"),
+        ("A timeline of the submersible's final voyage", "analysis"),
+        ("Premier's life in politics, timeline, controversies", "analysis"),
+    ],
+)  # fmt: skip
+def test_explainer_forms_do_not_take_a_report_s_hyphen_or_timeline(title: str, genre: str) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    call = classify_genre(article)
+    assert call.genre == genre, call.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "genre"),
+    [
+        # "Topic: the X who did Y" with a main verb after is a report of X, not a profile.
+        ("Nottingham attacks: the man who killed three people is sentenced", "news"),
+        ("Murder case: the teenagers who killed her are named", "news"),
+        ("Dance class attack: the boy who attacked pupils appears in court", "news"),
+        ("Bombing: the men who did this will face justice, PM says", "news"),
+        # A topic's label before telegraphic sentences is a report's form.
+        ("Storm Babet: Two people killed. Hundreds evacuated. Red warning issued", "news"),
+        # A profile after a name, and a feature's opening, stay features.
+        ("Coup leader: The ex-peacekeeper who seized power", "feature"),
+        ("Bake Off: the beloved presenter who is joining the show", "feature"),
+        ("Shot at while they drowned. Executed in the desert. Survivors speak", "feature"),
+    ],
+)  # fmt: skip
+def test_a_report_after_a_topic_label_is_no_profile_or_feature_opening(
+    title: str, genre: str
+) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    call = classify_genre(article)
+    assert call.genre == genre, call.reason

@@ -532,6 +532,92 @@ def test_which_killings_and_desks_count_is_data() -> None:
     ).section in ("world", "national")
 
 
+def desk_of(report: Article, home: str = "GB") -> str:
+    """The section the detector gives ``report`` for a publisher in ``home``."""
+    detector = SectionDetector(SelectSettings(home_country=home))
+    return detector.classify(report, OutletTable().of(report)).section
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "section"),
+    [
+        # Stop 31: an arts desk's manslaughter case is news (the blind set's
+        # biggest US story of 2023-04-21, which BBC and CNN filed under the arts).
+        ("https://www.bbc.co.uk/news/entertainment-arts-65343821",
+         "Alec Baldwin: Manslaughter charges dropped over shooting", ""),
+        ("https://deadline.com/2023/04/alec-baldwin-court-hearing-rust-charges-dropped-1/",
+         "Alec Baldwin Involuntary Manslaughter Charges Officially Dropped In Fatal Rust", ""),
+    ],
+)  # fmt: skip
+def test_a_killing_on_an_arts_desk_is_news(url: str, title: str, section: str) -> None:
+    assert desk_of(item(url, title, section=section)) in ("world", "national")
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "section"),
+    [
+        # Stop 31: a founder's fraud trial, filed under business (blind3's
+        # 2023-10-27, told by seven outlets, four of them business desks).
+        ("https://www.theguardian.com/business/2023/oct/27/sbf-testify",
+         "FTX founder Sam Bankman-Fried testifies he knew 'basically nothing' about crypto",
+         "business"),
+        ("https://www.cnbc.com/2023/10/27/ftxs-sam-bankman-fried-testifies-before-the-jury.html",
+         "FTX's Sam Bankman-Fried tells jury that he didn't commit fraud", ""),
+        ("https://www.washingtonpost.com/business/2023/10/26/sbf-testimony-ftx/",
+         "Bankman-Fried dodges, waffles during cross-examination at trial hearing", "business"),
+    ],
+)  # fmt: skip
+def test_a_criminal_trials_testimony_on_a_business_desk_is_news(
+    url: str, title: str, section: str
+) -> None:
+    assert desk_of(item(url, title, section=section)) in ("world", "national")
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "section"),
+    [
+        # A company's lawsuit or a drug's trial stays business, as does the
+        # desk's live page; an arts desk's witness (no [trials] desk) stays there.
+        ("https://www.theguardian.com/business/live/2023/oct/27/sbf-trial-live",
+         "FTX founder Sam Bankman-Fried testifies he knew 'basically nothing' during fraud"
+         " trial – live", "business"),
+        ("https://www.cnbc.com/2023/06/06/sec-sues-coinbase.html",
+         "SEC sues Coinbase over exchange and staking programs, stock drops 15%", "business"),
+        ("https://www.cnbc.com/2023/08/09/obesity-drug-trial.html",
+         "Obesity drug Wegovy's landmark trial result could 'open up' health insurance",
+         "business"),
+        ("https://abcnews.go.com/Entertainment/wireStory/elton-john-testifies-1",
+         "Elton John testifies for the defense in Kevin Spacey's sexual assault trial",
+         "entertainment"),
+    ],
+)  # fmt: skip
+def test_a_lawsuit_or_a_drug_trial_stays_on_its_desk(url: str, title: str, section: str) -> None:
+    assert desk_of(item(url, title, section=section)) == section
+
+
+def test_which_trials_and_desks_count_is_data() -> None:
+    # places.toml's [trials] decides: without its desks, the testimony stays business.
+    title = "Bankman-Fried testifies he did not defraud anyone"
+    report = item("https://www.theguardian.com/business/2023/oct/27/sbf", title, section="business")
+    bare = dataclasses.replace(place_data(), trial_desks=frozenset())
+    detector = SectionDetector(SelectSettings(home_country="GB"), bare)
+    assert detector.classify(report, OutletTable().of(report)).section == "business"
+
+
+def test_a_running_page_named_for_another_country_is_that_countrys_news() -> None:
+    # Stop 31: a Sydney paper's national live page whose second item names
+    # England is Australian news for a British publisher (blind6's 2023-08-16).
+    page = item("https://www.smh.com.au/national/australia-news-live-housing-20230816-p5dwxx.html",
+                "Australia news LIVE: Housing on agenda for national cabinet meeting; "
+                "Matildas prepare for Women's World Cup semi-final clash with England",
+                section="national")  # fmt: skip
+    assert counted(page, "GB") and counted(page, "US") and not counted(page, "AU")
+    # The lead item's home angle still makes it home news.
+    lead = item("https://www.smh.com.au/world/ukraine-war-live-20230816-p5dwxy.html",
+                "Ukraine war live: UK sends more tanks to Kyiv", section="world")  # fmt: skip
+    assert not counted(lead, "GB")
+
+
 def test_a_hotels_stars_are_no_artists() -> None:
     # "three-star hotel": a rating, not a star of the arts whose death is
     # entertainment news.

@@ -76,9 +76,10 @@ class Hangups:
             self.changed.notify_all()
 
     def wait_for(self, count: int) -> bool:
-        """Whether ``count`` connections have ended (waits a bounded while)."""
+        """Whether ``count`` connections have ended (waits a bounded while: the
+        bound ends a broken run, it is not a timing)."""
         with self.changed:
-            return self.changed.wait_for(lambda: self.count >= count, timeout=10)
+            return self.changed.wait_for(lambda: self.count >= count, timeout=300)
 
 
 class WatchedController(Controller):

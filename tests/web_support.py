@@ -58,8 +58,9 @@ class Site:
         """A fresh connection to the site's store."""
         return open_store(self.digest.config.store_path)
 
-    def wait_for_mail(self, count: int, timeout: float = 10.0) -> list[tuple[str, bytes]]:
-        """The messages the SMTP server has taken, once there are ``count``."""
+    def wait_for_mail(self, count: int, timeout: float = 300.0) -> list[tuple[str, bytes]]:
+        """The messages the SMTP server has taken, once there are ``count`` (the
+        timeout bounds a broken run; it is not a timing)."""
         deadline = time.monotonic() + timeout
         while len(self.recorder.messages) < count:
             if time.monotonic() > deadline:
@@ -143,7 +144,7 @@ def start_site(
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 300  # bounds a broken start; not a timing
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.01)

@@ -329,11 +329,10 @@ def _view(
     data = json.loads(browser.evaluate(MEASURE))
     height = int(data["height"]) + BELOW
     png = browser.screenshot(width, height, SCALE)
-    screenshots.mkdir(parents=True, exist_ok=True)
     name = f"email-{width}-{mode}.png"
     shot = Image.open(io.BytesIO(png)).convert("RGB")
     small = shot.resize((width, height))
-    small.save(screenshots / name)  # 1x for people to look at
+    save_shot(small, screenshots / name)  # 1x for people to look at
     ratios = [
         (text_contrast(shot, b), b["text"]) for b in data["boxes"] if carries_words(b["text"])
     ]
@@ -348,6 +347,22 @@ def _view(
         broken_images=0 if blocked else data["broken"],
         screenshot=str(screenshots / name),
     )
+
+
+def save_shot(image: Image.Image, path: Path) -> None:
+    """Write ``image`` as a PNG at ``path`` whole: into a file beside it, renamed
+    over it once written.  Under pytest-xdist both workers may build the tests'
+    report and write the same screenshots; a test reading one must never find it
+    half-written (nor a failed save leave one so)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        image.save(name, format="PNG")
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 def headings(html: str) -> dict[str, int]:

@@ -12,7 +12,10 @@ and ``max_per_country`` a country while other stories are left (then the best
 capped one fills the slot, and says so).  Past two picks an event needs breadth
 for more: one pick per :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the day's
 dominant event, told everywhere, fills three slots; a smaller one's third pick is
-mostly a retelling of one of its first two in other words).  A story of an event already picked
+mostly a retelling of one of its first two in other words); a development of a
+big event told by several outlets, across the fragments clustering split it into,
+is capped and weighed as a big story of its own (:class:`_EventNames`).  A story
+of an event already picked
 whose closest member is as alike as the clustering's bar to a pick's (half of it
 when both headlines name the same city, or when it uses the pick's core phrase,
 one not made of two names) is the same story told in other words, and is left
@@ -35,6 +38,7 @@ Pinned stories take their positions first.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -42,6 +46,7 @@ from collections.abc import Callable, Sequence
 from ..config import ScoreWeights, SelectSettings
 from ..model import LeftOut, Rejection
 from .candidates import Story, left_out
+from .events import story_names
 from .genre import running_page
 from .overrides import Overrides
 from .places import PlaceData
@@ -62,6 +67,13 @@ _CORE_SAMPLE = 12
 #: An event's picks past the second need this many outlets telling the event each:
 #: a third pick needs 9 of them (3 to 6 give the same editions on the real days).
 EVENT_OUTLETS_PER_PICK = 4
+#: A story told by at least this many outlets (with the fragments of its development,
+#: see :meth:`_EventNames.development`) is not held back by its event's cap
+#: (``max_per_event`` or the breadth above): on a war's busiest days its distinct
+#: developments are each among the day's biggest stories.  Told by
+#: ``weights.country_outlets`` across its fragments (and by two outlets itself), it
+#: is not weighed down for its event either.
+EVENT_CAP_OUTLETS = 3
 #: The stories already left out as a pick's retellings (read as the pick's own
 #: reports: clustering can split one story's reports in two).
 Retellings = Callable[[Story], list[Story]]
@@ -79,6 +91,19 @@ CROSS_EVENT_PAIRS = 2
 #: the bar, are one incident: "police kill man in Albuquerque shootout" and
 #: "officer-involved shooting in Albuquerque").
 _SAME_CITY = 0.5
+#: An event of at least this many stories is big: its developments share its words
+#: and names, so one alike pair of reports no longer makes a story a pick's
+#: retelling unless their leads share a name the event's stories seldom use (see
+#: :class:`_EventNames`); otherwise at least :data:`CROSS_EVENT_PAIRS` pairs, and
+#: :data:`BIG_EVENT_SHARE` of them, must be alike (2023-10-12: "Blinken arrives in
+#: Tel Aviv" and "Israel links Gaza aid to hostages' release" have one pair of six).
+BIG_EVENT_STORIES = 6
+BIG_EVENT_SHARE = 1 / 3
+#: The stories of an event (its best-scored) whose names are read.
+EVENT_SAMPLE = 400
+#: A name at least this share of a big event's stories use is the event's, not a
+#: development's ("Israel", "Gaza", "Hamas").
+EVENT_NAME_SHARE = 1 / 3
 
 
 #: What a headline says it comes after ("first words after court appearance").
@@ -134,6 +159,8 @@ def choose(
         take(story)
     capped: dict[str, str] = {}
     breadth = _EventBreadth(stories, settings.max_per_event * EVENT_OUTLETS_PER_PICK)
+    # Best first: a huge event is read in its biggest stories only.
+    event_names = _EventNames(free, places)
     retold: dict[str, Story] = {}
     # Each pick's core phrases, read once (by lead id), not once per candidate.
     cores: dict[str, set[tuple[str, str]]] = {}
@@ -149,7 +176,9 @@ def choose(
                 break  # adjusted scores only shrink: nobody further down can win
             if story.lead.article.id in retold:
                 continue
-            twin = _told_before(story, taken, settings.story_similarity, cores, retellings)
+            twin = _told_before(
+                story, taken, settings.story_similarity, cores, retellings, event_names
+            )
             if twin is not None:
                 if _broader(story, twin):
                     # The same story, told by more outlets: it takes the pick's
@@ -160,11 +189,13 @@ def choose(
                 else:
                     retold[story.lead.article.id] = twin
                 continue
-            limit = _limit(story, per_event, per_country, settings, events, places, breadth)
+            limit = _limit(
+                story, per_event, per_country, settings, events, places, breadth, event_names
+            )
             if limit:
                 capped[story.lead.article.id] = limit
                 continue
-            factor, note = _factor(story, per_event, per_country, w, events)
+            factor, note = _factor(story, per_event, per_country, w, events, event_names)
             if best is None or story.score * factor > best[0]:
                 best = (story.score * factor, n, note)
         if best is None:
@@ -177,6 +208,13 @@ def choose(
         story = remaining.pop(best[1])
         if best[2]:
             story.reasons += (best[2],)
+        if per_event[story.event] >= settings.max_per_event and "cap lifted" not in best[2]:
+            # Past its event's cap by its breadth (see :func:`_limit`): said so.
+            story.reasons += (
+                f"diversity cap lifted: {per_event[story.event]} picks already about its "
+                f"event, but told by {EVENT_CAP_OUTLETS}+ outlets (with its development's "
+                "fragments) it is among the day's big stories",
+            )
         capped.pop(story.lead.article.id, None)
         take(story)
     rejections = []
@@ -225,6 +263,7 @@ def _told_before(
     threshold: float,
     cores: dict[str, set[tuple[str, str]]],
     retellings: Retellings | None = None,
+    names: _EventNames | None = None,
 ) -> Story | None:
     """A pick that this story retells.  Of the same event: some member of each is
     at least ``threshold`` alike (the clustering's bar, on the closest pair rather
@@ -262,6 +301,9 @@ def _told_before(
         core = cores.get(pick.lead.article.id)
         if core is None:
             core = cores[pick.lead.article.id] = _core_phrases(pick)
+        alike = pairs = 0
+        # Whether one alike pair is enough: asked at the first (names are read then).
+        one_pair: bool | None = None
         for a, weights in zip(mine, read, strict=True):
             running = running_page(a.title)
             if not running and _follows(a.title, pick, retellings):
@@ -273,9 +315,22 @@ def _told_before(
                 # two reports set in two cities are two incidents.
                 if (not running and running_page(b.title)) or _elsewhere(a, b):
                     continue
+                pairs += 1
                 bar = threshold * _SAME_CITY if pinned or a.places & b.places else threshold
-                if weights.cosine(b.read()) >= bar:
+                if weights.cosine(b.read()) < bar:
+                    continue
+                if one_pair is None:
+                    one_pair = names is None or names.specific(story, pick)
+                # Two running pages of one event cover the same ground, whatever
+                # names their latest headlines carry.
+                if bar < threshold or one_pair or (running and running_page(b.title)):
                     return pick
+                alike += 1
+        # Every development of a big event shares its words ("Israel", "Gaza",
+        # "hostages"): one pair alike at the bar among many is chance, as across
+        # events; the reports of one story agree in several pairs.
+        if alike >= CROSS_EVENT_PAIRS and alike >= BIG_EVENT_SHARE * pairs:
+            return pick
     return None
 
 
@@ -422,8 +477,20 @@ def _factor(
     per_country: Counter[str],
     w: ScoreWeights,
     events: Sequence[str],
+    names: _EventNames | None = None,
 ) -> tuple[float, str]:
     shared = per_event[story.event]
+    # A fragment of a development that many outlets tell across its fragments
+    # ("Blinken arrives in Tel Aviv", "Blinken pledges US will never falter") is
+    # one of the day's big stories, not a side piece of its event: not weighed down
+    # for it.  A lone outlet's piece is not lifted by a name it shares.
+    if (
+        shared
+        and names is not None
+        and len(story.outlets()) > 1
+        and names.development(story) >= w.country_outlets
+    ):
+        shared = 0
     country = _country(story)
     same_country = per_country[country] if country else 0
     if same_country and len(story.outlets()) >= w.country_outlets:
@@ -491,6 +558,82 @@ class _EventBreadth:
         return self._known[event]
 
 
+class _EventNames:
+    """The names of big events (:data:`BIG_EVENT_STORIES` stories or more): those at
+    least :data:`EVENT_NAME_SHARE` of an event's stories use are the event's, the
+    rest name its developments ("Blinken", "Sokolov").  Worked out on first asking,
+    for the events of picks only, and each story's names once."""
+
+    def __init__(self, stories: list[Story], places: PlaceData) -> None:
+        self._stories = stories
+        self._places = places
+        self._common: dict[int, frozenset[str] | None] = {}
+        self._names: dict[str, frozenset[str]] = {}
+        self._told: dict[int, list[Story]] = {}
+        # Each story's development, by lead id: asked again in every round of picks.
+        self._outlets: dict[str, int] = {}
+
+    def names(self, story: Story) -> frozenset[str]:
+        """A story's names (:func:`~.events.story_names`)."""
+        key = story.lead.article.id
+        if key not in self._names:
+            self._names[key] = story_names(story, self._places)
+        return self._names[key]
+
+    def development(self, story: Story) -> int:
+        """The distinct outlets telling ``story`` and the stories of its big event
+        that share a name of their own with it: clustering splits one development's
+        reports into fragments, each of which looks small, and the name the event's
+        other stories seldom use ("Blinken") ties them.  For a story of a small
+        event, or naming nothing of its own, its own outlets.  Worked out once per
+        story (a read of up to :data:`EVENT_SAMPLE` stories), not once per round."""
+        key = story.lead.article.id
+        if key not in self._outlets:
+            self._outlets[key] = self._development(story)
+        return self._outlets[key]
+
+    def _development(self, story: Story) -> int:
+        """:meth:`development`, worked out."""
+        keys = {o.key for o in story.outlets()}
+        common = self.common(story.event)
+        if common is None:
+            return len(keys)
+        mine = {n for n in self.names(story) if n not in common and not n.startswith("country:")}
+        if not mine:
+            return len(keys)
+        for other in self._told[story.event]:
+            if other is not story and not mine.isdisjoint(self.names(other)):
+                keys.update(o.key for o in other.outlets())
+        return len(keys)
+
+    def common(self, event: int) -> frozenset[str] | None:
+        """The names of a big event, or ``None`` for a smaller one."""
+        if event not in self._common:
+            # Its best-scored stories only, so a big pool's dominant event costs
+            # no more than a day's: the fragments that matter are among them.
+            told = list(
+                itertools.islice((s for s in self._stories if s.event == event), EVENT_SAMPLE)
+            )
+            self._told[event] = told
+            if len(told) < BIG_EVENT_STORIES:
+                self._common[event] = None
+            else:
+                counts = Counter(n for s in told for n in self.names(s))
+                floor = EVENT_NAME_SHARE * len(told)
+                self._common[event] = frozenset(n for n, k in counts.items() if k >= floor)
+        return self._common[event]
+
+    def specific(self, story: Story, pick: Story) -> bool:
+        """Whether ``story`` and ``pick``, of one event, share a name of their own:
+        always for a small event, else one the event's stories seldom use (the
+        countries its places are in do not count)."""
+        common = self.common(pick.event)
+        if common is None:
+            return True
+        shared = self.names(story) & self.names(pick)
+        return any(n not in common and not n.startswith("country:") for n in shared)
+
+
 def _limit(
     story: Story,
     per_event: Counter[int],
@@ -499,8 +642,18 @@ def _limit(
     events: Sequence[str],
     places: PlaceData,
     breadth: _EventBreadth,
+    names: _EventNames | None = None,
 ) -> str:
     shared = per_event[story.event]
+    own = len(story.outlets())
+    if shared >= 2 and (
+        own >= EVENT_CAP_OUTLETS
+        or (names is not None and names.development(story) >= EVENT_CAP_OUTLETS)
+    ):
+        # A development that many outlets tell (across its fragments) is among the
+        # day's big stories however many of its event's came first: the cap holds
+        # back the event's small side stories, not its big ones.
+        shared = 0
     if shared >= settings.max_per_event:
         return (
             f"diversity: {shared} picks already about the event of "

@@ -115,6 +115,10 @@ class PlaceData:
     killing: re.Pattern[str] = re.compile(r"(?!)")
     #: Desks whose items reporting a :attr:`killing` are placed as news.
     killing_desks: frozenset[str] = frozenset()
+    #: A criminal trial's testimony a headline reports (``[trials]``' patterns).
+    trial: re.Pattern[str] = re.compile(r"(?!)")
+    #: Desks whose items reporting a :attr:`trial` are placed as news.
+    trial_desks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +256,8 @@ def place_data() -> PlaceData:
         parties=frozenset(extra.get("parties", {}).get("names", ())),
         killing=_alternatives(extra.get("killings", {}).get("patterns", ())),
         killing_desks=frozenset(extra.get("killings", {}).get("desks", ())),
+        trial=_alternatives(extra.get("trials", {}).get("patterns", ())),
+        trial_desks=frozenset(extra.get("trials", {}).get("desks", ())),
     )
 
 

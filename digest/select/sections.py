@@ -305,8 +305,9 @@ class SectionDetector:
         # (A science desk's environment or climate is its own: research, not news.)
         if found and found[0] not in _BEATLESS and news_beat(article.url, self.places):
             return None
-        # A killing a business or technology desk files ("Arrest made over death of
-        # Cash App founder") is news, placed by what it names.
+        # A killing a business, technology or arts desk files ("Arrest made over
+        # death of Cash App founder"), or a criminal trial's testimony a business
+        # desk files ("Bankman-Fried tells jury…"), is news, placed by what it names.
         if found and reports_killing(self.places, found[0], article):
             return None
         return found
@@ -318,9 +319,11 @@ class SectionDetector:
             if found is None:
                 return article.section.lower(), "", f"labelled {article.section!r} by the source"
             # A bare "World" says less than the address's home desk under the world
-            # desk ("/world/us/"): the address decides.
+            # desk ("/world/us/"), or than a topic's desk in it: a sports site that
+            # labels every item "World" files its rugby under "/rugby-union/" (the
+            # address decides).
             sub = self.from_url(article.url) if found == (WORLD, "") else None
-            if sub and "/" in sub[2]:
+            if sub and ("/" in sub[2] or sub[0] in self.places.topics):
                 how = f"labelled {article.section!r} by the source, URL path /{sub[2]}/"
                 return sub[0], sub[1], how
             if found[0]:
@@ -356,6 +359,14 @@ class SectionDetector:
         named = leading_names(title, self.places)
         codes = [settled(self.places.ambiguous.get(n, (c,)), counts) for n, c in named]
         if self.home not in codes:
+            return ""
+        # A running page named for another country ("Australia news LIVE: …;
+        # Matildas prepare for semi-final with England") is that country's page:
+        # home named only in a later item is a party to its news, not its angle
+        # (its lead item's, "Ukraine war live: UK sends tanks", is still home's).
+        if running_label_country(title, self.places) not in ("", self.home) and not any(
+            c == self.home for _, c in find_countries(lead_clause(title), self.places.text_names)
+        ):
             return ""
         first = next(c for c in codes if c != INTERNATIONAL)
         others = [c for c in codes if c not in (self.home, INTERNATIONAL)]
@@ -512,6 +523,16 @@ def leading_names(title: str, places: PlaceData) -> list[tuple[str, str]]:
     return find_countries(lead_clause(title), names, people=places) or find_countries(
         title, names, people=places
     )
+
+
+def running_label_country(title: str, places: PlaceData) -> str:
+    """The one country a running page's label names ("Australia news LIVE:" → AU,
+    "Ukraine war live:" → UA), or ``""``: none, several, or no running page."""
+    head, colon, _ = without_credit(title).partition(":")
+    if not colon or not running_page(f"{head}:"):
+        return ""
+    codes = {c for _, c in find_countries(head, places.text_names) if c != INTERNATIONAL}
+    return codes.pop() if len(codes) == 1 else ""
 
 
 def lead_clause(title: str) -> str:
@@ -785,8 +806,15 @@ def content_topic(
 
 def reports_killing(places: PlaceData, desk: str, article: Article) -> bool:
     """Whether ``desk`` is one whose items reporting a killing are news
-    (``places.toml`` ``[killings]``) and the headline reports one."""
-    return desk in places.killing_desks and bool(places.killing.search(article.title))
+    (``places.toml`` ``[killings]``) and the headline reports one, or one whose
+    items reporting a criminal trial's testimony are (``[trials]``: a founder's
+    fraud trial on the business desk) and the headline reports that.  A desk's
+    running page ("… during fraud trial – live") stays on the desk: a business
+    live page follows the desk's day, its headline only the hour's lead item."""
+    title = article.title
+    return (desk in places.killing_desks and bool(places.killing.search(title))) or (
+        desk in places.trial_desks and bool(places.trial.search(title)) and not running_page(title)
+    )
 
 
 def artist_death(places: PlaceData, title: str) -> bool:
@@ -854,5 +882,6 @@ __all__ = [
     "leading_names",
     "main_country",
     "regional_desk",
+    "running_label_country",
     "tail_country",
 ]

@@ -85,6 +85,14 @@ _COMMENT_THREAD = re.compile(
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0
 _LATER_RUN_FACTOR = 2.0
+# A run this many lines or more under the best one (past a sidebar, menus, a
+# footer's link lists) must be this many times as large; past a stop marker too,
+# where this multiplies _LATER_RUN_FACTOR (3x: two of stop 31's three fresh-set
+# title gains need that).  Known costs: a story split by a long table keeps its
+# first part even when the part under the table is larger (wcxbdev 0243), and a
+# story far under a run of a site's teaser blurbs loses to them (fresh zoll.de).
+_FAR_LINES = 30
+_FAR_FACTOR = 1.5
 # How far under a stop marker the story's prose must go on for it to open a box.
 _BOX_REACH = 5
 _BOX_PROSE = 2
@@ -257,6 +265,8 @@ _STANDFIRST_MARGIN = 2.5
 _STANDFIRST_WORDS = 12
 _STANDFIRST_RATIO = 1.5
 _HEADLINE_WORDS = 4
+#: ... or this many, right over a much longer deck written as one full sentence.
+_SHORT_HEADLINE_WORDS = 2
 # Title Case: this share of the words longer than a short word are capitalised.
 _SHORT_WORD = 3
 _TITLE_CASE = 0.8
@@ -456,7 +466,12 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
         if total <= 0:
             total, start, told = 0.0, at, int(score > 0)
         total += score
-        if total > best * (handicap if start > best_end else 1.0):
+        factor = handicap if start > best_end else 1.0
+        if best >= _STORY_BEFORE_STOP and start - best_end >= _FAR_LINES:
+            # The story comes before the sidebar and the footer: a run of prose
+            # far under it (a legal notice, a tag cloud, a site's blurb) is theirs.
+            factor *= _FAR_FACTOR
+        if total > best * factor:
             best, best_start, best_end = total, start, at + 1
     if best <= 0:
         return None
@@ -801,7 +816,19 @@ def _over_standfirst(
         or bool(_INNER_SENTENCE.search(line))
     )
     for above in range(at - 1, max(-1, at - _STANDFIRST_REACH - 1), -1):
-        if above not in scores or weight(lines[above]) < _HEADLINE_WORDS:
+        # A full sentence right under a short headline ("Hardware-Attested Nix
+        # Builds" over "More confidence in …."), much longer than it: two words
+        # make a headline there ("Work with me" over "My Digital Nomad Story." none).
+        # A deck is written as a sentence: a Title Case line ending in a full stop is
+        # the headline, under its kicker ("Earnings Report").
+        deck = (
+            above == at - 1
+            and line.endswith(".")
+            and not title_case(line)
+            and weight(line) >= _STANDFIRST_RATIO * weight(lines[above])
+        )
+        least = _SHORT_HEADLINE_WORDS if deck else _HEADLINE_WORDS
+        if above not in scores or weight(lines[above]) < least:
             continue  # a section label or a credit line between them
         upper = len(lines[above].split())
         if (
@@ -949,7 +976,8 @@ class _Context:
             # A headline may end in an ellipsis ("Alles hat seine Zeit…"); a teaser
             # cut short has its whole text elsewhere on the page.
             scored = line[: cut.start()]
-        score = _headline_score(scored, self.lead_words, self.slug_words, self.facts, below)
+        over = self.lines[at - 1] if at > 0 else ""
+        score = _headline_score(scored, self.lead_words, self.slug_words, self.facts, below, over)
         if score is None:
             return None
         if any(self.facts.is_time(b) for b in self.lines[at + 1 : at + 3]) and byline_meta(
@@ -1291,16 +1319,22 @@ def _name_like(line: str, facts: LineFacts) -> bool:
 
 
 def _named_headline(
-    own: set[str], lead_words: set[str], below: Sequence[str], facts: LineFacts
+    own: set[str], lead_words: set[str], below: Sequence[str], facts: LineFacts, above: str = ""
 ) -> bool:
     """Whether a line read as names or a place alone (its words ``own``) is a short
     headline after all (``below``: the lines under it): a headline of capitalised
     words ("Neue DJV-Online-Seminare", "Managing Python Environments", German
     nouns) over the story's time or credit line, sharing two of its words with the
-    story's lead (a byline names the writer, whom the story rarely names)."""
-    return len(own & lead_words) >= _LEAD_AGREEMENT and any(
+    story's lead (a byline names the writer, whom the story rarely names).  A
+    headline right under the time line (``above``: a blog's date over its post's
+    headline, "Vibe Coding") need share only one word when it has but two: a
+    kicker over a headline and its byline shares one as well ("Earnings Report")."""
+    shared = len(own & lead_words)
+    if shared >= _LEAD_AGREEMENT and any(
         facts.is_time(b) or _is_credit(b, facts) or _post_meta(b) for b in below
-    )
+    ):
+        return True
+    return shared >= min(_LEAD_AGREEMENT, len(own) - 1) >= 1 and facts.is_time(above)
 
 
 def _post_link(line: str) -> bool:
@@ -1359,6 +1393,9 @@ def _label_with_figure(line: str) -> bool:
         and len(found["label"].split()) <= _LABEL_WORDS_MAX
         and len(found["value"].split()) <= _LABEL_VALUE_WORDS
         and any(ch.isdigit() for ch in found["value"])
+        # A question asks, a fact states ("Cloud Computing Innovations: What's
+        # Next in 2025?" is a headline).
+        and not found["value"].endswith("?")
         and not _dated_subtitle(found["value"])
     )
 
@@ -1386,15 +1423,17 @@ def _headline_score(
     slug_words: set[str],
     facts: LineFacts,
     below: Sequence[str] | None = None,
+    above: str = "",
 ) -> float | None:
-    """How much a line reads as this page's headline (``None``: it cannot be one)."""
+    """How much a line reads as this page's headline (``None``: it cannot be one);
+    ``below``: the lines under it, ``above``: the line over it."""
     score = 0.0
     if not _can_be_headline(line, facts):
         # (Cheapest tests first: most lines kept out are no names.)
         if below is None or facts(line, names=True) is None:
             return None
         own = content_words(line)
-        if not _named_headline(own, lead_words, below, facts) or not _name_like(line, facts):
+        if not _named_headline(own, lead_words, below, facts, above) or not _name_like(line, facts):
             return None
         score -= _NAME_LIKE_COST  # a name, a caption's place: weaker than a headline's shape
     else:

@@ -602,6 +602,18 @@ def _header_fits(
         # The header's "headline" is a deck written as a sentence; the shorter
         # line right over it, reading about as well, is the headline.
         return over
+    if (
+        best is not None
+        and best[0] == title_at - 1
+        and title_at in scores
+        and best[1] < scores[title_at]
+        and not generic.deck_under(header.title, over)
+    ):
+        # The generic reader took the line right over the header's "headline"
+        # although that one scored higher: it read it as the deck under the
+        # headline (headline, deck, byline: a blog platform's layout).  The line
+        # over it is then no sentence, nor much longer (that reads as a standfirst).
+        return over
     if best is None or best[0] == title_at:
         return _headline_under_time(header, run, paragraphs, facts) or True
     named_again = paragraphs[best[0]]
