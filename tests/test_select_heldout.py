@@ -237,13 +237,27 @@ BLIND5_FLOORS = {
 #: stop's start (6cc248a), 2 at its end (2023-04-27 IN lost one to a knock-on of the
 #: world/home rules).  Kept apart from the read batches' floors, as BLIND5_FLOORS.
 BLIND6_FLOORS = {
-    "2023-04-27": {"met": 1, "carried": 7, "soft": 2, "duplicates": 0, "pairs": (0.63, 0.79)},
-    "2023-05-25": {"met": 1, "carried": 14, "soft": 2, "duplicates": 0, "pairs": (0.67, 0.68)},
-    "2023-08-16": {"met": 0, "carried": 7, "soft": 7, "duplicates": 0, "pairs": (0.65, 0.77)},
-    "2023-10-12": {"met": 0, "carried": 4, "soft": 8, "duplicates": 0, "pairs": (0.47, 0.32)},
+    # Stop 31 read this batch: s31-soft's explainer forms and desks (soft 19 -> 10 with
+    # the rest), s31-war's event cap (2023-10-12 IN/GB carry Blinken's visit), and
+    # 2023-04-27 IN keeps the Sudan ceasefire again.
+    "2023-04-27": {"met": 2, "carried": 8, "soft": 1, "duplicates": 0, "pairs": (0.63, 0.79)},
+    "2023-05-25": {"met": 1, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.67, 0.68)},
+    "2023-08-16": {"met": 0, "carried": 7, "soft": 4, "duplicates": 0, "pairs": (0.65, 0.77)},
+    "2023-10-12": {"met": 0, "carried": 9, "soft": 4, "duplicates": 0, "pairs": (0.47, 0.32)},
+}
+#: The seventh blind batch (selector_blind7), labelled at the start of stop 31 and
+#: measured once at its end: 2 of 12 editions met every target at the stop's start
+#: and at its end; 2023-11-02's duplicates (4) come from the stop's event-cap lift
+#: letting two more fragments of the day's lead development in (its README).
+BLIND7 = DATA / "selector_blind7"
+BLIND7_FLOORS = {
+    "2023-03-23": {"met": 0, "carried": 11, "soft": 4, "duplicates": 0, "pairs": (0.85, 0.69)},
+    "2023-06-15": {"met": 2, "carried": 10, "soft": 0, "duplicates": 0, "pairs": (0.89, 0.92)},
+    "2023-08-29": {"met": 0, "carried": 12, "soft": 3, "duplicates": 0, "pairs": (0.75, 0.61)},
+    "2023-11-02": {"met": 0, "carried": 10, "soft": 1, "duplicates": 4, "pairs": (0.33, 0.49)},
 }
 #: The honest batches, each scored once in its stop, with its own floors.
-HONEST_BATCHES = {BLIND5: BLIND5_FLOORS, BLIND6: BLIND6_FLOORS}
+HONEST_BATCHES = {BLIND5: BLIND5_FLOORS, BLIND6: BLIND6_FLOORS, BLIND7: BLIND7_FLOORS}
 
 
 @pytest.mark.parametrize("folder", sorted(HONEST_BATCHES), ids=lambda f: f.name)

@@ -41,6 +41,7 @@ SETS = {
     "blind4": DATA / "selector_blind4",
     "blind5": DATA / "selector_blind5",
     "blind6": DATA / "selector_blind6",
+    "blind7": DATA / "selector_blind7",
 }
 
 
@@ -68,8 +69,10 @@ def main() -> int:
         " on); blind3, four days labelled at the start of stop 27 and measured once"
         " at its end (since read); blind4, four days labelled at the start of stop 28"
         " and measured once at its end (since read); blind5, four days labelled at"
-        " the start of stop 29 and measured once at its end (since read); or blind6, four"
-        " days labelled at the start of stop 30 and measured once at its end",
+        " the start of stop 29 and measured once at its end (since read); blind6, four"
+        " days labelled at the start of stop 30 and measured once at its end (since"
+        " read); or blind7, four days labelled at the start of stop 31 and measured"
+        " once at its end",
     )
     parser.add_argument(
         "--desks",
