@@ -263,38 +263,38 @@ class SectionDetector:
         labelled = self._labelled(article)
         summit = hosted_summit(article, self.hosted) or acting_bloc(article, self.blocs)
         if summit and (labelled[0] in (WORLD, NATIONAL) if labelled else not outlet.desk):
-            return self._call(NATIONAL, summit, self.home)
+            return self.call(NATIONAL, summit, self.home)
         if labelled is not None:
             section, code, how = labelled
             if section == NATIONAL and not code:
-                return self._national_desk(outlet, how, evidence, article.title)
+                return national_desk(self, outlet, how, evidence, article.title)
             if section == WORLD:
                 # A world desk's moon rover is science news, wherever it is filed.
                 topic, why = content_topic(self.places, article, OVERRIDING_TOPICS)
                 if topic:
-                    return self._call(topic, f"{how}, but {why}", "")
+                    return self.call(topic, f"{how}, but {why}", "")
             if section == WORLD and code and code != self.home:
                 # Another country's national desk ("uk-politics", "/uk/"), like a
                 # foreign outlet's: a story told from home's side is home news too.
-                about_home = self._about_home(evidence, article.title)
+                about_home = self.about_home(evidence, article.title)
                 if about_home:
-                    return self._call(NATIONAL, f"{how}, but {about_home}", self.home)
+                    return self.call(NATIONAL, f"{how}, but {about_home}", self.home)
             if section == WORLD and not code:
-                about_home = self._about_home(evidence, article.title)
+                about_home = self.about_home(evidence, article.title)
                 if about_home:
-                    return self._call(NATIONAL, f"{how}, but {about_home}", self.home)
+                    return self.call(NATIONAL, f"{how}, but {about_home}", self.home)
                 region = desk_region(article, self.places)
                 if region and self.home in region.countries and outlet.country != self.home:
-                    return self._call(*regional_desk(self.home, self.places, how, region, evidence))
-            return self._call(section, how, code or country)
+                    return self.call(*regional_desk(self.home, self.places, how, region, evidence))
+            return self.call(section, how, code or country)
         desk = outlet.desk or host_desk(article.url, self.places)
         if desk:
             news = news_on_desk(self.places, self.home, article, outlet.country, evidence[0])
             if (desk in _NEWSY_DESKS and news) or reports_killing(self.places, desk, article):
                 return self._by_content(article, outlet, evidence)
-            return self._call(desk, f"no section label; {outlet.name} covers {desk}", country)
+            return self.call(desk, f"no section label; {outlet.name} covers {desk}", country)
         if not self.use_fallback:
-            return self._call("", "no section label (fallback classifier off)", country)
+            return self.call("", "no section label (fallback classifier off)", country)
         return self._by_content(article, outlet, evidence)
 
     def _labelled(self, article: Article) -> tuple[str, str, str] | None:
@@ -346,7 +346,7 @@ class SectionDetector:
                 return topic, "", f"feed category {tag!r} ({topic})"
         return None
 
-    def _about_home(self, evidence: Evidence, title: str) -> str:
+    def about_home(self, evidence: Evidence, title: str) -> str:
         """Why a story is the home country's own news, or ``""``: mostly about it,
         or told from its angle (the headline names it first, or as often as any
         other country: "Biden condemns attack in Israel", "Britons flee Sudan")."""
@@ -377,29 +377,6 @@ class SectionDetector:
             return f"the headline tells it from {where}'s side"
         return ""
 
-    def _national_desk(
-        self, outlet: Outlet, how: str, evidence: Evidence, title: str
-    ) -> SectionCall:
-        """A national desk means the outlet's own country (seen from home)."""
-        home, call = self.home, self._call
-        own = outlet.country if outlet.country != NO_COUNTRY else ""
-        if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
-            how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
-            if _abroad(evidence[0], home) and not self._about_home(evidence, title):
-                return call(WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0]))
-            return call(NATIONAL, how, home)
-        name = self.places.country_names.get(own, own)
-        if own == home:
-            abroad = foreign_only(evidence, home)
-            if abroad:
-                why = f"{how} of {outlet.name} ({name}), but {abroad}"
-                return call(WORLD, why, main_country(evidence[0]))
-            return call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
-        about_home = self._about_home(evidence, title)
-        if about_home:
-            return call(NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", home)
-        return call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
-
     def _by_content(self, article: Article, outlet: Outlet, evidence: Evidence) -> SectionCall:
         """Place an unlabelled item by what it is about, then by its outlet."""
         counts, said = evidence
@@ -408,39 +385,39 @@ class SectionDetector:
         summary = f"{'; '.join(said) or 'no places named'}: foreign {foreign:g} vs home {home:g}"
         topic, why = content_topic(self.places, article)
         if topic:
-            return self._call(topic, f"no section label; {why}", "")
+            return self.call(topic, f"no section label; {why}", "")
         company = company_dispute(article, self.places, self.disputes)
         if company:
             why = f"no section label; a labour dispute at a company ({company}) is business news"
-            return self._call("business", why, main_country(counts))
-        about_home = self._about_home(evidence, article.title)
+            return self.call("business", why, main_country(counts))
+        about_home = self.about_home(evidence, article.title)
         if about_home:
-            return self._call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
+            return self.call(NATIONAL, f"no section label; {summary}; {about_home}", self.home)
         if _abroad(counts, self.home):
-            call = self._call(WORLD, f"no section label; {summary}", main_country(counts))
+            call = self.call(WORLD, f"no section label; {summary}", main_country(counts))
             weak = placed_in_passing(self.places, self.home, article, foreign)
             return dataclasses.replace(call, by_outlet=weak)
         if home > 0 and home >= foreign:
-            return self._call(NATIONAL, f"no section label; {summary}", self.home)
+            return self.call(NATIONAL, f"no section label; {summary}", self.home)
         own = outlet.country if outlet.country != NO_COUNTRY else ""
         if own and own != self.home:
             name = self.places.country_names.get(own, own)
-            call = self._call(
+            call = self.call(
                 WORLD, f"no section label; {summary}; outlet {outlet.name} is from {name}", own
             )
             return dataclasses.replace(call, by_outlet=True)
         if own == self.home:
-            return self._call(
+            return self.call(
                 NATIONAL, f"no section label; {summary}; {outlet.name} is a home outlet", own
             )
-        return self._call(NATIONAL, f"no section label; {summary}; no sign of abroad", "")
+        return self.call(NATIONAL, f"no section label; {summary}; no sign of abroad", "")
 
     def _evidence(self, article: Article, near: str = "") -> Evidence:
         """Weighted countries an item is about (dateline, agency, names) and what
         was found, in words (``near``: the outlet's country, for ambiguous names)."""
         counts: dict[str, float] = defaultdict(float)
         said: list[str] = []
-        place = self._dateline(article)
+        place = dateline_of(article, self.home_places, self.places)
         if place:
             counts[place] += _DATELINE
             said.append(f"dateline {article.dateline} ({place})")
@@ -469,18 +446,46 @@ class SectionDetector:
 
     # -- helpers -------------------------------------------------------------------
 
-    def _call(self, section: str, reason: str, country: str) -> SectionCall:
+    def call(self, section: str, reason: str, country: str) -> SectionCall:
+        """The decision to place an item in ``section`` for ``reason``, counted
+        when the section is one this run selects from."""
         counted = section in self.counted
         verdict = "counts" if counted else "does not count"
         shown = section or "unknown"
         return SectionCall(section, counted, f"section {shown} ({reason}; {verdict})", country)
 
-    def _dateline(self, article: Article) -> str:
-        if not article.dateline:
-            return ""
-        if article.dateline in self.home_places:
-            return self.home
-        return dateline_country(article.dateline, self.places)
+
+def dateline_of(article: Article, home_places: dict[str, str], places: PlaceData) -> str:
+    """The country of an item's dateline (a configured home place's first), or ``""``."""
+    if not article.dateline:
+        return ""
+    if article.dateline in home_places:
+        return home_places[article.dateline]
+    return dateline_country(article.dateline, places)
+
+
+def national_desk(
+    detector: SectionDetector, outlet: Outlet, how: str, evidence: Evidence, title: str
+) -> SectionCall:
+    """A national desk means the outlet's own country (seen from ``detector``'s home)."""
+    home, call = detector.home, detector.call
+    own = outlet.country if outlet.country != NO_COUNTRY else ""
+    if not own:  # whose nation, the places named tell ("Phoenix heat wave": the US)
+        how = f"{how}: a national desk of {outlet.name or 'the source'}, country not known"
+        if _abroad(evidence[0], home) and not detector.about_home(evidence, title):
+            return call(WORLD, f"{how}; {'; '.join(evidence[1])}", main_country(evidence[0]))
+        return call(NATIONAL, how, home)
+    name = detector.places.country_names.get(own, own)
+    if own == home:
+        abroad = foreign_only(evidence, home)
+        if abroad:
+            why = f"{how} of {outlet.name} ({name}), but {abroad}"
+            return call(WORLD, why, main_country(evidence[0]))
+        return call(NATIONAL, f"{how}: {outlet.name}'s national desk ({name})", own)
+    about_home = detector.about_home(evidence, title)
+    if about_home:
+        return call(NATIONAL, f"{how} of {outlet.name} ({name}), but {about_home}", home)
+    return call(WORLD, f"{how}: {outlet.name}'s national desk, news of {name}", own)
 
 
 def mentions_of(
@@ -874,6 +879,7 @@ __all__ = [
     "artist_death",
     "arts_award",
     "country_subdesk",
+    "dateline_of",
     "desk_region",
     "headline_topic",
     "home_blocs",
@@ -881,6 +887,7 @@ __all__ = [
     "lead_clause",
     "leading_names",
     "main_country",
+    "national_desk",
     "regional_desk",
     "running_label_country",
     "tail_country",
