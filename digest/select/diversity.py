@@ -598,7 +598,7 @@ class _EventNames:
         common = self.common(story.event)
         if common is None:
             return len(keys)
-        mine = {n for n in self.names(story) if n not in common and not n.startswith("country:")}
+        mine = _own_names(self.names(story), common)
         if not mine:
             return len(keys)
         for other in self._told[story.event]:
@@ -630,8 +630,13 @@ class _EventNames:
         common = self.common(pick.event)
         if common is None:
             return True
-        shared = self.names(story) & self.names(pick)
-        return any(n not in common and not n.startswith("country:") for n in shared)
+        return bool(_own_names(self.names(story) & self.names(pick), common))
+
+
+def _own_names(names: frozenset[str], common: frozenset[str]) -> frozenset[str]:
+    """The names of ``names`` that are a development's own: not the event's
+    (``common``), nor the countries its places are in."""
+    return frozenset(n for n in names if n not in common and not n.startswith("country:"))
 
 
 def _limit(

@@ -290,7 +290,7 @@ class SectionDetector:
         desk = outlet.desk or host_desk(article.url, self.places)
         if desk:
             news = news_on_desk(self.places, self.home, article, outlet.country, evidence[0])
-            if (desk in _NEWSY_DESKS and news) or reports_killing(self.places, desk, article):
+            if (desk in _NEWSY_DESKS and news) or reports_crime(self.places, desk, article):
                 return self._by_content(article, outlet, evidence)
             return self.call(desk, f"no section label; {outlet.name} covers {desk}", country)
         if not self.use_fallback:
@@ -308,7 +308,7 @@ class SectionDetector:
         # A killing a business, technology or arts desk files ("Arrest made over
         # death of Cash App founder"), or a criminal trial's testimony a business
         # desk files ("Bankman-Fried tells jury…"), is news, placed by what it names.
-        if found and reports_killing(self.places, found[0], article):
+        if found and reports_crime(self.places, found[0], article):
             return None
         return found
 
@@ -809,7 +809,7 @@ def content_topic(
     return "", ""
 
 
-def reports_killing(places: PlaceData, desk: str, article: Article) -> bool:
+def reports_crime(places: PlaceData, desk: str, article: Article) -> bool:
     """Whether ``desk`` is one whose items reporting a killing are news
     (``places.toml`` ``[killings]``) and the headline reports one, or one whose
     items reporting a criminal trial's testimony are (``[trials]``: a founder's
