@@ -404,3 +404,46 @@ def test_two_running_pages_of_a_big_event_are_one_story() -> None:
     second = "Israel-Hamas war live updates: internet is cut off in Gaza"
     titles = _war_day_picks(first, second)
     assert first in titles and second not in titles
+
+
+def _development_day(fragment: str, tied: str, *, tied_picked: bool) -> list[str]:
+    """Four picks of a war's stories and another event's: three of the war's
+    developments fill its cap, then ``fragment`` (two outlets) and another event's
+    story (one) are left for the last slot; ``tied`` (three outlets) shares a name
+    with ``fragment``, and is among the first picks when ``tied_picked``."""
+    settings = SelectSettings(count=4, max_per_country=5)
+    war = [story(n, f"Israel strikes Gaza in wave {n}", event=1, score=10 - n, outlets=3,
+                 words=(n + 10,)) for n in range(3 - tied_picked)]  # fmt: skip
+    top = story(5, tied, event=1, score=11 if tied_picked else 0.2, outlets=3, words=(20,))
+    piece = story(6, fragment, event=1, score=3, outlets=2, words=(21,))
+    side = [story(10 + n, f"Israel and Gaza report {n}", event=1, score=0.1, words=(30 + n,))
+            for n in range(5)]  # fmt: skip
+    other = story(20, "Other story", event=2, score=1.5, words=(40,))
+    return pick([*war, top, piece, *side, other], settings)
+
+
+def test_a_picked_developments_other_fragment_is_not_lifted_past_its_events_cap() -> None:
+    # Blinken's visit is picked (three outlets); another fragment of it, two
+    # outlets, is that pick's development, which the edition already carries: it
+    # is held back by its event's cap like any side story, and another event's
+    # story takes the last slot (blind7 2023-11-02 IN picked three fragments of
+    # the day's lead development).
+    titles = _development_day(
+        "Blinken pledges support", "Blinken arrives in Israel for talks", tied_picked=True
+    )
+    assert titles[0] == "Blinken arrives in Israel for talks"
+    assert titles[3] == "Other story"
+
+
+def test_a_name_of_the_events_country_ties_no_development() -> None:
+    # Two stories of a war placed in Israel share only "Israeli": two
+    # developments of the war, not one told by five outlets; the second is held
+    # back by the cap.  Sharing "Blinken", they are one development, lifted.
+    titles = _development_day(
+        "Israeli troops push further into Gaza", "Israeli tank commander killed", tied_picked=False
+    )
+    assert titles[3] == "Other story"
+    titles = _development_day(
+        "Blinken pledges support", "Blinken arrives in Israel for talks", tied_picked=False
+    )
+    assert titles[3] == "Blinken pledges support"

@@ -247,14 +247,15 @@ BLIND6_FLOORS = {
 }
 #: The seventh blind batch (selector_blind7), labelled at the start of stop 31 and
 #: measured once at its end: 2 of 12 editions met every target at the stop's start
-#: and at its end; 2023-11-02's duplicates (4) come from the stop's event-cap lift
-#: letting two more fragments of the day's lead development in (its README).
+#: and at its end; 2023-11-02's duplicates (4) came from the stop's event-cap lift
+#: letting two more fragments of the day's lead development in (its README); stop 32
+#: lifts no fragment of a picked development, nor one tied by "Israeli" (2).
 BLIND7 = DATA / "selector_blind7"
 BLIND7_FLOORS = {
     "2023-03-23": {"met": 0, "carried": 11, "soft": 4, "duplicates": 0, "pairs": (0.85, 0.69)},
     "2023-06-15": {"met": 2, "carried": 10, "soft": 0, "duplicates": 0, "pairs": (0.89, 0.92)},
     "2023-08-29": {"met": 0, "carried": 12, "soft": 3, "duplicates": 0, "pairs": (0.75, 0.61)},
-    "2023-11-02": {"met": 0, "carried": 10, "soft": 1, "duplicates": 4, "pairs": (0.33, 0.49)},
+    "2023-11-02": {"met": 0, "carried": 10, "soft": 1, "duplicates": 2, "pairs": (0.33, 0.49)},
 }
 #: The honest batches, each scored once in its stop, with its own floors.
 HONEST_BATCHES = {BLIND5: BLIND5_FLOORS, BLIND6: BLIND6_FLOORS, BLIND7: BLIND7_FLOORS}

@@ -14,7 +14,8 @@ for more: one pick per :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the da
 dominant event, told everywhere, fills three slots; a smaller one's third pick is
 mostly a retelling of one of its first two in other words); a development of a
 big event told by several outlets, across the fragments clustering split it into,
-is capped and weighed as a big story of its own (:class:`_EventNames`).  A story
+is capped and weighed as a big story of its own (:class:`_EventNames`), unless
+one of its fragments is already picked (the edition carries it).  A story
 of an event already picked
 whose closest member is as alike as the clustering's bar to a pick's (half of it
 when both headlines name the same city, or when it uses the pick's core phrase,
@@ -131,6 +132,7 @@ def choose(
 
     def take(story: Story) -> None:
         taken.append(story)
+        event_names.take(story)
         per_event[story.event] += 1
         country = _country(story)
         if country:
@@ -138,6 +140,8 @@ def choose(
 
     def swap(pick: Story, wider: Story) -> None:
         taken[taken.index(pick)] = wider
+        event_names.drop(pick)
+        event_names.take(wider)
         for story, step in ((pick, -1), (wider, 1)):
             per_event[story.event] += step
             country = _country(story)
@@ -152,6 +156,8 @@ def choose(
         for key in [k for k, twin in retold.items() if twin is pick]:
             del retold[key]
 
+    # Best first: a huge event is read in its biggest stories only.
+    event_names = _EventNames(free, places)
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
         where = f"position {position}" if position else "the edition"
@@ -159,8 +165,6 @@ def choose(
         take(story)
     capped: dict[str, str] = {}
     breadth = _EventBreadth(stories, settings.max_per_event * EVENT_OUTLETS_PER_PICK)
-    # Best first: a huge event is read in its biggest stories only.
-    event_names = _EventNames(free, places)
     retold: dict[str, Story] = {}
     # Each pick's core phrases, read once (by lead id), not once per candidate.
     cores: dict[str, set[tuple[str, str]]] = {}
@@ -571,7 +575,15 @@ class _EventNames:
         self._names: dict[str, frozenset[str]] = {}
         self._told: dict[int, list[Story]] = {}
         # Each story's development, by lead id: asked again in every round of picks.
-        self._outlets: dict[str, int] = {}
+        self._outlets: dict[str, tuple[int, frozenset[str]]] = {}
+        self._picked: set[str] = set()
+        # A country's names as a whole ("israeli", "palestinians"), lower case as
+        # story names are, with the country they name.
+        self._countries = {
+            name.lower(): code
+            for name, code in places.text_names.items()
+            if code and (name in places.whole_country or places.country_names.get(code) == name)
+        }
 
     def names(self, story: Story) -> frozenset[str]:
         """A story's names (:func:`~.events.story_names`)."""
@@ -585,26 +597,42 @@ class _EventNames:
         that share a name of their own with it: clustering splits one development's
         reports into fragments, each of which looks small, and the name the event's
         other stories seldom use ("Blinken") ties them.  For a story of a small
-        event, or naming nothing of its own, its own outlets.  Worked out once per
-        story (a read of up to :data:`EVENT_SAMPLE` stories), not once per round."""
+        event, or naming nothing of its own, its own outlets; and for one whose
+        development is already in the edition (one of its fragments is a pick, see
+        :meth:`take`): it is that pick's development, which the edition carries,
+        not another big story of the day.  Worked out once per story (a read of
+        up to :data:`EVENT_SAMPLE` stories), not once per round."""
         key = story.lead.article.id
         if key not in self._outlets:
             self._outlets[key] = self._development(story)
-        return self._outlets[key]
+        outlets, fragments = self._outlets[key]
+        if fragments and not fragments.isdisjoint(self._picked):
+            return len(story.outlets())
+        return outlets
 
-    def _development(self, story: Story) -> int:
-        """:meth:`development`, worked out."""
+    def take(self, story: Story) -> None:
+        """Note ``story`` as picked (see :meth:`development`)."""
+        self._picked.add(story.lead.article.id)
+
+    def drop(self, story: Story) -> None:
+        """Note ``story`` as no longer picked (another report took its place)."""
+        self._picked.discard(story.lead.article.id)
+
+    def _development(self, story: Story) -> tuple[int, frozenset[str]]:
+        """:meth:`development`, worked out: the outlets, and the fragments' lead ids."""
         keys = {o.key for o in story.outlets()}
         common = self.common(story.event)
         if common is None:
-            return len(keys)
-        mine = _own_names(self.names(story), common)
+            return len(keys), frozenset()
+        mine = self.own(self.names(story), common)
         if not mine:
-            return len(keys)
+            return len(keys), frozenset()
+        fragments = set()
         for other in self._told[story.event]:
             if other is not story and not mine.isdisjoint(self.names(other)):
                 keys.update(o.key for o in other.outlets())
-        return len(keys)
+                fragments.add(other.lead.article.id)
+        return len(keys), frozenset(fragments)
 
     def common(self, event: int) -> frozenset[str] | None:
         """The names of a big event, or ``None`` for a smaller one."""
@@ -630,13 +658,27 @@ class _EventNames:
         common = self.common(pick.event)
         if common is None:
             return True
-        return bool(_own_names(self.names(story) & self.names(pick), common))
+        return bool(self.own(self.names(story) & self.names(pick), common))
 
+    def own(self, names: frozenset[str], common: frozenset[str]) -> frozenset[str]:
+        """The names of ``names`` that are a development's own: not the event's
+        (``common``), nor the countries its places are in, nor a name of one of the
+        event's countries as a whole ("Israeli" in a war the event's stories place
+        in Israel: every development of it is Israeli)."""
+        return frozenset(
+            n
+            for n in names
+            if n not in common
+            and not n.startswith("country:")
+            and f"country:{self._country_of(n)}" not in common
+        )
 
-def _own_names(names: frozenset[str], common: frozenset[str]) -> frozenset[str]:
-    """The names of ``names`` that are a development's own: not the event's
-    (``common``), nor the countries its places are in."""
-    return frozenset(n for n in names if n not in common and not n.startswith("country:"))
+    def _country_of(self, name: str) -> str:
+        """The country a lower-case name names as a whole ("palestinians": PS), or ""."""
+        code = self._countries.get(name)
+        if code is None and name.endswith("ns"):
+            code = self._countries.get(name[:-1])
+        return code or ""
 
 
 def _limit(
