@@ -17,7 +17,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from .model import Article, Edition, Image, LeftOut, Pick, Rejection, to_plain
+from .model import Article, CapLift, Edition, Image, LeftOut, Pick, Rejection, to_plain
 
 #: An article, edition, pick or rejection as plain data.
 Plain = dict[str, Any]
@@ -77,6 +77,7 @@ def pick_from_plain(data: Plain) -> Pick:
         also_reported_by=tuple(data.get("also_reported_by", ())),
         headline=data.get("headline", ""),
         outlet=data.get("outlet", ""),
+        cap_lifted=CapLift(lifted) if (lifted := data.get("cap_lifted")) else None,
     )
 
 

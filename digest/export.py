@@ -74,6 +74,7 @@ def edition_document(edition: Edition) -> dict[str, Any]:
                 "headline": pick.title,
                 "outlet": pick.outlet,
                 "also_reported_by": list(pick.also_reported_by),
+                "cap_lifted": pick.cap_lifted.value if pick.cap_lifted else None,
                 "article": article_to_plain(pick.article),
             }
             for rank, pick in enumerate(edition.picks, 1)

@@ -90,6 +90,15 @@ class SourceResult:
     last_modified: str = ""
 
 
+class CapLift(StrEnum):
+    """Why a pick was taken past its event's diversity cap (``max_per_event``)."""
+
+    #: A development many outlets tell (with its fragments): among the day's big stories.
+    BREADTH = "told by many outlets"
+    #: Every story left was capped, and an empty slot helps nobody.
+    NO_OTHER_STORY = "no other story left"
+
+
 @dataclass(frozen=True, slots=True)
 class Pick:
     """An article chosen for an edition, with its score and why it was chosen."""
@@ -103,6 +112,9 @@ class Pick:
     headline: str = ""
     #: The outlet that published the lead article, as the selector names it.
     outlet: str = ""
+    #: Why it was taken past its event's diversity cap (its reasons say so too), or
+    #: ``None`` when it was not.
+    cap_lifted: CapLift | None = None
 
     @property
     def title(self) -> str:
@@ -332,6 +344,7 @@ __all__ = [
     "DELIVERY_STATUSES",
     "WORLD",
     "Article",
+    "CapLift",
     "Delivery",
     "DeliveryStatus",
     "Edition",

@@ -11,7 +11,7 @@ from digest.codec import (
     edition_from_plain,
     edition_to_plain,
 )
-from digest.model import Article, Edition, Image, LeftOut, Pick, Rejection
+from digest.model import Article, CapLift, Edition, Image, LeftOut, Pick, Rejection
 
 WHEN = datetime(2020, 11, 23, 3, 25, tzinfo=UTC)
 
@@ -39,7 +39,10 @@ def test_an_edition_survives_json_both_ways() -> None:
         id="world-2020-11-23",
         as_of=WHEN,
         timezone="Asia/Kolkata",
-        picks=(Pick(story("a"), 2.5, ("3 outlets",), ("Reuters",), "Headline", "AP"),),
+        picks=(
+            Pick(story("a"), 2.5, ("3 outlets",), ("Reuters",), "Headline", "AP"),
+            Pick(story("c"), 1.5, ("cap lifted",), cap_lifted=CapLift.BREADTH),
+        ),
         rejections=(Rejection(story("b"), "ranked below a", 0.1, LeftOut.RANKED_BELOW),),
         window_start=WHEN,
     )

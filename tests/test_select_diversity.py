@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from digest.config import SelectSettings
-from digest.model import Article, LeftOut
+from digest.model import Article, CapLift, LeftOut
 from digest.select.candidates import Candidate, Story
 from digest.select.diversity import choose
 from digest.select.genre import classify_genre
@@ -366,8 +366,12 @@ def test_an_events_story_many_outlets_tell_is_not_held_back_by_its_cap() -> None
            for n in range(4)]  # fmt: skip
     small = story(9, "War side story", event=1, score=8, outlets=2, words=(30,))
     other = story(20, "Other story", event=2, score=1, words=(40,))
-    titles = pick([*war, small, other], settings)
-    assert titles == [f"War development {n}" for n in range(4)]
+    events = ["e0", "e1", "e2"]
+    chosen, _ = choose([*war, small, other], settings, Overrides(), events, place_data())
+    assert [s.lead.article.title for s in chosen] == [f"War development {n}" for n in range(4)]
+    # Said in words and as a typed flag: only the fourth is past the cap.
+    assert [s.cap_lifted for s in chosen] == [None, None, None, CapLift.BREADTH]
+    assert "diversity cap lifted" in str(chosen[3].reasons[-1])
 
 
 def test_a_developments_fragments_count_their_outlets_together() -> None:

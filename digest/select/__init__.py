@@ -139,6 +139,7 @@ def select(
                 story.also,
                 headline,
                 story.lead.outlet.name,
+                story.cap_lifted,
             )
         )
     # The vectors (most of what a selection holds) are not needed past this point:

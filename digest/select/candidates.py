@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, TypeVar
 
-from ..model import Article, LeftOut, Rejection
+from ..model import Article, CapLift, LeftOut, Rejection
 from .genre import GenreCall
 from .outlets import Outlet
 from .sections import SectionCall
@@ -64,6 +64,8 @@ class Story:
     event: int = -1
     #: Picked in a recent edition and substantially updated since.
     repeat: bool = False
+    #: Why diversity took it past its event's cap, if it did.
+    cap_lifted: CapLift | None = None
 
     def likeness(self) -> dict[str, float]:
         """The members' likeness to the story (:attr:`similarity`), made on first use."""

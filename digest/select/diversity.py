@@ -45,7 +45,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..config import ScoreWeights, SelectSettings
-from ..model import LeftOut, Rejection
+from ..model import CapLift, LeftOut, Rejection
 from .candidates import Story, left_out
 from .events import story_names
 from .genre import running_page
@@ -202,6 +202,7 @@ def choose(
             factor, note = _factor(story, per_event, per_country, w, events, event_names)
             if best is None or story.score * factor > best[0]:
                 best = (story.score * factor, n, note)
+        lifted: CapLift | None = None
         if best is None:
             # Every story left is capped: an empty slot helps nobody, so the best
             # of them (with its diversity weight) fills it and says so; a retelling
@@ -209,16 +210,20 @@ def choose(
             best = _best_capped(remaining, per_event, per_country, w, events, retold)
             if best is None:
                 break
+            lifted = CapLift.NO_OTHER_STORY
         story = remaining.pop(best[1])
         if best[2]:
             story.reasons += (best[2],)
-        if per_event[story.event] >= settings.max_per_event and "cap lifted" not in best[2]:
+        if per_event[story.event] >= settings.max_per_event and lifted is None:
             # Past its event's cap by its breadth (see :func:`_limit`): said so.
+            lifted = CapLift.BREADTH
             story.reasons += (
                 f"diversity cap lifted: {per_event[story.event]} picks already about its "
                 f"event, but told by {EVENT_CAP_OUTLETS}+ outlets (with its development's "
                 "fragments) it is among the day's big stories",
             )
+        # Typed as well as said, for what reads the edition (explain, tests).
+        story.cap_lifted = lifted
         capped.pop(story.lead.article.id, None)
         take(story)
     rejections = []
