@@ -44,3 +44,18 @@ def test_a_line_printed_again_further_down_is_no_twin() -> None:
     than any line printed twice (the page reads as with the headline once)."""
     once = _read(_page([TITLE])).title
     assert _read(_page([TITLE, "Photo: Getty Images", TITLE])).title == once
+
+
+def test_a_crumb_trail_with_doubled_separators_is_no_headline() -> None:
+    """A crumb trail printed with doubled separators ("Home ›› Politik im Überblick
+    ›› Politik") over the story's time line is no headline over it, as one with
+    single ones is not: the headline under the picture's credit names the page."""
+    title = "Verfassungsgericht: Berlusconis Sex-Prozess geht weiter"
+    lead = (
+        "Silvio Berlusconis Prozess um angeblichen Amtsmissbrauch kann in Mailand "
+        "weitergehen, wie das Verfassungsgericht in Rom am Dienstag entschied."
+    )
+    lines = ["WETTER", "SERVICE", "Home ›› Politik im Überblick ›› Politik", "14. Februar 2012"]
+    lines += ["Drucken", "© 2012 APA/AP", "Politik", title, lead]
+    lines += paragraphs("Das Verfassungsgericht in Rom", 5)
+    assert _read(lines).title == title

@@ -242,7 +242,8 @@ _CREDIT_LINE = re.compile(
 )
 # A breadcrumb trail ("Blog > Weight Loss > Tips") and a line of labelled facts
 # ("Tested by: John Milbank RRP: £23.99") are no headline.
-CRUMB_SEPARATOR = re.compile(r" [>»›] ")
+# A crumb trail's separator, single or doubled ("Home > News", "Home ›› Politik").
+CRUMB_SEPARATOR = re.compile(r" [>»›]{1,2} ")
 _FACT_LABEL = re.compile(r"(?:^|\s)\w+(?: \w+)?: \S")
 # Share of a line a date may take before the line is a time line, not a headline.
 _MAX_DATE_SHARE = 0.5
