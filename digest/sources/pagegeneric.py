@@ -242,7 +242,8 @@ _CREDIT_LINE = re.compile(
 )
 # A breadcrumb trail ("Blog > Weight Loss > Tips") and a line of labelled facts
 # ("Tested by: John Milbank RRP: £23.99") are no headline.
-CRUMB_SEPARATOR = re.compile(r" [>»›] ")
+# A crumb trail's separator, single or doubled ("Home > News", "Home ›› Politik").
+CRUMB_SEPARATOR = re.compile(r" [>»›]{1,2} ")
 _FACT_LABEL = re.compile(r"(?:^|\s)\w+(?: \w+)?: \S")
 # Share of a line a date may take before the line is a time line, not a headline.
 _MAX_DATE_SHARE = 0.5
@@ -301,6 +302,11 @@ _HEADER_HEADLINE_SCORE = 3.0
 _QUOTE_MARK = re.compile(r"[“\"«„]")
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„]{8,250})[”\"»“]")
 _QUOTED_BONUS = 1.5
+#: A headline printed twice in a row (the visible heading and its copy in a hidden
+#: heading or over the picture) names the page; a copy further away is the common
+#: caption printed again under its credit, so only the next line counts.
+_TWIN_REACH = 1
+_TWIN_BONUS = 1.0
 # A line over a standfirst (see ``_Context._over_standfirst``) gains this much.
 _OVER_STANDFIRST_BONUS = 1.5
 _STANDFIRST_MIN_WORDS = 10
@@ -1005,6 +1011,8 @@ class _Context:
             score += 0.75
         elif self.counts[line] > 1:
             score += 0.5  # ... or as it is, over the picture
+            if self._twin(at):
+                score += _TWIN_BONUS  # ... or twice in a row, its heading's copy
         if line.lower() in self.quoted:
             score += _QUOTED_BONUS
         below = self.lines[at + 1 : at + 4]
@@ -1025,6 +1033,14 @@ class _Context:
         if siblings >= _LIST_SIBLINGS:
             score -= _LIST_COST * (siblings - _LIST_SIBLINGS + 1)
         return score
+
+    def _twin(self, at: int) -> bool:
+        """Whether the line at ``at`` is printed again right next to itself (within
+        :data:`_TWIN_REACH` lines)."""
+        line = self.lines[at]
+        low = max(0, at - _TWIN_REACH)
+        high = min(len(self.lines), at + _TWIN_REACH + 1)
+        return any(self.lines[near] == line for near in range(low, high) if near != at)
 
     def _printed_whole(self, stem: str) -> bool:
         """Whether a longer line of the page starts with ``stem`` (the text of a
