@@ -311,7 +311,9 @@ def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_libtests_html()
     """On the libtests set's HTML (the 61 pages with a gold body): measured 0.952
     against 0.936, none refused."""
     scorer = _scorer()
-    ours, theirs, refused = scorer.score_html(scorer.load_devset(scorer.LIBTESTS), scorer.LIBTESTS)
+    scored = scorer.score_html(scorer.load_devset(scorer.LIBTESTS), scorer.LIBTESTS)
+    assert scored is not None
+    ours, theirs, refused = scored
     assert ours >= theirs
     assert refused == 0
 
@@ -321,7 +323,9 @@ def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_modern_html() -
     """On the modern set's real 2025-2026 HTML too (measured 0.959 against 0.942,
     one page refused)."""
     scorer = _scorer()
-    ours, theirs, refused = scorer.score_html(scorer.load_devset(scorer.MODERN), scorer.MODERN)
+    scored = scorer.score_html(scorer.load_devset(scorer.MODERN), scorer.MODERN)
+    assert scored is not None
+    ours, theirs, refused = scored
     assert ours >= theirs
     assert refused <= 1
 
@@ -333,9 +337,20 @@ def test_html_reader_does_at_least_as_well_as_trafilatura_on_the_real_html(
     """The issue's HTML target: body F1 at least that of trafilatura.extract with its
     own settings, on the dev set's real HTML; no page refused."""
     records, _ = scored
-    ours, theirs, refused = _scorer().score_html(records)
+    html = _scorer().score_html(records)
+    assert html is not None
+    ours, theirs, refused = html
     assert ours >= theirs
     assert refused == 0
+
+
+def test_html_scores_are_none_for_a_set_that_keeps_no_html() -> None:
+    """`--html` on a text-dump-only set says n/a instead of failing on a missing file
+    (unseen) or dividing by no pages (fresh, which has no whole gold body)."""
+    scorer = _scorer()
+    for folder in (scorer.UNSEEN, scorer.FRESH):
+        assert scorer.score_html(scorer.load_devset(folder), folder) is None
+    assert scorer.main(["--set", "unseen", "--html", "--split", "held-out"]) == 0
 
 
 def test_token_f1_and_title_match() -> None:

@@ -317,10 +317,17 @@ def by_language(records: list[dict[str, Any]], report: Report) -> dict[str, Repo
     return dict(sorted(shown.items(), key=lambda item: -len(item[1].pages)))
 
 
-def score_html(records: list[dict[str, Any]], folder: Path = DEVSET) -> tuple[float, float, int]:
+def score_html(
+    records: list[dict[str, Any]], folder: Path = DEVSET
+) -> tuple[float, float, int] | None:
     """Mean body F1 of ``htmlpage.read_html`` and of ``trafilatura.extract`` with its
-    defaults on the dev set's HTML, and how many pages ``read_html`` refused (only
-    the pages with a gold body: a set may keep the HTML of those alone)."""
+    defaults on the set's HTML, and how many pages ``read_html`` refused (only the
+    pages with a gold body: a set may keep the HTML of those alone).  ``None`` when
+    the set keeps no HTML folder or none of its scored pages has a whole gold body
+    (some sets keep text dumps only); a missing page in a set that keeps HTML is an
+    error, not a smaller sample."""
+    if not (folder / "html").is_dir():
+        return None
     import trafilatura
 
     from digest.sources.htmlpage import read_html
@@ -340,6 +347,8 @@ def score_html(records: list[dict[str, Any]], folder: Path = DEVSET) -> tuple[fl
             ours.append(0.0)
         extracted = trafilatura.extract(markup) or ""
         theirs.append(token_f1(record["body"], extracted))
+    if not ours:
+        return None
     return sum(ours) / len(ours), sum(theirs) / len(theirs), refused
 
 
@@ -410,8 +419,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  body    {page.site} {page.key[:10]}: F1 {page.body_f1:.2f}")
             if page.date_ok is False:
                 print(f"  date    {page.site} {page.key[:10]}")
-    if args.html:
-        ours, theirs, refused = score_html(records, folder)
+    if args.html and (html := score_html(records, folder)) is None:
+        print("HTML        n/a  (the set keeps no HTML of pages with a whole gold body)")
+    elif args.html:
+        ours, theirs, refused = html
         print(f"HTML        htmlpage body F1 {ours:.3f}  ({refused} refused, scored 0)")
         print(f"HTML        trafilatura.extract defaults body F1 {theirs:.3f}")
     return 0
