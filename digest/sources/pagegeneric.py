@@ -81,9 +81,10 @@ _COMMENT_THREAD = re.compile(
     r"|lascia un commento)\W*$",
     re.I,
 )
-# A comment count alone ("124 Comments"): printed under a story's comments'
-# heading, and in a story's header, by its byline, as often.
-_COMMENT_COUNT = re.compile(r"^\W*\d+ comments?\W*$", re.I)
+# A comment count alone and plain ("124 Comments"): printed in a story's header,
+# by its byline, as often as over its comments (a thread's own heading is often
+# set off: "[ 167 comments ]").
+_COMMENT_COUNT = re.compile(r"^\d+ comments?$", re.I)
 # A run of this many words ended by a stop marker is likely the story: a run
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0
