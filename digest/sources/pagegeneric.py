@@ -81,6 +81,10 @@ _COMMENT_THREAD = re.compile(
     r"|lascia un commento)\W*$",
     re.I,
 )
+# A comment count alone and plain ("124 Comments"): printed in a story's header,
+# by its byline, as often as over its comments (a thread's own heading is often
+# set off: "[ 167 comments ]").
+_COMMENT_COUNT = re.compile(r"^\d+ comments?$", re.I)
 # A run of this many words ended by a stop marker is likely the story: a run
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0
@@ -411,7 +415,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
 
     ``stops[i]`` marks a stop marker: a run cannot extend past one.
     """
-    best, best_start, best_end = 0.0, 0, 0
+    best, best_start, best_end, best_told = 0.0, 0, 0, 0
     total, start = 0.0, 0
     labels = told = 0
     # The story comes before the comments and the footer: past a stop marker under
@@ -434,6 +438,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
             )
         ) or (
             stops[at]
+            and not header_count(line, max(told, best_told))
             and not _opens_box(lines, at, told if total > 0 else 0)
             and not (
                 total > 0
@@ -478,7 +483,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
             # far under it (a legal notice, a tag cloud, a site's blurb) is theirs.
             factor *= _FAR_FACTOR
         if total > best * factor:
-            best, best_start, best_end = total, start, at + 1
+            best, best_start, best_end, best_told = total, start, at + 1, told
     if best <= 0:
         return None
     # Short statements and captions just under the run still belong to the story.
@@ -489,6 +494,13 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     ):
         best_end += 1
     return Run(best_start, _announced_list(lines, stops, best_end))
+
+
+def header_count(line: str, told: int) -> bool:
+    """Whether ``line`` is a bare comment count ("124 Comments") with no story of
+    some paragraphs told above it: the story's header prints it by the byline (the
+    comments are under the story), so it ends nothing."""
+    return told < _TOLD_LINES and bool(_COMMENT_COUNT.match(line))
 
 
 def _announced_list(lines: Sequence[str], stops: Sequence[bool], end: int) -> int:

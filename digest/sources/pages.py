@@ -1101,6 +1101,8 @@ def _article_text(
     started = in_box = False
     for at, paragraph in enumerate(paragraphs):
         if started and options.boilerplate.stops(paragraph):
+            if generic.header_count(paragraph, sum(map(generic.is_prose, kept))):
+                continue  # the header's comment count, over the story's paragraphs
             after = paragraphs[at + 1 : at + 1 + _BOX_REACH]
             resumes = run_start is not None and at < run_start <= at + 1 + _BOX_REACH
             # A marker inside the main run heads a box the story goes on under.

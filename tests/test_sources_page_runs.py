@@ -1,0 +1,61 @@
+"""Which run of prose is the story's on a page of any publisher (issue 12): a
+comment count printed in the story's header does not end a story not yet told.
+The figures on real pages are printed by ``tools/score_pages.py``."""
+
+from __future__ import annotations
+
+from digest.sources.pagegeneric import main_run
+from digest.sources.pages import read_page
+
+from .test_sources_page_boxes import OPTIONS, TOLD
+
+HEADLINE = "Bridge closed to cars after engineers find cracks"
+# A site's blurb about itself, long enough to read as a story of its own.
+BLURB = (
+    "The Town Paper is an independent local newspaper that has reported on the "
+    "council, the schools, the courts and the sports clubs of the county since 1921, "
+    "and is read by more than forty thousand families in the towns and villages of the "
+    "valley every week."
+)
+MENU = ["News", "Sport", "Business", "Schools", "Weather", "Letters", "Shop"]
+COMMENTS = [
+    "Anna Berg on May 2, 2024 at 8:50 pm said:",
+    "The council should have mended the piers years ago, when the cracks were first "
+    "reported by the people who walk across the bridge every single day.",
+    "Tom Hill on May 2, 2024 at 9:10 pm said:",
+    "Ten minutes is far too optimistic for the ring road in the morning, it is already "
+    "full of lorries going to the quarry and the new warehouses by the river.",
+]
+
+
+def _read(lines: list[str]) -> tuple[str, str]:
+    (article,) = read_page("\n".join(lines).encode(), OPTIONS).articles
+    return article.title, f"{article.summary}\n{article.body}"
+
+
+def test_comment_count_in_the_header_under_a_site_blurb() -> None:
+    """The site's blurb above the menus is one paragraph: the "0 Comments" by
+    the story's byline heads no comments, the story under it is the main run."""
+    header = [HEADLINE, "By Jane Doe", "0 Comments", "Likes"]
+    lines = ["Home", BLURB, *MENU, *MENU, *header, *TOLD, "© 2024 The Town Paper"]
+    run = main_run(lines, [OPTIONS.boilerplate.stops(line) for line in lines])
+    assert run is not None
+    assert lines[run.start : run.end] == TOLD
+
+
+def test_comment_count_under_the_first_paragraph() -> None:
+    """A count and share buttons printed under the story's first paragraph: the
+    story goes on under them, and its headline stays the one over it."""
+    chrome = ["124 Comments", "Share this:", "Bluesky", "Mastodon", "Threads"]
+    lines = ["Home", HEADLINE, "By Jane Doe, May 2, 2024", TOLD[0], *chrome, *TOLD[1:]]
+    title, body = _read(lines)
+    assert all(p[:40] in body for p in TOLD)
+    assert title == HEADLINE
+
+
+def test_comment_count_under_a_told_story_still_ends_it() -> None:
+    """Under a story of some paragraphs the count heads readers' comments."""
+    header = [HEADLINE, "May 2, 2024", "By Jane Doe"]
+    _, body = _read(["Home", *MENU, *header, *TOLD, "2 Comments", *COMMENTS])
+    assert all(p[:40] in body for p in TOLD)
+    assert "optimistic" not in body and "mended" not in body
