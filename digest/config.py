@@ -359,7 +359,8 @@ class ScoreWeights(_Section):
     story_size_cap)``, ``spreading = 1 + spread × (share of the story's outlets that
     joined in the last select.spread_hours)`` and ``placed`` is ``unplaced`` for a
     story placed abroad only by its outlet's country or a place named in passing
-    (1 otherwise); outlets telling
+    (1 otherwise, and for a story told by at least ``placed_outlets`` distinct
+    outlets); outlets telling
     only other stories of the same event count ``event_share`` each; ``quality`` adds
     ``image``, ``summary`` and ``length`` (body of at least ``long_body_chars``).  A
     story picked before and since updated is multiplied by ``repeat``; each earlier
@@ -377,6 +378,7 @@ class ScoreWeights(_Section):
     spread: NonNegativeFloat = 0.25
     event_share: Share = 0.25
     unplaced: Share = 0.6
+    placed_outlets: PositiveInt = 5
     repeat: Share = 0.5
     same_event: Share = 0.75
     same_country: Share = 0.85

@@ -252,7 +252,8 @@ BLIND6_FLOORS = {
 #: lifts no fragment of a picked development, nor one tied by "Israeli" (2).
 BLIND7 = DATA / "selector_blind7"
 BLIND7_FLOORS = {
-    "2023-03-23": {"met": 0, "carried": 11, "soft": 4, "duplicates": 0, "pairs": (0.85, 0.69)},
+    # s32-miss: a story five outlets tell is not weakly placed (GB carries the crash).
+    "2023-03-23": {"met": 0, "carried": 12, "soft": 4, "duplicates": 0, "pairs": (0.85, 0.69)},
     "2023-06-15": {"met": 2, "carried": 10, "soft": 0, "duplicates": 0, "pairs": (0.89, 0.92)},
     "2023-08-29": {"met": 0, "carried": 12, "soft": 3, "duplicates": 0, "pairs": (0.75, 0.61)},
     "2023-11-02": {"met": 0, "carried": 10, "soft": 1, "duplicates": 2, "pairs": (0.33, 0.49)},

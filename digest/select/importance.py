@@ -14,7 +14,8 @@ A story's score, with every factor shown in ``--explain``::
     spreading = 1 + weights.spread × (share of its outlets that joined in the
                 last select.spread_hours)
     placed    = weights.unplaced when only the outlet's country, or a place named only
-                in passing, put it abroad, else 1
+                in passing, put it abroad and fewer than weights.placed_outlets
+                outlets tell it, else 1
     score     = own × coverage × spreading × placed + select.boost[id]
                 (× weights.repeat for an update of a story sent before)
 
@@ -193,7 +194,10 @@ def _factors(
         joined[key] = min(joined.get(key, m.article.published_at), m.article.published_at)
     new = sum(1 for when in joined.values() if when > recent)
     spreading = 1 + w.spread * new / len(joined)
-    placed = w.unplaced if lead.call.by_outlet else 1.0
+    # Weak placement is doubt about a small story (a foreign outlet's local news
+    # read as World News); one that many outlets tell is news wherever it happened.
+    weak = lead.call.by_outlet and len(outlets) < w.placed_outlets
+    placed = w.unplaced if weak else 1.0
     boost = overrides.boosts.get(lead.article.id, 0.0)
     repeat = w.repeat if story.repeat else 1.0
     score = (lead.own * coverage * spreading * placed + boost) * repeat

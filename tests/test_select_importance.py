@@ -1,0 +1,67 @@
+"""Importance: the weakly-placed weight and the outlets that lift it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from digest.config import SelectSettings
+from digest.model import Article
+from digest.select.candidates import Candidate, Story
+from digest.select.genre import classify_genre
+from digest.select.importance import score_stories, weigh_article
+from digest.select.outlets import OutletTable
+from digest.select.overrides import Overrides
+from digest.select.sections import SectionCall
+
+WHEN = datetime(2023, 3, 23, 12, 0, tzinfo=UTC)
+
+
+def told_by(outlets: int, *, by_outlet: bool) -> Story:
+    """A story of one unnamed-place report per outlet, each placed abroad only by
+    its (foreign) outlet when ``by_outlet``."""
+    settings, table = SelectSettings(), OutletTable()
+    call = SectionCall("world", True, "no section label; outlet is foreign", "US", by_outlet)
+    members = []
+    for k in range(outlets):
+        article = Article(
+            id=f"m{k}",
+            url=f"https://outlet{k}.example/news/crash",
+            title="Six construction workers killed when car crashed into work zone",
+            published_at=WHEN - timedelta(hours=2),
+        )
+        candidate = Candidate(article, table.of(article), call, classify_genre(article))
+        weigh_article(candidate, as_of=WHEN, settings=settings)
+        members.append(candidate)
+    return Story(members)
+
+
+def scored(story: Story) -> float:
+    score_stories([story], as_of=WHEN, settings=SelectSettings(), overrides=Overrides())
+    return story.score
+
+
+@pytest.mark.parametrize(("outlets", "weight"), [(2, 0.6), (4, 0.6), (5, 1.0), (7, 1.0)])
+def test_a_story_many_outlets_tell_is_not_weighed_as_weakly_placed(
+    outlets: int, weight: float
+) -> None:
+    # Blind7 2023-03-23: a work-zone crash five outlets told, its lead naming no
+    # place the tables know, ranked under three-outlet stories at × 0.6.
+    weak = scored(told_by(outlets, by_outlet=True))
+    placed = scored(told_by(outlets, by_outlet=False))
+    assert weak == pytest.approx(placed * weight)
+
+
+def test_the_outlets_that_lift_the_weak_placement_are_a_setting() -> None:
+    settings = SelectSettings()
+    assert settings.weights.placed_outlets == 5
+    lowered = settings.weights.model_copy(update={"placed_outlets": 3})
+    story = told_by(3, by_outlet=True)
+    score_stories(
+        [story],
+        as_of=WHEN,
+        settings=settings.model_copy(update={"weights": lowered}),
+        overrides=Overrides(),
+    )
+    assert story.score == pytest.approx(scored(told_by(3, by_outlet=False)))
