@@ -1568,13 +1568,22 @@ def _nearest_time(
             return meta.merged(_with_publication(lines, at, found, facts)), at
         if _POST_LABEL.match(line) and len(line) > _MAX_CREDIT_CHARS:
             line = line[:_MAX_CREDIT_CHARS]  # a post line run together: its head
-        elif is_prose(line) or caption_text(line):
+        elif is_prose(line) or (caption_text(line) and not _header_time_line(line, at, top)):
             continue  # a date in a sentence or under a picture is not the story's
         if not ordered:
             month_first, ordered = _page_month_first(lines, run, facts.options), True
         if (moment := time_in_line(line, facts.options, month_first=month_first)) is not None:
             return meta.merged(Meta(published=moment)), at
     return meta, None
+
+
+def _header_time_line(line: str, at: int, top: int) -> bool:
+    """Whether a line that reads as a caption is the header's time line run
+    together with the picture's credit ("Stars (1 / 1) 06.11.2023 13:30 von Olga
+    Symbolbild imago"): it stands right under the headline and its date carries a
+    clock time, which a picture's date in its caption ("Foto: R. Hollinger,
+    19.01.2022") does not."""
+    return at == top + 1 and _CLOCK.search(line) is not None
 
 
 def _teaser_times(lines: Sequence[str], window: range, facts: LineFacts) -> frozenset[int]:
@@ -1658,7 +1667,7 @@ def fallback_time(
         said = facts(lines[at])
         if said is not None and said.has_time and not _late(said, facts):
             return _with_publication(lines, at, said, facts)
-    # Last, a labelled time line anywhere ("Veröffentlicht: 05.01.2020 | Autor: …"
+    # Then a labelled time line anywhere ("Veröffentlicht: 05.01.2020 | Autor: …"
     # at the top of a page whose headline was not found there) but in the readers'
     # comments.
     comments = next(
@@ -1668,6 +1677,13 @@ def fallback_time(
         said = facts(line) if labelled(line) else None
         if said is not None and said.has_time and not _late(said, facts):
             return _with_publication(lines, at, said, facts)
+    # A sentence stating the post's publication or creation anywhere: readers'
+    # comments print no such sentence, and a wiki prints it in its page footer,
+    # under the comment prompt ("Add a comment" / "Created … October 18th, 2020").
+    for line in lines[top + 1 :]:
+        stated = post_statement_time(line, facts.options, month_first=month_first)
+        if stated is not None and not _late(Meta(published=stated), facts):
+            return Meta(published=stated)
     # Last, a full date opening one of the story's first lines under its standfirst
     # and byline ("27.1.2022 - Bei der Erinnerung …"): the story's own dateline.
     # Past the first two lines (read above), a date going on into a sentence is the

@@ -15,14 +15,21 @@ captions are recognised here too.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from importlib import resources
 from typing import TypeAlias
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES, US_ZONE, canonical_section, parse_time
 from .prefilter import folds_plainly, may_hold
+
+#: The date cues kept as data beside this module (``pagedates.toml``), read once.
+_DATE_DATA = tomllib.loads(
+    resources.files("digest.sources").joinpath("pagedates.toml").read_text("utf-8")
+)
 
 _UPDATED_WORDS = (
     # The same labels as the commoner European languages print them.
@@ -206,6 +213,14 @@ _NOT_PERSON_WORDS = frozenset(
     "series open tour festival awards games olympics committee government court "
     "times post press herald tribune journal daily weekly magazine radio tv "
     "company group bank inc ltd corp".split()
+)
+# A user's handle (one word, run-together capitals or figures in it: "HansEhrlich",
+# "th3Chris"), then a full date with its clock: a forum or deal post's signature
+# ("HansEhrlich 17.10.2019, 13:56 Uhr").  A plain word before a date ("Berlin
+# 19.10.2019") is no handle.
+_HANDLE_THEN_DATE = re.compile(
+    r"^(?P<name>(?=\S*(?:[a-z][A-Z]|[^\W\d_]\d))[^\W\d_][\w.-]{2,30})\s+"
+    r"(?P<when>\d.*?\d{1,2}:\d\d)(?:\s*(?i:uhr|h))?$"
 )
 _DATE_BY_NAME = re.compile(rf"^(?P<when>.*\d.*?),?\s+by\s+(?P<name>{_NAME})$")
 # Share of the "date" part of such a line the date itself must take.
@@ -396,6 +411,10 @@ def meta_line(
         # "Sarah Gooding March 9, 2017 13", "Tuesday 15 October 2019 by Bradley M. Kuhn":
         # an author's name and the post's date, the name before or after it.
         found = _named_date(line, options)
+    if found is None and (m := _HANDLE_THEN_DATE.match(line)):
+        moment = time_in_line(m["when"], options, month_first=None)
+        if moment is not None and date_share(m["when"]) >= _NAMED_DATE_SHARE:
+            found = Meta(published=moment, byline=m["name"])
     if found is None and "/" in line:
         # A blog's post line: "October 15, 2018/0 Comments/in Performance News /by admin".
         parts = line.split("/")
@@ -460,14 +479,12 @@ def without_clock_word(text: str) -> str:
     return _CLOCK_WORD.sub("", text)
 
 
-#: A sentence stating when the post was published, as blog themes print it under
-#: the story: "This entry was posted in News on March 3, 2020 by admin.",
-#: "Dieser Beitrag wurde am 04/02/2020 von kj in … veröffentlicht.", "Von israel
-#: news am 21/02/2021. Abgelegt unter …".  Its first date is the post's.
+#: A sentence stating when the post was published or created, as blog themes and
+#: wiki engines print it under the story: "This entry was posted in News on March
+#: 3, 2020 by admin.", "Von israel news am 21/02/2021. Abgelegt unter …".  Its
+#: first date is the post's.  The openings are data (``pagedates.toml``).
 _POST_STATEMENT = re.compile(
-    r"^(?:this (?:entry|post|article|story) was (?:originally |first )?(?:posted|published|written)"
-    r"|(?:dieser|der) (?:beitrag|artikel|eintrag) wurde"
-    r"|(?:von|posted by) [^.,:;]{1,40}? (?:am|on) (?=\d))",
+    r"^(?:" + "|".join(_DATE_DATA["post_statements"]) + r")",
     re.I,
 )
 #: How much of such a sentence is read for its date (the date comes early).
