@@ -4,7 +4,8 @@ feedparser is only ever handed a stream of bytes (never a URL or path), so
 nothing in a feed can make it read a file or open a connection.  The prolog is
 checked before parsing: a DOCTYPE with an internal subset (where entity bombs and
 external entities live) is refused, a plain DOCTYPE (``<!DOCTYPE rss PUBLIC ...>``
-of RSS 0.91) is removed unread.
+of RSS 0.91) is removed unread.  Over-long authors and dates are cut first
+(:mod:`.feedfields`): feedparser is quadratic in an author's length.
 
 Real feeds differ: relative item links are resolved against the channel link,
 times feedparser misreads (``IST`` as UTC) are parsed by us, pictures come from
@@ -29,6 +30,7 @@ import feedparser
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
+from .feedfields import cut_long_fields
 from .normalise import (
     SECTION_ALIASES,
     article_id,
@@ -97,6 +99,8 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     entities (billion laughs, external entities)."""
     data = _utf8(data, options.content_type, options.source)
     data = without_doctype(data, options.source, "feed")
+    # feedparser's search for an e-mail address in an author is quadratic in its length.
+    data = cut_long_fields(data, options.source)
     parsed = feedparser.parse(
         io.BytesIO(data),
         sanitize_html=False,
