@@ -182,3 +182,13 @@ def test_the_pass_scans_each_byte_a_bounded_number_of_times(junk: bytes) -> None
     CountingBytes.scanned = 0
     cut_long_fields(data, "junk.rss")
     assert CountingBytes.scanned <= 3 * len(data)
+
+
+def test_an_unclosed_img_tag_does_not_take_a_later_tags_src() -> None:
+    # Each try at an <img> stops at the next "<": an unclosed tag repeated through a
+    # description is then read in linear time, and never borrows a script's src.
+    markup = '<img class="lazy" <script src="https://ads.example/x.js"></script>'
+    assert feeds_module._markup_image(markup, "", "Quake") is None
+    markup += '<img alt="" src="https://ok.example/quake.jpg">'
+    found = feeds_module._markup_image(markup, "", "Quake")
+    assert found is not None and found.url == "https://ok.example/quake.jpg"

@@ -71,7 +71,10 @@ _NAVIGATION = re.compile(
 # Times feedparser reads right: a numeric offset or an RFC 822 zone.
 _FEEDPARSER_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC?|Z|[ECMP][SD]T))\s*$|\dZ$")
 _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
-_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"'<>\s]+)[\"']", re.I)
+# An <img> tag ends at the next "<" too: an unclosed one must not take a later
+# tag's src, and each try stops there (with [^>]*, "<img src=" repeated in a
+# description costs time quadratic in its length).
+_IMG_SRC = re.compile(r"<img\b[^<>]*?\bsrc\s*=\s*[\"']([^\"'<>\s]+)[\"']", re.I)
 # "BBC News - World", "NYT > World News", "Daily Chronicle | World": a feed title
 # that names a section gives it to items that name none.
 _TITLE_PARTS = re.compile(r"\s+[-–—]\s+|\s*[>|:»]\s*")
