@@ -21,7 +21,7 @@ from digest.senders import Outgoing
 from digest.store import open_store
 
 from .conftest import SAMPLE_AS_OF, config_from, sample_config_data
-from .sample_files import free_port, write_sample_config
+from .sample_files import LoopbackController, free_port, write_sample_config
 
 SECRET = "unsubscribe-secret-5f1c9e"
 SMTP_PASSWORD = "hunter2-do-not-log"
@@ -123,7 +123,7 @@ class Recorder:
 def smtp_server() -> Iterator[tuple[Controller, Recorder]]:
     """A real aiosmtpd server on loopback, in this process."""
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller = LoopbackController(recorder)
     controller.start()
     try:
         yield controller, recorder
