@@ -237,7 +237,7 @@ def test_unsubscribed_addresses_are_never_mailed(
 def test_unreachable_server_leaves_everyone_pending(
     tmp_path: Path, store: Store, sample_built: Built
 ) -> None:
-    from .send_support import free_port
+    from .sample_files import free_port
 
     _subscribe(store, 4)
     app = app_with_senders(tmp_path, {"mail": smtp_options(free_port())}, store)

@@ -19,12 +19,11 @@ from digest.cli import main
 from digest.errors import ConfigError, SenderUnavailable
 from digest.senders import Outgoing, Recipient, build_sender
 
-from .sample_files import LoopbackController, write_sample_config
+from .sample_files import LoopbackController, free_port, write_sample_config
 from .send_support import (
     SECRET,
     SMTP_PASSWORD,
     Recorder,
-    free_port,
     outgoing,
     sample_built,
     smtp_options,
