@@ -7,11 +7,14 @@ made absolute and its store and output inside the test's folder.
 
 from __future__ import annotations
 
+import asyncio
 import socket
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+from aiosmtpd.controller import Controller
 
 from .conftest import ROOT, sample_config_data
 
@@ -42,3 +45,21 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
     return port
+
+
+class LoopbackController(Controller):
+    """An aiosmtpd controller on 127.0.0.1 that binds port 0 (the kernel's pick)
+    itself and listens on that very socket: with :func:`free_port` the port is
+    free again between picking and listening, and another xdist worker may take it.
+    ``port`` is the port it holds from construction on."""
+
+    def __init__(self, handler: Any, **kwargs: Any) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        port: int = self.socket.getsockname()[1]
+        super().__init__(handler, hostname="127.0.0.1", port=port, **kwargs)
+
+    def _create_server(self) -> Awaitable[asyncio.AbstractServer]:
+        return self.loop.create_server(
+            self._factory_invoker, sock=self.socket, ssl=self.ssl_context
+        )

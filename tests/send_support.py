@@ -21,7 +21,7 @@ from digest.senders import Outgoing
 from digest.store import open_store
 
 from .conftest import SAMPLE_AS_OF, config_from, sample_config_data
-from .sample_files import free_port, write_sample_config
+from .sample_files import LoopbackController, write_sample_config
 
 SECRET = "unsubscribe-secret-5f1c9e"
 SMTP_PASSWORD = "hunter2-do-not-log"
@@ -123,7 +123,7 @@ class Recorder:
 def smtp_server() -> Iterator[tuple[Controller, Recorder]]:
     """A real aiosmtpd server on loopback, in this process."""
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller = LoopbackController(recorder)
     controller.start()
     try:
         yield controller, recorder
@@ -182,13 +182,17 @@ def write_config(folder: Path, smtp_port: int, *, connections: int = 1) -> Path:
 def recorder(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """A real SMTP server (aiosmtpd) in its own process; each accepted recipient
     is a line of the log it writes."""
-    port, log = free_port(), tmp_path / "received.log"
+    log = tmp_path / "received.log"
     server = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("smtp_recorder.py")), str(port), str(log)],
+        [sys.executable, str(Path(__file__).with_name("smtp_recorder.py")), "0", str(log)],
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+    # Port 0: the server binds one itself and says which.
+    assert server.stdout is not None
+    said, port_text = server.stdout.readline().split()
+    assert said == "ready"
+    port = int(port_text)
     yield port, log
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=10)

@@ -2,6 +2,9 @@
 
     python tests/smtp_recorder.py PORT LOG
 
+PORT 0: the server binds a port of the kernel's choosing itself and prints it
+after ``ready``, so no other process can take it between pick and listen.
+
 Every accepted message appends its recipient as one line to LOG (written with a
 single ``write`` on an append-only file, before the 250 reply), so the log shows
 exactly what the server took, whatever happens to the client.  Each connection
@@ -11,10 +14,13 @@ server has taken in everything a killed client sent rather than for some time.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+import socket
 import sys
 import threading
+from collections.abc import Awaitable
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -46,9 +52,19 @@ class Sessions:
 class CountingController(Controller):
     """An aiosmtpd controller whose sessions note their opening and closing."""
 
-    def __init__(self, handler: Any, sessions: Sessions, **kwargs: Any) -> None:
-        super().__init__(handler, **kwargs)
+    def __init__(
+        self, handler: Any, sessions: Sessions, listener: socket.socket, **kwargs: Any
+    ) -> None:
+        port: int = listener.getsockname()[1]
+        super().__init__(handler, hostname="127.0.0.1", port=port, **kwargs)
         self.sessions = sessions
+        self.listener = listener
+
+    def _create_server(self) -> Awaitable[asyncio.AbstractServer]:
+        # The socket bound before: its port was never free for anyone else.
+        return self.loop.create_server(
+            self._factory_invoker, sock=self.listener, ssl=self.ssl_context
+        )
 
     def factory(self) -> SMTP:
         """An SMTP protocol that tells :class:`Sessions` about its connection."""
@@ -67,15 +83,15 @@ class CountingController(Controller):
 
 
 def main() -> None:
-    """Serve on 127.0.0.1:PORT until SIGTERM."""
+    """Serve on 127.0.0.1:PORT until SIGTERM; print ``ready PORT`` once serving."""
     port, log = int(sys.argv[1]), sys.argv[2]
-    controller = CountingController(
-        Appender(log), Sessions(f"{log}.sessions"), hostname="127.0.0.1", port=port
-    )
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", port))
+    controller = CountingController(Appender(log), Sessions(f"{log}.sessions"), listener)
     controller.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print("ready", flush=True)
+    print(f"ready {controller.port}", flush=True)
     stop.wait()
     controller.stop()
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
@@ -17,7 +16,7 @@ from digest.check import check_setup, endpoints, probe
 from digest.cli import main
 
 from .conftest import ROOT
-from .sample_files import free_port, write_sample_config
+from .sample_files import LoopbackController, free_port, write_sample_config
 
 # A newsroom's own sender, referenced by module:Class path, with network options.
 HOOK_SENDER = """
@@ -68,11 +67,10 @@ def hook_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def smtp_port() -> Iterator[int]:
     """A real SMTP server (aiosmtpd) on loopback that accepts and drops mail."""
-    port = free_port()
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller = LoopbackController(Sink())
     controller.start()
     try:
-        yield port
+        yield controller.port
     finally:
         controller.stop()
 

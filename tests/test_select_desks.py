@@ -229,17 +229,6 @@ def test_an_arts_award_is_entertainment_news_even_on_a_world_desk(
          "Millions of French homes moved up a council tax band", "", "world"),
         ("https://paper.example/world/2023/10/12/x",
          "Israel links Gaza aid to hostages' release", "", "world"),
-    ],
-)  # fmt: skip
-def test_science_sport_and_arts_words_and_desks_file_an_item_off_the_news_desk(
-    url: str, title: str, label: str, desk: str
-) -> None:
-    assert section(article(url, title, section=label), "IN") == desk
-
-
-@pytest.mark.parametrize(
-    ("url", "title", "label", "desk"),
-    [
         # "Eclipse" the verb is no sky show: a world desk's economy report stays news.
         ("https://news.example/world/germany-economy-12940001",
          "Germany set to eclipse Japan as world's third-largest economy", "World", "world"),
@@ -252,7 +241,7 @@ def test_science_sport_and_arts_words_and_desks_file_an_item_off_the_news_desk(
          "Annular eclipse draws crowds to Texas", "World", "science"),
     ],
 )  # fmt: skip
-def test_eclipse_the_verb_is_not_the_science_desk_s(
+def test_science_sport_and_arts_words_and_desks_file_an_item_off_the_news_desk(
     url: str, title: str, label: str, desk: str
 ) -> None:
     assert section(article(url, title, section=label), "IN") == desk

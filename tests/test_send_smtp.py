@@ -26,7 +26,7 @@ from digest.senders.base import Recipient
 from digest.senders.smtp import SmtpSender, _pipelined, _write
 from digest.store import Store, Subscriber
 
-from .sample_files import free_port
+from .sample_files import LoopbackController
 from .send_support import (
     SECRET,
     Recorder,
@@ -44,7 +44,7 @@ def smtp_server(request: pytest.FixtureRequest) -> Iterator[tuple[Controller, Re
     """The test server, once as it is and once offering PIPELINING (RFC 2920), so
     every behaviour here holds for both ways of talking to it."""
     recorder = Recorder(pipelining=request.param)
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller = LoopbackController(recorder)
     controller.start()
     try:
         yield controller, recorder
@@ -237,7 +237,7 @@ def test_unsubscribed_addresses_are_never_mailed(
 def test_unreachable_server_leaves_everyone_pending(
     tmp_path: Path, store: Store, sample_built: Built
 ) -> None:
-    from .send_support import free_port
+    from .sample_files import free_port
 
     _subscribe(store, 4)
     app = app_with_senders(tmp_path, {"mail": smtp_options(free_port())}, store)
@@ -480,7 +480,7 @@ def test_the_tail_of_a_run_is_logged_while_the_last_message_is_still_out(
 
     monkeypatch.setattr(store, "record_deliveries", record_and_tell)
     server = _WaitsForTheLog(logged)
-    controller = Controller(server, hostname="127.0.0.1", port=free_port())
+    controller = LoopbackController(server)
     controller.start()
     try:
         store.add_subscribers([Subscriber("first@example.org"), Subscriber("last@example.org")])
@@ -586,3 +586,17 @@ def test_closing_after_an_announced_envelope_says_no_quit(
         sender.close()
     assert [address for address, _ in recorder.messages] == ["a@example.org"]
     assert quits == ([] if recorder.pipelining else [1])
+
+
+def test_the_test_smtp_server_holds_its_port_from_the_start() -> None:
+    """No other xdist worker can take the port between its pick and the listen
+    (with ``free_port`` it was free again until the server started)."""
+    controller = LoopbackController(Recorder())
+    with socket.socket() as other, pytest.raises(OSError):
+        other.bind(("127.0.0.1", controller.port))
+    controller.start()
+    try:
+        with socket.create_connection(("127.0.0.1", controller.port), timeout=30) as client:
+            assert client.recv(1024).startswith(b"220")
+    finally:
+        controller.stop()

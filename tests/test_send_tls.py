@@ -19,12 +19,11 @@ from digest.cli import main
 from digest.errors import ConfigError, SenderUnavailable
 from digest.senders import Outgoing, Recipient, build_sender
 
-from .sample_files import write_sample_config
+from .sample_files import LoopbackController, free_port, write_sample_config
 from .send_support import (
     SECRET,
     SMTP_PASSWORD,
     Recorder,
-    free_port,
     outgoing,
     sample_built,
     smtp_options,
@@ -82,7 +81,7 @@ class Hangups:
             return self.changed.wait_for(lambda: self.count >= count, timeout=300)
 
 
-class WatchedController(Controller):
+class WatchedController(LoopbackController):
     """aiosmtpd's controller whose sessions report when their connection ends."""
 
     def __init__(self, *args: Any, hangups: Hangups, **kwargs: Any) -> None:
@@ -111,10 +110,7 @@ def tls_server(
     request: pytest.FixtureRequest, hangups: Hangups
 ) -> Iterator[tuple[str, int, Recorder, Logins]]:
     recorder, logins = Recorder(), Logins()
-    port = free_port()
     common: dict[str, Any] = {
-        "hostname": "127.0.0.1",
-        "port": port,
         "authenticator": logins,
         "auth_required": True,
         "auth_exclude_mechanism": ["LOGIN"],
@@ -131,7 +127,7 @@ def tls_server(
         )
     controller.start()
     try:
-        yield request.param, port, recorder, logins
+        yield request.param, controller.port, recorder, logins
     finally:
         controller.stop()
 

@@ -694,14 +694,12 @@ def _limit(
     events: Sequence[str],
     places: PlaceData,
     breadth: _EventBreadth,
-    names: _EventNames | None = None,
+    names: _EventNames,
 ) -> str:
     shared = per_event[story.event]
-    own = len(story.outlets())
-    if shared >= 2 and (
-        own >= EVENT_CAP_OUTLETS
-        or (names is not None and names.development(story) >= EVENT_CAP_OUTLETS)
-    ):
+    # development() counts the story's own distinct outlets and more: no need to
+    # count them apart.
+    if shared >= 2 and names.development(story) >= EVENT_CAP_OUTLETS:
         # A development that many outlets tell (across its fragments) is among the
         # day's big stories however many of its event's came first: the cap holds
         # back the event's small side stories, not its big ones.

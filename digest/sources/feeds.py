@@ -4,7 +4,8 @@ feedparser is only ever handed a stream of bytes (never a URL or path), so
 nothing in a feed can make it read a file or open a connection.  The prolog is
 checked before parsing: a DOCTYPE with an internal subset (where entity bombs and
 external entities live) is refused, a plain DOCTYPE (``<!DOCTYPE rss PUBLIC ...>``
-of RSS 0.91) is removed unread.
+of RSS 0.91) is removed unread.  Over-long authors and dates are cut first
+(:mod:`.feedfields`): feedparser is quadratic in an author's length.
 
 Real feeds differ: relative item links are resolved against the channel link,
 times feedparser misreads (``IST`` as UTC) are parsed by us, pictures come from
@@ -29,6 +30,7 @@ import feedparser
 from ..errors import SourceError
 from ..model import Article, Image, Skipped, SourceResult
 from .base import ReadOptions
+from .feedfields import cut_long_fields
 from .normalise import (
     SECTION_ALIASES,
     article_id,
@@ -69,7 +71,10 @@ _NAVIGATION = re.compile(
 # Times feedparser reads right: a numeric offset or an RFC 822 zone.
 _FEEDPARSER_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC?|Z|[ECMP][SD]T))\s*$|\dZ$")
 _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
-_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"'<>\s]+)[\"']", re.I)
+# An <img> tag ends at the next "<" too: an unclosed one must not take a later
+# tag's src, and each try stops there (with [^>]*, "<img src=" repeated in a
+# description costs time quadratic in its length).
+_IMG_SRC = re.compile(r"<img\b[^<>]*?\bsrc\s*=\s*[\"']([^\"'<>\s]+)[\"']", re.I)
 # "BBC News - World", "NYT > World News", "Daily Chronicle | World": a feed title
 # that names a section gives it to items that name none.
 _TITLE_PARTS = re.compile(r"\s+[-–—]\s+|\s*[>|:»]\s*")
@@ -97,6 +102,8 @@ def read_feed(data: bytes, options: ReadOptions) -> SourceResult:
     entities (billion laughs, external entities)."""
     data = _utf8(data, options.content_type, options.source)
     data = without_doctype(data, options.source, "feed")
+    # feedparser's search for an e-mail address in an author is quadratic in its length.
+    data = cut_long_fields(data, options.source)
     parsed = feedparser.parse(
         io.BytesIO(data),
         sanitize_html=False,
