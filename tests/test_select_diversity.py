@@ -451,3 +451,21 @@ def test_a_name_of_the_events_country_ties_no_development() -> None:
         "Blinken pledges support", "Blinken arrives in Israel for talks", tied_picked=False
     )
     assert titles[3] == "Blinken pledges support"
+
+
+def test_a_report_carried_in_place_of_a_lifted_pick_keeps_the_lift() -> None:
+    # The fourth development is taken past its event's cap; a report of it told by
+    # more outlets then takes its place: the slot is still past the cap, and the
+    # report carried says so, in words and as the typed flag.
+    settings = SelectSettings(count=5)
+    war = [story(n, f"War development {n}", event=1, score=10 - n, outlets=4, words=(n + 10,))
+           for n in range(4)]  # fmt: skip
+    wider = story(7, "War development 3 told wider", event=1, score=6.5, outlets=5, words=(13,))
+    other = story(20, "Other story", event=2, score=1, words=(40,))
+    chosen, _ = choose([*war, wider, other], settings, Overrides(), ["e0", "e1", "e2"],
+                       place_data())  # fmt: skip
+    titles = [s.lead.article.title for s in chosen]
+    assert titles[3] == "War development 3 told wider" and "War development 3" not in titles
+    assert [s.cap_lifted for s in chosen] == [None, None, None, CapLift.BREADTH, None]
+    assert any(str(r).startswith("diversity cap lifted") for r in chosen[3].reasons)
+    assert war[3].cap_lifted is None

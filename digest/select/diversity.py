@@ -107,6 +107,9 @@ EVENT_SAMPLE = 400
 EVENT_NAME_SHARE = 1 / 3
 
 
+#: How a pick's reason taken past a diversity cap starts (:class:`~digest.model.CapLift`
+#: types it).
+_CAP_LIFTED = "diversity cap lifted"
 #: What a headline says it comes after ("first words after court appearance").
 _AFTER = re.compile(r"\bafter\b(.+)", re.I)
 
@@ -152,6 +155,11 @@ def choose(
             f"same story, which {len(wider.outlets())} outlets tell in these words and "
             f"{len(pick.outlets())} in those",
         )
+        if pick.cap_lifted is not None:
+            # The slot past the cap is the story's, whichever report fills it: the
+            # report carried says so (typed and in words), the one left out no more.
+            wider.cap_lifted, pick.cap_lifted = pick.cap_lifted, None
+            wider.reasons += tuple(r for r in pick.reasons if str(r).startswith(_CAP_LIFTED))
         # Stories taken for retellings of the pick now left out are looked at again.
         for key in [k for k, twin in retold.items() if twin is pick]:
             del retold[key]
@@ -218,7 +226,7 @@ def choose(
             # Past its event's cap by its breadth (see :func:`_limit`): said so.
             lifted = CapLift.BREADTH
             story.reasons += (
-                f"diversity cap lifted: {per_event[story.event]} picks already about its "
+                f"{_CAP_LIFTED}: {per_event[story.event]} picks already about its "
                 f"event, but told by {EVENT_CAP_OUTLETS}+ outlets (with its development's "
                 "fragments) it is among the day's big stories",
             )
@@ -535,7 +543,7 @@ def _best_capped(
         factor, _ = _factor(story, per_event, per_country, w, events)
         if best is None or story.score * factor > best[0]:
             note = (
-                f"diversity cap lifted: no other story left for this slot "
+                f"{_CAP_LIFTED}: no other story left for this slot "
                 f"(× {factor:.2f} → {story.score * factor:.3f})"
             )
             best = (story.score * factor, n, note)
