@@ -50,7 +50,7 @@ from .candidates import Story, left_out
 from .events import story_names
 from .genre import running_page
 from .overrides import Overrides
-from .places import PlaceData
+from .places import PlaceData, name_country
 from .similarity import (
     Vector,
     Weights,
@@ -679,19 +679,17 @@ class _EventNames:
         event's countries as a whole ("Israeli" in a war the event's stories place
         in Israel: every development of it is Israeli)."""
         return frozenset(
-            n
-            for n in names
-            if n not in common
-            and not n.startswith("country:")
-            and f"country:{self._country_of(n)}" not in common
+            n for n in names if n not in common and not self._names_its_country(n, common)
         )
 
-    def _country_of(self, name: str) -> str:
-        """The country a lower-case name names as a whole ("palestinians": PS), or ""."""
-        code = self._countries.get(name)
-        if code is None and name.endswith("ns"):
-            code = self._countries.get(name[:-1])
-        return code or ""
+    def _names_its_country(self, name: str, common: frozenset[str]) -> bool:
+        """Whether ``name`` is a country's: one its places are in (``country:XX``),
+        or a lower-case name of a country as a whole ("palestinians") the event's
+        names place it in."""
+        if name.startswith("country:"):
+            return True
+        code = name_country(name, self._countries)
+        return code is not None and f"country:{code}" in common
 
 
 def _limit(
