@@ -469,3 +469,12 @@ def test_a_report_carried_in_place_of_a_lifted_pick_keeps_the_lift() -> None:
     assert [s.cap_lifted for s in chosen] == [None, None, None, CapLift.BREADTH, None]
     assert any(str(r).startswith("diversity cap lifted") for r in chosen[3].reasons)
     assert war[3].cap_lifted is None
+
+
+def test_a_plural_of_the_events_demonym_ties_no_development() -> None:
+    # "Israelis" is "Israeli" for many: two developments of a war placed in
+    # Israel, not one; the second is held back by the cap.
+    titles = _development_day(
+        "Israelis flee towns near Gaza", "Israelis rally for hostages", tied_picked=False
+    )
+    assert titles[3] == "Other story"

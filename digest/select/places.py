@@ -33,6 +33,10 @@ _TEXT_CITY_POPULATION = 500_000
 #: a town's name is expected (:func:`find_towns`).
 _TOWN_POPULATION = 50_000
 _MAX_WORDS = 4
+# How a demonym's plural ends: "-n" and "-i" ones take an "s" ("Ukrainians",
+# "Israelis"); the others are their own plural ("Chinese", "Swiss") or listed
+# ("Britons", "Afghans").
+_PLURAL_DEMONYM = ("ns", "is")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
 # ... the same in words of any alphabet ("São Paulo"): slower, for texts that need it.
 _WIDE_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\-])*(?:['’][^\W\d_]+)?")
@@ -318,10 +322,11 @@ def _bare(token: str) -> str:
 
 def name_country(name: str, names: Mapping[str, str]) -> str | None:
     """The country code ``names`` gives ``name``, or its singular when it is a
-    plural demonym ("Ukrainians" as "Ukrainian"); ``None`` for a name it lacks.
-    ``names`` may be keyed in lower case, as long as ``name`` is too."""
+    plural demonym ("Ukrainians" as "Ukrainian", "Israelis" as "Israeli"); ``None``
+    for a name it lacks.  ``names`` may be keyed in lower case, as long as ``name``
+    is too."""
     code = names.get(name)
-    if code is None and name.endswith("ns"):
+    if code is None and name.endswith(_PLURAL_DEMONYM):
         code = names.get(name[:-1])
     return code
 
