@@ -164,8 +164,9 @@ def choose(
         for key in [k for k, twin in retold.items() if twin is pick]:
             del retold[key]
 
-    # Best first: a huge event is read in its biggest stories only.
-    event_names = _EventNames(free, places)
+    # Best first: a huge event is read in its biggest stories only.  The pins
+    # too: a pinned fragment of a development is in the edition, as a picked one.
+    event_names = _EventNames([*pinned, *free], places)
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
         where = f"position {position}" if position else "the edition"
