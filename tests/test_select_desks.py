@@ -286,3 +286,24 @@ def test_a_new_species_a_fossil_or_a_parasite_is_the_science_desk_s(
     url: str, title: str, label: str, desk: str
 ) -> None:
     assert section(article(url, title, section=label), "IN") == desk
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "label", "desk"),
+    [
+        # A space launcher named is a launch's news, the science desk's, on a world desk too.
+        ("https://www.couriermail.example/news/world/delta-iv/video/619efec4",
+         "Penultimate launch of Delta IV Heavy rocket", "World", "science"),
+        ("https://news.example/story/starship-12940009",
+         "Starship rocket explodes minutes after take-off", "", "science"),
+        # A war's rockets and a war's satellite link are news.
+        ("https://news.example/world/rockets-12940010",
+         "Rockets launched from Gaza hit southern Israel", "World", "world"),
+        ("https://news.example/world/starlink-12940011",
+         "SpaceX restricts Ukraine's use of Starlink for drones", "World", "world"),
+    ],
+)  # fmt: skip
+def test_a_space_launcher_named_is_the_science_desk_s(
+    url: str, title: str, label: str, desk: str
+) -> None:
+    assert section(article(url, title, section=label), "IN") == desk
