@@ -245,3 +245,54 @@ def test_science_sport_and_arts_words_and_desks_file_an_item_off_the_news_desk(
     url: str, title: str, label: str, desk: str
 ) -> None:
     assert section(article(url, title, section=label), "IN") == desk
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "label", "desk"),
+    [
+        # A new species, a fossil, a parasite found in a patient: the
+        # science desk's finds, though a world desk files them or nothing labels them.
+        ("https://www.cnn.example/2023/11/02/americas/mosasaur/index.html",
+         "Newly identified species could shed light on evolution of prehistoric 'sea monsters'",
+         "World", "science"),
+        ("https://www.aljazeera.example/news/2023/8/29/worm",
+         "Live parasitic worm found in Australian woman's brain in world first", "", "science"),
+        ("https://news.example/story/jellyfish-12940005",
+         "Oldest species of swimming jellyfish discovered in 505m-year-old fossils", "", "science"),
+        ("https://news.example/story/fossil-12940006",
+         "Palaeontologists identify fossil found in sandstone slab 30 years ago", "", "science"),
+        # A fossil fuel, an invasive species found in a region, a volunteer's dinosaur
+        # sculpture (a museum's feature, no find): news-desk items.
+        ("https://news.example/world/eu-car-ban-12940007",
+         "EU fossil fuel car ban gets final green light", "", "world"),
+        ("https://news.example/world/mosquito-12940008",
+         "Spain on alert for new invasive mosquito species found in Catalonia", "", "world"),
+        ("https://www.abc.example/news/2023-05-26/dinosaur-sculpture/102392046",
+         "Volunteer donates 3D-printed dinosaur nest sculpture to Queensland museum", "", "world"),
+    ],
+)  # fmt: skip
+def test_a_new_species_a_fossil_or_a_parasite_is_the_science_desk_s(
+    url: str, title: str, label: str, desk: str
+) -> None:
+    assert section(article(url, title, section=label), "IN") == desk
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "label", "desk"),
+    [
+        # A space launcher named is a launch's news, the science desk's, on a world desk too.
+        ("https://www.couriermail.example/news/world/delta-iv/video/619efec4",
+         "Penultimate launch of Delta IV Heavy rocket", "World", "science"),
+        ("https://news.example/story/starship-12940009",
+         "Starship rocket explodes minutes after take-off", "", "science"),
+        # A war's rockets and a war's satellite link are news.
+        ("https://news.example/world/rockets-12940010",
+         "Rockets launched from Gaza hit southern Israel", "World", "world"),
+        ("https://news.example/world/starlink-12940011",
+         "SpaceX restricts Ukraine's use of Starlink for drones", "World", "world"),
+    ],
+)  # fmt: skip
+def test_a_space_launcher_named_is_the_science_desk_s(
+    url: str, title: str, label: str, desk: str
+) -> None:
+    assert section(article(url, title, section=label), "IN") == desk

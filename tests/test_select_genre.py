@@ -300,3 +300,21 @@ def test_a_report_after_a_topic_label_is_no_profile_or_feature_opening(
     article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
     call = classify_genre(article)
     assert call.genre == genre, call.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "genre"),
+    [
+        # A craze is the mood around the news, not a report of it.
+        ("Matildas mania grips Australia as women's team captures hearts of World Cup host",
+         "soft"),
+        ("Funeral home in El Salvador takes Barbie mania to an extreme", "soft"),
+        # A country or a state whose name ends in "mania" is news.
+        ("Romania and Bulgaria join the Schengen area by air and sea", "news"),
+        ("Bushfire forces hundreds to flee homes in Tasmania's north", "news"),
+    ],
+)  # fmt: skip
+def test_a_craze_is_no_report(title: str, genre: str) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    call = classify_genre(article)
+    assert call.genre == genre, call.reason

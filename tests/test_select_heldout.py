@@ -228,7 +228,8 @@ def test_the_news_desk_keeps_its_figures_on_held_out_days(folder: Path) -> None:
 BLIND5_FLOORS = {
     "2023-04-13": {"met": 2, "carried": 13, "soft": 0, "duplicates": 0, "pairs": (0.74, 0.75)},
     "2023-05-03": {"met": 2, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.83, 0.79)},
-    "2023-06-22": {"met": 0, "carried": 12, "soft": 3, "duplicates": 0, "pairs": (0.74, 0.67)},
+    # Stop 32 (s32-soft): a named space launcher is science (Delta IV: soft 3 -> 0).
+    "2023-06-22": {"met": 1, "carried": 12, "soft": 0, "duplicates": 0, "pairs": (0.74, 0.67)},
     "2023-10-24": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.43, 0.58)},
 }
 
@@ -243,7 +244,8 @@ BLIND6_FLOORS = {
     # 2023-04-27 IN keeps the Sudan ceasefire again.
     "2023-04-27": {"met": 2, "carried": 8, "soft": 1, "duplicates": 0, "pairs": (0.63, 0.79)},
     "2023-05-25": {"met": 1, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.67, 0.68)},
-    "2023-08-16": {"met": 0, "carried": 7, "soft": 4, "duplicates": 0, "pairs": (0.65, 0.77)},
+    # Stop 32 (s32-soft): a craze ("Matildas mania") is soft (2023-08-16 soft 4 -> 2).
+    "2023-08-16": {"met": 0, "carried": 7, "soft": 2, "duplicates": 0, "pairs": (0.65, 0.77)},
     "2023-10-12": {"met": 0, "carried": 9, "soft": 4, "duplicates": 0, "pairs": (0.47, 0.32)},
 }
 #: The seventh blind batch (selector_blind7), labelled at the start of stop 31 and
@@ -256,8 +258,9 @@ BLIND7_FLOORS = {
     # s32-miss: a story five outlets tell is not weakly placed (GB carries the crash).
     "2023-03-23": {"met": 0, "carried": 12, "soft": 4, "duplicates": 0, "pairs": (0.85, 0.69)},
     "2023-06-15": {"met": 2, "carried": 10, "soft": 0, "duplicates": 0, "pairs": (0.89, 0.92)},
-    "2023-08-29": {"met": 0, "carried": 12, "soft": 3, "duplicates": 0, "pairs": (0.75, 0.61)},
-    "2023-11-02": {"met": 0, "carried": 10, "soft": 1, "duplicates": 2, "pairs": (0.33, 0.49)},
+    # Stop 32 (s32-soft): a parasitic worm and a new species are the science desk's.
+    "2023-08-29": {"met": 2, "carried": 13, "soft": 1, "duplicates": 0, "pairs": (0.75, 0.61)},
+    "2023-11-02": {"met": 1, "carried": 10, "soft": 0, "duplicates": 1, "pairs": (0.33, 0.49)},
 }
 #: The honest batches, each scored once in its stop, with its own floors.
 HONEST_BATCHES = {BLIND5: BLIND5_FLOORS, BLIND6: BLIND6_FLOORS, BLIND7: BLIND7_FLOORS}
