@@ -91,11 +91,14 @@ class SourceResult:
 
 
 class CapLift(StrEnum):
-    """Why a pick was taken past its event's diversity cap (``max_per_event``)."""
+    """Why a pick was taken past a diversity cap.  The values are stored in
+    editions: a new wording is a new member, not an edit of one."""
 
-    #: A development many outlets tell (with its fragments): among the day's big stories.
+    #: Past its event's cap (``max_per_event``): a development many outlets tell
+    #: (with its fragments) is among the day's big stories.
     BREADTH = "told by many outlets"
-    #: Every story left was capped, and an empty slot helps nobody.
+    #: Every story left was held back by a cap (its event's or its country's), and
+    #: an empty slot helps nobody.
     NO_OTHER_STORY = "no other story left"
 
 
@@ -112,8 +115,8 @@ class Pick:
     headline: str = ""
     #: The outlet that published the lead article, as the selector names it.
     outlet: str = ""
-    #: Why it was taken past its event's diversity cap (its reasons say so too), or
-    #: ``None`` when it was not.
+    #: Why it was taken past a diversity cap (its reasons say so too), or ``None``
+    #: when it was not.
     cap_lifted: CapLift | None = None
 
     @property

@@ -51,14 +51,23 @@ def test_an_edition_survives_json_both_ways() -> None:
 
 def test_old_records_read_with_defaults_and_kinds_from_reasons() -> None:
     plain = edition_to_plain(
-        Edition("e", WHEN, "UTC", (), (Rejection(story("b"), "not World News: sports"),))
+        Edition(
+            "e",
+            WHEN,
+            "UTC",
+            (Pick(story("a"), 1.0, cap_lifted=CapLift.BREADTH),),
+            (Rejection(story("b"), "not World News: sports"),),
+        )
     )
     del plain["window_start"]
+    # Stored before picks were flagged past a diversity cap (stop 32).
+    del plain["picks"][0]["cap_lifted"]
     del plain["rejections"][0]["kind"]
     del plain["rejections"][0]["article"]["time_from_crawl"]
     plain["rejections"][0]["article"]["dateline"] = None
     edition = edition_from_plain(plain)
     assert edition.window_start is None
+    assert edition.picks[0].cap_lifted is None
     (rejection,) = edition.rejections
     assert rejection.kind is LeftOut.NOT_WORLD
     assert rejection.article.dateline == ""

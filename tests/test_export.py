@@ -22,10 +22,12 @@ from digest.export import (
     MANIFEST,
     Addresses,
     default_addresses,
+    edition_document,
     eml_bytes,
     write_export,
 )
 from digest.message import email_message
+from digest.model import Article, CapLift, Edition, Pick
 
 from .conftest import SAMPLE_AS_OF
 from .sample_files import write_sample_config
@@ -241,3 +243,15 @@ def test_extra_headers_are_one_line_each_and_names_are_checked(built: Built) -> 
         with pytest.raises(RenderError, match="is not a header name"):
             email_message(email_part, sender="desk@example.org", to="list@example.org",
                           date=now, headers={bad: "x"})  # fmt: skip
+
+
+def test_the_explain_document_types_a_pick_taken_past_a_diversity_cap() -> None:
+    when = SAMPLE_AS_OF
+    picks = tuple(
+        Pick(Article(id=n, url=f"https://a.example/{n}", title=n, published_at=when), 1.0,
+             cap_lifted=lifted)
+        for n, lifted in (("a", None), ("b", CapLift.NO_OTHER_STORY))
+    )  # fmt: skip
+    document = edition_document(Edition("e", when, "UTC", picks))
+    assert [p["cap_lifted"] for p in document["picks"]] == [None, "no other story left"]
+    json.dumps(document)

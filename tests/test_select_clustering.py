@@ -126,6 +126,58 @@ def test_a_round_up_of_a_running_event_is_no_one_story() -> None:
     assert not clustering.roundup("Russia-Ukraine war live: Moscow bombs own city")
 
 
+# A war day: every development names the war's own places and sides, which
+# become the pool's frequent words (blind7 2023-11-02: one live page's headline
+# made of them drew twelve reports of seven developments into one story).
+WAR_DAY = [
+    "Israel-Hamas war: Israeli tank commander killed in Gaza fighting",
+    "Israel-Hamas war: British surgeon leaves Gaza through Rafah crossing",
+    "Israel-Hamas war: twenty killed at school used as shelter in Gaza",
+    "Israel-Hamas war: Hezbollah fires rockets as Gaza toll climbs",
+    "Israel-Hamas war: Jordan recalls its ambassador over Gaza strikes",
+    "Israel-Hamas war: Gaza hospitals run out of fuel",
+    "Israel-Hamas war: Blinken to visit region as Gaza talks stall",
+    "Israel-Hamas war: Gaza phone and internet cut again",
+]
+
+
+def test_developments_sharing_only_an_events_names_are_apart() -> None:
+    # On the old rule all eight were one story; three sharing "killed" (and a
+    # rocket's toll) may still meet by their words.
+    found = stories(WAR_DAY)
+    assert all(len(s) <= 3 for s in found), found
+    # One development told twice, in its own words, is still one story.
+    surround = "Israel-Hamas war: Israeli troops surround Gaza City"
+    again = "Israeli troops surround Gaza City as Hamas war enters new phase"
+    assert {surround, again} in stories([*WAR_DAY, surround, again])
+
+
+def test_an_event_page_stays_alone() -> None:
+    live = "Israel-Hamas war live updates: latest news on Gaza conflict"
+    tank = "Israeli tank commander hailed as hero killed in Gaza by Hamas"
+    assert not any(live in s for s in stories([live, *WAR_DAY, tank]))
+    # Only a pool's frequent words make an event page: on a quiet day the same
+    # words are a story's own.
+    numbers = {w: n for n, w in enumerate("israel hamas war gaza conflict truce".split())}
+    headline = tuple(numbers[w] for w in ("israel", "hamas", "war", "gaza", "conflict"))
+    frequent = frozenset(numbers[w] for w in ("israel", "hamas", "war", "gaza"))
+    assert clustering.event_page(headline, frequent)
+    assert not clustering.event_page(headline, frozenset())
+    assert not clustering.event_page((*headline, numbers["truce"]), frequent)
+
+
+def test_a_pools_frequent_words_are_in_a_seventh_of_it_and_eight_or_more() -> None:
+    def pool(documents: int, told: int) -> frozenset[str]:
+        vocabulary = Vocabulary()
+        for n in range(documents):
+            vocabulary.count([["gaza", f"w{n}"] if n < told else [f"w{n}"]])
+        return frozenset(vocabulary.words[n] for n in vocabulary.frequent())
+
+    assert pool(100, 16) == {"gaza"}
+    assert pool(100, 14) == frozenset()  # under 15% of the pool
+    assert pool(10, 7) == frozenset()  # a small pool's big story: its own words
+
+
 def test_reports_alike_only_in_common_words_are_two_stories() -> None:
     # "woman" and "car" are written in lower case inside a sentence: common
     # words, which two unrelated stories share by chance (the 2023-10-07 Liverpool

@@ -499,3 +499,53 @@ def test_a_story_many_outlets_tell_passes_its_countrys_cap() -> None:
     chosen, _ = choose([*first, broad, abroad], settings, Overrides(), ["e"] * 6, place_data())
     assert chosen[3].lead.article.title == "Crowds fill London for coronation"
     assert chosen[3].cap_lifted is CapLift.BREADTH
+
+
+def test_a_report_carried_in_place_of_a_lifted_pick_keeps_the_lift() -> None:
+    # The fourth development is taken past its event's cap; a report of it told by
+    # more outlets then takes its place: the slot is still past the cap, and the
+    # report carried says so, in words and as the typed flag.
+    settings = SelectSettings(count=5)
+    war = [story(n, f"War development {n}", event=1, score=10 - n, outlets=4, words=(n + 10,))
+           for n in range(4)]  # fmt: skip
+    wider = story(7, "War development 3 told wider", event=1, score=6.5, outlets=5, words=(13,))
+    other = story(20, "Other story", event=2, score=1, words=(40,))
+    chosen, _ = choose([*war, wider, other], settings, Overrides(), ["e0", "e1", "e2"],
+                       place_data())  # fmt: skip
+    titles = [s.lead.article.title for s in chosen]
+    assert titles[3] == "War development 3 told wider" and "War development 3" not in titles
+    assert [s.cap_lifted for s in chosen] == [None, None, None, CapLift.BREADTH, None]
+    assert any(str(r).startswith("diversity cap lifted") for r in chosen[3].reasons)
+    assert war[3].cap_lifted is None
+
+
+def test_a_plural_of_the_events_demonym_ties_no_development() -> None:
+    # "Israelis" is "Israeli" for many: two developments of a war placed in
+    # Israel, not one; the second is held back by the cap.
+    titles = _development_day(
+        "Israelis flee towns near Gaza", "Israelis rally for hostages", tied_picked=False
+    )
+    assert titles[3] == "Other story"
+
+
+def test_a_pinned_developments_other_fragment_is_not_lifted_past_its_events_cap() -> None:
+    # As when picked: an editor pinned Blinken's visit, so the edition carries it,
+    # and its other fragment is held back by the war's cap like any side story.
+    settings = SelectSettings(count=4, max_per_country=5)
+    war = [story(n, f"Israel strikes Gaza in wave {n}", event=1, score=10 - n, outlets=3,
+                 words=(n + 10,)) for n in range(2)]  # fmt: skip
+    top = story(5, "Blinken arrives in Israel for talks", event=1, score=0.2, outlets=3,
+                words=(20,))  # fmt: skip
+    top.lead.pinned = True
+    piece = story(6, "Blinken pledges support", event=1, score=5, outlets=2, words=(21,))
+    # A third fragment: with the second, three outlets tell the visit unpinned.
+    third = story(7, "Blinken meets families", event=1, score=0.15, words=(22,))
+    side = [story(10 + n, f"Israel and Gaza report {n}", event=1, score=0.1, words=(30 + n,))
+            for n in range(5)]  # fmt: skip
+    other = story(20, "Other story", event=2, score=1.5, words=(40,))
+    overrides = Overrides(pins={top.lead.article.id: None})
+    chosen, _ = choose([*war, top, piece, third, *side, other], settings, overrides,
+                       [f"event {n}" for n in range(3)], place_data())  # fmt: skip
+    titles = [s.lead.article.title for s in chosen]
+    assert titles[0] == "Blinken arrives in Israel for talks"
+    assert "Blinken pledges support" not in titles and "Other story" in titles

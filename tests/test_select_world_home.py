@@ -51,6 +51,12 @@ def test_each_name_of_a_compound_is_a_place(text: str, codes: list[str]) -> None
     assert names(text) == codes
 
 
+def test_a_demonyms_plural_is_its_country() -> None:
+    # "-n" and "-i" demonyms take an "s"; a name merely ending so is no plural.
+    assert names("Ukrainians and Israelis flee; Iraqis protest") == ["UA", "IL", "IQ"]
+    assert names("Fans queue in Paris and Davis") == ["FR"]
+
+
 def test_clustering_still_reads_a_compound_as_one_word() -> None:
     # Headlines are compared by the names they spell: the compound reading is the
     # world/home decision's only.

@@ -1,32 +1,29 @@
-"""Crumb trails on pages from sites no rule was written for (issue 12): a headline
-printed above the trail that repeats it, and a row of footer links that reads like
-a trail.  Both pages were refused ("no headline found above the article text")
-before; the figures on real pages are in test_sources_generic_pages.py."""
+"""Crumb trails and rows of links on one line (issue 12): a headline printed above
+the trail that repeats it, a trail whose last crumb is a section, a trail right
+over the story or with doubled separators, and a row of footer links that reads
+like a trail but is a menu.  A trail printed one crumb a line is in
+``test_sources_page_headline_labels.py``, a footer's menu under the story in
+``test_sources_page_story_bounds.py``.
+The figures on real pages are printed by ``tools/score_pages.py``."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from digest.model import Article
 from digest.sources import ReadOptions
 from digest.sources.pagemeta import LineFacts
 from digest.sources.pages import _breadcrumb
 
-from .german_story import read_lines
+from .german_story import paragraphs
+from .german_story import read_late as _read
 
-SAVED = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 LEAD = (
     "Planning a wedding can feel overwhelming, but it does not have to be. With a "
     "structured timeline every decision falls into place at the right moment."
 )
+
 MORE = (
     "Whether you are planning a grand celebration or an intimate gathering, the key is "
     "to start early and to book the venue before anything else on the list."
 )
-
-
-def _read(lines: list[str]) -> Article:
-    return read_lines(lines, SAVED)
 
 
 def test_headline_above_the_trail_that_repeats_it_names_the_page() -> None:
@@ -94,3 +91,31 @@ def test_a_story_far_below_charts_keeps_the_headline_over_its_time_line() -> Non
     assert article.title == title
     assert article.published_at.date().isoformat() == "2025-11-06"
     assert MORE in article.body
+
+
+def test_a_trail_right_over_the_story_does_not_cut_off_its_headline() -> None:
+    """Headline, byline and time line, some chrome, then ``Home / Blog / …`` right
+    over the story's prose: the headline above the trail names the page (the page
+    was refused: "no headline found above the article text")."""
+    title = "Plumbing Pricing Guide 2025: Average Rates and How to Price Jobs"
+    lines = ["Start free trial", "How to", title, "Written by Jorge Jimenez"]
+    lines += ["Posted on November 6th, 2025", "10min read", "Industry", "Size"]
+    lines += ["Home / Blog / Plumbing Pricing Guide", *paragraphs("Pricing plumbing jobs", 4)]
+    article = _read(lines)
+    assert article.title == title
+    assert not article.time_from_crawl
+
+
+def test_a_crumb_trail_with_doubled_separators_is_no_headline() -> None:
+    """A crumb trail printed with doubled separators ("Home ›› Politik im Überblick
+    ›› Politik") over the story's time line is no headline over it, as one with
+    single ones is not: the headline under the picture's credit names the page."""
+    title = "Verfassungsgericht: Berlusconis Sex-Prozess geht weiter"
+    lead = (
+        "Silvio Berlusconis Prozess um angeblichen Amtsmissbrauch kann in Mailand "
+        "weitergehen, wie das Verfassungsgericht in Rom am Dienstag entschied."
+    )
+    lines = ["WETTER", "SERVICE", "Home ›› Politik im Überblick ›› Politik", "14. Februar 2012"]
+    lines += ["Drucken", "© 2012 APA/AP", "Politik", title, lead]
+    lines += paragraphs("Das Verfassungsgericht in Rom", 5)
+    assert _read(lines).title == title

@@ -64,7 +64,7 @@ class Story:
     event: int = -1
     #: Picked in a recent edition and substantially updated since.
     repeat: bool = False
-    #: Why diversity took it past its event's cap, if it did.
+    #: Why diversity took it past a cap, if it did (:class:`~digest.model.CapLift`).
     cap_lifted: CapLift | None = None
 
     def likeness(self) -> dict[str, float]:

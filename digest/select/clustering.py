@@ -41,6 +41,9 @@ CENTRALITY_SAMPLE = 12
 MOVED_ON, MOVED_ON_MEMBERS = timedelta(hours=6), 3
 #: Members of a story regrouped by :func:`resplit` (later ones follow them).
 RESPLIT_CAP = 40
+#: An event page's headline: at least this many of the pool's frequent words
+#: (a dominant event's names) and at most :data:`EVENT_PAGE_OWN` others.
+EVENT_PAGE_NAMES, EVENT_PAGE_OWN = 3, 1
 #: Core headline words two sub-groups share to stay one story.
 RESPLIT_SHARED_WORDS = 2
 # A round-up's headline: a page gathering a running event's many developments
@@ -92,6 +95,7 @@ def cluster(
         c.vector.countries = headline_countries(c.article.title, places, country_sets)
         c.vector.title = c.article.title
         numbered[n] = done
+    frequent = vocabulary.frequent()
     # The word numbers can go before the stories are made.
     del vocabulary, numbered, country_sets
     # Pinned first, then by time, then by id: three stable sorts give the order one
@@ -99,23 +103,34 @@ def cluster(
     ordered = sorted(candidates, key=lambda c: c.article.id)
     ordered.sort(key=lambda c: c.article.published_at)
     ordered.sort(key=lambda c: not c.pinned)
-    index = GroupIndex(settings.story_similarity, settings.same_story_threshold, anchors=True)
+    index = GroupIndex(
+        settings.story_similarity, settings.same_story_threshold, anchors=True, frequent=frequent
+    )
     stories: list[Story] = []
     for c in ordered:
         assert c.vector is not None
         # A round-up tells many developments, so no one story's; it stays alone,
         # and no report joins it (its words reach every story of its event).
+        # So does an event page, whose headline names only the event.
         if roundup(c.article.title):
             index.seal()
             stories.append(Story([c]))
             continue
         # A pinned article always leads its own story: the editor chose it.
         match = None if c.pinned else index.nearest(c.vector)
+        # An event page, whose headline names only the event, joins the story its
+        # body is nearest to but is no member a later item is compared with: its
+        # words reach every development of the event, which would chain them.
+        leaf = event_page(c.vector.headline, frequent)
         if match is None:
-            index.put(c.vector)  # group numbers follow story numbers
+            if leaf:
+                index.seal()
+            else:
+                index.put(c.vector)  # group numbers follow story numbers
             stories.append(Story([c]))
             continue
-        index.put(c.vector, match.group)
+        if not leaf:
+            index.put(c.vector, match.group)
         story = stories[match.group]
         story.members.append(c)
         story.likeness()[c.article.id] = match.similarity
@@ -131,6 +146,17 @@ def cluster(
         rejections += _lead_and_rest(story, likeness)
         story.similarity = None  # written into the rejections; not needed after
     return stories, rejections
+
+
+def event_page(headline: tuple[int, ...], frequent: frozenset[int]) -> bool:
+    """Whether a headline (its word numbers) names a running event and hardly
+    anything else: :data:`EVENT_PAGE_NAMES` or more of the pool's frequent words
+    and at most :data:`EVENT_PAGE_OWN` others ("Israel-Hamas war live updates:
+    latest news on Gaza conflict").  Such a page follows the whole event, so it
+    tells none of its developments, and any of them would join it."""
+    words = set(headline)
+    named = len(words & frequent)
+    return named >= EVENT_PAGE_NAMES and len(words) - named <= EVENT_PAGE_OWN
 
 
 def roundup(title: str) -> bool:
@@ -300,4 +326,4 @@ def _centrality(members: list[Candidate]) -> dict[str, float]:
     return found
 
 
-__all__ = ["COPY_RESEMBLANCE", "cluster", "resplit", "roundup"]
+__all__ = ["COPY_RESEMBLANCE", "cluster", "event_page", "resplit", "roundup"]

@@ -50,7 +50,7 @@ from .candidates import Story, left_out
 from .events import story_names
 from .genre import running_page
 from .overrides import Overrides
-from .places import PlaceData
+from .places import PlaceData, name_country
 from .similarity import (
     Vector,
     Weights,
@@ -107,6 +107,9 @@ EVENT_SAMPLE = 400
 EVENT_NAME_SHARE = 1 / 3
 
 
+#: How a pick's reason taken past a diversity cap starts (:class:`~digest.model.CapLift`
+#: types it).
+_CAP_LIFTED = "diversity cap lifted"
 #: What a headline says it comes after ("first words after court appearance").
 _AFTER = re.compile(r"\bafter\b(.+)", re.I)
 
@@ -152,12 +155,18 @@ def choose(
             f"same story, which {len(wider.outlets())} outlets tell in these words and "
             f"{len(pick.outlets())} in those",
         )
+        if pick.cap_lifted is not None:
+            # The slot past the cap is the story's, whichever report fills it: the
+            # report carried says so (typed and in words), the one left out no more.
+            wider.cap_lifted, pick.cap_lifted = pick.cap_lifted, None
+            wider.reasons += tuple(r for r in pick.reasons if str(r).startswith(_CAP_LIFTED))
         # Stories taken for retellings of the pick now left out are looked at again.
         for key in [k for k, twin in retold.items() if twin is pick]:
             del retold[key]
 
-    # Best first: a huge event is read in its biggest stories only.
-    event_names = _EventNames(free, places)
+    # Best first: a huge event is read in its biggest stories only.  The pins
+    # too: a pinned fragment of a development is in the edition, as a picked one.
+    event_names = _EventNames([*pinned, *free], places)
     for story in pinned:
         position = overrides.pins[story.lead.article.id]
         where = f"position {position}" if position else "the edition"
@@ -218,7 +227,7 @@ def choose(
             # Past its event's cap by its breadth (see :func:`_limit`): said so.
             lifted = CapLift.BREADTH
             story.reasons += (
-                f"diversity cap lifted: {per_event[story.event]} picks already about its "
+                f"{_CAP_LIFTED}: {per_event[story.event]} picks already about its "
                 f"event, but told by {EVENT_CAP_OUTLETS}+ outlets (with its development's "
                 "fragments) it is among the day's big stories",
             )
@@ -549,7 +558,7 @@ def _best_capped(
         factor, _ = _factor(story, per_event, per_country, w, events)
         if best is None or story.score * factor > best[0]:
             note = (
-                f"diversity cap lifted: no other story left for this slot "
+                f"{_CAP_LIFTED}: no other story left for this slot "
                 f"(× {factor:.2f} → {story.score * factor:.3f})"
             )
             best = (story.score * factor, n, note)
@@ -685,19 +694,17 @@ class _EventNames:
         event's countries as a whole ("Israeli" in a war the event's stories place
         in Israel: every development of it is Israeli)."""
         return frozenset(
-            n
-            for n in names
-            if n not in common
-            and not n.startswith("country:")
-            and f"country:{self._country_of(n)}" not in common
+            n for n in names if n not in common and not self._names_its_country(n, common)
         )
 
-    def _country_of(self, name: str) -> str:
-        """The country a lower-case name names as a whole ("palestinians": PS), or ""."""
-        code = self._countries.get(name)
-        if code is None and name.endswith("ns"):
-            code = self._countries.get(name[:-1])
-        return code or ""
+    def _names_its_country(self, name: str, common: frozenset[str]) -> bool:
+        """Whether ``name`` is a country's: one its places are in (``country:XX``),
+        or a lower-case name of a country as a whole ("palestinians") the event's
+        names place it in."""
+        if name.startswith("country:"):
+            return True
+        code = name_country(name, self._countries)
+        return code is not None and f"country:{code}" in common
 
 
 def _country_breadth(story: Story, settings: SelectSettings) -> bool:

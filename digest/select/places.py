@@ -33,6 +33,10 @@ _TEXT_CITY_POPULATION = 500_000
 #: a town's name is expected (:func:`find_towns`).
 _TOWN_POPULATION = 50_000
 _MAX_WORDS = 4
+# How a demonym's plural ends: "-n" and "-i" ones take an "s" ("Ukrainians",
+# "Israelis"); the others are their own plural ("Chinese", "Swiss") or listed
+# ("Britons", "Afghans").
+_PLURAL_DEMONYM = ("ns", "is")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*(?:['’][A-Za-z]+)?")
 # ... the same in words of any alphabet ("São Paulo"): slower, for texts that need it.
 _WIDE_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\-])*(?:['’][^\W\d_]+)?")
@@ -316,6 +320,17 @@ def _bare(token: str) -> str:
     return bare + "." if token.startswith(f"{bare}.") and _INITIALS.fullmatch(f"{bare}.") else bare
 
 
+def name_country(name: str, names: Mapping[str, str]) -> str | None:
+    """The country code ``names`` gives ``name``, or its singular when it is a
+    plural demonym ("Ukrainians" as "Ukrainian", "Israelis" as "Israeli"); ``None``
+    for a name it lacks.  ``names`` may be keyed in lower case, as long as ``name``
+    is too."""
+    code = names.get(name)
+    if code is None and name.endswith(_PLURAL_DEMONYM):
+        code = names.get(name[:-1])
+    return code
+
+
 def find_countries(
     text: str,
     names: Mapping[str, str],
@@ -343,10 +358,7 @@ def find_countries(
             continue
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             name = _joined(tokens[i : i + size])
-            # Plural demonyms: "Ukrainians" as "Ukrainian".
-            code = names.get(name)
-            if code is None and name.endswith("ns"):
-                code = names.get(name[:-1])
+            code = name_country(name, names)
             if code is not None:
                 # A name that contains a place's and names none ("American XL",
                 # "Indian Ocean") is read whole, and found as nothing.
@@ -554,6 +566,7 @@ __all__ = [
     "find_countries",
     "find_towns",
     "local_places",
+    "name_country",
     "place_data",
     "region_key",
 ]

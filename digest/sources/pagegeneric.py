@@ -127,6 +127,17 @@ _LIST_ITEMS = 30
 _DATE_LINE_CHARS = 60
 _TOLD_LINES = 3
 _DATE_LINE_COST = 10.0
+# A list's item inside a story (a checklist's step, a spec, a guide's tip): a line
+# of this many words or more, its parts set off by a comma or brackets, with no
+# sentence end and not in Title Case, with another such line within _ITEM_REACH
+# lines (a list has items), costs nothing, so a story going on under its list is
+# one run.  (Other stories' headlines set
+# off by a dash or a colon, in sentence case in most languages, and a lone
+# licence or caption line under a story still cost: fresh lost boilerplate
+# snippets to both.)
+_ITEM_WORDS = 8
+_ITEM_PARTS = re.compile(r"[,(]")
+_ITEM_REACH = 2
 # A post's time line opening with its date: this short, a figure this early.
 _DATED_LINE_CHARS = 120
 _DATED_LINE_OPENING = 12
@@ -422,6 +433,9 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
     prose = [is_prose(line) for line in lines]
+    # (Padded after the last line: the items _ITEM_REACH lines around one are read.)
+    items = [*(not p and list_item(line) for p, line in zip(prose, lines, strict=True))]
+    items += [False] * _ITEM_REACH
     teasers = 0
     for at, line in enumerate(lines):
         # Under some paragraphs, a box about the writer and another story's header
@@ -461,6 +475,13 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
             if teasers >= _TEASERS and told >= _TOLD_LINES:
                 score *= _TEASER_SHARE
             told += 1
+        elif (
+            told >= _TOLD_LINES
+            and items[at]
+            and any(items[at - _ITEM_REACH : at] + items[at + 1 : at + 1 + _ITEM_REACH])
+        ):
+            # (Under some paragraphs only: a headline over the story may read so.)
+            labels, score = 0, 0.0
         else:
             # A cluster of headline-shaped lines (a list of links to other
             # stories) costs more than its lines.
@@ -494,6 +515,17 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     ):
         best_end += 1
     return Run(best_start, _announced_list(lines, stops, best_end))
+
+
+def list_item(line: str) -> bool:
+    """Whether a line that is no sentence reads as a list's item inside a story
+    (see :data:`_ITEM_WORDS`), not a label or a link to another story."""
+    return (
+        weight(line) >= _ITEM_WORDS
+        and bool(_ITEM_PARTS.search(line))
+        and not _SENTENCE_END.search(line)
+        and not title_case(line)
+    )
 
 
 def header_count(line: str, told: int) -> bool:
