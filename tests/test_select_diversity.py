@@ -453,6 +453,54 @@ def test_a_name_of_the_events_country_ties_no_development() -> None:
     assert titles[3] == "Blinken pledges support"
 
 
+def _mixed(n: int, titles: list[str], *, event: int, score: float,
+           words: tuple[int, ...]) -> Story:  # fmt: skip
+    """A story whose members (one outlet each) carry ``titles``, the first its lead."""
+    members = []
+    for k, title in enumerate(titles):
+        member = story(n * 10 + k, title, event=event, score=score, words=words).members[0]
+        members.append(member)
+    return Story(members, score=score, event=event)
+
+
+def test_a_report_led_story_with_a_live_page_among_its_reports_is_no_running_page() -> None:
+    # The pick is the war's live page; the story is a development led by a report,
+    # one of whose reports is a live page headlined with it.  That page is read as
+    # a report of the development, not as a second live page of the war.
+    settings = SelectSettings(story_similarity=0.4, count=3)
+    live = story(1, "Israel Gaza live news: two more hostages released", event=1, score=4,
+                 outlets=5, words=(1, 2, 3))  # fmt: skip
+    macron = _mixed(2, ["Macron proposes coalition to fight Hamas on Israel visit",
+                        "Israel-Hamas war live updates: Macron proposes coalition"],
+                    event=1, score=3, words=(1, 2, 5))  # fmt: skip
+    other = story(3, "Other story", event=2, score=1, words=(9,))
+    assert macron.lead.article.title in pick([live, macron, other], settings)
+    # A story led by a live page is one still.
+    page = _mixed(4, ["Israel-Hamas war live updates: Macron proposes coalition",
+                      "Macron proposes coalition to fight Hamas on Israel visit"],
+                  event=1, score=3, words=(1, 2, 5))  # fmt: skip
+    assert page.lead.article.title not in pick([live, page, other], settings)
+
+
+def test_a_story_many_outlets_tell_passes_its_countrys_cap() -> None:
+    # Three British picks fill the country's cap (max_per_country 3): a fourth
+    # British story told by two outlets is left out while another story is left,
+    # one told by four outlets (country_outlets) is among the day's big stories.
+    settings = SelectSettings(count=4)
+    first = [story(n, f"Strike number {n} shuts London", event=n, score=10 - n, outlets=2)
+             for n in range(3)]  # fmt: skip
+    abroad = story(5, "Flood in Paris", event=5, score=1)
+    small = story(4, "Crowds fill London for coronation", event=4, score=5, outlets=2)
+    chosen, below = choose([*first, small, abroad], settings, Overrides(), ["e"] * 6,
+                           place_data())  # fmt: skip
+    assert [s.lead.article.title for s in chosen][3] == "Flood in Paris"
+    assert any(r.kind is LeftOut.DIVERSITY for r in below if r.article.id == "s4m0")
+    broad = story(4, "Crowds fill London for coronation", event=4, score=5, outlets=4)
+    chosen, _ = choose([*first, broad, abroad], settings, Overrides(), ["e"] * 6, place_data())
+    assert chosen[3].lead.article.title == "Crowds fill London for coronation"
+    assert chosen[3].cap_lifted is CapLift.BREADTH
+
+
 def test_a_report_carried_in_place_of_a_lifted_pick_keeps_the_lift() -> None:
     # The fourth development is taken past its event's cap; a report of it told by
     # more outlets then takes its place: the slot is still past the cap, and the

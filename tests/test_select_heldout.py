@@ -230,7 +230,9 @@ BLIND5_FLOORS = {
     "2023-05-03": {"met": 2, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.83, 0.79)},
     # Stop 32 (s32-soft): a named space launcher is science (Delta IV: soft 3 -> 0).
     "2023-06-22": {"met": 1, "carried": 12, "soft": 0, "duplicates": 0, "pairs": (0.74, 0.67)},
-    "2023-10-24": {"met": 1, "carried": 9, "soft": 0, "duplicates": 0, "pairs": (0.43, 0.58)},
+    # s32-retell: a report-led story's live-page member is no second running page
+    # (IN carries Macron's Israel visit, 3 -> 4 of 6).
+    "2023-10-24": {"met": 2, "carried": 10, "soft": 0, "duplicates": 0, "pairs": (0.43, 0.58)},
 }
 
 

@@ -231,6 +231,15 @@ def choose(
                 f"event, but told by {EVENT_CAP_OUTLETS}+ outlets (with its development's "
                 "fragments) it is among the day's big stories",
             )
+        country = _country(story)
+        if country and per_country[country] >= settings.max_per_country and lifted is None:
+            # Past its country's cap by its breadth (see :func:`_country_breadth`).
+            lifted = CapLift.BREADTH
+            story.reasons += (
+                f"diversity cap lifted: {per_country[country]} picks already about its "
+                f"country, but told by {len(story.outlets())} outlets it is among the "
+                "day's big stories",
+            )
         # Typed as well as said, for what reads the edition (explain, tests).
         story.cap_lifted = lifted
         capped.pop(story.lead.article.id, None)
@@ -295,6 +304,11 @@ def _told_before(
     compared with every pick, see :func:`_alike_unplaced`."""
     mine = [m.vector for m in story.members[:_COMPARED] if m.vector is not None]
     country = _country(story)
+    # A story led by a report is one development, however its reports tell it: a
+    # live page among them ("Israel-Hamas war live updates: France's Macron
+    # proposes…") is read as a report of it, not as a second running page of the
+    # war (which retells a picked one whatever it says).
+    running_story = running_page(story.lead.article.title)
     # Read (a dict per member) only when some pick may be compared with.
     compared = [p for p in taken if p.event == story.event or not country or _country(p) == country]
     read = [a.read() for a in mine] if compared else []
@@ -323,7 +337,7 @@ def _told_before(
         # Whether one alike pair is enough: asked at the first (names are read then).
         one_pair: bool | None = None
         for a, weights in zip(mine, read, strict=True):
-            running = running_page(a.title)
+            running = running_story and running_page(a.title)
             if not running and _follows(a.title, pick, retellings):
                 return pick
             pinned = not core.isdisjoint(headline_phrases(a.title))
@@ -693,6 +707,15 @@ class _EventNames:
         return code is not None and f"country:{code}" in common
 
 
+def _country_breadth(story: Story, settings: SelectSettings) -> bool:
+    """Whether ``story`` is told by so many outlets (``weights.country_outlets``)
+    that its country's earlier picks hold it back neither by weight nor by the
+    ``max_per_country`` cap: the cap keeps one country's many small stories from
+    filling the edition, not one of the day's big stories out of it (a five-outlet
+    story of anti-monarchy arrests on coronation day, with three British picks)."""
+    return len(story.outlets()) >= settings.weights.country_outlets
+
+
 def _limit(
     story: Story,
     per_event: Counter[int],
@@ -726,7 +749,11 @@ def _limit(
                 f"({EVENT_OUTLETS_PER_PICK} per pick)"
             )
     country = _country(story)
-    if country and per_country[country] >= settings.max_per_country:
+    if (
+        country
+        and per_country[country] >= settings.max_per_country
+        and not _country_breadth(story, settings)
+    ):
         name = places.country_names.get(country, country)
         return f"diversity: {per_country[country]} picks already from {name} (max_per_country)"
     return ""
