@@ -192,3 +192,19 @@ def test_an_unclosed_img_tag_does_not_take_a_later_tags_src() -> None:
     markup += '<img alt="" src="https://ok.example/quake.jpg">'
     found = feeds_module._markup_image(markup, "", "Quake")
     assert found is not None and found.url == "https://ok.example/quake.jpg"
+
+
+def test_a_structured_authors_parts_have_a_budget_each() -> None:
+    # feedparser takes an Atom author's name and e-mail from its children and never
+    # searches the author's own text, so each part is one field: a valid author
+    # whose name, e-mail and profile address together pass the limit is left whole.
+    uri = "https://ok.example/people/" + "a" * (CAP - 30)
+    whole = atom(
+        f"<author><name>Jane Doe</name><email>jd@ok.example</email><uri>{uri}</uri></author>"
+    )
+    assert cut_long_fields(whole, "s") is whole
+    # Each part, and the author's own text beside them, is still cut on its own.
+    over = atom(f"<author><name>{X}</name>{X}<email>{X}</email></author>")
+    parsed = feedparser.parse(cut_long_fields(over, "s"))
+    (author,) = parsed.entries[0].authors
+    assert len(author.name) == CAP and len(author.email) <= CAP

@@ -107,30 +107,46 @@ def cluster(
         settings.story_similarity, settings.same_story_threshold, anchors=True, frequent=frequent
     )
     stories: list[Story] = []
+    pages: list[Candidate] = []  # event pages, placed once every other item is
     for c in ordered:
         assert c.vector is not None
         # A round-up tells many developments, so no one story's; it stays alone,
         # and no report joins it (its words reach every story of its event).
-        # So does an event page, whose headline names only the event.
         if roundup(c.article.title):
             index.seal()
             stories.append(Story([c]))
             continue
+        # An event page, whose headline names only the event, joins the story its
+        # body is nearest to but is no member an item is compared with: its words
+        # reach every development of the event, which would chain them.  So it
+        # waits until every other item is placed: published before the reports of
+        # its story, it would otherwise find none of them and stay alone.
+        # A pinned one leads its own story (as any pinned article), which no
+        # report joins either.
+        if event_page(c.vector.headline, frequent):
+            if c.pinned:
+                index.seal()
+                stories.append(Story([c]))
+            else:
+                pages.append(c)
+            continue
         # A pinned article always leads its own story: the editor chose it.
         match = None if c.pinned else index.nearest(c.vector)
-        # An event page, whose headline names only the event, joins the story its
-        # body is nearest to but is no member a later item is compared with: its
-        # words reach every development of the event, which would chain them.
-        leaf = event_page(c.vector.headline, frequent)
         if match is None:
-            if leaf:
-                index.seal()
-            else:
-                index.put(c.vector)  # group numbers follow story numbers
+            index.put(c.vector)  # group numbers follow story numbers
             stories.append(Story([c]))
             continue
-        if not leaf:
-            index.put(c.vector, match.group)
+        index.put(c.vector, match.group)
+        story = stories[match.group]
+        story.members.append(c)
+        story.likeness()[c.article.id] = match.similarity
+    for c in pages:
+        assert c.vector is not None
+        match = index.nearest(c.vector)
+        if match is None:
+            index.seal()  # group numbers follow story numbers
+            stories.append(Story([c]))
+            continue
         story = stories[match.group]
         story.members.append(c)
         story.likeness()[c.article.id] = match.similarity

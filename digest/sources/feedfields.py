@@ -12,8 +12,10 @@ is returned unchanged (the same object), so normal feeds parse exactly as before
 
 The pass tokenises just enough XML to know where text is: CDATA sections count
 as text, comments and processing instructions are passed over, and child
-elements of a field (``<author><name>``, or markup a hostile feed hides the text
-behind) share their outermost field's budget, since feedparser joins their text.
+elements a hostile feed hides the text behind (``<author>x<b/>x</author>``) share
+their outermost field's budget, since feedparser joins their text.  The parts of
+a structured author (``<author><name>``, ``<email>``) have a budget each:
+feedparser reads them one by one and never searches the author's own text then.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class FieldRules:
     elements: frozenset[bytes]
     #: Where an item starts or ends (``item``, ``entry``), lower-cased.
     items: frozenset[bytes]
+    #: Children of a field with a budget of their own (``name`` of ``author``).
+    parts: frozenset[bytes]
     #: What matters outside a field: an item's or a field's tag, and the CDATA,
     #: comments and instructions that may hide markup-like text.
     landmarks: re.Pattern[bytes]
@@ -53,11 +57,13 @@ def field_rules() -> FieldRules:
     )
     elements = frozenset(name.lower().encode() for name in data["elements"])
     items = frozenset(name.lower().encode() for name in data["items"])
+    parts = frozenset(name.lower().encode() for name in data["parts"])
     names = b"|".join(re.escape(name) for name in sorted(elements | items))
     return FieldRules(
         max_chars=int(data["max_chars"]),
         elements=elements,
         items=items,
+        parts=parts,
         landmarks=re.compile(
             rb"<(?:!--|!\[CDATA\[|\?|/?(?:[\w.-]+:)?(?:" + names + rb")[\s/>])", re.I
         ),
@@ -74,13 +80,17 @@ class _Field:
     spelt: str
     #: Where its content starts (for the log).
     start: int
-    #: Characters it may still hold.
+    #: Characters its own text may still hold.
     left: int
     #: Characters it may hold in all.
     limit: int
     #: Elements of its own name open (itself included).
     open: int = 1
     cut: bool = False
+    #: The part open inside it (``name`` of ``author``), if any, and the
+    #: characters that part may still hold.
+    part: bytes | None = None
+    part_left: int = 0
 
 
 def cut_long_fields(data: bytes, source: str, rules: FieldRules | None = None) -> bytes:
@@ -143,6 +153,11 @@ def cut_long_fields(data: bytes, source: str, rules: FieldRules | None = None) -
             field = None
             if not closing:
                 item += 1
+        elif field is not None and field.part is None and local in rules.parts:
+            if not closing and data[end - 1] != ord("/"):
+                field.part, field.part_left = local, field.limit
+        elif field is not None and closing and local == field.part:
+            field.part = None
         elif field is not None and local == field.tag:
             # <author><author>..</author>..</author>: the outer one is the field.
             field.open += -1 if closing else 0 if data[end - 1] == ord("/") else 1
@@ -171,11 +186,15 @@ def _text(
     """
     plain = data[start:end].decode("utf-8", "replace")
     plain = plain if cdata else html.unescape(plain)
-    if len(plain) <= field.left:
-        field.left -= len(plain)
+    left = field.left if field.part is None else field.part_left
+    kept = plain[:left]
+    if field.part is None:
+        field.left = left - len(kept)
+    else:
+        field.part_left = left - len(kept)
+    if len(kept) == len(plain):
         return done
-    kept = plain[: field.left]
-    field.left, field.cut = 0, True
+    field.cut = True
     out.append(data[done:start])
     out.append((kept if cdata else html.escape(kept, quote=False)).encode("utf-8"))
     return end
