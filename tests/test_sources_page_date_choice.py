@@ -292,3 +292,28 @@ def test_created_by_a_name_is_no_statement_of_the_date() -> None:
         "Created by Jane Doe, whose 12 notes from March 3, 2020 are in the archive.",
     ]
     assert read_lines(lines).time_from_crawl
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Created in 1946 by a group of critics, the festival opened its doors on March 3, "
+        "2020 with a film by a young director from the town.",
+        "Créé en 1946, le festival de la ville a ouvert ses portes le 3 mars 2020 avec un "
+        "film d'une jeune réalisatrice.",
+    ],
+)
+def test_a_story_paragraph_opening_with_created_does_not_date_the_page(paragraph: str) -> None:
+    """A paragraph of the story itself opening so ("Created in 1946, the festival
+    …") tells of the day something happened: a page printing no date keeps its
+    crawl's time (the statement is read under the story, in its footer)."""
+    lines = [
+        "Blog",
+        "Council closes the old bridge to cars",
+        ENGLISH_LEAD,
+        ENGLISH_MORE,
+        paragraph,
+        ENGLISH_MORE.replace("The", "A"),
+        "Tags",
+    ]
+    assert read_lines(lines).time_from_crawl

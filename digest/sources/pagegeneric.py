@@ -433,9 +433,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
     # a run of prose, a later run must be much larger to be the story.
     handicap = 1.0
     prose = [is_prose(line) for line in lines]
-    # (Padded after the last line: the items _ITEM_REACH lines around one are read.)
-    items = [*(not p and list_item(line) for p, line in zip(prose, lines, strict=True))]
-    items += [False] * _ITEM_REACH
+    items = [not p and list_item(line) for p, line in zip(prose, lines, strict=True)]
     teasers = 0
     for at, line in enumerate(lines):
         # Under some paragraphs, a box about the writer and another story's header
@@ -478,7 +476,7 @@ def main_run(lines: Sequence[str], stops: Sequence[bool]) -> Run | None:
         elif (
             told >= _TOLD_LINES
             and items[at]
-            and any(items[at - _ITEM_REACH : at] + items[at + 1 : at + 1 + _ITEM_REACH])
+            and any(items[max(0, at - _ITEM_REACH) : at] + items[at + 1 : at + 1 + _ITEM_REACH])
         ):
             # (Under some paragraphs only: a headline over the story may read so.)
             labels, score = 0, 0.0
@@ -1709,11 +1707,15 @@ def fallback_time(
         said = facts(line) if labelled(line) else None
         if said is not None and said.has_time and not _late(said, facts):
             return _with_publication(lines, at, said, facts)
-    # A sentence stating the post's publication or creation anywhere: readers'
-    # comments print no such sentence, and a wiki prints it in its page footer,
-    # under the comment prompt ("Add a comment" / "Created … October 18th, 2020").
-    for line in lines[top + 1 :]:
-        stated = post_statement_time(line, facts.options, month_first=month_first)
+    # A sentence stating the post's publication or creation anywhere under the
+    # headline but in the story itself: readers' comments print no such sentence,
+    # and a wiki prints it in its page footer, under the comment prompt ("Add a
+    # comment" / "Created … October 18th, 2020"); a paragraph of the story opening
+    # so tells of something else ("Created in 1946, the festival opened on …").
+    for at in range(top + 1, len(lines)):
+        if run.start <= at < run.end:
+            continue
+        stated = post_statement_time(lines[at], facts.options, month_first=month_first)
         if stated is not None and not _late(Meta(published=stated), facts):
             return Meta(published=stated)
     # Last, a full date opening one of the story's first lines under its standfirst
