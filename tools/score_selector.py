@@ -42,6 +42,7 @@ SETS = {
     "blind5": DATA / "selector_blind5",
     "blind6": DATA / "selector_blind6",
     "blind7": DATA / "selector_blind7",
+    "blind8": DATA / "selector_blind8",
 }
 
 
@@ -71,8 +72,9 @@ def main() -> int:
         " and measured once at its end (since read); blind5, four days labelled at"
         " the start of stop 29 and measured once at its end (since read); blind6, four"
         " days labelled at the start of stop 30 and measured once at its end (since"
-        " read); or blind7, four days labelled at the start of stop 31 and measured"
-        " once at its end",
+        " read); blind7, four days labelled at the start of stop 31 and measured"
+        " once at its end (since read); or blind8, four days labelled at the start of"
+        " stop 32 and measured once at its end",
     )
     parser.add_argument(
         "--desks",
