@@ -236,7 +236,7 @@ def choose(
             # Past its country's cap by its breadth (see :func:`_country_breadth`).
             lifted = CapLift.BREADTH
             story.reasons += (
-                f"diversity cap lifted: {per_country[country]} picks already about its "
+                f"{_CAP_LIFTED}: {per_country[country]} picks already about its "
                 f"country, but told by {len(story.outlets())} outlets it is among the "
                 "day's big stories",
             )
