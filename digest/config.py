@@ -358,9 +358,10 @@ class ScoreWeights(_Section):
     boost``, where ``coverage = 1 + story_size × min(other outlets' weights,
     story_size_cap)``, ``spreading = 1 + spread × (share of the story's outlets that
     joined in the last select.spread_hours)`` and ``placed`` is ``unplaced`` for a
-    story placed abroad only by its outlet's country or a place named in passing
-    (1 otherwise, and for a story told by at least ``placed_outlets`` distinct
-    outlets); outlets telling
+    story whose lead is placed abroad only by its outlet's country or a place named
+    in passing (1 otherwise, and for a story told by at least ``placed_outlets``
+    distinct outlets), lifted toward 1 by the share of its outlets that place it
+    abroad by what their reports say when at least ``placed_by`` do; outlets telling
     only other stories of the same event count ``event_share`` each; ``quality`` adds
     ``image``, ``summary`` and ``length`` (body of at least ``long_body_chars``).  A
     story picked before and since updated is multiplied by ``repeat``; each earlier
@@ -379,6 +380,7 @@ class ScoreWeights(_Section):
     event_share: Share = 0.25
     unplaced: Share = 0.6
     placed_outlets: PositiveInt = 5
+    placed_by: PositiveInt = 2
     repeat: Share = 0.5
     same_event: Share = 0.75
     same_country: Share = 0.85

@@ -35,7 +35,9 @@ FEEDS = [f for folder in (HELDOUT, BLIND, BLIND3, BLIND4) for f in labelled_feed
 #: picks at most, and same-story pairs' precision and recall.
 FLOORS = {
     "2023-04-04": {"met": 3, "carried": 15, "soft": 0, "duplicates": 0, "pairs": (0.81, 0.41)},
-    "2023-07-17": {"met": 2, "carried": 12, "soft": 1, "duplicates": 0, "pairs": (0.76, 0.45)},
+    # Stop 33's s33-rank: outlets placing a weakly placed lead's story abroad lift
+    # its weight (the US edition carries the K'gari dingo attack, 12 -> 13).
+    "2023-07-17": {"met": 2, "carried": 13, "soft": 1, "duplicates": 0, "pairs": (0.76, 0.45)},
     # The blind check, labelled last and measured once after the rules were final.
     # Stop 27's first two selector passes together cost its US edition one biggest
     # story (the hospital blast, led by a later live page the labels file under
@@ -121,7 +123,9 @@ FLOORS = {
     # Stop 29's s29-carry: an event's second running page retells its first (the
     # GB edition's two Gaza City picks, a live page and a report, are one); the
     # GB edition then meets every target (duplicates 1 -> 0).
-    "2023-11-07": {"met": 2, "carried": 14, "soft": 1, "duplicates": 0, "pairs": (0.62, 0.53)},
+    # Stop 33's s33-rank: the GB edition carries the Supreme Court's domestic-abuser
+    # gun case, two of its three outlets placing it in the U.S. (14 -> 15).
+    "2023-11-07": {"met": 2, "carried": 15, "soft": 1, "duplicates": 0, "pairs": (0.62, 0.53)},
 }
 #: World/home precision and recall pooled over the labelled days, per home.  Stop
 #: 28's place and outlet pass (compounds of names, newsroom credits, people named

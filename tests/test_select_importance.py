@@ -18,13 +18,16 @@ from digest.select.sections import SectionCall
 WHEN = datetime(2023, 3, 23, 12, 0, tzinfo=UTC)
 
 
-def told_by(outlets: int, *, by_outlet: bool) -> Story:
+def told_by(outlets: int, *, by_outlet: bool, firm: int = 0) -> Story:
     """A story of one unnamed-place report per outlet, each placed abroad only by
-    its (foreign) outlet when ``by_outlet``."""
+    its (foreign) outlet when ``by_outlet``, but for the last ``firm`` outlets'
+    reports, which place it abroad by what they say."""
     settings, table = SelectSettings(), OutletTable()
-    call = SectionCall("world", True, "no section label; outlet is foreign", "US", by_outlet)
+    weak = SectionCall("world", True, "no section label; outlet is foreign", "US", by_outlet)
+    named = SectionCall("world", True, "no section label; names (US 1.5)", "US")
     members = []
     for k in range(outlets):
+        call = named if k >= outlets - firm else weak
         article = Article(
             id=f"m{k}",
             url=f"https://outlet{k}.example/news/crash",
@@ -65,3 +68,16 @@ def test_the_outlets_that_lift_the_weak_placement_are_a_setting() -> None:
         overrides=Overrides(),
     )
     assert story.score == pytest.approx(scored(told_by(3, by_outlet=False)))
+
+
+@pytest.mark.parametrize(("firm", "weight"), [(0, 0.6), (1, 0.6), (2, 0.8), (3, 0.9)])
+def test_outlets_that_place_a_story_abroad_lift_its_weak_placement(
+    firm: int, weight: float
+) -> None:
+    # Heldout 2023-07-17: a dingo attack on K'gari, led by a report naming no place
+    # the tables know, was weighed × 0.6 though two of its three outlets place it
+    # in Australia (a desk label, a path): the doubt is its lead's, and the story
+    # is weighed up by the share of its outlets that place it, from two of them.
+    story = told_by(4, by_outlet=True, firm=firm)
+    assert story.lead.call.by_outlet
+    assert scored(story) == pytest.approx(scored(told_by(4, by_outlet=False)) * weight)

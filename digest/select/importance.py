@@ -14,8 +14,10 @@ A story's score, with every factor shown in ``--explain``::
     spreading = 1 + weights.spread × (share of its outlets that joined in the
                 last select.spread_hours)
     placed    = weights.unplaced when only the outlet's country, or a place named only
-                in passing, put it abroad and fewer than weights.placed_outlets
-                outlets tell it, else 1
+                in passing, put its lead abroad and fewer than weights.placed_outlets
+                outlets tell it, else 1; lifted by (1 - unplaced) × the share of its
+                outlets that place it abroad by what they say, when at least
+                weights.placed_by do
     score     = own × coverage × spreading × placed + select.boost[id]
                 (× weights.repeat for an update of a story sent before)
 
@@ -196,12 +198,26 @@ def _factors(
     spreading = 1 + w.spread * new / len(joined)
     # Weak placement is doubt about a small story (a foreign outlet's local news
     # read as World News); one that many outlets tell is news wherever it happened.
-    weak = lead.call.by_outlet and len(outlets) < w.placed_outlets
-    placed = w.unplaced if weak else 1.0
+    # The doubt is its lead's: when other outlets place it abroad by what they say
+    # (a dateline, names, a desk label, a path), it is lifted by their share.  One
+    # such outlet is too little: a celebrity's or an oddity's second telling often
+    # names the country (real 2023-08-24 GB would pick a soft story).
+    placed = 1.0
+    if lead.call.by_outlet and len(outlets) < w.placed_outlets:
+        firm = _firmly_placed(story)
+        placed = w.unplaced
+        if firm >= w.placed_by:
+            placed += (1 - w.unplaced) * firm / len(outlets)
     boost = overrides.boosts.get(lead.article.id, 0.0)
     repeat = w.repeat if story.repeat else 1.0
     score = (lead.own * coverage * spreading * placed + boost) * repeat
     return _Factors(outlets, around, lift, coverage, new, spreading, placed, boost, repeat, score)
+
+
+def _firmly_placed(story: Story) -> int:
+    """How many distinct outlets place the story abroad by what their reports say
+    (not by the outlet's country alone nor a place named in passing)."""
+    return len({m.outlet.key for m in story.members if not m.call.by_outlet})
 
 
 def _formula(story: Story, f: _Factors, as_of: datetime, settings: SelectSettings) -> str:
@@ -215,7 +231,11 @@ def _formula(story: Story, f: _Factors, as_of: datetime, settings: SelectSetting
         f"({f.new} joined in the last {settings.spread_hours:g}h) × {own}"
     )
     if f.placed != 1.0:
-        formula += f" × placed {f.placed:g} (abroad only by its outlet or a passing mention)"
+        firm = _firmly_placed(story)
+        formula += (
+            f" × placed {f.placed:.2g} (its lead abroad only by its outlet or a passing"
+            f" mention; {firm} of {len(f.outlets)} outlet(s) place it by what they say)"
+        )
     if f.boost:
         formula += f" + editor's boost {f.boost:+g}"
     if f.repeat != 1.0:
