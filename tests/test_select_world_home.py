@@ -12,7 +12,7 @@ from digest.config import SelectSettings
 from digest.model import Article
 from digest.select.outlets import OutletTable, country_from_host, credit_of, without_credit
 from digest.select.places import find_countries, find_towns, place_data
-from digest.select.sections import SectionDetector, artist_death
+from digest.select.sections import SectionDetector, artist_death, slug_names
 
 WHEN = datetime(2023, 7, 12, 12, 0, tzinfo=UTC)
 
@@ -662,3 +662,61 @@ def test_words_before_which_a_town_is_expected_are_data() -> None:
     # No such words (a list left empty): no word after a name makes it a town's.
     bare = dataclasses.replace(data, town_after=frozenset())
     assert find_towns("Walsall man jailed for attack", bare, "GB") == []
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        # A foreign outlet's rewritten headline names nothing; its address does.
+        (
+            "https://news.sky.com/story/mother-of-pupil-6-who-shot-virginia-teacher-in-classroom"
+            "-charged-12854765",
+            "Mother of boy, 6, who shot teacher charged with child neglect",
+        ),
+        (
+            "https://www.lbc.co.uk/news/girl-disappears-america-returns-four-years-later-alabama/",
+            "Girl who vanished four years ago walks into police station 2000 miles away",
+        ),
+    ],
+)
+def test_a_foreign_outlets_item_whose_address_names_home_is_home_news(url: str, title: str) -> None:
+    story = item(url, title)
+    assert not counted(story, "US")
+    assert counted(story, "IN")
+
+
+def test_an_address_read_for_home_names_no_desk_and_nothing_its_headline_has() -> None:
+    # A desk's code in the address ("world-us-canada") is no place the story is in;
+    # a name the headline has was read there in its own case ("Dalian Atkinson").
+    data = place_data()
+    desk = item("https://www.bbc.com/news/world-us-canada-65257806", "Tech worker arrested")
+    assert slug_names(desk, data) == ""
+    named = item("https://news.sky.com/story/dalian-atkinson-family-disappointed-china-12854765",
+                 "Dalian Atkinson's family 'disappointed' PC keeps job")  # fmt: skip
+    assert slug_names(named, data) == "China"
+    # An ordinary word of a slug (data) is never a place there.
+    assert slug_names(item("https://news.sky.com/story/stole-male-van", "Man held"), data) == (
+        "Stole"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "home", "world"),
+    [
+        # Northern Ireland's and Wales's capitals are under the size of a city read
+        # anywhere; the item is told from home's side for a publisher in the UK.
+        ("Biden lands in Belfast with vow to 'keep the peace'", "GB", False),
+        ("Protest outside Senedd in Cardiff over 20mph limit", "GB", False),
+        ("Arrest after car rams Downing St gates", "GB", False),
+        ("Arrest after car rams Downing St gates", "US", True),
+        # A territory the US governs is its own news to a US reader.
+        ("Guam hit by Typhoon Mawar, most of island without power", "US", False),
+        # The English county, for an English paper.
+        ("Air ambulance lands on M25 as motorway remains closed in Surrey", "GB", False),
+    ],
+)
+def test_uk_and_us_places_under_the_city_size_are_home(title: str, home: str, world: bool) -> None:
+    story = item("https://www.news.com.au/breaking-news/story/news-story/c4aed963", title)
+    if "Surrey" in title:
+        story = item("https://www.getsurrey.co.uk/news/surrey-news/live-m25-26830654", title)
+    assert counted(story, home) is world

@@ -123,6 +123,9 @@ class PlaceData:
     trial: re.Pattern[str] = re.compile(r"(?!)")
     #: Desks whose items reporting a :attr:`trial` are placed as news.
     trial_desks: frozenset[str] = frozenset()
+    #: Words of an address slug that name places but are mostly ordinary words
+    #: ("male", "chad"): never read as places there.
+    slug_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +265,7 @@ def place_data() -> PlaceData:
         killing_desks=frozenset(extra.get("killings", {}).get("desks", ())),
         trial=_alternatives(extra.get("trials", {}).get("patterns", ())),
         trial_desks=frozenset(extra.get("trials", {}).get("desks", ())),
+        slug_words=frozenset(w.lower() for w in extra.get("slugs", {}).get("words", ())),
     )
 
 

@@ -400,6 +400,11 @@ class SectionDetector:
         if home > 0 and home >= foreign:
             return self.call(NATIONAL, f"no section label; {summary}", self.home)
         own = outlet.country if outlet.country != NO_COUNTRY else ""
+        named = slug_home(self.places, self.home, article) if home == foreign == 0 else ""
+        if own and own != self.home and named:
+            where = self.places.country_names.get(self.home, self.home)
+            why = f"no section label; {summary}; its address names {where} ({named})"
+            return self.call(NATIONAL, why, self.home)
         if own and own != self.home:
             name = self.places.country_names.get(own, own)
             call = self.call(
@@ -507,6 +512,32 @@ def mentions_of(
             for _, code in find_towns(text, places, "" if near == NO_COUNTRY else near):
                 counts[code] += weight
     return counts
+
+
+def slug_names(article: Article, places: PlaceData) -> str:
+    """The words an item's address slug adds to its headline, capitalised as names
+    ("virginia" → "Virginia"), or ``""``.  A word the headline has too was read
+    there already, in its own case ("Dalian Atkinson"), and ``places.toml``'s
+    ``[slugs] words`` name places but are mostly ordinary words ("male", "van").
+    The slug is the address's last part of words (not a desk's code,
+    "world-us-canada-65257806")."""
+    parts = [p for p in urlsplit(article.url).path.lower().split("/") if "-" in p]
+    slug = next((p for p in reversed(parts) if not _desk_code(p)), "")
+    used = {w.lower() for w in re.findall(r"[A-Za-z]+", article.title)} | places.slug_words
+    words = [w for w in slug.split("-") if w.isalpha() and w not in used]
+    return " ".join(w.capitalize() for w in words)
+
+
+def slug_home(places: PlaceData, home: str, article: Article) -> str:
+    """What an item's address slug names of ``home``, when that is all it names of
+    any country ("/girl-disappears-america-returns-…-alabama/"), or ``""``: a
+    rewritten headline ("Girl who vanished … walks into police station") leaves the
+    place to the address."""
+    found = find_countries(slug_names(article, places), places.text_names, people=places)
+    codes = {c for _, c in found if c and c not in places.ambiguous}
+    if codes != {home} or any(n in places.ambiguous for n, _ in found):
+        return ""
+    return ", ".join(dict.fromkeys(n for n, _ in found))
 
 
 def hosted_summit(article: Article, hosted: dict[str, str]) -> str:
