@@ -296,3 +296,42 @@ def test_a_deck_written_as_a_sentence_under_the_headline_gives_way() -> None:
     lines += ["Its evangelists are in heat, and the heat shows in every claim they make."] * 2
     article = _read(lines)
     assert article.title == title
+
+
+def test_a_title_case_headline_under_its_short_kicker_is_not_read_as_a_deck() -> None:
+    """Menu, a section's label run into a crumb ("Home Topics Bridges"), a Title
+    Case headline much longer than it, its byline and time, the story: the label
+    shares the lead's words and stands over the headline, but a deck is written as
+    a sentence; the long Title Case line under a short one is the headline."""
+    headline = "Engineers Find Deep Cracks in the Piers of the Old Town Bridge"
+    lines = [
+        "About Us", "Search", "Home Topics Old Bridge", headline,
+        "Author: Jane Miller", "Published: Nov 12, 2019", "Print", "Email",
+        ENGLISH_LEAD, ENGLISH_MORE, ENGLISH_LEAD + " Again.",
+    ]  # fmt: skip
+    assert read_lines(lines).title == headline
+
+
+def test_a_deck_in_sentence_case_under_a_long_title_case_headline_gives_way() -> None:
+    """A long Title Case headline over a deck written as a sentence (no full stop,
+    not much longer than the headline) over the story: the deck stands nearer the
+    story and shares more of its words, but it is the headline's deck."""
+    headline = "What's Next for the Old Bridge? Here Are 5 Things the Council Says You Can't Ignore"
+    deck = "Key points on the cracks in the piers and the work planned for the spring"
+    lines = ["Subscribe", headline, deck, ENGLISH_LEAD, ENGLISH_MORE, ENGLISH_LEAD]
+    found = headline_at(lines, Run(3, 6), LineFacts(OPTIONS), slug_words=set())
+    assert found is not None and lines[found[0]] == headline
+
+
+def test_the_headers_two_part_headline_under_a_section_label_stays() -> None:
+    """A section's label ("Bridge & Road Works") over a two-part headline over the
+    lead, the byline and time: the generic reader scores the label higher, but the
+    header's line is twice its size and written as a headline ("…explained: …"),
+    not as a deck: it names the page."""
+    headline = "Bridge closures explained: Costs, detours, and the repair plans"
+    lines = [
+        "Services", "Resources", "Offices", "Back to Blogs", "Bridge & Road Works", headline,
+        ENGLISH_LEAD, "Jane Miller", "12.11.2019 · 6 min read",
+        ENGLISH_MORE, ENGLISH_LEAD + " Again.", ENGLISH_MORE,
+    ]  # fmt: skip
+    assert read_lines(lines).title == headline

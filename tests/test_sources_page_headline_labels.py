@@ -140,3 +140,12 @@ def test_crumb_trail_one_crumb_a_line_names_the_page() -> None:
          "03.05.2024, 14:55 Uhr", "Anne Neuberg", LEAD, MORE, MORE + " Weiter."]
     )  # fmt: skip
     assert article.title == "Alte Brücke: Stadtrat sperrt sie für Autos"  # type: ignore[attr-defined]
+
+
+def test_a_section_label_opening_with_a_lower_case_in_is_no_headline() -> None:
+    """A post's section label written "in <Section>" (a blog theme's "in Noticias
+    de Medellín") over the headline and the story: it shares the lead's words
+    and stands over the headline, but a headline opens with a capital."""
+    headline = "Der Stadtrat sperrt die alte Brücke nach Rissen in zwei Pfeilern"
+    lines = ["Suche", "Menü", "in Brücke und Stadtrat", headline, LEAD, MORE, STORY]
+    assert read_lines(lines).title == headline

@@ -176,6 +176,8 @@ _NOT_HEADLINE = re.compile(
     r"|\S \((?!(?-i:While|Without|With|And|For|In|On|Or|Not|From|The|A|An|But|Plus|Even"
     r"|How|What|Why|When|Where|Who|Is|Are|At|To|Of|Vs|Via|Part)\b)"
     r"(?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
+    # A post's section label, lower-case "in" before its name: "in Noticias de Medellín".
+    r"|^(?-i:in [A-Z])"
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
@@ -265,6 +267,11 @@ _MAX_DATE_SHARE = 0.5
 # Headlines are short; a line of more words is likelier the standfirst.
 LONG_HEADLINE_WORDS = _LONG_HEADLINE_WORDS = 22
 _KICKER_WORDS = 6
+#: A Title Case headline under its kicker is at least this many times its size.
+_KICKER_RATIO = 1.5
+#: A headline in two parts, a topic then a colon or a dash ("GdP-Vize Klemmer: …",
+#: "No Peace for Our Time – Pence, …"), ending in no full stop.
+_TWO_PART = re.compile(r"^[^:–—.!?]{3,60}(?::| [–—-]) \S.*[^.]$")
 # A label line is this short; a standfirst is looked for this far under a line.
 _LABEL_WORDS = 5
 #: "Label: value" with a figure: a label of a few words and a short value.
@@ -775,6 +782,17 @@ def deck_under(upper: str, lower: str) -> bool:
     )
 
 
+def label_over_headline(upper: str, lower: str) -> bool:
+    """Whether ``upper`` reads as a kicker or a section's label over the headline
+    ``lower``, not as the headline over its deck: decks are written as sentences,
+    so a line much longer than the one over it, in Title Case or in a headline's
+    two parts, is the headline ("Home Topics Mental Health" over "Recent Trends in
+    Mental Health and Substance Use Concerns Among Adolescents", "HR & Payroll
+    Services" over "HR Shared Services explained: Benefits, functions, …")."""
+    shaped = title_case(lower) or _TWO_PART.match(lower) is not None
+    return shaped and weight(upper) * _KICKER_RATIO <= weight(lower)
+
+
 def sentence_deck(upper: str, lower: str) -> bool:
     """Whether ``lower`` reads as a deck written as sentences under the headline
     ``upper`` (:func:`deck_under`), not as a long headline: no Title Case, and in
@@ -851,6 +869,7 @@ def _over_standfirst(
         and not lines[above].isupper()
         and not label_list(lines[above])
         and line.lower() not in lines[above].lower()  # a crumb trail ending in it
+        and not label_over_headline(lines[above], line)
         # Pages repeat their headline (in a crumb, a share text), not the deck.
         and (context.repeated(above) or not context.repeated(at))
         and content_words(lines[above]) & lead
@@ -881,6 +900,13 @@ def _over_standfirst(
         upper = len(lines[above].split())
         if (
             (sentence and upper < words)
+            # A deck written as a sentence under a Title Case headline, however long.
+            or (
+                words >= _STANDFIRST_WORDS
+                and upper >= _HEADLINE_WORDS
+                and title_case(lines[above])
+                and not title_case(line)
+            )
             # A full sentence under a line that is none, both of headline size.
             or (line.endswith(".") and headline_shaped(lines[above], context.facts))
             or (

@@ -651,6 +651,7 @@ def _header_fits(
         and generic.content_words(paragraphs[best[0]]) & lead
         # A topic label over the headline is named again inside it.
         and paragraphs[best[0]].lower() not in header.title.lower()
+        and not generic.label_over_headline(paragraphs[best[0]], header.title)
     ):
         # The header's "headline" is the deck under the real one (a label such as
         # "New, 15 comments" may stand between them, or the picture's caption).
