@@ -11,6 +11,10 @@
    built from it are parsed by our reader (``read_feed``: prolog check, feedparser,
    normalisation into articles) and by bare ``feedparser.parse`` on the same
    bytes.  The ratio ours / bare is the figure to watch (target: ≤ 1.2).
+   Beside them, the real page dumps of ``tests/data/page_devset`` (other
+   publishers' pages, navigation and footers included, each read once) through
+   ``read_page`` in CPU time, and their cost per page as a multiple of the
+   examples' (the examples are short, and repeat the same lines page after page).
 3. A hostile feed: the Guardian feed with one 20,000-character ``dc:creator``.
    feedparser alone is quadratic in it (seconds); our reader cuts it first
    (``digest.sources.feedfields``), so it should cost about the plain feed.  Also
@@ -22,13 +26,16 @@ Each figure is the best of ``--repeat`` runs; the two RSS paths alternate.
 from __future__ import annotations
 
 import argparse
+import gzip
 import io
+import json
 import os
 import re
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -42,17 +49,21 @@ from digest.sources.pages import read_page
 from digest.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
+DEVSET = ROOT / "tests" / "data" / "page_devset" / "pages.jsonl.gz"
 GUARDIAN = ROOT / "tests" / "fixtures" / "feeds" / "guardian-2018-01-31.rss"
 
 
-def best(runs: int, work: Callable[[], int]) -> tuple[float, int]:
-    """Fastest wall time of ``runs`` calls and what the call counted."""
+def best(
+    runs: int, work: Callable[[], int], clock: Callable[[], float] = time.perf_counter
+) -> tuple[float, int]:
+    """Fastest time of ``runs`` calls on ``clock`` (wall time unless told) and what
+    the call counted."""
     times = []
     count = 0
     for _ in range(runs):
-        started = time.perf_counter()
+        started = clock()
         count = work()
-        times.append(time.perf_counter() - started)
+        times.append(clock() - started)
     return min(times), count
 
 
@@ -117,8 +128,43 @@ def bench_pages(count: int, repeat: int) -> list[str]:
             f"page dumps, ingest to SQLite {articles:>6} articles  {seconds:7.3f} s  "
             f"{articles / seconds:9,.0f} articles/s"
         )
+        lines += bench_real_pages(folder, repeat)
         lines += bench_reingest(folder, Path(tmp), count)
     return lines
+
+
+def bench_real_pages(folder: Path, repeat: int) -> list[str]:
+    """The development set's real page dumps against as many of the bench's
+    example pages, each read once per run by ``read_page``, alternating (CPU time,
+    best of ``repeat``)."""
+    with gzip.open(DEVSET, "rt", encoding="utf-8") as lines:
+        real = [json.loads(line)["dump"].encode("utf-8") for line in lines]
+    examples = [path.read_bytes() for path in sorted(folder.iterdir())[: len(real)]]
+    rules = Boilerplate.builtin()
+    crawled = datetime(2019, 12, 1, tzinfo=UTC)
+
+    def reader(dumps: list[bytes]) -> Callable[[], int]:
+        def read_all() -> int:
+            for n, dump in enumerate(dumps):
+                options = ReadOptions(source=f"p{n}", boilerplate=rules, reference_time=crawled)
+                read_page(dump, options)
+            return len(dumps)
+
+        return read_all
+
+    reader(real)()  # the first pages pay for lazily imported date and language tables
+    real_s = example_s = float("inf")
+    for _ in range(repeat):
+        real_s = min(real_s, best(1, reader(real), clock=time.process_time)[0])
+        example_s = min(example_s, best(1, reader(examples), clock=time.process_time)[0])
+    size = sum(map(len, real)) / len(real) / 1024
+    example_size = sum(map(len, examples)) / len(examples) / 1024
+    return [
+        f"read_page, CPU: {len(real)} real dumps (page_devset, mean {size:.1f} KiB) "
+        f"{len(real) / real_s:,.0f} pages/s; as many example pages "
+        f"(mean {example_size:.1f} KiB) {len(examples) / example_s:,.0f} pages/s; "
+        f"real pages cost {real_s / example_s:.1f}x per page"
+    ]
 
 
 def bench_reingest(folder: Path, tmp: Path, count: int) -> list[str]:
