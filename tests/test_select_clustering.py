@@ -552,3 +552,20 @@ def test_a_capital_that_names_a_state_or_its_country_is_no_city() -> None:
     assert stories([state, seattle]) == [{state, seattle}]
     # A headline may open on the word, capitalised.
     assert local_places("In London, remains found in canal", places) == {"London"}
+
+
+def test_a_report_like_two_stories_makes_them_one() -> None:
+    # Two outlets' first reports of one event, in different words, each started a
+    # story; a later report told in the words of both joins them.
+    first = "Grindavik volcano eruption forces evacuation"
+    second = "Reykjanes lava threatens Blue Lagoon geothermal plant"
+    both = "Grindavik volcano eruption: Reykjanes lava threatens Blue Lagoon plant"
+    assert stories([first, second, both]) == [{first, second, both}]
+
+
+def test_a_running_page_like_two_stories_does_not_make_them_one() -> None:
+    # A live page follows many developments of an event, so it is like several.
+    first = "Grindavik volcano eruption forces evacuation"
+    second = "Reykjanes lava threatens Blue Lagoon geothermal plant"
+    page = "Iceland live: Grindavik volcano eruption, Reykjanes lava threatens Blue Lagoon plant"
+    assert not any({first, second} <= s for s in stories([first, second, page]))

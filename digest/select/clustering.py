@@ -19,10 +19,12 @@ from datetime import timedelta
 
 from ..config import SelectSettings
 from .candidates import Candidate, SameStory, Shared, Story
+from .genre import running_page
 from .places import local_places, place_data
 from .similarity import (
     MEMBERS_COMPARED,
     GroupIndex,
+    Match,
     Vocabulary,
     article_fields,
     casing_votes,
@@ -46,6 +48,10 @@ RESPLIT_CAP = 40
 EVENT_PAGE_NAMES, EVENT_PAGE_OWN = 3, 1
 #: Core headline words two sub-groups share to stay one story.
 RESPLIT_SHARED_WORDS = 2
+#: A report this like two stories (each, not only the one it joins) makes them one:
+#: two outlets' first reports of one event, told in different words, each started
+#: a story, and a later report in words of both shows they are one.
+BRIDGE_SIMILARITY = 0.4
 # A round-up's headline: a page gathering a running event's many developments
 # ("Russia-Ukraine war at a glance: what we know on day 422 of the invasion",
 # "List of key events, day 532", "What happened in the war this week?", "Live
@@ -131,28 +137,34 @@ def cluster(
                 pages.append(c)
             continue
         # A pinned article always leads its own story: the editor chose it.
-        match = None if c.pinned else index.nearest(c.vector)
-        if match is None:
+        near = [] if c.pinned else index.all_near(c.vector)
+        if not near:
             index.put(c.vector)  # group numbers follow story numbers
             stories.append(Story([c]))
             continue
+        match = max(near, key=lambda m: (m.similarity, -m.group))
         index.put(c.vector, match.group)
         story = stories[match.group]
         story.members.append(c)
         story.likeness()[c.article.id] = match.similarity
+        for other in near:
+            if other.group != match.group and bridges(c, story, stories[other.group], other):
+                index.merge(match.group, other.group)
+                _absorb(story, stories[other.group], other.similarity)
     for c in pages:
         assert c.vector is not None
-        match = index.nearest(c.vector)
-        if match is None:
+        nearest = index.nearest(c.vector)
+        if nearest is None:
             index.seal()  # group numbers follow story numbers
             stories.append(Story([c]))
             continue
-        story = stories[match.group]
+        story = stories[nearest.group]
         story.members.append(c)
-        story.likeness()[c.article.id] = match.similarity
+        story.likeness()[c.article.id] = nearest.similarity
     # The index (its postings and groups) is not needed past this point: freed now,
     # its memory takes the rejections about to be written.
     del index, ordered
+    stories = [story for story in stories if story.members]  # none merged away
     # A second, stricter look at each story: joining one item at a time can chain
     # two stories told in like words (each newcomer close to a few members).
     stories = [part for story in stories for part in resplit(story, settings.story_similarity)]
@@ -162,6 +174,28 @@ def cluster(
         rejections += _lead_and_rest(story, likeness)
         story.similarity = None  # written into the rejections; not needed after
     return stories, rejections
+
+
+def bridges(report: Candidate, joined: Story, other: Story, match: Match) -> bool:
+    """Whether a report that joined one story makes another one with it: it is at
+    least :data:`BRIDGE_SIMILARITY` like both, it is hard news and no running page
+    (a live page tells many developments of an event, so it is like several of
+    them), and both stories are led by hard news that is no running page (a live
+    page's story, or a profile's, sits beside the report, not in it)."""
+    if match.similarity < BRIDGE_SIMILARITY or not other.members:
+        return False
+    firsts = (report, joined.members[0], other.members[0])
+    return all(c.genre.hard and not c.pinned and not running_page(c.article.title) for c in firsts)
+
+
+def _absorb(story: Story, other: Story, similarity: float) -> None:
+    """Move ``other``'s members into ``story`` (its first member's likeness is the
+    bridge's to it), leaving ``other`` empty."""
+    likeness = story.likeness()
+    for member in other.members:
+        likeness[member.article.id] = other.likeness().get(member.article.id, similarity)
+    story.members.extend(other.members)
+    other.members = []
 
 
 def event_page(headline: tuple[int, ...], frequent: frozenset[int]) -> bool:

@@ -601,6 +601,20 @@ class GroupIndex:
         # The weights of the members met most recently: a few groups (the first
         # to take the day's common words) meet most newcomers.
         self._read: dict[Vector, Weights] = {}
+        #: Groups made part of another (:meth:`merge`): number -> the group it joined.
+        self._merged: dict[int, int] = {}
+
+    def find(self, group: int) -> int:
+        """The group a group number stands for now: itself, or the group it was
+        merged into (:meth:`merge`)."""
+        while group in self._merged:
+            group = self._merged[group]
+        return group
+
+    def merge(self, into: int, other: int) -> None:
+        """Make group ``other`` part of group ``into``: its words lead newcomers to
+        ``into``, whose first members they are compared with."""
+        self._merged[self.find(other)] = self.find(into)
 
     def _weights(self, vector: Vector) -> Weights:
         """A member's weights, worked out again only when not met recently."""
@@ -622,7 +636,8 @@ class GroupIndex:
         shared: Counter[int] = Counter()
         for word in vector.top(SIGNATURE):
             if word < len(self._postings):
-                shared.update(self._postings[word])
+                posting = self._postings[word]
+                shared.update({self.find(g) for g in posting} if self._merged else posting)
         # The groups sharing most signature words are the likely matches.
         candidates = sorted(shared, key=lambda g: (-shared[g], g))[:CANDIDATES_COMPARED]
         near: list[Match] = []
