@@ -501,6 +501,36 @@ def test_a_story_many_outlets_tell_passes_its_countrys_cap() -> None:
     assert chosen[3].cap_lifted is CapLift.BREADTH
 
 
+def test_a_countrys_picks_of_the_storys_own_event_are_held_by_its_event_cap_only() -> None:
+    # Coronation day: two picks of the coronation (told by ten outlets, room for
+    # three picks) and a British strike fill Britain's cap (max_per_country 3).
+    # A third coronation story, told by three outlets, is capped as the event's
+    # third pick, not held back again by the country for the event's first two
+    # (its weight still counts every British pick); a British story of another
+    # event still is.
+    settings = SelectSettings(count=5)
+    crowning = [story(n, f"King crowned in London, part {n}", event=1, score=10 - n, outlets=5,
+                      words=(n + 10,)) for n in range(2)]  # fmt: skip
+    strike = story(3, "Strike shuts London", event=2, score=7, outlets=2, words=(20,))
+    third = story(4, "Crowds cheer in London as King waves", event=1, score=5, outlets=3,
+                  words=(30,))  # fmt: skip
+    fire = story(5, "Fire in London tower", event=3, score=4.5, outlets=2, words=(40,))
+    abroad = [story(6 + n, f"Flood in Paris, part {n}", event=4 + n, score=1, words=(50 + n,))
+              for n in range(2)]  # fmt: skip
+    chosen, below = choose([*crowning, strike, third, fire, *abroad], settings, Overrides(),
+                           [f"e{n}" for n in range(6)], place_data())  # fmt: skip
+    titles = [s.lead.article.title for s in chosen]
+    assert "Crowds cheer in London as King waves" in titles
+    assert "Fire in London tower" not in titles
+    assert any(r.kind is LeftOut.DIVERSITY for r in below if r.article.id == "s5m0")
+    # A side piece of the event that two outlets tell is held back by the country.
+    piece = story(4, "Crowds cheer in London as King waves", event=1, score=5, outlets=2,
+                  words=(30,))  # fmt: skip
+    assert "Crowds cheer in London as King waves" not in pick(
+        [*crowning, strike, piece, fire, *abroad], settings
+    )
+
+
 def test_a_report_carried_in_place_of_a_lifted_pick_keeps_the_lift() -> None:
     # The fourth development is taken past its event's cap; a report of it told by
     # more outlets then takes its place: the slot is still past the cap, and the

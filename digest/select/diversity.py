@@ -8,12 +8,14 @@ the edition, and a story that many outlets tell is big news however many of its
 country's stories came first (a British outlet-heavy day otherwise weighed a
 five-outlet Westminster story for an Indian publisher below two-outlet ones of
 other countries); no more than ``max_per_event`` picks share an event
-and ``max_per_country`` a country while other stories are left (then the best
-capped one fills the slot, and says so).  Past two picks an event needs breadth
-for more: one pick per :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the day's
-dominant event, told everywhere, fills three slots; a smaller one's third pick is
-mostly a retelling of one of its first two in other words); a development of a
-big event told by several outlets, across the fragments clustering split it into,
+and ``max_per_country`` a country while other stories are left (then the best capped
+one fills the slot, and says so); for a story told by :data:`EVENT_CAP_OUTLETS`
+outlets, its country's picks of its own event count toward that event's cap only,
+not its country's too.  Past two picks an event needs breadth for more: one pick per
+:data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the day's dominant event, told
+everywhere, fills three slots; a smaller one's third pick is mostly a retelling of
+one of its first two in other words); a development of a big event told by several
+outlets, across the fragments clustering split it into,
 is capped and weighed as a big story of its own (:class:`_EventNames`), unless
 one of its fragments is already picked (the edition carries it).  A story
 of an event already picked
@@ -132,6 +134,22 @@ def choose(
     taken: list[Story] = []
     per_event: Counter[int] = Counter()
     per_country: Counter[str] = Counter()
+    # The picks of each event about each country (see :func:`capped_country`).
+    event_country: Counter[tuple[int, str]] = Counter()
+
+    def capped_country(story: Story) -> int:
+        # The picks that hold a story back under its country's cap: those about
+        # its country, but for a story told by :data:`EVENT_CAP_OUTLETS` outlets,
+        # not those of its own event, which its event's cap and breadth already
+        # count (a country's dominant event, a coronation told everywhere, gets
+        # the slots its breadth earns, not two fewer; a lone outlet's side piece
+        # of it does not).  Its weight still counts them all.
+        country = _country(story)
+        if not country:
+            return 0
+        if len(story.outlets()) < EVENT_CAP_OUTLETS:
+            return per_country[country]
+        return per_country[country] - event_country[story.event, country]
 
     def take(story: Story) -> None:
         taken.append(story)
@@ -140,6 +158,7 @@ def choose(
         country = _country(story)
         if country:
             per_country[country] += 1
+            event_country[story.event, country] += 1
 
     def swap(pick: Story, wider: Story) -> None:
         taken[taken.index(pick)] = wider
@@ -150,6 +169,7 @@ def choose(
             country = _country(story)
             if country:
                 per_country[country] += step
+                event_country[story.event, country] += step
         wider.reasons += (
             f"carried in place of {pick.lead.article.id} ({pick.lead.article.title}): the "
             f"same story, which {len(wider.outlets())} outlets tell in these words and "
@@ -203,7 +223,14 @@ def choose(
                     retold[story.lead.article.id] = twin
                 continue
             limit = _limit(
-                story, per_event, per_country, settings, events, places, breadth, event_names
+                story,
+                per_event,
+                capped_country(story),
+                settings,
+                events,
+                places,
+                breadth,
+                event_names,
             )
             if limit:
                 capped[story.lead.article.id] = limit
@@ -231,12 +258,11 @@ def choose(
                 f"event, but told by {EVENT_CAP_OUTLETS}+ outlets (with its development's "
                 "fragments) it is among the day's big stories",
             )
-        country = _country(story)
-        if country and per_country[country] >= settings.max_per_country and lifted is None:
+        if capped_country(story) >= settings.max_per_country and lifted is None:
             # Past its country's cap by its breadth (see :func:`_country_breadth`).
             lifted = CapLift.BREADTH
             story.reasons += (
-                f"{_CAP_LIFTED}: {per_country[country]} picks already about its "
+                f"{_CAP_LIFTED}: {capped_country(story)} picks already about its "
                 f"country, but told by {len(story.outlets())} outlets it is among the "
                 "day's big stories",
             )
@@ -719,7 +745,7 @@ def _country_breadth(story: Story, settings: SelectSettings) -> bool:
 def _limit(
     story: Story,
     per_event: Counter[int],
-    per_country: Counter[str],
+    same_country: int,
     settings: SelectSettings,
     events: Sequence[str],
     places: PlaceData,
@@ -748,14 +774,11 @@ def _limit(
                 f"{events[story.event]!r}, which {outlets} outlets tell "
                 f"({EVENT_OUTLETS_PER_PICK} per pick)"
             )
-    country = _country(story)
-    if (
-        country
-        and per_country[country] >= settings.max_per_country
-        and not _country_breadth(story, settings)
-    ):
+    if same_country >= settings.max_per_country and not _country_breadth(story, settings):
+        # ``same_country`` may leave out the picks of its own event (see choose).
+        country = _country(story)
         name = places.country_names.get(country, country)
-        return f"diversity: {per_country[country]} picks already from {name} (max_per_country)"
+        return f"diversity: {same_country} picks already from {name} (max_per_country)"
     return ""
 
 
