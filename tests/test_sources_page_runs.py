@@ -4,7 +4,9 @@ The figures on real pages are printed by ``tools/score_pages.py``."""
 
 from __future__ import annotations
 
-from digest.sources.pagegeneric import main_run
+import pytest
+
+from digest.sources.pagegeneric import header_count, main_run
 from digest.sources.pages import read_page
 
 from .test_sources_page_boxes import OPTIONS, TOLD
@@ -59,3 +61,25 @@ def test_comment_count_under_a_told_story_still_ends_it() -> None:
     _, body = _read(["Home", *MENU, *header, *TOLD, "2 Comments", *COMMENTS])
     assert all(p[:40] in body for p in TOLD)
     assert "optimistic" not in body and "mended" not in body
+
+
+@pytest.mark.parametrize(
+    ("line", "count"),
+    [
+        ("124 Comments", True),
+        ("1 comment", True),
+        # The same in the languages whose word for comments the data knows
+        # (``boilerplate.toml``'s [reader] table), for a source's own stop rules.
+        ("12 Kommentare", True),
+        ("3 commentaires", True),
+        ("7 comentarios", True),
+        ("5 reacties", True),
+        ("124 Comments so far", False),
+        ("Comments", False),
+        ("124 responses", False),
+    ],
+)
+def test_a_bare_comment_count_in_any_known_language(line: str, count: bool) -> None:
+    """A count and the word for comments alone is the header's count."""
+    assert header_count(line, 0) is count
+    assert not header_count(line, 3)

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import resources
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES
@@ -81,10 +83,17 @@ _COMMENT_THREAD = re.compile(
     r"|lascia un commento)\W*$",
     re.I,
 )
-# A comment count alone and plain ("124 Comments"): printed in a story's header,
-# by its byline, as often as over its comments (a thread's own heading is often
-# set off: "[ 167 comments ]").
-_COMMENT_COUNT = re.compile(r"^\d+ comments?$", re.I)
+#: The words the reader's own rules use, kept as data (``boilerplate.toml``'s
+#: ``[reader]`` table), read once.
+_READER_WORDS = tomllib.loads(
+    resources.files("digest.sources").joinpath("boilerplate.toml").read_text("utf-8")
+)["reader"]
+# A comment count alone and plain ("124 Comments", "12 Kommentare"): printed in a
+# story's header, by its byline, as often as over its comments (a thread's own
+# heading is often set off: "[ 167 comments ]").
+_COMMENT_COUNT = re.compile(
+    r"^\d+ (?:" + "|".join(map(re.escape, _READER_WORDS["comment_count_words"])) + r")$", re.I
+)
 # A run of this many words ended by a stop marker is likely the story: a run
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0
