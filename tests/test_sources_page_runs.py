@@ -83,3 +83,23 @@ def test_a_bare_comment_count_in_any_known_language(line: str, count: bool) -> N
     """A count and the word for comments alone is the header's count."""
     assert header_count(line, 0) is count
     assert not header_count(line, 3)
+
+
+def test_all_comments_with_their_count_head_readers_comments() -> None:
+    """ "All Comments 4" (the count after the words) heads the comments as "All
+    comments" does: they stay out of the story."""
+    comments = [
+        "Anna Berg says:",
+        "The council should have mended the piers years ago, when the cracks were first "
+        "reported by the people who walk across the bridge every single day, and it is a "
+        "shame that it took an inspection and a closed road for anyone to listen to them.",
+        "Log in to Reply",
+        "Tom Hill says:",
+        "Ten minutes is far too optimistic for the ring road in the morning, it is already "
+        "full of lorries going to the quarry and the new warehouses by the river, and the "
+        "buses that still cross the bridge will be the only quick way into the town.",
+    ]
+    header = [HEADLINE, "May 2, 2024", "By Jane Doe"]
+    _, body = _read(["Home", *MENU, *header, *TOLD, "All Comments 4", *comments])
+    assert all(p[:40] in body for p in TOLD)
+    assert "optimistic" not in body and "mended" not in body

@@ -70,11 +70,12 @@ _MIN_PROSE_CHARS = 60
 # little; a run of them (a menu, a list of related links) adds up.
 _LABEL_COST = 4.0
 # Where readers' comments begin: "34 responses to “…”", "One thought on “…”", a
-# comment's header ("Gary M on September 17, 2018 at 8:50 pm said:").
+# comment's header ("Gary M on September 17, 2018 at 8:50 pm said:"), "All
+# Comments 4" (the count may follow the words).
 _COMMENT_THREAD = re.compile(
     r"^(?:\d+|one|no) (?:responses?|replies|comments?|thoughts?) (?:to|on)\b"
     r"|^.{1,60} on \w.{3,30}\d at \d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote):?$"
-    r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments$"
+    r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments(?: \(?\d+\)?)?$"
     # The same in the commoner European languages ("142 Antworten zu „…“") and a
     # blog's comment form over the comments ("Hinterlasse einen Kommentar").
     r"|^\d+ (?:antworten|kommentare|réponses|respuestas|risposte) (?:zu|auf|à|a)\s*[\"“„«‘‚']"
