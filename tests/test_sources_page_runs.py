@@ -103,3 +103,23 @@ def test_all_comments_with_their_count_head_readers_comments() -> None:
     _, body = _read(["Home", *MENU, *header, *TOLD, "All Comments 4", *comments])
     assert all(p[:40] in body for p in TOLD)
     assert "optimistic" not in body and "mended" not in body
+
+
+def test_most_read_under_the_story_ends_it() -> None:
+    """ "Most Read" (dropped as a sidebar's label before) heads other stories' list
+    under the story: their headlines and blurbs stay out."""
+    teasers = [
+        "Most Read",
+        "Council names new head of roads after twenty years",
+        "Roads",
+        "The town council named a new head of roads on Monday, after the engineer who held "
+        "the post for twenty years retired in the spring, the council said in a statement.",
+        "Ring road to get new traffic lights next month",
+        "Traffic",
+        "The ring road to the east of the town will get new traffic lights next month, the "
+        "council said, as more drivers use the road while the old bridge is closed to cars.",
+    ]
+    header = [HEADLINE, "May 2, 2024", "By Jane Doe"]
+    _, body = _read(["Home", *MENU, *header, *TOLD, *teasers, "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in TOLD)
+    assert "head of roads" not in body and "traffic lights" not in body
