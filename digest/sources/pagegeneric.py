@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import resources
 
 from .base import ReadOptions
 from .normalise import SECTION_ALIASES
@@ -68,11 +70,12 @@ _MIN_PROSE_CHARS = 60
 # little; a run of them (a menu, a list of related links) adds up.
 _LABEL_COST = 4.0
 # Where readers' comments begin: "34 responses to “…”", "One thought on “…”", a
-# comment's header ("Gary M on September 17, 2018 at 8:50 pm said:").
+# comment's header ("Gary M on September 17, 2018 at 8:50 pm said:"), "All
+# Comments 4" (the count may follow the words).
 _COMMENT_THREAD = re.compile(
     r"^(?:\d+|one|no) (?:responses?|replies|comments?|thoughts?) (?:to|on)\b"
     r"|^.{1,60} on \w.{3,30}\d at \d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote):?$"
-    r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments$"
+    r"|^\W*\d+ comments?\W*$|^(?:top rated|readers'?|latest|all) comments(?: \(?\d+\)?)?$"
     # The same in the commoner European languages ("142 Antworten zu „…“") and a
     # blog's comment form over the comments ("Hinterlasse einen Kommentar").
     r"|^\d+ (?:antworten|kommentare|réponses|respuestas|risposte) (?:zu|auf|à|a)\s*[\"“„«‘‚']"
@@ -81,10 +84,17 @@ _COMMENT_THREAD = re.compile(
     r"|lascia un commento)\W*$",
     re.I,
 )
-# A comment count alone and plain ("124 Comments"): printed in a story's header,
-# by its byline, as often as over its comments (a thread's own heading is often
-# set off: "[ 167 comments ]").
-_COMMENT_COUNT = re.compile(r"^\d+ comments?$", re.I)
+#: The words the reader's own rules use, kept as data (``boilerplate.toml``'s
+#: ``[reader]`` table), read once.
+_READER_WORDS = tomllib.loads(
+    resources.files("digest.sources").joinpath("boilerplate.toml").read_text("utf-8")
+)["reader"]
+# A comment count alone and plain ("124 Comments", "12 Kommentare"): printed in a
+# story's header, by its byline, as often as over its comments (a thread's own
+# heading is often set off: "[ 167 comments ]").
+_COMMENT_COUNT = re.compile(
+    r"^\d+ (?:" + "|".join(map(re.escape, _READER_WORDS["comment_count_words"])) + r")$", re.I
+)
 # A run of this many words ended by a stop marker is likely the story: a run
 # after it wins only when this many times as large.
 _STORY_BEFORE_STOP = 40.0

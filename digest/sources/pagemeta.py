@@ -484,7 +484,13 @@ def without_clock_word(text: str) -> str:
 #: 3, 2020 by admin.", "Von israel news am 21/02/2021. Abgelegt unter …".  Its
 #: first date is the post's.  The openings are data (``pagedates.toml``).
 _POST_STATEMENT = re.compile(
-    r"^(?:" + "|".join(_DATE_DATA["post_statements"]) + r")",
+    r"^(?:"
+    + "|".join(_DATE_DATA["post_statements"])
+    + r"|(?:"
+    + "|".join(map(re.escape, _DATE_DATA["created_words"]))
+    + r")\b(?! (?:"
+    + "|".join(map(re.escape, _DATE_DATA["created_by_words"]))
+    + r")\b))",
     re.I,
 )
 #: How much of such a sentence is read for its date (the date comes early).
