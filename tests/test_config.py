@@ -114,3 +114,16 @@ def test_same_story_threshold_is_a_share(tmp_path: Path, value: str) -> None:
     assert caught.value.problems == [
         f"select.same_story_threshold: must be a number from 0 to 1, got {value}"
     ]
+
+
+@pytest.mark.parametrize("key", ["placed_outlets", "placed_by"])
+@pytest.mark.parametrize("value", ["0", "-1", "2.5", '"two"', "true"])
+def test_the_outlets_that_lift_a_weak_placement_are_a_positive_count(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    path = write(tmp_path, f"[select.weights]\n{key} = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        f"select.weights.{key}: must be a positive integer, got {value}"
+    ]

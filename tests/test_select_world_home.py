@@ -701,22 +701,60 @@ def test_an_address_read_for_home_names_no_desk_and_nothing_its_headline_has() -
 
 
 @pytest.mark.parametrize(
-    ("title", "home", "world"),
+    ("url", "title", "names"),
+    [
+        # A file's extension is no part of the slug's last word.
+        (
+            "https://www.dailymail.co.uk/news/article-12345678/Girl-vanished-returns-Alabama.html",
+            "Girl who vanished walks into police station",
+            "Returns Alabama",
+        ),
+        ("https://www.example.com/news/teacher-shot-virginia.aspx", "Teacher shot", "Virginia"),
+        # Percent-encoded letters are read as letters, and a headline's word in any
+        # script is one it has read ("München", not "M" and "nchen").
+        ("https://www.example.com/news/storm-hits-m%C3%BCnchen", "Gales", "Storm Hits München"),
+        ("https://www.example.com/news/münchen-fans-march", "München fans march", ""),
+        ("https://www.example.com/news/%C3%9Cber-fans-march", "Über fans march", ""),
+        # Neither a query string nor a fragment is the slug.
+        ("https://www.example.com/news/man-held?from=virginia-desk#ohio-map", "Held", "Man"),
+    ],
+)
+def test_an_address_is_read_for_its_slugs_letters(url: str, title: str, names: str) -> None:
+    assert slug_names(item(url, title), place_data()) == names
+
+
+def test_a_foreign_outlets_html_address_naming_home_is_home_news() -> None:
+    story = item("https://www.dailymail.co.uk/news/article-12345678/Girl-vanished-returns-Alabama.html",
+                 "Girl who vanished four years ago walks into police station")  # fmt: skip
+    assert not counted(story, "US")
+    assert counted(story, "IN")
+
+
+#: A foreign (Australian) outlet's address that names nothing.
+AU_ITEM = "https://www.news.com.au/breaking-news/story/news-story/c4aed963"
+
+
+@pytest.mark.parametrize(
+    ("title", "home", "world", "url"),
     [
         # Northern Ireland's and Wales's capitals are under the size of a city read
         # anywhere; the item is told from home's side for a publisher in the UK.
-        ("Biden lands in Belfast with vow to 'keep the peace'", "GB", False),
-        ("Protest outside Senedd in Cardiff over 20mph limit", "GB", False),
-        ("Arrest after car rams Downing St gates", "GB", False),
-        ("Arrest after car rams Downing St gates", "US", True),
+        ("Biden lands in Belfast with vow to 'keep the peace'", "GB", False, AU_ITEM),
+        ("Protest outside Senedd in Cardiff over 20mph limit", "GB", False, AU_ITEM),
+        ("Arrest after car rams Downing St gates", "GB", False, AU_ITEM),
+        ("Arrest after car rams Downing St gates", "US", True, AU_ITEM),
         # A territory the US governs is its own news to a US reader.
-        ("Guam hit by Typhoon Mawar, most of island without power", "US", False),
-        # The English county, for an English paper.
-        ("Air ambulance lands on M25 as motorway remains closed in Surrey", "GB", False),
+        ("Guam hit by Typhoon Mawar, most of island without power", "US", False, AU_ITEM),
+        # The English county, for an English paper (not the Canadian city).
+        (
+            "Air ambulance lands on M25 as motorway remains closed in Surrey",
+            "GB",
+            False,
+            "https://www.getsurrey.co.uk/news/surrey-news/live-m25-26830654",
+        ),
     ],
 )
-def test_uk_and_us_places_under_the_city_size_are_home(title: str, home: str, world: bool) -> None:
-    story = item("https://www.news.com.au/breaking-news/story/news-story/c4aed963", title)
-    if "Surrey" in title:
-        story = item("https://www.getsurrey.co.uk/news/surrey-news/live-m25-26830654", title)
-    assert counted(story, home) is world
+def test_uk_and_us_places_under_the_city_size_are_home(
+    title: str, home: str, world: bool, url: str
+) -> None:
+    assert counted(item(url, title), home) is world

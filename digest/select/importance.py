@@ -152,6 +152,9 @@ class _Factors(NamedTuple):
     new: int
     spreading: float
     placed: float
+    #: Distinct outlets placing the story abroad by what they say (counted only
+    #: for a weakly placed lead, else 0).
+    firm: int
     boost: float
     repeat: float
     score: float
@@ -202,7 +205,7 @@ def _factors(
     # (a dateline, names, a desk label, a path), it is lifted by their share.  One
     # such outlet is too little: a celebrity's or an oddity's second telling often
     # names the country (real 2023-08-24 GB would pick a soft story).
-    placed = 1.0
+    placed, firm = 1.0, 0
     if lead.call.by_outlet and len(outlets) < w.placed_outlets:
         firm = _firmly_placed(story)
         placed = w.unplaced
@@ -211,13 +214,16 @@ def _factors(
     boost = overrides.boosts.get(lead.article.id, 0.0)
     repeat = w.repeat if story.repeat else 1.0
     score = (lead.own * coverage * spreading * placed + boost) * repeat
-    return _Factors(outlets, around, lift, coverage, new, spreading, placed, boost, repeat, score)
+    return _Factors(
+        outlets, around, lift, coverage, new, spreading, placed, firm, boost, repeat, score
+    )
 
 
 def _firmly_placed(story: Story) -> int:
     """How many distinct outlets place the story abroad by what their reports say
-    (not by the outlet's country alone nor a place named in passing)."""
-    return len({m.outlet.key for m in story.members if not m.call.by_outlet})
+    (not by the outlet's country alone nor a place named in passing).  A member an
+    editor pinned though it is not World News (home news) places nothing abroad."""
+    return len({m.outlet.key for m in story.members if m.call.counted and not m.call.by_outlet})
 
 
 def _formula(story: Story, f: _Factors, as_of: datetime, settings: SelectSettings) -> str:
@@ -231,16 +237,24 @@ def _formula(story: Story, f: _Factors, as_of: datetime, settings: SelectSetting
         f"({f.new} joined in the last {settings.spread_hours:g}h) × {own}"
     )
     if f.placed != 1.0:
-        firm = _firmly_placed(story)
-        formula += (
-            f" × placed {f.placed:.2g} (its lead abroad only by its outlet or a passing"
-            f" mention; {firm} of {len(f.outlets)} outlet(s) place it by what they say)"
-        )
+        formula += f" × placed {f.placed:.2g} ({_placement(f, settings.weights.placed_by)})"
     if f.boost:
         formula += f" + editor's boost {f.boost:+g}"
     if f.repeat != 1.0:
         formula = f"{formula}, × repeat {f.repeat:g}"
     return formula
+
+
+def _placement(f: _Factors, placed_by: int) -> str:
+    """Why a weakly placed story weighs what it does, in words: its lead's doubt,
+    and the outlets that place it by what they say, which lift it from ``placed_by``."""
+    why = "its lead abroad only by its outlet or a passing mention"
+    of = f"{f.firm} of {len(f.outlets)} outlets"
+    if f.firm >= placed_by:
+        return f"{why}; lifted by the {of} that place it by what they say"
+    if f.firm:
+        return f"{why}; {of} place it by what they say, fewer than the {placed_by} that lift it"
+    return why
 
 
 def _age(article: Article, as_of: datetime) -> str:

@@ -30,7 +30,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..config import SelectSettings
 from ..model import Article
@@ -63,6 +63,10 @@ Evidence = tuple[dict[str, float], list[str]]
 _SLUG_WITH_NUMBER = re.compile(r"^([a-z][a-z&-]*?)-\d{4,}$")
 # The most words a desk's code in an address has ("uk-scotland-scotland-politics").
 _DESK_WORDS = 4
+# A file's extension after an address's slug ("…-returns-alabama.html", ".aspx").
+_EXTENSION = re.compile(r"\.[a-z]{2,5}$")
+# A word of letters in any script ("München"), as a slug's words are read.
+_LETTERS = re.compile(r"[^\W\d_]+")
 # Content weights: a dateline is the strongest hint, then the headline's names.
 _DATELINE, _AGENCY, _TITLE, _TAG, _SUMMARY = 2.0, 0.75, 1.0, 0.75, 0.5
 # One foreign name in the headline is enough when nothing points home.
@@ -400,12 +404,13 @@ class SectionDetector:
         if home > 0 and home >= foreign:
             return self.call(NATIONAL, f"no section label; {summary}", self.home)
         own = outlet.country if outlet.country != NO_COUNTRY else ""
-        named = slug_home(self.places, self.home, article) if home == foreign == 0 else ""
-        if own and own != self.home and named:
-            where = self.places.country_names.get(self.home, self.home)
-            why = f"no section label; {summary}; its address names {where} ({named})"
-            return self.call(NATIONAL, why, self.home)
         if own and own != self.home:
+            # Nothing read names a place: a foreign outlet's address may name home.
+            named = slug_home(self.places, self.home, article) if home == foreign == 0 else ""
+            if named:
+                where = self.places.country_names.get(self.home, self.home)
+                why = f"no section label; {summary}; its address names {where} ({named})"
+                return self.call(NATIONAL, why, self.home)
             name = self.places.country_names.get(own, own)
             call = self.call(
                 WORLD, f"no section label; {summary}; outlet {outlet.name} is from {name}", own
@@ -519,23 +524,26 @@ def slug_names(article: Article, places: PlaceData) -> str:
     ("virginia" → "Virginia"), or ``""``.  A word the headline has too was read
     there already, in its own case ("Dalian Atkinson"), and ``places.toml``'s
     ``[slugs] words`` name places but are mostly ordinary words ("male", "van").
-    The slug is the address's last part of words (not a desk's code,
-    "world-us-canada-65257806")."""
-    parts = [p for p in urlsplit(article.url).path.lower().split("/") if "-" in p]
+    The slug is the last part of the address's path with words joined by hyphens
+    that is not a desk's code ("world-us-canada-65257806"), percent-decoded and
+    without a file's extension ("…-alabama.html"); its words of letters only are
+    read (not "6" nor an id)."""
+    path = urlsplit(article.url).path
+    parts = [_EXTENSION.sub("", unquote(p).lower()) for p in path.split("/") if "-" in p]
     slug = next((p for p in reversed(parts) if not _desk_code(p)), "")
-    used = {w.lower() for w in re.findall(r"[A-Za-z]+", article.title)} | places.slug_words
+    used = {w.lower() for w in _LETTERS.findall(article.title)} | places.slug_words
     words = [w for w in slug.split("-") if w.isalpha() and w not in used]
     return " ".join(w.capitalize() for w in words)
 
 
 def slug_home(places: PlaceData, home: str, article: Article) -> str:
     """What an item's address slug names of ``home``, when that is all it names of
-    any country ("/girl-disappears-america-returns-…-alabama/"), or ``""``: a
-    rewritten headline ("Girl who vanished … walks into police station") leaves the
-    place to the address."""
+    any country and no name of two countries ("Georgia") is among it
+    ("/girl-disappears-america-returns-…-alabama/"), or ``""``: a rewritten
+    headline ("Girl who vanished … walks into police station") leaves the place to
+    the address."""
     found = find_countries(slug_names(article, places), places.text_names, people=places)
-    codes = {c for _, c in found if c and c not in places.ambiguous}
-    if codes != {home} or any(n in places.ambiguous for n, _ in found):
+    if {c for _, c in found} != {home} or any(n in places.ambiguous for n, _ in found):
         return ""
     return ", ".join(dict.fromkeys(n for n, _ in found))
 
