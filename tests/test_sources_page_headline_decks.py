@@ -17,7 +17,9 @@ from digest.sources.pagegeneric import (
     dated_line,
     deck_under,
     headline_at,
+    label_over_headline,
     section_key,
+    title_case,
 )
 from digest.sources.pagemeta import LineFacts, caption_text
 
@@ -335,3 +337,39 @@ def test_the_headers_two_part_headline_under_a_section_label_stays() -> None:
         ENGLISH_MORE, ENGLISH_LEAD + " Again.", ENGLISH_MORE,
     ]  # fmt: skip
     assert read_lines(lines).title == headline
+
+
+def test_a_german_deck_is_no_title_case_headline_under_a_kicker() -> None:
+    """A German headline over its deck, a sentence twice its size: German
+    capitalises its nouns, so the deck has as many capitals as a Title Case
+    headline, but its lower-case "der", "die", "für" make it a sentence; the line
+    over it is the headline, not a kicker."""
+    headline = "Stadtrat sperrt die alte Brücke"
+    deck = (
+        "Nach Rissen in zwei Pfeilern sperrt der Stadtrat die Brücke für Autos "
+        "und Lastwagen bis Ende März"
+    )
+    assert title_case(deck)  # by its capitals alone
+    assert not label_over_headline(headline, deck)
+    # ... while an English Title Case headline naming "von der Leyen" stays one.
+    assert label_over_headline("Europe", "Ursula von der Leyen Says Europe Will Stand With Kyiv")
+
+
+def test_a_quoted_sentence_after_a_colon_is_no_two_part_headline() -> None:
+    """'The mayor said: "We will not reopen it this year."' ends in a full stop
+    inside its closing quote: a deck's sentence, not a headline's two parts; a
+    headline's two parts may be set off by any dash."""
+    for deck in (
+        'The mayor said: "We will not reopen the bridge this year."',
+        "The mayor said: “We will not reopen the bridge this year.”",
+    ):
+        assert not label_over_headline("Bridge shut", deck)
+    for dash in "‒―–—-":
+        assert label_over_headline("News", f"Brücke gesperrt {dash} Stadtrat reagiert auf Risse")
+
+
+def test_cjk_words_have_no_case() -> None:
+    """A Japanese headline naming a Latin product ("Kindle for PCを…"): its CJK
+    words have no capital to count, so it is no Title Case line."""
+    assert not title_case("Kindle for PCをCtrl＋Alt＋Kのショートカットキーで立ち上がらなくする方法")
+    assert title_case("Engineers Find Deep Cracks in the Piers")

@@ -10,7 +10,7 @@ The figures on real pages are printed by ``tools/score_pages.py``."""
 from __future__ import annotations
 
 from digest.sources import Boilerplate, ReadOptions
-from digest.sources.pagegeneric import Run, headline_at, sentence_deck
+from digest.sources.pagegeneric import Run, _may_be_headline, headline_at, sentence_deck
 from digest.sources.pagemeta import LineFacts
 
 from .german_story import BLOG_MENU as MENU
@@ -149,3 +149,13 @@ def test_a_section_label_opening_with_a_lower_case_in_is_no_headline() -> None:
     headline = "Der Stadtrat sperrt die alte Brücke nach Rissen in zwei Pfeilern"
     lines = ["Suche", "Menü", "in Brücke und Stadtrat", headline, LEAD, MORE, STORY]
     assert read_lines(lines).title == headline
+
+
+def test_a_section_label_opening_with_in_before_an_accented_capital_is_no_headline() -> None:
+    """The same label before a section named with an accented capital ("in Ärzte
+    und Kliniken", "in Économie"): a capital is a capital in any alphabet; a line
+    opening with a capital "In" or a lower-case word after "in" may be a headline."""
+    facts = LineFacts(ReadOptions("p.txt"))
+    for label in ("in Brücke und Stadtrat", "in Ärzte und Kliniken", "in Économie"):
+        assert not _may_be_headline(label, facts), label
+    assert _may_be_headline("In Ärzte-Streit sperrt der Stadtrat die alte Brücke", facts)

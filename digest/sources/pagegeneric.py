@@ -45,6 +45,10 @@ from .pagemeta import (
     without_clock_word,
 )
 
+# Word lists for telling a headline from its neighbours (``pageheadlines.toml``).
+_HEADLINE_DATA = tomllib.loads(
+    resources.files("digest.sources").joinpath("pageheadlines.toml").read_text("utf-8")
+)
 # Sentence ends, Latin and CJK; closing quotes and brackets may follow.
 _SENTENCE_END = re.compile(r"[.!?।。！？…:;]['\"’”)\]»]*$|[.!?]['\"’”]?\)?$")
 # A statement's end: a short last paragraph ("Officials gave no other details.").
@@ -186,8 +190,11 @@ _NOT_HEADLINE = re.compile(
     r"|\S \((?!(?-i:While|Without|With|And|For|In|On|Or|Not|From|The|A|An|But|Plus|Even"
     r"|How|What|Why|When|Where|Who|Is|Are|At|To|Of|Vs|Via|Part)\b)"
     r"(?-i:[A-Z][\w'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})\)$"
-    # A post's section label, lower-case "in" before its name: "in Noticias de Medellín".
-    r"|^(?-i:in [A-Z])"
+    # A post's section label, lower-case "in" before its name: "in Noticias de Medellín",
+    # "in Ärzte und Kliniken" (the words are data, ``pageheadlines.toml``).
+    r"|^(?-i:(?:"
+    + "|".join(map(re.escape, _HEADLINE_DATA["section_label_words"]))
+    + r") [A-ZÀ-ÖØ-ÞĀ-Ž])"
     # A price: "From $610.00", "Only £9.99".
     r"|^(?:from |only |just |now |was )?[$£€¥₹]\s?\d[\d.,]*\W*$",
     re.I,
@@ -277,11 +284,15 @@ _MAX_DATE_SHARE = 0.5
 # Headlines are short; a line of more words is likelier the standfirst.
 LONG_HEADLINE_WORDS = _LONG_HEADLINE_WORDS = 22
 _KICKER_WORDS = 6
-#: A Title Case headline under its kicker is at least this many times its size.
+#: A headline under its kicker (Title Case or in two parts) is at least this many
+#: times the kicker's size.
 _KICKER_RATIO = 1.5
 #: A headline in two parts, a topic then a colon or a dash ("GdP-Vize Klemmer: …",
-#: "No Peace for Our Time – Pence, …"), ending in no full stop.
-_TWO_PART = re.compile(r"^[^:–—.!?]{3,60}(?::| [–—-]) \S.*[^.]$")
+#: "No Peace for Our Time – Pence, …"), ending in no full stop (nor one inside a
+#: closing quote: 'The mayor said: "We will not reopen it."' is a sentence).
+_TWO_PART = re.compile(r"^[^:‒–—―.!?]{3,60}(?::| [‒–—―-]) \S.*[^.'\"’”»]['\"’”»]*$")
+#: Lower-case words of languages that write headlines as sentences (data).
+_SENTENCE_CASE_WORDS = frozenset(_HEADLINE_DATA["sentence_case_words"])
 # A label line is this short; a standfirst is looked for this far under a line.
 _LABEL_WORDS = 5
 #: "Label: value" with a figure: a label of a few words and a short value.
@@ -419,8 +430,11 @@ def is_prose(line: str) -> bool:
 
 def title_case(line: str) -> bool:
     """Whether a line is written in Title Case, as headlines are (standfirsts are
-    written as sentences): most of its longer words are capitalised."""
-    long = [w for w in line.split() if len(w) > _SHORT_WORD and w[0].isalpha()]
+    written as sentences): most of its longer words are capitalised.  Words in a
+    script without case (CJK: "PCをCtrl＋Alt") are not counted."""
+    long = [
+        w for w in line.split() if len(w) > _SHORT_WORD and w[0].isalpha() and not _CJK.search(w)
+    ]
     return len(long) >= 2 and sum(w[0].isupper() for w in long) >= _TITLE_CASE * len(long)
 
 
@@ -795,12 +809,21 @@ def deck_under(upper: str, lower: str) -> bool:
 def label_over_headline(upper: str, lower: str) -> bool:
     """Whether ``upper`` reads as a kicker or a section's label over the headline
     ``lower``, not as the headline over its deck: decks are written as sentences,
-    so a line much longer than the one over it, in Title Case or in a headline's
-    two parts, is the headline ("Home Topics Mental Health" over "Recent Trends in
-    Mental Health and Substance Use Concerns Among Adolescents", "HR & Payroll
-    Services" over "HR Shared Services explained: Benefits, functions, …")."""
-    shaped = title_case(lower) or _TWO_PART.match(lower) is not None
+    so a line much longer than the one over it, in English Title Case
+    (:func:`english_title_case`) or in a headline's two parts, is the headline
+    ("Home Topics Mental Health" over "Recent Trends in Mental Health and Substance
+    Use Concerns Among Adolescents", "HR & Payroll Services" over "HR Shared
+    Services explained: Benefits, functions, …")."""
+    shaped = english_title_case(lower) or _TWO_PART.match(lower) is not None
     return shaped and weight(upper) * _KICKER_RATIO <= weight(lower)
+
+
+def english_title_case(line: str) -> bool:
+    """Whether a line is in Title Case as English writes it (:func:`title_case`),
+    not a sentence of a language that capitalises its nouns ("Nach Rissen in zwei
+    Pfeilern sperrt der Stadtrat die Brücke für Autos"): no lower-case word of the
+    ``sentence_case_words`` in ``pageheadlines.toml``."""
+    return title_case(line) and _SENTENCE_CASE_WORDS.isdisjoint(line.split())
 
 
 def sentence_deck(upper: str, lower: str) -> bool:
@@ -910,19 +933,15 @@ def _over_standfirst(
         upper = len(lines[above].split())
         if (
             (sentence and upper < words)
-            # A deck written as a sentence under a Title Case headline, however long.
+            # A full sentence under a line that is none, both of headline size.
+            or (line.endswith(".") and headline_shaped(lines[above], context.facts))
+            # A long deck in sentence case under a line much shorter than it, or
+            # under a Title Case headline whatever the headline's length.
             or (
                 words >= _STANDFIRST_WORDS
                 and upper >= _HEADLINE_WORDS
-                and title_case(lines[above])
                 and not title_case(line)
-            )
-            # A full sentence under a line that is none, both of headline size.
-            or (line.endswith(".") and headline_shaped(lines[above], context.facts))
-            or (
-                words >= _STANDFIRST_WORDS
-                and _HEADLINE_WORDS <= upper <= words / _STANDFIRST_RATIO
-                and not title_case(line)
+                and (upper <= words / _STANDFIRST_RATIO or title_case(lines[above]))
             )
         ) and (
             not lines[above].endswith(".")
