@@ -318,3 +318,29 @@ def test_a_craze_is_no_report(title: str, genre: str) -> None:
     article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
     call = classify_genre(article)
     assert call.genre == genre, call.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "genre"),
+    [
+        # A method or a past read into a deed is a reading of the news.
+        ("Putin Follows the Stalin Playbook With Nightmarish Punishment Battalions", "analysis"),
+        ("'They're just meat': Russia deploys punishment battalions in echo of Stalin",
+         "analysis"),
+        # A guide to what might come, under the topic's label, is an explainer.
+        ("Abortion pill alternative: The drug that could be used if Texas ban on"
+         " mifepristone upheld", "analysis"),
+        ("Missing Titanic submersible: The factors that could affect crew's oxygen supply",
+         "analysis"),
+        # A report after a label, with no "could", is news; so is a deed with no past.
+        ("Storm Babet: the town that was cut off for two days by floods", "news"),
+        ("Police hunt the man who could have seen the attack", "news"),
+        ("Russia deploys punishment battalions along the front line", "news"),
+    ],
+)  # fmt: skip
+def test_a_method_read_into_a_deed_or_a_guide_to_what_might_come_is_analysis(
+    title: str, genre: str
+) -> None:
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    call = classify_genre(article)
+    assert call.genre == genre, call.reason
