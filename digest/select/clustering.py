@@ -150,7 +150,7 @@ def cluster(
         for other in near:
             if other.group != match.group and bridges(c, story, stories[other.group], other):
                 index.merge(match.group, other.group)
-                _absorb(story, stories[other.group], other.similarity)
+                _absorb(story, stories[other.group], c)
     for c in pages:
         assert c.vector is not None
         nearest = index.nearest(c.vector)
@@ -188,12 +188,17 @@ def bridges(report: Candidate, joined: Story, other: Story, match: Match) -> boo
     return all(c.genre.hard and not c.pinned and not running_page(c.article.title) for c in firsts)
 
 
-def _absorb(story: Story, other: Story, similarity: float) -> None:
-    """Move ``other``'s members into ``story`` (its first member's likeness is the
-    bridge's to it), leaving ``other`` empty."""
+def _absorb(story: Story, other: Story, report: Candidate) -> None:
+    """Move ``other``'s members into ``story``, leaving ``other`` empty.  Each
+    keeps its likeness to the story it joined; ``other``'s first member, which
+    joined none, gets its likeness to the ``report`` that bridged the two (not
+    the report's likeness to ``other``: the rejection's sentence prints it as the
+    member's own)."""
+    lead = other.members[0]
+    assert lead.vector is not None and report.vector is not None
     likeness = story.likeness()
-    for member in other.members:
-        likeness[member.article.id] = other.likeness().get(member.article.id, similarity)
+    likeness.update(other.likeness())
+    likeness[lead.article.id] = lead.vector.cosine(report.vector)
     story.members.extend(other.members)
     other.members = []
 

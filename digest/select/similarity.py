@@ -613,8 +613,12 @@ class GroupIndex:
 
     def merge(self, into: int, other: int) -> None:
         """Make group ``other`` part of group ``into``: its words lead newcomers to
-        ``into``, whose first members they are compared with."""
-        self._merged[self.find(other)] = self.find(into)
+        ``into``, whose first members they are compared with.  Merging a group
+        into itself (the two already one) changes nothing."""
+        root, merged = self.find(into), self.find(other)
+        # A group recorded as merged into itself would leave find() looping.
+        if root != merged:
+            self._merged[merged] = root
 
     def _weights(self, vector: Vector) -> Weights:
         """A member's weights, worked out again only when not met recently."""
