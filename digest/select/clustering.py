@@ -181,7 +181,8 @@ def bridges(report: Candidate, joined: Story, other: Story, match: Match) -> boo
     least :data:`BRIDGE_SIMILARITY` like both, it is hard news and no running page
     (a live page tells many developments of an event, so it is like several of
     them), and both stories are led by hard news that is no running page (a live
-    page's story, or a profile's, sits beside the report, not in it)."""
+    page's story, or a profile's, sits beside the report, not in it) and no pinned
+    article (the editor's pick leads its own story, which no bridge merges)."""
     if match.similarity < BRIDGE_SIMILARITY or not other.members:
         return False
     firsts = (report, joined.members[0], other.members[0])
