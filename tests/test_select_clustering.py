@@ -636,3 +636,25 @@ def test_merging_two_groups_already_one_changes_nothing() -> None:
     index.merge(1, 0)
     index.merge(2, 1)
     assert index.find(0) == index.find(1) == index.find(2)
+
+
+def test_a_retelling_of_a_merged_story_is_compared_with_its_own_members() -> None:
+    # Once a bridge merged the first story into the second, the first's words lead
+    # a newcomer to the merged group: a retelling of the first is compared with
+    # the first's members there (as before the merge), not only with the second's.
+    first = "Grindavik volcano eruption forces evacuation"
+    second = "Reykjanes lava threatens Blue Lagoon geothermal plant"
+    both = "Grindavik volcano eruption: Reykjanes lava threatens Blue Lagoon plant"
+    again = "Volcano eruption forces Grindavik evacuation"
+    candidates = _candidates([first, second, both, again])
+    cluster(candidates, SelectSettings())  # gives each its vector
+    one, two, bridge, retelling = (c.vector for c in candidates[:4])
+    assert one is not None and two is not None and bridge is not None and retelling is not None
+    index = GroupIndex(SelectSettings().story_similarity)
+    index.put(one)
+    index.put(two)
+    index.put(bridge, 1)
+    index.merge(1, 0)
+    near = index.all_near(retelling)
+    assert [m.group for m in near] == [1]
+    assert near[0].similarity == pytest.approx(retelling.cosine(one))
