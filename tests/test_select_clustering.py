@@ -21,6 +21,7 @@ from digest.select.places import local_places, place_data
 from digest.select.sections import SectionDetector
 from digest.select.similarity import (
     VECTOR_TERMS,
+    GroupIndex,
     Vector,
     VectorStore,
     Vocabulary,
@@ -565,7 +566,95 @@ def test_a_report_like_two_stories_makes_them_one() -> None:
 
 def test_a_running_page_like_two_stories_does_not_make_them_one() -> None:
     # A live page follows many developments of an event, so it is like several.
+    # (Its headline is at least BRIDGE_SIMILARITY like both: only its being a
+    # running page keeps the two apart.)
     first = "Grindavik volcano eruption forces evacuation"
     second = "Reykjanes lava threatens Blue Lagoon geothermal plant"
-    page = "Iceland live: Grindavik volcano eruption, Reykjanes lava threatens Blue Lagoon plant"
+    page = (
+        "Iceland live: Grindavik volcano eruption forces evacuation, Reykjanes lava "
+        "threatens Blue Lagoon plant"
+    )
     assert not any({first, second} <= s for s in stories([first, second, page]))
+
+
+def _candidates(titles: list[str], pinned: frozenset[str] = frozenset()) -> list[Candidate]:
+    settings = SelectSettings()
+    detector, outlets = SectionDetector(settings), OutletTable()
+    articles = [
+        Article(id=f"a{n}", url=f"https://n{n}.example/p/{n}", title=t,
+                published_at=WHEN + timedelta(minutes=n))
+        for n, t in enumerate([*titles, *FILLER])
+    ]  # fmt: skip
+    return [
+        Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a),
+                  pinned=a.title in pinned)
+        for a in articles
+    ]  # fmt: skip
+
+
+def test_a_report_like_a_pinned_story_does_not_merge_it() -> None:
+    # The editor's pinned article leads its own story: a report like it and like
+    # another story joins one of them, and the two stay apart.
+    first = "Grindavik volcano eruption forces evacuation"
+    second = "Reykjanes lava threatens Blue Lagoon geothermal plant"
+    both = "Grindavik volcano eruption: Reykjanes lava threatens Blue Lagoon plant"
+    found, _ = cluster(_candidates([first, second, both], frozenset({first})), SelectSettings())
+    titles = [{m.article.title for m in s.members} for s in found]
+    assert not any({first, second} <= s for s in titles)
+
+
+def test_a_merged_storys_first_report_is_printed_with_its_likeness_to_the_bridge() -> None:
+    # The bridged story's first report joined no story: its rejection prints its
+    # own likeness to the report that made the two one, not the report's mean
+    # likeness to the bridged story's members.
+    titles = [
+        "Grindavik volcano eruption forces evacuation",
+        "Grindavik evacuated as volcano erupts near Reykjanes",
+        "Reykjanes lava threatens Blue Lagoon geothermal plant",
+        "Grindavik volcano eruption: Reykjanes lava threatens Blue Lagoon plant",
+    ]
+    candidates = _candidates(titles)
+    cluster(candidates, SelectSettings())  # gives each its vector
+    first, second, other, report = candidates[:4]
+    story, bridged = Story([other, report]), Story([first, second])
+    story.likeness()[report.article.id] = 0.7
+    bridged.likeness()[second.article.id] = 0.6
+    clustering._absorb(story, bridged, report)
+    assert first.vector is not None and report.vector is not None
+    assert story.likeness() == {
+        report.article.id: 0.7,
+        second.article.id: 0.6,
+        first.article.id: pytest.approx(first.vector.cosine(report.vector)),
+    }
+    assert story.members == [other, report, first, second] and not bridged.members
+
+
+def test_merging_two_groups_already_one_changes_nothing() -> None:
+    # A group recorded as merged into itself would leave find() looping for ever.
+    index = GroupIndex(0.3)
+    index.merge(0, 1)
+    index.merge(1, 0)
+    index.merge(2, 1)
+    assert index.find(0) == index.find(1) == index.find(2)
+
+
+def test_a_retelling_of_a_merged_story_is_compared_with_its_own_members() -> None:
+    # Once a bridge merged the first story into the second, the first's words lead
+    # a newcomer to the merged group: a retelling of the first is compared with
+    # the first's members there (as before the merge), not only with the second's.
+    first = "Grindavik volcano eruption forces evacuation"
+    second = "Reykjanes lava threatens Blue Lagoon geothermal plant"
+    both = "Grindavik volcano eruption: Reykjanes lava threatens Blue Lagoon plant"
+    again = "Volcano eruption forces Grindavik evacuation"
+    candidates = _candidates([first, second, both, again])
+    cluster(candidates, SelectSettings())  # gives each its vector
+    one, two, bridge, retelling = (c.vector for c in candidates[:4])
+    assert one is not None and two is not None and bridge is not None and retelling is not None
+    index = GroupIndex(SelectSettings().story_similarity)
+    index.put(one)
+    index.put(two)
+    index.put(bridge, 1)
+    index.merge(1, 0)
+    near = index.all_near(retelling)
+    assert [m.group for m in near] == [1]
+    assert near[0].similarity == pytest.approx(retelling.cosine(one))

@@ -579,3 +579,28 @@ def test_a_pinned_developments_other_fragment_is_not_lifted_past_its_events_cap(
     titles = [s.lead.article.title for s in chosen]
     assert titles[0] == "Blinken arrives in Israel for talks"
     assert "Blinken pledges support" not in titles and "Other story" in titles
+
+
+def test_a_country_cap_that_leaves_out_the_storys_own_event_says_so() -> None:
+    # Three British stories of other events, then two of the coronation (told
+    # by five outlets each, past Britain's cap by their breadth), then a third
+    # coronation story told by three outlets: its country cap counts the three
+    # other British picks, not the coronation's two, and its sentence says so
+    # (three picks "already from" Britain, of the five, would be untrue).
+    settings = SelectSettings(count=7)
+    others = [story(n, f"{what} in London", event=2 + n, score=30 - n, outlets=2,
+                    words=(20 + n,))
+              for n, what in enumerate(["Strike", "Fire", "Storm"])]  # fmt: skip
+    crowning = [story(10 + n, f"King crowned in London, part {n}", event=1, score=10 - n,
+                      outlets=5, words=(n + 10,)) for n in range(2)]  # fmt: skip
+    third = story(14, "Crowds cheer in London as King waves", event=1, score=5, outlets=3,
+                  words=(30,))  # fmt: skip
+    abroad = [story(16 + n, f"Flood in Paris, part {n}", event=6 + n, score=1, words=(50 + n,))
+              for n in range(3)]  # fmt: skip
+    chosen, below = choose([*others, *crowning, third, *abroad], settings, Overrides(),
+                           [f"e{n}" for n in range(10)], place_data())  # fmt: skip
+    held = next(r for r in below if r.article.id == "s14m0")
+    assert held.kind is LeftOut.DIVERSITY
+    assert "3 picks already from" in held.reason and "besides 2 of its own event" in held.reason
+    second = next(s for s in chosen if s.lead.article.id == "s11m0")
+    assert any("besides 1 of its own event" in str(r) for r in second.reasons)

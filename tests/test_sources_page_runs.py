@@ -123,3 +123,18 @@ def test_most_read_under_the_story_ends_it() -> None:
     _, body = _read(["Home", *MENU, *header, *TOLD, *teasers, "© 2024 The Town Paper"])
     assert all(p[:40] in body for p in TOLD)
     assert "head of roads" not in body and "traffic lights" not in body
+
+
+def test_all_comments_with_their_count_end_the_story_before_a_longer_thread() -> None:
+    """Under "All Comments 4" a thread longer than the story is readers' comments,
+    not a later run that outweighs the story (:func:`comment_thread`)."""
+    thread = [
+        f"Reader {n} says: the council should have mended the piers of the old bridge years "
+        f"ago, when the cracks were first reported by the people who walk across it every "
+        f"day, and now the ring road will be full of lorries for months, comment {n}."
+        for n in range(12)
+    ]
+    header = [HEADLINE, "May 2, 2024", "By Jane Doe"]
+    _, body = _read(["Home", *MENU, *header, *TOLD, "All Comments 4", *thread])
+    assert all(p[:40] in body for p in TOLD)
+    assert "Reader" not in body

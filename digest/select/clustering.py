@@ -150,7 +150,7 @@ def cluster(
         for other in near:
             if other.group != match.group and bridges(c, story, stories[other.group], other):
                 index.merge(match.group, other.group)
-                _absorb(story, stories[other.group], other.similarity)
+                _absorb(story, stories[other.group], c)
     for c in pages:
         assert c.vector is not None
         nearest = index.nearest(c.vector)
@@ -181,19 +181,25 @@ def bridges(report: Candidate, joined: Story, other: Story, match: Match) -> boo
     least :data:`BRIDGE_SIMILARITY` like both, it is hard news and no running page
     (a live page tells many developments of an event, so it is like several of
     them), and both stories are led by hard news that is no running page (a live
-    page's story, or a profile's, sits beside the report, not in it)."""
+    page's story, or a profile's, sits beside the report, not in it) and no pinned
+    article (the editor's pick leads its own story, which no bridge merges)."""
     if match.similarity < BRIDGE_SIMILARITY or not other.members:
         return False
     firsts = (report, joined.members[0], other.members[0])
     return all(c.genre.hard and not c.pinned and not running_page(c.article.title) for c in firsts)
 
 
-def _absorb(story: Story, other: Story, similarity: float) -> None:
-    """Move ``other``'s members into ``story`` (its first member's likeness is the
-    bridge's to it), leaving ``other`` empty."""
+def _absorb(story: Story, other: Story, report: Candidate) -> None:
+    """Move ``other``'s members into ``story``, leaving ``other`` empty.  Each
+    keeps its likeness to the story it joined; ``other``'s first member, which
+    joined none, gets its likeness to the ``report`` that bridged the two (not
+    the report's likeness to ``other``: the rejection's sentence prints it as the
+    member's own)."""
+    lead = other.members[0]
+    assert lead.vector is not None and report.vector is not None
     likeness = story.likeness()
-    for member in other.members:
-        likeness[member.article.id] = other.likeness().get(member.article.id, similarity)
+    likeness.update(other.likeness())
+    likeness[lead.article.id] = lead.vector.cosine(report.vector)
     story.members.extend(other.members)
     other.members = []
 

@@ -9,8 +9,8 @@ country's stories came first (a British outlet-heavy day otherwise weighed a
 five-outlet Westminster story for an Indian publisher below two-outlet ones of
 other countries); no more than ``max_per_event`` picks share an event
 and ``max_per_country`` a country while other stories are left (then the best capped
-one fills the slot, and says so); for a story told by :data:`EVENT_CAP_OUTLETS`
-outlets, its country's picks of its own event count toward that event's cap only,
+one fills the slot, and says so); for a story told by :data:`EVENT_CAP_OUTLETS` or
+more outlets, its country's picks of its own event count toward that event's cap only,
 not its country's too.  Past two picks an event needs breadth for more: one pick per
 :data:`EVENT_OUTLETS_PER_PICK` outlets telling it (the day's dominant event, told
 everywhere, fills three slots; a smaller one's third pick is mostly a retelling of
@@ -137,19 +137,22 @@ def choose(
     # The picks of each event about each country (see :func:`capped_country`).
     event_country: Counter[tuple[int, str]] = Counter()
 
-    def capped_country(story: Story) -> int:
-        # The picks that hold a story back under its country's cap: those about
-        # its country, but for a story told by :data:`EVENT_CAP_OUTLETS` outlets,
-        # not those of its own event, which its event's cap and breadth already
-        # count (a country's dominant event, a coronation told everywhere, gets
-        # the slots its breadth earns, not two fewer; a lone outlet's side piece
-        # of it does not).  Its weight still counts them all.
+    def own_event(story: Story) -> int:
+        # The picks about its country a story's country cap leaves out: for a
+        # story told by :data:`EVENT_CAP_OUTLETS` or more outlets, those of its own
+        # event, which its event's cap and breadth already count (a country's
+        # dominant event, a coronation told everywhere, gets the slots its breadth
+        # earns, not two fewer; a side piece fewer outlets tell does not).  Its
+        # weight still counts them all.
         country = _country(story)
-        if not country:
+        if not country or len(story.outlets()) < EVENT_CAP_OUTLETS:
             return 0
-        if len(story.outlets()) < EVENT_CAP_OUTLETS:
-            return per_country[country]
-        return per_country[country] - event_country[story.event, country]
+        return event_country[story.event, country]
+
+    def capped_country(story: Story) -> int:
+        # The picks that hold a story back under its country's cap.
+        country = _country(story)
+        return per_country[country] - own_event(story) if country else 0
 
     def take(story: Story) -> None:
         taken.append(story)
@@ -226,6 +229,7 @@ def choose(
                 story,
                 per_event,
                 capped_country(story),
+                own_event(story),
                 settings,
                 events,
                 places,
@@ -263,8 +267,8 @@ def choose(
             lifted = CapLift.BREADTH
             story.reasons += (
                 f"{_CAP_LIFTED}: {capped_country(story)} picks already about its "
-                f"country, but told by {len(story.outlets())} outlets it is among the "
-                "day's big stories",
+                f"country{_besides(own_event(story))}, but told by "
+                f"{len(story.outlets())} outlets it is among the day's big stories",
             )
         # Typed as well as said, for what reads the edition (explain, tests).
         story.cap_lifted = lifted
@@ -746,6 +750,7 @@ def _limit(
     story: Story,
     per_event: Counter[int],
     same_country: int,
+    own_event: int,
     settings: SelectSettings,
     events: Sequence[str],
     places: PlaceData,
@@ -775,11 +780,22 @@ def _limit(
                 f"({EVENT_OUTLETS_PER_PICK} per pick)"
             )
     if same_country >= settings.max_per_country and not _country_breadth(story, settings):
-        # ``same_country`` may leave out the picks of its own event (see choose).
+        # ``same_country`` leaves out the ``own_event`` picks of its own event
+        # (see choose): the sentence says so, or it would count fewer picks of its
+        # country than the edition has.
         country = _country(story)
         name = places.country_names.get(country, country)
-        return f"diversity: {same_country} picks already from {name} (max_per_country)"
+        return (
+            f"diversity: {same_country} picks already from {name}{_besides(own_event)} "
+            "(max_per_country)"
+        )
     return ""
+
+
+def _besides(own_event: int) -> str:
+    """The words naming a country's picks of a story's own event that its country
+    cap left out ("" when none)."""
+    return f" besides {own_event} of its own event" if own_event else ""
 
 
 __all__ = ["choose"]

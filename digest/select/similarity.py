@@ -603,6 +603,8 @@ class GroupIndex:
         self._read: dict[Vector, Weights] = {}
         #: Groups made part of another (:meth:`merge`): number -> the group it joined.
         self._merged: dict[int, int] = {}
+        #: A group that others were merged into -> every group it is made of.
+        self._parts: dict[int, tuple[int, ...]] = {}
 
     def find(self, group: int) -> int:
         """The group a group number stands for now: itself, or the group it was
@@ -613,8 +615,15 @@ class GroupIndex:
 
     def merge(self, into: int, other: int) -> None:
         """Make group ``other`` part of group ``into``: its words lead newcomers to
-        ``into``, whose first members they are compared with."""
-        self._merged[self.find(other)] = self.find(into)
+        ``into``, and a newcomer is compared with each part's first members (a
+        retelling of ``other`` is like its members, not ``into``'s); it joins
+        ``into``.  Merging a group into itself (the two already one) changes
+        nothing."""
+        root, merged = self.find(into), self.find(other)
+        # A group recorded as merged into itself would leave find() looping.
+        if root != merged:
+            self._merged[merged] = root
+            self._parts[root] = self._parts.get(root, (root,)) + self._parts.pop(merged, (merged,))
 
     def _weights(self, vector: Vector) -> Weights:
         """A member's weights, worked out again only when not met recently."""
@@ -643,28 +652,40 @@ class GroupIndex:
         near: list[Match] = []
         if not candidates:
             return near
-        headline = vector.headline
         # The newcomer's weights, worked out once for all the members it meets.
         mine = vector.read()
         for number in candidates:
-            members = self.groups[number][: self.members]
-            # Two headlines alike but for their cities are two stories ("man
-            # charged with murder in Melbourne" / "... in Sydney"), so the city
-            # check comes before the headline-overlap rule.
-            if self.places and (_elsewhere(vector, members) or _abroad(vector, members)):
-                continue
-            # The mean over members, not the best one: a newcomer must agree with
-            # the story, not with one member (which would chain stories together);
-            # looser groups (events) may ask for the ``closest`` member instead.
-            found = [mine.cosine(self._weights(m)) for m in members]
-            similarity = max(found) if self.closest else sum(found) / len(found)
-            if any(self._headlines_match(headline, m.headline) for m in members):
-                similarity = max(similarity, self.threshold)
-            elif self.anchors and similarity >= self.threshold and not _anchored(vector, members):
-                continue
-            if similarity >= self.threshold:
-                near.append(Match(number, similarity))
+            # A merged group is compared part by part, each with its own first
+            # members: a retelling of a story merged into another is like that
+            # story's members, not the other's.
+            best: float | None = None
+            for part in self._parts.get(number, (number,)):
+                similarity = self._similarity(vector, mine, self.groups[part][: self.members])
+                if similarity is not None and (best is None or similarity > best):
+                    best = similarity
+            if best is not None:
+                near.append(Match(number, best))
         return near
+
+    def _similarity(self, vector: Vector, mine: Weights, members: Sequence[Vector]) -> float | None:
+        """A newcomer's similarity to a group's first ``members`` if it reaches the
+        threshold (``None`` if not, or if the group is set elsewhere)."""
+        headline = vector.headline
+        # Two headlines alike but for their cities are two stories ("man
+        # charged with murder in Melbourne" / "... in Sydney"), so the city
+        # check comes before the headline-overlap rule.
+        if self.places and (_elsewhere(vector, members) or _abroad(vector, members)):
+            return None
+        # The mean over members, not the best one: a newcomer must agree with
+        # the story, not with one member (which would chain stories together);
+        # looser groups (events) may ask for the ``closest`` member instead.
+        found = [mine.cosine(self._weights(m)) for m in members]
+        similarity = max(found) if self.closest else sum(found) / len(found)
+        if any(self._headlines_match(headline, m.headline) for m in members):
+            similarity = max(similarity, self.threshold)
+        elif self.anchors and similarity >= self.threshold and not _anchored(vector, members):
+            return None
+        return similarity if similarity >= self.threshold else None
 
     def _headlines_match(self, a: tuple[int, ...], b: tuple[int, ...]) -> bool:
         common = set(a).intersection(b)

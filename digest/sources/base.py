@@ -7,12 +7,23 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from functools import cache
 from importlib import resources
 from ipaddress import IPv4Network, IPv6Network
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..model import SourceResult
 from . import prefilter
+
+
+@cache
+def builtin_boilerplate() -> dict[str, Any]:
+    """The shipped ``boilerplate.toml``, parsed once: its rules
+    (:meth:`Boilerplate.builtin`) and the words of the page reader's own rules
+    (its ``[reader]`` table)."""
+    return tomllib.loads(
+        resources.files("digest.sources").joinpath("boilerplate.toml").read_text("utf-8")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +63,7 @@ class Boilerplate:
     @classmethod
     def builtin(cls) -> Boilerplate:
         """The rules shipped with `digest`, good for most news sites."""
-        data = tomllib.loads(
-            resources.files("digest.sources").joinpath("boilerplate.toml").read_text("utf-8")
-        )
+        data = builtin_boilerplate()
         return cls.compile(data["drop_lines"], data["stop_markers"], data.get("drop_with_next", ()))
 
     def extended(self, other: Boilerplate) -> Boilerplate:

@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import resources
 
-from .base import ReadOptions
+from .base import ReadOptions, builtin_boilerplate
 from .normalise import SECTION_ALIASES
 from .pagemeta import (
     LineFacts,
@@ -90,9 +88,7 @@ _COMMENT_THREAD = re.compile(
 )
 #: The words the reader's own rules use, kept as data (``boilerplate.toml``'s
 #: ``[reader]`` table), read once.
-_READER_WORDS = tomllib.loads(
-    resources.files("digest.sources").joinpath("boilerplate.toml").read_text("utf-8")
-)["reader"]
+_READER_WORDS = builtin_boilerplate()["reader"]
 # A comment count alone and plain ("124 Comments", "12 Kommentare"): printed in a
 # story's header, by its byline, as often as over its comments (a thread's own
 # heading is often set off: "[ 167 comments ]").
