@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import resources
 
 from .base import ReadOptions, builtin_boilerplate
 from .normalise import SECTION_ALIASES
