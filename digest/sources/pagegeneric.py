@@ -118,7 +118,10 @@ _RESUME_REACH = 6
 _RESUME_PROSE = 2
 _RESUME_SHARE = 0.2
 _RESUME_WORDS = 20
-_RESUME_TOLD = 5
+# ... under at least this many of its paragraphs: a box may stand early in a story
+# (3, not 5: TechRadar's, Vivint's and Newsweek's stories went on past a box
+# under their third or fourth paragraph).
+_RESUME_TOLD = 3
 # A teaser's blurb alone under its headline, the second or later in a row under
 # some paragraphs of a story, earns this share of its length.
 _TEASERS = 2
