@@ -71,3 +71,11 @@ def test_short_blurbs_under_a_sign_up_box_stay_out() -> None:
     ]
     body = _body([*HEAD, *TOLD, *SIGN_UP, *blurbs, "© 2024 The Town Paper"])
     assert "Visit our shop" not in body and "donate" not in body
+
+
+def test_story_goes_on_under_a_box_after_three_paragraphs() -> None:
+    """A box may stand early in a story: three paragraphs over it are enough for
+    the story to resume under it (with five, the run ended at the box)."""
+    body = _body([*HEAD, *TOLD[:3], *SIGN_UP, *TOLD[3:], *RESUMED, "© 2024 The Town Paper"])
+    assert all(p[:40] in body for p in TOLD + RESUMED)
+    assert "Sign up" not in body and "inbox" not in body

@@ -373,3 +373,31 @@ def test_cjk_words_have_no_case() -> None:
     words have no capital to count, so it is no Title Case line."""
     assert not title_case("Kindle for PCをCtrl＋Alt＋Kのショートカットキーで立ち上がらなくする方法")
     assert title_case("Engineers Find Deep Cracks in the Piers")
+
+
+def test_deck_over_the_caption_gives_way_to_the_headline_over_it() -> None:
+    """Teasers, headline (two parts), a deck of names about as long, the picture's
+    caption, byline and time line: the deck shares more of the lead's words and
+    is no sentence, yet the line over it is the headline (it stood right over
+    the credit only without the caption)."""
+    lead = (
+        "Jane Holt rounded off a clean sweep on Tuesday as all five Scottish rowers "
+        "reached the final of the world championships on the lake at Lucerne."
+    )
+    lines = [
+        "Latest",
+        "1h agoWhy the new coach of the national football side has to start winning soon",
+        "Latest",
+        "3h agoHow a small club from the Highlands found the money for its new stadium",
+        "Rowing worlds 2024 results: Jane Holt among five Scottish rowers to reach "
+        "the final without losing a race",
+        "Holt, Grant, Reid, Baird and Munro all won their heats to reach the final "
+        "of the championships at Lucerne",
+        "All five Scottish rowers won their heats on Tuesday at Lucerne (Photos: Getty/AP)",
+        "By Tom Fraser",
+        "August 30, 2024 1:55 am",
+        lead, lead + " Again.", lead + " More.",
+    ]  # fmt: skip
+    facts = LineFacts(ReadOptions("p.txt", reference_time=datetime(2024, 9, 1, tzinfo=UTC)))
+    found = headline_at(lines, Run(9, 12), facts, slug_words=set())
+    assert found is not None and found[0] == 4

@@ -120,7 +120,10 @@ _RESUME_REACH = 6
 _RESUME_PROSE = 2
 _RESUME_SHARE = 0.2
 _RESUME_WORDS = 20
-_RESUME_TOLD = 5
+# ... under at least this many of its paragraphs: a box may stand early in a story
+# (3, not 5: TechRadar's, Vivint's and Newsweek's stories went on past a box
+# under their third or fourth paragraph).
+_RESUME_TOLD = 3
 # A teaser's blurb alone under its headline, the second or later in a row under
 # some paragraphs of a story, earns this share of its length.
 _TEASERS = 2
@@ -895,7 +898,7 @@ def _over_standfirst(
     if (
         above in scores
         and len(content_words(lines[above])) >= _HEADLINE_WORDS  # no label ("Blog - News")
-        and context.heads_story(at)
+        and (context.heads_story(at) or context.over_captioned_credit(at))
         and not lines[above].endswith(".")
         and not lines[above].isupper()
         and not label_list(lines[above])
@@ -1218,6 +1221,17 @@ class _Context:
         """Whether the line at ``at`` stands right over the byline or time line."""
         under = self.lines[at + 1] if at + 1 < len(self.lines) else ""
         return bool(under) and (self.facts.is_time(under) or _is_credit(under, self.facts))
+
+    def over_captioned_credit(self, at: int) -> bool:
+        """Whether the line at ``at`` stands over the picture's caption, itself right
+        over the byline or time line: headline, deck, caption, credit (a deck gives
+        way to the headline over it there as it does right over the credit)."""
+        under = at + 1
+        return (
+            under < len(self.lines)
+            and bool(caption_text(self.lines[under]))
+            and self.heads_story(under)
+        )
 
     def heads_post(self, at: int) -> bool:
         """Whether the line at ``at`` stands right over the byline or time line, or
