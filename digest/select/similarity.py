@@ -78,6 +78,10 @@ _IDF_FLOOR = 0.05
 _NARROW = 1 << 16
 
 
+# A possessive "'s": "Netanyahu's" is Netanyahu (the stemmer keeps "netanyahus").
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
 @cache
 def english_stemmer() -> Callable[[str], str]:
     """The English Snowball stemmer, with synonyms folded (``synonyms.toml``)."""
@@ -116,12 +120,13 @@ def english_stemmer() -> Callable[[str], str]:
 
 def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
     """The content words of a text, in order: lower-cased, accents folded, digits
-    kept, stopwords and one-letter words removed, stemmed (Snowball) and synonyms
-    folded, so "crashes"/"crash" and "truce"/"ceasefire" meet.
+    kept, possessive "'s" dropped, stopwords and one-letter words removed, stemmed
+    (Snowball) and synonyms folded, so "crashes"/"crash" and "truce"/"ceasefire"
+    meet.
 
     ``stems`` caches each word's stem for a caller that reads many texts (and
     drops it when done: a big pool's words would otherwise stay held)."""
-    folded = text.lower()
+    folded = _POSSESSIVE.sub("", text).lower()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
