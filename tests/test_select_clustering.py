@@ -578,3 +578,14 @@ def test_a_possessive_is_its_word() -> None:
     # ("Netanyahu's" stems to "netanyahus", "Shoigu's" to "shoigus").
     assert words("Shoigu's deputy held") == words("Shoigu deputy held")
     assert words("Hamas’s leader") == words("Hamas leader")
+
+
+def test_a_names_spellings_are_one_name() -> None:
+    # Transliterations of one name ("Zelenskyy"/"Zelensky", "Qaddafi"/"Gaddafi")
+    # split one story; wordforms.toml lists them.
+    assert words("Zelenskyy visits Kiev") == words("Zelensky visits Kyiv")
+    assert words("Qaddafi son freed") == words("Gaddafi son freed")
+    # A spelling takes its name's own fold (Kyiv's country), never the other way.
+    stem = english_stemmer()
+    assert stem("kiev") == stem("kyiv") == stem("ukraine")
+    assert stem("qaida") == stem("qaeda")
