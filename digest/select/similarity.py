@@ -79,8 +79,23 @@ _NARROW = 1 << 16
 
 
 @cache
+def name_spellings() -> tuple[tuple[str, ...], ...]:
+    """Transliterations of one name (``wordforms.toml``): "Zelenskyy", "Zelenskiy"
+    and "Zelensky", each list's spellings read as its first."""
+    raw = tomllib.loads(
+        resources.files("digest.select").joinpath("wordforms.toml").read_text("utf-8")
+    )
+    return tuple(tuple(group) for group in raw["names"])
+
+
+# A possessive "'s": "Netanyahu's" is Netanyahu (the stemmer keeps "netanyahus").
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
+@cache
 def english_stemmer() -> Callable[[str], str]:
-    """The English Snowball stemmer, with synonyms folded (``synonyms.toml``)."""
+    """The English Snowball stemmer, with synonyms (``synonyms.toml``) and name
+    spellings (``wordforms.toml``) folded."""
     stemmer = snowballstemmer.stemmer("english")
     raw = tomllib.loads(
         resources.files("digest.select").joinpath("synonyms.toml").read_text("utf-8")
@@ -102,6 +117,12 @@ def english_stemmer() -> Callable[[str], str]:
         mine, theirs = name.lower().split(), country.lower().split()
         if len(mine) == len(theirs) > 1 and mine[:-1] == theirs[:-1] and mine != theirs:
             folded.setdefault(stemmer.stemWord(mine[-1]), stemmer.stemWord(theirs[-1]))
+    # "Kiev" is "Kyiv", and so what "Kyiv" folds to (its country): a spelling
+    # takes its name's fold, and never overrides a fold of its own.
+    for group in name_spellings():
+        head = stemmer.stemWord(group[0])
+        for word in group[1:]:
+            folded.setdefault(stemmer.stemWord(word), folded.get(head, head))
 
     # Stems are not interned: a pool's tens of thousands of them grew the
     # interpreter's table of interned strings, which never shrinks (1.8 MiB at
@@ -116,12 +137,13 @@ def english_stemmer() -> Callable[[str], str]:
 
 def words(text: str, stems: dict[str, str] | None = None) -> list[str]:
     """The content words of a text, in order: lower-cased, accents folded, digits
-    kept, stopwords and one-letter words removed, stemmed (Snowball) and synonyms
-    folded, so "crashes"/"crash" and "truce"/"ceasefire" meet.
+    kept, possessive "'s" dropped, stopwords and one-letter words removed, stemmed
+    (Snowball) and synonyms folded, so "crashes"/"crash" and "truce"/"ceasefire"
+    meet.
 
     ``stems`` caches each word's stem for a caller that reads many texts (and
     drops it when done: a big pool's words would otherwise stay held)."""
-    folded = text.lower()
+    folded = _POSSESSIVE.sub("", text).lower()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
