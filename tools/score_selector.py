@@ -43,6 +43,7 @@ SETS = {
     "blind6": DATA / "selector_blind6",
     "blind7": DATA / "selector_blind7",
     "blind8": DATA / "selector_blind8",
+    "blind9": DATA / "selector_blind9",
 }
 
 
@@ -73,8 +74,9 @@ def main() -> int:
         " the start of stop 29 and measured once at its end (since read); blind6, four"
         " days labelled at the start of stop 30 and measured once at its end (since"
         " read); blind7, four days labelled at the start of stop 31 and measured"
-        " once at its end (since read); or blind8, four days labelled at the start of"
-        " stop 32 and measured once at its end",
+        " once at its end (since read); blind8, four days labelled at the start of"
+        " stop 32 and measured once at its end (since read); or blind9, four days"
+        " labelled at the start of stop 33 and measured once at its end",
     )
     parser.add_argument(
         "--desks",
