@@ -41,7 +41,7 @@ FILLER = [
 ]
 
 
-def stories(titles: list[str]) -> list[set[str]]:
+def _candidates(titles: list[str], pinned: frozenset[str] = frozenset()) -> list[Candidate]:
     settings = SelectSettings()
     detector, outlets = SectionDetector(settings), OutletTable()
     articles = [
@@ -49,10 +49,15 @@ def stories(titles: list[str]) -> list[set[str]]:
                 published_at=WHEN + timedelta(minutes=n))
         for n, t in enumerate([*titles, *FILLER])
     ]  # fmt: skip
-    candidates = [
-        Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a)) for a in articles
-    ]
-    found, _ = cluster(candidates, settings)
+    return [
+        Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a),
+                  pinned=a.title in pinned)
+        for a in articles
+    ]  # fmt: skip
+
+
+def stories(titles: list[str]) -> list[set[str]]:
+    found, _ = cluster(_candidates(titles), SelectSettings())
     return [{m.article.title for m in s.members} for s in found if len(s.members) > 1]
 
 
@@ -576,21 +581,6 @@ def test_a_running_page_like_two_stories_does_not_make_them_one() -> None:
         "threatens Blue Lagoon plant"
     )
     assert not any({first, second} <= s for s in stories([first, second, page]))
-
-
-def _candidates(titles: list[str], pinned: frozenset[str] = frozenset()) -> list[Candidate]:
-    settings = SelectSettings()
-    detector, outlets = SectionDetector(settings), OutletTable()
-    articles = [
-        Article(id=f"a{n}", url=f"https://n{n}.example/p/{n}", title=t,
-                published_at=WHEN + timedelta(minutes=n))
-        for n, t in enumerate([*titles, *FILLER])
-    ]  # fmt: skip
-    return [
-        Candidate(a, outlets.of(a), detector.classify(a), classify_genre(a),
-                  pinned=a.title in pinned)
-        for a in articles
-    ]  # fmt: skip
 
 
 def test_a_report_like_a_pinned_story_does_not_merge_it() -> None:
