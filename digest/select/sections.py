@@ -408,9 +408,7 @@ class SectionDetector:
             # Nothing read names a place: a foreign outlet's address may name home.
             named = slug_home(self.places, self.home, article) if home == foreign == 0 else ""
             if named:
-                where = self.places.country_names.get(self.home, self.home)
-                why = f"no section label; {summary}; its address names {where} ({named})"
-                return self.call(NATIONAL, why, self.home)
+                return self.call(NATIONAL, f"no section label; {summary}; {named}", self.home)
             name = self.places.country_names.get(own, own)
             call = self.call(
                 WORLD, f"no section label; {summary}; outlet {outlet.name} is from {name}", own
@@ -537,15 +535,16 @@ def slug_names(article: Article, places: PlaceData) -> str:
 
 
 def slug_home(places: PlaceData, home: str, article: Article) -> str:
-    """What an item's address slug names of ``home``, when that is all it names of
-    any country and no name of two countries ("Georgia") is among it
-    ("/girl-disappears-america-returns-…-alabama/"), or ``""``: a rewritten
-    headline ("Girl who vanished … walks into police station") leaves the place to
-    the address."""
+    """Why an item's address slug places it at ``home`` ("its address names United
+    States (Alabama)"), when home is all it names of any country and no name of two
+    countries ("Georgia") is among it ("/girl-disappears-america-returns-…-alabama/"),
+    or ``""``: a rewritten headline ("Girl who vanished … walks into police
+    station") leaves the place to the address."""
     found = find_countries(slug_names(article, places), places.text_names, people=places)
     if {c for _, c in found} != {home} or any(n in places.ambiguous for n, _ in found):
         return ""
-    return ", ".join(dict.fromkeys(n for n, _ in found))
+    names = ", ".join(dict.fromkeys(n for n, _ in found))
+    return f"its address names {places.country_names.get(home, home)} ({names})"
 
 
 def hosted_summit(article: Article, hosted: dict[str, str]) -> str:
