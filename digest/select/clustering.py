@@ -27,6 +27,7 @@ from .similarity import (
     Match,
     Vocabulary,
     article_fields,
+    best_match,
     casing_votes,
     headline_countries,
     resemblance,
@@ -142,7 +143,8 @@ def cluster(
             index.put(c.vector)  # group numbers follow story numbers
             stories.append(Story([c]))
             continue
-        match = max(near, key=lambda m: (m.similarity, -m.group))
+        match = best_match(near)
+        assert match is not None
         index.put(c.vector, match.group)
         story = stories[match.group]
         story.members.append(c)

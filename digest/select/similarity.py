@@ -571,6 +571,11 @@ class Match:
     similarity: float
 
 
+def best_match(found: Sequence[Match]) -> Match | None:
+    """The most similar of ``found``, the earliest group on a tie, or ``None``."""
+    return max(found, key=lambda m: (m.similarity, -m.group)) if found else None
+
+
 class GroupIndex:
     """Puts items into groups of similar ones without comparing all pairs.
 
@@ -658,8 +663,7 @@ class GroupIndex:
 
     def nearest(self, vector: Vector) -> Match | None:
         """The most similar existing group, if any reaches the threshold."""
-        found = self.all_near(vector)
-        return max(found, key=lambda m: (m.similarity, -m.group)) if found else None
+        return best_match(self.all_near(vector))
 
     def all_near(self, vector: Vector) -> list[Match]:
         """Every likely group (those sharing most signature words) that reaches the
@@ -680,11 +684,9 @@ class GroupIndex:
             # A merged group is compared part by part, each with its own first
             # members: a retelling of a story merged into another is like that
             # story's members, not the other's.
-            best: float | None = None
-            for part in self._parts.get(number, (number,)):
-                similarity = self._similarity(vector, mine, self.groups[part][: self.members])
-                if similarity is not None and (best is None or similarity > best):
-                    best = similarity
+            parts = self._parts.get(number, (number,))
+            found = (self._similarity(vector, mine, self.groups[p][: self.members]) for p in parts)
+            best = max((f for f in found if f is not None), default=None)
             if best is not None:
                 near.append(Match(number, best))
         return near
