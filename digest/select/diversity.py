@@ -154,25 +154,25 @@ def choose(
         country = _country(story)
         return per_country[country] - own_event(story) if country else 0
 
+    def tally(story: Story, step: int) -> None:
+        # A pick counted in (1) or out (-1) of its event's and its country's caps.
+        per_event[story.event] += step
+        country = _country(story)
+        if country:
+            per_country[country] += step
+            event_country[story.event, country] += step
+
     def take(story: Story) -> None:
         taken.append(story)
         event_names.take(story)
-        per_event[story.event] += 1
-        country = _country(story)
-        if country:
-            per_country[country] += 1
-            event_country[story.event, country] += 1
+        tally(story, 1)
 
     def swap(pick: Story, wider: Story) -> None:
         taken[taken.index(pick)] = wider
         event_names.drop(pick)
         event_names.take(wider)
-        for story, step in ((pick, -1), (wider, 1)):
-            per_event[story.event] += step
-            country = _country(story)
-            if country:
-                per_country[country] += step
-                event_country[story.event, country] += step
+        tally(pick, -1)
+        tally(wider, 1)
         wider.reasons += (
             f"carried in place of {pick.lead.article.id} ({pick.lead.article.title}): the "
             f"same story, which {len(wider.outlets())} outlets tell in these words and "
