@@ -131,6 +131,14 @@ def test_a_running_pages_headline_is_told_from_a_reports(title: str, running: bo
     assert running_page(title) is running
 
 
+def assert_genre(title: str, genre: str) -> None:
+    """A world desk's item of this headline is called ``genre`` (the call's reason
+    shown when it is not)."""
+    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
+    call = classify_genre(article)
+    assert call.genre == genre, call.reason
+
+
 @pytest.mark.parametrize(
     ("title", "genre"),
     [
@@ -144,8 +152,7 @@ def test_a_running_pages_headline_is_told_from_a_reports(title: str, running: bo
     ],
 )  # fmt: skip
 def test_telling_the_us_is_news_what_evidence_tells_us_is_analysis(title: str, genre: str) -> None:
-    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
-    assert classify_genre(article).genre == genre
+    assert_genre(title, genre)
 
 
 @pytest.mark.parametrize(
@@ -210,9 +217,7 @@ def test_telling_the_us_is_news_what_evidence_tells_us_is_analysis(title: str, g
     ],
 )  # fmt: skip
 def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str) -> None:
-    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
-    call = classify_genre(article)
-    assert call.genre == genre, call.reason
+    assert_genre(title, genre)
 
 
 @pytest.mark.parametrize(
@@ -251,9 +256,7 @@ def test_oddities_gossip_and_events_read_for_their_cause(title: str, genre: str)
     ],
 )  # fmt: skip
 def test_explainer_and_feature_forms_with_no_marker_are_not_news(title: str, genre: str) -> None:
-    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
-    call = classify_genre(article)
-    assert call.genre == genre, call.reason
+    assert_genre(title, genre)
 
 
 @pytest.mark.parametrize(
@@ -273,9 +276,7 @@ def test_explainer_and_feature_forms_with_no_marker_are_not_news(title: str, gen
     ],
 )  # fmt: skip
 def test_explainer_forms_do_not_take_a_report_s_hyphen_or_timeline(title: str, genre: str) -> None:
-    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
-    call = classify_genre(article)
-    assert call.genre == genre, call.reason
+    assert_genre(title, genre)
 
 
 @pytest.mark.parametrize(
@@ -297,9 +298,7 @@ def test_explainer_forms_do_not_take_a_report_s_hyphen_or_timeline(title: str, g
 def test_a_report_after_a_topic_label_is_no_profile_or_feature_opening(
     title: str, genre: str
 ) -> None:
-    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
-    call = classify_genre(article)
-    assert call.genre == genre, call.reason
+    assert_genre(title, genre)
 
 
 @pytest.mark.parametrize(
@@ -315,9 +314,7 @@ def test_a_report_after_a_topic_label_is_no_profile_or_feature_opening(
     ],
 )  # fmt: skip
 def test_a_craze_is_no_report(title: str, genre: str) -> None:
-    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
-    call = classify_genre(article)
-    assert call.genre == genre, call.reason
+    assert_genre(title, genre)
 
 
 @pytest.mark.parametrize(
@@ -341,6 +338,4 @@ def test_a_craze_is_no_report(title: str, genre: str) -> None:
 def test_a_method_read_into_a_deed_or_a_guide_to_what_might_come_is_analysis(
     title: str, genre: str
 ) -> None:
-    article = Article(id="a", url="https://news.example/world/a", title=title, published_at=WHEN)
-    call = classify_genre(article)
-    assert call.genre == genre, call.reason
+    assert_genre(title, genre)
